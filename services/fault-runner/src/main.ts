@@ -1,0 +1,8 @@
+import { runService } from '@mirrorlab/service-kit';
+
+void runService({
+  name: 'fault-runner',
+  defaultPort: 8083,
+  env: {},
+  start: () => undefined,
+});

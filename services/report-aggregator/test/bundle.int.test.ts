@@ -1,0 +1,4 @@
+import path from 'node:path';
+import { describeBundleContract } from '@mirrorlab/service-kit/testing';
+
+describeBundleContract('report-aggregator', path.join(__dirname, '../dist/main.js'));

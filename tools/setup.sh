@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything mirrorlab needs, idempotently: Debian packages (redis-server,
+# iproute2, iptables), the npm packages (Node 24 among them), and the Kafka jars from
+# Maven Central. Safe to run again: each step checks first and skips what is done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+need_debs=()
+command -v redis-server >/dev/null 2>&1 || need_debs+=(redis-server)
+command -v ip >/dev/null 2>&1 || need_debs+=(iproute2)
+command -v iptables >/dev/null 2>&1 || need_debs+=(iptables)
+command -v java >/dev/null 2>&1 || need_debs+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || need_debs+=(maven)
+if [ "${MIRRORLAB_WITH_CHROMIUM:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then need_debs+=(chromium); fi
+if [ ${#need_debs[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    log "missing Debian packages: ${need_debs[*]}; run as root or install them: apt-get install -y ${need_debs[*]}"
+    exit 1
+  fi
+  log "installing Debian packages: ${need_debs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "${need_debs[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${need_debs[@]}" >/dev/null; }
+fi
+
+# npm packages: reinstall only when package-lock.json changed since the last install.
+stamp=node_modules/.mirrorlab-lock-hash
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -x node_modules/.bin/node ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+node_major=$(node_modules/.bin/node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 24 ]; then
+  log "node_modules/.bin/node is Node $node_major; mirrorlab needs Node 24 (the 'node' devDependency)"
+  exit 1
+fi
+
+# Kafka jars (broker, MirrorMaker 2, tools) from Maven Central into the cache dir.
+node_modules/.bin/mirrorlab lab fetch
+log "ready: Node $(node_modules/.bin/node -v), $(java -version 2>&1 | head -n1), $(redis-server --version | cut -d' ' -f1-3)"
