@@ -1,0 +1,38 @@
+import { decodeControlEvent, encodeControlEvent } from './control-codec';
+import type { ControlEventInput } from './control-events';
+
+const stopping: ControlEventInput = { v: 1, type: 'scenario.stopping', scenarioId: 's-1', atMs: 1_700_000_000_000, source: 'provisioner-0', reason: 'duration reached' };
+
+describe('control events', () => {
+  it('round-trips an event, keyed by scenario id', () => {
+    const rec = encodeControlEvent(stopping);
+    expect(rec.key).toBe('s-1');
+    expect(decodeControlEvent(Buffer.from(rec.value))).toEqual({ ok: true, event: stopping });
+  });
+
+  it('refuses to publish an invalid event', () => {
+    expect(() => encodeControlEvent({ ...stopping, atMs: -1 })).toThrow();
+  });
+
+  it.each([
+    [null, 'not_json'],
+    ['{not json', 'not_json'],
+    [JSON.stringify({ ...stopping, type: 'scenario.exploded' }), 'unknown_type'],
+    [JSON.stringify({ ...stopping, v: 2 }), 'unsupported_version'],
+    [JSON.stringify({ ...stopping, reason: 42 }), 'invalid'],
+    ['[]', 'unknown_type'],
+    ['null', 'unknown_type'],
+  ])('decodes %j as a typed failure (%s), never throwing', (value, reason) => {
+    const r = decodeControlEvent(value);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.reason).toBe(reason);
+      expect(r.problems.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('names the field at fault', () => {
+    const r = decodeControlEvent(JSON.stringify({ ...stopping, reason: 42 }));
+    expect(!r.ok && r.problems).toEqual(['reason: expected string, received number']);
+  });
+});

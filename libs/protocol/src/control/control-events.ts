@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * Every coordination event on the control topic: versioned JSON, keyed by
+ * scenario id, one schema per type. Services skip (and count) events they
+ * cannot parse; they never stop on them.
+ */
+export const CONTROL_EVENT_VERSION = 1;
+
+const base = {
+  v: z.literal(CONTROL_EVENT_VERSION, { error: `expected v: ${CONTROL_EVENT_VERSION}` }),
+  scenarioId: z.string().min(1).max(200),
+  /** Wall-clock time of the event, ms since the epoch. */
+  atMs: z.number().int().nonnegative(),
+  /** The instance that published it (pod name or host-random). */
+  source: z.string().min(1),
+};
+
+const range = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
+
+/** What one producer's source cluster said about each key: sequence ranges acked, failed, indeterminate. */
+export const producerKeyReportSchema = z.object({
+  topic: z.string(),
+  keyEpoch: z.number().int().nonnegative(),
+  key: z.string(),
+  acked: z.array(range),
+  failed: z.array(range),
+  indeterminate: z.array(range),
+});
+
+export const producerCountsSchema = z.object({
+  sent: z.number().int().nonnegative(),
+  acked: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  indeterminate: z.number().int().nonnegative(),
+  bytesSent: z.number().int().nonnegative(),
+  /** Achieved records/s since the producer started on this scenario. */
+  achievedRate: z.number().nonnegative(),
+  targetRate: z.number().nonnegative(),
+});
+
+export const partitionProgressSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  /** Next offset this validator will read. */
+  nextOffset: z.number().int().nonnegative(),
+  highWatermark: z.number().int().nonnegative(),
+});
+
+export const controlEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...base,
+    type: z.literal('scenario.started'),
+    /** The validated scenario spec (libs/protocol ScenarioSpec), as JSON. */
+    spec: z.record(z.string(), z.unknown()),
+    /** Target topic for each source topic, after the replicator's naming policy. */
+    targetTopics: z.record(z.string(), z.string()),
+    startAtMs: z.number().int().nonnegative(),
+    endAtMs: z.number().int().nonnegative(),
+  }),
+  z.object({ ...base, type: z.literal('scenario.stopping'), reason: z.string() }),
+  z.object({ ...base, type: z.literal('scenario.drained'), drained: z.boolean(), waitedMs: z.number().nonnegative() }),
+  z.object({
+    ...base,
+    type: z.literal('producer.progress'),
+    producerId: z.string().min(1),
+    final: z.boolean(),
+    counts: producerCountsSchema,
+    /** Per-key ranges; always present in the final report, optional in progress. */
+    keys: z.array(producerKeyReportSchema).optional(),
+    /** Per-second sent counts since the last progress: [windowStartMs, sent, acked]. */
+    windows: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])).default([]),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('validator.report'),
+    validatorId: z.string().min(1),
+    final: z.boolean(),
+    /** Mergeable checker state (libs/validation snapshot) for the partitions this validator owns. */
+    state: z.unknown(),
+    /** Mergeable latency histograms (libs/validation snapshot). */
+    latency: z.unknown(),
+    partitions: z.array(partitionProgressSchema),
+    /** True when every owned partition has reached its high watermark after scenario.stopping. */
+    drained: z.boolean(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('fault.injected'),
+    faultId: z.string().min(1),
+    kind: z.string().min(1),
+    target: z.string().optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+  }),
+  z.object({ ...base, type: z.literal('fault.healed'), faultId: z.string().min(1), kind: z.string().min(1), verified: z.boolean(), detail: z.string().default('') }),
+  z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error']), reasons: z.array(z.string()), location: z.string() }),
+]);
+
+export type ControlEvent = z.output<typeof controlEventSchema>;
+export type ControlEventInput = z.input<typeof controlEventSchema>;
+export type ControlEventType = ControlEvent['type'];
+export type ControlEventOf<T extends ControlEventType> = Extract<ControlEvent, { type: T }>;
+export type ProducerKeyReport = z.output<typeof producerKeyReportSchema>;
+export type ProducerCounts = z.output<typeof producerCountsSchema>;
+export type PartitionProgress = z.output<typeof partitionProgressSchema>;

@@ -1,0 +1,3 @@
+export * from './control-events';
+export * from './control-codec';
+export * from './schema-error';

@@ -1,0 +1,3 @@
+export * from './units';
+export * from './scenario-spec';
+export * from './parse-scenario';

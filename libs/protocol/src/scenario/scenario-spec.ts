@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { durationMs, sizeBytes } from './units';
+
+/**
+ * A scenario: what to run, against what, which faults to inject when, and what
+ * the run must show to pass. Written in YAML (scenarios/*.yaml), validated here.
+ */
+const name = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, { error: 'expected a name of letters, digits, ".", "_" or "-"' });
+
+const cluster = z.strictObject({
+  /** Bootstrap servers; omitted when the local lab provides them. */
+  bootstrap: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'expected host:port' })).min(1).optional(),
+});
+
+export const FAULT_KINDS = [
+  'kill-broker',
+  'pause-broker',
+  'remove-broker',
+  'add-broker',
+  'kill-replicator',
+  'pause-replicator',
+  'add-replicator-worker',
+  'add-partitions',
+  'add-topic',
+  'reassign-partitions',
+  'packet-loss',
+  'network-partition',
+  'bandwidth-cap',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+const fault = z.strictObject({
+  at: durationMs,
+  /** How long the fault lasts before its heal; instantaneous faults (add-topic) may omit it. */
+  duration: durationMs.optional(),
+  kind: z.enum(FAULT_KINDS, { error: `expected one of ${FAULT_KINDS.join(', ')}` }),
+  /** What the fault hits: `source:2` (broker 2 of the source cluster), `target:random`, `replicator`, `inter-dc`, a topic name. */
+  target: z.string().min(1).optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+
+const max = (what: string) => z.strictObject({ max: z.number({ error: `expected a number (${what})` }).nonnegative() });
+
+export const scenarioSpecSchema = z
+  .strictObject({
+    name,
+    description: z.string().default(''),
+    /** What a correct replicator shows in this scenario; printed in the report. */
+    expectedBehaviour: z.string().default(''),
+    clusters: z.strictObject({ source: cluster.default({}), target: cluster.default({}), control: cluster.optional() }).default({ source: {}, target: {} }),
+    replicator: z
+      .strictObject({
+        kind: z.enum(['mirrormaker2', 'other']).default('mirrormaker2'),
+        sourceAlias: z.string().min(1).default('source'),
+        /** `prefix`: MirrorMaker 2's DefaultReplicationPolicy (`<alias>.<topic>`); `identity`: same name. */
+        topicNaming: z.enum(['prefix', 'identity'], { error: 'expected prefix or identity' }).default('prefix'),
+      })
+      .default({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix' }),
+    topics: z
+      .array(
+        z.strictObject({
+          name,
+          partitions: z.number().int().min(1).max(10_000),
+          replicationFactor: z.number().int().min(1).max(10).default(3),
+          retention: durationMs.optional(),
+        }),
+      )
+      .min(1, { error: 'expected at least one topic' }),
+    workload: z.strictObject({
+      producers: z.number().int().min(1).max(1000).default(1),
+      rate: z.union([z.strictObject({ records: z.number().positive() }), z.strictObject({ bytes: sizeBytes })], {
+        error: 'expected { records: N } (records/s) or { bytes: SIZE } (bytes/s)',
+      }),
+      /** `per-producer`: every producer sends at `rate`; `total`: producers split it. */
+      rateSplit: z.enum(['per-producer', 'total']).default('total'),
+      recordSize: sizeBytes.default(256),
+      payload: z
+        .strictObject({ file: z.string().min(1), format: z.enum(['csv', 'jsonl']), column: z.union([z.string(), z.number().int().min(0)]) })
+        .optional(),
+      duration: durationMs,
+      acks: z.enum(['all', 'leader', 'none']).default('all'),
+      encoding: z.enum(['headers', 'value-prefix']).default('headers'),
+      keysPerPartition: z.number().int().min(1).max(1000).default(4),
+    }),
+    validators: z.strictObject({ count: z.number().int().min(1).max(100).default(1) }).default({ count: 1 }),
+    faults: z.array(fault).default([]),
+    seed: z.number().int().default(1),
+    expectations: z
+      .strictObject({
+        lost: max('lost records').optional(),
+        unexpected: max('unexpected records').optional(),
+        duplicates: max('duplicate records').optional(),
+        corrupt: max('corrupt records').optional(),
+        p99LatencyMs: max('p99 end-to-end latency in ms').optional(),
+        recoverySeconds: max('seconds to recover after each fault').optional(),
+      })
+      .default({ lost: { max: 0 }, unexpected: { max: 0 } }),
+    drainTimeout: durationMs.default(120_000),
+  })
+  .superRefine((spec, ctx) => {
+    const topicNames = new Set<string>();
+    spec.topics.forEach((t, i) => {
+      if (topicNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['topics', i, 'name'], message: `duplicate topic name ${t.name}` });
+      topicNames.add(t.name);
+    });
+    spec.faults.forEach((f, i) => {
+      if (f.at + (f.duration ?? 0) > spec.workload.duration) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: `the fault ends after the workload (workload.duration is ${spec.workload.duration / 1000}s)` });
+      }
+    });
+  });
+
+export type ScenarioSpec = z.output<typeof scenarioSpecSchema>;
+export type ScenarioSpecInput = z.input<typeof scenarioSpecSchema>;
+export type FaultSpec = ScenarioSpec['faults'][number];
