@@ -1,3 +1,4 @@
 export * from './control-events';
 export * from './control-codec';
 export * from './schema-error';
+export * from './scenario-lifecycle';

@@ -1,0 +1,72 @@
+import { crc32 } from 'node:zlib';
+import type { RecordDecodeError, RecordDecodeReason } from './errors';
+
+/**
+ * What the bytes of a test record mean, shared by both encodings (headers and
+ * value prefix), so a record's checksum is the same whichever encoding carried it.
+ */
+
+export const RECORD_FORMAT_VERSION = 1;
+
+export type RecordEncoding = 'headers' | 'value-prefix';
+
+export interface TestRecordMeta {
+  readonly scenarioId: string;
+  readonly producerId: string;
+  /** Epoch of the producer's KeyPlan; per-key sequences restart at 0 in a new epoch. */
+  readonly keyEpoch: number;
+  /** Sequence number of this record within its key. */
+  readonly seq: number;
+  /** Microseconds since the Unix epoch; exact in a JS number until the year 2255. */
+  readonly sendTimeUs: number;
+}
+
+/** Meta plus the checksum the producer wrote, as read back from either encoding. */
+export interface WrittenMeta {
+  readonly meta: TestRecordMeta;
+  readonly checksum: number;
+}
+
+/**
+ * CRC-32 over the meta fields, the key and the payload. Covering the meta (not just
+ * the payload) is what turns a flipped digit in `seq` into `checksum_mismatch`
+ * instead of a silently wrong sequence. The key length in the meta line pins the
+ * boundary between key and payload bytes.
+ */
+export function recordChecksum(meta: TestRecordMeta, key: Uint8Array, payload: Uint8Array): number {
+  const line =
+    `ml${RECORD_FORMAT_VERSION};${meta.scenarioId};${meta.producerId};` +
+    `${meta.keyEpoch};${meta.seq};${meta.sendTimeUs};${key.length};`;
+  return crc32(payload, crc32(key, crc32(line)));
+}
+
+export function formatChecksum(checksum: number): string {
+  return checksum.toString(16).padStart(8, '0');
+}
+
+const CANONICAL_DECIMAL = /^(?:0|[1-9]\d{0,15})$/;
+const CANONICAL_CHECKSUM = /^[0-9a-f]{8}$/;
+
+/**
+ * Only the exact text the encoder writes is accepted (no sign, no leading zeros,
+ * lowercase hex), so every byte of a field matters and a corrupted byte can
+ * never decode to the same value by accident of lenient parsing.
+ */
+export function parseCounter(text: string): number | undefined {
+  if (!CANONICAL_DECIMAL.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+export function parseChecksum(text: string): number | undefined {
+  return CANONICAL_CHECKSUM.test(text) ? Number.parseInt(text, 16) : undefined;
+}
+
+/** Builds a decode error; shows at most a short excerpt of the offending text so garbage cannot bloat logs. */
+export function decodeError(reason: RecordDecodeReason, field: string | undefined, problem: string): RecordDecodeError {
+  return field === undefined ? { reason, message: problem } : { reason, field, message: `${field}: ${problem}` };
+}
+
+export function excerpt(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+}

@@ -1,0 +1,125 @@
+import { Buffer, isUtf8 } from 'node:buffer';
+import type { RecordDecodeError } from './errors';
+import { identifierProblem } from './identifier';
+import {
+  decodeError,
+  excerpt,
+  formatChecksum,
+  parseChecksum,
+  parseCounter,
+  RECORD_FORMAT_VERSION,
+  type TestRecordMeta,
+  type WrittenMeta,
+} from './record-format';
+
+/**
+ * The `headers` encoding: meta in Kafka headers, value = payload untouched.
+ * Names are short because they are repeated in every record on the wire, and
+ * prefixed `ml-` so they cannot collide with an application's headers.
+ */
+export const RECORD_HEADERS = {
+  version: 'ml-v',
+  scenarioId: 'ml-sc',
+  producerId: 'ml-p',
+  keyEpoch: 'ml-e',
+  seq: 'ml-s',
+  sendTimeUs: 'ml-t',
+  checksum: 'ml-c',
+} as const;
+
+const MARKER = 'ml-';
+
+/** A header value as kafkajs hands it to consumers (IHeaders). */
+export type HeaderValue = Uint8Array | string;
+export type ConsumedHeaders = Readonly<Record<string, HeaderValue | readonly HeaderValue[] | undefined>>;
+
+const VERSION_BYTES = Buffer.from(String(RECORD_FORMAT_VERSION));
+
+export function writeHeaders(meta: TestRecordMeta, checksum: number): Record<string, Buffer> {
+  return {
+    [RECORD_HEADERS.version]: VERSION_BYTES,
+    [RECORD_HEADERS.scenarioId]: Buffer.from(meta.scenarioId),
+    [RECORD_HEADERS.producerId]: Buffer.from(meta.producerId),
+    [RECORD_HEADERS.keyEpoch]: Buffer.from(String(meta.keyEpoch)),
+    [RECORD_HEADERS.seq]: Buffer.from(String(meta.seq)),
+    [RECORD_HEADERS.sendTimeUs]: Buffer.from(String(meta.sendTimeUs)),
+    [RECORD_HEADERS.checksum]: Buffer.from(formatChecksum(checksum)),
+  };
+}
+
+/** True when any header carries the mirrorlab marker: the record is ours and headers are authoritative. */
+export function hasMarkerHeader(headers: ConsumedHeaders | null | undefined): boolean {
+  if (headers === null || typeof headers !== 'object') return false;
+  for (const name in headers) {
+    if (name.startsWith(MARKER) && Object.hasOwn(headers, name)) return true;
+  }
+  return false;
+}
+
+type TextRead = { text: string } | RecordDecodeError;
+
+export function readHeaders(headers: ConsumedHeaders): WrittenMeta | RecordDecodeError {
+  // Version first: a future version may use other headers, and should be reported as such.
+  const version = headerText(headers, RECORD_HEADERS.version);
+  if (!('text' in version)) return version;
+  const versionNumber = parseCounter(version.text);
+  if (versionNumber === undefined) {
+    return malformed(RECORD_HEADERS.version, `expected a format version number, got ${excerpt(version.text)}`);
+  }
+  if (versionNumber !== RECORD_FORMAT_VERSION) {
+    return decodeError(
+      'unsupported_version',
+      RECORD_HEADERS.version,
+      `format version ${versionNumber} is not supported (this build reads version ${RECORD_FORMAT_VERSION}); run producers and validators from the same release`,
+    );
+  }
+  const scenarioId = headerId(headers, RECORD_HEADERS.scenarioId);
+  if (!('text' in scenarioId)) return scenarioId;
+  const producerId = headerId(headers, RECORD_HEADERS.producerId);
+  if (!('text' in producerId)) return producerId;
+  const keyEpoch = headerCounter(headers, RECORD_HEADERS.keyEpoch);
+  if (typeof keyEpoch !== 'number') return keyEpoch;
+  const seq = headerCounter(headers, RECORD_HEADERS.seq);
+  if (typeof seq !== 'number') return seq;
+  const sendTimeUs = headerCounter(headers, RECORD_HEADERS.sendTimeUs);
+  if (typeof sendTimeUs !== 'number') return sendTimeUs;
+  const checksumText = headerText(headers, RECORD_HEADERS.checksum);
+  if (!('text' in checksumText)) return checksumText;
+  const checksum = parseChecksum(checksumText.text);
+  if (checksum === undefined) {
+    return malformed(RECORD_HEADERS.checksum, `expected 8 lowercase hex digits, got ${excerpt(checksumText.text)}`);
+  }
+  return { meta: { scenarioId: scenarioId.text, producerId: producerId.text, keyEpoch, seq, sendTimeUs }, checksum };
+}
+
+function headerText(headers: ConsumedHeaders, name: string): TextRead {
+  let value: unknown = Object.hasOwn(headers, name) ? headers[name] : undefined;
+  if (Array.isArray(value)) {
+    // A repeated header is ambiguous: we cannot tell which copy the producer meant.
+    if (value.length !== 1) return malformed(name, value.length === 0 ? 'header is missing' : `header appears ${value.length} times`);
+    value = value[0];
+  }
+  if (typeof value === 'string') return { text: value };
+  if (value instanceof Uint8Array) {
+    if (!isUtf8(value)) return malformed(name, 'header value is not valid UTF-8');
+    return { text: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8') };
+  }
+  return malformed(name, value === undefined || value === null ? 'header is missing' : `header value has type ${typeof value}`);
+}
+
+function headerId(headers: ConsumedHeaders, name: string): TextRead {
+  const read = headerText(headers, name);
+  if (!('text' in read)) return read;
+  const problem = identifierProblem(read.text);
+  return problem === undefined ? read : malformed(name, problem);
+}
+
+function headerCounter(headers: ConsumedHeaders, name: string): number | RecordDecodeError {
+  const read = headerText(headers, name);
+  if (!('text' in read)) return read;
+  return parseCounter(read.text) ?? malformed(name, `expected a non-negative decimal integer, got ${excerpt(read.text)}`);
+}
+
+function malformed(name: string, problem: string): RecordDecodeError {
+  return decodeError('malformed_header', name, problem);
+}

@@ -1,0 +1,101 @@
+import { Buffer, isUtf8 } from 'node:buffer';
+import type { RecordDecodeError } from './errors';
+import { identifierProblem } from './identifier';
+import {
+  decodeError,
+  excerpt,
+  formatChecksum,
+  parseChecksum,
+  parseCounter,
+  RECORD_FORMAT_VERSION,
+  type TestRecordMeta,
+  type WrittenMeta,
+} from './record-format';
+
+/**
+ * The `value-prefix` encoding, for replicators that drop headers:
+ *   ml<version>;<scenarioId>;<producerId>;<keyEpoch>;<seq>;<sendTimeUs>;<crc32 hex>;<payload>
+ * Ids are UTF-8 and may not contain ';' (the id rule forbids it rather than
+ * escaping it), so the prefix is a plain split on ';' and the payload starts
+ * right after the seventh ';' whatever bytes it holds.
+ */
+
+const SEMICOLON = 0x3b;
+const LOWER_M = 0x6d;
+const LOWER_L = 0x6c;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+/** Versions are small; a longer digit run after "ml" is someone else's data. */
+const MAX_VERSION_DIGITS = 3;
+
+const FIELDS = ['scenarioId', 'producerId', 'keyEpoch', 'seq', 'sendTimeUs', 'checksum'] as const;
+
+export function writePrefixed(meta: TestRecordMeta, checksum: number, payload: Uint8Array): Buffer {
+  const prefix =
+    `ml${RECORD_FORMAT_VERSION};${meta.scenarioId};${meta.producerId};` +
+    `${meta.keyEpoch};${meta.seq};${meta.sendTimeUs};${formatChecksum(checksum)};`;
+  const prefixLength = Buffer.byteLength(prefix);
+  const value = Buffer.allocUnsafe(prefixLength + payload.length);
+  value.write(prefix, 0, 'utf8');
+  value.set(payload, prefixLength);
+  return value;
+}
+
+/**
+ * Length of the `ml<digits>;` marker at the start of `value`, or 0 when there is
+ * none (a foreign record). A marker with an unknown version still counts as ours.
+ */
+export function prefixMarkerLength(value: Uint8Array): number {
+  if (value.length < 4 || value[0] !== LOWER_M || value[1] !== LOWER_L) return 0;
+  let i = 2;
+  while (i < value.length && i - 2 <= MAX_VERSION_DIGITS && value[i] >= DIGIT_0 && value[i] <= DIGIT_9) i++;
+  const digits = i - 2;
+  return digits >= 1 && digits <= MAX_VERSION_DIGITS && value[i] === SEMICOLON ? i + 1 : 0;
+}
+
+/** Reads the prefix of a value that starts with a marker (see prefixMarkerLength). */
+export function readPrefix(value: Buffer, markerLength: number): (WrittenMeta & { payloadStart: number }) | RecordDecodeError {
+  const version = parseCounter(value.toString('latin1', 2, markerLength - 1));
+  if (version !== RECORD_FORMAT_VERSION) {
+    return version === undefined
+      ? decodeError('malformed_prefix', 'version', `expected a format version number, got ${excerpt(value.toString('latin1', 2, markerLength - 1))}`)
+      : decodeError(
+          'unsupported_version',
+          'version',
+          `format version ${version} is not supported (this build reads version ${RECORD_FORMAT_VERSION}); run producers and validators from the same release`,
+        );
+  }
+  const texts: string[] = [];
+  let start = markerLength;
+  for (const field of FIELDS) {
+    const end = value.indexOf(SEMICOLON, start);
+    if (end < 0) return decodeError('malformed_prefix', field, `prefix ends before this field (no ';' after byte ${start})`);
+    const bytes = value.subarray(start, end);
+    if (!isUtf8(bytes)) return decodeError('malformed_prefix', field, 'field is not valid UTF-8');
+    texts.push(bytes.toString('utf8'));
+    start = end + 1;
+  }
+  const [scenarioId, producerId, epochText, seqText, timeText, checksumText] = texts;
+  const badId = idError('scenarioId', scenarioId) ?? idError('producerId', producerId);
+  if (badId !== undefined) return badId;
+  const keyEpoch = parseCounter(epochText);
+  if (keyEpoch === undefined) return notCounter('keyEpoch', epochText);
+  const seq = parseCounter(seqText);
+  if (seq === undefined) return notCounter('seq', seqText);
+  const sendTimeUs = parseCounter(timeText);
+  if (sendTimeUs === undefined) return notCounter('sendTimeUs', timeText);
+  const checksum = parseChecksum(checksumText);
+  if (checksum === undefined) {
+    return decodeError('malformed_prefix', 'checksum', `expected 8 lowercase hex digits, got ${excerpt(checksumText)}`);
+  }
+  return { meta: { scenarioId, producerId, keyEpoch, seq, sendTimeUs }, checksum, payloadStart: start };
+}
+
+function idError(field: string, text: string): RecordDecodeError | undefined {
+  const problem = identifierProblem(text);
+  return problem === undefined ? undefined : decodeError('malformed_prefix', field, problem);
+}
+
+function notCounter(field: string, text: string): RecordDecodeError {
+  return decodeError('malformed_prefix', field, `expected a non-negative decimal integer, got ${excerpt(text)}`);
+}

@@ -1,0 +1,188 @@
+import fc from 'fast-check';
+import type { RecordDecodeReason } from './errors';
+import { decodeRecord, encodeRecord, type ConsumedRecord, type DecodedRecord, type EncodedRecord, type RecordDecodeResult } from './record';
+import type { RecordEncoding, TestRecordMeta } from './record-format';
+import { RECORD_HEADERS } from './record-headers';
+
+const REASONS: readonly RecordDecodeReason[] = [
+  'foreign',
+  'unsupported_version',
+  'malformed_header',
+  'malformed_prefix',
+  'checksum_mismatch',
+  'missing_key',
+  'malformed_key',
+  'missing_value',
+];
+
+// Ids mix the characters the formats must survive: separators, digits, multi-byte UTF-8.
+const idChar = fc.constantFrom('a', 'Z', '7', '0', '-', '.', '/', '_', ' ', 'm', 'l', 'é', '日', '🦀');
+const ids = fc.array(idChar, { minLength: 1, maxLength: 16 }).map((chars) => chars.join(''));
+const counters = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }));
+const metas: fc.Arbitrary<TestRecordMeta> = fc.record({
+  scenarioId: ids,
+  producerId: ids,
+  keyEpoch: counters,
+  seq: counters,
+  sendTimeUs: counters,
+});
+const keys = fc.oneof(ids, fc.string({ minLength: 1 }).filter((s) => !/\p{Cs}/u.test(s)));
+const payloads = fc.oneof(
+  fc.uint8Array({ maxLength: 64 }),
+  fc.constantFrom(new Uint8Array(0), new TextEncoder().encode('ml1;a;b;1;2;3;00000000;')),
+);
+const encodings = fc.constantFrom<RecordEncoding>('headers', 'value-prefix');
+const inputs = fc.record({ meta: metas, key: keys, payload: payloads, encoding: encodings });
+
+/** What a kafkajs consumer would hand back: fresh copies of every buffer. */
+function asConsumed(encoded: EncodedRecord): { key: Buffer; value: Buffer; headers: Record<string, Buffer> } {
+  const headers = Object.fromEntries(Object.entries(encoded.headers).map(([name, value]) => [name, Buffer.from(value)]));
+  return { key: Buffer.from(encoded.key), value: Buffer.from(encoded.value), headers };
+}
+
+/** A decode result is either the original record or a typed error; anything else fails the property. */
+function isOriginalOrTypedError(result: RecordDecodeResult, original: DecodedRecord): boolean {
+  if (result.ok) {
+    expect(result.record).toEqual(original);
+    return true;
+  }
+  expect(REASONS).toContain(result.error.reason);
+  expect(typeof result.error.message).toBe('string');
+  return true;
+}
+
+function decodedOf(encoded: EncodedRecord): DecodedRecord {
+  const result = decodeRecord(asConsumed(encoded));
+  if (!result.ok) throw new Error(`fresh record did not decode: ${result.error.message}`);
+  return result.record;
+}
+
+describe('record codec properties', () => {
+  test('encode then decode gives back meta, key, payload length and encoding', () => {
+    fc.assert(
+      fc.property(inputs, (input) => {
+        const result = decodeRecord(asConsumed(encodeRecord(input)));
+        expect(result).toEqual({
+          ok: true,
+          record: {
+            meta: input.meta,
+            key: input.key,
+            payloadLength: input.payload.length,
+            checksum: expect.any(Number),
+            encoding: input.encoding,
+          },
+        });
+      }),
+    );
+  });
+
+  test('changing any one byte of the value is always caught', () => {
+    fc.assert(
+      fc.property(inputs, fc.nat(), fc.integer({ min: 1, max: 255 }), (input, at, delta) => {
+        const encoded = encodeRecord(input);
+        const original = decodedOf(encoded);
+        const consumed = asConsumed(encoded);
+        fc.pre(consumed.value.length > 0);
+        const i = at % consumed.value.length;
+        consumed.value[i] = (consumed.value[i] + delta) & 0xff;
+        const result = decodeRecord(consumed);
+        // Either the change breaks the format, or it stays within one field and CRC-32
+        // detects every error burst of up to 32 bits.
+        expect(result.ok).toBe(false);
+        return isOriginalOrTypedError(result, original);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('changing any one byte of any header value or name is caught', () => {
+    const headerNames = Object.values(RECORD_HEADERS);
+    fc.assert(
+      fc.property(
+        inputs.map((input) => ({ ...input, encoding: 'headers' as const })),
+        fc.constantFrom(...headerNames),
+        fc.boolean(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (input, header, inName, at, delta) => {
+          const encoded = encodeRecord(input);
+          const original = decodedOf(encoded);
+          const consumed = asConsumed(encoded);
+          if (inName) {
+            const name = Buffer.from(header);
+            const i = at % name.length;
+            name[i] = (name[i] + delta) & 0xff;
+            const value = consumed.headers[header];
+            delete consumed.headers[header];
+            consumed.headers[name.toString('latin1')] = value;
+          } else {
+            const value = consumed.headers[header];
+            const i = at % value.length;
+            value[i] = (value[i] + delta) & 0xff;
+          }
+          const result = decodeRecord(consumed);
+          expect(result.ok).toBe(false);
+          return isOriginalOrTypedError(result, original);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test('changing any one byte of the key is caught', () => {
+    fc.assert(
+      fc.property(inputs, fc.nat(), fc.integer({ min: 1, max: 255 }), (input, at, delta) => {
+        const encoded = encodeRecord(input);
+        const original = decodedOf(encoded);
+        const consumed = asConsumed(encoded);
+        const i = at % consumed.key.length;
+        consumed.key[i] = (consumed.key[i] + delta) & 0xff;
+        const result = decodeRecord(consumed);
+        expect(result.ok).toBe(false);
+        return isOriginalOrTypedError(result, original);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('several random byte changes anywhere never yield a different record', () => {
+    fc.assert(
+      fc.property(inputs, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 }), (input, edits) => {
+        const encoded = encodeRecord(input);
+        const original = decodedOf(encoded);
+        const consumed = asConsumed(encoded);
+        const targets = [consumed.key, consumed.value, ...Object.values(consumed.headers)].filter((b) => b.length > 0);
+        for (const [which, at, delta] of edits) {
+          const target = targets[which % targets.length];
+          target[at % target.length] = (target[at % target.length] + delta) & 0xff;
+        }
+        return isOriginalOrTypedError(decodeRecord(consumed), original);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('arbitrary garbage never throws and always yields a typed result', () => {
+    const bytesOrText = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.string({ maxLength: 40 }));
+    const nearPrefix = fc
+      .array(fc.oneof(fc.constantFrom('ml1', 'ml2', '0', '42', '', 'é', '00000000', 'ffffffff'), fc.string({ maxLength: 8 })), { maxLength: 9 })
+      .map((fields) => Buffer.from(fields.join(';')));
+    const headerValue = fc.oneof(bytesOrText, fc.array(bytesOrText, { maxLength: 3 }), fc.constant(undefined));
+    const headerName = fc.oneof(fc.constantFrom(...Object.values(RECORD_HEADERS)), fc.string({ maxLength: 6 }));
+    const records: fc.Arbitrary<ConsumedRecord> = fc.record(
+      {
+        key: fc.option(bytesOrText),
+        value: fc.option(fc.oneof(bytesOrText, nearPrefix)),
+        headers: fc.option(fc.dictionary(headerName, headerValue, { maxKeys: 8 })),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(records, (record) => {
+        const result = decodeRecord(record);
+        if (!result.ok) expect(REASONS).toContain(result.error.reason);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

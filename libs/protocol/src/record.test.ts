@@ -1,0 +1,191 @@
+import { RecordEncodeError } from './errors';
+import { decodeRecord, encodeRecord, type ConsumedRecord, type RecordDecodeResult } from './record';
+import { formatChecksum, type TestRecordMeta } from './record-format';
+
+const meta: TestRecordMeta = {
+  scenarioId: 'broker-kill-3',
+  producerId: 'producer/7.a-b',
+  keyEpoch: 3,
+  seq: 42,
+  sendTimeUs: 1_700_000_000_123_456,
+};
+const key = 'producer/7.a-b/e3/k5-811';
+const payload = Buffer.from('hello; world');
+
+function reasonOf(result: RecordDecodeResult): string {
+  return result.ok ? 'ok' : result.error.reason;
+}
+
+function headersRecord(): { key: Buffer; value: Buffer; headers: Record<string, Buffer | string | (Buffer | string)[]> } {
+  const encoded = encodeRecord({ meta, key, payload });
+  return { ...encoded, headers: { ...encoded.headers } };
+}
+
+describe('encodeRecord', () => {
+  test('headers encoding: meta in ml-* headers, value is the payload untouched', () => {
+    const encoded = encodeRecord({ meta, key, payload });
+    const text = Object.fromEntries(Object.entries(encoded.headers).map(([name, value]) => [name, value.toString()]));
+    expect(text).toEqual({
+      'ml-v': '1',
+      'ml-sc': 'broker-kill-3',
+      'ml-p': 'producer/7.a-b',
+      'ml-e': '3',
+      'ml-s': '42',
+      'ml-t': '1700000000123456',
+      'ml-c': expect.stringMatching(/^[0-9a-f]{8}$/),
+    });
+    expect(encoded.value.equals(payload)).toBe(true);
+    expect(encoded.key.toString()).toBe(key);
+  });
+
+  test('value-prefix encoding: an ml1; prefix then the payload, no headers', () => {
+    const encoded = encodeRecord({ meta, key, payload, encoding: 'value-prefix' });
+    const checksum = encodeRecord({ meta, key, payload }).headers['ml-c'].toString();
+    expect(encoded.headers).toEqual({});
+    expect(encoded.value.toString()).toBe(`ml1;broker-kill-3;producer/7.a-b;3;42;1700000000123456;${checksum};hello; world`);
+  });
+
+  test('the checksum covers the meta: changing only seq changes it', () => {
+    const a = encodeRecord({ meta, key, payload }).headers['ml-c'].toString();
+    const b = encodeRecord({ meta: { ...meta, seq: 43 }, key, payload }).headers['ml-c'].toString();
+    expect(a).not.toBe(b);
+  });
+
+  test.each([
+    [{ meta: { ...meta, producerId: 'a;b' } }, 'invalid_record_meta', 'meta.producerId'],
+    [{ meta: { ...meta, scenarioId: '' } }, 'invalid_record_meta', 'meta.scenarioId'],
+    [{ meta: { ...meta, scenarioId: 'line\nbreak' } }, 'invalid_record_meta', 'meta.scenarioId'],
+    [{ meta: { ...meta, seq: -1 } }, 'invalid_record_meta', 'meta.seq'],
+    [{ meta: { ...meta, keyEpoch: 1.5 } }, 'invalid_record_meta', 'meta.keyEpoch'],
+    [{ meta: { ...meta, sendTimeUs: 2 ** 53 } }, 'invalid_record_meta', 'meta.sendTimeUs'],
+    [{ key: '' }, 'invalid_record_key', 'key'],
+    [{ key: 'lone\udc00' }, 'invalid_record_key', 'key'],
+    [{ encoding: 'avro' }, 'invalid_record_encoding', 'encoding'],
+  ])('rejects %j with a RecordEncodeError naming the field', (override, code, field) => {
+    const encode = () => encodeRecord({ meta, key, payload, ...(override as object) });
+    expect(encode).toThrow(RecordEncodeError);
+    expect(encode).toThrow(expect.objectContaining({ code, field, message: expect.stringContaining(field) }));
+  });
+
+  test("';' is forbidden in ids for both encodings, so the two always accept the same records", () => {
+    for (const encoding of ['headers', 'value-prefix'] as const) {
+      expect(() => encodeRecord({ meta: { ...meta, scenarioId: 's;1' }, key, payload, encoding })).toThrow(/';'/);
+    }
+  });
+});
+
+describe('decodeRecord', () => {
+  test.each(['headers', 'value-prefix'] as const)('decodes its own %s encoding', (encoding) => {
+    const result = decodeRecord(encodeRecord({ meta, key, payload, encoding }));
+    expect(result).toEqual({
+      ok: true,
+      record: { meta, key, payloadLength: payload.length, checksum: expect.any(Number), encoding },
+    });
+  });
+
+  test('both encodings of a record carry the same checksum', () => {
+    const a = decodeRecord(encodeRecord({ meta, key, payload, encoding: 'headers' }));
+    const b = decodeRecord(encodeRecord({ meta, key, payload, encoding: 'value-prefix' }));
+    expect(a.ok && b.ok && a.record.checksum === b.record.checksum).toBe(true);
+  });
+
+  test('accepts headers as strings and as one-element arrays, as kafkajs may deliver them', () => {
+    const record = headersRecord();
+    record.headers['ml-s'] = '42';
+    record.headers['ml-p'] = [Buffer.from('producer/7.a-b')];
+    expect(reasonOf(decodeRecord(record))).toBe('ok');
+  });
+
+  test('headers win over a payload that happens to look like a value prefix', () => {
+    const lookalike = Buffer.from('ml1;x;y;1;2;3;00000000;');
+    const encoded = encodeRecord({ meta, key, payload: lookalike });
+    const result = decodeRecord(encoded);
+    expect(result.ok && result.record.encoding).toBe('headers');
+  });
+
+  test.each<[string, ConsumedRecord]>([
+    ['plain value, no headers', { key: 'k', value: Buffer.from('some application record') }],
+    ['application headers only', { key: 'k', value: Buffer.from('x'), headers: { traceparent: '00-abc' } }],
+    ['null value and no headers (a tombstone)', { key: 'k', value: null }],
+    ['a value starting with "ml" but no marker', { key: 'k', value: Buffer.from('mlflow run 7') }],
+    ['nothing at all', {}],
+  ])('foreign: %s', (_, record) => {
+    expect(decodeRecord(record)).toEqual({ ok: false, error: { reason: 'foreign', message: expect.any(String) } });
+  });
+
+  test('unsupported_version from a newer producer, in either encoding', () => {
+    const record = headersRecord();
+    record.headers['ml-v'] = '2';
+    expect(decodeRecord(record)).toEqual({
+      ok: false,
+      error: { reason: 'unsupported_version', field: 'ml-v', message: expect.stringContaining('version 2') },
+    });
+    expect(reasonOf(decodeRecord({ key, value: Buffer.from('ml2;whatever') }))).toBe('unsupported_version');
+  });
+
+  test.each<[string, (h: Record<string, Buffer | string | (Buffer | string)[] | undefined>) => void, string]>([
+    ['a missing header', (h) => delete h['ml-s'], 'ml-s'],
+    ['a missing version', (h) => delete h['ml-v'], 'ml-v'],
+    ['a non-canonical number', (h) => (h['ml-s'] = '042'), 'ml-s'],
+    ['a negative number', (h) => (h['ml-e'] = '-3'), 'ml-e'],
+    ['an uppercase checksum', (h) => (h['ml-c'] = 'ABCDEF12'), 'ml-c'],
+    ['a repeated header', (h) => (h['ml-s'] = ['42', '43']), 'ml-s'],
+    ['an empty producer id', (h) => (h['ml-p'] = ''), 'ml-p'],
+    ['a header that is not UTF-8', (h) => (h['ml-sc'] = Buffer.from([0xff, 0xfe])), 'ml-sc'],
+  ])('malformed_header: %s', (_, corrupt, field) => {
+    const record = headersRecord();
+    corrupt(record.headers);
+    const result = decodeRecord(record);
+    expect(result).toEqual({ ok: false, error: { reason: 'malformed_header', field, message: expect.stringContaining(field) } });
+  });
+
+  test.each([
+    ['a prefix cut short', 'ml1;broker-kill-3;producer/7.a-b;3'],
+    ['a letter in seq', 'ml1;s;p;3;4x;1700000000123456;00000000;payload'],
+    ['a leading zero in the version', 'ml01;s;p;3;4;1;00000000;payload'],
+  ])('malformed_prefix: %s', (_, value) => {
+    expect(reasonOf(decodeRecord({ key, value: Buffer.from(value) }))).toBe('malformed_prefix');
+  });
+
+  test('checksum_mismatch when a meta digit flips, in headers or prefix', () => {
+    const record = headersRecord();
+    record.headers['ml-s'] = '43';
+    const result = decodeRecord(record);
+    expect(result).toEqual({
+      ok: false,
+      error: { reason: 'checksum_mismatch', field: 'checksum', message: expect.stringContaining('checksum') },
+    });
+    const prefixed = encodeRecord({ meta, key, payload, encoding: 'value-prefix' }).value.toString();
+    expect(reasonOf(decodeRecord({ key, value: Buffer.from(prefixed.replace(';42;', ';43;')) }))).toBe('checksum_mismatch');
+  });
+
+  test('checksum_mismatch when the payload or the key changes', () => {
+    const record = headersRecord();
+    expect(reasonOf(decodeRecord({ ...record, value: Buffer.from('hello; World') }))).toBe('checksum_mismatch');
+    expect(reasonOf(decodeRecord({ ...record, key: Buffer.from('producer/7.a-b/e3/k6-811') }))).toBe('checksum_mismatch');
+  });
+
+  test('names the expected and actual checksum in the message', () => {
+    const record = headersRecord();
+    record.headers['ml-c'] = formatChecksum(0xdeadbeef);
+    const result = decodeRecord(record);
+    expect(!result.ok && result.error.message).toContain('deadbeef');
+  });
+
+  test('missing_key for a null or empty key, malformed_key for a key that is not UTF-8', () => {
+    expect(reasonOf(decodeRecord({ ...headersRecord(), key: null }))).toBe('missing_key');
+    expect(reasonOf(decodeRecord({ ...headersRecord(), key: Buffer.alloc(0) }))).toBe('missing_key');
+    expect(reasonOf(decodeRecord({ ...headersRecord(), key: Buffer.from([0xc3, 0x28]) }))).toBe('malformed_key');
+  });
+
+  test('missing_value when mirrorlab headers come with a null value', () => {
+    expect(reasonOf(decodeRecord({ ...headersRecord(), value: null }))).toBe('missing_value');
+  });
+
+  test('an empty payload round-trips in both encodings', () => {
+    for (const encoding of ['headers', 'value-prefix'] as const) {
+      const result = decodeRecord(encodeRecord({ meta, key, payload: Buffer.alloc(0), encoding }));
+      expect(result.ok && result.record.payloadLength).toBe(0);
+    }
+  });
+});

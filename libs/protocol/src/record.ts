@@ -1,0 +1,156 @@
+import { Buffer, isUtf8 } from 'node:buffer';
+import { RecordEncodeError, type RecordDecodeError } from './errors';
+import { counterProblem, identifierProblem } from './identifier';
+import { decodeError, formatChecksum, recordChecksum, type RecordEncoding, type TestRecordMeta } from './record-format';
+import { hasMarkerHeader, readHeaders, writeHeaders, type ConsumedHeaders } from './record-headers';
+import { prefixMarkerLength, readPrefix, writePrefixed } from './record-prefix';
+
+/**
+ * The test-record codec: what producers write and validators read back.
+ * `encodeRecord` validates and throws (a bad record is a producer bug);
+ * `decodeRecord` never throws and returns a typed reason instead, because it
+ * runs on every consumed record and sees whatever the replicator delivers.
+ */
+
+export interface RecordToEncode {
+  readonly meta: TestRecordMeta;
+  /** The record key, normally from `KeyPlan.slotForRecord(i).key`. */
+  readonly key: string;
+  readonly payload: Uint8Array;
+  /** `headers` unless the replicator under test drops headers. */
+  readonly encoding?: RecordEncoding;
+}
+
+/** The shape kafkajs's `producer.send({ messages })` accepts. */
+export interface EncodedRecord {
+  readonly key: Buffer;
+  readonly value: Buffer;
+  readonly headers: Record<string, Buffer>;
+}
+
+/** The shape kafkajs's consumer hands over (KafkaMessage); strings are accepted too. */
+export interface ConsumedRecord {
+  readonly key?: Uint8Array | string | null;
+  readonly value?: Uint8Array | string | null;
+  readonly headers?: ConsumedHeaders | null;
+}
+
+export interface DecodedRecord {
+  readonly meta: TestRecordMeta;
+  readonly key: string;
+  readonly payloadLength: number;
+  /** CRC-32 of meta, key and payload; identical for both encodings of the same record. */
+  readonly checksum: number;
+  readonly encoding: RecordEncoding;
+}
+
+export type RecordDecodeResult = { readonly ok: true; readonly record: DecodedRecord } | { readonly ok: false; readonly error: RecordDecodeError };
+
+const ENCODINGS: readonly string[] = ['headers', 'value-prefix'] satisfies readonly RecordEncoding[];
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export function encodeRecord(input: RecordToEncode): EncodedRecord {
+  const encoding = input.encoding ?? 'headers';
+  if (!ENCODINGS.includes(encoding)) {
+    throw new RecordEncodeError('invalid_record_encoding', 'encoding', `expected one of ${ENCODINGS.join(', ')}, got ${String(encoding)}`);
+  }
+  const meta = checkedMeta(input.meta);
+  const key = checkedKey(input.key);
+  if (!(input.payload instanceof Uint8Array)) {
+    throw new RecordEncodeError('invalid_record_meta', 'payload', 'expected a Buffer or Uint8Array');
+  }
+  const payload = asBuffer(input.payload);
+  const checksum = recordChecksum(meta, key, payload);
+  return encoding === 'headers'
+    ? { key, value: payload, headers: writeHeaders(meta, checksum) }
+    : { key, value: writePrefixed(meta, checksum, payload), headers: {} };
+}
+
+// Shared, frozen: foreign records can be the bulk of a busy topic, so reporting one allocates nothing.
+const FOREIGN: RecordDecodeResult = Object.freeze({
+  ok: false,
+  error: Object.freeze(decodeError('foreign', undefined, 'no mirrorlab headers and no mirrorlab value prefix')),
+});
+
+export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
+  if (record === null || typeof record !== 'object') return FOREIGN;
+  const value = toBuffer(record.value);
+  let written: { meta: TestRecordMeta; checksum: number };
+  let payload: Buffer;
+  let encoding: RecordEncoding;
+  // Headers win when present: in the headers encoding the payload is arbitrary
+  // bytes and may itself look like a value prefix.
+  if (hasMarkerHeader(record.headers)) {
+    const read = readHeaders(record.headers as ConsumedHeaders);
+    if ('reason' in read) return { ok: false, error: read };
+    if (value === undefined) return failure('missing_value', 'value', 'record has mirrorlab headers but no value');
+    written = read;
+    payload = value;
+    encoding = 'headers';
+  } else {
+    const markerLength = value === undefined ? 0 : prefixMarkerLength(value);
+    if (value === undefined || markerLength === 0) return FOREIGN;
+    const read = readPrefix(value, markerLength);
+    if ('reason' in read) return { ok: false, error: read };
+    written = read;
+    payload = value.subarray(read.payloadStart);
+    encoding = 'value-prefix';
+  }
+
+  const keyBytes = toBuffer(record.key);
+  if (keyBytes === undefined || keyBytes.length === 0) return failure('missing_key', 'key', 'record has no key');
+  if (!isUtf8(keyBytes)) return failure('malformed_key', 'key', 'key is not valid UTF-8');
+
+  const checksum = recordChecksum(written.meta, keyBytes, payload);
+  if (checksum !== written.checksum) {
+    return failure(
+      'checksum_mismatch',
+      'checksum',
+      `record carries ${formatChecksum(written.checksum)} but its meta, key and payload hash to ${formatChecksum(checksum)}: ` +
+        'the record was altered between producer and validator',
+    );
+  }
+  const key = typeof record.key === 'string' ? record.key : keyBytes.toString('utf8');
+  return { ok: true, record: { meta: written.meta, key, payloadLength: payload.length, checksum, encoding } };
+}
+
+function checkedMeta(meta: TestRecordMeta): TestRecordMeta {
+  if (meta === null || typeof meta !== 'object') {
+    throw new RecordEncodeError('invalid_record_meta', 'meta', 'expected an object');
+  }
+  for (const field of ['scenarioId', 'producerId'] as const) {
+    const problem = identifierProblem(meta[field]);
+    if (problem !== undefined) throw new RecordEncodeError('invalid_record_meta', `meta.${field}`, problem);
+  }
+  for (const field of ['keyEpoch', 'seq', 'sendTimeUs'] as const) {
+    const problem = counterProblem(meta[field]);
+    if (problem !== undefined) throw new RecordEncodeError('invalid_record_meta', `meta.${field}`, problem);
+  }
+  // A copy of exactly the fields we checked: extra properties never reach the wire.
+  const { scenarioId, producerId, keyEpoch, seq, sendTimeUs } = meta;
+  return { scenarioId, producerId, keyEpoch, seq, sendTimeUs };
+}
+
+function checkedKey(key: string): Buffer {
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new RecordEncodeError('invalid_record_key', 'key', 'expected a non-empty string (use KeyPlan keys)');
+  }
+  if (LONE_SURROGATE.test(key)) {
+    throw new RecordEncodeError('invalid_record_key', 'key', 'contains a lone UTF-16 surrogate, which does not survive UTF-8');
+  }
+  return Buffer.from(key, 'utf8');
+}
+
+function failure(reason: RecordDecodeError['reason'], field: string, problem: string): RecordDecodeResult {
+  return { ok: false, error: decodeError(reason, field, problem) };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function toBuffer(data: unknown): Buffer | undefined {
+  if (data instanceof Uint8Array) return asBuffer(data);
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  return undefined;
+}
