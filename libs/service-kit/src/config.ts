@@ -92,6 +92,12 @@ export const env = {
       const ok = parts.length > 0 && parts.every((p) => /^[^\s:]+:\d{1,5}$/.test(p) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(p));
       return ok ? parts : undefined;
     }, fallbackOf(opts)),
+  /** Comma-separated non-negative integers. */
+  intList: (opts?: Opts<number[]>) =>
+    variable<number[]>('a comma-separated list of non-negative integers', (raw) => {
+      const parts = raw.split(',').map((x) => x.trim());
+      return parts.every((x) => /^\d+$/.test(x) && Number.isSafeInteger(Number(x))) ? parts.map(Number) : undefined;
+    }, fallbackOf(opts)),
   url: (opts?: Opts<string> & { protocols?: string[] }) => {
     const protocols = opts?.protocols;
     return variable<string>(`a URL${protocols ? ` (${protocols.join(' or ')})` : ''}`, (raw) => {

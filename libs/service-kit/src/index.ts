@@ -7,3 +7,4 @@ export * from './shutdown';
 export * from './kafka';
 export * from './redis';
 export * from './service';
+export * from './control-topic';

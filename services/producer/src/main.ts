@@ -1,8 +1,100 @@
-import { runService } from '@mirrorlab/service-kit';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { validateScenario, type ScenarioRunInfo } from '@mirrorlab/protocol';
+import { ControlTopic, createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { producerEnv } from './config';
+import { kafkaSink } from './kafka-sink';
+import { payloadForSpec } from './payload-for-spec';
+import { ProducerCoordinator } from './producer-coordinator';
+import { ProducerMetrics } from './producer-metrics';
+import { ProducerRun, type Clock } from './producer-run';
+import { recordsPerSecondFor } from './rate-share';
+
+const clock: Clock = {
+  nowMs: () => Date.now(),
+  nowUs: () => Math.round((performance.timeOrigin + performance.now()) * 1000),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+};
 
 void runService({
   name: 'producer',
   defaultPort: 8081,
-  env: {},
-  start: () => undefined,
+  env: producerEnv,
+  async start({ config, instance, logger, registry, http, shutdown }) {
+    const producerId = config.PRODUCER_ID ?? instance;
+    const metrics = new ProducerMetrics(registry);
+    const source = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), `mirrorlab-producer-${producerId}`, logger);
+    const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-producer-${producerId}`, logger), topic: config.CONTROL_TOPIC, logger });
+    const admin = source.admin();
+    await admin.connect();
+    shutdown.register('source-admin', () => admin.disconnect());
+
+    const producersByAcks = new Map<string, ReturnType<typeof source.producer>>();
+    const producerFor = async (acks: 'all' | 'leader' | 'none') => {
+      let p = producersByAcks.get(acks);
+      if (!p) {
+        const idempotent = config.IDEMPOTENT && acks === 'all';
+        p = source.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : 5, allowAutoTopicCreation: false, retry: { retries: config.SEND_RETRIES } });
+        await p.connect();
+        producersByAcks.set(acks, p);
+      }
+      return p;
+    };
+    shutdown.register('source-producers', () => Promise.all([...producersByAcks.values()].map((p) => p.disconnect())).then(() => undefined));
+    const skip = new Set(config.TEST_SKIP_RECORD_INDEXES);
+
+    const coordinator = new ProducerCoordinator({
+      nowMs: clock.nowMs,
+      logger,
+      onRunsChanged: (n) => metrics.activeRuns.set(n),
+      createRun: (info: ScenarioRunInfo) => {
+        const parsed = validateScenario(info.started.spec);
+        const log = logger.child({ scenarioId: info.scenarioId });
+        if (!parsed.ok) {
+          log.error('scenario_spec_invalid', { problems: parsed.error.problems });
+          return undefined;
+        }
+        const spec = parsed.spec;
+        const acks = config.ACKS === 'scenario' ? spec.workload.acks : config.ACKS;
+        const seed = spec.seed ^ createHash('sha256').update(producerId).digest().readInt32BE(0);
+        let run: ProducerRun | undefined;
+        return {
+          start: async () => {
+            const payload = await payloadForSpec(spec, seed, config.PAYLOAD_DIR);
+            run = new ProducerRun({
+              scenarioId: info.scenarioId,
+              spec,
+              producerId,
+              recordsPerSecond: recordsPerSecondFor(spec.workload, payload.meanBytes),
+              endAtMs: info.started.endAtMs,
+              payload: payload.source,
+              sink: kafkaSink(await producerFor(acks), admin, { acks, timeoutMs: config.REQUEST_TIMEOUT, compression: config.COMPRESSION }),
+              publish: (e) => control.publish(e),
+              clock,
+              logger: log,
+              metrics,
+              maxBatchRecords: config.MAX_BATCH_RECORDS,
+              lingerMs: config.LINGER,
+              progressIntervalMs: config.PROGRESS_INTERVAL,
+              partitionCheckIntervalMs: config.PARTITION_CHECK_INTERVAL,
+              skipRecordIndexes: skip,
+            });
+            await run.start();
+          },
+          requestStop: async (reason) => {
+            await run?.requestStop(reason);
+          },
+        };
+      },
+    });
+    // Registered before the control topic closes, so the final reports still go out on SIGTERM.
+    shutdown.register('control-topic', () => control.close());
+    shutdown.register('producer-runs', () => coordinator.stopAll('shutdown'));
+    http.readiness.push({ name: 'control_topic_caught_up', check: () => coordinator.ready });
+
+    await control.follow((event) => coordinator.onEvent(event), {
+      groupId: `mirrorlab-producer-${producerId}`,
+      onCaughtUp: () => coordinator.onCaughtUp(),
+    });
+  },
 });

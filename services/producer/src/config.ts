@@ -1,0 +1,23 @@
+import { env, kafkaEnv } from '@mirrorlab/service-kit';
+
+export const producerEnv = {
+  ...kafkaEnv('SOURCE_KAFKA'),
+  ...kafkaEnv('CONTROL_KAFKA'),
+  CONTROL_TOPIC: env.string({ default: 'mirrorlab.control' }),
+  /** Defaults to the instance id (the pod name in Kubernetes), so replicas need no configuration. */
+  PRODUCER_ID: env.optionalString(),
+  /** Overrides the scenario's `workload.acks`. */
+  ACKS: env.oneOf(['scenario', 'all', 'leader', 'none'] as const, { default: 'scenario' }),
+  IDEMPOTENT: env.bool({ default: true }),
+  COMPRESSION: env.oneOf(['none', 'gzip'] as const, { default: 'none' }),
+  MAX_BATCH_RECORDS: env.int({ min: 1, max: 100_000, default: 1000 }),
+  LINGER: env.duration({ default: 5 }),
+  REQUEST_TIMEOUT: env.duration({ default: 30_000 }),
+  SEND_RETRIES: env.int({ min: 0, max: 1000, default: 5 }),
+  PROGRESS_INTERVAL: env.duration({ default: 5000 }),
+  PARTITION_CHECK_INTERVAL: env.duration({ default: 5000 }),
+  /** Directory that relative `workload.payload.file` paths are read from. */
+  PAYLOAD_DIR: env.string({ default: '.' }),
+  /** Test only: comma-separated record indexes to book as acknowledged without sending (a simulated loss). */
+  TEST_SKIP_RECORD_INDEXES: env.intList({ default: [] }),
+};

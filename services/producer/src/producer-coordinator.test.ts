@@ -1,0 +1,62 @@
+import type { ControlEvent } from '@mirrorlab/protocol';
+import { createLogger } from '@mirrorlab/service-kit';
+import { ProducerCoordinator, type Run } from './producer-coordinator';
+
+const started = (id: string, endAtMs = 10_000): ControlEvent => ({ v: 1, type: 'scenario.started', scenarioId: id, atMs: 0, source: 'prov', spec: {}, targetTopics: {}, startAtMs: 0, endAtMs });
+const stopping = (id: string): ControlEvent => ({ v: 1, type: 'scenario.stopping', scenarioId: id, atMs: 1, source: 'prov', reason: 'done' });
+
+function setup() {
+  const log: string[] = [];
+  const finishers = new Map<string, () => void>();
+  const coordinator = new ProducerCoordinator({
+    nowMs: () => 5_000,
+    logger: createLogger({ service: 't', instance: 't', write: () => undefined }),
+    createRun: (info) => {
+      const run: Run = {
+        start: () => {
+          log.push(`start ${info.scenarioId}`);
+          return new Promise<void>((resolve) => finishers.set(info.scenarioId, resolve));
+        },
+        requestStop: async (reason) => {
+          log.push(`stop ${info.scenarioId} (${reason})`);
+          finishers.get(info.scenarioId)?.();
+        },
+      };
+      return run;
+    },
+  });
+  return { coordinator, log, finish: (id: string) => finishers.get(id)?.() };
+}
+
+describe('ProducerCoordinator', () => {
+  it('starts nothing before the control topic is caught up, then only what is still active', () => {
+    const { coordinator, log } = setup();
+    coordinator.onEvent(started('a'));
+    coordinator.onEvent(started('b'));
+    coordinator.onEvent(stopping('b'));
+    coordinator.onEvent(started('ended', 1_000));
+    expect(log).toEqual([]);
+    expect(coordinator.ready).toBe(false);
+    coordinator.onCaughtUp();
+    expect(coordinator.ready).toBe(true);
+    expect(log).toEqual(['start a']);
+  });
+
+  it('starts new scenarios live and stops them on scenario.stopping', () => {
+    const { coordinator, log } = setup();
+    coordinator.onCaughtUp();
+    coordinator.onEvent(started('c'));
+    coordinator.onEvent(stopping('c'));
+    expect(log).toEqual(['start c', 'stop c (scenario.stopping)']);
+  });
+
+  it('never restarts a finished run', async () => {
+    const { coordinator, log, finish } = setup();
+    coordinator.onCaughtUp();
+    coordinator.onEvent(started('d'));
+    finish('d');
+    await new Promise((r) => setImmediate(r));
+    coordinator.onEvent(started('e'));
+    expect(log).toEqual(['start d', 'start e']);
+  });
+});

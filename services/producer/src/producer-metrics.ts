@@ -1,0 +1,53 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { SendResult } from './ack-ledger';
+
+/** Prometheus metrics of the producer, labelled by scenario, producer and topic. */
+export class ProducerMetrics {
+  private readonly recordsSent: Counter<'scenario' | 'producer' | 'topic'>;
+  private readonly bytesSent: Counter<'scenario' | 'producer' | 'topic'>;
+  private readonly results: Counter<'scenario' | 'producer' | 'topic' | 'result'>;
+  private readonly achieved: Gauge<'scenario' | 'producer'>;
+  private readonly target: Gauge<'scenario' | 'producer'>;
+  private readonly latency: Histogram<'scenario' | 'producer'>;
+  readonly activeRuns: Gauge;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.recordsSent = new Counter({ name: 'mirrorlab_producer_records_sent_total', help: 'Records sent to the source cluster', labelNames: ['scenario', 'producer', 'topic'], registers });
+    this.bytesSent = new Counter({ name: 'mirrorlab_producer_bytes_sent_total', help: 'Record value bytes sent to the source cluster', labelNames: ['scenario', 'producer', 'topic'], registers });
+    this.results = new Counter({
+      name: 'mirrorlab_producer_records_total',
+      help: 'Records by the source cluster answer: acked, failed (definitely refused) or indeterminate (timed out, connection lost)',
+      labelNames: ['scenario', 'producer', 'topic', 'result'],
+      registers,
+    });
+    this.achieved = new Gauge({ name: 'mirrorlab_producer_achieved_rate', help: 'Records/s sent since the run started', labelNames: ['scenario', 'producer'], registers });
+    this.target = new Gauge({ name: 'mirrorlab_producer_target_rate', help: "Records/s this producer's share of the scenario asks for", labelNames: ['scenario', 'producer'], registers });
+    this.latency = new Histogram({
+      name: 'mirrorlab_producer_send_latency_seconds',
+      help: 'Time from sending a produce request (a batch of records) to the answer',
+      labelNames: ['scenario', 'producer'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.activeRuns = new Gauge({ name: 'mirrorlab_producer_active_runs', help: 'Scenarios this producer is writing now', registers });
+  }
+
+  sent(scenario: string, producer: string, topic: string, records: number, bytes: number): void {
+    this.recordsSent.inc({ scenario, producer, topic }, records);
+    this.bytesSent.inc({ scenario, producer, topic }, bytes);
+  }
+
+  result(scenario: string, producer: string, topic: string, result: SendResult): void {
+    this.results.inc({ scenario, producer, topic, result });
+  }
+
+  sendLatency(scenario: string, producer: string, seconds: number): void {
+    this.latency.observe({ scenario, producer }, seconds);
+  }
+
+  rates(scenario: string, producer: string, achieved: number, target: number): void {
+    this.achieved.set({ scenario, producer }, achieved);
+    this.target.set({ scenario, producer }, target);
+  }
+}

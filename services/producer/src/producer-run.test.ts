@@ -1,0 +1,137 @@
+import { decodeRecord, KeyPlan, validateScenario, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
+import { createLogger } from '@mirrorlab/service-kit';
+import { Registry } from 'prom-client';
+import { ProducerMetrics } from './producer-metrics';
+import { ProducerRun, type Clock, type OutgoingRecord, type RecordSink } from './producer-run';
+
+function spec(overrides: Record<string, unknown> = {}): ScenarioSpec {
+  const r = validateScenario({ name: 't', topics: [{ name: 'orders', partitions: 3 }], workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16 }, ...overrides });
+  if (!r.ok) throw r.error;
+  return r.spec;
+}
+
+/** A clock that moves only when the code under test sleeps: runs are deterministic and instant. */
+function fakeClock(startMs = 1_000_000): Clock & { advance(ms: number): void } {
+  let now = startMs;
+  return {
+    nowMs: () => now,
+    nowUs: () => now * 1000,
+    sleep: async (ms) => {
+      now += Math.max(ms, 1);
+      await new Promise((r) => setImmediate(r));
+    },
+    advance: (ms) => (now += ms),
+  };
+}
+
+class FakeSink implements RecordSink {
+  batches: Array<Array<{ topic: string; messages: OutgoingRecord[] }>> = [];
+  partitions = 3;
+  failWith: unknown;
+  async send(batch: Array<{ topic: string; messages: OutgoingRecord[] }>) {
+    if (this.failWith) throw this.failWith;
+    this.batches.push(batch);
+  }
+  async partitionCount() {
+    return this.partitions;
+  }
+  records() {
+    return this.batches.flat().flatMap((b) => b.messages.map((m) => ({ topic: b.topic, ...m })));
+  }
+}
+
+function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; durationMs: number; skip?: number[]; scenario?: ScenarioSpec }) {
+  const events: ControlEventInput[] = [];
+  const run = new ProducerRun({
+    scenarioId: 'sc-1',
+    spec: opts.scenario ?? spec(),
+    producerId: 'prod-a',
+    recordsPerSecond: 100,
+    endAtMs: opts.clock.nowMs() + opts.durationMs,
+    payload: { next: () => Buffer.alloc(16, 7) },
+    sink: opts.sink,
+    publish: async (e) => void events.push(e),
+    clock: opts.clock,
+    logger: createLogger({ service: 'producer', instance: 't', write: () => undefined }),
+    metrics: new ProducerMetrics(new Registry()),
+    maxBatchRecords: 50,
+    lingerMs: 5,
+    progressIntervalMs: 60_000,
+    partitionCheckIntervalMs: 60_000,
+    skipRecordIndexes: new Set(opts.skip ?? []),
+  });
+  return { run, events, final: () => events.find((e) => e.type === 'producer.progress' && e.final) as Extract<ControlEventInput, { type: 'producer.progress' }> };
+}
+
+describe('ProducerRun', () => {
+  it('sends at the target rate with KeyPlan keys and per-key sequences, and reports every key acked', async () => {
+    const sink = new FakeSink();
+    const clock = fakeClock();
+    const { run, final } = makeRun({ sink, clock, durationMs: 2000 });
+    await run.start();
+
+    const records = sink.records();
+    expect(records.length).toBeGreaterThanOrEqual(199);
+    expect(records.length).toBeLessThanOrEqual(200);
+    const plan = KeyPlan.build({ producerId: 'prod-a', partitions: 3, keysPerPartition: 2, epoch: 0 });
+    records.forEach((r, i) => {
+      const decoded = decodeRecord({ key: r.key, value: r.value, headers: r.headers });
+      if (!decoded.ok) throw new Error(decoded.error.message);
+      const slot = plan.slotForRecord(i);
+      expect(decoded.record.key).toBe(slot.key);
+      expect(decoded.record.meta).toMatchObject({ scenarioId: 'sc-1', producerId: 'prod-a', keyEpoch: 0, seq: slot.seq });
+    });
+
+    const report = final();
+    expect(report.counts).toMatchObject({ sent: records.length, acked: records.length, failed: 0, indeterminate: 0 });
+    expect(report.keys).toHaveLength(6);
+    const ackedTotal = report.keys!.reduce((s, k) => s + k.acked.reduce((a, [lo, hi]) => a + hi - lo + 1, 0), 0);
+    expect(ackedTotal).toBe(records.length);
+    expect(report.keys!.every((k) => k.acked.length === 1 && k.acked[0][0] === 0)).toBe(true);
+  });
+
+  it('books a refused batch as failed and a timed-out one as indeterminate', async () => {
+    for (const [err, field] of [
+      [{ name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE' }, 'failed'],
+      [{ name: 'KafkaJSRequestTimeoutError' }, 'indeterminate'],
+    ] as const) {
+      const sink = new FakeSink();
+      sink.failWith = err;
+      const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 500 });
+      await run.start();
+      const counts = final().counts;
+      expect(counts.acked).toBe(0);
+      expect(counts[field]).toBe(counts.sent);
+      expect(counts.sent).toBeGreaterThan(0);
+      expect(final().keys!.every((k) => k[field].length === 1 && k.acked.length === 0)).toBe(true);
+    }
+  });
+
+  it('books skipped test records as acknowledged without sending them', async () => {
+    const sink = new FakeSink();
+    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 1000, skip: [7] });
+    await run.start();
+    const plan = KeyPlan.build({ producerId: 'prod-a', partitions: 3, keysPerPartition: 2, epoch: 0 });
+    const skipped = plan.slotForRecord(7);
+    const sentKeys = sink.records().map((r) => {
+      const d = decodeRecord({ key: r.key, value: r.value, headers: r.headers });
+      return d.ok ? `${d.record.key}#${d.record.meta.seq}` : 'bad';
+    });
+    expect(sentKeys).not.toContain(`${skipped.key}#${skipped.seq}`);
+    const key = final().keys!.find((k) => k.key === skipped.key)!;
+    expect(key.acked[0][0]).toBe(0);
+    expect(final().counts.acked).toBe(final().counts.sent + 1);
+  });
+
+  it('stops early on request and still publishes the final report', async () => {
+    const sink = new FakeSink();
+    const clock = fakeClock();
+    const { run, final } = makeRun({ sink, clock, durationMs: 3_600_000 });
+    const done = run.start();
+    await new Promise((r) => setImmediate(r));
+    await run.requestStop('test');
+    await done;
+    expect(final()).toBeDefined();
+    expect(final().counts.sent).toBeLessThan(360_000);
+  });
+});
