@@ -1,0 +1,112 @@
+import type { CorruptExample, OffsetExample, SeqExample } from './types';
+
+/** One anomaly class: an exact count and the first few concrete examples (smallest by a total order). */
+export interface AnomalyClass<E> {
+  count: number;
+  examples: E[];
+}
+
+/** A key whose arrival order went backwards at least once. */
+export interface KeyRef {
+  producerId: string;
+  keyEpoch: number;
+  key: string;
+  topic: string;
+  partition: number;
+}
+
+/**
+ * The final word of the checker: what producers say was sent, reconciled with
+ * what validators read. Every count is exact, whatever the number of validators
+ * and the order their states were merged in. Sequence counts are numbers of
+ * (producer, epoch, key, seq); record counts are numbers of target records.
+ */
+export interface Accounting {
+  totals: {
+    /** Sequences the source cluster acknowledged. */
+    acked: number;
+    /** Sequences whose send the producer was told failed. */
+    failed: number;
+    /** Sequences whose send timed out or ended unknown. */
+    indeterminate: number;
+    /** Distinct sequences read on the target. */
+    seenDistinct: number;
+    /** Distinct, decodable target records read (duplicates included, re-reads not). */
+    seenRecords: number;
+    /** Every read, re-reads and corrupt records included. */
+    deliveries: number;
+    keysSeen: number;
+    keysReported: number;
+  };
+  /** Acked, never seen, while a later sequence of the same key was seen: lost. */
+  lost: AnomalyClass<SeqExample>;
+  /**
+   * Acked, not seen, and no later sequence of the key seen either: maybe still in
+   * flight. Mid-run this is lag; after draining it is loss too (see `verdict`).
+   */
+  unseen: AnomalyClass<SeqExample>;
+  /** Seen, but no producer reports sending it (not acked, failed nor indeterminate). */
+  unexpected: AnomalyClass<SeqExample>;
+  /** Indeterminate sends that did arrive (they were committed after all). */
+  indeterminateSeen: AnomalyClass<SeqExample>;
+  /** Indeterminate sends that did not arrive: never counted as lost. */
+  indeterminateMissing: AnomalyClass<SeqExample>;
+  /** Sends the producer was told failed, which arrived anyway. */
+  failedButSeen: AnomalyClass<SeqExample>;
+  /**
+   * Extra target records carrying a sequence already written at another offset
+   * (`count`), and how many distinct sequences that concerns (`seqs`). When
+   * `examplesMayIncludeRereads`, two merged states had read the same offsets
+   * of some partition without a handover, so examples may name a re-read.
+   */
+  duplicate: AnomalyClass<SeqExample> & { seqs: number; examplesMayIncludeRereads: boolean };
+  /** Target records read again (consumer restarts and rebalances): not an anomaly of the system under test. */
+  redelivery: AnomalyClass<OffsetExample>;
+  corrupt: AnomalyClass<CorruptExample> & { byReason: Record<string, number> };
+  /**
+   * Arrival order, as each validator saw it. Order-dependent: merged by summing
+   * per-key counters; a key went backwards if it did in any validator.
+   */
+  order: {
+    inOrder: number;
+    gaps: AnomalyClass<SeqExample> & { skippedSeqs: number };
+    late: AnomalyClass<SeqExample>;
+    backwardsKeys: AnomalyClass<KeyRef>;
+  };
+  /** Producers whose records were read but who sent no report: all their records count as unexpected. */
+  unreportedProducers: string[];
+}
+
+/**
+ * Anomaly classes a verdict fails on. `failedButSeen` and `indeterminate*` are
+ * reported but never fail a run: they describe the source cluster's answers to
+ * the producer, not the replication.
+ */
+export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt';
+
+export interface VerdictOptions {
+  /**
+   * `final`: after draining, unseen counts as loss. `progress`: mid-run, unseen
+   * is lag and does not fail.
+   */
+  phase: 'final' | 'progress';
+  /** Classes this run accepts, e.g. `duplicate` for an at-least-once replicator. */
+  tolerate?: readonly VerdictAnomaly[];
+}
+
+export interface Verdict {
+  valid: boolean;
+  failures: Array<{ anomaly: VerdictAnomaly; count: number }>;
+}
+
+/** Pass or fail, with the classes that failed and their counts. */
+export function verdict(acc: Accounting, options: VerdictOptions): Verdict {
+  const tolerated = new Set(options.tolerate ?? []);
+  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt'];
+  if (options.phase === 'final') checked.splice(1, 0, 'unseen');
+  const failures = checked
+    .filter((a) => !tolerated.has(a))
+    .map((anomaly) => ({ anomaly, count: acc[anomaly].count }))
+    .filter((f) => f.count > 0);
+  return { valid: failures.length === 0, failures };
+}

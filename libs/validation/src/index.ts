@@ -1,0 +1,24 @@
+/**
+ * @mirrorlab/validation: the checker. Pure functions and state, no I/O, no clocks.
+ *
+ * A validator feeds each record it reads to `ValidatorState.observe`, hands
+ * partitions over with `releasePartitions` / `adopt`, and publishes
+ * `toSnapshot()`. The report-aggregator merges snapshots and calls `reconcile`
+ * with the producers' reports to get the `Accounting`, then `verdict`.
+ */
+export { CheckerError, type CheckerErrorCode } from './errors';
+export { IntervalSet, type Range } from './interval-set';
+export type { Classification, CorruptExample, CorruptRecord, Observation, OffsetExample, SeqExample } from './types';
+export { DEFAULT_MAX_EXAMPLES, type WitnessedExample } from './examples';
+export { ValidatorState, type PartitionPosition, type ValidatorOptions } from './validator-state';
+export { SNAPSHOT_VERSION, type KeySnapshot, type PartitionSnapshot, type ValidatorSnapshot } from './snapshot';
+export { mergeSnapshots } from './merge-snapshots';
+export type { ProducerKeyReport, ProducerReport } from './producer-report';
+export { reconcile, type ReconcileOptions } from './reconcile';
+export { verdict, type Accounting, type AnomalyClass, type KeyRef, type Verdict, type VerdictAnomaly, type VerdictOptions } from './accounting';
+export {
+  LatencyHistograms,
+  type LatencyHistogramOptions,
+  type LatencySnapshot,
+  type WindowSummary,
+} from './latency-histograms';

@@ -1,0 +1,158 @@
+import { ExampleSet } from './examples';
+import { IntervalSet } from './interval-set';
+import { SequenceTracker } from './sequence-tracker';
+import type { Classification, Observation } from './types';
+
+type KeyTrackers = Map<string, SequenceTracker>;
+type EpochTrackers = Map<number, KeyTrackers>;
+
+/** Witnessed examples of the order classes and of duplicates, per partition. */
+export interface PartitionExamples {
+  gap: ExampleSet;
+  late: ExampleSet;
+  duplicate: ExampleSet;
+}
+
+/**
+ * Everything one validator knows about one target partition: which offsets it
+ * read, how often, which were corrupt, and a `SequenceTracker` per key found in it.
+ *
+ * Keys are tracked under their partition (a key lives in one partition for an
+ * epoch), so handing a partition over moves its keys with it.
+ */
+export class PartitionState {
+  /** Distinct target offsets read (valid and corrupt). */
+  offsets = new IntervalSet();
+  /** Offsets read more than once (re-reads after a restart or rebalance). */
+  redelivered = new IntervalSet();
+  /** Every read, re-reads included: redeliveries = deliveries - offsets.size, exactly, after any merge. */
+  deliveries = 0;
+  /** Corrupt offsets by reason. */
+  corrupt = new Map<string, IntervalSet>();
+  /**
+   * True once two merged states had both read some offset of this partition: then
+   * a sequence both saw may be a re-read rather than a duplicate, so duplicate
+   * *examples* may include re-reads (the duplicate *count* stays exact).
+   */
+  overlappingReads = false;
+  /** producerId -> keyEpoch -> key -> tracker: nested maps, so the hot path builds no key string. */
+  readonly producers = new Map<string, EpochTrackers>();
+  readonly examples: PartitionExamples;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly maxExamples: number,
+  ) {
+    this.examples = { gap: new ExampleSet(maxExamples), late: new ExampleSet(maxExamples), duplicate: new ExampleSet(maxExamples) };
+  }
+
+  /** Next offset to read: one past the highest offset read. */
+  get nextOffset(): number {
+    const max = this.offsets.max();
+    return max === undefined ? 0 : max + 1;
+  }
+
+  observe(o: Observation, firstSeq: number): Classification {
+    this.deliveries++;
+    if (!this.offsets.add(o.offset)) {
+      this.redelivered.add(o.offset);
+      return 'redelivery';
+    }
+    const tracker = this.trackerFor(o.producerId, o.keyEpoch, o.key);
+    const cls = tracker.classify(o.seq, firstSeq);
+    if (cls !== 'in_order') this.witness(cls, o);
+    return cls;
+  }
+
+  observeCorrupt(offset: number, reason: string): 'corrupt' | 'redelivery' {
+    this.deliveries++;
+    if (!this.offsets.add(offset)) {
+      this.redelivered.add(offset);
+      return 'redelivery';
+    }
+    let set = this.corrupt.get(reason);
+    if (set === undefined) this.corrupt.set(reason, (set = new IntervalSet()));
+    set.add(offset);
+    return 'corrupt';
+  }
+
+  trackerFor(producerId: string, keyEpoch: number, key: string): SequenceTracker {
+    let epochs = this.producers.get(producerId);
+    if (epochs === undefined) this.producers.set(producerId, (epochs = new Map()));
+    let keys = epochs.get(keyEpoch);
+    if (keys === undefined) epochs.set(keyEpoch, (keys = new Map()));
+    let tracker = keys.get(key);
+    if (tracker === undefined) keys.set(key, (tracker = new SequenceTracker(producerId, keyEpoch, key)));
+    return tracker;
+  }
+
+  *trackers(): IterableIterator<SequenceTracker> {
+    for (const epochs of this.producers.values()) {
+      for (const keys of epochs.values()) yield* keys.values();
+    }
+  }
+
+  /** Offsets that held a corrupt record, whatever the reason. */
+  corruptOffsets(): IntervalSet {
+    let all = new IntervalSet();
+    for (const set of this.corrupt.values()) all = all.union(set);
+    return all;
+  }
+
+  /**
+   * Folds another validator's state of the same partition into this one.
+   * Offsets, sequences and corrupt offsets are unions; read counts and order
+   * counters add up; an offset both had read is a redelivery.
+   */
+  mergeFrom(other: PartitionState): void {
+    const overlap = this.offsets.intersect(other.offsets);
+    this.overlappingReads ||= other.overlappingReads || !overlap.isEmpty();
+    this.redelivered = this.redelivered.union(other.redelivered).union(overlap);
+    this.offsets = this.offsets.union(other.offsets);
+    this.deliveries += other.deliveries;
+    for (const [reason, set] of other.corrupt) {
+      const mine = this.corrupt.get(reason);
+      this.corrupt.set(reason, mine === undefined ? set.clone() : mine.union(set));
+    }
+    for (const t of other.trackers()) {
+      const mine = this.producers.get(t.producerId)?.get(t.keyEpoch)?.get(t.key);
+      if (mine === undefined) this.insertTracker(t.clone());
+      else mine.mergeFrom(t);
+    }
+    this.examples.gap.mergeFrom(other.examples.gap);
+    this.examples.late.mergeFrom(other.examples.late);
+    this.examples.duplicate.mergeFrom(other.examples.duplicate);
+  }
+
+  /** A deep copy; merging into an empty state copies everything unchanged. */
+  clone(maxExamples = this.maxExamples): PartitionState {
+    const c = new PartitionState(this.topic, this.partition, maxExamples);
+    c.mergeFrom(this);
+    return c;
+  }
+
+  /** Adds a tracker for a key this partition does not track yet (used by merge and snapshot parsing). */
+  insertTracker(t: SequenceTracker): void {
+    let epochs = this.producers.get(t.producerId);
+    if (epochs === undefined) this.producers.set(t.producerId, (epochs = new Map()));
+    let keys = epochs.get(t.keyEpoch);
+    if (keys === undefined) epochs.set(t.keyEpoch, (keys = new Map()));
+    keys.set(t.key, t);
+  }
+
+  private witness(cls: 'gap' | 'late' | 'duplicate', o: Observation): void {
+    const set = this.examples[cls];
+    if (set.isFullBefore(o.producerId, o.keyEpoch, o.key, o.seq)) return;
+    set.offer({
+      producerId: o.producerId,
+      keyEpoch: o.keyEpoch,
+      key: o.key,
+      seq: o.seq,
+      topic: this.topic,
+      partition: this.partition,
+      offset: o.offset,
+      timeUs: o.arrivalUs,
+    });
+  }
+}

@@ -1,0 +1,185 @@
+import type { Accounting, AnomalyClass } from './accounting';
+import { compareOffsets, compareSeqIdentity, compareStrings, ExampleSet } from './examples';
+import { IntervalSet } from './interval-set';
+import type { PartitionState } from './partition-state';
+import { indexReports, type KeyOutcomes, type ProducerReport } from './producer-report';
+import type { SequenceTracker } from './sequence-tracker';
+import type { CorruptExample, SeqExample } from './types';
+import type { ValidatorState } from './validator-state';
+
+export interface ReconcileOptions {
+  /** Examples per anomaly class; defaults to the state's `maxExamples`. */
+  maxExamples?: number;
+}
+
+interface KeyIdentity {
+  producerId: string;
+  keyEpoch: number;
+  key: string;
+}
+
+/** Everything reconcile knows about one key: where it was read, and what its producer reported. */
+interface KeyRecord {
+  id: KeyIdentity;
+  /** One entry per partition the key was read in (almost always one), in partition order. */
+  seen: Array<{ p: PartitionState; t: SequenceTracker }>;
+  report: KeyOutcomes | undefined;
+}
+
+const EMPTY = new IntervalSet();
+
+/**
+ * Reconciles what validators read with what producers report, per key, in
+ * O(keys x ranges): a lost range of 10,000 sequences costs one range, not 10,000
+ * steps. Examples are the smallest by (producer, epoch, key, seq), so they do not
+ * depend on how the state was split and merged.
+ */
+export function reconcile(state: ValidatorState, reports: readonly ProducerReport[], options: ReconcileOptions = {}): Accounting {
+  const cap = options.maxExamples ?? state.maxExamples;
+  const index = indexReports(reports);
+  const acc = emptyAccounting();
+  const keys = new Map<string, KeyRecord>();
+  const recordFor = (id: KeyIdentity): KeyRecord => {
+    const k = `${id.producerId}\u0000${id.keyEpoch}\u0000${id.key}`;
+    let r = keys.get(k);
+    if (r === undefined) keys.set(k, (r = { id, seen: [], report: undefined }));
+    return r;
+  };
+  for (const p of state.partitionStates()) {
+    for (const t of p.trackers()) recordFor({ producerId: t.producerId, keyEpoch: t.keyEpoch, key: t.key }).seen.push({ p, t });
+  }
+  for (const [producerId, epochs] of index) {
+    for (const [keyEpoch, byKey] of epochs) {
+      for (const [key, outcomes] of byKey) recordFor({ producerId, keyEpoch, key }).report = outcomes;
+    }
+  }
+
+  tallyPartitions(state.partitionStates(), acc, cap);
+  const unreported = new Set<string>();
+  for (const r of [...keys.values()].sort((a, b) => compareIds(a.id, b.id))) {
+    if (r.seen.length > 0 && !index.has(r.id.producerId)) unreported.add(r.id.producerId);
+    reconcileKey(r, acc, cap);
+  }
+  acc.unreportedProducers = [...unreported].sort(compareStrings);
+  return acc;
+}
+
+/** Record-level numbers, which live per partition: reads, re-reads, corrupt records, order counters. */
+function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: number): void {
+  const gapExamples = new ExampleSet(cap);
+  const lateExamples = new ExampleSet(cap);
+  const corruptCandidates: CorruptExample[] = [];
+  const byReason = new Map<string, number>();
+  for (const p of partitions) {
+    const corrupt = p.corruptOffsets();
+    const valid = p.offsets.size - corrupt.size;
+    let seqs = 0;
+    for (const t of p.trackers()) {
+      seqs += t.seqs.size;
+      acc.order.inOrder += t.inOrder;
+      acc.order.gaps.count += t.gaps;
+      acc.order.gaps.skippedSeqs += t.skippedSeqs;
+      acc.order.late.count += t.late;
+    }
+    acc.totals.seenRecords += valid;
+    acc.totals.deliveries += p.deliveries;
+    // Each valid offset carries one sequence: offsets beyond distinct sequences are extra copies.
+    acc.duplicate.count += valid - seqs;
+    acc.duplicate.examplesMayIncludeRereads ||= p.overlappingReads;
+    acc.redelivery.count += p.deliveries - p.offsets.size;
+    for (const offset of p.redelivered.take(cap - acc.redelivery.examples.length)) {
+      acc.redelivery.examples.push({ topic: p.topic, partition: p.partition, offset });
+    }
+    acc.corrupt.count += corrupt.size;
+    for (const [reason, set] of p.corrupt) {
+      byReason.set(reason, (byReason.get(reason) ?? 0) + set.size);
+      for (const offset of set.take(cap)) corruptCandidates.push({ topic: p.topic, partition: p.partition, offset, reason });
+    }
+    gapExamples.mergeFrom(p.examples.gap);
+    lateExamples.mergeFrom(p.examples.late);
+  }
+  // fromEntries, not assignment: a reason named "__proto__" stays a plain key.
+  acc.corrupt.byReason = Object.fromEntries([...byReason].sort(([a], [b]) => compareStrings(a, b)));
+  // Each reason gave its `cap` smallest offsets per partition: the global `cap` smallest are among them.
+  acc.corrupt.examples = corruptCandidates.sort((a, b) => compareOffsets(a, b) || compareStrings(a.reason, b.reason)).slice(0, cap);
+  acc.order.gaps.examples = gapExamples.toArray();
+  acc.order.late.examples = lateExamples.toArray();
+}
+
+function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
+  const { acked, failed, indeterminate } = r.report ?? { acked: EMPTY, failed: EMPTY, indeterminate: EMPTY };
+  acc.totals.acked += acked.size;
+  acc.totals.failed += failed.size;
+  acc.totals.indeterminate += indeterminate.size;
+  if (r.report !== undefined) acc.totals.keysReported++;
+
+  // Sequences of this key, across partitions; one read in two partitions is two records.
+  let seen = new IntervalSet();
+  let duplicated = new IntervalSet();
+  let copies = 0;
+  for (const { t } of r.seen) {
+    duplicated = duplicated.union(seen.intersect(t.seqs));
+    if (t.duplicateSeqs !== undefined) duplicated = duplicated.union(t.duplicateSeqs);
+    seen = seen.union(t.seqs);
+    copies += t.seqs.size;
+  }
+  acc.duplicate.count += copies - seen.size;
+  if (r.seen.length > 0) acc.totals.keysSeen++;
+  acc.totals.seenDistinct += seen.size;
+
+  const where = (seq: number): Partial<SeqExample> => {
+    const hit = r.seen.find(({ t }) => t.seqs.has(seq)) ?? r.seen[0];
+    return hit === undefined ? {} : { topic: hit.p.topic, partition: hit.p.partition };
+  };
+  const add = (cls: AnomalyClass<SeqExample>, set: IntervalSet, detail = where): void => {
+    cls.count += set.size;
+    for (const seq of set.take(cap - cls.examples.length)) cls.examples.push({ ...r.id, seq, ...detail(seq) });
+  };
+
+  const missing = acked.subtract(seen);
+  const highest = seen.max();
+  const lost = highest === undefined ? EMPTY : missing.clip(Number.MIN_SAFE_INTEGER, highest - 1);
+  add(acc.lost, lost);
+  add(acc.unseen, missing.subtract(lost));
+  add(acc.unexpected, seen.subtract(acked).subtract(failed).subtract(indeterminate));
+  add(acc.indeterminateSeen, indeterminate.intersect(seen));
+  add(acc.indeterminateMissing, indeterminate.subtract(seen));
+  add(acc.failedButSeen, failed.intersect(seen));
+
+  acc.duplicate.seqs += duplicated.size;
+  for (const seq of duplicated.take(cap - acc.duplicate.examples.length)) {
+    const hit = r.seen.find(({ t }) => t.duplicateSeqs?.has(seq)) ?? r.seen.find(({ t }) => t.seqs.has(seq));
+    const witness = hit?.p.examples.duplicate.find({ ...r.id, seq });
+    acc.duplicate.examples.push(witness ?? { ...r.id, seq, ...where(seq) });
+  }
+
+  const backwards = r.seen.find(({ t }) => t.backwards > 0);
+  if (backwards !== undefined) {
+    acc.order.backwardsKeys.count++;
+    if (acc.order.backwardsKeys.examples.length < cap) {
+      acc.order.backwardsKeys.examples.push({ ...r.id, topic: backwards.p.topic, partition: backwards.p.partition });
+    }
+  }
+}
+
+function compareIds(a: KeyIdentity, b: KeyIdentity): number {
+  return compareSeqIdentity({ ...a, seq: 0 }, { ...b, seq: 0 });
+}
+
+function emptyAccounting(): Accounting {
+  const cls = () => ({ count: 0, examples: [] });
+  return {
+    totals: { acked: 0, failed: 0, indeterminate: 0, seenDistinct: 0, seenRecords: 0, deliveries: 0, keysSeen: 0, keysReported: 0 },
+    lost: cls(),
+    unseen: cls(),
+    unexpected: cls(),
+    indeterminateSeen: cls(),
+    indeterminateMissing: cls(),
+    failedButSeen: cls(),
+    duplicate: { ...cls(), seqs: 0, examplesMayIncludeRereads: false },
+    redelivery: cls(),
+    corrupt: { ...cls(), byReason: {} },
+    order: { inOrder: 0, gaps: { ...cls(), skippedSeqs: 0 }, late: cls(), backwardsKeys: cls() },
+    unreportedProducers: [],
+  };
+}

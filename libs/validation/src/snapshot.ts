@@ -1,0 +1,181 @@
+import { ExampleSet, type WitnessedExample } from './examples';
+import type { Range } from './interval-set';
+import { FieldReader } from './parse';
+import { PartitionState } from './partition-state';
+import { SequenceTracker } from './sequence-tracker';
+
+export const SNAPSHOT_VERSION = 1;
+
+/**
+ * Plain-JSON state of a validator (or of the partitions it hands over). Integer
+ * sets are `[lo, hi]` range lists; zero counters and empty sets are omitted.
+ * Partitions are sorted by (topic, partition) and keys by (producerId, keyEpoch,
+ * key), so equal states serialize to equal JSON.
+ */
+export interface ValidatorSnapshot {
+  version: typeof SNAPSHOT_VERSION;
+  /** Where every key's sequence starts. */
+  firstSeq: number;
+  /** Examples kept per anomaly class. */
+  maxExamples: number;
+  partitions: PartitionSnapshot[];
+}
+
+export interface PartitionSnapshot {
+  topic: string;
+  partition: number;
+  /** Where a validator taking this partition over resumes reading (highest offset read + 1). */
+  nextOffset: number;
+  offsets: Range[];
+  redelivered?: Range[];
+  /** Every read, re-reads included. */
+  deliveries: number;
+  corrupt?: Array<{ reason: string; offsets: Range[] }>;
+  overlappingReads?: true;
+  keys: KeySnapshot[];
+  examples?: { gap?: WitnessedExample[]; late?: WitnessedExample[]; duplicate?: WitnessedExample[] };
+}
+
+export interface KeySnapshot {
+  producerId: string;
+  keyEpoch: number;
+  key: string;
+  seqs: Range[];
+  duplicateSeqs?: Range[];
+  inOrder?: number;
+  gaps?: number;
+  skippedSeqs?: number;
+  late?: number;
+  backwards?: number;
+}
+
+const EXAMPLE_CLASSES = ['gap', 'late', 'duplicate'] as const;
+
+export function encodePartition(p: PartitionState): PartitionSnapshot {
+  const keys = [...p.trackers()].sort(compareTrackers).map(encodeKey);
+  const out: PartitionSnapshot = {
+    topic: p.topic,
+    partition: p.partition,
+    nextOffset: p.nextOffset,
+    offsets: p.offsets.toRanges(),
+    deliveries: p.deliveries,
+    keys,
+  };
+  if (!p.redelivered.isEmpty()) out.redelivered = p.redelivered.toRanges();
+  if (p.corrupt.size > 0) {
+    out.corrupt = [...p.corrupt.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([reason, set]) => ({ reason, offsets: set.toRanges() }));
+  }
+  if (p.overlappingReads) out.overlappingReads = true;
+  for (const cls of EXAMPLE_CLASSES) {
+    if (p.examples[cls].size > 0) (out.examples ??= {})[cls] = p.examples[cls].toArray();
+  }
+  return out;
+}
+
+function compareTrackers(a: SequenceTracker, b: SequenceTracker): number {
+  if (a.producerId !== b.producerId) return a.producerId < b.producerId ? -1 : 1;
+  if (a.keyEpoch !== b.keyEpoch) return a.keyEpoch - b.keyEpoch;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function encodeKey(t: SequenceTracker): KeySnapshot {
+  const out: KeySnapshot = { producerId: t.producerId, keyEpoch: t.keyEpoch, key: t.key, seqs: t.seqs.toRanges() };
+  if (t.duplicateSeqs !== undefined && !t.duplicateSeqs.isEmpty()) out.duplicateSeqs = t.duplicateSeqs.toRanges();
+  if (t.inOrder !== 0) out.inOrder = t.inOrder;
+  if (t.gaps !== 0) out.gaps = t.gaps;
+  if (t.skippedSeqs !== 0) out.skippedSeqs = t.skippedSeqs;
+  if (t.late !== 0) out.late = t.late;
+  if (t.backwards !== 0) out.backwards = t.backwards;
+  return out;
+}
+
+const read = new FieldReader('invalid_snapshot');
+
+/** Parses and checks one partition of an untrusted snapshot; `field` prefixes error paths. */
+export function decodePartition(value: unknown, field: string, maxExamples: number): PartitionState {
+  const o = read.object(value, field);
+  const p = new PartitionState(read.string(o.topic, `${field}.topic`), read.int(o.partition, `${field}.partition`, 0), maxExamples);
+  p.offsets = read.ranges(o.offsets, `${field}.offsets`, true);
+  if (o.redelivered !== undefined) p.redelivered = read.ranges(o.redelivered, `${field}.redelivered`, true);
+  if (!p.redelivered.subtract(p.offsets).isEmpty()) read.fail(`${field}.redelivered`, 'offsets that are also in offsets', o.redelivered);
+  p.deliveries = read.int(o.deliveries, `${field}.deliveries`, p.offsets.size);
+  if (p.deliveries - p.offsets.size < p.redelivered.size) {
+    read.fail(`${field}.deliveries`, `at least offsets + redelivered offsets (${p.offsets.size + p.redelivered.size})`, o.deliveries);
+  }
+  if (o.nextOffset !== undefined && read.int(o.nextOffset, `${field}.nextOffset`, 0) !== p.nextOffset) {
+    read.fail(`${field}.nextOffset`, `highest offset + 1 (${p.nextOffset})`, o.nextOffset);
+  }
+  if (o.overlappingReads !== undefined) p.overlappingReads = read.boolean(o.overlappingReads, `${field}.overlappingReads`);
+  if (o.corrupt !== undefined) {
+    read.array(o.corrupt, `${field}.corrupt`).forEach((entry, i) => {
+      const f = `${field}.corrupt[${i}]`;
+      const c = read.object(entry, f);
+      const reason = read.string(c.reason, `${f}.reason`);
+      if (p.corrupt.has(reason)) read.fail(`${f}.reason`, 'each reason once', reason);
+      const set = read.ranges(c.offsets, `${f}.offsets`, true);
+      if (!set.subtract(p.offsets).isEmpty()) read.fail(`${f}.offsets`, 'offsets that are also in offsets', c.offsets);
+      p.corrupt.set(reason, set);
+    });
+  }
+  let seqs = 0;
+  read.array(o.keys, `${field}.keys`).forEach((k, i) => {
+    const t = decodeKey(k, `${field}.keys[${i}]`);
+    if (p.producers.get(t.producerId)?.get(t.keyEpoch)?.has(t.key)) read.fail(`${field}.keys[${i}]`, 'each key once per partition', t.key);
+    p.insertTracker(t);
+    seqs += t.seqs.size;
+  });
+  // Every sequence was carried by its own decodable offset.
+  const valid = p.offsets.size - p.corruptOffsets().size;
+  if (seqs > valid) read.fail(`${field}.keys`, `at most ${valid} sequences (the decodable offsets read)`, `${seqs} sequences`);
+  if (o.examples !== undefined) {
+    const ex = read.object(o.examples, `${field}.examples`);
+    for (const cls of EXAMPLE_CLASSES) {
+      if (ex[cls] === undefined) continue;
+      p.examples[cls] = decodeExamples(ex[cls], `${field}.examples.${cls}`, maxExamples);
+    }
+  }
+  return p;
+}
+
+function decodeKey(value: unknown, field: string): SequenceTracker {
+  const o = read.object(value, field);
+  const t = new SequenceTracker(
+    read.string(o.producerId, `${field}.producerId`),
+    read.int(o.keyEpoch, `${field}.keyEpoch`),
+    read.string(o.key, `${field}.key`),
+  );
+  t.seqs = read.ranges(o.seqs, `${field}.seqs`, true);
+  if (o.duplicateSeqs !== undefined) {
+    t.duplicateSeqs = read.ranges(o.duplicateSeqs, `${field}.duplicateSeqs`, true);
+    if (!t.duplicateSeqs.subtract(t.seqs).isEmpty()) read.fail(`${field}.duplicateSeqs`, 'sequences that are also in seqs', o.duplicateSeqs);
+  }
+  t.inOrder = read.optionalInt(o.inOrder, `${field}.inOrder`, 0, 0);
+  t.gaps = read.optionalInt(o.gaps, `${field}.gaps`, 0, 0);
+  t.skippedSeqs = read.optionalInt(o.skippedSeqs, `${field}.skippedSeqs`, 0, 0);
+  t.late = read.optionalInt(o.late, `${field}.late`, 0, 0);
+  t.backwards = read.optionalInt(o.backwards, `${field}.backwards`, 0, 0);
+  return t;
+}
+
+function decodeExamples(value: unknown, field: string, cap: number): ExampleSet {
+  const set = new ExampleSet(cap);
+  read.array(value, field).forEach((item, i) => {
+    const f = `${field}[${i}]`;
+    const e = read.object(item, f);
+    set.offer({
+      producerId: read.string(e.producerId, `${f}.producerId`),
+      keyEpoch: read.int(e.keyEpoch, `${f}.keyEpoch`),
+      key: read.string(e.key, `${f}.key`),
+      seq: read.int(e.seq, `${f}.seq`),
+      topic: read.string(e.topic, `${f}.topic`),
+      partition: read.int(e.partition, `${f}.partition`, 0),
+      offset: read.int(e.offset, `${f}.offset`, 0),
+      timeUs: read.finite(e.timeUs, `${f}.timeUs`),
+    });
+  });
+  return set;
+}
+
+export { read as snapshotReader };
