@@ -8,3 +8,4 @@ export * from './kafka';
 export * from './redis';
 export * from './service';
 export * from './control-topic';
+export * from './run-coordinator';

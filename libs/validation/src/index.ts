@@ -22,3 +22,4 @@ export {
   type LatencySnapshot,
   type WindowSummary,
 } from './latency-histograms';
+export { latestPartition, latestPartitions } from './partition-handover';

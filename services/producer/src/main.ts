@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { validateScenario, type ScenarioRunInfo } from '@mirrorlab/protocol';
-import { ControlTopic, createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { ControlTopic, createKafka, kafkaConnectionFrom, producerPolicy, RunCoordinator, runService } from '@mirrorlab/service-kit';
 import { producerEnv } from './config';
 import { kafkaSink } from './kafka-sink';
 import { payloadForSpec } from './payload-for-spec';
-import { ProducerCoordinator } from './producer-coordinator';
 import { ProducerMetrics } from './producer-metrics';
 import { ProducerRun, type Clock } from './producer-run';
 import { recordsPerSecondFor } from './rate-share';
@@ -43,7 +42,8 @@ void runService({
     shutdown.register('source-producers', () => Promise.all([...producersByAcks.values()].map((p) => p.disconnect())).then(() => undefined));
     const skip = new Set(config.TEST_SKIP_RECORD_INDEXES);
 
-    const coordinator = new ProducerCoordinator({
+    const coordinator = new RunCoordinator({
+      policy: producerPolicy,
       nowMs: clock.nowMs,
       logger,
       onRunsChanged: (n) => metrics.activeRuns.set(n),

@@ -30,4 +30,13 @@ describe('ScenarioLifecycle', () => {
     l.apply({ v: 1, type: 'report.ready', scenarioId: 'x', atMs: 1, source: 'r', verdict: 'pass', reasons: [], location: '/r' });
     expect(l.get('x')).toBeUndefined();
   });
+
+  it('keeps a stopping scenario unfinished until it is drained, within the grace period', () => {
+    const l = new ScenarioLifecycle();
+    [started('a', 100), started('b', 100), stopping('a'), stopping('b')].forEach((e) => l.apply(e));
+    l.apply({ v: 1, type: 'scenario.drained', scenarioId: 'b', atMs: 150, source: 'prov', drained: true, waitedMs: 50 });
+    expect(l.unfinished(150, 1000).map((s) => s.scenarioId)).toEqual(['a']);
+    expect(l.unfinished(1100, 1000)).toEqual([]);
+    expect(l.isFinished('b')).toBe(true);
+  });
 });

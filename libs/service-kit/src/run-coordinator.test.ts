@@ -1,14 +1,15 @@
 import type { ControlEvent } from '@mirrorlab/protocol';
-import { createLogger } from '@mirrorlab/service-kit';
-import { ProducerCoordinator, type Run } from './producer-coordinator';
+import { createLogger } from './logger';
+import { producerPolicy, RunCoordinator, validatorPolicy, type Run, type RunPolicy } from './run-coordinator';
 
 const started = (id: string, endAtMs = 10_000): ControlEvent => ({ v: 1, type: 'scenario.started', scenarioId: id, atMs: 0, source: 'prov', spec: {}, targetTopics: {}, startAtMs: 0, endAtMs });
 const stopping = (id: string): ControlEvent => ({ v: 1, type: 'scenario.stopping', scenarioId: id, atMs: 1, source: 'prov', reason: 'done' });
 
-function setup() {
+function setup(policy: RunPolicy = producerPolicy) {
   const log: string[] = [];
   const finishers = new Map<string, () => void>();
-  const coordinator = new ProducerCoordinator({
+  const coordinator = new RunCoordinator({
+    policy,
     nowMs: () => 5_000,
     logger: createLogger({ service: 't', instance: 't', write: () => undefined }),
     createRun: (info) => {
@@ -28,7 +29,7 @@ function setup() {
   return { coordinator, log, finish: (id: string) => finishers.get(id)?.() };
 }
 
-describe('ProducerCoordinator', () => {
+describe('RunCoordinator', () => {
   it('starts nothing before the control topic is caught up, then only what is still active', () => {
     const { coordinator, log } = setup();
     coordinator.onEvent(started('a'));
@@ -58,5 +59,15 @@ describe('ProducerCoordinator', () => {
     await new Promise((r) => setImmediate(r));
     coordinator.onEvent(started('e'));
     expect(log).toEqual(['start d', 'start e']);
+  });
+
+  it('with the validator policy, keeps reading a stopping scenario until it is drained', () => {
+    const { coordinator, log } = setup(validatorPolicy(60_000));
+    coordinator.onEvent(started('v'));
+    coordinator.onEvent(stopping('v'));
+    coordinator.onCaughtUp();
+    expect(log).toEqual(['start v']);
+    coordinator.onEvent({ v: 1, type: 'scenario.drained', scenarioId: 'v', atMs: 2, source: 'prov', drained: true, waitedMs: 1 });
+    expect(log).toEqual(['start v', 'stop v (scenario.stopping)']);
   });
 });

@@ -1,17 +1,36 @@
 import { ScenarioLifecycle, type ControlEvent, type ScenarioRunInfo } from '@mirrorlab/protocol';
-import type { Logger } from '@mirrorlab/service-kit';
+import type { Logger } from './logger';
 
 export interface Run {
   start(): Promise<void>;
   requestStop(reason: string): Promise<void>;
 }
 
+export interface RunPolicy {
+  /** Scenarios that should have a run now. */
+  wanted(lifecycle: ScenarioLifecycle, nowMs: number): ScenarioRunInfo[];
+  /** Whether a running scenario should be asked to stop. */
+  shouldStop(lifecycle: ScenarioLifecycle, scenarioId: string): boolean;
+}
+
+/** Producers write while a scenario is active and stop on `scenario.stopping`. */
+export const producerPolicy: RunPolicy = {
+  wanted: (l, now) => l.active(now),
+  shouldStop: (l, id) => l.isStopping(id),
+};
+
+/** Validators read until the scenario is drained (or `graceMs` past its end). */
+export const validatorPolicy = (graceMs: number): RunPolicy => ({
+  wanted: (l, now) => l.unfinished(now, graceMs),
+  shouldStop: (l, id) => l.isFinished(id),
+});
+
 /**
- * Turns control events into producer runs: once the control topic is caught up,
- * every active scenario gets a run; `scenario.stopping` stops it. A run that has
- * finished is never started again in this process.
+ * Turns control events into runs: once the control topic is caught up, every
+ * scenario the policy wants gets a run, and the policy says when to stop it. A
+ * run that has finished is never started again in this process.
  */
-export class ProducerCoordinator {
+export class RunCoordinator {
   private readonly lifecycle = new ScenarioLifecycle();
   private readonly running = new Map<string, Run>();
   private readonly finished = new Set<string>();
@@ -19,6 +38,7 @@ export class ProducerCoordinator {
 
   constructor(
     private readonly deps: {
+      policy: RunPolicy;
       createRun: (info: ScenarioRunInfo) => Run | undefined;
       nowMs: () => number;
       logger: Logger;
@@ -37,7 +57,7 @@ export class ProducerCoordinator {
 
   onCaughtUp(): void {
     this.caughtUp = true;
-    this.deps.logger.info('control_topic_caught_up', { active: this.lifecycle.active(this.deps.nowMs()).map((s) => s.scenarioId) });
+    this.deps.logger.info('control_topic_caught_up', { wanted: this.deps.policy.wanted(this.lifecycle, this.deps.nowMs()).map((s) => s.scenarioId) });
     this.reconcile();
   }
 
@@ -46,7 +66,7 @@ export class ProducerCoordinator {
   }
 
   private reconcile(): void {
-    for (const info of this.lifecycle.active(this.deps.nowMs())) {
+    for (const info of this.deps.policy.wanted(this.lifecycle, this.deps.nowMs())) {
       if (this.running.has(info.scenarioId) || this.finished.has(info.scenarioId)) continue;
       const run = this.deps.createRun(info);
       if (!run) {
@@ -65,7 +85,7 @@ export class ProducerCoordinator {
         });
     }
     for (const [id, run] of this.running) {
-      if (this.lifecycle.isStopping(id)) void run.requestStop('scenario.stopping');
+      if (this.deps.policy.shouldStop(this.lifecycle, id)) void run.requestStop('scenario.stopping');
     }
   }
 }
