@@ -31,7 +31,7 @@ export const validatorPolicy = (graceMs: number): RunPolicy => ({
  * run that has finished is never started again in this process.
  */
 export class RunCoordinator {
-  private readonly lifecycle = new ScenarioLifecycle();
+  readonly lifecycle = new ScenarioLifecycle();
   private readonly running = new Map<string, Run>();
   private readonly finished = new Set<string>();
   private caughtUp = false;

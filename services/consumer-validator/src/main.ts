@@ -1,8 +1,63 @@
-import { runService } from '@mirrorlab/service-kit';
+import { Counter } from 'prom-client';
+import { ControlTopic, createKafka, kafkaConnectionFrom, RunCoordinator, runService, validatorPolicy } from '@mirrorlab/service-kit';
+import { validatorEnv } from './config';
+import { ScenarioLedger } from './scenario-ledger';
+import { ValidationRun } from './validation-run';
+import { ValidatorMetrics } from './validator-metrics';
 
 void runService({
   name: 'consumer-validator',
   defaultPort: 8082,
-  env: {},
-  start: () => undefined,
+  env: validatorEnv,
+  async start({ config, instance, logger, registry, http, shutdown }) {
+    const validatorId = config.VALIDATOR_ID ?? instance;
+    const metrics = new ValidatorMetrics(registry);
+    const invalidEvents = new Counter({ name: 'mirrorlab_control_events_invalid_total', help: 'Control-topic records skipped as invalid, by reason', labelNames: ['reason'], registers: [registry] });
+    const target = createKafka(kafkaConnectionFrom(config, 'TARGET_KAFKA'), `mirrorlab-validator-${validatorId}`, logger);
+    const control = new ControlTopic({
+      kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-validator-${validatorId}`, logger),
+      topic: config.CONTROL_TOPIC,
+      logger,
+      onInvalid: (reason) => invalidEvents.inc({ reason }),
+    });
+    const admin = target.admin();
+    await admin.connect();
+    shutdown.register('target-admin', () => admin.disconnect());
+    const ledger = new ScenarioLedger();
+
+    const coordinator: RunCoordinator = new RunCoordinator({
+      policy: validatorPolicy(config.DRAIN_GRACE),
+      nowMs: () => Date.now(),
+      logger,
+      createRun: (info): ValidationRun =>
+        new ValidationRun({
+          started: info.started,
+          validatorId,
+          groupId: `${config.GROUP_PREFIX}-${info.scenarioId}`,
+          kafka: target,
+          admin,
+          publish: (e) => control.publish(e),
+          latestPartition: (topic, partition) => ledger.latestPartition(info.scenarioId, topic, partition),
+          producerReports: () => ledger.producers(info.scenarioId),
+          isStopping: (): boolean => coordinator.lifecycle.isStopping(info.scenarioId),
+          logger: logger.child({ scenarioId: info.scenarioId }),
+          metrics,
+          reportIntervalMs: config.REPORT_INTERVAL,
+          sessionTimeoutMs: config.SESSION_TIMEOUT,
+          maxExamples: config.MAX_EXAMPLES,
+          nowUs: () => Math.round((performance.timeOrigin + performance.now()) * 1000),
+        }),
+    });
+    shutdown.register('control-topic', () => control.close());
+    shutdown.register('validation-runs', () => coordinator.stopAll('shutdown'));
+    http.readiness.push({ name: 'control_topic_caught_up', check: () => coordinator.ready });
+
+    await control.follow(
+      (event) => {
+        ledger.apply(event);
+        coordinator.onEvent(event);
+      },
+      { groupId: `mirrorlab-validator-control-${validatorId}`, onCaughtUp: () => coordinator.onCaughtUp() },
+    );
+  },
 });

@@ -1,0 +1,72 @@
+import { encodeRecord } from '@mirrorlab/protocol';
+import { LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
+import { Registry } from 'prom-client';
+import { intakeRecord, type IntakeTarget, type TargetRecord } from './record-intake';
+import { ValidatorMetrics } from './validator-metrics';
+
+function target(withReplication = false): IntakeTarget & { registry: Registry } {
+  const registry = new Registry();
+  return {
+    scenarioId: 'sc',
+    state: new ValidatorState(),
+    endToEnd: new LatencyHistograms(),
+    replication: withReplication ? new LatencyHistograms() : undefined,
+    metrics: new ValidatorMetrics(registry),
+    registry,
+  };
+}
+
+function record(seq: number, offset: number, opts: { scenarioId?: string; sendTimeUs?: number } = {}): TargetRecord {
+  const enc = encodeRecord({
+    meta: { scenarioId: opts.scenarioId ?? 'sc', producerId: 'p1', keyEpoch: 0, seq, sendTimeUs: opts.sendTimeUs ?? 1_000_000 },
+    key: 'p1/e0/k0-0',
+    payload: Buffer.from('payload'),
+  });
+  return { topic: 'source.t', partition: 0, offset, key: enc.key, value: enc.value, headers: enc.headers, timestampMs: 1_500 };
+}
+
+async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
+  const v = (m?.values ?? []).find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
+  return v ? Number(v.value) : 0;
+}
+
+describe('intakeRecord', () => {
+  it('classifies records and measures latency on first reads only', async () => {
+    const t = target();
+    expect(intakeRecord(t, record(0, 0), 3_000_000)).toBe('in_order');
+    expect(intakeRecord(t, record(2, 1), 3_000_000)).toBe('gap');
+    expect(intakeRecord(t, record(1, 2), 3_000_000)).toBe('late');
+    expect(intakeRecord(t, record(1, 3), 3_000_000)).toBe('duplicate');
+    expect(intakeRecord(t, record(1, 3), 9_000_000)).toBe('redelivery');
+    expect(t.endToEnd.count).toBe(4);
+    expect(t.endToEnd.percentiles([100])[0]).toBeCloseTo(2_000_000, -4);
+    expect(await metricValue(t.registry, 'mirrorlab_validator_duplicate_total')).toBe(1);
+    expect(await metricValue(t.registry, 'mirrorlab_validator_redelivery_total')).toBe(1);
+    expect(await metricValue(t.registry, 'mirrorlab_validator_records_total')).toBe(5);
+  });
+
+  it('counts foreign and corrupt records by reason and keeps going', async () => {
+    const t = target();
+    const foreign: TargetRecord = { topic: 'source.t', partition: 0, offset: 0, key: Buffer.from('k'), value: Buffer.from('hello'), timestampMs: 0 };
+    expect(intakeRecord(t, foreign, 1)).toBe('corrupt');
+    const flipped = record(0, 1);
+    flipped.value = Buffer.from('PAYLOAD');
+    expect(intakeRecord(t, flipped, 1)).toBe('corrupt');
+    expect(intakeRecord(t, { ...foreign, key: null, value: null }, 1)).toBe('redelivery');
+    expect(await metricValue(t.registry, 'mirrorlab_validator_corrupt_total', { reason: 'foreign' })).toBe(1);
+    expect(await metricValue(t.registry, 'mirrorlab_validator_corrupt_total', { reason: 'checksum_mismatch' })).toBe(1);
+  });
+
+  it('skips records of another scenario without counting them', () => {
+    const t = target();
+    expect(intakeRecord(t, record(0, 0, { scenarioId: 'older-run' }), 1)).toBe('other_scenario');
+    expect(t.state.positions()).toEqual([]);
+  });
+
+  it('measures replication latency from LogAppendTime timestamps when the topic uses them', () => {
+    const t = target(true);
+    intakeRecord(t, record(0, 0, { sendTimeUs: 1_000_000 }), 5_000_000);
+    expect(t.replication!.percentiles([50])[0]).toBeCloseTo(500_000, -3);
+  });
+});

@@ -1,0 +1,64 @@
+import { decodeRecord, type ConsumedHeaders } from '@mirrorlab/protocol';
+import type { LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
+import type { ValidatorMetrics } from './validator-metrics';
+
+export interface TargetRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: ConsumedHeaders;
+  /** The target record's timestamp, ms (kafkajs gives a string). */
+  timestampMs: number;
+}
+
+export interface IntakeTarget {
+  scenarioId: string;
+  state: ValidatorState;
+  endToEnd: LatencyHistograms;
+  /** Present when the target topic stamps LogAppendTime: the record timestamp is the target's append time. */
+  replication?: LatencyHistograms;
+  metrics: ValidatorMetrics;
+}
+
+export type IntakeResult = ReturnType<ValidatorState['observe']> | 'corrupt' | 'other_scenario';
+
+/**
+ * Feeds one target record to the checker. Records that do not decode (foreign
+ * records, corruption) are counted as corrupt by reason; records of another
+ * scenario (a reused topic) are skipped. Latency is recorded for first reads
+ * only, never for re-reads after a restart or rebalance. Never throws on bad input.
+ */
+export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number): IntakeResult {
+  const decoded = decodeRecord({ key: r.key, value: r.value, headers: r.headers });
+  if (!decoded.ok) {
+    const cls = t.state.observeCorrupt({ topic: r.topic, partition: r.partition, offset: r.offset, reason: decoded.error.reason, arrivalUs });
+    if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, r.topic, decoded.error.reason);
+    else t.metrics.classified(t.scenarioId, r.topic, 'redelivery');
+    return cls;
+  }
+  const { meta, key } = decoded.record;
+  if (meta.scenarioId !== t.scenarioId) return 'other_scenario';
+  const cls = t.state.observe({
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    producerId: meta.producerId,
+    keyEpoch: meta.keyEpoch,
+    key,
+    seq: meta.seq,
+    sendTimeUs: meta.sendTimeUs,
+    arrivalUs,
+  });
+  if (cls === 'corrupt') return cls; // observe() never says corrupt for a decoded record
+  t.metrics.classified(t.scenarioId, r.topic, cls);
+  if (cls !== 'redelivery') {
+    const endToEndUs = arrivalUs - meta.sendTimeUs;
+    t.endToEnd.record(arrivalUs, endToEndUs);
+    const replicationUs = t.replication ? r.timestampMs * 1000 - meta.sendTimeUs : undefined;
+    if (replicationUs !== undefined) t.replication!.record(arrivalUs, replicationUs);
+    t.metrics.latency(t.scenarioId, r.topic, endToEndUs, replicationUs);
+  }
+  return cls;
+}

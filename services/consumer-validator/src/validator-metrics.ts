@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+type Labels = 'scenario' | 'topic';
+const CLASSES = ['in_order', 'gap', 'late', 'duplicate', 'redelivery'] as const;
+export type CountedClass = (typeof CLASSES)[number];
+
+/** 100 µs to 10 min: replication latency spans sub-millisecond to multi-minute stalls. */
+const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+/** Prometheus metrics of the validator, one counter per record class (labels: scenario, topic). */
+export class ValidatorMetrics {
+  private readonly records: Counter<Labels>;
+  private readonly byClass: Record<CountedClass, Counter<Labels>>;
+  private readonly corrupt: Counter<Labels | 'reason'>;
+  private readonly endToEnd: Histogram<Labels>;
+  private readonly replication: Histogram<Labels>;
+  private readonly lag: Gauge<Labels | 'partition'>;
+  readonly lost: Gauge<'scenario'>;
+  readonly drained: Gauge<'scenario'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.records = new Counter({ name: 'mirrorlab_validator_records_total', help: 'Records read from the target cluster', labelNames: ['scenario', 'topic'], registers });
+    const help: Record<CountedClass, string> = {
+      in_order: 'Records with the next expected sequence of their key',
+      gap: 'Records above the next expected sequence (opened a gap; not yet a loss)',
+      late: 'Records that filled an earlier gap (reordering, not loss)',
+      duplicate: 'Records whose sequence was already seen at another target offset (written twice by the replicator)',
+      redelivery: 'Records re-read at a target offset already seen (consumer restart or rebalance; not an anomaly)',
+    };
+    this.byClass = Object.fromEntries(
+      CLASSES.map((c) => [c, new Counter({ name: `mirrorlab_validator_${c}_total`, help: help[c], labelNames: ['scenario', 'topic'], registers })]),
+    ) as Record<CountedClass, Counter<Labels>>;
+    this.corrupt = new Counter({ name: 'mirrorlab_validator_corrupt_total', help: 'Records that failed to decode or whose checksum did not match, by reason', labelNames: ['scenario', 'topic', 'reason'], registers });
+    this.endToEnd = new Histogram({ name: 'mirrorlab_validator_end_to_end_latency_seconds', help: 'Arrival at the validator minus the producer send time', labelNames: ['scenario', 'topic'], buckets: LATENCY_BUCKETS, registers });
+    this.replication = new Histogram({
+      name: 'mirrorlab_validator_replication_latency_seconds',
+      help: 'Target append time (LogAppendTime topics only) minus the producer send time',
+      labelNames: ['scenario', 'topic'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.lag = new Gauge({ name: 'mirrorlab_validator_partition_lag', help: 'Target high watermark minus the next offset this validator reads', labelNames: ['scenario', 'topic', 'partition'], registers });
+    this.lost = new Gauge({ name: 'mirrorlab_validator_lost', help: 'Records acknowledged by the source, not seen, while later records of the same key were seen', labelNames: ['scenario'], registers });
+    this.drained = new Gauge({ name: 'mirrorlab_validator_drained', help: '1 when this validator has read every owned partition to its high watermark after the scenario stopped', labelNames: ['scenario'], registers });
+  }
+
+  classified(scenario: string, topic: string, cls: CountedClass): void {
+    this.records.inc({ scenario, topic });
+    this.byClass[cls].inc({ scenario, topic });
+  }
+
+  corruptRecord(scenario: string, topic: string, reason: string): void {
+    this.records.inc({ scenario, topic });
+    this.corrupt.inc({ scenario, topic, reason });
+  }
+
+  latency(scenario: string, topic: string, endToEndUs: number, replicationUs?: number): void {
+    this.endToEnd.observe({ scenario, topic }, Math.max(0, endToEndUs) / 1e6);
+    if (replicationUs !== undefined) this.replication.observe({ scenario, topic }, Math.max(0, replicationUs) / 1e6);
+  }
+
+  partitionLag(scenario: string, topic: string, partition: number, lag: number): void {
+    this.lag.set({ scenario, topic, partition: String(partition) }, lag);
+  }
+}
