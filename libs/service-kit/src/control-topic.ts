@@ -1,4 +1,5 @@
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { Counter, type Registry } from 'prom-client';
 import { decodeControlEvent, encodeControlEvent, type ControlEvent, type ControlEventInput } from '@mirrorlab/protocol';
 import type { Logger } from './logger';
 
@@ -6,8 +7,8 @@ export interface ControlTopicOptions {
   kafka: Kafka;
   topic: string;
   logger: Logger;
-  /** Called for every record that is not a valid control event (after it is logged). */
-  onInvalid?: (reason: string) => void;
+  /** Where `mirrorlab_control_events_invalid_total{reason}` is registered. */
+  registry?: Registry;
 }
 
 export interface FollowOptions {
@@ -28,8 +29,13 @@ export type ControlEventHandler = (event: ControlEvent, position: { partition: n
 export class ControlTopic {
   private producer: Producer | undefined;
   private consumer: Consumer | undefined;
+  private readonly invalid: Counter<'reason'> | undefined;
 
-  constructor(private readonly options: ControlTopicOptions) {}
+  constructor(private readonly options: ControlTopicOptions) {
+    this.invalid = options.registry
+      ? new Counter({ name: 'mirrorlab_control_events_invalid_total', help: 'Control-topic records skipped as invalid, by reason', labelNames: ['reason'], registers: [options.registry] })
+      : undefined;
+  }
 
   get topic(): string {
     return this.options.topic;
@@ -60,7 +66,9 @@ export class ControlTopic {
     const { kafka, topic, logger } = this.options;
     const admin = kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+    const ends = await this.ensureExists(admin)
+      .then(() => admin.fetchTopicOffsets(topic))
+      .finally(() => admin.disconnect());
     // Partitions still to reach their end offset (as it was when we started following).
     const pending = new Map(ends.filter((p) => p.high !== p.low && p.high !== '0').map((p) => [p.partition, BigInt(p.high)]));
     let caughtUp = false;
@@ -82,7 +90,7 @@ export class ControlTopic {
           await handler(decoded.event, { partition, offset: message.offset });
         } else {
           logger.warn('control_event_skipped', { topic, partition, offset: message.offset, reason: decoded.reason, problems: decoded.problems.slice(0, 5) });
-          this.options.onInvalid?.(decoded.reason);
+          this.invalid?.inc({ reason: decoded.reason });
         }
         const end = pending.get(partition);
         if (end !== undefined && BigInt(message.offset) + 1n >= end) {

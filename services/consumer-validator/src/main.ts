@@ -1,4 +1,3 @@
-import { Counter } from 'prom-client';
 import { ControlTopic, createKafka, kafkaConnectionFrom, RunCoordinator, runService, validatorPolicy } from '@mirrorlab/service-kit';
 import { validatorEnv } from './config';
 import { ScenarioLedger } from './scenario-ledger';
@@ -12,13 +11,12 @@ void runService({
   async start({ config, instance, logger, registry, http, shutdown }) {
     const validatorId = config.VALIDATOR_ID ?? instance;
     const metrics = new ValidatorMetrics(registry);
-    const invalidEvents = new Counter({ name: 'mirrorlab_control_events_invalid_total', help: 'Control-topic records skipped as invalid, by reason', labelNames: ['reason'], registers: [registry] });
     const target = createKafka(kafkaConnectionFrom(config, 'TARGET_KAFKA'), `mirrorlab-validator-${validatorId}`, logger);
     const control = new ControlTopic({
       kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-validator-${validatorId}`, logger),
       topic: config.CONTROL_TOPIC,
       logger,
-      onInvalid: (reason) => invalidEvents.inc({ reason }),
+      registry,
     });
     const admin = target.admin();
     await admin.connect();

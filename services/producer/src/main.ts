@@ -23,7 +23,7 @@ void runService({
     const producerId = config.PRODUCER_ID ?? instance;
     const metrics = new ProducerMetrics(registry);
     const source = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), `mirrorlab-producer-${producerId}`, logger);
-    const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-producer-${producerId}`, logger), topic: config.CONTROL_TOPIC, logger });
+    const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-producer-${producerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
     const admin = source.admin();
     await admin.connect();
     shutdown.register('source-admin', () => admin.disconnect());

@@ -1,0 +1,145 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { LabState } from '@mirrorlab/lab';
+import { encodeRecord, KeyPlan } from '@mirrorlab/protocol';
+import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
+import { ControlProbe } from './support/control-probe';
+import { labServiceEnv, runningLab, serviceBundle } from './support/lab-env';
+import { ScenarioHarness } from './support/scenario-harness';
+
+/**
+ * The producer and consumer-validator services, as bundles, against the real lab:
+ * records go source -> MirrorMaker 2 -> target, and the verdict comes from the
+ * reports the services publish on the control topic.
+ */
+let lab: LabState;
+let probe: ControlProbe;
+let sourceAdmin: Admin;
+let targetAdmin: Admin;
+let harness: ScenarioHarness;
+const running: ServiceProcess[] = [];
+
+async function startService(service: 'producer' | 'consumer-validator', env: Record<string, string>): Promise<ServiceProcess> {
+  const svc = await spawnService(serviceBundle(service), { ...labServiceEnv(lab), REPORT_INTERVAL: '2s', PROGRESS_INTERVAL: '2s', SESSION_TIMEOUT: '10s', ...env });
+  running.push(svc);
+  await svc.waitForEvent((e) => e.event === 'control_topic_caught_up', 60_000);
+  return svc;
+}
+
+beforeAll(async () => {
+  lab = runningLab();
+  probe = await ControlProbe.start(lab.target.bootstrap);
+  const kafka = (brokers: string) => new Kafka({ clientId: 'e2e-admin', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  sourceAdmin = kafka(lab.source.bootstrap).admin();
+  targetAdmin = kafka(lab.target.bootstrap).admin();
+  await Promise.all([sourceAdmin.connect(), targetAdmin.connect()]);
+  harness = new ScenarioHarness(lab, probe, sourceAdmin, targetAdmin);
+});
+
+afterEach(async () => {
+  const stopping = running.splice(0).map(async (svc) => ({ svc, code: await svc.stop('SIGTERM') }));
+  for (const { svc, code } of await Promise.all(stopping)) {
+    if (svc.child.signalCode !== 'SIGKILL') expect(code).toBe(0);
+  }
+});
+
+afterAll(async () => {
+  await Promise.allSettled([probe?.close(), sourceAdmin?.disconnect(), targetAdmin?.disconnect()]);
+});
+
+test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency measured, rate on target', async () => {
+  const run = await harness.prepare({ name: 'pv-baseline', partitions: 6, workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128 } });
+  await Promise.all([startService('consumer-validator', { VALIDATOR_ID: 'v1' }), startService('consumer-validator', { VALIDATOR_ID: 'v2' })]);
+  await Promise.all([startService('producer', {}), startService('producer', {})]);
+  await harness.start(run);
+  await harness.finish(run, 2, ['v1', 'v2']);
+
+  const acc = harness.accounting(run);
+  expect({ lost: acc.lost.count, unseen: acc.unseen.count, unexpected: acc.unexpected.count, duplicate: acc.duplicate.count, corrupt: acc.corrupt.count }).toEqual({
+    lost: 0,
+    unseen: 0,
+    unexpected: 0,
+    duplicate: 0,
+    corrupt: 0,
+  });
+  expect(acc.totals.acked).toBeGreaterThan(200 * 30 * 0.95);
+  expect(acc.totals.seenDistinct).toBe(acc.totals.acked);
+  for (const p of harness.finalProducerReports(run)) {
+    expect(p.counts.targetRate).toBe(100);
+    expect(Math.abs(p.counts.achievedRate - 100) / 100).toBeLessThan(0.05);
+  }
+  const latency = harness.latency(run);
+  expect(latency.count).toBe(acc.totals.seenRecords);
+  const [p50, p99, max] = latency.percentiles([50, 99, 100]);
+  expect(p50).toBeGreaterThan(0);
+  expect(p50).toBeLessThanOrEqual(p99);
+  expect(p99).toBeLessThanOrEqual(max);
+  expect(max).toBeLessThan(60_000_000);
+});
+
+test('a validator killed with SIGKILL and replaced mid-run: no false anomaly', async () => {
+  const run = await harness.prepare({ name: 'pv-kill-validator', partitions: 6, workload: { producers: 1, rate: { records: 150 }, duration: '20s', recordSize: 100 } });
+  const [victim, survivor] = await Promise.all([startService('consumer-validator', { VALIDATOR_ID: 'k1' }), startService('consumer-validator', { VALIDATOR_ID: 'k2' })]);
+  await startService('producer', {});
+  await harness.start(run);
+  await probe.waitFor('a report from k1 with records read', () => harness.latestValidatorReports(run).some((r) => r.validatorId === 'k1' && r.partitions.some((p) => p.nextOffset > 0)), 30_000);
+  expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
+  const replacement = await startService('consumer-validator', { VALIDATOR_ID: 'k3' });
+  await harness.finish(run, 1, ['k2', 'k3']);
+
+  const acc = harness.accounting(run);
+  expect({ lost: acc.lost.count, unseen: acc.unseen.count, unexpected: acc.unexpected.count, duplicate: acc.duplicate.count }).toEqual({ lost: 0, unseen: 0, unexpected: 0, duplicate: 0 });
+  expect(acc.totals.seenDistinct).toBe(acc.totals.acked);
+  // The handover really happened: someone adopted published state of k1's partitions.
+  const adoptions = [...survivor.events, ...replacement.events].filter((e) => e.event === 'partitions_assigned' && Array.isArray(e.adopted) && e.adopted.length > 0);
+  expect(adoptions.length).toBeGreaterThan(0);
+});
+
+test('producers scaled from 1 to 3 mid-run are validated with no config change', async () => {
+  const run = await harness.prepare({ name: 'pv-scale-out', partitions: 6, workload: { producers: 3, rate: { records: 50 }, rateSplit: 'per-producer', duration: '20s', recordSize: 100 } });
+  await startService('consumer-validator', { VALIDATOR_ID: 's1' });
+  await startService('producer', {});
+  await harness.start(run);
+  await probe.waitFor('first producer progress', () => harness.finalProducerReports(run).length === 0 && probe.of(run.scenarioId, 'producer.progress').length > 0, 20_000);
+  await Promise.all([startService('producer', {}), startService('producer', {})]);
+  await harness.finish(run, 3, ['s1']);
+
+  const finals = harness.finalProducerReports(run);
+  expect(new Set(finals.map((f) => f.producerId)).size).toBe(3);
+  const acc = harness.accounting(run);
+  expect({ lost: acc.lost.count, unseen: acc.unseen.count, unexpected: acc.unexpected.count, duplicate: acc.duplicate.count }).toEqual({ lost: 0, unseen: 0, unexpected: 0, duplicate: 0 });
+  expect(acc.totals.keysSeen).toBe(3 * 6 * 4);
+  expect(acc.unreportedProducers).toEqual([]);
+});
+
+test('an injected record is unexpected, a skipped one is lost, foreign records and bad control events are counted and survived', async () => {
+  const run = await harness.prepare({ name: 'pv-anomalies', partitions: 3, workload: { producers: 1, rate: { records: 100 }, duration: '10s', recordSize: 64, keysPerPartition: 2 } });
+  const validator = await startService('consumer-validator', { VALIDATOR_ID: 'a1' });
+  const producer = await startService('producer', { PRODUCER_ID: 'skipper', TEST_SKIP_RECORD_INDEXES: '5' });
+  await probe.publishRaw('this is not json');
+  await probe.publishRaw(JSON.stringify({ v: 1, type: 'scenario.exploded', scenarioId: run.scenarioId }));
+  await harness.start(run);
+
+  const targetProducer = new Kafka({ clientId: 'e2e-intruder', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer();
+  await targetProducer.connect();
+  const intruder = encodeRecord({ meta: { scenarioId: run.scenarioId, producerId: 'intruder', keyEpoch: 0, seq: 0, sendTimeUs: Date.now() * 1000 }, key: 'intruder/e0/k0-0', payload: Buffer.from('x') });
+  await targetProducer.send({ topic: run.targetTopic, messages: [intruder, { key: 'k', value: 'someone else’s record' }] });
+  await targetProducer.disconnect();
+  await harness.finish(run, 1, ['a1']);
+
+  const acc = harness.accounting(run);
+  const skipped = KeyPlan.build({ producerId: 'skipper', partitions: 3, keysPerPartition: 2, epoch: 0 }).slotForRecord(5);
+  expect(acc.lost.count).toBe(1);
+  expect(acc.lost.examples[0]).toMatchObject({ producerId: 'skipper', key: skipped.key, seq: skipped.seq, keyEpoch: 0 });
+  expect(acc.unexpected.count).toBe(1);
+  expect(acc.unexpected.examples[0]).toMatchObject({ producerId: 'intruder', seq: 0 });
+  expect(acc.corrupt.count).toBe(1);
+  expect(acc.corrupt.byReason).toEqual({ foreign: 1 });
+  expect(acc.duplicate.count).toBe(0);
+  for (const svc of [validator, producer]) {
+    expect(svc.events.filter((e) => e.event === 'control_event_skipped').length).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${svc.baseUrl}/healthz`)).status).toBe(200);
+  }
+  const metrics = await (await fetch(`${validator.baseUrl}/metrics`)).text();
+  expect(metrics).toMatch(/mirrorlab_control_events_invalid_total\{reason="not_json"[^}]*\} [1-9]/);
+  expect(metrics).toMatch(/mirrorlab_validator_corrupt_total\{[^}]*reason="foreign"[^}]*\} 1/);
+});
