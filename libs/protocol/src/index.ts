@@ -47,3 +47,4 @@ export * from './control';
 
 /** Kept for existing importers: the test-record format version. */
 export { RECORD_FORMAT_VERSION as PROTOCOL_VERSION } from './record-format';
+export * from './queue';
