@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything mirrorlab needs, idempotently: Debian packages (redis-server,
+# Installs everything mirrorlab needs, idempotently: Debian packages (redis-server, chromium,
 # iproute2, iptables), the npm packages (Node 24 among them), and the Kafka jars from
 # Maven Central. Safe to run again: each step checks first and skips what is done.
 set -euo pipefail
@@ -13,7 +13,7 @@ command -v ip >/dev/null 2>&1 || need_debs+=(iproute2)
 command -v iptables >/dev/null 2>&1 || need_debs+=(iptables)
 command -v java >/dev/null 2>&1 || need_debs+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need_debs+=(maven)
-if [ "${MIRRORLAB_WITH_CHROMIUM:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then need_debs+=(chromium); fi
+command -v chromium >/dev/null 2>&1 || need_debs+=(chromium)  # headless screenshots of HTML reports in tests
 if [ ${#need_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     log "missing Debian packages: ${need_debs[*]}; run as root or install them: apt-get install -y ${need_debs[*]}"

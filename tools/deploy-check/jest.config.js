@@ -1,0 +1,7 @@
+const base = require('../../jest.preset.js').jestConfig(__dirname);
+
+module.exports = {
+  ...base,
+  resolver: require.resolve('./jest.resolver.js'),
+  transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)/)'],
+};
