@@ -12,9 +12,9 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI=true
 COPY . .
-# The npm cache mount keeps downloaded tarballs between builds; npm ci itself always runs
-# from the lock file.
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+# The npm cache mount keeps downloaded tarballs between builds. `npm install --no-save` (not
+# `npm ci`, which refuses a lock without every optional platform build) installs the locked tree.
+RUN --mount=type=cache,target=/root/.npm npm install --no-save --no-audit --no-fund
 
 FROM build AS build-producer
 RUN npx nx run producer:build

@@ -28,8 +28,11 @@ fi
 stamp=node_modules/.mirrorlab-lock-hash
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -x node_modules/.bin/node ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  log "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Not `npm ci`: the lock lacks optional platform builds (@swc/core-darwin-*, ...) that the
+  # registry does not serve at the locked versions, and `npm ci` refuses such a lock.
+  # `npm install --no-save` installs exactly the locked tree and leaves the lock untouched.
+  log "installing npm packages"
+  npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
 node_major=$(node_modules/.bin/node -p 'process.versions.node.split(".")[0]')
@@ -37,6 +40,9 @@ if [ "$node_major" -lt 24 ]; then
   log "node_modules/.bin/node is Node $node_major; mirrorlab needs Node 24 (the 'node' devDependency)"
   exit 1
 fi
+
+# kustomize (pinned, via the Go module proxy) for the deploy/ manifest checks.
+bash tools/deploy-check/install-tools.sh
 
 # Kafka jars (broker, MirrorMaker 2, tools) from Maven Central into the cache dir.
 node_modules/.bin/mirrorlab lab fetch
