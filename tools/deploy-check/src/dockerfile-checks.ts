@@ -70,7 +70,7 @@ function checkTarget(stages: readonly DockerStage[], svc: ServiceContract): stri
 export function checkDockerfile(text: string, services: readonly ServiceContract[] = SERVICES): Problem[] {
   const stages = parseDockerfile(text);
   const out = services.flatMap((svc) => checkTarget(stages, svc).map((m) => problem(`Dockerfile, target ${svc.name}`, m)));
-  const buildStages = stages.filter((s) => s.instructions.some((i) => i.keyword === 'RUN' && /\bnpm (ci|install --no-save)\b/.test(i.args.join(' '))));
+  const buildStages = stages.filter((s) => s.instructions.some((i) => i.keyword === 'RUN' && /\bnpm (ci|install)\b/.test(i.args.join(' '))));
   if (buildStages.length === 0) out.push(problem('Dockerfile', 'no stage runs npm ci or npm install --no-save: the build must install the locked tree'));
   return out;
 }
