@@ -135,3 +135,18 @@ describe('ProducerRun', () => {
     expect(final().counts.sent).toBeLessThan(360_000);
   });
 });
+
+test('with several topics, no key string is used in two topics', async () => {
+  const sink = new FakeSink();
+  const scenario = spec({ topics: [{ name: 'a', partitions: 3 }, { name: 'b', partitions: 3 }] });
+  const { run } = makeRun({ sink, clock: fakeClock(), durationMs: 500, scenario });
+  await run.start();
+  const topicsByKey = new Map<string, Set<string>>();
+  for (const r of sink.records()) {
+    const key = r.key.toString();
+    if (!topicsByKey.has(key)) topicsByKey.set(key, new Set());
+    topicsByKey.get(key)!.add(r.topic);
+  }
+  expect(topicsByKey.size).toBe(12);
+  expect([...topicsByKey.values()].every((t) => t.size === 1)).toBe(true);
+});

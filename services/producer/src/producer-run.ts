@@ -109,7 +109,7 @@ export class ProducerRun {
     const keysPerPartition = o.spec.workload.keysPerPartition;
     for (const t of o.spec.topics) {
       const partitions = await o.sink.partitionCount(t.name);
-      this.writers.push({ topic: t.name, plan: KeyPlan.build({ producerId: o.producerId, partitions, keysPerPartition, epoch: 0 }), nextIndex: 0 });
+      this.writers.push({ topic: t.name, plan: KeyPlan.build({ producerId: this.keySpace(t.name), partitions, keysPerPartition, epoch: 0 }), nextIndex: 0 });
     }
     o.logger.info('producer_run_started', { recordsPerSecond: o.recordsPerSecond, topics: this.writers.map((w) => ({ topic: w.topic, keys: w.plan.keyCount })), endAtMs: o.endAtMs });
     const timers = [
@@ -197,6 +197,15 @@ export class ProducerRun {
     if (result === 'acked') this.meter.acked(done, pending.length);
   }
 
+  /**
+   * The checker tells keys apart by (producer, epoch, key), not by topic (target topic
+   * names differ from source ones). With several topics, each topic's keys therefore
+   * get the topic in their producer part, so the same key string never appears in two.
+   */
+  private keySpace(topic: string): string {
+    return this.o.spec.topics.length > 1 ? `${this.o.producerId}/${topic}` : this.o.producerId;
+  }
+
   private async checkPartitions(): Promise<void> {
     for (const w of this.writers) {
       try {
@@ -213,7 +222,7 @@ export class ProducerRun {
     for (const [topic, partitions] of this.replans) {
       const w = this.writers.find((x) => x.topic === topic)!;
       const epoch = w.plan.epoch + 1;
-      w.plan = KeyPlan.build({ producerId: this.o.producerId, partitions, keysPerPartition: this.o.spec.workload.keysPerPartition, epoch });
+      w.plan = KeyPlan.build({ producerId: this.keySpace(topic), partitions, keysPerPartition: this.o.spec.workload.keysPerPartition, epoch });
       w.nextIndex = 0;
       this.o.logger.info('key_epoch_started', { topic, epoch, partitions });
     }

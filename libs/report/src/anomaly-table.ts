@@ -1,0 +1,125 @@
+import type { Accounting, KeyRef, OffsetExample, SeqExample, CorruptExample } from '@mirrorlab/validation';
+import { attribute } from './fault-windows';
+import type { AnomalyClassName, AnomalyExample, AnomalyRow, ExampleTime, FaultReport } from './report-schema';
+import type { SendTimeline } from './send-timeline';
+
+type Kind = AnomalyRow['kind'];
+
+const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; description: string }> = {
+  lost: { kind: 'correctness', label: 'Lost', description: 'Acknowledged by the source cluster, never read on the target, while a later record of the same key was read.' },
+  unseen: {
+    kind: 'correctness',
+    label: 'Unseen',
+    description: 'Acknowledged, never read, and nothing later of the same key read either: lost at the tail once the run has drained.',
+  },
+  unexpected: { kind: 'correctness', label: 'Unexpected', description: 'Read on the target, but no producer reports sending it (acked, failed or indeterminate).' },
+  duplicate: { kind: 'correctness', label: 'Duplicate', description: 'Extra target records carrying a sequence already written at another offset: the replicator wrote it twice.' },
+  corrupt: { kind: 'correctness', label: 'Corrupt', description: 'Target records that failed their checksum or could not be decoded.' },
+  'indeterminate-seen': {
+    kind: 'producer-outcome',
+    label: 'Indeterminate, arrived',
+    description: 'Sends that timed out or ended with an unknown outcome, and arrived: committed after all. Never a failure.',
+  },
+  'indeterminate-missing': {
+    kind: 'producer-outcome',
+    label: 'Indeterminate, missing',
+    description: 'Sends that timed out or ended with an unknown outcome, and never arrived. Never counted as lost.',
+  },
+  'failed-but-seen': {
+    kind: 'producer-outcome',
+    label: 'Failed, arrived',
+    description: 'The producer was told the send failed, yet the record arrived (e.g. a request committed before its error).',
+  },
+  redelivery: { kind: 'informational', label: 'Redelivery', description: 'Target records read again after a consumer restart or rebalance: not an anomaly of the replicator.' },
+  gap: {
+    kind: 'informational',
+    label: 'Gap (order)',
+    description: 'A record arrived ahead of an earlier sequence of its key. Later arrivals fill it (late); what is never filled is lost.',
+  },
+  late: { kind: 'informational', label: 'Late (order)', description: 'A record filled an earlier gap of its key: reordering, not loss.' },
+  'backwards-key': { kind: 'informational', label: 'Keys out of order', description: 'Keys whose arrival order went backwards at least once (late or duplicate arrivals).' },
+};
+
+export interface ExampleContext {
+  timeline: SendTimeline;
+  faults: readonly FaultReport[];
+}
+
+/**
+ * The anomaly table: one row per class that happened (a class with count 0 has
+ * no row), in a fixed order, each with its first examples (the checker's smallest
+ * by a total order, so the same whatever the merge order), each example placed
+ * in time and attributed to the fault windows it overlaps.
+ */
+export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] {
+  const seq = (list: readonly SeqExample[]) => list.map((e) => seqExample(e, ctx));
+  const rows: Array<[AnomalyClassName, number, AnomalyRow['details'], AnomalyExample[]]> = [
+    ['lost', acc.lost.count, {}, seq(acc.lost.examples)],
+    ['unseen', acc.unseen.count, {}, seq(acc.unseen.examples)],
+    ['unexpected', acc.unexpected.count, acc.unreportedProducers.length > 0 ? { unreportedProducers: acc.unreportedProducers.join(', ') } : {}, seq(acc.unexpected.examples)],
+    [
+      'duplicate',
+      acc.duplicate.count,
+      { seqs: acc.duplicate.seqs, ...(acc.duplicate.examplesMayIncludeRereads ? { examplesMayIncludeRereads: true } : {}) },
+      seq(acc.duplicate.examples),
+    ],
+    ['corrupt', acc.corrupt.count, { ...acc.corrupt.byReason }, acc.corrupt.examples.map((e) => offsetExample(e))],
+    ['indeterminate-seen', acc.indeterminateSeen.count, {}, seq(acc.indeterminateSeen.examples)],
+    ['indeterminate-missing', acc.indeterminateMissing.count, {}, seq(acc.indeterminateMissing.examples)],
+    ['failed-but-seen', acc.failedButSeen.count, {}, seq(acc.failedButSeen.examples)],
+    ['redelivery', acc.redelivery.count, {}, acc.redelivery.examples.map((e) => offsetExample(e))],
+    ['gap', acc.order.gaps.count, { skippedSeqs: acc.order.gaps.skippedSeqs }, seq(acc.order.gaps.examples)],
+    ['late', acc.order.late.count, {}, seq(acc.order.late.examples)],
+    ['backwards-key', acc.order.backwardsKeys.count, {}, acc.order.backwardsKeys.examples.map((e) => keyExample(e))],
+  ];
+  return rows
+    .filter(([, count]) => count > 0)
+    .map(([cls, count, details, examples]) => ({ class: cls, ...CLASS_INFO[cls], count, details, examples }));
+}
+
+export function anomalyLabel(cls: AnomalyClassName): string {
+  return CLASS_INFO[cls].label;
+}
+
+function seqExample(e: SeqExample, ctx: ExampleContext): AnomalyExample {
+  const time: ExampleTime = e.timeUs !== undefined ? { kind: 'witnessed', atMs: Math.floor(e.timeUs / 1000) } : ctx.timeline.estimate(e);
+  const where = e.topic !== undefined ? ` · ${e.topic}/${e.partition}${e.offset !== undefined ? `@${e.offset}` : ''}` : '';
+  return {
+    text: `producer ${e.producerId} · key ${e.key}${e.keyEpoch > 0 ? ` (epoch ${e.keyEpoch})` : ''} · seq ${e.seq}${where}`,
+    producerId: e.producerId,
+    keyEpoch: e.keyEpoch,
+    key: e.key,
+    seq: e.seq,
+    ...(e.topic !== undefined ? { topic: e.topic } : {}),
+    ...(e.partition !== undefined ? { partition: e.partition } : {}),
+    ...(e.offset !== undefined ? { offset: e.offset } : {}),
+    time,
+    faults: attribute(time, ctx.faults),
+  };
+}
+
+function offsetExample(e: OffsetExample | CorruptExample): AnomalyExample {
+  const reason = 'reason' in e ? e.reason : undefined;
+  return {
+    text: `${e.topic}/${e.partition}@${e.offset}${reason !== undefined ? ` (${reason})` : ''}`,
+    topic: e.topic,
+    partition: e.partition,
+    offset: e.offset,
+    ...(reason !== undefined ? { reason } : {}),
+    time: { kind: 'unknown' },
+    faults: [],
+  };
+}
+
+function keyExample(e: KeyRef): AnomalyExample {
+  return {
+    text: `producer ${e.producerId} · key ${e.key}${e.keyEpoch > 0 ? ` (epoch ${e.keyEpoch})` : ''} · ${e.topic}/${e.partition}`,
+    producerId: e.producerId,
+    keyEpoch: e.keyEpoch,
+    key: e.key,
+    topic: e.topic,
+    partition: e.partition,
+    time: { kind: 'unknown' },
+    faults: [],
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * @mirrorlab/report: the scenario report, from control events alone. Pure: no
+ * I/O, no clock. The report-aggregator folds a scenario's events into
+ * `ScenarioEvents`, calls `buildReport`, and writes the three renderings.
+ *
+ *   const events = new ScenarioEvents(scenarioId);
+ *   for (const e of controlEvents) events.apply(e);
+ *   const report = buildReport(events);
+ *   renderJson(report); renderHtml(report); renderMarkdown(report);
+ */
+export { ScenarioEvents, type Readiness, type ProducerTrack, type ValidatorTrack, type FaultTrack } from './scenario-events';
+export { buildReport } from './build-report';
+export { measureRecovery, median, RECOVERY_RULE, type RecoveryInput } from './recovery';
+export { attribute } from './fault-windows';
+export {
+  ANOMALY_CLASSES,
+  REPORT_SCHEMA_VERSION,
+  scenarioReportSchema,
+  type AnomalyClassName,
+  type AnomalyExample,
+  type AnomalyRow,
+  type ExampleTime,
+  type ExpectationResult,
+  type FaultReport,
+  type LagPoint,
+  type LatencySummary,
+  type Recovery,
+  type RecoveryRule,
+  type ScenarioReport,
+  type SecondPoint,
+  type Verdict,
+} from './report-schema';
+export { renderJson } from './render/render-json';
+export { renderMarkdown } from './render/render-markdown';
+export { renderHtml } from './render/render-html';

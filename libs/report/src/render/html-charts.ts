@@ -1,0 +1,85 @@
+import type { ScenarioReport } from '../report-schema';
+import { escapeHtml as esc } from './escape';
+import * as f from './format';
+import { renderChart, type ChartBand, type ChartLine } from './svg-chart';
+
+export const COLORS = {
+  produced: '#0969da',
+  consumed: '#8250df',
+  p50: '#0969da',
+  p99: '#8250df',
+  max: '#bf8700',
+  lag: '#1b7c83',
+};
+
+/** The three charts of the report (throughput, latency, lag), each with its legend; fault windows shaded on all. */
+export function reportCharts(r: ScenarioReport): { throughput: string; latency: string; lag: string } {
+  const series = r.series;
+  const lastT = series.length > 0 ? series[series.length - 1].t : undefined;
+  const candidates = [
+    series.length > 0 ? series[0].t * 1000 : undefined,
+    r.scenario.startAtMs ?? undefined,
+    r.replicationLag[0]?.atMs,
+  ].filter((v): v is number => v !== undefined);
+  if (candidates.length === 0) {
+    const none = '<p class="empty">No per-second data was reported.</p>';
+    return { throughput: none, latency: none, lag: none };
+  }
+  const xFromMs = Math.min(...candidates);
+  const xToMs = Math.max(
+    xFromMs + 1000,
+    lastT !== undefined ? (lastT + 1) * 1000 : 0,
+    r.scenario.endAtMs ?? 0,
+    r.replicationLag[r.replicationLag.length - 1]?.atMs ?? 0,
+  );
+  const originMs = r.scenario.startAtMs ?? xFromMs;
+  const bands: ChartBand[] = r.faults.map((x) => ({
+    id: x.faultId,
+    label: `${x.faultId}${x.faultId.includes(x.kind) ? '' : ` · ${x.kind}`}${x.target ? ` → ${x.target}` : ''}`,
+    fromMs: x.injectedAtMs,
+    toMs: x.healedAtMs ?? (x.oneShot ? x.injectedAtMs : x.impactWindow.toMs),
+    recoveryToMs: x.recovery.recoveredAtMs ?? undefined,
+    oneShot: x.oneShot,
+  }));
+  const at = (t: number) => t * 1000 + 500;
+  const base = { xFromMs, xToMs, originMs, bands };
+
+  const throughputLines: ChartLine[] = [
+    { name: 'produced', color: COLORS.produced, points: series.map((p) => [at(p.t), p.produced] as const), width: 1.8 },
+    { name: 'consumed', color: COLORS.consumed, points: series.map((p) => [at(p.t), p.consumed] as const), width: 1.8 },
+  ];
+  const ms = (v: number | null) => (v === null ? null : v / 1000);
+  const latencyLines: ChartLine[] = [
+    { name: 'max', color: COLORS.max, points: series.map((p) => [at(p.t), ms(p.maxUs)] as const), width: 1.2, dash: '4 3' },
+    { name: 'p99', color: COLORS.p99, points: series.map((p) => [at(p.t), ms(p.p99Us)] as const), width: 1.8 },
+    { name: 'p50', color: COLORS.p50, points: series.map((p) => [at(p.t), ms(p.p50Us)] as const), width: 1.8 },
+  ];
+  const lagLines: ChartLine[] = [{ name: 'lag', color: COLORS.lag, points: r.replicationLag.map((p) => [p.atMs, p.records] as const), area: true, width: 1.6 }];
+
+  return {
+    throughput:
+      legend([['produced', COLORS.produced], ['consumed', COLORS.consumed]], 'records/s') +
+      renderChart({ ...base, title: 'Throughput, records per second', scale: 'linear', yFormat: f.compact, lines: throughputLines }),
+    latency: !series.some((p) => p.p50Us !== null)
+      ? '<p class="empty">Nothing was read: no latency to show.</p>'
+      : legend([['p50', COLORS.p50], ['p99', COLORS.p99], ['max', COLORS.max, true]], 'end-to-end, per second, log scale') +
+        renderChart({ ...base, title: 'End-to-end latency', scale: 'log', yFormat: msLabel, lines: latencyLines }),
+    lag:
+      r.replicationLag.length === 0
+        ? '<p class="empty">No validator reported partition offsets.</p>'
+        : legend([['records behind (sum over partitions of high watermark − next offset)', COLORS.lag]], 'at each validator report') +
+          renderChart({ ...base, title: 'Replication lag', scale: 'linear', yFormat: f.compact, lines: lagLines, height: 200 }),
+  };
+}
+
+function legend(items: Array<[string, string, boolean?]>, note: string): string {
+  const swatches = items
+    .map(([name, color, dashed]) => `<span class="key"><i style="border-top:3px ${dashed ? 'dashed' : 'solid'} ${color}"></i>${esc(name)}</span>`)
+    .join('');
+  return `<div class="legend">${swatches}<span class="key fault-key"><i></i>fault window</span><span class="key recovery-key"><i></i>recovering</span><span class="note">${esc(note)}</span></div>`;
+}
+
+function msLabel(v: number): string {
+  if (v >= 1000) return `${f.compact(v / 1000)} s`;
+  return `${v >= 1 ? f.compact(v) : String(v)} ms`;
+}

@@ -1,0 +1,70 @@
+import type { ScenarioReport } from '../report-schema';
+import * as f from './format';
+
+/**
+ * A short Markdown summary: verdict and reasons, the counts, the anomaly classes
+ * with one example each, the expectations and the faults with their recovery.
+ * Every piece of text from the events is escaped (Markdown renderers pass HTML
+ * through, so `<script>` in a topic name must not survive as a tag).
+ */
+export function renderMarkdown(r: ScenarioReport): string {
+  const origin = r.scenario.startAtMs;
+  const out: string[] = [];
+  out.push(`# ${md(r.scenario.name)}: ${r.verdict.toUpperCase()}`, '');
+  const when = origin !== null && r.scenario.endAtMs !== null ? ` · ${f.utc(origin)} · ${f.duration((r.scenario.endAtMs - origin) / 1000)}` : '';
+  out.push(`Scenario ${md(r.scenario.id)}${when}`, '');
+  if (r.reasons.length > 0) {
+    out.push(r.verdict === 'fail' ? '**Failed expectations**' : '**Could not judge the run**', '');
+    for (const reason of r.reasons) out.push(`- ${md(reason)}`);
+    out.push('');
+  } else {
+    out.push(`All ${r.expectations.length} expectation${r.expectations.length === 1 ? '' : 's'} met.`, '');
+  }
+  if (!r.basis.complete && r.basis.incompleteReason) out.push(`> Incomplete: ${md(r.basis.incompleteReason)}`, '');
+
+  const lat = r.latency.endToEnd;
+  out.push('| produced | acknowledged | failed | indeterminate | consumed | p50 | p99 | max |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push(
+    `| ${f.count(r.totals.produced)} | ${f.count(r.totals.acknowledged)} | ${f.count(r.totals.failed)} | ${f.count(r.totals.indeterminate)} | ` +
+      `${f.count(r.totals.consumed)} | ${f.latency(lat?.p50Us)} | ${f.latency(lat?.p99Us)} | ${f.latency(lat?.maxUs)} |`,
+    '',
+  );
+
+  if (r.anomalies.length > 0) {
+    out.push('## Anomalies', '', '| class | count | first example |', '| --- | ---: | --- |');
+    for (const a of r.anomalies) out.push(`| ${md(a.label)} | ${f.count(a.count)} | ${a.examples[0] ? md(a.examples[0].text) : ''} |`);
+    out.push('');
+  }
+
+  if (r.expectations.length > 0) {
+    out.push('## Expectations', '');
+    for (const e of r.expectations) out.push(`- ${e.status === 'met' ? 'met' : e.status === 'failed' ? '**failed**' : 'not checked'}: ${md(e.detail)}`);
+    out.push('');
+  }
+
+  if (r.faults.length > 0) {
+    out.push('## Faults', '', '| fault | kind | target | injected | healed | recovery |', '| --- | --- | --- | ---: | ---: | --- |');
+    for (const x of r.faults) {
+      const healed = x.healedAtMs !== null ? f.offset(x.healedAtMs, origin) : x.oneShot ? 'one-shot' : 'never';
+      const recovery = x.recovery.seconds !== null ? f.duration(x.recovery.seconds) : md(x.recovery.reason ?? '');
+      out.push(`| ${md(x.faultId)} | ${md(x.kind)} | ${md(x.target ?? '')} | ${f.offset(x.injectedAtMs, origin)} | ${healed}${x.verified === false ? ' (unverified)' : ''} | ${recovery} |`);
+    }
+    out.push('');
+  }
+
+  if (r.warnings.length > 0) {
+    out.push('## Warnings', '');
+    for (const w of r.warnings) out.push(`- ${md(w)}`);
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * Escapes text for Markdown, on one line: a backslash before every character
+ * that could start HTML (`<`), an entity (`&`), emphasis, a link or a table
+ * cell boundary. CommonMark renders `\<` as `<` and never as the start of a tag.
+ */
+export function md(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]|#!<&])/g, '\\$1');
+}

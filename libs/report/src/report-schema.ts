@@ -1,0 +1,254 @@
+import { z } from 'zod';
+
+/**
+ * The scenario report, as rendered to `report.json`. This schema is the
+ * contract (documented field by field in REPORT_SCHEMA.md): `renderJson`
+ * parses the report through it, so the JSON's key order is the schema's and a
+ * report that does not fit it is never written.
+ *
+ * Conventions: times since the epoch are `...AtMs` (ms) or `t` (whole seconds);
+ * latencies are µs (`...Us`); counts are records; `null` means "not known",
+ * never zero.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const epochMs = z.number().int().nonnegative();
+const us = z.number().nonnegative();
+
+export const verdictSchema = z.enum(['pass', 'fail', 'error']);
+
+/** When the anomaly an example describes happened, and how we know. */
+export const exampleTimeSchema = z.discriminatedUnion('kind', [
+  /** The record was read: the validator's arrival time. */
+  z.object({ kind: z.literal('witnessed'), atMs: epochMs }),
+  /** Never read: the send interval estimated from the producer's per-second send counts. */
+  z.object({ kind: z.literal('estimated'), fromMs: epochMs, toMs: epochMs, basis: z.string() }),
+  z.object({ kind: z.literal('unknown') }),
+]);
+
+export const faultRefSchema = z.object({
+  faultId: z.string(),
+  /** `during`: between injection and heal; `recovery`: after the heal (or a one-shot fault), before recovery. */
+  phase: z.enum(['during', 'recovery']),
+});
+
+export const anomalyExampleSchema = z.object({
+  /** One line a person can read: `producer p1, key p1/e0/k3-9, seq 17 (ml.t/2)`. */
+  text: z.string(),
+  producerId: z.string().optional(),
+  keyEpoch: count.optional(),
+  key: z.string().optional(),
+  seq: z.number().int().optional(),
+  topic: z.string().optional(),
+  partition: count.optional(),
+  offset: count.optional(),
+  reason: z.string().optional(),
+  time: exampleTimeSchema,
+  /** Fault windows (impact windows, see `faults[].impactWindow`) this example's time overlaps. */
+  faults: z.array(faultRefSchema),
+});
+
+export const ANOMALY_CLASSES = [
+  'lost',
+  'unseen',
+  'unexpected',
+  'duplicate',
+  'corrupt',
+  'indeterminate-seen',
+  'indeterminate-missing',
+  'failed-but-seen',
+  'redelivery',
+  'gap',
+  'late',
+  'backwards-key',
+] as const;
+export type AnomalyClassName = (typeof ANOMALY_CLASSES)[number];
+
+export const anomalyRowSchema = z.object({
+  class: z.enum(ANOMALY_CLASSES),
+  /**
+   * `correctness`: the replicator lost, invented, copied or damaged data;
+   * `producer-outcome`: what the source cluster answered the producer (never a failure);
+   * `informational`: consumer re-reads and arrival order (never a failure).
+   */
+  kind: z.enum(['correctness', 'producer-outcome', 'informational']),
+  label: z.string(),
+  description: z.string(),
+  count,
+  /** Class-specific numbers: `seqs` for duplicates, one entry per reason for corrupt, `skippedSeqs` for gaps. */
+  details: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+  examples: z.array(anomalyExampleSchema),
+});
+
+export const latencySummarySchema = z.object({
+  count,
+  p50Us: us,
+  p90Us: us,
+  p99Us: us,
+  p999Us: us,
+  maxUs: us,
+  /** Records whose arrival preceded their send (clocks disagree); counted as 0 µs. */
+  clockSkew: z.object({ count, maxUs: us }),
+  /** Records above the histograms' range; counted at the top of the range. */
+  overRange: count,
+});
+
+export const secondPointSchema = z.object({
+  /** Window start, whole seconds since the epoch. */
+  t: z.number().int(),
+  /** Records sent by all producers in this second (sum of their `producer.progress` windows). */
+  produced: count,
+  acked: count,
+  /** Records first read by the validators in this second (their merged latency window's count). */
+  consumed: count,
+  /** End-to-end latency of the records consumed in this second, from the merged histogram; null when none. */
+  p50Us: us.nullable(),
+  p99Us: us.nullable(),
+  p999Us: us.nullable(),
+  maxUs: us.nullable(),
+});
+
+export const lagPointSchema = z.object({
+  atMs: epochMs,
+  /** Sum over target partitions of highWatermark - nextOffset, each from the latest report that names it. */
+  records: count,
+});
+
+export const recoverySchema = z.object({
+  /** `not-recovered`: the workload ended first; `not-measured`: no baseline, never healed, or too little time left to tell. */
+  status: z.enum(['recovered', 'not-recovered', 'not-measured']),
+  /** Seconds from the heal (injection for one-shot faults) until recovered; null with `reason` when not measured. */
+  seconds: z.number().nonnegative().nullable(),
+  recoveredAtMs: epochMs.nullable(),
+  reason: z.string().nullable(),
+  baseline: z
+    .object({
+      fromT: z.number().int(),
+      toT: z.number().int(),
+      seconds: count,
+      consumedMedian: z.number().nonnegative(),
+      p99MedianUs: us,
+    })
+    .nullable(),
+});
+
+export const faultReportSchema = z.object({
+  faultId: z.string(),
+  kind: z.string(),
+  target: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  injectedAtMs: epochMs,
+  healedAtMs: epochMs.nullable(),
+  /** Instantaneous faults (add-topic, add-partitions...) have no heal. */
+  oneShot: z.boolean(),
+  /** The fault-runner's check that the heal really took effect; null when not healed. */
+  verified: z.boolean().nullable(),
+  healDetail: z.string(),
+  recovery: recoverySchema,
+  /** Injection until recovery (or heal, or the end of the run when it never recovered): used to attribute anomalies. */
+  impactWindow: z.object({ fromMs: epochMs, toMs: epochMs }),
+  /** Anomaly examples attributed to this fault, by class. */
+  attributedExamples: z.record(z.string(), count),
+});
+
+export const expectationResultSchema = z.object({
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'p99LatencyMs', 'recoverySeconds']),
+  max: z.number().nonnegative(),
+  /** What was measured, in `unit`; null when it could not be measured. */
+  measured: z.number().nonnegative().nullable(),
+  unit: z.enum(['records', 'ms', 's']),
+  status: z.enum(['met', 'failed', 'unknown']),
+  /** `lost: 3 > max 0` / `p99 latency: 412 ms <= max 500 ms` / why it is unknown. */
+  detail: z.string(),
+});
+
+export const participantSchema = z.object({
+  id: z.string(),
+  reports: count,
+  final: z.boolean(),
+});
+
+export const scenarioReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  scenario: z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    expectedBehaviour: z.string(),
+    startAtMs: epochMs.nullable(),
+    endAtMs: epochMs.nullable(),
+    stoppingAtMs: epochMs.nullable(),
+    drainedAtMs: epochMs.nullable(),
+    /** `scenario.drained`'s own flag: false when the provisioner gave up waiting. */
+    drained: z.boolean().nullable(),
+    targetTopics: z.record(z.string(), z.string()),
+    /** The scenario spec as announced in `scenario.started` (null when that event is missing). */
+    spec: z.record(z.string(), z.unknown()).nullable(),
+  }),
+  verdict: verdictSchema,
+  /** Why the verdict is not `pass`: each failed expectation (`lost: 3 > max 0`) or what prevented judging. */
+  reasons: z.array(z.string()),
+  /** Things a reader should know that do not change the verdict. */
+  warnings: z.array(z.string()),
+  /** What the report was built from. */
+  basis: z.object({
+    /** Control events of this scenario folded into the report. */
+    events: count,
+    /** Time of the last of them: the report's "as of" time (never the wall clock). */
+    asOfMs: epochMs.nullable(),
+    /** Drained, and every validator that reported sent a final report (or was superseded). */
+    complete: z.boolean(),
+    incompleteReason: z.string().nullable(),
+    producers: z.array(participantSchema),
+    validators: z.array(participantSchema.extend({ incarnations: count, superseded: z.boolean() })),
+  }),
+  expectations: z.array(expectationResultSchema),
+  totals: z.object({
+    /** Whether validators' reads were reconciled with the producers' acknowledgements; when false, anomaly counts are unknown. */
+    reconciled: z.boolean(),
+    /** Records the producers sent (their counts). */
+    produced: count,
+    /** Sequences the source cluster acknowledged, failed, or left indeterminate (from the producers' per-key ranges). */
+    acknowledged: count,
+    failed: count,
+    indeterminate: count,
+    /** Distinct valid target records read (duplicates included, re-reads not). */
+    consumed: count,
+    /** Distinct sequences read. */
+    consumedDistinct: count,
+    /** Every read, re-reads and corrupt records included. */
+    deliveries: count,
+    keysSeen: count,
+    keysReported: count,
+    unreportedProducers: z.array(z.string()),
+  }),
+  anomalies: z.array(anomalyRowSchema),
+  latency: z.object({ endToEnd: latencySummarySchema.nullable(), replication: latencySummarySchema.nullable() }),
+  series: z.array(secondPointSchema),
+  replicationLag: z.array(lagPointSchema),
+  faults: z.array(faultReportSchema),
+  /** The constants of the recovery-time definition this report used. */
+  recoveryRule: z.object({
+    baselineSeconds: count,
+    minBaselineSeconds: count,
+    throughputTolerance: z.number(),
+    latencyFactor: z.number(),
+    latencyFloorMs: z.number(),
+    sustainSeconds: count,
+  }),
+});
+
+export type ScenarioReport = z.output<typeof scenarioReportSchema>;
+export type Verdict = z.output<typeof verdictSchema>;
+export type AnomalyRow = z.output<typeof anomalyRowSchema>;
+export type AnomalyExample = z.output<typeof anomalyExampleSchema>;
+export type ExampleTime = z.output<typeof exampleTimeSchema>;
+export type FaultRef = z.output<typeof faultRefSchema>;
+export type FaultReport = z.output<typeof faultReportSchema>;
+export type Recovery = z.output<typeof recoverySchema>;
+export type SecondPoint = z.output<typeof secondPointSchema>;
+export type LagPoint = z.output<typeof lagPointSchema>;
+export type LatencySummary = z.output<typeof latencySummarySchema>;
+export type ExpectationResult = z.output<typeof expectationResultSchema>;
+export type RecoveryRule = ScenarioReport['recoveryRule'];

@@ -1,0 +1,190 @@
+import type { ControlEvent, ControlEventOf, PartitionProgress, ProducerCounts, ProducerKeyReport } from '@mirrorlab/protocol';
+
+type ValidatorReport = ControlEventOf<'validator.report'>;
+
+/** One producer, folded from its `producer.progress` events. */
+export interface ProducerTrack {
+  producerId: string;
+  reports: number;
+  final: boolean;
+  /** Latest counts (they are cumulative). */
+  counts: ProducerCounts;
+  /** Per-key ranges of the latest report that carried them (the final one once published). */
+  keys: ProducerKeyReport[] | undefined;
+  /** Per-second [sent, acked], summed over every progress event (each carries the windows closed since the last). */
+  windows: Map<number, { sent: number; acked: number }>;
+}
+
+/**
+ * One run of one validator process. A validator restarted under the same id
+ * starts new histograms and state; its latest report does not contain what the
+ * previous process read and published, so each incarnation's latest report counts.
+ */
+export interface ValidatorIncarnation {
+  latest: ValidatorReport;
+  /** First latency window and number of windows in `latest`: they only grow within one process. */
+  firstWindow: number | undefined;
+  windowCount: number;
+}
+
+export interface ValidatorTrack {
+  validatorId: string;
+  reports: number;
+  incarnations: ValidatorIncarnation[];
+}
+
+export interface FaultTrack {
+  faultId: string;
+  injected: ControlEventOf<'fault.injected'> | undefined;
+  healed: ControlEventOf<'fault.healed'> | undefined;
+}
+
+/** A validator report's offsets, kept for the lag series (the full state is kept for the latest report only). */
+export interface ProgressPoint {
+  atMs: number;
+  validatorId: string;
+  partitions: PartitionProgress[];
+}
+
+export interface Readiness {
+  drained: boolean;
+  /** Validators that reported but sent no final report, and whose partitions no final report of another covers. */
+  awaitingFinal: string[];
+  /** Drained and nobody awaited: the report will not change with later events. */
+  complete: boolean;
+}
+
+/**
+ * Every control event of one scenario, folded in topic order into what the
+ * report needs. Pure and clock-free: the same events in the same order give the
+ * same fold, and `buildReport` reads nothing else. `report.ready` events are the
+ * aggregator's own output and are not folded.
+ */
+export class ScenarioEvents {
+  started: ControlEventOf<'scenario.started'> | undefined;
+  stopping: ControlEventOf<'scenario.stopping'> | undefined;
+  drained: ControlEventOf<'scenario.drained'> | undefined;
+  readonly producers = new Map<string, ProducerTrack>();
+  readonly validators = new Map<string, ValidatorTrack>();
+  readonly faults = new Map<string, FaultTrack>();
+  readonly progress: ProgressPoint[] = [];
+  private folded = 0;
+  private lastAtMs: number | undefined;
+
+  constructor(readonly scenarioId: string) {}
+
+  /** Number of events folded. */
+  get size(): number {
+    return this.folded;
+  }
+
+  /** `atMs` of the last event folded: the report's "as of" time. */
+  get asOfMs(): number | undefined {
+    return this.lastAtMs;
+  }
+
+  /** Folds one event; returns false (and changes nothing) for another scenario's event or a `report.ready`. */
+  apply(event: ControlEvent): boolean {
+    if (event.scenarioId !== this.scenarioId || event.type === 'report.ready') return false;
+    this.folded++;
+    this.lastAtMs = Math.max(this.lastAtMs ?? 0, event.atMs);
+    switch (event.type) {
+      case 'scenario.started':
+        this.started ??= event;
+        break;
+      case 'scenario.stopping':
+        this.stopping ??= event;
+        break;
+      case 'scenario.drained':
+        this.drained ??= event;
+        break;
+      case 'producer.progress':
+        this.applyProducer(event);
+        break;
+      case 'validator.report':
+        this.applyValidator(event);
+        break;
+      case 'fault.injected':
+        this.fault(event.faultId).injected ??= event;
+        break;
+      case 'fault.healed':
+        this.fault(event.faultId).healed ??= event;
+        break;
+    }
+    return true;
+  }
+
+  readiness(): Readiness {
+    const finals = [...this.validators.values()].map((v) => latestOf(v)).filter((r) => r.final);
+    const awaitingFinal = [...this.validators.values()]
+      .filter((v) => !latestOf(v).final && !supersededBy(latestOf(v), finals))
+      .map((v) => v.validatorId)
+      .sort();
+    const drained = this.drained !== undefined;
+    return { drained, awaitingFinal, complete: drained && awaitingFinal.length === 0 };
+  }
+
+  /** Whether a validator without a final report had every partition it owned read further by a final report of another. */
+  isSuperseded(validatorId: string): boolean {
+    const v = this.validators.get(validatorId);
+    if (v === undefined || latestOf(v).final) return false;
+    const finals = [...this.validators.values()].map((x) => latestOf(x)).filter((r) => r.final);
+    return supersededBy(latestOf(v), finals);
+  }
+
+  private applyProducer(e: ControlEventOf<'producer.progress'>): void {
+    let p = this.producers.get(e.producerId);
+    if (p === undefined) {
+      p = { producerId: e.producerId, reports: 0, final: false, counts: e.counts, keys: undefined, windows: new Map() };
+      this.producers.set(e.producerId, p);
+    }
+    p.reports++;
+    p.counts = e.counts;
+    p.final ||= e.final;
+    if (e.keys !== undefined) p.keys = e.keys;
+    for (const [startMs, sent, acked] of e.windows) {
+      const w = p.windows.get(startMs) ?? { sent: 0, acked: 0 };
+      w.sent += sent;
+      w.acked += acked;
+      p.windows.set(startMs, w);
+    }
+  }
+
+  private applyValidator(e: ValidatorReport): void {
+    let v = this.validators.get(e.validatorId);
+    if (v === undefined) this.validators.set(e.validatorId, (v = { validatorId: e.validatorId, reports: 0, incarnations: [] }));
+    v.reports++;
+    const shape = windowShape(e.latency);
+    const current = v.incarnations[v.incarnations.length - 1];
+    const restarted =
+      current !== undefined &&
+      (shape.windowCount < current.windowCount || (current.firstWindow !== undefined && shape.firstWindow !== undefined && shape.firstWindow > current.firstWindow));
+    if (current === undefined || restarted) v.incarnations.push({ latest: e, ...shape });
+    else Object.assign(current, { latest: e, ...shape });
+    this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
+  }
+
+  private fault(faultId: string): FaultTrack {
+    let f = this.faults.get(faultId);
+    if (f === undefined) this.faults.set(faultId, (f = { faultId, injected: undefined, healed: undefined }));
+    return f;
+  }
+}
+
+function latestOf(v: ValidatorTrack): ValidatorReport {
+  return v.incarnations[v.incarnations.length - 1].latest;
+}
+
+function supersededBy(report: ValidatorReport, finals: readonly ValidatorReport[]): boolean {
+  return report.partitions.every((p) =>
+    finals.some((f) => f.validatorId !== report.validatorId && f.partitions.some((q) => q.topic === p.topic && q.partition === p.partition && q.nextOffset >= p.nextOffset)),
+  );
+}
+
+/** Reads the end-to-end histogram's window list without decoding it (cheap; done for every report). */
+function windowShape(latency: unknown): { firstWindow: number | undefined; windowCount: number } {
+  const windows = (latency as { endToEnd?: { windows?: unknown } } | null)?.endToEnd?.windows;
+  if (!Array.isArray(windows) || windows.length === 0) return { firstWindow: undefined, windowCount: 0 };
+  const first = (windows[0] as unknown[])?.[0];
+  return { firstWindow: typeof first === 'number' ? first : undefined, windowCount: windows.length };
+}

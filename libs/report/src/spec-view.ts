@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * The parts of the scenario spec the report reads. `scenario.started` carries the
+ * spec already validated and with its defaults filled (durations in ms), so this
+ * only picks fields, leniently: a field that is missing or odd falls back to the
+ * scenario schema's default rather than failing the report.
+ */
+const max = z.object({ max: z.number().nonnegative() });
+
+const specViewSchema = z.object({
+  name: z.string().catch(''),
+  description: z.string().catch(''),
+  expectedBehaviour: z.string().catch(''),
+  topics: z.array(z.object({ name: z.string(), partitions: z.number().int().positive() })).catch([]),
+  workload: z.object({ keysPerPartition: z.number().int().positive().catch(4) }).catch({ keysPerPartition: 4 }),
+  faults: z.array(z.object({ kind: z.string(), duration: z.number().optional() })).catch([]),
+  expectations: z
+    .object({
+      lost: max.optional(),
+      unexpected: max.optional(),
+      duplicates: max.optional(),
+      corrupt: max.optional(),
+      p99LatencyMs: max.optional(),
+      recoverySeconds: max.optional(),
+    })
+    .catch({ lost: { max: 0 }, unexpected: { max: 0 } })
+    .default({ lost: { max: 0 }, unexpected: { max: 0 } }),
+});
+
+export type SpecView = z.output<typeof specViewSchema>;
+export type Expectations = SpecView['expectations'];
+
+export function readSpec(spec: Record<string, unknown> | undefined): SpecView {
+  return specViewSchema.parse(spec ?? {});
+}
+
+/** Kinds the spec lists without a duration: instantaneous faults, which have no heal. */
+export function oneShotKinds(spec: SpecView): Set<string> {
+  return new Set(spec.faults.filter((f) => f.duration === undefined).map((f) => f.kind));
+}

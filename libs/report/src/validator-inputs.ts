@@ -1,0 +1,93 @@
+import { CheckerError, LatencyHistograms, latestPartitions, type ValidatorState } from '@mirrorlab/validation';
+import type { ControlEventOf } from '@mirrorlab/protocol';
+import type { ScenarioEvents } from './scenario-events';
+
+type ValidatorReport = ControlEventOf<'validator.report'>;
+
+export interface CombinedValidators {
+  /** Per partition, the most advanced published state (`latestPartitions`): exact, whatever the report order. */
+  state: ValidatorState | undefined;
+  endToEnd: LatencyHistograms | undefined;
+  replication: LatencyHistograms | undefined;
+  errors: string[];
+  warnings: string[];
+}
+
+/**
+ * Combines what validators published into one checker state and one set of
+ * histograms. The inputs are the latest report of each validator process
+ * (incarnation), oldest first, ties by validator id, so the result does not
+ * depend on how the reports of different validators interleaved on the topic.
+ *
+ * - State: per partition the most advanced state wins (a partition's state
+ *   travels from owner to owner on handover; merging two owners would count
+ *   reads twice).
+ * - Latency: histograms are added: each validator records the first reads of
+ *   what it read, so their sum is every record once, exact per 1 s window.
+ *   Replication latency only when every report has it (a partial sum would be
+ *   biased toward some partitions).
+ *
+ * A report that does not decode is named in `errors`: a verdict built without
+ * it could be wrong.
+ */
+export function combineValidators(events: ScenarioEvents): CombinedValidators {
+  const reports: Array<{ report: ValidatorReport; order: number }> = [];
+  for (const v of events.validators.values()) v.incarnations.forEach((inc, i) => reports.push({ report: inc.latest, order: i }));
+  reports.sort(
+    (a, b) =>
+      a.report.atMs - b.report.atMs ||
+      (a.report.validatorId < b.report.validatorId ? -1 : a.report.validatorId > b.report.validatorId ? 1 : 0) ||
+      a.order - b.order,
+  );
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (reports.length === 0) return { state: undefined, endToEnd: undefined, replication: undefined, errors, warnings };
+
+  const states: unknown[] = [];
+  let endToEnd: LatencyHistograms | undefined;
+  const replication: LatencyHistograms[] = [];
+  for (const { report } of reports) {
+    const who = `validator ${report.validatorId}'s report at ${new Date(report.atMs).toISOString()}`;
+    const latency = (report.latency ?? {}) as { endToEnd?: unknown; replication?: unknown };
+    try {
+      const h = LatencyHistograms.fromSnapshot(latency.endToEnd);
+      if (endToEnd === undefined) endToEnd = h;
+      else endToEnd.mergeFrom(h);
+      if (latency.replication !== undefined) replication.push(LatencyHistograms.fromSnapshot(latency.replication));
+      states.push(report.state);
+    } catch (err) {
+      errors.push(`${who} has unreadable latency histograms: ${describe(err)}`);
+    }
+  }
+  let state: ValidatorState | undefined;
+  try {
+    state = latestPartitions(states);
+  } catch (err) {
+    // Name the culprit: check each state on its own.
+    for (const { report } of reports) {
+      try {
+        latestPartitions([report.state]);
+      } catch (e) {
+        errors.push(`validator ${report.validatorId}'s report at ${new Date(report.atMs).toISOString()} has an invalid checker state: ${describe(e)}`);
+      }
+    }
+    if (errors.length === 0) errors.push(`the validators' checker states cannot be combined: ${describe(err)}`);
+  }
+
+  let replicationMerged: LatencyHistograms | undefined;
+  if (replication.length > 0 && replication.length === states.length) {
+    try {
+      replicationMerged = replication.reduce((a, b) => LatencyHistograms.merge(a, b));
+    } catch (err) {
+      warnings.push(`replication latency left out: ${describe(err)}`);
+    }
+  } else if (replication.length > 0) {
+    warnings.push('replication latency left out: only some validators measured it (their target topics do not all use LogAppendTime)');
+  }
+  return { state, endToEnd, replication: replicationMerged, errors, warnings };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof CheckerError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}

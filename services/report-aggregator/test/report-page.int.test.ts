@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { buildReport, renderHtml, ScenarioEvents } from '@mirrorlab/report';
+import { REALISTIC_FAULTS, syntheticScenario } from '@mirrorlab/report/testing';
+
+/**
+ * The HTML report in a real browser: a realistic two-fault scenario rendered to
+ * a file, then headless Chromium takes a screenshot (kept in
+ * reports/screenshots/, git-ignored, for people to look at) and dumps the DOM
+ * it built, which must hold the charts and the shaded fault windows.
+ */
+const run = promisify(execFile);
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '../../../reports/screenshots');
+const WIDTH = 1400;
+const HEIGHT = 2400;
+
+function chromium(args: string[]): Promise<{ stdout: string }> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).finally(() => rmSync(profile, { recursive: true, force: true }));
+}
+
+let page: string;
+
+beforeAll(() => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
+  const events = syntheticScenario({
+    scenarioId: 'orders-broker-kill-7f3a',
+    name: 'orders-broker-kill',
+    faults: REALISTIC_FAULTS,
+    anomalies: { lost: 3, unseen: 1, duplicate: 2, corrupt: 1, indeterminateSeen: 2, indeterminateMissing: 1, failedButSeen: 1, redelivery: 3, reorder: 2 },
+  });
+  const folded = new ScenarioEvents('orders-broker-kill-7f3a');
+  events.forEach((e) => folded.apply(e));
+  mkdirSync(SHOTS, { recursive: true });
+  page = path.join(SHOTS, 'report-two-faults.html');
+  writeFileSync(page, renderHtml(buildReport(folded)));
+});
+
+test('headless Chromium renders the report page to a real screenshot', async () => {
+  const png = path.join(SHOTS, 'report-two-faults.png');
+  rmSync(png, { force: true });
+  await chromium([`--screenshot=${png}`, `--window-size=${WIDTH},${HEIGHT}`, `file://${page}`]);
+  const bytes = readFileSync(png);
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  // IHDR: width and height, big-endian, at bytes 16..23.
+  expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([WIDTH, HEIGHT]);
+  // A blank page of this size compresses to a few kB; charts, tables and text do not.
+  expect(statSync(png).size).toBeGreaterThan(150_000);
+});
+
+test("the browser's DOM holds the three charts with their lines and every fault window shaded and labelled", async () => {
+  const { stdout: dom } = await chromium(['--dump-dom', `file://${page}`]);
+  expect(dom.match(/<svg class="chart"/g)).toHaveLength(3);
+  expect(dom.match(/<rect class="fault-window" data-fault-id="f1-kill-broker"/g)).toHaveLength(3);
+  expect(dom.match(/<rect class="fault-window" data-fault-id="f2-packet-loss"/g)).toHaveLength(3);
+  expect(dom.match(/<g class="fault-label"/g)).toHaveLength(6);
+  for (const series of ['produced', 'consumed', 'p50', 'p99', 'max', 'lag']) expect(dom).toContain(`data-series="${series}"`);
+  expect(dom).toContain('<div class="badge" title="verdict">FAIL</div>');
+  expect(dom).not.toContain('<script');
+});
