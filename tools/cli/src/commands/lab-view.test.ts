@@ -1,0 +1,27 @@
+import { planLab } from '@mirrorlab/lab';
+import { renderLabEnv, renderLabSummary, renderProcessTable } from './lab-view';
+
+const lab = planLab({
+  dir: '/tmp/lab-v', id: 'abc123', mode: 'netns', basePort: 21008, subnetIndex: 3,
+  clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
+  replicationPolicy: 'default', topics: '.*', kafkaVersion: '4.3.1', now: new Date(0),
+});
+
+test('the table says what runs where', () => {
+  lab.processes[6].pid = 4242;
+  const table = renderProcessTable(lab, new Map([['mm2', 'alive']]));
+  expect(table.split('\n')[0]).toMatch(/^PROCESS\s+ROLE\s+PID\s+LISTENS ON\s+NETNS\s+STATE$/);
+  expect(table).toMatch(/mm2\s+mirrormaker2\s+4242\s+10\.213\.3\.6:21020\s+mlabc123-tgt\s+alive/);
+  expect(table).toMatch(/redis\s+redis\s+-\s+127\.0\.0\.1:21021\s+\(host\)\s+unknown/);
+});
+
+test('the summary names bootstraps, policy and the inter-DC link', () => {
+  const summary = renderLabSummary(lab);
+  expect(summary).toContain('source bootstrap  10.213.3.2:21008,10.213.3.2:21009,10.213.3.2:21010');
+  expect(summary).toContain('(topic t -> source.t)');
+  expect(summary).toContain('inter-DC link     mlabc123-src/mlabc123-st 10.213.3.9 <-> mlabc123-tgt/mlabc123-ts 10.213.3.10');
+});
+
+test('env exports are shell-quoted', () => {
+  expect(renderLabEnv({ ...lab, dir: "/tmp/it's" })).toContain(`export MIRRORLAB_LAB_DIR='/tmp/it'\\''s'`);
+});

@@ -1,0 +1,18 @@
+/**
+ * The `mirrorlab` program: a commander root with every command module registered on it.
+ * Commands live in ./commands, one module each; add new ones to `COMMANDS` there.
+ */
+import { Command } from 'commander';
+import { COMMANDS } from './commands';
+import type { CliContext } from './context';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('mirrorlab')
+    .description('Jepsen-style correctness and performance tests for Kafka replication (MirrorMaker 2 and friends).')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
+    .exitOverride();
+  for (const command of COMMANDS) command.register(program, ctx);
+  program.addHelpText('after', '\nExit codes: 0 ok, 1 failure (or not healthy), 2 usage or configuration error.');
+  return program;
+}

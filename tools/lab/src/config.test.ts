@@ -1,0 +1,102 @@
+import { javaArgs, renderBrokerProperties, renderMm2Properties, renderProperties, renderRedisConf } from './config';
+import { planLab } from './topology';
+import type { LabState } from './state';
+
+const lab: LabState = planLab({
+  dir: '/tmp/lab-y',
+  id: 'abc123',
+  mode: 'netns',
+  basePort: 21008,
+  subnetIndex: 7,
+  clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
+  replicationPolicy: 'identity',
+  topics: 'orders|payments',
+  kafkaVersion: '4.3.1',
+  now: new Date(0),
+});
+
+function parse(text: string): Map<string, string> {
+  return new Map(
+    text
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+test('renderProperties writes key=value lines and comments', () => {
+  expect(renderProperties(['hello', ['a', 1], ['b', true], ''])).toBe('# hello\na=1\nb=true\n\n');
+});
+
+describe('broker properties', () => {
+  const target2 = lab.processes.find((p) => p.name === 'target-2')!;
+  const props = parse(renderBrokerProperties(lab, target2));
+
+  test('combined KRaft node with a static quorum of its own cluster only', () => {
+    expect(props.get('process.roles')).toBe('broker,controller');
+    expect(props.get('node.id')).toBe('2');
+    expect(props.get('controller.quorum.voters')).toBe('1@10.213.7.6:21017,2@10.213.7.6:21018,3@10.213.7.6:21019');
+    expect(props.get('listeners')).toBe('CLIENT://10.213.7.6:21015,CONTROLLER://10.213.7.6:21018');
+    expect(props.get('advertised.listeners')).toBe('CLIENT://10.213.7.6:21015');
+    expect(props.get('log.dirs')).toBe('/tmp/lab-y/target-2/data');
+  });
+
+  test('durable defaults', () => {
+    expect(props.get('default.replication.factor')).toBe('3');
+    expect(props.get('min.insync.replicas')).toBe('2');
+    expect(props.get('offsets.topic.replication.factor')).toBe('3');
+    expect(props.get('transaction.state.log.replication.factor')).toBe('3');
+    expect(props.get('transaction.state.log.min.isr')).toBe('2');
+    expect(props.get('unclean.leader.election.enable')).toBe('false');
+    expect(props.get('auto.create.topics.enable')).toBe('false');
+    expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
+  });
+
+  test('refuses a non-broker', () => {
+    expect(() => renderBrokerProperties(lab, lab.processes.find((p) => p.role === 'redis')!)).toThrow(RangeError);
+  });
+});
+
+describe('mm2 properties', () => {
+  const props = parse(renderMm2Properties(lab));
+
+  test('one flow source->target with the lab bootstraps, policy and topics', () => {
+    expect(props.get('clusters')).toBe('source, target');
+    expect(props.get('source.bootstrap.servers')).toBe(lab.source.bootstrap);
+    expect(props.get('target.bootstrap.servers')).toBe(lab.target.bootstrap);
+    expect(props.get('source->target.enabled')).toBe('true');
+    expect(props.get('target->source.enabled')).toBe('false');
+    expect(props.get('source->target.topics')).toBe('orders|payments');
+    expect(props.get('replication.policy.class')).toBe('org.apache.kafka.connect.mirror.IdentityReplicationPolicy');
+  });
+
+  test('fast refresh, RF 3 everywhere, safe producer, internal REST', () => {
+    expect(props.get('refresh.topics.interval.seconds')).toBe('5');
+    expect(props.get('refresh.groups.interval.seconds')).toBe('5');
+    expect(props.get('sync.topic.acls.enabled')).toBe('false');
+    for (const key of ['replication.factor', 'offset.storage.replication.factor', 'status.storage.replication.factor', 'config.storage.replication.factor', 'heartbeats.topic.replication.factor', 'checkpoints.topic.replication.factor', 'offset-syncs.topic.replication.factor']) {
+      expect([key, props.get(key)]).toEqual([key, '3']);
+    }
+    expect(props.get('target.producer.acks')).toBe('all');
+    expect(props.get('target.producer.enable.idempotence')).toBe('true');
+    expect(props.get('dedicated.mode.enable.internal.rest')).toBe('true');
+    expect(props.get('listeners')).toBe('http://10.213.7.6:21020');
+    expect(props.get('emit.heartbeats.enabled')).toBe('true');
+    expect(props.get('emit.checkpoints.enabled')).toBe('true');
+  });
+});
+
+test('redis.conf: loopback, no persistence, cmdline keeps the config path', () => {
+  const conf = renderRedisConf(lab.processes.find((p) => p.role === 'redis')!);
+  expect(conf).toContain('bind 127.0.0.1\n');
+  expect(conf).toContain('port 21021\n');
+  expect(conf).toContain('save ""\n');
+  expect(conf).toContain('appendonly no\n');
+  expect(conf).toContain('set-proc-title no\n');
+});
+
+test('java args: heap, classpath wildcard, log4j2 config, main class last before its args', () => {
+  const args = javaArgs({ libsDir: '/c/libs', log4jConfig: '/l/log4j2.properties', jvm: { heapMb: 320, initialHeapMb: 128 }, mainClass: 'kafka.Kafka', args: ['/l/s.properties'] });
+  expect(args).toEqual(expect.arrayContaining(['-Xms128m', '-Xmx320m', '-Dlog4j2.configurationFile=/l/log4j2.properties']));
+  expect(args.slice(-4)).toEqual(['-cp', '/c/libs/*', 'kafka.Kafka', '/l/s.properties']);
+});

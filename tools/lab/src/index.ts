@@ -1,0 +1,53 @@
+/**
+ * @mirrorlab/lab: a local lab of real Kafka clusters, MirrorMaker 2 and Redis, with the
+ * path between the two datacenters in its own network namespaces so faults can be put
+ * on it. Other code finds a running lab with `findLab()` and reads `LabState`.
+ */
+export { LabError, isLabError, type LabErrorCode } from './errors';
+export {
+  LAB_STATE_FILE,
+  defaultLabDir,
+  findLab,
+  findRepoRoot,
+  labProcess,
+  labStatePath,
+  parseLabState,
+  readLabState,
+  tryReadLabState,
+  writeLabState,
+  type ClusterName,
+  type InterDcLink,
+  type KafkaClusterInfo,
+  type LabMode,
+  type LabNetwork,
+  type LabProcess,
+  type LabRole,
+  type LabRoute,
+  type LabState,
+  type LinkEnd,
+  type Mm2Info,
+  type ReplicationPolicyName,
+  type VethLink,
+} from './state';
+export { labFetch, labUp, type LabLog, type LabUpOptions, type LabUpResult } from './lab';
+export { labStatus, type LabStatusReport, type ProcessState, type ProcessStatus } from './lab-status';
+export { labDown, type LabDownOptions, type LabDownResult } from './lab-down';
+export {
+  applyLinkBandwidth,
+  applyLinkLoss,
+  applyLinkPartition,
+  clearLinkFaults,
+  interDcLink,
+  listLinkFaults,
+  type BandwidthOptions,
+  type LinkDirection,
+  type LinkFaultKind,
+  type LinkFaultRules,
+} from './network';
+export { KAFKA_VERSION, cacheRoot, cachedKafkaDist, ensureKafkaDist, kafkaDistDir, type KafkaDist } from './kafka-dist';
+export { PRODUCER_PERFORMANCE_MAIN, TOOL_JVM, javaArgs, type JvmOptions } from './config';
+export { DEFAULT_MM2_TOPICS, REPLICATION_POLICY_CLASSES, labIdForDir, mirroredTopicName, planLab, type LabPlanInput } from './topology';
+export { processLiveness, tailLog, type Liveness } from './supervisor';
+export { log4jConfigPath, processMarker } from './launch';
+export { signalLabProcess } from './lab-control';
+export { isLabProcessAlive } from './launch';

@@ -1,0 +1,199 @@
+/**
+ * The real lab end to end: records cross MirrorMaker 2 with key, value, headers and
+ * timestamp intact; status sees every process; inter-DC faults are real kernel rules
+ * that apply and clear, and a partition holds records back until it heals; `down`
+ * leaves nothing behind.
+ *
+ * Reuses the lab in $MIRRORLAB_LAB_DIR when one is up there (and then leaves it up);
+ * otherwise brings one up in a temp dir and takes it down at the end.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { Kafka, logLevel, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import {
+  applyLinkBandwidth,
+  applyLinkLoss,
+  applyLinkPartition,
+  clearLinkFaults,
+  interDcLink,
+  labDown,
+  labStatus,
+  labUp,
+  listLinkFaults,
+  mirroredTopicName,
+  processLiveness,
+  signalLabProcess,
+  tryReadLabState,
+  type LabState,
+} from '../src/index';
+
+const log = (line: string): void => void process.stderr.write(`[lab] ${line}\n`);
+
+let dir: string;
+let ownLab = false;
+let lab: LabState;
+let producer: Producer;
+let consumer: Consumer;
+const received: KafkaMessage[] = [];
+const topic = `itest-${randomBytes(4).toString('hex')}`;
+
+function reusableLab(): string | null {
+  const candidate = process.env.MIRRORLAB_LAB_DIR;
+  if (candidate === undefined || candidate === '' || tryReadLabState(candidate) === null) return null;
+  return labStatus(candidate).healthy ? candidate : null;
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function inNetns(netns: string, command: string[]): string {
+  return execFileSync('ip', ['netns', 'exec', netns, ...command], { encoding: 'utf8' });
+}
+
+beforeAll(async () => {
+  const reuse = reusableLab();
+  if (reuse !== null) {
+    dir = reuse;
+    lab = labStatus(reuse).lab;
+    log(`reusing the lab in ${dir}`);
+  } else {
+    dir = mkdtempSync(join(tmpdir(), 'mirrorlab-int-'));
+    ownLab = true;
+    const started = Date.now();
+    lab = (await labUp({ dir, log })).state;
+    log(`lab up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const source = new Kafka({ clientId: 'lab-int-producer', brokers: lab.source.brokers, logLevel: logLevel.NOTHING });
+  const target = new Kafka({ clientId: 'lab-int-consumer', brokers: lab.target.brokers, logLevel: logLevel.NOTHING });
+  const admin = source.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+  await admin.disconnect();
+  producer = source.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  consumer = target.consumer({ groupId: `lab-int-${randomBytes(4).toString('hex')}` });
+}, 600_000);
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await consumer?.disconnect();
+  if (ownLab && tryReadLabState(dir) !== null) await labDown({ dir, purge: true, log });
+}, 120_000);
+
+describe('lab', () => {
+  test('a record produced to the source arrives on the target through MirrorMaker 2, intact', async () => {
+    const timestamp = Date.now() - 3 * 3600_000; // explicit CreateTime, well in the past
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: 'key-1', value: 'value-1', timestamp: String(timestamp), headers: { origin: 'lab-int', seq: '1' } }],
+    });
+
+    const mirrored = mirroredTopicName(lab.mm2.replicationPolicy, topic);
+    const targetAdmin = new Kafka({ brokers: lab.target.brokers, logLevel: logLevel.NOTHING }).admin();
+    await targetAdmin.connect();
+    await until(`${mirrored} created on the target`, 90_000, async () => ((await targetAdmin.listTopics()).includes(mirrored) ? true : undefined));
+    await targetAdmin.disconnect();
+
+    await consumer.connect();
+    await consumer.subscribe({ topics: [mirrored], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
+    const record = await until('record mirrored', 90_000, () => received.find((m) => m.key?.toString() === 'key-1'));
+
+    expect(record.value?.toString()).toBe('value-1');
+    expect(record.timestamp).toBe(String(timestamp));
+    expect(record.headers?.origin?.toString()).toBe('lab-int');
+    expect(record.headers?.seq?.toString()).toBe('1');
+  });
+
+  test('status reports every process alive', () => {
+    const report = labStatus(dir);
+    expect(report.processes.map((p) => [p.process.name, p.state])).toEqual(lab.processes.map((p) => [p.name, 'alive']));
+    expect(report.healthy).toBe(true);
+  });
+
+  test('inter-DC loss and bandwidth faults are real rules that apply and clear', () => {
+    if (lab.network === null) {
+      expect(() => interDcLink(lab)).toThrow(expect.objectContaining({ code: 'faults_unavailable' }));
+      return;
+    }
+    const link = interDcLink(lab);
+    const tgt = link.target.netns as string;
+    const src = link.source.netns as string;
+
+    applyLinkLoss(link, { probability: 0.25 });
+    const rules = inNetns(tgt, ['iptables', '-S']);
+    expect(rules).toMatch(new RegExp(`-A INPUT -i ${link.target.interface} .*--probability 0\\.25.* -j DROP`));
+    expect(rules).toMatch(new RegExp(`-A OUTPUT -o ${link.target.interface} .*--probability 0\\.25.* -j DROP`));
+    clearLinkFaults(link);
+    expect(inNetns(tgt, ['iptables', '-S'])).not.toMatch(/-A /);
+
+    applyLinkBandwidth(link, { rateKbit: 20_000 });
+    expect(inNetns(src, ['tc', 'qdisc', 'show', 'dev', link.source.interface])).toMatch(/qdisc tbf .* rate 20Mbit/);
+    expect(inNetns(tgt, ['tc', 'qdisc', 'show', 'dev', link.target.interface])).toMatch(/qdisc tbf .* rate 20Mbit/);
+    clearLinkFaults(link);
+    expect(inNetns(src, ['tc', 'qdisc', 'show', 'dev', link.source.interface])).not.toMatch(/tbf/);
+    expect(inNetns(tgt, ['tc', 'qdisc', 'show', 'dev', link.target.interface])).not.toMatch(/tbf/);
+    expect(listLinkFaults(link)).toEqual({ iptables: [], qdiscs: [] });
+  });
+
+  test('a partitioned inter-DC link holds records back; they arrive once it heals', async () => {
+    if (lab.network === null) return; // loopback lab: no link to partition (checked above)
+    const link = interDcLink(lab);
+    applyLinkPartition(link);
+    try {
+      expect(inNetns(link.target.netns as string, ['iptables', '-S'])).toMatch(/-A INPUT .*mirrorlab-fault:partition"? -j DROP/);
+      // The producer's path (host -> source) does not cross the link: acks=all still works.
+      await producer.send({ topic, acks: -1, messages: [{ key: 'key-2', value: 'during-partition' }] });
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        expect(received.find((m) => m.key?.toString() === 'key-2')).toBeUndefined();
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      clearLinkFaults(link);
+    }
+    expect(inNetns(link.target.netns as string, ['iptables', '-S'])).not.toMatch(/-A /);
+    const healed = Date.now();
+    const record = await until('record mirrored after healing', 120_000, () => received.find((m) => m.key?.toString() === 'key-2'));
+    log(`record arrived ${((Date.now() - healed) / 1000).toFixed(1)} s after the partition healed`);
+    expect(record.value?.toString()).toBe('during-partition');
+  });
+
+  test('a killed broker shows as dead, and up brings back only that one', async () => {
+    if (!ownLab) return; // do not disturb a shared lab
+    // kafkajs 2.2.4 consumers spin (event loop starved) when a broker they fetch from
+    // disappears; this test's clients are done, so close them before killing a broker.
+    await consumer.disconnect();
+    await producer.disconnect();
+    const killed = signalLabProcess(lab, 'target-2', 'SIGKILL');
+    await until('target-2 seen dead', 10_000, () => (labStatus(dir).processes.find((p) => p.process.name === 'target-2')?.state === 'dead' ? true : undefined));
+    expect(labStatus(dir).healthy).toBe(false);
+    const result = await labUp({ dir, log });
+    expect(result.started).toEqual(['target-2']);
+    expect(result.state.processes.find((p) => p.name === 'target-2')?.pid).not.toBe(killed);
+    expect(labStatus(dir).healthy).toBe(true);
+  });
+
+  test('down stops every lab process and removes the namespaces', async () => {
+    if (!ownLab) return; // a shared lab stays up for the rest of the suite
+    const pids = labStatus(dir).processes.map((p) => ({ pid: p.process.pid as number, marker: `${p.process.dir}/` }));
+    const result = await labDown({ dir, log });
+    expect(result.stopped.map((s) => s.outcome).every((o) => o === 'terminated' || o === 'killed')).toBe(true);
+    for (const { pid, marker } of pids) expect(processLiveness(pid, marker)).toBe('dead');
+    const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+    expect(namespaces).not.toContain(`ml${lab.id}-`);
+    expect(execFileSync('ip', ['link', 'show'], { encoding: 'utf8' })).not.toContain(`ml${lab.id}-`);
+    expect(labStatus(dir).processes.every((p) => p.state === 'stopped')).toBe(true);
+  });
+});
