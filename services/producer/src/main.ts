@@ -66,6 +66,7 @@ void runService({
               spec,
               producerId,
               recordsPerSecond: recordsPerSecondFor(spec.workload, payload.meanBytes),
+              startAtMs: info.started.startAtMs,
               endAtMs: info.started.endAtMs,
               payload: payload.source,
               sink: kafkaSink(await producerFor(acks), admin, { acks, timeoutMs: config.REQUEST_TIMEOUT, compression: config.COMPRESSION }),

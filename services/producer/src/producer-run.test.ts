@@ -40,14 +40,15 @@ class FakeSink implements RecordSink {
   }
 }
 
-function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; durationMs: number; skip?: number[]; scenario?: ScenarioSpec }) {
+function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; durationMs: number; skip?: number[]; scenario?: ScenarioSpec; startInMs?: number }) {
   const events: ControlEventInput[] = [];
   const run = new ProducerRun({
     scenarioId: 'sc-1',
     spec: opts.scenario ?? spec(),
     producerId: 'prod-a',
     recordsPerSecond: 100,
-    endAtMs: opts.clock.nowMs() + opts.durationMs,
+    startAtMs: opts.clock.nowMs() + (opts.startInMs ?? 0),
+    endAtMs: opts.clock.nowMs() + (opts.startInMs ?? 0) + opts.durationMs,
     payload: { next: () => Buffer.alloc(16, 7) },
     sink: opts.sink,
     publish: async (e) => void events.push(e),
@@ -149,4 +150,14 @@ test('with several topics, no key string is used in two topics', async () => {
   }
   expect(topicsByKey.size).toBe(12);
   expect([...topicsByKey.values()].every((t) => t.size === 1)).toBe(true);
+});
+
+test('waits for the announced start before sending', async () => {
+  const sink = new FakeSink();
+  const clock = fakeClock(1_000_000);
+  const { run } = makeRun({ sink, clock, durationMs: 1000, startInMs: 5000 });
+  await run.start();
+  const first = decodeRecord(sink.records()[0]);
+  expect(first.ok && first.record.meta.sendTimeUs).toBeGreaterThanOrEqual(1_005_000 * 1000);
+  expect(sink.records().length).toBeGreaterThanOrEqual(99);
 });

@@ -35,6 +35,8 @@ export interface ProducerRunOptions {
   producerId: string;
   /** This producer's share of the rate, records/s. */
   recordsPerSecond: number;
+  /** Every producer starts at the same announced moment, giving validators time to form their group. */
+  startAtMs: number;
   endAtMs: number;
   payload: PayloadSource;
   sink: RecordSink;
@@ -84,7 +86,7 @@ export class ProducerRun {
   private finished: Promise<void> | undefined;
 
   constructor(private readonly o: ProducerRunOptions) {
-    this.meter = new RateMeter(o.clock.nowMs());
+    this.meter = new RateMeter(Math.max(o.startAtMs, o.clock.nowMs()));
   }
 
   get scenarioId(): string {
@@ -127,6 +129,8 @@ export class ProducerRun {
 
   private async sendLoop(): Promise<void> {
     const { o } = this;
+    const untilStart = o.startAtMs - o.clock.nowMs();
+    if (untilStart > 0) await o.clock.sleep(untilStart, this.stop.signal);
     const bucket = new TokenBucket(o.recordsPerSecond, o.clock.nowMs());
     while (!this.stop.signal.aborted) {
       const now = o.clock.nowMs();

@@ -85,4 +85,15 @@ faults:
     expect(r.spec.workload.recordSize).toBe(1024);
     expect(r.spec.workload.duration).toBe(60_000);
   });
+
+  it('validates a parsed spec again to itself, so it can travel on the control topic', () => {
+    const r = parseScenarioYaml(`${minimal}
+faults:
+  - { at: 5s, duration: 10s, kind: network-partition, target: inter-dc }
+`);
+    if (!r.ok) throw r.error;
+    const again = validateScenario(JSON.parse(JSON.stringify(r.spec)));
+    if (!again.ok) throw again.error;
+    expect(again.spec).toEqual(r.spec);
+  });
 });

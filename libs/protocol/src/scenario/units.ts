@@ -9,10 +9,16 @@ export function parseDuration(raw: string): number | undefined {
   return m ? Math.round(Number(m[1]) * DURATION_MS[m[2]]) : undefined;
 }
 
+/**
+ * A duration: `30s` in files, or a number of milliseconds (what a parsed spec holds, so
+ * a validated spec that travels on the control topic validates again to itself).
+ */
 export const durationMs = z
-  .string({ error: (iss) => (iss.input === undefined ? 'required (expected a duration like 30s)' : 'expected a duration like 30s') })
+  .union([z.number().int().nonnegative(), z.string()], {
+    error: (iss) => (iss.input === undefined ? 'required (expected a duration like 30s)' : 'expected a duration like 30s'),
+  })
   .transform((raw, ctx) => {
-    const ms = parseDuration(raw);
+    const ms = typeof raw === 'number' ? raw : parseDuration(raw);
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s' });
       return z.NEVER;

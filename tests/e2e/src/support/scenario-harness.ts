@@ -49,7 +49,9 @@ export class ScenarioHarness {
 
   async start(run: HarnessRun): Promise<void> {
     const now = Date.now();
-    run.endAtMs = now + run.spec.workload.duration;
+    // Like the provisioner: start a few seconds ahead so validators form their group before data flows.
+    const startAtMs = now + 3000;
+    run.endAtMs = startAtMs + run.spec.workload.duration;
     await this.probe.publish({
       v: 1,
       type: 'scenario.started',
@@ -58,7 +60,7 @@ export class ScenarioHarness {
       source: 'e2e',
       spec: run.spec as unknown as Record<string, unknown>,
       targetTopics: { [run.sourceTopic]: run.targetTopic },
-      startAtMs: now,
+      startAtMs,
       endAtMs: run.endAtMs,
     });
   }
