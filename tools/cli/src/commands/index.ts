@@ -4,11 +4,16 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { demoCommand } from './demo';
 import { labCommand } from './lab';
+import { reportCommand } from './report';
+import { runCommand } from './run';
+import { scenariosCommand } from './scenarios';
+import { stackCommand } from './stack';
 
 export interface CommandModule {
   /** Adds the command to `program`. Actions throw (CliError, LabError) instead of exiting. */
   register(program: Command, ctx: CliContext): void;
 }
 
-export const COMMANDS: CommandModule[] = [labCommand];
+export const COMMANDS: CommandModule[] = [demoCommand, runCommand, scenariosCommand, reportCommand, labCommand, stackCommand];

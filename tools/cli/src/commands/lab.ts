@@ -17,6 +17,7 @@ import {
 } from '@mirrorlab/lab';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes';
+import { stackDown } from '../stack/local-stack';
 import type { CommandModule } from './index';
 import { renderLabEnv, renderLabSummary, renderProcessTable } from './lab-view';
 
@@ -105,6 +106,9 @@ function status(ctx: CliContext, opts: { dir?: string; json?: boolean }): void {
 }
 
 async function down(ctx: CliContext, opts: { dir?: string; purge?: boolean }): Promise<void> {
+  // The stack services talk to the lab's clusters; they go first.
+  const stopped = await stackDown(labDir(ctx, opts.dir));
+  if (stopped.length > 0) ctx.err(`stopped the stack: ${stopped.join(', ')}`);
   const result = await labDown({ dir: labDir(ctx, opts.dir), purge: opts.purge, log: (line) => ctx.err(line) });
   if (!result.found) {
     ctx.out(`no lab in ${result.dir}: nothing to stop`);

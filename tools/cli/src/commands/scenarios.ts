@@ -1,0 +1,42 @@
+/** `mirrorlab validate FILE` and `mirrorlab scenarios`: scenario files, checked before anything starts. */
+import path from 'node:path';
+import { findRepoRoot } from '@mirrorlab/lab';
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { CliError } from '../exit-codes';
+import { listScenarios, loadScenarioFile } from '../scenario-file';
+import type { CommandModule } from './index';
+
+export const scenariosCommand: CommandModule = {
+  register(program: Command, ctx: CliContext) {
+    program
+      .command('validate')
+      .argument('<file...>', 'scenario YAML files')
+      .description('check scenario files against the schema; every problem is listed by path (exit 2 if any file is invalid)')
+      .action((files: string[]) => {
+        const bad: string[] = [];
+        for (const file of files) {
+          try {
+            const spec = loadScenarioFile(path.resolve(ctx.cwd, file));
+            ctx.out(`${file}: ok (${spec.name}: ${spec.topics.length} topic(s), ${spec.workload.duration / 1000} s, ${spec.faults.length} fault(s))`);
+          } catch (err) {
+            bad.push(file);
+            ctx.err((err as Error).message);
+          }
+        }
+        if (bad.length > 0) throw new CliError(`${bad.length} of ${files.length} file(s) invalid`, 2);
+      });
+
+    program
+      .command('scenarios')
+      .option('--dir <path>', 'where scenario files are (default: <repo>/scenarios)')
+      .description('list the scenario files with their faults and what each tests')
+      .action((opts: { dir?: string }) => {
+        const dir = opts.dir ? path.resolve(ctx.cwd, opts.dir) : path.join(findRepoRoot(ctx.cwd) ?? ctx.cwd, 'scenarios');
+        for (const s of listScenarios(dir)) {
+          const rel = path.relative(ctx.cwd, s.file);
+          ctx.out(s.problem ? `${rel}  INVALID: ${s.problem}` : `${rel}  [faults: ${s.faults}]\n    ${s.description}`);
+        }
+      });
+  },
+};
