@@ -109,7 +109,9 @@ function alive(pid: number): boolean {
   }
 }
 
-function scenarioEvents(id: string): string[] {
+/** The scenario's lifecycle events, once the probe has read its `scenario.drained` (the probe lags the provisioner a little). */
+async function scenarioEvents(id: string): Promise<string[]> {
+  await probe.waitFor(`scenario.drained of ${id} on the control topic`, () => probe.of(id, 'scenario.drained').length > 0, 30_000);
   return probe.events.filter((e) => e.scenarioId === id && e.type.startsWith('scenario.')).map((e) => e.type);
 }
 
@@ -152,7 +154,7 @@ test('a 10 s scenario runs through every phase; the workload it started is gone 
   expect(final.counts.produced.acked).toBeGreaterThan(100);
   expect(final.counts.consumed?.distinct).toBe(final.counts.produced.acked);
 
-  expect(scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+  expect(await scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
   const drained = probe.of(id, 'scenario.drained')[0];
   expect(drained.drained).toBe(true);
   const started = probe.of(id, 'scenario.started')[0];
@@ -194,12 +196,11 @@ test('a provisioner killed mid-run: the next one resumes the run to its end and 
   expect(resumedEvent.phase).toBe('running');
   const final = await pollUntil(second, id, ended, 180_000);
 
-  process.stdout.write(`DEBUG probe ${probe.events.length} events; last ${JSON.stringify(probe.events.slice(-3).map((e) => [e.type, e.scenarioId, e.atMs]))}\n`);
   expect(final.resumes).toBe(1);
   expect(final.phase).toBe('failed');
   expect(final.error?.code).toBe('report_timeout');
   expect(final.drain).toMatchObject({ drained: true });
-  expect(scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+  expect(await scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
   expect(final.counts.consumed?.distinct).toBe(final.counts.produced.acked);
   for (const pid of pids) expect(alive(pid)).toBe(false);
   process.stdout.write(`provisioner e2e: taken over ${Date.parse(String(resumedEvent.ts)) - killedAt} ms after SIGKILL\n`);
@@ -220,8 +221,8 @@ test('DELETE mid-run aborts: stop with reason aborted, pending faults removed, h
 
   expect(final.phase).toBe('aborted');
   expect(final.error?.code).toBe('aborted');
+  expect(await scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
   expect(probe.of(id, 'scenario.stopping')).toEqual([expect.objectContaining({ reason: 'aborted' })]);
-  expect(scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
   expect(final.faults.healAllJobId).toBe(`${id}__heal-all`);
   const healAll = await faultsQueue.getJob(`${id}__heal-all`);
   expect(healAll?.data).toEqual({ action: 'heal-all', scenarioId: id, reason: 'aborted' });

@@ -14,7 +14,7 @@ export class ControlProbe {
   private readonly listeners = new Set<() => void>();
 
   private constructor(readonly kafka: Kafka, topic: string) {
-    const logger = createLogger({ service: 'e2e', instance: 'probe', level: 'debug' });
+    const logger = createLogger({ service: 'e2e', instance: 'probe', level: 'error' });
     this.control = new ControlTopic({ kafka, topic, logger });
   }
 
@@ -25,7 +25,7 @@ export class ControlProbe {
     const ready = new Promise<void>((r) => (caughtUp = r));
     await probe.control.follow(
       (e) => {
-        probe.events.push(e); process.stdout.write('PROBE +' + (Date.now() - T0) + ' ' + e.type + ' ' + e.scenarioId + '\n');
+        probe.events.push(e); if (e.type.startsWith('scenario.')) process.stdout.write('PROBE +' + (Date.now() - T0) + ' ' + e.type + ' ' + e.scenarioId + '\n');
         probe.listeners.forEach((l) => l());
       },
       { groupId: `mirrorlab-e2e-${randomBytes(4).toString('hex')}`, onCaughtUp: () => caughtUp() },

@@ -1,0 +1,111 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { findRepoRoot, listLinkFaults, interDcLink, type LabState } from '@mirrorlab/lab';
+import { runningLab } from './support/lab-env';
+
+/**
+ * Every built-in scenario, end to end through the real CLI (`mirrorlab run`), on the
+ * lab: provisioner, fault-runner and report-aggregator as local processes, producers
+ * and validators spawned per scenario, real faults. Each yields its expected verdict.
+ * Durations are halved (--time-scale 0.5) to keep the suite short.
+ */
+const repo = findRepoRoot(__dirname)!;
+const cli = path.join(repo, 'node_modules', '.bin', 'mirrorlab');
+const run = promisify(execFile);
+const NETWORK_KINDS = ['packet-loss', 'network-partition', 'bandwidth-cap'];
+const NO_LINK_FAULTS = { iptables: [], qdiscs: [] };
+let lab: LabState;
+
+interface Outcome {
+  scenarioId: string;
+  verdict: 'pass' | 'fail' | 'error';
+  reasons: string[];
+  phase: string;
+  reportHtml: string | null;
+}
+
+async function mirrorlabRun(file: string): Promise<{ code: number; outcome?: Outcome; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(cli, ['run', file, '--time-scale', '0.5', '--json', '--no-build', '--dir', lab.dir], { cwd: repo, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, outcome: JSON.parse(stdout) as Outcome, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    let outcome: Outcome | undefined;
+    try {
+      outcome = JSON.parse(e.stdout ?? '') as Outcome;
+    } catch {
+      outcome = undefined;
+    }
+    return { code: typeof e.code === 'number' ? e.code : -1, outcome, stderr: e.stderr ?? String(err) };
+  }
+}
+
+beforeAll(() => {
+  lab = runningLab();
+});
+
+afterAll(() => {
+  // Leave the lab as the next test file expects it: every process alive, no fault rules.
+  const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
+  expect(status.status).toBe(0);
+  if (lab.network) expect(listLinkFaults(interDcLink(lab))).toEqual(NO_LINK_FAULTS);
+});
+
+const scenarioFiles = ['baseline', 'kill-source-broker', 'kill-target-broker', 'pause-broker', 'shrink-grow-source', 'kill-replicator', 'add-replicator-worker', 'add-topic', 'add-partitions', 'packet-loss', 'network-partition', 'bandwidth-cap'];
+
+test.each(scenarioFiles)('%s passes on MirrorMaker 2', async (name) => {
+  const file = path.join(repo, 'scenarios', `${name}.yaml`);
+  const needsNetns = NETWORK_KINDS.some((k) => readFileSync(file, 'utf8').includes(`kind: ${k}`));
+  const result = await mirrorlabRun(file);
+  if (needsNetns && lab.mode === 'loopback') {
+    // No network namespaces here: the CLI must refuse clearly instead of pretending.
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('network faults');
+    return;
+  }
+  if (result.code !== 0) throw new Error(`mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+  expect(result.outcome).toMatchObject({ verdict: 'pass', phase: 'done' });
+  expect(existsSync(result.outcome!.reportHtml!)).toBe(true);
+  const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as { faults: Array<{ heal?: { verified?: boolean } | null }> };
+  expect(report.faults.length).toBe((readFileSync(file, 'utf8').match(/kind: /g) ?? []).length);
+});
+
+test('a scenario whose expectation cannot be met fails, with the reason', async () => {
+  const result = await mirrorlabRun(path.join(repo, 'scenarios', 'strict-latency.yaml'));
+  expect(result.code).toBe(1);
+  expect(result.outcome?.verdict).toBe('fail');
+  expect(result.outcome?.reasons.join('\n')).toMatch(/p99/i);
+  expect(result.outcome?.reasons.join('\n')).not.toMatch(/lost/i);
+});
+
+test('an invalid scenario file is refused before anything starts, every problem listed', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ml-bad-'));
+  const bad = path.join(dir, 'bad.yaml');
+  writeFileSync(bad, 'name: bad\ntopics: [{ name: t, partitions: 0 }]\nworkload: { rate: { records: 10 }, duration: soon }\nfaults: [{ at: 1s, kind: meteor }]\n');
+  const result = await mirrorlabRun(bad);
+  rmSync(dir, { recursive: true, force: true });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('topics[0].partitions');
+  expect(result.stderr).toContain('workload.duration: expected a duration like 30s');
+  expect(result.stderr).toMatch(/faults\[0\]\.kind: expected one of/);
+});
+
+test("a real report opens in headless Chromium with the fault window on its charts", async () => {
+  const reports = path.join(repo, 'reports');
+  const dirs = existsSync(reports) ? readdirSync(reports).filter((d: string) => d.startsWith('network-partition-') || d.startsWith('kill-source-broker-')) : [];
+  expect(dirs.length).toBeGreaterThan(0);
+  const page = path.join(reports, dirs[0], 'report.html');
+  const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  const png = path.join(reports, 'screenshots', `${dirs[0]}.png`);
+  mkdirSync(path.dirname(png), { recursive: true });
+  await run('/usr/bin/chromium', [...flags, `--screenshot=${png}`, '--window-size=1400,2400', `file://${page}`], { timeout: 90_000 });
+  const { stdout: dom } = await run('/usr/bin/chromium', [...flags, '--dump-dom', `file://${page}`], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+  rmSync(profile, { recursive: true, force: true });
+  expect(readFileSync(png).subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect((dom.match(/<rect class="fault-window"/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  expect(dom).toMatch(/<svg[^>]*>/);
+});
