@@ -27,17 +27,18 @@ interface Status {
   counts: { produced: { acked: number }; consumed: { distinct: number } | null };
   drain: { drained: boolean; waitedMs: number } | null;
   error: { code: string; message: string } | null;
-  faults: { healAllJobId: string | null };
+  faults: { healAllJobId: string | null; jobIds: string[] };
 }
 
 let lab: LabState;
-let probe: ControlProbe;
 let redis: Redis;
 let scenariosQueue: Queue;
 let faultsQueue: Queue;
 const logDir = mkdtempSync(path.join(tmpdir(), 'provisioner-workload-'));
 const running: ServiceProcess[] = [];
 const workloadPids = new Set<number>();
+/** Every scenario submitted: a failed or aborted run leaves a `heal-all` on the faults queue, removed after the tests. */
+const submitted: string[] = [];
 
 async function startProvisioner(): Promise<ServiceProcess> {
   const svc = await spawnService(serviceBundle('provisioner'), {
@@ -74,6 +75,7 @@ async function submit(svc: ServiceProcess, yaml: string): Promise<string> {
   expect(res.status).toBe(202);
   const body = (await res.json()) as { id: string; statusUrl: string };
   expect(body.statusUrl).toBe(`/scenarios/${body.id}`);
+  submitted.push(body.id);
   return body.id;
 }
 
@@ -109,15 +111,28 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * The control topic as seen by a probe of the test's own. Started and closed inside the
+ * test body: under jest 30 a kafkajs consumer started in a beforeAll hook crashes on its
+ * first lazy `require` ("outside of the scope of the test code") and stops reading.
+ */
+async function withProbe<T>(fn: (probe: ControlProbe) => Promise<T>): Promise<T> {
+  const probe = await ControlProbe.start(lab.target.bootstrap);
+  try {
+    return await fn(probe);
+  } finally {
+    await probe.close();
+  }
+}
+
 /** The scenario's lifecycle events, once the probe has read its `scenario.drained` (the probe lags the provisioner a little). */
-async function scenarioEvents(id: string): Promise<string[]> {
+async function scenarioEvents(probe: ControlProbe, id: string): Promise<string[]> {
   await probe.waitFor(`scenario.drained of ${id} on the control topic`, () => probe.of(id, 'scenario.drained').length > 0, 30_000);
   return probe.events.filter((e) => e.scenarioId === id && e.type.startsWith('scenario.')).map((e) => e.type);
 }
 
 beforeAll(async () => {
   lab = runningLab();
-  probe = await ControlProbe.start(lab.target.bootstrap);
   redis = new Redis(lab.redis.url, { maxRetriesPerRequest: null });
   scenariosQueue = new Queue(QUEUE_NAMES.scenarios, { connection: redis });
   faultsQueue = new Queue(QUEUE_NAMES.faults, { connection: redis });
@@ -133,39 +148,41 @@ afterEach(async () => {
 afterAll(async () => {
   // Nothing a test started may outlive it, whatever it asserted.
   for (const pid of workloadPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
-  await Promise.allSettled([probe?.close(), scenariosQueue?.close(), faultsQueue?.close()]);
+  for (const id of submitted) await (await faultsQueue?.getJob(`${id}__heal-all`))?.remove();
+  await Promise.allSettled([scenariosQueue?.close(), faultsQueue?.close()]);
   redis?.disconnect();
 });
 
-test('a 10 s scenario runs through every phase; the workload it started is gone at the end', async () => {
-  const prov = await startProvisioner();
-  const t0 = Date.now();
-  const id = await submit(prov, scenarioYaml('prov-basic', '10s'));
-  const seen = new Set<string>();
-  const final = await pollUntil(prov, id, ended, 240_000, seen);
-  const totalMs = Date.now() - t0;
+test('a 10 s scenario runs through every phase; the workload it started is gone at the end', () =>
+  withProbe(async (probe) => {
+    const prov = await startProvisioner();
+    const t0 = Date.now();
+    const id = await submit(prov, scenarioYaml('prov-basic', '10s'));
+    const seen = new Set<string>();
+    const final = await pollUntil(prov, id, ended, 240_000, seen);
+    const totalMs = Date.now() - t0;
 
-  // No report-aggregator in this test: the run itself completes, then the report wait times out.
-  expect(final.phase).toBe('failed');
-  expect(final.error).toMatchObject({ code: 'report_timeout', message: expect.stringContaining('report-aggregator') });
-  expect(Object.keys(final.timestamps)).toEqual(['submitted', 'provisioning', 'waiting-for-replicator', 'starting-workload', 'running', 'stopping', 'draining', 'reporting', 'failed']);
-  expect(seen).toContain('running');
-  expect(final.drain).toMatchObject({ drained: true });
-  expect(final.counts.produced.acked).toBeGreaterThan(100);
-  expect(final.counts.consumed?.distinct).toBe(final.counts.produced.acked);
+    // No report-aggregator in this test: the run itself completes, then the report wait times out.
+    expect(final.phase).toBe('failed');
+    expect(final.error).toMatchObject({ code: 'report_timeout', message: expect.stringContaining('report-aggregator') });
+    expect(Object.keys(final.timestamps)).toEqual(['submitted', 'provisioning', 'waiting-for-replicator', 'starting-workload', 'running', 'stopping', 'draining', 'reporting', 'failed']);
+    expect(seen).toContain('running');
+    expect(final.drain).toMatchObject({ drained: true });
+    expect(final.counts.produced.acked).toBeGreaterThan(100);
+    expect(final.counts.consumed?.distinct).toBe(final.counts.produced.acked);
 
-  expect(await scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
-  const drained = probe.of(id, 'scenario.drained')[0];
-  expect(drained.drained).toBe(true);
-  const started = probe.of(id, 'scenario.started')[0];
-  expect(started.endAtMs - started.startAtMs).toBe(10_000);
-  expect(Object.values(started.targetTopics)[0]).toMatch(/^source\.ml\.prov-basic-/);
+    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    const drained = probe.of(id, 'scenario.drained')[0];
+    expect(drained.drained).toBe(true);
+    const started = probe.of(id, 'scenario.started')[0];
+    expect(started.endAtMs - started.startAtMs).toBe(10_000);
+    expect(Object.values(started.targetTopics)[0]).toMatch(/^source\.ml\.prov-basic-/);
 
-  expect(final.workload.processes.map((p) => p.role).sort()).toEqual(['producer', 'validator']);
-  for (const p of final.workload.processes) expect(alive(p.pid!)).toBe(false);
-  const timing = Object.fromEntries(Object.entries(final.timestamps).map(([k, v]) => [k, Date.parse(v) - t0]));
-  process.stdout.write(`provisioner e2e: basic run took ${totalMs} ms; phase offsets ${JSON.stringify(timing)}\n`);
-});
+    expect(final.workload.processes.map((p) => p.role).sort()).toEqual(['producer', 'validator']);
+    for (const p of final.workload.processes) expect(alive(p.pid!)).toBe(false);
+    const timing = Object.fromEntries(Object.entries(final.timestamps).map(([k, v]) => [k, Date.parse(v) - t0]));
+    process.stdout.write(`provisioner e2e: basic run took ${totalMs} ms; phase offsets ${JSON.stringify(timing)}\n`);
+  }));
 
 test('an invalid scenario is refused with every problem listed, and nothing is enqueued', async () => {
   const prov = await startProvisioner();
@@ -181,57 +198,67 @@ test('an invalid scenario is refused with every problem listed, and nothing is e
   expect(list.scenarios.some((s) => s.name === 'prov-bad')).toBe(false);
 });
 
-test('a provisioner killed mid-run: the next one resumes the run to its end and stops the workload', async () => {
-  const first = await startProvisioner();
-  const id = await submit(first, scenarioYaml('prov-resume', '20s'));
-  const running = await pollUntil(first, id, (s) => s.phase === 'running' && s.progress >= 30, 180_000);
-  const pids = running.workload.processes.map((p) => p.pid!);
-  expect(pids).toHaveLength(2);
-  expect(await first.stop('SIGKILL')).toBe('SIGKILL');
-  const killedAt = Date.now();
-  expect(pids.every(alive)).toBe(true);
+test('a provisioner stopped (SIGTERM), then one killed (SIGKILL) mid-run: the next one resumes each time, the run ends, the workload is gone', () =>
+  withProbe(async (probe) => {
+    const first = await startProvisioner();
+    const id = await submit(first, scenarioYaml('prov-resume', '30s'));
+    const running = await pollUntil(first, id, (s) => s.phase === 'running' && s.progress >= 25, 180_000);
+    const pids = running.workload.processes.map((p) => p.pid!);
+    expect(pids).toHaveLength(2);
 
-  const second = await startProvisioner();
-  const resumedEvent = await second.waitForEvent((e) => e.event === 'scenario_resumed' && e.scenarioId === id, 60_000);
-  expect(resumedEvent.phase).toBe('running');
-  const final = await pollUntil(second, id, ended, 180_000);
+    // Graceful: the job goes back to the queue at once, untouched, and the workload keeps running.
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(await scenariosQueue.getJobState(id)).toBe('waiting');
+    expect(pids.every(alive)).toBe(true);
+    const second = await startProvisioner();
+    expect((await second.waitForEvent((e) => e.event === 'scenario_resumed' && e.scenarioId === id, 60_000)).phase).toBe('running');
+    await pollUntil(second, id, (s) => s.phase === 'running' && s.progress >= 50, 120_000);
 
-  expect(final.resumes).toBe(1);
-  expect(final.phase).toBe('failed');
-  expect(final.error?.code).toBe('report_timeout');
-  expect(final.drain).toMatchObject({ drained: true });
-  expect(await scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
-  expect(final.counts.consumed?.distinct).toBe(final.counts.produced.acked);
-  for (const pid of pids) expect(alive(pid)).toBe(false);
-  process.stdout.write(`provisioner e2e: taken over ${Date.parse(String(resumedEvent.ts)) - killedAt} ms after SIGKILL\n`);
-});
+    // Abrupt: the job is taken over once its lock (JOB_LOCK_DURATION, 8 s) has expired.
+    expect(await second.stop('SIGKILL')).toBe('SIGKILL');
+    const killedAt = Date.now();
+    const third = await startProvisioner();
+    const resumed = await third.waitForEvent((e) => e.event === 'scenario_resumed' && e.scenarioId === id, 60_000);
+    expect(['running', 'stopping', 'draining']).toContain(resumed.phase);
+    const final = await pollUntil(third, id, ended, 180_000);
 
-test('DELETE mid-run aborts: stop with reason aborted, pending faults removed, heal-all enqueued, drained, workload gone', async () => {
-  const prov = await startProvisioner();
-  const id = await submit(prov, scenarioYaml('prov-abort', '40s', 'faults:\n  - at: 30s\n    duration: 5s\n    kind: pause-broker\n    target: source:1\n'));
-  const running = await pollUntil(prov, id, (s) => s.phase === 'running', 180_000);
-  expect(await faultsQueue.getJobState(`${id}/f0__inject`)).toBe('delayed');
+    expect(final.resumes).toBe(2);
+    expect(final.phase).toBe('failed');
+    expect(final.error?.code).toBe('report_timeout');
+    expect(final.drain).toMatchObject({ drained: true });
+    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(final.counts.consumed?.distinct).toBe(final.counts.produced.acked);
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+    process.stdout.write(`provisioner e2e: taken over ${Date.parse(String(resumed.ts)) - killedAt} ms after SIGKILL\n`);
+  }));
 
-  const abortedAt = Date.now();
-  const res = await fetch(`${prov.baseUrl}/scenarios/${id}`, { method: 'DELETE' });
-  expect(res.status).toBe(202);
-  expect(await res.json()).toMatchObject({ id, abortRequested: true });
-  const final = await pollUntil(prov, id, ended, 120_000);
-  const abortMs = Date.now() - abortedAt;
+test('DELETE mid-run aborts: stop with reason aborted, pending faults removed, heal-all enqueued, drained, workload gone', () =>
+  withProbe(async (probe) => {
+    const prov = await startProvisioner();
+    const id = await submit(prov, scenarioYaml('prov-abort', '40s', 'faults:\n  - at: 30s\n    duration: 5s\n    kind: pause-broker\n    target: source:1\n'));
+    const running = await pollUntil(prov, id, (s) => s.phase === 'running' && s.faults.jobIds.length === 2, 180_000);
+    expect(running.faults.jobIds).toEqual([`${id}/f0__inject`, `${id}/f0__heal`]);
+    expect(await faultsQueue.getJobState(`${id}/f0__inject`)).toBe('delayed');
 
-  expect(final.phase).toBe('aborted');
-  expect(final.error?.code).toBe('aborted');
-  expect(await scenarioEvents(id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
-  expect(probe.of(id, 'scenario.stopping')).toEqual([expect.objectContaining({ reason: 'aborted' })]);
-  expect(final.faults.healAllJobId).toBe(`${id}__heal-all`);
-  const healAll = await faultsQueue.getJob(`${id}__heal-all`);
-  expect(healAll?.data).toEqual({ action: 'heal-all', scenarioId: id, reason: 'aborted' });
-  expect(await faultsQueue.getJob(`${id}/f0__inject`)).toBeUndefined();
-  expect(await faultsQueue.getJob(`${id}/f0__heal`)).toBeUndefined();
-  for (const p of running.workload.processes) expect(alive(p.pid!)).toBe(false);
+    const abortedAt = Date.now();
+    const res = await fetch(`${prov.baseUrl}/scenarios/${id}`, { method: 'DELETE' });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ id, abortRequested: true });
+    const final = await pollUntil(prov, id, ended, 120_000);
+    const abortMs = Date.now() - abortedAt;
 
-  const again = await fetch(`${prov.baseUrl}/scenarios/${id}`, { method: 'DELETE' });
-  expect(again.status).toBe(409);
-  await healAll?.remove();
-  process.stdout.write(`provisioner e2e: abort took ${abortMs} ms from DELETE to aborted\n`);
-});
+    expect(final.phase).toBe('aborted');
+    expect(final.error?.code).toBe('aborted');
+    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(probe.of(id, 'scenario.stopping')).toEqual([expect.objectContaining({ reason: 'aborted' })]);
+    expect(final.faults.healAllJobId).toBe(`${id}__heal-all`);
+    const healAll = await faultsQueue.getJob(`${id}__heal-all`);
+    expect(healAll?.data).toEqual({ action: 'heal-all', scenarioId: id, reason: 'aborted' });
+    expect(await faultsQueue.getJob(`${id}/f0__inject`)).toBeUndefined();
+    expect(await faultsQueue.getJob(`${id}/f0__heal`)).toBeUndefined();
+    for (const p of running.workload.processes) expect(alive(p.pid!)).toBe(false);
+
+    const again = await fetch(`${prov.baseUrl}/scenarios/${id}`, { method: 'DELETE' });
+    expect(again.status).toBe(409);
+    process.stdout.write(`provisioner e2e: abort took ${abortMs} ms from DELETE to aborted\n`);
+  }));

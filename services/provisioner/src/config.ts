@@ -1,0 +1,83 @@
+import { env, kafkaEnv, type ConfigOf, type EnvVar } from '@mirrorlab/service-kit';
+import type { RunnerSettings } from './scenario-runner';
+
+/** `KEY=VALUE,KEY=VALUE`: extra environment for the workload processes the `local` orchestrator starts. */
+const keyValues = (): EnvVar<Record<string, string>> => ({
+  form: 'a comma-separated list of KEY=VALUE (KEY in capitals, digits and _)',
+  secret: false,
+  parse(raw) {
+    if (raw === undefined || raw.trim() === '') return { ok: true, value: {} };
+    const out: Record<string, string> = {};
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(part);
+      if (!m) return { ok: false };
+      out[m[1]] = m[2];
+    }
+    return { ok: true, value: out };
+  },
+});
+
+export const provisionerEnv = {
+  REDIS_URL: env.url({ protocols: ['redis', 'rediss'] }),
+  ...kafkaEnv('SOURCE_KAFKA'),
+  ...kafkaEnv('TARGET_KAFKA'),
+  ...kafkaEnv('CONTROL_KAFKA'),
+  CONTROL_TOPIC: env.string({ default: 'mirrorlab.control' }),
+  /** Who starts producers and validators: `none` (deployed separately) or `local` (child processes of this machine). */
+  ORCHESTRATOR: env.oneOf(['none', 'local'] as const, { default: 'none' }),
+  /** Where `<service>/dist/main.js` bundles are found (local orchestrator); default `<repo>/services`. */
+  SERVICE_BUNDLES_DIR: env.optionalString(),
+  /** Log files of local workload processes. */
+  WORKLOAD_LOG_DIR: env.string({ default: './.lab/workload' }),
+  /** Extra env for local workload processes, e.g. `REPORT_INTERVAL=1s,PROGRESS_INTERVAL=1s`. */
+  WORKLOAD_ENV: keyValues(),
+  /** How long a local workload process may take to catch up with the control topic. */
+  WORKLOAD_START_TIMEOUT: env.duration({ default: 90_000 }),
+  /** SIGTERM, then SIGKILL after this long, when a local workload is released. */
+  WORKLOAD_STOP_TIMEOUT: env.duration({ default: 20_000 }),
+  /** Delay between `scenario.started` and the announced start, so every producer starts together. */
+  START_DELAY: env.duration({ default: 2000 }),
+  /** How long MirrorMaker 2 may take to create the target topics. */
+  REPLICATOR_TIMEOUT: env.duration({ default: 120_000 }),
+  /** How long to wait for the report-aggregator's `report.ready` after `scenario.drained`. */
+  REPORT_TIMEOUT: env.duration({ default: 60_000 }),
+  /** How long to wait for validators' final reports after `scenario.drained` before the workload is released. */
+  FINAL_REPORT_WAIT: env.duration({ default: 20_000 }),
+  /** A validator that has not reported for this long is taken to be gone (its partitions moved to others). */
+  VALIDATOR_STALE_AFTER: env.duration({ default: 30_000 }),
+  /** BullMQ lock of a running scenario job: a dead provisioner's job is taken over this long after it died. */
+  JOB_LOCK_DURATION: env.duration({ default: 30_000 }),
+  /** How often stalled scenario jobs are looked for; 0 (the default): half the lock duration. */
+  JOB_STALLED_INTERVAL: env.duration({ default: 0 }),
+  /** A scenario resumed more often than this fails cleanly instead. */
+  MAX_RESUMES: env.int({ min: 0, max: 100, default: 5 }),
+  /** Scenarios one provisioner runs at once. */
+  SCENARIO_CONCURRENCY: env.int({ min: 1, max: 20, default: 1 }),
+};
+
+type ProvisionerConfig = ConfigOf<typeof provisionerEnv>;
+
+/** The runner's settings from the parsed env. */
+export function runnerSettings(config: ProvisionerConfig): RunnerSettings {
+  return {
+    startDelayMs: config.START_DELAY,
+    replicatorTimeoutMs: config.REPLICATOR_TIMEOUT,
+    reportTimeoutMs: config.REPORT_TIMEOUT,
+    finalReportWaitMs: config.FINAL_REPORT_WAIT,
+    validatorStaleMs: config.VALIDATOR_STALE_AFTER,
+    maxResumes: config.MAX_RESUMES,
+    pollMs: 500,
+    progressEveryMs: 2000,
+  };
+}
+
+/** BullMQ worker options: a short lock so a dead provisioner's job is taken over soon; one attempt, resumed by us. */
+export function workerSettings(config: ProvisionerConfig) {
+  return {
+    concurrency: config.SCENARIO_CONCURRENCY,
+    lockDuration: config.JOB_LOCK_DURATION,
+    stalledInterval: config.JOB_STALLED_INTERVAL || Math.max(1000, Math.floor(config.JOB_LOCK_DURATION / 2)),
+    // Our own resume limit (MAX_RESUMES) ends a run cleanly before BullMQ would fail it as stalled.
+    maxStalledCount: config.MAX_RESUMES + 1,
+  };
+}

@@ -1,0 +1,104 @@
+import type { ControlEventInput } from '@mirrorlab/protocol';
+import { controlEventSchema } from '@mirrorlab/protocol';
+import { ValidatorState } from '@mirrorlab/validation';
+import { describePending, drainStatus, liveCounts } from './drain-check';
+import { ScenarioWatch } from './scenario-watch';
+
+const ID = 's-1';
+const STOP = 100_000;
+
+function stateReading(seqs: number[]): unknown {
+  const s = new ValidatorState();
+  seqs.forEach((seq, offset) => s.observe({ topic: 'source.t', partition: 0, offset, producerId: 'p1', keyEpoch: 0, key: 'k', seq, sendTimeUs: 1, arrivalUs: 2 }));
+  return s.toSnapshot();
+}
+
+function watchWith(events: ControlEventInput[]): ScenarioWatch {
+  const w = new ScenarioWatch();
+  events.forEach((e) => w.apply(controlEventSchema.parse(e)));
+  return w;
+}
+
+const producer = (final: boolean, acked: number, atMs = STOP + 100): ControlEventInput => ({
+  v: 1,
+  type: 'producer.progress',
+  scenarioId: ID,
+  atMs,
+  source: 'p1',
+  producerId: 'p1',
+  final,
+  counts: { sent: acked, acked, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
+  keys: acked > 0 ? [{ topic: 't', keyEpoch: 0, key: 'k', acked: [[0, acked - 1]], failed: [], indeterminate: [] }] : [],
+});
+const validator = (id: string, atMs: number, drained: boolean, seqs: number[]): ControlEventInput => ({
+  v: 1,
+  type: 'validator.report',
+  scenarioId: ID,
+  atMs,
+  source: id,
+  validatorId: id,
+  final: false,
+  state: stateReading(seqs),
+  latency: {},
+  partitions: [],
+  drained,
+});
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('drainStatus', () => {
+  it('is drained when producers are final, validators drained after the stop, and every acked record was seen', () => {
+    const w = watchWith([producer(true, 5), validator('v1', STOP + 500, true, upTo(5))]);
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toEqual({ drained: true, producersPending: [], validatorsPending: [], ackedUnseen: 0, acked: 5 });
+  });
+
+  it('waits for a producer without its final report', () => {
+    const w = watchWith([producer(false, 5), validator('v1', STOP + 500, true, upTo(5))]);
+    const s = drainStatus(w.get(ID), STOP, STOP + 1000, 30_000);
+    expect(s).toMatchObject({ drained: false, producersPending: ['p1'] });
+    expect(describePending(s)).toEqual(['producer p1: no final report']);
+  });
+
+  it('waits for a validator whose drained report predates the stop', () => {
+    const w = watchWith([producer(true, 5), validator('v1', STOP - 1, true, upTo(5))]);
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toMatchObject({ drained: false, validatorsPending: ['v1'] });
+  });
+
+  it('waits while an acknowledged record has not been seen, and counts it', () => {
+    const w = watchWith([producer(true, 5), validator('v1', STOP + 500, true, [0, 1, 2])]);
+    const s = drainStatus(w.get(ID), STOP, STOP + 1000, 30_000);
+    expect(s).toMatchObject({ drained: false, ackedUnseen: 2 });
+    expect(describePending(s)).toEqual(['2 acknowledged records not seen on the target']);
+  });
+
+  it('forgets a validator silent for longer than staleMs (its partitions moved to another)', () => {
+    const w = watchWith([producer(true, 5), validator('gone', STOP - 20_000, false, [0]), validator('v2', STOP + 500, true, upTo(5))]);
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000).validatorsPending).toEqual(['gone']);
+    expect(drainStatus(w.get(ID), STOP, STOP + 11_000, 30_000)).toMatchObject({ drained: true, validatorsPending: [] });
+  });
+
+  it('combines validators by the latest state of each partition', () => {
+    const w = watchWith([producer(true, 5), validator('v1', STOP + 200, true, [0, 1]), validator('v2', STOP + 500, true, upTo(5))]);
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000).drained).toBe(true);
+  });
+
+  it('is drained at once when nothing was produced or read', () => {
+    expect(drainStatus(undefined, STOP, STOP, 30_000).drained).toBe(true);
+  });
+
+  it('is not drained when records were acknowledged but no validator ever reported', () => {
+    const w = watchWith([producer(true, 5)]);
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toMatchObject({ drained: false, ackedUnseen: 5 });
+  });
+});
+
+describe('liveCounts', () => {
+  it('sums producers and reconciles validators, provisional until the drain', () => {
+    const w = watchWith([producer(false, 5), validator('v1', STOP + 500, false, [0, 1, 2])]);
+    const c = liveCounts(w.get(ID));
+    expect(c).toMatchObject({ produced: { sent: 5, acked: 5 }, producers: 1, validators: 1, consumed: { records: 3, distinct: 3 }, anomalies: { provisional: true, lost: 0, unseen: 2, duplicate: 0 } });
+  });
+
+  it('has no consumed counts before any validator reported', () => {
+    expect(liveCounts(undefined)).toMatchObject({ produced: { sent: 0 }, consumed: null, anomalies: null });
+  });
+});

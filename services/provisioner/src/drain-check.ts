@@ -1,0 +1,99 @@
+import { latestPartitions, reconcile, type Accounting, type ProducerReport } from '@mirrorlab/validation';
+import type { ScenarioObservations } from './scenario-watch';
+
+export interface DrainStatus {
+  drained: boolean;
+  /** Producers that reported but whose final report is not in yet. */
+  producersPending: string[];
+  /** Live validators without a `drained` report since the stop. */
+  validatorsPending: string[];
+  /** Sequences the source acknowledged that no validator has seen yet (undefined while others are pending). */
+  ackedUnseen: number | undefined;
+  acked: number;
+}
+
+/**
+ * Whether every record that can still arrive has arrived: every producer that
+ * reported has sent its final report, every live validator has said `drained`
+ * after the stop, and the validators' combined state (the latest state of each
+ * partition) has seen every sequence the source acknowledged. A validator that
+ * has been silent for `staleMs` is gone; the others took its partitions over.
+ */
+export function drainStatus(obs: ScenarioObservations | undefined, stopAtMs: number, nowMs: number, staleMs: number): DrainStatus {
+  const producers = [...(obs?.producers.values() ?? [])];
+  const validators = [...(obs?.validators.values() ?? [])];
+  const producersPending = producers.filter((p) => !p.final).map((p) => p.producerId).sort();
+  const validatorsPending = validators
+    .filter((v) => v.atMs >= nowMs - staleMs && !(v.drained && v.atMs >= stopAtMs))
+    .map((v) => v.validatorId)
+    .sort();
+  const acked = producers.filter((p) => p.final).reduce((sum, p) => sum + p.counts.acked, 0);
+  if (producersPending.length > 0 || validatorsPending.length > 0) return { drained: false, producersPending, validatorsPending, ackedUnseen: undefined, acked };
+  const acc = accountingOf(obs);
+  const ackedUnseen = acc === undefined ? acked : acc.lost.count + acc.unseen.count;
+  return { drained: ackedUnseen === 0, producersPending, validatorsPending, ackedUnseen, acked };
+}
+
+/** What is still missing, in words, for logs and the drain record. */
+export function describePending(s: DrainStatus): string[] {
+  return [
+    ...s.producersPending.map((p) => `producer ${p}: no final report`),
+    ...s.validatorsPending.map((v) => `validator ${v}: not drained`),
+    ...(s.ackedUnseen ? [`${s.ackedUnseen} acknowledged records not seen on the target`] : []),
+  ];
+}
+
+/**
+ * Reconciles the latest validator states with the producers' latest key reports.
+ * Undefined when nothing has been read yet or a report cannot be read (the
+ * report-aggregator names such problems; the provisioner only waits).
+ */
+export function accountingOf(obs: ScenarioObservations | undefined): Accounting | undefined {
+  if (!obs || obs.validators.size === 0) return undefined;
+  try {
+    const state = latestPartitions([...obs.validators.values()].map((v) => v.state));
+    const reports: ProducerReport[] = [...obs.producers.values()].filter((p) => p.keys !== undefined).map((p) => ({ producerId: p.producerId, scenarioId: p.scenarioId, keys: p.keys ?? [] }));
+    return reconcile(state, reports);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LiveCounts {
+  produced: { sent: number; acked: number; failed: number; indeterminate: number };
+  producers: number;
+  validators: number;
+  consumed: { records: number; distinct: number } | null;
+  /** Until `scenario.drained`, lost and unexpected are provisional: records may be in flight, acks not reported yet. */
+  anomalies: { provisional: boolean; lost: number; unseen: number; unexpected: number; duplicate: number; corrupt: number; gaps: number; late: number } | null;
+}
+
+/** Counts so far, for the status API. */
+export function liveCounts(obs: ScenarioObservations | undefined): LiveCounts {
+  const produced = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
+  for (const p of obs?.producers.values() ?? []) {
+    produced.sent += p.counts.sent;
+    produced.acked += p.counts.acked;
+    produced.failed += p.counts.failed;
+    produced.indeterminate += p.counts.indeterminate;
+  }
+  const acc = accountingOf(obs);
+  return {
+    produced,
+    producers: obs?.producers.size ?? 0,
+    validators: obs?.validators.size ?? 0,
+    consumed: acc ? { records: acc.totals.seenRecords, distinct: acc.totals.seenDistinct } : null,
+    anomalies: acc
+      ? {
+          provisional: obs?.drained === undefined,
+          lost: acc.lost.count,
+          unseen: acc.unseen.count,
+          unexpected: acc.unexpected.count,
+          duplicate: acc.duplicate.count,
+          corrupt: acc.corrupt.count,
+          gaps: acc.order.gaps.count,
+          late: acc.order.late.count,
+        }
+      : null,
+  };
+}

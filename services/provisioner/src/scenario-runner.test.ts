@@ -1,0 +1,272 @@
+import { RunInterrupted, ScenarioRunError } from './errors';
+import { newRunRecord, PHASES, type RunRecord } from './run-record';
+import { ScenarioRunner } from './scenario-runner';
+import { scenario, World } from './testing/world';
+
+const ID = 'unit-abc123';
+const FAULTS = { faults: [{ at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' }, { at: '4s', kind: 'add-topic' as const }] };
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the run to fail');
+}
+
+describe('ScenarioRunner', () => {
+  it('runs a scenario through every phase and returns the verdict', async () => {
+    const w = new World();
+    const { spec } = scenario(FAULTS);
+    const result = await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
+
+    expect(result).toEqual({ verdict: 'pass', reasons: [], reportLocation: `/reports/${ID}`, drained: true, drainWaitedMs: expect.any(Number) });
+    expect(w.topicCalls).toEqual(['create t', 'wait source.t']);
+    expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1 }]);
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(w.released).toEqual([ID]);
+    expect(w.healAlls).toEqual([]);
+
+    const phases = [...new Set(w.saved.map((r) => r.phase))];
+    expect(phases).toEqual(PHASES.filter((p) => p !== 'failed' && p !== 'aborted'));
+    const rec = w.lastRecord;
+    expect(rec.cleanedUp).toBe(true);
+    expect(Object.keys(rec.phaseTimes)).toHaveLength(8);
+    expect(w.progress[w.progress.length - 1]).toBe(100);
+    expect(w.progress).toEqual([...w.progress].sort((a, b) => a - b));
+  });
+
+  it('announces start 2 s ahead with the validated spec and target topics, and schedules each fault at start + at', async () => {
+    const w = new World();
+    const { spec } = scenario(FAULTS);
+    const t0 = w.clock.nowMs();
+    await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
+
+    const started = w.published.find((e) => e.type === 'scenario.started');
+    if (started?.type !== 'scenario.started') throw new Error('no scenario.started');
+    expect(started.startAtMs).toBe(started.atMs + 2000);
+    expect(started.endAtMs).toBe(started.startAtMs + 10_000);
+    expect(started.targetTopics).toEqual({ t: 'source.t' });
+    expect(started.spec).toMatchObject({ name: 'unit', workload: { duration: 10_000 }, drainTimeout: 30_000 });
+    expect(started.atMs).toBeGreaterThanOrEqual(t0);
+
+    expect(w.scheduled.map((j) => [j.jobId, j.atMs - started.startAtMs, j.data.action])).toEqual([
+      [`${ID}/f0__inject`, 2000, 'inject'],
+      [`${ID}/f0__heal`, 5000, 'heal'],
+      [`${ID}/f1__inject`, 4000, 'inject'],
+    ]);
+    const stopping = w.published.find((e) => e.type === 'scenario.stopping');
+    expect(stopping?.atMs).toBeGreaterThanOrEqual(started.endAtMs);
+    expect(stopping).toMatchObject({ reason: 'duration reached' });
+  });
+
+  it('writes the start and end times before announcing them', async () => {
+    const w = new World();
+    const { spec } = scenario();
+    const deps = w.deps();
+    const publish = deps.publish;
+    let recordAtStart: RunRecord | undefined;
+    deps.publish = async (e) => {
+      if (e.type === 'scenario.started') recordAtStart = w.lastRecord;
+      await publish(e);
+    };
+    await new ScenarioRunner(deps).run(w.context(ID, spec));
+    expect(recordAtStart).toMatchObject({ phase: 'running', startAtMs: expect.any(Number), endAtMs: expect.any(Number) });
+  });
+
+  describe('resume', () => {
+    function runningRecord(w: World, faultsScheduled: boolean): RunRecord {
+      const startAtMs = w.clock.nowMs() - 4000;
+      const { spec } = scenario(FAULTS);
+      w.apply({ v: 1, type: 'scenario.started', scenarioId: ID, atMs: startAtMs - 2000, source: 'prov-dead', spec: spec as never, targetTopics: { t: 'source.t' }, startAtMs, endAtMs: startAtMs + 10_000 });
+      return {
+        ...newRunRecord(),
+        phase: 'running',
+        phaseTimes: { provisioning: startAtMs - 9000, running: startAtMs - 2000 },
+        targetTopics: { t: 'source.t' },
+        startAtMs,
+        endAtMs: startAtMs + 10_000,
+        published: { started: startAtMs - 2000 },
+        faultJobIds: [`${ID}/f0__inject`, `${ID}/f0__heal`, `${ID}/f1__inject`],
+        ...(faultsScheduled ? { faultsScheduledAtMs: startAtMs - 1900 } : {}),
+      };
+    }
+
+    it('from running: keeps the announced times, does not start again, and finishes', async () => {
+      const w = new World();
+      const record = runningRecord(w, true);
+      const { spec } = scenario(FAULTS);
+      const result = await new ScenarioRunner(w.deps()).run(w.context(ID, spec, { record }));
+
+      expect(result.verdict).toBe('pass');
+      expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+      expect(w.topicCalls).toEqual([]);
+      expect(w.ensured).toEqual([]);
+      expect(w.scheduled).toEqual([]);
+      expect(w.lastRecord).toMatchObject({ resumes: 1, startAtMs: record.startAtMs, endAtMs: record.endAtMs, phase: 'done' });
+      expect(w.published.find((e) => e.type === 'scenario.stopping')!.atMs).toBeGreaterThanOrEqual(record.endAtMs!);
+    });
+
+    it('from running before the faults were enqueued: enqueues them with the same ids', async () => {
+      const w = new World();
+      const record = runningRecord(w, false);
+      const { spec } = scenario(FAULTS);
+      await new ScenarioRunner(w.deps()).run(w.context(ID, spec, { record }));
+      expect(w.scheduled.map((j) => j.jobId)).toEqual(record.faultJobIds);
+      expect(w.scheduled[0].atMs).toBe(record.startAtMs! + 2000);
+    });
+
+    it('from running when the start was never announced and its time has passed: announces new times', async () => {
+      const w = new World();
+      const { spec } = scenario();
+      const stale = w.clock.nowMs() - 60_000;
+      const record: RunRecord = { ...newRunRecord(), phase: 'running', targetTopics: { t: 'source.t' }, startAtMs: stale, endAtMs: stale + 10_000 };
+      await new ScenarioRunner(w.deps()).run(w.context(ID, spec, { record }));
+      const started = w.published.find((e) => e.type === 'scenario.started');
+      expect(started).toMatchObject({ startAtMs: expect.any(Number) });
+      expect((started as { startAtMs: number }).startAtMs).toBeGreaterThan(stale + 60_000);
+    });
+
+    it('from draining: does not announce the stop again, drains and announces the drain once', async () => {
+      const w = new World();
+      const record = runningRecord(w, true);
+      const stopAtMs = record.endAtMs!;
+      await w.clock.sleep(10_000);
+      w.apply({ v: 1, type: 'scenario.stopping', scenarioId: ID, atMs: stopAtMs, source: 'prov-dead', reason: 'duration reached' });
+      w.apply({ v: 1, type: 'producer.progress', scenarioId: ID, atMs: stopAtMs + 10, source: 'p1', producerId: 'p1', final: true, counts: { sent: 0, acked: 0, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 1 }, keys: [] });
+      const { spec } = scenario(FAULTS);
+      const resumed: RunRecord = { ...record, phase: 'draining', stopAtMs, stopReason: 'duration reached', published: { ...record.published, stopping: stopAtMs } };
+      const result = await new ScenarioRunner(w.deps()).run(w.context(ID, spec, { record: resumed }));
+      expect(result.drained).toBe(true);
+      expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    });
+
+    it('gives up cleanly after MAX_RESUMES takeovers: stopped, healed, drained (false), released', async () => {
+      const w = new World();
+      const record = { ...runningRecord(w, true), resumes: 3 };
+      const { spec } = scenario(FAULTS);
+      const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, spec, { record })));
+      expect(err).toBeInstanceOf(ScenarioRunError);
+      expect((err as ScenarioRunError).code).toBe('resume_limit');
+      expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+      expect(w.published.find((e) => e.type === 'scenario.stopping')).toMatchObject({ reason: 'failed: resume_limit' });
+      expect(w.published.find((e) => e.type === 'scenario.drained')).toMatchObject({ drained: false });
+      expect(w.healAlls).toEqual([{ scenarioId: ID, reason: 'failed: resume_limit' }]);
+      expect(w.released).toEqual([ID]);
+      expect(w.lastRecord).toMatchObject({ phase: 'failed', cleanedUp: true, error: { code: 'resume_limit' } });
+    });
+  });
+
+  it('abort mid-run: stops with reason aborted, removes pending fault jobs, heals all, drains, releases, ends aborted', async () => {
+    const w = new World();
+    const { spec } = scenario(FAULTS);
+    const abort = new AbortController();
+    w.clock.onSleep = () => {
+      if (w.lastRecord?.phase === 'running' && w.lastRecord.faultsScheduledAtMs !== undefined) abort.abort(new RunInterrupted('abort'));
+    };
+    const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, spec, { abort: abort.signal })));
+
+    expect((err as ScenarioRunError).code).toBe('aborted');
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(w.published.find((e) => e.type === 'scenario.stopping')).toMatchObject({ reason: 'aborted' });
+    expect(w.published.find((e) => e.type === 'scenario.drained')).toMatchObject({ drained: true });
+    expect(w.cancelled).toEqual([`${ID}/f0__inject`, `${ID}/f0__heal`, `${ID}/f1__inject`]);
+    expect(w.healAlls).toEqual([{ scenarioId: ID, reason: 'aborted' }]);
+    expect(w.released).toEqual([ID]);
+    expect(w.lastRecord).toMatchObject({ phase: 'aborted', cleanedUp: true, error: { code: 'aborted' }, healAllJobId: `${ID}__heal-all` });
+    expect(w.lastRecord.phaseTimes.reporting).toBeUndefined();
+  });
+
+  it('abort before the start: heals and releases, announces nothing', async () => {
+    const w = new World();
+    const abort = new AbortController();
+    abort.abort(new RunInterrupted('abort'));
+    const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec, { abort: abort.signal })));
+    expect((err as ScenarioRunError).code).toBe('aborted');
+    expect(w.published).toEqual([]);
+    expect(w.healAlls).toHaveLength(1);
+    expect(w.released).toEqual([ID]);
+  });
+
+  it('a replicator timeout fails the run with its code, heals, releases, and announces nothing', async () => {
+    const w = new World();
+    w.failWaitForTargets = new ScenarioRunError('replicator_timeout', 'target topic source.t does not exist after 60 s');
+    const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec)));
+    expect((err as ScenarioRunError).code).toBe('replicator_timeout');
+    expect(w.published).toEqual([]);
+    expect(w.ensured).toEqual([]);
+    expect(w.healAlls).toEqual([{ scenarioId: ID, reason: 'failed: replicator_timeout' }]);
+    expect(w.released).toEqual([ID]);
+    expect(w.lastRecord).toMatchObject({ phase: 'failed', error: { code: 'replicator_timeout', message: expect.stringContaining('source.t') }, cleanedUp: true });
+  });
+
+  it('an unexpected error becomes code internal, with the same cleanup', async () => {
+    const w = new World();
+    w.failWaitForTargets = new Error('connection reset');
+    const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec)));
+    expect(err).toMatchObject({ code: 'internal', message: expect.stringContaining('connection reset') });
+    expect(w.released).toEqual([ID]);
+  });
+
+  it('an invalid spec fails cleanly with the problems', async () => {
+    const w = new World();
+    const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, undefined, { specProblems: ['workload.duration: required'] })));
+    expect(err).toMatchObject({ code: 'scenario_invalid', message: expect.stringContaining('workload.duration: required') });
+    expect(w.topicCalls).toEqual([]);
+  });
+
+  it('no report.ready in time: report_timeout after a complete, drained run', async () => {
+    const w = new World();
+    w.behaviour.aggregator = false;
+    const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec)));
+    expect(err).toMatchObject({ code: 'report_timeout', message: expect.stringContaining('report-aggregator') });
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(w.published.find((e) => e.type === 'scenario.drained')).toMatchObject({ drained: true });
+    expect(w.released).toEqual([ID]);
+    expect(w.lastRecord).toMatchObject({ phase: 'failed', drain: { drained: true }, cleanedUp: true });
+  });
+
+  it('a drain that does not complete ends at drainTimeout with drained: false, naming what was missing, and the run goes on', async () => {
+    const w = new World();
+    w.behaviour.validatorsDrain = false;
+    const result = await new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec));
+    expect(result.drained).toBe(false);
+    expect(result.drainWaitedMs).toBeGreaterThanOrEqual(30_000);
+    expect(w.published.find((e) => e.type === 'scenario.drained')).toMatchObject({ drained: false });
+    expect(w.lastRecord.drain?.pending).toEqual(['validator v1: not drained']);
+  });
+
+  it('shutdown mid-run leaves the run as it is, resumable: no stop, no heal, no release', async () => {
+    const w = new World();
+    const shutdown = new AbortController();
+    w.clock.onSleep = () => {
+      if (w.lastRecord?.phase === 'running') shutdown.abort(new RunInterrupted('shutdown'));
+    };
+    const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec, { shutdown: shutdown.signal })));
+    expect(err).toBeInstanceOf(RunInterrupted);
+    expect(w.types(ID)).toEqual(['scenario.started']);
+    expect(w.healAlls).toEqual([]);
+    expect(w.released).toEqual([]);
+    expect(w.lastRecord.phase).toBe('running');
+
+    // The next provisioner picks the record up and finishes the run.
+    w.clock.onSleep = undefined;
+    const result = await new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec, { record: w.lastRecord }));
+    expect(result.verdict).toBe('pass');
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+  });
+
+  it('cleanUp (the sweeper) stops, heals, announces and releases a run BullMQ failed mid-run', async () => {
+    const w = new World();
+    const { spec } = scenario();
+    const startAtMs = w.clock.nowMs();
+    w.apply({ v: 1, type: 'scenario.started', scenarioId: ID, atMs: startAtMs, source: 'prov-dead', spec: spec as never, targetTopics: { t: 'source.t' }, startAtMs, endAtMs: startAtMs + 10_000 });
+    const record: RunRecord = { ...newRunRecord(), phase: 'running', startAtMs, endAtMs: startAtMs + 10_000, published: { started: startAtMs } };
+    const after = await new ScenarioRunner(w.deps()).cleanUp(w.context(ID, spec, { record }), 'job stalled more than allowable limit');
+    expect(after).toMatchObject({ phase: 'failed', cleanedUp: true, error: { code: 'internal', message: 'job stalled more than allowable limit' } });
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(w.healAlls).toHaveLength(1);
+    expect(w.released).toEqual([ID]);
+  });
+});

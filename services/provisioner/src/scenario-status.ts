@@ -1,0 +1,88 @@
+import { validateScenario } from '@mirrorlab/protocol';
+import type { LiveCounts } from './drain-check';
+import { isTerminal, PHASES, progressOf, type Phase } from './run-record';
+import type { ScenarioJobView } from './scenario-jobs';
+import type { ScenarioObservations } from './scenario-watch';
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** The phase a job is in: its run record's, or what BullMQ's state says when the run never recorded one. */
+export function phaseOf(view: ScenarioJobView): Phase {
+  const recorded = view.record?.phase;
+  if (view.state === 'failed') return recorded && isTerminal(recorded) ? recorded : 'failed';
+  if (view.state === 'completed') return 'done';
+  return recorded ?? 'queued';
+}
+
+/** `report_timeout: no report.ready...` -> its code and message. */
+function errorOf(view: ScenarioJobView): { code: string; message: string } | null {
+  if (view.record?.error) return view.record.error;
+  if (!view.failedReason) return null;
+  const m = /^([a-z_]+): (.*)$/s.exec(view.failedReason);
+  return m ? { code: m[1], message: m[2] } : { code: 'internal', message: view.failedReason };
+}
+
+export function scenarioSummary(view: ScenarioJobView) {
+  const record = view.record;
+  return {
+    id: view.id,
+    name: typeof view.spec.name === 'string' ? view.spec.name : null,
+    phase: phaseOf(view),
+    progress: phaseOf(view) === 'done' ? 100 : view.progress,
+    submittedAt: iso(view.submittedAtMs),
+    finishedAt: iso(view.finishedAtMs),
+    verdict: record?.result?.verdict ?? null,
+    error: errorOf(view)?.code ?? null,
+    statusUrl: `/scenarios/${view.id}`,
+  };
+}
+
+/** Everything `GET /scenarios/:id` says about a scenario. */
+export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations | undefined, counts: LiveCounts, nowMs: number) {
+  const record = view.record;
+  const phase = phaseOf(view);
+  const parsed = validateScenario(view.spec);
+  const spec = parsed.ok ? parsed.spec : undefined;
+  const startAtMs = record?.startAtMs ?? obs?.started?.startAtMs;
+  const endAtMs = record?.endAtMs ?? obs?.started?.endAtMs;
+  const durationMs = spec?.workload.duration ?? (startAtMs !== undefined && endAtMs !== undefined ? endAtMs - startAtMs : undefined);
+  const began = record?.phaseTimes.provisioning ?? view.processedAtMs;
+  const ended = isTerminal(phase) ? (view.finishedAtMs ?? record?.phaseTimes[phase] ?? nowMs) : nowMs;
+  const timestamps: Record<string, string | null> = { submitted: iso(view.submittedAtMs) };
+  for (const p of PHASES) if (record?.phaseTimes[p] !== undefined) timestamps[p] = iso(record.phaseTimes[p]);
+  const report = record?.result ?? (obs?.report ? { verdict: obs.report.verdict, reasons: obs.report.reasons, reportLocation: obs.report.location } : undefined);
+  return {
+    ...scenarioSummary(view),
+    progress: isTerminal(phase) ? 100 : record ? progressOf(record, nowMs, spec?.drainTimeout ?? 120_000) : view.progress,
+    state: view.state,
+    spec: view.spec,
+    timestamps,
+    elapsedMs: began === undefined ? 0 : Math.max(0, ended - began),
+    workload: {
+      startAt: iso(startAtMs),
+      endAt: iso(endAtMs),
+      elapsedMs: startAtMs === undefined || durationMs === undefined ? 0 : Math.min(durationMs, Math.max(0, Math.min(ended, endAtMs ?? ended) - startAtMs)),
+      totalMs: durationMs ?? null,
+      processes: record?.workload?.processes ?? [],
+      orchestrator: record?.workload?.kind ?? null,
+    },
+    targetTopics: record?.targetTopics ?? obs?.started?.targetTopics ?? null,
+    resumes: record?.resumes ?? 0,
+    faults: {
+      scheduled: spec?.faults.length ?? 0,
+      /** Fault jobs on the faults queue, once enqueued. */
+      jobIds: record?.faultsScheduledAtMs !== undefined ? (record.faultJobIds ?? []) : [],
+      injected: obs?.faultsInjected.size ?? 0,
+      healed: obs?.faultsHealed.size ?? 0,
+      healAllJobId: record?.healAllJobId ?? null,
+    },
+    counts,
+    drain: record?.drain ?? null,
+    stopReason: record?.stopReason ?? obs?.stopping?.reason ?? null,
+    verdict: report?.verdict ?? null,
+    reasons: report?.reasons ?? [],
+    reportLocation: report?.reportLocation ?? null,
+    error: errorOf(view),
+    abortRequestedAt: iso(view.abortRequestedAtMs),
+  };
+}

@@ -1,0 +1,174 @@
+import { fakeClock, silentLogger } from '../testing/world';
+import { LocalWorkload, passthroughEnv, workloadLaunch, type LaunchSettings } from './local-workload';
+import type { LaunchPlan, ProcessControl } from './os-processes';
+import { memoryWorkloadRegistry } from './workload-registry';
+
+const LAUNCH: LaunchSettings = {
+  bundlesDir: '/repo/services',
+  logDir: '/var/log/ml',
+  nodePath: '/usr/bin/node24',
+  baseEnv: { PATH: '/bin', SOURCE_KAFKA_BROKERS: 's:9092', CONTROL_TOPIC: 'ctl' },
+  extraEnv: { REPORT_INTERVAL: '1s', PORT: '9999' },
+};
+
+describe('passthroughEnv', () => {
+  it('passes the cluster settings and nothing else', () => {
+    expect(
+      passthroughEnv({
+        SOURCE_KAFKA_BROKERS: 's:1',
+        SOURCE_KAFKA_SASL_PASSWORD: 'pw',
+        TARGET_KAFKA_BROKERS: 't:1',
+        CONTROL_KAFKA_TLS: 'true',
+        CONTROL_TOPIC: 'c',
+        LOG_LEVEL: 'debug',
+        REDIS_URL: 'redis://x',
+        API_TOKEN: 'secret',
+        PORT: '8084',
+      }),
+    ).toEqual({ SOURCE_KAFKA_BROKERS: 's:1', SOURCE_KAFKA_SASL_PASSWORD: 'pw', TARGET_KAFKA_BROKERS: 't:1', CONTROL_KAFKA_TLS: 'true', CONTROL_TOPIC: 'c', LOG_LEVEL: 'debug' });
+  });
+});
+
+describe('workloadLaunch', () => {
+  it('runs the producer bundle with this Node, a port of its own and an id per scenario and index', () => {
+    const p = workloadLaunch('sc-1', 'producer', 0, LAUNCH);
+    expect(p).toMatchObject({
+      id: 'sc-1-p0',
+      command: '/usr/bin/node24',
+      args: ['--enable-source-maps', '/repo/services/producer/dist/main.js'],
+      bundle: '/repo/services/producer/dist/main.js',
+      logFile: '/var/log/ml/sc-1.producer-0.log',
+    });
+    expect(p.env).toEqual({
+      PATH: '/bin',
+      SOURCE_KAFKA_BROKERS: 's:9092',
+      CONTROL_TOPIC: 'ctl',
+      REPORT_INTERVAL: '1s',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      INSTANCE_ID: 'sc-1-p0',
+      PRODUCER_ID: 'sc-1-p0',
+      MIRRORLAB_WORKLOAD: 'sc-1',
+    });
+  });
+
+  it('runs validators from the consumer-validator bundle with a VALIDATOR_ID', () => {
+    const v = workloadLaunch('sc-1', 'validator', 2, LAUNCH);
+    expect(v.bundle).toBe('/repo/services/consumer-validator/dist/main.js');
+    expect(v.env).toMatchObject({ VALIDATOR_ID: 'sc-1-v2', INSTANCE_ID: 'sc-1-v2' });
+    expect(v.env).not.toHaveProperty('PRODUCER_ID');
+  });
+});
+
+class FakeProcesses implements ProcessControl {
+  nextPid = 100;
+  readonly running = new Map<number, { bundle: string; log: string }>();
+  readonly spawned: LaunchPlan[] = [];
+  readonly signals: Array<[number, string]> = [];
+  /** Processes ignore SIGTERM when true. */
+  stubborn = false;
+  catchUp = true;
+  bundleExists = () => true;
+  async spawn(plan: LaunchPlan) {
+    const pid = this.nextPid++;
+    this.spawned.push(plan);
+    this.running.set(pid, { bundle: plan.bundle, log: this.catchUp ? '{"event":"http_listening"}\n{"event":"control_topic_caught_up"}\n' : '{"event":"http_listening"}\n' });
+    return { pid, logOffset: 0 };
+  }
+  isRunning(pid: number, bundle: string) {
+    return this.running.get(pid)?.bundle === bundle;
+  }
+  signal(pid: number, sig: NodeJS.Signals) {
+    this.signals.push([pid, sig]);
+    if (sig === 'SIGKILL' || !this.stubborn) this.running.delete(pid);
+  }
+  async readLog(file: string) {
+    const e = [...this.running.values()].find((r) => file.includes(r.bundle.includes('producer') ? 'producer' : 'validator'));
+    return e?.log ?? '';
+  }
+}
+
+function setup() {
+  const processes = new FakeProcesses();
+  const registry = memoryWorkloadRegistry();
+  const clock = fakeClock();
+  const workload = new LocalWorkload({ launch: LAUNCH, registry, processes, clock, logger: silentLogger(), startTimeoutMs: 10_000, stopTimeoutMs: 5000 });
+  return { processes, registry, clock, workload };
+}
+const never = new AbortController().signal;
+
+describe('LocalWorkload', () => {
+  it('starts validators then producers, records their pids, and waits until each caught up', async () => {
+    const { processes, registry, workload } = setup();
+    const status = await workload.ensure({ scenarioId: 'sc-1', producers: 2, validators: 1 }, never);
+    expect(processes.spawned.map((p) => p.env.INSTANCE_ID)).toEqual(['sc-1-v0', 'sc-1-p0', 'sc-1-p1']);
+    expect(status).toEqual({
+      kind: 'local',
+      processes: [
+        { role: 'validator', id: 'sc-1-v0', pid: 100, logFile: '/var/log/ml/sc-1.validator-0.log' },
+        { role: 'producer', id: 'sc-1-p0', pid: 101, logFile: '/var/log/ml/sc-1.producer-0.log' },
+        { role: 'producer', id: 'sc-1-p1', pid: 102, logFile: '/var/log/ml/sc-1.producer-1.log' },
+      ],
+    });
+    expect((await registry.list('sc-1')).map((e) => e.pid).sort()).toEqual([100, 101, 102]);
+  });
+
+  it('a second ensure (a resumed run) keeps running processes and restarts only dead ones', async () => {
+    const { processes, workload } = setup();
+    await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 1 }, never);
+    processes.running.delete(101);
+    const status = await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 1 }, never);
+    expect(processes.spawned).toHaveLength(3);
+    expect(status.processes.map((p) => p.pid)).toEqual([100, 102]);
+  });
+
+  it('a process that never catches up is a workload_start_timeout naming it and its log', async () => {
+    const { processes, workload } = setup();
+    processes.catchUp = false;
+    await expect(workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 0 }, never)).rejects.toMatchObject({
+      code: 'workload_start_timeout',
+      message: expect.stringContaining('producer sc-1-p0'),
+    });
+  });
+
+  it('a process that exits before catching up is a workload_start_failed with its last log lines', async () => {
+    const { processes, workload } = setup();
+    processes.catchUp = false;
+    processes.spawn = async function (this: FakeProcesses, plan: LaunchPlan) {
+      this.spawned.push(plan);
+      return { pid: 555, logOffset: 0 };
+    }.bind(processes);
+    await expect(workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 0 }, never)).rejects.toMatchObject({ code: 'workload_start_failed', message: expect.stringContaining('pid 555') });
+  });
+
+  it('a missing bundle says how to build it', async () => {
+    const { processes, workload } = setup();
+    processes.bundleExists = () => false;
+    await expect(workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 0 }, never)).rejects.toMatchObject({ code: 'workload_start_failed', message: expect.stringContaining('npx nx run producer:build') });
+  });
+
+  it('release sends SIGTERM, then SIGKILL to what is still running after the timeout, and forgets the pids', async () => {
+    const { processes, registry, workload, clock } = setup();
+    await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 1 }, never);
+    processes.stubborn = true;
+    const t0 = clock.nowMs();
+    await workload.release('sc-1');
+    expect(processes.signals).toEqual([
+      [100, 'SIGTERM'],
+      [101, 'SIGTERM'],
+      [100, 'SIGKILL'],
+      [101, 'SIGKILL'],
+    ]);
+    expect(clock.nowMs() - t0).toBeGreaterThanOrEqual(5000);
+    expect(processes.running.size).toBe(0);
+    expect(await registry.list('sc-1')).toEqual([]);
+  });
+
+  it('release of processes started by another provisioner (found in the registry) stops them too', async () => {
+    const { processes, registry, workload } = setup();
+    await new LocalWorkload({ launch: LAUNCH, registry, processes, clock: fakeClock(), logger: silentLogger(), startTimeoutMs: 10_000, stopTimeoutMs: 5000 }).ensure({ scenarioId: 'sc-1', producers: 1, validators: 1 }, never);
+    await workload.release('sc-1');
+    expect(processes.signals.map(([, s]) => s)).toEqual(['SIGTERM', 'SIGTERM']);
+    expect(processes.running.size).toBe(0);
+  });
+});

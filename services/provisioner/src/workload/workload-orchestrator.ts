@@ -1,0 +1,43 @@
+export type WorkloadRole = 'producer' | 'validator';
+
+export interface WorkloadRequest {
+  scenarioId: string;
+  producers: number;
+  validators: number;
+}
+
+export interface WorkloadProcess {
+  role: WorkloadRole;
+  /** The producer or validator id it reports under. */
+  id: string;
+  pid?: number;
+  logFile?: string;
+}
+
+export interface WorkloadStatus {
+  kind: string;
+  processes: WorkloadProcess[];
+}
+
+/**
+ * Who runs a scenario's producers and validators. `ensure` is idempotent: a
+ * resumed run calls it again and gets the same workload, started where missing;
+ * it resolves once every member follows the control topic, so none misses
+ * `scenario.started`. `release` stops what `ensure` started (no-op when nothing).
+ *
+ * Implementations: `none` (deployed separately, e.g. Kubernetes Deployments
+ * scaled by the user), `local` (child processes on this machine); a Kubernetes
+ * one that scales Deployments fits the same two calls.
+ */
+export interface WorkloadOrchestrator {
+  readonly kind: string;
+  ensure(request: WorkloadRequest, signal: AbortSignal): Promise<WorkloadStatus>;
+  release(scenarioId: string): Promise<void>;
+}
+
+/** Producers and validators are deployed separately and follow the control topic on their own. */
+export const noWorkload: WorkloadOrchestrator = {
+  kind: 'none',
+  ensure: async () => ({ kind: 'none', processes: [] }),
+  release: async () => undefined,
+};
