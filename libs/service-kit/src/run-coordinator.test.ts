@@ -70,4 +70,35 @@ describe('RunCoordinator', () => {
     coordinator.onEvent({ v: 1, type: 'scenario.drained', scenarioId: 'v', atMs: 2, source: 'prov', drained: true, waitedMs: 1 });
     expect(log).toEqual(['start v', 'stop v (scenario.stopping)']);
   });
+
+  it('runs only its own scenario when started for one', () => {
+    const log: string[] = [];
+    const coordinator = new RunCoordinator({
+      policy: producerPolicy,
+      onlyScenario: 'mine',
+      nowMs: () => 5_000,
+      logger: createLogger({ service: 't', instance: 't', write: () => undefined }),
+      createRun: (info) => ({ start: () => (log.push(info.scenarioId), new Promise<void>(() => undefined)), requestStop: async () => undefined }),
+    });
+    coordinator.onEvent(started('other'));
+    coordinator.onEvent(started('mine'));
+    coordinator.onCaughtUp();
+    expect(log).toEqual(['mine']);
+  });
+
+  it('logs a run that fails while stopping instead of crashing', async () => {
+    const lines: string[] = [];
+    const coordinator = new RunCoordinator({
+      policy: producerPolicy,
+      nowMs: () => 5_000,
+      logger: createLogger({ service: 't', instance: 't', write: (l) => lines.push(l) }),
+      createRun: () => ({ start: () => new Promise<void>(() => undefined), requestStop: () => Promise.reject(new Error('broker gone')) }),
+    });
+    coordinator.onCaughtUp();
+    coordinator.onEvent(started('a'));
+    coordinator.onEvent(stopping('a'));
+    await coordinator.stopAll('shutdown');
+    await new Promise((r) => setImmediate(r));
+    expect(lines.filter((l) => l.includes('run_stop_failed')).length).toBe(2);
+  });
 });

@@ -39,6 +39,8 @@ export class RunCoordinator {
   constructor(
     private readonly deps: {
       policy: RunPolicy;
+      /** Run only this scenario (a workload started for one scenario); default: every one the policy wants. */
+      onlyScenario?: string;
       createRun: (info: ScenarioRunInfo) => Run | undefined;
       nowMs: () => number;
       logger: Logger;
@@ -62,11 +64,14 @@ export class RunCoordinator {
   }
 
   async stopAll(reason: string): Promise<void> {
-    await Promise.all([...this.running.values()].map((r) => r.requestStop(reason)));
+    await Promise.all(
+      [...this.running.entries()].map(([id, r]) => r.requestStop(reason).catch((err: unknown) => this.deps.logger.error('run_stop_failed', { scenarioId: id, err }))),
+    );
   }
 
   private reconcile(): void {
     for (const info of this.deps.policy.wanted(this.lifecycle, this.deps.nowMs())) {
+      if (this.deps.onlyScenario !== undefined && info.scenarioId !== this.deps.onlyScenario) continue;
       if (this.running.has(info.scenarioId) || this.finished.has(info.scenarioId)) continue;
       const run = this.deps.createRun(info);
       if (!run) {
@@ -77,7 +82,7 @@ export class RunCoordinator {
       this.deps.onRunsChanged?.(this.running.size);
       void run
         .start()
-        .catch((err: unknown) => this.deps.logger.error('producer_run_failed', { scenarioId: info.scenarioId, err }))
+        .catch((err: unknown) => this.deps.logger.error('run_failed', { scenarioId: info.scenarioId, err }))
         .finally(() => {
           this.running.delete(info.scenarioId);
           this.finished.add(info.scenarioId);
@@ -85,7 +90,9 @@ export class RunCoordinator {
         });
     }
     for (const [id, run] of this.running) {
-      if (this.deps.policy.shouldStop(this.lifecycle, id)) void run.requestStop('scenario.stopping');
+      if (this.deps.policy.shouldStop(this.lifecycle, id)) {
+        void run.requestStop('scenario.stopping').catch((err: unknown) => this.deps.logger.error('run_stop_failed', { scenarioId: id, err }));
+      }
     }
   }
 }

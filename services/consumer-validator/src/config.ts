@@ -4,6 +4,8 @@ export const validatorEnv = {
   ...kafkaEnv('TARGET_KAFKA'),
   ...kafkaEnv('CONTROL_KAFKA'),
   CONTROL_TOPIC: env.string({ default: 'mirrorlab.control' }),
+  /** Take part in this scenario only (a workload started for one scenario); default: every active scenario. */
+  SCENARIO_ID: env.optionalString(),
   /** Defaults to the instance id (the pod name in Kubernetes). */
   VALIDATOR_ID: env.optionalString(),
   /** Consumer group per scenario: `<prefix>-<scenarioId>`; every validator replica of a scenario joins it. */

@@ -18,13 +18,11 @@ void runService({
       logger,
       registry,
     });
-    const admin = target.admin();
-    await admin.connect();
-    shutdown.register('target-admin', () => admin.disconnect());
     const ledger = new ScenarioLedger();
 
     const coordinator: RunCoordinator = new RunCoordinator({
       policy: validatorPolicy(config.DRAIN_GRACE),
+      onlyScenario: config.SCENARIO_ID,
       nowMs: () => Date.now(),
       logger,
       createRun: (info): ValidationRun =>
@@ -33,7 +31,6 @@ void runService({
           validatorId,
           groupId: `${config.GROUP_PREFIX}-${info.scenarioId}`,
           kafka: target,
-          admin,
           publish: (e) => control.publish(e),
           latestPartition: (topic, partition) => ledger.latestPartition(info.scenarioId, topic, partition),
           producerReports: () => ledger.producers(info.scenarioId),

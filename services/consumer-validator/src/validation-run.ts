@@ -11,7 +11,6 @@ export interface ValidationRunOptions {
   validatorId: string;
   groupId: string;
   kafka: Kafka;
-  admin: Admin;
   publish: (event: ControlEventInput) => Promise<void>;
   /** The most advanced published state of a partition, to continue from when taking it over. */
   latestPartition: (topic: string, partition: number) => ValidatorSnapshot | undefined;
@@ -46,6 +45,12 @@ export class ValidationRun {
   private readonly owned = new Map<string, { topic: string; partition: number }>();
   private readonly startChecks = new Map<string, StartPoint>();
   private consumer: Consumer | undefined;
+  /**
+   * An admin client of this run's own: kafkajs admin clients remember every topic they
+   * were asked about, and once one of those is deleted (another scenario's topic) every
+   * metadata request of that client fails.
+   */
+  private admin!: Admin;
   private finished: Promise<void> | undefined;
   private readonly topics: string[];
 
@@ -66,6 +71,17 @@ export class ValidationRun {
   }
 
   private async run(): Promise<void> {
+    const { o } = this;
+    this.admin = o.kafka.admin();
+    await this.admin.connect();
+    try {
+      await this.consume();
+    } finally {
+      await this.admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async consume(): Promise<void> {
     const { o } = this;
     await this.waitForTopics();
     if (this.stop.signal.aborted) return;
@@ -107,7 +123,8 @@ export class ValidationRun {
     await new Promise<void>((resolve) => this.stop.signal.addEventListener('abort', () => resolve(), { once: true }));
     clearInterval(timer);
     await consumer.stop();
-    await this.publishReport(true);
+    // The final report matters most; a failure to publish it is logged, never thrown at the coordinator.
+    await this.publishReport(true).catch((err: unknown) => o.logger.error('final_report_failed', { err }));
     await consumer.disconnect();
     o.logger.info('validation_run_finished', { positions: this.state.positions().length });
   }
@@ -179,7 +196,7 @@ export class ValidationRun {
   }
 
   private async watermarks(topic: string): Promise<Map<string, Watermarks>> {
-    const offsets = await this.o.admin.fetchTopicOffsets(topic);
+    const offsets = await this.admin.fetchTopicOffsets(topic);
     return new Map(offsets.map((p) => [partitionId(topic, p.partition), { low: Number(p.low), high: Number(p.high) }]));
   }
 
@@ -187,7 +204,7 @@ export class ValidationRun {
   private async waitForTopics(): Promise<void> {
     let delay = 250;
     while (!this.stop.signal.aborted) {
-      const existing = new Set(await this.o.admin.listTopics());
+      const existing = new Set(await this.admin.listTopics());
       const missing = this.topics.filter((t) => !existing.has(t));
       if (missing.length === 0) return;
       this.o.logger.info('waiting_for_target_topics', { missing });
@@ -197,7 +214,7 @@ export class ValidationRun {
   }
 
   private async usesLogAppendTime(): Promise<boolean> {
-    const res = await this.o.admin.describeConfigs({
+    const res = await this.admin.describeConfigs({
       includeSynonyms: false,
       resources: this.topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['message.timestamp.type'] })),
     });

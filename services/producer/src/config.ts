@@ -4,6 +4,8 @@ export const producerEnv = {
   ...kafkaEnv('SOURCE_KAFKA'),
   ...kafkaEnv('CONTROL_KAFKA'),
   CONTROL_TOPIC: env.string({ default: 'mirrorlab.control' }),
+  /** Take part in this scenario only (a workload started for one scenario); default: every active scenario. */
+  SCENARIO_ID: env.optionalString(),
   /** Defaults to the instance id (the pod name in Kubernetes), so replicas need no configuration. */
   PRODUCER_ID: env.optionalString(),
   /** Overrides the scenario's `workload.acks`. */

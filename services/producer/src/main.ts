@@ -24,9 +24,6 @@ void runService({
     const metrics = new ProducerMetrics(registry);
     const source = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), `mirrorlab-producer-${producerId}`, logger);
     const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-producer-${producerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
-    const admin = source.admin();
-    await admin.connect();
-    shutdown.register('source-admin', () => admin.disconnect());
 
     const producersByAcks = new Map<string, ReturnType<typeof source.producer>>();
     const producerFor = async (acks: 'all' | 'leader' | 'none') => {
@@ -44,6 +41,7 @@ void runService({
 
     const coordinator = new RunCoordinator({
       policy: producerPolicy,
+      onlyScenario: config.SCENARIO_ID,
       nowMs: clock.nowMs,
       logger,
       onRunsChanged: (n) => metrics.activeRuns.set(n),
@@ -61,6 +59,9 @@ void runService({
         return {
           start: async () => {
             const payload = await payloadForSpec(spec, seed, config.PAYLOAD_DIR);
+            // An admin client per run: kafkajs admins fail every metadata call once a topic they know is deleted.
+            const admin = source.admin();
+            await admin.connect();
             run = new ProducerRun({
               scenarioId: info.scenarioId,
               spec,
@@ -80,7 +81,7 @@ void runService({
               partitionCheckIntervalMs: config.PARTITION_CHECK_INTERVAL,
               skipRecordIndexes: skip,
             });
-            await run.start();
+            await run.start().finally(() => admin.disconnect());
           },
           requestStop: async (reason) => {
             await run?.requestStop(reason);

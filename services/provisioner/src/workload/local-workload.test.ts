@@ -48,7 +48,7 @@ describe('workloadLaunch', () => {
       HOST: '127.0.0.1',
       INSTANCE_ID: 'sc-1-p0',
       PRODUCER_ID: 'sc-1-p0',
-      MIRRORLAB_WORKLOAD: 'sc-1',
+      SCENARIO_ID: 'sc-1',
     });
   });
 

@@ -46,7 +46,8 @@ export function workloadLaunch(scenarioId: string, role: WorkloadRole, index: nu
       HOST: '127.0.0.1',
       INSTANCE_ID: id,
       [role === 'producer' ? 'PRODUCER_ID' : 'VALIDATOR_ID']: id,
-      MIRRORLAB_WORKLOAD: scenarioId,
+      // Workload started for this scenario only: it must not join another one.
+      SCENARIO_ID: scenarioId,
     },
   };
 }

@@ -1,0 +1,40 @@
+import { parseParams } from './fault-params';
+
+test('a bad probability names params.probability and the expected form', () => {
+  for (const bad of [1.5, 0, -0.1, 'lots', true]) {
+    expect(() => parseParams('packet-loss', { probability: bad })).toThrow(expect.objectContaining({ code: 'params_invalid', field: 'params.probability' }));
+  }
+  expect(() => parseParams('packet-loss', { probability: 1.5 })).toThrow('params.probability: expected a probability greater than 0 and at most 1 (0.05 drops 5% of packets), got 1.5');
+  expect(() => parseParams('packet-loss', {})).toThrow('params.probability: expected a probability greater than 0 and at most 1 (0.05 drops 5% of packets), got nothing');
+  expect(parseParams('packet-loss', { probability: '0.25' })).toEqual({ probability: 0.25, direction: 'both' });
+  expect(parseParams('packet-loss', { probability: 1, direction: 'to-target' })).toEqual({ probability: 1, direction: 'to-target' });
+  expect(() => parseParams('packet-loss', { probability: 0.1, direction: 'up' })).toThrow('params.direction: expected one of both, to-target, to-source, got "up"');
+});
+
+test('bandwidth caps: rates in bits per second, sizes, latencies', () => {
+  expect(parseParams('bandwidth-cap', { rate: '1mbit' })).toEqual({ rateKbit: 1000, burstBytes: null, latencyMs: null, direction: 'both' });
+  expect(parseParams('bandwidth-cap', { rate: '512kbit', burst: '32kb', latency: '50ms', direction: 'to-target' })).toEqual({ rateKbit: 512, burstBytes: 32768, latencyMs: 50, direction: 'to-target' });
+  expect(parseParams('bandwidth-cap', { rate: 2000, burst: 20000, latency: '1s' })).toMatchObject({ rateKbit: 2000, burstBytes: 20000, latencyMs: 1000 });
+  expect(parseParams('bandwidth-cap', { rate: '1.5gbit' }).rateKbit).toBe(1_500_000);
+  expect(() => parseParams('bandwidth-cap', { rate: '1mbps' })).toThrow(expect.objectContaining({ field: 'params.rate' }));
+  expect(() => parseParams('bandwidth-cap', { rate: '4kbit' })).toThrow(/at least 8kbit/);
+  expect(() => parseParams('bandwidth-cap', { rate: '1mbit', burst: 'big' })).toThrow(expect.objectContaining({ field: 'params.burst' }));
+  expect(() => parseParams('bandwidth-cap', { rate: '1mbit', latency: '5 minutes' })).toThrow(expect.objectContaining({ field: 'params.latency' }));
+});
+
+test('admin faults: counts, names and partitions', () => {
+  expect(parseParams('add-partitions', { count: 12 })).toEqual({ count: 12, cluster: 'source' });
+  expect(() => parseParams('add-partitions', {})).toThrow(expect.objectContaining({ field: 'params.count' }));
+  expect(() => parseParams('add-partitions', { count: 2.5 })).toThrow('params.count: expected an integer from 1 to 100000, got 2.5');
+  expect(parseParams('add-topic', { name: 'late.topic' })).toEqual({ name: 'late.topic', partitions: 3, replicationFactor: 3 });
+  expect(() => parseParams('add-topic', { name: 'bad name' })).toThrow(expect.objectContaining({ field: 'params.name' }));
+  expect(parseParams('reassign-partitions', {})).toEqual({ partition: null, cluster: 'source' });
+  expect(parseParams('reassign-partitions', { partition: 0, cluster: 'target' })).toEqual({ partition: 0, cluster: 'target' });
+});
+
+test('unknown params are refused, naming what the kind knows', () => {
+  expect(() => parseParams('packet-loss', { probabilty: 0.1 })).toThrow('params.probabilty: not a parameter of packet-loss (known: probability, direction)');
+  expect(() => parseParams('kill-broker', { force: true })).toThrow('params.force: not a parameter of kill-broker (it takes none)');
+  expect(() => parseParams('bandwidth-cap', { rate: '1mbit', rateKbit: 5 })).toThrow(expect.objectContaining({ field: 'params.rateKbit' }));
+  expect(parseParams('kill-broker', {})).toEqual({});
+});
