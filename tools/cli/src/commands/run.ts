@@ -23,7 +23,7 @@ export interface RunOptions {
 
 function buildBundles(repoRoot: string, ctx: CliContext): void {
   ctx.err('building the service bundles (cached when unchanged)…');
-  const nx = path.join(repoRoot, 'node_modules', 'nx', 'bin', 'nx.js');
+  const nx = path.join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
   const r = spawnSync(process.execPath, [nx, 'run-many', '-t', 'build', '-p', ...BUNDLED_SERVICES, '--output-style=static'], {
     cwd: repoRoot,
     env: { ...ctx.env, NX_DAEMON: 'false', NX_TUI: 'false' },

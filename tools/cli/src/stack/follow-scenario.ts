@@ -82,10 +82,11 @@ export async function followScenario(
     const now = Date.now();
     const sent = body.counts?.produced.sent ?? 0;
     const consumed = body.counts?.consumed?.records ?? 0;
-    const dt = last ? (now - last.atMs) / 1000 : 0;
-    const rates = { produced: dt > 0 ? (sent - last!.sent) / dt : 0, consumed: dt > 0 ? (consumed - last!.consumed) / dt : 0 };
-    last = { atMs: now, sent, consumed };
     if (now - lastPrinted >= (opts.progressEveryMs ?? 5000) || TERMINAL.has(body.phase)) {
+      // Rates over the time since the previous line: services report every few seconds, so shorter windows read as 0/s.
+      const dt = last ? (now - last.atMs) / 1000 : 0;
+      const rates = { produced: dt > 0 ? (sent - last!.sent) / dt : 0, consumed: dt > 0 ? (consumed - last!.consumed) / dt : 0 };
+      last = { atMs: now, sent, consumed };
       opts.log(progressLine(body, rates), true);
       lastPrinted = now;
     }
