@@ -71,7 +71,7 @@ test.each(scenarioFiles)('%s passes on MirrorMaker 2', async (name) => {
   expect(existsSync(result.outcome!.reportHtml!)).toBe(true);
   const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as { faults: Array<{ heal?: { verified?: boolean } | null }> };
   expect(report.faults.length).toBe((readFileSync(file, 'utf8').match(/kind: /g) ?? []).length);
-});
+}, 480_000);
 
 test('a scenario whose expectation cannot be met fails, with the reason', async () => {
   const result = await mirrorlabRun(path.join(repo, 'scenarios', 'strict-latency.yaml'));
@@ -79,7 +79,7 @@ test('a scenario whose expectation cannot be met fails, with the reason', async 
   expect(result.outcome?.verdict).toBe('fail');
   expect(result.outcome?.reasons.join('\n')).toMatch(/p99/i);
   expect(result.outcome?.reasons.join('\n')).not.toMatch(/lost/i);
-});
+}, 480_000);
 
 test('an invalid scenario file is refused before anything starts, every problem listed', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ml-bad-'));
