@@ -206,3 +206,28 @@ test('the inject and the heal of one fault never overlap', async () => {
   await injecting;
   await expect(healing).resolves.toMatchObject({ outcome: 'healed' });
 });
+
+test('a fault whose announcement cannot be published is undone: no fault without its window', async () => {
+  const { backend, ledger } = setup();
+  const failing = new FaultRunner({
+    backend,
+    ledger,
+    events: { injected: () => Promise.reject(new Error('control topic down')), healed: async () => undefined },
+    safetyHeals: new RecordingSafetyHeals(),
+    metrics: new FaultMetrics(new Registry()),
+    logger: memoryLogger().logger,
+    safetyHealMarginMs: 0,
+  });
+  await expect(failing.handle(inject('s1/f0', 'kill-broker', 'source:1'))).rejects.toThrow('control topic down');
+  expect(backend.applied.size).toBe(0);
+  expect(await ledger.get('s1/f0')).toBeUndefined();
+});
+
+test('an inject that races heal-all (closed after its first check) is dropped before anything is applied', async () => {
+  const { runner, backend, ledger } = setup();
+  const answers = [false, true];
+  ledger.isClosed = async () => answers.shift() ?? true;
+  expect(await runner.handle(inject('s1/f0', 'kill-broker', 'source:1'))).toMatchObject({ outcome: 'skipped', reason: 'scenario_closed' });
+  expect(backend.calls).toEqual([]);
+  expect(await ledger.get('s1/f0')).toBeUndefined();
+});

@@ -100,6 +100,12 @@ export class FaultRunner {
       effect: {},
     };
     await ledger.record(entry);
+    if (await ledger.isClosed(ref.scenarioId)) {
+      // heal-all ran between the check above and the record: it did not see this fault.
+      await ledger.remove(ref.faultId);
+      log.warn('fault_inject_skipped', { reason: 'scenario_closed', detail: 'heal-all ran while this inject started' });
+      return { outcome: 'skipped', faultId: ref.faultId, reason: 'scenario_closed' };
+    }
     if (request.durationMs !== undefined) await this.opts.safetyHeals.schedule(refOf(request), request.durationMs + this.opts.safetyHealMarginMs);
     log.info('fault_injecting', { target, requestedTarget: ref.target, params: ref.params, durationMs: ref.durationMs });
 
@@ -112,11 +118,18 @@ export class FaultRunner {
       await this.rollBack(request, entry, log);
       throw error;
     }
+    log.info('fault_injected', { target, atMs: injection.atMs, tookMs: this.nowMs() - started, detail: injection.detail, effect: injection.effect });
+    try {
+      await this.opts.events.injected(request, injection);
+    } catch (error) {
+      // A fault nobody was told about would leave anomalies without a fault window: undo it.
+      log.error('fault_unannounced_rolled_back', { err: error, target });
+      await this.rollBack(request, { ...entry, effect: injection.effect }, log);
+      throw error;
+    }
     await ledger.record({ ...entry, phase: 'active', injectedAtMs: injection.atMs, effect: injection.effect });
     this.opts.metrics.active.set({ scenario: request.scenarioId, kind: request.kind, target }, 1);
     this.opts.metrics.injected.inc({ kind: request.kind });
-    log.info('fault_injected', { target, atMs: injection.atMs, tookMs: this.nowMs() - started, detail: injection.detail, effect: injection.effect });
-    await this.opts.events.injected(request, injection);
     if (isOneShot(request.kind) && request.durationMs === undefined) {
       // Nothing to undo and no heal will come: the fault is over once announced.
       await ledger.remove(request.faultId);

@@ -30,7 +30,7 @@ void runService({
     if (backend.name === 'local') logger.info('lab_found', { dir: findLab(config.LAB_DIR).dir });
     shutdown.register('backend', () => backend.close());
 
-    await admins.run('target', 'creating the control topic', async (admin) => control.ensureExists(admin));
+    await admins.run('target', 'creating the control topic', (admin, call) => call(control.ensureExists(admin), 'creating the control topic'));
     const runner = new FaultRunner({
       backend,
       ledger: new RedisActiveFaultLedger(redis),

@@ -36,9 +36,13 @@ export {
   applyLinkBandwidth,
   applyLinkLoss,
   applyLinkPartition,
+  bandwidthEnds,
   clearLinkFaults,
   interDcLink,
   listLinkFaults,
+  listTaggedLinkRules,
+  removeLinkBandwidth,
+  removeTaggedLinkRules,
   type BandwidthOptions,
   type LinkDirection,
   type LinkFaultKind,
@@ -51,3 +55,23 @@ export { processLiveness, tailLog, type Liveness } from './supervisor';
 export { log4jConfigPath, processMarker } from './launch';
 export { signalLabProcess } from './lab-control';
 export { isLabProcessAlive } from './launch';
+export {
+  entriesOfStatus,
+  labRuntime,
+  processRunState,
+  settledRunState,
+  startLabProcess,
+  stopLabProcess,
+  waitForClusterServing,
+  waitForMm2Status,
+  withLabLock,
+  type Mm2StatusCheck,
+  type Mm2StatusEntry,
+  type RunState,
+  type ServeWaitOptions,
+  type StartedProcess,
+} from './process-control';
+export { addLabBroker, addMm2Worker, addedProcesses, mm2WorkerId, pickAddedPort, removeAddedProcess, type RemovedProcess } from './lab-extras';
+export { MM2_CONNECTORS, mm2Readiness, type ConnectStatus, type Mm2Status } from './mm2-status';
+export { brokerAnswers, describeKafkaCluster, type ClusterHealth } from './readiness';
+export type { StopOutcome } from './supervisor';

@@ -56,7 +56,7 @@ export function writeLabConfigs(state: LabState): void {
         writeFileSync(proc.configFile, renderBrokerProperties(state, proc));
         break;
       case 'mirrormaker2':
-        writeFileSync(proc.configFile, renderMm2Properties(state));
+        writeFileSync(proc.configFile, renderMm2Properties(state, proc));
         break;
       case 'redis':
         writeFileSync(proc.configFile, renderRedisConf(proc));

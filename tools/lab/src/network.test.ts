@@ -1,4 +1,4 @@
-import { directionMatches, interDcLink, tbfArgs } from './network';
+import { bandwidthEnds, directionMatches, faultComment, hasTag, interDcLink, tbfArgs } from './network';
 import { networkPlan, planLab } from './topology';
 
 const link = networkPlan('abc123', 5).interDc;
@@ -24,4 +24,22 @@ test('a loopback lab has no link: faults_unavailable', () => {
     clusterIds: { source: 'a', target: 'b' }, replicationPolicy: 'default', topics: '.*', kafkaVersion: '4.3.1', now: new Date(0),
   });
   expect(() => interDcLink(lab)).toThrow(expect.objectContaining({ code: 'faults_unavailable' }));
+});
+
+test('fault comments carry an optional tag; rules match only their own tag', () => {
+  expect(faultComment('loss')).toBe('mirrorlab-fault:loss');
+  expect(faultComment('partition', 'f-1a2b')).toBe('mirrorlab-fault:partition:f-1a2b');
+  expect(() => faultComment('loss', 'Bad Tag')).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+  const rule = '-A INPUT -i mlabc123-ts -m comment --comment mirrorlab-fault:loss:f-1a2b -j DROP';
+  expect(hasTag(rule, 'f-1a2b')).toBe(true);
+  expect(hasTag(rule, '1a2b')).toBe(false);
+  expect(hasTag('-A INPUT -i x -m comment --comment "mirrorlab-fault:loss:f-1a2b" -j DROP', 'f-1a2b')).toBe(true);
+  expect(hasTag('-A INPUT -i x -m comment --comment mirrorlab-fault:loss -j DROP', 'loss')).toBe(false);
+  expect(hasTag('-A INPUT -i x -j DROP', 'f-1a2b')).toBe(false);
+});
+
+test('a bandwidth limit shapes the egress of the sending end(s)', () => {
+  expect(bandwidthEnds(link, 'to-target').map((e) => e.interface)).toEqual(['mlabc123-st']);
+  expect(bandwidthEnds(link, 'to-source').map((e) => e.interface)).toEqual(['mlabc123-ts']);
+  expect(bandwidthEnds(link).map((e) => e.interface)).toEqual(['mlabc123-st', 'mlabc123-ts']);
 });

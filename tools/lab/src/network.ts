@@ -6,8 +6,10 @@
  *   bandwidth  tc qdisc ... root tbf (egress of each end)
  * iptables rules live in the target namespace on its inter-DC interface (INPUT = traffic
  * towards the target DC, OUTPUT = traffic towards the source DC); each carries a
- * `mirrorlab-fault:<kind>` comment. Producers (host -> source) and validators
- * (host -> target) never cross this link, so they are unaffected.
+ * `mirrorlab-fault:<kind>` comment (`mirrorlab-fault:<kind>:<tag>` when the caller tags it,
+ * so one fault's rules can be removed without touching another's). Producers
+ * (host -> source) and validators (host -> target) never cross this link, so they are
+ * unaffected.
  */
 import { LabError } from './errors';
 import { describeFailure, runCommand, type CommandResult } from './exec';
@@ -64,26 +66,37 @@ export function directionMatches(link: InterDcLink, direction: LinkDirection): A
   return out;
 }
 
+const TAG = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/** The comment a rule of `kind` carries, with the caller's tag when given. */
+export function faultComment(kind: LinkFaultKind, tag?: string): string {
+  if (tag === undefined) return `${COMMENT_PREFIX}:${kind}`;
+  if (!TAG.test(tag)) throw new LabError('invalid_option', `a link fault tag is 1-40 of [a-z0-9-], starting with a letter or digit; got "${tag}"`);
+  return `${COMMENT_PREFIX}:${kind}:${tag}`;
+}
+
 /** Drops each packet on the link with probability `probability` (0 < p <= 1), per direction. */
-export function applyLinkLoss(link: InterDcLink, opts: { probability: number; direction?: LinkDirection }): void {
+export function applyLinkLoss(link: InterDcLink, opts: { probability: number; direction?: LinkDirection; tag?: string }): void {
   const p = opts.probability;
   if (!(p > 0 && p <= 1)) throw new LabError('invalid_option', `loss probability must be in (0, 1], got ${p}`);
   const ns = nsOf(link.target);
+  const comment = faultComment('loss', opts.tag);
   for (const { chain, match } of directionMatches(link, opts.direction ?? 'both')) {
     must(
       iptables(ns, ['-A', chain, ...match, '-m', 'statistic', '--mode', 'random', '--probability', String(p),
-        '-m', 'comment', '--comment', `${COMMENT_PREFIX}:loss`, '-j', 'DROP']),
+        '-m', 'comment', '--comment', comment, '-j', 'DROP']),
       `adding ${Math.round(p * 100)}% loss on ${chain} of ${link.target.interface}`,
     );
   }
 }
 
 /** Drops every packet on the link (both directions unless told otherwise). */
-export function applyLinkPartition(link: InterDcLink, opts: { direction?: LinkDirection } = {}): void {
+export function applyLinkPartition(link: InterDcLink, opts: { direction?: LinkDirection; tag?: string } = {}): void {
   const ns = nsOf(link.target);
+  const comment = faultComment('partition', opts.tag);
   for (const { chain, match } of directionMatches(link, opts.direction ?? 'both')) {
     must(
-      iptables(ns, ['-A', chain, ...match, '-m', 'comment', '--comment', `${COMMENT_PREFIX}:partition`, '-j', 'DROP']),
+      iptables(ns, ['-A', chain, ...match, '-m', 'comment', '--comment', comment, '-j', 'DROP']),
       `partitioning ${chain} of ${link.target.interface}`,
     );
   }
@@ -108,14 +121,18 @@ export function tbfArgs(opts: BandwidthOptions): string[] {
   return ['tbf', 'rate', `${Math.round(opts.rateKbit)}kbit`, 'burst', String(burst), 'latency', `${latency}ms`];
 }
 
-/** Limits the link's bandwidth with a tbf on the egress of the sending end(s). */
-export function applyLinkBandwidth(link: InterDcLink, opts: BandwidthOptions): void {
-  const direction = opts.direction ?? 'both';
+/** The link ends whose egress a bandwidth limit in `direction` shapes. */
+export function bandwidthEnds(link: InterDcLink, direction: LinkDirection = 'both'): LinkEnd[] {
   const senders: LinkEnd[] = [];
   if (direction === 'both' || direction === 'to-target') senders.push(link.source);
   if (direction === 'both' || direction === 'to-source') senders.push(link.target);
+  return senders;
+}
+
+/** Limits the link's bandwidth with a tbf on the egress of the sending end(s). */
+export function applyLinkBandwidth(link: InterDcLink, opts: BandwidthOptions): void {
   const args = tbfArgs(opts);
-  for (const end of senders) {
+  for (const end of bandwidthEnds(link, opts.direction)) {
     must(tc(nsOf(end), ['qdisc', 'replace', 'dev', end.interface, 'root', ...args]), `rate-limiting ${end.interface}`);
   }
 }
@@ -159,6 +176,50 @@ export function clearLinkFaults(link: InterDcLink): void {
   if (left.iptables.length + left.qdiscs.length > 0) {
     throw new LabError('fault_command_failed', `faults still present after clearing: ${[...left.iptables, ...left.qdiscs].join('; ')}`);
   }
+}
+
+/** The iptables rules on the link whose comment carries `tag` (as `listLinkFaults` prints them). */
+export function listTaggedLinkRules(link: InterDcLink, tag: string): string[] {
+  return listLinkFaults(link).iptables.filter((line) => hasTag(line, tag));
+}
+
+/**
+ * Removes the iptables rules tagged `tag` and nothing else (another fault's rules stay);
+ * returns what it removed and throws if one of them is still there afterwards.
+ */
+export function removeTaggedLinkRules(link: InterDcLink, tag: string): string[] {
+  const removed: string[] = [];
+  for (const ns of [...new Set([nsOf(link.source), nsOf(link.target)])]) {
+    for (const rule of iptablesRules(ns)) {
+      if (!hasTag(rule, tag)) continue;
+      must(iptables(ns, ['-D', ...rule.slice(3).trim().split(/\s+/).map(unquote)]), `removing rule "${rule}" in ${ns}`);
+      removed.push(`${ns}: ${rule}`);
+    }
+  }
+  const left = listTaggedLinkRules(link, tag);
+  if (left.length > 0) throw new LabError('fault_command_failed', `rules tagged ${tag} still present after removing them: ${left.join('; ')}`);
+  return removed;
+}
+
+/** Removes the root tbf from the ends a bandwidth limit in `direction` shaped; true when there was one. */
+export function removeLinkBandwidth(link: InterDcLink, direction: LinkDirection = 'both'): boolean {
+  let removed = false;
+  for (const end of bandwidthEnds(link, direction)) {
+    if (rootQdiscs(end).some((q) => q.startsWith('qdisc tbf'))) {
+      must(tc(nsOf(end), ['qdisc', 'del', 'dev', end.interface, 'root']), `removing qdisc on ${end.interface}`);
+      removed = true;
+    }
+  }
+  const left = bandwidthEnds(link, direction).flatMap((end) => rootQdiscs(end).filter((q) => q.startsWith('qdisc tbf')).map((q) => `${end.interface}: ${q}`));
+  if (left.length > 0) throw new LabError('fault_command_failed', `tbf still present after removing it: ${left.join('; ')}`);
+  return removed;
+}
+
+/** True when the `--comment` of an `iptables -S` line is `mirrorlab-fault:<kind>:<tag>`. */
+export function hasTag(rule: string, tag: string): boolean {
+  const match = /--comment (?:"([^"]*)"|(\S+))/.exec(rule);
+  const parts = (match?.[1] ?? match?.[2] ?? '').split(':');
+  return parts.length === 3 && parts[0] === COMMENT_PREFIX && parts[2] === tag;
 }
 
 function unquote(word: string): string {

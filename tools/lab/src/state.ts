@@ -73,6 +73,12 @@ export interface LabProcess {
   logFile: string;
   pidFile: string;
   configFile: string;
+  /**
+   * Set on a process a fault added to the running lab (add-broker, add-replicator-worker):
+   * the id of that fault. Such a process is not part of the planned topology (never a
+   * KRaft voter, not in `source.brokers`); `lab down` stops it like any other.
+   */
+  addedBy?: string;
 }
 
 export interface KafkaClusterInfo {
@@ -180,6 +186,7 @@ const labStateSchema = z.object({
         logFile: z.string().min(1),
         pidFile: z.string().min(1),
         configFile: z.string().min(1),
+        addedBy: z.string().min(1).optional(),
       }),
     )
     .min(1),

@@ -6,8 +6,8 @@ import {
   entriesOfStatus,
   findLab,
   mm2WorkerId,
-  processRunState,
   removeAddedProcess,
+  settledRunState,
   waitForClusterServing,
   waitForMm2Status,
   type LabProcess,
@@ -41,7 +41,7 @@ export async function injectAddBroker(ctx: LocalContext, req: FaultRequestOf<'ad
   await pollUntil(
     `${proc.name} (node ${proc.nodeId}) registered in the ${cluster} cluster`,
     async () => {
-      if (processRunState(proc) !== 'running') throw fromLabError(new Error(`${proc.name} exited; see ${proc.logFile}`), 'inject_failed', 'add-broker');
+      if ((await settledRunState(proc)) !== 'running') throw fromLabError(new Error(`${proc.name} exited; see ${proc.logFile}`), 'inject_failed', 'add-broker');
       await brokerAnswers(address);
       const ids = await ctx.admins.run(cluster, 'describing the cluster', async (admin, call) => (await call(admin.describeCluster(), 'DescribeCluster')).brokers.map((b) => b.nodeId));
       return ids.includes(proc.nodeId as number) ? { done: undefined } : { notYet: `brokers registered: ${ids.join(', ')}` };
@@ -97,7 +97,7 @@ export async function undoAddBroker(ctx: LocalContext, req: FaultRequestOf<'add-
   const planned = lab.processes.filter((p) => p.role === 'broker' && p.cluster === cluster && p.addedBy === undefined).map((p) => p.nodeId as number);
   const actions: string[] = [];
   for (const proc of addedProcesses(lab, req.faultId).filter((p) => p.role === 'broker')) {
-    if (processRunState(proc) === 'running') {
+    if ((await settledRunState(proc)) === 'running') {
       const moved = await moveReplicasOff(ctx, cluster, proc.nodeId as number, planned);
       actions.push(moved.length === 0 ? `nothing had moved to ${proc.name}` : `moved ${moved.length} partitions off ${proc.name}: ${moved.join(', ')}`);
     }

@@ -2,6 +2,7 @@ import {
   findLab,
   labProcess,
   processRunState,
+  settledRunState,
   signalLabProcess,
   startLabProcess,
   stopLabProcess,
@@ -60,7 +61,7 @@ export async function injectProcessFault(ctx: LocalContext, req: ProcessFault): 
   const lab = findLab(ctx.labDir);
   const name = processNameFor(lab, req.target);
   const proc = labProcess(lab, name);
-  const before = processRunState(proc);
+  const before = await settledRunState(proc);
   if (before !== 'running') {
     throw new FaultRunnerError('inject_failed', `${name} is ${before === 'stopped' ? 'paused (SIGSTOP)' : 'not running'}: another fault holds it; ${req.kind} needs it running`, { retriable: false });
   }
@@ -98,7 +99,7 @@ export async function restoreProcess(ctx: LocalContext, req: ProcessFault): Prom
   const lab = findLab(ctx.labDir);
   const name = processNameFor(lab, req.target);
   const proc = labProcess(lab, name);
-  const state = processRunState(proc);
+  const state = await settledRunState(proc);
   if (state === 'stopped') {
     process.kill(proc.pid as number, 'SIGCONT');
     await waitRunState(lab, name, 'running', 10_000);
@@ -120,7 +121,7 @@ export async function awaitProcessServing(ctx: LocalContext, req: ProcessFault, 
   const lab = findLab(ctx.labDir);
   const name = processNameFor(lab, req.target);
   const proc: LabProcess = labProcess(lab, name);
-  const state = processRunState(proc);
+  const state = await settledRunState(proc);
   if (state !== 'running') return { ok: false, detail: `${name} is ${state}` };
   const deadline = Date.now() + opts.timeoutMs;
   try {

@@ -1,0 +1,75 @@
+import { renderBrokerProperties, renderMm2Properties } from './config';
+import { addedProcesses, mm2WorkerId, pickAddedPort } from './lab-extras';
+import type { LabProcess, LabState } from './state';
+import { planLab } from './topology';
+
+function lab(mode: 'netns' | 'loopback' = 'netns'): LabState {
+  return planLab({
+    dir: '/tmp/lab-x',
+    id: 'abc123',
+    mode,
+    basePort: 21008,
+    subnetIndex: mode === 'netns' ? 7 : null,
+    clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
+    replicationPolicy: 'default',
+    topics: '.*',
+    kafkaVersion: '4.3.1',
+    now: new Date(0),
+  });
+}
+
+function added(state: LabState, fields: Partial<LabProcess> & Pick<LabProcess, 'name' | 'role'>): LabProcess {
+  const base = state.processes.find((p) => p.role === fields.role)!;
+  const proc: LabProcess = { ...base, dir: `/tmp/lab-x/${fields.name}`, configFile: `/tmp/lab-x/${fields.name}/x.properties`, addedBy: 's1/f0', ...fields };
+  state.processes.push(proc);
+  return proc;
+}
+
+function parse(text: string): Map<string, string> {
+  return new Map(text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+test('an added broker is broker-only, joins the static voters of its cluster, and never becomes a voter', () => {
+  const state = lab();
+  const extra = added(state, { name: 'source-4', role: 'broker', cluster: 'source', nodeId: 4, ports: { client: 21022 } });
+  const props = parse(renderBrokerProperties(state, extra));
+  expect(props.get('process.roles')).toBe('broker');
+  expect(props.get('node.id')).toBe('4');
+  expect(props.get('listeners')).toBe('CLIENT://10.213.7.2:21022');
+  expect(props.get('controller.quorum.voters')).toBe('1@10.213.7.2:21011,2@10.213.7.2:21012,3@10.213.7.2:21013');
+  expect(props.get('controller.listener.names')).toBe('CONTROLLER');
+  const planned = parse(renderBrokerProperties(state, state.processes.find((p) => p.name === 'source-1')!));
+  expect(planned.get('process.roles')).toBe('broker,controller');
+  expect(planned.get('controller.quorum.voters')).toBe(props.get('controller.quorum.voters'));
+});
+
+test('a second MM2 worker has the same config but its own REST listener; workers give up lost tasks after 10 s', () => {
+  const state = lab();
+  const worker = added(state, { name: 'mm2-2', role: 'mirrormaker2', ports: { rest: 21023 } });
+  const first = parse(renderMm2Properties(state));
+  const second = parse(renderMm2Properties(state, worker));
+  expect(first.get('listeners')).toBe('http://10.213.7.6:21020');
+  expect(second.get('listeners')).toBe('http://10.213.7.6:21023');
+  expect(second.get('rest.advertised.port')).toBe('21023');
+  expect(first.get('target.scheduled.rebalance.max.delay.ms')).toBe('10000');
+  for (const key of ['clusters', 'source->target.topics', 'dedicated.mode.enable.internal.rest', 'target.scheduled.rebalance.max.delay.ms']) expect(second.get(key)).toBe(first.get(key));
+  expect(mm2WorkerId(worker)).toBe('10.213.7.6:21023/');
+});
+
+test('added processes are found per fault', () => {
+  const state = lab();
+  expect(addedProcesses(state)).toEqual([]);
+  added(state, { name: 'source-4', role: 'broker', cluster: 'source', nodeId: 4, ports: { client: 21022 }, addedBy: 'a/f1' });
+  added(state, { name: 'mm2-2', role: 'mirrormaker2', ports: { rest: 21023 }, addedBy: 'a/f2' });
+  expect(addedProcesses(state).map((p) => p.name)).toEqual(['source-4', 'mm2-2']);
+  expect(addedProcesses(state, 'a/f2').map((p) => p.name)).toEqual(['mm2-2']);
+});
+
+test('ports for added processes: the spare ports of the block first, never one a process on that host uses', async () => {
+  const state = lab();
+  expect(await pickAddedPort(state, '10.213.7.2')).toBe(21022);
+  added(state, { name: 'source-4', role: 'broker', cluster: 'source', nodeId: 4, host: '10.213.7.2', ports: { client: 21022 } });
+  expect(await pickAddedPort(state, '10.213.7.2')).toBe(21023);
+  // Another namespace has its own addresses: the same port is free there.
+  expect(await pickAddedPort(state, '10.213.7.6')).toBe(21022);
+});
