@@ -5,9 +5,10 @@
  * Every change to lab.json is made under the lab directory's lock, as `lab up` and
  * `lab down` make theirs, so none of them loses another's pid.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LabError, isLabError } from './errors';
-import { ensureKafkaDist } from './kafka-dist';
+import { ensureKafkaDist, kafkaDistDir } from './kafka-dist';
 import { isLabProcessAlive, launchSpecFor, processMarker, writeLabConfigs, type LabLog, type LabRuntime } from './launch';
 import { lockLabDir } from './lock';
 import { Mm2StatusWatcher, mm2Readiness, type Mm2Status } from './mm2-status';
@@ -82,12 +83,17 @@ async function lockedRun<T>(dir: string, timeoutMs: number, fn: () => T | Promis
   }
 }
 
-/** The programs and jars lab processes run with (the jars must already be fetched; `lab up` did that). */
+/**
+ * The programs and jars lab processes run with: the jars `lab up` fetched into the cache
+ * (the ones the running processes use), fetched only if they are missing, so a restart
+ * works from a bundle outside the repository too.
+ */
 export async function labRuntime(log?: LabLog): Promise<LabRuntime> {
+  const cachedLibs = join(kafkaDistDir(), 'libs');
   return {
     java: await ensureJava(log),
     redisServer: findProgram('redis-server') ?? 'redis-server',
-    libsDir: (await ensureKafkaDist({ log })).libsDir,
+    libsDir: existsSync(cachedLibs) ? cachedLibs : (await ensureKafkaDist({ log })).libsDir,
   };
 }
 
