@@ -1,4 +1,11 @@
 import path from 'node:path';
+import { findLab } from '@mirrorlab/lab';
 import { describeBundleContract } from '@mirrorlab/service-kit/testing';
 
-describeBundleContract('producer', path.join(__dirname, '../dist/main.js'));
+// The service follows the control topic as it starts, so the contract runs against the lab.
+const lab = findLab();
+describeBundleContract('producer', path.join(__dirname, '../dist/main.js'), {
+  SOURCE_KAFKA_BROKERS: lab.source.bootstrap,
+  TARGET_KAFKA_BROKERS: lab.target.bootstrap,
+  CONTROL_KAFKA_BROKERS: lab.target.bootstrap,
+});
