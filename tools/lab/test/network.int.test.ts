@@ -109,5 +109,7 @@ describeIfNetns('inter-DC link (network namespaces)', () => {
 });
 
 if (!support.available) {
+  // Only where the kernel or user cannot create network namespaces (not root): there is no link to
+  // fault, and `lab up` reports network faults as off. On the project's machines (root) these tests run.
   test.skip(`network namespaces unavailable: ${support.reason}`, () => undefined);
 }
