@@ -1,5 +1,6 @@
 import { encodeRecord } from '@mirrorlab/protocol';
 import { LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
+import { PendingLatency } from './pending-latency';
 import { Registry } from 'prom-client';
 import { intakeRecord, type IntakeTarget, type TargetRecord } from './record-intake';
 import { ValidatorMetrics } from './validator-metrics';
@@ -9,8 +10,8 @@ function target(withReplication = false): IntakeTarget & { registry: Registry } 
   return {
     scenarioId: 'sc',
     state: new ValidatorState(),
-    endToEnd: new LatencyHistograms(),
-    replication: withReplication ? new LatencyHistograms() : undefined,
+    pending: new PendingLatency(),
+    measuresReplication: withReplication,
     metrics: new ValidatorMetrics(registry),
     registry,
   };
@@ -39,8 +40,11 @@ describe('intakeRecord', () => {
     expect(intakeRecord(t, record(1, 2), 3_000_000)).toBe('late');
     expect(intakeRecord(t, record(1, 3), 3_000_000)).toBe('duplicate');
     expect(intakeRecord(t, record(1, 3), 9_000_000)).toBe('redelivery');
-    expect(t.endToEnd.count).toBe(4);
-    expect(t.endToEnd.percentiles([100])[0]).toBeCloseTo(2_000_000, -4);
+    expect(t.pending.size).toBe(4);
+    const endToEnd = new LatencyHistograms();
+    t.pending.foldInto(endToEnd);
+    expect(endToEnd.count).toBe(4);
+    expect(endToEnd.percentiles([100])[0]).toBeCloseTo(2_000_000, -4);
     expect(await metricValue(t.registry, 'mirrorlab_validator_duplicate_total')).toBe(1);
     expect(await metricValue(t.registry, 'mirrorlab_validator_redelivery_total')).toBe(1);
     expect(await metricValue(t.registry, 'mirrorlab_validator_records_total')).toBe(5);
@@ -67,6 +71,9 @@ describe('intakeRecord', () => {
   it('measures replication latency from LogAppendTime timestamps when the topic uses them', () => {
     const t = target(true);
     intakeRecord(t, record(0, 0, { sendTimeUs: 1_000_000 }), 5_000_000);
-    expect(t.replication!.percentiles([50])[0]).toBeCloseTo(500_000, -3);
+    const [endToEnd, replication] = [new LatencyHistograms(), new LatencyHistograms()];
+    t.pending.foldInto(endToEnd, replication);
+    expect(replication.percentiles([50])[0]).toBeCloseTo(500_000, -3);
+    expect(endToEnd.percentiles([50])[0]).toBeCloseTo(4_000_000, -4);
   });
 });

@@ -1,5 +1,7 @@
 import { decodeRecord, type ConsumedHeaders } from '@mirrorlab/protocol';
-import type { LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
+import type { ValidatorState } from '@mirrorlab/validation';
+import { partitionId } from './drain';
+import type { PendingLatency } from './pending-latency';
 import type { ValidatorMetrics } from './validator-metrics';
 
 export interface TargetRecord {
@@ -16,9 +18,10 @@ export interface TargetRecord {
 export interface IntakeTarget {
   scenarioId: string;
   state: ValidatorState;
-  endToEnd: LatencyHistograms;
-  /** Present when the target topic stamps LogAppendTime: the record timestamp is the target's append time. */
-  replication?: LatencyHistograms;
+  /** Latency samples wait here until a published report covers their records. */
+  pending: PendingLatency;
+  /** True when the target topics stamp LogAppendTime: the record timestamp is the target's append time. */
+  measuresReplication: boolean;
   metrics: ValidatorMetrics;
 }
 
@@ -55,9 +58,8 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
   t.metrics.classified(t.scenarioId, r.topic, cls);
   if (cls !== 'redelivery') {
     const endToEndUs = arrivalUs - meta.sendTimeUs;
-    t.endToEnd.record(arrivalUs, endToEndUs);
-    const replicationUs = t.replication ? r.timestampMs * 1000 - meta.sendTimeUs : undefined;
-    if (replicationUs !== undefined) t.replication!.record(arrivalUs, replicationUs);
+    const replicationUs = t.measuresReplication ? r.timestampMs * 1000 - meta.sendTimeUs : undefined;
+    t.pending.add(partitionId(r.topic, r.partition), arrivalUs, endToEndUs, replicationUs);
     t.metrics.latency(t.scenarioId, r.topic, endToEndUs, replicationUs);
   }
   return cls;

@@ -3,6 +3,7 @@ import type { ControlEventInput, ControlEventOf } from '@mirrorlab/protocol';
 import type { Logger } from '@mirrorlab/service-kit';
 import { LatencyHistograms, reconcile, ValidatorState, type ProducerReport, type ValidatorSnapshot } from '@mirrorlab/validation';
 import { partitionId, partitionProgress, type Watermarks } from './drain';
+import { PendingLatency } from './pending-latency';
 import { intakeRecord, type IntakeTarget } from './record-intake';
 import type { ValidatorMetrics } from './validator-metrics';
 
@@ -36,11 +37,17 @@ type StartPoint = number | 'earliest';
  * reads from that state's next offset (or from the partition's start when none
  * was published), whatever offset the group had committed. Re-reads are
  * redeliveries, never duplicates; nothing is skipped, so no false gap or loss.
+ *
+ * Latency samples enter the histograms only when a published report covers their
+ * records (see PendingLatency), and no report is published while the group is
+ * rebalancing, so a record re-read by the next owner is measured once.
  */
 export class ValidationRun {
   private readonly state: ValidatorState;
   private readonly endToEnd = new LatencyHistograms();
   private replication: LatencyHistograms | undefined;
+  private readonly pending = new PendingLatency();
+  private rebalancing = false;
   private readonly stop = new AbortController();
   private readonly owned = new Map<string, { topic: string; partition: number }>();
   private readonly startChecks = new Map<string, StartPoint>();
@@ -89,10 +96,16 @@ export class ValidationRun {
 
     const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment));
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.rebalancing = true;
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.onAssignment(payload.memberAssignment);
+      this.rebalancing = false;
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    const target: IntakeTarget = { scenarioId: o.started.scenarioId, state: this.state, endToEnd: this.endToEnd, replication: this.replication, metrics: o.metrics };
+    const target: IntakeTarget = { scenarioId: o.started.scenarioId, state: this.state, pending: this.pending, measuresReplication: this.replication !== undefined, metrics: o.metrics };
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -135,6 +148,7 @@ export class ValidationRun {
     for (const [id, p] of this.owned) {
       if (!next.has(id)) {
         this.state.releasePartitions(p.topic, [p.partition]);
+        this.pending.drop(id);
         this.startChecks.delete(id);
       }
     }
@@ -156,8 +170,12 @@ export class ValidationRun {
 
   private async publishReport(final: boolean): Promise<void> {
     const { o } = this;
+    if (this.rebalancing && !final) return; // the partitions may be someone else's already
     const wms = new Map<string, Watermarks>();
     for (const topic of this.topics) (await this.watermarks(topic)).forEach((v, k) => wms.set(k, v));
+    if (this.rebalancing && !final) return;
+    // From here to the publish call nothing awaits: the histograms and the state describe the same records.
+    this.pending.foldInto(this.endToEnd, this.replication);
     const nextOffsets = new Map(this.state.positions().map((p) => [partitionId(p.topic, p.partition), p.nextOffset]));
     const { partitions, drained } = partitionProgress([...this.owned.values()], nextOffsets, wms);
     const scenario = o.started.scenarioId;

@@ -73,7 +73,10 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
     expect(Math.abs(p.counts.achievedRate - 100) / 100).toBeLessThan(0.05);
   }
   const latency = harness.latency(run);
-  expect(latency.count).toBe(acc.totals.seenRecords);
+  // Exact but for one documented race (ARCHITECTURE.md, exact handover): a report published just
+  // before a rebalance and not yet read by the adopter; at most one report interval (2 s) of records.
+  expect(latency.count).toBeGreaterThanOrEqual(acc.totals.seenRecords);
+  expect(latency.count - acc.totals.seenRecords).toBeLessThanOrEqual(200 * 2);
   const [p50, p99, max] = latency.percentiles([50, 99, 100]);
   expect(p50).toBeGreaterThan(0);
   expect(p50).toBeLessThanOrEqual(p99);
