@@ -25,18 +25,6 @@ void runService({
     const source = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), `mirrorlab-producer-${producerId}`, logger);
     const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-producer-${producerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
 
-    const producersByAcks = new Map<string, ReturnType<typeof source.producer>>();
-    const producerFor = async (acks: 'all' | 'leader' | 'none') => {
-      let p = producersByAcks.get(acks);
-      if (!p) {
-        const idempotent = config.IDEMPOTENT && acks === 'all';
-        p = source.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : 5, allowAutoTopicCreation: false, retry: { retries: config.SEND_RETRIES } });
-        await p.connect();
-        producersByAcks.set(acks, p);
-      }
-      return p;
-    };
-    shutdown.register('source-producers', () => Promise.all([...producersByAcks.values()].map((p) => p.disconnect())).then(() => undefined));
     const skip = new Set(config.TEST_SKIP_RECORD_INDEXES);
 
     const coordinator = new RunCoordinator({
@@ -59,9 +47,12 @@ void runService({
         return {
           start: async () => {
             const payload = await payloadForSpec(spec, seed, config.PAYLOAD_DIR);
-            // An admin client per run: kafkajs admins fail every metadata call once a topic they know is deleted.
+            // An admin and a producer client per run: kafkajs clients fail every metadata call
+            // once a topic they know is deleted (another scenario's topic, kafkajs issue 1622).
             const admin = source.admin();
-            await admin.connect();
+            const idempotent = config.IDEMPOTENT && acks === 'all';
+            const producer = source.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : 5, allowAutoTopicCreation: false, retry: { retries: config.SEND_RETRIES } });
+            await Promise.all([admin.connect(), producer.connect()]);
             run = new ProducerRun({
               scenarioId: info.scenarioId,
               spec,
@@ -70,7 +61,12 @@ void runService({
               startAtMs: info.started.startAtMs,
               endAtMs: info.started.endAtMs,
               payload: payload.source,
-              sink: kafkaSink(await producerFor(acks), admin, { acks, timeoutMs: config.REQUEST_TIMEOUT, compression: config.COMPRESSION }),
+              sink: kafkaSink(producer, admin, {
+                acks,
+                timeoutMs: config.REQUEST_TIMEOUT,
+                compression: config.COMPRESSION,
+                onUnanswered: (partitions, attempt) => log.warn('produce_answer_incomplete', { partitions, attempt, resending: true }),
+              }),
               publish: (e) => control.publish(e),
               clock,
               logger: log,
@@ -81,7 +77,7 @@ void runService({
               partitionCheckIntervalMs: config.PARTITION_CHECK_INTERVAL,
               skipRecordIndexes: skip,
             });
-            await run.start().finally(() => admin.disconnect());
+            await run.start().finally(() => Promise.allSettled([admin.disconnect(), producer.disconnect()]));
           },
           requestStop: async (reason) => {
             await run?.requestStop(reason);

@@ -7,6 +7,8 @@ import { classifySendError } from './send-outcome';
 import { TokenBucket } from './token-bucket';
 
 export interface OutgoingRecord {
+  /** Stated, not left to the client's partitioner: the sink checks the answer covers it. */
+  partition: number;
   key: Buffer;
   value: Buffer;
   headers: Record<string, Buffer>;
@@ -172,7 +174,7 @@ export class ProducerRun {
       pending.push(p);
       let list = byTopic.get(writer.topic);
       if (!list) byTopic.set(writer.topic, (list = []));
-      list.push(rec);
+      list.push({ ...rec, partition: writer.plan.partitionOfKey(slot.keyIndex) });
     }
     // A skipped record is booked as acknowledged: the checker must then find it lost.
     for (const p of skipped) this.ledger.record('acked', p.writer.topic, p.keyEpoch, p.key, p.seq);
