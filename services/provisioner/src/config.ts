@@ -43,6 +43,8 @@ export const provisionerEnv = {
   REPORT_TIMEOUT: env.duration({ default: 60_000 }),
   /** How long to wait for validators' final reports after `scenario.drained` before the workload is released. */
   FINAL_REPORT_WAIT: env.duration({ default: 20_000 }),
+  /** How long the faults may take to heal once the workload has ended (restarting a broker can take a while). */
+  FAULT_SETTLE_TIMEOUT: env.duration({ default: 120_000 }),
   /** A validator that has not reported for this long is taken to be gone (its partitions moved to others). */
   VALIDATOR_STALE_AFTER: env.duration({ default: 30_000 }),
   /** BullMQ lock of a running scenario job: a dead provisioner's job is taken over this long after it died. */
@@ -64,6 +66,7 @@ export function runnerSettings(config: ProvisionerConfig): RunnerSettings {
     replicatorTimeoutMs: config.REPLICATOR_TIMEOUT,
     reportTimeoutMs: config.REPORT_TIMEOUT,
     finalReportWaitMs: config.FINAL_REPORT_WAIT,
+    faultSettleTimeoutMs: config.FAULT_SETTLE_TIMEOUT,
     validatorStaleMs: config.VALIDATOR_STALE_AFTER,
     maxResumes: config.MAX_RESUMES,
     pollMs: 500,

@@ -28,14 +28,18 @@ export function planFaultJobs(scenarioId: string, spec: Pick<ScenarioSpec, 'faul
 }
 
 export const healAllJobId = (scenarioId: string) => `${scenarioId}__heal-all`;
+/** The heal-all of a run that reached its end: a separate id, so a later failure's heal-all still runs. */
+export const healAtStopJobId = (scenarioId: string) => `${scenarioId}__heal-at-stop`;
 
 /** The faults queue, as the runner uses it. */
 export interface FaultQueue {
   schedule(jobs: readonly PlannedFaultJob[], nowMs: number): Promise<void>;
   /** Removes the jobs that have not started yet (an aborted run must not inject later); returns how many. */
   cancelPending(jobIds: readonly string[]): Promise<number>;
-  /** Enqueues a `heal-all` for the scenario, to run now; returns its job id. */
-  healAll(scenarioId: string, reason: string): Promise<string>;
+  /** Enqueues a `heal-all` for the scenario, to run now; returns its job id (`jobId` when given, else the failure-path id). */
+  healAll(scenarioId: string, reason: string, jobId?: string): Promise<string>;
+  /** How many of these jobs a fault-runner is working on right now. */
+  inFlight(jobIds: readonly string[]): Promise<number>;
 }
 
 /** Fault jobs are kept a week after they finish, so their ids keep deduplicating a resumed run. */
@@ -61,9 +65,13 @@ export function bullmqFaultQueue(queue: Queue): FaultQueue {
       }
       return removed;
     },
-    async healAll(scenarioId, reason) {
+    async inFlight(jobIds) {
+      let n = 0;
+      for (const id of jobIds) if ((await (await queue.getJob(id))?.getState()) === 'active') n++;
+      return n;
+    },
+    async healAll(scenarioId, reason, jobId = healAllJobId(scenarioId)) {
       const data: FaultJobInput = { action: 'heal-all', scenarioId, reason };
-      const jobId = healAllJobId(scenarioId);
       await queue.add('heal-all', faultJobSchema.parse(data), { jobId, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
       return jobId;
     },

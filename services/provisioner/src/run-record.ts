@@ -53,6 +53,8 @@ export const runRecordSchema = z.object({
   endAtMs: z.number().optional(),
   /** Deterministic ids of the scenario's fault jobs (recorded before they are enqueued). */
   faultJobIds: z.array(z.string()).optional(),
+  /** At the end of the workload: faults not yet injected cancelled, active ones healed, and how that went. */
+  faultsSettled: z.object({ settled: z.boolean(), waitedMs: z.number(), cancelled: z.number(), unhealed: z.array(z.string()) }).optional(),
   faultsScheduledAtMs: z.number().optional(),
   stopAtMs: z.number().optional(),
   stopReason: z.string().optional(),

@@ -26,7 +26,10 @@ describe('ScenarioRunner', () => {
     expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1 }]);
     expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
     expect(w.released).toEqual([ID]);
-    expect(w.healAlls).toEqual([]);
+    // At the end of the workload: faults not injected yet are cancelled, active ones healed.
+    expect(w.cancelled).toEqual([`${ID}/f0__inject`, `${ID}/f1__inject`]);
+    expect(w.healAlls).toEqual([{ scenarioId: ID, reason: 'workload ended' }]);
+    expect(w.lastRecord.faultsSettled).toEqual({ settled: true, waitedMs: 0, cancelled: 2, unhealed: [] });
 
     const phases = [...new Set(w.saved.map((r) => r.phase))];
     expect(phases).toEqual(PHASES.filter((p) => p !== 'failed' && p !== 'aborted'));
@@ -156,6 +159,45 @@ describe('ScenarioRunner', () => {
       expect(w.released).toEqual([ID]);
       expect(w.lastRecord).toMatchObject({ phase: 'failed', cleanedUp: true, error: { code: 'resume_limit' } });
     });
+  });
+
+  it('waits after the workload for every injected fault to publish its heal before draining', async () => {
+    const w = new World();
+    const { spec } = scenario(FAULTS);
+    const base = { v: 1 as const, scenarioId: ID, source: 'fault-runner' };
+    w.faultJobsInFlight = 1;
+    w.clock.onSleep = () => {
+      const rec = w.lastRecord;
+      if (rec?.phase === 'running' && !w.published.some((e) => e.type === 'fault.injected')) {
+        w.apply({ ...base, atMs: w.clock.nowMs(), type: 'fault.injected', faultId: `${ID}/f0`, kind: 'pause-broker' });
+      }
+      if (rec?.phase === 'stopping' && w.clock.nowMs() - (rec.stopAtMs ?? 0) >= 4000) {
+        w.faultJobsInFlight = 0;
+        if (!w.published.some((e) => e.type === 'fault.healed')) w.apply({ ...base, atMs: w.clock.nowMs(), type: 'fault.healed', faultId: `${ID}/f0`, kind: 'pause-broker', verified: true });
+      }
+    };
+    await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
+
+    const settled = w.lastRecord.faultsSettled!;
+    expect(settled).toMatchObject({ settled: true, unhealed: [] });
+    expect(settled.waitedMs).toBeGreaterThanOrEqual(4000);
+    const healed = w.published.findIndex((e) => e.type === 'fault.healed');
+    expect(healed).toBeGreaterThan(-1);
+    expect(healed).toBeLessThan(w.published.findIndex((e) => e.type === 'scenario.drained'));
+  });
+
+  it('a fault that never heals holds the run no longer than the settle timeout, and is recorded', async () => {
+    const w = new World();
+    const { spec } = scenario(FAULTS);
+    w.clock.onSleep = () => {
+      if (w.lastRecord?.phase === 'running' && !w.published.some((e) => e.type === 'fault.injected')) {
+        w.apply({ v: 1, scenarioId: ID, source: 'fault-runner', atMs: w.clock.nowMs(), type: 'fault.injected', faultId: `${ID}/f0`, kind: 'pause-broker' });
+      }
+    };
+    const result = await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
+
+    expect(result.verdict).toBe('pass'); // the aggregator's verdict; the report warns about the unhealed fault
+    expect(w.lastRecord.faultsSettled).toEqual({ settled: false, waitedMs: 30_000, cancelled: 2, unhealed: [`${ID}/f0`] });
   });
 
   it('abort mid-run: stops with reason aborted, removes pending fault jobs, heals all, drains, releases, ends aborted', async () => {

@@ -3,7 +3,7 @@ import type { Logger } from '@mirrorlab/service-kit';
 import type { Clock } from './clock';
 import { describePending, drainStatus, type DrainStatus } from './drain-check';
 import { isInterrupt, RunInterrupted, ScenarioRunError, toRunError } from './errors';
-import { planFaultJobs, type FaultQueue } from './fault-schedule';
+import { healAtStopJobId, planFaultJobs, type FaultQueue } from './fault-schedule';
 import type { ProvisionerMetrics } from './provisioner-metrics';
 import { isTerminal, phaseIndex, progressOf, type Phase, type RunRecord, type RunResult } from './run-record';
 import type { ScenarioWatch } from './scenario-watch';
@@ -15,6 +15,8 @@ export interface RunnerSettings {
   replicatorTimeoutMs: number;
   reportTimeoutMs: number;
   finalReportWaitMs: number;
+  /** How long, after the workload ends, the faults may take to heal (heals are published before the report). */
+  faultSettleTimeoutMs: number;
   validatorStaleMs: number;
   maxResumes: number;
   /** How often waits look at the control topic's view again. */
@@ -108,6 +110,7 @@ class ScenarioRun {
       await this.startWorkload(spec, main);
       await this.runWorkload(spec, main);
       await this.stop('duration reached');
+      await this.settleFaults(main);
       await this.drain(spec, main);
       await this.announceDrained();
       if (this.at('reporting')) await this.enter('reporting');
@@ -227,6 +230,34 @@ class ScenarioRun {
       await this.save();
       this.log.info('scenario_stopping', { reason: this.rec.stopReason });
     }
+  }
+
+  /**
+   * The workload is over: faults not injected yet are cancelled (a fault outside the
+   * workload tests nothing), active ones are healed, and the run waits until every
+   * injected fault has published its heal, so the report sees every fault window closed.
+   */
+  private async settleFaults(signal: AbortSignal): Promise<void> {
+    if (this.rec.faultsSettled || !this.rec.faultJobIds?.length) return;
+    const { clock, settings } = this.d;
+    const since = clock.nowMs();
+    const ids = this.rec.faultJobIds;
+    const cancelled = await this.d.faults.cancelPending(ids.filter((id) => id.endsWith('__inject')));
+    if (cancelled > 0) this.log.warn('faults_not_injected', { cancelled, reason: 'the workload ended before their time' });
+    await this.d.faults.healAll(this.id, 'workload ended', healAtStopJobId(this.id));
+    const unhealed = () => {
+      const w = this.d.watch.get(this.id);
+      return [...(w?.faultsInjected ?? [])].filter((f) => !w?.faultsHealed.has(f));
+    };
+    const settled = await this.waitFor(
+      async () => ((await this.d.faults.inFlight(ids)) === 0 && unhealed().length === 0 ? true : undefined),
+      since + settings.faultSettleTimeoutMs,
+      signal,
+    );
+    this.rec.faultsSettled = { settled: settled === true, waitedMs: clock.nowMs() - since, cancelled, unhealed: settled ? [] : unhealed() };
+    await this.save();
+    if (settled) this.log.info('faults_settled', { waitedMs: this.rec.faultsSettled.waitedMs });
+    else this.log.warn('faults_not_settled', { unhealed: this.rec.faultsSettled.unhealed, waitedMs: this.rec.faultsSettled.waitedMs });
   }
 
   private async drain(spec: ScenarioSpec | undefined, signal: AbortSignal): Promise<void> {
@@ -398,11 +429,11 @@ class ScenarioRun {
   }
 
   /** Polls `check` until it gives a value, or returns undefined at the deadline; throws the signal's reason when it aborts. */
-  private async waitFor<T>(check: () => T | undefined, deadlineMs: number, signal: AbortSignal): Promise<T | undefined> {
+  private async waitFor<T>(check: () => T | undefined | Promise<T | undefined>, deadlineMs: number, signal: AbortSignal): Promise<T | undefined> {
     const { clock, settings } = this.d;
     for (;;) {
       signal.throwIfAborted();
-      const v = check();
+      const v = await check();
       if (v !== undefined) return v;
       const now = clock.nowMs();
       if (now >= deadlineMs) return undefined;

@@ -38,6 +38,7 @@ export const SETTINGS: RunnerSettings = {
   replicatorTimeoutMs: 60_000,
   reportTimeoutMs: 10_000,
   finalReportWaitMs: 5000,
+  faultSettleTimeoutMs: 30_000,
   validatorStaleMs: 30_000,
   maxResumes: 3,
   pollMs: 500,
@@ -64,6 +65,8 @@ export class World {
   /** What the fake services do; tests switch behaviours off. */
   behaviour = { producers: true, validatorsDrain: true, aggregator: true, acked: 10 };
   failWaitForTargets: Error | undefined;
+  /** What the fake fault queue says is being worked on. */
+  faultJobsInFlight = 0;
   private readonly scheduledIds = new Set<string>();
 
   deps(overrides: Partial<ScenarioRunnerDeps> = {}): ScenarioRunnerDeps {
@@ -78,10 +81,11 @@ export class World {
         this.cancelled.push(...ids);
         return ids.length;
       },
-      healAll: async (scenarioId, reason) => {
+      healAll: async (scenarioId, reason, jobId) => {
         this.healAlls.push({ scenarioId, reason });
-        return `${scenarioId}__heal-all`;
+        return jobId ?? `${scenarioId}__heal-all`;
       },
+      inFlight: async () => this.faultJobsInFlight,
     };
     const workload: WorkloadOrchestrator = {
       kind: 'fake',
