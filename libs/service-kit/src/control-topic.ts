@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { decodeControlEvent, encodeControlEvent, type ControlEvent, type ControlEventInput } from '@mirrorlab/protocol';
@@ -12,7 +13,11 @@ export interface ControlTopicOptions {
 }
 
 export interface FollowOptions {
-  /** A consumer group of its own per instance: every instance reads every event. */
+  /**
+   * Prefix of the consumer group: each `follow` joins a group of its own (prefix plus a
+   * random suffix) and commits nothing, so every instance reads every event from the
+   * beginning, also after a restart under the same name.
+   */
   groupId: string;
   /** Called once every event published before `follow` started has been handled. */
   onCaughtUp?: () => void | Promise<void>;
@@ -79,11 +84,13 @@ export class ControlTopic {
       }
     };
 
-    const consumer = kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, allowAutoTopicCreation: false });
+    const groupId = `${opts.groupId}-${randomBytes(4).toString('hex')}`;
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, allowAutoTopicCreation: false });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         const decoded = decodeControlEvent(message.value);
         if (decoded.ok) {

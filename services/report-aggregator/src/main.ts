@@ -1,5 +1,4 @@
 import { ControlTopic, createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
-import { randomBytes } from 'node:crypto';
 import { AggregatorMetrics } from './aggregator-metrics';
 import { aggregatorEnv } from './config';
 import { ReportAggregator } from './report-aggregator';
@@ -35,7 +34,7 @@ void runService({
 
     // A fresh group every start: the aggregator is event-sourced and must read the topic from its beginning.
     await control.follow((event) => aggregator.onEvent(event), {
-      groupId: `mirrorlab-report-aggregator-${instance}-${randomBytes(4).toString('hex')}`,
+      groupId: `mirrorlab-report-aggregator-${instance}`,
       onCaughtUp: () => aggregator.onCaughtUp(),
     });
   },

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ControlEvent, ControlEventInput, ControlEventOf, ControlEventType } from '@mirrorlab/protocol';
 import { ControlTopic, createLogger } from '@mirrorlab/service-kit';
@@ -27,7 +26,7 @@ export class ControlProbe {
         probe.events.push(e);
         probe.listeners.forEach((l) => l());
       },
-      { groupId: `mirrorlab-e2e-${randomBytes(4).toString('hex')}`, onCaughtUp: () => caughtUp() },
+      { groupId: 'mirrorlab-e2e', onCaughtUp: () => caughtUp() },
     );
     await ready;
     return probe;
