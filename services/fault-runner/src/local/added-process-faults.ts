@@ -150,6 +150,9 @@ export async function injectAddReplicatorWorker(ctx: LocalContext, req: FaultReq
   } catch (error) {
     throw fromLabError(error, 'inject_failed', 'adding a MirrorMaker 2 worker');
   }
+  // The worker disturbs replication from the moment it joins the group (the rebalance), long
+  // before it runs tasks (20-75 s here): the fault window starts now.
+  const joinedAtMs = Date.now();
   const workerId = mm2WorkerId(proc);
   let taken: string[] = [];
   try {
@@ -168,8 +171,8 @@ export async function injectAddReplicatorWorker(ctx: LocalContext, req: FaultReq
     throw fromLabError(error, 'inject_failed', `${proc.name} joining MirrorMaker 2`);
   }
   return {
-    atMs: Date.now(),
-    detail: `${proc.name} (pid ${proc.pid}, REST ${proc.host}:${proc.ports.rest}) runs ${taken.join(', ')}`,
+    atMs: joinedAtMs,
+    detail: `${proc.name} (pid ${proc.pid}, REST ${proc.host}:${proc.ports.rest}) runs ${taken.join(', ')} ${Math.round((Date.now() - joinedAtMs) / 1000)} s after it started`,
     effect: { process: proc.name, pid: proc.pid, workerId },
   };
 }
