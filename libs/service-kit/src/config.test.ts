@@ -50,6 +50,12 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.variable === 'ACKS')?.expected).toBe('one of all, leader, none');
   });
 
+  it('never echoes the password of a URL it shows, even in a long value it cuts short', () => {
+    const password = 'pw-' + 'x'.repeat(90);
+    const problems = problemsOf({ KAFKA_BROKERS: 'a:1', REDIS_URL: `http://app:${password}@redis.example:6379` });
+    expect(problems).toEqual([{ variable: 'REDIS_URL', expected: 'a URL (redis or rediss)', got: '"http://app:[redacted]@redis.example:6379"' }]);
+  });
+
   it('never echoes a secret value', () => {
     const s = { TOKEN: env.int({ default: 1 }), SECRET: { ...env.int(), secret: true } };
     try {

@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigProblem } from './errors';
+import { redactUrlCredentials } from './logger';
 
 /**
  * Environment configuration, parsed once at start by a schema. Each field names
@@ -115,7 +116,9 @@ function describeGot(raw: string | undefined, secret: boolean): string {
   if (raw === undefined) return 'nothing (the variable is not set)';
   if (raw === '') return 'an empty string';
   if (secret) return 'a value that does not fit (not shown: secret)';
-  return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
+  // Redacted before it is cut short: a cut could drop the `@` that marks the password.
+  const shown = redactUrlCredentials(raw);
+  return JSON.stringify(shown.length > 80 ? `${shown.slice(0, 77)}...` : shown);
 }
 
 /** Parses every variable of `schema` from `source`; throws one ConfigError listing every problem. */

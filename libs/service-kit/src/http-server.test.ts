@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import { createHttpServer, HttpError, type HttpServer } from './http-server';
+import { bearerTokenMatches, createHttpServer, HttpError, type HttpServer } from './http-server';
 import { createLogger } from './logger';
 
 const logger = createLogger({ service: 't', instance: 't', write: () => undefined });
@@ -60,10 +60,56 @@ describe('http server', () => {
   it('requires the bearer token on API routes when configured, not on probes', async () => {
     await start('s3cret');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
     expect((await fetch(`${base}/metrics`)).status).toBe(200);
-    expect((await fetch(`${base}/echo`, { method: 'POST' })).status).toBe(401);
-    expect((await fetch(`${base}/echo`, { method: 'POST', headers: { authorization: 'Bearer wrong!' } })).status).toBe(401);
-    const ok = await fetch(`${base}/echo`, { method: 'POST', body: '{}', headers: { authorization: 'Bearer s3cret', 'content-type': 'application/json' } });
+
+    const missing = await fetch(`${base}/echo`, { method: 'POST' });
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await missing.json()).toEqual({ error: { code: 'unauthorized', message: 'this route needs a bearer token: send Authorization: Bearer <API_TOKEN>' } });
+    for (const authorization of ['Bearer wrong!', 'Bearer s3cre', 'Bearer s3cret2', 'Basic s3cret', 's3cret', 'Bearer ']) {
+      const wrong = await fetch(`${base}/echo`, { method: 'POST', headers: { authorization } });
+      expect([authorization, wrong.status]).toEqual([authorization, 401]);
+      expect(await wrong.json()).toEqual({ error: { code: 'unauthorized', message: 'the bearer token is not the API_TOKEN of this service' } });
+    }
+    // Unknown routes are refused too: without the token nobody learns which routes exist.
+    expect((await fetch(`${base}/nope`)).status).toBe(401);
+
+    const ok = await fetch(`${base}/echo`, { method: 'POST', body: '{"a":1}', headers: { authorization: 'Bearer s3cret', 'content-type': 'application/json' } });
     expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ a: 1 });
+    expect((await fetch(`${base}/echo`, { method: 'POST', headers: { authorization: 'bearer s3cret' } })).status).toBe(200);
+    expect((await fetch(`${base}/nope`, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(404);
+  });
+});
+
+describe('bearerTokenMatches', () => {
+  it('accepts exactly the token, with the Bearer scheme in any case', () => {
+    expect(bearerTokenMatches('Bearer tok-1', 'tok-1')).toBe(true);
+    expect(bearerTokenMatches('BEARER tok-1', 'tok-1')).toBe(true);
+    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Bearer tok-', 'Bearer tok-12', 'Bearer TOK-1', 'Basic tok-1', 'tok-1', 'Bearer  tok-1']) {
+      expect([header, bearerTokenMatches(header, 'tok-1')]).toEqual([header, false]);
+    }
+  });
+
+  it('compares digests of equal length with timingSafeEqual, whatever the length sent', () => {
+    const crypto = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    const calls: Array<[number, number]> = [];
+    const spy = jest.spyOn(crypto, 'timingSafeEqual').mockImplementation((a, b) => {
+      calls.push([(a as Buffer).length, (b as Buffer).length]);
+      return false;
+    });
+    try {
+      for (const sent of ['x', 'a much longer token than the real one', '']) bearerTokenMatches(`Bearer ${sent}`, 'tok-1');
+      bearerTokenMatches(undefined, 'tok-1');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toEqual([
+      [32, 32],
+      [32, 32],
+      [32, 32],
+      [32, 32],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { MirrorlabError } from './errors';
 import type { Logger } from './logger';
@@ -39,12 +39,16 @@ export class HttpError extends MirrorlabError {
   }
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer (.+)$/.exec(header ?? '');
-  if (!m) return false;
-  const a = Buffer.from(m[1]);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * Whether the Authorization header carries the token. Both sides are hashed first so
+ * the comparison is constant-time whatever the length of what was sent: comparing the
+ * raw strings would return early on a length mismatch and leak the token's length.
+ */
+export function bearerTokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer (.+)$/i.exec(header ?? '');
+  return timingSafeEqual(sha256(m ? m[1] : ''), sha256(token)) && m !== null;
 }
 
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -78,8 +82,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   if (options.apiToken) {
     const token = options.apiToken;
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (OPEN_PATHS.has(req.path) || tokenMatches(req.header('authorization'), token)) return next();
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: { code: 'unauthorized', message: 'send Authorization: Bearer <API_TOKEN>' } });
+      const header = req.header('authorization');
+      if (OPEN_PATHS.has(req.path) || bearerTokenMatches(header, token)) return next();
+      const message = header === undefined ? 'this route needs a bearer token: send Authorization: Bearer <API_TOKEN>' : 'the bearer token is not the API_TOKEN of this service';
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: { code: 'unauthorized', message } });
     });
   }
   app.use(express.json({ limit: '1mb' }));

@@ -27,18 +27,38 @@ export interface LoggerOptions {
 
 const SECRET_KEY = /pass(word)?|secret|token|credential|authorization|sasl/i;
 
+/**
+ * `scheme://user:password@` in any text. Greedy up to the last `@` before whitespace, so a
+ * malformed URL (an unescaped `@` or `/` in the password) is hidden too, at the price of
+ * over-redacting the rare URL with an `@` in its path.
+ */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)(\S*)@/gi;
+
+/**
+ * Hides the password in the userinfo of every URL in `text` (`redis://app:[redacted]@host`);
+ * a userinfo without a colon may itself be a token, so all of it goes.
+ */
+export function redactUrlCredentials(text: string): string {
+  if (!text.includes('@')) return text;
+  return text.replace(URL_USERINFO, (_m, scheme: string, userinfo: string) => {
+    const user = /^[^:/@]*:/.exec(userinfo)?.[0] ?? '';
+    return `${scheme}${user}[redacted]@`;
+  });
+}
+
 /** Makes a value safe and useful in a JSON log line: errors expanded, secrets redacted, bigints stringified. */
 export function toLoggable(value: unknown, depth = 0): unknown {
   if (value instanceof Error) {
     const err = value as Error & { code?: unknown; cause?: unknown };
     return {
       name: err.name,
-      message: err.message,
+      message: redactUrlCredentials(err.message),
       ...(err.code !== undefined ? { code: err.code } : {}),
-      ...(err.stack ? { stack: err.stack.split('\n').slice(0, 6).join('\n') } : {}),
+      ...(err.stack ? { stack: redactUrlCredentials(err.stack.split('\n').slice(0, 6).join('\n')) } : {}),
       ...(err.cause !== undefined && depth < 3 ? { cause: toLoggable(err.cause, depth + 1) } : {}),
     };
   }
+  if (typeof value === 'string') return redactUrlCredentials(value);
   if (typeof value === 'bigint') return value.toString();
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
   if (Array.isArray(value)) return depth > 4 ? '[...]' : value.map((v) => toLoggable(v, depth + 1));

@@ -8,8 +8,9 @@ test('defaults: local backend, 120 s heal timeout', () => {
   expect(config).toMatchObject({ FAULT_BACKEND: 'local', HEAL_TIMEOUT: 120_000, CONTROL_TOPIC: 'mirrorlab.control', LAB_DIR: undefined, WORKER_CONCURRENCY: 4 });
 });
 
-test('FAULT_BACKEND=kubernetes stops the runner with a config error saying it is not implemented yet', () => {
-  expect(() => loadConfig(faultRunnerEnv, { ...base, FAULT_BACKEND: 'kubernetes' })).toThrow('FAULT_BACKEND: expected local (kubernetes: not implemented yet), got "kubernetes"');
+test('FAULT_BACKEND is local or kubernetes; the Kubernetes settings default to what deploy/ creates', () => {
+  expect(loadConfig(faultRunnerEnv, { ...base, FAULT_BACKEND: 'kubernetes' })).toMatchObject({ FAULT_BACKEND: 'kubernetes', K8S_NAMESPACE: 'kafka', K8S_SUT: 'strimzi' });
+  expect(() => loadConfig(faultRunnerEnv, { ...base, FAULT_BACKEND: 'chaos' })).toThrow('FAULT_BACKEND: expected one of local, kubernetes, got "chaos"');
 });
 
 test('a bad HEAL_TIMEOUT names the variable and the form', () => {

@@ -1,20 +1,7 @@
-import { env, kafkaEnv, type EnvVar } from '@mirrorlab/service-kit';
+import { env, kafkaEnv } from '@mirrorlab/service-kit';
+import { kubernetesEnv } from './kubernetes/kubernetes-config';
 
 export type FaultBackendName = 'local' | 'kubernetes';
-
-/**
- * FAULT_BACKEND: `local` (the lab on this machine) is the only one implemented; the
- * Kubernetes backend (Chaos Mesh style) is planned, so asking for it stops the runner at
- * start with a config error that says so instead of failing at the first fault.
- */
-const faultBackend: EnvVar<FaultBackendName> = {
-  form: 'local (kubernetes: not implemented yet)',
-  secret: false,
-  parse(raw) {
-    if (raw === undefined || raw === '' || raw === 'local') return { ok: true, value: 'local' };
-    return { ok: false };
-  },
-};
 
 export const faultRunnerEnv = {
   REDIS_URL: env.url({ protocols: ['redis', 'rediss'] }),
@@ -23,9 +10,12 @@ export const faultRunnerEnv = {
   /** Admin faults (add-partitions, add-topic, reassign-partitions) act on these clusters. */
   ...kafkaEnv('SOURCE_KAFKA'),
   ...kafkaEnv('TARGET_KAFKA'),
-  FAULT_BACKEND: faultBackend,
+  /** Where faults happen: `local` (the lab on this machine) or `kubernetes` (a SUT in a cluster: pods, Chaos Mesh, scaling). */
+  FAULT_BACKEND: env.oneOf(['local', 'kubernetes'] as const, { default: 'local' }),
   /** Local backend: the lab directory; default as `findLab()` ($MIRRORLAB_LAB_DIR, else <repo>/.lab). */
   LAB_DIR: env.optionalString(),
+  /** Kubernetes backend: where the system under test is (API access: KUBECONFIG or the pod's service account). */
+  ...kubernetesEnv,
   /** How long a heal may take to be verified (a broker restart is ~20 s on two cores). */
   HEAL_TIMEOUT: env.duration({ default: 120_000 }),
   /** Bound on every Kafka admin call. */

@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { orExitOnConfigError } from '@mirrorlab/kube';
 import { findLab } from '@mirrorlab/lab';
 import { QUEUE_NAMES } from '@mirrorlab/protocol';
 import { ControlTopic, createKafka, createRedis, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
@@ -17,6 +18,12 @@ void runService({
   defaultPort: 8083,
   env: faultRunnerEnv,
   async start({ config, instance, logger, registry, http, shutdown }) {
+    // The backend first: a kubeconfig that is missing stops the runner like a bad variable, before any client starts.
+    const admins = new KafkaAdmins({ source: kafkaConnectionFrom(config, 'SOURCE_KAFKA'), target: kafkaConnectionFrom(config, 'TARGET_KAFKA') }, logger, config.ADMIN_TIMEOUT);
+    const backend = await orExitOnConfigError('fault-runner', createFaultBackend({ backend: config.FAULT_BACKEND, labDir: config.LAB_DIR, healTimeoutMs: config.HEAL_TIMEOUT, admins, logger, kubernetes: config }));
+    if (backend.name === 'local') logger.info('lab_found', { dir: findLab(config.LAB_DIR).dir });
+    shutdown.register('backend', () => backend.close());
+
     const metrics = new FaultMetrics(registry);
     const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-fault-runner-${instance}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
     shutdown.register('control-topic', () => control.close());
@@ -24,11 +31,6 @@ void runService({
     shutdown.register('redis', () => void redis.disconnect());
     const queue = new Queue(QUEUE_NAMES.faults, { connection: redis });
     shutdown.register('faults-queue', () => queue.close());
-
-    const admins = new KafkaAdmins({ source: kafkaConnectionFrom(config, 'SOURCE_KAFKA'), target: kafkaConnectionFrom(config, 'TARGET_KAFKA') }, logger, config.ADMIN_TIMEOUT);
-    const backend = createFaultBackend({ backend: config.FAULT_BACKEND, labDir: config.LAB_DIR, healTimeoutMs: config.HEAL_TIMEOUT, admins, logger });
-    if (backend.name === 'local') logger.info('lab_found', { dir: findLab(config.LAB_DIR).dir });
-    shutdown.register('backend', () => backend.close());
 
     await admins.run('target', 'creating the control topic', (admin, call) => call(control.ensureExists(admin), 'creating the control topic'));
     const runner = new FaultRunner({

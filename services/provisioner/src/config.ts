@@ -17,14 +17,45 @@ const keyValues = (): EnvVar<Record<string, string>> => ({
   },
 });
 
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+const namespaceName = (fallback: string): EnvVar<string> => ({
+  form: 'a Kubernetes namespace name (lowercase letters, digits and "-")',
+  secret: false,
+  parse(raw) {
+    const value = raw === undefined || raw === '' ? fallback : raw;
+    return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value) ? { ok: true, value } : { ok: false };
+  },
+});
+
+/** A Deployment name, or `none` (null): this provisioner does not scale that role. */
+const deploymentName = (fallback: string): EnvVar<string | null> => ({
+  form: 'a Deployment name (lowercase letters, digits, "-" and "."), or none',
+  secret: false,
+  parse(raw) {
+    const value = raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+    if (value === 'none') return { ok: true, value: null };
+    return DNS_SUBDOMAIN.test(value) ? { ok: true, value } : { ok: false };
+  },
+});
+
 export const provisionerEnv = {
   REDIS_URL: env.url({ protocols: ['redis', 'rediss'] }),
   ...kafkaEnv('SOURCE_KAFKA'),
   ...kafkaEnv('TARGET_KAFKA'),
   ...kafkaEnv('CONTROL_KAFKA'),
   CONTROL_TOPIC: env.string({ default: 'mirrorlab.control' }),
-  /** Who starts producers and validators: `none` (deployed separately) or `local` (child processes of this machine). */
-  ORCHESTRATOR: env.oneOf(['none', 'local'] as const, { default: 'none' }),
+  /**
+   * Who starts producers and validators: `none` (deployed separately), `local` (child
+   * processes of this machine) or `kubernetes` (scales their Deployments).
+   */
+  ORCHESTRATOR: env.oneOf(['none', 'local', 'kubernetes'] as const, { default: 'none' }),
+  /** Kubernetes workload: the namespace of the producer and validator Deployments (API access: KUBECONFIG or the pod's service account). */
+  K8S_NAMESPACE: namespaceName('mirrorlab'),
+  /** Kubernetes workload: the producers' Deployment; `none` when they are scaled elsewhere (two regions). */
+  K8S_PRODUCER_DEPLOYMENT: deploymentName('producer'),
+  /** Kubernetes workload: the validators' Deployment; `none` when they are scaled elsewhere. */
+  K8S_VALIDATOR_DEPLOYMENT: deploymentName('consumer-validator'),
   /** Where `<service>/dist/main.js` bundles are found (local orchestrator); default `<repo>/services`. */
   SERVICE_BUNDLES_DIR: env.optionalString(),
   /** Log files of local workload processes. */

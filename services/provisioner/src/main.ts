@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { orExitOnConfigError } from '@mirrorlab/kube';
 import { QUEUE_NAMES } from '@mirrorlab/protocol';
 import { ControlTopic, createKafka, createRedis, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
 import { redisAbortFlags } from './abort-flags';
@@ -24,6 +25,8 @@ void runService({
   env: provisionerEnv,
   async start({ config, instance, logger, registry, http, shutdown }) {
     const redis = createRedis(config.REDIS_URL, logger);
+    // A missing kubeconfig (ORCHESTRATOR=kubernetes) stops the provisioner like a bad variable.
+    const workload = await orExitOnConfigError('provisioner', workloadFor(config, redis, logger));
     const scenarios = new Queue(QUEUE_NAMES.scenarios, { connection: redis });
     const faults = new Queue(QUEUE_NAMES.faults, { connection: redis });
     shutdown.register('redis', async () => void (await redis.quit().catch(() => redis.disconnect())));
@@ -48,7 +51,7 @@ void runService({
       publish: (e) => control.publish(e),
       watch,
       faults: bullmqFaultQueue(faults),
-      workload: workloadFor(config, redis, logger),
+      workload,
       clock: systemClock,
       logger,
       metrics,

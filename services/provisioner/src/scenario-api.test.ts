@@ -217,3 +217,48 @@ describe('DELETE /scenarios/:id', () => {
     expect(jobs.aborts).toEqual([]);
   });
 });
+
+describe('with API_TOKEN set (wired as main.ts does: the routes on the service-kit server)', () => {
+  let guarded: HttpServer;
+  let url: string;
+  const token = 'tok-0123456789abcdef';
+
+  beforeEach(async () => {
+    guarded = createHttpServer({ logger: silentLogger(), registry: new Registry(), apiToken: token });
+    guarded.api.use(scenarioRoutes({ jobs, watch, nowMs: () => now, logger: silentLogger(), newId: (name) => `${name}-000002` }));
+    const s = await guarded.listen(0, '127.0.0.1');
+    const addr = s.address();
+    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    await jobs.submit({ scenarioId: 'r-1', spec: { name: 'r' }, submittedAtMs: 1 });
+    Object.assign(jobs.views.get('r-1')!, { state: 'active', record: { ...newRunRecord(), phase: 'running' } });
+  });
+
+  afterEach(() => guarded.close());
+
+  const requests: Array<[string, string, RequestInit]> = [
+    ['POST', '/scenarios', { method: 'POST', body: YAML, headers: { 'content-type': 'application/yaml' } }],
+    ['GET', '/scenarios', {}],
+    ['GET', '/scenarios/r-1', {}],
+    ['DELETE', '/scenarios/r-1', { method: 'DELETE' }],
+  ];
+
+  it.each(requests)('%s %s: 401 without the token or with a wrong one, and nothing happens', async (_method, path, init) => {
+    for (const authorization of [undefined, 'Bearer tok-0123456789abcdeX', `Bearer ${token}0`, token]) {
+      const headers = { ...(init.headers as Record<string, string>), ...(authorization ? { authorization } : {}) };
+      const res = await fetch(`${url}${path}`, { ...init, headers });
+      expect([authorization, res.status]).toEqual([authorization, 401]);
+      expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    }
+    expect([...jobs.views.keys()]).toEqual(['r-1']);
+    expect(jobs.aborts).toEqual([]);
+  });
+
+  it('the right token reaches every route', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const statuses = [];
+    for (const [, path, init] of requests) statuses.push((await fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...auth } })).status);
+    expect(statuses).toEqual([202, 200, 200, 202]);
+    expect(jobs.views.has('small-000002')).toBe(true);
+    expect(jobs.aborts).toEqual(['r-1']);
+  });
+});

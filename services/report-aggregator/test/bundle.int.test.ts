@@ -8,4 +8,4 @@ import { describeBundleContract } from '@mirrorlab/service-kit/testing';
 describeBundleContract('report-aggregator', path.join(__dirname, '../dist/main.js'), {
   CONTROL_KAFKA_BROKERS: process.env.CONTROL_KAFKA_BROKERS ?? '127.0.0.1:9',
   REPORTS_DIR: mkdtempSync(path.join(tmpdir(), 'report-aggregator-contract-')),
-});
+}, { api: { path: '/scenarios', status: 200 } });

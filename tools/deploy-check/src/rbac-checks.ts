@@ -19,10 +19,8 @@ const grants = (group: string, resources: string[], verbs: string[]): Grant[] =>
 function faultRunnerGrants(): Grant[] {
   return [
     ...grants('', ['pods'], ['get', 'list', 'watch', 'delete']),
-    ...grants('apps', ['statefulsets', 'deployments'], ['get', 'list', 'watch', 'patch']),
-    ...grants('apps', ['statefulsets/scale', 'deployments/scale'], ['get', 'patch', 'update']),
-    ...grants('kafka.strimzi.io', ['kafkanodepools', 'kafkamirrormaker2s'], ['get', 'list', 'watch', 'patch']),
-    ...grants('kafka.strimzi.io', ['kafkanodepools/scale', 'kafkamirrormaker2s/scale'], ['get', 'patch', 'update']),
+    ...grants('apps', ['statefulsets', 'deployments'], ['get', 'patch']),
+    ...grants('kafka.strimzi.io', ['kafkanodepools', 'kafkamirrormaker2s'], ['get', 'patch']),
     ...grants('chaos-mesh.org', ['podchaos', 'networkchaos'], ['create', 'get', 'list', 'watch', 'delete']),
   ];
 }

@@ -16,6 +16,8 @@ export interface ServiceProcess {
   /** Sends a signal and resolves with the exit code (or the signal name). */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
   exited: Promise<number | string>;
+  /** Resolves once stdout and stderr are closed: every line the process wrote is in `events` and `stderr`. */
+  outputClosed: Promise<void>;
 }
 
 export function spawnService(bundle: string, env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServiceProcess> {
@@ -43,6 +45,7 @@ export function spawnService(bundle: string, env: Record<string, string>, option
   });
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const outputClosed = Promise.all([child.stdout!, child.stderr!].map((stream) => new Promise<void>((resolve) => stream.once('close', resolve)))).then(() => undefined);
 
   const waitForEvent: ServiceProcess['waitForEvent'] = (match, timeoutMs = 30_000) => {
     const seen = events.find(match);
@@ -68,6 +71,7 @@ export function spawnService(bundle: string, env: Record<string, string>, option
     stderr,
     waitForEvent,
     exited,
+    outputClosed,
     stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
@@ -75,19 +79,22 @@ export function spawnService(bundle: string, env: Record<string, string>, option
   }));
 }
 
-/** Runs a bundle to completion (for config errors) and returns its exit code and stderr. */
-export function runServiceToExit(bundle: string, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | string; stderr: string }> {
+/** Runs a bundle to completion (for config errors) and returns its exit code, stderr and stdout. */
+export function runServiceToExit(bundle: string, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | string; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bundle], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    let stdout = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${bundle} did not exit within ${timeoutMs} ms`));
     }, timeoutMs);
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': both pipes are drained by then.
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? signal ?? -1, stderr });
+      resolve({ code: code ?? signal ?? -1, stderr, stdout });
     });
   });
 }

@@ -17,6 +17,7 @@ import type { Injection, Verification } from '../fault-backend';
 import type { FaultRequestOf } from '../fault-request';
 import type { ClusterName } from '../fault-target';
 import { pollUntil } from '../poll';
+import { moveReplicasOff } from '../replica-moves';
 import { fromLabError } from './lab-errors';
 import { heartbeatsAdvance, readyOnLiveWorkers } from './mm2-checks';
 import type { LocalContext } from './process-faults';
@@ -55,41 +56,6 @@ export async function injectAddBroker(ctx: LocalContext, req: FaultRequestOf<'ad
   };
 }
 
-/**
- * Moves every replica off `nodeId` to a planned broker the partition does not have yet
- * (new topics may have been placed on the added broker while it lived), and waits until
- * the metadata shows none left there. Returns the partitions it moved.
- */
-async function moveReplicasOff(ctx: LocalContext, cluster: ClusterName, nodeId: number, planned: readonly number[]): Promise<string[]> {
-  return ctx.admins.run(cluster, `moving replicas off node ${nodeId}`, async (admin, call) => {
-    const replicasOn = async () => {
-      const { topics } = await call(admin.fetchTopicMetadata(), 'Metadata');
-      return topics.flatMap((t) => t.partitions.filter((p) => p.replicas.includes(nodeId)).map((p) => ({ topic: t.name, partition: p.partitionId, replicas: p.replicas })));
-    };
-    const on = await replicasOn();
-    if (on.length === 0) return [];
-    const byTopic = new Map<string, Array<{ partition: number; replicas: number[] }>>();
-    for (const p of on) {
-      const spare = planned.find((id) => !p.replicas.includes(id));
-      const replicas = spare === undefined ? p.replicas.filter((id) => id !== nodeId) : p.replicas.map((id) => (id === nodeId ? spare : id));
-      byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), { partition: p.partition, replicas }]);
-    }
-    await call(
-      admin.alterPartitionReassignments({ topics: [...byTopic].map(([topic, partitionAssignment]) => ({ topic, partitionAssignment })), timeout: ctx.admins.callTimeoutMs }),
-      'AlterPartitionReassignments',
-    );
-    await pollUntil(
-      `no replica left on node ${nodeId}`,
-      async () => {
-        const left = await replicasOn();
-        return left.length === 0 ? { done: undefined } : { notYet: `${left.length} partitions still have a replica there` };
-      },
-      { timeoutMs: ctx.healTimeoutMs, intervalMs: 1000, code: 'heal_unverified' },
-    );
-    return on.map((p) => `${p.topic}-${p.partition}`);
-  });
-}
-
 /** Moves anything off the added broker, stops it (controlled shutdown) and removes it from the lab. */
 export async function undoAddBroker(ctx: LocalContext, req: FaultRequestOf<'add-broker'>): Promise<string[]> {
   const lab = findLab(ctx.labDir);
@@ -98,7 +64,7 @@ export async function undoAddBroker(ctx: LocalContext, req: FaultRequestOf<'add-
   const actions: string[] = [];
   for (const proc of addedProcesses(lab, req.faultId).filter((p) => p.role === 'broker')) {
     if ((await settledRunState(proc)) === 'running') {
-      const moved = await moveReplicasOff(ctx, cluster, proc.nodeId as number, planned);
+      const moved = await moveReplicasOff(ctx.admins, cluster, proc.nodeId as number, planned, ctx.healTimeoutMs);
       actions.push(moved.length === 0 ? `nothing had moved to ${proc.name}` : `moved ${moved.length} partitions off ${proc.name}: ${moved.join(', ')}`);
     }
     const removed = await removeAddedProcess(ctx.labDir, proc.name, { graceMs: STOP_GRACE_MS });
