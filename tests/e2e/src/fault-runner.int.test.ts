@@ -16,7 +16,7 @@ import {
 import { QUEUE_NAMES, faultJobId, type ControlEventOf, type FaultJobInput, type FaultKind } from '@mirrorlab/protocol';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlProbe } from './support/control-probe';
-import { labServiceEnv, runningLab, serviceBundle } from './support/lab-env';
+import { labServiceEnv, runningLab, serviceBundle, stopLocalStack } from './support/lab-env';
 
 /**
  * The fault-runner bundle against the real lab, one fault kind after another: each job
@@ -120,6 +120,7 @@ async function partitionsOf(name: string): Promise<Array<{ partitionId: number; 
 beforeAll(async () => {
   lab = runningLab();
   if (lab.network === null) throw new Error('the fault-runner e2e needs a lab with network namespaces (run as root): network faults are its point');
+  stopLocalStack(lab);
   probe = await ControlProbe.start(lab.target.bootstrap);
   redis = new Redis(lab.redis.url, { maxRetriesPerRequest: null });
   queue = new Queue(QUEUE_NAMES.faults, { connection: redis });

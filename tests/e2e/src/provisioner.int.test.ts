@@ -8,7 +8,7 @@ import type { LabState } from '@mirrorlab/lab';
 import { QUEUE_NAMES } from '@mirrorlab/protocol';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlProbe } from './support/control-probe';
-import { labServiceEnv, runningLab, serviceBundle } from './support/lab-env';
+import { labServiceEnv, runningLab, serviceBundle, stopLocalStack } from './support/lab-env';
 
 /**
  * The provisioner bundle against the real lab, with ORCHESTRATOR=local: it
@@ -133,6 +133,7 @@ async function scenarioEvents(probe: ControlProbe, id: string): Promise<string[]
 
 beforeAll(async () => {
   lab = runningLab();
+  stopLocalStack(lab);
   redis = new Redis(lab.redis.url, { maxRetriesPerRequest: null });
   scenariosQueue = new Queue(QUEUE_NAMES.scenarios, { connection: redis });
   faultsQueue = new Queue(QUEUE_NAMES.faults, { connection: redis });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findRepoRoot, listLinkFaults, interDcLink, type LabState } from '@mirrorlab/lab';
-import { runningLab } from './support/lab-env';
+import { runningLab, stopLocalStack } from './support/lab-env';
 
 /**
  * Every built-in scenario, end to end through the real CLI (`mirrorlab run`), on the
@@ -48,7 +48,8 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  // Leave the lab as the next test file expects it: every process alive, no fault rules.
+  // Leave the lab as the next test file expects it: no stack sharing its queues, every process alive, no fault rules.
+  stopLocalStack(lab);
   const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
   expect(status.status).toBe(0);
   if (lab.network) expect(listLinkFaults(interDcLink(lab))).toEqual(NO_LINK_FAULTS);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { findLab, findRepoRoot, type LabState } from '@mirrorlab/lab';
 
@@ -15,6 +16,17 @@ export function labServiceEnv(lab: LabState): Record<string, string> {
     REDIS_URL: lab.redis.url,
     LOG_LEVEL: 'info',
   };
+}
+
+/**
+ * Stops the lab's local stack (provisioner, fault-runner, report-aggregator started by
+ * `mirrorlab run` or `mirrorlab stack up`): they share the lab's queues and control topic, so
+ * a test that runs its own instances would race them for jobs and events.
+ */
+export function stopLocalStack(lab: LabState): void {
+  const cli = path.join(findRepoRoot(__dirname) ?? process.cwd(), 'node_modules', '.bin', 'mirrorlab');
+  const res = spawnSync(cli, ['stack', 'down', '--dir', lab.dir], { encoding: 'utf8', timeout: 120_000 });
+  if (res.status !== 0) throw new Error(`mirrorlab stack down failed (${res.status}): ${res.stderr}`);
 }
 
 export function serviceBundle(service: string): string {
