@@ -310,7 +310,11 @@ test('a runner SIGKILLed while a fault is active: the next runner heals the reco
   expect(state('source-3')).toBe('dead');
 
   runner = await startRunner();
-  const healed = await probe.waitFor(`fault.healed of ${fault.faultId} by the new runner`, () => probe.of(scenarioId, 'fault.healed').find((e) => e.faultId === fault.faultId), 240_000);
+  const healed = await probe
+    .waitFor(`fault.healed of ${fault.faultId} by the new runner`, () => probe.of(scenarioId, 'fault.healed').find((e) => e.faultId === fault.faultId), 240_000)
+    .catch((err: Error) => {
+      throw new Error(`${err.message}; the new runner's last log lines:\n${runner.events.slice(-15).map((e) => JSON.stringify(e).slice(0, 400)).join('\n')}`);
+    });
   timings.push({ kind: 'kill-broker (runner killed)', target: 'source:3', injectMs, healMs: tookMs('fault_healed', fault.faultId) });
   expect(healed).toMatchObject({ verified: true, detail: expect.stringContaining('restarted source-3') });
   await runnerReady(runner);
