@@ -32,9 +32,8 @@ import {
   mirroredTopicName,
   type LabState,
 } from '@mirrorlab/lab';
-import { encodeRecord, KeyPlan, validateScenario, type ControlEvent, type ControlEventInput, type ControlEventOf, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
-import { ControlTopic, createLogger } from '@mirrorlab/service-kit';
-import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
+import { encodeRecord, KeyPlan, validateScenario, type ControlEventOf, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { ControlRecorder, spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { latestPartitions, reconcile, type ProducerReport } from '@mirrorlab/validation';
 
 const quick = process.argv.includes('--quick');
@@ -64,77 +63,6 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 
 // ---------------------------------------------------------------- lab, control topic, cleanup
 
-/** Follows the control topic from its start and keeps every event, so the bench can wait on reports. */
-class Control {
-  readonly events: ControlEvent[] = [];
-  private readonly listeners = new Set<() => void>();
-  private constructor(
-    private readonly topic: ControlTopic,
-    readonly groupId: string,
-  ) {}
-
-  static async start(lab: LabState): Promise<Control> {
-    const kafka = new Kafka({ clientId: 'mirrorlab-bench', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING });
-    const topic = new ControlTopic({ kafka, topic: 'mirrorlab.control', logger: createLogger({ service: 'bench', instance: 'bench', level: 'error' }) });
-    const control = new Control(topic, `mirrorlab-bench-${RUN_TAG}-${randomBytes(3).toString('hex')}`);
-    let caughtUp!: () => void;
-    const ready = new Promise<void>((r) => (caughtUp = r));
-    await topic.follow(
-      (e) => {
-        control.events.push(e);
-        control.listeners.forEach((l) => l());
-      },
-      { groupId: control.groupId, onCaughtUp: () => caughtUp() },
-    );
-    await ready;
-    return control;
-  }
-
-  publish(e: ControlEventInput): Promise<void> {
-    return this.topic.publish(e);
-  }
-
-  of<T extends ControlEvent['type']>(scenarioId: string, type: T): Array<ControlEventOf<T>> {
-    return this.events.filter((e): e is ControlEventOf<T> => e.type === type && e.scenarioId === scenarioId);
-  }
-
-  /** Resolves with `check`'s value once it is neither undefined nor false (checked on every event and every 250 ms); rejects if `check` throws. */
-  waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs: number): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const probe = () => {
-        let v: T | undefined | false;
-        try {
-          v = check();
-        } catch (err) {
-          cleanup();
-          reject(err as Error);
-          return;
-        }
-        if (v !== undefined && v !== false) {
-          cleanup();
-          resolve(v);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const tick = setInterval(probe, 250);
-      const cleanup = () => {
-        clearTimeout(timer);
-        clearInterval(tick);
-        this.listeners.delete(probe);
-      };
-      this.listeners.add(probe);
-      probe();
-    });
-  }
-
-  close(): Promise<void> {
-    return this.topic.close();
-  }
-}
-
 interface Scenario {
   scenarioId: string;
   spec: ScenarioSpec;
@@ -162,7 +90,7 @@ class Bench {
   private readonly javas = new Set<ChildProcess>();
   /** Scenarios started and not yet drained: closed on cleanup so nobody's validator waits for them. */
   private readonly open = new Set<Scenario>();
-  private control!: Control;
+  private control!: ControlRecorder;
 
   constructor(readonly lab: LabState) {}
 
@@ -182,13 +110,13 @@ class Bench {
     }
   }
 
-  get ctl(): Control {
+  get ctl(): ControlRecorder {
     return this.control;
   }
 
   async connect(): Promise<void> {
-    this.control = await Control.start(this.lab);
-    this.groups.add(this.control.groupId);
+    // The recorder's consumer group commits nothing, so it goes away with the recorder.
+    this.control = await ControlRecorder.start({ brokers: this.lab.target.bootstrap, name: `mirrorlab-bench-${RUN_TAG}`, pollMs: 250 });
   }
 
   mirrorOf(topic: string): string {

@@ -1,2 +1,3 @@
 export * from './service-process';
 export * from './bundle-contract';
+export * from './control-recorder';
