@@ -70,6 +70,16 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     keys: z.array(producerKeyReportSchema).optional(),
     /** Per-second sent counts since the last progress: [windowStartMs, sent, acked]. */
     windows: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])).default([]),
+    /**
+     * Offered vs achieved load per second since the last progress:
+     * [windowStartMs, requestedRecords, achievedRecords, requestedBytes, achievedBytes].
+     * "requested" is this producer's share of the scenario's rate in that second (a ramp
+     * changes it); "achieved" counts records handed to the client in that second. The
+     * report's INCONCLUSIVE rule compares the two outside fault windows.
+     */
+    rates: z
+      .array(z.tuple([z.number().int(), z.number().nonnegative(), z.number().int().nonnegative(), z.number().nonnegative(), z.number().int().nonnegative()]))
+      .default([]),
   }),
   z.object({
     ...base,
