@@ -62,7 +62,15 @@ export interface Accounting {
   duplicate: AnomalyClass<SeqExample> & { seqs: number; examplesMayIncludeRereads: boolean };
   /** Target records read again (consumer restarts and rebalances): not an anomaly of the system under test. */
   redelivery: AnomalyClass<OffsetExample>;
-  corrupt: AnomalyClass<CorruptExample> & { byReason: Record<string, number> };
+  /**
+   * Target records that carried mirrorlab metadata but failed a check, by reason. A
+   * damaged payload under an intact identity (`payload_mismatch`) names its producer,
+   * key and seq in its example and is not lost; `seqs` counts the sequences that
+   * arrived only damaged. Records whose identity is damaged cannot be attributed.
+   */
+  corrupt: AnomalyClass<CorruptExample> & { byReason: Record<string, number>; seqs: number };
+  /** Records with no mirrorlab metadata at all (another application's records, tombstones). Never in `corrupt`. */
+  foreign: AnomalyClass<OffsetExample>;
   /**
    * Arrival order, as each validator saw it. Order-dependent: merged by summing
    * per-key counters; a key went backwards if it did in any validator.
@@ -82,7 +90,7 @@ export interface Accounting {
  * reported but never fail a run: they describe the source cluster's answers to
  * the producer, not the replication.
  */
-export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt';
+export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt' | 'foreign';
 
 export interface VerdictOptions {
   /**
@@ -102,7 +110,7 @@ export interface Verdict {
 /** Pass or fail, with the classes that failed and their counts. */
 export function verdict(acc: Accounting, options: VerdictOptions): Verdict {
   const tolerated = new Set(options.tolerate ?? []);
-  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt'];
+  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt', 'foreign'];
   if (options.phase === 'final') checked.splice(1, 0, 'unseen');
   const failures = checked
     .filter((a) => !tolerated.has(a))

@@ -17,6 +17,7 @@ type SplitParams = typeof splitParams extends fc.Arbitrary<infer T> ? T : never;
 
 function feed(state: ValidatorState, read: Read): void {
   if (read.kind === 'record') state.observe(read.obs);
+  else if (read.kind === 'foreign') state.observeForeign(read.rec);
   else state.observeCorrupt(read.rec);
 }
 
@@ -84,6 +85,8 @@ function expectExactly(acc: Accounting, inj: Injected, options: { duplicateSeqsE
   if (options.duplicateSeqsExact) expect(ids(acc.duplicate.examples)).toEqual(inj.duplicatedSeqs);
   expect(acc.redelivery.count).toBe(inj.redeliveries);
   expect(acc.corrupt.byReason).toEqual(inj.corruptByReason);
+  expect(acc.corrupt.count).toBe(Object.values(inj.corruptByReason).reduce((a, b) => a + b, 0));
+  expect(acc.foreign.count).toBe(inj.foreign);
   expect(acc.totals.seenRecords).toBe(inj.seenRecords);
   expect(acc.totals.deliveries).toBe(inj.reads);
 }

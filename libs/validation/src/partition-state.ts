@@ -1,7 +1,7 @@
 import { ExampleSet } from './examples';
 import { IntervalSet } from './interval-set';
 import { SequenceTracker } from './sequence-tracker';
-import type { Classification, Observation } from './types';
+import type { Classification, DamagedRecord, Observation } from './types';
 
 type KeyTrackers = Map<string, SequenceTracker>;
 type EpochTrackers = Map<number, KeyTrackers>;
@@ -11,7 +11,11 @@ export interface PartitionExamples {
   gap: ExampleSet;
   late: ExampleSet;
   duplicate: ExampleSet;
+  /** Records with an intact identity and a damaged payload (they are also in `corrupt`). */
+  damaged: ExampleSet;
 }
+
+export const EXAMPLE_CLASSES = ['gap', 'late', 'duplicate', 'damaged'] as const;
 
 /**
  * Everything one validator knows about one target partition: which offsets it
@@ -27,8 +31,10 @@ export class PartitionState {
   redelivered = new IntervalSet();
   /** Every read, re-reads included: redeliveries = deliveries - offsets.size, exactly, after any merge. */
   deliveries = 0;
-  /** Corrupt offsets by reason. */
+  /** Corrupt offsets by reason (damaged payloads included, under their reason). */
   corrupt = new Map<string, IntervalSet>();
+  /** Offsets of records with no mirrorlab metadata: a class of their own, never corrupt. */
+  foreign = new IntervalSet();
   /**
    * True once two merged states had both read some offset of this partition: then
    * a sequence both saw may be a re-read rather than a duplicate, so duplicate
@@ -44,7 +50,12 @@ export class PartitionState {
     readonly partition: number,
     readonly maxExamples: number,
   ) {
-    this.examples = { gap: new ExampleSet(maxExamples), late: new ExampleSet(maxExamples), duplicate: new ExampleSet(maxExamples) };
+    this.examples = {
+      gap: new ExampleSet(maxExamples),
+      late: new ExampleSet(maxExamples),
+      duplicate: new ExampleSet(maxExamples),
+      damaged: new ExampleSet(maxExamples),
+    };
   }
 
   /** Next offset to read: one past the highest offset read. */
@@ -71,10 +82,48 @@ export class PartitionState {
       this.redelivered.add(offset);
       return 'redelivery';
     }
+    this.addCorrupt(offset, reason);
+    return 'corrupt';
+  }
+
+  /** A damaged payload under an intact identity: a corrupt offset, and a damaged copy of its sequence. */
+  observeDamaged(d: DamagedRecord): 'corrupt' | 'redelivery' {
+    this.deliveries++;
+    if (!this.offsets.add(d.offset)) {
+      this.redelivered.add(d.offset);
+      return 'redelivery';
+    }
+    this.addCorrupt(d.offset, d.reason);
+    this.trackerFor(d.producerId, d.keyEpoch, d.key).damaged(d.seq);
+    if (!this.examples.damaged.isFullBefore(d.producerId, d.keyEpoch, d.key, d.seq)) {
+      this.examples.damaged.offer({
+        producerId: d.producerId,
+        keyEpoch: d.keyEpoch,
+        key: d.key,
+        seq: d.seq,
+        topic: this.topic,
+        partition: this.partition,
+        offset: d.offset,
+        timeUs: d.arrivalUs,
+      });
+    }
+    return 'corrupt';
+  }
+
+  observeForeign(offset: number): 'foreign' | 'redelivery' {
+    this.deliveries++;
+    if (!this.offsets.add(offset)) {
+      this.redelivered.add(offset);
+      return 'redelivery';
+    }
+    this.foreign.add(offset);
+    return 'foreign';
+  }
+
+  private addCorrupt(offset: number, reason: string): void {
     let set = this.corrupt.get(reason);
     if (set === undefined) this.corrupt.set(reason, (set = new IntervalSet()));
     set.add(offset);
-    return 'corrupt';
   }
 
   trackerFor(producerId: string, keyEpoch: number, key: string): SequenceTracker {
@@ -91,6 +140,11 @@ export class PartitionState {
     for (const epochs of this.producers.values()) {
       for (const keys of epochs.values()) yield* keys.values();
     }
+  }
+
+  /** Offsets that held a test record that decoded intact (duplicates included). */
+  validCount(): number {
+    return this.offsets.size - this.corruptOffsets().size - this.foreign.size;
   }
 
   /** Offsets that held a corrupt record, whatever the reason. */
@@ -115,14 +169,13 @@ export class PartitionState {
       const mine = this.corrupt.get(reason);
       this.corrupt.set(reason, mine === undefined ? set.clone() : mine.union(set));
     }
+    this.foreign = this.foreign.union(other.foreign);
     for (const t of other.trackers()) {
       const mine = this.producers.get(t.producerId)?.get(t.keyEpoch)?.get(t.key);
       if (mine === undefined) this.insertTracker(t.clone());
       else mine.mergeFrom(t);
     }
-    this.examples.gap.mergeFrom(other.examples.gap);
-    this.examples.late.mergeFrom(other.examples.late);
-    this.examples.duplicate.mergeFrom(other.examples.duplicate);
+    for (const cls of EXAMPLE_CLASSES) this.examples[cls].mergeFrom(other.examples[cls]);
   }
 
   /** A deep copy; merging into an empty state copies everything unchanged. */

@@ -18,6 +18,11 @@ export class SequenceTracker {
    * on the first duplicate: most keys never have one.
    */
   duplicateSeqs: IntervalSet | undefined = undefined;
+  /**
+   * Sequences read with an intact identity but a damaged payload: corrupt, not lost.
+   * Kept apart from `seqs` (which holds intact reads only). Allocated on first use.
+   */
+  damagedSeqs: IntervalSet | undefined = undefined;
   // Arrival-order counters: order-dependent by nature, summed on merge.
   /** Records that were the next expected sequence. */
   inOrder = 0;
@@ -27,7 +32,11 @@ export class SequenceTracker {
   skippedSeqs = 0;
   /** Records that filled an earlier gap. */
   late = 0;
-  /** Records whose sequence was below the highest already seen (late fills and duplicates). */
+  /**
+   * Records whose sequence was below the highest already seen (late fills and
+   * duplicates of a lower sequence). A copy of the highest sequence (0,1,2,2) is a
+   * duplicate but did not go backwards.
+   */
   backwards = 0;
 
   constructor(
@@ -54,13 +63,18 @@ export class SequenceTracker {
       this.skippedSeqs += seq - next;
       return 'gap';
     }
-    this.backwards++;
+    if (seq !== max) this.backwards++;
     if (this.seqs.add(seq)) {
       this.late++;
       return 'late';
     }
     (this.duplicateSeqs ??= new IntervalSet()).add(seq);
     return 'duplicate';
+  }
+
+  /** Records a damaged copy of `seq` (see `damagedSeqs`). */
+  damaged(seq: number): void {
+    (this.damagedSeqs ??= new IntervalSet()).add(seq);
   }
 
   /**
@@ -76,6 +90,7 @@ export class SequenceTracker {
     if (other.duplicateSeqs !== undefined) dup = dup === undefined ? other.duplicateSeqs.clone() : dup.union(other.duplicateSeqs);
     if (!both.isEmpty()) dup = dup === undefined ? both : dup.union(both);
     this.duplicateSeqs = dup;
+    if (other.damagedSeqs !== undefined) this.damagedSeqs = this.damagedSeqs === undefined ? other.damagedSeqs.clone() : this.damagedSeqs.union(other.damagedSeqs);
     this.seqs = this.seqs.union(other.seqs);
     this.inOrder += other.inOrder;
     this.gaps += other.gaps;
@@ -88,6 +103,7 @@ export class SequenceTracker {
     const c = new SequenceTracker(this.producerId, this.keyEpoch, this.key);
     c.seqs = this.seqs.clone();
     c.duplicateSeqs = this.duplicateSeqs?.clone();
+    c.damagedSeqs = this.damagedSeqs?.clone();
     c.inOrder = this.inOrder;
     c.gaps = this.gaps;
     c.skippedSeqs = this.skippedSeqs;

@@ -1,7 +1,7 @@
 import { ExampleSet, type WitnessedExample } from './examples';
 import type { Range } from './interval-set';
 import { FieldReader } from './parse';
-import { PartitionState } from './partition-state';
+import { EXAMPLE_CLASSES, PartitionState } from './partition-state';
 import { SequenceTracker } from './sequence-tracker';
 
 export const SNAPSHOT_VERSION = 1;
@@ -31,9 +31,11 @@ export interface PartitionSnapshot {
   /** Every read, re-reads included. */
   deliveries: number;
   corrupt?: Array<{ reason: string; offsets: Range[] }>;
+  /** Offsets of records with no mirrorlab metadata. */
+  foreign?: Range[];
   overlappingReads?: true;
   keys: KeySnapshot[];
-  examples?: { gap?: WitnessedExample[]; late?: WitnessedExample[]; duplicate?: WitnessedExample[] };
+  examples?: { gap?: WitnessedExample[]; late?: WitnessedExample[]; duplicate?: WitnessedExample[]; damaged?: WitnessedExample[] };
 }
 
 export interface KeySnapshot {
@@ -42,6 +44,8 @@ export interface KeySnapshot {
   key: string;
   seqs: Range[];
   duplicateSeqs?: Range[];
+  /** Sequences read with an intact identity but a damaged payload. */
+  damagedSeqs?: Range[];
   inOrder?: number;
   gaps?: number;
   skippedSeqs?: number;
@@ -49,7 +53,6 @@ export interface KeySnapshot {
   backwards?: number;
 }
 
-const EXAMPLE_CLASSES = ['gap', 'late', 'duplicate'] as const;
 
 export function encodePartition(p: PartitionState): PartitionSnapshot {
   const keys = [...p.trackers()].sort(compareTrackers).map(encodeKey);
@@ -67,6 +70,7 @@ export function encodePartition(p: PartitionState): PartitionSnapshot {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([reason, set]) => ({ reason, offsets: set.toRanges() }));
   }
+  if (!p.foreign.isEmpty()) out.foreign = p.foreign.toRanges();
   if (p.overlappingReads) out.overlappingReads = true;
   for (const cls of EXAMPLE_CLASSES) {
     if (p.examples[cls].size > 0) (out.examples ??= {})[cls] = p.examples[cls].toArray();
@@ -83,6 +87,7 @@ function compareTrackers(a: SequenceTracker, b: SequenceTracker): number {
 function encodeKey(t: SequenceTracker): KeySnapshot {
   const out: KeySnapshot = { producerId: t.producerId, keyEpoch: t.keyEpoch, key: t.key, seqs: t.seqs.toRanges() };
   if (t.duplicateSeqs !== undefined && !t.duplicateSeqs.isEmpty()) out.duplicateSeqs = t.duplicateSeqs.toRanges();
+  if (t.damagedSeqs !== undefined && !t.damagedSeqs.isEmpty()) out.damagedSeqs = t.damagedSeqs.toRanges();
   if (t.inOrder !== 0) out.inOrder = t.inOrder;
   if (t.gaps !== 0) out.gaps = t.gaps;
   if (t.skippedSeqs !== 0) out.skippedSeqs = t.skippedSeqs;
@@ -119,6 +124,11 @@ export function decodePartition(value: unknown, field: string, maxExamples: numb
       p.corrupt.set(reason, set);
     });
   }
+  if (o.foreign !== undefined) {
+    p.foreign = read.ranges(o.foreign, `${field}.foreign`, true);
+    if (!p.foreign.subtract(p.offsets).isEmpty()) read.fail(`${field}.foreign`, 'offsets that are also in offsets', o.foreign);
+    if (!p.foreign.intersect(p.corruptOffsets()).isEmpty()) read.fail(`${field}.foreign`, 'offsets that are not corrupt', o.foreign);
+  }
   let seqs = 0;
   read.array(o.keys, `${field}.keys`).forEach((k, i) => {
     const t = decodeKey(k, `${field}.keys[${i}]`);
@@ -127,7 +137,7 @@ export function decodePartition(value: unknown, field: string, maxExamples: numb
     seqs += t.seqs.size;
   });
   // Every sequence was carried by its own decodable offset.
-  const valid = p.offsets.size - p.corruptOffsets().size;
+  const valid = p.validCount();
   if (seqs > valid) read.fail(`${field}.keys`, `at most ${valid} sequences (the decodable offsets read)`, `${seqs} sequences`);
   if (o.examples !== undefined) {
     const ex = read.object(o.examples, `${field}.examples`);
@@ -151,6 +161,7 @@ function decodeKey(value: unknown, field: string): SequenceTracker {
     t.duplicateSeqs = read.ranges(o.duplicateSeqs, `${field}.duplicateSeqs`, true);
     if (!t.duplicateSeqs.subtract(t.seqs).isEmpty()) read.fail(`${field}.duplicateSeqs`, 'sequences that are also in seqs', o.duplicateSeqs);
   }
+  if (o.damagedSeqs !== undefined) t.damagedSeqs = read.ranges(o.damagedSeqs, `${field}.damagedSeqs`, true);
   t.inOrder = read.optionalInt(o.inOrder, `${field}.inOrder`, 0, 0);
   t.gaps = read.optionalInt(o.gaps, `${field}.gaps`, 0, 0);
   t.skippedSeqs = read.optionalInt(o.skippedSeqs, `${field}.skippedSeqs`, 0, 0);

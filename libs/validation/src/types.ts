@@ -36,6 +36,23 @@ export interface CorruptRecord {
 }
 
 /**
+ * A test record whose identity (meta and key) passed its checksum but whose payload
+ * did not: corrupt for that sequence, never lost.
+ */
+export interface DamagedRecord extends Observation {
+  /** Low-cardinality class, e.g. `payload_mismatch`. */
+  reason: string;
+}
+
+/** A record with no mirrorlab metadata at all (another application's record, a tombstone). */
+export interface ForeignRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  arrivalUs: number;
+}
+
+/**
  * What one arriving record was, at the moment it arrived:
  * - `in_order`: the next expected sequence of its key;
  * - `gap`: above the next expected sequence; opens a gap (not yet a loss);
@@ -43,9 +60,10 @@ export interface CorruptRecord {
  * - `duplicate`: a sequence already seen, at a different target offset (written twice);
  * - `redelivery`: a target (topic, partition, offset) already read (a consumer re-read,
  *   not an anomaly of the system under test, never counted as duplicate);
- * - `corrupt`: checksum or decode failure.
+ * - `corrupt`: checksum or decode failure;
+ * - `foreign`: no mirrorlab metadata at all (never part of corrupt).
  */
-export type Classification = 'in_order' | 'gap' | 'late' | 'duplicate' | 'redelivery' | 'corrupt';
+export type Classification = 'in_order' | 'gap' | 'late' | 'duplicate' | 'redelivery' | 'corrupt' | 'foreign';
 
 /** A concrete example of an anomaly about one sequence of one key (Jepsen-style). */
 export interface SeqExample {
@@ -70,4 +88,9 @@ export interface OffsetExample {
 
 export interface CorruptExample extends OffsetExample {
   reason: string;
+  /** Set when the record's identity was intact (a damaged payload): whose sequence it was. */
+  producerId?: string;
+  keyEpoch?: number;
+  key?: string;
+  seq?: number;
 }

@@ -25,16 +25,42 @@ export interface IntakeTarget {
   metrics: ValidatorMetrics;
 }
 
-export type IntakeResult = ReturnType<ValidatorState['observe']> | 'corrupt' | 'other_scenario';
+export type IntakeResult = ReturnType<ValidatorState['observe']> | 'corrupt' | 'foreign' | 'other_scenario';
 
 /**
- * Feeds one target record to the checker. Records that do not decode (foreign
- * records, corruption) are counted as corrupt by reason; records of another
- * scenario (a reused topic) are skipped. Latency is recorded for first reads
- * only, never for re-reads after a restart or rebalance. Never throws on bad input.
+ * Feeds one target record to the checker. Records with no mirrorlab metadata are
+ * `foreign` (a class of their own); a damaged payload under an intact identity is
+ * corrupt *for its sequence* (so not lost); other decode failures are corrupt by
+ * reason, unattributable. Records of another scenario (a reused topic) are
+ * skipped. Latency is recorded for first reads only, never for re-reads after a
+ * restart or rebalance. Never throws on bad input.
  */
 export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number): IntakeResult {
   const decoded = decodeRecord({ key: r.key, value: r.value, headers: r.headers });
+  if (!decoded.ok && decoded.error.reason === 'foreign') {
+    const cls = t.state.observeForeign({ topic: r.topic, partition: r.partition, offset: r.offset, arrivalUs });
+    t.metrics.classified(t.scenarioId, r.topic, cls);
+    return cls;
+  }
+  if (!decoded.ok && decoded.identity !== undefined) {
+    const { meta, key } = decoded.identity;
+    if (meta.scenarioId !== t.scenarioId) return 'other_scenario';
+    const cls = t.state.observeDamaged({
+      topic: r.topic,
+      partition: r.partition,
+      offset: r.offset,
+      producerId: meta.producerId,
+      keyEpoch: meta.keyEpoch,
+      key,
+      seq: meta.seq,
+      sendTimeUs: meta.sendTimeUs,
+      arrivalUs,
+      reason: decoded.error.reason,
+    });
+    if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, r.topic, decoded.error.reason);
+    else t.metrics.classified(t.scenarioId, r.topic, 'redelivery');
+    return cls;
+  }
   if (!decoded.ok) {
     const cls = t.state.observeCorrupt({ topic: r.topic, partition: r.partition, offset: r.offset, reason: decoded.error.reason, arrivalUs });
     if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, r.topic, decoded.error.reason);
@@ -54,7 +80,7 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
     sendTimeUs: meta.sendTimeUs,
     arrivalUs,
   });
-  if (cls === 'corrupt') return cls; // observe() never says corrupt for a decoded record
+  if (cls === 'corrupt' || cls === 'foreign') return cls; // observe() never says these for a decoded record
   t.metrics.classified(t.scenarioId, r.topic, cls);
   if (cls !== 'redelivery') {
     const endToEndUs = arrivalUs - meta.sendTimeUs;
