@@ -45,8 +45,13 @@ export interface Accounting {
    * flight. Mid-run this is lag; after draining it is loss too (see `verdict`).
    */
   unseen: AnomalyClass<SeqExample>;
-  /** Seen, but no producer reports sending it (not acked, failed nor indeterminate). */
+  /** Seen, but no producer reports sending it (not acked, failed nor indeterminate). Always 0 at `progress`. */
   unexpected: AnomalyClass<SeqExample>;
+  /**
+   * Only at `progress` (mid-run): seen, and not yet covered by a producer report; the
+   * producer's next report may still cover it. Never an anomaly; 0 at `final`.
+   */
+  pending: AnomalyClass<SeqExample>;
   /** Indeterminate sends that did arrive (they were committed after all). */
   indeterminateSeen: AnomalyClass<SeqExample>;
   /** Indeterminate sends that did not arrive: never counted as lost. */

@@ -152,3 +152,24 @@ function feed(state: ValidatorState, read: Read): void {
   else if (read.kind === 'foreign') state.observeForeign(read.rec);
   else state.observeCorrupt(read.rec);
 }
+
+describe('pending mid-run (issue 11 item 9)', () => {
+  it('mid-run, 46 records read before their producer reported them are pending, not unexpected', () => {
+    const s = new ValidatorState();
+    readSeqs(s, Array.from({ length: 100 }, (_, i) => i));
+    // The producer's latest progress report covers seqs 0..53 only.
+    const mid = reconcile(s, [report({ acked: [[0, 53]] })], { phase: 'progress' });
+    expect([mid.pending.count, mid.unexpected.count]).toEqual([46, 0]);
+    expect(mid.pending.examples.map((e) => e.seq)).toEqual([54, 55, 56, 57, 58]);
+    // The same state judged after the final reports: still uncovered records are unexpected.
+    const final = reconcile(s, [report({ acked: [[0, 53]] })]);
+    expect([final.pending.count, final.unexpected.count]).toEqual([0, 46]);
+  });
+
+  it('nothing is pending when every read record is covered', () => {
+    const s = new ValidatorState();
+    readSeqs(s, [0, 1, 2]);
+    const mid = reconcile(s, [report({ acked: [[0, 2]] })], { phase: 'progress' });
+    expect([mid.pending.count, mid.unexpected.count]).toEqual([0, 0]);
+  });
+});

@@ -10,6 +10,12 @@ import type { ValidatorState } from './validator-state';
 export interface ReconcileOptions {
   /** Examples per anomaly class; defaults to the state's `maxExamples`. */
   maxExamples?: number;
+  /**
+   * `final` (default): producers' final reports are in; a sequence no producer reports
+   * is `unexpected`. `progress`: mid-run, a record may be read before its producer's
+   * next progress report covers it, so such sequences are `pending`, never unexpected.
+   */
+  phase?: 'final' | 'progress';
 }
 
 interface KeyIdentity {
@@ -59,6 +65,10 @@ export function reconcile(state: ValidatorState, reports: readonly ProducerRepor
   for (const r of [...keys.values()].sort((a, b) => compareIds(a.id, b.id))) {
     if (r.seen.length > 0 && !index.has(r.id.producerId)) unreported.add(r.id.producerId);
     reconcileKey(r, acc, cap);
+  }
+  if (options.phase === 'progress') {
+    acc.pending = acc.unexpected;
+    acc.unexpected = { count: 0, examples: [] };
   }
   acc.unreportedProducers = [...unreported].sort(compareStrings);
   return acc;
@@ -197,6 +207,7 @@ function emptyAccounting(): Accounting {
     lost: cls(),
     unseen: cls(),
     unexpected: cls(),
+    pending: cls(),
     indeterminateSeen: cls(),
     indeterminateMissing: cls(),
     failedButSeen: cls(),
