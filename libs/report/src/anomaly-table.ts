@@ -14,7 +14,17 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
   },
   unexpected: { kind: 'correctness', label: 'Unexpected', description: 'Read on the target, but no producer reports sending it (acked, failed or indeterminate).' },
   duplicate: { kind: 'correctness', label: 'Duplicate', description: 'Extra target records carrying a sequence already written at another offset: the replicator wrote it twice.' },
-  corrupt: { kind: 'correctness', label: 'Corrupt', description: 'Target records that failed their checksum or could not be decoded.' },
+  corrupt: {
+    kind: 'correctness',
+    label: 'Corrupt',
+    description:
+      'Test records that failed a checksum or could not be decoded. A damaged payload under an intact identity names its producer, key and seq (and is not lost); a damaged identity cannot be attributed.',
+  },
+  foreign: {
+    kind: 'correctness',
+    label: 'Foreign',
+    description: 'Records with no mirrorlab metadata at all (another application\'s records, tombstones) on a test topic. Never counted as corrupt.',
+  },
   'indeterminate-seen': {
     kind: 'producer-outcome',
     label: 'Indeterminate, arrived',
@@ -63,7 +73,13 @@ export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] 
       { seqs: acc.duplicate.seqs, ...(acc.duplicate.examplesMayIncludeRereads ? { examplesMayIncludeRereads: true } : {}) },
       seq(acc.duplicate.examples),
     ],
-    ['corrupt', acc.corrupt.count, { ...acc.corrupt.byReason }, acc.corrupt.examples.map((e) => offsetExample(e))],
+    [
+      'corrupt',
+      acc.corrupt.count,
+      { ...acc.corrupt.byReason, ...(acc.corrupt.seqs > 0 ? { attributedSeqs: acc.corrupt.seqs } : {}) },
+      acc.corrupt.examples.map((e) => (e.producerId !== undefined ? damagedExample(e, ctx) : offsetExample(e))),
+    ],
+    ['foreign', acc.foreign.count, {}, acc.foreign.examples.map((e) => offsetExample(e))],
     ['indeterminate-seen', acc.indeterminateSeen.count, {}, seq(acc.indeterminateSeen.examples)],
     ['indeterminate-missing', acc.indeterminateMissing.count, {}, seq(acc.indeterminateMissing.examples)],
     ['failed-but-seen', acc.failedButSeen.count, {}, seq(acc.failedButSeen.examples)],
@@ -96,6 +112,12 @@ function seqExample(e: SeqExample, ctx: ExampleContext): AnomalyExample {
     time,
     faults: attribute(time, ctx.faults),
   };
+}
+
+/** A damaged payload whose identity held: a sequence example that also names the offset and reason. */
+function damagedExample(e: CorruptExample, ctx: ExampleContext): AnomalyExample {
+  const base = seqExample({ producerId: e.producerId!, keyEpoch: e.keyEpoch ?? 0, key: e.key ?? '', seq: e.seq ?? 0, topic: e.topic, partition: e.partition, offset: e.offset }, ctx);
+  return { ...base, text: `${base.text} (${e.reason})`, reason: e.reason };
 }
 
 function offsetExample(e: OffsetExample | CorruptExample): AnomalyExample {
