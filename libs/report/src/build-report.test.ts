@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { ControlEvent } from '@mirrorlab/protocol';
 import { buildReport } from './build-report';
 import { renderJson } from './render/render-json';
+import { ValidatorState } from '@mirrorlab/validation';
 import { ScenarioEvents } from './scenario-events';
 import { syntheticScenario, type FixtureOptions } from './testing';
 
@@ -219,5 +220,28 @@ describe('buildReport: INCONCLUSIVE when the tester did not deliver (issue 9, is
     const r = report(syntheticScenario({ ...base, expectations: { p99LatencyMs: { max: 60_000 } }, anomalies: { lost: 2, unexpected: 2 } }));
     expect(r.verdict).toBe('fail');
     expect(r.reasons).toEqual(['lost: 2 > max 0 (default)', 'unexpected: 2 > max 0 (default)']);
+  });
+});
+
+describe('buildReport: validator states that do not extend each other (item 7)', () => {
+  it('merges them as a union and says so in the warnings', () => {
+    const events = syntheticScenario({ durationS: 20, rate: 40, partitions: 1, validators: 1, expectations: {} });
+    const last = [...events].reverse().find((e) => e.type === 'validator.report')!;
+    const topic = Object.values((events[0] as { targetTopics: Record<string, string> }).targetTopics)[0];
+    // A second validator read one offset past v1's end, without a handover: neither state extends the other.
+    const stray = new ValidatorState();
+    stray.observeForeign({ topic, partition: 0, offset: 1_000_000, arrivalUs: 1 });
+    const extra = { ...last, validatorId: 'v9', source: 'v9', state: JSON.parse(JSON.stringify(stray.toSnapshot())) } as ControlEvent;
+    const r = report([...events, extra]);
+    expect(r.warnings.filter((w) => w.includes('do not extend each other'))).toHaveLength(1);
+    expect(r.warnings.find((w) => w.includes('do not extend each other'))).toContain(`partition ${topic}/0`);
+    // The union keeps v1's reads (nothing lost) and adds the one new offset the stray validator read.
+    expect(r.anomalies.map((a) => [a.class, a.count])).toEqual([['foreign', 1]]);
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('warns about nothing when the validators handed partitions over properly', () => {
+    const r = report(syntheticScenario({ durationS: 20, rate: 40, partitions: 3, validators: 3, expectations: {} }));
+    expect(r.warnings.some((w) => w.includes('do not extend each other'))).toBe(false);
   });
 });

@@ -22,4 +22,4 @@ export {
   type LatencySnapshot,
   type WindowSummary,
 } from './latency-histograms';
-export { latestPartition, latestPartitions } from './partition-handover';
+export { latestPartition, latestPartitions, latestPartitionsWithConflicts, type PartitionConflict } from './partition-handover';
