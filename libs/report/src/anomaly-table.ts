@@ -64,7 +64,7 @@ export interface ExampleContext {
 export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] {
   const seq = (list: readonly SeqExample[]) => list.map((e) => seqExample(e, ctx));
   const rows: Array<[AnomalyClassName, number, AnomalyRow['details'], AnomalyExample[]]> = [
-    ['lost', acc.lost.count, {}, seq(acc.lost.examples)],
+    ['lost', acc.lost.count, {}, acc.lost.examples.map((e) => seqExample(e, ctx, true))],
     ['unseen', acc.unseen.count, {}, seq(acc.unseen.examples)],
     ['unexpected', acc.unexpected.count, acc.unreportedProducers.length > 0 ? { unreportedProducers: acc.unreportedProducers.join(', ') } : {}, seq(acc.unexpected.examples)],
     [
@@ -97,8 +97,22 @@ export function anomalyLabel(cls: AnomalyClassName): string {
   return CLASS_INFO[cls].label;
 }
 
-function seqExample(e: SeqExample, ctx: ExampleContext): AnomalyExample {
-  const time: ExampleTime = e.timeUs !== undefined ? { kind: 'witnessed', atMs: Math.floor(e.timeUs / 1000) } : ctx.timeline.estimate(e);
+/**
+ * A lost record was lost somewhere between its send and the moment the next record
+ * of its key was read: widen its estimated send second to that read, so a record
+ * sent 2 s before a broker kill and lost with it is attributed to the kill.
+ */
+export function untilNextRead(time: ExampleTime, nextReadUs: number | undefined): ExampleTime {
+  if (time.kind !== 'estimated' || nextReadUs === undefined) return time;
+  const readMs = Math.floor(nextReadUs / 1000);
+  if (readMs <= time.toMs) return time;
+  return { kind: 'estimated', fromMs: time.fromMs, toMs: readMs, basis: `${time.basis}, until the next record of its key was read` };
+}
+
+function seqExample(e: SeqExample, ctx: ExampleContext, lost = false): AnomalyExample {
+  const estimated = e.timeUs !== undefined ? undefined : ctx.timeline.estimate(e);
+  const time: ExampleTime =
+    e.timeUs !== undefined ? { kind: 'witnessed', atMs: Math.floor(e.timeUs / 1000) } : lost ? untilNextRead(estimated!, e.nextReadUs) : estimated!;
   const where = e.topic !== undefined ? ` · ${e.topic}/${e.partition}${e.offset !== undefined ? `@${e.offset}` : ''}` : '';
   return {
     text: `producer ${e.producerId} · key ${e.key}${e.keyEpoch > 0 ? ` (epoch ${e.keyEpoch})` : ''} · seq ${e.seq}${where}`,

@@ -111,7 +111,9 @@ describe('checker properties', () => {
         const acc = reconcile(mergeRandomly(split(h, sp, false), sp.seed), h.reports);
         expectExactly(acc, h.injected, { duplicateSeqsExact: !acc.duplicate.examplesMayIncludeRereads });
         const single = reconcile(oneValidator(h), h.reports);
-        expect({ ...acc, order: undefined, duplicate: undefined }).toEqual({ ...single, order: undefined, duplicate: undefined });
+        // nextReadUs is arrival order as some validator saw it (a validator that starts without a handover sees a gap), like `order`.
+        const lostIds = (a: typeof acc) => ({ ...a.lost, examples: a.lost.examples.map(({ nextReadUs: _, ...e }) => e) });
+        expect({ ...acc, lost: lostIds(acc), order: undefined, duplicate: undefined }).toEqual({ ...single, lost: lostIds(single), order: undefined, duplicate: undefined });
       }),
     );
   });

@@ -71,7 +71,7 @@ export class PartitionState {
       return 'redelivery';
     }
     const tracker = this.trackerFor(o.producerId, o.keyEpoch, o.key);
-    const cls = tracker.classify(o.seq, firstSeq);
+    const cls = tracker.classify(o.seq, firstSeq, o.arrivalUs);
     if (cls !== 'in_order') this.witness(cls, o);
     return cls;
   }

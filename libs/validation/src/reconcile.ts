@@ -1,5 +1,5 @@
 import type { Accounting, AnomalyClass } from './accounting';
-import { compareOffsets, compareSeqIdentity, compareStrings, ExampleSet } from './examples';
+import { compareOffsets, compareSeqIdentity, compareStrings, ExampleSet, type WitnessedExample } from './examples';
 import { IntervalSet } from './interval-set';
 import type { PartitionState } from './partition-state';
 import { indexReports, type KeyOutcomes, type ProducerReport } from './producer-report';
@@ -167,7 +167,10 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
   const missing = acked.subtract(arrived);
   const highest = arrived.max();
   const lost = highest === undefined ? EMPTY : missing.clip(Number.MIN_SAFE_INTEGER, highest - 1);
-  add(acc.lost, lost);
+  add(acc.lost, lost, (seq) => {
+    const next = r.seen.map(({ t }) => t.nextReadAfter(seq)).filter((us): us is number => us !== undefined);
+    return next.length > 0 ? { ...where(seq), nextReadUs: Math.min(...next) } : where(seq);
+  });
   add(acc.unseen, missing.subtract(lost));
   add(acc.unexpected, seen.subtract(acked).subtract(failed).subtract(indeterminate));
   add(acc.indeterminateSeen, indeterminate.intersect(seen));
@@ -190,7 +193,7 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
   }
 }
 
-function damagedExample(e: Required<SeqExample>, corrupt: Map<string, IntervalSet>): CorruptExample {
+function damagedExample(e: WitnessedExample, corrupt: Map<string, IntervalSet>): CorruptExample {
   let reason = 'payload_mismatch';
   for (const [r, set] of corrupt) if (set.has(e.offset)) reason = r;
   return { topic: e.topic, partition: e.partition, offset: e.offset, reason, producerId: e.producerId, keyEpoch: e.keyEpoch, key: e.key, seq: e.seq };

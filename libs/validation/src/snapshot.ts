@@ -2,7 +2,7 @@ import { ExampleSet, type WitnessedExample } from './examples';
 import type { Range } from './interval-set';
 import { FieldReader } from './parse';
 import { EXAMPLE_CLASSES, PartitionState } from './partition-state';
-import { SequenceTracker } from './sequence-tracker';
+import { mergeOpeners, SequenceTracker } from './sequence-tracker';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -46,6 +46,8 @@ export interface KeySnapshot {
   duplicateSeqs?: Range[];
   /** Sequences read with an intact identity but a damaged payload. */
   damagedSeqs?: Range[];
+  /** [seq, arrivalUs] of the records that opened the key's first gaps, by seq. */
+  gapOpeners?: Array<[number, number]>;
   inOrder?: number;
   gaps?: number;
   skippedSeqs?: number;
@@ -88,6 +90,7 @@ function encodeKey(t: SequenceTracker): KeySnapshot {
   const out: KeySnapshot = { producerId: t.producerId, keyEpoch: t.keyEpoch, key: t.key, seqs: t.seqs.toRanges() };
   if (t.duplicateSeqs !== undefined && !t.duplicateSeqs.isEmpty()) out.duplicateSeqs = t.duplicateSeqs.toRanges();
   if (t.damagedSeqs !== undefined && !t.damagedSeqs.isEmpty()) out.damagedSeqs = t.damagedSeqs.toRanges();
+  if (t.gapOpeners !== undefined && t.gapOpeners.size > 0) out.gapOpeners = [...t.gapOpeners].sort((a, b) => a[0] - b[0]);
   if (t.inOrder !== 0) out.inOrder = t.inOrder;
   if (t.gaps !== 0) out.gaps = t.gaps;
   if (t.skippedSeqs !== 0) out.skippedSeqs = t.skippedSeqs;
@@ -162,6 +165,15 @@ function decodeKey(value: unknown, field: string): SequenceTracker {
     if (!t.duplicateSeqs.subtract(t.seqs).isEmpty()) read.fail(`${field}.duplicateSeqs`, 'sequences that are also in seqs', o.duplicateSeqs);
   }
   if (o.damagedSeqs !== undefined) t.damagedSeqs = read.ranges(o.damagedSeqs, `${field}.damagedSeqs`, true);
+  if (o.gapOpeners !== undefined) {
+    const pairs = read.array(o.gapOpeners, `${field}.gapOpeners`).map((pair, i) => {
+      const f = `${field}.gapOpeners[${i}]`;
+      const arr = read.array(pair, f);
+      if (arr.length !== 2) read.fail(f, '[seq, arrivalUs]', pair);
+      return [read.int(arr[0], `${f}[0]`), read.finite(arr[1], `${f}[1]`)] as [number, number];
+    });
+    t.gapOpeners = mergeOpeners(undefined, new Map(pairs));
+  }
   t.inOrder = read.optionalInt(o.inOrder, `${field}.inOrder`, 0, 0);
   t.gaps = read.optionalInt(o.gaps, `${field}.gaps`, 0, 0);
   t.skippedSeqs = read.optionalInt(o.skippedSeqs, `${field}.skippedSeqs`, 0, 0);

@@ -77,6 +77,11 @@ export interface SeqExample {
   /** The target offset and arrival time, when one record is evidence (absent for never-seen seqs). */
   offset?: number;
   timeUs?: number;
+  /**
+   * Lost sequences only: when the next record of its key above it was read (µs),
+   * when known. The loss happened between the send and then.
+   */
+  nextReadUs?: number;
 }
 
 /** A concrete example about one target record, identified by its position. */
