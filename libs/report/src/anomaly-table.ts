@@ -1,4 +1,4 @@
-import type { Accounting, KeyRef, OffsetExample, SeqExample, CorruptExample } from '@mirrorlab/validation';
+import type { Accounting, KeyRef, OffsetExample, OffsetRangeExample, SeqExample, CorruptExample } from '@mirrorlab/validation';
 import { attribute } from './fault-windows';
 import type { AnomalyClassName, AnomalyExample, AnomalyRow, ExampleTime, FaultReport } from './report-schema';
 import type { SendTimeline } from './send-timeline';
@@ -24,6 +24,11 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
     kind: 'correctness',
     label: 'Foreign',
     description: 'Records with no mirrorlab metadata at all (another application\'s records, tombstones) on a test topic. Never counted as corrupt.',
+  },
+  'inconsistent-offset': {
+    kind: 'correctness',
+    label: 'Inconsistent offsets',
+    description: 'Offset ranges (blocks of 64) that held different records when read again: the target log was truncated and rewritten under the reader.',
   },
   'indeterminate-seen': {
     kind: 'producer-outcome',
@@ -80,6 +85,12 @@ export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] 
       acc.corrupt.examples.map((e) => (e.producerId !== undefined ? damagedExample(e, ctx) : offsetExample(e))),
     ],
     ['foreign', acc.foreign.count, {}, acc.foreign.examples.map((e) => offsetExample(e))],
+    [
+      'inconsistent-offset',
+      acc.inconsistentOffset.count,
+      { offsets: acc.inconsistentOffset.offsets, ...(acc.inconsistentOffset.unverifiable > 0 ? { unverifiableBlocks: acc.inconsistentOffset.unverifiable } : {}) },
+      acc.inconsistentOffset.examples.map((e) => rangeExample(e)),
+    ],
     ['indeterminate-seen', acc.indeterminateSeen.count, {}, seq(acc.indeterminateSeen.examples)],
     ['indeterminate-missing', acc.indeterminateMissing.count, {}, seq(acc.indeterminateMissing.examples)],
     ['failed-but-seen', acc.failedButSeen.count, {}, seq(acc.failedButSeen.examples)],
@@ -132,6 +143,10 @@ function seqExample(e: SeqExample, ctx: ExampleContext, lost = false): AnomalyEx
 function damagedExample(e: CorruptExample, ctx: ExampleContext): AnomalyExample {
   const base = seqExample({ producerId: e.producerId!, keyEpoch: e.keyEpoch ?? 0, key: e.key ?? '', seq: e.seq ?? 0, topic: e.topic, partition: e.partition, offset: e.offset }, ctx);
   return { ...base, text: `${base.text} (${e.reason})`, reason: e.reason };
+}
+
+function rangeExample(e: OffsetRangeExample): AnomalyExample {
+  return { text: `${e.topic}/${e.partition}@${e.fromOffset}-${e.toOffset}`, topic: e.topic, partition: e.partition, offset: e.fromOffset, time: { kind: 'unknown' }, faults: [] };
 }
 
 function offsetExample(e: OffsetExample | CorruptExample): AnomalyExample {

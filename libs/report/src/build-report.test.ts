@@ -74,6 +74,7 @@ describe('buildReport', () => {
       ['unexpected', 'met'],
       ['corrupt', 'met'],
       ['foreign', 'met'],
+      ['inconsistentOffsets', 'met'],
       ['duplicates', 'failed'],
       ['p99LatencyMs', 'met'],
       ['recoverySeconds', 'met'],

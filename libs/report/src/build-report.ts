@@ -72,6 +72,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     duplicates: acc?.duplicate.count ?? null,
     corrupt: acc?.corrupt.count ?? null,
     foreign: acc?.foreign.count ?? null,
+    inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
     p99Us: endToEnd && endToEnd.count > 0 ? endToEnd.p99Us : null,
     faults,
   });

@@ -1,7 +1,7 @@
 import { checkExpectations, decideVerdict, type Measured } from './expectations';
 import type { FaultReport, Recovery } from './report-schema';
 
-const clean: Measured = { lost: 0, unseen: 0, unexpected: 0, duplicates: 0, corrupt: 0, foreign: 0, p99Us: 120_000, faults: [] };
+const clean: Measured = { lost: 0, unseen: 0, unexpected: 0, duplicates: 0, corrupt: 0, foreign: 0, inconsistentOffsets: 0, p99Us: 120_000, faults: [] };
 const fault = (id: string, recovery: Partial<Recovery>): FaultReport => ({
   faultId: id,
   kind: 'kill-broker',
@@ -25,6 +25,7 @@ describe('expectations', () => {
       ['unexpected', 'met', 0, 'unexpected: 0 <= max 0 (default)'],
       ['corrupt', 'met', 0, 'corrupt: 0 <= max 0 (default)'],
       ['foreign', 'met', 0, 'foreign: 0 <= max 0 (default)'],
+      ['inconsistentOffsets', 'met', 0, 'inconsistentOffsets: 0 <= max 0 (default)'],
       ['duplicates', 'met', 4, 'duplicates: 4 <= max 10'],
       ['p99LatencyMs', 'failed', 120, 'p99 latency: 120 ms > max 100 ms'],
     ]);
@@ -54,10 +55,10 @@ describe('expectations', () => {
     expect(unknown[0].status).toBe('unknown');
     expect(decideVerdict([], unknown)).toEqual({ verdict: 'error', reasons: ['not checked: recovery: not measured for f1 (kill-broker) (no baseline: 1 s)'], warnings: [] });
     const both = [...checkExpectations({ lost: { max: 0 } }, { ...clean, lost: 1 }), ...unknown];
-    expect(both.length).toBe(5);
+    expect(both.length).toBe(6);
     expect(decideVerdict([], both)).toMatchObject({ verdict: 'fail', reasons: ['lost: 1 > max 0'], warnings: ['not checked: recovery: not measured for f1 (kill-broker) (no baseline: 1 s)'] });
-    const none = checkExpectations({ lost: { max: 0 }, p99LatencyMs: { max: 5 } }, { ...clean, lost: null, unseen: null, unexpected: null, corrupt: null, foreign: null, p99Us: null });
-    expect(none.map((r) => r.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+    const none = checkExpectations({ lost: { max: 0 }, p99LatencyMs: { max: 5 } }, { ...clean, lost: null, unseen: null, unexpected: null, corrupt: null, foreign: null, inconsistentOffsets: null, p99Us: null });
+    expect(none.map((r) => r.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
     expect(decideVerdict(['no validator reports'], none).verdict).toBe('error');
     expect(decideVerdict(['no validator reports'], none).reasons).toEqual(['no validator reports']);
   });
@@ -65,6 +66,11 @@ describe('expectations', () => {
   it('fails a spec that names only p99LatencyMs on 5 lost and 2 unexpected records (correctness is checked by default)', () => {
     const results = checkExpectations({ p99LatencyMs: { max: 500 } }, { ...clean, lost: 5, unexpected: 2 });
     expect(decideVerdict([], results)).toEqual({ verdict: 'fail', reasons: ['lost: 5 > max 0 (default)', 'unexpected: 2 > max 0 (default)'], warnings: [] });
+  });
+
+  it('fails on inconsistent offsets by default, in ranges', () => {
+    const [r] = checkExpectations({}, { ...clean, inconsistentOffsets: 2 }).filter((x) => x.name === 'inconsistentOffsets');
+    expect(r).toMatchObject({ status: 'failed', unit: 'ranges', measured: 2, detail: 'inconsistentOffsets: 2 > max 0 (default)' });
   });
 
   it('fails on foreign records by default, and passes when the spec allows them', () => {

@@ -10,6 +10,7 @@ export interface Measured {
   duplicates: number | null;
   corrupt: number | null;
   foreign: number | null;
+  inconsistentOffsets: number | null;
   p99Us: number | null;
   faults: readonly FaultReport[];
 }
@@ -28,10 +29,11 @@ export function checkExpectations(exp: Expectations, m: Measured): ExpectationRe
 function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
   const { name, max, source } = e;
   const base = { max, source };
-  const records = (n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign', measured: number | null, note = ''): ExpectationResult => {
-    if (measured === null) return { name: n, ...base, measured, unit: 'records', status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
+  const records = (n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets', measured: number | null, note = ''): ExpectationResult => {
+    const unit = e.unit === 'ranges' ? 'ranges' : 'records';
+    if (measured === null) return { name: n, ...base, measured, unit, status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
     const failed = measured > max;
-    return { name: n, ...base, measured, unit: 'records', status: failed ? 'failed' : 'met', detail: `${n}: ${measured} ${failed ? '>' : '<='} max ${max}${note}${source === 'default' ? ' (default)' : ''}` };
+    return { name: n, ...base, measured, unit, status: failed ? 'failed' : 'met', detail: `${n}: ${measured} ${failed ? '>' : '<='} max ${max}${note}${source === 'default' ? ' (default)' : ''}` };
   };
   switch (name) {
     case 'lost': {
@@ -41,6 +43,7 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'unexpected':
     case 'corrupt':
     case 'foreign':
+    case 'inconsistentOffsets':
     case 'duplicates':
       return records(name, m[name]);
     case 'p99LatencyMs': {

@@ -60,6 +60,7 @@ export const ANOMALY_CLASSES = [
   'duplicate',
   'corrupt',
   'foreign',
+  'inconsistent-offset',
   'indeterminate-seen',
   'indeterminate-missing',
   'failed-but-seen',
@@ -158,13 +159,13 @@ export const faultReportSchema = z.object({
 });
 
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'p99LatencyMs', 'recoverySeconds']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds']),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),
   /** What was measured, in `unit`; null when it could not be measured. */
   measured: z.number().nonnegative().nullable(),
-  unit: z.enum(['records', 'ms', 's']),
+  unit: z.enum(['records', 'ranges', 'ms', 's']),
   status: z.enum(['met', 'failed', 'unknown']),
   /** `lost: 3 > max 0` / `p99 latency: 412 ms <= max 500 ms` / why it is unknown. */
   detail: z.string(),

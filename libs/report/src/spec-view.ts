@@ -27,6 +27,7 @@ const specViewSchema = z.object({
       duplicates: max.optional(),
       corrupt: max.optional(),
       foreign: max.optional(),
+      inconsistentOffsets: max.optional(),
       p99LatencyMs: max.optional(),
       recoverySeconds: max.optional(),
       exactlyOnce: z.boolean().optional(),

@@ -1,4 +1,4 @@
-import type { CorruptExample, OffsetExample, SeqExample } from './types';
+import type { CorruptExample, OffsetExample, OffsetRangeExample, SeqExample } from './types';
 
 /** One anomaly class: an exact count and the first few concrete examples (smallest by a total order). */
 export interface AnomalyClass<E> {
@@ -77,6 +77,13 @@ export interface Accounting {
   /** Records with no mirrorlab metadata at all (another application's records, tombstones). Never in `corrupt`. */
   foreign: AnomalyClass<OffsetExample>;
   /**
+   * Offset ranges (blocks of 64) where a re-read disagreed with the first read: the
+   * target log was truncated and rewritten under the reader. `count` is ranges;
+   * `offsets` the offsets read in them; `unverifiable` blocks that could not be
+   * checked (states that read overlapping parts of a block without a handover).
+   */
+  inconsistentOffset: AnomalyClass<OffsetRangeExample> & { offsets: number; unverifiable: number };
+  /**
    * Arrival order, as each validator saw it. Order-dependent: merged by summing
    * per-key counters; a key went backwards if it did in any validator.
    */
@@ -95,7 +102,7 @@ export interface Accounting {
  * reported but never fail a run: they describe the source cluster's answers to
  * the producer, not the replication.
  */
-export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt' | 'foreign';
+export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt' | 'foreign' | 'inconsistentOffset';
 
 export interface VerdictOptions {
   /**
@@ -115,7 +122,7 @@ export interface Verdict {
 /** Pass or fail, with the classes that failed and their counts. */
 export function verdict(acc: Accounting, options: VerdictOptions): Verdict {
   const tolerated = new Set(options.tolerate ?? []);
-  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt', 'foreign'];
+  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt', 'foreign', 'inconsistentOffset'];
   if (options.phase === 'final') checked.splice(1, 0, 'unseen');
   const failures = checked
     .filter((a) => !tolerated.has(a))

@@ -1,5 +1,6 @@
 import { ExampleSet } from './examples';
 import { IntervalSet } from './interval-set';
+import { OffsetFingerprints } from './offset-fingerprints';
 import { SequenceTracker } from './sequence-tracker';
 import type { Classification, DamagedRecord, Observation } from './types';
 
@@ -35,6 +36,8 @@ export class PartitionState {
   corrupt = new Map<string, IntervalSet>();
   /** Offsets of records with no mirrorlab metadata: a class of their own, never corrupt. */
   foreign = new IntervalSet();
+  /** What was read per block of offsets, to catch a re-read offset that now holds something else. */
+  fingerprints = new OffsetFingerprints();
   /**
    * True once two merged states had both read some offset of this partition: then
    * a sequence both saw may be a re-read rather than a duplicate, so duplicate
@@ -67,21 +70,23 @@ export class PartitionState {
   observe(o: Observation, firstSeq: number): Classification {
     this.deliveries++;
     if (!this.offsets.add(o.offset)) {
-      this.redelivered.add(o.offset);
+      this.reread(o.offset, o.fingerprint ?? identityHash(o));
       return 'redelivery';
     }
+    this.fingerprints.first(o.offset, o.fingerprint ?? identityHash(o));
     const tracker = this.trackerFor(o.producerId, o.keyEpoch, o.key);
     const cls = tracker.classify(o.seq, firstSeq, o.arrivalUs);
     if (cls !== 'in_order') this.witness(cls, o);
     return cls;
   }
 
-  observeCorrupt(offset: number, reason: string): 'corrupt' | 'redelivery' {
+  observeCorrupt(offset: number, reason: string, fingerprint = 0): 'corrupt' | 'redelivery' {
     this.deliveries++;
     if (!this.offsets.add(offset)) {
-      this.redelivered.add(offset);
+      this.reread(offset, fingerprint);
       return 'redelivery';
     }
+    this.fingerprints.first(offset, fingerprint);
     this.addCorrupt(offset, reason);
     return 'corrupt';
   }
@@ -90,9 +95,10 @@ export class PartitionState {
   observeDamaged(d: DamagedRecord): 'corrupt' | 'redelivery' {
     this.deliveries++;
     if (!this.offsets.add(d.offset)) {
-      this.redelivered.add(d.offset);
+      this.reread(d.offset, d.fingerprint ?? identityHash(d));
       return 'redelivery';
     }
+    this.fingerprints.first(d.offset, d.fingerprint ?? identityHash(d));
     this.addCorrupt(d.offset, d.reason);
     this.trackerFor(d.producerId, d.keyEpoch, d.key).damaged(d.seq);
     if (!this.examples.damaged.isFullBefore(d.producerId, d.keyEpoch, d.key, d.seq)) {
@@ -110,14 +116,20 @@ export class PartitionState {
     return 'corrupt';
   }
 
-  observeForeign(offset: number): 'foreign' | 'redelivery' {
+  observeForeign(offset: number, fingerprint = 0): 'foreign' | 'redelivery' {
     this.deliveries++;
     if (!this.offsets.add(offset)) {
-      this.redelivered.add(offset);
+      this.reread(offset, fingerprint);
       return 'redelivery';
     }
+    this.fingerprints.first(offset, fingerprint);
     this.foreign.add(offset);
     return 'foreign';
+  }
+
+  /** A re-read: checked against the first read once per offset (the first time it is read again). */
+  private reread(offset: number, fingerprint: number): void {
+    if (this.redelivered.add(offset)) this.fingerprints.reread(offset, fingerprint);
   }
 
   private addCorrupt(offset: number, reason: string): void {
@@ -161,6 +173,7 @@ export class PartitionState {
    */
   mergeFrom(other: PartitionState): void {
     const overlap = this.offsets.intersect(other.offsets);
+    this.fingerprints.mergeFrom(other.fingerprints, this.offsets, other.offsets);
     this.overlappingReads ||= other.overlappingReads || !overlap.isEmpty();
     this.redelivered = this.redelivered.union(other.redelivered).union(overlap);
     this.offsets = this.offsets.union(other.offsets);
@@ -194,6 +207,11 @@ export class PartitionState {
     keys.set(t.key, t);
   }
 
+  /** Offsets of blocks where a re-read disagreed with the first read. */
+  inconsistentOffsets(): IntervalSet {
+    return this.fingerprints.inconsistentOffsets(this.offsets);
+  }
+
   private witness(cls: 'gap' | 'late' | 'duplicate', o: Observation): void {
     const set = this.examples[cls];
     if (set.isFullBefore(o.producerId, o.keyEpoch, o.key, o.seq)) return;
@@ -208,4 +226,9 @@ export class PartitionState {
       timeUs: o.arrivalUs,
     });
   }
+}
+
+/** Stand-in content hash for callers that pass no fingerprint: the record's identity. */
+function identityHash(o: { producerId: string; keyEpoch: number; key: string; seq: number }): number {
+  return (Math.imul(o.seq | 0, 0x9e3779b1) ^ Math.imul(o.keyEpoch | 0, 0x85ebca6b) ^ Math.imul(o.key.length + o.producerId.length, 0xc2b2ae35)) | 0;
 }

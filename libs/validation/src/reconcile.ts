@@ -1,6 +1,7 @@
 import type { Accounting, AnomalyClass } from './accounting';
 import { compareOffsets, compareSeqIdentity, compareStrings, ExampleSet, type WitnessedExample } from './examples';
 import { IntervalSet } from './interval-set';
+import { FINGERPRINT_BLOCK } from './offset-fingerprints';
 import type { PartitionState } from './partition-state';
 import { indexReports, type KeyOutcomes, type ProducerReport } from './producer-report';
 import type { SequenceTracker } from './sequence-tracker';
@@ -95,7 +96,16 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
     acc.totals.seenRecords += valid;
     acc.totals.deliveries += p.deliveries;
     // Each valid offset carries one sequence: offsets beyond distinct sequences are extra copies.
-    acc.duplicate.count += valid - seqs;
+    // (Fewer offsets than sequences only after merging states that re-read offsets holding other records.)
+    acc.duplicate.count += Math.max(0, valid - seqs);
+    const blocks = p.fingerprints.inconsistent;
+    acc.inconsistentOffset.count += blocks.rangeCount === 0 ? 0 : blocks.size;
+    acc.inconsistentOffset.offsets += p.inconsistentOffsets().size;
+    acc.inconsistentOffset.unverifiable += p.fingerprints.unverifiable.size;
+    for (const block of blocks.take(cap - acc.inconsistentOffset.examples.length)) {
+      const range = p.offsets.clip(block * FINGERPRINT_BLOCK, block * FINGERPRINT_BLOCK + FINGERPRINT_BLOCK - 1);
+      acc.inconsistentOffset.examples.push({ topic: p.topic, partition: p.partition, fromOffset: range.min() ?? block * FINGERPRINT_BLOCK, toOffset: range.max() ?? block * FINGERPRINT_BLOCK });
+    }
     acc.duplicate.examplesMayIncludeRereads ||= p.overlappingReads;
     acc.redelivery.count += p.deliveries - p.offsets.size;
     for (const offset of p.redelivered.take(cap - acc.redelivery.examples.length)) {
@@ -218,6 +228,7 @@ function emptyAccounting(): Accounting {
     redelivery: cls(),
     corrupt: { ...cls(), byReason: {}, seqs: 0 },
     foreign: cls(),
+    inconsistentOffset: { ...cls(), offsets: 0, unverifiable: 0 },
     order: { inOrder: 0, gaps: { ...cls(), skippedSeqs: 0 }, late: cls(), backwardsKeys: cls() },
     unreportedProducers: [],
   };

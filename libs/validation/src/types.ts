@@ -20,6 +20,11 @@ export interface Observation {
   sendTimeUs: number;
   /** When the validator read it (µs since the epoch, validator's clock). */
   arrivalUs: number;
+  /**
+   * 32-bit hash of the record's content (e.g. its meta and payload checksums), to
+   * catch an offset re-read with different content. Derived from the identity when absent.
+   */
+  fingerprint?: number;
 }
 
 /** A target record that could not be decoded or failed its checksum. */
@@ -33,6 +38,8 @@ export interface CorruptRecord {
    */
   reason: string;
   arrivalUs: number;
+  /** 32-bit hash of the record's bytes (see `Observation.fingerprint`); 0 when absent. */
+  fingerprint?: number;
 }
 
 /**
@@ -50,6 +57,8 @@ export interface ForeignRecord {
   partition: number;
   offset: number;
   arrivalUs: number;
+  /** 32-bit hash of the record's bytes (see `Observation.fingerprint`); 0 when absent. */
+  fingerprint?: number;
 }
 
 /**
@@ -89,6 +98,14 @@ export interface OffsetExample {
   topic: string;
   partition: number;
   offset: number;
+}
+
+/** Offsets of one partition where a re-read disagreed with the first read (a block of offsets). */
+export interface OffsetRangeExample {
+  topic: string;
+  partition: number;
+  fromOffset: number;
+  toOffset: number;
 }
 
 export interface CorruptExample extends OffsetExample {

@@ -65,7 +65,7 @@ export class ValidatorState {
   /** Records a target record that failed its checksum or could not be decoded. */
   observeCorrupt(r: CorruptRecord): 'corrupt' | 'redelivery' {
     if (!Number.isSafeInteger(r.offset) || r.offset < 0 || typeof r.reason !== 'string') throw invalidObservation(r, true);
-    return this.partitionFor(r.topic, r.partition).observeCorrupt(r.offset, r.reason);
+    return this.partitionFor(r.topic, r.partition).observeCorrupt(r.offset, r.reason, r.fingerprint);
   }
 
   /**
@@ -91,7 +91,7 @@ export class ValidatorState {
   /** Records a record with no mirrorlab metadata (class `foreign`, never corrupt). */
   observeForeign(r: ForeignRecord): 'foreign' | 'redelivery' {
     if (!Number.isSafeInteger(r.offset) || r.offset < 0) throw invalidObservation({ ...r, reason: 'foreign' }, true);
-    return this.partitionFor(r.topic, r.partition).observeForeign(r.offset);
+    return this.partitionFor(r.topic, r.partition).observeForeign(r.offset, r.fingerprint);
   }
 
   /** Every partition read so far, sorted, with the offset to resume from. */

@@ -71,6 +71,18 @@ describe('intakeRecord', () => {
     expect([acc.lost.count, acc.unseen.count]).toEqual([0, 1]);
   });
 
+  it('catches an offset re-read with other content (a rewritten target log), and not a plain re-read', () => {
+    const t = target();
+    for (let offset = 0; offset < 64; offset++) intakeRecord(t, record(offset, offset), 1);
+    for (let offset = 0; offset < 64; offset++) expect(intakeRecord(t, record(offset, offset), 2)).toBe('redelivery');
+    expect(reconcile(t.state, []).inconsistentOffset.count).toBe(0);
+    const other = target();
+    for (let offset = 0; offset < 64; offset++) intakeRecord(other, record(offset, offset), 1);
+    // Offset 5 now holds seq 70: the log was truncated and rewritten under the validator.
+    for (let offset = 0; offset < 64; offset++) intakeRecord(other, record(offset === 5 ? 70 : offset, offset), 2);
+    expect(reconcile(other.state, []).inconsistentOffset).toMatchObject({ count: 1, examples: [{ topic: 'source.t', partition: 0, fromOffset: 0, toOffset: 63 }] });
+  });
+
   it('skips records of another scenario without counting them', () => {
     const t = target();
     expect(intakeRecord(t, record(0, 0, { scenarioId: 'older-run' }), 1)).toBe('other_scenario');

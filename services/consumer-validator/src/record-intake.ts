@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { decodeRecord, type ConsumedHeaders } from '@mirrorlab/protocol';
 import type { ValidatorState } from '@mirrorlab/validation';
 import { partitionId } from './drain';
@@ -38,7 +39,7 @@ export type IntakeResult = ReturnType<ValidatorState['observe']> | 'corrupt' | '
 export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number): IntakeResult {
   const decoded = decodeRecord({ key: r.key, value: r.value, headers: r.headers });
   if (!decoded.ok && decoded.error.reason === 'foreign') {
-    const cls = t.state.observeForeign({ topic: r.topic, partition: r.partition, offset: r.offset, arrivalUs });
+    const cls = t.state.observeForeign({ topic: r.topic, partition: r.partition, offset: r.offset, arrivalUs, fingerprint: bytesFingerprint(r) });
     t.metrics.classified(t.scenarioId, r.topic, cls);
     return cls;
   }
@@ -56,18 +57,19 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
       sendTimeUs: meta.sendTimeUs,
       arrivalUs,
       reason: decoded.error.reason,
+      fingerprint: bytesFingerprint(r),
     });
     if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, r.topic, decoded.error.reason);
     else t.metrics.classified(t.scenarioId, r.topic, 'redelivery');
     return cls;
   }
   if (!decoded.ok) {
-    const cls = t.state.observeCorrupt({ topic: r.topic, partition: r.partition, offset: r.offset, reason: decoded.error.reason, arrivalUs });
+    const cls = t.state.observeCorrupt({ topic: r.topic, partition: r.partition, offset: r.offset, reason: decoded.error.reason, arrivalUs, fingerprint: bytesFingerprint(r) });
     if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, r.topic, decoded.error.reason);
     else t.metrics.classified(t.scenarioId, r.topic, 'redelivery');
     return cls;
   }
-  const { meta, key } = decoded.record;
+  const { meta, key, metaChecksum, payloadChecksum } = decoded.record;
   if (meta.scenarioId !== t.scenarioId) return 'other_scenario';
   const cls = t.state.observe({
     topic: r.topic,
@@ -79,6 +81,8 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
     seq: meta.seq,
     sendTimeUs: meta.sendTimeUs,
     arrivalUs,
+    // The record's two checksums, already computed: what a re-read of this offset must find again.
+    fingerprint: (metaChecksum ^ Math.imul(payloadChecksum, 0x9e3779b1)) | 0,
   });
   if (cls === 'corrupt' || cls === 'foreign') return cls; // observe() never says these for a decoded record
   t.metrics.classified(t.scenarioId, r.topic, cls);
@@ -89,4 +93,9 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
     t.metrics.latency(t.scenarioId, r.topic, endToEndUs, replicationUs);
   }
   return cls;
+}
+
+/** Content hash of a record that did not decode (rare: hashing its bytes costs nothing on the hot path). */
+function bytesFingerprint(r: TargetRecord): number {
+  return crc32(r.value ?? '', crc32(r.key ?? '')) | 0;
 }

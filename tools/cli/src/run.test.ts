@@ -130,6 +130,7 @@ describe('validate', () => {
         '    unexpected <= 0 records (default)',
         '    corrupt <= 0 records (default)',
         '    foreign <= 0 records (default)',
+        '    inconsistentOffsets <= 0 ranges (default)',
         '    p99LatencyMs <= 500 ms',
       ].join('\n'),
     );

@@ -19,12 +19,13 @@ describe('effectiveExpectations', () => {
       { name: 'unexpected', max: 0, unit: 'records', source: 'default' },
       { name: 'corrupt', max: 0, unit: 'records', source: 'default' },
       { name: 'foreign', max: 0, unit: 'records', source: 'default' },
+      { name: 'inconsistentOffsets', max: 0, unit: 'ranges', source: 'default' },
       { name: 'p99LatencyMs', max: 500, unit: 'ms', source: 'scenario' },
     ]);
   });
 
   it('checks the correctness classes at 0 when there is no expectations block at all', () => {
-    expect(effectiveExpectations(scenario('').expectations).map((e) => `${e.name}:${e.max}`)).toEqual(['lost:0', 'unexpected:0', 'corrupt:0', 'foreign:0']);
+    expect(effectiveExpectations(scenario('').expectations).map((e) => `${e.name}:${e.max}`)).toEqual(['lost:0', 'unexpected:0', 'corrupt:0', 'foreign:0', 'inconsistentOffsets:0']);
   });
 
   it('lets the file relax one class explicitly, and only that one', () => {
@@ -34,6 +35,7 @@ describe('effectiveExpectations', () => {
       ['unexpected', 0, 'default'],
       ['corrupt', 0, 'default'],
       ['foreign', 100, 'scenario'],
+      ['inconsistentOffsets', 0, 'default'],
     ]);
   });
 
@@ -66,6 +68,7 @@ expectations: { lots: { max: 1 }, exactlyOnce: "yes" }
       'unexpected <= 0 records (default)',
       'corrupt <= 0 records (default)',
       'foreign <= 0 records (default)',
+      'inconsistentOffsets <= 0 ranges (default)',
     ]);
   });
 });

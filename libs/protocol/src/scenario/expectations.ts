@@ -6,18 +6,18 @@ import type { ScenarioSpec } from './scenario-spec';
  * that states only `p99LatencyMs` still fails on one lost record.
  */
 
-export type ExpectationName = 'lost' | 'unexpected' | 'corrupt' | 'foreign' | 'duplicates' | 'p99LatencyMs' | 'recoverySeconds';
+export type ExpectationName = 'lost' | 'unexpected' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'duplicates' | 'p99LatencyMs' | 'recoverySeconds';
 
 export interface EffectiveExpectation {
   readonly name: ExpectationName;
   readonly max: number;
-  readonly unit: 'records' | 'ms' | 's';
+  readonly unit: 'records' | 'ranges' | 'ms' | 's';
   /** `scenario`: the file states it; `default`: the correctness default applies. */
   readonly source: 'scenario' | 'default';
 }
 
 /** Always checked, at 0 unless the file relaxes them. */
-export const CORRECTNESS_EXPECTATIONS = ['lost', 'unexpected', 'corrupt', 'foreign'] as const;
+export const CORRECTNESS_EXPECTATIONS = ['lost', 'unexpected', 'corrupt', 'foreign', 'inconsistentOffsets'] as const;
 
 type Stated = Partial<Record<ExpectationName, { max: number } | undefined>> & { exactlyOnce?: boolean };
 
@@ -35,7 +35,7 @@ export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Sta
     if (given !== undefined) out.push({ name, max: given.max, unit, source: 'scenario' });
     else if (fallback !== undefined) out.push({ name, max: fallback, unit, source: 'default' });
   };
-  for (const name of CORRECTNESS_EXPECTATIONS) add(name, 'records', 0);
+  for (const name of CORRECTNESS_EXPECTATIONS) add(name, name === 'inconsistentOffsets' ? 'ranges' : 'records', 0);
   add('duplicates', 'records', exp.exactlyOnce === true ? 0 : undefined);
   add('p99LatencyMs', 'ms', undefined);
   add('recoverySeconds', 's', undefined);

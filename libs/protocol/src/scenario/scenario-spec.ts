@@ -97,6 +97,7 @@ export const scenarioSpecSchema = z
         duplicates: max('duplicate records').optional(),
         corrupt: max('corrupt records').optional(),
         foreign: max('records with no mirrorlab metadata').optional(),
+        inconsistentOffsets: max('offset ranges re-read with other content').optional(),
         p99LatencyMs: max('p99 end-to-end latency in ms').optional(),
         recoverySeconds: max('seconds to recover after each fault').optional(),
         /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
