@@ -10,7 +10,7 @@ import { IntervalSet, type Range } from './interval-set';
  * read (its record checksums mixed with its offset) and the number of offsets in
  * the block read so far. Re-reads accumulate the same way; once every offset read
  * in a block has been read again, the two XORs must agree. Cost: 5 bytes per 64
- * offsets (~0.08 B per record, see bench/validation/RESULTS.md), in 4 KiB
+ * offsets (~0.1 B per record in the snapshot, see bench/validation/RESULTS.md), in 5 KiB
  * segments, so sparse offsets cost nothing. A re-read that covers only part of a
  * block (the edges of a restart's re-read range) cannot be checked: at most 63
  * offsets at each edge of a re-read range go unverified.
