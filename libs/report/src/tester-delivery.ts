@@ -35,9 +35,11 @@ export function judgeDelivery(input: DeliveryInput): DeliveryOutcome {
   if (input.producers.length > 0 && sent === 0) inconclusive.push('nothing was produced: the run tested nothing');
   else if (input.producers.length > 0 && acked === 0) inconclusive.push(`none of the ${sent} records sent was acknowledged by the source cluster: the run tested nothing`);
 
+  // Only whole seconds inside the run: the first and last seconds are partly outside it, where a
+  // producer's requested and achieved counts depend on exactly when it started and stopped.
   const excluded = (startMs: number) =>
-    (input.startAtMs !== undefined && startMs < Math.floor(input.startAtMs / 1000) * 1000) ||
-    (input.endAtMs !== undefined && startMs >= input.endAtMs) ||
+    (input.startAtMs !== undefined && startMs < input.startAtMs) ||
+    (input.endAtMs !== undefined && startMs + 1000 > input.endAtMs) ||
     input.faults.some((f) => startMs + 1000 > f.impactWindow.fromMs && startMs <= f.impactWindow.toMs);
   const seconds = new Set<number>();
   let reported = false;
