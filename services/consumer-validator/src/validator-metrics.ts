@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 type Labels = 'scenario' | 'topic';
-const CLASSES = ['in_order', 'gap', 'late', 'duplicate', 'redelivery'] as const;
+const CLASSES = ['in_order', 'gap', 'late', 'duplicate', 'redelivery', 'foreign'] as const;
 export type CountedClass = (typeof CLASSES)[number];
 
 /** 100 µs to 10 min: replication latency spans sub-millisecond to multi-minute stalls. */
@@ -27,6 +27,7 @@ export class ValidatorMetrics {
       late: 'Records that filled an earlier gap (reordering, not loss)',
       duplicate: 'Records whose sequence was already seen at another target offset (written twice by the replicator)',
       redelivery: 'Records re-read at a target offset already seen (consumer restart or rebalance; not an anomaly)',
+      foreign: 'Records with no mirrorlab metadata (another application or a tombstone on a test topic)',
     };
     this.byClass = Object.fromEntries(
       CLASSES.map((c) => [c, new Counter({ name: `mirrorlab_validator_${c}_total`, help: help[c], labelNames: ['scenario', 'topic'], registers })]),

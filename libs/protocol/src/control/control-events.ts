@@ -103,7 +103,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     params: z.record(z.string(), z.unknown()).default({}),
   }),
   z.object({ ...base, type: z.literal('fault.healed'), faultId: z.string().min(1), kind: z.string().min(1), verified: z.boolean(), detail: z.string().default('') }),
-  z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error']), reasons: z.array(z.string()), location: z.string() }),
+  /** `inconclusive`: the tester did not deliver the requested load (or nothing at all): no conclusion about the replicator. */
+  z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']), reasons: z.array(z.string()), location: z.string() }),
 ]);
 
 export type ControlEvent = z.output<typeof controlEventSchema>;

@@ -85,16 +85,25 @@ export const scenarioSpecSchema = z
     validators: z.strictObject({ count: z.number().int().min(1).max(100).default(1) }).default({ count: 1 }),
     faults: z.array(fault).default([]),
     seed: z.number().int().default(1),
+    /**
+     * What the run must show to pass. Correctness (lost, unexpected, corrupt, foreign;
+     * duplicates when `exactlyOnce`) is always checked at 0 unless relaxed here: see
+     * `effectiveExpectations`.
+     */
     expectations: z
       .strictObject({
         lost: max('lost records').optional(),
         unexpected: max('unexpected records').optional(),
         duplicates: max('duplicate records').optional(),
         corrupt: max('corrupt records').optional(),
+        foreign: max('records with no mirrorlab metadata').optional(),
+        inconsistentOffsets: max('offset ranges re-read with other content').optional(),
         p99LatencyMs: max('p99 end-to-end latency in ms').optional(),
         recoverySeconds: max('seconds to recover after each fault').optional(),
+        /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
+        exactlyOnce: z.boolean({ error: 'expected true or false' }).optional(),
       })
-      .default({ lost: { max: 0 }, unexpected: { max: 0 } }),
+      .default({}),
     drainTimeout: durationMs.default(120_000),
   })
   .superRefine((spec, ctx) => {

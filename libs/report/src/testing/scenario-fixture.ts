@@ -45,6 +45,12 @@ export interface FixtureOptions {
   withoutFinal?: string[];
   drained?: boolean;
   seed?: number;
+  /**
+   * The rate (records/s, all producers) the producers' `rates` say was requested; default
+   * `rate`, i.e. the tester delivered what was asked. Set above `rate` for a tester that
+   * fell short; `null` for producers that report no rates (older producers).
+   */
+  requestedRate?: number | null;
 }
 
 /** A two-fault scenario that looks like a real run: a broker kill that stalls replication, then packet loss. */
@@ -198,6 +204,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     const mine = records.filter((r) => r.producerId === producerId);
     const ranges = new Map<string, Record<ModelRecord['outcome'], IntervalSet>>();
     const windows = new Map<number, [number, number]>();
+    const requested = o.requestedRate === undefined ? o.rate : o.requestedRate;
     const counts = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
     let i = 0;
     let flushed = o.startAtMs - 1000;
@@ -226,6 +233,10 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
         counts: { ...counts, bytesSent: counts.sent * 256, achievedRate: counts.sent / Math.max(1, (Math.min(t, endAtMs) - o.startAtMs) / 1000), targetRate: o.rate / o.producers },
         keys: [...ranges.entries()].map(([key, k]) => ({ topic: o.topic, keyEpoch: 0, key, acked: k.acked.toRanges(), failed: k.failed.toRanges(), indeterminate: k.indeterminate.toRanges() })),
         windows: closed.map(([w, [sent, acked]]) => [w, sent, acked] as [number, number, number]),
+        rates:
+          requested === null
+            ? []
+            : closed.map(([w, [sent]]) => [w, requested / o.producers, sent, (requested / o.producers) * 256, sent * 256] as [number, number, number, number, number]),
       });
     };
     for (let t = o.startAtMs + o.reportIntervalS * 1000 + 10 * p; t < endAtMs; t += o.reportIntervalS * 1000) progress(t, false);
