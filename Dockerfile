@@ -11,6 +11,11 @@ ARG NODE_IMAGE=node:24-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI=true
+# @confluentinc/kafka-javascript (librdkafka) builds from source: its prebuilt download is not
+# reachable everywhere. Dynamic linking against Debian's OpenSSL and zlib (CKJS_LINKING=dynamic)
+# keeps its configure from downloading them; node-gyp uses this image's own Node headers.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 make g++ pkg-config libssl-dev zlib1g-dev >/dev/null && rm -rf /var/lib/apt/lists/*
+ENV CKJS_LINKING=dynamic npm_config_nodedir=/usr/local
 COPY . .
 # The npm cache mount keeps downloaded tarballs between builds. `npm install --no-save` (not
 # `npm ci`, which refuses a lock without every optional platform build) installs the locked tree.
@@ -31,7 +36,24 @@ RUN npx nx run provisioner:build
 FROM build AS build-report-aggregator
 RUN npx nx run report-aggregator:build
 
+# The librdkafka binding and what it loads at run time (the bundles keep it external).
+FROM build AS kafka-native
+RUN mkdir -p /native/node_modules/@confluentinc/kafka-javascript/build/Release /native/node_modules/@confluentinc/kafka-javascript/build/deps \
+ && cd /src/node_modules/@confluentinc/kafka-javascript \
+ && cp -r package.json librdkafka.js lib /native/node_modules/@confluentinc/kafka-javascript/ \
+ && cp build/Release/confluent-kafka-javascript.node /native/node_modules/@confluentinc/kafka-javascript/build/Release/ \
+ && cp -P build/deps/librdkafka*.so* /native/node_modules/@confluentinc/kafka-javascript/build/deps/ \
+ && cp -r /src/node_modules/bindings /src/node_modules/file-uri-to-path /native/node_modules/
+
 # ---- runtime: what every service image shares --------------------------------------------
+FROM ${NODE_IMAGE} AS runtime-base
+ENV NODE_ENV=production
+WORKDIR /app
+# libssl and zlib for librdkafka (dynamically linked); the slim image may lack them.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libssl3 zlib1g ca-certificates >/dev/null && rm -rf /var/lib/apt/lists/*
+USER 1000:1000
+ENTRYPOINT ["node", "--enable-source-maps", "/app/main.js"]
+
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
@@ -42,7 +64,8 @@ ENTRYPOINT ["node", "--enable-source-maps", "/app/main.js"]
 # ---- one target per service ---------------------------------------------------------------
 # main.js.LEGAL.txt holds the licence notices esbuild lifted out of the bundled packages; it
 # ships with the bundle because redistributing them requires it.
-FROM runtime AS producer
+FROM runtime-base AS producer
+COPY --from=kafka-native /native/node_modules /app/node_modules
 ARG VERSION=0.0.0-dev
 ARG SOURCE=""
 LABEL org.opencontainers.image.title="mirrorlab-producer" \

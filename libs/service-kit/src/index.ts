@@ -5,6 +5,7 @@ export * from './metrics';
 export * from './http-server';
 export * from './shutdown';
 export * from './kafka';
+export * from './rdkafka-config';
 export * from './redis';
 export * from './service';
 export * from './control-topic';

@@ -12,10 +12,18 @@ export const producerEnv = {
   ACKS: env.oneOf(['scenario', 'all', 'leader', 'none'] as const, { default: 'scenario' }),
   IDEMPOTENT: env.bool({ default: true }),
   COMPRESSION: env.oneOf(['none', 'gzip'] as const, { default: 'none' }),
+  /** Records handed to the client per turn of the send loop, at most. */
   MAX_BATCH_RECORDS: env.int({ min: 1, max: 100_000, default: 1000 }),
+  /** librdkafka `linger.ms`: how long a partition's batch waits to fill. */
   LINGER: env.duration({ default: 5 }),
-  REQUEST_TIMEOUT: env.duration({ default: 30_000 }),
-  SEND_RETRIES: env.int({ min: 0, max: 1000, default: 5 }),
+  /**
+   * How long a record may wait for its acknowledgement, retries included (librdkafka
+   * `message.timeout.ms`); after that it is indeterminate. Above the 9 s a killed broker's
+   * partitions are leaderless, so a broker kill costs retries, not indeterminate records.
+   */
+  REQUEST_TIMEOUT: env.duration({ default: 60_000 }),
+  /** Retries per record within REQUEST_TIMEOUT (librdkafka `retries`). */
+  SEND_RETRIES: env.int({ min: 0, max: 2_147_483_647, default: 2_147_483_647 }),
   PROGRESS_INTERVAL: env.duration({ default: 5000 }),
   PARTITION_CHECK_INTERVAL: env.duration({ default: 5000 }),
   /** Directory that relative `workload.payload.file` paths are read from. */

@@ -1,47 +1,96 @@
-import { CompressionTypes, type Admin, type Producer } from 'kafkajs';
-import { unansweredPartitions, UnacknowledgedPartitionsError } from './ack-coverage';
-import type { OutgoingRecord, RecordSink } from './producer-run';
-
-const ACKS = { all: -1, leader: 1, none: 0 } as const;
-/** Re-sends of partitions an answer left out, before the batch counts as unacknowledged. */
-const MAX_RESENDS = 5;
+import { CODES, Producer, type DeliveryReport, type LibrdKafkaError, type MessageHeader } from '@confluentinc/kafka-javascript';
+import { rdkafkaConnectionConfig, type KafkaConnection, type Logger } from '@mirrorlab/service-kit';
+import type { Delivery, OutgoingRecord, RecordSink } from './producer-run';
 
 export interface KafkaSinkOptions {
-  acks: keyof typeof ACKS;
-  timeoutMs: number;
+  acks: 'all' | 'leader' | 'none';
+  idempotent: boolean;
   compression: 'none' | 'gzip';
-  /** Told when an answer left partitions out and they are being sent again. */
-  onUnanswered?: (partitions: string[], attempt: number) => void;
+  lingerMs: number;
+  /** Bytes per partition batch (librdkafka `batch.size`). */
+  batchBytes: number;
+  /** How long a record may wait for a usable leader and retries before its delivery fails (`message.timeout.ms`): indeterminate. */
+  deliveryTimeoutMs: number;
+  /** Retries per record within the delivery timeout (librdkafka `retries`). */
+  retries: number;
+  /** Records the client holds (queued and in flight) before `produce` reports a full queue. */
+  maxQueuedRecords: number;
+}
+
+const ACKS = { all: -1, leader: 1, none: 0 } as const;
+
+/** librdkafka producer properties for a run (exported for the client benchmark, which must match the service). */
+export function producerConfig(conn: KafkaConnection, clientId: string, o: KafkaSinkOptions): Record<string, string | number | boolean> {
+  return {
+    ...rdkafkaConnectionConfig(conn, clientId),
+    // Idempotence gives per-key order with up to 5 requests in flight per connection (and no
+    // duplicates from the client's own retries), so one slow partition does not hold the others.
+    'enable.idempotence': o.idempotent && o.acks === 'all',
+    acks: ACKS[o.acks],
+    'compression.type': o.compression,
+    'linger.ms': o.lingerMs,
+    'batch.size': o.batchBytes,
+    'message.timeout.ms': o.deliveryTimeoutMs,
+    retries: o.retries,
+    'queue.buffering.max.messages': o.maxQueuedRecords,
+    'queue.buffering.max.kbytes': 1024 * 1024,
+    dr_cb: true,
+    // Errors and logs come as events into our JSON logger; nothing is printed to the terminal.
+    event_cb: true,
+    log_level: 4,
+  };
+}
+
+type DeliveryCallback = (d: Delivery) => void;
+
+export interface ConnectedSink extends RecordSink {
+  disconnect(): Promise<void>;
 }
 
 /**
- * The source cluster behind the RecordSink interface, through kafkajs. Each record
- * goes to the partition the key plan chose, and a send counts as acknowledged only
- * when the answer names every partition sent to (see ack-coverage.ts); left-out
- * partitions are sent again.
+ * The source cluster behind RecordSink, through librdkafka (@confluentinc/kafka-javascript's
+ * native API). Each record is produced to the partition the key plan chose, with its
+ * callback as the opaque; the delivery report that comes back names that record's
+ * partition and offset (or its error), and is the only thing that books it.
  */
-export function kafkaSink(producer: Producer, admin: Admin, opts: KafkaSinkOptions): RecordSink {
+export async function connectKafkaSink(conn: KafkaConnection, clientId: string, opts: KafkaSinkOptions, logger: Logger): Promise<ConnectedSink> {
+  const producer = new Producer(producerConfig(conn, clientId, opts));
+  producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
+    const cb = report.opaque as DeliveryCallback | undefined;
+    if (!cb) return;
+    cb(err ? { ok: false, error: err } : { ok: true, partition: report.partition, offset: Number(report.offset) });
+  });
+  producer.on('event.error', (err: LibrdKafkaError) => logger.warn('kafka_client_error', { client: 'librdkafka', err }));
+  producer.on('event.log', (e: { severity: number; fac: string; message: string }) => {
+    logger[e.severity <= 3 ? 'error' : e.severity <= 4 ? 'warn' : 'info']('kafka_client_log', { client: 'librdkafka', facility: e.fac, message: e.message });
+  });
+  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  // Delivery reports are served from the client's queue by this poll.
+  producer.setPollInterval(5);
+
   return {
-    async send(topicMessages: Array<{ topic: string; messages: OutgoingRecord[] }>) {
-      let outstanding = topicMessages;
-      for (let attempt = 0; ; attempt++) {
-        const answers = await producer.sendBatch({
-          topicMessages: outstanding,
-          acks: ACKS[opts.acks],
-          timeout: opts.timeoutMs,
-          compression: opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        });
-        if (opts.acks === 'none') return; // no answer is expected
-        outstanding = unansweredPartitions(outstanding, answers);
-        if (outstanding.length === 0) return;
-        const partitions = [...new Set(outstanding.flatMap((b) => b.messages.map((m) => `${b.topic}-${m.partition}`)))];
-        if (attempt >= MAX_RESENDS) throw new UnacknowledgedPartitionsError(partitions);
-        opts.onUnanswered?.(partitions, attempt + 1);
+    produce(topic: string, r: OutgoingRecord, onDelivery: DeliveryCallback): boolean {
+      const headers: MessageHeader[] = Object.entries(r.headers).map(([k, v]) => ({ [k]: v }));
+      try {
+        producer.produce(topic, r.partition, r.value, r.key, undefined, onDelivery, headers);
+        return true;
+      } catch (err) {
+        if ((err as LibrdKafkaError).code === CODES.ERRORS.ERR__QUEUE_FULL) return false;
+        // Refused before queuing (unknown partition, too large for the client): this record's own failure.
+        queueMicrotask(() => onDelivery({ ok: false, error: err }));
+        return true;
       }
     },
-    async partitionCount(topic: string) {
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-      return meta.topics[0].partitions.length;
-    },
+    flush: (timeoutMs: number) => new Promise<void>((resolve) => producer.flush(timeoutMs, () => resolve())),
+    partitionCount: (topic: string) =>
+      new Promise<number>((resolve, reject) =>
+        producer.getMetadata({ topic, timeout: 10_000 }, (err, meta) => {
+          if (err) return reject(err);
+          const t = meta.topics.find((x) => x.name === topic);
+          if (!t || t.partitions.length === 0) return reject(new Error(`topic ${topic} not found on the source cluster`));
+          resolve(t.partitions.length);
+        }),
+      ),
+    disconnect: () => new Promise<void>((resolve) => producer.disconnect(10_000, () => resolve())),
   };
 }

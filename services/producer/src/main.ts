@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { validateScenario, type ScenarioRunInfo } from '@mirrorlab/protocol';
 import { ControlTopic, createKafka, kafkaConnectionFrom, producerPolicy, RunCoordinator, runService } from '@mirrorlab/service-kit';
 import { producerEnv } from './config';
-import { kafkaSink } from './kafka-sink';
+import { connectKafkaSink } from './kafka-sink';
 import { payloadForSpec } from './payload-for-spec';
 import { ProducerMetrics } from './producer-metrics';
 import { ProducerRun, type Clock } from './producer-run';
@@ -15,6 +15,11 @@ const clock: Clock = {
   sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
 };
 
+/** librdkafka `batch.size` per partition: as in the client benchmark (bench/clients). */
+const BATCH_BYTES = 256 * 1024;
+/** Records the client may hold queued or in flight: a few seconds of a fast producer, so one stalled partition's backlog fits. */
+const MAX_QUEUED_RECORDS = 500_000;
+
 void runService({
   name: 'producer',
   defaultPort: 8081,
@@ -22,7 +27,7 @@ void runService({
   async start({ config, instance, logger, registry, http, shutdown }) {
     const producerId = config.PRODUCER_ID ?? instance;
     const metrics = new ProducerMetrics(registry);
-    const source = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), `mirrorlab-producer-${producerId}`, logger);
+    const source = kafkaConnectionFrom(config, 'SOURCE_KAFKA');
     const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-producer-${producerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
 
     const skip = new Set(config.TEST_SKIP_RECORD_INDEXES);
@@ -47,37 +52,44 @@ void runService({
         return {
           start: async () => {
             const payload = await payloadForSpec(spec, seed, config.PAYLOAD_DIR);
-            // An admin and a producer client per run: kafkajs clients fail every metadata call
-            // once a topic they know is deleted (another scenario's topic, kafkajs issue 1622).
-            const admin = source.admin();
-            const idempotent = config.IDEMPOTENT && acks === 'all';
-            const producer = source.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : 5, allowAutoTopicCreation: false, retry: { retries: config.SEND_RETRIES } });
-            await Promise.all([admin.connect(), producer.connect()]);
+            // A client per run: its queues, and its metadata, belong to this scenario's topics only.
+            const sink = await connectKafkaSink(
+              source,
+              `mirrorlab-producer-${producerId}`,
+              {
+                acks,
+                idempotent: config.IDEMPOTENT,
+                compression: config.COMPRESSION,
+                lingerMs: config.LINGER,
+                batchBytes: BATCH_BYTES,
+                deliveryTimeoutMs: config.REQUEST_TIMEOUT,
+                retries: config.SEND_RETRIES,
+                maxQueuedRecords: MAX_QUEUED_RECORDS,
+              },
+              log,
+            );
             run = new ProducerRun({
               scenarioId: info.scenarioId,
               spec,
               producerId,
               recordsPerSecond: recordsPerSecondFor(spec.workload, payload.meanBytes),
+              meanRecordBytes: payload.meanBytes,
               startAtMs: info.started.startAtMs,
               endAtMs: info.started.endAtMs,
               payload: payload.source,
-              sink: kafkaSink(producer, admin, {
-                acks,
-                timeoutMs: config.REQUEST_TIMEOUT,
-                compression: config.COMPRESSION,
-                onUnanswered: (partitions, attempt) => log.warn('produce_answer_incomplete', { partitions, attempt, resending: true }),
-              }),
+              sink,
               publish: (e) => control.publish(e),
               clock,
               logger: log,
               metrics,
               maxBatchRecords: config.MAX_BATCH_RECORDS,
-              lingerMs: config.LINGER,
+              // The last records' reports can take up to the delivery timeout; a little more, then indeterminate.
+              flushTimeoutMs: config.REQUEST_TIMEOUT + 5_000,
               progressIntervalMs: config.PROGRESS_INTERVAL,
               partitionCheckIntervalMs: config.PARTITION_CHECK_INTERVAL,
               skipRecordIndexes: skip,
             });
-            await run.start().finally(() => Promise.allSettled([admin.disconnect(), producer.disconnect()]));
+            await run.start().finally(() => sink.disconnect());
           },
           requestStop: async (reason) => {
             await run?.requestStop(reason);

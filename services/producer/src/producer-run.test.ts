@@ -2,7 +2,7 @@ import { decodeRecord, KeyPlan, validateScenario, type ControlEventInput, type S
 import { createLogger } from '@mirrorlab/service-kit';
 import { Registry } from 'prom-client';
 import { ProducerMetrics } from './producer-metrics';
-import { ProducerRun, type Clock, type OutgoingRecord, type RecordSink } from './producer-run';
+import { ProducerRun, type Clock, type Delivery, type OutgoingRecord, type RecordSink } from './producer-run';
 
 function spec(overrides: Record<string, unknown> = {}): ScenarioSpec {
   const r = validateScenario({ name: 't', topics: [{ name: 'orders', partitions: 3 }], workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16 }, ...overrides });
@@ -24,19 +24,47 @@ function fakeClock(startMs = 1_000_000): Clock & { advance(ms: number): void } {
   };
 }
 
+/**
+ * A client with per-partition queues: records of a stalled partition get no delivery report
+ * until released; the others are acknowledged on the next turn of the event loop.
+ */
 class FakeSink implements RecordSink {
-  batches: Array<Array<{ topic: string; messages: OutgoingRecord[] }>> = [];
+  produced: Array<OutgoingRecord & { topic: string }> = [];
   partitions = 3;
   failWith: unknown;
-  async send(batch: Array<{ topic: string; messages: OutgoingRecord[] }>) {
-    if (this.failWith) throw this.failWith;
-    this.batches.push(batch);
+  stalled = new Set<number>();
+  /** Records held by the client at most (queued, not yet reported); beyond it `produce` refuses. */
+  queueLimit = Infinity;
+  private held: Array<{ partition: number; deliver: () => void }> = [];
+  private offsets = new Map<string, number>();
+  produce(topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean {
+    if (this.held.length >= this.queueLimit) return false;
+    this.produced.push({ topic, ...record });
+    const id = `${topic}-${record.partition}`;
+    const deliver = () => {
+      if (this.failWith) return onDelivery({ ok: false, error: this.failWith });
+      const offset = this.offsets.get(id) ?? 0;
+      this.offsets.set(id, offset + 1);
+      onDelivery({ ok: true, partition: record.partition, offset });
+    };
+    if (this.stalled.has(record.partition)) this.held.push({ partition: record.partition, deliver });
+    else setImmediate(deliver);
+    return true;
+  }
+  release(partition: number) {
+    this.stalled.delete(partition);
+    const now = this.held.filter((h) => h.partition === partition);
+    this.held = this.held.filter((h) => h.partition !== partition);
+    now.forEach((h) => h.deliver());
+  }
+  async flush() {
+    await new Promise((r) => setImmediate(r));
   }
   async partitionCount() {
     return this.partitions;
   }
   records() {
-    return this.batches.flat().flatMap((b) => b.messages.map((m) => ({ topic: b.topic, ...m })));
+    return this.produced;
   }
 }
 
@@ -47,6 +75,7 @@ function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; du
     spec: opts.scenario ?? spec(),
     producerId: 'prod-a',
     recordsPerSecond: 100,
+    meanRecordBytes: 16,
     startAtMs: opts.clock.nowMs() + (opts.startInMs ?? 0),
     endAtMs: opts.clock.nowMs() + (opts.startInMs ?? 0) + opts.durationMs,
     payload: { next: () => Buffer.alloc(16, 7) },
@@ -56,7 +85,7 @@ function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; du
     logger: createLogger({ service: 'producer', instance: 't', write: () => undefined }),
     metrics: new ProducerMetrics(new Registry()),
     maxBatchRecords: 50,
-    lingerMs: 5,
+    flushTimeoutMs: 1000,
     progressIntervalMs: 60_000,
     partitionCheckIntervalMs: 60_000,
     skipRecordIndexes: new Set(opts.skip ?? []),
@@ -91,10 +120,10 @@ describe('ProducerRun', () => {
     expect(report.keys!.every((k) => k.acked.length === 1 && k.acked[0][0] === 0)).toBe(true);
   });
 
-  it('books a refused batch as failed and a timed-out one as indeterminate', async () => {
+  it('books a record refused by the broker as failed and a timed-out one as indeterminate, by its own report', async () => {
     for (const [err, field] of [
-      [{ name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE' }, 'failed'],
-      [{ name: 'KafkaJSRequestTimeoutError' }, 'indeterminate'],
+      [{ code: 10, message: 'Broker: Message size too large' }, 'failed'],
+      [{ code: -192, message: 'Local: Message timed out' }, 'indeterminate'],
     ] as const) {
       const sink = new FakeSink();
       sink.failWith = err;
@@ -160,4 +189,77 @@ test('waits for the announced start before sending', async () => {
   const first = decodeRecord(sink.records()[0]);
   expect(first.ok && first.record.meta.sendTimeUs).toBeGreaterThanOrEqual(1_005_000 * 1000);
   expect(sink.records().length).toBeGreaterThanOrEqual(99);
+});
+
+describe('per-partition independence, schedule and requested vs achieved', () => {
+  const decode = (r: OutgoingRecord) => {
+    const d = decodeRecord(r);
+    if (!d.ok) throw new Error(d.error.message);
+    return d.record;
+  };
+
+  it('a partition without acknowledgements does not slow the others; its records are booked by their own late reports', async () => {
+    const sink = new FakeSink();
+    sink.stalled.add(0);
+    const clock = fakeClock();
+    const { run, final } = makeRun({ sink, clock, durationMs: 3000 });
+    const done = run.start();
+    // Release partition 0 only after the run has ended its sending.
+    while (clock.nowMs() < 1_000_000 + 3000) await new Promise((r) => setImmediate(r));
+    sink.release(0);
+    await done;
+    const byPartition = [0, 1, 2].map((p) => sink.records().filter((r) => r.partition === p).length);
+    // 300 records scheduled, keys spread evenly: every partition got its 100, the stalled one included.
+    expect(byPartition).toEqual([100, 100, 100]);
+    expect(final().counts).toMatchObject({ sent: 300, acked: 300, failed: 0, indeterminate: 0 });
+  });
+
+  it('records with no delivery report by the end are indeterminate, the rest acknowledged', async () => {
+    const sink = new FakeSink();
+    sink.stalled.add(2);
+    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 3000 });
+    await run.start();
+    expect(final().counts).toMatchObject({ sent: 300, acked: 200, indeterminate: 100, failed: 0 });
+    const stalledKeys = final().keys!.filter((k) => k.indeterminate.length > 0);
+    expect(stalledKeys).toHaveLength(2);
+    expect(stalledKeys.every((k) => k.acked.length === 0)).toBe(true);
+  });
+
+  it('every record carries its scheduled send time: 100 records/s are due every 10 ms from the start', async () => {
+    const sink = new FakeSink();
+    const clock = fakeClock(2_000_000);
+    const { run } = makeRun({ sink, clock, durationMs: 1000 });
+    await run.start();
+    const scheduled = sink.records().map((r) => decode(r).meta.scheduledTimeUs);
+    expect(scheduled).toEqual(Array.from({ length: 100 }, (_, i) => (2_000_000 + i * 10) * 1000));
+    sink.records().forEach((r) => expect(decode(r).meta.sendTimeUs).toBeGreaterThanOrEqual(decode(r).meta.scheduledTimeUs!));
+  });
+
+  it('progress carries requested and achieved records and bytes for every second of the run', async () => {
+    const sink = new FakeSink();
+    const clock = fakeClock(5_000_000);
+    const { run, events } = makeRun({ sink, clock, durationMs: 3000 });
+    await run.start();
+    const rates = events.flatMap((e) => (e.type === 'producer.progress' ? (e.rates ?? []) : []));
+    expect(rates).toEqual([
+      [5_000_000, 100, 100, 1600, 1600],
+      [5_001_000, 100, 100, 1600, 1600],
+      [5_002_000, 100, 100, 1600, 1600],
+    ]);
+  });
+
+  it('a full client queue holds the producer back: achieved falls below requested and the late records are shed, not burst', async () => {
+    const sink = new FakeSink();
+    sink.stalled.add(0);
+    sink.stalled.add(1);
+    sink.stalled.add(2);
+    sink.queueLimit = 50;
+    const clock = fakeClock(7_000_000);
+    const { run, events, final } = makeRun({ sink, clock, durationMs: 3000 });
+    await run.start();
+    const rates = events.flatMap((e) => (e.type === 'producer.progress' ? (e.rates ?? []) : []));
+    expect(rates.reduce((s, r) => s + r[1], 0)).toBe(300);
+    expect(rates.reduce((s, r) => s + r[2], 0)).toBe(50);
+    expect(final().counts).toMatchObject({ sent: 50, indeterminate: 50, acked: 0 });
+  });
 });

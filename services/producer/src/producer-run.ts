@@ -1,22 +1,35 @@
 import { encodeRecord, KeyPlan, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
 import type { Logger } from '@mirrorlab/service-kit';
 import { AckLedger, type SendResult } from './ack-ledger';
+import { Pacer, type RateAt } from './pacer';
 import type { ProducerMetrics } from './producer-metrics';
 import { RateMeter } from './rate-meter';
-import { classifySendError } from './send-outcome';
-import { TokenBucket } from './token-bucket';
+import { classifyDeliveryError } from './send-outcome';
 
 export interface OutgoingRecord {
-  /** Stated, not left to the client's partitioner: the sink checks the answer covers it. */
+  /** Stated, not left to the client's partitioner: the delivery report must name it. */
   partition: number;
   key: Buffer;
   value: Buffer;
   headers: Record<string, Buffer>;
 }
 
-/** The source cluster as this module needs it; main.ts adapts kafkajs to it. */
+/** One record's own answer from the source cluster: where it was written, or why not. */
+export type Delivery = { ok: true; partition: number; offset: number } | { ok: false; error: unknown };
+
+/**
+ * The source cluster as this module needs it; kafka-sink.ts adapts librdkafka to it. The client
+ * keeps a queue per partition, so a partition without a leader waits and retries on its own
+ * while the others keep flowing; per-key order comes from the idempotent producer.
+ */
 export interface RecordSink {
-  send(topicMessages: Array<{ topic: string; messages: OutgoingRecord[] }>): Promise<void>;
+  /**
+   * Queues one record. Returns false, queuing nothing, when the client's queue is full (try
+   * again later). `onDelivery` is then called exactly once, with this record's own outcome.
+   */
+  produce(topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean;
+  /** Resolves when every queued record has had its delivery report, or after `timeoutMs`. */
+  flush(timeoutMs: number): Promise<void>;
   partitionCount(topic: string): Promise<number>;
 }
 
@@ -35,8 +48,12 @@ export interface ProducerRunOptions {
   scenarioId: string;
   spec: ScenarioSpec;
   producerId: string;
-  /** This producer's share of the rate, records/s. */
+  /** This producer's share of the rate, records/s (the mean of a ramp). */
   recordsPerSecond: number;
+  /** This producer's share of the rate at a moment of the run; default: `recordsPerSecond` throughout. */
+  rateAt?: RateAt;
+  /** Payload bytes per requested record (for the requested bytes/s). */
+  meanRecordBytes: number;
   /** Every producer starts at the same announced moment, giving validators time to form their group. */
   startAtMs: number;
   endAtMs: number;
@@ -46,8 +63,10 @@ export interface ProducerRunOptions {
   clock: Clock;
   logger: Logger;
   metrics: ProducerMetrics;
+  /** Records handed to the client per turn of the send loop, at most (other work gets the event loop in between). */
   maxBatchRecords: number;
-  lingerMs: number;
+  /** How long the end of a run waits for the last delivery reports before booking the rest indeterminate. */
+  flushTimeoutMs: number;
   progressIntervalMs: number;
   partitionCheckIntervalMs: number;
   /** Test only: record indexes that are acknowledged in the ledger but never sent (a simulated loss). */
@@ -61,20 +80,24 @@ interface TopicWriter {
 }
 
 interface PendingRecord {
-  writer: TopicWriter;
+  topic: string;
   keyEpoch: number;
   key: string;
   seq: number;
-  bytes: number;
+  partition: number;
+  scheduledMs: number;
+  sentUs: number;
+  /** Set once its outcome is booked: a report arriving after the end of the run is ignored. */
+  settled: boolean;
 }
 
 /**
- * One producer's part of one scenario: writes the scenario's topics at the
- * target rate with keys from a KeyPlan, one produce request in flight at a
- * time (so per-key order on the wire is the sequence order), and keeps the
- * source cluster's answer for every record. Publishes progress while it runs
- * and a final report (with every key's acked/failed/indeterminate ranges) when
- * it stops.
+ * One producer's part of one scenario: writes the scenario's topics on a fixed
+ * schedule (Pacer) with keys from a KeyPlan, each record to its own partition
+ * through a client that queues per partition, and books every record by its own
+ * delivery report. Publishes progress (with requested vs achieved load per
+ * second) while it runs and a final report (with every key's
+ * acked/failed/indeterminate ranges) when it stops.
  */
 export class ProducerRun {
   private readonly ledger = new AckLedger();
@@ -83,12 +106,25 @@ export class ProducerRun {
   private nextWriter = 0;
   private sent = 0;
   private bytesSent = 0;
-  private meter: RateMeter;
+  private readonly meter: RateMeter;
+  private readonly rateAt: RateAt;
+  private readonly startMs: number;
+  private pacer: Pacer | undefined;
+  private readonly outstanding = new Set<PendingRecord>();
+  /** Outcomes not yet added to the Prometheus counters, per topic. */
+  private readonly unreported = new Map<string, Record<SendResult | 'sent' | 'bytes', number>>();
+  private readonly observe: ReturnType<ProducerMetrics['latencyObservers']>;
+  /** A payload drawn for a record the client's full queue refused: used for the next one, so replayed payloads keep their order. */
+  private heldPayload: Buffer | undefined;
   private replans = new Map<string, number>();
   private finished: Promise<void> | undefined;
 
   constructor(private readonly o: ProducerRunOptions) {
-    this.meter = new RateMeter(Math.max(o.startAtMs, o.clock.nowMs()));
+    this.startMs = Math.max(o.startAtMs, o.clock.nowMs());
+    const rate = o.recordsPerSecond;
+    this.rateAt = o.rateAt ?? (() => rate);
+    this.meter = new RateMeter({ startMs: this.startMs, endMs: o.endAtMs, rateAt: this.rateAt, meanRecordBytes: o.meanRecordBytes });
+    this.observe = o.metrics.latencyObservers(o.scenarioId, o.producerId);
   }
 
   get scenarioId(): string {
@@ -101,7 +137,7 @@ export class ProducerRun {
     return this.finished;
   }
 
-  /** Asks the run to stop after the request in flight; resolves when the final report is out. */
+  /** Asks the run to stop sending; resolves when the last delivery reports are in and the final report is out. */
   async requestStop(reason: string): Promise<void> {
     if (!this.stop.signal.aborted) this.o.logger.info('producer_run_stopping', { reason });
     this.stop.abort();
@@ -122,85 +158,121 @@ export class ProducerRun {
     ];
     try {
       await this.sendLoop();
+      await this.settleOutstanding();
     } finally {
       timers.forEach(clearInterval);
     }
     await this.publishProgress(true);
-    o.logger.info('producer_run_finished', { sent: this.sent, ...this.ledger.counts });
+    o.logger.info('producer_run_finished', { sent: this.sent, shed: this.pacer?.shed ?? 0, ...this.ledger.counts });
   }
 
   private async sendLoop(): Promise<void> {
     const { o } = this;
     const untilStart = o.startAtMs - o.clock.nowMs();
     if (untilStart > 0) await o.clock.sleep(untilStart, this.stop.signal);
-    const bucket = new TokenBucket(o.recordsPerSecond, o.clock.nowMs());
+    const pacer = (this.pacer = new Pacer({ startMs: this.startMs, rateAt: this.rateAt }));
     while (!this.stop.signal.aborted) {
       const now = o.clock.nowMs();
       if (now >= o.endAtMs) break;
-      const wait = Math.max(bucket.msUntilNext(now), 0);
-      if (wait > 0) {
-        await o.clock.sleep(Math.min(wait, o.endAtMs - now), this.stop.signal);
-        continue;
-      }
       this.applyReplans();
-      const n = bucket.take(now, o.maxBatchRecords);
-      if (n > 0) await this.sendBatch(n);
-      if (o.lingerMs > 0) await o.clock.sleep(o.lingerMs, this.stop.signal);
+      let queueFull = false;
+      let handed = 0;
+      let bytes = 0;
+      for (let scheduled = pacer.next(now); scheduled !== undefined && scheduled < o.endAtMs && handed < o.maxBatchRecords; scheduled = pacer.next(now)) {
+        const size = this.produceOne(scheduled);
+        if (size === undefined) {
+          queueFull = true;
+          break;
+        }
+        pacer.advance();
+        handed += 1;
+        bytes += size;
+      }
+      if (handed > 0) this.meter.sent(now, handed, bytes);
+      // A full client queue drains as delivery reports come in; otherwise sleep until the next record is due.
+      const wait = queueFull ? 2 : handed >= o.maxBatchRecords ? 0 : Math.ceil(pacer.nextDueMs - o.clock.nowMs());
+      if (wait > 0) await o.clock.sleep(Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
+      else await new Promise((r) => setImmediate(r));
     }
   }
 
-  private async sendBatch(n: number): Promise<void> {
+  /** Hands the next record to the client; its payload size, or undefined when the client's queue is full. */
+  private produceOne(scheduledMs: number): number | undefined {
     const { o } = this;
-    const byTopic = new Map<string, OutgoingRecord[]>();
-    const pending: PendingRecord[] = [];
-    const skipped: PendingRecord[] = [];
-    for (let i = 0; i < n; i++) {
-      const writer = this.writers[this.nextWriter];
-      this.nextWriter = (this.nextWriter + 1) % this.writers.length;
-      const index = writer.nextIndex++;
-      const slot = writer.plan.slotForRecord(index);
-      const payload = o.payload.next();
+    const writer = this.writers[this.nextWriter];
+    const index = writer.nextIndex;
+    const slot = writer.plan.slotForRecord(index);
+    const payload = this.heldPayload ?? o.payload.next();
+    this.heldPayload = undefined;
+    const sentUs = o.clock.nowUs();
+    const partition = writer.plan.partitionOfKey(slot.keyIndex);
+    const p: PendingRecord = { topic: writer.topic, keyEpoch: writer.plan.epoch, key: slot.key, seq: slot.seq, partition, scheduledMs, sentUs, settled: false };
+    if (o.skipRecordIndexes?.has(index)) {
+      // A skipped record is booked as acknowledged: the checker must then find it lost.
+      this.ledger.record('acked', p.topic, p.keyEpoch, p.key, p.seq);
+    } else {
       const rec = encodeRecord({
-        meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: writer.plan.epoch, seq: slot.seq, sendTimeUs: o.clock.nowUs() },
+        meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
         key: slot.key,
         payload,
         encoding: o.spec.workload.encoding,
       });
-      const p = { writer, keyEpoch: writer.plan.epoch, key: slot.key, seq: slot.seq, bytes: rec.value.length };
-      if (o.skipRecordIndexes?.has(index)) {
-        skipped.push(p);
-        continue;
+      if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
+        this.heldPayload = payload;
+        return undefined;
       }
-      pending.push(p);
-      let list = byTopic.get(writer.topic);
-      if (!list) byTopic.set(writer.topic, (list = []));
-      list.push({ ...rec, partition: writer.plan.partitionOfKey(slot.keyIndex) });
+      this.outstanding.add(p);
+      this.sent += 1;
+      this.bytesSent += rec.value.length;
+      const u = this.unreportedOf(p.topic);
+      u.sent += 1;
+      u.bytes += rec.value.length;
     }
-    // A skipped record is booked as acknowledged: the checker must then find it lost.
-    for (const p of skipped) this.ledger.record('acked', p.writer.topic, p.keyEpoch, p.key, p.seq);
-    if (pending.length === 0) return;
+    writer.nextIndex += 1;
+    this.nextWriter = (this.nextWriter + 1) % this.writers.length;
+    return payload.length;
+  }
 
-    const started = o.clock.nowMs();
-    this.sent += pending.length;
-    this.meter.sent(started, pending.length);
-    for (const p of pending) {
-      this.bytesSent += p.bytes;
-      o.metrics.sent(o.scenarioId, o.producerId, p.writer.topic, 1, p.bytes);
+  private onDelivery(p: PendingRecord, d: Delivery): void {
+    if (p.settled) return;
+    let result: SendResult;
+    if (d.ok && d.partition === p.partition) {
+      result = 'acked';
+    } else if (d.ok) {
+      // The client wrote it elsewhere than asked: not the record's own partition, so not proof of it.
+      result = 'indeterminate';
+      this.o.logger.warn('delivery_report_wrong_partition', { topic: p.topic, asked: p.partition, got: d.partition, offset: d.offset });
+    } else {
+      result = classifyDeliveryError(d.error);
+      this.o.logger.warn('record_delivery_failed', { topic: p.topic, partition: p.partition, key: p.key, seq: p.seq, result, err: d.error });
     }
-    let result: SendResult = 'acked';
-    try {
-      await o.sink.send([...byTopic].map(([topic, messages]) => ({ topic, messages })));
-    } catch (err) {
-      result = classifySendError(err);
-      o.logger.warn('produce_request_failed', { records: pending.length, result, err });
+    this.book(p, result);
+    if (result === 'acked') {
+      const nowUs = this.o.clock.nowUs();
+      this.meter.acked(nowUs / 1000, 1);
+      this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
+      this.observe.scheduleToAck(Math.max(0, nowUs / 1000 - p.scheduledMs) / 1000);
     }
-    const done = o.clock.nowMs();
-    o.metrics.sendLatency(o.scenarioId, o.producerId, (done - started) / 1000);
-    for (const p of pending) {
-      this.ledger.record(result, p.writer.topic, p.keyEpoch, p.key, p.seq);
-      o.metrics.result(o.scenarioId, o.producerId, p.writer.topic, result);
-    }
-    if (result === 'acked') this.meter.acked(done, pending.length);
+  }
+
+  private book(p: PendingRecord, result: SendResult): void {
+    p.settled = true;
+    this.outstanding.delete(p);
+    this.ledger.record(result, p.topic, p.keyEpoch, p.key, p.seq);
+    this.unreportedOf(p.topic)[result] += 1;
+  }
+
+  private unreportedOf(topic: string): Record<SendResult | 'sent' | 'bytes', number> {
+    let counts = this.unreported.get(topic);
+    if (!counts) this.unreported.set(topic, (counts = { acked: 0, failed: 0, indeterminate: 0, sent: 0, bytes: 0 }));
+    return counts;
+  }
+
+  /** Waits for the last delivery reports; records still without one are indeterminate (they may yet be written). */
+  private async settleOutstanding(): Promise<void> {
+    if (this.outstanding.size > 0) await this.o.sink.flush(this.o.flushTimeoutMs);
+    if (this.outstanding.size > 0) this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
+    for (const p of [...this.outstanding]) this.book(p, 'indeterminate');
   }
 
   /**
@@ -240,6 +312,12 @@ export class ProducerRun {
     const now = o.clock.nowMs();
     const achievedRate = this.meter.achievedRate(now);
     o.metrics.rates(o.scenarioId, o.producerId, achievedRate, o.recordsPerSecond);
+    for (const [topic, counts] of this.unreported) {
+      for (const result of ['acked', 'failed', 'indeterminate'] as const) o.metrics.addResults(o.scenarioId, o.producerId, topic, result, counts[result]);
+      o.metrics.sent(o.scenarioId, o.producerId, topic, counts.sent, counts.bytes);
+    }
+    this.unreported.clear();
+    const { windows, rates } = this.meter.drainClosed(now, final);
     try {
       await o.publish({
         v: 1,
@@ -251,7 +329,8 @@ export class ProducerRun {
         final,
         counts: { sent: this.sent, ...this.ledger.counts, bytesSent: this.bytesSent, achievedRate, targetRate: o.recordsPerSecond },
         keys: this.ledger.toKeyReports(),
-        windows: this.meter.drainClosed(now, final),
+        windows,
+        rates,
       });
     } catch (err) {
       o.logger.error('progress_publish_failed', { final, err });

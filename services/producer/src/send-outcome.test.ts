@@ -1,4 +1,4 @@
-import { classifySendError } from './send-outcome';
+import { classifyDeliveryError, classifySendError } from './send-outcome';
 
 describe('classifySendError', () => {
   it('counts a definite broker rejection as failed, also when wrapped', () => {
@@ -18,5 +18,18 @@ describe('classifySendError', () => {
     const a: { cause?: unknown } = {};
     a.cause = a;
     expect(classifySendError(a)).toBe('indeterminate');
+  });
+});
+
+describe('classifyDeliveryError', () => {
+  it('a definite broker rejection fails the record', () => {
+    expect(classifyDeliveryError({ code: 10, message: 'Broker: Message size too large' })).toBe('failed');
+    expect(classifyDeliveryError({ code: 29 })).toBe('failed');
+  });
+  it('a local timeout, a fatal error or anything unknown leaves it indeterminate', () => {
+    expect(classifyDeliveryError({ code: -192, message: 'Local: Message timed out' })).toBe('indeterminate');
+    expect(classifyDeliveryError({ code: -150 })).toBe('indeterminate');
+    expect(classifyDeliveryError(new Error('x'))).toBe('indeterminate');
+    expect(classifyDeliveryError(null)).toBe('indeterminate');
   });
 });

@@ -41,3 +41,30 @@ export function classifySendError(err: unknown): SendOutcome {
   }
   return 'indeterminate';
 }
+
+/**
+ * Kafka protocol error codes (as librdkafka's delivery reports carry them) where the broker
+ * refused the records without writing them: the same set as DEFINITE_REJECTIONS.
+ */
+const DEFINITE_REJECTION_CODES = new Map<number, string>([
+  [2, 'CORRUPT_MESSAGE'],
+  [10, 'MESSAGE_TOO_LARGE'],
+  [17, 'INVALID_TOPIC_EXCEPTION'],
+  [18, 'RECORD_LIST_TOO_LARGE'],
+  [21, 'INVALID_REQUIRED_ACKS'],
+  [29, 'TOPIC_AUTHORIZATION_FAILED'],
+  [31, 'CLUSTER_AUTHORIZATION_FAILED'],
+  [43, 'UNSUPPORTED_FOR_MESSAGE_FORMAT'],
+  [44, 'POLICY_VIOLATION'],
+  [87, 'INVALID_RECORD'],
+]);
+
+/**
+ * A librdkafka delivery report's error: `failed` only for a definite broker rejection;
+ * local timeouts (-192), fatal idempotence errors, lost connections and everything
+ * unknown are `indeterminate` (the record may have been written).
+ */
+export function classifyDeliveryError(err: unknown): SendOutcome {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && DEFINITE_REJECTION_CODES.has(code) ? 'failed' : 'indeterminate';
+}

@@ -27,7 +27,14 @@ describe('the Dockerfile checks report', () => {
 
   it('a root user', () => {
     expect(check(dockerfile.replace('USER 1000:1000', 'USER root'))).toMatch(/target producer: runs as root: USER root/);
-    expect(check(dockerfile.replace('USER 1000:1000', ''))).toMatch(/target provisioner: runs as root: no USER/);
+    expect(check(dockerfile.replace('USER 1000:1000', ''))).toMatch(/target producer: runs as root: no USER/);
+  });
+
+  it("the librdkafka binding only in the images of services that use it, and only from the stage that built it", () => {
+    const elsewhere = dockerfile.replace('EXPOSE 8082', 'EXPOSE 8082\nCOPY --from=kafka-native /native/node_modules /app/node_modules');
+    expect(check(elsewhere)).toMatch(/target consumer-validator: line \d+: copies from kafka-native/);
+    const otherSource = dockerfile.replace('COPY --from=kafka-native /native/node_modules /app/node_modules', 'COPY --from=build /src/node_modules /app/node_modules');
+    expect(check(otherSource)).toMatch(/target producer: line \d+: copies \/src\/node_modules/);
   });
 
   it('a HEALTHCHECK', () => {
