@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findRepoRoot, listLinkFaults, interDcLink, type LabState } from '@mirrorlab/lab';
+import { Kafka, logLevel } from 'kafkajs';
 import { runningLab, stopLocalStack } from './support/lab-env';
 
 /**
@@ -92,12 +93,81 @@ test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', async (nam
   expect(report.faults.length).toBe((readFileSync(file, 'utf8').match(/kind: /g) ?? []).length);
 }, 480_000);
 
+/**
+ * Per-partition independence (issue 9): while one source broker is down, only the partitions it
+ * led may stop. Counted from the records themselves: the source topic's records per partition
+ * whose timestamp (the producer's send time) falls in the fault window, against the records the
+ * schedule asks of each partition in that window (rate / partitions x window length; keys are
+ * spread evenly over partitions). With 6 partitions led round-robin by 3 brokers, at most 2
+ * partitions may fall short; the other 4 keep >= 90% of their share.
+ */
+test('kill-source-broker: partitions the killed broker did not lead keep >= 90% of their records in the fault window', async () => {
+  const reports = path.join(repo, 'reports');
+  const dir = (existsSync(reports) ? readdirSync(reports) : []).filter((d) => d.startsWith('kill-source-broker-')).sort().at(-1);
+  expect(dir).toBeDefined();
+  const report = JSON.parse(readFileSync(path.join(reports, dir!, 'report.json'), 'utf8')) as { faults: Array<{ kind: string; injectedAtMs: number; healedAtMs: number | null }> };
+  const fault = report.faults.find((f) => f.kind === 'kill-broker')!;
+  const [fromMs, toMs] = [fault.injectedAtMs, fault.healedAtMs ?? fault.injectedAtMs];
+  expect(toMs - fromMs).toBeGreaterThanOrEqual(5000);
+  const spec = readFileSync(path.join(repo, 'scenarios', 'kill-source-broker.yaml'), 'utf8');
+  const rate = Number(/rate: \{ records: (\d+) \}/.exec(spec)![1]);
+  const topic = /name: (ml\.kill-source-broker)/.exec(spec)![1];
+
+  const counts = await countByPartition(lab.source.bootstrap, topic, fromMs, toMs);
+  expect(counts).toHaveLength(6);
+  const expected = ((rate / counts.length) * (toMs - fromMs)) / 1000;
+  const keptRate = counts.filter((n) => n >= 0.9 * expected);
+  if (keptRate.length < 4) throw new Error(`records per partition in the fault window: ${counts.join(', ')}; expected about ${Math.round(expected)} each on at least 4 partitions`);
+}, 120_000);
+
+/** Records per partition of a topic whose timestamp is in [fromMs, toMs), read from the start to the high watermark. */
+async function countByPartition(brokers: string, topic: string, fromMs: number, toMs: number): Promise<number[]> {
+  const kafka = new Kafka({ clientId: 'e2e-count', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const high = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const counts = high.map(() => 0);
+  const remaining = new Map(high.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+  const consumer = kafka.consumer({ groupId: `e2e-count-${Date.now()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    if (remaining.size === 0) resolve();
+    void consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          const t = Number(m.timestamp);
+          if (t >= fromMs && t < toMs) counts[batch.partition] += 1;
+          if (Number(m.offset) + 1 >= (remaining.get(batch.partition) ?? Infinity)) remaining.delete(batch.partition);
+        }
+        if (remaining.size === 0) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return counts;
+}
+
 test('a scenario whose expectation cannot be met fails, with the reason', async () => {
   const result = await mirrorlabRun(path.join(repo, 'scenarios', 'strict-latency.yaml'));
   expect(result.code).toBe(1);
   expect(result.outcome?.verdict).toBe('fail');
   expect(result.outcome?.reasons.join('\n')).toMatch(/p99/i);
   expect(result.outcome?.reasons.join('\n')).not.toMatch(/lost/i);
+}, 480_000);
+
+test('a scenario asking far more than the lab can carry ends INCONCLUSIVE (exit 3), never PASS', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ml-overload-'));
+  const file = path.join(dir, 'overload.yaml');
+  // A million 100 B records/s: the producer sends flat out (tens of thousands/s here) and sheds the rest.
+  writeFileSync(file, 'name: overload\ntopics: [{ name: ml.overload, partitions: 6 }]\nworkload: { producers: 1, rate: { records: 1000000 }, duration: 20s, recordSize: 100 }\nvalidators: { count: 1 }\n');
+  const result = await mirrorlabRun(file);
+  rmSync(dir, { recursive: true, force: true });
+  expect(result.code).toBe(3);
+  expect(result.outcome?.verdict).toBe('inconclusive');
+  expect(result.outcome?.reasons.join('\n')).toMatch(/requested/);
 }, 480_000);
 
 test('an invalid scenario file is refused before anything starts, every problem listed', async () => {

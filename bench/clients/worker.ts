@@ -1,0 +1,154 @@
+/**
+ * One client, one job, in a process of its own (so its CPU is its own): produce N records of a size
+ * to a topic's partitions round-robin (acks=all, idempotent, explicit partitions), or read a backlog
+ * of N records from the start. Prints one JSON line: records, seconds, CPU seconds.
+ *   tsx bench/clients/worker.ts '{"client":"librdkafka","mode":"produce",...}'
+ */
+import { randomBytes } from 'node:crypto';
+
+interface Job {
+  client: 'kafkajs' | 'librdkafka' | 'platformatic';
+  mode: 'produce' | 'consume';
+  brokers: string;
+  topic: string;
+  partitions: number;
+  size: number;
+  records: number;
+  /** Producer batch bytes and linger, as in the ProducerPerformance row it is compared with. */
+  batchBytes: number;
+  lingerMs: number;
+}
+
+const job = JSON.parse(process.argv[2]) as Job;
+const value = randomBytes(job.size);
+/** Records per send call for the clients whose API sends arrays (about one batch per partition). */
+const perSend = Math.max(100, Math.floor((job.batchBytes * job.partitions) / job.size / 4));
+
+async function produceLibrdkafka(): Promise<void> {
+  const { Producer } = await import('@confluentinc/kafka-javascript');
+  const p = new Producer({
+    'bootstrap.servers': job.brokers,
+    'enable.idempotence': true,
+    acks: -1,
+    'linger.ms': job.lingerMs,
+    'batch.size': job.batchBytes,
+    'queue.buffering.max.messages': 500_000,
+    dr_cb: true,
+    event_cb: true,
+  });
+  await new Promise<void>((res, rej) => p.connect({}, (err) => (err ? rej(err) : res())));
+  p.setPollInterval(5);
+  let acked = 0;
+  let failed = 0;
+  const done = new Promise<void>((res) =>
+    p.on('delivery-report', (err) => {
+      if (err) failed += 1;
+      else acked += 1;
+      if (acked + failed === job.records) res();
+    }),
+  );
+  let i = 0;
+  while (i < job.records) {
+    try {
+      p.produce(job.topic, i % job.partitions, value, Buffer.from(String(i % 1000)), undefined, undefined, [{ k: Buffer.from('v') }]);
+      i += 1;
+    } catch {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    if (i % 5000 === 0) await new Promise((r) => setImmediate(r));
+  }
+  await done;
+  if (failed > 0) throw new Error(`${failed} records failed`);
+  await new Promise<void>((res) => p.disconnect(() => res()));
+}
+
+async function produceKafkajs(): Promise<void> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const producer = new Kafka({ clientId: 'bench', brokers: job.brokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  for (let i = 0; i < job.records; ) {
+    const n = Math.min(perSend, job.records - i);
+    const messages = Array.from({ length: n }, (_, j) => ({ partition: (i + j) % job.partitions, key: String((i + j) % 1000), value, headers: { k: 'v' } }));
+    await producer.send({ topic: job.topic, acks: -1, messages });
+    i += n;
+  }
+  await producer.disconnect();
+}
+
+async function producePlatformatic(): Promise<void> {
+  const { Producer } = await import('@platformatic/kafka');
+  const producer = new Producer({ clientId: 'bench', bootstrapBrokers: job.brokers.split(','), idempotent: true, acks: -1, autocreateTopics: false });
+  for (let i = 0; i < job.records; ) {
+    const n = Math.min(perSend, job.records - i);
+    const messages = Array.from({ length: n }, (_, j) => ({ topic: job.topic, partition: (i + j) % job.partitions, key: Buffer.from(String((i + j) % 1000)), value, headers: new Map([[Buffer.from('k'), Buffer.from('v')]]) }));
+    await producer.send({ messages });
+    i += n;
+  }
+  await producer.close();
+}
+
+async function consumeLibrdkafka(): Promise<void> {
+  const { KafkaConsumer } = await import('@confluentinc/kafka-javascript');
+  const c = new KafkaConsumer({ 'bootstrap.servers': job.brokers, 'group.id': `bench-${randomBytes(4).toString('hex')}`, 'enable.auto.commit': false, event_cb: true }, { 'auto.offset.reset': 'earliest' });
+  await new Promise<void>((res, rej) => c.connect({}, (err) => (err ? rej(err) : res())));
+  c.assign(Array.from({ length: job.partitions }, (_, partition) => ({ topic: job.topic, partition, offset: 0 })));
+  let n = 0;
+  let bytes = 0;
+  while (n < job.records) {
+    const batch = await new Promise<Array<{ value: Buffer | null }>>((res, rej) => c.consume(10_000, (err, msgs) => (err ? rej(err) : res(msgs))));
+    for (const m of batch) bytes += m.value?.length ?? 0;
+    n += batch.length;
+  }
+  if (bytes === 0) throw new Error('read nothing');
+  await new Promise<void>((res) => c.disconnect(() => res()));
+}
+
+async function consumeKafkajs(): Promise<void> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const consumer = new Kafka({ clientId: 'bench', brokers: job.brokers.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `bench-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [job.topic], fromBeginning: true });
+  let n = 0;
+  await new Promise<void>((res) => {
+    void consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        n += batch.messages.length;
+        if (n >= job.records) res();
+      },
+    });
+  });
+  await consumer.disconnect();
+}
+
+async function consumePlatformatic(): Promise<void> {
+  const { Consumer, MessagesStreamModes } = await import('@platformatic/kafka');
+  const consumer = new Consumer({ clientId: 'bench', groupId: `bench-${randomBytes(4).toString('hex')}`, bootstrapBrokers: job.brokers.split(',') });
+  const stream = await consumer.consume({ topics: [job.topic], mode: MessagesStreamModes.EARLIEST, autocommit: false, maxWaitTime: 500 });
+  let n = 0;
+  for await (const _ of stream) {
+    n += 1;
+    if (n >= job.records) break;
+  }
+  await stream.close();
+  await consumer.close(true);
+}
+
+const jobs = {
+  produce: { librdkafka: produceLibrdkafka, kafkajs: produceKafkajs, platformatic: producePlatformatic },
+  consume: { librdkafka: consumeLibrdkafka, kafkajs: consumeKafkajs, platformatic: consumePlatformatic },
+};
+
+(async () => {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await jobs[job.mode][job.client]();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(JSON.stringify({ records: job.records, seconds, recordsPerSec: job.records / seconds, MiBps: (job.records * job.size) / seconds / 2 ** 20, cpuS, cpuPct: (cpuS / seconds) * 100 }) + '\n');
+  process.exit(0);
+})().catch((err) => {
+  process.stderr.write(`${String(err?.stack ?? err)}\n`);
+  process.exit(1);
+});
