@@ -33,3 +33,4 @@ export {
 export { renderJson } from './render/render-json';
 export { renderMarkdown } from './render/render-markdown';
 export { renderHtml } from './render/render-html';
+export * from './capacity';

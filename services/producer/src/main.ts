@@ -7,7 +7,7 @@ import { connectKafkaSink } from './kafka-sink';
 import { payloadForSpec } from './payload-for-spec';
 import { ProducerMetrics } from './producer-metrics';
 import { ProducerRun, type Clock } from './producer-run';
-import { recordsPerSecondFor } from './rate-share';
+import { rateAtFor, recordsPerSecondFor } from './rate-share';
 
 const clock: Clock = {
   nowMs: () => Date.now(),
@@ -73,6 +73,7 @@ void runService({
               spec,
               producerId,
               recordsPerSecond: recordsPerSecondFor(spec.workload, payload.meanBytes),
+              rateAt: rateAtFor(spec.workload, payload.meanBytes),
               meanRecordBytes: payload.meanBytes,
               startAtMs: info.started.startAtMs,
               endAtMs: info.started.endAtMs,

@@ -2,3 +2,4 @@ export * from './units';
 export * from './scenario-spec';
 export * from './parse-scenario';
 export * from './expectations';
+export * from './rate-plan';

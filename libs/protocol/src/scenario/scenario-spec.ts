@@ -68,9 +68,19 @@ export const scenarioSpecSchema = z
       .min(1, { error: 'expected at least one topic' }),
     workload: z.strictObject({
       producers: z.number().int().min(1).max(1000).default(1),
-      rate: z.union([z.strictObject({ records: z.number().positive() }), z.strictObject({ bytes: sizeBytes })], {
-        error: 'expected { records: N } (records/s) or { bytes: SIZE } (bytes/s)',
-      }),
+      rate: z.union(
+        [
+          z.strictObject({ records: z.number().positive() }),
+          z.strictObject({ bytes: sizeBytes }),
+          /** A capacity run: records/s from `from`, raised by `step` every `every`, up to `to` (libs/report capacity). */
+          z.strictObject({
+            ramp: z
+              .strictObject({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive(), every: durationMs })
+              .refine((r) => r.to >= r.from, { error: 'expected ramp.to >= ramp.from', path: ['to'] }),
+          }),
+        ],
+        { error: 'expected { records: N } (records/s), { bytes: SIZE } (bytes/s) or { ramp: { from, to, step, every } } (records/s in steps)' },
+      ),
       /** `per-producer`: every producer sends at `rate`; `total`: producers split it. */
       rateSplit: z.enum(['per-producer', 'total']).default('total'),
       recordSize: sizeBytes.default(256),
