@@ -62,6 +62,7 @@ export async function runService<S extends EnvSchema>(def: ServiceDefinition<S>,
   }
   const instance = config.INSTANCE_ID ?? defaultInstanceId(source);
   const logger = createLogger({ service: def.name, instance, level: config.LOG_LEVEL });
+  routeProcessWarnings(logger);
   const registry = createMetricsRegistry({ service: def.name, instance });
   const shutdown = new GracefulShutdown(logger, config.SHUTDOWN_HOOK_TIMEOUT);
   const http = createHttpServer({ logger, registry, apiToken: config.API_TOKEN });
@@ -80,4 +81,14 @@ export async function runService<S extends EnvSchema>(def: ServiceDefinition<S>,
   }
   logger.info('service_started');
   return ctx;
+}
+
+/**
+ * Node's process warnings (kafkajs's TimeoutNegativeWarning on every run, deprecations) become
+ * structured log lines instead of free text on stderr, which reaches the user's terminal.
+ * Removing the listeners drops Node's own printer, which is one of them.
+ */
+export function routeProcessWarnings(logger: Pick<Logger, 'warn'>, proc: Pick<NodeJS.Process, 'removeAllListeners' | 'on'> = process): void {
+  proc.removeAllListeners('warning');
+  proc.on('warning', (w: Error) => logger.warn('process_warning', { name: w.name, message: w.message }));
 }
