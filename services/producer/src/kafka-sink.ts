@@ -33,7 +33,7 @@ export function producerConfig(conn: KafkaConnection, clientId: string, o: Kafka
     'message.timeout.ms': o.deliveryTimeoutMs,
     retries: o.retries,
     'queue.buffering.max.messages': o.maxQueuedRecords,
-    'queue.buffering.max.kbytes': 1024 * 1024,
+    'queue.buffering.max.kbytes': 256 * 1024,
     dr_cb: true,
     // Errors and logs come as events into our JSON logger; nothing is printed to the terminal.
     event_cb: true,

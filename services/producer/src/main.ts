@@ -18,7 +18,7 @@ const clock: Clock = {
 /** librdkafka `batch.size` per partition: as in the client benchmark (bench/clients). */
 const BATCH_BYTES = 256 * 1024;
 /** Records the client may hold queued or in flight: a few seconds of a fast producer, so one stalled partition's backlog fits. */
-const MAX_QUEUED_RECORDS = 500_000;
+const MAX_QUEUED_RECORDS = 200_000;
 
 void runService({
   name: 'producer',
