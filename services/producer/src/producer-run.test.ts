@@ -214,6 +214,22 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     expect(final().counts).toMatchObject({ sent: 300, acked: 300, failed: 0, indeterminate: 0 });
   });
 
+  it('reports that arrive after the client says it has flushed still book their records', async () => {
+    const sink = new FakeSink();
+    sink.stalled.add(1);
+    const clock = fakeClock();
+    // flush() resolves at once; partition 1's reports come 200 ms (of the fake clock) later.
+    const releaseAt = 1_000_000 + 1000 + 200;
+    const origSleep = clock.sleep;
+    clock.sleep = async (ms, signal) => {
+      await origSleep(ms, signal);
+      if (sink.stalled.has(1) && clock.nowMs() >= releaseAt) sink.release(1);
+    };
+    const { run, final } = makeRun({ sink, clock, durationMs: 1000 });
+    await run.start();
+    expect(final().counts).toMatchObject({ sent: 100, acked: 100, indeterminate: 0 });
+  });
+
   it('records with no delivery report by the end are indeterminate, the rest acknowledged', async () => {
     const sink = new FakeSink();
     sink.stalled.add(2);

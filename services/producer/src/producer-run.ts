@@ -270,7 +270,12 @@ export class ProducerRun {
 
   /** Waits for the last delivery reports; records still without one are indeterminate (they may yet be written). */
   private async settleOutstanding(): Promise<void> {
-    if (this.outstanding.size > 0) await this.o.sink.flush(this.o.flushTimeoutMs);
+    const { o } = this;
+    const deadline = o.clock.nowMs() + o.flushTimeoutMs;
+    if (this.outstanding.size > 0) await o.sink.flush(o.flushTimeoutMs);
+    // The client's flush can return before its last delivery reports have reached JavaScript: wait for them.
+    const wait = new AbortController().signal;
+    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await o.clock.sleep(10, wait);
     if (this.outstanding.size > 0) this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
     for (const p of [...this.outstanding]) this.book(p, 'indeterminate');
   }
