@@ -73,7 +73,8 @@ function runProcess(cmd: string, args: string[]): Promise<{ code: number; stdout
 
 async function worker(lab: LabState, client: Client, mode: 'produce' | 'consume', topic: string, size: number, records: number): Promise<Sample> {
   const job = { client, mode, brokers: lab.source.bootstrap, topic, partitions: PARTITIONS, size, records, batchBytes: BATCH_BYTES, lingerMs: LINGER_MS };
-  const r = await runProcess(join(__dirname, '../../node_modules/.bin/tsx'), [join(__dirname, 'worker.ts'), JSON.stringify(job)]);
+  // This Node (24, whose ABI the librdkafka binding is built for), with tsx as a loader.
+  const r = await runProcess(process.execPath, ['--import', 'tsx', join(__dirname, 'worker.ts'), JSON.stringify(job)]);
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.code !== 0 || !line.startsWith('{')) return { records: 0, seconds: 0, recordsPerSec: 0, MiBps: 0, cpuPct: 0, error: r.stderr.trim().split('\n').slice(0, 3).join(' ').slice(0, 300) };
   return JSON.parse(line) as Sample;

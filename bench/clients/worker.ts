@@ -24,8 +24,14 @@ const value = randomBytes(job.size);
 /** Records per send call for the clients whose API sends arrays (about one batch per partition). */
 const perSend = Math.max(100, Math.floor((job.batchBytes * job.partitions) / job.size / 4));
 
+/** The CommonJS binding through a dynamic import: its exports sit under `default`. */
+async function rdkafka(): Promise<typeof import('@confluentinc/kafka-javascript')> {
+  const mod = (await import('@confluentinc/kafka-javascript')) as typeof import('@confluentinc/kafka-javascript') & { default?: typeof import('@confluentinc/kafka-javascript') };
+  return mod.default ?? mod;
+}
+
 async function produceLibrdkafka(): Promise<void> {
-  const { Producer } = await import('@confluentinc/kafka-javascript');
+  const { Producer } = await rdkafka();
   const p = new Producer({
     'bootstrap.servers': job.brokers,
     'enable.idempotence': true,
@@ -88,7 +94,7 @@ async function producePlatformatic(): Promise<void> {
 }
 
 async function consumeLibrdkafka(): Promise<void> {
-  const { KafkaConsumer } = await import('@confluentinc/kafka-javascript');
+  const { KafkaConsumer } = await rdkafka();
   const c = new KafkaConsumer({ 'bootstrap.servers': job.brokers, 'group.id': `bench-${randomBytes(4).toString('hex')}`, 'enable.auto.commit': false, event_cb: true }, { 'auto.offset.reset': 'earliest' });
   await new Promise<void>((res, rej) => c.connect({}, (err) => (err ? rej(err) : res())));
   c.assign(Array.from({ length: job.partitions }, (_, partition) => ({ topic: job.topic, partition, offset: 0 })));
@@ -138,6 +144,12 @@ const jobs = {
   produce: { librdkafka: produceLibrdkafka, kafkajs: produceKafkajs, platformatic: producePlatformatic },
   consume: { librdkafka: consumeLibrdkafka, kafkajs: consumeKafkajs, platformatic: consumePlatformatic },
 };
+
+// A consumer that never sees its backlog must not hang the bench.
+setTimeout(() => {
+  process.stderr.write('gave up after 180 s\n');
+  process.exit(1);
+}, 180_000).unref();
 
 (async () => {
   const cpu0 = process.cpuUsage();
