@@ -202,13 +202,20 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     const sink = new FakeSink();
     sink.stalled.add(0);
     const clock = fakeClock();
-    const { run, final } = makeRun({ sink, clock, durationMs: 3000 });
+    const { run, final, events } = makeRun({ sink, clock, durationMs: 3000 });
     const done = run.start();
     // Release partition 0 only after the run has ended its sending.
     while (clock.nowMs() < 1_000_000 + 3000) await new Promise((r) => setImmediate(r));
     sink.release(0);
     await done;
     const byPartition = [0, 1, 2].map((p) => sink.records().filter((r) => r.partition === p).length);
+    // Acknowledged per partition per second: partitions 1 and 2 every second of the run, partition 0 only after its release.
+    const acks = events.flatMap((e) => (e.type === 'producer.progress' ? (e.partitionAcks ?? []) : []));
+    const ackedIn = (partition: number, fromMs: number, toMs: number) => acks.filter(([t, , p]) => p === partition && t >= fromMs && t < toMs).reduce((s, a) => s + a[3], 0);
+    expect(ackedIn(0, 1_000_000, 1_003_000)).toBe(0);
+    // Two thirds of the run in: partitions 1 and 2 have two thirds of their 100 (one may still be in flight).
+    [1, 2].forEach((p) => expect(ackedIn(p, 1_000_000, 1_002_000)).toBeGreaterThanOrEqual(66));
+    expect([0, 1, 2].map((p) => ackedIn(p, 1_000_000, 1_010_000))).toEqual([100, 100, 100]);
     // 300 records scheduled, keys spread evenly: every partition got its 100, the stalled one included.
     expect(byPartition).toEqual([100, 100, 100]);
     expect(final().counts).toMatchObject({ sent: 300, acked: 300, failed: 0, indeterminate: 0 });

@@ -116,6 +116,8 @@ export class ProducerRun {
   private readonly observe: ReturnType<ProducerMetrics['latencyObservers']>;
   /** A payload drawn for a record the client's full queue refused: used for the next one, so replayed payloads keep their order. */
   private heldPayload: Buffer | undefined;
+  /** Acknowledged records per (second, topic, partition) not yet published. */
+  private readonly partitionAcks = new Map<string, [number, string, number, number]>();
   private replans = new Map<string, number>();
   private finished: Promise<void> | undefined;
 
@@ -250,6 +252,11 @@ export class ProducerRun {
     if (result === 'acked') {
       const nowUs = this.o.clock.nowUs();
       this.meter.acked(nowUs / 1000, 1);
+      const second = Math.floor(nowUs / 1e6) * 1000;
+      const id = `${second}\u0000${p.topic}\u0000${p.partition}`;
+      const w = this.partitionAcks.get(id);
+      if (w) w[3] += 1;
+      else this.partitionAcks.set(id, [second, p.topic, p.partition, 1]);
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
       this.observe.scheduleToAck(Math.max(0, nowUs / 1000 - p.scheduledMs) / 1000);
     }
@@ -323,6 +330,13 @@ export class ProducerRun {
     }
     this.unreported.clear();
     const { windows, rates } = this.meter.drainClosed(now, final);
+    const current = Math.floor(now / 1000) * 1000;
+    const partitionAcks: Array<[number, string, number, number]> = [];
+    for (const [id, w] of this.partitionAcks) {
+      if (!final && w[0] >= current) continue;
+      partitionAcks.push(w);
+      this.partitionAcks.delete(id);
+    }
     try {
       await o.publish({
         v: 1,
@@ -336,6 +350,7 @@ export class ProducerRun {
         keys: this.ledger.toKeyReports(),
         windows,
         rates,
+        partitionAcks,
       });
     } catch (err) {
       o.logger.error('progress_publish_failed', { final, err });

@@ -80,6 +80,12 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     rates: z
       .array(z.tuple([z.number().int(), z.number().nonnegative(), z.number().int().nonnegative(), z.number().nonnegative(), z.number().int().nonnegative()]))
       .default([]),
+    /**
+     * Records acknowledged per partition per second (by the arrival of their delivery reports)
+     * since the last progress: [windowStartMs, topic, partition, acked]. Shows which partitions
+     * kept flowing while others waited for a leader.
+     */
+    partitionAcks: z.array(z.tuple([z.number().int(), z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).optional(),
   }),
   z.object({
     ...base,
