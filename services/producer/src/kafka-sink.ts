@@ -65,8 +65,10 @@ export async function connectKafkaSink(conn: KafkaConnection, clientId: string, 
     logger[e.severity <= 3 ? 'error' : e.severity <= 4 ? 'warn' : 'info']('kafka_client_log', { client: 'librdkafka', facility: e.fac, message: e.message });
   });
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
-  // Delivery reports are served from the client's queue by this poll.
-  producer.setPollInterval(5);
+  // Delivery reports are served on librdkafka's own thread, not by a timer on the event loop:
+  // a record counts against the client's queue until its report is served, so a slow poll caps
+  // the rate (the client's KafkaJS layer does the same).
+  producer.setPollInBackground(true);
 
   return {
     produce(topic: string, r: OutgoingRecord, onDelivery: DeliveryCallback): boolean {

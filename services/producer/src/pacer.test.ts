@@ -34,6 +34,14 @@ describe('Pacer', () => {
     expect(taken.length).toBe(11);
   });
 
+  it('sheds a long backlog in bulk: far behind at a huge rate, the next record is within maxLagMs of now', () => {
+    const p = new Pacer({ startMs: 0, rateAt: () => 1_000_000, maxLagMs: 1000 });
+    const t = p.next(60_000)!;
+    expect(60_000 - t).toBeLessThanOrEqual(1000);
+    expect(60_000 - t).toBeGreaterThan(999);
+    expect(p.shed).toBe(59_000_000);
+  });
+
   it('follows a rate that changes (a ramp step)', () => {
     const p = new Pacer({ startMs: 0, rateAt: (t) => (t < 1000 ? 2 : 4), maxLagMs: 10_000 });
     expect(takeAll(p, 2000)).toEqual([0, 500, 1000, 1250, 1500, 1750, 2000]);
