@@ -43,7 +43,7 @@ async function produceLibrdkafka(): Promise<void> {
     event_cb: true,
   });
   await new Promise<void>((res, rej) => p.connect({}, (err) => (err ? rej(err) : res())));
-  p.setPollInterval(5);
+  p.setPollInBackground(true);
   let acked = 0;
   let failed = 0;
   const done = new Promise<void>((res) =>
