@@ -146,7 +146,33 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, loadavg1AtStart: round(load0), loadavg1AtEnd: round(loadavg()[0]), kafka: lab.kafkaVersion, labMode: lab.mode },
   };
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(__dirname, 'RESULTS.md'), markdown(results, producer, consumer));
   log(`results.json written: ${JSON.stringify({ client: results.client, producer_vs_perf_tool: results.producer_vs_perf_tool, validator_records_per_s_1KiB: results.validator_records_per_s_1KiB })}`);
+}
+
+function markdown(results: { client: string; measured: string; machine: Record<string, unknown> }, producer: Record<string, Record<number, Sample>>, consumer: Record<string, Sample>): string {
+  const cell = (x: Sample | undefined) => (!x ? 'n/a' : x.error ? `error: ${x.error.slice(0, 80)}` : `${fmt(x.recordsPerSec)} rec/s, ${fmt(x.MiBps, 2)} MiB/s${Number.isNaN(x.cpuPct) ? '' : `, CPU ${fmt(x.cpuPct)}%`}`);
+  const pp = producer.ProducerPerformance ?? {};
+  const ratio = (k: string, size: number) => (producer[k]?.[size]?.recordsPerSec && pp[size]?.recordsPerSec ? (producer[k][size].recordsPerSec / pp[size].recordsPerSec).toFixed(2) + 'x' : 'n/a');
+  return [
+    '# Kafka clients side by side (bench/clients)',
+    '',
+    `- Measured: ${results.measured}; machine: ${JSON.stringify(results.machine)}`,
+    '- Command: `npx tsx bench/clients/run.ts` against a running lab (MIRRORLAB_LAB_DIR); figures also in results.json',
+    `- Producers: acks=all, idempotent, explicit partitions round-robin over 6 partitions (RF 3), batch.size ${BATCH_BYTES} B, linger.ms ${LINGER_MS}; ` +
+      `${fmt(RECORDS[100])} records of 100 B, ${fmt(RECORDS[1024])} of 1 KiB; each client in a process of its own (CPU = that process, 100% = one core). ` +
+      'ProducerPerformance ran twice per size (first and last, the load drifts); the better run is the reference (the conservative ratio).',
+    `- Consumers: read a backlog of ${fmt(BACKLOG)} records of 1 KiB from the start (no checking, the raw client).`,
+    '- The 2 cores also run both 3-broker clusters, MirrorMaker 2 and other engineers\u2019 work: read ratios within this run, not absolute capacity.',
+    '',
+    '| client | producer 100 B | vs ProducerPerformance | producer 1 KiB | vs ProducerPerformance | consumer 1 KiB backlog |',
+    '| --- | --- | --- | --- | --- | --- |',
+    `| ProducerPerformance (Java) | ${cell(pp[100])} | 1.00x | ${cell(pp[1024])} | 1.00x | |`,
+    ...CLIENTS.map((c) => `| ${c} | ${cell(producer[c]?.[100])} | ${ratio(c, 100)} | ${cell(producer[c]?.[1024])} | ${ratio(c, 1024)} | ${cell(consumer[c])} |`),
+    '',
+    `Chosen for the producer: **${results.client}** (best producer ratios among the clients that completed every run).`,
+    '',
+  ].join('\n');
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
