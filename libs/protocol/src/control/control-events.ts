@@ -101,8 +101,21 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     kind: z.string().min(1),
     target: z.string().optional(),
     params: z.record(z.string(), z.unknown()).default({}),
+    /** The fault's planned duration; null: a one-shot fault (no heal). Absent from older runners: the spec decides. */
+    durationMs: z.number().int().nonnegative().nullable().optional(),
   }),
-  z.object({ ...base, type: z.literal('fault.healed'), faultId: z.string().min(1), kind: z.string().min(1), verified: z.boolean(), detail: z.string().default('') }),
+  z.object({
+    ...base,
+    type: z.literal('fault.healed'),
+    faultId: z.string().min(1),
+    kind: z.string().min(1),
+    verified: z.boolean(),
+    detail: z.string().default(''),
+    /** When the runner began undoing the fault (atMs is when the heal was verified or gave up). Absent from older runners. */
+    healStartedAtMs: z.number().int().nonnegative().optional(),
+    /** When the component was seen back (the verified heal); absent when the heal was not verified. */
+    backAtMs: z.number().int().nonnegative().optional(),
+  }),
   z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error']), reasons: z.array(z.string()), location: z.string() }),
 ]);
 
