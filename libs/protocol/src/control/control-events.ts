@@ -58,6 +58,21 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     startAtMs: z.number().int().nonnegative(),
     endAtMs: z.number().int().nonnegative(),
   }),
+  /**
+   * The warm-up is over: the measured workload runs from `measuringAtMs` to `endAtMs` and the
+   * fault schedule counts from `measuringAtMs`. Records sent before it are warm-up records (still
+   * checked for loss, kept out of every baseline). `steady: false`: the warm-up timed out.
+   */
+  z.object({
+    ...base,
+    type: z.literal('scenario.measuring'),
+    measuringAtMs: z.number().int().nonnegative(),
+    endAtMs: z.number().int().nonnegative(),
+    /** The first second the validators read a record of this scenario, ms; null: none read during the warm-up. */
+    firstReadAtMs: z.number().int().nonnegative().nullable(),
+    steady: z.boolean(),
+    detail: z.string().default(''),
+  }),
   z.object({ ...base, type: z.literal('scenario.stopping'), reason: z.string() }),
   z.object({ ...base, type: z.literal('scenario.drained'), drained: z.boolean(), waitedMs: z.number().nonnegative() }),
   z.object({
