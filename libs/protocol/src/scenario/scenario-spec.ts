@@ -105,6 +105,12 @@ export const scenarioSpecSchema = z
       })
       .default({}),
     drainTimeout: durationMs.default(120_000),
+    /**
+     * Before the measured workload, producers write at the scenario's rate until end-to-end latency
+     * has been steady for `steadyFor`, at most `timeout` (then measuring starts anyway, with a
+     * warning). `timeout: 0s`: no warm-up.
+     */
+    warmup: z.strictObject({ steadyFor: durationMs.default(3_000), timeout: durationMs.default(60_000) }).default({ steadyFor: 3_000, timeout: 60_000 }),
   })
   .superRefine((spec, ctx) => {
     const topicNames = new Set<string>();
