@@ -13,6 +13,7 @@ import { hostPrefixesInUse, isLabNetworkUp, probeNetnsSupport, setupLabNetwork, 
 import { arePortsFree, allocateBasePort } from './ports';
 import { ensureJava, ensureProgram } from './prerequisites';
 import { Mm2StatusWatcher, mm2Readiness } from './mm2-status';
+import { pickPrometheusPort, planPrometheus, prometheusProcess, prometheusReadyCheck } from './prometheus';
 import { kafkaClusterCheck, redisPingCheck, waitFor } from './readiness';
 import { defaultLabDir, tryReadLabState, writeLabState, type LabProcess, type LabState, type ReplicationPolicyName } from './state';
 import { launchDetached, tailLog } from './supervisor';
@@ -30,6 +31,8 @@ export interface LabUpOptions {
   netns?: boolean;
   /** Deadline of each readiness stage; default 240 s (two cores, six JVMs starting at once). */
   stageTimeoutMs?: number;
+  /** Also run a Prometheus that scrapes the mirrorlab services (see prometheus.ts); an existing lab gains one. */
+  monitoring?: boolean;
   log?: LabLog;
 }
 
@@ -135,6 +138,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     if (existing !== null) {
       checkCompatible(existing, opts);
       state = existing;
+      if (opts.monitoring && prometheusProcess(state) === undefined) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
       if (existing.mode === 'loopback' && opts.netns !== false) loopbackReason = 'the lab was created in loopback mode';
       if (state.processes.every(isLabProcessAlive) && (state.network === null || isLabNetworkUp(state.network))) {
         log('lab processes are running; checking health…');
@@ -143,12 +147,14 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       }
     } else {
       ({ state, loopbackReason } = await planNewLab(dir, opts, log));
+      if (opts.monitoring) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
     }
 
     const runtime: LabRuntime = {
       java: await ensureJava(log),
       redisServer: await ensureProgram('redis-server', 'redis-server', log),
       libsDir: (await ensureKafkaDist({ log })).libsDir,
+      prometheus: prometheusProcess(state) === undefined ? undefined : await ensureProgram('prometheus', 'prometheus', log),
     };
     if (state.network !== null) {
       const network = state.network;
@@ -263,6 +269,15 @@ async function waitUntilReady(state: LabState, opts: { timeoutMs: number; log: L
     context: logContext(redis),
     onProgress: progress,
   });
+  const prometheus = prometheusProcess(state);
+  if (prometheus !== undefined) {
+    await waitFor('prometheus', prometheusReadyCheck(prometheus), {
+      timeoutMs: opts.timeoutMs,
+      guard: exitedGuard([prometheus]),
+      context: logContext([prometheus]),
+      onProgress: progress,
+    });
+  }
 }
 
 /** Only fetches the Kafka jars into the cache (what `lab up` does first on a new machine). */

@@ -19,6 +19,7 @@ import {
   renderRedisConf,
 } from './config';
 import { LabError } from './errors';
+import { prometheusArgs, writePrometheusConfig } from './prometheus';
 import type { LabProcess, LabState } from './state';
 import { processLiveness, type LaunchSpec } from './supervisor';
 
@@ -27,6 +28,8 @@ export interface LabRuntime {
   java: string;
   redisServer: string;
   libsDir: string;
+  /** Only needed when the lab has a Prometheus (`lab up --monitoring`). */
+  prometheus?: string;
 }
 
 export function log4jConfigPath(state: LabState): string {
@@ -60,6 +63,9 @@ export function writeLabConfigs(state: LabState): void {
         break;
       case 'redis':
         writeFileSync(proc.configFile, renderRedisConf(proc));
+        break;
+      case 'prometheus':
+        writePrometheusConfig(state, proc);
         break;
     }
   }
@@ -108,5 +114,7 @@ export function launchSpecFor(state: LabState, proc: LabProcess, runtime: LabRun
       return java(MM2_JVM, MIRROR_MAKER_MAIN, [proc.configFile, '--clusters', state.mm2.targetAlias]);
     case 'redis':
       return { ...common, command: runtime.redisServer, args: [proc.configFile] };
+    case 'prometheus':
+      return { ...common, command: runtime.prometheus ?? 'prometheus', args: prometheusArgs(proc) };
   }
 }

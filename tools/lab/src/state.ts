@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { LabError } from './errors';
 
 export type LabMode = 'netns' | 'loopback';
-export type LabRole = 'broker' | 'mirrormaker2' | 'redis';
+export type LabRole = 'broker' | 'mirrormaker2' | 'redis' | 'prometheus';
 export type ClusterName = 'source' | 'target';
 export type ReplicationPolicyName = 'default' | 'identity';
 
@@ -54,7 +54,7 @@ export interface LabNetwork {
 }
 
 export interface LabProcess {
-  /** `source-1`..`source-3`, `target-1`..`target-3`, `mm2`, `redis`. */
+  /** `source-1`..`source-3`, `target-1`..`target-3`, `mm2`, `redis`; `prometheus` with --monitoring. */
   name: string;
   role: LabRole;
   cluster: ClusterName | null;
@@ -64,7 +64,7 @@ export interface LabProcess {
   pid: number | null;
   /** Address the process listens on (reachable from the host). */
   host: string;
-  /** Named ports: brokers `client` + `controller`, mm2 `rest`, redis `redis`. */
+  /** Named ports: brokers `client` + `controller`, mm2 `rest`, redis `redis`, prometheus `web`. */
   ports: Record<string, number>;
   netns: string | null;
   /** `<lab>/<name>`: everything of this process lives below it. */
@@ -174,7 +174,7 @@ const labStateSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1),
-        role: z.enum(['broker', 'mirrormaker2', 'redis']),
+        role: z.enum(['broker', 'mirrormaker2', 'redis', 'prometheus']),
         cluster: z.enum(['source', 'target']).nullable(),
         nodeId: z.number().int().nullable(),
         pid: z.number().int().positive().nullable(),
