@@ -21,12 +21,15 @@ import {
 import { LabError } from './errors';
 import type { LabProcess, LabState } from './state';
 import { processLiveness, type LaunchSpec } from './supervisor';
+import { interDcProxy, renderToxiproxyConfig } from './toxiproxy';
 
 /** Programs and jars a lab runs with. */
 export interface LabRuntime {
   java: string;
   redisServer: string;
   libsDir: string;
+  /** Toxiproxy's server binary (the inter-DC proxy). */
+  toxiproxy: string;
 }
 
 export function log4jConfigPath(state: LabState): string {
@@ -60,6 +63,9 @@ export function writeLabConfigs(state: LabState): void {
         break;
       case 'redis':
         writeFileSync(proc.configFile, renderRedisConf(proc));
+        break;
+      case 'toxiproxy':
+        writeFileSync(proc.configFile, renderToxiproxyConfig(interDcProxy(state)));
         break;
     }
   }
@@ -108,5 +114,8 @@ export function launchSpecFor(state: LabState, proc: LabProcess, runtime: LabRun
       return java(MM2_JVM, MIRROR_MAKER_MAIN, [proc.configFile, '--clusters', state.mm2.targetAlias]);
     case 'redis':
       return { ...common, command: runtime.redisServer, args: [proc.configFile] };
+    case 'toxiproxy':
+      // The config path (inside the process's dir) is the marker /proc/<pid>/cmdline shows.
+      return { ...common, command: runtime.toxiproxy, args: ['-host', proc.host, '-port', String(proc.ports.api), '-config', proc.configFile] };
   }
 }
