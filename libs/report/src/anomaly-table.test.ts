@@ -73,6 +73,8 @@ describe('lost records are attributed from their send until the next record of t
     params: {},
     injectedAtMs: 10_000,
     healedAtMs: 20_000,
+    healStartedAtMs: 20_000,
+    backAtMs: 20_000,
     oneShot: false,
     verified: true,
     healDetail: '',

@@ -9,6 +9,8 @@ const fault = (id: string, recovery: Partial<Recovery>): FaultReport => ({
   params: {},
   injectedAtMs: 0,
   healedAtMs: 1000,
+  healStartedAtMs: 1000,
+  backAtMs: 1000,
   oneShot: false,
   verified: true,
   healDetail: '',

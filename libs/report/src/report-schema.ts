@@ -124,7 +124,7 @@ export const lagPointSchema = z.object({
 export const recoverySchema = z.object({
   /** `not-recovered`: the workload ended first; `not-measured`: no baseline, never healed, or too little time left to tell. */
   status: z.enum(['recovered', 'not-recovered', 'not-measured']),
-  /** Seconds from the heal (injection for one-shot faults) until recovered; null with `reason` when not measured. */
+  /** Seconds from the heal's start (injection for one-shot faults) until recovered; null with `reason` when not measured. */
   seconds: z.number().nonnegative().nullable(),
   recoveredAtMs: epochMs.nullable(),
   reason: z.string().nullable(),
@@ -145,8 +145,13 @@ export const faultReportSchema = z.object({
   target: z.string().nullable(),
   params: z.record(z.string(), z.unknown()),
   injectedAtMs: epochMs,
+  /** When the heal ended: verified (the component was back) or given up; null when never healed. */
   healedAtMs: epochMs.nullable(),
-  /** Instantaneous faults (add-topic, add-partitions...) have no heal. */
+  /** When the fault-runner began the heal (the fault's planned end); recovery is measured from here. Older runners: the heal's end. */
+  healStartedAtMs: epochMs.nullable().default(null),
+  /** When the component was seen back (verified heal); null when not verified or never healed. */
+  backAtMs: epochMs.nullable().default(null),
+  /** A fault without a duration (add-topic, add-partitions...): it has no heal. */
   oneShot: z.boolean(),
   /** The fault-runner's check that the heal really took effect; null when not healed. */
   verified: z.boolean().nullable(),

@@ -44,7 +44,16 @@ export function readSpec(spec: Record<string, unknown> | undefined): SpecView {
   return specViewSchema.parse(spec ?? {});
 }
 
-/** Kinds the spec lists without a duration: instantaneous faults, which have no heal. */
-export function oneShotKinds(spec: SpecView): Set<string> {
-  return new Set(spec.faults.filter((f) => f.duration === undefined).map((f) => f.kind));
+/**
+ * Whether a fault is one-shot (has no duration, so no heal): decided by the fault
+ * itself, never by its kind (a kill-broker may or may not have a duration). The
+ * runner's `fault.injected` says so (`durationMs`, null for one-shot); an older
+ * runner's event does not, and the spec's fault at the id's index (`<scenario>/f<i>`)
+ * decides. Unknown either way: not one-shot, so a missing heal is reported.
+ */
+export function isOneShot(spec: SpecView, faultId: string, durationMs: number | null | undefined): boolean {
+  if (durationMs !== undefined) return durationMs === null;
+  const m = /\/f(\d+)$/.exec(faultId);
+  const f = m ? spec.faults[Number(m[1])] : undefined;
+  return f !== undefined && f.duration === undefined;
 }

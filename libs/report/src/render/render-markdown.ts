@@ -48,11 +48,12 @@ export function renderMarkdown(r: ScenarioReport): string {
   }
 
   if (r.faults.length > 0) {
-    out.push('## Faults', '', '| fault | kind | target | injected | healed | recovery |', '| --- | --- | --- | ---: | ---: | --- |');
+    out.push('## Faults', '', '| fault | kind | target | injected | heal started | back | recovery |', '| --- | --- | --- | ---: | ---: | ---: | --- |');
     for (const x of r.faults) {
-      const healed = x.healedAtMs !== null ? f.offset(x.healedAtMs, origin) : x.oneShot ? 'one-shot' : 'never';
+      const started = x.healStartedAtMs !== null ? f.offset(x.healStartedAtMs, origin) : x.oneShot ? 'one-shot' : 'never';
+      const back = x.backAtMs !== null ? f.offset(x.backAtMs, origin) : x.healedAtMs !== null ? `not verified (${f.offset(x.healedAtMs, origin)})` : '—';
       const recovery = x.recovery.seconds !== null ? f.duration(x.recovery.seconds) : md(x.recovery.reason ?? '');
-      out.push(`| ${md(x.faultId)} | ${md(x.kind)} | ${md(x.target ?? '')} | ${f.offset(x.injectedAtMs, origin)} | ${healed}${x.verified === false ? ' (unverified)' : ''} | ${recovery} |`);
+      out.push(`| ${md(x.faultId)} | ${md(x.kind)} | ${md(x.target ?? '')} | ${f.offset(x.injectedAtMs, origin)} | ${started} | ${back} | ${recovery} |`);
     }
     out.push('');
   }

@@ -90,7 +90,7 @@ describe('renderMarkdown', () => {
     const text = renderMarkdown(realistic);
     expect(text.split('\n')[0]).toBe('# fixture-1: FAIL');
     expect(text).toContain('**Failed expectations**\n\n- lost: 3 > max 0\n');
-    expect(text).toMatch(/\| f1-kill-broker \| kill-broker \| source:2 \| \+35 s \| \+47 s \| \d+ s \|/);
+    expect(text).toMatch(/\| f1-kill-broker \| kill-broker \| source:2 \| \+35 s \| \+47 s \| \+47 s \| \d+ s \|/);
     expect(text).toContain('## Anomalies');
   });
 

@@ -21,9 +21,13 @@ export interface FixtureFault {
   atS: number;
   /** Omitted: a one-shot fault (no heal). */
   durationS?: number;
-  /** The replicator copies nothing while the fault lasts. */
+  /** The replicator copies nothing while the fault lasts (until the component is back). */
   stall?: boolean;
   verified?: boolean;
+  /** The component was back this long after the heal started (a broker's restart); default 0. */
+  backAfterS?: number;
+  /** false: a fault with a duration whose heal was never published. */
+  healed?: boolean;
 }
 
 export interface FixtureOptions {
@@ -88,7 +92,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   const name = o.name ?? o.scenarioId.replace(/[^a-zA-Z0-9._-]/g, '-');
   const targetTopic = `source.${o.topic}`;
   const endAtMs = o.startAtMs + o.durationS * 1000;
-  const faultWindow = (f: FixtureFault) => ({ fromMs: o.startAtMs + f.atS * 1000, toMs: o.startAtMs + (f.atS + (f.durationS ?? 0)) * 1000 });
+  const faultWindow = (f: FixtureFault) => ({ fromMs: o.startAtMs + f.atS * 1000, toMs: o.startAtMs + (f.atS + (f.durationS ?? 0) + (f.backAfterS ?? 0)) * 1000 });
   const records = simulate({ ...o, stalls: o.faults.filter((f) => f.stall && f.durationS).map(faultWindow), seed: o.seed });
   const rnd = mulberry32(o.seed * 31 + 1);
   const events: ControlEvent[] = [];
@@ -245,10 +249,23 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
 
   for (const f of o.faults) {
     const w = faultWindow(f);
-    events.push({ ...base, type: 'fault.injected', atMs: w.fromMs, source: 'fault-runner-0', faultId: f.id, kind: f.kind, ...(f.target ? { target: f.target } : {}), params: {} });
-    if (f.durationS) {
+    const durationMs = f.durationS ? f.durationS * 1000 : null;
+    events.push({ ...base, type: 'fault.injected', atMs: w.fromMs, source: 'fault-runner-0', faultId: f.id, kind: f.kind, ...(f.target ? { target: f.target } : {}), params: {}, durationMs });
+    if (durationMs !== null && f.healed !== false) {
       const verified = f.verified ?? true;
-      events.push({ ...base, type: 'fault.healed', atMs: w.toMs, source: 'fault-runner-0', faultId: f.id, kind: f.kind, verified, detail: verified ? 'heal checked' : 'iptables rule still present' });
+      const healStartedAtMs = w.fromMs + durationMs;
+      events.push({
+        ...base,
+        type: 'fault.healed',
+        atMs: w.toMs,
+        source: 'fault-runner-0',
+        faultId: f.id,
+        kind: f.kind,
+        verified,
+        detail: verified ? 'heal checked' : 'iptables rule still present',
+        healStartedAtMs,
+        ...(verified ? { backAtMs: w.toMs } : {}),
+      });
     }
   }
   events.push({ ...base, type: 'scenario.stopping', atMs: stoppingAt, source: 'provisioner-0', reason: 'duration reached' });

@@ -36,7 +36,9 @@ function buildBundles(repoRoot: string, ctx: CliContext): void {
 export async function runScenario(ctx: CliContext, spec: ScenarioSpec, opts: RunOptions): Promise<ScenarioOutcome> {
   const repoRoot = repoRootFor(ctx);
   const labDir = labDirFor(ctx, opts.dir);
-  const lab = await labUp({ dir: labDir, log: (line) => ctx.err(line) });
+  // The scenario's `link:` (default none) becomes the lab's standing link for the run: a
+  // scenario says what link it ran across, whatever the lab had before.
+  const lab = await labUp({ dir: labDir, link: spec.link, log: (line) => ctx.err(line) });
   if (lab.loopbackReason !== undefined && spec.faults.some((f) => ['packet-loss', 'network-partition', 'bandwidth-cap'].includes(f.kind))) {
     throw new CliError(`this scenario needs network faults, which are off on a loopback lab (${lab.loopbackReason})`, EXIT_USAGE);
   }
