@@ -55,6 +55,7 @@ export class ProducerMetrics {
       for (const result of SEND_RESULTS) this.results.inc({ scenario, producer, topic, result }, 0);
     }
     this.latency.zero({ scenario, producer });
+    this.publishDelay.zero({ scenario, producer });
   }
 
   sent(scenario: string, producer: string, topic: string, records: number, bytes: number): void {
