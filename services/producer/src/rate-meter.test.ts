@@ -43,5 +43,8 @@ describe('RateMeter', () => {
     const m = meter();
     m.sent(10_500, 50, 0);
     expect(m.achievedRate(11_000)).toBe(50);
+    // After the end (waiting for the last reports), the rate is over the run's 3.5 s, not longer.
+    m.sent(13_000, 125, 0);
+    expect(m.achievedRate(20_000)).toBe(50);
   });
 });

@@ -38,9 +38,9 @@ export class RateMeter {
     this.window(nowMs).acked += n;
   }
 
-  /** Records/s sent since the start. */
+  /** Records/s sent since the start, over the sending time: the wait for the last acknowledgements after the end does not count. */
   achievedRate(nowMs: number): number {
-    const seconds = (nowMs - this.o.startMs) / 1000;
+    const seconds = (Math.min(nowMs, this.o.endMs) - this.o.startMs) / 1000;
     return seconds > 0 ? this.totalSent / seconds : 0;
   }
 

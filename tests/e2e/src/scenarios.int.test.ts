@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -103,7 +103,11 @@ test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', async (nam
  */
 test('kill-source-broker: partitions the killed broker did not lead keep >= 90% of their rate in the fault window', async () => {
   const reports = path.join(repo, 'reports');
-  const dir = (existsSync(reports) ? readdirSync(reports) : []).filter((d) => d.startsWith('kill-source-broker-')).sort().at(-1);
+  // The newest kill-source-broker report: reports/ outlives labs, and an older run's events are not on this lab's control topic.
+  const dir = (existsSync(reports) ? readdirSync(reports) : [])
+    .filter((d) => d.startsWith('kill-source-broker-'))
+    .sort((a, b) => statSync(path.join(reports, a)).mtimeMs - statSync(path.join(reports, b)).mtimeMs)
+    .at(-1);
   expect(dir).toBeDefined();
   const report = JSON.parse(readFileSync(path.join(reports, dir!, 'report.json'), 'utf8')) as {
     scenario: { id: string };
@@ -118,6 +122,7 @@ test('kill-source-broker: partitions the killed broker did not lead keep >= 90% 
   const control = await ControlRecorder.start({ brokers: lab.target.bootstrap, name: `e2e-partition-flow-${Date.now()}` });
   const progress = control.of(report.scenario.id, 'producer.progress');
   await control.close();
+  expect(progress.length).toBeGreaterThan(0);
   const inWindow = (t: number) => t >= fromMs && t < toMs;
   const requested = progress.flatMap((e) => e.rates).filter(([t]) => inWindow(t)).reduce((s, r) => s + r[1], 0);
   const acked = new Map<number, number>();
