@@ -58,6 +58,9 @@ fi
 # kustomize (pinned, via the Go module proxy) for the deploy/ manifest checks.
 bash tools/deploy-check/install-tools.sh
 
+# Toxiproxy (the lab's inter-DC proxy: latency and jitter) built from the Go module proxy into the cache dir.
+bash tools/lab/scripts/install-toxiproxy.sh
+
 # Kafka jars (broker, MirrorMaker 2, tools) from Maven Central into the cache dir.
 node_modules/.bin/mirrorlab lab fetch
 log "ready: Node $(node_modules/.bin/node -v), $(java -version 2>&1 | head -n1), $(redis-server --version | cut -d' ' -f1-3)"

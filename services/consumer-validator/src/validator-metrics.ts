@@ -2,18 +2,18 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RecordDecodeReason } from '@mirrorlab/protocol';
 
 type Labels = 'scenario' | 'topic';
-const CLASSES = ['in_order', 'gap', 'late', 'duplicate', 'redelivery'] as const;
-/** Every reason a record fails to decode (a Record, so a new reason must be added here). */
+const CLASSES = ['in_order', 'gap', 'late', 'duplicate', 'redelivery', 'foreign'] as const;
+/** Every reason a record of ours fails to decode (a Record, so a new reason must be added here); foreign is a class of its own. */
 const CORRUPT_REASONS = Object.keys({
-  foreign: true,
   unsupported_version: true,
   malformed_header: true,
   malformed_prefix: true,
   checksum_mismatch: true,
+  payload_mismatch: true,
   missing_key: true,
   malformed_key: true,
   missing_value: true,
-} satisfies Record<RecordDecodeReason, true>);
+} satisfies Record<Exclude<RecordDecodeReason, 'foreign'>, true>);
 export type CountedClass = (typeof CLASSES)[number];
 
 /** 100 µs to 10 min: replication latency spans sub-millisecond to multi-minute stalls. */
@@ -39,6 +39,7 @@ export class ValidatorMetrics {
       late: 'Records that filled an earlier gap (reordering, not loss)',
       duplicate: 'Records whose sequence was already seen at another target offset (written twice by the replicator)',
       redelivery: 'Records re-read at a target offset already seen (consumer restart or rebalance; not an anomaly)',
+      foreign: 'Records with no mirrorlab metadata (another application or a tombstone on a test topic)',
     };
     this.byClass = Object.fromEntries(
       CLASSES.map((c) => [c, new Counter({ name: `mirrorlab_validator_${c}_total`, help: help[c], labelNames: ['scenario', 'topic'], registers })]),

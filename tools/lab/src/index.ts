@@ -90,3 +90,17 @@ export { MM2_CONNECTORS, mm2Readiness, type ConnectStatus, type Mm2Status } from
 export { brokerAnswers, describeKafkaCluster, type ClusterHealth } from './readiness';
 export { addScramArgs, renderSaslBrokerProperties, startSaslBroker, type SaslBroker, type SaslBrokerOptions, type ScramMechanism, type ScramUser } from './sasl-broker';
 export type { StopOutcome } from './supervisor';
+export { LINK_PROFILE_NAMES, type CrossDcProxy, type InterDcProxy, type LinkProfileName } from './state';
+export { TOXIPROXY_VERSION, ToxiproxyClient, ensureToxiproxy, interDcProxy, toxiproxyBinary, type ToxiproxyProxyInfo } from './toxiproxy';
+export {
+  LINK_PROFILES,
+  applyLinkLatency,
+  applyLinkProfile,
+  listFaultLinkToxics,
+  listLinkToxics,
+  listTaggedLinkToxics,
+  removeTaggedLinkToxics,
+  streamsOf,
+  type OneWayDelay,
+  type ToxicLine,
+} from './link-latency';

@@ -15,7 +15,9 @@ import { ensureJava, ensureProgram } from './prerequisites';
 import { Mm2StatusWatcher, mm2Readiness } from './mm2-status';
 import { pickPrometheusPort, planPrometheus, prometheusProcess, prometheusReadyCheck } from './prometheus';
 import { kafkaClusterCheck, redisPingCheck, waitFor } from './readiness';
-import { defaultLabDir, tryReadLabState, writeLabState, type LabProcess, type LabState, type ReplicationPolicyName } from './state';
+import { LINK_PROFILES, applyLinkProfile } from './link-latency';
+import { defaultLabDir, tryReadLabState, writeLabState, type LabProcess, type LabState, type LinkProfileName, type ReplicationPolicyName } from './state';
+import { ensureToxiproxy, interDcProxy, toxiproxyReadiness } from './toxiproxy';
 import { launchDetached, tailLog } from './supervisor';
 import { BROKERS_PER_CLUSTER, DEFAULT_MM2_TOPICS, cidrsOverlap, clusterIdFromBytes, labIdForDir, pickSubnetIndex, planLab } from './topology';
 
@@ -29,6 +31,12 @@ export interface LabUpOptions {
   replicationPolicy?: ReplicationPolicyName;
   /** false forces loopback; default true (namespaces when available). */
   netns?: boolean;
+  /**
+   * Standing latency on the inter-DC path (`transatlantic`: ~80 ms RTT). Unlike the options
+   * above it may change on a running lab: `up` sets it on the proxies. Default: keep the
+   * lab's (none for a new lab).
+   */
+  link?: LinkProfileName;
   /** Deadline of each readiness stage; default 240 s (two cores, six JVMs starting at once). */
   stageTimeoutMs?: number;
   /** Also run a Prometheus that scrapes the mirrorlab services (see prometheus.ts); an existing lab gains one. */
@@ -63,6 +71,7 @@ function checkCompatible(existing: LabState, opts: LabUpOptions): void {
   if (opts.topics !== undefined && opts.topics !== existing.mm2.topics) conflicts.push(`topics ${existing.mm2.topics} (asked: ${opts.topics})`);
   if (opts.netns === false && existing.mode === 'netns') conflicts.push('netns mode (asked: --no-netns)');
   if (existing.kafkaVersion !== KAFKA_VERSION) conflicts.push(`Kafka ${existing.kafkaVersion} (this mirrorlab runs ${KAFKA_VERSION})`);
+  if (existing.interDcProxy === undefined) conflicts.push('no inter-DC proxy (an older mirrorlab)');
   if (conflicts.length > 0) {
     throw new LabError('lab_conflict', `the lab in ${existing.dir} was created with ${conflicts.join('; ')}; run "mirrorlab lab down --purge --dir ${existing.dir}" first`);
   }
@@ -98,6 +107,7 @@ async function planNewLab(dir: string, opts: LabUpOptions, log: LabLog): Promise
     topics: opts.topics ?? DEFAULT_MM2_TOPICS,
     kafkaVersion: KAFKA_VERSION,
     now: new Date(),
+    link: opts.link ?? 'none',
   });
   return { state, loopbackReason };
 }
@@ -140,9 +150,11 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       state = existing;
       if (opts.monitoring && prometheusProcess(state) === undefined) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
       if (existing.mode === 'loopback' && opts.netns !== false) loopbackReason = 'the lab was created in loopback mode';
+      if (opts.link !== undefined) state.interDcProxy = { ...interDcProxy(state), link: opts.link };
       if (state.processes.every(isLabProcessAlive) && (state.network === null || isLabNetworkUp(state.network))) {
         log('lab processes are running; checking health…');
         await waitUntilReady(state, { timeoutMs: 30_000, log });
+        await setLinkProfile(state, log);
         return { state, alreadyUp: true, started: [], loopbackReason };
       }
     } else {
@@ -155,6 +167,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       redisServer: await ensureProgram('redis-server', 'redis-server', log),
       libsDir: (await ensureKafkaDist({ log })).libsDir,
       prometheus: prometheusProcess(state) === undefined ? undefined : await ensureProgram('prometheus', 'prometheus', log),
+      toxiproxy: ensureToxiproxy(),
     };
     if (state.network !== null) {
       const network = state.network;
@@ -207,6 +220,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       }),
     );
     log(`source and target clusters are up (${BROKERS_PER_CLUSTER}/${BROKERS_PER_CLUSTER} brokers each)`);
+    // The link profile goes on before MM2 starts: a run across a long link never sees a short one.
+    await waitForToxiproxy(state, timeoutMs, log);
+    await setLinkProfile(state, log);
     const mm2 = state.processes.filter((p) => p.role === 'mirrormaker2');
     const mm2StartedAt = Date.now();
     const mm2Restarted = mm2.filter((p) => !isLabProcessAlive(p));
@@ -220,7 +236,25 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   }
 }
 
-/** Waits for both clusters, MM2's connectors and Redis. */
+async function waitForToxiproxy(state: LabState, timeoutMs: number, log: LabLog): Promise<void> {
+  const procs = state.processes.filter((p) => p.role === 'toxiproxy');
+  await waitFor('toxiproxy', () => toxiproxyReadiness(interDcProxy(state)), {
+    timeoutMs,
+    guard: exitedGuard(procs),
+    context: logContext(procs),
+    onProgress: (line) => log(`waiting for ${line}…`),
+  });
+}
+
+/** Puts the lab's standing link profile on the proxies (replacing any other) and records it. */
+async function setLinkProfile(state: LabState, log: LabLog): Promise<void> {
+  const proxy = interDcProxy(state);
+  const toxics = await applyLinkProfile(proxy, proxy.link);
+  log(proxy.link === 'none' ? 'inter-DC link: no added latency' : `inter-DC link: ${proxy.link} (${LINK_PROFILES[proxy.link].description}); ${toxics.length} latency toxics`);
+  writeLabState(state);
+}
+
+/** Waits for both clusters, the inter-DC proxy, MM2's connectors and Redis. */
 async function waitUntilReady(state: LabState, opts: { timeoutMs: number; log: LabLog; mm2NotBeforeMs?: number }): Promise<void> {
   const byRole = (role: LabProcess['role']): LabProcess[] => state.processes.filter((p) => p.role === role);
   const progress = (line: string): void => opts.log(`waiting for ${line}…`);
@@ -233,6 +267,7 @@ async function waitUntilReady(state: LabState, opts: { timeoutMs: number; log: L
       onProgress: progress,
     });
   }
+  await waitForToxiproxy(state, opts.timeoutMs, opts.log);
   const mm2 = byRole('mirrormaker2');
   const watcher = new Mm2StatusWatcher(state.target.bootstrap, state.mm2.statusTopic, opts.mm2NotBeforeMs ?? 0);
   const mm2Options = { timeoutMs: opts.timeoutMs, guard: exitedGuard(mm2), context: logContext(mm2), onProgress: progress };
