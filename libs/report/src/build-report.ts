@@ -7,6 +7,7 @@ import { REPORT_SCHEMA_VERSION, type FaultReport, type LatencySummary, type Scen
 import type { ScenarioEvents } from './scenario-events';
 import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
+import { judgeDelivery } from './tester-delivery';
 import { lagSeries, secondSeries } from './time-series';
 import { combineValidators } from './validator-inputs';
 
@@ -74,10 +75,14 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     unexpected: acc?.unexpected.count ?? null,
     duplicates: acc?.duplicate.count ?? null,
     corrupt: acc?.corrupt.count ?? null,
+    foreign: acc?.foreign.count ?? null,
+    inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
     p99Us: measuredP99(combined.endToEnd, measuring, endToEnd),
     faults,
   });
-  const decided = decideVerdict(errors, expectations);
+  const judged = judgeDelivery({ producers, faults, ...run, unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records' });
+  warnings.push(...judged.warnings);
+  const decided = decideVerdict(errors, expectations, judged.inconclusive);
   const readiness = events.readiness();
 
   const counts = producers.reduce(
@@ -119,6 +124,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
       }),
     },
     expectations,
+    delivery: judged.delivery,
     totals: {
       reconciled: acc !== undefined,
       produced: counts.sent,

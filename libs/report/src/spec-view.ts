@@ -13,7 +13,12 @@ const specViewSchema = z.object({
   description: z.string().catch(''),
   expectedBehaviour: z.string().catch(''),
   topics: z.array(z.object({ name: z.string(), partitions: z.number().int().positive() })).catch([]),
-  workload: z.object({ keysPerPartition: z.number().int().positive().catch(4) }).catch({ keysPerPartition: 4 }),
+  workload: z
+    .object({
+      keysPerPartition: z.number().int().positive().catch(4),
+      rate: z.object({ records: z.number().optional(), bytes: z.number().optional() }).catch({}).default({}),
+    })
+    .catch({ keysPerPartition: 4, rate: {} }),
   faults: z.array(z.object({ kind: z.string(), duration: z.number().optional() })).catch([]),
   expectations: z
     .object({
@@ -21,11 +26,15 @@ const specViewSchema = z.object({
       unexpected: max.optional(),
       duplicates: max.optional(),
       corrupt: max.optional(),
+      foreign: max.optional(),
+      inconsistentOffsets: max.optional(),
       p99LatencyMs: max.optional(),
       recoverySeconds: max.optional(),
+      exactlyOnce: z.boolean().optional(),
     })
-    .catch({ lost: { max: 0 }, unexpected: { max: 0 } })
-    .default({ lost: { max: 0 }, unexpected: { max: 0 } }),
+    // A malformed block relaxes nothing: the correctness defaults apply (see effectiveExpectations).
+    .catch({})
+    .default({}),
 });
 
 export type SpecView = z.output<typeof specViewSchema>;

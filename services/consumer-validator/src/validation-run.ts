@@ -94,6 +94,7 @@ export class ValidationRun {
     await this.waitForTopics();
     if (this.stop.signal.aborted) return;
     this.replication = (await this.usesLogAppendTime()) ? new LatencyHistograms() : undefined;
+    o.metrics.runStarted(o.started.scenarioId, this.topics, { replicationLatency: this.replication !== undefined });
 
     const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
     this.consumer = consumer;

@@ -22,6 +22,21 @@ test('bandwidth caps: rates in bits per second, sizes, latencies', () => {
   expect(() => parseParams('bandwidth-cap', { rate: '1mbit', latency: '5 minutes' })).toThrow(expect.objectContaining({ field: 'params.latency' }));
 });
 
+test('latency: a delay and a jitter per direction, the jitter no larger than the delay', () => {
+  expect(parseParams('latency', { latency: '500ms' })).toEqual({ latencyMs: 500, jitterMs: 0, direction: 'both' });
+  expect(parseParams('latency', { latency: '1s', jitter: '20ms', direction: 'to-target' })).toEqual({ latencyMs: 1000, jitterMs: 20, direction: 'to-target' });
+  expect(parseParams('latency', { latency: 40, jitter: 0 })).toEqual({ latencyMs: 40, jitterMs: 0, direction: 'both' });
+  expect(() => parseParams('latency', {})).toThrow(expect.objectContaining({ code: 'params_invalid', field: 'params.latency' }));
+  expect(() => parseParams('latency', { latency: 'slow' })).toThrow(expect.objectContaining({ field: 'params.latency' }));
+  expect(() => parseParams('latency', { latency: '0ms' })).toThrow('params.latency: expected a delay from 1ms to 60s, like 40ms or 500ms, got "0ms"');
+  expect(() => parseParams('latency', { latency: '2m' })).toThrow(expect.objectContaining({ field: 'params.latency' }));
+  expect(() => parseParams('latency', { latency: '61s' })).toThrow(expect.objectContaining({ field: 'params.latency' }));
+  expect(() => parseParams('latency', { latency: '40ms', jitter: '50ms' })).toThrow('params.jitter: expected at most params.latency (40ms), got "50ms"');
+  expect(() => parseParams('latency', { latency: '40ms', jitter: -1 })).toThrow(expect.objectContaining({ field: 'params.jitter' }));
+  expect(() => parseParams('latency', { latency: '40ms', direction: 'up' })).toThrow(expect.objectContaining({ field: 'params.direction' }));
+  expect(() => parseParams('latency', { latency: '40ms', delay: '1s' })).toThrow('params.delay: not a parameter of latency (known: latency, jitter, direction)');
+});
+
 test('admin faults: counts, names and partitions', () => {
   expect(parseParams('add-partitions', { count: 12 })).toEqual({ count: 12, cluster: 'source' });
   expect(() => parseParams('add-partitions', {})).toThrow(expect.objectContaining({ field: 'params.count' }));

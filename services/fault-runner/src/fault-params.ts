@@ -23,6 +23,8 @@ export interface FaultParamsByKind {
   'packet-loss': { probability: number; direction: LinkDirection };
   'network-partition': { direction: LinkDirection };
   'bandwidth-cap': { rateKbit: number; burstBytes: number | null; latencyMs: number | null; direction: LinkDirection };
+  /** Added one-way delay per direction: `latencyMs` ± up to `jitterMs` (so `both` adds 2 x latencyMs of round trip). */
+  latency: { latencyMs: number; jitterMs: number; direction: LinkDirection };
 }
 export type FaultParams<K extends FaultKind = FaultKind> = FaultParamsByKind[K];
 
@@ -110,6 +112,13 @@ export const millis: Parser<number> = (value, field) => {
   return ms;
 };
 
+/** A delay on the link: `500ms`, `2s`, or ms; at most 60 s (a longer one is a partition, use network-partition). */
+const delay = (min: number): Parser<number> => (value, field) => {
+  const ms = value === 0 || value === '0' || value === '0ms' ? 0 : millis(value, field);
+  if (ms < min || ms > 60_000) throw bad(field, `a delay from ${min}ms to 60s, like 40ms or 500ms`, value);
+  return ms;
+};
+
 type Shape<K extends FaultKind> = { [P in keyof FaultParamsByKind[K]]-?: Parser<FaultParamsByKind[K][P]> };
 
 const SHAPES: { [K in FaultKind]: Shape<K> } = {
@@ -126,11 +135,13 @@ const SHAPES: { [K in FaultKind]: Shape<K> } = {
   'packet-loss': { probability, direction },
   'network-partition': { direction },
   'bandwidth-cap': { rateKbit: rate, burstBytes: optional<number | null>(size, null), latencyMs: optional<number | null>(millis, null), direction },
+  latency: { latencyMs: delay(1), jitterMs: optional(delay(0), 0), direction },
 };
 
 /** Job param names that differ from the typed field they fill. */
 const ALIASES: Partial<Record<FaultKind, Record<string, string>>> = {
   'bandwidth-cap': { rate: 'rateKbit', burst: 'burstBytes', latency: 'latencyMs' },
+  latency: { latency: 'latencyMs', jitter: 'jitterMs' },
 };
 
 /**
@@ -152,6 +163,10 @@ export function parseParams<K extends FaultKind>(kind: K, raw: RawParams): Fault
   for (const name of names) {
     const field = aliases[name] ?? name;
     out[field] = shape[field](raw[name], `params.${name}`);
+  }
+  if (kind === 'latency' && (out.jitterMs as number) > (out.latencyMs as number)) {
+    // Toxiproxy and netem draw latency ± jitter: a jitter above the latency would ask for negative delays.
+    throw new FaultRunnerError('params_invalid', `params.jitter: expected at most params.latency (${out.latencyMs as number}ms), got ${JSON.stringify(raw.jitter)}`, { field: 'params.jitter' });
   }
   return out as FaultParams<K>;
 }

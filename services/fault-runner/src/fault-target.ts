@@ -33,6 +33,7 @@ const FORM_OF: Record<FaultKind, TargetForm> = {
   'packet-loss': 'inter-dc',
   'network-partition': 'inter-dc',
   'bandwidth-cap': 'inter-dc',
+  latency: 'inter-dc',
 };
 
 const EXPECTED: Record<TargetForm, string> = {

@@ -32,7 +32,7 @@ const workloadProcessSchema = z.object({
 });
 
 export const runResultSchema = z.object({
-  verdict: z.enum(['pass', 'fail', 'error']),
+  verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']),
   reasons: z.array(z.string()),
   reportLocation: z.string(),
   drained: z.boolean(),

@@ -5,7 +5,9 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import {
   findLab,
   interDcLink,
+  interDcProxy,
   labProcess,
+  listLinkToxics,
   labStatus,
   listLinkFaults,
   processRunState,
@@ -255,6 +257,17 @@ test('bandwidth-cap: a tbf on both ends of the link; the heal removes it', async
   for (const q of qdiscs) expect(q).toMatch(/qdisc tbf .*rate 1Mbit burst 32Kb lat 50ms/);
   expect((await heal(fault)).verified).toBe(true);
   expect(linkFaults()).toEqual({ iptables: [], qdiscs: [] });
+});
+
+test('latency: Toxiproxy latency toxics on every inter-DC proxy (to-target only); the heal removes them', async () => {
+  const proxy = interDcProxy(findLab(lab.dir));
+  const before = await listLinkToxics(proxy); // the lab's link profile, if any: it must stay
+  const fault = await inject('latency', 'inter-dc', { latency: '500ms', jitter: '5ms', direction: 'to-target' });
+  const added = (await listLinkToxics(proxy)).filter((t) => !before.includes(t));
+  expect(added.sort()).toEqual(proxy.proxies.map((p) => expect.stringMatching(new RegExp(`^${p.name}/mirrorlab-fault-f[0-9a-f]{16}-downstream downstream latency=500 jitter=5$`))));
+  expect(added).toHaveLength(proxy.proxies.length);
+  expect((await heal(fault)).verified).toBe(true);
+  expect(await listLinkToxics(proxy)).toEqual(before);
 });
 
 test('heal-all heals every active fault of a scenario and later injects of it are skipped', async () => {

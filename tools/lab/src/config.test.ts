@@ -41,6 +41,13 @@ describe('broker properties', () => {
     expect(props.get('log.dirs')).toBe('/tmp/lab-y/target-2/data');
   });
 
+  test('a source broker also listens for cross-DC clients, advertised as its proxy', () => {
+    const source1 = parse(renderBrokerProperties(lab, lab.processes.find((p) => p.name === 'source-1')!));
+    expect(source1.get('listeners')).toBe('CLIENT://10.213.7.2:21008,CONTROLLER://10.213.7.2:21011,CROSSDC://10.213.7.2:21024');
+    expect(source1.get('advertised.listeners')).toBe('CLIENT://10.213.7.2:21008,CROSSDC://10.213.7.2:21027');
+    expect(source1.get('listener.security.protocol.map')).toBe('CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT,CROSSDC:PLAINTEXT');
+  });
+
   test('durable defaults', () => {
     expect(props.get('default.replication.factor')).toBe('3');
     expect(props.get('min.insync.replicas')).toBe('2');
@@ -62,7 +69,9 @@ describe('mm2 properties', () => {
 
   test('one flow source->target with the lab bootstraps, policy and topics', () => {
     expect(props.get('clusters')).toBe('source, target');
-    expect(props.get('source.bootstrap.servers')).toBe(lab.source.bootstrap);
+    // MM2 sits in the target datacenter: it reads the source through the inter-DC proxies.
+    expect(props.get('source.bootstrap.servers')).toBe(lab.interDcProxy?.bootstrap);
+    expect(props.get('source.bootstrap.servers')).toBe('10.213.7.2:21027,10.213.7.2:21028,10.213.7.2:21029');
     expect(props.get('target.bootstrap.servers')).toBe(lab.target.bootstrap);
     expect(props.get('source->target.enabled')).toBe('true');
     expect(props.get('target->source.enabled')).toBe('false');

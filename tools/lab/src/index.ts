@@ -71,8 +71,36 @@ export {
   type ServeWaitOptions,
   type StartedProcess,
 } from './process-control';
+export {
+  LAB_SCRAPE_INTERVAL_SECONDS,
+  PROMETHEUS_PROCESS,
+  planPrometheus,
+  prometheusProcess,
+  prometheusUrl,
+  removeScrapeTargets,
+  renderPrometheusConfig,
+  scrapeTargetGroup,
+  scrapeTargetsDir,
+  writeScrapeTargets,
+  type ScrapeTarget,
+  type TargetGroup,
+} from './prometheus';
 export { addLabBroker, addMm2Worker, addedProcesses, mm2WorkerId, pickAddedPort, removeAddedProcess, type RemovedProcess } from './lab-extras';
 export { MM2_CONNECTORS, mm2Readiness, type ConnectStatus, type Mm2Status } from './mm2-status';
 export { brokerAnswers, describeKafkaCluster, type ClusterHealth } from './readiness';
 export { addScramArgs, renderSaslBrokerProperties, startSaslBroker, type SaslBroker, type SaslBrokerOptions, type ScramMechanism, type ScramUser } from './sasl-broker';
 export type { StopOutcome } from './supervisor';
+export { LINK_PROFILE_NAMES, type CrossDcProxy, type InterDcProxy, type LinkProfileName } from './state';
+export { TOXIPROXY_VERSION, ToxiproxyClient, ensureToxiproxy, interDcProxy, toxiproxyBinary, type ToxiproxyProxyInfo } from './toxiproxy';
+export {
+  LINK_PROFILES,
+  applyLinkLatency,
+  applyLinkProfile,
+  listFaultLinkToxics,
+  listLinkToxics,
+  listTaggedLinkToxics,
+  removeTaggedLinkToxics,
+  streamsOf,
+  type OneWayDelay,
+  type ToxicLine,
+} from './link-latency';

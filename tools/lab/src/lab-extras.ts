@@ -13,7 +13,7 @@ import { isPortFree } from './ports';
 import { labRuntime, startLabProcess, withLabLock } from './process-control';
 import { readLabState, writeLabState, type ClusterName, type LabProcess, type LabState } from './state';
 import { stopProcess, type StopOutcome } from './supervisor';
-import { PORT_BLOCK_SIZE } from './topology';
+import { ADDED_PORT_OFFSET } from './topology';
 
 const LOCK_TIMEOUT_MS = 60_000;
 
@@ -32,9 +32,9 @@ export function mm2WorkerId(proc: LabProcess): string {
  * ones after the block; never one a lab process uses on that host, and (on loopback,
  * where other programs share the addresses) only one nothing listens on.
  */
-export async function pickAddedPort(state: LabState, host: string): Promise<number> {
-  const used = new Set(state.processes.filter((p) => p.host === host).flatMap((p) => Object.values(p.ports)));
-  const first = state.basePort + PORT_BLOCK_SIZE - 2;
+export async function pickAddedPort(state: LabState, host: string, taken: readonly number[] = []): Promise<number> {
+  const used = new Set([...taken, ...state.processes.filter((p) => p.host === host).flatMap((p) => Object.values(p.ports))]);
+  const first = state.basePort + ADDED_PORT_OFFSET;
   for (let port = first; port < first + 200 && port <= 65535; port++) {
     if (used.has(port)) continue;
     if (state.mode === 'loopback' && !(await isPortFree(port, host))) continue;
@@ -86,9 +86,13 @@ export async function addLabBroker(dir: string, cluster: ClusterName, opts: { ad
       if (planned === undefined) throw new LabError('unknown_process', `the lab has no ${cluster} cluster`);
       const nodeId = Math.max(...peers.map((p) => p.nodeId ?? 0)) + 1;
       const port = await pickAddedPort(state, planned.host);
+      // A source broker needs a cross-DC listener too, or MM2 (which bootstraps through the
+      // proxy) would not see it at all. It has no proxy of its own: it is advertised directly.
+      const ports: Record<string, number> = { client: port };
+      if (planned.ports.crossDc !== undefined) ports.crossDc = await pickAddedPort(state, planned.host, [port]);
       return entry(
         state,
-        { name: `${cluster}-${nodeId}`, role: 'broker', cluster, nodeId, host: planned.host, ports: { client: port }, netns: planned.netns, addedBy: opts.addedBy },
+        { name: `${cluster}-${nodeId}`, role: 'broker', cluster, nodeId, host: planned.host, ports, netns: planned.netns, addedBy: opts.addedBy },
         'server.properties',
       );
     },

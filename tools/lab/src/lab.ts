@@ -13,8 +13,11 @@ import { hostPrefixesInUse, isLabNetworkUp, probeNetnsSupport, setupLabNetwork, 
 import { arePortsFree, allocateBasePort } from './ports';
 import { ensureJava, ensureProgram } from './prerequisites';
 import { Mm2StatusWatcher, mm2Readiness } from './mm2-status';
+import { pickPrometheusPort, planPrometheus, prometheusProcess, prometheusReadyCheck } from './prometheus';
 import { kafkaClusterCheck, redisPingCheck, waitFor } from './readiness';
-import { defaultLabDir, tryReadLabState, writeLabState, type LabProcess, type LabState, type ReplicationPolicyName } from './state';
+import { LINK_PROFILES, applyLinkProfile } from './link-latency';
+import { defaultLabDir, tryReadLabState, writeLabState, type LabProcess, type LabState, type LinkProfileName, type ReplicationPolicyName } from './state';
+import { ensureToxiproxy, interDcProxy, toxiproxyReadiness } from './toxiproxy';
 import { launchDetached, tailLog } from './supervisor';
 import { BROKERS_PER_CLUSTER, DEFAULT_MM2_TOPICS, cidrsOverlap, clusterIdFromBytes, labIdForDir, pickSubnetIndex, planLab } from './topology';
 
@@ -28,8 +31,16 @@ export interface LabUpOptions {
   replicationPolicy?: ReplicationPolicyName;
   /** false forces loopback; default true (namespaces when available). */
   netns?: boolean;
+  /**
+   * Standing latency on the inter-DC path (`transatlantic`: ~80 ms RTT). Unlike the options
+   * above it may change on a running lab: `up` sets it on the proxies. Default: keep the
+   * lab's (none for a new lab).
+   */
+  link?: LinkProfileName;
   /** Deadline of each readiness stage; default 240 s (two cores, six JVMs starting at once). */
   stageTimeoutMs?: number;
+  /** Also run a Prometheus that scrapes the mirrorlab services (see prometheus.ts); an existing lab gains one. */
+  monitoring?: boolean;
   log?: LabLog;
 }
 
@@ -60,6 +71,7 @@ function checkCompatible(existing: LabState, opts: LabUpOptions): void {
   if (opts.topics !== undefined && opts.topics !== existing.mm2.topics) conflicts.push(`topics ${existing.mm2.topics} (asked: ${opts.topics})`);
   if (opts.netns === false && existing.mode === 'netns') conflicts.push('netns mode (asked: --no-netns)');
   if (existing.kafkaVersion !== KAFKA_VERSION) conflicts.push(`Kafka ${existing.kafkaVersion} (this mirrorlab runs ${KAFKA_VERSION})`);
+  if (existing.interDcProxy === undefined) conflicts.push('no inter-DC proxy (an older mirrorlab)');
   if (conflicts.length > 0) {
     throw new LabError('lab_conflict', `the lab in ${existing.dir} was created with ${conflicts.join('; ')}; run "mirrorlab lab down --purge --dir ${existing.dir}" first`);
   }
@@ -95,6 +107,7 @@ async function planNewLab(dir: string, opts: LabUpOptions, log: LabLog): Promise
     topics: opts.topics ?? DEFAULT_MM2_TOPICS,
     kafkaVersion: KAFKA_VERSION,
     now: new Date(),
+    link: opts.link ?? 'none',
   });
   return { state, loopbackReason };
 }
@@ -135,20 +148,26 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     if (existing !== null) {
       checkCompatible(existing, opts);
       state = existing;
+      if (opts.monitoring && prometheusProcess(state) === undefined) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
       if (existing.mode === 'loopback' && opts.netns !== false) loopbackReason = 'the lab was created in loopback mode';
+      if (opts.link !== undefined) state.interDcProxy = { ...interDcProxy(state), link: opts.link };
       if (state.processes.every(isLabProcessAlive) && (state.network === null || isLabNetworkUp(state.network))) {
         log('lab processes are running; checking health…');
         await waitUntilReady(state, { timeoutMs: 30_000, log });
+        await setLinkProfile(state, log);
         return { state, alreadyUp: true, started: [], loopbackReason };
       }
     } else {
       ({ state, loopbackReason } = await planNewLab(dir, opts, log));
+      if (opts.monitoring) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
     }
 
     const runtime: LabRuntime = {
       java: await ensureJava(log),
       redisServer: await ensureProgram('redis-server', 'redis-server', log),
       libsDir: (await ensureKafkaDist({ log })).libsDir,
+      prometheus: prometheusProcess(state) === undefined ? undefined : await ensureProgram('prometheus', 'prometheus', log),
+      toxiproxy: ensureToxiproxy(),
     };
     if (state.network !== null) {
       const network = state.network;
@@ -201,6 +220,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       }),
     );
     log(`source and target clusters are up (${BROKERS_PER_CLUSTER}/${BROKERS_PER_CLUSTER} brokers each)`);
+    // The link profile goes on before MM2 starts: a run across a long link never sees a short one.
+    await waitForToxiproxy(state, timeoutMs, log);
+    await setLinkProfile(state, log);
     const mm2 = state.processes.filter((p) => p.role === 'mirrormaker2');
     const mm2StartedAt = Date.now();
     const mm2Restarted = mm2.filter((p) => !isLabProcessAlive(p));
@@ -214,7 +236,25 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   }
 }
 
-/** Waits for both clusters, MM2's connectors and Redis. */
+async function waitForToxiproxy(state: LabState, timeoutMs: number, log: LabLog): Promise<void> {
+  const procs = state.processes.filter((p) => p.role === 'toxiproxy');
+  await waitFor('toxiproxy', () => toxiproxyReadiness(interDcProxy(state)), {
+    timeoutMs,
+    guard: exitedGuard(procs),
+    context: logContext(procs),
+    onProgress: (line) => log(`waiting for ${line}…`),
+  });
+}
+
+/** Puts the lab's standing link profile on the proxies (replacing any other) and records it. */
+async function setLinkProfile(state: LabState, log: LabLog): Promise<void> {
+  const proxy = interDcProxy(state);
+  const toxics = await applyLinkProfile(proxy, proxy.link);
+  log(proxy.link === 'none' ? 'inter-DC link: no added latency' : `inter-DC link: ${proxy.link} (${LINK_PROFILES[proxy.link].description}); ${toxics.length} latency toxics`);
+  writeLabState(state);
+}
+
+/** Waits for both clusters, the inter-DC proxy, MM2's connectors and Redis. */
 async function waitUntilReady(state: LabState, opts: { timeoutMs: number; log: LabLog; mm2NotBeforeMs?: number }): Promise<void> {
   const byRole = (role: LabProcess['role']): LabProcess[] => state.processes.filter((p) => p.role === role);
   const progress = (line: string): void => opts.log(`waiting for ${line}…`);
@@ -227,6 +267,7 @@ async function waitUntilReady(state: LabState, opts: { timeoutMs: number; log: L
       onProgress: progress,
     });
   }
+  await waitForToxiproxy(state, opts.timeoutMs, opts.log);
   const mm2 = byRole('mirrormaker2');
   const watcher = new Mm2StatusWatcher(state.target.bootstrap, state.mm2.statusTopic, opts.mm2NotBeforeMs ?? 0);
   const mm2Options = { timeoutMs: opts.timeoutMs, guard: exitedGuard(mm2), context: logContext(mm2), onProgress: progress };
@@ -263,6 +304,15 @@ async function waitUntilReady(state: LabState, opts: { timeoutMs: number; log: L
     context: logContext(redis),
     onProgress: progress,
   });
+  const prometheus = prometheusProcess(state);
+  if (prometheus !== undefined) {
+    await waitFor('prometheus', prometheusReadyCheck(prometheus), {
+      timeoutMs: opts.timeoutMs,
+      guard: exitedGuard([prometheus]),
+      context: logContext([prometheus]),
+      onProgress: progress,
+    });
+  }
 }
 
 /** Only fetches the Kafka jars into the cache (what `lab up` does first on a new machine). */

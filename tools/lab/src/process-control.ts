@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError, isLabError } from './errors';
 import { ensureKafkaDist, kafkaDistDir } from './kafka-dist';
+import { toxiproxyBinary } from './toxiproxy';
 import { isLabProcessAlive, launchSpecFor, processMarker, writeLabConfigs, type LabLog, type LabRuntime } from './launch';
 import { lockLabDir } from './lock';
 import { Mm2StatusWatcher, mm2Readiness, type Mm2Status } from './mm2-status';
@@ -93,7 +94,9 @@ export async function labRuntime(log?: LabLog): Promise<LabRuntime> {
   return {
     java: await ensureJava(log),
     redisServer: findProgram('redis-server') ?? 'redis-server',
+    prometheus: findProgram('prometheus') ?? undefined,
     libsDir: existsSync(cachedLibs) ? cachedLibs : (await ensureKafkaDist({ log })).libsDir,
+    toxiproxy: toxiproxyBinary(),
   };
 }
 

@@ -9,7 +9,10 @@ import { z } from 'zod';
 import { LabError } from './errors';
 
 export type LabMode = 'netns' | 'loopback';
-export type LabRole = 'broker' | 'mirrormaker2' | 'redis';
+export type LabRole = 'broker' | 'mirrormaker2' | 'redis' | 'prometheus' | 'toxiproxy';
+/** Standing latency on the inter-DC path (link-profile.ts): `none` or a named profile. */
+export type LinkProfileName = 'none' | 'transatlantic';
+export const LINK_PROFILE_NAMES: readonly LinkProfileName[] = ['none', 'transatlantic'];
 export type ClusterName = 'source' | 'target';
 export type ReplicationPolicyName = 'default' | 'identity';
 
@@ -54,7 +57,7 @@ export interface LabNetwork {
 }
 
 export interface LabProcess {
-  /** `source-1`..`source-3`, `target-1`..`target-3`, `mm2`, `redis`. */
+  /** `source-1`..`source-3`, `target-1`..`target-3`, `mm2`, `redis`; `prometheus` with --monitoring. */
   name: string;
   role: LabRole;
   cluster: ClusterName | null;
@@ -64,7 +67,7 @@ export interface LabProcess {
   pid: number | null;
   /** Address the process listens on (reachable from the host). */
   host: string;
-  /** Named ports: brokers `client` + `controller`, mm2 `rest`, redis `redis`. */
+  /** Named ports: brokers `client` + `controller`, mm2 `rest`, redis `redis`, prometheus `web`. */
   ports: Record<string, number>;
   netns: string | null;
   /** `<lab>/<name>`: everything of this process lives below it. */
@@ -104,6 +107,32 @@ export interface Mm2Info {
   configFile: string;
 }
 
+/** One Toxiproxy proxy: in front of one source broker's cross-DC listener. */
+export interface CrossDcProxy {
+  /** Toxiproxy's proxy name, `cross-dc-source-1`. */
+  name: string;
+  /** The source broker it fronts. */
+  broker: string;
+  /** `host:port` the proxy listens on: the broker's advertised cross-DC address. */
+  listen: string;
+  /** The broker's cross-DC listener. */
+  upstream: string;
+}
+
+/**
+ * The inter-DC path's user-space part: a Toxiproxy (process `toxiproxy`, source namespace)
+ * with one proxy per source broker. MM2 and anything else on the target side reading the
+ * source uses `bootstrap`; producers keep `source.bootstrap` (direct).
+ */
+export interface InterDcProxy {
+  apiUrl: string;
+  /** Comma-separated proxy addresses: the source cluster as seen from the other datacenter. */
+  bootstrap: string;
+  proxies: CrossDcProxy[];
+  /** The standing link profile applied at `lab up`. */
+  link: LinkProfileName;
+}
+
 export interface LabState {
   schemaVersion: 1;
   /** Short hex id derived from the lab directory; names namespaces (`ml<id>-src`). */
@@ -123,6 +152,8 @@ export interface LabState {
   mm2: Mm2Info;
   /** Null in loopback mode: no namespaces, network faults unavailable. */
   network: LabNetwork | null;
+  /** Absent in labs created before the proxy existed (bring those down with --purge and up again). */
+  interDcProxy?: InterDcProxy;
   processes: LabProcess[];
 }
 
@@ -170,11 +201,19 @@ const labStateSchema = z.object({
       routes: z.array(z.object({ netns: z.string(), destination: z.string(), via: z.string(), interface: z.string() })),
     })
     .nullable(),
+  interDcProxy: z
+    .object({
+      apiUrl: z.string().startsWith('http://'),
+      bootstrap: z.string().min(1),
+      proxies: z.array(z.object({ name: z.string().min(1), broker: z.string().min(1), listen: z.string().min(1), upstream: z.string().min(1) })).min(1),
+      link: z.enum(['none', 'transatlantic']),
+    })
+    .optional(),
   processes: z
     .array(
       z.object({
         name: z.string().min(1),
-        role: z.enum(['broker', 'mirrormaker2', 'redis']),
+        role: z.enum(['broker', 'mirrormaker2', 'redis', 'prometheus', 'toxiproxy']),
         cluster: z.enum(['source', 'target']).nullable(),
         nodeId: z.number().int().nullable(),
         pid: z.number().int().positive().nullable(),

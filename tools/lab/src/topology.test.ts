@@ -15,8 +15,9 @@ import {
   portsForBase,
 } from './topology';
 
-const plan = (mode: 'netns' | 'loopback') =>
+const plan = (mode: 'netns' | 'loopback', link?: 'none' | 'transatlantic') =>
   planLab({
+    link,
     dir: '/tmp/lab-x',
     id: 'abc123',
     mode,
@@ -43,7 +44,7 @@ describe('lab id and ports', () => {
         expect(new Set(bases).size).toBe(bases.length);
         for (const base of [bases[0], bases[bases.length - 1]]) {
           const ports = allPorts(portsForBase(base));
-          expect(new Set(ports).size).toBe(14);
+          expect(new Set(ports).size).toBe(21);
           expect(Math.min(...ports)).toBeGreaterThanOrEqual(PORT_RANGE_FIRST);
           expect(Math.max(...ports)).toBeLessThan(PORT_RANGE_END);
           expect(Math.max(...ports) - base).toBeLessThan(PORT_BLOCK_SIZE);
@@ -92,7 +93,7 @@ describe('subnets', () => {
 describe('planLab', () => {
   test('netns mode: source brokers in the source namespace, MM2 next to the target, redis on the host', () => {
     const lab = plan('netns');
-    expect(lab.processes.map((p) => p.name)).toEqual(['source-1', 'source-2', 'source-3', 'target-1', 'target-2', 'target-3', 'mm2', 'redis']);
+    expect(lab.processes.map((p) => p.name)).toEqual(['source-1', 'source-2', 'source-3', 'target-1', 'target-2', 'target-3', 'toxiproxy', 'mm2', 'redis']);
     expect(lab.source.bootstrap).toBe('10.213.42.2:21008,10.213.42.2:21009,10.213.42.2:21010');
     expect(lab.target.brokers).toEqual(['10.213.42.6:21014', '10.213.42.6:21015', '10.213.42.6:21016']);
     const mm2 = lab.processes.find((p) => p.name === 'mm2')!;
@@ -101,6 +102,21 @@ describe('planLab', () => {
     expect(lab.redis.url).toBe('redis://127.0.0.1:21021');
     expect(lab.processes.every((p) => p.pid === null && p.dir.startsWith('/tmp/lab-x/'))).toBe(true);
     expect(lab.processes[0].logFile).toBe('/tmp/lab-x/source-1/source-1.log');
+  });
+
+  test('the inter-DC proxy: Toxiproxy in the source namespace, one proxy per source broker in front of its cross-DC listener', () => {
+    const lab = plan('netns');
+    const toxiproxy = lab.processes.find((p) => p.name === 'toxiproxy')!;
+    expect(toxiproxy.netns).toBe('mlabc123-src');
+    expect(lab.interDcProxy).toEqual({
+      apiUrl: 'http://10.213.42.2:21030',
+      bootstrap: '10.213.42.2:21027,10.213.42.2:21028,10.213.42.2:21029',
+      link: 'none',
+      proxies: [1, 2, 3].map((n) => ({ name: `cross-dc-source-${n}`, broker: `source-${n}`, listen: `10.213.42.2:${21026 + n}`, upstream: `10.213.42.2:${21023 + n}` })),
+    });
+    // Target brokers have no cross-DC listener: only the source is read across the link.
+    expect(lab.processes.filter((p) => p.ports.crossDc !== undefined).map((p) => p.name)).toEqual(['source-1', 'source-2', 'source-3']);
+    expect(plan('netns', 'transatlantic').interDcProxy?.link).toBe('transatlantic');
   });
 
   test('loopback mode: everything on 127.0.0.1, no network', () => {

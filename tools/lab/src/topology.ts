@@ -11,12 +11,22 @@ import type {
   LabNetwork,
   LabProcess,
   LabState,
+  LinkProfileName,
   ReplicationPolicyName,
 } from './state';
 
 export const BROKERS_PER_CLUSTER = 3;
-/** Ports per lab: 2 per broker (client, controller) x 6, MM2 REST, Redis, and spares. */
-export const PORT_BLOCK_SIZE = 16;
+/**
+ * Ports per lab: 2 per broker (client, controller) x 6, MM2 REST, Redis, 2 spares (offsets
+ * 14-15, for processes a fault adds), then the inter-DC proxy: each source broker's
+ * cross-DC listener (16-18), its Toxiproxy proxy (19-21), Toxiproxy's API (22) and the
+ * optional Prometheus (23).
+ */
+export const PORT_BLOCK_SIZE = 24;
+/** Offset of the port `lab up --monitoring` gives Prometheus (on 127.0.0.1). */
+export const PROMETHEUS_PORT_OFFSET = 23;
+/** Offset of the first port a process added by a fault may take (see lab-extras). */
+export const ADDED_PORT_OFFSET = 14;
 /** Lab ports stay below Linux's ephemeral range (32768+) so outgoing connections never take them. */
 export const PORT_RANGE_FIRST = 20000;
 export const PORT_RANGE_END = 32768;
@@ -59,6 +69,9 @@ export interface LabPorts {
   target: BrokerPorts[];
   mm2Rest: number;
   redis: number;
+  /** Per source broker: the cross-DC listener the proxy forwards to, and the proxy's listen port. */
+  crossDc: Array<{ listener: number; proxy: number }>;
+  toxiproxyApi: number;
 }
 
 export function portsForBase(base: number): LabPorts {
@@ -67,11 +80,14 @@ export function portsForBase(base: number): LabPorts {
       client: base + offset + i,
       controller: base + offset + BROKERS_PER_CLUSTER + i,
     }));
-  return { source: brokers(0), target: brokers(6), mm2Rest: base + 12, redis: base + 13 };
+  const crossDc = Array.from({ length: BROKERS_PER_CLUSTER }, (_, i) => ({ listener: base + 16 + i, proxy: base + 19 + i }));
+  return { source: brokers(0), target: brokers(6), mm2Rest: base + 12, redis: base + 13, crossDc, toxiproxyApi: base + 22 };
 }
 
 export function allPorts(ports: LabPorts): number[] {
-  return [...ports.source, ...ports.target].flatMap((b) => [b.client, b.controller]).concat(ports.mm2Rest, ports.redis);
+  return [...ports.source, ...ports.target]
+    .flatMap((b) => [b.client, b.controller])
+    .concat(ports.mm2Rest, ports.redis, ...ports.crossDc.flatMap((c) => [c.listener, c.proxy]), ports.toxiproxyApi);
 }
 
 export function namespaceNames(id: string): { source: string; target: string } {
@@ -171,6 +187,8 @@ export interface LabPlanInput {
   topics: string;
   kafkaVersion: string;
   now: Date;
+  /** Standing link profile on the inter-DC proxy; default none. */
+  link?: LinkProfileName;
 }
 
 /** The full state of a lab that is not running yet (all pids null). */
@@ -206,12 +224,19 @@ export function planLab(input: LabPlanInput): LabState {
     };
   };
 
+  // Source brokers also listen for cross-DC clients on `crossDc`, advertised as their proxy.
   const brokers = (cluster: ClusterName): LabProcess[] =>
     ports[cluster].map((p, i) =>
       processEntry(
         `${cluster}-${i + 1}`,
         'broker',
-        { cluster, nodeId: i + 1, host: hostOf(cluster), ports: { client: p.client, controller: p.controller }, netns: netnsOf(cluster) },
+        {
+          cluster,
+          nodeId: i + 1,
+          host: hostOf(cluster),
+          ports: cluster === 'source' ? { client: p.client, controller: p.controller, crossDc: ports.crossDc[i].listener } : { client: p.client, controller: p.controller },
+          netns: netnsOf(cluster),
+        },
         'server.properties',
       ),
     );
@@ -224,6 +249,27 @@ export function planLab(input: LabPlanInput): LabState {
     { cluster: 'target', nodeId: null, host: hostOf('target'), ports: { rest: ports.mm2Rest }, netns: netnsOf('target') },
     'mm2.properties',
   );
+  // Toxiproxy runs in the source namespace, in front of the source brokers: MM2 (target
+  // namespace) reaches it across the inter-DC link, so the link's iptables/tbf faults still
+  // hit MM2's traffic, and the proxy adds the delay the kernel here cannot (no netem).
+  const toxiproxy = processEntry(
+    'toxiproxy',
+    'toxiproxy',
+    {
+      cluster: 'source',
+      nodeId: null,
+      host: hostOf('source'),
+      ports: Object.fromEntries([['api', ports.toxiproxyApi], ...sourceBrokers.map((b, i) => [`proxy-${b.name}`, ports.crossDc[i].proxy])]),
+      netns: netnsOf('source'),
+    },
+    'toxiproxy.json',
+  );
+  const proxies = sourceBrokers.map((b, i) => ({
+    name: `cross-dc-${b.name}`,
+    broker: b.name,
+    listen: `${toxiproxy.host}:${ports.crossDc[i].proxy}`,
+    upstream: `${b.host}:${ports.crossDc[i].listener}`,
+  }));
   const redis = processEntry(
     'redis',
     'redis',
@@ -260,7 +306,13 @@ export function planLab(input: LabPlanInput): LabState {
       configFile: mm2.configFile,
     },
     network,
-    processes: [...sourceBrokers, ...targetBrokers, mm2, redis],
+    interDcProxy: {
+      apiUrl: `http://${toxiproxy.host}:${ports.toxiproxyApi}`,
+      bootstrap: proxies.map((p) => p.listen).join(','),
+      proxies,
+      link: input.link ?? 'none',
+    },
+    processes: [...sourceBrokers, ...targetBrokers, toxiproxy, mm2, redis],
   };
 }
 

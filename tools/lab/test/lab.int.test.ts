@@ -18,13 +18,18 @@ import {
   applyLinkLoss,
   applyLinkPartition,
   clearLinkFaults,
+  LINK_PROFILES,
   interDcLink,
+  interDcProxy,
   labDown,
+  listLinkToxics,
   labStatus,
   labUp,
   listLinkFaults,
   mirroredTopicName,
   processLiveness,
+  prometheusProcess,
+  prometheusUrl,
   signalLabProcess,
   tryReadLabState,
   type LabState,
@@ -38,6 +43,8 @@ let lab: LabState;
 let producer: Producer;
 let consumer: Consumer;
 const received: KafkaMessage[] = [];
+/** When this process got each record (by key): a mirrored record's end-to-end latency. */
+const receivedAtMs = new Map<string, number>();
 const topic = `itest-${randomBytes(4).toString('hex')}`;
 
 function reusableLab(): string | null {
@@ -70,7 +77,7 @@ beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mirrorlab-int-'));
     ownLab = true;
     const started = Date.now();
-    lab = (await labUp({ dir, log })).state;
+    lab = (await labUp({ dir, log, monitoring: true })).state;
     log(`lab up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const source = new Kafka({ clientId: 'lab-int-producer', brokers: lab.source.brokers, logLevel: logLevel.NOTHING });
@@ -107,7 +114,12 @@ describe('lab', () => {
 
     await consumer.connect();
     await consumer.subscribe({ topics: [mirrored], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        receivedAtMs.set(message.key?.toString() ?? '', Date.now());
+        received.push(message);
+      },
+    });
     const record = await until('record mirrored', 90_000, () => received.find((m) => m.key?.toString() === 'key-1'));
 
     expect(record.value?.toString()).toBe('value-1');
@@ -120,6 +132,13 @@ describe('lab', () => {
     const report = labStatus(dir);
     expect(report.processes.map((p) => [p.process.name, p.state])).toEqual(lab.processes.map((p) => [p.name, 'alive']));
     expect(report.healthy).toBe(true);
+  });
+
+  test('with --monitoring, a Prometheus runs as a lab process and answers ready', async () => {
+    if (!ownLab) return; // a shared lab may run without monitoring
+    const prometheus = prometheusProcess(lab);
+    expect(prometheus).toMatchObject({ role: 'prometheus', host: '127.0.0.1', netns: null });
+    expect((await fetch(`${prometheusUrl(prometheus!)}/-/ready`)).status).toBe(200);
   });
 
   test('inter-DC loss and bandwidth faults are real rules that apply and clear', () => {
@@ -168,6 +187,42 @@ describe('lab', () => {
     const record = await until('record mirrored after healing', 120_000, () => received.find((m) => m.key?.toString() === 'key-2'));
     log(`record arrived ${((Date.now() - healed) / 1000).toFixed(1)} s after the partition healed`);
     expect(record.value?.toString()).toBe('during-partition');
+  });
+
+  test('across the transatlantic link MM2 reads the source only through the proxies, and a record takes at least the one-way delay', async () => {
+    const proxy = interDcProxy(lab);
+    const before = proxy.link;
+    await labUp({ dir, link: 'transatlantic', log });
+    try {
+      // Every toxic of the profile is on every proxy, one per direction.
+      expect((await listLinkToxics(proxy)).sort()).toEqual(
+        proxy.proxies.flatMap((p) => [`${p.name}/link-profile-downstream downstream latency=40 jitter=3`, `${p.name}/link-profile-upstream upstream latency=40 jitter=3`]).sort(),
+      );
+      if (lab.network !== null) {
+        // MM2's connections to the source side end at the proxies, never at a broker's own listener.
+        const mm2 = labStatus(dir).lab.processes.find((p) => p.name === 'mm2');
+        const sourceHost = lab.source.brokers[0].split(':')[0];
+        const peers = inNetns(lab.network.namespaces.target, ['ss', '-Htnp', 'state', 'established'])
+          .split('\n')
+          .filter((line) => line.includes(`pid=${mm2?.pid},`))
+          .map((line) => line.trim().split(/\s+/)[3])
+          .filter((peer) => peer?.startsWith(`${sourceHost}:`));
+        expect(peers.length).toBeGreaterThan(0);
+        const proxyListens = new Set(proxy.proxies.map((p) => p.listen));
+        expect(peers.filter((peer) => !proxyListens.has(peer))).toEqual([]);
+      }
+      const sentAtMs = Date.now();
+      await producer.send({ topic, acks: -1, messages: [{ key: 'key-3', value: 'across-the-atlantic' }] });
+      await until('record mirrored across the long link', 90_000, () => receivedAtMs.get('key-3'));
+      const e2eMs = (receivedAtMs.get('key-3') as number) - sentAtMs;
+      log(`end-to-end latency across the transatlantic link: ${e2eMs} ms`);
+      // A lower bound, so deterministic: the records MM2 fetched crossed the downstream toxic once.
+      const { latencyMs, jitterMs } = LINK_PROFILES.transatlantic.toTarget;
+      expect(e2eMs).toBeGreaterThanOrEqual(latencyMs - jitterMs);
+    } finally {
+      await labUp({ dir, link: before, log });
+    }
+    expect(await listLinkToxics(proxy)).toEqual(before === 'none' ? [] : expect.any(Array));
   });
 
   test('a killed broker shows as dead, and up brings back only that one', async () => {

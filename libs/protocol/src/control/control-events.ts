@@ -131,7 +131,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     /** When the component was seen back (the verified heal); absent when the heal was not verified. */
     backAtMs: z.number().int().nonnegative().optional(),
   }),
-  z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error']), reasons: z.array(z.string()), location: z.string() }),
+  /** `inconclusive`: the tester did not deliver the requested load (or nothing at all): no conclusion about the replicator. */
+  z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']), reasons: z.array(z.string()), location: z.string() }),
 ]);
 
 export type ControlEvent = z.output<typeof controlEventSchema>;

@@ -26,8 +26,13 @@ export const FAULT_KINDS = [
   'packet-loss',
   'network-partition',
   'bandwidth-cap',
+  'latency',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Link profiles a scenario can ask for (the local lab's `lab up --link`). */
+export const LINK_PROFILES = ['none', 'transatlantic'] as const;
+export type LinkProfile = (typeof LINK_PROFILES)[number];
 
 const fault = z.strictObject({
   at: durationMs,
@@ -82,19 +87,33 @@ export const scenarioSpecSchema = z
       encoding: z.enum(['headers', 'value-prefix']).default('headers'),
       keysPerPartition: z.number().int().min(1).max(1000).default(4),
     }),
+    /**
+     * Standing latency on the inter-DC link for the whole run (`transatlantic`: ~80 ms RTT,
+     * a few ms jitter); `mirrorlab run` sets it on the local lab before the run. Omitted: none.
+     */
+    link: z.enum(LINK_PROFILES, { error: `expected one of ${LINK_PROFILES.join(', ')}` }).default('none'),
     validators: z.strictObject({ count: z.number().int().min(1).max(100).default(1) }).default({ count: 1 }),
     faults: z.array(fault).default([]),
     seed: z.number().int().default(1),
+    /**
+     * What the run must show to pass. Correctness (lost, unexpected, corrupt, foreign;
+     * duplicates when `exactlyOnce`) is always checked at 0 unless relaxed here: see
+     * `effectiveExpectations`.
+     */
     expectations: z
       .strictObject({
         lost: max('lost records').optional(),
         unexpected: max('unexpected records').optional(),
         duplicates: max('duplicate records').optional(),
         corrupt: max('corrupt records').optional(),
+        foreign: max('records with no mirrorlab metadata').optional(),
+        inconsistentOffsets: max('offset ranges re-read with other content').optional(),
         p99LatencyMs: max('p99 end-to-end latency in ms').optional(),
         recoverySeconds: max('seconds to recover after each fault').optional(),
+        /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
+        exactlyOnce: z.boolean({ error: 'expected true or false' }).optional(),
       })
-      .default({ lost: { max: 0 }, unexpected: { max: 0 } }),
+      .default({}),
     drainTimeout: durationMs.default(120_000),
     /**
      * Before the measured workload, producers write at the scenario's rate until end-to-end latency

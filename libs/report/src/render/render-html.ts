@@ -1,5 +1,6 @@
 import type { AnomalyExample, ExpectationResult, FaultReport, ScenarioReport } from '../report-schema';
 import * as f from './format';
+import { deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
 import { html, trusted, type SafeHtml } from './html-template';
@@ -84,6 +85,8 @@ ${card('Consumed', f.count(t.consumed), `${f.count(t.consumedDistinct)} distinct
 ${anomalyCard('Lost', lost, lost > 0 ? `${f.count(n('lost'))} lost · ${f.count(n('unseen'))} unseen` : 'acknowledged, never read')}
 ${anomalyCard('Unexpected', n('unexpected'), 'read, never sent')}
 ${anomalyCard('Duplicates', n('duplicate') + n('corrupt'), `${f.count(n('duplicate'))} duplicate · ${f.count(n('corrupt'))} corrupt`)}
+${anomalyCard('Foreign', n('foreign'), 'records with no mirrorlab metadata')}
+${card('Tester delivered', r.delivery.fraction !== null ? `${Math.floor(r.delivery.fraction * 100)}%` : '—', deliveryLine(r.delivery), r.delivery.fraction === null ? '' : r.delivery.fraction < r.delivery.threshold ? 'bad' : 'good')}
 ${card('p99 latency', f.latency(lat?.p99Us), lat ? `p50 ${f.latency(lat.p50Us)} · max ${f.latency(lat.maxUs)}` : 'nothing read')}
 ${card('Faults', String(r.faults.length), recovered.length > 0 ? `slowest recovery ${f.duration(Math.max(...recovered))}` : r.faults.length > 0 ? 'recovery not measured' : 'none injected')}
 </section>`;

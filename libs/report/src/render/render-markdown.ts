@@ -1,4 +1,5 @@
 import type { ScenarioReport } from '../report-schema';
+import { rate } from '../tester-delivery';
 import * as f from './format';
 
 /**
@@ -19,13 +20,17 @@ export function renderMarkdown(r: ScenarioReport): string {
     out.push(`Warm-up ${f.duration(w.seconds)}${w.steady ? '' : ' (timed out)'}: the replicator first copied after ${first}; measured from ${f.offset(w.measuringAtMs, origin)} (${md(w.detail)}).`, '');
   }
   if (r.reasons.length > 0) {
-    out.push(r.verdict === 'fail' ? '**Failed expectations**' : '**Could not judge the run**', '');
+    out.push(
+      r.verdict === 'fail' ? '**Failed expectations**' : r.verdict === 'inconclusive' ? '**Inconclusive: no conclusion about the replicator**' : '**Could not judge the run**',
+      '',
+    );
     for (const reason of r.reasons) out.push(`- ${md(reason)}`);
     out.push('');
   } else {
     out.push(`All ${r.expectations.length} expectation${r.expectations.length === 1 ? '' : 's'} met.`, '');
   }
   if (!r.basis.complete && r.basis.incompleteReason) out.push(`> Incomplete: ${md(r.basis.incompleteReason)}`, '');
+  out.push(deliveryLine(r.delivery), '');
 
   const lat = r.latency.endToEnd;
   out.push('| produced | acknowledged | failed | indeterminate | consumed | p50 | p99 | max |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -64,6 +69,15 @@ export function renderMarkdown(r: ScenarioReport): string {
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** "Tester delivered 100% of the requested 200 records/s (200 records/s over 45 s outside fault windows)." */
+export function deliveryLine(d: ScenarioReport['delivery']): string {
+  if (!d.checked || d.fraction === null || d.requestedPerSecond === null || d.achievedPerSecond === null) return 'Tester delivery: not checked (see warnings).';
+  return (
+    `Tester delivered ${Math.floor(d.fraction * 100)}% of the requested ${rate(d.requestedPerSecond, d.unit)} ` +
+    `(${rate(d.achievedPerSecond, d.unit)} over ${d.seconds} s outside fault windows; below ${Math.round(d.threshold * 100)}% the run is inconclusive).`
+  );
 }
 
 /**

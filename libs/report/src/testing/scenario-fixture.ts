@@ -53,6 +53,12 @@ export interface FixtureOptions {
   coldS?: number;
   /** A warm-up: `scenario.measuring` at the start + `warmupS` (the replicator first read at `coldS`). */
   warmupS?: number;
+  /**
+   * The rate (records/s, all producers) the producers' `rates` say was requested; default
+   * `rate`, i.e. the tester delivered what was asked. Set above `rate` for a tester that
+   * fell short; `null` for producers that report no rates (older producers).
+   */
+  requestedRate?: number | null;
 }
 
 /** A two-fault scenario that looks like a real run: a broker kill that stalls replication, then packet loss. */
@@ -211,6 +217,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     const mine = records.filter((r) => r.producerId === producerId);
     const ranges = new Map<string, Record<ModelRecord['outcome'], IntervalSet>>();
     const windows = new Map<number, [number, number]>();
+    const requested = o.requestedRate === undefined ? o.rate : o.requestedRate;
     const counts = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
     let i = 0;
     let flushed = o.startAtMs - 1000;
@@ -239,6 +246,10 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
         counts: { ...counts, bytesSent: counts.sent * 256, achievedRate: counts.sent / Math.max(1, (Math.min(t, endAtMs) - o.startAtMs) / 1000), targetRate: o.rate / o.producers },
         keys: [...ranges.entries()].map(([key, k]) => ({ topic: o.topic, keyEpoch: 0, key, acked: k.acked.toRanges(), failed: k.failed.toRanges(), indeterminate: k.indeterminate.toRanges() })),
         windows: closed.map(([w, [sent, acked]]) => [w, sent, acked] as [number, number, number]),
+        rates:
+          requested === null
+            ? []
+            : closed.map(([w, [sent]]) => [w, requested / o.producers, sent, (requested / o.producers) * 256, sent * 256] as [number, number, number, number, number]),
       });
     };
     for (let t = o.startAtMs + o.reportIntervalS * 1000 + 10 * p; t < endAtMs; t += o.reportIntervalS * 1000) progress(t, false);

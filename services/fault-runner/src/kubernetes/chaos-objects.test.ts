@@ -80,3 +80,18 @@ test('bandwidth-cap: one NetworkChaos per sending side, direction "to", tbf sett
   for (const c of both) expectValid('NetworkChaos', c);
   expect(linkChaos(faultOf('bandwidth-cap', { params: { rate: '1mbit', direction: 'to-source' } }) as LinkFault, sut).map((c) => c.metadata.labels?.['mirrorlab.io/sending'])).toEqual(['to-source']);
 });
+
+test('latency: one NetworkChaos delay per sending side, direction "to" (both ways: RTT + 2 x latency)', () => {
+  const fault = faultOf('latency', { params: { latency: '500ms', jitter: '5ms' } }) as LinkFault;
+  const both = linkChaos(fault, sut);
+  expect(both.map((c) => [c.metadata.name, (c.spec?.selector as { labelSelectors: Record<string, string> }).labelSelectors['strimzi.io/cluster'], c.spec?.action, c.spec?.direction])).toEqual([
+    [chaosName(fault, 'to-target'), 'source', 'delay', 'to'],
+    [chaosName(fault, 'to-source'), 'mirror', 'delay', 'to'],
+  ]);
+  for (const c of both) {
+    expect(c.spec?.delay).toEqual({ latency: '500ms', jitter: '5ms', correlation: '0' });
+    expectValid('NetworkChaos', c);
+  }
+  const toTarget = linkChaos(faultOf('latency', { params: { latency: '40ms', direction: 'to-target' } }) as LinkFault, sut);
+  expect(toTarget.map((c) => [c.metadata.labels?.['mirrorlab.io/sending'], c.spec?.delay])).toEqual([['to-target', { latency: '40ms', jitter: '0ms', correlation: '0' }]]);
+});

@@ -16,7 +16,7 @@ export const FAULT_ID_ANNOTATION = 'mirrorlab.io/fault-id';
 /** Every object the backend creates carries it: `app.kubernetes.io/managed-by=mirrorlab`. */
 export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=mirrorlab`;
 
-export type LinkFault = FaultRequestOf<'packet-loss' | 'network-partition' | 'bandwidth-cap'>;
+export type LinkFault = FaultRequestOf<'packet-loss' | 'network-partition' | 'bandwidth-cap' | 'latency'>;
 export type PauseFault = FaultRequestOf<'pause-broker' | 'pause-replicator'>;
 
 export function faultHash(faultId: string): string {
@@ -87,7 +87,10 @@ function percent(probability: number): string {
  * - packet-loss: action loss, `direction` both / to / from;
  * - network-partition: action partition, same directions;
  * - bandwidth-cap: tc shapes what a pod sends, so each sending side gets its own object
- *   with direction `to` (`both`: two objects), as the lab puts a tbf on each sending end.
+ *   with direction `to` (`both`: two objects), as the lab puts a tbf on each sending end;
+ * - latency: netem delays what a pod sends, so as for bandwidth each sending side gets an
+ *   object `delay` with direction `to`: `both` delays each way by `latency` (RTT + 2 x
+ *   latency), like the lab's Toxiproxy toxic on each stream.
  */
 export function linkChaos(fault: LinkFault, sut: Pick<KubernetesSut, 'namespace' | 'link'>): KubeObject[] {
   const ns = sut.namespace;
@@ -116,6 +119,16 @@ export function linkChaos(fault: LinkFault, sut: Pick<KubernetesSut, 'namespace'
       if (params.direction !== 'to-target') ends.push(['to-source', target, source]);
       return ends.map(([sending, from, to]) =>
         object(chaosName(fault, sending), { action: 'bandwidth', mode: 'all', selector: from, direction: 'to', target: { mode: 'all', selector: to }, bandwidth }, { 'mirrorlab.io/sending': sending }),
+      );
+    }
+    case 'latency': {
+      const { latencyMs, jitterMs, direction } = (fault as FaultRequestOf<'latency'>).params;
+      const delay = { latency: `${latencyMs}ms`, jitter: `${jitterMs}ms`, correlation: '0' };
+      const ends: Array<['to-target' | 'to-source', Record<string, unknown>, Record<string, unknown>]> = [];
+      if (direction !== 'to-source') ends.push(['to-target', source, target]);
+      if (direction !== 'to-target') ends.push(['to-source', target, source]);
+      return ends.map(([sending, from, to]) =>
+        object(chaosName(fault, sending), { action: 'delay', mode: 'all', selector: from, direction: 'to', target: { mode: 'all', selector: to }, delay }, { 'mirrorlab.io/sending': sending }),
       );
     }
   }

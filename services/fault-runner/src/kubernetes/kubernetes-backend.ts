@@ -72,6 +72,7 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'packet-loss':
       case 'network-partition':
       case 'bandwidth-cap':
+      case 'latency':
         return injectLinkFault(this.ctx, fault);
       case 'add-partitions':
         return injectAddPartitions(fault, this.admin);
@@ -97,6 +98,7 @@ export class KubernetesFaultBackend implements FaultBackend {
         case 'packet-loss':
         case 'network-partition':
         case 'bandwidth-cap':
+        case 'latency':
           return await verifyLinkFaultInjected(this.ctx, fault);
         case 'add-partitions':
         case 'add-topic':
@@ -133,6 +135,7 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'packet-loss':
       case 'network-partition':
       case 'bandwidth-cap':
+      case 'latency':
         return verifyLinkFaultHealed(this.ctx, fault, ctx.others);
       case 'add-partitions':
       case 'add-topic':
@@ -156,6 +159,7 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'packet-loss':
       case 'network-partition':
       case 'bandwidth-cap':
+      case 'latency':
         return healLinkFault(this.ctx, fault as LinkFault, ctx.others);
       case 'add-partitions':
       case 'add-topic':

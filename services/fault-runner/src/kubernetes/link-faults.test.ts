@@ -63,6 +63,30 @@ test('bandwidth-cap both ways: two objects, both awaited and both deleted; a sec
   expect(f.fake.writes().slice(2)).toEqual(names.map((n) => `DELETE ${CHAOS}/${n}`));
 });
 
+test('latency creates a NetworkChaos delay per sending side between source brokers and MirrorMaker 2; the heal removes both', async () => {
+  f = await startFakeSut('strimzi');
+  const backend = backendOn(f);
+  const fault = faultOf('latency', { params: { latency: '500ms', jitter: '10ms' } });
+  const names = [chaosName(fault, 'to-target'), chaosName(fault, 'to-source')];
+  const injection = await backend.inject(fault);
+  expect(f.fake.writes()).toEqual([`POST ${CHAOS}`, `POST ${CHAOS}`]);
+  const bodies = f.fake.requests.filter((r) => r.method === 'POST').map((r) => r.body);
+  expect(bodies[0]).toMatchObject({
+    kind: 'NetworkChaos',
+    metadata: { name: names[0], labels: { 'mirrorlab.io/fault-kind': 'latency', 'mirrorlab.io/sending': 'to-target' } },
+    spec: { action: 'delay', direction: 'to', delay: { latency: '500ms', jitter: '10ms', correlation: '0' }, selector: { labelSelectors: { 'strimzi.io/cluster': 'source' } } },
+  });
+  expect(bodies[1]).toMatchObject({ spec: { action: 'delay', direction: 'to', selector: { labelSelectors: { 'strimzi.io/cluster': 'mirror' } } } });
+  expect(injection).toMatchObject({ detail: expect.stringContaining('NetworkChaos 500ms ±10ms delay, direction to'), effect: { chaos: names.join(',') } });
+  for (const name of names) expect(f.fake.read(NETWORK_CHAOS, 'kafka', name)).toBeDefined();
+  expect(await backend.verifyInjected(fault)).toMatchObject({ ok: true });
+
+  await expect(backend.heal(fault, { effect: injection.effect, others: [] })).resolves.toMatchObject({ verified: true, detail: expect.stringContaining('no NetworkChaos of mirrorlab left') });
+  expect(f.fake.writes().slice(2)).toEqual(names.map((n) => `DELETE ${CHAOS}/${n}`));
+  for (const name of names) expect(f.fake.read(NETWORK_CHAOS, 'kafka', name)).toBeUndefined();
+  expect(await backend.verifyHealed(fault, { others: [] })).toMatchObject({ ok: true });
+});
+
 test('a heal verifies nothing of mirrorlab is left on the link, unless another link fault is still active', async () => {
   f = await startFakeSut('strimzi');
   const backend = backendOn(f);

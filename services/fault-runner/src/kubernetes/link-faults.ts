@@ -7,7 +7,7 @@ import { FAULT_HASH_LABEL, FAULT_KIND_LABEL, MANAGED_SELECTOR, faultHash, linkCh
 import { awaitChaosInjected, createChaos, deleteAndAwaitGone, isChaosInjected, kubeFailure, type KubeFaultContext } from './sut-view';
 
 /**
- * packet-loss, network-partition, bandwidth-cap: Chaos Mesh NetworkChaos objects between the
+ * packet-loss, network-partition, bandwidth-cap, latency: Chaos Mesh NetworkChaos objects between the
  * source side and the target side of the inter-DC link (chaos-objects.ts), in effect once
  * Chaos Mesh reports every one AllInjected. `atMs` is when the last one was.
  */
@@ -35,8 +35,15 @@ export async function injectLinkFault(ctx: KubeFaultContext, fault: LinkFault): 
 function describe(objects: KubeObject[]): string {
   return objects
     .map((o) => {
-      const spec = o.spec as { action: string; direction: string; loss?: { loss: string }; bandwidth?: { rate: string } };
-      const what = spec.action === 'loss' ? `${spec.loss?.loss}% loss` : spec.action === 'bandwidth' ? `${spec.bandwidth?.rate} cap` : spec.action;
+      const spec = o.spec as { action: string; direction: string; loss?: { loss: string }; bandwidth?: { rate: string }; delay?: { latency: string; jitter: string } };
+      const what =
+        spec.action === 'loss'
+          ? `${spec.loss?.loss}% loss`
+          : spec.action === 'bandwidth'
+            ? `${spec.bandwidth?.rate} cap`
+            : spec.action === 'delay'
+              ? `${spec.delay?.latency} ±${spec.delay?.jitter} delay`
+              : spec.action;
       return `NetworkChaos ${what}, direction ${spec.direction}`;
     })
     .join('; ');

@@ -14,6 +14,7 @@ import {
   undoAddBroker,
   undoAddReplicatorWorker,
 } from './added-process-faults';
+import { injectLatencyFault, undoLatencyFault, verifyLatencyFaultHealed, verifyLatencyFaultInjected } from './latency-faults';
 import { injectLinkFault, undoLinkFault, verifyLinkFaultHealed, verifyLinkFaultInjected } from './network-faults';
 import { awaitProcessServing, injectProcessFault, restoreProcess, verifyProcessFaultInjected, type LocalContext, type ProcessFault } from './process-faults';
 
@@ -87,6 +88,8 @@ export class LocalFaultBackend implements FaultBackend {
       case 'network-partition':
       case 'bandwidth-cap':
         return injectLinkFault(this.ctx, fault);
+      case 'latency':
+        return injectLatencyFault(this.ctx, fault);
     }
   }
 
@@ -112,6 +115,8 @@ export class LocalFaultBackend implements FaultBackend {
         case 'network-partition':
         case 'bandwidth-cap':
           return verifyLinkFaultInjected(this.ctx, fault);
+        case 'latency':
+          return await verifyLatencyFaultInjected(this.ctx, fault);
       }
     } catch (error) {
       return { ok: false, detail: errorMessage(error) };
@@ -151,6 +156,8 @@ export class LocalFaultBackend implements FaultBackend {
         case 'network-partition':
         case 'bandwidth-cap':
           return verifyLinkFaultHealed(this.ctx, fault, ctx.others);
+        case 'latency':
+          return await verifyLatencyFaultHealed(this.ctx, fault, ctx.others);
       }
     } catch (error) {
       return { ok: false, detail: errorMessage(error) };
@@ -185,6 +192,10 @@ export class LocalFaultBackend implements FaultBackend {
       case 'bandwidth-cap': {
         const actions = undoLinkFault(this.ctx, fault);
         return { actions, verification: verifyLinkFaultHealed(this.ctx, fault, ctx.others) };
+      }
+      case 'latency': {
+        const actions = await undoLatencyFault(this.ctx, fault);
+        return { actions, verification: await verifyLatencyFaultHealed(this.ctx, fault, ctx.others) };
       }
     }
   }

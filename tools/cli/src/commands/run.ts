@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { labUp } from '@mirrorlab/lab';
 import type { ScenarioSpec } from '@mirrorlab/protocol';
 import type { CliContext } from '../context';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes';
+import { CliError, EXIT_FAILURE, EXIT_INCONCLUSIVE, EXIT_OK, EXIT_USAGE, exitCodeForVerdict } from '../exit-codes';
 import { loadScenarioFile, scaleScenario } from '../scenario-file';
 import { followScenario, type ScenarioOutcome } from '../stack/follow-scenario';
 import { stackUp } from '../stack/local-stack';
@@ -36,7 +36,9 @@ function buildBundles(repoRoot: string, ctx: CliContext): void {
 export async function runScenario(ctx: CliContext, spec: ScenarioSpec, opts: RunOptions): Promise<ScenarioOutcome> {
   const repoRoot = repoRootFor(ctx);
   const labDir = labDirFor(ctx, opts.dir);
-  const lab = await labUp({ dir: labDir, log: (line) => ctx.err(line) });
+  // The scenario's `link:` (default none) becomes the lab's standing link for the run: a
+  // scenario says what link it ran across, whatever the lab had before.
+  const lab = await labUp({ dir: labDir, link: spec.link, log: (line) => ctx.err(line) });
   if (lab.loopbackReason !== undefined && spec.faults.some((f) => ['packet-loss', 'network-partition', 'bandwidth-cap'].includes(f.kind))) {
     throw new CliError(`this scenario needs network faults, which are off on a loopback lab (${lab.loopbackReason})`, EXIT_USAGE);
   }
@@ -52,7 +54,7 @@ export const runCommand: CommandModule = {
       .command('run')
       .argument('<file>', 'scenario YAML file (see `mirrorlab scenarios`)')
       .description(
-        'run a scenario end to end on the local lab: bring up the lab and the services if needed, enqueue the scenario, follow it with a live progress line, print the verdict and where the report is. Exit 0 pass, 1 fail, 2 error',
+        'run a scenario end to end on the local lab: bring up the lab and the services if needed, enqueue the scenario, follow it with a live progress line, print the verdict and where the report is. Exit 0 pass, 1 fail, 2 error, 3 inconclusive (the tester did not deliver the requested load)',
       )
       .addOption(new Option('--dir <path>', 'lab directory (default: <repo>/.lab)').env('MIRRORLAB_LAB_DIR'))
       .option('--time-scale <factor>', 'multiply the workload duration and fault times (e.g. 0.5 for a quick run)', Number, 1)
@@ -67,8 +69,10 @@ export const runCommand: CommandModule = {
           for (const r of outcome.reasons) ctx.out(`  - ${r}`);
           if (outcome.reportHtml) ctx.out(`report: ${outcome.reportHtml}`);
         }
-        if (outcome.verdict === 'fail') throw new CliError(`scenario ${outcome.scenarioId} failed its expectations`, EXIT_FAILURE);
-        if (outcome.verdict !== 'pass') throw new CliError(`scenario ${outcome.scenarioId} ended in error`, EXIT_USAGE);
+        const code = exitCodeForVerdict(outcome.verdict);
+        if (code === EXIT_FAILURE) throw new CliError(`scenario ${outcome.scenarioId} failed its expectations`, code);
+        if (code === EXIT_INCONCLUSIVE) throw new CliError(`scenario ${outcome.scenarioId} was inconclusive: no conclusion about the replicator`, code);
+        if (code !== EXIT_OK) throw new CliError(`scenario ${outcome.scenarioId} ended in error`, code);
       });
   },
 };
