@@ -1,7 +1,8 @@
 import type { ControlEventOf } from '@mirrorlab/protocol';
 import { LatencyHistograms } from '@mirrorlab/validation';
 import { ScenarioWatch } from './scenario-watch';
-import { warmupStatus } from './warmup-check';
+import { scenario } from './testing/world';
+import { expectedRecordRate, warmupStatus } from './warmup-check';
 
 const START = 1_000_000;
 const settings = { startAtMs: START, steadyForMs: 3000, timeoutMs: 30_000, staleMs: 10_000 };
@@ -40,5 +41,14 @@ describe('warmupStatus', () => {
     broken.apply({ ...report('v1', START + 20_000, () => 40), latency: { endToEnd: 'garbage' } });
     expect(warmupStatus(broken.get('s'), START + 20_000, settings)).toEqual({ state: 'warming', firstReadAtMs: null });
     expect(warmupStatus(broken.get('s'), START + 30_000, settings)).toMatchObject({ state: 'timeout' });
+  });
+});
+
+describe('expectedRecordRate', () => {
+  const spec = (workload: Record<string, unknown>) => scenario({ workload: { duration: '10s', rate: { records: 10 }, ...workload } as never }).spec;
+  it('is the scenario rate in records/s, all producers together', () => {
+    expect(expectedRecordRate(spec({ rate: { records: 200 }, producers: 2 }))).toBe(200);
+    expect(expectedRecordRate(spec({ rate: { records: 50 }, producers: 3, rateSplit: 'per-producer' }))).toBe(150);
+    expect(expectedRecordRate(spec({ rate: { bytes: '51200' }, recordSize: 256 }))).toBe(200);
   });
 });
