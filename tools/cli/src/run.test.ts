@@ -93,7 +93,7 @@ describe('against a lab directory', () => {
     );
     const ctx = capture();
     expect(await runCli(['lab', 'status', '--dir', dir], ctx)).toBe(1);
-    expect(ctx.stdout).toMatch(/source-1\s+broker\s+-\s+127\.0\.0\.1:21008, controller 21011\s+\(host\)\s+stopped/);
+    expect(ctx.stdout).toMatch(/source-1\s+broker\s+-\s+127\.0\.0\.1:21008, controller 21011, crossDc 21024\s+\(host\)\s+stopped/);
     expect(ctx.stdout).toContain('network faults    off (loopback mode)');
     expect(ctx.stderr).toContain('lab is not healthy');
 

@@ -8,11 +8,14 @@ const lab = planLab({
 });
 
 test('the table says what runs where', () => {
-  lab.processes[6].pid = 4242;
+  lab.processes.find((p) => p.name === 'mm2')!.pid = 4242;
   const table = renderProcessTable(lab, new Map([['mm2', 'alive']]));
   expect(table.split('\n')[0]).toMatch(/^PROCESS\s+ROLE\s+PID\s+LISTENS ON\s+NETNS\s+STATE$/);
   expect(table).toMatch(/mm2\s+mirrormaker2\s+4242\s+10\.213\.3\.6:21020\s+mlabc123-tgt\s+alive/);
   expect(table).toMatch(/redis\s+redis\s+-\s+127\.0\.0\.1:21021\s+\(host\)\s+unknown/);
+  // The inter-DC proxy: Toxiproxy's API and one proxy per source broker, in the source namespace.
+  expect(table).toMatch(/toxiproxy\s+toxiproxy\s+-\s+10\.213\.3\.2:21030, proxy-source-1 21027, proxy-source-2 21028, proxy-source-3 21029\s+mlabc123-src\s+unknown/);
+  expect(renderLabSummary(lab)).toContain('inter-DC proxy    toxiproxy http://10.213.3.2:21030, link none; cross-DC bootstrap 10.213.3.2:21027,10.213.3.2:21028,10.213.3.2:21029');
 });
 
 test('the summary names bootstraps, policy and the inter-DC link', () => {
