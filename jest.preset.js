@@ -2,12 +2,18 @@
 // the `typecheck` target does that), tests beside the code they test.
 const path = require('node:path');
 
-/** @param {string} dir project directory; @param {'unit'|'integration'} kind */
+const SUFFIX = { unit: '.test.ts', integration: '.int.test.ts', k8s: '.k8s.test.ts' };
+
+/**
+ * @param {string} dir project directory
+ * @param {'unit'|'integration'|'k8s'} kind `integration`: *.int.test.ts against the Kafka lab;
+ *   `k8s`: *.k8s.test.ts against the local Kubernetes control plane (tools/kube-lab)
+ */
 function jestConfig(dir, kind = 'unit') {
-  const integration = kind === 'integration';
+  const integration = kind !== 'unit';
   return {
     rootDir: dir,
-    displayName: `${path.basename(dir)}${integration ? ':integration' : ''}`,
+    displayName: `${path.basename(dir)}${integration ? `:${kind}` : ''}`,
     testEnvironment: 'node',
     transform: {
       '^.+\\.(t|j)s$': [
@@ -18,8 +24,8 @@ function jestConfig(dir, kind = 'unit') {
         },
       ],
     },
-    testMatch: integration ? ['<rootDir>/**/*.int.test.ts'] : ['<rootDir>/**/*.test.ts'],
-    testPathIgnorePatterns: ['/node_modules/', '/dist/', ...(integration ? [] : ['\\.int\\.test\\.ts$'])],
+    testMatch: [`<rootDir>/**/*${SUFFIX[kind]}`],
+    testPathIgnorePatterns: ['/node_modules/', '/dist/', ...(integration ? [] : ['\\.int\\.test\\.ts$', '\\.k8s\\.test\\.ts$'])],
     testTimeout: integration ? 300_000 : 30_000,
   };
 }

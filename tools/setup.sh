@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything mirrorlab needs, idempotently: Debian packages (redis-server, chromium,
-# iproute2, iptables), the npm packages (Node 24 among them), and the Kafka jars from
+# iproute2, iptables, prometheus), the npm packages (Node 24 among them), and the Kafka jars from
 # Maven Central. Safe to run again: each step checks first and skips what is done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,20 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_debs[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -qq "${need_debs[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${need_debs[@]}" >/dev/null; }
+fi
+
+# A real Prometheus for `lab up --monitoring`, and promtool for the alert rule checks and unit
+# tests. Without recommends: prometheus-node-exporter is not needed. Debian's package would
+# start a system Prometheus on :9090 where services run; policy-rc.d / no systemd prevent it
+# in containers, and the lab runs its own on a lab port either way.
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then
+    log "missing Debian package: prometheus; run as root or install it: apt-get install -y --no-install-recommends prometheus"
+    exit 1
+  fi
+  log "installing Debian package: prometheus"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.

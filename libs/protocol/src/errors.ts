@@ -74,6 +74,9 @@ export class RecordEncodeError extends ProtocolError<RecordEncodeErrorCode> {
  * Why a consumed record could not be decoded. Validators count these by reason:
  * `foreign` records are someone else's and are usually skipped; every other
  * reason is a mirrorlab record that arrived damaged or from an incompatible version.
+ * `checksum_mismatch` is a damaged identity (meta or key): the record cannot be
+ * attributed. `payload_mismatch` is a damaged payload under an intact identity:
+ * the decode result still names the record (see `RecordDecodeResult`).
  */
 export type RecordDecodeReason =
   | 'foreign'
@@ -81,6 +84,7 @@ export type RecordDecodeReason =
   | 'malformed_header'
   | 'malformed_prefix'
   | 'checksum_mismatch'
+  | 'payload_mismatch'
   | 'missing_key'
   | 'malformed_key'
   | 'missing_value';

@@ -1,8 +1,8 @@
 import * as protocol from './index';
 
-test('the record format version is 1, also under its older name', () => {
-  expect(protocol.RECORD_FORMAT_VERSION).toBe(1);
-  expect(protocol.PROTOCOL_VERSION).toBe(1);
+test('the record format version is 2, also under its older name', () => {
+  expect(protocol.RECORD_FORMAT_VERSION).toBe(2);
+  expect(protocol.PROTOCOL_VERSION).toBe(2);
 });
 
 test('the public API works end to end: plan a key, encode, decode, parse the key back', () => {

@@ -19,7 +19,7 @@ export {
 export { MAX_IDENTIFIER_LENGTH } from './identifier';
 export { murmur2, toPositive, partitionForKey } from './murmur2';
 export { KeyPlan, MAX_KEY_SEARCH_WORK, type KeyPlanOptions, type RecordSlot, type ParsedKey } from './key-plan';
-export { RECORD_FORMAT_VERSION, type RecordEncoding, type TestRecordMeta } from './record-format';
+export { RECORD_FORMAT_VERSION, scheduledTimeOf, type RecordEncoding, type TestRecordMeta } from './record-format';
 export { RECORD_HEADERS, type ConsumedHeaders, type HeaderValue } from './record-headers';
 export {
   encodeRecord,
@@ -29,6 +29,7 @@ export {
   type ConsumedRecord,
   type DecodedRecord,
   type RecordDecodeResult,
+  type RecordIdentity,
 } from './record';
 export {
   randomPayloadSource,

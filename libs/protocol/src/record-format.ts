@@ -6,7 +6,11 @@ import type { RecordDecodeError, RecordDecodeReason } from './errors';
  * value prefix), so a record's checksum is the same whichever encoding carried it.
  */
 
-export const RECORD_FORMAT_VERSION = 1;
+/**
+ * Version 2 splits the checksum in two (one over the identity, one over the payload)
+ * and adds the optional scheduled send time.
+ */
+export const RECORD_FORMAT_VERSION = 2;
 
 export type RecordEncoding = 'headers' | 'value-prefix';
 
@@ -19,25 +23,44 @@ export interface TestRecordMeta {
   readonly seq: number;
   /** Microseconds since the Unix epoch; exact in a JS number until the year 2255. */
   readonly sendTimeUs: number;
+  /**
+   * When the producer's pacing meant to send it (µs since the epoch). Absent means
+   * the same as `sendTimeUs` (see `scheduledTimeOf`); a producer that falls behind
+   * its schedule writes it so latency can be measured from the intended time.
+   */
+  readonly scheduledTimeUs?: number;
 }
 
-/** Meta plus the checksum the producer wrote, as read back from either encoding. */
+/** The scheduled send time of a record: `sendTimeUs` when the producer wrote none. */
+export function scheduledTimeOf(meta: TestRecordMeta): number {
+  return meta.scheduledTimeUs ?? meta.sendTimeUs;
+}
+
+/** Meta plus the two checksums the producer wrote, as read back from either encoding. */
 export interface WrittenMeta {
   readonly meta: TestRecordMeta;
-  readonly checksum: number;
+  readonly metaChecksum: number;
+  readonly payloadChecksum: number;
 }
 
 /**
- * CRC-32 over the meta fields, the key and the payload. Covering the meta (not just
- * the payload) is what turns a flipped digit in `seq` into `checksum_mismatch`
- * instead of a silently wrong sequence. The key length in the meta line pins the
- * boundary between key and payload bytes.
+ * CRC-32 over the meta fields and the key: the record's identity. Covering the meta
+ * is what turns a flipped digit in `seq` into `checksum_mismatch` instead of a
+ * silently wrong sequence. It is separate from the payload's checksum so a damaged
+ * payload under an intact identity is still attributed to its (producer, key, seq):
+ * corrupt for that sequence, not lost. An absent scheduled time is an empty field,
+ * distinct from any number.
  */
-export function recordChecksum(meta: TestRecordMeta, key: Uint8Array, payload: Uint8Array): number {
+export function metaChecksum(meta: TestRecordMeta, key: Uint8Array): number {
   const line =
     `ml${RECORD_FORMAT_VERSION};${meta.scenarioId};${meta.producerId};` +
-    `${meta.keyEpoch};${meta.seq};${meta.sendTimeUs};${key.length};`;
-  return crc32(payload, crc32(key, crc32(line)));
+    `${meta.keyEpoch};${meta.seq};${meta.sendTimeUs};${meta.scheduledTimeUs ?? ''};${key.length};`;
+  return crc32(key, crc32(line));
+}
+
+/** CRC-32 over the payload bytes alone. */
+export function payloadChecksum(payload: Uint8Array): number {
+  return crc32(payload);
 }
 
 export function formatChecksum(checksum: number): string {

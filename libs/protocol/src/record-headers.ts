@@ -24,7 +24,12 @@ export const RECORD_HEADERS = {
   keyEpoch: 'ml-e',
   seq: 'ml-s',
   sendTimeUs: 'ml-t',
-  checksum: 'ml-c',
+  /** Only written when the producer sets a scheduled time. */
+  scheduledTimeUs: 'ml-st',
+  /** CRC-32 of meta and key (the identity). */
+  metaChecksum: 'ml-c',
+  /** CRC-32 of the payload. */
+  payloadChecksum: 'ml-pc',
 } as const;
 
 const MARKER = 'ml-';
@@ -35,16 +40,19 @@ export type ConsumedHeaders = Readonly<Record<string, HeaderValue | readonly Hea
 
 const VERSION_BYTES = Buffer.from(String(RECORD_FORMAT_VERSION));
 
-export function writeHeaders(meta: TestRecordMeta, checksum: number): Record<string, Buffer> {
-  return {
+export function writeHeaders(meta: TestRecordMeta, metaChecksum: number, payloadChecksum: number): Record<string, Buffer> {
+  const headers: Record<string, Buffer> = {
     [RECORD_HEADERS.version]: VERSION_BYTES,
     [RECORD_HEADERS.scenarioId]: Buffer.from(meta.scenarioId),
     [RECORD_HEADERS.producerId]: Buffer.from(meta.producerId),
     [RECORD_HEADERS.keyEpoch]: Buffer.from(String(meta.keyEpoch)),
     [RECORD_HEADERS.seq]: Buffer.from(String(meta.seq)),
     [RECORD_HEADERS.sendTimeUs]: Buffer.from(String(meta.sendTimeUs)),
-    [RECORD_HEADERS.checksum]: Buffer.from(formatChecksum(checksum)),
   };
+  if (meta.scheduledTimeUs !== undefined) headers[RECORD_HEADERS.scheduledTimeUs] = Buffer.from(String(meta.scheduledTimeUs));
+  headers[RECORD_HEADERS.metaChecksum] = Buffer.from(formatChecksum(metaChecksum));
+  headers[RECORD_HEADERS.payloadChecksum] = Buffer.from(formatChecksum(payloadChecksum));
+  return headers;
 }
 
 /** True when any header carries the mirrorlab marker: the record is ours and headers are authoritative. */
@@ -83,13 +91,24 @@ export function readHeaders(headers: ConsumedHeaders): WrittenMeta | RecordDecod
   if (typeof seq !== 'number') return seq;
   const sendTimeUs = headerCounter(headers, RECORD_HEADERS.sendTimeUs);
   if (typeof sendTimeUs !== 'number') return sendTimeUs;
-  const checksumText = headerText(headers, RECORD_HEADERS.checksum);
-  if (!('text' in checksumText)) return checksumText;
-  const checksum = parseChecksum(checksumText.text);
-  if (checksum === undefined) {
-    return malformed(RECORD_HEADERS.checksum, `expected 8 lowercase hex digits, got ${excerpt(checksumText.text)}`);
+  let scheduledTimeUs: number | undefined;
+  if (Object.hasOwn(headers, RECORD_HEADERS.scheduledTimeUs)) {
+    const read = headerCounter(headers, RECORD_HEADERS.scheduledTimeUs);
+    if (typeof read !== 'number') return read;
+    scheduledTimeUs = read;
   }
-  return { meta: { scenarioId: scenarioId.text, producerId: producerId.text, keyEpoch, seq, sendTimeUs }, checksum };
+  const metaChecksum = headerChecksum(headers, RECORD_HEADERS.metaChecksum);
+  if (typeof metaChecksum !== 'number') return metaChecksum;
+  const payloadChecksum = headerChecksum(headers, RECORD_HEADERS.payloadChecksum);
+  if (typeof payloadChecksum !== 'number') return payloadChecksum;
+  const base = { scenarioId: scenarioId.text, producerId: producerId.text, keyEpoch, seq, sendTimeUs };
+  return { meta: scheduledTimeUs === undefined ? base : { ...base, scheduledTimeUs }, metaChecksum, payloadChecksum };
+}
+
+function headerChecksum(headers: ConsumedHeaders, name: string): number | RecordDecodeError {
+  const read = headerText(headers, name);
+  if (!('text' in read)) return read;
+  return parseChecksum(read.text) ?? malformed(name, `expected 8 lowercase hex digits, got ${excerpt(read.text)}`);
 }
 
 function headerText(headers: ConsumedHeaders, name: string): TextRead {

@@ -14,10 +14,11 @@ import {
 
 /**
  * The `value-prefix` encoding, for replicators that drop headers:
- *   ml<version>;<scenarioId>;<producerId>;<keyEpoch>;<seq>;<sendTimeUs>;<crc32 hex>;<payload>
- * Ids are UTF-8 and may not contain ';' (the id rule forbids it rather than
- * escaping it), so the prefix is a plain split on ';' and the payload starts
- * right after the seventh ';' whatever bytes it holds.
+ *   ml<version>;<scenarioId>;<producerId>;<keyEpoch>;<seq>;<sendTimeUs>;<scheduledTimeUs>;<meta crc32 hex>;<payload crc32 hex>;<payload>
+ * `scheduledTimeUs` is empty when the producer set none. Ids are UTF-8 and may
+ * not contain ';' (the id rule forbids it rather than escaping it), so the prefix
+ * is a plain split on ';' and the payload starts right after the ninth ';'
+ * whatever bytes it holds.
  */
 
 const SEMICOLON = 0x3b;
@@ -28,12 +29,13 @@ const DIGIT_9 = 0x39;
 /** Versions are small; a longer digit run after "ml" is someone else's data. */
 const MAX_VERSION_DIGITS = 3;
 
-const FIELDS = ['scenarioId', 'producerId', 'keyEpoch', 'seq', 'sendTimeUs', 'checksum'] as const;
+const FIELDS = ['scenarioId', 'producerId', 'keyEpoch', 'seq', 'sendTimeUs', 'scheduledTimeUs', 'metaChecksum', 'payloadChecksum'] as const;
 
-export function writePrefixed(meta: TestRecordMeta, checksum: number, payload: Uint8Array): Buffer {
+export function writePrefixed(meta: TestRecordMeta, metaChecksum: number, payloadChecksum: number, payload: Uint8Array): Buffer {
   const prefix =
     `ml${RECORD_FORMAT_VERSION};${meta.scenarioId};${meta.producerId};` +
-    `${meta.keyEpoch};${meta.seq};${meta.sendTimeUs};${formatChecksum(checksum)};`;
+    `${meta.keyEpoch};${meta.seq};${meta.sendTimeUs};${meta.scheduledTimeUs ?? ''};` +
+    `${formatChecksum(metaChecksum)};${formatChecksum(payloadChecksum)};`;
   const prefixLength = Buffer.byteLength(prefix);
   const value = Buffer.allocUnsafe(prefixLength + payload.length);
   value.write(prefix, 0, 'utf8');
@@ -75,7 +77,7 @@ export function readPrefix(value: Buffer, markerLength: number): (WrittenMeta & 
     texts.push(bytes.toString('utf8'));
     start = end + 1;
   }
-  const [scenarioId, producerId, epochText, seqText, timeText, checksumText] = texts;
+  const [scenarioId, producerId, epochText, seqText, timeText, scheduledText, metaText, payloadText] = texts;
   const badId = idError('scenarioId', scenarioId) ?? idError('producerId', producerId);
   if (badId !== undefined) return badId;
   const keyEpoch = parseCounter(epochText);
@@ -84,11 +86,18 @@ export function readPrefix(value: Buffer, markerLength: number): (WrittenMeta & 
   if (seq === undefined) return notCounter('seq', seqText);
   const sendTimeUs = parseCounter(timeText);
   if (sendTimeUs === undefined) return notCounter('sendTimeUs', timeText);
-  const checksum = parseChecksum(checksumText);
-  if (checksum === undefined) {
-    return decodeError('malformed_prefix', 'checksum', `expected 8 lowercase hex digits, got ${excerpt(checksumText)}`);
-  }
-  return { meta: { scenarioId, producerId, keyEpoch, seq, sendTimeUs }, checksum, payloadStart: start };
+  const scheduledTimeUs = scheduledText === '' ? undefined : parseCounter(scheduledText);
+  if (scheduledText !== '' && scheduledTimeUs === undefined) return notCounter('scheduledTimeUs', scheduledText);
+  const metaChecksum = parseChecksum(metaText);
+  if (metaChecksum === undefined) return notChecksum('metaChecksum', metaText);
+  const payloadChecksum = parseChecksum(payloadText);
+  if (payloadChecksum === undefined) return notChecksum('payloadChecksum', payloadText);
+  const base = { scenarioId, producerId, keyEpoch, seq, sendTimeUs };
+  return { meta: scheduledTimeUs === undefined ? base : { ...base, scheduledTimeUs }, metaChecksum, payloadChecksum, payloadStart: start };
+}
+
+function notChecksum(field: string, text: string): RecordDecodeError {
+  return decodeError('malformed_prefix', field, `expected 8 lowercase hex digits, got ${excerpt(text)}`);
 }
 
 function idError(field: string, text: string): RecordDecodeError | undefined {

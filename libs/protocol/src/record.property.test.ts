@@ -10,6 +10,7 @@ const REASONS: readonly RecordDecodeReason[] = [
   'malformed_header',
   'malformed_prefix',
   'checksum_mismatch',
+  'payload_mismatch',
   'missing_key',
   'malformed_key',
   'missing_value',
@@ -19,17 +20,21 @@ const REASONS: readonly RecordDecodeReason[] = [
 const idChar = fc.constantFrom('a', 'Z', '7', '0', '-', '.', '/', '_', ' ', 'm', 'l', 'é', '日', '🦀');
 const ids = fc.array(idChar, { minLength: 1, maxLength: 16 }).map((chars) => chars.join(''));
 const counters = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }));
-const metas: fc.Arbitrary<TestRecordMeta> = fc.record({
-  scenarioId: ids,
-  producerId: ids,
-  keyEpoch: counters,
-  seq: counters,
-  sendTimeUs: counters,
-});
+const metas: fc.Arbitrary<TestRecordMeta> = fc.record(
+  {
+    scenarioId: ids,
+    producerId: ids,
+    keyEpoch: counters,
+    seq: counters,
+    sendTimeUs: counters,
+    scheduledTimeUs: counters,
+  },
+  { requiredKeys: ['scenarioId', 'producerId', 'keyEpoch', 'seq', 'sendTimeUs'] },
+);
 const keys = fc.oneof(ids, fc.string({ minLength: 1 }).filter((s) => !/\p{Cs}/u.test(s)));
 const payloads = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
-  fc.constantFrom(new Uint8Array(0), new TextEncoder().encode('ml1;a;b;1;2;3;00000000;')),
+  fc.constantFrom(new Uint8Array(0), new TextEncoder().encode('ml2;a;b;1;2;3;;00000000;00000000;')),
 );
 const encodings = fc.constantFrom<RecordEncoding>('headers', 'value-prefix');
 const inputs = fc.record({ meta: metas, key: keys, payload: payloads, encoding: encodings });
@@ -40,7 +45,11 @@ function asConsumed(encoded: EncodedRecord): { key: Buffer; value: Buffer; heade
   return { key: Buffer.from(encoded.key), value: Buffer.from(encoded.value), headers };
 }
 
-/** A decode result is either the original record or a typed error; anything else fails the property. */
+/**
+ * A decode result is either the original record or a typed error; an identity, when
+ * given, is the original record's (a damaged record is never attributed to another
+ * sequence); anything else fails the property.
+ */
 function isOriginalOrTypedError(result: RecordDecodeResult, original: DecodedRecord): boolean {
   if (result.ok) {
     expect(result.record).toEqual(original);
@@ -48,6 +57,8 @@ function isOriginalOrTypedError(result: RecordDecodeResult, original: DecodedRec
   }
   expect(REASONS).toContain(result.error.reason);
   expect(typeof result.error.message).toBe('string');
+  expect(result.identity !== undefined).toBe(result.error.reason === 'payload_mismatch');
+  if (result.identity !== undefined) expect(result.identity).toEqual({ meta: original.meta, key: original.key });
   return true;
 }
 
@@ -68,7 +79,8 @@ describe('record codec properties', () => {
             meta: input.meta,
             key: input.key,
             payloadLength: input.payload.length,
-            checksum: expect.any(Number),
+            metaChecksum: expect.any(Number),
+            payloadChecksum: expect.any(Number),
             encoding: input.encoding,
           },
         });
@@ -95,6 +107,45 @@ describe('record codec properties', () => {
     );
   });
 
+  test('changing any one byte of the payload, in either encoding, yields payload_mismatch naming the original identity', () => {
+    fc.assert(
+      fc.property(inputs, fc.nat(), fc.integer({ min: 1, max: 255 }), (input, at, delta) => {
+        fc.pre(input.payload.length > 0);
+        const encoded = encodeRecord(input);
+        const original = decodedOf(encoded);
+        const consumed = asConsumed(encoded);
+        const i = consumed.value.length - input.payload.length + (at % input.payload.length);
+        consumed.value[i] = (consumed.value[i] + delta) & 0xff;
+        const result = decodeRecord(consumed);
+        expect(!result.ok && result.error.reason).toBe('payload_mismatch');
+        return isOriginalOrTypedError(result, original);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('changing any one byte of a meta header (not the payload checksum) never yields an identity', () => {
+    fc.assert(
+      fc.property(
+        inputs.map((input) => ({ ...input, encoding: 'headers' as const })),
+        fc.constantFrom(...Object.values(RECORD_HEADERS).filter((h) => h !== RECORD_HEADERS.payloadChecksum)),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (input, header, at, delta) => {
+          const encoded = encodeRecord(input);
+          const consumed = asConsumed(encoded);
+          const value = consumed.headers[header];
+          fc.pre(value !== undefined);
+          value[at % value.length] = (value[at % value.length] + delta) & 0xff;
+          const result = decodeRecord(consumed);
+          expect(result.ok).toBe(false);
+          expect(!result.ok && result.identity).toBeUndefined();
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   test('changing any one byte of any header value or name is caught', () => {
     const headerNames = Object.values(RECORD_HEADERS);
     fc.assert(
@@ -108,6 +159,7 @@ describe('record codec properties', () => {
           const encoded = encodeRecord(input);
           const original = decodedOf(encoded);
           const consumed = asConsumed(encoded);
+          fc.pre(consumed.headers[header] !== undefined);
           if (inName) {
             const name = Buffer.from(header);
             const i = at % name.length;
@@ -165,7 +217,7 @@ describe('record codec properties', () => {
   test('arbitrary garbage never throws and always yields a typed result', () => {
     const bytesOrText = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.string({ maxLength: 40 }));
     const nearPrefix = fc
-      .array(fc.oneof(fc.constantFrom('ml1', 'ml2', '0', '42', '', 'é', '00000000', 'ffffffff'), fc.string({ maxLength: 8 })), { maxLength: 9 })
+      .array(fc.oneof(fc.constantFrom('ml1', 'ml2', 'ml3', '0', '42', '', 'é', '00000000', 'ffffffff'), fc.string({ maxLength: 8 })), { maxLength: 9 })
       .map((fields) => Buffer.from(fields.join(';')));
     const headerValue = fc.oneof(bytesOrText, fc.array(bytesOrText, { maxLength: 3 }), fc.constant(undefined));
     const headerName = fc.oneof(fc.constantFrom(...Object.values(RECORD_HEADERS)), fc.string({ maxLength: 6 }));

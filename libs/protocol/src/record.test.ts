@@ -1,6 +1,6 @@
 import { RecordEncodeError } from './errors';
 import { decodeRecord, encodeRecord, type ConsumedRecord, type RecordDecodeResult } from './record';
-import { formatChecksum, type TestRecordMeta } from './record-format';
+import { formatChecksum, scheduledTimeOf, type TestRecordMeta } from './record-format';
 
 const meta: TestRecordMeta = {
   scenarioId: 'broker-kill-3',
@@ -26,29 +26,50 @@ describe('encodeRecord', () => {
     const encoded = encodeRecord({ meta, key, payload });
     const text = Object.fromEntries(Object.entries(encoded.headers).map(([name, value]) => [name, value.toString()]));
     expect(text).toEqual({
-      'ml-v': '1',
+      'ml-v': '2',
       'ml-sc': 'broker-kill-3',
       'ml-p': 'producer/7.a-b',
       'ml-e': '3',
       'ml-s': '42',
       'ml-t': '1700000000123456',
       'ml-c': expect.stringMatching(/^[0-9a-f]{8}$/),
+      'ml-pc': expect.stringMatching(/^[0-9a-f]{8}$/),
     });
     expect(encoded.value.equals(payload)).toBe(true);
     expect(encoded.key.toString()).toBe(key);
   });
 
-  test('value-prefix encoding: an ml1; prefix then the payload, no headers', () => {
+  test('value-prefix encoding: an ml2; prefix then the payload, no headers', () => {
     const encoded = encodeRecord({ meta, key, payload, encoding: 'value-prefix' });
-    const checksum = encodeRecord({ meta, key, payload }).headers['ml-c'].toString();
+    const headers = encodeRecord({ meta, key, payload }).headers;
     expect(encoded.headers).toEqual({});
-    expect(encoded.value.toString()).toBe(`ml1;broker-kill-3;producer/7.a-b;3;42;1700000000123456;${checksum};hello; world`);
+    expect(encoded.value.toString()).toBe(
+      `ml2;broker-kill-3;producer/7.a-b;3;42;1700000000123456;;${headers['ml-c'].toString()};${headers['ml-pc'].toString()};hello; world`,
+    );
   });
 
-  test('the checksum covers the meta: changing only seq changes it', () => {
-    const a = encodeRecord({ meta, key, payload }).headers['ml-c'].toString();
-    const b = encodeRecord({ meta: { ...meta, seq: 43 }, key, payload }).headers['ml-c'].toString();
-    expect(a).not.toBe(b);
+  test('the meta checksum covers the meta: changing only seq changes it, the payload checksum does not change', () => {
+    const a = encodeRecord({ meta, key, payload }).headers;
+    const b = encodeRecord({ meta: { ...meta, seq: 43 }, key, payload }).headers;
+    expect(a['ml-c'].toString()).not.toBe(b['ml-c'].toString());
+    expect(a['ml-pc'].toString()).toBe(b['ml-pc'].toString());
+  });
+
+  test('the payload checksum covers only the payload', () => {
+    const a = encodeRecord({ meta, key, payload }).headers;
+    const b = encodeRecord({ meta, key, payload: Buffer.from('hello; World') }).headers;
+    expect(a['ml-c'].toString()).toBe(b['ml-c'].toString());
+    expect(a['ml-pc'].toString()).not.toBe(b['ml-pc'].toString());
+  });
+
+  test('scheduledTimeUs: written in ml-st and in the prefix, covered by the meta checksum', () => {
+    const scheduled = { ...meta, scheduledTimeUs: 1_700_000_000_100_000 };
+    const encoded = encodeRecord({ meta: scheduled, key, payload });
+    expect(encoded.headers['ml-st'].toString()).toBe('1700000000100000');
+    expect(encoded.headers['ml-c'].toString()).not.toBe(encodeRecord({ meta, key, payload }).headers['ml-c'].toString());
+    expect(encodeRecord({ meta, key, payload }).headers['ml-st']).toBeUndefined();
+    const prefixed = encodeRecord({ meta: scheduled, key, payload, encoding: 'value-prefix' }).value.toString();
+    expect(prefixed).toMatch(/^ml2;broker-kill-3;producer\/7\.a-b;3;42;1700000000123456;1700000000100000;[0-9a-f]{8};[0-9a-f]{8};hello; world$/);
   });
 
   test.each([
@@ -58,6 +79,7 @@ describe('encodeRecord', () => {
     [{ meta: { ...meta, seq: -1 } }, 'invalid_record_meta', 'meta.seq'],
     [{ meta: { ...meta, keyEpoch: 1.5 } }, 'invalid_record_meta', 'meta.keyEpoch'],
     [{ meta: { ...meta, sendTimeUs: 2 ** 53 } }, 'invalid_record_meta', 'meta.sendTimeUs'],
+    [{ meta: { ...meta, scheduledTimeUs: -5 } }, 'invalid_record_meta', 'meta.scheduledTimeUs'],
     [{ key: '' }, 'invalid_record_key', 'key'],
     [{ key: 'lone\udc00' }, 'invalid_record_key', 'key'],
     [{ encoding: 'avro' }, 'invalid_record_encoding', 'encoding'],
@@ -79,14 +101,22 @@ describe('decodeRecord', () => {
     const result = decodeRecord(encodeRecord({ meta, key, payload, encoding }));
     expect(result).toEqual({
       ok: true,
-      record: { meta, key, payloadLength: payload.length, checksum: expect.any(Number), encoding },
+      record: { meta, key, payloadLength: payload.length, metaChecksum: expect.any(Number), payloadChecksum: expect.any(Number), encoding },
     });
   });
 
-  test('both encodings of a record carry the same checksum', () => {
+  test.each(['headers', 'value-prefix'] as const)('decodes a scheduled time in %s; scheduledTimeOf falls back to sendTimeUs', (encoding) => {
+    const scheduled = { ...meta, scheduledTimeUs: 1_700_000_000_100_000 };
+    const result = decodeRecord(encodeRecord({ meta: scheduled, key, payload, encoding }));
+    expect(result.ok && result.record.meta).toEqual(scheduled);
+    expect(result.ok && scheduledTimeOf(result.record.meta)).toBe(1_700_000_000_100_000);
+    expect(scheduledTimeOf(meta)).toBe(meta.sendTimeUs);
+  });
+
+  test('both encodings of a record carry the same checksums', () => {
     const a = decodeRecord(encodeRecord({ meta, key, payload, encoding: 'headers' }));
     const b = decodeRecord(encodeRecord({ meta, key, payload, encoding: 'value-prefix' }));
-    expect(a.ok && b.ok && a.record.checksum === b.record.checksum).toBe(true);
+    expect(a.ok && b.ok && a.record.metaChecksum === b.record.metaChecksum && a.record.payloadChecksum === b.record.payloadChecksum).toBe(true);
   });
 
   test('accepts headers as strings and as one-element arrays, as kafkajs may deliver them', () => {
@@ -97,7 +127,7 @@ describe('decodeRecord', () => {
   });
 
   test('headers win over a payload that happens to look like a value prefix', () => {
-    const lookalike = Buffer.from('ml1;x;y;1;2;3;00000000;');
+    const lookalike = Buffer.from('ml2;x;y;1;2;3;;00000000;00000000;');
     const encoded = encodeRecord({ meta, key, payload: lookalike });
     const result = decodeRecord(encoded);
     expect(result.ok && result.record.encoding).toBe('headers');
@@ -115,12 +145,13 @@ describe('decodeRecord', () => {
 
   test('unsupported_version from a newer producer, in either encoding', () => {
     const record = headersRecord();
-    record.headers['ml-v'] = '2';
+    record.headers['ml-v'] = '3';
     expect(decodeRecord(record)).toEqual({
       ok: false,
-      error: { reason: 'unsupported_version', field: 'ml-v', message: expect.stringContaining('version 2') },
+      error: { reason: 'unsupported_version', field: 'ml-v', message: expect.stringContaining('version 3') },
     });
-    expect(reasonOf(decodeRecord({ key, value: Buffer.from('ml2;whatever') }))).toBe('unsupported_version');
+    expect(reasonOf(decodeRecord({ key, value: Buffer.from('ml3;whatever') }))).toBe('unsupported_version');
+    expect(reasonOf(decodeRecord({ key, value: Buffer.from('ml1;s;p;3;4;1;00000000;payload') }))).toBe('unsupported_version');
   });
 
   test.each<[string, (h: Record<string, Buffer | string | (Buffer | string)[] | undefined>) => void, string]>([
@@ -129,6 +160,8 @@ describe('decodeRecord', () => {
     ['a non-canonical number', (h) => (h['ml-s'] = '042'), 'ml-s'],
     ['a negative number', (h) => (h['ml-e'] = '-3'), 'ml-e'],
     ['an uppercase checksum', (h) => (h['ml-c'] = 'ABCDEF12'), 'ml-c'],
+    ['a missing payload checksum', (h) => delete h['ml-pc'], 'ml-pc'],
+    ['a scheduled time that is not a number', (h) => (h['ml-st'] = 'soon'), 'ml-st'],
     ['a repeated header', (h) => (h['ml-s'] = ['42', '43']), 'ml-s'],
     ['an empty producer id', (h) => (h['ml-p'] = ''), 'ml-p'],
     ['a header that is not UTF-8', (h) => (h['ml-sc'] = Buffer.from([0xff, 0xfe])), 'ml-sc'],
@@ -140,29 +173,47 @@ describe('decodeRecord', () => {
   });
 
   test.each([
-    ['a prefix cut short', 'ml1;broker-kill-3;producer/7.a-b;3'],
-    ['a letter in seq', 'ml1;s;p;3;4x;1700000000123456;00000000;payload'],
-    ['a leading zero in the version', 'ml01;s;p;3;4;1;00000000;payload'],
+    ['a prefix cut short', 'ml2;broker-kill-3;producer/7.a-b;3'],
+    ['a letter in seq', 'ml2;s;p;3;4x;1700000000123456;;00000000;00000000;payload'],
+    ['a letter in the scheduled time', 'ml2;s;p;3;4;1700000000123456;x;00000000;00000000;payload'],
+    ['a leading zero in the version', 'ml02;s;p;3;4;1;;00000000;00000000;payload'],
   ])('malformed_prefix: %s', (_, value) => {
     expect(reasonOf(decodeRecord({ key, value: Buffer.from(value) }))).toBe('malformed_prefix');
   });
 
-  test('checksum_mismatch when a meta digit flips, in headers or prefix', () => {
+  test('checksum_mismatch when a meta digit flips, in headers or prefix: no identity is given', () => {
     const record = headersRecord();
     record.headers['ml-s'] = '43';
     const result = decodeRecord(record);
     expect(result).toEqual({
       ok: false,
-      error: { reason: 'checksum_mismatch', field: 'checksum', message: expect.stringContaining('checksum') },
+      error: { reason: 'checksum_mismatch', field: 'metaChecksum', message: expect.stringContaining('metaChecksum') },
     });
     const prefixed = encodeRecord({ meta, key, payload, encoding: 'value-prefix' }).value.toString();
     expect(reasonOf(decodeRecord({ key, value: Buffer.from(prefixed.replace(';42;', ';43;')) }))).toBe('checksum_mismatch');
   });
 
-  test('checksum_mismatch when the payload or the key changes', () => {
+  test('checksum_mismatch when the key changes (the key is identity)', () => {
     const record = headersRecord();
-    expect(reasonOf(decodeRecord({ ...record, value: Buffer.from('hello; World') }))).toBe('checksum_mismatch');
     expect(reasonOf(decodeRecord({ ...record, key: Buffer.from('producer/7.a-b/e3/k6-811') }))).toBe('checksum_mismatch');
+  });
+
+  test.each(['headers', 'value-prefix'] as const)('payload_mismatch with the identity when only the payload changes (%s)', (encoding) => {
+    const encoded = encodeRecord({ meta, key, payload, encoding });
+    const value = Buffer.from(encoded.value);
+    value[value.length - 1] ^= 0x01;
+    expect(decodeRecord({ ...encoded, value })).toEqual({
+      ok: false,
+      error: { reason: 'payload_mismatch', field: 'payloadChecksum', message: expect.stringContaining('identity is intact') },
+      identity: { meta, key },
+    });
+  });
+
+  test('a payload_mismatch identity carries the scheduled time too', () => {
+    const scheduled = { ...meta, scheduledTimeUs: 5 };
+    const encoded = encodeRecord({ meta: scheduled, key, payload });
+    const result = decodeRecord({ ...encoded, value: Buffer.from('hello; World') });
+    expect(!result.ok && result.identity).toEqual({ meta: scheduled, key });
   });
 
   test('names the expected and actual checksum in the message', () => {

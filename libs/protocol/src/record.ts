@@ -1,7 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { RecordEncodeError, type RecordDecodeError } from './errors';
 import { counterProblem, identifierProblem } from './identifier';
-import { decodeError, formatChecksum, recordChecksum, type RecordEncoding, type TestRecordMeta } from './record-format';
+import { decodeError, formatChecksum, metaChecksum, payloadChecksum, type RecordEncoding, type TestRecordMeta, type WrittenMeta } from './record-format';
 import { hasMarkerHeader, readHeaders, writeHeaders, type ConsumedHeaders } from './record-headers';
 import { prefixMarkerLength, readPrefix, writePrefixed } from './record-prefix';
 
@@ -39,12 +39,27 @@ export interface DecodedRecord {
   readonly meta: TestRecordMeta;
   readonly key: string;
   readonly payloadLength: number;
-  /** CRC-32 of meta, key and payload; identical for both encodings of the same record. */
-  readonly checksum: number;
+  /** CRC-32 of meta and key; identical for both encodings of the same record. */
+  readonly metaChecksum: number;
+  /** CRC-32 of the payload; identical for both encodings of the same record. */
+  readonly payloadChecksum: number;
   readonly encoding: RecordEncoding;
 }
 
-export type RecordDecodeResult = { readonly ok: true; readonly record: DecodedRecord } | { readonly ok: false; readonly error: RecordDecodeError };
+/** Who a record is, when its identity checksum held but its payload did not. */
+export interface RecordIdentity {
+  readonly meta: TestRecordMeta;
+  readonly key: string;
+}
+
+/**
+ * `identity` is set exactly when `error.reason` is `payload_mismatch`: the meta and
+ * key passed their own checksum, so the damaged record can be counted against its
+ * sequence (corrupt, not lost).
+ */
+export type RecordDecodeResult =
+  | { readonly ok: true; readonly record: DecodedRecord }
+  | { readonly ok: false; readonly error: RecordDecodeError; readonly identity?: RecordIdentity };
 
 const ENCODINGS: readonly string[] = ['headers', 'value-prefix'] satisfies readonly RecordEncoding[];
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -60,10 +75,11 @@ export function encodeRecord(input: RecordToEncode): EncodedRecord {
     throw new RecordEncodeError('invalid_record_meta', 'payload', 'expected a Buffer or Uint8Array');
   }
   const payload = asBuffer(input.payload);
-  const checksum = recordChecksum(meta, key, payload);
+  const metaSum = metaChecksum(meta, key);
+  const payloadSum = payloadChecksum(payload);
   return encoding === 'headers'
-    ? { key, value: payload, headers: writeHeaders(meta, checksum) }
-    : { key, value: writePrefixed(meta, checksum, payload), headers: {} };
+    ? { key, value: payload, headers: writeHeaders(meta, metaSum, payloadSum) }
+    : { key, value: writePrefixed(meta, metaSum, payloadSum, payload), headers: {} };
 }
 
 // Shared, frozen: foreign records can be the bulk of a busy topic, so reporting one allocates nothing.
@@ -75,7 +91,7 @@ const FOREIGN: RecordDecodeResult = Object.freeze({
 export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
   if (record === null || typeof record !== 'object') return FOREIGN;
   const value = toBuffer(record.value);
-  let written: { meta: TestRecordMeta; checksum: number };
+  let written: WrittenMeta;
   let payload: Buffer;
   let encoding: RecordEncoding;
   // Headers win when present: in the headers encoding the payload is arbitrary
@@ -101,17 +117,34 @@ export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
   if (keyBytes === undefined || keyBytes.length === 0) return failure('missing_key', 'key', 'record has no key');
   if (!isUtf8(keyBytes)) return failure('malformed_key', 'key', 'key is not valid UTF-8');
 
-  const checksum = recordChecksum(written.meta, keyBytes, payload);
-  if (checksum !== written.checksum) {
+  // Identity first: a payload mismatch is only attributable when meta and key are intact.
+  const metaSum = metaChecksum(written.meta, keyBytes);
+  if (metaSum !== written.metaChecksum) {
     return failure(
       'checksum_mismatch',
-      'checksum',
-      `record carries ${formatChecksum(written.checksum)} but its meta, key and payload hash to ${formatChecksum(checksum)}: ` +
-        'the record was altered between producer and validator',
+      'metaChecksum',
+      `record carries ${formatChecksum(written.metaChecksum)} but its meta and key hash to ${formatChecksum(metaSum)}: ` +
+        'the record identity was altered between producer and validator',
     );
   }
   const key = typeof record.key === 'string' ? record.key : keyBytes.toString('utf8');
-  return { ok: true, record: { meta: written.meta, key, payloadLength: payload.length, checksum, encoding } };
+  const payloadSum = payloadChecksum(payload);
+  if (payloadSum !== written.payloadChecksum) {
+    return {
+      ok: false,
+      error: decodeError(
+        'payload_mismatch',
+        'payloadChecksum',
+        `record carries ${formatChecksum(written.payloadChecksum)} but its payload hashes to ${formatChecksum(payloadSum)}: ` +
+          'the payload was altered between producer and validator (its identity is intact)',
+      ),
+      identity: { meta: written.meta, key },
+    };
+  }
+  return {
+    ok: true,
+    record: { meta: written.meta, key, payloadLength: payload.length, metaChecksum: metaSum, payloadChecksum: payloadSum, encoding },
+  };
 }
 
 function checkedMeta(meta: TestRecordMeta): TestRecordMeta {
@@ -126,9 +159,15 @@ function checkedMeta(meta: TestRecordMeta): TestRecordMeta {
     const problem = counterProblem(meta[field]);
     if (problem !== undefined) throw new RecordEncodeError('invalid_record_meta', `meta.${field}`, problem);
   }
+  if (meta.scheduledTimeUs !== undefined) {
+    const problem = counterProblem(meta.scheduledTimeUs);
+    if (problem !== undefined) throw new RecordEncodeError('invalid_record_meta', 'meta.scheduledTimeUs', problem);
+  }
   // A copy of exactly the fields we checked: extra properties never reach the wire.
-  const { scenarioId, producerId, keyEpoch, seq, sendTimeUs } = meta;
-  return { scenarioId, producerId, keyEpoch, seq, sendTimeUs };
+  const { scenarioId, producerId, keyEpoch, seq, sendTimeUs, scheduledTimeUs } = meta;
+  return scheduledTimeUs === undefined
+    ? { scenarioId, producerId, keyEpoch, seq, sendTimeUs }
+    : { scenarioId, producerId, keyEpoch, seq, sendTimeUs, scheduledTimeUs };
 }
 
 function checkedKey(key: string): Buffer {

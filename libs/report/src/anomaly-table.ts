@@ -1,4 +1,4 @@
-import type { Accounting, KeyRef, OffsetExample, SeqExample, CorruptExample } from '@mirrorlab/validation';
+import type { Accounting, KeyRef, OffsetExample, OffsetRangeExample, SeqExample, CorruptExample } from '@mirrorlab/validation';
 import { attribute } from './fault-windows';
 import type { AnomalyClassName, AnomalyExample, AnomalyRow, ExampleTime, FaultReport } from './report-schema';
 import type { SendTimeline } from './send-timeline';
@@ -14,7 +14,22 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
   },
   unexpected: { kind: 'correctness', label: 'Unexpected', description: 'Read on the target, but no producer reports sending it (acked, failed or indeterminate).' },
   duplicate: { kind: 'correctness', label: 'Duplicate', description: 'Extra target records carrying a sequence already written at another offset: the replicator wrote it twice.' },
-  corrupt: { kind: 'correctness', label: 'Corrupt', description: 'Target records that failed their checksum or could not be decoded.' },
+  corrupt: {
+    kind: 'correctness',
+    label: 'Corrupt',
+    description:
+      'Test records that failed a checksum or could not be decoded. A damaged payload under an intact identity names its producer, key and seq (and is not lost); a damaged identity cannot be attributed.',
+  },
+  foreign: {
+    kind: 'correctness',
+    label: 'Foreign',
+    description: 'Records with no mirrorlab metadata at all (another application\'s records, tombstones) on a test topic. Never counted as corrupt.',
+  },
+  'inconsistent-offset': {
+    kind: 'correctness',
+    label: 'Inconsistent offsets',
+    description: 'Offset ranges (blocks of 64) that held different records when read again: the target log was truncated and rewritten under the reader.',
+  },
   'indeterminate-seen': {
     kind: 'producer-outcome',
     label: 'Indeterminate, arrived',
@@ -54,7 +69,7 @@ export interface ExampleContext {
 export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] {
   const seq = (list: readonly SeqExample[]) => list.map((e) => seqExample(e, ctx));
   const rows: Array<[AnomalyClassName, number, AnomalyRow['details'], AnomalyExample[]]> = [
-    ['lost', acc.lost.count, {}, seq(acc.lost.examples)],
+    ['lost', acc.lost.count, {}, acc.lost.examples.map((e) => seqExample(e, ctx, true))],
     ['unseen', acc.unseen.count, {}, seq(acc.unseen.examples)],
     ['unexpected', acc.unexpected.count, acc.unreportedProducers.length > 0 ? { unreportedProducers: acc.unreportedProducers.join(', ') } : {}, seq(acc.unexpected.examples)],
     [
@@ -63,7 +78,19 @@ export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] 
       { seqs: acc.duplicate.seqs, ...(acc.duplicate.examplesMayIncludeRereads ? { examplesMayIncludeRereads: true } : {}) },
       seq(acc.duplicate.examples),
     ],
-    ['corrupt', acc.corrupt.count, { ...acc.corrupt.byReason }, acc.corrupt.examples.map((e) => offsetExample(e))],
+    [
+      'corrupt',
+      acc.corrupt.count,
+      { ...acc.corrupt.byReason, ...(acc.corrupt.seqs > 0 ? { attributedSeqs: acc.corrupt.seqs } : {}) },
+      acc.corrupt.examples.map((e) => (e.producerId !== undefined ? damagedExample(e, ctx) : offsetExample(e))),
+    ],
+    ['foreign', acc.foreign.count, {}, acc.foreign.examples.map((e) => offsetExample(e))],
+    [
+      'inconsistent-offset',
+      acc.inconsistentOffset.count,
+      { offsets: acc.inconsistentOffset.offsets, ...(acc.inconsistentOffset.unverifiable > 0 ? { unverifiableBlocks: acc.inconsistentOffset.unverifiable } : {}) },
+      acc.inconsistentOffset.examples.map((e) => rangeExample(e)),
+    ],
     ['indeterminate-seen', acc.indeterminateSeen.count, {}, seq(acc.indeterminateSeen.examples)],
     ['indeterminate-missing', acc.indeterminateMissing.count, {}, seq(acc.indeterminateMissing.examples)],
     ['failed-but-seen', acc.failedButSeen.count, {}, seq(acc.failedButSeen.examples)],
@@ -81,8 +108,22 @@ export function anomalyLabel(cls: AnomalyClassName): string {
   return CLASS_INFO[cls].label;
 }
 
-function seqExample(e: SeqExample, ctx: ExampleContext): AnomalyExample {
-  const time: ExampleTime = e.timeUs !== undefined ? { kind: 'witnessed', atMs: Math.floor(e.timeUs / 1000) } : ctx.timeline.estimate(e);
+/**
+ * A lost record was lost somewhere between its send and the moment the next record
+ * of its key was read: widen its estimated send second to that read, so a record
+ * sent 2 s before a broker kill and lost with it is attributed to the kill.
+ */
+export function untilNextRead(time: ExampleTime, nextReadUs: number | undefined): ExampleTime {
+  if (time.kind !== 'estimated' || nextReadUs === undefined) return time;
+  const readMs = Math.floor(nextReadUs / 1000);
+  if (readMs <= time.toMs) return time;
+  return { kind: 'estimated', fromMs: time.fromMs, toMs: readMs, basis: `${time.basis}, until the next record of its key was read` };
+}
+
+function seqExample(e: SeqExample, ctx: ExampleContext, lost = false): AnomalyExample {
+  const estimated = e.timeUs !== undefined ? undefined : ctx.timeline.estimate(e);
+  const time: ExampleTime =
+    e.timeUs !== undefined ? { kind: 'witnessed', atMs: Math.floor(e.timeUs / 1000) } : lost ? untilNextRead(estimated!, e.nextReadUs) : estimated!;
   const where = e.topic !== undefined ? ` · ${e.topic}/${e.partition}${e.offset !== undefined ? `@${e.offset}` : ''}` : '';
   return {
     text: `producer ${e.producerId} · key ${e.key}${e.keyEpoch > 0 ? ` (epoch ${e.keyEpoch})` : ''} · seq ${e.seq}${where}`,
@@ -96,6 +137,16 @@ function seqExample(e: SeqExample, ctx: ExampleContext): AnomalyExample {
     time,
     faults: attribute(time, ctx.faults),
   };
+}
+
+/** A damaged payload whose identity held: a sequence example that also names the offset and reason. */
+function damagedExample(e: CorruptExample, ctx: ExampleContext): AnomalyExample {
+  const base = seqExample({ producerId: e.producerId!, keyEpoch: e.keyEpoch ?? 0, key: e.key ?? '', seq: e.seq ?? 0, topic: e.topic, partition: e.partition, offset: e.offset }, ctx);
+  return { ...base, text: `${base.text} (${e.reason})`, reason: e.reason };
+}
+
+function rangeExample(e: OffsetRangeExample): AnomalyExample {
+  return { text: `${e.topic}/${e.partition}@${e.fromOffset}-${e.toOffset}`, topic: e.topic, partition: e.partition, offset: e.fromOffset, time: { kind: 'unknown' }, faults: [] };
 }
 
 function offsetExample(e: OffsetExample | CorruptExample): AnomalyExample {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { ControlEvent } from '@mirrorlab/protocol';
 import { buildReport } from './build-report';
 import { renderJson } from './render/render-json';
+import { ValidatorState } from '@mirrorlab/validation';
 import { ScenarioEvents } from './scenario-events';
 import { syntheticScenario, type FixtureOptions } from './testing';
 
@@ -71,6 +72,9 @@ describe('buildReport', () => {
     expect(r.expectations.map((e) => [e.name, e.status])).toEqual([
       ['lost', 'failed'],
       ['unexpected', 'met'],
+      ['corrupt', 'met'],
+      ['foreign', 'met'],
+      ['inconsistentOffsets', 'met'],
       ['duplicates', 'failed'],
       ['p99LatencyMs', 'met'],
       ['recoverySeconds', 'met'],
@@ -134,9 +138,14 @@ describe('buildReport', () => {
       ['f2', 'pause-replicator', 4000, 'recovered'],
     ]);
     const odd = report(
-      syntheticScenario({ ...small, faults: [{ id: 'f1', kind: 'packet-loss', atS: 12, durationS: 6, verified: false }, { id: 'f2', kind: 'kill-replicator', atS: 20 }, { id: 'f3', kind: 'add-topic', atS: 25 }] }).map((e) =>
-        e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, faults: [{ kind: 'packet-loss', duration: 6000 }, { kind: 'kill-replicator', duration: 5000 }, { kind: 'add-topic' }] } } : e,
-      ),
+      syntheticScenario({
+        ...small,
+        faults: [
+          { id: 'f1', kind: 'packet-loss', atS: 12, durationS: 6, verified: false },
+          { id: 'f2', kind: 'kill-replicator', atS: 20, durationS: 5, healed: false },
+          { id: 'f3', kind: 'add-topic', atS: 25 },
+        ],
+      }),
     );
     expect(odd.warnings).toEqual(
       expect.arrayContaining(['the heal of fault f1 (packet-loss) was not verified: iptables rule still present', 'fault f2 (kill-replicator) was never healed']),
@@ -149,5 +158,96 @@ describe('buildReport', () => {
     const r = report(events);
     expect(r.basis.asOfMs).toBe(Math.max(...events.map((e) => e.atMs)));
     expect(r.basis.events).toBe(events.length);
+  });
+});
+
+describe('buildReport: INCONCLUSIVE when the tester did not deliver (issue 9, issue 11 item 2)', () => {
+  const base: FixtureOptions = { durationS: 30, rate: 60, partitions: 3, expectations: {} };
+
+  it('an empty run (nothing produced, nothing consumed) is inconclusive, never pass', () => {
+    const r = report(syntheticScenario({ ...base, rate: 0 }));
+    expect(r.totals).toMatchObject({ produced: 0, consumed: 0 });
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.reasons).toEqual(['nothing was produced: the run tested nothing']);
+  });
+
+  it('producers that delivered 15% of the requested rate make it inconclusive, saying so', () => {
+    const r = report(syntheticScenario({ ...base, requestedRate: 400 }));
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.reasons).toEqual([
+      'the tester delivered 15% of the requested 400 records/s (60 records/s over 30 s outside fault windows): no conclusion about the replicator at that rate',
+    ]);
+    expect(r.delivery).toEqual({ checked: true, unit: 'records', threshold: 0.95, seconds: 30, requestedPerSecond: 400, achievedPerSecond: 60, fraction: 0.15 });
+  });
+
+  it('judges bytes/s workloads in bytes', () => {
+    const events = syntheticScenario({ ...base, requestedRate: 400 }).map((e) =>
+      e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, workload: { ...(e.spec.workload as object), rate: { bytes: 102_400 } } } } : e,
+    );
+    expect(report(events).reasons[0]).toBe(
+      'the tester delivered 15% of the requested 100 KiB/s (15 KiB/s over 30 s outside fault windows): no conclusion about the replicator at that rate',
+    );
+  });
+
+  it('a real anomaly still fails; the shortfall is then a warning', () => {
+    const r = report(syntheticScenario({ ...base, requestedRate: 400, anomalies: { lost: 2 } }));
+    expect(r.verdict).toBe('fail');
+    expect(r.reasons).toEqual(['lost: 2 > max 0 (default)']);
+    expect(r.warnings).toContain(
+      'the tester delivered 15% of the requested 400 records/s (60 records/s over 30 s outside fault windows): no conclusion about the replicator at that rate',
+    );
+  });
+
+  it('seconds inside a fault window do not count against the tester', () => {
+    // Seconds in the fault's impact window are left out of the comparison.
+    const r = report(syntheticScenario({ ...base, durationS: 40, faults: [{ id: 'f1', kind: 'kill-broker', atS: 12, durationS: 6, stall: true }], expectations: { lost: { max: 0 } } }));
+    expect(r.delivery.seconds).toBeLessThan(40);
+    expect(r.delivery.fraction).toBe(1);
+    expect(r.verdict).toBe('pass');
+  });
+
+  it('passes with no inconclusive reason when the tester delivered the requested rate', () => {
+    const r = report(syntheticScenario(base));
+    expect(r.verdict).toBe('pass');
+    expect(r.delivery).toMatchObject({ checked: true, fraction: 1, seconds: 30 });
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('skips the rate rule with a warning when producers report no rates (older producers)', () => {
+    const r = report(syntheticScenario({ ...base, requestedRate: null }));
+    expect(r.verdict).toBe('pass');
+    expect(r.delivery.checked).toBe(false);
+    expect(r.warnings).toEqual([
+      'the producers reported no offered vs achieved load (producer.progress.rates): whether the tester delivered the requested rate was not checked',
+    ]);
+  });
+
+  it('a spec that names only p99LatencyMs still fails on lost and unexpected records (item 1)', () => {
+    const r = report(syntheticScenario({ ...base, expectations: { p99LatencyMs: { max: 60_000 } }, anomalies: { lost: 2, unexpected: 2 } }));
+    expect(r.verdict).toBe('fail');
+    expect(r.reasons).toEqual(['lost: 2 > max 0 (default)', 'unexpected: 2 > max 0 (default)']);
+  });
+});
+
+describe('buildReport: validator states that do not extend each other (item 7)', () => {
+  it('merges them as a union and says so in the warnings', () => {
+    const events = syntheticScenario({ durationS: 20, rate: 40, partitions: 1, validators: 1, expectations: {} });
+    const last = [...events].reverse().find((e) => e.type === 'validator.report')!;
+    const topic = Object.values((events[0] as { targetTopics: Record<string, string> }).targetTopics)[0];
+    // A second validator read one offset past v1's end, without a handover: neither state extends the other.
+    const stray = new ValidatorState();
+    stray.observeForeign({ topic, partition: 0, offset: 1_000_000, arrivalUs: 1 });
+    const extra = { ...last, validatorId: 'v9', source: 'v9', state: JSON.parse(JSON.stringify(stray.toSnapshot())) } as ControlEvent;
+    const r = report([...events, extra]);
+    expect(r.warnings.filter((w) => w.includes('do not extend each other'))).toHaveLength(1);
+    expect(r.warnings.find((w) => w.includes('do not extend each other'))).toContain(`partition ${topic}/0`);
+    // The union keeps v1's reads (nothing lost) and adds the one new offset the stray validator read.
+    expect(r.anomalies.map((a) => [a.class, a.count])).toEqual([['foreign', 1]]);
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('warns about nothing when the validators handed partitions over properly', () => {
+    const r = report(syntheticScenario({ durationS: 20, rate: 40, partitions: 3, validators: 3, expectations: {} }));
+    expect(r.warnings.some((w) => w.includes('do not extend each other'))).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { REPORT_SCHEMA_VERSION, type FaultReport, type LatencySummary, type Scen
 import type { ScenarioEvents } from './scenario-events';
 import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
+import { judgeDelivery } from './tester-delivery';
 import { lagSeries, secondSeries } from './time-series';
 import { combineValidators } from './validator-inputs';
 
@@ -70,10 +71,14 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     unexpected: acc?.unexpected.count ?? null,
     duplicates: acc?.duplicate.count ?? null,
     corrupt: acc?.corrupt.count ?? null,
+    foreign: acc?.foreign.count ?? null,
+    inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
     p99Us: endToEnd && endToEnd.count > 0 ? endToEnd.p99Us : null,
     faults,
   });
-  const decided = decideVerdict(errors, expectations);
+  const judged = judgeDelivery({ producers, faults, startAtMs: started?.startAtMs, endAtMs: started?.endAtMs, unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records' });
+  warnings.push(...judged.warnings);
+  const decided = decideVerdict(errors, expectations, judged.inconclusive);
   const readiness = events.readiness();
 
   const counts = producers.reduce(
@@ -115,6 +120,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
       }),
     },
     expectations,
+    delivery: judged.delivery,
     totals: {
       reconciled: acc !== undefined,
       produced: counts.sent,

@@ -1,3 +1,4 @@
+import { effectiveExpectations, type EffectiveExpectation } from '@mirrorlab/protocol';
 import type { ExpectationResult, FaultReport, Verdict } from './report-schema';
 import type { Expectations } from './spec-view';
 
@@ -8,43 +9,55 @@ export interface Measured {
   unexpected: number | null;
   duplicates: number | null;
   corrupt: number | null;
+  foreign: number | null;
+  inconsistentOffsets: number | null;
   p99Us: number | null;
   faults: readonly FaultReport[];
 }
 
 /**
- * Checks the scenario's expectations, in the spec's order of fields. Only
- * expectations the spec states are checked (the spec's default is lost and
- * unexpected at most 0). `lost` counts unseen records too: after the drain, an
+ * Checks the scenario's effective expectations (`effectiveExpectations`): lost,
+ * unexpected, corrupt and foreign are always checked, at 0 unless the spec relaxes
+ * one; duplicates when the spec bounds them or says exactly-once; latency and
+ * recovery when stated. `lost` counts unseen records too: after the drain, an
  * acknowledged record that never arrived is lost whether or not a later one did.
  */
 export function checkExpectations(exp: Expectations, m: Measured): ExpectationResult[] {
-  const out: ExpectationResult[] = [];
-  const records = (name: 'lost' | 'unexpected' | 'duplicates' | 'corrupt', max: number, measured: number | null, note = '') => {
-    if (measured === null) out.push({ name, max, measured, unit: 'records', status: 'unknown', detail: `${name}: not measured (no reports to reconcile)` });
-    else out.push({ name, max, measured, unit: 'records', status: measured > max ? 'failed' : 'met', detail: `${name}: ${measured} ${measured > max ? '>' : '<='} max ${max}${note}` });
+  return effectiveExpectations(exp).map((e) => checkOne(e, m));
+}
+
+function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
+  const { name, max, source } = e;
+  const base = { max, source };
+  const records = (n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets', measured: number | null, note = ''): ExpectationResult => {
+    const unit = e.unit === 'ranges' ? 'ranges' : 'records';
+    if (measured === null) return { name: n, ...base, measured, unit, status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
+    const failed = measured > max;
+    return { name: n, ...base, measured, unit, status: failed ? 'failed' : 'met', detail: `${n}: ${measured} ${failed ? '>' : '<='} max ${max}${note}${source === 'default' ? ' (default)' : ''}` };
   };
-  if (exp.lost) {
-    const total = m.lost === null || m.unseen === null ? null : m.lost + m.unseen;
-    records('lost', exp.lost.max, total, m.unseen ? ` (${m.lost} lost + ${m.unseen} unseen after the drain)` : '');
-  }
-  if (exp.unexpected) records('unexpected', exp.unexpected.max, m.unexpected);
-  if (exp.duplicates) records('duplicates', exp.duplicates.max, m.duplicates);
-  if (exp.corrupt) records('corrupt', exp.corrupt.max, m.corrupt);
-  if (exp.p99LatencyMs) {
-    const max = exp.p99LatencyMs.max;
-    if (m.p99Us === null) out.push({ name: 'p99LatencyMs', max, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' });
-    else {
-      const ms = m.p99Us / 1000;
-      out.push({ name: 'p99LatencyMs', max, measured: ms, unit: 'ms', status: ms > max ? 'failed' : 'met', detail: `p99 latency: ${fmt(ms)} ms ${ms > max ? '>' : '<='} max ${max} ms` });
+  switch (name) {
+    case 'lost': {
+      const total = m.lost === null || m.unseen === null ? null : m.lost + m.unseen;
+      return records('lost', total, m.unseen ? ` (${m.lost} lost + ${m.unseen} unseen after the drain)` : '');
     }
+    case 'unexpected':
+    case 'corrupt':
+    case 'foreign':
+    case 'inconsistentOffsets':
+    case 'duplicates':
+      return records(name, m[name]);
+    case 'p99LatencyMs': {
+      if (m.p99Us === null) return { name, ...base, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' };
+      const ms = m.p99Us / 1000;
+      return { name, ...base, measured: ms, unit: 'ms', status: ms > max ? 'failed' : 'met', detail: `p99 latency: ${fmt(ms)} ms ${ms > max ? '>' : '<='} max ${max} ms` };
+    }
+    case 'recoverySeconds':
+      return recoveryExpectation(max, m.faults);
   }
-  if (exp.recoverySeconds) out.push(recoveryExpectation(exp.recoverySeconds.max, m.faults));
-  return out;
 }
 
 function recoveryExpectation(max: number, faults: readonly FaultReport[]): ExpectationResult {
-  const base = { name: 'recoverySeconds' as const, max, unit: 's' as const };
+  const base = { name: 'recoverySeconds' as const, max, unit: 's' as const, source: 'scenario' as const };
   if (faults.length === 0) return { ...base, measured: 0, status: 'met', detail: 'recovery: no faults were injected' };
   const name = (f: FaultReport) => `${f.faultId} (${f.kind})`;
   const slow = faults.filter((f) => f.recovery.seconds !== null && f.recovery.seconds > max);
@@ -63,16 +76,25 @@ function recoveryExpectation(max: number, faults: readonly FaultReport[]): Expec
 }
 
 /**
- * `error` when the run could not be judged (missing or invalid reports), `fail`
- * when an expectation failed, `error` when one could not be checked, else `pass`.
- * Reasons name what failed and what was measured.
+ * In this order: `error` when the run could not be judged (missing or invalid
+ * reports); `fail` when an expectation failed (a real anomaly wins over a weak
+ * tester: what was seen is wrong at any load); `inconclusive` when the tester did
+ * not deliver the requested load or nothing at all (`inconclusive` holds the
+ * reasons; expectations it left unmeasurable are warnings then); `error` when an
+ * expectation could not be checked; else `pass`. Reasons name what failed and
+ * what was measured.
  */
-export function decideVerdict(errors: readonly string[], results: readonly ExpectationResult[]): { verdict: Verdict; reasons: string[]; warnings: string[] } {
+export function decideVerdict(
+  errors: readonly string[],
+  results: readonly ExpectationResult[],
+  inconclusive: readonly string[] = [],
+): { verdict: Verdict; reasons: string[]; warnings: string[] } {
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.detail);
-  const unknown = results.filter((r) => r.status === 'unknown').map((r) => r.detail);
-  if (errors.length > 0) return { verdict: 'error', reasons: [...errors, ...failed], warnings: unknown.map((u) => `not checked: ${u}`) };
-  if (failed.length > 0) return { verdict: 'fail', reasons: failed, warnings: unknown.map((u) => `not checked: ${u}`) };
-  if (unknown.length > 0) return { verdict: 'error', reasons: unknown.map((u) => `not checked: ${u}`), warnings: [] };
+  const unknown = results.filter((r) => r.status === 'unknown').map((r) => `not checked: ${r.detail}`);
+  if (errors.length > 0) return { verdict: 'error', reasons: [...errors, ...failed], warnings: [...inconclusive, ...unknown] };
+  if (failed.length > 0) return { verdict: 'fail', reasons: failed, warnings: [...inconclusive, ...unknown] };
+  if (inconclusive.length > 0) return { verdict: 'inconclusive', reasons: [...inconclusive], warnings: unknown };
+  if (unknown.length > 0) return { verdict: 'error', reasons: unknown, warnings: [] };
   return { verdict: 'pass', reasons: [], warnings: [] };
 }
 

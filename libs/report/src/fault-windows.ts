@@ -1,18 +1,19 @@
 import { measureRecovery } from './recovery';
 import type { ExampleTime, FaultRef, FaultReport, SecondPoint } from './report-schema';
 import type { ScenarioEvents } from './scenario-events';
-import { oneShotKinds, type SpecView } from './spec-view';
+import { isOneShot, type SpecView } from './spec-view';
 
 export type FaultWindow = Omit<FaultReport, 'recovery' | 'impactWindow' | 'attributedExamples'>;
 
 /**
  * Fault windows from `fault.injected` / `fault.healed`, ordered by injection. A
- * fault with no heal is one-shot when the spec lists its kind without a duration
- * (add-topic, add-partitions...); otherwise it was never healed, which the
- * report warns about (Chaos Mesh's most common complaint: rules left behind).
+ * fault with no heal is one-shot when it has no duration (see `isOneShot`);
+ * otherwise it was never healed, which the report warns about (Chaos Mesh's most
+ * common complaint: rules left behind). Three moments per fault: the injection,
+ * the heal's start and the moment the component was back (the verified heal);
+ * a killed broker may serve again half a minute after its restart began.
  */
 export function faultWindows(events: ScenarioEvents, spec: SpecView): { faults: FaultWindow[]; warnings: string[] } {
-  const instantaneous = oneShotKinds(spec);
   const warnings: string[] = [];
   const faults: FaultWindow[] = [];
   for (const f of [...events.faults.values()].sort((a, b) => (a.faultId < b.faultId ? -1 : a.faultId > b.faultId ? 1 : 0))) {
@@ -21,7 +22,7 @@ export function faultWindows(events: ScenarioEvents, spec: SpecView): { faults: 
       continue;
     }
     const healed = f.healed;
-    const oneShot = healed === undefined && instantaneous.has(f.injected.kind);
+    const oneShot = healed === undefined && isOneShot(spec, f.faultId, f.injected.durationMs);
     if (healed === undefined && !oneShot) warnings.push(`fault ${f.faultId} (${f.injected.kind}) was never healed`);
     if (healed !== undefined && !healed.verified) {
       warnings.push(`the heal of fault ${f.faultId} (${f.injected.kind}) was not verified${healed.detail ? `: ${healed.detail}` : ''}`);
@@ -32,7 +33,9 @@ export function faultWindows(events: ScenarioEvents, spec: SpecView): { faults: 
       target: f.injected.target ?? null,
       params: f.injected.params,
       injectedAtMs: f.injected.atMs,
-      healedAtMs: healed === undefined ? null : Math.max(healed.atMs, f.injected.atMs),
+      healedAtMs: healedAtMs(f.injected.atMs, healed),
+      healStartedAtMs: healed === undefined ? null : Math.min(Math.max(healed.healStartedAtMs ?? healed.atMs, f.injected.atMs), healedAtMs(f.injected.atMs, healed)!),
+      backAtMs: healed?.verified ? Math.max(healed.backAtMs ?? healed.atMs, f.injected.atMs) : null,
       oneShot,
       verified: healed === undefined ? null : healed.verified,
       healDetail: healed?.detail ?? '',
@@ -43,6 +46,10 @@ export function faultWindows(events: ScenarioEvents, spec: SpecView): { faults: 
     warnings.push(`the scenario lists ${spec.faults.length} fault${spec.faults.length === 1 ? '' : 's'}; ${faults.length} ${faults.length === 1 ? 'was' : 'were'} injected`);
   }
   return { faults, warnings };
+}
+
+function healedAtMs(injectedAtMs: number, healed: { atMs: number } | undefined): number | null {
+  return healed === undefined ? null : Math.max(healed.atMs, injectedAtMs);
 }
 
 /** Where a fault was active: injection to heal; a one-shot fault for its second; an unhealed one until the end. */
@@ -69,7 +76,7 @@ export function withRecovery(
     const recovery = measureRecovery({
       series,
       injectedAtMs: f.injectedAtMs,
-      referenceMs: f.healedAtMs ?? (f.oneShot ? f.injectedAtMs : undefined),
+      referenceMs: f.healStartedAtMs ?? f.healedAtMs ?? (f.oneShot ? f.injectedAtMs : undefined),
       otherFaults: [...out.map((o) => o.impactWindow), ...faults.slice(i + 1).map((o) => activeWindow(o, runEndMs))],
       startAtMs: run.startAtMs,
       endAtMs: run.endAtMs,

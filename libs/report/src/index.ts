@@ -12,6 +12,7 @@ export { ScenarioEvents, type Readiness, type ProducerTrack, type ValidatorTrack
 export { buildReport } from './build-report';
 export { measureRecovery, median, RECOVERY_RULE, type RecoveryInput } from './recovery';
 export { attribute } from './fault-windows';
+export { decideWarmup, WARMUP_RULE, type WarmupDecision, type WarmupInput, type WarmupRule, type WarmupWindow } from './warmup';
 export {
   ANOMALY_CLASSES,
   REPORT_SCHEMA_VERSION,

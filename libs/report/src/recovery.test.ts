@@ -68,7 +68,7 @@ describe('measureRecovery', () => {
     const r = measureRecovery({ series: series(120, degraded), injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [], ...run });
     expect(r.status).toBe('not-recovered');
     expect(r.seconds).toBeNull();
-    expect(r.reason).toBe('did not recover in the 70 s between the heal and the end of the workload: throughput outside ±20 % of 100/s in 70 s, p99 above 100 ms (or nothing read) in 0 s');
+    expect(r.reason).toBe('did not recover in the 70 s between the heal start and the end of the workload: throughput outside ±20 % of 100/s in 70 s, p99 above 100 ms (or nothing read) in 0 s');
   });
 
   it('does not guess when the workload ends too soon after the heal', () => {
@@ -99,7 +99,7 @@ describe('measureRecovery', () => {
     expect(r).toMatchObject({ status: 'recovered', seconds: 0 });
     const never = measureRecovery({ series: series(120, stall(40, 60)), injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [{ fromMs: ms(53), toMs: ms(60) }], ...run });
     expect(never.status).toBe('not-recovered');
-    expect(never.reason).toMatch(/^did not recover in the 3 s between the heal and the next fault/);
+    expect(never.reason).toMatch(/^did not recover in the 3 s between the heal start and the next fault/);
   });
 
   it('measures a one-shot fault from its injection', () => {

@@ -3,7 +3,9 @@ import type { Recovery, RecoveryRule, SecondPoint } from './report-schema';
 /**
  * Recovery time after a fault, measured on the per-second series (resolution 1 s).
  *
- * - Reference: the heal (`fault.healed` atMs); for a one-shot fault, its injection.
+ * - Reference: the heal's start (`fault.healed` healStartedAtMs, when the runner began
+ *   undoing the fault: its planned end), not the moment the component was verified back,
+ *   so a slow restart counts in the recovery time; for a one-shot fault, its injection.
  * - Baseline: the up to `baselineSeconds` whole seconds before the second of the
  *   injection, leaving out seconds before the scenario's first whole second and
  *   any second that touches another fault's window (an earlier fault's window
@@ -42,7 +44,7 @@ export interface RecoveryInput {
   /** Dense per-second series (one point per second). */
   series: readonly SecondPoint[];
   injectedAtMs: number;
-  /** Heal time, or injection time for one-shot faults; undefined: the fault was never healed. */
+  /** Heal start, or injection time for one-shot faults; undefined: the fault was never healed. */
   referenceMs: number | undefined;
   /** Windows of other faults: left out of the baseline; an injection after the reference cuts a healthy window short. */
   otherFaults: ReadonlyArray<{ fromMs: number; toMs: number }>;
@@ -100,7 +102,7 @@ export function measureRecovery(input: RecoveryInput, rule: RecoveryRule = RECOV
     }
   }
   const available = last - first + 1;
-  const since = input.referenceMs === input.injectedAtMs ? 'injection' : 'heal';
+  const since = input.referenceMs === input.injectedAtMs ? 'injection' : 'heal start';
   if (available < 1 && cut <= end) return notMeasured(`another fault was injected before recovery could be seen`, baseline);
   if (available < rule.sustainSeconds && cut > end) {
     return notMeasured(

@@ -16,7 +16,11 @@ const count = z.number().int().nonnegative();
 const epochMs = z.number().int().nonnegative();
 const us = z.number().nonnegative();
 
-export const verdictSchema = z.enum(['pass', 'fail', 'error']);
+/**
+ * `inconclusive`: the tester did not deliver the load asked for (or nothing at all),
+ * so the run says nothing about the replicator; `fail` for a real anomaly wins over it.
+ */
+export const verdictSchema = z.enum(['pass', 'fail', 'error', 'inconclusive']);
 
 /** When the anomaly an example describes happened, and how we know. */
 export const exampleTimeSchema = z.discriminatedUnion('kind', [
@@ -55,6 +59,8 @@ export const ANOMALY_CLASSES = [
   'unexpected',
   'duplicate',
   'corrupt',
+  'foreign',
+  'inconsistent-offset',
   'indeterminate-seen',
   'indeterminate-missing',
   'failed-but-seen',
@@ -118,7 +124,7 @@ export const lagPointSchema = z.object({
 export const recoverySchema = z.object({
   /** `not-recovered`: the workload ended first; `not-measured`: no baseline, never healed, or too little time left to tell. */
   status: z.enum(['recovered', 'not-recovered', 'not-measured']),
-  /** Seconds from the heal (injection for one-shot faults) until recovered; null with `reason` when not measured. */
+  /** Seconds from the heal's start (injection for one-shot faults) until recovered; null with `reason` when not measured. */
   seconds: z.number().nonnegative().nullable(),
   recoveredAtMs: epochMs.nullable(),
   reason: z.string().nullable(),
@@ -139,8 +145,13 @@ export const faultReportSchema = z.object({
   target: z.string().nullable(),
   params: z.record(z.string(), z.unknown()),
   injectedAtMs: epochMs,
+  /** When the heal ended: verified (the component was back) or given up; null when never healed. */
   healedAtMs: epochMs.nullable(),
-  /** Instantaneous faults (add-topic, add-partitions...) have no heal. */
+  /** When the fault-runner began the heal (the fault's planned end); recovery is measured from here. Older runners: the heal's end. */
+  healStartedAtMs: epochMs.nullable().default(null),
+  /** When the component was seen back (verified heal); null when not verified or never healed. */
+  backAtMs: epochMs.nullable().default(null),
+  /** A fault without a duration (add-topic, add-partitions...): it has no heal. */
   oneShot: z.boolean(),
   /** The fault-runner's check that the heal really took effect; null when not healed. */
   verified: z.boolean().nullable(),
@@ -153,14 +164,31 @@ export const faultReportSchema = z.object({
 });
 
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'p99LatencyMs', 'recoverySeconds']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds']),
   max: z.number().nonnegative(),
+  /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
+  source: z.enum(['scenario', 'default']),
   /** What was measured, in `unit`; null when it could not be measured. */
   measured: z.number().nonnegative().nullable(),
-  unit: z.enum(['records', 'ms', 's']),
+  unit: z.enum(['records', 'ranges', 'ms', 's']),
   status: z.enum(['met', 'failed', 'unknown']),
   /** `lost: 3 > max 0` / `p99 latency: 412 ms <= max 500 ms` / why it is unknown. */
   detail: z.string(),
+});
+
+/** What the tester delivered against what the scenario requested, outside fault windows. */
+export const deliverySchema = z.object({
+  /** False when producers reported no per-second requested/achieved load, or no second was left to compare. */
+  checked: z.boolean(),
+  unit: z.enum(['records', 'bytes']),
+  /** Below this achieved/requested share the verdict is `inconclusive`. */
+  threshold: z.number(),
+  /** Seconds compared (run seconds outside every fault's impact window). */
+  seconds: count,
+  requestedPerSecond: z.number().nonnegative().nullable(),
+  achievedPerSecond: z.number().nonnegative().nullable(),
+  /** achieved / requested; null when nothing was requested. */
+  fraction: z.number().nonnegative().nullable(),
 });
 
 export const participantSchema = z.object({
@@ -204,6 +232,7 @@ export const scenarioReportSchema = z.object({
     validators: z.array(participantSchema.extend({ incarnations: count, superseded: z.boolean() })),
   }),
   expectations: z.array(expectationResultSchema),
+  delivery: deliverySchema,
   totals: z.object({
     /** Whether validators' reads were reconciled with the producers' acknowledgements; when false, anomaly counts are unknown. */
     reconciled: z.boolean(),
@@ -251,4 +280,5 @@ export type SecondPoint = z.output<typeof secondPointSchema>;
 export type LagPoint = z.output<typeof lagPointSchema>;
 export type LatencySummary = z.output<typeof latencySummarySchema>;
 export type ExpectationResult = z.output<typeof expectationResultSchema>;
+export type DeliveryReport = z.output<typeof deliverySchema>;
 export type RecoveryRule = ScenarioReport['recoveryRule'];

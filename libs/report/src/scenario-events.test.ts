@@ -11,6 +11,7 @@ const progress = (producerId: string, atMs: number, windows: Array<[number, numb
   final,
   counts: { sent: 1, acked: 1, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
   windows,
+  rates: [],
   ...(final ? { keys: [] } : {}),
 });
 

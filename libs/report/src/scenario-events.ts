@@ -13,6 +13,16 @@ export interface ProducerTrack {
   keys: ProducerKeyReport[] | undefined;
   /** Per-second [sent, acked], summed over every progress event (each carries the windows closed since the last). */
   windows: Map<number, { sent: number; acked: number }>;
+  /** Per-second offered vs achieved load (`producer.progress.rates`), summed the same way; empty from producers that do not report it. */
+  rates: Map<number, RateWindow>;
+}
+
+/** One second of one producer's load: what the scenario asked of it and what it delivered. */
+export interface RateWindow {
+  requestedRecords: number;
+  achievedRecords: number;
+  requestedBytes: number;
+  achievedBytes: number;
 }
 
 /**
@@ -135,7 +145,7 @@ export class ScenarioEvents {
   private applyProducer(e: ControlEventOf<'producer.progress'>): void {
     let p = this.producers.get(e.producerId);
     if (p === undefined) {
-      p = { producerId: e.producerId, reports: 0, final: false, counts: e.counts, keys: undefined, windows: new Map() };
+      p = { producerId: e.producerId, reports: 0, final: false, counts: e.counts, keys: undefined, windows: new Map(), rates: new Map() };
       this.producers.set(e.producerId, p);
     }
     p.reports++;
@@ -147,6 +157,14 @@ export class ScenarioEvents {
       w.sent += sent;
       w.acked += acked;
       p.windows.set(startMs, w);
+    }
+    for (const [startMs, requestedRecords, achievedRecords, requestedBytes, achievedBytes] of e.rates ?? []) {
+      const r = p.rates.get(startMs) ?? { requestedRecords: 0, achievedRecords: 0, requestedBytes: 0, achievedBytes: 0 };
+      r.requestedRecords += requestedRecords;
+      r.achievedRecords += achievedRecords;
+      r.requestedBytes += requestedBytes;
+      r.achievedBytes += achievedBytes;
+      p.rates.set(startMs, r);
     }
   }
 

@@ -14,7 +14,7 @@ function producer(keys: ProducerTrack['keys']): ProducerTrack {
     final: true,
     counts: { sent: 50, acked: 50, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
     keys,
-    windows: new Map([
+    rates: new Map(), windows: new Map([
       [1000, { sent: 10, acked: 10 }],
       [0, { sent: 10, acked: 10 }],
       [2000, { sent: 10, acked: 10 }],

@@ -13,7 +13,12 @@ const specViewSchema = z.object({
   description: z.string().catch(''),
   expectedBehaviour: z.string().catch(''),
   topics: z.array(z.object({ name: z.string(), partitions: z.number().int().positive() })).catch([]),
-  workload: z.object({ keysPerPartition: z.number().int().positive().catch(4) }).catch({ keysPerPartition: 4 }),
+  workload: z
+    .object({
+      keysPerPartition: z.number().int().positive().catch(4),
+      rate: z.object({ records: z.number().optional(), bytes: z.number().optional() }).catch({}).default({}),
+    })
+    .catch({ keysPerPartition: 4, rate: {} }),
   faults: z.array(z.object({ kind: z.string(), duration: z.number().optional() })).catch([]),
   expectations: z
     .object({
@@ -21,11 +26,15 @@ const specViewSchema = z.object({
       unexpected: max.optional(),
       duplicates: max.optional(),
       corrupt: max.optional(),
+      foreign: max.optional(),
+      inconsistentOffsets: max.optional(),
       p99LatencyMs: max.optional(),
       recoverySeconds: max.optional(),
+      exactlyOnce: z.boolean().optional(),
     })
-    .catch({ lost: { max: 0 }, unexpected: { max: 0 } })
-    .default({ lost: { max: 0 }, unexpected: { max: 0 } }),
+    // A malformed block relaxes nothing: the correctness defaults apply (see effectiveExpectations).
+    .catch({})
+    .default({}),
 });
 
 export type SpecView = z.output<typeof specViewSchema>;
@@ -35,7 +44,16 @@ export function readSpec(spec: Record<string, unknown> | undefined): SpecView {
   return specViewSchema.parse(spec ?? {});
 }
 
-/** Kinds the spec lists without a duration: instantaneous faults, which have no heal. */
-export function oneShotKinds(spec: SpecView): Set<string> {
-  return new Set(spec.faults.filter((f) => f.duration === undefined).map((f) => f.kind));
+/**
+ * Whether a fault is one-shot (has no duration, so no heal): decided by the fault
+ * itself, never by its kind (a kill-broker may or may not have a duration). The
+ * runner's `fault.injected` says so (`durationMs`, null for one-shot); an older
+ * runner's event does not, and the spec's fault at the id's index (`<scenario>/f<i>`)
+ * decides. Unknown either way: not one-shot, so a missing heal is reported.
+ */
+export function isOneShot(spec: SpecView, faultId: string, durationMs: number | null | undefined): boolean {
+  if (durationMs !== undefined) return durationMs === null;
+  const m = /\/f(\d+)$/.exec(faultId);
+  const f = m ? spec.faults[Number(m[1])] : undefined;
+  return f !== undefined && f.duration === undefined;
 }

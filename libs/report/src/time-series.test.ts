@@ -8,7 +8,7 @@ const producer = (id: string, windows: Array<[number, number, number]>): Produce
   final: true,
   counts: { sent: 0, acked: 0, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
   keys: [],
-  windows: new Map(windows.map(([t, sent, acked]) => [t, { sent, acked }])),
+  rates: new Map(), windows: new Map(windows.map(([t, sent, acked]) => [t, { sent, acked }])),
 });
 
 describe('secondSeries', () => {

@@ -1,4 +1,4 @@
-import { CheckerError, LatencyHistograms, latestPartitions, type ValidatorState } from '@mirrorlab/validation';
+import { CheckerError, LatencyHistograms, latestPartitions, latestPartitionsWithConflicts, type ValidatorState } from '@mirrorlab/validation';
 import type { ControlEventOf } from '@mirrorlab/protocol';
 import type { ScenarioEvents } from './scenario-events';
 
@@ -21,7 +21,8 @@ export interface CombinedValidators {
  *
  * - State: per partition the most advanced state wins (a partition's state
  *   travels from owner to owner on handover; merging two owners would count
- *   reads twice).
+ *   reads twice); two states that do not extend each other are merged as a
+ *   union, with a warning naming the partition (`latestPartitionsWithConflicts`).
  * - Latency: histograms are added: each validator records the first reads of
  *   what it read, so their sum is every record once, exact per 1 s window.
  *   Replication latency only when every report has it (a partial sum would be
@@ -61,7 +62,9 @@ export function combineValidators(events: ScenarioEvents): CombinedValidators {
   }
   let state: ValidatorState | undefined;
   try {
-    state = latestPartitions(states);
+    const latest = latestPartitionsWithConflicts(states);
+    state = latest.state;
+    warnings.push(...latest.conflicts.map((c) => c.message));
   } catch (err) {
     // Name the culprit: check each state on its own.
     for (const { report } of reports) {

@@ -4,6 +4,10 @@ import { Counter, type Registry } from 'prom-client';
 import { decodeControlEvent, encodeControlEvent, type ControlEvent, type ControlEventInput } from '@mirrorlab/protocol';
 import type { Logger } from './logger';
 
+type InvalidReason = Extract<ReturnType<typeof decodeControlEvent>, { ok: false }>['reason'];
+/** Every reason a control record is skipped (a Record, so a new reason must be added here). */
+const INVALID_REASONS = Object.keys({ not_json: true, unknown_type: true, unsupported_version: true, invalid: true } satisfies Record<InvalidReason, true>);
+
 export interface ControlTopicOptions {
   kafka: Kafka;
   topic: string;
@@ -40,6 +44,8 @@ export class ControlTopic {
     this.invalid = options.registry
       ? new Counter({ name: 'mirrorlab_control_events_invalid_total', help: 'Control-topic records skipped as invalid, by reason', labelNames: ['reason'], registers: [options.registry] })
       : undefined;
+    // At zero from the start, so a first invalid record shows as an increase and a clean run plots 0, not no data.
+    for (const reason of INVALID_REASONS) this.invalid?.inc({ reason }, 0);
   }
 
   get topic(): string {

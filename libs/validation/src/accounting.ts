@@ -1,4 +1,4 @@
-import type { CorruptExample, OffsetExample, SeqExample } from './types';
+import type { CorruptExample, OffsetExample, OffsetRangeExample, SeqExample } from './types';
 
 /** One anomaly class: an exact count and the first few concrete examples (smallest by a total order). */
 export interface AnomalyClass<E> {
@@ -45,8 +45,13 @@ export interface Accounting {
    * flight. Mid-run this is lag; after draining it is loss too (see `verdict`).
    */
   unseen: AnomalyClass<SeqExample>;
-  /** Seen, but no producer reports sending it (not acked, failed nor indeterminate). */
+  /** Seen, but no producer reports sending it (not acked, failed nor indeterminate). Always 0 at `progress`. */
   unexpected: AnomalyClass<SeqExample>;
+  /**
+   * Only at `progress` (mid-run): seen, and not yet covered by a producer report; the
+   * producer's next report may still cover it. Never an anomaly; 0 at `final`.
+   */
+  pending: AnomalyClass<SeqExample>;
   /** Indeterminate sends that did arrive (they were committed after all). */
   indeterminateSeen: AnomalyClass<SeqExample>;
   /** Indeterminate sends that did not arrive: never counted as lost. */
@@ -62,7 +67,22 @@ export interface Accounting {
   duplicate: AnomalyClass<SeqExample> & { seqs: number; examplesMayIncludeRereads: boolean };
   /** Target records read again (consumer restarts and rebalances): not an anomaly of the system under test. */
   redelivery: AnomalyClass<OffsetExample>;
-  corrupt: AnomalyClass<CorruptExample> & { byReason: Record<string, number> };
+  /**
+   * Target records that carried mirrorlab metadata but failed a check, by reason. A
+   * damaged payload under an intact identity (`payload_mismatch`) names its producer,
+   * key and seq in its example and is not lost; `seqs` counts the sequences that
+   * arrived only damaged. Records whose identity is damaged cannot be attributed.
+   */
+  corrupt: AnomalyClass<CorruptExample> & { byReason: Record<string, number>; seqs: number };
+  /** Records with no mirrorlab metadata at all (another application's records, tombstones). Never in `corrupt`. */
+  foreign: AnomalyClass<OffsetExample>;
+  /**
+   * Offset ranges (blocks of 64) where a re-read disagreed with the first read: the
+   * target log was truncated and rewritten under the reader. `count` is ranges;
+   * `offsets` the offsets read in them; `unverifiable` blocks that could not be
+   * checked (states that read overlapping parts of a block without a handover).
+   */
+  inconsistentOffset: AnomalyClass<OffsetRangeExample> & { offsets: number; unverifiable: number };
   /**
    * Arrival order, as each validator saw it. Order-dependent: merged by summing
    * per-key counters; a key went backwards if it did in any validator.
@@ -82,7 +102,7 @@ export interface Accounting {
  * reported but never fail a run: they describe the source cluster's answers to
  * the producer, not the replication.
  */
-export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt';
+export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt' | 'foreign' | 'inconsistentOffset';
 
 export interface VerdictOptions {
   /**
@@ -102,7 +122,7 @@ export interface Verdict {
 /** Pass or fail, with the classes that failed and their counts. */
 export function verdict(acc: Accounting, options: VerdictOptions): Verdict {
   const tolerated = new Set(options.tolerate ?? []);
-  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt'];
+  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt', 'foreign', 'inconsistentOffset'];
   if (options.phase === 'final') checked.splice(1, 0, 'unseen');
   const failures = checked
     .filter((a) => !tolerated.has(a))

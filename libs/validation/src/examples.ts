@@ -4,7 +4,7 @@ import type { OffsetExample, SeqExample } from './types';
 export const DEFAULT_MAX_EXAMPLES = 5;
 
 /** An example witnessed by one arriving record: every field is known. */
-export type WitnessedExample = Required<SeqExample>;
+export type WitnessedExample = Required<Omit<SeqExample, 'nextReadUs'>>;
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -8,7 +8,8 @@
  */
 export { CheckerError, type CheckerErrorCode } from './errors';
 export { IntervalSet, type Range } from './interval-set';
-export type { Classification, CorruptExample, CorruptRecord, Observation, OffsetExample, SeqExample } from './types';
+export type { Classification, CorruptExample, CorruptRecord, DamagedRecord, ForeignRecord, Observation, OffsetExample, OffsetRangeExample, SeqExample } from './types';
+export { FINGERPRINT_BLOCK } from './offset-fingerprints';
 export { DEFAULT_MAX_EXAMPLES, type WitnessedExample } from './examples';
 export { ValidatorState, type PartitionPosition, type ValidatorOptions } from './validator-state';
 export { SNAPSHOT_VERSION, type KeySnapshot, type PartitionSnapshot, type ValidatorSnapshot } from './snapshot';
@@ -22,4 +23,4 @@ export {
   type LatencySnapshot,
   type WindowSummary,
 } from './latency-histograms';
-export { latestPartition, latestPartitions } from './partition-handover';
+export { latestPartition, latestPartitions, latestPartitionsWithConflicts, type PartitionConflict } from './partition-handover';

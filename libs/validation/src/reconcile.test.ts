@@ -10,9 +10,10 @@ describe('reconcile: lost and unseen', () => {
     const s = stateOf([0, 1, 2, 3, 4, 7]);
     const acc = reconcile(s, [report({ acked: [[0, 9]] })]);
     expect(acc.lost.count).toBe(2);
+    // seq 7, read at offset 5 (arrival 2_000_005 µs), is the next record of the key read after 5 and 6.
     expect(acc.lost.examples).toEqual([
-      { producerId: 'p1', keyEpoch: 0, key: 'k', seq: 5, topic: 't', partition: 0 },
-      { producerId: 'p1', keyEpoch: 0, key: 'k', seq: 6, topic: 't', partition: 0 },
+      { producerId: 'p1', keyEpoch: 0, key: 'k', seq: 5, topic: 't', partition: 0, nextReadUs: 2_000_005 },
+      { producerId: 'p1', keyEpoch: 0, key: 'k', seq: 6, topic: 't', partition: 0, nextReadUs: 2_000_005 },
     ]);
     expect(acc.unseen.count).toBe(2);
     expect(seqsOf(acc.unseen.examples)).toEqual([8, 9]);

@@ -1,6 +1,7 @@
 import type { Accounting, AnomalyClass } from './accounting';
-import { compareOffsets, compareSeqIdentity, compareStrings, ExampleSet } from './examples';
+import { compareOffsets, compareSeqIdentity, compareStrings, ExampleSet, type WitnessedExample } from './examples';
 import { IntervalSet } from './interval-set';
+import { FINGERPRINT_BLOCK } from './offset-fingerprints';
 import type { PartitionState } from './partition-state';
 import { indexReports, type KeyOutcomes, type ProducerReport } from './producer-report';
 import type { SequenceTracker } from './sequence-tracker';
@@ -10,6 +11,12 @@ import type { ValidatorState } from './validator-state';
 export interface ReconcileOptions {
   /** Examples per anomaly class; defaults to the state's `maxExamples`. */
   maxExamples?: number;
+  /**
+   * `final` (default): producers' final reports are in; a sequence no producer reports
+   * is `unexpected`. `progress`: mid-run, a record may be read before its producer's
+   * next progress report covers it, so such sequences are `pending`, never unexpected.
+   */
+  phase?: 'final' | 'progress';
 }
 
 interface KeyIdentity {
@@ -60,6 +67,10 @@ export function reconcile(state: ValidatorState, reports: readonly ProducerRepor
     if (r.seen.length > 0 && !index.has(r.id.producerId)) unreported.add(r.id.producerId);
     reconcileKey(r, acc, cap);
   }
+  if (options.phase === 'progress') {
+    acc.pending = acc.unexpected;
+    acc.unexpected = { count: 0, examples: [] };
+  }
   acc.unreportedProducers = [...unreported].sort(compareStrings);
   return acc;
 }
@@ -70,9 +81,10 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
   const lateExamples = new ExampleSet(cap);
   const corruptCandidates: CorruptExample[] = [];
   const byReason = new Map<string, number>();
+  const damagedCandidates: CorruptExample[] = [];
   for (const p of partitions) {
     const corrupt = p.corruptOffsets();
-    const valid = p.offsets.size - corrupt.size;
+    const valid = p.validCount();
     let seqs = 0;
     for (const t of p.trackers()) {
       seqs += t.seqs.size;
@@ -84,24 +96,45 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
     acc.totals.seenRecords += valid;
     acc.totals.deliveries += p.deliveries;
     // Each valid offset carries one sequence: offsets beyond distinct sequences are extra copies.
-    acc.duplicate.count += valid - seqs;
+    // (Fewer offsets than sequences only after merging states that re-read offsets holding other records.)
+    acc.duplicate.count += Math.max(0, valid - seqs);
+    const blocks = p.fingerprints.inconsistent;
+    acc.inconsistentOffset.count += blocks.rangeCount === 0 ? 0 : blocks.size;
+    acc.inconsistentOffset.offsets += p.inconsistentOffsets().size;
+    acc.inconsistentOffset.unverifiable += p.fingerprints.unverifiable.size;
+    for (const block of blocks.take(cap - acc.inconsistentOffset.examples.length)) {
+      const range = p.offsets.clip(block * FINGERPRINT_BLOCK, block * FINGERPRINT_BLOCK + FINGERPRINT_BLOCK - 1);
+      acc.inconsistentOffset.examples.push({ topic: p.topic, partition: p.partition, fromOffset: range.min() ?? block * FINGERPRINT_BLOCK, toOffset: range.max() ?? block * FINGERPRINT_BLOCK });
+    }
     acc.duplicate.examplesMayIncludeRereads ||= p.overlappingReads;
     acc.redelivery.count += p.deliveries - p.offsets.size;
     for (const offset of p.redelivered.take(cap - acc.redelivery.examples.length)) {
       acc.redelivery.examples.push({ topic: p.topic, partition: p.partition, offset });
     }
     acc.corrupt.count += corrupt.size;
+    const damaged = new IntervalSet();
+    for (const e of p.examples.damaged.toArray()) {
+      damaged.add(e.offset);
+      damagedCandidates.push(damagedExample(e, p.corrupt));
+    }
     for (const [reason, set] of p.corrupt) {
       byReason.set(reason, (byReason.get(reason) ?? 0) + set.size);
-      for (const offset of set.take(cap)) corruptCandidates.push({ topic: p.topic, partition: p.partition, offset, reason });
+      // Offsets whose identity is known are given as identity examples below.
+      for (const offset of set.subtract(damaged).take(cap)) corruptCandidates.push({ topic: p.topic, partition: p.partition, offset, reason });
     }
+    acc.foreign.count += p.foreign.size;
+    for (const offset of p.foreign.take(cap - acc.foreign.examples.length)) acc.foreign.examples.push({ topic: p.topic, partition: p.partition, offset });
     gapExamples.mergeFrom(p.examples.gap);
     lateExamples.mergeFrom(p.examples.late);
   }
   // fromEntries, not assignment: a reason named "__proto__" stays a plain key.
   acc.corrupt.byReason = Object.fromEntries([...byReason].sort(([a], [b]) => compareStrings(a, b)));
-  // Each reason gave its `cap` smallest offsets per partition: the global `cap` smallest are among them.
-  acc.corrupt.examples = corruptCandidates.sort((a, b) => compareOffsets(a, b) || compareStrings(a.reason, b.reason)).slice(0, cap);
+  // Records whose identity is known come first (their examples name producer, key and seq, by
+  // identity order, exact under merge); then unattributable offsets, each reason's `cap` smallest
+  // per partition, of which the global `cap` smallest are kept.
+  const byIdentity = damagedCandidates.sort((a, b) => compareSeqIdentity(a as SeqExample, b as SeqExample) || compareOffsets(a, b)).slice(0, cap);
+  const byOffset = corruptCandidates.sort((a, b) => compareOffsets(a, b) || compareStrings(a.reason, b.reason)).slice(0, cap);
+  acc.corrupt.examples = [...byIdentity, ...byOffset].slice(0, cap);
   acc.order.gaps.examples = gapExamples.toArray();
   acc.order.late.examples = lateExamples.toArray();
 }
@@ -116,15 +149,20 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
   // Sequences of this key, across partitions; one read in two partitions is two records.
   let seen = new IntervalSet();
   let duplicated = new IntervalSet();
+  let damaged = new IntervalSet();
   let copies = 0;
   for (const { t } of r.seen) {
     duplicated = duplicated.union(seen.intersect(t.seqs));
     if (t.duplicateSeqs !== undefined) duplicated = duplicated.union(t.duplicateSeqs);
+    if (t.damagedSeqs !== undefined) damaged = damaged.union(t.damagedSeqs);
     seen = seen.union(t.seqs);
     copies += t.seqs.size;
   }
+  // A sequence that arrived only damaged was delivered (counted corrupt), so it is not lost.
+  acc.corrupt.seqs += damaged.subtract(seen).size;
+  const arrived = damaged.isEmpty() ? seen : seen.union(damaged);
   acc.duplicate.count += copies - seen.size;
-  if (r.seen.length > 0) acc.totals.keysSeen++;
+  if (r.seen.some(({ t }) => !t.seqs.isEmpty())) acc.totals.keysSeen++;
   acc.totals.seenDistinct += seen.size;
 
   const where = (seq: number): Partial<SeqExample> => {
@@ -136,10 +174,13 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
     for (const seq of set.take(cap - cls.examples.length)) cls.examples.push({ ...r.id, seq, ...detail(seq) });
   };
 
-  const missing = acked.subtract(seen);
-  const highest = seen.max();
+  const missing = acked.subtract(arrived);
+  const highest = arrived.max();
   const lost = highest === undefined ? EMPTY : missing.clip(Number.MIN_SAFE_INTEGER, highest - 1);
-  add(acc.lost, lost);
+  add(acc.lost, lost, (seq) => {
+    const next = r.seen.map(({ t }) => t.nextReadAfter(seq)).filter((us): us is number => us !== undefined);
+    return next.length > 0 ? { ...where(seq), nextReadUs: Math.min(...next) } : where(seq);
+  });
   add(acc.unseen, missing.subtract(lost));
   add(acc.unexpected, seen.subtract(acked).subtract(failed).subtract(indeterminate));
   add(acc.indeterminateSeen, indeterminate.intersect(seen));
@@ -162,6 +203,12 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
   }
 }
 
+function damagedExample(e: WitnessedExample, corrupt: Map<string, IntervalSet>): CorruptExample {
+  let reason = 'payload_mismatch';
+  for (const [r, set] of corrupt) if (set.has(e.offset)) reason = r;
+  return { topic: e.topic, partition: e.partition, offset: e.offset, reason, producerId: e.producerId, keyEpoch: e.keyEpoch, key: e.key, seq: e.seq };
+}
+
 function compareIds(a: KeyIdentity, b: KeyIdentity): number {
   return compareSeqIdentity({ ...a, seq: 0 }, { ...b, seq: 0 });
 }
@@ -173,12 +220,15 @@ function emptyAccounting(): Accounting {
     lost: cls(),
     unseen: cls(),
     unexpected: cls(),
+    pending: cls(),
     indeterminateSeen: cls(),
     indeterminateMissing: cls(),
     failedButSeen: cls(),
     duplicate: { ...cls(), seqs: 0, examplesMayIncludeRereads: false },
     redelivery: cls(),
-    corrupt: { ...cls(), byReason: {} },
+    corrupt: { ...cls(), byReason: {}, seqs: 0 },
+    foreign: cls(),
+    inconsistentOffset: { ...cls(), offsets: 0, unverifiable: 0 },
     order: { inOrder: 0, gaps: { ...cls(), skippedSeqs: 0 }, late: cls(), backwardsKeys: cls() },
     unreportedProducers: [],
   };

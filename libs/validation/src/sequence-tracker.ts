@@ -1,5 +1,15 @@
 import { IntervalSet } from './interval-set';
 
+/** Gap openers kept per key: enough to place the lowest (example) losses of a key in time. */
+export const MAX_GAP_OPENERS = 64;
+
+/** Union keeping the `MAX_GAP_OPENERS` lowest seqs, the earliest time per seq: exact under any merge order. */
+export function mergeOpeners(a: Map<number, number> | undefined, b: Map<number, number>): Map<number, number> {
+  const all = new Map(a);
+  for (const [seq, us] of b) all.set(seq, Math.min(us, all.get(seq) ?? us));
+  return new Map([...all].sort((x, y) => x[0] - y[0]).slice(0, MAX_GAP_OPENERS));
+}
+
 /** What a record that is new at its target offset was, for its key. */
 export type SequenceClass = 'in_order' | 'gap' | 'late' | 'duplicate';
 
@@ -18,6 +28,19 @@ export class SequenceTracker {
    * on the first duplicate: most keys never have one.
    */
   duplicateSeqs: IntervalSet | undefined = undefined;
+  /**
+   * Sequences read with an intact identity but a damaged payload: corrupt, not lost.
+   * Kept apart from `seqs` (which holds intact reads only). Allocated on first use.
+   */
+  damagedSeqs: IntervalSet | undefined = undefined;
+  /**
+   * seq -> arrival time (µs) of the records that opened a gap, for the first
+   * `MAX_GAP_OPENERS` gaps (lowest seqs). The opener of the gap a lost sequence
+   * fell into is the next record of its key that was read: a loss happened
+   * between the lost record's send and that read (fault attribution). Allocated
+   * on the first gap.
+   */
+  gapOpeners: Map<number, number> | undefined = undefined;
   // Arrival-order counters: order-dependent by nature, summed on merge.
   /** Records that were the next expected sequence. */
   inOrder = 0;
@@ -27,7 +50,11 @@ export class SequenceTracker {
   skippedSeqs = 0;
   /** Records that filled an earlier gap. */
   late = 0;
-  /** Records whose sequence was below the highest already seen (late fills and duplicates). */
+  /**
+   * Records whose sequence was below the highest already seen (late fills and
+   * duplicates of a lower sequence). A copy of the highest sequence (0,1,2,2) is a
+   * duplicate but did not go backwards.
+   */
   backwards = 0;
 
   constructor(
@@ -40,7 +67,7 @@ export class SequenceTracker {
    * Classifies a record that is new at its target offset (redeliveries are
    * filtered out before, by offset). `firstSeq` is where every key starts.
    */
-  classify(seq: number, firstSeq: number): SequenceClass {
+  classify(seq: number, firstSeq: number, arrivalUs = 0): SequenceClass {
     const max = this.seqs.max();
     const next = max === undefined ? firstSeq : max + 1;
     if (seq === next) {
@@ -50,17 +77,35 @@ export class SequenceTracker {
     }
     if (seq > next) {
       this.seqs.add(seq);
+      const openers = (this.gapOpeners ??= new Map());
+      if (openers.size < MAX_GAP_OPENERS) openers.set(seq, arrivalUs);
       this.gaps++;
       this.skippedSeqs += seq - next;
       return 'gap';
     }
-    this.backwards++;
+    if (seq !== max) this.backwards++;
     if (this.seqs.add(seq)) {
       this.late++;
       return 'late';
     }
     (this.duplicateSeqs ??= new IntervalSet()).add(seq);
     return 'duplicate';
+  }
+
+  /** Arrival time of the first record read above `seq` that opened a gap over it, if kept. */
+  nextReadAfter(seq: number): number | undefined {
+    if (this.gapOpeners === undefined) return undefined;
+    let best: number | undefined;
+    let at: number | undefined;
+    for (const [opener, us] of this.gapOpeners) {
+      if (opener > seq && (best === undefined || opener < best)) [best, at] = [opener, us];
+    }
+    return at;
+  }
+
+  /** Records a damaged copy of `seq` (see `damagedSeqs`). */
+  damaged(seq: number): void {
+    (this.damagedSeqs ??= new IntervalSet()).add(seq);
   }
 
   /**
@@ -76,6 +121,8 @@ export class SequenceTracker {
     if (other.duplicateSeqs !== undefined) dup = dup === undefined ? other.duplicateSeqs.clone() : dup.union(other.duplicateSeqs);
     if (!both.isEmpty()) dup = dup === undefined ? both : dup.union(both);
     this.duplicateSeqs = dup;
+    if (other.gapOpeners !== undefined) this.gapOpeners = mergeOpeners(this.gapOpeners, other.gapOpeners);
+    if (other.damagedSeqs !== undefined) this.damagedSeqs = this.damagedSeqs === undefined ? other.damagedSeqs.clone() : this.damagedSeqs.union(other.damagedSeqs);
     this.seqs = this.seqs.union(other.seqs);
     this.inOrder += other.inOrder;
     this.gaps += other.gaps;
@@ -88,6 +135,8 @@ export class SequenceTracker {
     const c = new SequenceTracker(this.producerId, this.keyEpoch, this.key);
     c.seqs = this.seqs.clone();
     c.duplicateSeqs = this.duplicateSeqs?.clone();
+    c.damagedSeqs = this.damagedSeqs?.clone();
+    c.gapOpeners = this.gapOpeners === undefined ? undefined : new Map(this.gapOpeners);
     c.inOrder = this.inOrder;
     c.gaps = this.gaps;
     c.skippedSeqs = this.skippedSeqs;

@@ -26,6 +26,8 @@ describe('snapshots', () => {
           nextOffset: 1000,
           offsets: [[0, 999]],
           deliveries: 1000,
+          // 16 blocks of 64 offsets: 16 XORs (4 bytes each) and 16 counts, in one run from block 0.
+          fingerprints: { block: 64, runs: [[0, expect.stringMatching(/^[A-Za-z0-9+/]{86}==$/), 'QEBAQEBAQEBAQEBAQEBAKA==']] },
           keys: [{ producerId: 'p1', keyEpoch: 0, key: 'k', seqs: [[0, 999]], inOrder: 1000 }],
         },
       ],

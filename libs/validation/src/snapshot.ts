@@ -1,8 +1,10 @@
 import { ExampleSet, type WitnessedExample } from './examples';
 import type { Range } from './interval-set';
 import { FieldReader } from './parse';
-import { PartitionState } from './partition-state';
-import { SequenceTracker } from './sequence-tracker';
+import { IntervalSet } from './interval-set';
+import { FINGERPRINT_BLOCK, OffsetFingerprints, type FingerprintSnapshot } from './offset-fingerprints';
+import { EXAMPLE_CLASSES, PartitionState } from './partition-state';
+import { mergeOpeners, SequenceTracker } from './sequence-tracker';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -31,9 +33,13 @@ export interface PartitionSnapshot {
   /** Every read, re-reads included. */
   deliveries: number;
   corrupt?: Array<{ reason: string; offsets: Range[] }>;
+  /** Offsets of records with no mirrorlab metadata. */
+  foreign?: Range[];
+  /** Per-block fingerprints of what was read (see offset-fingerprints.ts); absent from older validators. */
+  fingerprints?: FingerprintSnapshot;
   overlappingReads?: true;
   keys: KeySnapshot[];
-  examples?: { gap?: WitnessedExample[]; late?: WitnessedExample[]; duplicate?: WitnessedExample[] };
+  examples?: { gap?: WitnessedExample[]; late?: WitnessedExample[]; duplicate?: WitnessedExample[]; damaged?: WitnessedExample[] };
 }
 
 export interface KeySnapshot {
@@ -42,6 +48,10 @@ export interface KeySnapshot {
   key: string;
   seqs: Range[];
   duplicateSeqs?: Range[];
+  /** Sequences read with an intact identity but a damaged payload. */
+  damagedSeqs?: Range[];
+  /** [seq, arrivalUs] of the records that opened the key's first gaps, by seq. */
+  gapOpeners?: Array<[number, number]>;
   inOrder?: number;
   gaps?: number;
   skippedSeqs?: number;
@@ -49,7 +59,6 @@ export interface KeySnapshot {
   backwards?: number;
 }
 
-const EXAMPLE_CLASSES = ['gap', 'late', 'duplicate'] as const;
 
 export function encodePartition(p: PartitionState): PartitionSnapshot {
   const keys = [...p.trackers()].sort(compareTrackers).map(encodeKey);
@@ -67,6 +76,8 @@ export function encodePartition(p: PartitionState): PartitionSnapshot {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([reason, set]) => ({ reason, offsets: set.toRanges() }));
   }
+  if (!p.foreign.isEmpty()) out.foreign = p.foreign.toRanges();
+  if (!p.fingerprints.isEmpty()) out.fingerprints = p.fingerprints.toSnapshot();
   if (p.overlappingReads) out.overlappingReads = true;
   for (const cls of EXAMPLE_CLASSES) {
     if (p.examples[cls].size > 0) (out.examples ??= {})[cls] = p.examples[cls].toArray();
@@ -83,6 +94,8 @@ function compareTrackers(a: SequenceTracker, b: SequenceTracker): number {
 function encodeKey(t: SequenceTracker): KeySnapshot {
   const out: KeySnapshot = { producerId: t.producerId, keyEpoch: t.keyEpoch, key: t.key, seqs: t.seqs.toRanges() };
   if (t.duplicateSeqs !== undefined && !t.duplicateSeqs.isEmpty()) out.duplicateSeqs = t.duplicateSeqs.toRanges();
+  if (t.damagedSeqs !== undefined && !t.damagedSeqs.isEmpty()) out.damagedSeqs = t.damagedSeqs.toRanges();
+  if (t.gapOpeners !== undefined && t.gapOpeners.size > 0) out.gapOpeners = [...t.gapOpeners].sort((a, b) => a[0] - b[0]);
   if (t.inOrder !== 0) out.inOrder = t.inOrder;
   if (t.gaps !== 0) out.gaps = t.gaps;
   if (t.skippedSeqs !== 0) out.skippedSeqs = t.skippedSeqs;
@@ -119,6 +132,12 @@ export function decodePartition(value: unknown, field: string, maxExamples: numb
       p.corrupt.set(reason, set);
     });
   }
+  if (o.foreign !== undefined) {
+    p.foreign = read.ranges(o.foreign, `${field}.foreign`, true);
+    if (!p.foreign.subtract(p.offsets).isEmpty()) read.fail(`${field}.foreign`, 'offsets that are also in offsets', o.foreign);
+    if (!p.foreign.intersect(p.corruptOffsets()).isEmpty()) read.fail(`${field}.foreign`, 'offsets that are not corrupt', o.foreign);
+  }
+  if (o.fingerprints !== undefined) p.fingerprints = decodeFingerprints(o.fingerprints, `${field}.fingerprints`);
   let seqs = 0;
   read.array(o.keys, `${field}.keys`).forEach((k, i) => {
     const t = decodeKey(k, `${field}.keys[${i}]`);
@@ -126,9 +145,10 @@ export function decodePartition(value: unknown, field: string, maxExamples: numb
     p.insertTracker(t);
     seqs += t.seqs.size;
   });
-  // Every sequence was carried by its own decodable offset.
-  const valid = p.offsets.size - p.corruptOffsets().size;
-  if (seqs > valid) read.fail(`${field}.keys`, `at most ${valid} sequences (the decodable offsets read)`, `${seqs} sequences`);
+  // Every sequence was carried by its own decodable offset; not so once states that read the same
+  // offsets without a handover were merged (an offset may then have held different records).
+  const valid = p.validCount();
+  if (seqs > valid && !p.overlappingReads) read.fail(`${field}.keys`, `at most ${valid} sequences (the decodable offsets read)`, `${seqs} sequences`);
   if (o.examples !== undefined) {
     const ex = read.object(o.examples, `${field}.examples`);
     for (const cls of EXAMPLE_CLASSES) {
@@ -151,12 +171,46 @@ function decodeKey(value: unknown, field: string): SequenceTracker {
     t.duplicateSeqs = read.ranges(o.duplicateSeqs, `${field}.duplicateSeqs`, true);
     if (!t.duplicateSeqs.subtract(t.seqs).isEmpty()) read.fail(`${field}.duplicateSeqs`, 'sequences that are also in seqs', o.duplicateSeqs);
   }
+  if (o.damagedSeqs !== undefined) t.damagedSeqs = read.ranges(o.damagedSeqs, `${field}.damagedSeqs`, true);
+  if (o.gapOpeners !== undefined) {
+    const pairs = read.array(o.gapOpeners, `${field}.gapOpeners`).map((pair, i) => {
+      const f = `${field}.gapOpeners[${i}]`;
+      const arr = read.array(pair, f);
+      if (arr.length !== 2) read.fail(f, '[seq, arrivalUs]', pair);
+      return [read.int(arr[0], `${f}[0]`), read.finite(arr[1], `${f}[1]`)] as [number, number];
+    });
+    t.gapOpeners = mergeOpeners(undefined, new Map(pairs));
+  }
   t.inOrder = read.optionalInt(o.inOrder, `${field}.inOrder`, 0, 0);
   t.gaps = read.optionalInt(o.gaps, `${field}.gaps`, 0, 0);
   t.skippedSeqs = read.optionalInt(o.skippedSeqs, `${field}.skippedSeqs`, 0, 0);
   t.late = read.optionalInt(o.late, `${field}.late`, 0, 0);
   t.backwards = read.optionalInt(o.backwards, `${field}.backwards`, 0, 0);
   return t;
+}
+
+function decodeFingerprints(value: unknown, field: string): OffsetFingerprints {
+  const o = read.object(value, field);
+  if (o.block !== FINGERPRINT_BLOCK) read.fail(`${field}.block`, String(FINGERPRINT_BLOCK), o.block);
+  let next = 0;
+  const runs = read.array(o.runs, `${field}.runs`).map((item, i) => {
+    const f = `${field}.runs[${i}]`;
+    const arr = read.array(item, f);
+    if (arr.length !== 3) read.fail(f, '[first block, base64, base64]', item);
+    const first = read.int(arr[0], `${f}[0]`, 0);
+    if (first < next) read.fail(`${f}[0]`, `runs in increasing order, not overlapping (at least ${next})`, first);
+    const fpBytes = Buffer.from(read.string(arr[1], `${f}[1]`), 'base64');
+    const n = new Uint8Array(Buffer.from(read.string(arr[2], `${f}[2]`), 'base64'));
+    if (n.length === 0 || n.some((c) => c === 0 || c > FINGERPRINT_BLOCK)) read.fail(`${f}[2]`, `counts from 1 to ${FINGERPRINT_BLOCK}`, arr[2]);
+    if (fpBytes.length !== n.length * 4) read.fail(`${f}[1]`, `${n.length * 4} bytes (4 per block)`, `${fpBytes.length} bytes`);
+    next = first + n.length;
+    const fp = new Int32Array(n.length);
+    for (let k = 0; k < n.length; k++) fp[k] = fpBytes.readInt32LE(k * 4);
+    return [first, fp, n] as [number, Int32Array, Uint8Array];
+  });
+  const inconsistent = o.inconsistent === undefined ? new IntervalSet() : read.ranges(o.inconsistent, `${field}.inconsistent`, true);
+  const unverifiable = o.unverifiable === undefined ? new IntervalSet() : read.ranges(o.unverifiable, `${field}.unverifiable`, true);
+  return OffsetFingerprints.fromParts(runs, inconsistent, unverifiable);
 }
 
 function decodeExamples(value: unknown, field: string, cap: number): ExampleSet {

@@ -20,6 +20,11 @@ export interface Observation {
   sendTimeUs: number;
   /** When the validator read it (µs since the epoch, validator's clock). */
   arrivalUs: number;
+  /**
+   * 32-bit hash of the record's content (e.g. its meta and payload checksums), to
+   * catch an offset re-read with different content. Derived from the identity when absent.
+   */
+  fingerprint?: number;
 }
 
 /** A target record that could not be decoded or failed its checksum. */
@@ -33,6 +38,27 @@ export interface CorruptRecord {
    */
   reason: string;
   arrivalUs: number;
+  /** 32-bit hash of the record's bytes (see `Observation.fingerprint`); 0 when absent. */
+  fingerprint?: number;
+}
+
+/**
+ * A test record whose identity (meta and key) passed its checksum but whose payload
+ * did not: corrupt for that sequence, never lost.
+ */
+export interface DamagedRecord extends Observation {
+  /** Low-cardinality class, e.g. `payload_mismatch`. */
+  reason: string;
+}
+
+/** A record with no mirrorlab metadata at all (another application's record, a tombstone). */
+export interface ForeignRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  arrivalUs: number;
+  /** 32-bit hash of the record's bytes (see `Observation.fingerprint`); 0 when absent. */
+  fingerprint?: number;
 }
 
 /**
@@ -43,9 +69,10 @@ export interface CorruptRecord {
  * - `duplicate`: a sequence already seen, at a different target offset (written twice);
  * - `redelivery`: a target (topic, partition, offset) already read (a consumer re-read,
  *   not an anomaly of the system under test, never counted as duplicate);
- * - `corrupt`: checksum or decode failure.
+ * - `corrupt`: checksum or decode failure;
+ * - `foreign`: no mirrorlab metadata at all (never part of corrupt).
  */
-export type Classification = 'in_order' | 'gap' | 'late' | 'duplicate' | 'redelivery' | 'corrupt';
+export type Classification = 'in_order' | 'gap' | 'late' | 'duplicate' | 'redelivery' | 'corrupt' | 'foreign';
 
 /** A concrete example of an anomaly about one sequence of one key (Jepsen-style). */
 export interface SeqExample {
@@ -59,6 +86,11 @@ export interface SeqExample {
   /** The target offset and arrival time, when one record is evidence (absent for never-seen seqs). */
   offset?: number;
   timeUs?: number;
+  /**
+   * Lost sequences only: when the next record of its key above it was read (µs),
+   * when known. The loss happened between the send and then.
+   */
+  nextReadUs?: number;
 }
 
 /** A concrete example about one target record, identified by its position. */
@@ -68,6 +100,19 @@ export interface OffsetExample {
   offset: number;
 }
 
+/** Offsets of one partition where a re-read disagreed with the first read (a block of offsets). */
+export interface OffsetRangeExample {
+  topic: string;
+  partition: number;
+  fromOffset: number;
+  toOffset: number;
+}
+
 export interface CorruptExample extends OffsetExample {
   reason: string;
+  /** Set when the record's identity was intact (a damaged payload): whose sequence it was. */
+  producerId?: string;
+  keyEpoch?: number;
+  key?: string;
+  seq?: number;
 }

@@ -79,6 +79,7 @@ describe('ValidatorState.observe: duplicate, redelivery, corrupt', () => {
     const acc = reconcile(s, [report({ acked: [[0, 0]] })]);
     expect(acc.corrupt).toEqual({
       count: 2,
+      seqs: 0,
       byReason: { checksum: 1, decode: 1 },
       examples: [
         { topic: 't', partition: 0, offset: 1, reason: 'checksum' },

@@ -2,7 +2,7 @@ import { DEFAULT_MAX_EXAMPLES } from './examples';
 import { CheckerError } from './errors';
 import { PartitionState } from './partition-state';
 import { decodePartition, encodePartition, SNAPSHOT_VERSION, snapshotReader as read, type ValidatorSnapshot } from './snapshot';
-import type { Classification, CorruptRecord, Observation } from './types';
+import type { Classification, CorruptRecord, DamagedRecord, ForeignRecord, Observation } from './types';
 
 export interface ValidatorOptions {
   /** First sequence of every (producer, epoch, key); the protocol starts at 0. */
@@ -65,7 +65,33 @@ export class ValidatorState {
   /** Records a target record that failed its checksum or could not be decoded. */
   observeCorrupt(r: CorruptRecord): 'corrupt' | 'redelivery' {
     if (!Number.isSafeInteger(r.offset) || r.offset < 0 || typeof r.reason !== 'string') throw invalidObservation(r, true);
-    return this.partitionFor(r.topic, r.partition).observeCorrupt(r.offset, r.reason);
+    return this.partitionFor(r.topic, r.partition).observeCorrupt(r.offset, r.reason, r.fingerprint);
+  }
+
+  /**
+   * Records a test record whose identity passed its checksum but whose payload did
+   * not: counted corrupt (under `reason`) and attributed to its sequence, which is
+   * therefore not lost.
+   */
+  observeDamaged(d: DamagedRecord): 'corrupt' | 'redelivery' {
+    if (
+      !Number.isSafeInteger(d.offset) ||
+      d.offset < 0 ||
+      !Number.isSafeInteger(d.seq) ||
+      !Number.isSafeInteger(d.keyEpoch) ||
+      typeof d.key !== 'string' ||
+      typeof d.producerId !== 'string' ||
+      typeof d.reason !== 'string'
+    ) {
+      throw invalidObservation(d, false);
+    }
+    return this.partitionFor(d.topic, d.partition).observeDamaged(d);
+  }
+
+  /** Records a record with no mirrorlab metadata (class `foreign`, never corrupt). */
+  observeForeign(r: ForeignRecord): 'foreign' | 'redelivery' {
+    if (!Number.isSafeInteger(r.offset) || r.offset < 0) throw invalidObservation({ ...r, reason: 'foreign' }, true);
+    return this.partitionFor(r.topic, r.partition).observeForeign(r.offset, r.fingerprint);
   }
 
   /** Every partition read so far, sorted, with the offset to resume from. */

@@ -1,4 +1,4 @@
-import { partitionId, partitionProgress } from './drain';
+import { partitionId, partitionProgress, ReadThrough } from './drain';
 
 describe('partitionProgress', () => {
   const wm = new Map([
@@ -23,5 +23,37 @@ describe('partitionProgress', () => {
 
   it('treats a validator without partitions as drained', () => {
     expect(partitionProgress([], new Map(), wm)).toEqual({ partitions: [], drained: true });
+  });
+});
+
+describe('offsets the checker never sees (issue 11 item 8)', () => {
+  const owned = [{ topic: 't', partition: 0 }];
+  // The last record the checker saw is offset 41; offset 42 is a transaction marker; the high watermark is 43.
+  const wm = new Map([[partitionId('t', 0), { low: 0, high: 43 }]]);
+  const checker = new Map([[partitionId('t', 0), 42]]);
+
+  it('counts a trailing marker or foreign-scenario record as read, so the partition drains', () => {
+    const through = new ReadThrough();
+    through.advance(partitionId('t', 0), 42);
+    through.advance(partitionId('t', 0), 43);
+    expect(partitionProgress(owned, checker, wm, through.view)).toEqual({ partitions: [{ topic: 't', partition: 0, nextOffset: 43, highWatermark: 43 }], drained: true });
+  });
+
+  it('without such offsets the partition stays one short and is not drained', () => {
+    expect(partitionProgress(owned, checker, wm, new ReadThrough().view)).toEqual({ partitions: [{ topic: 't', partition: 0, nextOffset: 42, highWatermark: 43 }], drained: false });
+  });
+
+  it('only moves forward, ignores nonsense and forgets a released partition', () => {
+    const through = new ReadThrough();
+    const id = partitionId('t', 0);
+    through.advance(id, 43);
+    through.advance(id, 10);
+    through.advance(id, Number.NaN);
+    through.advance(id, -1);
+    expect(through.view.get(id)).toBe(43);
+    through.drop(id);
+    expect(through.view.has(id)).toBe(false);
+    // The checker's position still counts when the consumer has nothing beyond it.
+    expect(partitionProgress(owned, checker, wm, through.view).partitions[0].nextOffset).toBe(42);
   });
 });

@@ -1,5 +1,5 @@
 import { encodeRecord } from '@mirrorlab/protocol';
-import { LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
+import { LatencyHistograms, reconcile, ValidatorState } from '@mirrorlab/validation';
 import { PendingLatency } from './pending-latency';
 import { Registry } from 'prom-client';
 import { intakeRecord, type IntakeTarget, type TargetRecord } from './record-intake';
@@ -50,16 +50,37 @@ describe('intakeRecord', () => {
     expect(await metricValue(t.registry, 'mirrorlab_validator_records_total')).toBe(5);
   });
 
-  it('counts foreign and corrupt records by reason and keeps going', async () => {
+  it('counts foreign records as foreign, a damaged payload as corrupt for its sequence, a damaged identity as corrupt, and keeps going', async () => {
     const t = target();
     const foreign: TargetRecord = { topic: 'source.t', partition: 0, offset: 0, key: Buffer.from('k'), value: Buffer.from('hello'), timestampMs: 0 };
-    expect(intakeRecord(t, foreign, 1)).toBe('corrupt');
+    expect(intakeRecord(t, foreign, 1)).toBe('foreign');
     const flipped = record(0, 1);
     flipped.value = Buffer.from('PAYLOAD');
     expect(intakeRecord(t, flipped, 1)).toBe('corrupt');
+    const renamed = record(1, 2);
+    renamed.headers = { ...renamed.headers, 'ml-s': Buffer.from('7') };
+    expect(intakeRecord(t, renamed, 1)).toBe('corrupt');
     expect(intakeRecord(t, { ...foreign, key: null, value: null }, 1)).toBe('redelivery');
-    expect(await metricValue(t.registry, 'mirrorlab_validator_corrupt_total', { reason: 'foreign' })).toBe(1);
+    expect(await metricValue(t.registry, 'mirrorlab_validator_foreign_total')).toBe(1);
+    expect(await metricValue(t.registry, 'mirrorlab_validator_corrupt_total', { reason: 'payload_mismatch' })).toBe(1);
     expect(await metricValue(t.registry, 'mirrorlab_validator_corrupt_total', { reason: 'checksum_mismatch' })).toBe(1);
+    const acc = reconcile(t.state, [{ producerId: 'p1', keys: [{ keyEpoch: 0, key: 'p1/e0/k0-0', acked: [[0, 1]], failed: [], indeterminate: [] }] }]);
+    expect([acc.foreign.count, acc.corrupt.count, acc.corrupt.seqs]).toEqual([1, 2, 1]);
+    expect(acc.corrupt.examples[0]).toMatchObject({ producerId: 'p1', key: 'p1/e0/k0-0', seq: 0, reason: 'payload_mismatch' });
+    // seq 1's identity was damaged: unattributable, so the key's last sequence is unseen (not lost).
+    expect([acc.lost.count, acc.unseen.count]).toEqual([0, 1]);
+  });
+
+  it('catches an offset re-read with other content (a rewritten target log), and not a plain re-read', () => {
+    const t = target();
+    for (let offset = 0; offset < 64; offset++) intakeRecord(t, record(offset, offset), 1);
+    for (let offset = 0; offset < 64; offset++) expect(intakeRecord(t, record(offset, offset), 2)).toBe('redelivery');
+    expect(reconcile(t.state, []).inconsistentOffset.count).toBe(0);
+    const other = target();
+    for (let offset = 0; offset < 64; offset++) intakeRecord(other, record(offset, offset), 1);
+    // Offset 5 now holds seq 70: the log was truncated and rewritten under the validator.
+    for (let offset = 0; offset < 64; offset++) intakeRecord(other, record(offset === 5 ? 70 : offset, offset), 2);
+    expect(reconcile(other.state, []).inconsistentOffset).toMatchObject({ count: 1, examples: [{ topic: 'source.t', partition: 0, fromOffset: 0, toOffset: 63 }] });
   });
 
   it('skips records of another scenario without counting them', () => {

@@ -34,6 +34,7 @@ describe('ScenarioLedger', () => {
         counts: { sent: acked, acked, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
         keys: [{ topic: 't', keyEpoch: 0, key: 'k', acked: [[0, acked - 1]], failed: [], indeterminate: [] }],
         windows: [],
+        rates: [],
     });
     ledger.apply(progress(5));
     ledger.apply(progress(9));

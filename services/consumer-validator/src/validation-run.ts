@@ -2,7 +2,7 @@ import { ConfigResourceTypes, type Admin, type Consumer, type Kafka } from 'kafk
 import type { ControlEventInput, ControlEventOf } from '@mirrorlab/protocol';
 import type { Logger } from '@mirrorlab/service-kit';
 import { LatencyHistograms, reconcile, ValidatorState, type ProducerReport, type ValidatorSnapshot } from '@mirrorlab/validation';
-import { partitionId, partitionProgress, type Watermarks } from './drain';
+import { partitionId, partitionProgress, ReadThrough, type Watermarks } from './drain';
 import { PendingLatency } from './pending-latency';
 import { intakeRecord, type IntakeTarget } from './record-intake';
 import type { ValidatorMetrics } from './validator-metrics';
@@ -51,6 +51,7 @@ export class ValidationRun {
   private readonly stop = new AbortController();
   private readonly owned = new Map<string, { topic: string; partition: number }>();
   private readonly startChecks = new Map<string, StartPoint>();
+  private readonly readThrough = new ReadThrough();
   private consumer: Consumer | undefined;
   /**
    * An admin client of this run's own: kafkajs admin clients remember every topic they
@@ -93,11 +94,17 @@ export class ValidationRun {
     await this.waitForTopics();
     if (this.stop.signal.aborted) return;
     this.replication = (await this.usesLogAppendTime()) ? new LatencyHistograms() : undefined;
+    o.metrics.runStarted(o.started.scenarioId, this.topics, { replicationLatency: this.replication !== undefined });
 
     const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
     this.consumer = consumer;
     consumer.on(consumer.events.REBALANCING, () => {
       this.rebalancing = true;
+    });
+    // Batches of transaction markers or aborted records only never reach eachBatch; kafkajs still reports them here.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const id = partitionId(payload.topic, payload.partition);
+      if (payload.batchSize === 0 && (payload.firstOffset as string | null) !== null && this.owned.has(id) && !this.startChecks.has(id)) this.readThrough.advance(id, Number(payload.lastOffset) + 1);
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.onAssignment(payload.memberAssignment);
@@ -126,6 +133,11 @@ export class ValidationRun {
           if (!isRunning() || isStale()) break;
           intakeRecord(target, { topic: batch.topic, partition: batch.partition, offset: Number(m.offset), key: m.key, value: m.value, headers: m.headers, timestampMs: Number(m.timestamp) }, arrivalUs);
           resolveOffset(m.offset);
+          this.readThrough.advance(id, Number(m.offset) + 1);
+        }
+        // A batch may end in offsets that are no message (transaction markers, aborted records).
+        if (isRunning() && !isStale() && batch.messages.length > 0 && Number(batch.messages[batch.messages.length - 1].offset) < Number(batch.lastOffset())) {
+          this.readThrough.advance(id, Number(batch.lastOffset()) + 1);
         }
         await heartbeat();
       },
@@ -149,6 +161,7 @@ export class ValidationRun {
       if (!next.has(id)) {
         this.state.releasePartitions(p.topic, [p.partition]);
         this.pending.drop(id);
+        this.readThrough.drop(id);
         this.startChecks.delete(id);
       }
     }
@@ -156,6 +169,7 @@ export class ValidationRun {
     for (const [id, p] of next) {
       if (this.owned.has(id)) continue;
       this.state.releasePartitions(p.topic, [p.partition]);
+      this.readThrough.drop(id);
       const slice = this.o.latestPartition(p.topic, p.partition);
       if (slice) {
         this.state.adopt(slice);
@@ -177,7 +191,7 @@ export class ValidationRun {
     // From here to the publish call nothing awaits: the histograms and the state describe the same records.
     this.pending.foldInto(this.endToEnd, this.replication);
     const nextOffsets = new Map(this.state.positions().map((p) => [partitionId(p.topic, p.partition), p.nextOffset]));
-    const { partitions, drained } = partitionProgress([...this.owned.values()], nextOffsets, wms);
+    const { partitions, drained } = partitionProgress([...this.owned.values()], nextOffsets, wms, this.readThrough.view);
     const scenario = o.started.scenarioId;
     const stopping = o.isStopping();
     await o.publish({

@@ -1,7 +1,19 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { RecordDecodeReason } from '@mirrorlab/protocol';
 
 type Labels = 'scenario' | 'topic';
-const CLASSES = ['in_order', 'gap', 'late', 'duplicate', 'redelivery'] as const;
+const CLASSES = ['in_order', 'gap', 'late', 'duplicate', 'redelivery', 'foreign'] as const;
+/** Every reason a record of ours fails to decode (a Record, so a new reason must be added here); foreign is a class of its own. */
+const CORRUPT_REASONS = Object.keys({
+  unsupported_version: true,
+  malformed_header: true,
+  malformed_prefix: true,
+  checksum_mismatch: true,
+  payload_mismatch: true,
+  missing_key: true,
+  malformed_key: true,
+  missing_value: true,
+} satisfies Record<Exclude<RecordDecodeReason, 'foreign'>, true>);
 export type CountedClass = (typeof CLASSES)[number];
 
 /** 100 µs to 10 min: replication latency spans sub-millisecond to multi-minute stalls. */
@@ -27,6 +39,7 @@ export class ValidatorMetrics {
       late: 'Records that filled an earlier gap (reordering, not loss)',
       duplicate: 'Records whose sequence was already seen at another target offset (written twice by the replicator)',
       redelivery: 'Records re-read at a target offset already seen (consumer restart or rebalance; not an anomaly)',
+      foreign: 'Records with no mirrorlab metadata (another application or a tombstone on a test topic)',
     };
     this.byClass = Object.fromEntries(
       CLASSES.map((c) => [c, new Counter({ name: `mirrorlab_validator_${c}_total`, help: help[c], labelNames: ['scenario', 'topic'], registers })]),
@@ -43,6 +56,23 @@ export class ValidatorMetrics {
     this.lag = new Gauge({ name: 'mirrorlab_validator_partition_lag', help: 'Target high watermark minus the next offset this validator reads', labelNames: ['scenario', 'topic', 'partition'], registers });
     this.lost = new Gauge({ name: 'mirrorlab_validator_lost', help: 'Records acknowledged by the source, not seen, while later records of the same key were seen', labelNames: ['scenario'], registers });
     this.drained = new Gauge({ name: 'mirrorlab_validator_drained', help: '1 when this validator has read every owned partition to its high watermark after the scenario stopped', labelNames: ['scenario'], registers });
+  }
+
+  /**
+   * Creates the run's series at zero when it starts reading: a class that never occurs then
+   * plots as 0 instead of no data, and the first duplicates or gaps count in increase()
+   * (a counter that first appears above zero hides its first increase).
+   */
+  runStarted(scenario: string, topics: readonly string[], opts: { replicationLatency: boolean }): void {
+    for (const topic of topics) {
+      this.records.inc({ scenario, topic }, 0);
+      for (const cls of CLASSES) this.byClass[cls].inc({ scenario, topic }, 0);
+      for (const reason of CORRUPT_REASONS) this.corrupt.inc({ scenario, topic, reason }, 0);
+      this.endToEnd.zero({ scenario, topic });
+      if (opts.replicationLatency) this.replication.zero({ scenario, topic });
+    }
+    this.lost.set({ scenario }, 0);
+    this.drained.set({ scenario }, 0);
   }
 
   classified(scenario: string, topic: string, cls: CountedClass): void {

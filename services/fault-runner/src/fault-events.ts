@@ -7,7 +7,8 @@ import { targetText } from './fault-target';
 /** What the runner announces on the control topic. */
 export interface FaultEvents {
   injected(fault: FaultRequest, injection: Injection): Promise<void>;
-  healed(fault: FaultRequest, result: HealResult): Promise<void>;
+  /** `healStartedAtMs`: when the runner began undoing the fault (the result's atMs is when it was verified). */
+  healed(fault: FaultRequest, result: HealResult, healStartedAtMs?: number): Promise<void>;
 }
 
 export interface ControlPublisher {
@@ -26,7 +27,9 @@ function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /**
  * `fault.injected` / `fault.healed` on the control topic, stamped with the moment the
- * fault took effect / the heal was verified (not the moment of publishing). A publish is
+ * fault took effect / the heal was verified (not the moment of publishing). The heal also
+ * says when it started and, when verified, when the component was back: a killed broker
+ * may take half a minute to serve again after its restart began. A publish is
  * retried, since the control topic's cluster may itself be the one under fault.
  */
 export function controlTopicFaultEvents(control: ControlPublisher, source: string, opts: { attempts?: number; timeoutMs?: number; backoffMs?: number } = {}): FaultEvents {
@@ -56,8 +59,9 @@ export function controlTopicFaultEvents(control: ControlPublisher, source: strin
         kind: fault.kind,
         target: targetText(fault.target),
         params: fault.rawParams,
+        durationMs: fault.durationMs ?? null,
       }),
-    healed: (fault, result) =>
+    healed: (fault, result, healStartedAtMs) =>
       publish({
         v: 1,
         type: 'fault.healed',
@@ -68,6 +72,8 @@ export function controlTopicFaultEvents(control: ControlPublisher, source: strin
         kind: fault.kind,
         verified: result.verified,
         detail: result.detail,
+        ...(healStartedAtMs !== undefined ? { healStartedAtMs: Math.min(healStartedAtMs, result.atMs) } : {}),
+        ...(result.verified ? { backAtMs: result.atMs } : {}),
       }),
   };
 }

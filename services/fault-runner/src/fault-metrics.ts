@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { FAULT_KINDS } from '@mirrorlab/protocol';
 
 export class FaultMetrics {
   readonly active: Gauge<'scenario' | 'kind' | 'target'>;
@@ -21,5 +22,11 @@ export class FaultMetrics {
       registers: [registry],
     });
     this.jobsFailed = new Counter({ name: 'mirrorlab_fault_jobs_failed_total', help: 'Fault jobs that failed, by error code', labelNames: ['code'], registers: [registry] });
+    // Every kind at zero from the start: the first injection of a kind is then an increase
+    // (a counter that first appears at 1 shows none), and kinds never injected plot as 0.
+    for (const kind of FAULT_KINDS) {
+      this.injected.inc({ kind }, 0);
+      for (const verified of ['true', 'false']) this.healed.inc({ kind, verified }, 0);
+    }
   }
 }

@@ -46,7 +46,8 @@ test('a fault is recorded before it is injected, announced at the moment it took
   expect(await ledger.get('s1/f0')).toBeUndefined();
   expect(events.events).toEqual([
     { type: 'fault.injected', faultId: 's1/f0', scenarioId: 's1', atMs: 1_001_000, target: 'source:2' },
-    { type: 'fault.healed', faultId: 's1/f0', scenarioId: 's1', atMs: 1_002_000, verified: true, detail: 'source:2 clean' },
+    // healStartedAtMs: the runner's clock when it began the heal (its 4th reading here).
+    { type: 'fault.healed', faultId: 's1/f0', scenarioId: 's1', atMs: 1_002_000, verified: true, detail: 'source:2 clean', healStartedAtMs: 4 },
   ]);
   expect(await metricValue(registry, 'mirrorlab_fault_active', { scenario: 's1', kind: 'kill-broker', target: 'source:2' })).toBe(0);
   expect(await metricValue(registry, 'mirrorlab_faults_injected_total', { kind: 'kill-broker' })).toBe(1);

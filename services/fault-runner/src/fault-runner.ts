@@ -200,7 +200,7 @@ export class FaultRunner {
     this.opts.metrics.healed.inc({ kind: request.kind, verified: String(result.verified) });
     if (result.verified) {
       log.info('fault_healed', { target, atMs: result.atMs, tookMs: this.nowMs() - started, detail: result.detail });
-      if (announced) await this.opts.events.healed(request, result);
+      if (announced) await this.opts.events.healed(request, result, started);
       await this.opts.ledger.remove(request.faultId);
       await this.opts.ledger.markFinished(request.faultId);
       this.opts.metrics.active.set({ scenario: request.scenarioId, kind: request.kind, target }, 0);
@@ -208,7 +208,7 @@ export class FaultRunner {
     }
     log.error('fault_heal_unverified', { target, tookMs: this.nowMs() - started, detail: result.detail });
     await this.opts.ledger.record({ ...entry, lastHeal: { atMs: result.atMs, verified: false, detail: result.detail } });
-    if (announced) await this.opts.events.healed(request, result);
+    if (announced) await this.opts.events.healed(request, result, started);
     throw new FaultRunnerError('heal_unverified', `the heal of ${request.faultId} (${request.kind} on ${target}) was not verified: ${result.detail}`);
   }
 

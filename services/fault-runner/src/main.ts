@@ -25,7 +25,8 @@ void runService({
     shutdown.register('backend', () => backend.close());
 
     const metrics = new FaultMetrics(registry);
-    const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-fault-runner-${instance}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
+    // Publishes only (never follows): no invalid-event counter of its own, as metrics.json says.
+    const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-fault-runner-${instance}`, logger), topic: config.CONTROL_TOPIC, logger });
     shutdown.register('control-topic', () => control.close());
     const redis = createRedis(config.REDIS_URL, logger);
     shutdown.register('redis', () => void redis.disconnect());

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { SendResult } from './ack-ledger';
 
+const SEND_RESULTS: readonly SendResult[] = ['acked', 'failed', 'indeterminate'];
+
 /** Prometheus metrics of the producer, labelled by scenario, producer and topic. */
 export class ProducerMetrics {
   private readonly recordsSent: Counter<'scenario' | 'producer' | 'topic'>;
@@ -31,6 +33,20 @@ export class ProducerMetrics {
       registers,
     });
     this.activeRuns = new Gauge({ name: 'mirrorlab_producer_active_runs', help: 'Scenarios this producer is writing now', registers });
+  }
+
+  /**
+   * Creates the run's series at zero before the first send. A counter that first appears
+   * already above zero hides its first increase from rate() and increase(), and a result
+   * that never happens (failed, indeterminate) would otherwise have no series to plot.
+   */
+  runStarted(scenario: string, producer: string, topics: readonly string[]): void {
+    for (const topic of topics) {
+      this.recordsSent.inc({ scenario, producer, topic }, 0);
+      this.bytesSent.inc({ scenario, producer, topic }, 0);
+      for (const result of SEND_RESULTS) this.results.inc({ scenario, producer, topic, result }, 0);
+    }
+    this.latency.zero({ scenario, producer });
   }
 
   sent(scenario: string, producer: string, topic: string, records: number, bytes: number): void {

@@ -115,6 +115,7 @@ export class ProducerRun {
       const partitions = await o.sink.partitionCount(t.name);
       this.writers.push({ topic: t.name, plan: KeyPlan.build({ producerId: this.keySpace(t.name), partitions, keysPerPartition, epoch: 0 }), nextIndex: 0 });
     }
+    o.metrics.runStarted(o.scenarioId, o.producerId, this.writers.map((w) => w.topic));
     o.logger.info('producer_run_started', { recordsPerSecond: o.recordsPerSecond, topics: this.writers.map((w) => ({ topic: w.topic, keys: w.plan.keyCount })), endAtMs: o.endAtMs });
     const timers = [
       setInterval(() => void this.publishProgress(false), o.progressIntervalMs),

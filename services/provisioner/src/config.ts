@@ -64,6 +64,12 @@ export const provisionerEnv = {
   WORKLOAD_ENV: keyValues(),
   /** How long a local workload process may take to catch up with the control topic. */
   WORKLOAD_START_TIMEOUT: env.duration({ default: 90_000 }),
+  /**
+   * Local orchestrator: a directory where `<scenario>.json` lists the running producers and
+   * validators for Prometheus's file-based service discovery (the lab's Prometheus reads
+   * `<lab>/prometheus/targets`); unset: not listed.
+   */
+  SCRAPE_TARGETS_DIR: env.optionalString(),
   /** SIGTERM, then SIGKILL after this long, when a local workload is released. */
   WORKLOAD_STOP_TIMEOUT: env.duration({ default: 20_000 }),
   /** Delay between `scenario.started` and the announced start, so every producer starts together. */

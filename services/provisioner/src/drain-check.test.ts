@@ -98,6 +98,18 @@ describe('liveCounts', () => {
     expect(c).toMatchObject({ produced: { sent: 5, acked: 5 }, producers: 1, validators: 1, consumed: { records: 3, distinct: 3 }, anomalies: { provisional: true, lost: 0, unseen: 2, duplicate: 0 } });
   });
 
+  it('counts records read before their producer reported them as pending, never unexpected, until the final report', () => {
+    const mid = liveCounts(watchWith([producer(false, 54), validator('v1', STOP + 500, false, upTo(100))]).get(ID));
+    expect(mid.anomalies).toMatchObject({ pending: 46, unexpected: 0 });
+    const final = liveCounts(watchWith([producer(true, 54), validator('v1', STOP + 500, false, upTo(100))]).get(ID));
+    expect(final.anomalies).toMatchObject({ pending: 0, unexpected: 46 });
+  });
+
+  it('has nothing pending when the producer has reported everything read', () => {
+    const mid = liveCounts(watchWith([producer(false, 100), validator('v1', STOP + 500, false, upTo(100))]).get(ID));
+    expect(mid.anomalies).toMatchObject({ pending: 0, unexpected: 0 });
+  });
+
   it('has no consumed counts before any validator reported', () => {
     expect(liveCounts(undefined)).toMatchObject({ produced: { sent: 0 }, consumed: null, anomalies: null });
   });

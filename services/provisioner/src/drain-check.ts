@@ -53,7 +53,9 @@ export function accountingOf(obs: ScenarioObservations | undefined): Accounting 
   try {
     const state = latestPartitions([...obs.validators.values()].map((v) => v.state));
     const reports: ProducerReport[] = [...obs.producers.values()].filter((p) => p.keys !== undefined).map((p) => ({ producerId: p.producerId, scenarioId: p.scenarioId, keys: p.keys ?? [] }));
-    return reconcile(state, reports);
+    // Until every producer's final report is in, a record read before its producer reported it is pending, not unexpected.
+    const final = obs.producers.size > 0 && [...obs.producers.values()].every((p) => p.final);
+    return reconcile(state, reports, { phase: final ? 'final' : 'progress' });
   } catch {
     return undefined;
   }
@@ -64,8 +66,22 @@ export interface LiveCounts {
   producers: number;
   validators: number;
   consumed: { records: number; distinct: number } | null;
-  /** Until `scenario.drained`, lost and unexpected are provisional: records may be in flight, acks not reported yet. */
-  anomalies: { provisional: boolean; lost: number; unseen: number; unexpected: number; duplicate: number; corrupt: number; gaps: number; late: number } | null;
+  /**
+   * Until `scenario.drained`, lost is provisional: records may be in flight. Until every producer's
+   * final report is in, records no producer reported yet are `pending`, never `unexpected`.
+   */
+  anomalies: {
+    provisional: boolean;
+    lost: number;
+    unseen: number;
+    pending: number;
+    unexpected: number;
+    duplicate: number;
+    corrupt: number;
+    foreign: number;
+    gaps: number;
+    late: number;
+  } | null;
 }
 
 /** Counts so far, for the status API. */
@@ -88,9 +104,11 @@ export function liveCounts(obs: ScenarioObservations | undefined): LiveCounts {
           provisional: obs?.drained === undefined,
           lost: acc.lost.count,
           unseen: acc.unseen.count,
+          pending: acc.pending.count,
           unexpected: acc.unexpected.count,
           duplicate: acc.duplicate.count,
           corrupt: acc.corrupt.count,
+          foreign: acc.foreign.count,
           gaps: acc.order.gaps.count,
           late: acc.order.late.count,
         }

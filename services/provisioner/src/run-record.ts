@@ -32,7 +32,7 @@ const workloadProcessSchema = z.object({
 });
 
 export const runResultSchema = z.object({
-  verdict: z.enum(['pass', 'fail', 'error']),
+  verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']),
   reasons: z.array(z.string()),
   reportLocation: z.string(),
   drained: z.boolean(),
@@ -50,7 +50,13 @@ export const runRecordSchema = z.object({
   targetTopics: z.record(z.string(), z.string()).optional(),
   workload: z.object({ kind: z.string(), processes: z.array(workloadProcessSchema) }).optional(),
   startAtMs: z.number().optional(),
+  /** The producers' hard stop: the start, plus the warm-up's timeout, plus the workload's duration. */
   endAtMs: z.number().optional(),
+  /** The warm-up's end (`scenario.measuring`): the measured workload and the fault schedule start here. */
+  measuringAtMs: z.number().optional(),
+  /** The measured workload's end: the run stops here. */
+  measuredEndAtMs: z.number().optional(),
+  warmup: z.object({ steady: z.boolean(), detail: z.string(), firstReadAtMs: z.number().nullable() }).optional(),
   /** Deterministic ids of the scenario's fault jobs (recorded before they are enqueued). */
   faultJobIds: z.array(z.string()).optional(),
   /** At the end of the workload: faults not yet injected cancelled, active ones healed, and how that went. */
@@ -60,7 +66,7 @@ export const runRecordSchema = z.object({
   stopReason: z.string().optional(),
   drain: z.object({ drained: z.boolean(), waitedMs: z.number(), pending: z.array(z.string()).default([]) }).optional(),
   /** When this run's control events went out (the control topic is checked too, on resume). */
-  published: z.object({ started: z.number().optional(), stopping: z.number().optional(), drained: z.number().optional() }).default({}),
+  published: z.object({ started: z.number().optional(), measuring: z.number().optional(), stopping: z.number().optional(), drained: z.number().optional() }).default({}),
   workloadReleased: z.boolean().default(false),
   healAllJobId: z.string().optional(),
   abortedAtMs: z.number().optional(),
@@ -99,7 +105,7 @@ export function progressOf(record: RunRecord, nowMs: number, drainTimeoutMs: num
     case 'starting-workload':
       return 10;
     case 'running':
-      return Math.floor(15 + 70 * frac(record.startAtMs, record.endAtMs));
+      return Math.floor(15 + 70 * frac(record.startAtMs, record.measuredEndAtMs ?? record.endAtMs));
     case 'stopping':
       return 85;
     case 'draining':

@@ -156,6 +156,7 @@ describe('GET /scenarios and /scenarios/:id', () => {
       final: false,
       counts: { sent: 200, acked: 190, failed: 0, indeterminate: 10, bytesSent: 0, achievedRate: 50, targetRate: 50 },
       windows: [],
+      rates: [],
     });
     now += 10_000;
     const res = await fetch(`${base}/scenarios/small-000001`);

@@ -1,3 +1,4 @@
+import { LatencyHistograms } from '@mirrorlab/validation';
 import { RunInterrupted, ScenarioRunError } from './errors';
 import { newRunRecord, PHASES, type RunRecord } from './run-record';
 import { ScenarioRunner } from './scenario-runner';
@@ -24,7 +25,7 @@ describe('ScenarioRunner', () => {
     expect(result).toEqual({ verdict: 'pass', reasons: [], reportLocation: `/reports/${ID}`, drained: true, drainWaitedMs: expect.any(Number) });
     expect(w.topicCalls).toEqual(['create t', 'wait source.t']);
     expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1 }]);
-    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
     expect(w.released).toEqual([ID]);
     // At the end of the workload: faults not injected yet are cancelled, active ones healed.
     expect(w.cancelled).toEqual([`${ID}/f0__inject`, `${ID}/f1__inject`]);
@@ -62,6 +63,71 @@ describe('ScenarioRunner', () => {
     const stopping = w.published.find((e) => e.type === 'scenario.stopping');
     expect(stopping?.atMs).toBeGreaterThanOrEqual(started.endAtMs);
     expect(stopping).toMatchObject({ reason: 'duration reached' });
+  });
+
+  it('without a warm-up (warmup.timeout 0s) measuring starts with the producers', async () => {
+    const w = new World();
+    await new ScenarioRunner(w.deps()).run(w.context(ID, scenario(FAULTS).spec));
+    const started = w.published.find((e) => e.type === 'scenario.started') as { startAtMs: number };
+    expect(w.published.find((e) => e.type === 'scenario.measuring')).toMatchObject({ measuringAtMs: started.startAtMs, endAtMs: started.startAtMs + 10_000, steady: true, firstReadAtMs: null, detail: 'no warm-up (warmup.timeout is 0)' });
+  });
+
+  describe('warm-up (issue 11 item 13)', () => {
+    /**
+     * A validator that reports every second: nothing read for the first 6 s after the start,
+     * then p99 9 s, 5 s, 2 s while the replicator catches up, then a steady 40 ms.
+     */
+    function coldReplicator(w: World, p99MsAt: (rel: number) => number | null) {
+      const h = new LatencyHistograms();
+      let started: number | undefined;
+      let filled = 0;
+      w.clock.onSleep = (now) => {
+        const s = w.watch.get(ID);
+        started ??= s?.started?.startAtMs;
+        if (started === undefined || s?.measuring || now % 1000 !== 0) return;
+        const base = Math.floor(started / 1000);
+        for (let sec = Math.max(filled, base); sec < now / 1000; sec++) {
+          const p99 = p99MsAt(sec - base);
+          if (p99 !== null) for (let i = 0; i < 10; i++) h.record(sec * 1e6 + 500_000, p99 * 1000);
+          filled = sec + 1;
+        }
+        w.apply({ v: 1, type: 'validator.report', scenarioId: ID, atMs: now, source: 'v1', validatorId: 'v1', final: false, state: {}, latency: { endToEnd: h.toSnapshot() }, partitions: [], drained: false });
+      };
+    }
+
+    it('measures from the first moment latency was steady for 3 s; faults and the end count from there', async () => {
+      const w = new World();
+      coldReplicator(w, (rel) => (rel < 6 ? null : rel === 6 ? 9000 : rel === 7 ? 5000 : rel === 8 ? 2000 : 40));
+      await new ScenarioRunner(w.deps()).run(w.context(ID, scenario({ ...FAULTS, warmup: { steadyFor: '3s', timeout: '60s' } }).spec));
+      const started = w.published.find((e) => e.type === 'scenario.started') as { startAtMs: number; endAtMs: number };
+      const measuring = w.published.find((e) => e.type === 'scenario.measuring') as { measuringAtMs: number; endAtMs: number };
+      // Producers may write through the warm-up's timeout (60 s) plus 10 s of slack plus the workload.
+      expect(started.endAtMs - started.startAtMs).toBe(80_000);
+      // Seconds 9, 10 and 11 after the start are the first three steady ones (40 ms each; 8 was at 2 s): complete at 12 s.
+      expect(measuring).toMatchObject({ measuringAtMs: started.startAtMs + 12_000, endAtMs: started.startAtMs + 22_000, firstReadAtMs: started.startAtMs + 6000, steady: true, detail: 'p99 steady for 3 s (40 ms to 40 ms)' });
+      expect(w.scheduled.map((j) => [j.jobId, j.atMs - measuring.measuringAtMs])).toEqual([
+        [`${ID}/f0__inject`, 2000],
+        [`${ID}/f0__heal`, 5000],
+        [`${ID}/f1__inject`, 4000],
+      ]);
+      const stopping = w.published.find((e) => e.type === 'scenario.stopping')!;
+      expect(stopping.atMs).toBe(measuring.endAtMs);
+      expect(w.lastRecord).toMatchObject({ measuringAtMs: measuring.measuringAtMs, measuredEndAtMs: measuring.endAtMs, warmup: { steady: true, firstReadAtMs: started.startAtMs + 6000 } });
+    });
+
+    it('a replicator that copies nothing is a finding: the warm-up times out and measuring starts anyway', async () => {
+      const w = new World();
+      coldReplicator(w, () => null);
+      await new ScenarioRunner(w.deps()).run(w.context(ID, scenario({ warmup: { steadyFor: '3s', timeout: '20s' } }).spec));
+      const started = w.published.find((e) => e.type === 'scenario.started') as { startAtMs: number };
+      expect(w.published.find((e) => e.type === 'scenario.measuring')).toMatchObject({
+        measuringAtMs: started.startAtMs + 20_000,
+        endAtMs: started.startAtMs + 30_000,
+        firstReadAtMs: null,
+        steady: false,
+        detail: 'warm-up timed out after 20 s: the replicator copied nothing; measuring anyway',
+      });
+    });
   });
 
   it('writes the start and end times before announcing them', async () => {
@@ -103,7 +169,7 @@ describe('ScenarioRunner', () => {
       const result = await new ScenarioRunner(w.deps()).run(w.context(ID, spec, { record }));
 
       expect(result.verdict).toBe('pass');
-      expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+      expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
       expect(w.topicCalls).toEqual([]);
       expect(w.ensured).toEqual([]);
       expect(w.scheduled).toEqual([]);
@@ -210,7 +276,7 @@ describe('ScenarioRunner', () => {
     const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, spec, { abort: abort.signal })));
 
     expect((err as ScenarioRunError).code).toBe('aborted');
-    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
     expect(w.published.find((e) => e.type === 'scenario.stopping')).toMatchObject({ reason: 'aborted' });
     expect(w.published.find((e) => e.type === 'scenario.drained')).toMatchObject({ drained: true });
     expect(w.cancelled).toEqual([`${ID}/f0__inject`, `${ID}/f0__heal`, `${ID}/f1__inject`]);
@@ -263,7 +329,7 @@ describe('ScenarioRunner', () => {
     w.behaviour.aggregator = false;
     const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec)));
     expect(err).toMatchObject({ code: 'report_timeout', message: expect.stringContaining('report-aggregator') });
-    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
     expect(w.published.find((e) => e.type === 'scenario.drained')).toMatchObject({ drained: true });
     expect(w.released).toEqual([ID]);
     expect(w.lastRecord).toMatchObject({ phase: 'failed', drain: { drained: true }, cleanedUp: true });
@@ -287,7 +353,7 @@ describe('ScenarioRunner', () => {
     };
     const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec, { shutdown: shutdown.signal })));
     expect(err).toBeInstanceOf(RunInterrupted);
-    expect(w.types(ID)).toEqual(['scenario.started']);
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring']);
     expect(w.healAlls).toEqual([]);
     expect(w.released).toEqual([]);
     expect(w.lastRecord.phase).toBe('running');
@@ -296,7 +362,7 @@ describe('ScenarioRunner', () => {
     w.clock.onSleep = undefined;
     const result = await new ScenarioRunner(w.deps()).run(w.context(ID, scenario().spec, { record: w.lastRecord }));
     expect(result.verdict).toBe('pass');
-    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
   });
 
   it('cleanUp (the sweeper) stops, heals, announces and releases a run BullMQ failed mid-run', async () => {

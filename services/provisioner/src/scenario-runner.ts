@@ -1,4 +1,5 @@
 import type { ControlEventInput, ScenarioSpec } from '@mirrorlab/protocol';
+import type { WarmupDecision } from '@mirrorlab/report';
 import type { Logger } from '@mirrorlab/service-kit';
 import type { Clock } from './clock';
 import { describePending, drainStatus, type DrainStatus } from './drain-check';
@@ -8,6 +9,7 @@ import type { ProvisionerMetrics } from './provisioner-metrics';
 import { isTerminal, phaseIndex, progressOf, type Phase, type RunRecord, type RunResult } from './run-record';
 import type { ScenarioWatch } from './scenario-watch';
 import { targetTopicsOf, type TopicProvisioner } from './topic-provisioning';
+import { warmupStatus } from './warmup-check';
 import type { WorkloadOrchestrator } from './workload/workload-orchestrator';
 
 export interface RunnerSettings {
@@ -53,12 +55,19 @@ export interface RunContext {
   shutdown: AbortSignal;
 }
 
+/** How much longer than the workload producers may write: the warm-up's timeout, and a little for deciding. */
+function warmupAllowanceMs(spec: ScenarioSpec): number {
+  return spec.warmup.timeout > 0 ? spec.warmup.timeout + WARMUP_DECISION_SLACK_MS : 0;
+}
+const WARMUP_DECISION_SLACK_MS = 10_000;
+
 /** Used for an aborted run's drain when the spec cannot be read. */
 const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
 
 /**
  * Runs one scenario through its phases: provisioning -> waiting-for-replicator
- * -> starting-workload -> running -> stopping -> draining -> reporting -> done.
+ * -> starting-workload -> running (a warm-up, then the measured workload) -> stopping
+ * -> draining -> reporting -> done.
  *
  * Resume rule: every step first looks at the run record (and at the control
  * topic) to see whether it already happened. Provisioning, the replicator wait
@@ -186,7 +195,8 @@ class ScenarioRun {
       // Times are chosen once; a run resumed before announcing them late gets new ones (nobody has seen the old).
       if (this.rec.startAtMs === undefined || now > this.rec.startAtMs) {
         this.rec.startAtMs = now + this.d.settings.startDelayMs;
-        this.rec.endAtMs = this.rec.startAtMs + spec.workload.duration;
+        // Producers stop here at the latest; the run normally stops them earlier, at the measured end.
+        this.rec.endAtMs = this.rec.startAtMs + warmupAllowanceMs(spec) + spec.workload.duration;
       }
       await this.enter('running');
       await this.d.publish({
@@ -204,10 +214,9 @@ class ScenarioRun {
       this.log.info('scenario_started', { startAtMs: this.rec.startAtMs, endAtMs: this.rec.endAtMs, targetTopics: this.rec.targetTopics });
     }
     await this.enter('running');
-    const startAtMs = this.rec.startAtMs!;
-    const endAtMs = this.rec.endAtMs!;
+    const { measuringAtMs, endAtMs } = await this.warmUp(spec, signal);
     if (this.rec.faultsScheduledAtMs === undefined) {
-      const jobs = planFaultJobs(this.id, spec, startAtMs);
+      const jobs = planFaultJobs(this.id, spec, measuringAtMs);
       this.rec.faultJobIds = jobs.map((j) => j.jobId);
       await this.save();
       await this.d.faults.schedule(jobs, clock.nowMs());
@@ -216,6 +225,63 @@ class ScenarioRun {
       if (jobs.length > 0) this.log.info('faults_scheduled', { jobs: jobs.map((j) => ({ id: j.jobId, atMs: j.atMs })) });
     }
     await this.waitFor(() => (clock.nowMs() >= endAtMs ? true : undefined), endAtMs, signal);
+  }
+
+  /**
+   * The warm-up: producers already write at the scenario's rate; measuring starts once the
+   * validators' end-to-end latency has been steady (see `decideWarmup`), or at the warm-up's
+   * timeout, which the report shows as a finding. Announced once, as `scenario.measuring`.
+   */
+  private async warmUp(spec: ScenarioSpec, signal: AbortSignal): Promise<{ measuringAtMs: number; endAtMs: number }> {
+    const { clock, settings } = this.d;
+    const seen = this.d.watch.get(this.id)?.measuring;
+    if (seen) {
+      this.rec.measuringAtMs = seen.measuringAtMs;
+      this.rec.measuredEndAtMs = seen.endAtMs;
+      this.rec.published.measuring ??= seen.atMs;
+    }
+    if (this.rec.published.measuring === undefined) {
+      const startAtMs = this.rec.startAtMs!;
+      const { steadyFor, timeout } = spec.warmup;
+      let decision: WarmupDecision | undefined;
+      if (timeout > 0) {
+        this.log.info('warmup_started', { startAtMs, steadyForMs: steadyFor, timeoutMs: timeout });
+        await this.waitFor(() => (clock.nowMs() >= startAtMs ? true : undefined), startAtMs, signal);
+        decision = await this.waitFor(
+          () => {
+            const d = warmupStatus(this.d.watch.get(this.id), clock.nowMs(), { startAtMs, steadyForMs: steadyFor, timeoutMs: timeout, staleMs: settings.validatorStaleMs });
+            return d.state === 'warming' ? undefined : d;
+          },
+          startAtMs + timeout + settings.pollMs,
+          signal,
+        );
+      }
+      // Without a warm-up, measuring starts with the producers, as announced in scenario.started.
+      const measuringAtMs = timeout > 0 ? Math.max(clock.nowMs(), startAtMs) : startAtMs;
+      this.rec.measuringAtMs = measuringAtMs;
+      this.rec.measuredEndAtMs = Math.min(measuringAtMs + spec.workload.duration, this.rec.endAtMs!);
+      const steady = timeout === 0 || decision?.state === 'steady';
+      const detail = timeout === 0 ? 'no warm-up (warmup.timeout is 0)' : decision && decision.state !== 'warming' ? decision.detail : `warm-up timed out after ${Math.round(timeout / 1000)} s; measuring anyway`;
+      this.rec.warmup = { steady, detail, firstReadAtMs: decision?.firstReadAtMs ?? null };
+      await this.save();
+      await this.d.publish({
+        v: 1,
+        type: 'scenario.measuring',
+        scenarioId: this.id,
+        atMs: clock.nowMs(),
+        source: this.d.source,
+        measuringAtMs,
+        endAtMs: this.rec.measuredEndAtMs,
+        firstReadAtMs: this.rec.warmup.firstReadAtMs,
+        steady,
+        detail,
+      });
+      this.rec.published.measuring = clock.nowMs();
+      await this.save();
+      if (steady) this.log.info('warmup_finished', { warmupMs: measuringAtMs - startAtMs, firstReadAtMs: this.rec.warmup.firstReadAtMs, detail });
+      else this.log.warn('warmup_timed_out', { warmupMs: measuringAtMs - startAtMs, firstReadAtMs: this.rec.warmup.firstReadAtMs, detail });
+    }
+    return { measuringAtMs: this.rec.measuringAtMs!, endAtMs: this.rec.measuredEndAtMs! };
   }
 
   private async stop(reason: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { ControlEvent, ControlEventOf } from '@mirrorlab/protocol';
 export interface ScenarioObservations {
   scenarioId: string;
   started?: ControlEventOf<'scenario.started'>;
+  measuring?: ControlEventOf<'scenario.measuring'>;
   stopping?: ControlEventOf<'scenario.stopping'>;
   drained?: ControlEventOf<'scenario.drained'>;
   report?: ControlEventOf<'report.ready'>;
@@ -51,6 +52,9 @@ export class ScenarioWatch {
     switch (event.type) {
       case 'scenario.started':
         s.started ??= event;
+        break;
+      case 'scenario.measuring':
+        s.measuring ??= event;
         break;
       case 'scenario.stopping':
         s.stopping ??= event;

@@ -132,12 +132,16 @@ async function stampAppendTime(topic: string): Promise<void> {
   );
 }
 
-/** Records of a producer nobody runs, straight into the target topic: seq 0, 2 (a gap), 1 (late), 1 again (a duplicate), and one foreign record. */
+/**
+ * Records of a producer nobody runs, straight into the target topic: seq 0, 2 (a gap), 1 (late), 1 again (a duplicate),
+ * seq 3 with a damaged payload (corrupt), and one foreign record.
+ */
 async function writeCraftedRecords(topic: string, scenarioId: string): Promise<void> {
   const producer = new Kafka({ clientId: 'e2e-metrics-crafted', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   const record = (seq: number) => encodeRecord({ meta: { scenarioId, producerId: 'crafted', keyEpoch: 0, seq, sendTimeUs: Date.now() * 1000 }, key: 'crafted/e0/k0-0', payload: Buffer.from('m') });
   await producer.send({ topic, acks: -1, messages: [0, 2, 1, 1].map((seq) => ({ ...record(seq), partition: 0 })) });
+  await producer.send({ topic, acks: -1, messages: [{ ...record(3), value: Buffer.from('M'), partition: 0 }] });
   await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'not a mirrorlab record', partition: 1 }] });
   await producer.disconnect();
 }
@@ -230,6 +234,8 @@ test('every metric of grafana/metrics.json is exported by each service it is att
   // And they are this run's: the labels name its scenario, its foreign record and its fault.
   const ours = (service: Service, name: string) => scrapes[service].samples.filter((s) => s.name === name && s.labels.scenario === run!.scenarioId);
   expect(ours('producer', 'mirrorlab_producer_records_sent_total').length).toBeGreaterThan(0);
-  expect(ours('consumer-validator', 'mirrorlab_validator_corrupt_total')).toEqual([expect.objectContaining({ labels: expect.objectContaining({ reason: 'foreign' }), value: 1 })]);
+  // A foreign record is a class of its own, never corrupt; the damaged payload is corrupt by its reason.
+  expect(ours('consumer-validator', 'mirrorlab_validator_foreign_total')).toEqual([expect.objectContaining({ value: 1 })]);
+  expect(ours('consumer-validator', 'mirrorlab_validator_corrupt_total')).toEqual([expect.objectContaining({ labels: expect.objectContaining({ reason: 'payload_mismatch' }), value: 1 })]);
   expect(ours('fault-runner', 'mirrorlab_fault_active')).toEqual([expect.objectContaining({ labels: expect.objectContaining({ kind: 'add-topic', target: 'target' }), value: 0 })]);
 });

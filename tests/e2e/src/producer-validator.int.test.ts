@@ -140,8 +140,9 @@ test('an injected record is unexpected, a skipped one is lost, foreign records a
   expect(acc.lost.examples[0]).toMatchObject({ producerId: 'skipper', key: skipped.key, seq: skipped.seq, keyEpoch: 0 });
   expect(acc.unexpected.count).toBe(1);
   expect(acc.unexpected.examples[0]).toMatchObject({ producerId: 'intruder', seq: 0 });
-  expect(acc.corrupt.count).toBe(1);
-  expect(acc.corrupt.byReason).toEqual({ foreign: 1 });
+  expect(acc.foreign.count).toBe(1);
+  expect(acc.foreign.examples[0]).toMatchObject({ topic: run.targetTopic });
+  expect(acc.corrupt.count).toBe(0);
   expect(acc.duplicate.count).toBe(0);
   for (const svc of [validator, producer]) {
     expect(svc.events.filter((e) => e.event === 'control_event_skipped').length).toBeGreaterThanOrEqual(2);
@@ -149,5 +150,5 @@ test('an injected record is unexpected, a skipped one is lost, foreign records a
   }
   const metrics = await (await fetch(`${validator.baseUrl}/metrics`)).text();
   expect(metrics).toMatch(/mirrorlab_control_events_invalid_total\{reason="not_json"[^}]*\} [1-9]/);
-  expect(metrics).toMatch(/mirrorlab_validator_corrupt_total\{[^}]*reason="foreign"[^}]*\} 1/);
+  expect(metrics).toMatch(/mirrorlab_validator_foreign_total\{[^}]*\} 1/);
 });

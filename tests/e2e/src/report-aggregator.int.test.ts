@@ -48,25 +48,33 @@ afterAll(async () => {
   await probe?.close();
 });
 
-test('reports a two-fault scenario and an incomplete one, serves them, and rebuilds them byte-identical after SIGKILL', async () => {
+test('reports a two-fault scenario, an incomplete one and an inconclusive one, serves them, and rebuilds them byte-identical after SIGKILL', async () => {
   const suffix = randomBytes(3).toString('hex');
   const faulty = `agg-faults-${suffix}`;
   const incomplete = `agg-incomplete-${suffix}`;
+  const short = `agg-short-${suffix}`;
   const startAtMs = Date.now() - 240_000;
   const events = [
     ...syntheticScenario({ scenarioId: faulty, startAtMs, durationS: 120, rate: 100, faults: REALISTIC_FAULTS, anomalies: { lost: 2, duplicate: 1 } }),
     ...syntheticScenario({ scenarioId: incomplete, startAtMs: startAtMs + 500, durationS: 30, rate: 50, withoutFinal: ['v2'] }),
+    // Producers that delivered 50 of the 400 records/s asked: the run says nothing about the replicator.
+    // Started on a whole second, so all 20 of its seconds are compared.
+    ...syntheticScenario({ scenarioId: short, startAtMs: Math.ceil((startAtMs + 900) / 1000) * 1000, durationS: 20, rate: 50, requestedRate: 400, expectations: {} }),
   ].sort((a, b) => a.atMs - b.atMs);
   for (const e of events) await probe.publish(e);
 
   const reportsDir = mkdtempSync(path.join(tmpdir(), 'mirrorlab-reports-'));
   const first = await startAggregator(reportsDir, 'agg-e2e-1');
   const ready = (id: string) => probe.waitFor(`report.ready of ${id}`, () => probe.of(id, 'report.ready')[0], 120_000);
-  const [faultyReady, incompleteReady] = await Promise.all([ready(faulty), ready(incomplete)]);
+  const [faultyReady, incompleteReady, shortReady] = await Promise.all([ready(faulty), ready(incomplete), ready(short)]);
 
   expect(faultyReady).toMatchObject({ verdict: 'fail', source: 'agg-e2e-1', location: path.join(reportsDir, faulty) });
   expect(faultyReady.reasons).toContain('lost: 2 > max 0');
   expect(incompleteReady.location).toBe(path.join(reportsDir, incomplete));
+  expect(shortReady).toMatchObject({
+    verdict: 'inconclusive',
+    reasons: ['the tester delivered 12% of the requested 400 records/s (50 records/s over 20 s outside fault windows): no conclusion about the replicator at that rate'],
+  });
 
   // Over HTTP: the three formats, the listing, and the errors.
   const get = (p: string) => fetch(`${first.baseUrl}${p}`);
@@ -83,7 +91,8 @@ test('reports a two-fault scenario and an incomplete one, serves them, and rebui
   const incompleteJson = (await (await get(`/scenarios/${incomplete}/report.json`)).json()) as { basis: { complete: boolean; incompleteReason: string } };
   expect(incompleteJson.basis).toMatchObject({ complete: false, incompleteReason: 'no final report from validator v2: built from its latest progress report' });
   const listing = (await (await get('/scenarios')).json()) as { scenarios: Array<{ scenarioId: string; phase: string }> };
-  expect(listing.scenarios.filter((s) => s.scenarioId.endsWith(suffix)).map((s) => s.phase)).toEqual(['reported', 'reported']);
+  expect(listing.scenarios.filter((s) => s.scenarioId.endsWith(suffix)).map((s) => s.phase)).toEqual(['reported', 'reported', 'reported']);
+  expect((await (await get(`/scenarios/${short}/report.md`)).text()).split('\n')[0]).toBe(`# ${short}: INCONCLUSIVE`);
   const unknown = await get('/scenarios/nobody/report.json');
   expect(unknown.status).toBe(404);
   expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('"nobody"');
@@ -107,7 +116,7 @@ test('reports a two-fault scenario and an incomplete one, serves them, and rebui
   await new Promise((r) => setTimeout(r, 3000));
   expect(second.events.filter((e) => e.event === 'report_ready_published')).toEqual([]);
   const announced = (id: string): Array<ControlEventOf<'report.ready'>> => probe.of(id, 'report.ready');
-  expect([announced(faulty).length, announced(incomplete).length]).toEqual([1, 1]);
+  expect([announced(faulty).length, announced(incomplete).length, announced(short).length]).toEqual([1, 1, 1]);
   expect(existsSync(path.join(reportsDir, faulty, 'report.html'))).toBe(true);
   rmSync(reportsDir, { recursive: true, force: true });
 });

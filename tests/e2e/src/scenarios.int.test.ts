@@ -21,7 +21,7 @@ let lab: LabState;
 
 interface Outcome {
   scenarioId: string;
-  verdict: 'pass' | 'fail' | 'error';
+  verdict: 'pass' | 'fail' | 'error' | 'inconclusive';
   reasons: string[];
   phase: string;
   reportHtml: string | null;

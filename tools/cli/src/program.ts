@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { COMMANDS } from './commands';
 import type { CliContext } from './context';
+import { EXIT_CODES_HELP } from './exit-codes';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('mirrorlab')
@@ -13,6 +14,6 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
     .exitOverride();
   for (const command of COMMANDS) command.register(program, ctx);
-  program.addHelpText('after', '\nExit codes: 0 ok, 1 failure (or not healthy), 2 usage or configuration error.');
+  program.addHelpText('after', `\n${EXIT_CODES_HELP}`);
   return program;
 }

@@ -30,7 +30,8 @@ describe('help', () => {
     const ctx = capture();
     expect(await runCli(['--help'], ctx)).toBe(0);
     expect(ctx.stdout).toMatch(/lab .*Run a local lab/);
-    expect(ctx.stdout).toContain('Exit codes: 0 ok, 1 failure');
+    expect(ctx.stdout).toContain('Exit codes: 0 ok (pass), 1 failure');
+    expect(ctx.stdout).toContain('3 inconclusive (the tester did not deliver the requested load)');
   });
 
   test.each(['up', 'status', 'down', 'fetch', 'logs', 'env'])('lab %s --help explains itself', async (sub) => {
@@ -112,5 +113,33 @@ describe('against a lab directory', () => {
     const ctx = capture();
     expect(await runCli(['lab', 'status', '--dir', dir], ctx)).toBe(2);
     expect(ctx.stderr).toContain('field "id"');
+  });
+});
+
+describe('validate', () => {
+  test('prints the effective expectations, correctness defaults included', async () => {
+    const dir = emptyDir();
+    const file = join(dir, 'only-latency.yaml');
+    writeFileSync(file, 'name: only-latency\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s }\nexpectations: { p99LatencyMs: { max: 500 } }\n');
+    const ctx = capture();
+    expect(await runCli(['validate', file], ctx)).toBe(0);
+    expect(ctx.stdout).toContain(
+      [
+        '  expectations (the verdict fails when one is exceeded):',
+        '    lost <= 0 records (default)',
+        '    unexpected <= 0 records (default)',
+        '    corrupt <= 0 records (default)',
+        '    foreign <= 0 records (default)',
+        '    inconsistentOffsets <= 0 ranges (default)',
+        '    p99LatencyMs <= 500 ms',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('exit codes for verdicts', () => {
+  test('0 pass, 1 fail, 2 error, 3 inconclusive', async () => {
+    const { exitCodeForVerdict } = await import('./exit-codes');
+    expect(['pass', 'fail', 'error', 'inconclusive'].map(exitCodeForVerdict)).toEqual([0, 1, 2, 3]);
   });
 });

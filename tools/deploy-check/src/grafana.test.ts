@@ -31,6 +31,7 @@ const EXPORTED: Record<string, [string, string[]]> = {
   mirrorlab_validator_late_total: ['counter', ['scenario', 'topic']],
   mirrorlab_validator_duplicate_total: ['counter', ['scenario', 'topic']],
   mirrorlab_validator_redelivery_total: ['counter', ['scenario', 'topic']],
+  mirrorlab_validator_foreign_total: ['counter', ['scenario', 'topic']],
   mirrorlab_validator_corrupt_total: ['counter', ['scenario', 'topic', 'reason']],
   mirrorlab_validator_end_to_end_latency_seconds: ['histogram', ['scenario', 'topic']],
   mirrorlab_validator_replication_latency_seconds: ['histogram', ['scenario', 'topic']],

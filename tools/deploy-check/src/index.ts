@@ -13,3 +13,4 @@ export { ManifestValidator } from './schema-validation';
 export { checkServices } from './service-checks';
 export { SERVICES } from './service-contract';
 export { checkMirrorMaker, checkServiceAddresses, checkStrimziClusters } from './sut-checks';
+export { projectCrds, CRD_KINDS } from './crds';

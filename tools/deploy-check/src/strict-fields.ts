@@ -37,6 +37,13 @@ export class FieldCatalog {
     return new FieldCatalog(checker, kinds);
   }
 
+  /** The declared type of a kind, with the checker that reads it (crds.ts makes CRD schemas of them). */
+  declaredType(kindKey: string): { checker: ts.TypeChecker; type: ts.Type } {
+    const type = this.kinds.get(kindKey);
+    if (!type) throw new Error(`no declared type for ${kindKey}`);
+    return { checker: this.checker, type };
+  }
+
   knows(kindKey: string): boolean {
     return this.kinds.has(kindKey);
   }

@@ -71,6 +71,20 @@ export {
   type ServeWaitOptions,
   type StartedProcess,
 } from './process-control';
+export {
+  LAB_SCRAPE_INTERVAL_SECONDS,
+  PROMETHEUS_PROCESS,
+  planPrometheus,
+  prometheusProcess,
+  prometheusUrl,
+  removeScrapeTargets,
+  renderPrometheusConfig,
+  scrapeTargetGroup,
+  scrapeTargetsDir,
+  writeScrapeTargets,
+  type ScrapeTarget,
+  type TargetGroup,
+} from './prometheus';
 export { addLabBroker, addMm2Worker, addedProcesses, mm2WorkerId, pickAddedPort, removeAddedProcess, type RemovedProcess } from './lab-extras';
 export { MM2_CONNECTORS, mm2Readiness, type ConnectStatus, type Mm2Status } from './mm2-status';
 export { brokerAnswers, describeKafkaCluster, type ClusterHealth } from './readiness';

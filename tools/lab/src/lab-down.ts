@@ -54,6 +54,7 @@ export async function labDown(opts: LabDownOptions = {}): Promise<LabDownResult>
       proc.pid = null;
     };
     const groups: Array<[LabProcess['role'], number]> = [
+      ['prometheus', 10_000],
       ['mirrormaker2', 20_000],
       ['toxiproxy', 5_000],
       ['broker', 30_000],

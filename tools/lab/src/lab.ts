@@ -13,6 +13,7 @@ import { hostPrefixesInUse, isLabNetworkUp, probeNetnsSupport, setupLabNetwork, 
 import { arePortsFree, allocateBasePort } from './ports';
 import { ensureJava, ensureProgram } from './prerequisites';
 import { Mm2StatusWatcher, mm2Readiness } from './mm2-status';
+import { pickPrometheusPort, planPrometheus, prometheusProcess, prometheusReadyCheck } from './prometheus';
 import { kafkaClusterCheck, redisPingCheck, waitFor } from './readiness';
 import { LINK_PROFILES, applyLinkProfile } from './link-latency';
 import { defaultLabDir, tryReadLabState, writeLabState, type LabProcess, type LabState, type LinkProfileName, type ReplicationPolicyName } from './state';
@@ -38,6 +39,8 @@ export interface LabUpOptions {
   link?: LinkProfileName;
   /** Deadline of each readiness stage; default 240 s (two cores, six JVMs starting at once). */
   stageTimeoutMs?: number;
+  /** Also run a Prometheus that scrapes the mirrorlab services (see prometheus.ts); an existing lab gains one. */
+  monitoring?: boolean;
   log?: LabLog;
 }
 
@@ -145,6 +148,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     if (existing !== null) {
       checkCompatible(existing, opts);
       state = existing;
+      if (opts.monitoring && prometheusProcess(state) === undefined) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
       if (existing.mode === 'loopback' && opts.netns !== false) loopbackReason = 'the lab was created in loopback mode';
       if (opts.link !== undefined) state.interDcProxy = { ...interDcProxy(state), link: opts.link };
       if (state.processes.every(isLabProcessAlive) && (state.network === null || isLabNetworkUp(state.network))) {
@@ -155,12 +159,14 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       }
     } else {
       ({ state, loopbackReason } = await planNewLab(dir, opts, log));
+      if (opts.monitoring) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
     }
 
     const runtime: LabRuntime = {
       java: await ensureJava(log),
       redisServer: await ensureProgram('redis-server', 'redis-server', log),
       libsDir: (await ensureKafkaDist({ log })).libsDir,
+      prometheus: prometheusProcess(state) === undefined ? undefined : await ensureProgram('prometheus', 'prometheus', log),
       toxiproxy: ensureToxiproxy(),
     };
     if (state.network !== null) {
@@ -298,6 +304,15 @@ async function waitUntilReady(state: LabState, opts: { timeoutMs: number; log: L
     context: logContext(redis),
     onProgress: progress,
   });
+  const prometheus = prometheusProcess(state);
+  if (prometheus !== undefined) {
+    await waitFor('prometheus', prometheusReadyCheck(prometheus), {
+      timeoutMs: opts.timeoutMs,
+      guard: exitedGuard([prometheus]),
+      context: logContext([prometheus]),
+      onProgress: progress,
+    });
+  }
 }
 
 /** Only fetches the Kafka jars into the cache (what `lab up` does first on a new machine). */

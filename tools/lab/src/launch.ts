@@ -19,6 +19,7 @@ import {
   renderRedisConf,
 } from './config';
 import { LabError } from './errors';
+import { prometheusArgs, writePrometheusConfig } from './prometheus';
 import type { LabProcess, LabState } from './state';
 import { processLiveness, type LaunchSpec } from './supervisor';
 import { interDcProxy, renderToxiproxyConfig } from './toxiproxy';
@@ -28,6 +29,8 @@ export interface LabRuntime {
   java: string;
   redisServer: string;
   libsDir: string;
+  /** Only needed when the lab has a Prometheus (`lab up --monitoring`). */
+  prometheus?: string;
   /** Toxiproxy's server binary (the inter-DC proxy). */
   toxiproxy: string;
 }
@@ -63,6 +66,9 @@ export function writeLabConfigs(state: LabState): void {
         break;
       case 'redis':
         writeFileSync(proc.configFile, renderRedisConf(proc));
+        break;
+      case 'prometheus':
+        writePrometheusConfig(state, proc);
         break;
       case 'toxiproxy':
         writeFileSync(proc.configFile, renderToxiproxyConfig(interDcProxy(state)));
@@ -114,6 +120,8 @@ export function launchSpecFor(state: LabState, proc: LabProcess, runtime: LabRun
       return java(MM2_JVM, MIRROR_MAKER_MAIN, [proc.configFile, '--clusters', state.mm2.targetAlias]);
     case 'redis':
       return { ...common, command: runtime.redisServer, args: [proc.configFile] };
+    case 'prometheus':
+      return { ...common, command: runtime.prometheus ?? 'prometheus', args: prometheusArgs(proc) };
     case 'toxiproxy':
       // The config path (inside the process's dir) is the marker /proc/<pid>/cmdline shows.
       return { ...common, command: runtime.toxiproxy, args: ['-host', proc.host, '-port', String(proc.ports.api), '-config', proc.configFile] };

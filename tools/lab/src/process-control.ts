@@ -94,6 +94,7 @@ export async function labRuntime(log?: LabLog): Promise<LabRuntime> {
   return {
     java: await ensureJava(log),
     redisServer: findProgram('redis-server') ?? 'redis-server',
+    prometheus: findProgram('prometheus') ?? undefined,
     libsDir: existsSync(cachedLibs) ? cachedLibs : (await ensureKafkaDist({ log })).libsDir,
     toxiproxy: toxiproxyBinary(),
   };

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { LabError } from './errors';
 
 export type LabMode = 'netns' | 'loopback';
-export type LabRole = 'broker' | 'mirrormaker2' | 'redis' | 'toxiproxy';
+export type LabRole = 'broker' | 'mirrormaker2' | 'redis' | 'prometheus' | 'toxiproxy';
 /** Standing latency on the inter-DC path (link-profile.ts): `none` or a named profile. */
 export type LinkProfileName = 'none' | 'transatlantic';
 export const LINK_PROFILE_NAMES: readonly LinkProfileName[] = ['none', 'transatlantic'];
@@ -57,7 +57,7 @@ export interface LabNetwork {
 }
 
 export interface LabProcess {
-  /** `source-1`..`source-3`, `target-1`..`target-3`, `mm2`, `redis`. */
+  /** `source-1`..`source-3`, `target-1`..`target-3`, `mm2`, `redis`; `prometheus` with --monitoring. */
   name: string;
   role: LabRole;
   cluster: ClusterName | null;
@@ -67,7 +67,7 @@ export interface LabProcess {
   pid: number | null;
   /** Address the process listens on (reachable from the host). */
   host: string;
-  /** Named ports: brokers `client` + `controller`, mm2 `rest`, redis `redis`. */
+  /** Named ports: brokers `client` + `controller`, mm2 `rest`, redis `redis`, prometheus `web`. */
   ports: Record<string, number>;
   netns: string | null;
   /** `<lab>/<name>`: everything of this process lives below it. */
@@ -213,7 +213,7 @@ const labStateSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1),
-        role: z.enum(['broker', 'mirrormaker2', 'redis', 'toxiproxy']),
+        role: z.enum(['broker', 'mirrormaker2', 'redis', 'prometheus', 'toxiproxy']),
         cluster: z.enum(['source', 'target']).nullable(),
         nodeId: z.number().int().nullable(),
         pid: z.number().int().positive().nullable(),

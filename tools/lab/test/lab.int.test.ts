@@ -28,6 +28,8 @@ import {
   listLinkFaults,
   mirroredTopicName,
   processLiveness,
+  prometheusProcess,
+  prometheusUrl,
   signalLabProcess,
   tryReadLabState,
   type LabState,
@@ -75,7 +77,7 @@ beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mirrorlab-int-'));
     ownLab = true;
     const started = Date.now();
-    lab = (await labUp({ dir, log })).state;
+    lab = (await labUp({ dir, log, monitoring: true })).state;
     log(`lab up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const source = new Kafka({ clientId: 'lab-int-producer', brokers: lab.source.brokers, logLevel: logLevel.NOTHING });
@@ -130,6 +132,13 @@ describe('lab', () => {
     const report = labStatus(dir);
     expect(report.processes.map((p) => [p.process.name, p.state])).toEqual(lab.processes.map((p) => [p.name, 'alive']));
     expect(report.healthy).toBe(true);
+  });
+
+  test('with --monitoring, a Prometheus runs as a lab process and answers ready', async () => {
+    if (!ownLab) return; // a shared lab may run without monitoring
+    const prometheus = prometheusProcess(lab);
+    expect(prometheus).toMatchObject({ role: 'prometheus', host: '127.0.0.1', netns: null });
+    expect((await fetch(`${prometheusUrl(prometheus!)}/-/ready`)).status).toBe(200);
   });
 
   test('inter-DC loss and bandwidth faults are real rules that apply and clear', () => {

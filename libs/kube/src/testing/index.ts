@@ -2,3 +2,5 @@ export * from './fake-apiserver';
 export * from './fake-controllers';
 export * from './fake-store';
 export * from './patch-apply';
+export * from './kube-lab';
+export * from './stand-in-operators';

@@ -58,6 +58,21 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     startAtMs: z.number().int().nonnegative(),
     endAtMs: z.number().int().nonnegative(),
   }),
+  /**
+   * The warm-up is over: the measured workload runs from `measuringAtMs` to `endAtMs` and the
+   * fault schedule counts from `measuringAtMs`. Records sent before it are warm-up records (still
+   * checked for loss, kept out of every baseline). `steady: false`: the warm-up timed out.
+   */
+  z.object({
+    ...base,
+    type: z.literal('scenario.measuring'),
+    measuringAtMs: z.number().int().nonnegative(),
+    endAtMs: z.number().int().nonnegative(),
+    /** The first second the validators read a record of this scenario, ms; null: none read during the warm-up. */
+    firstReadAtMs: z.number().int().nonnegative().nullable(),
+    steady: z.boolean(),
+    detail: z.string().default(''),
+  }),
   z.object({ ...base, type: z.literal('scenario.stopping'), reason: z.string() }),
   z.object({ ...base, type: z.literal('scenario.drained'), drained: z.boolean(), waitedMs: z.number().nonnegative() }),
   z.object({
@@ -101,9 +116,23 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     kind: z.string().min(1),
     target: z.string().optional(),
     params: z.record(z.string(), z.unknown()).default({}),
+    /** The fault's planned duration; null: a one-shot fault (no heal). Absent from older runners: the spec decides. */
+    durationMs: z.number().int().nonnegative().nullable().optional(),
   }),
-  z.object({ ...base, type: z.literal('fault.healed'), faultId: z.string().min(1), kind: z.string().min(1), verified: z.boolean(), detail: z.string().default('') }),
-  z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error']), reasons: z.array(z.string()), location: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('fault.healed'),
+    faultId: z.string().min(1),
+    kind: z.string().min(1),
+    verified: z.boolean(),
+    detail: z.string().default(''),
+    /** When the runner began undoing the fault (atMs is when the heal was verified or gave up). Absent from older runners. */
+    healStartedAtMs: z.number().int().nonnegative().optional(),
+    /** When the component was seen back (the verified heal); absent when the heal was not verified. */
+    backAtMs: z.number().int().nonnegative().optional(),
+  }),
+  /** `inconclusive`: the tester did not deliver the requested load (or nothing at all): no conclusion about the replicator. */
+  z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']), reasons: z.array(z.string()), location: z.string() }),
 ]);
 
 export type ControlEvent = z.output<typeof controlEventSchema>;

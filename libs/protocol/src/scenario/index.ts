@@ -1,3 +1,4 @@
 export * from './units';
 export * from './scenario-spec';
 export * from './parse-scenario';
+export * from './expectations';

@@ -95,17 +95,32 @@ export const scenarioSpecSchema = z
     validators: z.strictObject({ count: z.number().int().min(1).max(100).default(1) }).default({ count: 1 }),
     faults: z.array(fault).default([]),
     seed: z.number().int().default(1),
+    /**
+     * What the run must show to pass. Correctness (lost, unexpected, corrupt, foreign;
+     * duplicates when `exactlyOnce`) is always checked at 0 unless relaxed here: see
+     * `effectiveExpectations`.
+     */
     expectations: z
       .strictObject({
         lost: max('lost records').optional(),
         unexpected: max('unexpected records').optional(),
         duplicates: max('duplicate records').optional(),
         corrupt: max('corrupt records').optional(),
+        foreign: max('records with no mirrorlab metadata').optional(),
+        inconsistentOffsets: max('offset ranges re-read with other content').optional(),
         p99LatencyMs: max('p99 end-to-end latency in ms').optional(),
         recoverySeconds: max('seconds to recover after each fault').optional(),
+        /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
+        exactlyOnce: z.boolean({ error: 'expected true or false' }).optional(),
       })
-      .default({ lost: { max: 0 }, unexpected: { max: 0 } }),
+      .default({}),
     drainTimeout: durationMs.default(120_000),
+    /**
+     * Before the measured workload, producers write at the scenario's rate until end-to-end latency
+     * has been steady for `steadyFor`, at most `timeout` (then measuring starts anyway, with a
+     * warning). `timeout: 0s`: no warm-up.
+     */
+    warmup: z.strictObject({ steadyFor: durationMs.default(3_000), timeout: durationMs.default(60_000) }).default({ steadyFor: 3_000, timeout: 60_000 }),
   })
   .superRefine((spec, ctx) => {
     const topicNames = new Set<string>();

@@ -40,6 +40,7 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
     toMs: x.healedAtMs ?? (x.oneShot ? x.injectedAtMs : x.impactWindow.toMs),
     recoveryToMs: x.recovery.recoveredAtMs ?? undefined,
     oneShot: x.oneShot,
+    ...(x.healStartedAtMs !== null ? { healStartMs: x.healStartedAtMs } : {}),
   }));
   const at = (t: number) => t * 1000 + 500;
   const base = { xFromMs, xToMs, originMs, bands };

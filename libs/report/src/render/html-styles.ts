@@ -1,6 +1,6 @@
 /** The report page's only stylesheet, inlined: the page loads nothing else. */
 export const REPORT_CSS = `
-:root { --fg:#1f2328; --muted:#59636e; --line:#d1d9e0; --soft:#f6f8fa; --pass:#1a7f37; --fail:#cf222e; --error:#9a6700; --info:#0969da; }
+:root { --fg:#1f2328; --muted:#59636e; --line:#d1d9e0; --soft:#f6f8fa; --pass:#1a7f37; --fail:#cf222e; --error:#9a6700; --inconclusive:#6e40c9; --info:#0969da; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #eef1f4; color: var(--fg); font: 14px/1.5 -apple-system, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; font-size: 12.5px; }
@@ -12,7 +12,7 @@ header.top h1 { margin: 0; font-size: 28px; font-weight: 650; letter-spacing: -.
 header.top .sub { color: #9198a1; margin-top: 4px; }
 header.top .sub b { color: #e6edf3; font-weight: 600; }
 .badge { flex: none; font-weight: 800; font-size: 22px; letter-spacing: .12em; padding: 10px 26px; border-radius: 10px; color: #fff; background: var(--verdict); box-shadow: 0 0 0 4px rgba(255,255,255,.08); }
-.verdict-pass { --verdict: var(--pass); } .verdict-fail { --verdict: var(--fail); } .verdict-error { --verdict: var(--error); }
+.verdict-pass { --verdict: var(--pass); } .verdict-fail { --verdict: var(--fail); } .verdict-error { --verdict: var(--error); } .verdict-inconclusive { --verdict: var(--inconclusive); }
 .reasons { margin: 16px 0 0; padding: 12px 16px 12px 36px; border-radius: 8px; background: rgba(255,255,255,.06); border-left: 4px solid var(--verdict); }
 .reasons li { margin: 2px 0; }
 .reasons.ok { list-style: none; padding-left: 16px; }

@@ -1,5 +1,6 @@
 import type { AnomalyExample, ExpectationResult, FaultReport, ScenarioReport } from '../report-schema';
 import * as f from './format';
+import { deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
 import { html, trusted, type SafeHtml } from './html-template';
@@ -80,6 +81,8 @@ ${card('Consumed', f.count(t.consumed), `${f.count(t.consumedDistinct)} distinct
 ${anomalyCard('Lost', lost, lost > 0 ? `${f.count(n('lost'))} lost · ${f.count(n('unseen'))} unseen` : 'acknowledged, never read')}
 ${anomalyCard('Unexpected', n('unexpected'), 'read, never sent')}
 ${anomalyCard('Duplicates', n('duplicate') + n('corrupt'), `${f.count(n('duplicate'))} duplicate · ${f.count(n('corrupt'))} corrupt`)}
+${anomalyCard('Foreign', n('foreign'), 'records with no mirrorlab metadata')}
+${card('Tester delivered', r.delivery.fraction !== null ? `${Math.floor(r.delivery.fraction * 100)}%` : '—', deliveryLine(r.delivery), r.delivery.fraction === null ? '' : r.delivery.fraction < r.delivery.threshold ? 'bad' : 'good')}
 ${card('p99 latency', f.latency(lat?.p99Us), lat ? `p50 ${f.latency(lat.p50Us)} · max ${f.latency(lat.maxUs)}` : 'nothing read')}
 ${card('Faults', String(r.faults.length), recovered.length > 0 ? `slowest recovery ${f.duration(Math.max(...recovered))}` : r.faults.length > 0 ? 'recovery not measured' : 'none injected')}
 </section>`;
@@ -100,22 +103,24 @@ function faults(list: readonly FaultReport[], origin: number | null, r: Scenario
   const body =
     list.length === 0
       ? html`<p class="empty">No faults were injected.</p>`
-      : html`<table><thead><tr><th>fault</th><th>kind</th><th>target</th><th class="num">injected</th><th class="num">healed</th><th class="num">lasted</th><th>heal verified</th><th>recovery</th><th>anomaly examples in window</th></tr></thead><tbody>
+      : html`<table><thead><tr><th>fault</th><th>kind</th><th>target</th><th class="num">injected</th><th class="num">heal started</th><th class="num">back</th><th class="num">lasted</th><th>heal verified</th><th>recovery</th><th>anomaly examples in window</th></tr></thead><tbody>
 ${list.map((x) => {
-  const healed = x.healedAtMs !== null ? f.offset(x.healedAtMs, origin) : x.oneShot ? 'one-shot' : 'never';
-  const lasted = x.healedAtMs !== null ? f.duration((x.healedAtMs - x.injectedAtMs) / 1000) : '—';
+  const started = x.healStartedAtMs !== null ? f.offset(x.healStartedAtMs, origin) : x.oneShot ? 'one-shot' : 'never';
+  const back = x.backAtMs !== null ? f.offset(x.backAtMs, origin) : '—';
+  // Injection until the component was back (or the heal gave up).
+  const lasted = x.healedAtMs !== null ? f.duration(((x.backAtMs ?? x.healedAtMs) - x.injectedAtMs) / 1000) : '—';
   const verified = x.verified === null ? html`<span class="muted">—</span>` : x.verified ? html`<span class="pill ok">verified</span>` : html`<span class="pill no">not verified</span>`;
   const recovery =
     x.recovery.seconds !== null
       ? html`<b>${f.duration(x.recovery.seconds)}</b> <span class="muted">(at ${f.offset(x.recovery.recoveredAtMs!, origin)})</span>`
       : html`<span class="status ${x.recovery.status === 'not-recovered' ? 'failed' : 'unknown'}">${x.recovery.status === 'not-recovered' ? 'did not recover' : 'not measured'}</span><div class="desc">${x.recovery.reason ?? ''}</div>`;
   const attributed = Object.entries(x.attributedExamples);
-  return html`<tr><td class="mono nowrap">${x.faultId}</td><td class="nowrap">${x.kind}</td><td class="mono nowrap">${x.target ?? '—'}</td><td class="num">${f.offset(x.injectedAtMs, origin)}</td><td class="num">${healed}</td><td class="num">${lasted}</td><td>${verified}${x.healDetail ? html`<div class="desc">${x.healDetail}</div>` : ''}</td><td>${recovery}</td><td>${
+  return html`<tr><td class="mono nowrap">${x.faultId}</td><td class="nowrap">${x.kind}</td><td class="mono nowrap">${x.target ?? '—'}</td><td class="num">${f.offset(x.injectedAtMs, origin)}</td><td class="num">${started}</td><td class="num">${back}</td><td class="num">${lasted}</td><td>${verified}${x.healDetail ? html`<div class="desc">${x.healDetail}</div>` : ''}</td><td>${recovery}</td><td>${
     attributed.length === 0 ? html`<span class="muted">none</span>` : attributed.map(([cls, n]) => html`<span class="pill correctness">${cls} ${n}</span> `)
   }</td></tr>`;
 })}</tbody></table>`;
   return html`<section id="faults"><h2>Faults <small>times from the scenario start</small></h2>${body}
-<p class="fineprint">Recovery time: from the heal (the injection for one-shot faults) to the start of the first ${rule.sustainSeconds} s in a row whose mean consumed rate is within ±${Math.round(rule.throughputTolerance * 100)} % of the pre-fault median and whose per-second p99 stays under max(${rule.latencyFactor}× the pre-fault p99, ${rule.latencyFloorMs} ms). Pre-fault: the ${rule.baselineSeconds} s before the injection, outside other faults. Resolution 1 s.</p></section>`;
+<p class="fineprint">Recovery time: from the heal's start (the injection for one-shot faults; the component may be back only later) to the start of the first ${rule.sustainSeconds} s in a row whose mean consumed rate is within ±${Math.round(rule.throughputTolerance * 100)} % of the pre-fault median and whose per-second p99 stays under max(${rule.latencyFactor}× the pre-fault p99, ${rule.latencyFloorMs} ms). Pre-fault: the ${rule.baselineSeconds} s before the injection, outside other faults. Resolution 1 s.</p></section>`;
 }
 
 function anomalies(r: ScenarioReport, origin: number | null): SafeHtml {

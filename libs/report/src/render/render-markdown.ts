@@ -1,4 +1,5 @@
 import type { ScenarioReport } from '../report-schema';
+import { rate } from '../tester-delivery';
 import * as f from './format';
 
 /**
@@ -14,13 +15,17 @@ export function renderMarkdown(r: ScenarioReport): string {
   const when = origin !== null && r.scenario.endAtMs !== null ? ` · ${f.utc(origin)} · ${f.duration((r.scenario.endAtMs - origin) / 1000)}` : '';
   out.push(`Scenario ${md(r.scenario.id)}${when}`, '');
   if (r.reasons.length > 0) {
-    out.push(r.verdict === 'fail' ? '**Failed expectations**' : '**Could not judge the run**', '');
+    out.push(
+      r.verdict === 'fail' ? '**Failed expectations**' : r.verdict === 'inconclusive' ? '**Inconclusive: no conclusion about the replicator**' : '**Could not judge the run**',
+      '',
+    );
     for (const reason of r.reasons) out.push(`- ${md(reason)}`);
     out.push('');
   } else {
     out.push(`All ${r.expectations.length} expectation${r.expectations.length === 1 ? '' : 's'} met.`, '');
   }
   if (!r.basis.complete && r.basis.incompleteReason) out.push(`> Incomplete: ${md(r.basis.incompleteReason)}`, '');
+  out.push(deliveryLine(r.delivery), '');
 
   const lat = r.latency.endToEnd;
   out.push('| produced | acknowledged | failed | indeterminate | consumed | p50 | p99 | max |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -43,11 +48,12 @@ export function renderMarkdown(r: ScenarioReport): string {
   }
 
   if (r.faults.length > 0) {
-    out.push('## Faults', '', '| fault | kind | target | injected | healed | recovery |', '| --- | --- | --- | ---: | ---: | --- |');
+    out.push('## Faults', '', '| fault | kind | target | injected | heal started | back | recovery |', '| --- | --- | --- | ---: | ---: | ---: | --- |');
     for (const x of r.faults) {
-      const healed = x.healedAtMs !== null ? f.offset(x.healedAtMs, origin) : x.oneShot ? 'one-shot' : 'never';
+      const started = x.healStartedAtMs !== null ? f.offset(x.healStartedAtMs, origin) : x.oneShot ? 'one-shot' : 'never';
+      const back = x.backAtMs !== null ? f.offset(x.backAtMs, origin) : x.healedAtMs !== null ? `not verified (${f.offset(x.healedAtMs, origin)})` : '—';
       const recovery = x.recovery.seconds !== null ? f.duration(x.recovery.seconds) : md(x.recovery.reason ?? '');
-      out.push(`| ${md(x.faultId)} | ${md(x.kind)} | ${md(x.target ?? '')} | ${f.offset(x.injectedAtMs, origin)} | ${healed}${x.verified === false ? ' (unverified)' : ''} | ${recovery} |`);
+      out.push(`| ${md(x.faultId)} | ${md(x.kind)} | ${md(x.target ?? '')} | ${f.offset(x.injectedAtMs, origin)} | ${started} | ${back} | ${recovery} |`);
     }
     out.push('');
   }
@@ -58,6 +64,15 @@ export function renderMarkdown(r: ScenarioReport): string {
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** "Tester delivered 100% of the requested 200 records/s (200 records/s over 45 s outside fault windows)." */
+export function deliveryLine(d: ScenarioReport['delivery']): string {
+  if (!d.checked || d.fraction === null || d.requestedPerSecond === null || d.achievedPerSecond === null) return 'Tester delivery: not checked (see warnings).';
+  return (
+    `Tester delivered ${Math.floor(d.fraction * 100)}% of the requested ${rate(d.requestedPerSecond, d.unit)} ` +
+    `(${rate(d.achievedPerSecond, d.unit)} over ${d.seconds} s outside fault windows; below ${Math.round(d.threshold * 100)}% the run is inconclusive).`
+  );
 }
 
 /**

@@ -70,7 +70,7 @@ describe('renderHtml', () => {
     const errorPage = renderHtml(buildReport(folded));
     expect(errorPage).toContain('<div class="badge" title="verdict">ERROR</div>');
     expect(errorPage).toContain('<li>no validator reports: nothing was checked on the target cluster</li>');
-    expect(errorPage.match(/<div class="value">—<\/div><div class="hint">not reconciled<\/div>/g)).toHaveLength(3);
+    expect(errorPage.match(/<div class="value">—<\/div><div class="hint">not reconciled<\/div>/g)).toHaveLength(4);
     expect(errorPage).toContain('Nothing was read: no latency to show.');
     expect(errorPage).toContain('Unknown: the reports could not be reconciled');
   });
@@ -90,7 +90,7 @@ describe('renderMarkdown', () => {
     const text = renderMarkdown(realistic);
     expect(text.split('\n')[0]).toBe('# fixture-1: FAIL');
     expect(text).toContain('**Failed expectations**\n\n- lost: 3 > max 0\n');
-    expect(text).toMatch(/\| f1-kill-broker \| kill-broker \| source:2 \| \+35 s \| \+47 s \| \d+ s \|/);
+    expect(text).toMatch(/\| f1-kill-broker \| kill-broker \| source:2 \| \+35 s \| \+47 s \| \+47 s \| \d+ s \|/);
     expect(text).toContain('## Anomalies');
   });
 
@@ -112,5 +112,38 @@ describe('format', () => {
     expect(format.utc(0)).toBe('1970-01-01 00:00:00.000 UTC');
     expect(format.axisSeconds(90)).toBe('1m30s');
     expect(format.compact(1500)).toBe('1.5k');
+  });
+});
+
+describe('an inconclusive run in every output', () => {
+  const short = report({ durationS: 30, rate: 60, partitions: 3, requestedRate: 400, expectations: {} });
+  const why = 'the tester delivered 15% of the requested 400 records/s (60 records/s over 30 s outside fault windows): no conclusion about the replicator at that rate';
+
+  it('JSON: verdict inconclusive, the reason, and the delivery numbers', () => {
+    const json = JSON.parse(renderJson(short));
+    expect(json.verdict).toBe('inconclusive');
+    expect(json.reasons).toEqual([why]);
+    expect(json.delivery).toMatchObject({ checked: true, fraction: 0.15, requestedPerSecond: 400, achievedPerSecond: 60 });
+  });
+
+  it('Markdown: the heading, the reason and the delivery line', () => {
+    const text = renderMarkdown(short);
+    expect(text).toContain('# fixture-1: INCONCLUSIVE');
+    expect(text).toContain('**Inconclusive: no conclusion about the replicator**');
+    expect(text).toContain(`- ${md(why)}`);
+    expect(text).toContain('Tester delivered 15% of the requested 400 records/s');
+  });
+
+  it('HTML: the badge, its colour class and the reason', () => {
+    const page = renderHtml(short);
+    expect(page).toContain('<div class="badge" title="verdict">INCONCLUSIVE</div>');
+    expect(page).toContain('<body class="verdict-inconclusive">');
+    expect(page).toContain(`<li>${why}</li>`);
+  });
+
+  it('a run whose tester delivered shows it delivered, without the inconclusive heading', () => {
+    const text = renderMarkdown(report({ durationS: 30, rate: 60, partitions: 3, expectations: {} }));
+    expect(text).toContain('Tester delivered 100% of the requested 60 records/s');
+    expect(text).not.toContain('Inconclusive');
   });
 });

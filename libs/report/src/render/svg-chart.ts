@@ -25,6 +25,8 @@ export interface ChartBand {
   /** Heal to recovery: drawn lighter and hatched. */
   recoveryToMs?: number;
   oneShot?: boolean;
+  /** When the heal began, inside the band (the band ends when the component was back). */
+  healStartMs?: number;
 }
 
 export interface ChartOptions {
@@ -67,12 +69,16 @@ export function renderChart(o: ChartOptions): string {
     const x0 = clamp(x(b.fromMs), M.left, M.left + pw);
     const x1 = clamp(x(b.toMs), M.left, M.left + pw);
     const w = Math.max(x1 - x0, 2);
-    const tip = `${b.label}: ${f.offset(b.fromMs, o.originMs)} to ${b.oneShot ? '(one-shot)' : f.offset(b.toMs, o.originMs)}`;
+    const tip = `${b.label}: ${f.offset(b.fromMs, o.originMs)} to ${b.oneShot ? '(one-shot)' : f.offset(b.toMs, o.originMs)}${b.healStartMs !== undefined ? ` (heal started ${f.offset(b.healStartMs, o.originMs)})` : ''}`;
     if (b.recoveryToMs !== undefined && b.recoveryToMs > b.toMs) {
       const r1 = clamp(x(b.recoveryToMs), M.left, M.left + pw);
       parts.push(`<rect class="recovery-window" data-fault-id="${esc(b.id)}" x="${n(x0 + w)}" y="${M.top}" width="${n(Math.max(r1 - x0 - w, 0))}" height="${ph}" fill="url(#hatch-${slug(o.title)})" opacity="0.7"><title>${esc(`${b.label}: recovering until ${f.offset(b.recoveryToMs, o.originMs)}`)}</title></rect>`);
     }
     parts.push(`<rect class="fault-window" data-fault-id="${esc(b.id)}" x="${n(x0)}" y="${M.top}" width="${n(w)}" height="${ph}" fill="#cf222e" fill-opacity="0.11" stroke="#cf222e" stroke-opacity="0.45" stroke-dasharray="3 3"><title>${esc(tip)}</title></rect>`);
+    if (b.healStartMs !== undefined && b.healStartMs > b.fromMs && b.healStartMs < b.toMs) {
+      const xh = n(clamp(x(b.healStartMs), M.left, M.left + pw));
+      parts.push(`<line class="heal-start" data-fault-id="${esc(b.id)}" x1="${xh}" x2="${xh}" y1="${M.top}" y2="${M.top + ph}" stroke="#cf222e" stroke-opacity="0.7" stroke-width="1.5"><title>${esc(`${b.label}: heal started at ${f.offset(b.healStartMs, o.originMs)}`)}</title></line>`);
+    }
   }
 
   // Axes and grid.

@@ -21,9 +21,13 @@ export interface FixtureFault {
   atS: number;
   /** Omitted: a one-shot fault (no heal). */
   durationS?: number;
-  /** The replicator copies nothing while the fault lasts. */
+  /** The replicator copies nothing while the fault lasts (until the component is back). */
   stall?: boolean;
   verified?: boolean;
+  /** The component was back this long after the heal started (a broker's restart); default 0. */
+  backAfterS?: number;
+  /** false: a fault with a duration whose heal was never published. */
+  healed?: boolean;
 }
 
 export interface FixtureOptions {
@@ -45,6 +49,12 @@ export interface FixtureOptions {
   withoutFinal?: string[];
   drained?: boolean;
   seed?: number;
+  /**
+   * The rate (records/s, all producers) the producers' `rates` say was requested; default
+   * `rate`, i.e. the tester delivered what was asked. Set above `rate` for a tester that
+   * fell short; `null` for producers that report no rates (older producers).
+   */
+  requestedRate?: number | null;
 }
 
 /** A two-fault scenario that looks like a real run: a broker kill that stalls replication, then packet loss. */
@@ -82,7 +92,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   const name = o.name ?? o.scenarioId.replace(/[^a-zA-Z0-9._-]/g, '-');
   const targetTopic = `source.${o.topic}`;
   const endAtMs = o.startAtMs + o.durationS * 1000;
-  const faultWindow = (f: FixtureFault) => ({ fromMs: o.startAtMs + f.atS * 1000, toMs: o.startAtMs + (f.atS + (f.durationS ?? 0)) * 1000 });
+  const faultWindow = (f: FixtureFault) => ({ fromMs: o.startAtMs + f.atS * 1000, toMs: o.startAtMs + (f.atS + (f.durationS ?? 0) + (f.backAfterS ?? 0)) * 1000 });
   const records = simulate({ ...o, stalls: o.faults.filter((f) => f.stall && f.durationS).map(faultWindow), seed: o.seed });
   const rnd = mulberry32(o.seed * 31 + 1);
   const events: ControlEvent[] = [];
@@ -198,6 +208,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     const mine = records.filter((r) => r.producerId === producerId);
     const ranges = new Map<string, Record<ModelRecord['outcome'], IntervalSet>>();
     const windows = new Map<number, [number, number]>();
+    const requested = o.requestedRate === undefined ? o.rate : o.requestedRate;
     const counts = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
     let i = 0;
     let flushed = o.startAtMs - 1000;
@@ -226,6 +237,10 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
         counts: { ...counts, bytesSent: counts.sent * 256, achievedRate: counts.sent / Math.max(1, (Math.min(t, endAtMs) - o.startAtMs) / 1000), targetRate: o.rate / o.producers },
         keys: [...ranges.entries()].map(([key, k]) => ({ topic: o.topic, keyEpoch: 0, key, acked: k.acked.toRanges(), failed: k.failed.toRanges(), indeterminate: k.indeterminate.toRanges() })),
         windows: closed.map(([w, [sent, acked]]) => [w, sent, acked] as [number, number, number]),
+        rates:
+          requested === null
+            ? []
+            : closed.map(([w, [sent]]) => [w, requested / o.producers, sent, (requested / o.producers) * 256, sent * 256] as [number, number, number, number, number]),
       });
     };
     for (let t = o.startAtMs + o.reportIntervalS * 1000 + 10 * p; t < endAtMs; t += o.reportIntervalS * 1000) progress(t, false);
@@ -234,10 +249,23 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
 
   for (const f of o.faults) {
     const w = faultWindow(f);
-    events.push({ ...base, type: 'fault.injected', atMs: w.fromMs, source: 'fault-runner-0', faultId: f.id, kind: f.kind, ...(f.target ? { target: f.target } : {}), params: {} });
-    if (f.durationS) {
+    const durationMs = f.durationS ? f.durationS * 1000 : null;
+    events.push({ ...base, type: 'fault.injected', atMs: w.fromMs, source: 'fault-runner-0', faultId: f.id, kind: f.kind, ...(f.target ? { target: f.target } : {}), params: {}, durationMs });
+    if (durationMs !== null && f.healed !== false) {
       const verified = f.verified ?? true;
-      events.push({ ...base, type: 'fault.healed', atMs: w.toMs, source: 'fault-runner-0', faultId: f.id, kind: f.kind, verified, detail: verified ? 'heal checked' : 'iptables rule still present' });
+      const healStartedAtMs = w.fromMs + durationMs;
+      events.push({
+        ...base,
+        type: 'fault.healed',
+        atMs: w.toMs,
+        source: 'fault-runner-0',
+        faultId: f.id,
+        kind: f.kind,
+        verified,
+        detail: verified ? 'heal checked' : 'iptables rule still present',
+        healStartedAtMs,
+        ...(verified ? { backAtMs: w.toMs } : {}),
+      });
     }
   }
   events.push({ ...base, type: 'scenario.stopping', atMs: stoppingAt, source: 'provisioner-0', reason: 'duration reached' });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ProducerReport } from '../producer-report';
-import type { CorruptRecord, Observation } from '../types';
+import type { CorruptRecord, ForeignRecord, Observation } from '../types';
 
 /**
  * Random replication histories with known, injected faults, for property tests.
@@ -23,10 +23,12 @@ export interface HistoryParams {
   reorderPerMille: number;
   redeliveries: number;
   corrupt: number;
+  /** Records with no mirrorlab metadata (another application's). */
+  foreign: number;
   unknown: number;
 }
 
-export type Read = { kind: 'record'; obs: Observation } | { kind: 'corrupt'; rec: CorruptRecord };
+export type Read = { kind: 'record'; obs: Observation } | { kind: 'corrupt'; rec: CorruptRecord } | { kind: 'foreign'; rec: ForeignRecord };
 
 /** What was injected, as sets of `producer/epoch/key/seq` strings and exact counts. */
 export interface Injected {
@@ -42,6 +44,7 @@ export interface Injected {
   duplicatedSeqs: Set<string>;
   redeliveries: number;
   corruptByReason: Record<string, number>;
+  foreign: number;
   /** Distinct target records with a decodable test record. */
   seenRecords: number;
   reads: number;
@@ -71,6 +74,7 @@ export const historyParams = (faults: boolean): fc.Arbitrary<HistoryParams> =>
     reorderPerMille: faults ? fc.integer({ min: 0, max: 300 }) : fc.constant(0),
     redeliveries: faults ? fc.integer({ min: 0, max: 6 }) : fc.constant(0),
     corrupt: faults ? fc.integer({ min: 0, max: 4 }) : fc.constant(0),
+    foreign: faults ? fc.integer({ min: 0, max: 3 }) : fc.constant(0),
     unknown: faults ? fc.integer({ min: 0, max: 4 }) : fc.constant(0),
   });
 
@@ -88,6 +92,9 @@ export function prng(seed: number): () => number {
 
 type Src = Omit<Observation, 'offset' | 'topic' | 'partition' | 'arrivalUs'>;
 
+/** Log items marked so are foreign records, not corrupt ones. */
+const FOREIGN = '\u0000foreign';
+
 export function buildHistory(p: HistoryParams): History {
   const rnd = prng(p.seed);
   const int = (n: number) => Math.floor(rnd() * n);
@@ -103,6 +110,7 @@ export function buildHistory(p: HistoryParams): History {
     duplicatedSeqs: new Set(),
     redeliveries: 0,
     corruptByReason: {},
+    foreign: 0,
     seenRecords: 0,
     reads: 0,
   };
@@ -183,6 +191,10 @@ export function buildHistory(p: HistoryParams): History {
     append(keyParts[int(keyParts.length)].part, { corrupt: reason }, true);
     injected.corruptByReason[reason] = (injected.corruptByReason[reason] ?? 0) + 1;
   }
+  for (let f = 0; f < p.foreign; f++) {
+    append(keyParts[int(keyParts.length)].part, { corrupt: FOREIGN }, true);
+    injected.foreign++;
+  }
   const partitions = new Map<string, Read[]>();
   for (const [part, log] of logs) partitions.set(part, consume(part, log, p.redeliveries, int, injected));
   return { partitions, reports, injected };
@@ -194,7 +206,9 @@ function consume(part: string, log: Array<Src | { corrupt: string }>, redeliveri
   const partition = Number(partitionText);
   const reads: Read[] = log.map((item, offset) =>
     'corrupt' in item
-      ? { kind: 'corrupt', rec: { topic, partition, offset, reason: item.corrupt, arrivalUs: offset } }
+      ? item.corrupt === FOREIGN
+        ? { kind: 'foreign', rec: { topic, partition, offset, arrivalUs: offset } }
+        : { kind: 'corrupt', rec: { topic, partition, offset, reason: item.corrupt, arrivalUs: offset } }
       : { kind: 'record', obs: { ...item, topic, partition, offset, arrivalUs: 1_000_000 + offset } },
   );
   const restartAfter = new Map<number, number>();

@@ -101,6 +101,7 @@ export interface RecordedEvent {
   target?: string;
   verified?: boolean;
   detail?: string;
+  healStartedAtMs?: number;
 }
 
 export class RecordingEvents implements FaultEvents {
@@ -108,8 +109,16 @@ export class RecordingEvents implements FaultEvents {
   async injected(fault: FaultRequest, injection: Injection) {
     this.events.push({ type: 'fault.injected', faultId: fault.faultId, scenarioId: fault.scenarioId, atMs: injection.atMs, target: targetText(fault.target) });
   }
-  async healed(fault: FaultRequest, result: HealResult) {
-    this.events.push({ type: 'fault.healed', faultId: fault.faultId, scenarioId: fault.scenarioId, atMs: result.atMs, verified: result.verified, detail: result.detail });
+  async healed(fault: FaultRequest, result: HealResult, healStartedAtMs?: number) {
+    this.events.push({
+      type: 'fault.healed',
+      faultId: fault.faultId,
+      scenarioId: fault.scenarioId,
+      atMs: result.atMs,
+      verified: result.verified,
+      detail: result.detail,
+      ...(healStartedAtMs !== undefined ? { healStartedAtMs } : {}),
+    });
   }
 }
 

@@ -27,7 +27,8 @@ export function fakeClock(startMs = 1_000_000): Clock & { onSleep?: (nowMs: numb
 export const silentLogger = (): Logger => createLogger({ service: 'provisioner', instance: 'test', write: () => undefined });
 
 export function scenario(overrides: Partial<ScenarioSpecInput> = {}): { raw: ScenarioSpecInput; spec: ScenarioSpec } {
-  const raw: ScenarioSpecInput = { name: 'unit', topics: [{ name: 't', partitions: 1 }], workload: { rate: { records: 10 }, duration: '10s' }, drainTimeout: '30s', ...overrides };
+  // No warm-up unless a test asks for one: it needs validators reporting latency.
+  const raw: ScenarioSpecInput = { name: 'unit', topics: [{ name: 't', partitions: 1 }], workload: { rate: { records: 10 }, duration: '10s' }, drainTimeout: '30s', warmup: { timeout: '0s' }, ...overrides };
   const r = validateScenario(raw);
   if (!r.ok) throw r.error;
   return { raw, spec: r.spec };

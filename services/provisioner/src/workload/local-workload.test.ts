@@ -1,6 +1,7 @@
 import { fakeClock, silentLogger } from '../testing/world';
 import { LocalWorkload, passthroughEnv, workloadLaunch, type LaunchSettings } from './local-workload';
 import type { LaunchPlan, ProcessControl } from './os-processes';
+import type { ScrapeTarget, ScrapeTargets } from './scrape-targets';
 import { memoryWorkloadRegistry } from './workload-registry';
 
 const LAUNCH: LaunchSettings = {
@@ -72,7 +73,8 @@ class FakeProcesses implements ProcessControl {
   async spawn(plan: LaunchPlan) {
     const pid = this.nextPid++;
     this.spawned.push(plan);
-    this.running.set(pid, { bundle: plan.bundle, log: this.catchUp ? '{"event":"http_listening"}\n{"event":"control_topic_caught_up"}\n' : '{"event":"http_listening"}\n' });
+    const listening = `{"event":"http_listening","host":"127.0.0.1","port":${4000 + pid}}\n`;
+    this.running.set(pid, { bundle: plan.bundle, log: this.catchUp ? `${listening}{"event":"control_topic_caught_up"}\n` : listening });
     return { pid, logOffset: 0 };
   }
   isRunning(pid: number, bundle: string) {
@@ -83,17 +85,24 @@ class FakeProcesses implements ProcessControl {
     if (sig === 'SIGKILL' || !this.stubborn) this.running.delete(pid);
   }
   async readLog(file: string) {
-    const e = [...this.running.values()].find((r) => file.includes(r.bundle.includes('producer') ? 'producer' : 'validator'));
-    return e?.log ?? '';
+    // The log of the latest process that logs to this file, if it still runs.
+    const pid = 100 + this.spawned.map((p) => p.logFile).lastIndexOf(file);
+    return this.running.get(pid)?.log ?? '';
   }
+}
+
+function memoryScrapeTargets(): ScrapeTargets & { files: Map<string, ScrapeTarget[]> } {
+  const files = new Map<string, ScrapeTarget[]>();
+  return { files, write: async (id, t) => void files.set(id, t), remove: async (id) => void files.delete(id) };
 }
 
 function setup() {
   const processes = new FakeProcesses();
   const registry = memoryWorkloadRegistry();
   const clock = fakeClock();
-  const workload = new LocalWorkload({ launch: LAUNCH, registry, processes, clock, logger: silentLogger(), startTimeoutMs: 10_000, stopTimeoutMs: 5000 });
-  return { processes, registry, clock, workload };
+  const scrapeTargets = memoryScrapeTargets();
+  const workload = new LocalWorkload({ launch: LAUNCH, registry, processes, clock, logger: silentLogger(), startTimeoutMs: 10_000, stopTimeoutMs: 5000, scrapeTargets });
+  return { processes, registry, clock, workload, scrapeTargets };
 }
 const never = new AbortController().signal;
 
@@ -111,6 +120,17 @@ describe('LocalWorkload', () => {
       ],
     });
     expect((await registry.list('sc-1')).map((e) => e.pid).sort()).toEqual([100, 101, 102]);
+  });
+
+  it('lists the running processes for Prometheus under their Service and instance, and unlists them on release', async () => {
+    const { workload, scrapeTargets } = setup();
+    await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 1 }, never);
+    expect(scrapeTargets.files.get('sc-1')).toEqual([
+      { service: 'consumer-validator', instance: 'sc-1-v0', address: '127.0.0.1:4100' },
+      { service: 'producer', instance: 'sc-1-p0', address: '127.0.0.1:4101' },
+    ]);
+    await workload.release('sc-1');
+    expect(scrapeTargets.files.has('sc-1')).toBe(false);
   });
 
   it('a second ensure (a resumed run) keeps running processes and restarts only dead ones', async () => {

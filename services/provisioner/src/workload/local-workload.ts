@@ -3,6 +3,7 @@ import type { Logger } from '@mirrorlab/service-kit';
 import type { Clock } from '../clock';
 import { ScenarioRunError } from '../errors';
 import type { LaunchPlan, ProcessControl } from './os-processes';
+import { listeningAddress, noScrapeTargets, type ScrapeTarget, type ScrapeTargets } from './scrape-targets';
 import type { WorkloadOrchestrator, WorkloadRequest, WorkloadRole, WorkloadStatus } from './workload-orchestrator';
 import type { WorkloadEntry, WorkloadRegistry } from './workload-registry';
 
@@ -61,6 +62,8 @@ export interface LocalWorkloadOptions {
   startTimeoutMs: number;
   stopTimeoutMs: number;
   pollMs?: number;
+  /** Where the running workload is listed for Prometheus (SCRAPE_TARGETS_DIR); default: nowhere. */
+  scrapeTargets?: ScrapeTargets;
 }
 
 /**
@@ -100,6 +103,7 @@ export class LocalWorkload implements WorkloadOrchestrator {
       entries.push(entry);
     }
     await Promise.all(entries.map((e) => this.waitCaughtUp(e, signal)));
+    await this.listForScraping(req.scenarioId, entries);
     return { kind: this.kind, processes: entries.map((e) => ({ role: e.role, id: e.id, pid: e.pid, logFile: e.logFile })) };
   }
 
@@ -116,7 +120,31 @@ export class LocalWorkload implements WorkloadOrchestrator {
     const killDeadline = clock.nowMs() + 5000;
     while (running().length > 0 && clock.nowMs() < killDeadline) await clock.sleep(this.o.pollMs ?? 200);
     await registry.clear(scenarioId);
+    await this.unlistForScraping(scenarioId);
     if (entries.length > 0) logger.info('workload_released', { scenarioId, processes: entries.length });
+  }
+
+  /** Lists the running processes for Prometheus; a failure costs the scrapes, never the run. */
+  private async listForScraping(scenarioId: string, entries: WorkloadEntry[]): Promise<void> {
+    const targets: ScrapeTarget[] = [];
+    for (const e of entries) {
+      const address = listeningAddress(await this.o.processes.readLog(e.logFile, e.logOffset));
+      if (address === null) this.o.logger.warn('workload_not_scraped', { scenarioId, id: e.id, reason: `no http_listening line in ${e.logFile}` });
+      else targets.push({ service: SERVICE[e.role], instance: e.id, address });
+    }
+    try {
+      await (this.o.scrapeTargets ?? noScrapeTargets).write(scenarioId, targets);
+    } catch (err) {
+      this.o.logger.warn('scrape_targets_write_failed', { scenarioId, error: err });
+    }
+  }
+
+  private async unlistForScraping(scenarioId: string): Promise<void> {
+    try {
+      await (this.o.scrapeTargets ?? noScrapeTargets).remove(scenarioId);
+    } catch (err) {
+      this.o.logger.warn('scrape_targets_remove_failed', { scenarioId, error: err });
+    }
   }
 
   private async waitCaughtUp(e: WorkloadEntry, signal: AbortSignal): Promise<void> {

@@ -7,6 +7,7 @@ import { KubernetesWorkload } from './kubernetes-workload';
 import { LocalWorkload, passthroughEnv } from './local-workload';
 import { osProcesses } from './os-processes';
 import { noWorkload, type WorkloadOrchestrator } from './workload-orchestrator';
+import { fileScrapeTargets } from './scrape-targets';
 import { redisWorkloadRegistry } from './workload-registry';
 
 export interface WorkloadConfig {
@@ -19,6 +20,7 @@ export interface WorkloadConfig {
   WORKLOAD_ENV: Record<string, string>;
   WORKLOAD_START_TIMEOUT: number;
   WORKLOAD_STOP_TIMEOUT: number;
+  SCRAPE_TARGETS_DIR: string | undefined;
 }
 
 /** The script run is services/provisioner/dist/main.js (or src/main.ts): the other services are two levels up. */
@@ -68,5 +70,6 @@ export async function workloadFor(config: WorkloadConfig, redis: Redis, logger: 
     logger,
     startTimeoutMs: config.WORKLOAD_START_TIMEOUT,
     stopTimeoutMs: config.WORKLOAD_STOP_TIMEOUT,
+    scrapeTargets: config.SCRAPE_TARGETS_DIR === undefined ? undefined : fileScrapeTargets(path.resolve(config.SCRAPE_TARGETS_DIR)),
   });
 }

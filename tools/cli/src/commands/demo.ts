@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
-import { CliError, EXIT_FAILURE } from '../exit-codes';
+import { CliError, exitCodeForVerdict } from '../exit-codes';
 import { loadScenarioFile, scaleScenario } from '../scenario-file';
 import type { CommandModule } from './index';
 import { runScenario } from './run';
@@ -22,7 +22,7 @@ export const demoCommand: CommandModule = {
         ctx.out(`verdict: ${outcome.verdict.toUpperCase()}  (${outcome.scenarioId})`);
         for (const r of outcome.reasons) ctx.out(`  - ${r}`);
         if (outcome.reportHtml) ctx.out(`report: ${outcome.reportHtml}\nsummary: npx mirrorlab report ${outcome.scenarioId}`);
-        if (outcome.verdict !== 'pass') throw new CliError(`the ${spec.name} scenario did not pass`, outcome.verdict === 'fail' ? EXIT_FAILURE : 2);
+        if (outcome.verdict !== 'pass') throw new CliError(`the ${spec.name} scenario did not pass (${outcome.verdict})`, exitCodeForVerdict(outcome.verdict));
       });
   },
 };

@@ -1,4 +1,4 @@
-import { planLab } from '@mirrorlab/lab';
+import { planLab, planPrometheus } from '@mirrorlab/lab';
 import { renderLabEnv, renderLabSummary, renderProcessTable } from './lab-view';
 
 const lab = planLab({
@@ -27,4 +27,11 @@ test('the summary names bootstraps, policy and the inter-DC link', () => {
 
 test('env exports are shell-quoted', () => {
   expect(renderLabEnv({ ...lab, dir: "/tmp/it's" })).toContain(`export MIRRORLAB_LAB_DIR='/tmp/it'\\''s'`);
+});
+
+test("with monitoring, the table and the summary give Prometheus's address", () => {
+  const monitored = { ...lab, processes: [...lab.processes, planPrometheus(lab, 21031)] };
+  expect(renderProcessTable(monitored)).toMatch(/prometheus\s+prometheus\s+-\s+127\.0\.0\.1:21031\s+\(host\)/);
+  expect(renderLabSummary(monitored)).toContain('prometheus        http://127.0.0.1:21031 (open it in a browser; scrapes every 5s the services listed in /tmp/lab-v/prometheus/targets/*.json)');
+  expect(renderLabSummary(lab)).not.toContain('prometheus');
 });

@@ -1,5 +1,5 @@
 /** Pure rendering of a lab for the terminal: what runs where, and how to reach it. */
-import { mirroredTopicName, type LabState, type ProcessState } from '@mirrorlab/lab';
+import { LAB_SCRAPE_INTERVAL_SECONDS, mirroredTopicName, prometheusProcess, prometheusUrl, scrapeTargetsDir, type LabState, type ProcessState } from '@mirrorlab/lab';
 import { renderTable } from '../table';
 
 export function renderProcessTable(lab: LabState, states?: Map<string, ProcessState>): string {
@@ -7,7 +7,7 @@ export function renderProcessTable(lab: LabState, states?: Map<string, ProcessSt
   if (states !== undefined) header.push('STATE');
   const rows = lab.processes.map((p) => {
     const endpoint = Object.entries(p.ports)
-      .map(([name, port]) => (name === 'client' || name === 'redis' || name === 'rest' || name === 'api' ? `${p.host}:${port}` : `${name} ${port}`))
+      .map(([name, port]) => (name === 'client' || name === 'redis' || name === 'rest' || name === 'web' || name === 'api' ? `${p.host}:${port}` : `${name} ${port}`))
       .join(', ');
     const row = [p.name, p.role, p.pid === null ? '-' : String(p.pid), endpoint, p.netns ?? '(host)'];
     if (states !== undefined) row.push(states.get(p.name) ?? 'unknown');
@@ -37,6 +37,12 @@ export function renderLabSummary(lab: LabState): string {
     const p = lab.interDcProxy;
     lines.push(
       `inter-DC proxy    toxiproxy ${p.apiUrl}, link ${p.link}; cross-DC bootstrap ${p.bootstrap} (MM2 reads the source through it)`,
+    );
+  }
+  const prometheus = prometheusProcess(lab);
+  if (prometheus !== undefined) {
+    lines.push(
+      `prometheus        ${prometheusUrl(prometheus)} (open it in a browser; scrapes every ${LAB_SCRAPE_INTERVAL_SECONDS}s the services listed in ${scrapeTargetsDir(lab.dir)}/*.json)`,
     );
   }
   lines.push(`logs              ${lab.dir}/<process>/<process>.log (mirrorlab lab logs <process>)`);

@@ -55,6 +55,7 @@ interface UpOptions {
   netns: boolean;
   link?: LinkProfileName;
   timeout: number;
+  monitoring?: boolean;
   json?: boolean;
 }
 
@@ -68,6 +69,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<void> {
     netns: opts.netns,
     link: opts.link,
     stageTimeoutMs: opts.timeout * 1000,
+    monitoring: opts.monitoring,
     log: (line) => ctx.err(line),
   }).catch((error: unknown) => {
     if (isLabError(error) && !error.isUsageError && error.code !== 'lab_locked') {
@@ -166,6 +168,7 @@ network faults are off. State: <dir>/lab.json; other tools find the lab through 
         ]),
       )
       .option('--no-netns', 'run everything on loopback (no network namespaces, network faults off)')
+      .option('--monitoring', "also run a Prometheus that scrapes every running mirrorlab service (the stack, each scenario's producers and validators); prints its address")
       .addOption(
         new Option('--link <profile>', 'standing latency on the inter-DC path: transatlantic = ~80 ms RTT (40 ms each way, ±3 ms jitter), none = no added latency; may change on a running lab (default: keep the lab\'s, none for a new lab)').choices([
           ...LINK_PROFILE_NAMES,
@@ -199,7 +202,7 @@ network faults are off. State: <dir>/lab.json; other tools find the lab through 
 
     lab
       .command('logs')
-      .description('Print the end of one lab process log (source-1..3, target-1..3, mm2, redis).')
+      .description('Print the end of one lab process log (source-1..3, target-1..3, mm2, redis, prometheus).')
       .argument('<process>', 'process name, e.g. source-1 or mm2')
       .addOption(dirOption())
       .addOption(new Option('-n, --lines <count>', 'number of lines').default(50).argParser(positiveInt('--lines')))

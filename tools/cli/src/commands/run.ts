@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { labUp } from '@mirrorlab/lab';
 import type { ScenarioSpec } from '@mirrorlab/protocol';
 import type { CliContext } from '../context';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes';
+import { CliError, EXIT_FAILURE, EXIT_INCONCLUSIVE, EXIT_OK, EXIT_USAGE, exitCodeForVerdict } from '../exit-codes';
 import { loadScenarioFile, scaleScenario } from '../scenario-file';
 import { followScenario, type ScenarioOutcome } from '../stack/follow-scenario';
 import { stackUp } from '../stack/local-stack';
@@ -54,7 +54,7 @@ export const runCommand: CommandModule = {
       .command('run')
       .argument('<file>', 'scenario YAML file (see `mirrorlab scenarios`)')
       .description(
-        'run a scenario end to end on the local lab: bring up the lab and the services if needed, enqueue the scenario, follow it with a live progress line, print the verdict and where the report is. Exit 0 pass, 1 fail, 2 error',
+        'run a scenario end to end on the local lab: bring up the lab and the services if needed, enqueue the scenario, follow it with a live progress line, print the verdict and where the report is. Exit 0 pass, 1 fail, 2 error, 3 inconclusive (the tester did not deliver the requested load)',
       )
       .addOption(new Option('--dir <path>', 'lab directory (default: <repo>/.lab)').env('MIRRORLAB_LAB_DIR'))
       .option('--time-scale <factor>', 'multiply the workload duration and fault times (e.g. 0.5 for a quick run)', Number, 1)
@@ -69,8 +69,10 @@ export const runCommand: CommandModule = {
           for (const r of outcome.reasons) ctx.out(`  - ${r}`);
           if (outcome.reportHtml) ctx.out(`report: ${outcome.reportHtml}`);
         }
-        if (outcome.verdict === 'fail') throw new CliError(`scenario ${outcome.scenarioId} failed its expectations`, EXIT_FAILURE);
-        if (outcome.verdict !== 'pass') throw new CliError(`scenario ${outcome.scenarioId} ended in error`, EXIT_USAGE);
+        const code = exitCodeForVerdict(outcome.verdict);
+        if (code === EXIT_FAILURE) throw new CliError(`scenario ${outcome.scenarioId} failed its expectations`, code);
+        if (code === EXIT_INCONCLUSIVE) throw new CliError(`scenario ${outcome.scenarioId} was inconclusive: no conclusion about the replicator`, code);
+        if (code !== EXIT_OK) throw new CliError(`scenario ${outcome.scenarioId} ended in error`, code);
       });
   },
 };

@@ -1,6 +1,7 @@
 /** `mirrorlab validate FILE` and `mirrorlab scenarios`: scenario files, checked before anything starts. */
 import path from 'node:path';
 import { findRepoRoot } from '@mirrorlab/lab';
+import { describeExpectations, effectiveExpectations } from '@mirrorlab/protocol';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError } from '../exit-codes';
@@ -12,13 +13,15 @@ export const scenariosCommand: CommandModule = {
     program
       .command('validate')
       .argument('<file...>', 'scenario YAML files')
-      .description('check scenario files against the schema; every problem is listed by path (exit 2 if any file is invalid)')
+      .description('check scenario files against the schema and print the expectations the verdict will use (defaults included); every problem is listed by path (exit 2 if any file is invalid)')
       .action((files: string[]) => {
         const bad: string[] = [];
         for (const file of files) {
           try {
             const spec = loadScenarioFile(path.resolve(ctx.cwd, file));
             ctx.out(`${file}: ok (${spec.name}: ${spec.topics.length} topic(s), ${spec.workload.duration / 1000} s, ${spec.faults.length} fault(s))`);
+            ctx.out('  expectations (the verdict fails when one is exceeded):');
+            for (const line of describeExpectations(effectiveExpectations(spec.expectations))) ctx.out(`    ${line}`);
           } catch (err) {
             bad.push(file);
             ctx.err((err as Error).message);

@@ -19,6 +19,24 @@ describe('progressLine', () => {
     );
   });
 
+  it('shows records read before their producer reported them as pending, and foreign records, when there are any', () => {
+    const s: ScenarioStatus = {
+      id: 'x',
+      phase: 'running',
+      progress: 50,
+      workload: { elapsedMs: 30_000, totalMs: 60_000 },
+      faults: { scheduled: 0, injected: 0, healed: 0 },
+      counts: { produced: { sent: 6000, acked: 6000 }, consumed: { records: 5900 }, anomalies: { lost: 0, unseen: 0, pending: 46, unexpected: 0, duplicate: 0, corrupt: 0, foreign: 2 } },
+      verdict: null,
+      reasons: [],
+      reportLocation: null,
+      error: null,
+    };
+    expect(progressLine(s, { produced: 200, consumed: 200 })).toBe(
+      '[running]  30/60 s  50%  produced 6000 (200/s)  consumed 5900 (200/s)  lost 0 unseen 0 pending 46 unexpected 0 dup 0 corrupt 0 foreign 2  faults active 0/0',
+    );
+  });
+
   it('copes with a scenario that has no counts yet', () => {
     const s: ScenarioStatus = { id: 'x', phase: 'queued', progress: 0, verdict: null, reasons: [], reportLocation: null, error: null };
     expect(progressLine(s, { produced: 0, consumed: 0 })).toBe('[queued]  ?/? s  0%  produced 0 (0/s)  consumed 0 (0/s)  no validator report yet  faults active 0/0');

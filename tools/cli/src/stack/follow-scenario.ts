@@ -17,17 +17,20 @@ export interface ScenarioStatus {
   counts?: {
     produced: { sent: number; acked: number };
     consumed: { records: number } | null;
-    anomalies: { lost: number; unseen: number; unexpected: number; duplicate: number; corrupt: number } | null;
+    /** `pending` and `foreign` are absent from older provisioners. */
+    anomalies: { lost: number; unseen: number; pending?: number; unexpected: number; duplicate: number; corrupt: number; foreign?: number } | null;
   };
-  verdict: 'pass' | 'fail' | 'error' | null;
+  verdict: Verdict | null;
   reasons: string[];
   reportLocation: string | null;
   error: { code: string; message: string } | null;
 }
 
+export type Verdict = 'pass' | 'fail' | 'error' | 'inconclusive';
+
 export interface ScenarioOutcome {
   scenarioId: string;
-  verdict: 'pass' | 'fail' | 'error';
+  verdict: Verdict;
   reasons: string[];
   phase: string;
   reportHtml: string | null;
@@ -45,7 +48,9 @@ export function progressLine(s: ScenarioStatus, rates: { produced: number; consu
     `${Math.round(s.progress)}%`,
     `produced ${s.counts?.produced.sent ?? 0} (${rates.produced.toFixed(0)}/s)`,
     `consumed ${s.counts?.consumed?.records ?? 0} (${rates.consumed.toFixed(0)}/s)`,
-    a ? `lost ${a.lost} unseen ${a.unseen} unexpected ${a.unexpected} dup ${a.duplicate} corrupt ${a.corrupt}` : 'no validator report yet',
+    a
+      ? `lost ${a.lost} unseen ${a.unseen}${a.pending ? ` pending ${a.pending}` : ''} unexpected ${a.unexpected} dup ${a.duplicate} corrupt ${a.corrupt}${a.foreign ? ` foreign ${a.foreign}` : ''}`
+      : 'no validator report yet',
     `faults active ${active}/${s.faults?.scheduled ?? 0}`,
   ].join('  ');
 }

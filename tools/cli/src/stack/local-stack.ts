@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LabState } from '@mirrorlab/lab';
+import { removeScrapeTargets, scrapeTargetsDir, writeScrapeTargets, type LabState, type ScrapeTarget } from '@mirrorlab/lab';
 import { CliError } from '../exit-codes';
 
 export const STACK_SERVICES = ['provisioner', 'fault-runner', 'report-aggregator'] as const;
@@ -68,6 +68,15 @@ export async function stackStatus(labDir: string): Promise<Array<StackMember & {
   return Promise.all(state.members.map(async (m) => ({ ...m, healthy: await healthy(m) })));
 }
 
+const instanceId = (service: StackService) => `${service}-local`;
+/** The stack's file in `<lab>/prometheus/targets/`: Prometheus scrapes what it lists. */
+const STACK_TARGETS = 'stack';
+
+/** The stack members as Prometheus scrape targets (file-based service discovery). */
+export function stackScrapeTargets(members: StackMember[]): ScrapeTarget[] {
+  return members.map((m) => ({ service: m.service, instance: instanceId(m.service), address: new URL(m.url).host }));
+}
+
 /** The environment each stack service gets: the lab's clusters, Redis, and its own settings. */
 export function stackEnv(service: StackService, lab: LabState, paths: StackPaths): Record<string, string> {
   const common = {
@@ -78,11 +87,18 @@ export function stackEnv(service: StackService, lab: LabState, paths: StackPaths
     REDIS_URL: lab.redis.url,
     PORT: '0',
     HOST: '127.0.0.1',
-    INSTANCE_ID: `${service}-local`,
+    INSTANCE_ID: instanceId(service),
   };
   switch (service) {
     case 'provisioner':
-      return { ...common, ORCHESTRATOR: 'local', SERVICE_BUNDLES_DIR: path.join(paths.repoRoot, 'services'), WORKLOAD_LOG_DIR: path.join(stackDir(paths.labDir), 'workload') };
+      return {
+        ...common,
+        ORCHESTRATOR: 'local',
+        SERVICE_BUNDLES_DIR: path.join(paths.repoRoot, 'services'),
+        WORKLOAD_LOG_DIR: path.join(stackDir(paths.labDir), 'workload'),
+        // Each scenario's producers and validators are listed there for the lab's Prometheus.
+        SCRAPE_TARGETS_DIR: scrapeTargetsDir(paths.labDir),
+      };
     case 'fault-runner':
       return { ...common, FAULT_BACKEND: 'local', LAB_DIR: paths.labDir };
     case 'report-aggregator':
@@ -152,6 +168,7 @@ export async function stackUp(lab: LabState, paths: StackPaths, log: (line: stri
   }
   const state: StackState = { labDir: paths.labDir, reportsDir: reportsDirFor(paths.repoRoot), members };
   writeFileSync(stackFile(paths.labDir), JSON.stringify(state, null, 2));
+  writeScrapeTargets(paths.labDir, STACK_TARGETS, stackScrapeTargets(members));
   for (const m of members) await waitForReady(m, deadline);
   return state;
 }
@@ -170,5 +187,6 @@ export async function stackDown(labDir: string, graceMs = 20_000): Promise<strin
     stopped.push(m.service);
   }
   writeFileSync(stackFile(labDir), JSON.stringify({ ...state, members: [] }, null, 2));
+  removeScrapeTargets(labDir, STACK_TARGETS);
   return stopped;
 }

@@ -1,0 +1,2 @@
+// Unit tests: the alert rules through promtool (check and unit tests), dashboard query extraction.
+module.exports = require('../jest.preset.js').jestConfig(__dirname);

@@ -1,0 +1,33 @@
+import { decideWarmup, type WarmupDecision, type WarmupWindow } from '@mirrorlab/report';
+import { LatencyHistograms } from '@mirrorlab/validation';
+import type { ScenarioObservations } from './scenario-watch';
+
+export interface WarmupSettings {
+  startAtMs: number;
+  steadyForMs: number;
+  timeoutMs: number;
+  /** A validator silent this long is gone: it no longer holds back which seconds are complete. */
+  staleMs: number;
+}
+
+/**
+ * The warm-up decision (libs/report `decideWarmup`) from what the validators reported: their
+ * latest end-to-end histograms, merged, give each second's p99 exactly; a second is complete
+ * once every live validator has reported past it. A report whose histograms do not decode is
+ * left out (the validator's next report replaces it).
+ */
+export function warmupStatus(obs: ScenarioObservations | undefined, nowMs: number, s: WarmupSettings): WarmupDecision {
+  const live = [...(obs?.validators.values() ?? [])].filter((v) => v.atMs >= nowMs - s.staleMs);
+  const merged = new LatencyHistograms();
+  let completeBeforeSecond = live.length === 0 ? Math.floor(s.startAtMs / 1000) : Infinity;
+  for (const v of live) {
+    try {
+      merged.mergeFrom(LatencyHistograms.fromSnapshot((v.latency as { endToEnd?: unknown } | undefined)?.endToEnd));
+      completeBeforeSecond = Math.min(completeBeforeSecond, Math.floor(v.atMs / 1000));
+    } catch {
+      completeBeforeSecond = Math.min(completeBeforeSecond, Math.floor(s.startAtMs / 1000));
+    }
+  }
+  const windows: WarmupWindow[] = merged.windows([99]).map((w) => ({ second: w.second, count: w.count, p99Us: w.percentilesUs[0] }));
+  return decideWarmup({ windows, completeBeforeSecond, startAtMs: s.startAtMs, nowMs, steadyForMs: s.steadyForMs, timeoutMs: s.timeoutMs });
+}
