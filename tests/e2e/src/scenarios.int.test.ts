@@ -73,6 +73,7 @@ const scenarioRuns: Array<[string, number]> = [
   ['packet-loss', 0.5],
   ['network-partition', 0.5],
   ['bandwidth-cap', 0.5],
+  ['latency-spike', 0.5],
 ];
 
 test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', async (name, timeScale) => {
