@@ -30,4 +30,14 @@ function jestConfig(dir, kind = 'unit') {
   };
 }
 
-module.exports = { jestConfig };
+/**
+ * The config of a project's *.k8s.test.ts: the preset, plus the global setup that checks the
+ * kube-lab is up and installs the CRDs deploy/ needs (tools/deploy-check/src/k8s-global-setup.ts).
+ * Run through tools/kube-lab/test-k8s.sh (npm run test:k8s), which brings the lab up and down.
+ * @param {string} dir project directory
+ */
+function k8sJestConfig(dir) {
+  return { ...jestConfig(dir, 'k8s'), globalSetup: path.resolve(__dirname, 'tools/deploy-check/src/k8s-global-setup.ts') };
+}
+
+module.exports = { jestConfig, k8sJestConfig };

@@ -82,6 +82,11 @@ bash tools/deploy-check/install-tools.sh
 # Toxiproxy (the lab's inter-DC proxy: latency and jitter) built from the Go module proxy into the cache dir.
 bash tools/lab/scripts/install-toxiproxy.sh
 
+# The local Kubernetes control plane for the *.k8s.test.ts tests (kube-apiserver, controllers,
+# scheduler, kubectl, etcd, kwok) from the Go module proxy into ~/.cache/mirrorlab: about 7 min
+# of CPU on a fresh machine, nothing once cached.
+bash tools/kube-lab/build.sh >/dev/null
+
 # Kafka jars (broker, MirrorMaker 2, tools) from Maven Central into the cache dir.
 node_modules/.bin/mirrorlab lab fetch
 log "ready: Node $(node_modules/.bin/node -v), $(java -version 2>&1 | head -n1), $(redis-server --version | cut -d' ' -f1-3)"

@@ -17,6 +17,11 @@ step "typecheck, lint, unit tests, build"
 nx run-many -t typecheck lint test build --output-style=static 2>&1 | tee -a "$log" || status=1
 
 if [ $status -eq 0 ]; then
+  step "Kubernetes tests (tools/kube-lab: a real kube-apiserver of their own, no Kafka)"
+  bash tools/kube-lab/test-k8s.sh 2>&1 | tee -a "$log" || status=1
+fi
+
+if [ $status -eq 0 ]; then
   step "lab integration tests (on a lab of their own: up, faults, restart, down checked by pid)"
   env -u MIRRORLAB_LAB_DIR nx run lab:integration --output-style=static --skip-nx-cache 2>&1 | tee -a "$log" || status=1
 

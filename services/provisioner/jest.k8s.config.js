@@ -1,1 +1,1 @@
-module.exports = require('../../tools/kube-lab/jest.k8s.js').k8sJestConfig(__dirname);
+module.exports = require('../../jest.preset.js').k8sJestConfig(__dirname);

@@ -1,4 +1,4 @@
-const base = require('../../tools/kube-lab/jest.k8s.js').k8sJestConfig(__dirname);
+const base = require('../../jest.preset.js').k8sJestConfig(__dirname);
 
 module.exports = {
   ...base,

@@ -31,7 +31,7 @@ if [ ! -x "$kube_bin" ]; then
   log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and etcd $KUBERNETES_VERSION (cold: several minutes)"
   started=$(date +%s)
   mkdir -p "$kube_dir"
-  (cd "$here/go" && GOTOOLCHAIN=local nice -n 10 go build -trimpath \
+  (cd "$here/go" && GOTOOLCHAIN=local nice -n 10 go build -trimpath -buildvcs=false \
     -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=34" \
     -o "$kube_bin.tmp" .)
   mv "$kube_bin.tmp" "$kube_bin"

@@ -49,7 +49,7 @@ test('create posts the object with its apiVersion and kind; a second create is a
   expect(last()).toEqual({
     method: 'POST',
     path: '/apis/chaos-mesh.org/v1alpha1/namespaces/kafka/networkchaos',
-    query: {},
+    query: { fieldValidation: 'Strict' },
     contentType: 'application/json',
     body: { apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'NetworkChaos', metadata: { name: 'ml-loss', namespace: 'kafka', labels: { a: 'b' } }, spec: { action: 'loss' } },
     authorization: 'Bearer s3cret',

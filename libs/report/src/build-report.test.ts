@@ -161,6 +161,38 @@ describe('buildReport', () => {
   });
 });
 
+describe('warm-up (issue 11 item 13)', () => {
+  // The replicator copied nothing for the first 8 s and caught up by 14 s; the provisioner started measuring at 16 s.
+  const cold: FixtureOptions = {
+    durationS: 60,
+    rate: 60,
+    partitions: 3,
+    validators: 1,
+    coldS: 8,
+    faults: [{ id: 'f1', kind: 'kill-broker', target: 'source:1', atS: 25, durationS: 6 }],
+    expectations: { lost: { max: 0 }, unexpected: { max: 0 }, p99LatencyMs: { max: 2000 } },
+  };
+  const start = Date.UTC(2026, 0, 15, 9, 30, 0);
+
+  it('shows the warm-up and keeps it out of the recovery baseline and the latency expectation', () => {
+    const r = report(syntheticScenario({ ...cold, warmupS: 16 }));
+    expect(r.warmup).toEqual({ startAtMs: start, measuringAtMs: start + 16_000, seconds: 16, firstReadAtMs: start + 8000, firstReadSeconds: 8, steady: true, detail: 'p99 steady for 3 s' });
+    expect(r.faults[0].recovery.baseline?.fromT).toBe(start / 1000 + 16);
+    expect(r.expectations.find((e) => e.name === 'p99LatencyMs')?.status).toBe('met');
+    expect(r.verdict).toBe('pass');
+    // The warm-up's records are still checked: every one was read.
+    expect(r.totals.produced).toBe(3600);
+    expect(r.anomalies.filter((a) => a.class === 'lost' || a.class === 'unseen')).toEqual([]);
+  });
+
+  it('without a warm-up the cold seconds are part of the baseline and the p99 (the old behaviour)', () => {
+    const r = report(syntheticScenario(cold));
+    expect(r.warmup).toBeNull();
+    expect(r.faults[0].recovery.baseline?.fromT).toBe(start / 1000);
+    expect(r.expectations.find((e) => e.name === 'p99LatencyMs')?.status).toBe('failed');
+  });
+});
+
 describe('buildReport: INCONCLUSIVE when the tester did not deliver (issue 9, issue 11 item 2)', () => {
   const base: FixtureOptions = { durationS: 30, rate: 60, partitions: 3, expectations: {} };
 

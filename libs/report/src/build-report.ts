@@ -47,8 +47,12 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     }
   }
 
-  const run = { startAtMs: started?.startAtMs, endAtMs: started?.endAtMs };
-  const { series, outOfRange } = secondSeries({ producers, latency: combined.endToEnd, ...run });
+  // The measured part of the run: after the warm-up (when there was one); every baseline lives here.
+  const measuring = events.measuring;
+  const run = { startAtMs: measuring?.measuringAtMs ?? started?.startAtMs, endAtMs: measuring?.endAtMs ?? started?.endAtMs };
+  const warmup = warmupOf(started, measuring);
+  if (warmup && !warmup.steady) warnings.push(`warm-up: ${warmup.detail}`);
+  const { series, outOfRange } = secondSeries({ producers, latency: combined.endToEnd, startAtMs: started?.startAtMs ?? run.startAtMs, endAtMs: run.endAtMs });
   if (outOfRange > 0) warnings.push(`${outOfRange} per-second window${outOfRange === 1 ? '' : 's'} far outside the scenario's time range (clock trouble?) left out of the series`);
   const windows = faultWindows(events, spec);
   warnings.push(...windows.warnings);
@@ -73,10 +77,10 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     corrupt: acc?.corrupt.count ?? null,
     foreign: acc?.foreign.count ?? null,
     inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
-    p99Us: endToEnd && endToEnd.count > 0 ? endToEnd.p99Us : null,
+    p99Us: measuredP99(combined.endToEnd, measuring, endToEnd),
     faults,
   });
-  const judged = judgeDelivery({ producers, faults, startAtMs: started?.startAtMs, endAtMs: started?.endAtMs, unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records' });
+  const judged = judgeDelivery({ producers, faults, ...run, unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records' });
   warnings.push(...judged.warnings);
   const decided = decideVerdict(errors, expectations, judged.inconclusive);
   const readiness = events.readiness();
@@ -93,7 +97,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
       description: spec.description,
       expectedBehaviour: spec.expectedBehaviour,
       startAtMs: started?.startAtMs ?? null,
-      endAtMs: started?.endAtMs ?? null,
+      endAtMs: run.endAtMs ?? null,
       stoppingAtMs: events.stopping?.atMs ?? null,
       drainedAtMs: events.drained?.atMs ?? null,
       drained: events.drained?.drained ?? null,
@@ -139,8 +143,31 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     series,
     replicationLag: lagSeries(events.progress),
     faults,
+    warmup,
     recoveryRule: { ...RECOVERY_RULE },
   };
+}
+
+function warmupOf(started: ScenarioEvents['started'], measuring: ScenarioEvents['measuring']): ScenarioReport['warmup'] {
+  if (started === undefined || measuring === undefined) return null;
+  const measuringAtMs = Math.max(measuring.measuringAtMs, started.startAtMs);
+  const firstReadAtMs = measuring.firstReadAtMs;
+  return {
+    startAtMs: started.startAtMs,
+    measuringAtMs,
+    seconds: (measuringAtMs - started.startAtMs) / 1000,
+    firstReadAtMs,
+    firstReadSeconds: firstReadAtMs === null ? null : Math.max(0, firstReadAtMs - started.startAtMs) / 1000,
+    steady: measuring.steady,
+    detail: measuring.detail,
+  };
+}
+
+/** The p99 the latency expectation judges: records read from the first whole second of the measured part on. */
+function measuredP99(h: LatencyHistograms | undefined, measuring: ScenarioEvents['measuring'], whole: LatencySummary | null): number | null {
+  if (measuring === undefined || h === undefined) return whole && whole.count > 0 ? whole.p99Us : null;
+  const m = h.percentilesSince(Math.ceil(measuring.measuringAtMs / 1000), [99]);
+  return m.count > 0 ? m.valuesUs[0] : null;
 }
 
 function summary(h: LatencyHistograms | undefined): LatencySummary | null {

@@ -257,6 +257,26 @@ export const scenarioReportSchema = z.object({
   series: z.array(secondPointSchema),
   replicationLag: z.array(lagPointSchema),
   faults: z.array(faultReportSchema),
+  /**
+   * The warm-up before the measured workload (`scenario.measuring`); null for a run without one
+   * (an older provisioner). Everything measured against a baseline starts at `measuringAtMs`.
+   */
+  warmup: z
+    .object({
+      startAtMs: epochMs,
+      measuringAtMs: epochMs,
+      /** measuringAtMs - startAtMs, in seconds. */
+      seconds: z.number().nonnegative(),
+      /** The first second a record of the scenario was read on the target; null: none during the warm-up. */
+      firstReadAtMs: epochMs.nullable(),
+      /** Seconds from the start until the replicator first copied a record of the new topics. */
+      firstReadSeconds: z.number().nonnegative().nullable(),
+      /** false: latency never settled, and measuring began at the warm-up's timeout (a finding). */
+      steady: z.boolean(),
+      detail: z.string(),
+    })
+    .nullable()
+    .default(null),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,

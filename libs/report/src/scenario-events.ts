@@ -72,6 +72,8 @@ export interface Readiness {
  */
 export class ScenarioEvents {
   started: ControlEventOf<'scenario.started'> | undefined;
+  /** The warm-up's end (absent: an older provisioner, or the warm-up is not over). */
+  measuring: ControlEventOf<'scenario.measuring'> | undefined;
   stopping: ControlEventOf<'scenario.stopping'> | undefined;
   drained: ControlEventOf<'scenario.drained'> | undefined;
   readonly producers = new Map<string, ProducerTrack>();
@@ -101,6 +103,9 @@ export class ScenarioEvents {
     switch (event.type) {
       case 'scenario.started':
         this.started ??= event;
+        break;
+      case 'scenario.measuring':
+        this.measuring ??= event;
         break;
       case 'scenario.stopping':
         this.stopping ??= event;

@@ -30,7 +30,7 @@ describe('decideWarmup', () => {
   it('times out, saying why, when latency never settles or nothing is read', () => {
     const noisy = Array.from({ length: 70 }, (_, s) => w(s, s % 2 === 0 ? 50 : 900));
     expect(at(59, noisy).state).toBe('warming');
-    expect(at(60, noisy)).toEqual({ state: 'timeout', firstReadAtMs: 1_000_000, detail: 'warm-up timed out after 60 s: end-to-end latency was not steady for 3 s; measuring anyway' });
+    expect(at(60, noisy)).toEqual({ state: 'timeout', firstReadAtMs: 1_000_000, detail: 'warm-up timed out after 60 s: end-to-end latency and throughput were not steady for 3 s; measuring anyway' });
     expect(at(60, [])).toEqual({ state: 'timeout', firstReadAtMs: null, detail: 'warm-up timed out after 60 s: the replicator copied nothing; measuring anyway' });
   });
 
@@ -40,5 +40,22 @@ describe('decideWarmup', () => {
     // Seconds 10..13 are in, but only 10..11 are complete.
     expect(at(13, cold, { completeBeforeSecond: 1012 }).state).toBe('warming');
     expect(at(0, [], { timeoutMs: 0 })).toEqual({ state: 'steady', firstReadAtMs: null, detail: 'no warm-up (warmup.timeout is 0)' });
+  });
+});
+
+describe('decideWarmup: a catch-up burst is not steady', () => {
+  // A flat 500 ms p99, but the target reads 400/s for a 200/s workload until second 8 (seen on the lab, kill-target-broker).
+  const burst = [...[1, 2, 3, 4, 5, 6, 7, 8].map((s) => w(s, 500, 400)), ...[9, 10, 11].map((s) => w(s, 500, 200))];
+  const input = (s: number, expectedRate?: number) => ({ windows: burst, completeBeforeSecond: 1000 + s, startAtMs: START, nowMs: START + s * 1000, steadyForMs: 3000, timeoutMs: 60_000, ...(expectedRate !== undefined ? { expectedRate } : {}) });
+
+  it('waits until the mean read rate is within 20 % of the scenario rate', () => {
+    expect(decideWarmup(input(6, 200)).state).toBe('warming');
+    expect(decideWarmup(input(11, 200)).state).toBe('warming');
+    expect(decideWarmup(input(12, 200))).toMatchObject({ state: 'steady' });
+  });
+
+  it('without a known rate, or reading less than the rate, latency alone decides', () => {
+    expect(decideWarmup(input(6))).toMatchObject({ state: 'steady' });
+    expect(decideWarmup(input(6, 1000))).toMatchObject({ state: 'steady' });
   });
 });

@@ -6,17 +6,21 @@
  * recovery baseline or a latency expectation taken then judges against noise. So producers
  * write at the scenario's rate first, and measuring starts once end-to-end latency has been
  * steady: the last `steadySeconds` complete seconds each read something, and their per-second
- * p99s lie within max(`latencyFactor` × the smallest of them, `latencyFloorMs`). A p99 still
- * falling as a backlog drains (10 s, 8 s, 5 s...) is not steady; a steady 2 s is.
+ * p99s lie within max(`latencyFactor` × the smallest of them, `latencyFloorMs`), and (when the
+ * scenario's rate in records/s is known) they read on average at most `rateTolerance` above it.
+ * A p99 still falling as a backlog drains (10 s, 8 s, 5 s...) is not steady, nor is a catch-up
+ * burst at twice the rate with a flat p99; a steady 2 s is. Reading less than the rate does not
+ * hold the warm-up back: a tester that cannot deliver is judged elsewhere (INCONCLUSIVE).
  *
  * Pure: the caller passes the merged per-second latency windows and the time.
  */
 export interface WarmupRule {
   latencyFactor: number;
   latencyFloorMs: number;
+  rateTolerance: number;
 }
 
-export const WARMUP_RULE: WarmupRule = { latencyFactor: 2, latencyFloorMs: 100 };
+export const WARMUP_RULE: WarmupRule = { latencyFactor: 2, latencyFloorMs: 100, rateTolerance: 0.2 };
 
 export interface WarmupWindow {
   /** Arrival second (seconds since the epoch). */
@@ -35,6 +39,8 @@ export interface WarmupInput {
   nowMs: number;
   steadyForMs: number;
   timeoutMs: number;
+  /** The scenario's rate in records/s (all producers); undefined when unknown (a bytes/s payload file). */
+  expectedRate?: number;
 }
 
 export type WarmupDecision =
@@ -56,14 +62,16 @@ export function decideWarmup(input: WarmupInput, rule: WarmupRule = WARMUP_RULE)
     if (tail.every((w) => w !== undefined)) {
       const p99s = tail.map((w) => w!.p99Us);
       const bound = Math.max(rule.latencyFactor * Math.min(...p99s), rule.latencyFloorMs * 1000);
-      if (Math.max(...p99s) <= bound) {
+      const mean = tail.reduce((sum, w) => sum + w!.count, 0) / n;
+      const catchingUp = input.expectedRate !== undefined && mean > (1 + rule.rateTolerance) * input.expectedRate;
+      if (Math.max(...p99s) <= bound && !catchingUp) {
         return { state: 'steady', firstReadAtMs, detail: `p99 steady for ${n} s (${formatMs(Math.min(...p99s))} to ${formatMs(Math.max(...p99s))})` };
       }
     }
   }
   const elapsed = input.nowMs - input.startAtMs;
   if (elapsed >= input.timeoutMs) {
-    const what = firstReadAtMs === null ? 'the replicator copied nothing' : `end-to-end latency was not steady for ${n} s`;
+    const what = firstReadAtMs === null ? 'the replicator copied nothing' : `end-to-end latency and throughput were not steady for ${n} s`;
     return { state: 'timeout', firstReadAtMs, detail: `warm-up timed out after ${Math.round(input.timeoutMs / 1000)} s: ${what}; measuring anyway` };
   }
   return { state: 'warming', firstReadAtMs };

@@ -109,3 +109,18 @@ describe('LatencyHistograms', () => {
     expect(() => a.percentiles([101])).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
   });
 });
+
+describe('percentilesSince', () => {
+  it('covers only the windows from the given second on (a warm-up left out)', () => {
+    const h = new LatencyHistograms();
+    // Warm-up, second 100: 10 records at 9 s. Measured, seconds 101-102: 100 records at 1..100 ms.
+    for (let i = 0; i < 10; i++) h.record(100.5e6, 9_000_000);
+    for (let i = 1; i <= 100; i++) h.record((i <= 50 ? 101.5 : 102.5) * 1e6, i * 1000);
+    const measured = h.percentilesSince(101, [50, 99, 100]);
+    expect(measured.count).toBe(100);
+    expect(measured.valuesUs.map((v) => Math.round(v / 1000))).toEqual([50, 99, 100]);
+    // The whole run's p99 is the warm-up's 9 s.
+    expect(Math.round(h.percentiles([99])[0] / 1e6)).toBe(9);
+    expect(h.percentilesSince(103, [99])).toEqual({ count: 0, valuesUs: [] });
+  });
+});

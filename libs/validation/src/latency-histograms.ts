@@ -119,6 +119,16 @@ export class LatencyHistograms {
     });
   }
 
+  /**
+   * Values at percentiles `ps` over the records that arrived in second `fromSecond` or later
+   * (a run's measured part, after its warm-up), µs; `count` 0 and no values when there are none.
+   */
+  percentilesSince(fromSecond: number, ps: readonly number[]): { count: number; valuesUs: number[] } {
+    const sum = this.histogram(64);
+    for (const second of this.seconds()) if (second >= fromSecond) sum.add(this.windowAt(second) as Histogram);
+    return sum.totalCount === 0 ? { count: 0, valuesUs: [] } : { count: sum.totalCount, valuesUs: valuesAt(sum, ps) };
+  }
+
   toSnapshot(): LatencySnapshot {
     return {
       version: 1,

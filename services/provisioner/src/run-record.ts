@@ -105,7 +105,7 @@ export function progressOf(record: RunRecord, nowMs: number, drainTimeoutMs: num
     case 'starting-workload':
       return 10;
     case 'running':
-      return Math.floor(15 + 70 * frac(record.startAtMs, record.measuredEndAtMs ?? record.endAtMs));
+      return Math.floor(15 + 70 * frac(record.measuringAtMs ?? record.startAtMs, record.measuredEndAtMs ?? record.endAtMs));
     case 'stopping':
       return 85;
     case 'draining':

@@ -144,7 +144,17 @@ describe('GET /scenarios and /scenarios/:id', () => {
     const view = jobs.views.get('small-000001')!;
     view.state = 'active';
     view.processedAtMs = now;
-    view.record = { ...newRunRecord(), phase: 'running', phaseTimes: { provisioning: now, running: now + 3000 }, startAtMs: now + 5000, endAtMs: now + 15_000, targetTopics: { 'ml.small': 'source.ml.small' } };
+    // Producers started at +3 s, the warm-up ended at +5 s; the producers' latest stop is far later.
+    view.record = {
+      ...newRunRecord(),
+      phase: 'running',
+      phaseTimes: { provisioning: now, running: now + 3000 },
+      startAtMs: now + 3000,
+      endAtMs: now + 83_000,
+      measuringAtMs: now + 5000,
+      measuredEndAtMs: now + 15_000,
+      targetTopics: { 'ml.small': 'source.ml.small' },
+    };
     watch.apply({ v: 1, type: 'fault.injected', scenarioId: 'small-000001', atMs: now + 7000, source: 'fr', faultId: 'small-000001/f0', kind: 'pause-broker', params: {} });
     watch.apply({
       v: 1,
@@ -176,6 +186,12 @@ describe('GET /scenarios and /scenarios/:id', () => {
       error: null,
     });
     expect(s.timestamps).toMatchObject({ submitted: expect.any(String), provisioning: expect.any(String), running: expect.any(String) });
+    expect(s.workload).toMatchObject({ producersAt: new Date(now - 7000).toISOString(), measuringAt: new Date(now - 5000).toISOString() });
+
+    // Still warming up: the workload's clock has not started.
+    view.record = { ...view.record, measuringAtMs: undefined, measuredEndAtMs: undefined };
+    const warming = (await (await fetch(`${base}/scenarios/small-000001`)).json()) as Record<string, unknown>;
+    expect(warming.workload).toMatchObject({ elapsedMs: 0, totalMs: 10_000, measuringAt: null, startAt: null });
   });
 
   it('shows the verdict and report location when done, and the error code when failed', async () => {

@@ -9,7 +9,7 @@ import type { ProvisionerMetrics } from './provisioner-metrics';
 import { isTerminal, phaseIndex, progressOf, type Phase, type RunRecord, type RunResult } from './run-record';
 import type { ScenarioWatch } from './scenario-watch';
 import { targetTopicsOf, type TopicProvisioner } from './topic-provisioning';
-import { warmupStatus } from './warmup-check';
+import { expectedRecordRate, warmupStatus } from './warmup-check';
 import type { WorkloadOrchestrator } from './workload/workload-orchestrator';
 
 export interface RunnerSettings {
@@ -249,7 +249,13 @@ class ScenarioRun {
         await this.waitFor(() => (clock.nowMs() >= startAtMs ? true : undefined), startAtMs, signal);
         decision = await this.waitFor(
           () => {
-            const d = warmupStatus(this.d.watch.get(this.id), clock.nowMs(), { startAtMs, steadyForMs: steadyFor, timeoutMs: timeout, staleMs: settings.validatorStaleMs });
+            const d = warmupStatus(this.d.watch.get(this.id), clock.nowMs(), {
+              startAtMs,
+              steadyForMs: steadyFor,
+              timeoutMs: timeout,
+              staleMs: settings.validatorStaleMs,
+              expectedRate: expectedRecordRate(spec),
+            });
             return d.state === 'warming' ? undefined : d;
           },
           startAtMs + timeout + settings.pollMs,

@@ -43,8 +43,12 @@ export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations 
   const phase = phaseOf(view);
   const parsed = validateScenario(view.spec);
   const spec = parsed.ok ? parsed.spec : undefined;
-  const startAtMs = record?.startAtMs ?? obs?.started?.startAtMs;
-  const endAtMs = record?.endAtMs ?? obs?.started?.endAtMs;
+  const producersAtMs = record?.startAtMs ?? obs?.started?.startAtMs;
+  // The workload's clock runs from the warm-up's end (producers write before, during the warm-up).
+  const measuringAtMs = record?.measuringAtMs ?? obs?.measuring?.measuringAtMs;
+  const warmingUp = measuringAtMs === undefined && (spec?.warmup.timeout ?? 0) > 0;
+  const startAtMs = measuringAtMs ?? (warmingUp ? undefined : producersAtMs);
+  const endAtMs = record?.measuredEndAtMs ?? obs?.measuring?.endAtMs ?? (warmingUp ? undefined : (record?.endAtMs ?? obs?.started?.endAtMs));
   const durationMs = spec?.workload.duration ?? (startAtMs !== undefined && endAtMs !== undefined ? endAtMs - startAtMs : undefined);
   const began = record?.phaseTimes.provisioning ?? view.processedAtMs;
   const ended = isTerminal(phase) ? (view.finishedAtMs ?? record?.phaseTimes[phase] ?? nowMs) : nowMs;
@@ -59,6 +63,10 @@ export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations 
     timestamps,
     elapsedMs: began === undefined ? 0 : Math.max(0, ended - began),
     workload: {
+      /** Producers' start: the warm-up begins here. */
+      producersAt: iso(producersAtMs),
+      /** The warm-up's end (`scenario.measuring`); null while warming up. */
+      measuringAt: iso(measuringAtMs),
       startAt: iso(startAtMs),
       endAt: iso(endAtMs),
       elapsedMs: startAtMs === undefined || durationMs === undefined ? 0 : Math.min(durationMs, Math.max(0, Math.min(ended, endAtMs ?? ended) - startAtMs)),

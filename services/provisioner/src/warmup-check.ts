@@ -1,4 +1,5 @@
 import { decideWarmup, type WarmupDecision, type WarmupWindow } from '@mirrorlab/report';
+import type { ScenarioSpec } from '@mirrorlab/protocol';
 import { LatencyHistograms } from '@mirrorlab/validation';
 import type { ScenarioObservations } from './scenario-watch';
 
@@ -8,6 +9,16 @@ export interface WarmupSettings {
   timeoutMs: number;
   /** A validator silent this long is gone: it no longer holds back which seconds are complete. */
   staleMs: number;
+  /** The scenario's rate in records/s, when known (see `expectedRecordRate`). */
+  expectedRate?: number;
+}
+
+/** The scenario's rate in records/s, all producers together; undefined for bytes/s with a payload file (record sizes vary). */
+export function expectedRecordRate(spec: ScenarioSpec): number | undefined {
+  const w = spec.workload;
+  const perRate = 'records' in w.rate ? w.rate.records : w.payload === undefined ? w.rate.bytes / w.recordSize : undefined;
+  if (perRate === undefined) return undefined;
+  return w.rateSplit === 'per-producer' ? perRate * w.producers : perRate;
 }
 
 /**
@@ -29,5 +40,13 @@ export function warmupStatus(obs: ScenarioObservations | undefined, nowMs: numbe
     }
   }
   const windows: WarmupWindow[] = merged.windows([99]).map((w) => ({ second: w.second, count: w.count, p99Us: w.percentilesUs[0] }));
-  return decideWarmup({ windows, completeBeforeSecond, startAtMs: s.startAtMs, nowMs, steadyForMs: s.steadyForMs, timeoutMs: s.timeoutMs });
+  return decideWarmup({
+    windows,
+    completeBeforeSecond,
+    startAtMs: s.startAtMs,
+    nowMs,
+    steadyForMs: s.steadyForMs,
+    timeoutMs: s.timeoutMs,
+    ...(s.expectedRate !== undefined ? { expectedRate: s.expectedRate } : {}),
+  });
 }

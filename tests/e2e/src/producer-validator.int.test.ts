@@ -131,8 +131,22 @@ test('an injected record is unexpected, a skipped one is lost, foreign records a
   await targetProducer.connect();
   const intruder = encodeRecord({ meta: { scenarioId: run.scenarioId, producerId: 'intruder', keyEpoch: 0, seq: 0, sendTimeUs: Date.now() * 1000 }, key: 'intruder/e0/k0-0', payload: Buffer.from('x') });
   await targetProducer.send({ topic: run.targetTopic, messages: [intruder, { key: 'k', value: 'someone else’s record' }] });
+  // Once the workload is over, partitions end in offsets the checker never sees (issue 11 item 8):
+  // partition 1 in another scenario's record, partition 2 in a transaction's commit marker.
+  await probe.waitFor('the final producer report', () => harness.finalProducerReports(run).length >= 1, 60_000);
+  const other = (seq: number) => encodeRecord({ meta: { scenarioId: 'another-scenario', producerId: 'p', keyEpoch: 0, seq, sendTimeUs: Date.now() * 1000 }, key: 'p/e0/k0-0', payload: Buffer.from('x') });
+  await targetProducer.send({ topic: run.targetTopic, messages: [{ ...other(0), partition: 1 }] });
   await targetProducer.disconnect();
+  const txProducer = new Kafka({ clientId: 'e2e-tx', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer({ transactionalId: `e2e-${run.scenarioId}`, idempotent: true, maxInFlightRequests: 1 });
+  await txProducer.connect();
+  const tx = await txProducer.transaction();
+  await tx.send({ topic: run.targetTopic, messages: [{ ...other(1), partition: 2 }] });
+  await tx.commit();
+  await txProducer.disconnect();
   await harness.finish(run, 1, ['a1']);
+  // Drained means every partition was read to its high watermark, markers and foreign-scenario records included.
+  const final = harness.latestValidatorReports(run).find((r) => r.validatorId === 'a1' && r.final)!;
+  expect(final.partitions.map((p) => p.highWatermark - p.nextOffset)).toEqual([0, 0, 0]);
 
   const acc = harness.accounting(run);
   const skipped = KeyPlan.build({ producerId: 'skipper', partitions: 3, keysPerPartition: 2, epoch: 0 }).slotForRecord(5);

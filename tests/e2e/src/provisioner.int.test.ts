@@ -172,11 +172,16 @@ test('a 10 s scenario runs through every phase; the workload it started is gone 
     expect(final.counts.produced.acked).toBeGreaterThan(100);
     expect(final.counts.consumed?.distinct).toBe(final.counts.produced.acked);
 
-    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
     const drained = probe.of(id, 'scenario.drained')[0];
     expect(drained.drained).toBe(true);
     const started = probe.of(id, 'scenario.started')[0];
-    expect(started.endAtMs - started.startAtMs).toBe(10_000);
+    // Producers may write through the warm-up's timeout (60 s) and 10 s of slack; the run stops 10 s after measuring began.
+    expect(started.endAtMs - started.startAtMs).toBe(80_000);
+    const measuring = probe.of(id, 'scenario.measuring')[0];
+    expect(measuring).toMatchObject({ steady: true, endAtMs: measuring.measuringAtMs + 10_000 });
+    expect(probe.of(id, 'scenario.stopping')[0].atMs).toBeGreaterThanOrEqual(measuring.endAtMs);
+    process.stdout.write(`provisioner e2e: warm-up ${measuring.measuringAtMs - started.startAtMs} ms (${measuring.detail})\n`);
     expect(Object.values(started.targetTopics)[0]).toMatch(/^source\.ml\.prov-basic-/);
 
     expect(final.workload.processes.map((p) => p.role).sort()).toEqual(['producer', 'validator']);
@@ -227,7 +232,7 @@ test('a provisioner stopped (SIGTERM), then one killed (SIGKILL) mid-run: the ne
     expect(final.phase).toBe('failed');
     expect(final.error?.code).toBe('report_timeout');
     expect(final.drain).toMatchObject({ drained: true });
-    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
     expect(final.counts.consumed?.distinct).toBe(final.counts.produced.acked);
     for (const pid of pids) expect(alive(pid)).toBe(false);
     process.stdout.write(`provisioner e2e: taken over ${Date.parse(String(resumed.ts)) - killedAt} ms after SIGKILL\n`);
@@ -250,7 +255,7 @@ test('DELETE mid-run aborts: stop with reason aborted, pending faults removed, h
 
     expect(final.phase).toBe('aborted');
     expect(final.error?.code).toBe('aborted');
-    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
+    expect(await scenarioEvents(probe, id)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
     expect(probe.of(id, 'scenario.stopping')).toEqual([expect.objectContaining({ reason: 'aborted' })]);
     expect(final.faults.healAllJobId).toBe(`${id}__heal-all`);
     const healAll = await faultsQueue.getJob(`${id}__heal-all`);

@@ -74,6 +74,7 @@ const scenarioRuns: Array<[string, number]> = [
   ['packet-loss', 0.5],
   ['network-partition', 0.5],
   ['bandwidth-cap', 0.5],
+  ['latency-spike', 0.5],
 ];
 
 test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', async (name, timeScale) => {
@@ -89,8 +90,16 @@ test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', async (nam
   if (result.code !== 0) throw new Error(`mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`);
   expect(result.outcome).toMatchObject({ verdict: 'pass', phase: 'done' });
   expect(existsSync(result.outcome!.reportHtml!)).toBe(true);
-  const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as { faults: Array<{ heal?: { verified?: boolean } | null }> };
+  const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as {
+    faults: Array<{ faultId: string; healStartedAtMs: number | null; backAtMs: number | null; recovery: { status: string; reason: string | null } }>;
+    warmup: { seconds: number; measuringAtMs: number; steady: boolean; detail: string } | null;
+  };
   expect(report.faults.length).toBe((readFileSync(file, 'utf8').match(/kind: /g) ?? []).length);
+  // Every built-in scenario is sized so that each of its faults has its recovery measured (issue 11).
+  expect(report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${f.faultId}: ${f.recovery.reason}`)).toEqual([]);
+  // A warm-up ran before the measured workload, and it settled.
+  expect(report.warmup).toMatchObject({ steady: true });
+  console.log(`${name}: warm-up ${report.warmup?.seconds} s; ${report.faults.map((f) => `${f.faultId} recovery ${f.recovery.status}`).join(', ')}`);
 }, 480_000);
 
 /**

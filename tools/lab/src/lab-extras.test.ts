@@ -72,4 +72,16 @@ test('ports for added processes: the spare ports of the block first, never one a
   expect(await pickAddedPort(state, '10.213.7.2')).toBe(21023);
   // Another namespace has its own addresses: the same port is free there.
   expect(await pickAddedPort(state, '10.213.7.6')).toBe(21022);
+  // Past the spares come the inter-DC proxy's ports (block offsets 16-22), taken on the source host.
+  added(state, { name: 'source-5', role: 'broker', cluster: 'source', nodeId: 5, host: '10.213.7.2', ports: { client: 21023 } });
+  expect(await pickAddedPort(state, '10.213.7.2')).toBe(21031);
+  expect(await pickAddedPort(state, '10.213.7.2', [21031])).toBe(21032);
+});
+
+test('an added source broker listens for cross-DC clients too, advertised directly (it has no proxy)', () => {
+  const state = lab();
+  const extra = added(state, { name: 'source-4', role: 'broker', cluster: 'source', nodeId: 4, ports: { client: 21022, crossDc: 21031 } });
+  const props = parse(renderBrokerProperties(state, extra));
+  expect(props.get('listeners')).toBe('CLIENT://10.213.7.2:21022,CROSSDC://10.213.7.2:21031');
+  expect(props.get('advertised.listeners')).toBe('CLIENT://10.213.7.2:21022,CROSSDC://10.213.7.2:21031');
 });

@@ -36,11 +36,11 @@ test('Prometheus is a host process whose files live in <lab>/prometheus and whos
 });
 
 test("the port is the block's first spare one that neither the lab nor anything else uses on 127.0.0.1", async () => {
-  // Block 21008..21031: Prometheus's slot is the last, 21031; when it is taken, the next free port.
-  expect(await pickPrometheusPort(lab, async () => true)).toBe(21031);
-  expect(await pickPrometheusPort(lab, async (port) => port !== 21031)).toBe(21032);
-  const withProm = { ...lab, processes: [...lab.processes, planPrometheus(lab, 21031)] };
-  expect(await pickPrometheusPort(withProm, async () => true)).toBe(21032);
+  // Block from 21008: 21022 and 21023 (offsets 14, 15) are spare; redis (21021) is on 127.0.0.1.
+  expect(await pickPrometheusPort(lab, async () => true)).toBe(21022);
+  expect(await pickPrometheusPort(lab, async (port) => port !== 21022)).toBe(21023);
+  const withProm = { ...lab, processes: [...lab.processes, planPrometheus(lab, 21022)] };
+  expect(await pickPrometheusPort(withProm, async () => true)).toBe(21023);
   await expect(pickPrometheusPort(lab, async () => false)).rejects.toMatchObject({ code: 'allocation_failed' });
 });
 

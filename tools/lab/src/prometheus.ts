@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { LabError } from './errors';
 import { isPortFree } from './ports';
 import { findRepoRoot, type LabProcess, type LabState } from './state';
-import { PROMETHEUS_PORT_OFFSET } from './topology';
+import { ADDED_PORT_OFFSET } from './topology';
 
 export const PROMETHEUS_PROCESS = 'prometheus';
 /**
@@ -61,7 +61,7 @@ export function planPrometheus(state: LabState, port: number): LabProcess {
  */
 export async function pickPrometheusPort(state: LabState, isFree: (port: number) => Promise<boolean> = (p) => isPortFree(p)): Promise<number> {
   const used = new Set(state.processes.filter((p) => p.host === '127.0.0.1').flatMap((p) => Object.values(p.ports)));
-  const first = state.basePort + PROMETHEUS_PORT_OFFSET;
+  const first = state.basePort + ADDED_PORT_OFFSET;
   for (let port = first; port < first + 200 && port <= 65535; port++) {
     if (!used.has(port) && (await isFree(port))) return port;
   }

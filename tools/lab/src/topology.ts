@@ -19,12 +19,9 @@ export const BROKERS_PER_CLUSTER = 3;
 /**
  * Ports per lab: 2 per broker (client, controller) x 6, MM2 REST, Redis, 2 spares (offsets
  * 14-15, for processes a fault adds), then the inter-DC proxy: each source broker's
- * cross-DC listener (16-18), its Toxiproxy proxy (19-21), Toxiproxy's API (22) and the
- * optional Prometheus (23).
+ * cross-DC listener (16-18), its Toxiproxy proxy (19-21) and Toxiproxy's API (22).
  */
 export const PORT_BLOCK_SIZE = 24;
-/** Offset of the port `lab up --monitoring` gives Prometheus (on 127.0.0.1). */
-export const PROMETHEUS_PORT_OFFSET = 23;
 /** Offset of the first port a process added by a fault may take (see lab-extras). */
 export const ADDED_PORT_OFFSET = 14;
 /** Lab ports stay below Linux's ephemeral range (32768+) so outgoing connections never take them. */

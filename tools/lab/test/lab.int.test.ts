@@ -205,7 +205,8 @@ describe('lab', () => {
         const peers = inNetns(lab.network.namespaces.target, ['ss', '-Htnp', 'state', 'established'])
           .split('\n')
           .filter((line) => line.includes(`pid=${mm2?.pid},`))
-          .map((line) => line.trim().split(/\s+/)[3])
+          // Java sockets are dual-stack: IPv4 peers show as [::ffff:a.b.c.d]:port.
+          .map((line) => line.trim().split(/\s+/)[3]?.replace(/^\[::ffff:([0-9.]+)\]/, '$1'))
           .filter((peer) => peer?.startsWith(`${sourceHost}:`));
         expect(peers.length).toBeGreaterThan(0);
         const proxyListens = new Set(proxy.proxies.map((p) => p.listen));

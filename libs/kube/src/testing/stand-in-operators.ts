@@ -2,19 +2,20 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeClient } from '../kube-client';
 import { isKubeError } from '../kube-errors';
 import { conditionOf, isTerminating, type KubeObject, type Pod } from '../objects';
-import { KAFKA_MIRROR_MAKER_2S, KAFKA_NODE_POOLS, NETWORK_CHAOS, PODS, POD_CHAOS, STATEFULSETS, apiVersionOf, type ResourceType } from '../resource-types';
+import { KAFKA_MIRROR_MAKER_2S, KAFKA_NODE_POOLS, NETWORK_CHAOS, PODS, POD_CHAOS, apiVersionOf, type ResourceType } from '../resource-types';
 
 /**
  * Stand-ins for the two operators a real API server on this machine cannot run: the Strimzi
  * cluster operator (it needs Kafka pods that really run) and Chaos Mesh (it needs a container
  * runtime and the pods' network namespaces). They act through the real API, as the operators
  * do, on the real objects, and only as far as the fault-runner looks:
- * - Strimzi: each KafkaNodePool and KafkaMirrorMaker2 gets a StatefulSet whose pods carry
- *   Strimzi's names and labels (`<cluster>-<pool>-<n>`, `strimzi.io/cluster`, ...), scaled to
- *   the object's `spec.replicas`; the real StatefulSet controller, scheduler and kwok make and
- *   ready the pods, and the object's status gets `replicas` and `labelSelector` (what `/scale`
- *   reads). Unlike Strimzi it always removes the highest ordinal (`strimzi.io/remove-node-ids`
- *   is not honoured).
+ * - Strimzi: each KafkaNodePool and KafkaMirrorMaker2 gets pods with Strimzi's names and
+ *   labels (`<cluster>-<pool>-<node id>`, `strimzi.io/cluster`, ...), as many as its
+ *   `spec.replicas`, by node id as Strimzi picks them (`strimzi.io/remove-node-ids` first on a
+ *   scale-down, the lowest free id on a scale-up); a deleted pod is made again. The real
+ *   scheduler and kwok place and ready them. The object's status gets `replicas` and
+ *   `labelSelector` (what `/scale` reads). It never refuses a scale-down (Strimzi does while the
+ *   broker holds partition replicas: there are no partitions here).
  * - Chaos Mesh: a PodChaos or NetworkChaos gets the finalizer `chaos-mesh/records` and the
  *   condition AllInjected=True; a `pod-failure` PodChaos turns its pods' Ready condition False
  *   (what the pause image does to a real pod). On deletion the pods are Ready again and the
@@ -74,14 +75,14 @@ function selectorOf(labels: Record<string, string>): string {
     .join(',');
 }
 
-/** What Strimzi would run for a node pool or a MirrorMaker 2: the set's name and its pods' labels. */
-function strimziWorkload(type: ResourceType, object: KubeObject): { name: string; labels: Record<string, string> } {
+/** What Strimzi would run for a node pool or a MirrorMaker 2: its pods' name prefix and labels. */
+function strimziWorkload(type: ResourceType, object: KubeObject): { prefix: string; labels: Record<string, string> } {
   const name = object.metadata.name;
   if (type === KAFKA_NODE_POOLS) {
     const cluster = object.metadata.labels?.['strimzi.io/cluster'] ?? 'unknown';
     const roles = Array.isArray(object.spec?.roles) ? (object.spec.roles as string[]) : [];
     return {
-      name: `${cluster}-${name}`,
+      prefix: `${cluster}-${name}`,
       labels: {
         'strimzi.io/cluster': cluster,
         'strimzi.io/kind': 'Kafka',
@@ -92,47 +93,83 @@ function strimziWorkload(type: ResourceType, object: KubeObject): { name: string
       },
     };
   }
-  return { name: `${name}-mirrormaker2`, labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'KafkaMirrorMaker2', 'strimzi.io/name': `${name}-mirrormaker2` } };
+  return { prefix: `${name}-mirrormaker2`, labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'KafkaMirrorMaker2', 'strimzi.io/name': `${name}-mirrormaker2` } };
 }
 
+/**
+ * The node ids Strimzi keeps for `replicas`: on a scale-down the ids named by
+ * `strimzi.io/remove-node-ids` go first, then the highest; on a scale-up (or after a pod was
+ * deleted) the lowest free ids come back.
+ */
+export function strimziNodeIds(current: readonly number[], replicas: number, removeNodeIds: readonly number[]): number[] {
+  const ids = [...new Set(current)].sort((a, b) => a - b);
+  if (ids.length > replicas) {
+    const order = [...removeNodeIds.filter((id) => ids.includes(id)), ...[...ids].reverse().filter((id) => !removeNodeIds.includes(id))];
+    const drop = new Set(order.slice(0, ids.length - replicas));
+    return ids.filter((id) => !drop.has(id));
+  }
+  for (let id = 0; ids.length < replicas; id++) if (!ids.includes(id)) ids.push(id);
+  return ids.sort((a, b) => a - b);
+}
+
+function removeNodeIdsOf(object: KubeObject): number[] {
+  try {
+    const ids = JSON.parse(object.metadata.annotations?.['strimzi.io/remove-node-ids'] ?? '[]') as unknown;
+    return Array.isArray(ids) ? ids.filter((n): n is number => typeof n === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Strimzi's stand-in: it runs pods for each KafkaNodePool and KafkaMirrorMaker2 itself, as
+ * Strimzi's StrimziPodSet controller does (Strimzi uses no StatefulSets), by node id; a deleted
+ * pod is made again under its name. The real scheduler and kwok place and ready them.
+ */
 export function standInStrimzi(client: KubeClient, namespace: string): StandIn {
   const errors: string[] = [];
   const stopper = new AbortController();
   const reconcileFor =
     (type: ResourceType): Reconcile =>
     async (object, event) => {
-      if (event === 'DELETED' || isTerminating(object)) return; // the StatefulSet goes with it (owner reference)
+      if (event === 'DELETED' || isTerminating(object)) return; // its pods go with it (owner reference)
       const replicas = typeof object.spec?.replicas === 'number' ? object.spec.replicas : 0;
-      const { name, labels } = strimziWorkload(type, object);
-      const set = await client.find(STATEFULSETS, namespace, name);
-      if (set === undefined) {
-        await client.create(STATEFULSETS, namespace, {
+      const { prefix, labels } = strimziWorkload(type, object);
+      const selector = selectorOf(labels);
+      const pods = (await client.list<Pod>(PODS, namespace, { labelSelector: selector })).items;
+      const live = pods.filter((p) => !isTerminating(p));
+      const idOf = (p: Pod) => Number(/-(\d+)$/.exec(p.metadata.name)?.[1]);
+      const want = strimziNodeIds(live.map(idOf), replicas, removeNodeIdsOf(object));
+      for (const pod of live) if (!want.includes(idOf(pod))) await client.delete(PODS, namespace, pod.metadata.name, { gracePeriodSeconds: 0 });
+      for (const id of want) {
+        const name = `${prefix}-${id}`;
+        if (pods.some((p) => p.metadata.name === name)) continue; // live, or still going (its DELETED event comes back here)
+        await client.create<Pod>(PODS, namespace, {
           metadata: {
             name,
             labels,
             ownerReferences: [{ apiVersion: apiVersionOf(type), kind: type.kind, name: object.metadata.name, uid: object.metadata.uid, controller: true, blockOwnerDeletion: true }],
           },
-          spec: {
-            replicas,
-            serviceName: name,
-            podManagementPolicy: 'Parallel',
-            selector: { matchLabels: labels },
-            template: {
-              metadata: { labels },
-              spec: { terminationGracePeriodSeconds: 0, containers: [{ name: type === KAFKA_NODE_POOLS ? 'kafka' : 'mirror-maker2', image: 'quay.io/strimzi/kafka:stand-in' }] },
-            },
-          },
+          spec: { terminationGracePeriodSeconds: 0, containers: [{ name: type === KAFKA_NODE_POOLS ? 'kafka' : 'mirror-maker2', image: 'quay.io/strimzi/kafka:stand-in' }] },
         });
-      } else if (set.spec?.replicas !== replicas) {
-        await client.scale(STATEFULSETS, namespace, name, replicas);
       }
       const status = object.status ?? {};
-      const selector = selectorOf(labels);
-      if (status.replicas !== replicas || status.labelSelector !== selector || status.observedGeneration !== object.metadata.generation) {
-        await client.patch(type, namespace, object.metadata.name, { type: 'merge', body: { status: { replicas, labelSelector: selector, observedGeneration: object.metadata.generation } } }, { subresource: 'status' });
+      if (status.replicas !== replicas || status.labelSelector !== selector || status.observedGeneration !== object.metadata.generation || JSON.stringify(status.nodeIds) !== JSON.stringify(want)) {
+        await client.patch(type, namespace, object.metadata.name, { type: 'merge', body: { status: { replicas, labelSelector: selector, nodeIds: want, observedGeneration: object.metadata.generation } } }, { subresource: 'status' });
       }
     };
-  const loops = [KAFKA_NODE_POOLS, KAFKA_MIRROR_MAKER_2S].map((type) => controllerLoop(client, type, namespace, reconcileFor(type), errors, stopper.signal));
+  const owners = [KAFKA_NODE_POOLS, KAFKA_MIRROR_MAKER_2S];
+  const loops = owners.map((type) => controllerLoop(client, type, namespace, reconcileFor(type), errors, stopper.signal));
+  // A pod of theirs that goes (a kill) brings its owner back here to make it again.
+  const onPod: Reconcile = async (pod, event) => {
+    if (event !== 'DELETED') return;
+    const owner = pod.metadata.ownerReferences?.find((o) => owners.some((t) => t.kind === o.kind && apiVersionOf(t) === o.apiVersion));
+    const type = owners.find((t) => t.kind === owner?.kind);
+    if (!owner || !type) return;
+    const object = await client.find(type, namespace, String(owner.name));
+    if (object) await reconcileFor(type)(object, 'MODIFIED');
+  };
+  loops.push(controllerLoop(client, PODS, namespace, onPod, errors, stopper.signal));
   return {
     errors,
     async stop() {
@@ -142,7 +179,7 @@ export function standInStrimzi(client: KubeClient, namespace: string): StandIn {
   };
 }
 
-export const CHAOS_FINALIZER = 'chaos-mesh/records';
+const CHAOS_FINALIZER = 'chaos-mesh/records';
 
 function podsOfPodChaos(chaos: KubeObject): string[] {
   const pods = (chaos.spec?.selector as { pods?: Record<string, string[]> } | undefined)?.pods ?? {};

@@ -21,6 +21,24 @@ describe('parseScenarioYaml', () => {
     expect(r.spec.drainTimeout).toBe(120_000);
   });
 
+  it('takes a link profile (default none) and latency faults; a bad profile is named', () => {
+    const plain = parseScenarioYaml(minimal);
+    if (!plain.ok) throw plain.error;
+    expect(plain.spec.link).toBe('none');
+    const long = parseScenarioYaml(`${minimal}link: transatlantic
+faults:
+  - { at: 5s, duration: 10s, kind: latency, target: inter-dc, params: { latency: 500ms, jitter: 20ms } }
+`);
+    if (!long.ok) throw long.error;
+    expect(long.spec.link).toBe('transatlantic');
+    expect(long.spec.faults[0]).toMatchObject({ kind: 'latency', params: { latency: '500ms', jitter: '20ms' } });
+    const bad = parseScenarioYaml(`${minimal}link: pacific
+`);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.error.problems).toEqual(['link: expected one of none, transatlantic']);
+  });
+
   it('lists every problem by path', () => {
     const r = parseScenarioYaml(`${minimal}
 faults:

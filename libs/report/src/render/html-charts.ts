@@ -33,7 +33,8 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
     r.replicationLag[r.replicationLag.length - 1]?.atMs ?? 0,
   );
   const originMs = r.scenario.startAtMs ?? xFromMs;
-  const bands: ChartBand[] = r.faults.map((x) => ({
+  const warmup: ChartBand[] = r.warmup && r.warmup.seconds > 0 ? [{ id: 'warm-up', label: 'warm-up (not measured)', fromMs: r.warmup.startAtMs, toMs: r.warmup.measuringAtMs, warmup: true }] : [];
+  const bands: ChartBand[] = [...warmup, ...r.faults.map((x) => ({
     id: x.faultId,
     label: `${x.faultId}${x.faultId.includes(x.kind) ? '' : ` · ${x.kind}`}${x.target ? ` → ${x.target}` : ''}`,
     fromMs: x.injectedAtMs,
@@ -41,7 +42,7 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
     recoveryToMs: x.recovery.recoveredAtMs ?? undefined,
     oneShot: x.oneShot,
     ...(x.healStartedAtMs !== null ? { healStartMs: x.healStartedAtMs } : {}),
-  }));
+  }))];
   const at = (t: number) => t * 1000 + 500;
   const base = { xFromMs, xToMs, originMs, bands };
 

@@ -56,9 +56,13 @@ function header(r: ScenarioReport): SafeHtml {
       ? html`<ul class="reasons">${r.reasons.map((x) => html`<li>${x}</li>`)}</ul>`
       : html`<ul class="reasons ok"><li>All ${met} expectation${met === 1 ? '' : 's'} met.</li></ul>`;
   const incomplete = !r.basis.complete && r.basis.incompleteReason ? html`<div class="sub">Incomplete: ${r.basis.incompleteReason}</div>` : '';
+  const w = r.warmup;
+  const warm = w
+    ? html`<div class="sub" id="warmup">warm-up <b>${f.duration(w.seconds)}</b>${w.steady ? '' : html` <span class="pill no">timed out</span>`} · replicator first copied after <b>${w.firstReadSeconds === null ? 'never' : f.duration(w.firstReadSeconds)}</b> · measured from ${f.offset(w.measuringAtMs, s.startAtMs)} <span class="muted">(${w.detail}; kept out of every baseline)</span></div>`
+    : '';
   return html`<header class="top verdict-${r.verdict}"><div class="wrap">
 <div class="brand">mirrorlab · replication test report</div>
-<div class="head"><div><h1>${s.name}</h1><div class="sub">scenario <b class="mono">${s.id}</b>${when}</div>${incomplete}</div><div class="badge" title="verdict">${r.verdict.toUpperCase()}</div></div>
+<div class="head"><div><h1>${s.name}</h1><div class="sub">scenario <b class="mono">${s.id}</b>${when}</div>${warm}${incomplete}</div><div class="badge" title="verdict">${r.verdict.toUpperCase()}</div></div>
 ${reasons}
 </div></header>`;
 }

@@ -14,6 +14,11 @@ export function renderMarkdown(r: ScenarioReport): string {
   out.push(`# ${md(r.scenario.name)}: ${r.verdict.toUpperCase()}`, '');
   const when = origin !== null && r.scenario.endAtMs !== null ? ` · ${f.utc(origin)} · ${f.duration((r.scenario.endAtMs - origin) / 1000)}` : '';
   out.push(`Scenario ${md(r.scenario.id)}${when}`, '');
+  const w = r.warmup;
+  if (w) {
+    const first = w.firstReadSeconds === null ? 'never' : f.duration(w.firstReadSeconds);
+    out.push(`Warm-up ${f.duration(w.seconds)}${w.steady ? '' : ' (timed out)'}: the replicator first copied after ${first}; measured from ${f.offset(w.measuringAtMs, origin)} (${md(w.detail)}).`, '');
+  }
   if (r.reasons.length > 0) {
     out.push(
       r.verdict === 'fail' ? '**Failed expectations**' : r.verdict === 'inconclusive' ? '**Inconclusive: no conclusion about the replicator**' : '**Could not judge the run**',

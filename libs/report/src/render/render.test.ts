@@ -115,6 +115,30 @@ describe('format', () => {
   });
 });
 
+describe('warm-up and the three moments of a fault (issue 11 items 11, 13)', () => {
+  const r = report({ durationS: 40, rate: 40, partitions: 2, validators: 1, coldS: 4, warmupS: 10, faults: [{ id: 'f1', kind: 'kill-broker', target: 'source:2', atS: 15, durationS: 5, backAfterS: 7, stall: true }] });
+
+  it('Markdown names the warm-up, the heal start and the moment the broker was back', () => {
+    const text = renderMarkdown(r);
+    expect(text).toContain('Warm-up 10 s: the replicator first copied after 4 s; measured from +10 s (p99 steady for 3 s).');
+    expect(text).toMatch(/\| f1 \| kill-broker \| source:2 \| \+15 s \| \+20 s \| \+27 s \| /);
+  });
+
+  it('HTML shades the warm-up apart from fault windows and marks the heal start', () => {
+    const page = renderHtml(r);
+    // One of each per chart: throughput, latency, lag.
+    expect((page.match(/<rect class="warmup-window"/g) ?? []).length).toBe(3);
+    expect((page.match(/<line class="heal-start"/g) ?? []).length).toBe(3);
+    expect(page).toContain('id="warmup"');
+  });
+
+  it('a report without a warm-up or heal start shows neither', () => {
+    const page = renderHtml(realistic);
+    expect(page).not.toContain('warmup-window');
+    expect(renderMarkdown(realistic)).not.toContain('Warm-up');
+  });
+});
+
 describe('an inconclusive run in every output', () => {
   const short = report({ durationS: 30, rate: 60, partitions: 3, requestedRate: 400, expectations: {} });
   const why = 'the tester delivered 15% of the requested 400 records/s (60 records/s over 30 s outside fault windows): no conclusion about the replicator at that rate';

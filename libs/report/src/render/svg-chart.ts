@@ -25,6 +25,8 @@ export interface ChartBand {
   /** Heal to recovery: drawn lighter and hatched. */
   recoveryToMs?: number;
   oneShot?: boolean;
+  /** A warm-up, not a fault: drawn grey. */
+  warmup?: boolean;
   /** When the heal began, inside the band (the band ends when the component was back). */
   healStartMs?: number;
 }
@@ -66,6 +68,12 @@ export function renderChart(o: ChartOptions): string {
 
   // Fault windows first, so lines draw over them.
   for (const b of o.bands) {
+    if (b.warmup) {
+      const w0 = clamp(x(b.fromMs), M.left, M.left + pw);
+      const w1 = clamp(x(b.toMs), M.left, M.left + pw);
+      parts.push(`<rect class="warmup-window" x="${n(w0)}" y="${M.top}" width="${n(Math.max(w1 - w0, 0))}" height="${ph}" fill="#8c959f" fill-opacity="0.10"><title>${esc(`${b.label}: ${f.offset(b.fromMs, o.originMs)} to ${f.offset(b.toMs, o.originMs)}`)}</title></rect>`);
+      continue;
+    }
     const x0 = clamp(x(b.fromMs), M.left, M.left + pw);
     const x1 = clamp(x(b.toMs), M.left, M.left + pw);
     const w = Math.max(x1 - x0, 2);

@@ -49,6 +49,10 @@ export interface FixtureOptions {
   withoutFinal?: string[];
   drained?: boolean;
   seed?: number;
+  /** A cold replicator: nothing is copied for the first `coldS` seconds after the start. */
+  coldS?: number;
+  /** A warm-up: `scenario.measuring` at the start + `warmupS` (the replicator first read at `coldS`). */
+  warmupS?: number;
   /**
    * The rate (records/s, all producers) the producers' `rates` say was requested; default
    * `rate`, i.e. the tester delivered what was asked. Set above `rate` for a tester that
@@ -93,7 +97,8 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   const targetTopic = `source.${o.topic}`;
   const endAtMs = o.startAtMs + o.durationS * 1000;
   const faultWindow = (f: FixtureFault) => ({ fromMs: o.startAtMs + f.atS * 1000, toMs: o.startAtMs + (f.atS + (f.durationS ?? 0) + (f.backAfterS ?? 0)) * 1000 });
-  const records = simulate({ ...o, stalls: o.faults.filter((f) => f.stall && f.durationS).map(faultWindow), seed: o.seed });
+  const cold = o.coldS ? [{ fromMs: o.startAtMs - 1000, toMs: o.startAtMs + o.coldS * 1000 }] : [];
+  const records = simulate({ ...o, stalls: [...cold, ...o.faults.filter((f) => f.stall && f.durationS).map(faultWindow)], seed: o.seed });
   const rnd = mulberry32(o.seed * 31 + 1);
   const events: ControlEvent[] = [];
   const spec = {
@@ -110,6 +115,10 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   };
   const base = { v: 1 as const, scenarioId: o.scenarioId };
   events.push({ ...base, type: 'scenario.started', atMs: o.startAtMs - 150, source: 'provisioner-0', spec, targetTopics: { [o.topic]: targetTopic }, startAtMs: o.startAtMs, endAtMs });
+  if (o.warmupS !== undefined) {
+    const measuringAtMs = o.startAtMs + o.warmupS * 1000;
+    events.push({ ...base, type: 'scenario.measuring', atMs: measuringAtMs, source: 'provisioner-0', measuringAtMs, endAtMs, firstReadAtMs: o.startAtMs + (o.coldS ?? 0) * 1000, steady: true, detail: 'p99 steady for 3 s' });
+  }
 
   // Anomalies that change what was sent or replicated.
   const firstFault = o.faults[0] ? faultWindow(o.faults[0]) : { fromMs: o.startAtMs + (o.durationS * 1000) / 3, toMs: o.startAtMs + (o.durationS * 1000) / 2 };

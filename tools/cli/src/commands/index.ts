@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { demoCommand } from './demo';
+import { kubeCommand } from './kube';
 import { labCommand } from './lab';
 import { reportCommand } from './report';
 import { runCommand } from './run';
@@ -16,4 +17,4 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const COMMANDS: CommandModule[] = [demoCommand, runCommand, scenariosCommand, reportCommand, labCommand, stackCommand];
+export const COMMANDS: CommandModule[] = [demoCommand, runCommand, scenariosCommand, reportCommand, labCommand, stackCommand, kubeCommand];

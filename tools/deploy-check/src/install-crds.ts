@@ -1,5 +1,5 @@
 import type { KubeLab } from '@mirrorlab/kube/testing';
-import { projectCrds } from '../../deploy-check/src/crds';
+import { projectCrds } from './crds';
 
 /**
  * Installs the CRDs deploy/ needs (Strimzi, Chaos Mesh, Prometheus Operator, made by
