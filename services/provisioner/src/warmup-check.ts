@@ -16,7 +16,8 @@ export interface WarmupSettings {
 /** The scenario's rate in records/s, all producers together; undefined for bytes/s with a payload file (record sizes vary). */
 export function expectedRecordRate(spec: ScenarioSpec): number | undefined {
   const w = spec.workload;
-  const perRate = 'records' in w.rate ? w.rate.records : w.payload === undefined ? w.rate.bytes / w.recordSize : undefined;
+  // A ramp warms up at its first step.
+  const perRate = 'records' in w.rate ? w.rate.records : 'ramp' in w.rate ? w.rate.ramp.from : w.payload === undefined ? w.rate.bytes / w.recordSize : undefined;
   if (perRate === undefined) return undefined;
   return w.rateSplit === 'per-producer' ? perRate * w.producers : perRate;
 }
