@@ -13,7 +13,7 @@ export const producerEnv = {
   IDEMPOTENT: env.bool({ default: true }),
   COMPRESSION: env.oneOf(['none', 'gzip'] as const, { default: 'none' }),
   /** Records handed to the client per turn of the send loop, at most. */
-  MAX_BATCH_RECORDS: env.int({ min: 1, max: 100_000, default: 1000 }),
+  MAX_BATCH_RECORDS: env.int({ min: 1, max: 100_000, default: 4000 }),
   /** librdkafka `linger.ms`: how long a partition's batch waits to fill. */
   LINGER: env.duration({ default: 5 }),
   /**
