@@ -42,6 +42,9 @@ type StartPoint = number | 'earliest';
  * records (see PendingLatency), and no report is published while the group is
  * rebalancing, so a record re-read by the next owner is measured once.
  */
+/** How soon the validators' group finds partitions added to a target topic (MirrorMaker 2 adds them within its topic refresh). */
+const NEW_PARTITION_DISCOVERY_MS = 5_000;
+
 export class ValidationRun {
   private readonly state: ValidatorState;
   private readonly endToEnd = new LatencyHistograms();
@@ -96,7 +99,10 @@ export class ValidationRun {
     this.replication = (await this.usesLogAppendTime()) ? new LatencyHistograms() : undefined;
     o.metrics.runStarted(o.started.scenarioId, this.topics, { replicationLatency: this.replication !== undefined });
 
-    const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+    // kafkajs notices partitions added to a topic only when its metadata is older than
+    // metadataMaxAge (default 5 min): the group would not read new partitions for minutes after
+    // add-partitions (seen on the lab: 1363 records mirrored to the new partitions, never read).
+    const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500, metadataMaxAge: NEW_PARTITION_DISCOVERY_MS });
     this.consumer = consumer;
     consumer.on(consumer.events.REBALANCING, () => {
       this.rebalancing = true;
