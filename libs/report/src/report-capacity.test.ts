@@ -1,0 +1,62 @@
+import type { ControlEvent } from '@mirrorlab/protocol';
+import { buildReport } from './build-report';
+import { ScenarioEvents } from './scenario-events';
+import { syntheticScenario, type FixtureOptions } from './testing';
+
+function report(events: readonly ControlEvent[]) {
+  const folded = new ScenarioEvents('fixture-1');
+  events.forEach((e) => folded.apply(e));
+  return buildReport(folded);
+}
+
+const START = Date.UTC(2026, 0, 15, 9, 30, 0);
+
+/**
+ * A fixture run at a steady 60 records/s (2 producers) whose spec and `rates` say a ramp was asked
+ * for: `levels[i]` records/s in the i-th block of 10 s. The tester always achieves 60 records/s.
+ */
+function rampRun(levels: number[], o: FixtureOptions = {}): ControlEvent[] {
+  const ramp = { from: levels[0], to: levels.at(-1)!, step: levels.length > 1 ? levels[1] - levels[0] : 1, every: 10_000 };
+  return syntheticScenario({ durationS: 10 * levels.length, rate: 60, partitions: 3, expectations: {}, ...o }).map((e) => {
+    if (e.type === 'scenario.started') return { ...e, spec: { ...e.spec, workload: { ...(e.spec.workload as object), rate: { ramp } } } };
+    if (e.type === 'producer.progress' && e.rates) {
+      return { ...e, rates: e.rates.map(([w, , achieved, , achievedBytes]) => [w, levels[Math.min(levels.length - 1, Math.floor((w - START) / 10_000))] / 2, achieved, 0, achievedBytes] as [number, number, number, number, number]) };
+    }
+    return e;
+  });
+}
+
+describe('buildReport: capacity of a ramp (issue 9)', () => {
+  it('names the sustained capacity and the step the tester saturated at; the delivery rule judges the steps below it only', () => {
+    const r = report(rampRun([40, 60, 80]));
+    expect(r.capacity).not.toBeNull();
+    const c = r.capacity!;
+    expect(c.steps.map((s) => [s.fromMs - START, s.toMs - START, s.offered, s.achieved, s.status])).toEqual([
+      [0, 10_000, 40, 60, 'ok'],
+      [10_000, 20_000, 60, 60, 'ok'],
+      [20_000, 30_000, 80, 60, 'tester-saturated'],
+    ]);
+    expect(c).toMatchObject({ sustainedRecordsPerSec: 60, testerSaturatedAt: 80, replicatorSaturatedAt: null, lowerBound: true, p99BoundUs: null });
+    expect(c.steps[2].reason).toBe('the tester sent 60 of the 80 records/s offered');
+    expect(r.delivery).toMatchObject({ checked: true, seconds: 20, requestedPerSecond: 50, achievedPerSecond: 60 });
+    expect(r.verdict).toBe('pass');
+    expect(r.warnings).toContain("the tester saturated at 80 records/s: whether it delivered the requested rate was judged on the ramp's steps below that only");
+  });
+
+  it('a tester saturated from the first step: the whole run is judged, INCONCLUSIVE, never PASS', () => {
+    const r = report(rampRun([400, 600]));
+    expect(r.capacity).toMatchObject({ sustainedRecordsPerSec: null, testerSaturatedAt: 400 });
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.delivery).toMatchObject({ seconds: 20, requestedPerSecond: 500, achievedPerSecond: 60 });
+  });
+
+  it('a tester that delivered nothing is never PASS, whatever the ramp', () => {
+    const r = report(rampRun([40, 60], { rate: 0 }));
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.capacity).toBeNull();
+  });
+
+  it('absent for a run at a fixed rate', () => {
+    expect(report(syntheticScenario({ durationS: 20, rate: 60, partitions: 3 })).capacity).toBeNull();
+  });
+});
