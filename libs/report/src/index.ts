@@ -20,6 +20,7 @@ export {
   type AnomalyClassName,
   type AnomalyExample,
   type AnomalyRow,
+  type CapacityReport,
   type ExampleTime,
   type ExpectationResult,
   type FaultReport,
@@ -32,6 +33,6 @@ export {
   type Verdict,
 } from './report-schema';
 export { renderJson } from './render/render-json';
-export { renderMarkdown } from './render/render-markdown';
+export { capacityLine, renderMarkdown } from './render/render-markdown';
 export { renderHtml } from './render/render-html';
 export * from './capacity';

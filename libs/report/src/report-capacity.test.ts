@@ -1,5 +1,7 @@
 import type { ControlEvent } from '@mirrorlab/protocol';
 import { buildReport } from './build-report';
+import { renderHtml } from './render/render-html';
+import { capacityLine, renderMarkdown } from './render/render-markdown';
 import { ScenarioEvents } from './scenario-events';
 import { syntheticScenario, type FixtureOptions } from './testing';
 
@@ -58,5 +60,42 @@ describe('buildReport: capacity of a ramp (issue 9)', () => {
 
   it('absent for a run at a fixed rate', () => {
     expect(report(syntheticScenario({ durationS: 20, rate: 60, partitions: 3 })).capacity).toBeNull();
+  });
+});
+
+describe('rendering the capacity (issue 9)', () => {
+  const r = report(rampRun([40, 60, 80]));
+  const fixed = report(syntheticScenario({ durationS: 20, rate: 60, partitions: 3 }));
+
+  it('one line names the sustained capacity and where the replicator and the tester saturated', () => {
+    expect(capacityLine(r.capacity!)).toBe('capacity: at least 60 records/s sustained (replicator fell behind at —; tester saturated at 80)');
+    expect(capacityLine({ ...r.capacity!, sustainedRecordsPerSec: 4000, replicatorSaturatedAt: 5000, testerSaturatedAt: null, lowerBound: false })).toBe(
+      'capacity: 4000 records/s sustained (replicator fell behind at 5000; tester saturated at —)',
+    );
+  });
+
+  it('Markdown: a Capacity section with one row per step; none for a fixed rate', () => {
+    const text = renderMarkdown(r);
+    expect(text).toContain('## Capacity\n\ncapacity: at least 60 records/s sustained (replicator fell behind at —; tester saturated at 80).');
+    expect(text).toContain('| 80 | 60 | ');
+    expect(text).toContain('**tester-saturated**: the tester sent 60 of the 80 records/s offered |');
+    expect(text.match(/^\| \d+ \| \d+ \| \d+ \| -?\d+ \| /gm)).toHaveLength(3);
+    expect(renderMarkdown(fixed)).not.toContain('Capacity');
+  });
+
+  it('HTML: the capacity section, its chart (a marker per step and panel, the tester saturation line), and requested in the throughput chart', () => {
+    const page = renderHtml(r);
+    expect(page).toContain('<section id="capacity">');
+    expect(page.match(/<svg class="chart capacity-chart"/g)).toHaveLength(1);
+    // Three steps: a marker each on achieved, backlog and p99.
+    expect(page.match(/<circle class="step /g)).toHaveLength(9);
+    expect(page.match(/<circle class="step tester-saturated"/g)).toHaveLength(3);
+    expect(page.match(/<line class="saturation"/g)).toHaveLength(1);
+    expect(page).toContain('data-series="requested"');
+    const plain = renderHtml(fixed);
+    expect(plain).not.toContain('id="capacity"');
+    // The fixture's producers report rates, so requested is drawn; producers that report none draw no requested line.
+    expect(plain).toContain('data-series="requested"');
+    expect(renderHtml(report(syntheticScenario({ durationS: 20, rate: 60, partitions: 3, requestedRate: null })))).not.toContain('data-series="requested"');
   });
 });

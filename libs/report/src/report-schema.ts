@@ -106,6 +106,10 @@ export const secondPointSchema = z.object({
   /** Records sent by all producers in this second (sum of their `producer.progress` windows). */
   produced: count,
   acked: count,
+  /** Records/s the scenario asked of all producers in this second (their `rates`); null when none reported rates for it. */
+  requested: z.number().nonnegative().nullable().default(null),
+  /** Records/s the producers say they achieved against that request (their `rates`); null likewise. */
+  achieved: z.number().nonnegative().nullable().default(null),
   /** Records first read by the validators in this second (their merged latency window's count). */
   consumed: count,
   /** End-to-end latency of the records consumed in this second, from the merged histogram; null when none. */
