@@ -16,6 +16,7 @@ export { decideWarmup, WARMUP_RULE, type WarmupDecision, type WarmupInput, type 
 export {
   ANOMALY_CLASSES,
   REPORT_SCHEMA_VERSION,
+  capacitySchema,
   scenarioReportSchema,
   type AnomalyClassName,
   type AnomalyExample,
