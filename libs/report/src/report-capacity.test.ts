@@ -45,6 +45,28 @@ describe('buildReport: capacity of a ramp (issue 9)', () => {
     expect(r.warnings).toContain("the tester saturated at 80 records/s: whether it delivered the requested rate was judged on the ramp's steps below that only");
   });
 
+  it('a target that falls behind while the tester delivers: the replicator saturated there, with the backlog it built', () => {
+    // Nothing copied for the first 12 s: the first step builds a backlog, the second drains it.
+    const r = report(rampRun([40, 60, 80], { coldS: 12 }));
+    const c = r.capacity!;
+    expect(c.steps.map((s) => [s.offered, s.status])).toEqual([
+      [40, 'replicator-saturated'],
+      [60, 'ok'],
+      [80, 'tester-saturated'],
+    ]);
+    expect(c.steps[0]).toMatchObject({ achieved: 60, consumed: 0, backlogGrowth: 540, p99Us: null });
+    expect(c.steps[0].reason).toBe('the target fell behind by 540 records (0 of 60 records/s read)');
+    expect(c).toMatchObject({ sustainedRecordsPerSec: null, replicatorSaturatedAt: 40, testerSaturatedAt: 80, lowerBound: false });
+  });
+
+  it('only the measured window counts: the warm-up seconds are no step', () => {
+    const c = report(rampRun([40, 60, 80], { warmupS: 10 })).capacity!;
+    expect(c.steps.map((s) => [s.fromMs - START, s.offered, s.status])).toEqual([
+      [10_000, 60, 'ok'],
+      [20_000, 80, 'tester-saturated'],
+    ]);
+  });
+
   it('a tester saturated from the first step: the whole run is judged, INCONCLUSIVE, never PASS', () => {
     const r = report(rampRun([400, 600]));
     expect(r.capacity).toMatchObject({ sustainedRecordsPerSec: null, testerSaturatedAt: 400 });
