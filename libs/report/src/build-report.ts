@@ -3,6 +3,7 @@ import { anomalyRows } from './anomaly-table';
 import { checkExpectations, decideVerdict } from './expectations';
 import { faultWindows, withRecovery } from './fault-windows';
 import { RECOVERY_RULE } from './recovery';
+import { deliveryEndFor, reportCapacity } from './report-capacity';
 import { REPORT_SCHEMA_VERSION, type FaultReport, type LatencySummary, type ScenarioReport } from './report-schema';
 import type { ScenarioEvents } from './scenario-events';
 import { SendTimeline } from './send-timeline';
@@ -80,7 +81,12 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     p99Us: measuredP99(combined.endToEnd, measuring, endToEnd),
     faults,
   });
-  const judged = judgeDelivery({ producers, faults, ...run, unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records' });
+  const capacity = reportCapacity({ spec, producers, series, ...run });
+  const deliveryEndAtMs = deliveryEndFor(capacity);
+  if (deliveryEndAtMs !== undefined) {
+    warnings.push(`the tester saturated at ${capacity!.testerSaturatedAt} records/s: whether it delivered the requested rate was judged on the ramp's steps below that only`);
+  }
+  const judged = judgeDelivery({ producers, faults, ...run, ...(deliveryEndAtMs === undefined ? {} : { endAtMs: deliveryEndAtMs }), unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records' });
   warnings.push(...judged.warnings);
   const decided = decideVerdict(errors, expectations, judged.inconclusive);
   const readiness = events.readiness();
@@ -144,6 +150,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     replicationLag: lagSeries(events.progress),
     faults,
     warmup,
+    capacity,
     recoveryRule: { ...RECOVERY_RULE },
   };
 }

@@ -16,10 +16,12 @@ export { decideWarmup, WARMUP_RULE, type WarmupDecision, type WarmupInput, type 
 export {
   ANOMALY_CLASSES,
   REPORT_SCHEMA_VERSION,
+  capacitySchema,
   scenarioReportSchema,
   type AnomalyClassName,
   type AnomalyExample,
   type AnomalyRow,
+  type CapacityReport,
   type ExampleTime,
   type ExpectationResult,
   type FaultReport,
@@ -32,6 +34,6 @@ export {
   type Verdict,
 } from './report-schema';
 export { renderJson } from './render/render-json';
-export { renderMarkdown } from './render/render-markdown';
+export { capacityLine, renderMarkdown } from './render/render-markdown';
 export { renderHtml } from './render/render-html';
 export * from './capacity';

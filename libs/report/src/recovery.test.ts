@@ -11,6 +11,8 @@ function series(seconds: number, overrides: Record<number, Partial<SecondPoint>>
     t: T0 + i,
     produced: rate,
     acked: rate,
+    requested: null,
+    achieved: null,
     consumed: rate,
     p50Us: 20_000,
     p99Us: p99Ms * 1000,

@@ -106,6 +106,10 @@ export const secondPointSchema = z.object({
   /** Records sent by all producers in this second (sum of their `producer.progress` windows). */
   produced: count,
   acked: count,
+  /** Records/s the scenario asked of all producers in this second (their `rates`); null when none reported rates for it. */
+  requested: z.number().nonnegative().nullable().default(null),
+  /** Records/s the producers say they achieved against that request (their `rates`); null likewise. */
+  achieved: z.number().nonnegative().nullable().default(null),
   /** Records first read by the validators in this second (their merged latency window's count). */
   consumed: count,
   /** End-to-end latency of the records consumed in this second, from the merged histogram; null when none. */
@@ -189,6 +193,45 @@ export const deliverySchema = z.object({
   achievedPerSecond: z.number().nonnegative().nullable(),
   /** achieved / requested; null when nothing was requested. */
   fraction: z.number().nonnegative().nullable(),
+});
+
+/** One step of a ramp (see `capacity`): what was offered, delivered and read, and whether the target kept up. */
+export const capacityStepSchema = z.object({
+  fromMs: epochMs,
+  toMs: epochMs,
+  /** records/s the ramp asked for in this step (all producers). */
+  offered: z.number().nonnegative(),
+  /** records/s the producers sent (their `rates`), the step's first second left out. */
+  achieved: z.number().nonnegative(),
+  /** records/s first read on the target (mean over the judged seconds). */
+  consumed: z.number().nonnegative(),
+  /** Acknowledged minus read over the judged seconds: how far the target fell behind (negative: it caught up). */
+  backlogGrowth: z.number().int(),
+  /** Highest per-second p99 end-to-end latency in the step; null when nothing was read. */
+  p99Us: us.nullable(),
+  /** `tester-saturated`: the producers sent under `testerShare` of the offered rate (the tester's limit, not the replicator's). */
+  status: z.enum(['ok', 'tester-saturated', 'replicator-saturated']),
+  reason: z.string().nullable(),
+});
+
+/** A ramp's capacity (scenarios/capacity.yaml); null for a run at a fixed rate. */
+export const capacitySchema = z.object({
+  unit: z.literal('records'),
+  steps: z.array(capacityStepSchema),
+  /** Highest offered records/s every step up to which was delivered and kept up with; null when none was. */
+  sustainedRecordsPerSec: z.number().nonnegative().nullable(),
+  /** Offered records/s of the first step the tester could not deliver; null: it delivered every step. */
+  testerSaturatedAt: z.number().nonnegative().nullable(),
+  /** Offered records/s of the first step where the tester delivered but the target fell behind (or p99 broke its bound). */
+  replicatorSaturatedAt: z.number().nonnegative().nullable(),
+  /** True when the ramp ended or the tester saturated before the replicator did: the capacity is at least this. */
+  lowerBound: z.boolean(),
+  /** The rule's constants. */
+  testerShare: z.number(),
+  backlogShare: z.number(),
+  settleSeconds: count,
+  /** From the scenario's p99LatencyMs expectation; null: latency is not a criterion. */
+  p99BoundUs: us.nullable(),
 });
 
 export const participantSchema = z.object({
@@ -277,6 +320,7 @@ export const scenarioReportSchema = z.object({
     })
     .nullable()
     .default(null),
+  capacity: capacitySchema.nullable().default(null),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,
@@ -300,5 +344,7 @@ export type SecondPoint = z.output<typeof secondPointSchema>;
 export type LagPoint = z.output<typeof lagPointSchema>;
 export type LatencySummary = z.output<typeof latencySummarySchema>;
 export type ExpectationResult = z.output<typeof expectationResultSchema>;
+export type CapacityReport = z.output<typeof capacitySchema>;
+export type CapacityStepReport = z.output<typeof capacityStepSchema>;
 export type DeliveryReport = z.output<typeof deliverySchema>;
 export type RecoveryRule = ScenarioReport['recoveryRule'];

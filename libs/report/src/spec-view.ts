@@ -16,9 +16,18 @@ const specViewSchema = z.object({
   workload: z
     .object({
       keysPerPartition: z.number().int().positive().catch(4),
-      rate: z.object({ records: z.number().optional(), bytes: z.number().optional() }).catch({}).default({}),
+      producers: z.number().int().positive().catch(1).default(1),
+      rate: z
+        .object({
+          records: z.number().optional(),
+          bytes: z.number().optional(),
+          ramp: z.object({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive(), every: z.number().positive() }).optional().catch(undefined),
+        })
+        .catch({})
+        .default({}),
+      rateSplit: z.enum(['per-producer', 'total']).catch('total').default('total'),
     })
-    .catch({ keysPerPartition: 4, rate: {} }),
+    .catch({ keysPerPartition: 4, producers: 1, rate: {}, rateSplit: 'total' as const }),
   faults: z.array(z.object({ kind: z.string(), duration: z.number().optional() })).catch([]),
   expectations: z
     .object({

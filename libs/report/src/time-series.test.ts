@@ -37,6 +37,19 @@ describe('secondSeries', () => {
     expect(series[1].p50Us).toBeLessThan(10_100);
   });
 
+  it("carries the producers' requested and achieved records/s, summed; null for a second none reported rates for", () => {
+    const rate = (requestedRecords: number, achievedRecords: number) => ({ requestedRecords, achievedRecords, requestedBytes: 0, achievedBytes: 0 });
+    const p1 = { ...producer('p1', [[1_000_000_000, 5, 5]]), rates: new Map([[1_000_000_000, rate(100, 90)], [1_000_001_000, rate(200, 150)]]) };
+    const p2 = { ...producer('p2', []), rates: new Map([[1_000_000_000, rate(100, 100)]]) };
+    const { series } = secondSeries({ producers: [p1, p2], latency: undefined, startAtMs: 1_000_000_000, endAtMs: 1_000_003_000 });
+    expect(series.map((p) => [p.t - 1_000_000, p.requested, p.achieved])).toEqual([
+      [0, 200, 190],
+      [1, 200, 150],
+    ]);
+    const none = secondSeries({ producers: [producer('p1', [[1_000_000_000, 5, 5]])], latency: undefined, startAtMs: 1_000_000_000, endAtMs: 1_000_001_000 });
+    expect(none.series.map((p) => [p.requested, p.achieved])).toEqual([[null, null]]);
+  });
+
   it('leaves out windows far outside the scenario (clock trouble) and says how many', () => {
     const { series, outOfRange } = secondSeries({ producers: [producer('p1', [[5_000, 1, 1], [1_000_000_000, 1, 1]])], latency: undefined, startAtMs: 1_000_000_000, endAtMs: 1_000_001_000 });
     expect(series.map((p) => p.t)).toEqual([1_000_000]);

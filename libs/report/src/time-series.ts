@@ -34,8 +34,19 @@ export function secondSeries(input: SeriesInput): { series: SecondPoint[]; outOf
       produced.set(t, sum);
     }
   }
+  // Offered vs achieved load (`producer.progress.rates`), summed over producers: the same numbers the delivery rule judges.
+  const rates = new Map<number, { requested: number; achieved: number }>();
+  for (const p of input.producers) {
+    for (const [startMs, r] of p.rates) {
+      const t = Math.floor(startMs / 1000);
+      const sum = rates.get(t) ?? { requested: 0, achieved: 0 };
+      sum.requested += r.requestedRecords;
+      sum.achieved += r.achievedRecords;
+      rates.set(t, sum);
+    }
+  }
   const latency = new Map((input.latency?.windows([50, 99, 99.9]) ?? []).map((w) => [w.second, w]));
-  const all = [...produced.keys(), ...latency.keys()];
+  const all = [...new Set([...produced.keys(), ...rates.keys()]), ...latency.keys()];
   let seconds = all;
   if (input.startAtMs !== undefined) {
     const start = Math.floor(input.startAtMs / 1000);
@@ -52,10 +63,13 @@ export function secondSeries(input: SeriesInput): { series: SecondPoint[]; outOf
   for (let t = lo; t <= hi; t++) {
     const p = produced.get(t);
     const l = latency.get(t);
+    const r = rates.get(t);
     series.push({
       t,
       produced: p?.sent ?? 0,
       acked: p?.acked ?? 0,
+      requested: r?.requested ?? null,
+      achieved: r?.achieved ?? null,
       consumed: l?.count ?? 0,
       p50Us: l ? l.percentilesUs[0] : null,
       p99Us: l ? l.percentilesUs[1] : null,

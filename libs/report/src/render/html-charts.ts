@@ -10,6 +10,7 @@ export const COLORS = {
   p99: '#8250df',
   max: '#bf8700',
   lag: '#1b7c83',
+  requested: '#8c959f',
 };
 
 /** The three charts of the report (throughput, latency, lag), each with its legend; fault windows shaded on all. */
@@ -46,7 +47,10 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
   const at = (t: number) => t * 1000 + 500;
   const base = { xFromMs, xToMs, originMs, bands };
 
+  // Requested (the producers' `rates`): where the produced line falls below it, the tester, not the replicator, was short.
+  const requested = series.some((p) => p.requested !== null);
   const throughputLines: ChartLine[] = [
+    ...(requested ? [{ name: 'requested', color: COLORS.requested, points: series.map((p) => [at(p.t), p.requested] as const), width: 1.4, dash: '5 3' }] : []),
     { name: 'produced', color: COLORS.produced, points: series.map((p) => [at(p.t), p.produced] as const), width: 1.8 },
     { name: 'consumed', color: COLORS.consumed, points: series.map((p) => [at(p.t), p.consumed] as const), width: 1.8 },
   ];
@@ -60,7 +64,7 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
 
   return {
     throughput:
-      legend([['produced', COLORS.produced], ['consumed', COLORS.consumed]], 'records/s') +
+      legend([...(requested ? [['requested', COLORS.requested, true] as [string, string, boolean]] : []), ['produced (achieved)', COLORS.produced], ['consumed', COLORS.consumed]], 'records/s') +
       renderChart({ ...base, title: 'Throughput, records per second', scale: 'linear', yFormat: f.compact, lines: throughputLines }),
     latency: !series.some((p) => p.p50Us !== null)
       ? '<p class="empty">Nothing was read: no latency to show.</p>'

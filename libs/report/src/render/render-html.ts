@@ -1,6 +1,7 @@
 import type { AnomalyExample, ExpectationResult, FaultReport, ScenarioReport } from '../report-schema';
 import * as f from './format';
-import { deliveryLine } from './render-markdown';
+import { renderCapacityChart } from './capacity-chart';
+import { capacityLine, deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
 import { html, trusted, type SafeHtml } from './html-template';
@@ -26,7 +27,8 @@ ${header(r)}
 <main class="wrap">
 ${cards(r)}
 ${expectations(r.expectations)}
-<section id="throughput"><h2>Throughput <small>records per second, produced on the source vs consumed on the target</small></h2>${trusted(charts.throughput)}</section>
+${capacity(r)}
+<section id="throughput"><h2>Throughput <small>records per second: requested of the tester, produced on the source, consumed on the target</small></h2>${trusted(charts.throughput)}</section>
 <section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}</section>
 <section id="lag"><h2>Replication lag <small>records on the target not yet read</small></h2>${trusted(charts.lag)}</section>
 ${faults(r.faults, origin, r)}
@@ -90,6 +92,20 @@ ${card('Tester delivered', r.delivery.fraction !== null ? `${Math.floor(r.delive
 ${card('p99 latency', f.latency(lat?.p99Us), lat ? `p50 ${f.latency(lat.p50Us)} · max ${f.latency(lat.maxUs)}` : 'nothing read')}
 ${card('Faults', String(r.faults.length), recovered.length > 0 ? `slowest recovery ${f.duration(Math.max(...recovered))}` : r.faults.length > 0 ? 'recovery not measured' : 'none injected')}
 </section>`;
+}
+
+function capacity(r: ScenarioReport): SafeHtml | '' {
+  const c = r.capacity;
+  if (c === null) return '';
+  const rows = c.steps.map(
+    (s) =>
+      html`<tr><td class="num">${f.count(s.offered)}</td><td class="num">${f.count(Math.round(s.achieved))}</td><td class="num">${f.count(Math.round(s.consumed))}</td><td class="num">${f.count(s.backlogGrowth)}</td><td class="num">${f.latency(s.p99Us)}</td><td class="status ${s.status === 'ok' ? 'met' : 'failed'}">${s.status}</td><td>${s.reason ?? ''}</td></tr>`,
+  );
+  return html`<section id="capacity"><h2>Capacity <small>one point per ramp step, records per second</small></h2>
+<p><b>${capacityLine(c)}</b></p>
+${trusted(renderCapacityChart(c))}
+<table><thead><tr><th class="num">offered</th><th class="num">achieved</th><th class="num">consumed</th><th class="num">backlog growth</th><th class="num">p99</th><th>status</th><th>why</th></tr></thead><tbody>${rows}</tbody></table>
+<p class="fineprint">A step is tester-saturated when the producers sent under ${Math.round(c.testerShare * 100)} % of the offered rate, replicator-saturated when the target's backlog grew by more than ${Math.round(c.backlogShare * 100)} % of the step's acknowledged records${c.p99BoundUs === null ? '' : ` or p99 exceeded ${f.latency(c.p99BoundUs)}`}. Each step's first ${c.settleSeconds} s is left out.</p></section>`;
 }
 
 function expectations(list: readonly ExpectationResult[]): SafeHtml {

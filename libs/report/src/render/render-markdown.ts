@@ -31,6 +31,15 @@ export function renderMarkdown(r: ScenarioReport): string {
   }
   if (!r.basis.complete && r.basis.incompleteReason) out.push(`> Incomplete: ${md(r.basis.incompleteReason)}`, '');
   out.push(deliveryLine(r.delivery), '');
+  const c = r.capacity;
+  if (c) {
+    out.push('## Capacity', '', `${capacityLine(c)}.`, '');
+    out.push('| offered/s | achieved/s | consumed/s | backlog growth | p99 | status |', '| ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const s of c.steps) {
+      out.push(`| ${f.count(s.offered)} | ${f.count(Math.round(s.achieved))} | ${f.count(Math.round(s.consumed))} | ${f.count(s.backlogGrowth)} | ${f.latency(s.p99Us)} | ${s.status === 'ok' ? 'ok' : `**${s.status}**: ${md(s.reason ?? '')}`} |`);
+    }
+    out.push('');
+  }
 
   const lat = r.latency.endToEnd;
   out.push('| produced | acknowledged | failed | indeterminate | consumed | p50 | p99 | max |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -78,6 +87,16 @@ export function deliveryLine(d: ScenarioReport['delivery']): string {
     `Tester delivered ${Math.floor(d.fraction * 100)}% of the requested ${rate(d.requestedPerSecond, d.unit)} ` +
     `(${rate(d.achievedPerSecond, d.unit)} over ${d.seconds} s outside fault windows; below ${Math.round(d.threshold * 100)}% the run is inconclusive).`
   );
+}
+
+/**
+ * "capacity: 4000 records/s sustained (replicator fell behind at 5000; tester saturated at —)";
+ * "at least" when the ramp ended or the tester saturated first (the replicator's limit is higher).
+ */
+export function capacityLine(c: NonNullable<ScenarioReport['capacity']>): string {
+  const at = (v: number | null) => (v === null ? '—' : String(v));
+  const sustained = c.sustainedRecordsPerSec === null ? 'none sustained' : `${c.lowerBound ? 'at least ' : ''}${c.sustainedRecordsPerSec} records/s sustained`;
+  return `capacity: ${sustained} (replicator fell behind at ${at(c.replicatorSaturatedAt)}; tester saturated at ${at(c.testerSaturatedAt)})`;
 }
 
 /**

@@ -133,13 +133,13 @@ export function renderChart(o: ChartOptions): string {
   return parts.join('');
 }
 
-interface Scale {
+export interface Scale {
   map: (v: number) => number;
   ticks: number[];
   clampValue: (v: number) => number;
 }
 
-function linearScale(values: number[], ph: number): Scale {
+export function linearScale(values: number[], ph: number): Scale {
   const max = Math.max(1, ...values);
   const step = niceStep(max / 5);
   const top = Math.ceil((max * 1.05) / step) * step;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { labUp } from '@mirrorlab/lab';
 import type { ScenarioSpec } from '@mirrorlab/protocol';
+import { capacitySummaryBeside } from '../capacity-summary';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILURE, EXIT_INCONCLUSIVE, EXIT_OK, EXIT_USAGE, exitCodeForVerdict } from '../exit-codes';
 import { loadScenarioFile, scaleScenario } from '../scenario-file';
@@ -67,6 +68,8 @@ export const runCommand: CommandModule = {
         else {
           ctx.out(`verdict: ${outcome.verdict.toUpperCase()}  (${outcome.scenarioId})`);
           for (const r of outcome.reasons) ctx.out(`  - ${r}`);
+          const capacity = outcome.reportHtml ? capacitySummaryBeside(outcome.reportHtml) : null;
+          if (capacity) ctx.out(capacity);
           if (outcome.reportHtml) ctx.out(`report: ${outcome.reportHtml}`);
         }
         const code = exitCodeForVerdict(outcome.verdict);
