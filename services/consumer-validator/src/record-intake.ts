@@ -59,14 +59,12 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
       reason: decoded.error.reason,
       fingerprint: bytesFingerprint(r),
     });
-    if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, r.topic, decoded.error.reason);
-    else t.metrics.classified(t.scenarioId, r.topic, 'redelivery');
+    countUndecodable(t, r.topic, cls, decoded.error.reason);
     return cls;
   }
   if (!decoded.ok) {
     const cls = t.state.observeCorrupt({ topic: r.topic, partition: r.partition, offset: r.offset, reason: decoded.error.reason, arrivalUs, fingerprint: bytesFingerprint(r) });
-    if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, r.topic, decoded.error.reason);
-    else t.metrics.classified(t.scenarioId, r.topic, 'redelivery');
+    countUndecodable(t, r.topic, cls, decoded.error.reason);
     return cls;
   }
   const { meta, key, metaChecksum, payloadChecksum } = decoded.record;
@@ -98,4 +96,10 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
 /** Content hash of a record that did not decode (rare: hashing its bytes costs nothing on the hot path). */
 function bytesFingerprint(r: TargetRecord): number {
   return crc32(r.value ?? '', crc32(r.key ?? '')) | 0;
+}
+
+/** A record that failed to decode is corrupt the first time its offset is read, a redelivery after. */
+function countUndecodable(t: IntakeTarget, topic: string, cls: string, reason: string): void {
+  if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, topic, reason);
+  else t.metrics.classified(t.scenarioId, topic, 'redelivery');
 }
