@@ -14,7 +14,7 @@ export interface ActiveFault extends FaultRef {
   /** The target as resolved (`source:3` for `source:random`): re-planning uses it, never re-rolls. */
   target: string;
   requestedTarget?: string;
-  /** `injecting`: recorded, backend called; `active`: effect observed and `fault.injected` published. */
+  /** `injecting`: recorded, backend called, nothing announced; `active`: effect observed, `fault.injected` published or being published (its heal is announced). */
   phase: 'injecting' | 'active';
   recordedAtMs: number;
   injectedAtMs: number | null;

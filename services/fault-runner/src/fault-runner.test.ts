@@ -146,6 +146,24 @@ test('a new runner heals what a dead one left recorded, including a fault that d
   expect(events.events.filter((e) => e.type === 'fault.healed').map((e) => e.faultId)).toEqual(['s1/f0']);
 });
 
+test('a runner killed the moment it announced an injection leaves the fault recorded active, so the next runner announces its heal', async () => {
+  const { runner, ledger, events, restart } = setup();
+  let phaseWhenAnnounced: string | undefined;
+  const announce = events.injected.bind(events);
+  events.injected = async (fault, injection) => {
+    phaseWhenAnnounced = (await ledger.get(fault.faultId))?.phase;
+    await announce(fault, injection);
+  };
+  await runner.handle(inject('s1/f0', 'kill-broker', 'source:3', { durationMs: 10_000 } as Partial<FaultJob>));
+  // What a SIGKILL right after the announcement leaves behind is the ledger as it was then.
+  expect(phaseWhenAnnounced).toBe('active');
+  expect(await restart().healLeftovers()).toEqual({ healed: ['s1/f0'], unverified: [], corrupt: [] });
+  expect(events.events.map((e) => [e.type, e.faultId])).toEqual([
+    ['fault.injected', 's1/f0'],
+    ['fault.healed', 's1/f0'],
+  ]);
+});
+
 test('start-up reports corrupt ledger entries and unverified heals without failing', async () => {
   const { runner, backend, ledger, lines, restart } = setup();
   await runner.handle(inject('s1/f0', 'pause-replicator', 'replicator'));

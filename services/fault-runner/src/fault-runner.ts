@@ -119,15 +119,19 @@ export class FaultRunner {
       throw error;
     }
     log.info('fault_injected', { target, atMs: injection.atMs, tookMs: this.nowMs() - started, detail: injection.detail, effect: injection.effect });
+    // Recorded active before it is announced: a runner killed right after announcing leaves an
+    // `active` entry, so the next runner publishes its heal. (Killed between the two, the heal is
+    // published without an injection; the report leaves such a fault out with a warning.)
+    const active: ActiveFault = { ...entry, phase: 'active', injectedAtMs: injection.atMs, effect: injection.effect };
+    await ledger.record(active);
     try {
       await this.opts.events.injected(request, injection);
     } catch (error) {
       // A fault nobody was told about would leave anomalies without a fault window: undo it.
       log.error('fault_unannounced_rolled_back', { err: error, target });
-      await this.rollBack(request, { ...entry, effect: injection.effect }, log);
+      await this.rollBack(request, active, log);
       throw error;
     }
-    await ledger.record({ ...entry, phase: 'active', injectedAtMs: injection.atMs, effect: injection.effect });
     this.opts.metrics.active.set({ scenario: request.scenarioId, kind: request.kind, target }, 1);
     this.opts.metrics.injected.inc({ kind: request.kind });
     if (isOneShot(request.kind) && request.durationMs === undefined) {
