@@ -88,6 +88,19 @@ describe('POST /scenarios', () => {
     expect(jobs.views.size).toBe(0);
   });
 
+  it('refuses a fault whose params or target its kind does not take, before anything is enqueued', async () => {
+    const bad = YAML.replace('target: source:1', 'target: source:1\n  - { at: 5s, duration: 2s, kind: packet-loss, params: { probability: 1.5 } }\n  - { at: 6s, duration: 2s, kind: kill-broker, target: inter-dc }');
+    const res = await post(bad, 'application/yaml');
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; details: { problems: string[] } } };
+    expect(body.error.code).toBe('scenario_invalid');
+    expect(body.error.details.problems).toEqual([
+      'faults[1].params.probability: expected a probability greater than 0 and at most 1 (0.05 drops 5% of packets), got 1.5',
+      'faults[2].target: kill-broker expects source:<n>, target:<n> (broker n, 1-based), source:random or target:random, got "inter-dc"',
+    ]);
+    expect(jobs.views.size).toBe(0);
+  });
+
   it('reports a YAML syntax error with its line', async () => {
     const res = await post('name: x\ntopics: [\n', 'text/yaml');
     expect(res.status).toBe(400);
