@@ -1,5 +1,5 @@
 import { createHttpServer, type HttpServer } from '@mirrorlab/service-kit';
-import type { ScenarioJob } from '@mirrorlab/protocol';
+import { jobFailureError, type ScenarioJob } from '@mirrorlab/protocol';
 import { Registry } from 'prom-client';
 import { newRunRecord } from './run-record';
 import { scenarioRoutes } from './scenario-api';
@@ -213,7 +213,7 @@ describe('GET /scenarios and /scenarios/:id', () => {
     expect(await (await fetch(`${base}/scenarios/d-1`)).json()).toMatchObject({ phase: 'done', progress: 100, verdict: 'fail', reasons: ['lost 3 > 0'], reportLocation: '/r/d-1' });
 
     await jobs.submit({ scenarioId: 'f-1', spec: { name: 'f' }, submittedAtMs: 1 });
-    Object.assign(jobs.views.get('f-1')!, { state: 'failed', failedReason: 'report_timeout: no report.ready for f-1' });
+    Object.assign(jobs.views.get('f-1')!, { state: 'failed', failedReason: jobFailureError({ code: 'report_timeout', message: 'no report.ready for f-1', retriable: false }).message });
     expect(await (await fetch(`${base}/scenarios/f-1`)).json()).toMatchObject({ phase: 'failed', error: { code: 'report_timeout', message: 'no report.ready for f-1' } });
   });
 
