@@ -45,6 +45,7 @@ export { parseJsonLinesField } from './payload-json-lines';
 // here because services import everything from the package root.
 export * from './scenario';
 export * from './control';
+export * from './faults';
 
 /** Kept for existing importers: the test-record format version. */
 export { RECORD_FORMAT_VERSION as PROTOCOL_VERSION } from './record-format';

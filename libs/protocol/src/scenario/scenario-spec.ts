@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs, sizeBytes } from './units';
+import { faultSpecIssues } from '../faults/fault-spec-check';
 
 /**
  * A scenario: what to run, against what, which faults to inject when, and what
@@ -143,6 +144,8 @@ export const scenarioSpecSchema = z
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: `the fault ends after the workload (workload.duration is ${spec.workload.duration / 1000}s)` });
       }
     });
+    // Each fault's target and params against the fault catalog, so a bad fault is refused before the run starts.
+    spec.faults.forEach((f, i) => faultSpecIssues(f).forEach((issue) => ctx.addIssue({ code: 'custom', path: ['faults', i, ...issue.path], message: issue.message })));
   });
 
 export type ScenarioSpec = z.output<typeof scenarioSpecSchema>;
