@@ -69,8 +69,6 @@ export interface ProducerRunOptions {
   flushTimeoutMs: number;
   progressIntervalMs: number;
   partitionCheckIntervalMs: number;
-  /** Test only: record indexes that are acknowledged in the ledger but never sent (a simulated loss). */
-  skipRecordIndexes?: ReadonlySet<number>;
 }
 
 interface TopicWriter {
@@ -203,34 +201,28 @@ export class ProducerRun {
   private produceOne(scheduledMs: number): number | undefined {
     const { o } = this;
     const writer = this.writers[this.nextWriter];
-    const index = writer.nextIndex;
-    const slot = writer.plan.slotForRecord(index);
+    const slot = writer.plan.slotForRecord(writer.nextIndex);
     const payload = this.heldPayload ?? o.payload.next();
     this.heldPayload = undefined;
     const sentUs = o.clock.nowUs();
     const partition = writer.plan.partitionOfKey(slot.keyIndex);
     const p: PendingRecord = { topic: writer.topic, keyEpoch: writer.plan.epoch, key: slot.key, seq: slot.seq, partition, scheduledMs, sentUs, settled: false };
-    if (o.skipRecordIndexes?.has(index)) {
-      // A skipped record is booked as acknowledged: the checker must then find it lost.
-      this.ledger.record('acked', p.topic, p.keyEpoch, p.key, p.seq);
-    } else {
-      const rec = encodeRecord({
-        meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
-        key: slot.key,
-        payload,
-        encoding: o.spec.workload.encoding,
-      });
-      if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
-        this.heldPayload = payload;
-        return undefined;
-      }
-      this.outstanding.add(p);
-      this.sent += 1;
-      this.bytesSent += rec.value.length;
-      const u = this.unreportedOf(p.topic);
-      u.sent += 1;
-      u.bytes += rec.value.length;
+    const rec = encodeRecord({
+      meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
+      key: slot.key,
+      payload,
+      encoding: o.spec.workload.encoding,
+    });
+    if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
+      this.heldPayload = payload;
+      return undefined;
     }
+    this.outstanding.add(p);
+    this.sent += 1;
+    this.bytesSent += rec.value.length;
+    const u = this.unreportedOf(p.topic);
+    u.sent += 1;
+    u.bytes += rec.value.length;
     writer.nextIndex += 1;
     this.nextWriter = (this.nextWriter + 1) % this.writers.length;
     return payload.length;
