@@ -1,5 +1,6 @@
 import { ControlTopic, createKafka, kafkaConnectionFrom, RunCoordinator, runService, validatorPolicy } from '@mirrorlab/service-kit';
 import { validatorEnv } from './config';
+import { kafkaRecordSource } from './kafka-record-source';
 import { ScenarioLedger } from './scenario-ledger';
 import { ValidationRun } from './validation-run';
 import { ValidatorMetrics } from './validator-metrics';
@@ -25,12 +26,13 @@ void runService({
       onlyScenario: config.SCENARIO_ID,
       nowMs: () => Date.now(),
       logger,
-      createRun: (info): ValidationRun =>
-        new ValidationRun({
+      createRun: (info): ValidationRun => {
+        const groupId = `${config.GROUP_PREFIX}-${info.scenarioId}`;
+        return new ValidationRun({
           started: info.started,
           validatorId,
-          groupId: `${config.GROUP_PREFIX}-${info.scenarioId}`,
-          kafka: target,
+          groupId,
+          source: kafkaRecordSource(target, { groupId, sessionTimeoutMs: config.SESSION_TIMEOUT }),
           publish: (e) => control.publish(e),
           latestPartition: (topic, partition) => ledger.latestPartition(info.scenarioId, topic, partition),
           producerReports: () => ledger.producers(info.scenarioId),
@@ -38,10 +40,10 @@ void runService({
           logger: logger.child({ scenarioId: info.scenarioId }),
           metrics,
           reportIntervalMs: config.REPORT_INTERVAL,
-          sessionTimeoutMs: config.SESSION_TIMEOUT,
           maxExamples: config.MAX_EXAMPLES,
           nowUs: () => Math.round((performance.timeOrigin + performance.now()) * 1000),
-        }),
+        });
+      },
     });
     shutdown.register('control-topic', () => control.close());
     shutdown.register('validation-runs', () => coordinator.stopAll('shutdown'));
