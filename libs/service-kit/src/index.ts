@@ -10,3 +10,5 @@ export * from './redis';
 export * from './service';
 export * from './control-topic';
 export * from './run-coordinator';
+export * from './clock';
+export * from './poll-until';

@@ -1,8 +1,8 @@
 import { decodeRecord, KeyPlan, validateScenario, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
-import { createLogger } from '@mirrorlab/service-kit';
+import { createLogger, type Clock } from '@mirrorlab/service-kit';
 import { Registry } from 'prom-client';
 import { ProducerMetrics } from './producer-metrics';
-import { ProducerRun, type Clock, type Delivery, type OutgoingRecord, type RecordSink } from './producer-run';
+import { ProducerRun, type Delivery, type OutgoingRecord, type RecordSink } from './producer-run';
 import { losingSink } from './testing/losing-sink';
 
 function spec(overrides: Record<string, unknown> = {}): ScenarioSpec {

@@ -1,5 +1,5 @@
 import { encodeRecord, KeyPlan, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
-import type { Logger } from '@mirrorlab/service-kit';
+import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { AckLedger, type SendResult } from './ack-ledger';
 import { Pacer, type RateAt } from './pacer';
 import type { ProducerMetrics } from './producer-metrics';
@@ -31,13 +31,6 @@ export interface RecordSink {
   /** Resolves when every queued record has had its delivery report, or after `timeoutMs`. */
   flush(timeoutMs: number): Promise<void>;
   partitionCount(topic: string): Promise<number>;
-}
-
-export interface Clock {
-  nowMs(): number;
-  nowUs(): number;
-  /** Resolves after `ms`, or earlier when `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 export interface PayloadSource {
@@ -170,7 +163,7 @@ export class ProducerRun {
   private async sendLoop(): Promise<void> {
     const { o } = this;
     const untilStart = o.startAtMs - o.clock.nowMs();
-    if (untilStart > 0) await o.clock.sleep(untilStart, this.stop.signal);
+    if (untilStart > 0) await sleepUnlessAborted(o.clock, untilStart, this.stop.signal);
     const pacer = (this.pacer = new Pacer({ startMs: this.startMs, rateAt: this.rateAt }));
     while (!this.stop.signal.aborted) {
       const now = o.clock.nowMs();
@@ -192,7 +185,7 @@ export class ProducerRun {
       if (handed > 0) this.meter.sent(now, handed, bytes);
       // A full client queue drains as delivery reports come in; otherwise sleep until the next record is due.
       const wait = queueFull ? 2 : handed >= o.maxBatchRecords ? 0 : Math.ceil(pacer.nextDueMs - o.clock.nowMs());
-      if (wait > 0) await o.clock.sleep(Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
+      if (wait > 0) await sleepUnlessAborted(o.clock, Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
       else await new Promise((r) => setImmediate(r));
     }
   }
@@ -275,7 +268,7 @@ export class ProducerRun {
     if (this.outstanding.size > 0) await o.sink.flush(o.flushTimeoutMs);
     // The client's flush can return before its last delivery reports have reached JavaScript: wait for them.
     const wait = new AbortController().signal;
-    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await o.clock.sleep(10, wait);
+    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await sleepUnlessAborted(o.clock, 10, wait);
     if (this.outstanding.size > 0) this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
     for (const p of [...this.outstanding]) this.book(p, 'indeterminate');
   }

@@ -1,19 +1,12 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { validateScenario, type ScenarioRunInfo } from '@mirrorlab/protocol';
-import { ControlTopic, createKafka, kafkaConnectionFrom, producerPolicy, RunCoordinator, type ServiceDefinition } from '@mirrorlab/service-kit';
+import { ControlTopic, createKafka, kafkaConnectionFrom, producerPolicy, RunCoordinator, systemClock, type ServiceDefinition } from '@mirrorlab/service-kit';
 import { producerEnv } from './config';
 import { connectKafkaSink } from './kafka-sink';
 import { payloadForSpec } from './payload-for-spec';
 import { ProducerMetrics } from './producer-metrics';
-import { ProducerRun, type Clock, type RecordSink } from './producer-run';
+import { ProducerRun, type RecordSink } from './producer-run';
 import { rateAtFor, recordsPerSecondFor } from './rate-share';
-
-const clock: Clock = {
-  nowMs: () => Date.now(),
-  nowUs: () => Math.round((performance.timeOrigin + performance.now()) * 1000),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
-};
 
 /** librdkafka `batch.size` per partition: as in the client benchmark (bench/clients). */
 const BATCH_BYTES = 256 * 1024;
@@ -40,7 +33,7 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
       const coordinator = new RunCoordinator({
         policy: producerPolicy,
         onlyScenario: config.SCENARIO_ID,
-        nowMs: clock.nowMs,
+        nowMs: systemClock.nowMs,
         logger,
         onRunsChanged: (n) => metrics.activeRuns.set(n),
         createRun: (info: ScenarioRunInfo) => {
@@ -86,7 +79,7 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
                 payload: payload.source,
                 sink,
                 publish: (e) => control.publish(e),
-                clock,
+                clock: systemClock,
                 logger: log,
                 metrics,
                 maxBatchRecords: config.MAX_BATCH_RECORDS,

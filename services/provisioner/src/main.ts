@@ -1,9 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import { orExitOnConfigError } from '@mirrorlab/kube';
 import { QUEUE_NAMES } from '@mirrorlab/protocol';
-import { ControlTopic, createKafka, createRedis, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { ControlTopic, createKafka, createRedis, kafkaConnectionFrom, runService, systemClock } from '@mirrorlab/service-kit';
 import { redisAbortFlags } from './abort-flags';
-import { systemClock } from './clock';
 import { provisionerEnv, runnerSettings, workerSettings } from './config';
 import { RunInterrupted } from './errors';
 import { sweepFailedRuns } from './failed-run-sweeper';

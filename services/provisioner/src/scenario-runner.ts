@@ -1,7 +1,6 @@
 import type { ControlEventInput, ScenarioSpec } from '@mirrorlab/protocol';
 import type { WarmupDecision } from '@mirrorlab/report';
-import type { Logger } from '@mirrorlab/service-kit';
-import type { Clock } from './clock';
+import type { Clock, Logger } from '@mirrorlab/service-kit';
 import { describePending, drainStatus, type DrainStatus } from './drain-check';
 import { isInterrupt, RunInterrupted, ScenarioRunError, toRunError } from './errors';
 import { healAtStopJobId, planFaultJobs, type FaultQueue } from './fault-schedule';

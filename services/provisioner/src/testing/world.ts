@@ -1,7 +1,6 @@
 import { controlEventSchema, validateScenario, type ControlEvent, type ControlEventInput, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
-import { createLogger, type Logger } from '@mirrorlab/service-kit';
+import { createLogger, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { ValidatorState } from '@mirrorlab/validation';
-import type { Clock } from '../clock';
 import type { FaultQueue, PlannedFaultJob } from '../fault-schedule';
 import { newRunRecord, type RunRecord } from '../run-record';
 import type { RunContext, RunnerSettings, ScenarioRunnerDeps } from '../scenario-runner';
@@ -13,6 +12,7 @@ export function fakeClock(startMs = 1_000_000): Clock & { onSleep?: (nowMs: numb
   let now = startMs;
   const clock: Clock & { onSleep?: (nowMs: number) => void } = {
     nowMs: () => now,
+    nowUs: () => now * 1000,
     async sleep(ms, signal) {
       signal?.throwIfAborted();
       now += Math.max(1, ms);
