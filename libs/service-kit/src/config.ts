@@ -126,8 +126,3 @@ export function loadConfig<S extends EnvSchema>(schema: S, source: Env = process
   if (problems.length > 0) throw new ConfigError(problems);
   return out as ConfigOf<S>;
 }
-
-/** Names of variables marked secret, so logs can leave them out. */
-export function secretVariables(schema: EnvSchema): string[] {
-  return Object.entries(schema).filter(([, v]) => v.secret).map(([k]) => k);
-}
