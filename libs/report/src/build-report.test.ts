@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderJson } from './render/render-json';
 import { ValidatorState } from '@mirrorlab/validation';

@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEvent, ControlEventOf } from '@mirrorlab/control';
 import { LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
 import { ScenarioEvents } from './scenario-events';
 

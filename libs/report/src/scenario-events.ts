@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventOf, PartitionProgress, ProducerCounts, ProducerKeyReport } from '@mirrorlab/protocol';
+import type { ControlEvent, ControlEventOf, PartitionProgress, ProducerCounts, ProducerKeyReport } from '@mirrorlab/control';
 
 type ValidatorReport = ControlEventOf<'validator.report'>;
 

@@ -1,5 +1,5 @@
 import { CheckerError, LatencyHistograms, latestPartitions, latestPartitionsWithConflicts, type ValidatorState } from '@mirrorlab/validation';
-import type { ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEventOf } from '@mirrorlab/control';
 import type { ScenarioEvents } from './scenario-events';
 
 type ValidatorReport = ControlEventOf<'validator.report'>;

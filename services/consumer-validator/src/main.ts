@@ -1,4 +1,5 @@
-import { ControlTopic, createKafka, kafkaConnectionFrom, RunCoordinator, runService, validatorPolicy } from '@mirrorlab/service-kit';
+import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { ControlTopic, RunCoordinator, validatorPolicy } from '@mirrorlab/control';
 import { validatorEnv } from './config';
 import { kafkaRecordSource } from './kafka-record-source';
 import { ScenarioLedger } from './scenario-ledger';

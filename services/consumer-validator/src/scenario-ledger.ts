@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { latestPartition, type ProducerReport, type ValidatorSnapshot } from '@mirrorlab/validation';
 
 interface PublishedState {

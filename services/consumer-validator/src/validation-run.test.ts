@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
-import { encodeRecord, type ControlEventInput } from '@mirrorlab/protocol';
+import { encodeRecord } from '@mirrorlab/protocol';
+import { type ControlEventInput } from '@mirrorlab/control';
 import { createLogger } from '@mirrorlab/service-kit';
 import { reconcile, ValidatorState, type ValidatorSnapshot } from '@mirrorlab/validation';
 import { partitionId } from './drain';

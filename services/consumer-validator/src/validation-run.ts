@@ -1,4 +1,4 @@
-import type { ControlEventInput, ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEventInput, ControlEventOf } from '@mirrorlab/control';
 import type { Logger } from '@mirrorlab/service-kit';
 import { LatencyHistograms, reconcile, ValidatorState, type ProducerReport, type ValidatorSnapshot } from '@mirrorlab/validation';
 import { partitionId, partitionProgress, ReadThrough, type Watermarks } from './drain';

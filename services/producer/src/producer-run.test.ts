@@ -1,4 +1,5 @@
-import { decodeRecord, KeyPlan, validateScenario, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
+import { decodeRecord, KeyPlan, validateScenario, type ScenarioSpec } from '@mirrorlab/protocol';
+import { type ControlEventInput } from '@mirrorlab/control';
 import { createLogger, type Clock } from '@mirrorlab/service-kit';
 import { Registry } from 'prom-client';
 import { ProducerMetrics } from './producer-metrics';

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { validateScenario, type ScenarioRunInfo } from '@mirrorlab/protocol';
-import { ControlTopic, createKafka, kafkaConnectionFrom, producerPolicy, RunCoordinator, systemClock, type ServiceDefinition } from '@mirrorlab/service-kit';
+import { validateScenario } from '@mirrorlab/protocol';
+import { type ScenarioRunInfo } from '@mirrorlab/control';
+import { createKafka, kafkaConnectionFrom, systemClock, type ServiceDefinition } from '@mirrorlab/service-kit';
+import { ControlTopic, producerPolicy, RunCoordinator } from '@mirrorlab/control';
 import { producerEnv } from './config';
 import { connectKafkaSink } from './kafka-sink';
 import { payloadForSpec } from './payload-for-spec';

@@ -1,5 +1,5 @@
-import type { ControlEventInput } from '@mirrorlab/protocol';
-import { controlEventSchema } from '@mirrorlab/protocol';
+import type { ControlEventInput } from '@mirrorlab/control';
+import { controlEventSchema } from '@mirrorlab/control';
 import { ValidatorState } from '@mirrorlab/validation';
 import { describePending, drainStatus, liveCounts } from './drain-check';
 import { ScenarioWatch } from './scenario-watch';

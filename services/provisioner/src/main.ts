@@ -1,7 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import { orExitOnConfigError } from '@mirrorlab/kube';
 import { QUEUE_NAMES } from '@mirrorlab/protocol';
-import { ControlTopic, createKafka, createRedis, kafkaConnectionFrom, runService, systemClock } from '@mirrorlab/service-kit';
+import { createKafka, createRedis, kafkaConnectionFrom, runService, systemClock } from '@mirrorlab/service-kit';
+import { ControlTopic } from '@mirrorlab/control';
 import { redisAbortFlags } from './abort-flags';
 import { provisionerEnv, runnerSettings, workerSettings } from './config';
 import { RunInterrupted } from './errors';

@@ -1,4 +1,5 @@
-import type { ControlEventInput, ScenarioSpec } from '@mirrorlab/protocol';
+import type { ScenarioSpec } from '@mirrorlab/protocol';
+import type { ControlEventInput } from '@mirrorlab/control';
 import type { WarmupDecision } from '@mirrorlab/report';
 import type { Clock, Logger } from '@mirrorlab/service-kit';
 import { describePending, drainStatus, type DrainStatus } from './drain-check';

@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEvent, ControlEventOf } from '@mirrorlab/control';
 
 /** What the control topic has said about one scenario. */
 export interface ScenarioObservations {

@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEvent, ControlEventOf } from '@mirrorlab/control';
 import { ScenarioEvents } from '@mirrorlab/report';
 
 export type ScenarioPhase = 'running' | 'stopping' | 'drained' | 'reported';

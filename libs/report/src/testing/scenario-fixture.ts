@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { IntervalSet, LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
 import { mulberry32, simulate, type ModelRecord } from './replication-model';
 

@@ -1,4 +1,5 @@
-import { controlEventSchema, validateScenario, type ControlEvent, type ControlEventInput, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { validateScenario, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { controlEventSchema, type ControlEvent, type ControlEventInput } from '@mirrorlab/control';
 import { createLogger, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { ValidatorState } from '@mirrorlab/validation';
 import type { FaultQueue, PlannedFaultJob } from '../fault-schedule';

@@ -1,5 +1,5 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
-import { createLogger } from './logger';
+import { createLogger } from '@mirrorlab/service-kit';
+import type { ControlEvent } from './control-events';
 import { producerPolicy, RunCoordinator, validatorPolicy, type Run, type RunPolicy } from './run-coordinator';
 
 const started = (id: string, endAtMs = 10_000): ControlEvent => ({ v: 1, type: 'scenario.started', scenarioId: id, atMs: 0, source: 'prov', spec: {}, targetTopics: {}, startAtMs: 0, endAtMs });
