@@ -114,6 +114,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     partitions: z.array(partitionProgressSchema),
     /** True when every owned partition has reached its high watermark after scenario.stopping. */
     drained: z.boolean(),
+    /** This validator process's run, new at each start: a restarted validator's reports start a new incarnation. Absent from older validators. */
+    incarnation: z.string().min(1).optional(),
   }),
   z.object({
     ...base,

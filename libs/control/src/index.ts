@@ -8,3 +8,4 @@ export * from './control-codec';
 export * from './scenario-lifecycle';
 export * from './control-topic';
 export * from './run-coordinator';
+export * from './validator-reports';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
 import { ControlTopic, RunCoordinator, validatorPolicy } from '@mirrorlab/control';
 import { validatorEnv } from './config';
@@ -12,6 +13,8 @@ void runService({
   env: validatorEnv,
   async start({ config, instance, logger, registry, http, shutdown }) {
     const validatorId = config.VALIDATOR_ID ?? instance;
+    // New at each start: a validator restarted under the same id starts over, and its reports say so.
+    const incarnation = randomBytes(6).toString('hex');
     const metrics = new ValidatorMetrics(registry);
     const target = createKafka(kafkaConnectionFrom(config, 'TARGET_KAFKA'), `mirrorlab-validator-${validatorId}`, logger);
     const control = new ControlTopic({
@@ -32,6 +35,7 @@ void runService({
         return new ValidationRun({
           started: info.started,
           validatorId,
+          incarnation,
           groupId,
           source: kafkaRecordSource(target, { groupId, sessionTimeoutMs: config.SESSION_TIMEOUT }),
           publish: (e) => control.publish(e),

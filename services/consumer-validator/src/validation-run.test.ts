@@ -25,6 +25,7 @@ function setup(opts: { wms?: Record<number, [number, number]>; published?: Recor
   const run = new ValidationRun({
     started: { v: 1, type: 'scenario.started', scenarioId: 'sc', atMs: 1, source: 'provisioner', spec: {}, targetTopics: { orders: TOPIC }, startAtMs: 1, endAtMs: 2 },
     validatorId: 'v1',
+    incarnation: 'i1',
     groupId: 'g-sc',
     source,
     publish: async (e) => void events.push(e),
@@ -53,7 +54,7 @@ describe('ValidationRun', () => {
     await done;
 
     const report = finalReport();
-    expect(report).toMatchObject({ validatorId: 'v1', final: true, drained: true });
+    expect(report).toMatchObject({ validatorId: 'v1', incarnation: 'i1', final: true, drained: true });
     expect(report.partitions).toEqual([
       { topic: TOPIC, partition: 0, nextOffset: 3, highWatermark: 3 },
       { topic: TOPIC, partition: 1, nextOffset: 2, highWatermark: 2 },

@@ -11,6 +11,8 @@ import type { ValidatorMetrics } from './validator-metrics';
 export interface ValidationRunOptions {
   started: ControlEventOf<'scenario.started'>;
   validatorId: string;
+  /** This validator process's run (new at each start), stated on every report: a restart starts a new incarnation. */
+  incarnation: string;
   /** The scenario's consumer group: what `source` joins (for logs). */
   groupId: string;
   /** The scenario's target topics as this run reads them (kafka-record-source.ts), in the scenario's consumer group. */
@@ -180,6 +182,7 @@ export class ValidationRun {
       atMs: Date.now(),
       source: o.validatorId,
       validatorId: o.validatorId,
+      incarnation: o.incarnation,
       final,
       state: this.state.toSnapshot(),
       latency: { endToEnd: this.endToEnd.toSnapshot(), ...(this.replication ? { replication: this.replication.toSnapshot() } : {}) },
