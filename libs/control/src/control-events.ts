@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scenarioSpecSchema } from '@mirrorlab/protocol';
 
 /**
  * Every coordination event on the control topic: versioned JSON, keyed by
@@ -51,8 +52,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('scenario.started'),
-    /** The validated scenario spec (libs/protocol ScenarioSpec), as JSON. */
-    spec: z.record(z.string(), z.unknown()),
+    /** The scenario spec, parsed once by the provisioner with its defaults applied (libs/protocol ScenarioSpec); it parses again to itself. */
+    spec: scenarioSpecSchema,
     /** Target topic for each source topic, after the replicator's naming policy. */
     targetTopics: z.record(z.string(), z.string()),
     startAtMs: z.number().int().nonnegative(),

@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { encodeRecord } from '@mirrorlab/protocol';
 import { type ControlEventInput } from '@mirrorlab/control';
 import { createLogger } from '@mirrorlab/service-kit';
+import { testScenarioSpec } from '@mirrorlab/control/testing';
 import { reconcile, ValidatorState, type ValidatorSnapshot } from '@mirrorlab/validation';
 import { partitionId } from './drain';
 import type { TargetRecord } from './record-intake';
@@ -23,7 +24,7 @@ function setup(opts: { wms?: Record<number, [number, number]>; published?: Recor
   const events: ControlEventInput[] = [];
   const logLines: Array<Record<string, unknown>> = [];
   const run = new ValidationRun({
-    started: { v: 1, type: 'scenario.started', scenarioId: 'sc', atMs: 1, source: 'provisioner', spec: {}, targetTopics: { orders: TOPIC }, startAtMs: 1, endAtMs: 2 },
+    started: { v: 1, type: 'scenario.started', scenarioId: 'sc', atMs: 1, source: 'provisioner', spec: testScenarioSpec(), targetTopics: { orders: TOPIC }, startAtMs: 1, endAtMs: 2 },
     validatorId: 'v1',
     incarnation: 'i1',
     groupId: 'g-sc',

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { validateScenario } from '@mirrorlab/protocol';
-import { type ScenarioRunInfo } from '@mirrorlab/control';
 import { createKafka, kafkaConnectionFrom, systemClock, type ServiceDefinition } from '@mirrorlab/service-kit';
-import { ControlTopic, producerPolicy, RunCoordinator } from '@mirrorlab/control';
+import { ControlTopic, producerPolicy, RunCoordinator, type ScenarioRunInfo } from '@mirrorlab/control';
 import { producerEnv } from './config';
 import { connectKafkaSink } from './kafka-sink';
 import { payloadForSpec } from './payload-for-spec';
@@ -39,13 +37,9 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
         logger,
         onRunsChanged: (n) => metrics.activeRuns.set(n),
         createRun: (info: ScenarioRunInfo) => {
-          const parsed = validateScenario(info.started.spec);
+          // Parsed when the event was decoded, defaults applied once by the provisioner.
+          const spec = info.started.spec;
           const log = logger.child({ scenarioId: info.scenarioId });
-          if (!parsed.ok) {
-            log.error('scenario_spec_invalid', { problems: parsed.error.problems });
-            return undefined;
-          }
-          const spec = parsed.spec;
           const acks = config.ACKS === 'scenario' ? spec.workload.acks : config.ACKS;
           const seed = spec.seed ^ createHash('sha256').update(producerId).digest().readInt32BE(0);
           let run: ProducerRun | undefined;

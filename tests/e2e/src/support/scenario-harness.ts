@@ -59,7 +59,7 @@ export class ScenarioHarness {
       scenarioId: run.scenarioId,
       atMs: now,
       source: 'e2e',
-      spec: run.spec as unknown as Record<string, unknown>,
+      spec: run.spec,
       targetTopics: { [run.sourceTopic]: run.targetTopic },
       startAtMs,
       endAtMs: run.endAtMs,
