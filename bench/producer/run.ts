@@ -32,8 +32,10 @@ import {
   mirroredTopicName,
   type LabState,
 } from '@mirrorlab/lab';
-import { encodeRecord, KeyPlan, validateScenario, type ControlEventOf, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
-import { ControlRecorder, spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
+import { encodeRecord, KeyPlan, validateScenario, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { type ControlEventOf } from '@mirrorlab/control';
+import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
+import { ControlRecorder } from '@mirrorlab/control/testing';
 import { latestPartitions, reconcile, type ProducerReport } from '@mirrorlab/validation';
 
 const quick = process.argv.includes('--quick');

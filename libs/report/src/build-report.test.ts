@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderJson } from './render/render-json';
 import { renderHtml } from './render/render-html';
@@ -236,7 +236,7 @@ describe('buildReport: INCONCLUSIVE when the tester did not deliver (issue 9, is
 
   it('judges bytes/s workloads in bytes', () => {
     const events = syntheticScenario({ ...base, requestedRate: 400 }).map((e) =>
-      e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, workload: { ...(e.spec.workload as object), rate: { bytes: 102_400 } } } } : e,
+      e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, workload: { ...e.spec.workload, rate: { bytes: 102_400 } } } } : e,
     );
     expect(report(events).reasons[0]).toBe(
       'the tester delivered 15% of the requested 100 KiB/s (15 KiB/s over 30 s outside fault windows): no conclusion about the replicator at that rate',

@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { attribute, faultWindows, withRecovery } from './fault-windows';
 import type { FaultReport, SecondPoint } from './report-schema';
 import { ScenarioEvents } from './scenario-events';

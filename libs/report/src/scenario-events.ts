@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventOf, PartitionProgress, ProducerCounts, ProducerKeyReport } from '@mirrorlab/protocol';
+import { ValidatorReports, type ControlEvent, type ControlEventOf, type PartitionProgress, type ProducerCounts, type ProducerKeyReport, type ValidatorIncarnation } from '@mirrorlab/control';
 
 type ValidatorReport = ControlEventOf<'validator.report'>;
 
@@ -27,22 +27,11 @@ export interface RateWindow {
   achievedBytes: number;
 }
 
-/**
- * One run of one validator process. A validator restarted under the same id
- * starts new histograms and state; its latest report does not contain what the
- * previous process read and published, so each incarnation's latest report counts.
- */
-export interface ValidatorIncarnation {
-  latest: ValidatorReport;
-  /** First latency window and number of windows in `latest`: they only grow within one process. */
-  firstWindow: number | undefined;
-  windowCount: number;
-}
-
 export interface ValidatorTrack {
   validatorId: string;
   reports: number;
-  incarnations: ValidatorIncarnation[];
+  /** Its runs, in the order they started (a restart starts a new one): see `ValidatorReports`, the rule for which reports count. */
+  incarnations: readonly ValidatorIncarnation[];
 }
 
 export interface FaultTrack {
@@ -80,6 +69,8 @@ export class ScenarioEvents {
   drained: ControlEventOf<'scenario.drained'> | undefined;
   readonly producers = new Map<string, ProducerTrack>();
   readonly validators = new Map<string, ValidatorTrack>();
+  /** Which validator reports count (the latest of each incarnation): the one rule, shared with the services. */
+  readonly validatorReports = new ValidatorReports();
   readonly faults = new Map<string, FaultTrack>();
   readonly progress: ProgressPoint[] = [];
   private folded = 0;
@@ -181,16 +172,10 @@ export class ScenarioEvents {
   }
 
   private applyValidator(e: ValidatorReport): void {
+    this.validatorReports.apply(e);
     let v = this.validators.get(e.validatorId);
-    if (v === undefined) this.validators.set(e.validatorId, (v = { validatorId: e.validatorId, reports: 0, incarnations: [] }));
+    if (v === undefined) this.validators.set(e.validatorId, (v = { validatorId: e.validatorId, reports: 0, incarnations: this.validatorReports.incarnations(e.validatorId) }));
     v.reports++;
-    const shape = windowShape(e.latency);
-    const current = v.incarnations[v.incarnations.length - 1];
-    const restarted =
-      current !== undefined &&
-      (shape.windowCount < current.windowCount || (current.firstWindow !== undefined && shape.firstWindow !== undefined && shape.firstWindow > current.firstWindow));
-    if (current === undefined || restarted) v.incarnations.push({ latest: e, ...shape });
-    else Object.assign(current, { latest: e, ...shape });
     this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
   }
 
@@ -211,10 +196,3 @@ function supersededBy(report: ValidatorReport, finals: readonly ValidatorReport[
   );
 }
 
-/** Reads the end-to-end histogram's window list without decoding it (cheap; done for every report). */
-function windowShape(latency: unknown): { firstWindow: number | undefined; windowCount: number } {
-  const windows = (latency as { endToEnd?: { windows?: unknown } } | null)?.endToEnd?.windows;
-  if (!Array.isArray(windows) || windows.length === 0) return { firstWindow: undefined, windowCount: 0 };
-  const first = (windows[0] as unknown[])?.[0];
-  return { firstWindow: typeof first === 'number' ? first : undefined, windowCount: windows.length };
-}

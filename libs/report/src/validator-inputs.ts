@@ -1,8 +1,5 @@
 import { CheckerError, LatencyHistograms, latestPartitions, latestPartitionsWithConflicts, type ValidatorState } from '@mirrorlab/validation';
-import type { ControlEventOf } from '@mirrorlab/protocol';
 import type { ScenarioEvents } from './scenario-events';
-
-type ValidatorReport = ControlEventOf<'validator.report'>;
 
 export interface CombinedValidators {
   /** Per partition, the most advanced published state (`latestPartitions`): exact, whatever the report order. */
@@ -17,9 +14,9 @@ export interface CombinedValidators {
 
 /**
  * Combines what validators published into one checker state and one set of
- * histograms. The inputs are the latest report of each validator process
- * (incarnation), oldest first, ties by validator id, so the result does not
- * depend on how the reports of different validators interleaved on the topic.
+ * histograms. The inputs are the reports that count (`ValidatorReports`: the
+ * latest of each validator incarnation, oldest first, ties by validator id), so
+ * the result does not depend on how the reports interleaved on the topic.
  *
  * - State: per partition the most advanced state wins (a partition's state
  *   travels from owner to owner on handover; merging two owners would count
@@ -34,14 +31,8 @@ export interface CombinedValidators {
  * it could be wrong.
  */
 export function combineValidators(events: ScenarioEvents): CombinedValidators {
-  const reports: Array<{ report: ValidatorReport; order: number }> = [];
-  for (const v of events.validators.values()) v.incarnations.forEach((inc, i) => reports.push({ report: inc.latest, order: i }));
-  reports.sort(
-    (a, b) =>
-      a.report.atMs - b.report.atMs ||
-      (a.report.validatorId < b.report.validatorId ? -1 : a.report.validatorId > b.report.validatorId ? 1 : 0) ||
-      a.order - b.order,
-  );
+  // The one rule (ValidatorReports): the latest report of each incarnation, oldest first.
+  const reports = events.validatorReports.counted().map((report) => ({ report }));
   const errors: string[] = [];
   const warnings: string[] = [];
   if (reports.length === 0) return { state: undefined, endToEnd: undefined, replication: undefined, fromSchedule: undefined, errors, warnings };

@@ -1,4 +1,4 @@
-import { parseJobFailure, validateScenario } from '@mirrorlab/protocol';
+import { DEFAULT_DRAIN_TIMEOUT_MS, parseJobFailure, validateScenario } from '@mirrorlab/protocol';
 import type { LiveCounts } from './drain-check';
 import { isTerminal, PHASES, progressOf, type Phase } from './run-record';
 import type { ScenarioJobView } from './scenario-jobs';
@@ -57,7 +57,7 @@ export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations 
   const report = record?.result ?? (obs?.report ? { verdict: obs.report.verdict, reasons: obs.report.reasons, reportLocation: obs.report.location } : undefined);
   return {
     ...scenarioSummary(view),
-    progress: isTerminal(phase) ? 100 : record ? progressOf(record, nowMs, spec?.drainTimeout ?? 120_000) : view.progress,
+    progress: isTerminal(phase) ? 100 : record ? progressOf(record, nowMs, spec?.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT_MS) : view.progress,
     state: view.state,
     spec: view.spec,
     timestamps,

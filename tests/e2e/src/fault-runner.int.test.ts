@@ -15,7 +15,8 @@ import {
   type LinkFaultRules,
   type RunState,
 } from '@mirrorlab/lab';
-import { QUEUE_NAMES, faultJobId, parseJobFailure, type ControlEventOf, type FaultJobInput, type FaultKind } from '@mirrorlab/protocol';
+import { QUEUE_NAMES, faultJobId, parseJobFailure, type FaultJobInput, type FaultKind } from '@mirrorlab/protocol';
+import { type ControlEventOf } from '@mirrorlab/control';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlProbe } from './support/control-probe';
 import { labServiceEnv, runningLab, serviceBundle, stopLocalStack } from './support/lab-env';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationMs, sizeBytes } from './units';
 import { faultSpecIssues } from '../faults/fault-spec-check';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from './scenario-defaults';
 
 /**
  * A scenario: what to run, against what, which faults to inject when, and what
@@ -125,7 +126,7 @@ export const scenarioSpecSchema = z
         exactlyOnce: z.boolean({ error: 'expected true or false' }).optional(),
       })
       .default({}),
-    drainTimeout: durationMs.default(120_000),
+    drainTimeout: durationMs.default(DEFAULT_DRAIN_TIMEOUT_MS),
     /**
      * Before the measured workload, producers write at the scenario's rate until end-to-end latency
      * has been steady for `steadyFor`, at most `timeout` (then measuring starts anyway, with a
