@@ -9,6 +9,7 @@ import type { ScenarioEvents } from './scenario-events';
 import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
 import { judgeDelivery } from './tester-delivery';
+import { lostSplitReport } from './lost-split-report';
 import { lagSeries, secondSeries } from './time-series';
 import { combineValidators } from './validator-inputs';
 
@@ -42,7 +43,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   let acc: Accounting | undefined;
   if (combined.state !== undefined && producerReports.length > 0 && combined.errors.length === 0) {
     try {
-      acc = reconcile(combined.state, producerReports);
+      acc = reconcile(combined.state, producerReports, { source: { offsets: events.sourceOffsets, samples: events.sourceSamples } });
     } catch (err) {
       errors.push(`the producers' reports cannot be reconciled: ${err instanceof CheckerError ? err.message : String(err)}`);
     }
@@ -80,7 +81,14 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
     p99Us: measuredP99(combined.endToEnd, measuring, endToEnd),
     faults,
+    lostAtSource: acc?.lostSplit.lostAtSource.count ?? null,
+    purgedBeforeMirrored: acc?.lostSplit.purgedBeforeMirrored.count ?? null,
+    lostInReplication: acc?.lostSplit.lostInReplication.count ?? null,
   });
+  const lostSplit = acc === undefined ? null : lostSplitReport(acc, events.sourceSamples.length);
+  if (lostSplit && lostSplit.purgedBeforeMirrored.count > 0) {
+    warnings.push(`${lostSplit.purgedBeforeMirrored.count} records were purged by source retention before the replicator copied them (see the lost split)`);
+  }
   const capacity = reportCapacity({ spec, producers, series, ...run });
   const deliveryEndAtMs = deliveryEndFor(capacity);
   if (deliveryEndAtMs !== undefined) {
@@ -151,6 +159,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     faults,
     warmup,
     capacity,
+    lostSplit,
     recoveryRule: { ...RECOVERY_RULE },
   };
 }

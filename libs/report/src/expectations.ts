@@ -13,6 +13,10 @@ export interface Measured {
   inconsistentOffsets: number | null;
   p99Us: number | null;
   faults: readonly FaultReport[];
+  /** The lost split's counts (null: not reconciled). */
+  lostAtSource?: number | null;
+  purgedBeforeMirrored?: number | null;
+  lostInReplication?: number | null;
 }
 
 /**
@@ -29,7 +33,11 @@ export function checkExpectations(exp: Expectations, m: Measured): ExpectationRe
 function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
   const { name, max, source } = e;
   const base = { max, source };
-  const records = (n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets', measured: number | null, note = ''): ExpectationResult => {
+  const records = (
+    n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication',
+    measured: number | null,
+    note = '',
+  ): ExpectationResult => {
     const unit = e.unit === 'ranges' ? 'ranges' : 'records';
     if (measured === null) return { name: n, ...base, measured, unit, status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
     const failed = measured > max;
@@ -46,6 +54,10 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'inconsistentOffsets':
     case 'duplicates':
       return records(name, m[name]);
+    case 'lostAtSource':
+    case 'purgedBeforeMirrored':
+    case 'lostInReplication':
+      return records(name, m[name] ?? null);
     case 'p99LatencyMs': {
       if (m.p99Us === null) return { name, ...base, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' };
       const ms = m.p99Us / 1000;

@@ -167,8 +167,36 @@ export const faultReportSchema = z.object({
   attributedExamples: z.record(z.string(), count),
 });
 
+/** A missing record and where it sat in the source log (null: no delivery report named its offset). */
+const lostSourceExampleSchema = z.object({
+  producerId: z.string(),
+  keyEpoch: count,
+  key: z.string(),
+  seq: count,
+  topic: z.string().nullable(),
+  partition: count.nullable(),
+  sourceOffset: count.nullable(),
+});
+
+const lostClassSchema = z.object({ count, examples: z.array(lostSourceExampleSchema) });
+
+export const lostSplitSchema = z.object({
+  /** False: no source audit or no source offsets (an older run): every missing record is in lostInReplication, unchecked. */
+  audited: z.boolean(),
+  /** Gone from the source log (its high watermark fell below the record after passing it), not by retention. */
+  lostAtSource: lostClassSchema,
+  /** Retention moved the source log start past it before the replicator moved past it. */
+  purgedBeforeMirrored: lostClassSchema,
+  /** The source held it while the replicator went on: the replicator lost it. */
+  lostInReplication: lostClassSchema,
+  /** Of lostInReplication: records with no known source offset or in a partition the audit never sampled. */
+  unaudited: count,
+  /** Source audit samples the report had (one per partition per sample). */
+  samples: count,
+});
+
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication']),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),
@@ -321,6 +349,11 @@ export const scenarioReportSchema = z.object({
     .nullable()
     .default(null),
   capacity: capacitySchema.nullable().default(null),
+  /**
+   * Why the missing records (lost, and unseen after the drain) went missing, from the source
+   * audit; the three counts add up to the `lost` expectation's measured value. null: not reconciled.
+   */
+  lostSplit: lostSplitSchema.nullable().default(null),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,
@@ -348,3 +381,4 @@ export type CapacityReport = z.output<typeof capacitySchema>;
 export type CapacityStepReport = z.output<typeof capacityStepSchema>;
 export type DeliveryReport = z.output<typeof deliverySchema>;
 export type RecoveryRule = ScenarioReport['recoveryRule'];
+export type LostSplitReport = z.output<typeof lostSplitSchema>;

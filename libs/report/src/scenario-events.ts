@@ -1,4 +1,5 @@
 import type { ControlEvent, ControlEventOf, PartitionProgress, ProducerCounts, ProducerKeyReport } from '@mirrorlab/protocol';
+import type { SourceOffsetReport, SourcePartitionSample } from '@mirrorlab/validation';
 
 type ValidatorReport = ControlEventOf<'validator.report'>;
 
@@ -80,6 +81,9 @@ export class ScenarioEvents {
   readonly validators = new Map<string, ValidatorTrack>();
   readonly faults = new Map<string, FaultTrack>();
   readonly progress: ProgressPoint[] = [];
+  /** The source audit: acknowledged records' source offsets (`producer.offsets`, united) and partition samples (`source.audit`). */
+  readonly sourceOffsets: SourceOffsetReport[] = [];
+  readonly sourceSamples: SourcePartitionSample[] = [];
   private folded = 0;
   private lastAtMs: number | undefined;
 
@@ -124,6 +128,12 @@ export class ScenarioEvents {
         break;
       case 'fault.healed':
         this.fault(event.faultId).healed ??= event;
+        break;
+      case 'producer.offsets':
+        for (const k of event.keys) this.sourceOffsets.push({ producerId: event.producerId, ...k });
+        break;
+      case 'source.audit':
+        for (const p of event.partitions) this.sourceSamples.push({ atMs: event.atMs, ...p });
         break;
     }
     return true;

@@ -122,6 +122,13 @@ export const scenarioSpecSchema = z
         recoverySeconds: max('seconds to recover after each fault').optional(),
         /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
         exactlyOnce: z.boolean({ error: 'expected true or false' }).optional(),
+        /**
+         * The lost split (source audit): naming any of these checks all three (at 0 unless
+         * stated) in place of `lost`, which is then checked only when stated too.
+         */
+        lostAtSource: max('records lost from the source log itself').optional(),
+        purgedBeforeMirrored: max('records purged by source retention before they were mirrored').optional(),
+        lostInReplication: max('records the replicator lost').optional(),
       })
       .default({}),
     drainTimeout: durationMs.default(120_000),

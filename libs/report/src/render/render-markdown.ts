@@ -1,6 +1,7 @@
 import type { ScenarioReport } from '../report-schema';
 import { rate } from '../tester-delivery';
 import * as f from './format';
+import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
 
 /**
  * A short Markdown summary: verdict and reasons, the counts, the anomaly classes
@@ -53,6 +54,13 @@ export function renderMarkdown(r: ScenarioReport): string {
     out.push('## Anomalies', '', '| class | count | first example |', '| --- | ---: | --- |');
     for (const a of r.anomalies) out.push(`| ${md(a.label)} | ${f.count(a.count)} | ${a.examples[0] ? md(a.examples[0].text) : ''} |`);
     out.push('');
+  }
+
+  if (showLostSplit(r.lostSplit)) {
+    const s = r.lostSplit;
+    out.push('## Where missing records were lost', '', '| cause | count | first example (source offset) |', '| --- | ---: | --- |');
+    for (const row of LOST_SPLIT_ROWS) out.push(`| ${row.label} | ${f.count(s[row.key].count)} | ${s[row.key].examples[0] ? md(lostExampleText(s[row.key].examples[0])) : ''} |`);
+    out.push('', md(lostSplitNote(s)), '');
   }
 
   if (r.expectations.length > 0) {
