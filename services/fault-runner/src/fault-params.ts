@@ -25,6 +25,11 @@ export interface FaultParamsByKind {
   'bandwidth-cap': { rateKbit: number; burstBytes: number | null; latencyMs: number | null; direction: LinkDirection };
   /** Added one-way delay per direction: `latencyMs` ± up to `jitterMs` (so `both` adds 2 x latencyMs of round trip). */
   latency: { latencyMs: number; jitterMs: number; direction: LinkDirection };
+  /**
+   * The topic's `retention.ms` and `segment.ms` shrunk for the fault's window (segments must
+   * close for retention to delete them); the heal restores the values it had.
+   */
+  'retention-purge': { retentionMs: number; segmentMs: number; cluster: ClusterName };
 }
 export type FaultParams<K extends FaultKind = FaultKind> = FaultParamsByKind[K];
 
@@ -136,12 +141,14 @@ const SHAPES: { [K in FaultKind]: Shape<K> } = {
   'network-partition': { direction },
   'bandwidth-cap': { rateKbit: rate, burstBytes: optional<number | null>(size, null), latencyMs: optional<number | null>(millis, null), direction },
   latency: { latencyMs: delay(1), jitterMs: optional(delay(0), 0), direction },
+  'retention-purge': { retentionMs: optional(millis, 1000), segmentMs: optional(millis, 1000), cluster },
 };
 
 /** Job param names that differ from the typed field they fill. */
 const ALIASES: Partial<Record<FaultKind, Record<string, string>>> = {
   'bandwidth-cap': { rate: 'rateKbit', burst: 'burstBytes', latency: 'latencyMs' },
   latency: { latency: 'latencyMs', jitter: 'jitterMs' },
+  'retention-purge': { retention: 'retentionMs', segment: 'segmentMs' },
 };
 
 /**

@@ -34,6 +34,7 @@ const FORM_OF: Record<FaultKind, TargetForm> = {
   'network-partition': 'inter-dc',
   'bandwidth-cap': 'inter-dc',
   latency: 'inter-dc',
+  'retention-purge': 'topic',
 };
 
 const EXPECTED: Record<TargetForm, string> = {

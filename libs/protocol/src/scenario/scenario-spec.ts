@@ -27,6 +27,7 @@ export const FAULT_KINDS = [
   'network-partition',
   'bandwidth-cap',
   'latency',
+  'retention-purge',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

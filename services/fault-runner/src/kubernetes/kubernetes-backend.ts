@@ -2,6 +2,7 @@ import type { KubeClient } from '@mirrorlab/kube';
 import type { Logger } from '@mirrorlab/service-kit';
 import { injectAddPartitions, injectAddTopic, injectReassignPartitions, verifyAdminFault, type AdminFaultOptions } from '../admin-faults';
 import { errorMessage } from '../errors';
+import { healRetentionPurge, injectRetentionPurge, verifyRetentionPurgeHealed, verifyRetentionPurgeInjected } from '../retention-faults';
 import type { FaultBackend, FaultEffect, HealContext, HealResult, Injection, Verification } from '../fault-backend';
 import type { FaultRequest } from '../fault-request';
 import type { ClusterSizes } from '../fault-target';
@@ -80,6 +81,8 @@ export class KubernetesFaultBackend implements FaultBackend {
         return injectAddTopic(fault, this.admin);
       case 'reassign-partitions':
         return injectReassignPartitions(fault, this.admin);
+      case 'retention-purge':
+        return injectRetentionPurge(fault, this.admin);
     }
   }
 
@@ -104,6 +107,8 @@ export class KubernetesFaultBackend implements FaultBackend {
         case 'add-topic':
         case 'reassign-partitions':
           return await verifyAdminFault(fault, this.admin);
+        case 'retention-purge':
+          return await verifyRetentionPurgeInjected(fault, this.admin);
       }
     } catch (error) {
       return { ok: false, detail: errorMessage(error) };
@@ -141,6 +146,8 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'add-topic':
       case 'reassign-partitions':
         return { ok: true, detail: 'one-shot fault: nothing to undo' };
+      case 'retention-purge':
+        return verifyRetentionPurgeHealed(fault, ctx.effect, this.admin).catch((error: unknown) => ({ ok: false, detail: errorMessage(error) }));
     }
   }
 
@@ -165,6 +172,8 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'add-topic':
       case 'reassign-partitions':
         return { actions: ['one-shot fault'], verification: { ok: true, detail: 'nothing to undo' } };
+      case 'retention-purge':
+        return healRetentionPurge(fault, ctx.effect, this.admin);
     }
   }
 

@@ -2,6 +2,7 @@ import { findLab, type LabState } from '@mirrorlab/lab';
 import type { Logger } from '@mirrorlab/service-kit';
 import { injectAddPartitions, injectAddTopic, injectReassignPartitions, verifyAdminFault, type AdminFaultOptions } from '../admin-faults';
 import { errorMessage } from '../errors';
+import { healRetentionPurge, injectRetentionPurge, verifyRetentionPurgeHealed, verifyRetentionPurgeInjected } from '../retention-faults';
 import type { FaultBackend, HealContext, HealResult, Injection, Verification } from '../fault-backend';
 import type { FaultRequest } from '../fault-request';
 import type { ClusterSizes } from '../fault-target';
@@ -84,6 +85,8 @@ export class LocalFaultBackend implements FaultBackend {
         return injectAddTopic(fault, this.admin);
       case 'reassign-partitions':
         return injectReassignPartitions(fault, this.admin);
+      case 'retention-purge':
+        return injectRetentionPurge(fault, this.admin);
       case 'packet-loss':
       case 'network-partition':
       case 'bandwidth-cap':
@@ -111,6 +114,8 @@ export class LocalFaultBackend implements FaultBackend {
         case 'add-topic':
         case 'reassign-partitions':
           return verifyAdminFault(fault, this.admin);
+        case 'retention-purge':
+          return await verifyRetentionPurgeInjected(fault, this.admin);
         case 'packet-loss':
         case 'network-partition':
         case 'bandwidth-cap':
@@ -152,6 +157,8 @@ export class LocalFaultBackend implements FaultBackend {
         case 'add-topic':
         case 'reassign-partitions':
           return { ok: true, detail: 'one-shot fault: nothing to undo' };
+        case 'retention-purge':
+          return await verifyRetentionPurgeHealed(fault, ctx.effect, this.admin);
         case 'packet-loss':
         case 'network-partition':
         case 'bandwidth-cap':
@@ -187,6 +194,8 @@ export class LocalFaultBackend implements FaultBackend {
       case 'add-topic':
       case 'reassign-partitions':
         return { actions: ['one-shot fault'], verification: { ok: true, detail: 'nothing to undo' } };
+      case 'retention-purge':
+        return healRetentionPurge(fault, ctx.effect, this.admin);
       case 'packet-loss':
       case 'network-partition':
       case 'bandwidth-cap': {
