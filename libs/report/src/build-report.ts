@@ -10,6 +10,7 @@ import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
 import { judgeDelivery } from './tester-delivery';
 import { lostSplitReport } from './lost-split-report';
+import { replicatorLagOf } from './replicator-lag-inputs';
 import { lagSeries, secondSeries } from './time-series';
 import { combineValidators } from './validator-inputs';
 
@@ -156,6 +157,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     latency: { endToEnd, replication: summary(combined.replication) },
     series,
     replicationLag: lagSeries(events.progress),
+    replicatorLag: replicatorLagOf(events),
     faults,
     warmup,
     capacity,

@@ -195,6 +195,17 @@ export const lostSplitSchema = z.object({
   samples: count,
 });
 
+export const partitionReplicatorLagSchema = z.object({
+  /** Source topic and partition (the target partition of the same number holds its copies). */
+  topic: z.string(),
+  partition: count,
+  /** Target high watermark the run started from; null: none reported before the start (taken as 0). */
+  baseline: count.nullable(),
+  maxUnseen: count,
+  maxOldestAgeMs: count.nullable(),
+  points: z.array(z.object({ atMs: epochMs, unseen: count, oldestAgeMs: count.nullable() })),
+});
+
 export const expectationResultSchema = z.object({
   name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication']),
   max: z.number().nonnegative(),
@@ -354,6 +365,11 @@ export const scenarioReportSchema = z.object({
    * audit; the three counts add up to the `lost` expectation's measured value. null: not reconciled.
    */
   lostSplit: lostSplitSchema.nullable().default(null),
+  /**
+   * The replicator's own lag per source partition over time: records acknowledged on the source
+   * and not yet on the target, and the age of the oldest of them (libs/report replicator-lag.ts).
+   */
+  replicatorLag: z.array(partitionReplicatorLagSchema).default([]),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,
@@ -382,3 +398,4 @@ export type CapacityStepReport = z.output<typeof capacityStepSchema>;
 export type DeliveryReport = z.output<typeof deliverySchema>;
 export type RecoveryRule = ScenarioReport['recoveryRule'];
 export type LostSplitReport = z.output<typeof lostSplitSchema>;
+export type PartitionReplicatorLagReport = z.output<typeof partitionReplicatorLagSchema>;

@@ -1,5 +1,6 @@
 import type { ControlEvent, ControlEventOf, PartitionProgress, ProducerCounts, ProducerKeyReport } from '@mirrorlab/protocol';
 import type { SourceOffsetReport, SourcePartitionSample } from '@mirrorlab/validation';
+import type { PartitionAckSecond } from './replicator-lag';
 
 type ValidatorReport = ControlEventOf<'validator.report'>;
 
@@ -84,6 +85,8 @@ export class ScenarioEvents {
   /** The source audit: acknowledged records' source offsets (`producer.offsets`, united) and partition samples (`source.audit`). */
   readonly sourceOffsets: SourceOffsetReport[] = [];
   readonly sourceSamples: SourcePartitionSample[] = [];
+  /** Acknowledgements per source partition per second (`producer.progress.partitionAcks`), for the replicator's lag. */
+  readonly partitionAcks: PartitionAckSecond[] = [];
   private folded = 0;
   private lastAtMs: number | undefined;
 
@@ -119,6 +122,7 @@ export class ScenarioEvents {
         break;
       case 'producer.progress':
         this.applyProducer(event);
+        for (const [startMs, topic, partition, acked] of event.partitionAcks ?? []) this.partitionAcks.push({ topic, partition, startMs, acked });
         break;
       case 'validator.report':
         this.applyValidator(event);

@@ -31,7 +31,7 @@ ${expectations(r.expectations)}
 ${capacity(r)}
 <section id="throughput"><h2>Throughput <small>records per second: requested of the tester, produced on the source, consumed on the target</small></h2>${trusted(charts.throughput)}</section>
 <section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}</section>
-<section id="lag"><h2>Replication lag <small>records on the target not yet read</small></h2>${trusted(charts.lag)}</section>
+<section id="lag"><h2>Replicator lag <small>per source partition: records acknowledged on the source and not yet on the target</small></h2>${trusted(charts.lag)}</section>
 ${faults(r.faults, origin, r)}
 ${anomalies(r, origin)}
 ${lostSplit(r)}
