@@ -1,5 +1,6 @@
 import { CheckerError, reconcile, type Accounting, type LatencyHistograms, type ProducerReport } from '@mirrorlab/validation';
-import { anomalyRows } from './anomaly-table';
+import { anomalyRows, stallRow } from './anomaly-table';
+import { findStalls, STALL_THRESHOLD_MS } from './stalls';
 import { checkExpectations, decideVerdict } from './expectations';
 import { faultWindows, withRecovery } from './fault-windows';
 import { RECOVERY_RULE } from './recovery';
@@ -61,6 +62,10 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   warnings.push(...windows.warnings);
   const faults = withRecovery(windows.faults, series, run);
   const anomalies = acc === undefined ? [] : anomalyRows(acc, { timeline: new SendTimeline(producers, spec), faults });
+  const replicatorLag = replicatorLagOf(events);
+  const stalls = findStalls(replicatorLag, STALL_THRESHOLD_MS);
+  const stalled = stallRow(stalls, faults, STALL_THRESHOLD_MS);
+  if (stalled) anomalies.push(stalled);
   countAttributions(faults, anomalies);
 
   const endToEnd = summary(combined.endToEnd);
@@ -157,7 +162,8 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     latency: { endToEnd, replication: summary(combined.replication) },
     series,
     replicationLag: lagSeries(events.progress),
-    replicatorLag: replicatorLagOf(events),
+    replicatorLag,
+    stalls: { thresholdMs: STALL_THRESHOLD_MS, list: stalls },
     faults,
     warmup,
     capacity,

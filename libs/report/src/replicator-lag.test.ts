@@ -11,10 +11,10 @@ describe('replicatorLag', () => {
     const [p] = replicatorLag(acks(Array(10).fill(10)), [hw(T0 - 500, 100), hw(T0 + 3000, 130), hw(T0 + 6000, 130), hw(T0 + 9000, 130)], T0);
     expect(p.baseline).toBe(100);
     expect(p.points).toEqual([
-      { atMs: T0 + 3000, unseen: 0, oldestAgeMs: null },
+      { atMs: T0 + 3000, onTarget: 30, unseen: 0, oldestAgeMs: null },
       // 60 acknowledged by 6 s, 30 on the target: the oldest missing was acknowledged in second 3 (3000-4000), waiting >= 2 s.
-      { atMs: T0 + 6000, unseen: 30, oldestAgeMs: 2000 },
-      { atMs: T0 + 9000, unseen: 60, oldestAgeMs: 5000 },
+      { atMs: T0 + 6000, onTarget: 30, unseen: 30, oldestAgeMs: 2000 },
+      { atMs: T0 + 9000, onTarget: 30, unseen: 60, oldestAgeMs: 5000 },
     ]);
     expect(p.maxUnseen).toBe(60);
     expect(p.maxOldestAgeMs).toBe(5000);

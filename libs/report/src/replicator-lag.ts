@@ -31,6 +31,8 @@ export interface TargetHighWatermark {
 
 export interface ReplicatorLagPoint {
   atMs: number;
+  /** Records the target partition holds above its baseline. */
+  onTarget: number;
   /** Acknowledged on the source, not yet on the target. */
   unseen: number;
   /** Age of the oldest of them (ms, lower bound); null when none. */
@@ -88,7 +90,7 @@ function pointAt(atMs: number, seconds: ReadonlyArray<{ startMs: number; acked: 
     if (oldestStartMs === null && acked > onTarget) oldestStartMs = s.startMs;
   }
   const unseen = Math.max(0, acked - onTarget);
-  return { atMs, unseen, oldestAgeMs: unseen === 0 || oldestStartMs === null ? null : Math.max(0, atMs - (oldestStartMs + SECOND)) };
+  return { atMs, onTarget, unseen, oldestAgeMs: unseen === 0 || oldestStartMs === null ? null : Math.max(0, atMs - (oldestStartMs + SECOND)) };
 }
 
 function mergeSeconds(list: readonly PartitionAckSecond[]): Array<{ startMs: number; acked: number }> {

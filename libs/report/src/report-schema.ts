@@ -68,6 +68,7 @@ export const ANOMALY_CLASSES = [
   'gap',
   'late',
   'backwards-key',
+  'stall',
 ] as const;
 export type AnomalyClassName = (typeof ANOMALY_CLASSES)[number];
 
@@ -203,7 +204,7 @@ export const partitionReplicatorLagSchema = z.object({
   baseline: count.nullable(),
   maxUnseen: count,
   maxOldestAgeMs: count.nullable(),
-  points: z.array(z.object({ atMs: epochMs, unseen: count, oldestAgeMs: count.nullable() })),
+  points: z.array(z.object({ atMs: epochMs, onTarget: count, unseen: count, oldestAgeMs: count.nullable() })),
 });
 
 export const expectationResultSchema = z.object({
@@ -365,6 +366,13 @@ export const scenarioReportSchema = z.object({
    * audit; the three counts add up to the `lost` expectation's measured value. null: not reconciled.
    */
   lostSplit: lostSplitSchema.nullable().default(null),
+  /** Partitions whose source advanced while nothing new of them reached the target for longer than `thresholdMs` (also the `stall` anomaly row). */
+  stalls: z
+    .object({
+      thresholdMs: count,
+      list: z.array(z.object({ topic: z.string(), partition: count, startMs: epochMs, endMs: epochMs.nullable(), durationMs: count })),
+    })
+    .default({ thresholdMs: 0, list: [] }),
   /**
    * The replicator's own lag per source partition over time: records acknowledged on the source
    * and not yet on the target, and the age of the oldest of them (libs/report replicator-lag.ts).

@@ -56,6 +56,12 @@ export function renderMarkdown(r: ScenarioReport): string {
     out.push('');
   }
 
+  const lagging = [...r.replicatorLag].sort((a, b) => b.maxUnseen - a.maxUnseen)[0];
+  if (lagging !== undefined && lagging.maxUnseen > 0) {
+    const oldest = Math.max(...r.replicatorLag.map((p) => p.maxOldestAgeMs ?? 0));
+    out.push(`Replicator lag: at most ${f.count(lagging.maxUnseen)} records of ${md(lagging.topic)}/${lagging.partition} acknowledged on the source and not yet on the target; the oldest waited ${f.duration(oldest / 1000)}.`, '');
+  }
+
   if (showLostSplit(r.lostSplit)) {
     const s = r.lostSplit;
     out.push('## Where missing records were lost', '', '| cause | count | first example (source offset) |', '| --- | ---: | --- |');

@@ -217,7 +217,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     const mine = records.filter((r) => r.producerId === producerId);
     const ranges = new Map<string, Record<ModelRecord['outcome'], IntervalSet>>();
     const windows = new Map<number, [number, number]>();
-    /** Acknowledged per (second, partition), by the second it was appended (the model's acknowledgement). */
+    /** Acknowledged per (second, partition); the model's source acknowledges a record as it is sent. */
     const partitionAcks = new Map<string, [number, string, number, number]>();
     const requested = o.requestedRate === undefined ? o.rate : o.requestedRate;
     const counts = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
@@ -235,7 +235,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
         counts.sent++;
         counts[r.outcome]++;
         if (r.outcome === 'acked') {
-          const second = Math.floor(r.appendMs / 1000) * 1000;
+          const second = Math.floor(r.sendMs / 1000) * 1000;
           const id = `${second}|${r.partition}`;
           const a = partitionAcks.get(id) ?? [second, o.topic, r.partition, 0];
           a[3]++;
