@@ -1,6 +1,7 @@
 import { CheckerError, reconcile, type Accounting, type LatencyHistograms, type ProducerReport } from '@mirrorlab/validation';
 import { anomalyRows, stallRow } from './anomaly-table';
 import { findStalls, STALL_THRESHOLD_MS } from './stalls';
+import { pickupTimes } from './pickup';
 import { checkExpectations, decideVerdict } from './expectations';
 import { faultWindows, withRecovery } from './fault-windows';
 import { RECOVERY_RULE } from './recovery';
@@ -65,6 +66,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   const replicatorLag = replicatorLagOf(events);
   const stalls = findStalls(replicatorLag, STALL_THRESHOLD_MS);
   const stalled = stallRow(stalls, faults, STALL_THRESHOLD_MS);
+  const pickup = pickupTimes(faults, events.partitionAcks, replicatorLag);
   if (stalled) anomalies.push(stalled);
   countAttributions(faults, anomalies);
 
@@ -90,6 +92,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     lostAtSource: acc?.lostSplit.lostAtSource.count ?? null,
     purgedBeforeMirrored: acc?.lostSplit.purgedBeforeMirrored.count ?? null,
     lostInReplication: acc?.lostSplit.lostInReplication.count ?? null,
+    pickup,
   });
   const lostSplit = acc === undefined ? null : lostSplitReport(acc, events.sourceSamples.length);
   if (lostSplit && lostSplit.purgedBeforeMirrored.count > 0) {
@@ -164,6 +167,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     replicationLag: lagSeries(events.progress),
     replicatorLag,
     stalls: { thresholdMs: STALL_THRESHOLD_MS, list: stalls },
+    pickup,
     faults,
     warmup,
     capacity,

@@ -17,6 +17,8 @@ export interface Measured {
   lostAtSource?: number | null;
   purgedBeforeMirrored?: number | null;
   lostInReplication?: number | null;
+  /** Per new partition after add-partitions (null seconds: never picked up). */
+  pickup?: ReadonlyArray<{ topic: string; partition: number; seconds: number | null }>;
 }
 
 /**
@@ -65,7 +67,28 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     }
     case 'recoverySeconds':
       return recoveryExpectation(max, m.faults);
+    case 'pickupSeconds':
+      return pickupExpectation(max, m.pickup ?? [], m.faults);
   }
+}
+
+function pickupExpectation(max: number, pickup: NonNullable<Measured['pickup']>, faults: readonly FaultReport[]): ExpectationResult {
+  const base = { name: 'pickupSeconds' as const, max, unit: 's' as const, source: 'scenario' as const };
+  if (pickup.length === 0) {
+    const added = faults.some((f) => f.kind === 'add-partitions');
+    return added
+      ? { ...base, measured: null, status: 'unknown', detail: 'pickup: no records were written to the new partitions, so their pickup could not be measured' }
+      : { ...base, measured: 0, status: 'met', detail: 'pickup: no partitions were added' };
+  }
+  const never = pickup.filter((p) => p.seconds === null);
+  const measured = pickup.map((p) => p.seconds).filter((s): s is number => s !== null);
+  const worst = measured.length > 0 ? Math.max(...measured) : null;
+  const slow = pickup.filter((p) => p.seconds !== null && p.seconds > max);
+  if (never.length > 0 || slow.length > 0) {
+    const parts = [...slow.map((p) => `${p.topic}/${p.partition} ${fmt(p.seconds!)} s > max ${max} s`), ...never.map((p) => `${p.topic}/${p.partition} never reached the target`)];
+    return { ...base, measured: worst, status: 'failed', detail: `pickup: ${parts.join('; ')}` };
+  }
+  return { ...base, measured: worst, status: 'met', detail: `pickup: slowest new partition ${fmt(worst ?? 0)} s <= max ${max} s` };
 }
 
 function recoveryExpectation(max: number, faults: readonly FaultReport[]): ExpectationResult {

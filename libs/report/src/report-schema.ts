@@ -208,7 +208,7 @@ export const partitionReplicatorLagSchema = z.object({
 });
 
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication', 'pickupSeconds']),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),
@@ -378,6 +378,20 @@ export const scenarioReportSchema = z.object({
    * and not yet on the target, and the age of the oldest of them (libs/report replicator-lag.ts).
    */
   replicatorLag: z.array(partitionReplicatorLagSchema).default([]),
+  /** After each add-partitions fault: per new partition, when its first record was on the target (libs/report pickup.ts). */
+  pickup: z
+    .array(
+      z.object({
+        faultId: z.string(),
+        topic: z.string(),
+        partition: count,
+        injectedAtMs: epochMs,
+        firstAckedAtMs: epochMs,
+        firstOnTargetAtMs: epochMs.nullable(),
+        seconds: z.number().nonnegative().nullable(),
+      }),
+    )
+    .default([]),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,

@@ -43,6 +43,7 @@ const specViewSchema = z.object({
       lostAtSource: max.optional(),
       purgedBeforeMirrored: max.optional(),
       lostInReplication: max.optional(),
+      pickupSeconds: max.optional(),
     })
     // A malformed block relaxes nothing: the correctness defaults apply (see effectiveExpectations).
     .catch({})

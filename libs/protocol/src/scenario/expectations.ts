@@ -17,7 +17,8 @@ export type ExpectationName =
   | 'recoverySeconds'
   | 'lostAtSource'
   | 'purgedBeforeMirrored'
-  | 'lostInReplication';
+  | 'lostInReplication'
+  | 'pickupSeconds';
 
 /** The lost split's classes: a file naming one is judged on all three instead of `lost`. */
 export const LOST_SPLIT_EXPECTATIONS = ['lostAtSource', 'purgedBeforeMirrored', 'lostInReplication'] as const;
@@ -57,6 +58,7 @@ export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Sta
   add('duplicates', 'records', exp.exactlyOnce === true ? 0 : undefined);
   add('p99LatencyMs', 'ms', undefined);
   add('recoverySeconds', 's', undefined);
+  add('pickupSeconds', 's', undefined);
   return out;
 }
 

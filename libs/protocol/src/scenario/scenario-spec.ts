@@ -130,6 +130,8 @@ export const scenarioSpecSchema = z
         lostAtSource: max('records lost from the source log itself').optional(),
         purgedBeforeMirrored: max('records purged by source retention before they were mirrored').optional(),
         lostInReplication: max('records the replicator lost').optional(),
+        /** Seconds from an add-partitions fault until the first record of each new partition is on the target. */
+        pickupSeconds: max('seconds until a new partition is mirrored').optional(),
       })
       .default({}),
     drainTimeout: durationMs.default(120_000),

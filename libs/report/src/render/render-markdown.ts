@@ -62,6 +62,11 @@ export function renderMarkdown(r: ScenarioReport): string {
     out.push(`Replicator lag: at most ${f.count(lagging.maxUnseen)} records of ${md(lagging.topic)}/${lagging.partition} acknowledged on the source and not yet on the target; the oldest waited ${f.duration(oldest / 1000)}.`, '');
   }
 
+  if (r.pickup.length > 0) {
+    const parts = r.pickup.map((p) => `${md(p.topic)}/${p.partition} ${p.seconds === null ? 'never' : f.duration(p.seconds)}`);
+    out.push(`New partitions on the target after add-partitions: ${parts.join(', ')}.`, '');
+  }
+
   if (showLostSplit(r.lostSplit)) {
     const s = r.lostSplit;
     out.push('## Where missing records were lost', '', '| cause | count | first example (source offset) |', '| --- | ---: | --- |');
