@@ -60,3 +60,8 @@ test('retention-purge: retention and segment durations (1 s each by default) and
   expect(() => parseParams('retention-purge', { retention: 'soon' })).toThrow(expect.objectContaining({ field: 'params.retention' }));
   expect(() => parseParams('retention-purge', { retentionMs: 5 })).toThrow(/params.retentionMs: not a parameter of retention-purge \(known: retention, segment, cluster\)/);
 });
+
+test('recreate-topic: only the cluster (default source)', () => {
+  expect(parseParams('recreate-topic', {})).toEqual({ cluster: 'source' });
+  expect(() => parseParams('recreate-topic', { partitions: 3 })).toThrow(/params.partitions: not a parameter of recreate-topic \(known: cluster\)/);
+});

@@ -30,6 +30,8 @@ export interface FaultParamsByKind {
    * close for retention to delete them); the heal restores the values it had.
    */
   'retention-purge': { retentionMs: number; segmentMs: number; cluster: ClusterName };
+  /** Deleted and created again with the same partitions, replication factor and overrides. */
+  'recreate-topic': { cluster: ClusterName };
 }
 export type FaultParams<K extends FaultKind = FaultKind> = FaultParamsByKind[K];
 
@@ -142,6 +144,7 @@ const SHAPES: { [K in FaultKind]: Shape<K> } = {
   'bandwidth-cap': { rateKbit: rate, burstBytes: optional<number | null>(size, null), latencyMs: optional<number | null>(millis, null), direction },
   latency: { latencyMs: delay(1), jitterMs: optional(delay(0), 0), direction },
   'retention-purge': { retentionMs: optional(millis, 1000), segmentMs: optional(millis, 1000), cluster },
+  'recreate-topic': { cluster },
 };
 
 /** Job param names that differ from the typed field they fill. */

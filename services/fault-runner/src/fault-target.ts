@@ -35,6 +35,7 @@ const FORM_OF: Record<FaultKind, TargetForm> = {
   'bandwidth-cap': 'inter-dc',
   latency: 'inter-dc',
   'retention-purge': 'topic',
+  'recreate-topic': 'topic',
 };
 
 const EXPECTED: Record<TargetForm, string> = {

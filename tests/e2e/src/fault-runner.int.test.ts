@@ -271,6 +271,29 @@ test('retention-purge: the topic retention and segments shrink and the source lo
   }
 });
 
+test('recreate-topic: the topic is deleted and created again with its partitions and overrides; its offsets start again at 0', async () => {
+  const name = `ml.${scenarioId}.recreate`;
+  await withAdmin('source', (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] }));
+  const producer = kafka(lab.source.bootstrap).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic: name, acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ partition: i % 2, value: `r${i}` })) });
+    const offsets = async () => (await withAdmin('source', (admin) => admin.fetchTopicOffsets(name))).map((p) => Number(p.high)).sort();
+    expect(await offsets()).toEqual([5, 5]);
+    const fault = await inject('recreate-topic', name);
+    record(fault);
+    expect(fault.event.durationMs).toBeNull();
+    expect(await offsets()).toEqual([0, 0]);
+    expect((await partitionsOf(name)).map((p) => p.replicas.length)).toEqual([3, 3]);
+    expect(await overridesOf(name)).toEqual({ 'retention.ms': '3600000' });
+    // One-shot: nothing to heal.
+    expect(probe.of(scenarioId, 'fault.healed').some((e) => e.faultId === fault.faultId)).toBe(false);
+  } finally {
+    await producer.disconnect();
+    await withAdmin('source', (admin) => admin.deleteTopics({ topics: [name] }));
+  }
+});
+
 test('packet-loss: statistic DROP rules in the target namespace; the heal leaves the link clean', async () => {
   const fault = await inject('packet-loss', 'inter-dc', { probability: 0.2 });
   const rules = linkFaults().iptables;

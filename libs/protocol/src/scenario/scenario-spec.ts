@@ -28,6 +28,7 @@ export const FAULT_KINDS = [
   'bandwidth-cap',
   'latency',
   'retention-purge',
+  'recreate-topic',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

@@ -2,6 +2,7 @@ import type { KubeClient } from '@mirrorlab/kube';
 import type { Logger } from '@mirrorlab/service-kit';
 import { injectAddPartitions, injectAddTopic, injectReassignPartitions, verifyAdminFault, type AdminFaultOptions } from '../admin-faults';
 import { errorMessage } from '../errors';
+import { injectRecreateTopic, verifyRecreateTopic } from '../recreate-topic';
 import { healRetentionPurge, injectRetentionPurge, verifyRetentionPurgeHealed, verifyRetentionPurgeInjected } from '../retention-faults';
 import type { FaultBackend, FaultEffect, HealContext, HealResult, Injection, Verification } from '../fault-backend';
 import type { FaultRequest } from '../fault-request';
@@ -83,6 +84,8 @@ export class KubernetesFaultBackend implements FaultBackend {
         return injectReassignPartitions(fault, this.admin);
       case 'retention-purge':
         return injectRetentionPurge(fault, this.admin);
+      case 'recreate-topic':
+        return injectRecreateTopic(fault, this.admin);
     }
   }
 
@@ -109,6 +112,8 @@ export class KubernetesFaultBackend implements FaultBackend {
           return await verifyAdminFault(fault, this.admin);
         case 'retention-purge':
           return await verifyRetentionPurgeInjected(fault, this.admin);
+        case 'recreate-topic':
+          return await verifyRecreateTopic(fault, this.admin);
       }
     } catch (error) {
       return { ok: false, detail: errorMessage(error) };
@@ -145,6 +150,7 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'add-partitions':
       case 'add-topic':
       case 'reassign-partitions':
+      case 'recreate-topic':
         return { ok: true, detail: 'one-shot fault: nothing to undo' };
       case 'retention-purge':
         return verifyRetentionPurgeHealed(fault, ctx.effect, this.admin).catch((error: unknown) => ({ ok: false, detail: errorMessage(error) }));
@@ -171,6 +177,7 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'add-partitions':
       case 'add-topic':
       case 'reassign-partitions':
+      case 'recreate-topic':
         return { actions: ['one-shot fault'], verification: { ok: true, detail: 'nothing to undo' } };
       case 'retention-purge':
         return healRetentionPurge(fault, ctx.effect, this.admin);

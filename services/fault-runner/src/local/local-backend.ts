@@ -2,6 +2,7 @@ import { findLab, type LabState } from '@mirrorlab/lab';
 import type { Logger } from '@mirrorlab/service-kit';
 import { injectAddPartitions, injectAddTopic, injectReassignPartitions, verifyAdminFault, type AdminFaultOptions } from '../admin-faults';
 import { errorMessage } from '../errors';
+import { injectRecreateTopic, verifyRecreateTopic } from '../recreate-topic';
 import { healRetentionPurge, injectRetentionPurge, verifyRetentionPurgeHealed, verifyRetentionPurgeInjected } from '../retention-faults';
 import type { FaultBackend, HealContext, HealResult, Injection, Verification } from '../fault-backend';
 import type { FaultRequest } from '../fault-request';
@@ -87,6 +88,8 @@ export class LocalFaultBackend implements FaultBackend {
         return injectReassignPartitions(fault, this.admin);
       case 'retention-purge':
         return injectRetentionPurge(fault, this.admin);
+      case 'recreate-topic':
+        return injectRecreateTopic(fault, this.admin);
       case 'packet-loss':
       case 'network-partition':
       case 'bandwidth-cap':
@@ -116,6 +119,8 @@ export class LocalFaultBackend implements FaultBackend {
           return verifyAdminFault(fault, this.admin);
         case 'retention-purge':
           return await verifyRetentionPurgeInjected(fault, this.admin);
+        case 'recreate-topic':
+          return await verifyRecreateTopic(fault, this.admin);
         case 'packet-loss':
         case 'network-partition':
         case 'bandwidth-cap':
@@ -156,6 +161,7 @@ export class LocalFaultBackend implements FaultBackend {
         case 'add-partitions':
         case 'add-topic':
         case 'reassign-partitions':
+        case 'recreate-topic':
           return { ok: true, detail: 'one-shot fault: nothing to undo' };
         case 'retention-purge':
           return await verifyRetentionPurgeHealed(fault, ctx.effect, this.admin);
@@ -193,6 +199,7 @@ export class LocalFaultBackend implements FaultBackend {
       case 'add-partitions':
       case 'add-topic':
       case 'reassign-partitions':
+      case 'recreate-topic':
         return { actions: ['one-shot fault'], verification: { ok: true, detail: 'nothing to undo' } };
       case 'retention-purge':
         return healRetentionPurge(fault, ctx.effect, this.admin);
