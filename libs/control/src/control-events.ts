@@ -48,6 +48,23 @@ export const partitionProgressSchema = z.object({
   highWatermark: z.number().int().nonnegative(),
 });
 
+/** One key's acknowledged source offsets, as runs `[firstSeq, count, firstOffset, stride]` (see `producer.offsets`). */
+export const sourceOffsetKeySchema = z.object({
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  keyEpoch: z.number().int().nonnegative(),
+  key: z.string(),
+  runs: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive()])),
+});
+
+/** One source partition's log start offset and high watermark (ListOffsets earliest / latest). */
+export const sourcePartitionOffsetsSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  logStartOffset: z.number().int().nonnegative(),
+  highWatermark: z.number().int().nonnegative(),
+});
+
 export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
@@ -147,6 +164,29 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   }),
   /** `inconclusive`: the tester did not deliver the requested load (or nothing at all): no conclusion about the replicator. */
   z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']), reasons: z.array(z.string()), location: z.string() }),
+  /**
+   * The source offsets of the records a producer had acknowledged since its previous
+   * `producer.offsets` (incremental: the report unites them all), from their delivery reports.
+   * Per key, runs `[firstSeq, count, firstOffset, stride]`: seq firstSeq+i sits at
+   * firstOffset+i*stride. One producer writing its keys in turn gives one run per key and batch
+   * pattern; the worst case is one run per record.
+   */
+  z.object({
+    ...base,
+    type: z.literal('producer.offsets'),
+    producerId: z.string().min(1),
+    keys: z.array(sourceOffsetKeySchema),
+  }),
+  /**
+   * The source audit (provisioner): per source partition, its log start offset and high
+   * watermark at `atMs`, from admin ListOffsets. Tells a record purged by retention or
+   * truncated from the source log apart from one the replicator lost.
+   */
+  z.object({
+    ...base,
+    type: z.literal('source.audit'),
+    partitions: z.array(sourcePartitionOffsetsSchema),
+  }),
 ]);
 
 export type ControlEvent = z.output<typeof controlEventSchema>;
@@ -156,3 +196,5 @@ export type ControlEventOf<T extends ControlEventType> = Extract<ControlEvent, {
 export type ProducerKeyReport = z.output<typeof producerKeyReportSchema>;
 export type ProducerCounts = z.output<typeof producerCountsSchema>;
 export type PartitionProgress = z.output<typeof partitionProgressSchema>;
+export type SourceOffsetKey = z.output<typeof sourceOffsetKeySchema>;
+export type SourcePartitionOffsets = z.output<typeof sourcePartitionOffsetsSchema>;

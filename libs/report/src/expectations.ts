@@ -13,6 +13,12 @@ export interface Measured {
   inconsistentOffsets: number | null;
   p99Us: number | null;
   faults: readonly FaultReport[];
+  /** The lost split's counts (null: not reconciled). */
+  lostAtSource?: number | null;
+  purgedBeforeMirrored?: number | null;
+  lostInReplication?: number | null;
+  /** Per new partition after add-partitions (null seconds: never picked up). */
+  pickup?: ReadonlyArray<{ topic: string; partition: number; seconds: number | null }>;
 }
 
 /**
@@ -29,7 +35,11 @@ export function checkExpectations(exp: Expectations, m: Measured): ExpectationRe
 function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
   const { name, max, source } = e;
   const base = { max, source };
-  const records = (n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets', measured: number | null, note = ''): ExpectationResult => {
+  const records = (
+    n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication',
+    measured: number | null,
+    note = '',
+  ): ExpectationResult => {
     const unit = e.unit === 'ranges' ? 'ranges' : 'records';
     if (measured === null) return { name: n, ...base, measured, unit, status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
     const failed = measured > max;
@@ -46,6 +56,10 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'inconsistentOffsets':
     case 'duplicates':
       return records(name, m[name]);
+    case 'lostAtSource':
+    case 'purgedBeforeMirrored':
+    case 'lostInReplication':
+      return records(name, m[name] ?? null);
     case 'p99LatencyMs': {
       if (m.p99Us === null) return { name, ...base, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' };
       const ms = m.p99Us / 1000;
@@ -53,7 +67,28 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     }
     case 'recoverySeconds':
       return recoveryExpectation(max, m.faults);
+    case 'pickupSeconds':
+      return pickupExpectation(max, m.pickup ?? [], m.faults);
   }
+}
+
+function pickupExpectation(max: number, pickup: NonNullable<Measured['pickup']>, faults: readonly FaultReport[]): ExpectationResult {
+  const base = { name: 'pickupSeconds' as const, max, unit: 's' as const, source: 'scenario' as const };
+  if (pickup.length === 0) {
+    const added = faults.some((f) => f.kind === 'add-partitions');
+    return added
+      ? { ...base, measured: null, status: 'unknown', detail: 'pickup: no records were written to the new partitions, so their pickup could not be measured' }
+      : { ...base, measured: 0, status: 'met', detail: 'pickup: no partitions were added' };
+  }
+  const never = pickup.filter((p) => p.seconds === null);
+  const measured = pickup.map((p) => p.seconds).filter((s): s is number => s !== null);
+  const worst = measured.length > 0 ? Math.max(...measured) : null;
+  const slow = pickup.filter((p) => p.seconds !== null && p.seconds > max);
+  if (never.length > 0 || slow.length > 0) {
+    const parts = [...slow.map((p) => `${p.topic}/${p.partition} ${fmt(p.seconds!)} s > max ${max} s`), ...never.map((p) => `${p.topic}/${p.partition} never reached the target`)];
+    return { ...base, measured: worst, status: 'failed', detail: `pickup: ${parts.join('; ')}` };
+  }
+  return { ...base, measured: worst, status: 'met', detail: `pickup: slowest new partition ${fmt(worst ?? 0)} s <= max ${max} s` };
 }
 
 function recoveryExpectation(max: number, faults: readonly FaultReport[]): ExpectationResult {

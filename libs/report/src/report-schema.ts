@@ -68,6 +68,7 @@ export const ANOMALY_CLASSES = [
   'gap',
   'late',
   'backwards-key',
+  'stall',
 ] as const;
 export type AnomalyClassName = (typeof ANOMALY_CLASSES)[number];
 
@@ -169,8 +170,47 @@ export const faultReportSchema = z.object({
   attributedExamples: z.record(z.string(), count),
 });
 
+/** A missing record and where it sat in the source log (null: no delivery report named its offset). */
+const lostSourceExampleSchema = z.object({
+  producerId: z.string(),
+  keyEpoch: count,
+  key: z.string(),
+  seq: count,
+  topic: z.string().nullable(),
+  partition: count.nullable(),
+  sourceOffset: count.nullable(),
+});
+
+const lostClassSchema = z.object({ count, examples: z.array(lostSourceExampleSchema) });
+
+export const lostSplitSchema = z.object({
+  /** False: no source audit or no source offsets (an older run): every missing record is in lostInReplication, unchecked. */
+  audited: z.boolean(),
+  /** Gone from the source log (its high watermark fell below the record after passing it), not by retention. */
+  lostAtSource: lostClassSchema,
+  /** Retention moved the source log start past it before the replicator moved past it. */
+  purgedBeforeMirrored: lostClassSchema,
+  /** The source held it while the replicator went on: the replicator lost it. */
+  lostInReplication: lostClassSchema,
+  /** Of lostInReplication: records with no known source offset or in a partition the audit never sampled. */
+  unaudited: count,
+  /** Source audit samples the report had (one per partition per sample). */
+  samples: count,
+});
+
+export const partitionReplicatorLagSchema = z.object({
+  /** Source topic and partition (the target partition of the same number holds its copies). */
+  topic: z.string(),
+  partition: count,
+  /** Target high watermark the run started from; null: none reported before the start (taken as 0). */
+  baseline: count.nullable(),
+  maxUnseen: count,
+  maxOldestAgeMs: count.nullable(),
+  points: z.array(z.object({ atMs: epochMs, onTarget: count, unseen: count, oldestAgeMs: count.nullable() })),
+});
+
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication', 'pickupSeconds']),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),
@@ -328,6 +368,37 @@ export const scenarioReportSchema = z.object({
     .nullable()
     .default(null),
   capacity: capacitySchema.nullable().default(null),
+  /**
+   * Why the missing records (lost, and unseen after the drain) went missing, from the source
+   * audit; the three counts add up to the `lost` expectation's measured value. null: not reconciled.
+   */
+  lostSplit: lostSplitSchema.nullable().default(null),
+  /** Partitions whose source advanced while nothing new of them reached the target for longer than `thresholdMs` (also the `stall` anomaly row). */
+  stalls: z
+    .object({
+      thresholdMs: count,
+      list: z.array(z.object({ topic: z.string(), partition: count, startMs: epochMs, endMs: epochMs.nullable(), durationMs: count })),
+    })
+    .default({ thresholdMs: 0, list: [] }),
+  /**
+   * The replicator's own lag per source partition over time: records acknowledged on the source
+   * and not yet on the target, and the age of the oldest of them (libs/report replicator-lag.ts).
+   */
+  replicatorLag: z.array(partitionReplicatorLagSchema).default([]),
+  /** After each add-partitions fault: per new partition, when its first record was on the target (libs/report pickup.ts). */
+  pickup: z
+    .array(
+      z.object({
+        faultId: z.string(),
+        topic: z.string(),
+        partition: count,
+        injectedAtMs: epochMs,
+        firstAckedAtMs: epochMs,
+        firstOnTargetAtMs: epochMs.nullable(),
+        seconds: z.number().nonnegative().nullable(),
+      }),
+    )
+    .default([]),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,
@@ -355,3 +426,5 @@ export type CapacityReport = z.output<typeof capacitySchema>;
 export type CapacityStepReport = z.output<typeof capacityStepSchema>;
 export type DeliveryReport = z.output<typeof deliverySchema>;
 export type RecoveryRule = ScenarioReport['recoveryRule'];
+export type LostSplitReport = z.output<typeof lostSplitSchema>;
+export type PartitionReplicatorLagReport = z.output<typeof partitionReplicatorLagSchema>;

@@ -1,4 +1,6 @@
 import { ValidatorReports, type ControlEvent, type ControlEventOf, type PartitionProgress, type ProducerCounts, type ProducerKeyReport, type ValidatorIncarnation } from '@mirrorlab/control';
+import type { SourceOffsetReport, SourcePartitionSample } from '@mirrorlab/validation';
+import type { PartitionAckSecond } from './replicator-lag';
 
 type ValidatorReport = ControlEventOf<'validator.report'>;
 
@@ -73,6 +75,11 @@ export class ScenarioEvents {
   readonly validatorReports = new ValidatorReports();
   readonly faults = new Map<string, FaultTrack>();
   readonly progress: ProgressPoint[] = [];
+  /** The source audit: acknowledged records' source offsets (`producer.offsets`, united) and partition samples (`source.audit`). */
+  readonly sourceOffsets: SourceOffsetReport[] = [];
+  readonly sourceSamples: SourcePartitionSample[] = [];
+  /** Acknowledgements per source partition per second (`producer.progress.partitionAcks`), for the replicator's lag. */
+  readonly partitionAcks: PartitionAckSecond[] = [];
   private folded = 0;
   private lastAtMs: number | undefined;
 
@@ -108,6 +115,7 @@ export class ScenarioEvents {
         break;
       case 'producer.progress':
         this.applyProducer(event);
+        for (const [startMs, topic, partition, acked] of event.partitionAcks ?? []) this.partitionAcks.push({ topic, partition, startMs, acked });
         break;
       case 'validator.report':
         this.applyValidator(event);
@@ -117,6 +125,12 @@ export class ScenarioEvents {
         break;
       case 'fault.healed':
         this.fault(event.faultId).healed ??= event;
+        break;
+      case 'producer.offsets':
+        for (const k of event.keys) this.sourceOffsets.push({ producerId: event.producerId, ...k });
+        break;
+      case 'source.audit':
+        for (const p of event.partitions) this.sourceSamples.push({ atMs: event.atMs, ...p });
         break;
     }
     return true;

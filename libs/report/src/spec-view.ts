@@ -40,6 +40,10 @@ const specViewSchema = z.object({
       p99LatencyMs: max.optional(),
       recoverySeconds: max.optional(),
       exactlyOnce: z.boolean().optional(),
+      lostAtSource: max.optional(),
+      purgedBeforeMirrored: max.optional(),
+      lostInReplication: max.optional(),
+      pickupSeconds: max.optional(),
     })
     // A malformed block relaxes nothing: the correctness defaults apply (see effectiveExpectations).
     .catch({})

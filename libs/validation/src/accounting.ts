@@ -95,6 +95,33 @@ export interface Accounting {
   };
   /** Producers whose records were read but who sent no report: all their records count as unexpected. */
   unreportedProducers: string[];
+  /**
+   * Why each missing record went missing (`lost`, plus `unseen` at `final`, where unseen is
+   * loss too), from the source audit: the three classes add up to those. See `LostCause`.
+   */
+  lostSplit: LostSplit;
+}
+
+/** A missing record and where it sat in the source log (when a delivery report named it). */
+export interface LostSourceExample {
+  producerId: string;
+  keyEpoch: number;
+  key: string;
+  seq: number;
+  /** Source topic and partition, and the record's source offset. */
+  topic?: string;
+  partition?: number;
+  sourceOffset?: number;
+}
+
+export interface LostSplit {
+  /** Source offsets and audit samples were given; false: every missing record is `lostInReplication`, unchecked. */
+  audited: boolean;
+  lostAtSource: AnomalyClass<LostSourceExample>;
+  purgedBeforeMirrored: AnomalyClass<LostSourceExample>;
+  lostInReplication: AnomalyClass<LostSourceExample>;
+  /** Of `lostInReplication`: records with no known source offset, or in a partition the audit never sampled. */
+  unaudited: number;
 }
 
 /**

@@ -2,6 +2,8 @@ import { faultFamily, type FaultFamily, type FaultKind, type FaultKindsOf } from
 import { injectAddPartitions, injectAddTopic, injectReassignPartitions, verifyAdminFault, type AdminFaultOptions } from './admin-faults';
 import type { FaultEffect, HealContext, Injection, Verification } from './fault-backend';
 import type { FaultRequest, FaultRequestOf } from './fault-request';
+import { injectRecreateTopic, verifyRecreateTopic } from './recreate-topic';
+import { healRetentionPurge, injectRetentionPurge, verifyRetentionPurgeHealed, verifyRetentionPurgeInjected } from './retention-faults';
 
 /** What undoing a fault did, and whether the system is back as it was (waited for, bounded). */
 export interface Undone {
@@ -48,7 +50,7 @@ const nothingToUndo = async (): Promise<Undone> => ({ actions: ['one-shot fault'
 const oneShotHealed = async (): Promise<Verification> => ({ ok: true, detail: 'one-shot fault: nothing to undo' });
 
 /** A one-shot Kafka admin fault: applied by `inject`, checked by the admin verification; its heal only verifies. */
-function oneShotAdmin<K extends FaultKindsOf<'admin'>>(opts: AdminFaultOptions, inject: (fault: FaultRequestOf<K>, opts: AdminFaultOptions) => Promise<Injection>): KindHandler<K> {
+function oneShotAdmin<K extends 'add-partitions' | 'add-topic' | 'reassign-partitions'>(opts: AdminFaultOptions, inject: (fault: FaultRequestOf<K>, opts: AdminFaultOptions) => Promise<Injection>): KindHandler<K> {
   return {
     inject: (fault) => inject(fault, opts),
     verifyInjected: (fault) => verifyAdminFault(fault, opts),
@@ -63,5 +65,12 @@ export function adminFaults(opts: AdminFaultOptions): FamilyHandler<'admin'> {
     'add-partitions': oneShotAdmin(opts, injectAddPartitions),
     'add-topic': oneShotAdmin(opts, injectAddTopic),
     'reassign-partitions': oneShotAdmin(opts, injectReassignPartitions),
+    'recreate-topic': { inject: (fault) => injectRecreateTopic(fault, opts), verifyInjected: (fault) => verifyRecreateTopic(fault, opts), undo: nothingToUndo, verifyHealed: oneShotHealed },
+    'retention-purge': {
+      inject: (fault) => injectRetentionPurge(fault, opts),
+      verifyInjected: (fault) => verifyRetentionPurgeInjected(fault, opts),
+      undo: (fault, ctx) => healRetentionPurge(fault, ctx.effect, opts),
+      verifyHealed: (fault, ctx) => verifyRetentionPurgeHealed(fault, ctx.effect, opts),
+    },
   });
 }

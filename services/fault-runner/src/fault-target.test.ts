@@ -41,7 +41,7 @@ test('each kind takes its own target form, with a default where one makes sense'
 });
 
 test('every kind resolves its own text form back to the same target', () => {
-  const example: Record<string, string | undefined> = { 'add-partitions': 'orders', 'reassign-partitions': 'orders', 'add-broker': 'target', 'add-topic': 'source' };
+  const example: Record<string, string | undefined> = { 'add-partitions': 'orders', 'reassign-partitions': 'orders', 'retention-purge': 'orders', 'recreate-topic': 'orders', 'add-broker': 'target', 'add-topic': 'source' };
   for (const kind of FAULT_KINDS) {
     const given = example[kind] ?? (kind.endsWith('-broker') ? 'source:random' : undefined);
     const first = resolveTarget(kind, given, 's/f1', sizes);

@@ -121,6 +121,32 @@ describe('ProducerRun', () => {
     expect(report.keys!.every((k) => k.acked.length === 1 && k.acked[0][0] === 0)).toBe(true);
   });
 
+  it("publishes every acknowledged record's source offset (its delivery report's), before the final progress", async () => {
+    const sink = new FakeSink();
+    const clock = fakeClock();
+    const { run, events } = makeRun({ sink, clock, durationMs: 2000 });
+    await run.start();
+    const offsets = events.filter((e): e is Extract<ControlEventInput, { type: 'producer.offsets' }> => e.type === 'producer.offsets');
+    expect(offsets.length).toBeGreaterThan(0);
+    expect(events.findIndex((e) => e.type === 'producer.offsets')).toBeLessThan(events.findIndex((e) => e.type === 'producer.progress' && e.final));
+    // The fake gives offsets 0, 1, 2... per partition in send order; records of a partition rotate over its 2 keys.
+    const byPartition = new Map<number, number[]>();
+    for (const e of offsets) {
+      for (const k of e.keys) {
+        for (const [firstSeq, count, firstOffset, stride] of k.runs) {
+          for (let i = 0; i < count; i++) (byPartition.get(k.partition) ?? byPartition.set(k.partition, []).get(k.partition)!).push(firstOffset + i * stride);
+          expect(firstSeq).toBeGreaterThanOrEqual(0);
+        }
+      }
+    }
+    for (const p of [0, 1, 2]) {
+      const list = (byPartition.get(p) ?? []).sort((a, b) => a - b);
+      expect(list).toEqual(Array.from({ length: sink.records().filter((r) => r.partition === p).length }, (_, i) => i));
+    }
+    // Two keys per partition written in turn: one run per key.
+    expect(offsets.flatMap((e) => e.keys).every((k) => k.runs.length === 1 && k.runs[0][3] === 2)).toBe(true);
+  });
+
   it('books a record refused by the broker as failed and a timed-out one as indeterminate, by its own report', async () => {
     for (const [err, field] of [
       [{ code: 10, message: 'Broker: Message size too large' }, 'failed'],

@@ -2,6 +2,7 @@ import { encodeRecord, KeyPlan, type ScenarioSpec } from '@mirrorlab/protocol';
 import { type ControlEventInput } from '@mirrorlab/control';
 import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { AckLedger, type SendResult } from './ack-ledger';
+import { SourceOffsetLedger } from './source-offset-ledger';
 import { Pacer, type RateAt } from './pacer';
 import { PublishDelayWindows } from './publish-delay-windows';
 import type { ProducerMetrics } from './producer-metrics';
@@ -94,6 +95,7 @@ interface PendingRecord {
  */
 export class ProducerRun {
   private readonly ledger = new AckLedger();
+  private readonly sourceOffsets = new SourceOffsetLedger();
   private readonly stop = new AbortController();
   private readonly writers: TopicWriter[] = [];
   private nextWriter = 0;
@@ -239,6 +241,7 @@ export class ProducerRun {
       this.o.logger.warn('record_delivery_failed', { topic: p.topic, partition: p.partition, key: p.key, seq: p.seq, result, err: d.error });
     }
     this.book(p, result);
+    if (result === 'acked' && d.ok) this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset);
     if (result === 'acked') {
       const nowUs = this.o.clock.nowUs();
       this.meter.acked(nowUs / 1000, 1);
@@ -328,6 +331,7 @@ export class ProducerRun {
       partitionAcks.push(w);
       this.partitionAcks.delete(id);
     }
+    await this.publishSourceOffsets(now, final);
     try {
       await o.publish({
         v: 1,
@@ -346,6 +350,20 @@ export class ProducerRun {
       });
     } catch (err) {
       o.logger.error('progress_publish_failed', { final, err });
+      if (final) throw err;
+    }
+  }
+
+  /** Before the progress it goes with: a final progress then implies every offset is out. */
+  private async publishSourceOffsets(now: number, final: boolean): Promise<void> {
+    const { o } = this;
+    const keys = this.sourceOffsets.drain();
+    if (keys.length === 0) return;
+    try {
+      await o.publish({ v: 1, type: 'producer.offsets', scenarioId: o.scenarioId, atMs: now, source: o.producerId, producerId: o.producerId, keys });
+    } catch (err) {
+      this.sourceOffsets.restore(keys);
+      o.logger.error('source_offsets_publish_failed', { final, err });
       if (final) throw err;
     }
   }

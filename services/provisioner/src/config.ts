@@ -92,6 +92,8 @@ export const provisionerEnv = {
   MAX_RESUMES: env.int({ min: 0, max: 100, default: 5 }),
   /** Scenarios one provisioner runs at once. */
   SCENARIO_CONCURRENCY: env.int({ min: 1, max: 20, default: 1 }),
+  /** How often the source audit reads each source partition's log start offset and high watermark (one ListOffsets per topic). */
+  SOURCE_AUDIT_INTERVAL: env.duration({ default: 2000 }),
 };
 
 type ProvisionerConfig = ConfigOf<typeof provisionerEnv>;

@@ -8,6 +8,7 @@ import { healAtStopJobId, planFaultJobs, type FaultQueue } from './fault-schedul
 import type { ProvisionerMetrics } from './provisioner-metrics';
 import { isTerminal, phaseIndex, progressOf, type Phase, type RunRecord, type RunResult } from './run-record';
 import type { ScenarioWatch } from './scenario-watch';
+import type { RunningAudit, SourceAuditor } from './source-auditor';
 import { targetTopicsOf, type TopicProvisioner } from './topic-provisioning';
 import { expectedRecordRate, warmupStatus } from './warmup-check';
 import type { WorkloadOrchestrator } from './workload/workload-orchestrator';
@@ -35,6 +36,8 @@ export interface ScenarioRunnerDeps {
   clock: Clock;
   logger: Logger;
   metrics?: ProvisionerMetrics;
+  /** Samples the source partitions' log start offsets and high watermarks while the run lasts (the report's lost split). */
+  audit?: SourceAuditor;
   /** `source` of the control events this provisioner publishes (its instance id). */
   source: string;
   settings: RunnerSettings;
@@ -108,21 +111,26 @@ class ScenarioRun {
     const { ctx } = this;
     if (isTerminal(this.rec.phase)) return this.alreadyFinished();
     const main = AbortSignal.any([ctx.abort, ctx.shutdown]);
+    let audit: RunningAudit | undefined;
     try {
       await this.begin();
       ctx.abort.throwIfAborted();
       const spec = this.requireSpec();
       await this.provision(spec, main);
+      if (this.rec.published.drained === undefined) audit = this.d.audit?.start(this.id, spec.topics.map((t) => t.name));
       await this.startWorkload(spec, main);
       await this.runWorkload(spec, main);
       await this.stop('duration reached');
       await this.settleFaults(main);
       await this.drain(spec, main);
+      // Its last sample goes out before scenario.drained, so the report has it.
+      await audit?.stop();
       await this.announceDrained();
       if (this.at('reporting')) await this.enter('reporting');
       await this.releaseWorkload(main);
       return await this.awaitReport(main);
     } catch (err) {
+      await audit?.stop();
       if (ctx.shutdown.aborted) throw new RunInterrupted('shutdown');
       if (isInterrupt(err, 'abort') || ctx.abort.aborted) return this.abortRun();
       return this.failRun(toRunError(err));

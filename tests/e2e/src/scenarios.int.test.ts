@@ -103,6 +103,29 @@ test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', async (nam
 }, 480_000);
 
 /**
+ * Retention purges what a paused MirrorMaker 2 had not copied (issue 12): the run is expected
+ * to pass with the purge named. The report's lost split must show purged-before-mirrored > 0
+ * with source offsets below the log start the audit saw, and nothing lost in replication.
+ */
+test('retention-purge: records purged before they were mirrored are named so, none lost in replication', async () => {
+  const result = await mirrorlabRun(path.join(repo, 'scenarios', 'retention-purge.yaml'));
+  if (result.code !== 0) throw new Error(`mirrorlab run retention-purge exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+  expect(result.outcome).toMatchObject({ verdict: 'pass', phase: 'done' });
+  const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as {
+    lostSplit: { audited: boolean; samples: number; unaudited: number; purgedBeforeMirrored: { count: number; examples: Array<{ sourceOffset: number | null }> }; lostInReplication: { count: number }; lostAtSource: { count: number } };
+    faults: Array<{ kind: string; verified: boolean | null }>;
+  };
+  expect(report.lostSplit).toMatchObject({ audited: true, unaudited: 0, lostInReplication: { count: 0 }, lostAtSource: { count: 0 } });
+  expect(report.lostSplit.purgedBeforeMirrored.count).toBeGreaterThan(0);
+  expect(report.lostSplit.purgedBeforeMirrored.examples.every((e) => e.sourceOffset !== null)).toBe(true);
+  expect(report.faults.map((f) => [f.kind, f.verified]).sort()).toEqual([
+    ['pause-replicator', true],
+    ['retention-purge', true],
+  ]);
+  console.log(`retention-purge: ${report.lostSplit.purgedBeforeMirrored.count} purged before mirrored, ${report.lostSplit.samples} audit samples`);
+}, 480_000);
+
+/**
  * Per-partition independence (issue 9): while one source broker is down, only the partitions it
  * led may stop. Counted, not timed: the producer's acknowledgements per partition per second
  * (`producer.progress.partitionAcks`, by the arrival of each record's delivery report) summed

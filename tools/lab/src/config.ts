@@ -79,6 +79,9 @@ export function renderBrokerProperties(state: LabState, broker: LabProcess): str
     ['num.recovery.threads.per.data.dir', 1],
     ['log.cleaner.threads', 1],
     ['log.segment.bytes', 64 * 1024 * 1024],
+    '',
+    'retention-purge: check retention every second (default 5 min), so a shrunk retention.ms purges within the fault',
+    ['log.retention.check.interval.ms', 1000],
   ]);
 }
 

@@ -47,6 +47,24 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
       [{ cluster: 'both' }, 'cluster', 'expected one of source, target, got "both"'],
     ],
   },
+  'retention-purge': {
+    valid: [
+      [{}, { retentionMs: 1000, segmentMs: 1000, cluster: 'source' }],
+      [{ retention: '2s', segment: 500, cluster: 'target' }, { retentionMs: 2000, segmentMs: 500, cluster: 'target' }],
+    ],
+    invalid: [
+      [{ retention: 'soon' }, 'retention', 'expected a duration like 50ms or 1s, or a number of milliseconds, got "soon"'],
+      [{ segment: 0 }, 'segment', 'expected a duration like 50ms or 1s, or a number of milliseconds, got 0'],
+      [{ retentionMs: 1000 }, 'retentionMs', 'not a parameter of retention-purge (known: retention, segment, cluster)'],
+    ],
+  },
+  'recreate-topic': {
+    valid: [
+      [{}, { cluster: 'source' }],
+      [{ cluster: 'target' }, { cluster: 'target' }],
+    ],
+    invalid: [[{ partitions: 3 }, 'partitions', 'not a parameter of recreate-topic (known: cluster)']],
+  },
   'packet-loss': {
     valid: [
       [{ probability: 0.25 }, { probability: 0.25, direction: 'both' }],
@@ -104,7 +122,7 @@ describe('the fault catalog', () => {
   it('has one entry per kind, link faults and one-shot faults as the backends expect', () => {
     expect(Object.keys(FAULT_CATALOG).sort()).toEqual([...FAULT_KINDS].sort());
     expect(FAULT_KINDS.filter(isLinkKind)).toEqual(['packet-loss', 'network-partition', 'bandwidth-cap', 'latency']);
-    expect(FAULT_KINDS.filter(isOneShotKind)).toEqual(['add-partitions', 'add-topic', 'reassign-partitions']);
+    expect(FAULT_KINDS.filter(isOneShotKind)).toEqual(['add-partitions', 'add-topic', 'reassign-partitions', 'recreate-topic']);
     expect(FAULT_CATALOG['kill-broker'].params.names).toEqual([]);
     expect(FAULT_CATALOG.latency.params.names).toEqual(['latency', 'jitter', 'direction']);
   });

@@ -99,6 +99,22 @@ const DEFINITIONS = {
   },
   /** `partition` null: every partition of the topic. */
   'reassign-partitions': { family: 'admin', lifetime: 'one-shot', target: 'topic', params: params({ partition: optional(integer(0, 100_000), null), cluster }) },
+  /**
+   * The topic's `retention.ms` and `segment.ms` shrunk for the fault's window (segments must
+   * close for retention to delete them); the heal restores the values it had.
+   */
+  'retention-purge': {
+    family: 'admin',
+    lifetime: 'lasting',
+    target: 'topic',
+    params: params({ retention: optional(millis, 1000), segment: optional(millis, 1000), cluster }, (p) => ({
+      retentionMs: p.retention,
+      segmentMs: p.segment,
+      cluster: p.cluster,
+    })),
+  },
+  /** Deleted and created again with the same partitions, replication factor and overrides. */
+  'recreate-topic': { family: 'admin', lifetime: 'one-shot', target: 'topic', params: params({ cluster }) },
   'packet-loss': { family: 'link', lifetime: 'lasting', target: 'inter-dc', params: params({ probability, direction }) },
   'network-partition': { family: 'link', lifetime: 'lasting', target: 'inter-dc', params: params({ direction }) },
   'bandwidth-cap': {

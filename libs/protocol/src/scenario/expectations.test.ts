@@ -71,4 +71,18 @@ expectations: { lots: { max: 1 }, exactlyOnce: "yes" }
       'inconsistentOffsets <= 0 ranges (default)',
     ]);
   });
+
+  it('naming a class of the lost split checks all three (0 unless stated) in place of lost', () => {
+    expect(describeExpectations(effectiveExpectations({ purgedBeforeMirrored: { max: 500 } }))).toEqual([
+      'unexpected <= 0 records (default)',
+      'corrupt <= 0 records (default)',
+      'foreign <= 0 records (default)',
+      'inconsistentOffsets <= 0 ranges (default)',
+      'lostAtSource <= 0 records (default)',
+      'purgedBeforeMirrored <= 500 records',
+      'lostInReplication <= 0 records (default)',
+    ]);
+    expect(effectiveExpectations({ lost: { max: 9 }, lostInReplication: { max: 0 } }).map((e) => e.name)).toContain('lost');
+    expect(effectiveExpectations({}).map((e) => e.name)).not.toContain('lostInReplication');
+  });
 });

@@ -6,7 +6,22 @@ import type { ScenarioSpec } from './scenario-spec';
  * that states only `p99LatencyMs` still fails on one lost record.
  */
 
-export type ExpectationName = 'lost' | 'unexpected' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'duplicates' | 'p99LatencyMs' | 'recoverySeconds';
+export type ExpectationName =
+  | 'lost'
+  | 'unexpected'
+  | 'corrupt'
+  | 'foreign'
+  | 'inconsistentOffsets'
+  | 'duplicates'
+  | 'p99LatencyMs'
+  | 'recoverySeconds'
+  | 'lostAtSource'
+  | 'purgedBeforeMirrored'
+  | 'lostInReplication'
+  | 'pickupSeconds';
+
+/** The lost split's classes: a file naming one is judged on all three instead of `lost`. */
+export const LOST_SPLIT_EXPECTATIONS = ['lostAtSource', 'purgedBeforeMirrored', 'lostInReplication'] as const;
 
 export interface EffectiveExpectation {
   readonly name: ExpectationName;
@@ -35,10 +50,15 @@ export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Sta
     if (given !== undefined) out.push({ name, max: given.max, unit, source: 'scenario' });
     else if (fallback !== undefined) out.push({ name, max: fallback, unit, source: 'default' });
   };
-  for (const name of CORRECTNESS_EXPECTATIONS) add(name, name === 'inconsistentOffsets' ? 'ranges' : 'records', 0);
+  // A file that names a class of the lost split judges missing records by cause: the three at 0
+  // unless stated, and `lost` (their total) only when stated.
+  const split = LOST_SPLIT_EXPECTATIONS.some((n) => exp[n] !== undefined);
+  for (const name of CORRECTNESS_EXPECTATIONS) add(name, name === 'inconsistentOffsets' ? 'ranges' : 'records', split && name === 'lost' ? undefined : 0);
+  if (split) for (const name of LOST_SPLIT_EXPECTATIONS) add(name, 'records', 0);
   add('duplicates', 'records', exp.exactlyOnce === true ? 0 : undefined);
   add('p99LatencyMs', 'ms', undefined);
   add('recoverySeconds', 's', undefined);
+  add('pickupSeconds', 's', undefined);
   return out;
 }
 

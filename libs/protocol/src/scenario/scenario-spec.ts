@@ -29,6 +29,8 @@ export const FAULT_KINDS = [
   'network-partition',
   'bandwidth-cap',
   'latency',
+  'retention-purge',
+  'recreate-topic',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -124,6 +126,15 @@ export const scenarioSpecSchema = z
         recoverySeconds: max('seconds to recover after each fault').optional(),
         /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
         exactlyOnce: z.boolean({ error: 'expected true or false' }).optional(),
+        /**
+         * The lost split (source audit): naming any of these checks all three (at 0 unless
+         * stated) in place of `lost`, which is then checked only when stated too.
+         */
+        lostAtSource: max('records lost from the source log itself').optional(),
+        purgedBeforeMirrored: max('records purged by source retention before they were mirrored').optional(),
+        lostInReplication: max('records the replicator lost').optional(),
+        /** Seconds from an add-partitions fault until the first record of each new partition is on the target. */
+        pickupSeconds: max('seconds until a new partition is mirrored').optional(),
       })
       .default({}),
     drainTimeout: durationMs.default(DEFAULT_DRAIN_TIMEOUT_MS),

@@ -5,6 +5,7 @@ import { renderCapacityChart } from './capacity-chart';
 import { capacityLine, deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
+import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
 import { html, trusted, type SafeHtml } from './html-template';
 
 /**
@@ -31,9 +32,10 @@ ${expectations(r.expectations)}
 ${capacity(r)}
 <section id="throughput"><h2>Throughput <small>records per second: requested of the tester, produced on the source, consumed on the target</small></h2>${trusted(charts.throughput)}</section>
 <section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}${latencyTable(r)}</section>
-<section id="lag"><h2>Replication lag <small>records on the target not yet read</small></h2>${trusted(charts.lag)}</section>
+<section id="lag"><h2>Replicator lag <small>per source partition: records acknowledged on the source and not yet on the target</small></h2>${trusted(charts.lag)}</section>
 ${faults(r.faults, origin, r)}
 ${anomalies(r, origin)}
+${lostSplit(r)}
 ${r.warnings.length > 0 ? html`<section id="warnings"><h2>Warnings</h2><ul class="warnings">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul></section>` : ''}
 ${participants(r)}
 ${scenario(r)}
@@ -158,6 +160,19 @@ function anomalies(r: ScenarioReport, origin: number | null): SafeHtml {
     a.count > a.examples.length ? html`<li class="muted">… ${f.count(a.count - a.examples.length)} more</li>` : ''
   }</ul></td></tr>`;
 })}</tbody></table></section>`;
+}
+
+function lostSplit(r: ScenarioReport): SafeHtml | '' {
+  const s = r.lostSplit;
+  if (!showLostSplit(s)) return '';
+  return html`<section id="lost-split"><h2>Where missing records were lost <small>acknowledged records never read on the target, by cause (source audit)</small></h2><table>
+<thead><tr><th>cause</th><th class="num">count</th><th>what it means</th><th>examples (source topic/partition@offset)</th></tr></thead>
+<tbody>${LOST_SPLIT_ROWS.map((row) => {
+  const c = s[row.key];
+  return html`<tr><td>${row.label}</td><td class="num"><b>${f.count(c.count)}</b></td><td class="desc">${row.hint}</td><td><ul class="examples">${c.examples.map((e) => html`<li><span class="mono">${lostExampleText(e)}</span></li>`)}${
+    c.count > c.examples.length ? html`<li class="muted">… ${f.count(c.count - c.examples.length)} more</li>` : ''
+  }</ul></td></tr>`;
+})}</tbody></table><p class="fineprint">${lostSplitNote(s)}</p></section>`;
 }
 
 function example(e: AnomalyExample, origin: number | null): SafeHtml {

@@ -223,6 +223,8 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     const mine = records.filter((r) => r.producerId === producerId);
     const ranges = new Map<string, Record<ModelRecord['outcome'], IntervalSet>>();
     const windows = new Map<number, [number, number]>();
+    /** Acknowledged per (second, partition); the model's source acknowledges a record as it is sent. */
+    const partitionAcks = new Map<string, [number, string, number, number]>();
     const requested = o.requestedRate === undefined ? o.rate : o.requestedRate;
     const counts = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
     let i = 0;
@@ -238,7 +240,16 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
         windows.set(w, [cur[0] + 1, cur[1] + (r.outcome === 'acked' ? 1 : 0)]);
         counts.sent++;
         counts[r.outcome]++;
+        if (r.outcome === 'acked') {
+          const second = Math.floor(r.sendMs / 1000) * 1000;
+          const id = `${second}|${r.partition}`;
+          const a = partitionAcks.get(id) ?? [second, o.topic, r.partition, 0];
+          a[3]++;
+          partitionAcks.set(id, a);
+        }
       }
+      const acksOut = [...partitionAcks.values()].filter(([second]) => final || second + 1000 <= t);
+      for (const [second, , partition] of acksOut) partitionAcks.delete(`${second}|${partition}`);
       const closeBefore = final ? Infinity : Math.floor(t / 1000) * 1000;
       const closed = [...windows.entries()].filter(([w]) => w > flushed && w < closeBefore).sort((x, y) => x[0] - y[0]);
       if (closed.length > 0) flushed = closed[closed.length - 1][0];
@@ -256,6 +267,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
           requested === null
             ? []
             : closed.map(([w, [sent]]) => [w, requested / o.producers, sent, (requested / o.producers) * 256, sent * 256] as [number, number, number, number, number]),
+        partitionAcks: acksOut,
       });
     };
     for (let t = o.startAtMs + o.reportIntervalS * 1000 + 10 * p; t < endAtMs; t += o.reportIntervalS * 1000) progress(t, false);
