@@ -47,6 +47,14 @@ export const partitionProgressSchema = z.object({
   highWatermark: z.number().int().nonnegative(),
 });
 
+/** One partition of a `consumer.commit`: the committed offset and what was processed since the previous one, per key. */
+export const consumerPartitionCommitSchema = z.object({
+  topic: z.string().min(1),
+  partition: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  processed: z.array(z.object({ producerId: z.string().min(1), keyEpoch: z.number().int().nonnegative(), key: z.string(), ranges: z.array(range) })),
+});
+
 export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
@@ -139,6 +147,21 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   }),
   /** `inconclusive`: the tester did not deliver the requested load (or nothing at all): no conclusion about the replicator. */
   z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']), reasons: z.array(z.string()), location: z.string() }),
+  /**
+   * A source consumer group committed offsets (atMs: just before the commit): per source partition
+   * the committed offset and the sequences processed since its previous commit of that partition.
+   * `final`: its last commit (the group stopped: end of run, or a consumer-failover).
+   */
+  z.object({
+    ...base,
+    type: z.literal('consumer.commit'),
+    /** The group's name in the scenario, and its Kafka group id. */
+    group: z.string().min(1),
+    groupId: z.string().min(1),
+    consumerId: z.string().min(1),
+    final: z.boolean(),
+    commits: z.array(consumerPartitionCommitSchema),
+  }),
 ]);
 
 export type ControlEvent = z.output<typeof controlEventSchema>;
@@ -148,3 +171,4 @@ export type ControlEventOf<T extends ControlEventType> = Extract<ControlEvent, {
 export type ProducerKeyReport = z.output<typeof producerKeyReportSchema>;
 export type ProducerCounts = z.output<typeof producerCountsSchema>;
 export type PartitionProgress = z.output<typeof partitionProgressSchema>;
+export type ConsumerPartitionCommit = z.output<typeof consumerPartitionCommitSchema>;

@@ -44,6 +44,18 @@ const fault = z.strictObject({
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
 });
 
+/** A source consumer group of the failover drill. */
+const sourceConsumer = z.strictObject({
+  /** Its name in the scenario; the Kafka group id is `mirrorlab-<scenarioId>-<group>` (see `consumerGroupId`). */
+  group: name,
+  /** The source topic it reads (one of `topics`). */
+  topic: name,
+  /** Records/s it processes at most; omitted: as fast as it can (it keeps up). */
+  rate: z.number({ error: 'expected records per second' }).positive({ error: 'expected records per second > 0' }).optional(),
+  /** How often it commits its offsets and publishes what it had processed. */
+  commitInterval: durationMs.default(1_000),
+});
+
 const max = (what: string) => z.strictObject({ max: z.number({ error: `expected a number (${what})` }).nonnegative() });
 
 export const scenarioSpecSchema = z
@@ -131,12 +143,24 @@ export const scenarioSpecSchema = z
      * warning). `timeout: 0s`: no warm-up.
      */
     warmup: z.strictObject({ steadyFor: durationMs.default(3_000), timeout: durationMs.default(60_000) }).default({ steadyFor: 3_000, timeout: 60_000 }),
+    /**
+     * Consumer groups on the source cluster (the consumer-groups service): each reads one source
+     * topic at its pace, commits every `commitInterval` and publishes what it had processed at each
+     * commit, so MirrorMaker 2's translated offsets can be checked (libs/validation checkTranslations).
+     */
+    consumers: z.array(sourceConsumer).max(50, { error: 'expected at most 50 consumer groups' }).default([]),
   })
   .superRefine((spec, ctx) => {
     const topicNames = new Set<string>();
     spec.topics.forEach((t, i) => {
       if (topicNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['topics', i, 'name'], message: `duplicate topic name ${t.name}` });
       topicNames.add(t.name);
+    });
+    const groups = new Set<string>();
+    spec.consumers.forEach((c, i) => {
+      if (!topicNames.has(c.topic)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'topic'], message: `no topic ${c.topic} in topics` });
+      if (groups.has(c.group)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'group'], message: `duplicate consumer group ${c.group}` });
+      groups.add(c.group);
     });
     spec.faults.forEach((f, i) => {
       if (f.at + (f.duration ?? 0) > spec.workload.duration) {
@@ -148,3 +172,9 @@ export const scenarioSpecSchema = z
 export type ScenarioSpec = z.output<typeof scenarioSpecSchema>;
 export type ScenarioSpecInput = z.input<typeof scenarioSpecSchema>;
 export type FaultSpec = ScenarioSpec['faults'][number];
+
+/** The Kafka group id of a scenario's consumer group `group` (unique per run, so MirrorMaker 2 checkpoints only this run's commits). */
+export function consumerGroupId(scenarioId: string, group: string): string {
+  return `mirrorlab-${scenarioId}-${group}`;
+}
+export type SourceConsumerSpec = ScenarioSpec['consumers'][number];
