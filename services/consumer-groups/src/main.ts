@@ -1,0 +1,51 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { validateScenario, type ScenarioRunInfo } from '@mirrorlab/protocol';
+import { ControlTopic, createKafka, kafkaConnectionFrom, producerPolicy, RunCoordinator, runService } from '@mirrorlab/service-kit';
+import { consumerGroupsEnv } from './config';
+import { ConsumerGroupsRun } from './consumer-groups-run';
+import type { Clock } from './group-consumer';
+
+const clock: Clock = {
+  nowMs: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+};
+
+void runService({
+  name: 'consumer-groups',
+  defaultPort: 8086,
+  env: consumerGroupsEnv,
+  async start({ config, instance, logger, registry, http, shutdown }) {
+    const consumerId = config.CONSUMER_ID ?? instance;
+    const source = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger);
+    const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
+
+    const coordinator = new RunCoordinator({
+      // Like producers: from the start time to scenario.stopping.
+      policy: producerPolicy,
+      onlyScenario: config.SCENARIO_ID,
+      nowMs: clock.nowMs,
+      logger,
+      createRun: (info: ScenarioRunInfo) => {
+        const parsed = validateScenario(info.started.spec);
+        const log = logger.child({ scenarioId: info.scenarioId });
+        if (!parsed.ok) {
+          log.error('scenario_spec_invalid', { problems: parsed.error.problems });
+          return undefined;
+        }
+        if (parsed.spec.consumers.length === 0) return undefined;
+        return new ConsumerGroupsRun(
+          { scenarioId: info.scenarioId, spec: parsed.spec, consumerId, source, publish: (e) => control.publish(e), clock, logger: log, sessionTimeoutMs: config.SESSION_TIMEOUT },
+          info.started.startAtMs,
+        );
+      },
+    });
+    shutdown.register('control-topic', () => control.close());
+    shutdown.register('consumer-group-runs', () => coordinator.stopAll('shutdown'));
+    http.readiness.push({ name: 'control_topic_caught_up', check: () => coordinator.ready });
+
+    await control.follow((event) => coordinator.onEvent(event), {
+      groupId: `mirrorlab-consumer-groups-${consumerId}`,
+      onCaughtUp: () => coordinator.onCaughtUp(),
+    });
+  },
+});
