@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { validateScenario, type ScenarioRunInfo } from '@mirrorlab/protocol';
-import { ControlTopic, createKafka, kafkaConnectionFrom, producerPolicy, RunCoordinator, runService } from '@mirrorlab/service-kit';
+import { ControlTopic, createKafka, kafkaConnectionFrom, RunCoordinator, runService, validatorPolicy } from '@mirrorlab/service-kit';
 import { consumerGroupsEnv } from './config';
 import { ConsumerGroupsRun } from './consumer-groups-run';
 import type { Clock } from './group-consumer';
@@ -17,11 +17,12 @@ void runService({
   async start({ config, instance, logger, registry, http, shutdown }) {
     const consumerId = config.CONSUMER_ID ?? instance;
     const source = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger);
+    const target = createKafka(kafkaConnectionFrom(config, 'TARGET_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger);
     const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
 
     const coordinator = new RunCoordinator({
-      // Like producers: from the start time to scenario.stopping.
-      policy: producerPolicy,
+      // Like validators: until the scenario is drained, so the groups' last translations are seen.
+      policy: validatorPolicy(config.DRAIN_GRACE),
       onlyScenario: config.SCENARIO_ID,
       nowMs: clock.nowMs,
       logger,
@@ -34,7 +35,20 @@ void runService({
         }
         if (parsed.spec.consumers.length === 0) return undefined;
         return new ConsumerGroupsRun(
-          { scenarioId: info.scenarioId, spec: parsed.spec, consumerId, source, publish: (e) => control.publish(e), clock, logger: log, sessionTimeoutMs: config.SESSION_TIMEOUT },
+          {
+            scenarioId: info.scenarioId,
+            spec: parsed.spec,
+            consumerId,
+            source,
+            target,
+            targetTopics: info.started.targetTopics,
+            publish: (e) => control.publish(e),
+            clock,
+            logger: log,
+            sessionTimeoutMs: config.SESSION_TIMEOUT,
+            translationIntervalMs: config.TRANSLATION_INTERVAL,
+            checkpointsTopicWaitMs: config.CHECKPOINTS_TOPIC_WAIT,
+          },
           info.started.startAtMs,
         );
       },

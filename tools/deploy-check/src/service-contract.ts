@@ -70,7 +70,13 @@ export const SERVICES: readonly ServiceContract[] = [
   },
   { name: 'report-aggregator', port: 8085, kafkaPrefixes: ['CONTROL_KAFKA'], variables: ['CONTROL_TOPIC', 'REPORTS_DIR'], kubernetesApi: false },
   // services/consumer-groups/src/config.ts: the source consumer groups of the failover drill.
-  { name: 'consumer-groups', port: 8086, kafkaPrefixes: ['SOURCE_KAFKA', 'CONTROL_KAFKA'], variables: ['CONTROL_TOPIC', 'CONSUMER_ID', 'SESSION_TIMEOUT'], kubernetesApi: false },
+  {
+    name: 'consumer-groups',
+    port: 8086,
+    kafkaPrefixes: ['SOURCE_KAFKA', 'TARGET_KAFKA', 'CONTROL_KAFKA'],
+    variables: ['CONTROL_TOPIC', 'CONSUMER_ID', 'SESSION_TIMEOUT', 'TRANSLATION_INTERVAL', 'CHECKPOINTS_TOPIC_WAIT', 'DRAIN_GRACE'],
+    kubernetesApi: false,
+  },
 ];
 
 export const SERVICE_NAMES: readonly ServiceName[] = SERVICES.map((s) => s.name);

@@ -55,6 +55,18 @@ export const consumerPartitionCommitSchema = z.object({
   processed: z.array(z.object({ producerId: z.string().min(1), keyEpoch: z.number().int().nonnegative(), key: z.string(), ranges: z.array(range) })),
 });
 
+/** A translated offset of a source group, on a target topic partition (libs/validation TranslationObservation). */
+export const translationObservationSchema = z.object({
+  /** The Kafka group id. */
+  group: z.string().min(1),
+  topic: z.string().min(1),
+  partition: z.number().int().nonnegative(),
+  atMs: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  upstreamOffset: z.number().int().nonnegative().optional(),
+  via: z.enum(['checkpoint', 'group-offset']),
+});
+
 export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
@@ -162,6 +174,16 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     final: z.boolean(),
     commits: z.array(consumerPartitionCommitSchema),
   }),
+  /**
+   * Translated offsets of the scenario's source consumer groups seen on the target since the last
+   * such event: MirrorMaker 2's checkpoints (`<alias>.checkpoints.internal`, at the record's
+   * timestamp, with the upstream offset) and the target groups' committed offsets (at the time read).
+   */
+  z.object({
+    ...base,
+    type: z.literal('consumer.translations'),
+    translations: z.array(translationObservationSchema),
+  }),
 ]);
 
 export type ControlEvent = z.output<typeof controlEventSchema>;
@@ -172,3 +194,4 @@ export type ProducerKeyReport = z.output<typeof producerKeyReportSchema>;
 export type ProducerCounts = z.output<typeof producerCountsSchema>;
 export type PartitionProgress = z.output<typeof partitionProgressSchema>;
 export type ConsumerPartitionCommit = z.output<typeof consumerPartitionCommitSchema>;
+export type TranslationObservationEvent = z.output<typeof translationObservationSchema>;
