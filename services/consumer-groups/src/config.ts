@@ -14,6 +14,10 @@ export const consumerGroupsEnv = {
   TRANSLATION_INTERVAL: env.duration({ default: 1_000 }),
   /** How long to wait for MirrorMaker 2's checkpoints topic on the target. */
   CHECKPOINTS_TOPIC_WAIT: env.duration({ default: 60_000 }),
+  /** consumer-failover: how long to wait for MirrorMaker 2 to translate the stopped group's final commit. */
+  FAILOVER_WAIT: env.duration({ default: 15_000 }),
+  /** MirrorMaker 2's offset.lag.max (its default, the lab's): how many re-reads a translation may cost. */
+  OFFSET_LAG_MAX: env.int({ min: 0, max: 1_000_000, default: 100 }),
   /** A scenario whose drain was never announced stops being read this long after its end. */
   DRAIN_GRACE: env.duration({ default: 600_000 }),
 };

@@ -1,8 +1,11 @@
 import type { Kafka } from 'kafkajs';
-import { consumerGroupId, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
+import { consumerGroupId, type ControlEvent, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
+import type { GroupCommit } from '@mirrorlab/validation';
+import { runFailoverDrill } from './failover-drill';
 import type { Logger } from '@mirrorlab/service-kit';
 import { checkpointsTopic } from './checkpoint-record';
 import { GroupConsumer, type Clock } from './group-consumer';
+import { readTargetTopic } from './target-reader';
 import { TranslationCollector } from './translation-collector';
 
 export interface ConsumerGroupsRunOptions {
@@ -15,6 +18,8 @@ export interface ConsumerGroupsRunOptions {
   targetTopics: Record<string, string>;
   translationIntervalMs: number;
   checkpointsTopicWaitMs: number;
+  failoverWaitMs: number;
+  offsetLagMax: number;
   publish: (event: ControlEventInput) => Promise<void>;
   clock: Clock;
   logger: Logger;
@@ -29,6 +34,9 @@ export interface ConsumerGroupsRunOptions {
 export class ConsumerGroupsRun {
   private readonly groups: GroupConsumer[];
   private readonly collector: TranslationCollector;
+  /** This run's groups' published commits (what the failover drill judges by). */
+  private readonly commits: GroupCommit[] = [];
+  private readonly drills = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private finished: Promise<void> | undefined;
 
@@ -44,7 +52,10 @@ export class ConsumerGroupsRun {
           groupId: consumerGroupId(o.scenarioId, spec.group),
           consumerId: o.consumerId,
           kafka: o.source,
-          publish: o.publish,
+          publish: async (e) => {
+            await o.publish(e);
+            if (e.type === 'consumer.commit') for (const c of e.commits) this.commits.push({ group: e.groupId, atMs: e.atMs, ...c });
+          },
           clock: o.clock,
           logger: o.logger,
           sessionTimeoutMs: o.sessionTimeoutMs,
@@ -73,17 +84,46 @@ export class ConsumerGroupsRun {
   async requestStop(reason: string): Promise<void> {
     this.stopping.abort();
     await Promise.all(this.groups.map((g) => g.stop(reason)));
+    await Promise.all(this.drills.values());
     // After the groups' final commits, so their last translations are collected too.
     await this.collector.stop();
     await this.finished;
   }
 
-  /** Stops one group (a consumer-failover): its final commit is published; the others go on. */
-  async stopGroup(group: string, reason: string): Promise<boolean> {
-    const g = this.groups.find((x) => x.name === group);
-    if (g === undefined) return false;
-    await g.stop(reason);
-    return true;
+  /** A control event: a `consumer-failover` fault on one of this run's groups starts its drill (once per fault). */
+  onEvent(event: ControlEvent): void {
+    if (event.type !== 'fault.injected' || event.kind !== 'consumer-failover' || event.scenarioId !== this.o.scenarioId || this.drills.has(event.faultId)) return;
+    const spec = this.o.spec.consumers.find((c) => c.group === event.target);
+    const group = this.groups.find((g) => g.name === event.target);
+    if (spec === undefined || group === undefined) {
+      this.o.logger.error('consumer_failover_unknown_group', { faultId: event.faultId, target: event.target, groups: this.o.spec.consumers.map((c) => c.group) });
+      return;
+    }
+    const groupId = consumerGroupId(this.o.scenarioId, spec.group);
+    const targetTopic = this.o.targetTopics[spec.topic] ?? spec.topic;
+    const drill = runFailoverDrill(
+      {
+        scenarioId: this.o.scenarioId,
+        consumerId: this.o.consumerId,
+        group: spec.group,
+        groupId,
+        sourceTopic: spec.topic,
+        targetTopic,
+        stopGroup: () => group.stop(`consumer-failover ${event.faultId}`),
+        commits: () => this.commits.filter((c) => c.group === groupId),
+        history: () => this.collector.history().filter((t) => t.group === groupId),
+        latestCheckpoints: () => this.collector.latestCheckpoints(groupId, targetTopic),
+        targetGroupOffsets: () => this.collector.targetGroupOffsets(groupId, targetTopic),
+        readTarget: () => readTargetTopic(this.o.target, this.o.scenarioId, targetTopic, `${this.o.scenarioId}-${event.faultId}`, 120_000),
+        publish: this.o.publish,
+        clock: this.o.clock,
+        logger: this.o.logger,
+        waitMs: this.o.failoverWaitMs,
+        offsetLagMax: this.o.offsetLagMax,
+      },
+      event.faultId,
+    ).catch((err: unknown) => this.o.logger.error('consumer_failover_failed', { faultId: event.faultId, group: spec.group, err }));
+    this.drills.set(event.faultId, drill);
   }
 
   private async run(): Promise<void> {

@@ -20,6 +20,7 @@ void runService({
     const target = createKafka(kafkaConnectionFrom(config, 'TARGET_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger);
     const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
 
+    const runs = new Map<string, ConsumerGroupsRun>();
     const coordinator = new RunCoordinator({
       // Like validators: until the scenario is drained, so the groups' last translations are seen.
       policy: validatorPolicy(config.DRAIN_GRACE),
@@ -34,7 +35,7 @@ void runService({
           return undefined;
         }
         if (parsed.spec.consumers.length === 0) return undefined;
-        return new ConsumerGroupsRun(
+        const run = new ConsumerGroupsRun(
           {
             scenarioId: info.scenarioId,
             spec: parsed.spec,
@@ -48,18 +49,29 @@ void runService({
             sessionTimeoutMs: config.SESSION_TIMEOUT,
             translationIntervalMs: config.TRANSLATION_INTERVAL,
             checkpointsTopicWaitMs: config.CHECKPOINTS_TOPIC_WAIT,
+            failoverWaitMs: config.FAILOVER_WAIT,
+            offsetLagMax: config.OFFSET_LAG_MAX,
           },
           info.started.startAtMs,
         );
+        runs.set(info.scenarioId, run);
+        return run;
       },
     });
     shutdown.register('control-topic', () => control.close());
     shutdown.register('consumer-group-runs', () => coordinator.stopAll('shutdown'));
     http.readiness.push({ name: 'control_topic_caught_up', check: () => coordinator.ready });
 
-    await control.follow((event) => coordinator.onEvent(event), {
+    await control.follow(
+      (event) => {
+        coordinator.onEvent(event);
+        // Only live events: a fault of the past was drilled by whoever ran then.
+        if (coordinator.ready) runs.get(event.scenarioId)?.onEvent(event);
+      },
+      {
       groupId: `mirrorlab-consumer-groups-${consumerId}`,
-      onCaughtUp: () => coordinator.onCaughtUp(),
-    });
+        onCaughtUp: () => coordinator.onCaughtUp(),
+      },
+    );
   },
 });

@@ -34,6 +34,10 @@ export class TranslationCollector {
   private readonly pending: TranslationObservationEvent[] = [];
   private readonly groups: Set<string>;
   private finished: Promise<void> | undefined;
+  private admin: Admin | undefined;
+  /** Every observation so far, and the latest checkpoint per group and `topic/partition`. */
+  private readonly seenSoFar: TranslationObservationEvent[] = [];
+  private readonly latest = new Map<string, Map<string, { offset: number; upstreamOffset?: number }>>();
   private skipped = 0;
   private seen = 0;
 
@@ -46,6 +50,25 @@ export class TranslationCollector {
     return this.finished;
   }
 
+  /** Every translation observed so far (checkpoints and target group offsets). */
+  history(): TranslationObservationEvent[] {
+    return [...this.seenSoFar];
+  }
+
+  /** The latest checkpoint of `groupId` per partition of `topic`. */
+  latestCheckpoints(groupId: string, topic: string): Map<number, { offset: number; upstreamOffset?: number }> {
+    const out = new Map<number, { offset: number; upstreamOffset?: number }>();
+    for (const [k, v] of this.latest.get(groupId) ?? []) if (k.startsWith(`${topic}/`)) out.set(Number(k.slice(topic.length + 1)), v);
+    return out;
+  }
+
+  /** The target group's committed offsets of `topic`, read now. */
+  async targetGroupOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+    if (this.admin === undefined) return new Map();
+    const [t] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((t?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]));
+  }
+
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.finished;
@@ -55,6 +78,7 @@ export class TranslationCollector {
     const { o } = this;
     const admin = o.target.admin();
     await admin.connect();
+    this.admin = admin;
     let consumer: Consumer | undefined;
     try {
       if (await this.waitForTopic(admin)) {
@@ -72,7 +96,10 @@ export class TranslationCollector {
             if (!this.groups.has(r.checkpoint.group)) return;
             this.seen++;
             const c = r.checkpoint;
-            this.pending.push({ group: c.group, topic: c.topic, partition: c.partition, atMs: Number(message.timestamp), offset: c.downstreamOffset, upstreamOffset: c.upstreamOffset, via: 'checkpoint' });
+            this.observe({ group: c.group, topic: c.topic, partition: c.partition, atMs: Number(message.timestamp), offset: c.downstreamOffset, upstreamOffset: c.upstreamOffset, via: 'checkpoint' });
+            const byPartition = this.latest.get(c.group) ?? new Map<string, { offset: number; upstreamOffset?: number }>();
+            byPartition.set(`${c.topic}/${c.partition}`, { offset: c.downstreamOffset, upstreamOffset: c.upstreamOffset });
+            this.latest.set(c.group, byPartition);
           },
         });
       }
@@ -88,8 +115,14 @@ export class TranslationCollector {
       o.logger.info('translation_collector_finished', { checkpoints: this.seen, undecodable: this.skipped });
     } finally {
       await consumer?.disconnect().catch(() => undefined);
+      this.admin = undefined;
       await admin.disconnect().catch(() => undefined);
     }
+  }
+
+  private observe(t: TranslationObservationEvent): void {
+    this.pending.push(t);
+    this.seenSoFar.push(t);
   }
 
   private async waitForTopic(admin: Admin): Promise<boolean> {
@@ -113,7 +146,7 @@ export class TranslationCollector {
         for (const t of topics) {
           for (const p of t.partitions) {
             const offset = Number(p.offset);
-            if (offset >= 0) this.pending.push({ group: groupId, topic: t.topic, partition: p.partition, atMs, offset, via: 'group-offset' });
+            if (offset >= 0) this.observe({ group: groupId, topic: t.topic, partition: p.partition, atMs, offset, via: 'group-offset' });
           }
         }
       } catch (err) {

@@ -25,6 +25,7 @@ export interface FaultParamsByKind {
   'bandwidth-cap': { rateKbit: number; burstBytes: number | null; latencyMs: number | null; direction: LinkDirection };
   /** Added one-way delay per direction: `latencyMs` ± up to `jitterMs` (so `both` adds 2 x latencyMs of round trip). */
   latency: { latencyMs: number; jitterMs: number; direction: LinkDirection };
+  'consumer-failover': Record<string, never>;
 }
 export type FaultParams<K extends FaultKind = FaultKind> = FaultParamsByKind[K];
 
@@ -136,6 +137,7 @@ const SHAPES: { [K in FaultKind]: Shape<K> } = {
   'network-partition': { direction },
   'bandwidth-cap': { rateKbit: rate, burstBytes: optional<number | null>(size, null), latencyMs: optional<number | null>(millis, null), direction },
   latency: { latencyMs: delay(1), jitterMs: optional(delay(0), 0), direction },
+  'consumer-failover': {},
 };
 
 /** Job param names that differ from the typed field they fill. */

@@ -12,12 +12,14 @@ export type FaultTarget =
   | { type: 'cluster'; cluster: ClusterName }
   | { type: 'replicator' }
   | { type: 'inter-dc' }
-  | { type: 'topic'; topic: string };
+  | { type: 'topic'; topic: string }
+  /** A source consumer group of the scenario (`consumers[].group`). */
+  | { type: 'group'; group: string };
 
 /** How many brokers each cluster has (what `<cluster>:random` picks from and `<cluster>:<n>` is checked against). */
 export type ClusterSizes = Record<ClusterName, number>;
 
-type TargetForm = 'broker' | 'cluster' | 'replicator' | 'inter-dc' | 'topic';
+type TargetForm = 'broker' | 'cluster' | 'replicator' | 'inter-dc' | 'topic' | 'group';
 
 const FORM_OF: Record<FaultKind, TargetForm> = {
   'kill-broker': 'broker',
@@ -34,6 +36,7 @@ const FORM_OF: Record<FaultKind, TargetForm> = {
   'network-partition': 'inter-dc',
   'bandwidth-cap': 'inter-dc',
   latency: 'inter-dc',
+  'consumer-failover': 'group',
 };
 
 const EXPECTED: Record<TargetForm, string> = {
@@ -42,9 +45,12 @@ const EXPECTED: Record<TargetForm, string> = {
   replicator: 'replicator (the default)',
   'inter-dc': 'inter-dc (the default)',
   topic: 'a topic name (letters, digits, ".", "_", "-")',
+  group: 'a consumer group of the scenario (consumers[].group)',
 };
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+/** The scenario file's name rule (libs/protocol). */
+const GROUP = /^[a-zA-Z0-9._-]{1,200}$/;
 
 /** The broker `<cluster>:random` means for this fault: a hash of the fault id, so every runner picks the same one. */
 export function randomBroker(faultId: string, brokers: number): number {
@@ -82,6 +88,9 @@ export function resolveTarget(kind: FaultKind, target: string | undefined, fault
     case 'topic':
       if (text !== undefined && TOPIC.test(text) && text !== '.' && text !== '..') return { type: 'topic', topic: text };
       throw invalid(kind, target);
+    case 'group':
+      if (text !== undefined && GROUP.test(text)) return { type: 'group', group: text };
+      throw invalid(kind, target);
   }
 }
 
@@ -97,5 +106,7 @@ export function targetText(target: FaultTarget): string {
       return target.type;
     case 'topic':
       return target.topic;
+    case 'group':
+      return target.group;
   }
 }

@@ -184,6 +184,51 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     type: z.literal('consumer.translations'),
     translations: z.array(translationObservationSchema),
   }),
+  /**
+   * The outcome of a consumer-failover drill: the group was stopped (its final commit published),
+   * and a consumer started on the target at the translated offsets and read to the end. Per
+   * partition where it started and exactly what it skipped (records the group never processed,
+   * before the start) and re-read (records the group had processed, from the start on).
+   */
+  z.object({
+    ...base,
+    type: z.literal('consumer.failover'),
+    faultId: z.string().min(1),
+    group: z.string().min(1),
+    groupId: z.string().min(1),
+    /** How long it waited for a translation of the group's final commit; `current`: every partition's was seen. */
+    waitedMs: z.number().int().nonnegative(),
+    current: z.boolean(),
+    partitions: z.array(
+      z.object({
+        topic: z.string().min(1),
+        partition: z.number().int().nonnegative(),
+        /** Where the failed-over consumer started; null: no translation (it starts at the earliest offset). */
+        startOffset: z.number().int().nonnegative().nullable(),
+        via: z.enum(['checkpoint', 'group-offset', 'none']),
+        upstreamOffset: z.number().int().nonnegative().optional(),
+        /** The group's final committed source offset of this partition, when it committed one. */
+        committedOffset: z.number().int().nonnegative().optional(),
+        endOffset: z.number().int().nonnegative(),
+        skipped: z.number().int().nonnegative(),
+        reread: z.number().int().nonnegative(),
+        /** The first record it skipped. */
+        firstSkipped: z.object({ offset: z.number().int().nonnegative(), producerId: z.string(), keyEpoch: z.number().int().nonnegative(), key: z.string(), seq: z.number().int().nonnegative() }).optional(),
+      }),
+    ),
+    skipped: z.number().int().nonnegative(),
+    reread: z.number().int().nonnegative(),
+    /** The translation checker over every translation of this group seen until the failover (libs/validation TranslationCheck totals). */
+    translations: z.object({
+      observations: z.number().int().nonnegative(),
+      unsafeTranslations: z.number().int().nonnegative(),
+      skippedRecords: z.number().int().nonnegative(),
+      rereadOverBound: z.number().int().nonnegative(),
+      maxReread: z.number().int().nonnegative(),
+      regressions: z.number().int().nonnegative(),
+      maxAgeMs: z.number().int().nonnegative(),
+    }),
+  }),
 ]);
 
 export type ControlEvent = z.output<typeof controlEventSchema>;

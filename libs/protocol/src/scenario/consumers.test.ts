@@ -45,6 +45,14 @@ describe('scenario consumers', () => {
     expect(!r.ok && r.error.problems).toEqual(['consumers[1].group: duplicate consumer group g', 'consumers[2].topic: no topic nope in topics']);
   });
 
+  it('a consumer-failover fault names one of the groups', () => {
+    const ok = validateScenario({ ...base, consumers: [{ group: 'g', topic: 'a' }], faults: [{ at: '10s', kind: 'consumer-failover', target: 'g' }] });
+    if (!ok.ok) throw ok.error;
+    expect(ok.spec.faults[0]).toMatchObject({ kind: 'consumer-failover', target: 'g' });
+    const bad = validateScenario({ ...base, consumers: [{ group: 'g', topic: 'a' }], faults: [{ at: '10s', kind: 'consumer-failover', target: 'h' }, { at: '12s', kind: 'consumer-failover' }] });
+    expect(!bad.ok && bad.error.problems).toEqual(['faults[0].target: consumer-failover needs a group of consumers (g)', 'faults[1].target: consumer-failover needs a group of consumers (g)']);
+  });
+
   it('gives every run its own Kafka group id', () => {
     expect(consumerGroupId('s-1', 'keeps-up')).toBe('mirrorlab-s-1-keeps-up');
   });

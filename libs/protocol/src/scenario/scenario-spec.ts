@@ -27,6 +27,8 @@ export const FAULT_KINDS = [
   'network-partition',
   'bandwidth-cap',
   'latency',
+  /** Stop a source consumer group (target: its `consumers[].group`) and fail it over to the target at MirrorMaker 2's translated offsets (the consumer-groups service does it). */
+  'consumer-failover',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -161,6 +163,11 @@ export const scenarioSpecSchema = z
       if (!topicNames.has(c.topic)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'topic'], message: `no topic ${c.topic} in topics` });
       if (groups.has(c.group)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'group'], message: `duplicate consumer group ${c.group}` });
       groups.add(c.group);
+    });
+    spec.faults.forEach((f, i) => {
+      if (f.kind === 'consumer-failover' && (f.target === undefined || !groups.has(f.target))) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `consumer-failover needs a group of consumers (${[...groups].join(', ') || 'none defined'})` });
+      }
     });
     spec.faults.forEach((f, i) => {
       if (f.at + (f.duration ?? 0) > spec.workload.duration) {

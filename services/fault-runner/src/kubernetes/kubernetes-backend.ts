@@ -12,6 +12,7 @@ import { healLinkFault, injectLinkFault, verifyLinkFaultHealed, verifyLinkFaultI
 import { awaitPodFaultHealed, healPodFault, injectPodFault, verifyPodFaultInjected, type PodFault } from './pod-faults';
 import { awaitScaleFaultHealed, healScaleFault, injectScaleFault, plannedReplicas, verifyScaleFaultInjected, type ReplicaMover, type ScaleFault } from './scale-faults';
 import { kubeFailure, partOfCluster, readSet, type KubeFaultContext } from './sut-view';
+import { injectWorkloadFault, verifyWorkloadFault } from '../workload-faults';
 
 export interface KubernetesBackendOptions {
   client: KubeClient;
@@ -80,6 +81,8 @@ export class KubernetesFaultBackend implements FaultBackend {
         return injectAddTopic(fault, this.admin);
       case 'reassign-partitions':
         return injectReassignPartitions(fault, this.admin);
+      case 'consumer-failover':
+        return injectWorkloadFault(fault, Date.now());
     }
   }
 
@@ -104,6 +107,8 @@ export class KubernetesFaultBackend implements FaultBackend {
         case 'add-topic':
         case 'reassign-partitions':
           return await verifyAdminFault(fault, this.admin);
+        case 'consumer-failover':
+          return verifyWorkloadFault();
       }
     } catch (error) {
       return { ok: false, detail: errorMessage(error) };
@@ -140,6 +145,7 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'add-partitions':
       case 'add-topic':
       case 'reassign-partitions':
+      case 'consumer-failover':
         return { ok: true, detail: 'one-shot fault: nothing to undo' };
     }
   }
@@ -164,6 +170,7 @@ export class KubernetesFaultBackend implements FaultBackend {
       case 'add-partitions':
       case 'add-topic':
       case 'reassign-partitions':
+      case 'consumer-failover':
         return { actions: ['one-shot fault'], verification: { ok: true, detail: 'nothing to undo' } };
     }
   }

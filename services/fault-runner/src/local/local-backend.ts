@@ -17,6 +17,7 @@ import {
 import { injectLatencyFault, undoLatencyFault, verifyLatencyFaultHealed, verifyLatencyFaultInjected } from './latency-faults';
 import { injectLinkFault, undoLinkFault, verifyLinkFaultHealed, verifyLinkFaultInjected } from './network-faults';
 import { awaitProcessServing, injectProcessFault, restoreProcess, verifyProcessFaultInjected, type LocalContext, type ProcessFault } from './process-faults';
+import { injectWorkloadFault, verifyWorkloadFault } from '../workload-faults';
 
 export interface LocalBackendOptions {
   labDir: string;
@@ -84,6 +85,8 @@ export class LocalFaultBackend implements FaultBackend {
         return injectAddTopic(fault, this.admin);
       case 'reassign-partitions':
         return injectReassignPartitions(fault, this.admin);
+      case 'consumer-failover':
+        return injectWorkloadFault(fault, Date.now());
       case 'packet-loss':
       case 'network-partition':
       case 'bandwidth-cap':
@@ -111,6 +114,8 @@ export class LocalFaultBackend implements FaultBackend {
         case 'add-topic':
         case 'reassign-partitions':
           return verifyAdminFault(fault, this.admin);
+        case 'consumer-failover':
+          return verifyWorkloadFault();
         case 'packet-loss':
         case 'network-partition':
         case 'bandwidth-cap':
@@ -151,6 +156,7 @@ export class LocalFaultBackend implements FaultBackend {
         case 'add-partitions':
         case 'add-topic':
         case 'reassign-partitions':
+        case 'consumer-failover':
           return { ok: true, detail: 'one-shot fault: nothing to undo' };
         case 'packet-loss':
         case 'network-partition':
@@ -186,6 +192,7 @@ export class LocalFaultBackend implements FaultBackend {
       case 'add-partitions':
       case 'add-topic':
       case 'reassign-partitions':
+      case 'consumer-failover':
         return { actions: ['one-shot fault'], verification: { ok: true, detail: 'nothing to undo' } };
       case 'packet-loss':
       case 'network-partition':
