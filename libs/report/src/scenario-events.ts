@@ -80,6 +80,10 @@ export class ScenarioEvents {
   readonly validators = new Map<string, ValidatorTrack>();
   readonly faults = new Map<string, FaultTrack>();
   readonly progress: ProgressPoint[] = [];
+  /** Source consumer groups (consumer-groups service): their commits, MirrorMaker 2's translations of them, failover drills. */
+  readonly consumerCommits: Array<ControlEventOf<'consumer.commit'>> = [];
+  readonly translations: Array<ControlEventOf<'consumer.translations'>> = [];
+  readonly failovers: Array<ControlEventOf<'consumer.failover'>> = [];
   private folded = 0;
   private lastAtMs: number | undefined;
 
@@ -124,6 +128,15 @@ export class ScenarioEvents {
         break;
       case 'fault.healed':
         this.fault(event.faultId).healed ??= event;
+        break;
+      case 'consumer.commit':
+        this.consumerCommits.push(event);
+        break;
+      case 'consumer.translations':
+        this.translations.push(event);
+        break;
+      case 'consumer.failover':
+        this.failovers.push(event);
         break;
     }
     return true;

@@ -136,6 +136,10 @@ export const scenarioSpecSchema = z
         recoverySeconds: max('seconds to recover after each fault').optional(),
         /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
         exactlyOnce: z.boolean({ error: 'expected true or false' }).optional(),
+        /** consumer-failover drills: records a failed-over consumer skipped (checked at 0 when the scenario fails a group over) and re-read. */
+        failover: z.strictObject({ skipped: max('records skipped at failover').optional(), reread: max('records re-read at failover').optional() }).optional(),
+        /** How long MirrorMaker 2's checkpoints may trail the source groups' commits, s. */
+        checkpointAgeSeconds: max('seconds a checkpoint may trail the group').optional(),
       })
       .default({}),
     drainTimeout: durationMs.default(120_000),

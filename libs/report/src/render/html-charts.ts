@@ -14,7 +14,7 @@ export const COLORS = {
 };
 
 /** The three charts of the report (throughput, latency, lag), each with its legend; fault windows shaded on all. */
-export function reportCharts(r: ScenarioReport): { throughput: string; latency: string; lag: string } {
+export function reportCharts(r: ScenarioReport): { throughput: string; latency: string; lag: string; checkpointAge: string } {
   const series = r.series;
   const lastT = series.length > 0 ? series[series.length - 1].t : undefined;
   const candidates = [
@@ -24,7 +24,7 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
   ].filter((v): v is number => v !== undefined);
   if (candidates.length === 0) {
     const none = '<p class="empty">No per-second data was reported.</p>';
-    return { throughput: none, latency: none, lag: none };
+    return { throughput: none, latency: none, lag: none, checkpointAge: none };
   }
   const xFromMs = Math.min(...candidates);
   const xToMs = Math.max(
@@ -61,6 +61,15 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
     { name: 'p50', color: COLORS.p50, points: series.map((p) => [at(p.t), ms(p.p50Us)] as const), width: 1.8 },
   ];
   const lagLines: ChartLine[] = [{ name: 'lag', color: COLORS.lag, points: r.replicationLag.map((p) => [p.atMs, p.records] as const), area: true, width: 1.6 }];
+  // Checkpoint age per source group (consumer failover), fault windows shaded like the others.
+  const groups = r.consumerFailover?.groups.filter((g) => g.checkpointAge.series.length > 0) ?? [];
+  const palette = [COLORS.produced, COLORS.consumed, COLORS.max, COLORS.lag];
+  const ageLines: ChartLine[] = groups.map((g, i) => ({ name: g.group, color: palette[i % palette.length], points: g.checkpointAge.series.map(([t, s]) => [t + 500, s] as const), width: 1.6 }));
+  const checkpointAge =
+    groups.length === 0
+      ? '<p class="empty">No checkpoint of the scenario\'s consumer groups was seen.</p>'
+      : legend(groups.map((g, i) => [g.group, palette[i % palette.length]] as [string, string]), 'seconds the checkpoints trailed the group, per second') +
+        renderChart({ ...base, title: 'Checkpoint age', scale: 'linear', yFormat: (v) => `${f.compact(v)} s`, lines: ageLines, height: 200 });
 
   return {
     throughput:
@@ -75,6 +84,7 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
         ? '<p class="empty">No validator reported partition offsets.</p>'
         : legend([['records behind (sum over partitions of high watermark − next offset)', COLORS.lag]], 'at each validator report') +
           renderChart({ ...base, title: 'Replication lag', scale: 'linear', yFormat: f.compact, lines: lagLines, height: 200 }),
+    checkpointAge,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AnomalyExample, ExpectationResult, FaultReport, ScenarioReport } from '../report-schema';
 import * as f from './format';
 import { renderCapacityChart } from './capacity-chart';
+import { consumerFailoverHtml } from './consumer-failover-html';
 import { capacityLine, deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
@@ -32,6 +33,7 @@ ${capacity(r)}
 <section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}</section>
 <section id="lag"><h2>Replication lag <small>records on the target not yet read</small></h2>${trusted(charts.lag)}</section>
 ${faults(r.faults, origin, r)}
+${consumerFailoverHtml(r.consumerFailover, charts.checkpointAge, origin)}
 ${anomalies(r, origin)}
 ${r.warnings.length > 0 ? html`<section id="warnings"><h2>Warnings</h2><ul class="warnings">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul></section>` : ''}
 ${participants(r)}
