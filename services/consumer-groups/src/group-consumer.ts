@@ -62,7 +62,8 @@ export class GroupConsumer {
 
   private async run(): Promise<void> {
     const { o } = this;
-    const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+    // Partitions added to the topic are found within 5 s (kafkajs's default metadata age is 5 min).
+    const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500, metadataMaxAge: 5_000 });
     this.consumer = consumer;
     await consumer.connect();
     try {
