@@ -5,7 +5,7 @@
 # Delete once every branch is merged.
 import re, subprocess, sys, os
 os.chdir(os.path.dirname(os.path.abspath(__file__)) + '/../..')
-CONTROL_FROM_PROTOCOL = {'CONTROL_EVENT_VERSION','producerKeyReportSchema','producerCountsSchema','partitionProgressSchema','controlEventSchema','ControlEvent','ControlEventInput','ControlEventType','ControlEventOf','ProducerKeyReport','ProducerCounts','PartitionProgress','ControlDecodeResult','encodeControlEvent','decodeControlEvent','ScenarioRunInfo','ScenarioLifecycle','SourceOffsetKey','SourcePartitionOffsets'}
+CONTROL_FROM_PROTOCOL = {'CONTROL_EVENT_VERSION','producerKeyReportSchema','producerCountsSchema','partitionProgressSchema','controlEventSchema','ControlEvent','ControlEventInput','ControlEventType','ControlEventOf','ProducerKeyReport','ProducerCounts','PartitionProgress','ControlDecodeResult','encodeControlEvent','decodeControlEvent','ScenarioRunInfo','ScenarioLifecycle','SourceOffsetKey','SourcePartitionOffsets','ConsumerPartitionCommit','TranslationObservationEvent'}
 CONTROL_FROM_KIT = {'ControlTopicOptions','FollowOptions','ControlEventHandler','ControlTopic','Run','RunPolicy','producerPolicy','validatorPolicy','RunCoordinator'}
 CONTROL_FROM_KIT_TESTING = {'ControlRecorder','ControlRecorderOptions'}
 RULES = [('@mirrorlab/protocol', CONTROL_FROM_PROTOCOL, '@mirrorlab/control'),

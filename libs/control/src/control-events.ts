@@ -65,6 +65,26 @@ export const sourcePartitionOffsetsSchema = z.object({
   highWatermark: z.number().int().nonnegative(),
 });
 
+/** One partition of a `consumer.commit`: the committed offset and what was processed since the previous one, per key. */
+export const consumerPartitionCommitSchema = z.object({
+  topic: z.string().min(1),
+  partition: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  processed: z.array(z.object({ producerId: z.string().min(1), keyEpoch: z.number().int().nonnegative(), key: z.string(), ranges: z.array(range) })),
+});
+
+/** A translated offset of a source group, on a target topic partition (libs/validation TranslationObservation). */
+export const translationObservationSchema = z.object({
+  /** The Kafka group id. */
+  group: z.string().min(1),
+  topic: z.string().min(1),
+  partition: z.number().int().nonnegative(),
+  atMs: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  upstreamOffset: z.number().int().nonnegative().optional(),
+  via: z.enum(['checkpoint', 'group-offset']),
+});
+
 export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
@@ -187,6 +207,76 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     type: z.literal('source.audit'),
     partitions: z.array(sourcePartitionOffsetsSchema),
   }),
+  /**
+   * A source consumer group committed offsets (atMs: just before the commit): per source partition
+   * the committed offset and the sequences processed since its previous commit of that partition.
+   * `final`: its last commit (the group stopped: end of run, or a consumer-failover).
+   */
+  z.object({
+    ...base,
+    type: z.literal('consumer.commit'),
+    /** The group's name in the scenario, and its Kafka group id. */
+    group: z.string().min(1),
+    groupId: z.string().min(1),
+    consumerId: z.string().min(1),
+    final: z.boolean(),
+    commits: z.array(consumerPartitionCommitSchema),
+  }),
+  /**
+   * Translated offsets of the scenario's source consumer groups seen on the target since the last
+   * such event: MirrorMaker 2's checkpoints (`<alias>.checkpoints.internal`, at the record's
+   * timestamp, with the upstream offset) and the target groups' committed offsets (at the time read).
+   */
+  z.object({
+    ...base,
+    type: z.literal('consumer.translations'),
+    translations: z.array(translationObservationSchema),
+  }),
+  /**
+   * The outcome of a consumer-failover drill: the group was stopped (its final commit published),
+   * and a consumer started on the target at the translated offsets and read to the end. Per
+   * partition where it started and exactly what it skipped (records the group never processed,
+   * before the start) and re-read (records the group had processed, from the start on).
+   */
+  z.object({
+    ...base,
+    type: z.literal('consumer.failover'),
+    faultId: z.string().min(1),
+    group: z.string().min(1),
+    groupId: z.string().min(1),
+    /** How long it waited for a translation of the group's final commit; `current`: every partition's was seen. */
+    waitedMs: z.number().int().nonnegative(),
+    current: z.boolean(),
+    partitions: z.array(
+      z.object({
+        topic: z.string().min(1),
+        partition: z.number().int().nonnegative(),
+        /** Where the failed-over consumer started; null: no translation (it starts at the earliest offset). */
+        startOffset: z.number().int().nonnegative().nullable(),
+        via: z.enum(['checkpoint', 'group-offset', 'none']),
+        upstreamOffset: z.number().int().nonnegative().optional(),
+        /** The group's final committed source offset of this partition, when it committed one. */
+        committedOffset: z.number().int().nonnegative().optional(),
+        endOffset: z.number().int().nonnegative(),
+        skipped: z.number().int().nonnegative(),
+        reread: z.number().int().nonnegative(),
+        /** The first record it skipped. */
+        firstSkipped: z.object({ offset: z.number().int().nonnegative(), producerId: z.string(), keyEpoch: z.number().int().nonnegative(), key: z.string(), seq: z.number().int().nonnegative() }).optional(),
+      }),
+    ),
+    skipped: z.number().int().nonnegative(),
+    reread: z.number().int().nonnegative(),
+    /** The translation checker over every translation of this group seen until the failover (libs/validation TranslationCheck totals). */
+    translations: z.object({
+      observations: z.number().int().nonnegative(),
+      unsafeTranslations: z.number().int().nonnegative(),
+      skippedRecords: z.number().int().nonnegative(),
+      rereadOverBound: z.number().int().nonnegative(),
+      maxReread: z.number().int().nonnegative(),
+      regressions: z.number().int().nonnegative(),
+      maxAgeMs: z.number().int().nonnegative(),
+    }),
+  }),
 ]);
 
 export type ControlEvent = z.output<typeof controlEventSchema>;
@@ -198,3 +288,5 @@ export type ProducerCounts = z.output<typeof producerCountsSchema>;
 export type PartitionProgress = z.output<typeof partitionProgressSchema>;
 export type SourceOffsetKey = z.output<typeof sourceOffsetKeySchema>;
 export type SourcePartitionOffsets = z.output<typeof sourcePartitionOffsetsSchema>;
+export type ConsumerPartitionCommit = z.output<typeof consumerPartitionCommitSchema>;
+export type TranslationObservationEvent = z.output<typeof translationObservationSchema>;

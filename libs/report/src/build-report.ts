@@ -2,6 +2,7 @@ import { CheckerError, reconcile, type Accounting, type LatencyHistograms, type 
 import { anomalyRows, stallRow } from './anomaly-table';
 import { findStalls, STALL_THRESHOLD_MS } from './stalls';
 import { pickupTimes } from './pickup';
+import { consumerFailoverReport } from './consumer-failover';
 import { checkExpectations, decideVerdict } from './expectations';
 import { faultWindows, withRecovery } from './fault-windows';
 import { RECOVERY_RULE } from './recovery';
@@ -79,7 +80,13 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     warnings.push(`the provisioner stopped waiting for the validators to drain after ${Math.round(events.drained.waitedMs / 1000)} s: unseen records may have still been in flight`);
   }
 
+  const failover = consumerFailoverReport(events, spec.consumers.length > 0);
+  const failsOver = spec.faults.some((f) => f.kind === 'consumer-failover');
   const expectations = checkExpectations(spec.expectations, {
+    failsOver,
+    failoverSkipped: failover === null || failover.missingDrills.length > 0 || (failsOver && failover.drills.length === 0) ? null : failover.totals.skipped,
+    failoverReread: failover === null || failover.missingDrills.length > 0 || failover.drills.length === 0 ? null : failover.totals.maxReread,
+    checkpointAgeSeconds: failover === null || failover.checkpoints === 0 ? null : failover.totals.maxCheckpointAgeSeconds,
     lost: acc?.lost.count ?? null,
     unseen: acc?.unseen.count ?? null,
     unexpected: acc?.unexpected.count ?? null,
@@ -172,6 +179,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     warmup,
     capacity,
     lostSplit,
+    consumerFailover: failover,
     recoveryRule: { ...RECOVERY_RULE },
   };
 }

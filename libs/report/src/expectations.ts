@@ -19,6 +19,13 @@ export interface Measured {
   lostInReplication?: number | null;
   /** Per new partition after add-partitions (null seconds: never picked up). */
   pickup?: ReadonlyArray<{ topic: string; partition: number; seconds: number | null }>;
+  /** consumer-failover: records skipped (total) and re-read (the most in one drill); null when a planned drill has no outcome. */
+  failoverSkipped?: number | null;
+  failoverReread?: number | null;
+  /** How far checkpoints trailed the source groups, s; null when no checkpoint was seen. */
+  checkpointAgeSeconds?: number | null;
+  /** The scenario fails a consumer group over (failover.skipped is then checked at 0). */
+  failsOver?: boolean;
 }
 
 /**
@@ -29,7 +36,7 @@ export interface Measured {
  * acknowledged record that never arrived is lost whether or not a later one did.
  */
 export function checkExpectations(exp: Expectations, m: Measured): ExpectationResult[] {
-  return effectiveExpectations(exp).map((e) => checkOne(e, m));
+  return effectiveExpectations(exp, { failsOver: m.failsOver === true }).map((e) => checkOne(e, m));
 }
 
 function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
@@ -69,6 +76,20 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
       return recoveryExpectation(max, m.faults);
     case 'pickupSeconds':
       return pickupExpectation(max, m.pickup ?? [], m.faults);
+    case 'failover.skipped':
+    case 'failover.reread': {
+      const measured = (name === 'failover.skipped' ? m.failoverSkipped : m.failoverReread) ?? null;
+      const what = name === 'failover.skipped' ? 'skipped at failover' : 're-read at failover';
+      if (measured === null) return { name, ...base, measured, unit: 'records', status: 'unknown', detail: `${name}: not measured (a consumer-failover drill published no outcome)` };
+      const failed = measured > max;
+      return { name, ...base, measured, unit: 'records', status: failed ? 'failed' : 'met', detail: `${what}: ${measured} ${failed ? '>' : '<='} max ${max}${source === 'default' ? ' (default)' : ''}` };
+    }
+    case 'checkpointAgeSeconds': {
+      const measured = m.checkpointAgeSeconds ?? null;
+      if (measured === null) return { name, ...base, measured, unit: 's', status: 'unknown', detail: 'checkpoint age: not measured (no checkpoint of the scenario\'s groups was seen)' };
+      const failed = measured > max;
+      return { name, ...base, measured, unit: 's', status: failed ? 'failed' : 'met', detail: `checkpoint age: ${fmt(measured)} s ${failed ? '>' : '<='} max ${max} s` };
+    }
   }
 }
 

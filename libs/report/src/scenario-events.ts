@@ -80,6 +80,10 @@ export class ScenarioEvents {
   readonly sourceSamples: SourcePartitionSample[] = [];
   /** Acknowledgements per source partition per second (`producer.progress.partitionAcks`), for the replicator's lag. */
   readonly partitionAcks: PartitionAckSecond[] = [];
+  /** Source consumer groups (consumer-groups service): their commits, MirrorMaker 2's translations of them, failover drills. */
+  readonly consumerCommits: Array<ControlEventOf<'consumer.commit'>> = [];
+  readonly translations: Array<ControlEventOf<'consumer.translations'>> = [];
+  readonly failovers: Array<ControlEventOf<'consumer.failover'>> = [];
   private folded = 0;
   private lastAtMs: number | undefined;
 
@@ -131,6 +135,15 @@ export class ScenarioEvents {
         break;
       case 'source.audit':
         for (const p of event.partitions) this.sourceSamples.push({ atMs: event.atMs, ...p });
+        break;
+      case 'consumer.commit':
+        this.consumerCommits.push(event);
+        break;
+      case 'consumer.translations':
+        this.translations.push(event);
+        break;
+      case 'consumer.failover':
+        this.failovers.push(event);
         break;
     }
     return true;

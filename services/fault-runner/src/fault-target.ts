@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BROKER_TARGET, FAULT_CATALOG, TARGET_EXPECTED, isTopicName, type ClusterName, type FaultKind } from '@mirrorlab/protocol';
+import { BROKER_TARGET, FAULT_CATALOG, GROUP_TARGET, TARGET_EXPECTED, isTopicName, type ClusterName, type FaultKind } from '@mirrorlab/protocol';
 import { FaultRunnerError } from './errors';
 
 export type { ClusterName } from '@mirrorlab/protocol';
@@ -12,7 +12,9 @@ export type FaultTarget =
   | { type: 'cluster'; cluster: ClusterName }
   | { type: 'replicator' }
   | { type: 'inter-dc' }
-  | { type: 'topic'; topic: string };
+  | { type: 'topic'; topic: string }
+  /** A source consumer group of the scenario (`consumers[].group`). */
+  | { type: 'group'; group: string };
 
 /** How many brokers each cluster has (what `<cluster>:random` picks from and `<cluster>:<n>` is checked against). */
 export type ClusterSizes = Record<ClusterName, number>;
@@ -53,6 +55,9 @@ export function resolveTarget(kind: FaultKind, target: string | undefined, fault
     case 'topic':
       if (text !== undefined && isTopicName(text)) return { type: 'topic', topic: text };
       throw invalid(kind, target);
+    case 'group':
+      if (text !== undefined && GROUP_TARGET.test(text)) return { type: 'group', group: text };
+      throw invalid(kind, target);
   }
 }
 
@@ -68,5 +73,7 @@ export function targetText(target: FaultTarget): string {
       return target.type;
     case 'topic':
       return target.topic;
+    case 'group':
+      return target.group;
   }
 }

@@ -182,7 +182,7 @@ class ScenarioRun {
   private async startWorkload(spec: ScenarioSpec, signal: AbortSignal): Promise<void> {
     if (!this.at('starting-workload')) return;
     await this.enter('starting-workload');
-    this.rec.workload = await this.d.workload.ensure({ scenarioId: this.id, producers: spec.workload.producers, validators: spec.validators.count }, signal);
+    this.rec.workload = await this.d.workload.ensure({ scenarioId: this.id, producers: spec.workload.producers, validators: spec.validators.count, consumers: spec.consumers.length > 0 ? 1 : 0 }, signal);
     await this.save();
   }
 

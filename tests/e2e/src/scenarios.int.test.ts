@@ -75,6 +75,7 @@ const scenarioRuns: Array<[string, number]> = [
   ['network-partition', 0.5],
   ['bandwidth-cap', 0.5],
   ['latency-spike', 0.5],
+  ['failover-steady', 0.5],
 ];
 
 test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', async (name, timeScale) => {
@@ -100,6 +101,14 @@ test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', async (nam
   // A warm-up ran before the measured workload, and it settled.
   expect(report.warmup).toMatchObject({ steady: true });
   console.log(`${name}: warm-up ${report.warmup?.seconds} s; ${report.faults.map((f) => `${f.faultId} recovery ${f.recovery.status}`).join(', ')}`);
+  if (name.startsWith('failover-')) {
+    // The drill ran and reported; a correct MirrorMaker 2 made the failed-over consumer skip nothing (issue 13).
+    const failover = (JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as { consumerFailover: { drills: unknown[]; missingDrills: string[]; checkpoints: number; totals: Record<string, number> } | null }).consumerFailover;
+    expect(failover).toMatchObject({ missingDrills: [], totals: { skipped: 0, unsafeTranslations: 0, regressions: 0 } });
+    expect(failover!.drills).toHaveLength(1);
+    expect(failover!.checkpoints).toBeGreaterThan(0);
+    console.log(`${name}: consumer failover ${JSON.stringify(failover!.totals)}`);
+  }
 }, 480_000);
 
 /**

@@ -65,6 +65,7 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
     ],
     invalid: [[{ partitions: 3 }, 'partitions', 'not a parameter of recreate-topic (known: cluster)']],
   },
+  'consumer-failover': { valid: [[{}, {}]], invalid: [[{ extra: 1 }, 'extra', 'not a parameter of consumer-failover (it takes none)']] },
   'packet-loss': {
     valid: [
       [{ probability: 0.25 }, { probability: 0.25, direction: 'both' }],
@@ -122,7 +123,7 @@ describe('the fault catalog', () => {
   it('has one entry per kind, link faults and one-shot faults as the backends expect', () => {
     expect(Object.keys(FAULT_CATALOG).sort()).toEqual([...FAULT_KINDS].sort());
     expect(FAULT_KINDS.filter(isLinkKind)).toEqual(['packet-loss', 'network-partition', 'bandwidth-cap', 'latency']);
-    expect(FAULT_KINDS.filter(isOneShotKind)).toEqual(['add-partitions', 'add-topic', 'reassign-partitions', 'recreate-topic']);
+    expect(FAULT_KINDS.filter(isOneShotKind)).toEqual(['add-partitions', 'add-topic', 'reassign-partitions', 'recreate-topic', 'consumer-failover']);
     expect(FAULT_CATALOG['kill-broker'].params.names).toEqual([]);
     expect(FAULT_CATALOG.latency.params.names).toEqual(['latency', 'jitter', 'direction']);
   });

@@ -19,9 +19,11 @@ import type { TargetForm } from './fault-targets';
  * - `process`: a process of the system stops serving (killed or paused) and is brought back;
  * - `membership`: brokers or replicator workers leave or join, and the heal restores the planned set;
  * - `admin`: a Kafka admin change (partitions, topics, replica placement);
- * - `link`: the network between the two sides (loss, partition, bandwidth, delay).
+ * - `link`: the network between the two sides (loss, partition, bandwidth, delay);
+ * - `workload`: carried out by the scenario's own workload (the consumer-groups service fails a
+ *   group over when it reads the fault's announcement); the runner only announces it.
  */
-export const FAULT_FAMILIES = ['process', 'membership', 'admin', 'link'] as const;
+export const FAULT_FAMILIES = ['process', 'membership', 'admin', 'link', 'workload'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 
 /**
@@ -115,6 +117,8 @@ const DEFINITIONS = {
   },
   /** Deleted and created again with the same partitions, replication factor and overrides. */
   'recreate-topic': { family: 'admin', lifetime: 'one-shot', target: 'topic', params: params({ cluster }) },
+  /** Stop a source consumer group and fail it over to the target at MirrorMaker 2's translated offsets. */
+  'consumer-failover': { family: 'workload', lifetime: 'one-shot', target: 'group', params: none },
   'packet-loss': { family: 'link', lifetime: 'lasting', target: 'inter-dc', params: params({ probability, direction }) },
   'network-partition': { family: 'link', lifetime: 'lasting', target: 'inter-dc', params: params({ direction }) },
   'bandwidth-cap': {

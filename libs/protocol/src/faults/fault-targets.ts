@@ -7,9 +7,10 @@ import { isTopicName } from './fault-param-fields';
  * - `broker`: `source:<n>` / `target:<n>` (broker n, 1-based) or `source:random` / `target:random`;
  * - `cluster`: `source` or `target` (default source);
  * - `replicator`, `inter-dc`: that word, or nothing;
- * - `topic`: a topic name.
+ * - `topic`: a topic name;
+ * - `group`: a source consumer group of the scenario (`consumers[].group`).
  */
-export const TARGET_FORMS = ['broker', 'cluster', 'replicator', 'inter-dc', 'topic'] as const;
+export const TARGET_FORMS = ['broker', 'cluster', 'replicator', 'inter-dc', 'topic', 'group'] as const;
 export type TargetForm = (typeof TARGET_FORMS)[number];
 
 export const TARGET_EXPECTED: Record<TargetForm, string> = {
@@ -18,7 +19,11 @@ export const TARGET_EXPECTED: Record<TargetForm, string> = {
   replicator: 'replicator (the default)',
   'inter-dc': 'inter-dc (the default)',
   topic: 'a topic name (letters, digits, ".", "_", "-")',
+  group: 'a consumer group of the scenario (consumers[].group)',
 };
+
+/** The scenario file's rule for a consumer group's name. */
+export const GROUP_TARGET = /^[a-zA-Z0-9._-]{1,200}$/;
 
 export const BROKER_TARGET = /^(source|target):(random|\d+)$/;
 
@@ -35,6 +40,7 @@ export function targetSyntaxProblem(kind: FaultKind, target: string | undefined)
     form === 'broker' ? BROKER_TARGET.test(text ?? '')
     : form === 'cluster' ? empty || text === 'source' || text === 'target'
     : form === 'topic' ? !empty && isTopicName(text)
+    : form === 'group' ? !empty && GROUP_TARGET.test(text)
     : empty || text === form;
   return fits ? null : `${kind} expects ${TARGET_EXPECTED[form]}, got ${target === undefined ? 'nothing' : JSON.stringify(target)}`;
 }

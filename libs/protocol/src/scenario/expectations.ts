@@ -18,7 +18,10 @@ export type ExpectationName =
   | 'lostAtSource'
   | 'purgedBeforeMirrored'
   | 'lostInReplication'
-  | 'pickupSeconds';
+  | 'pickupSeconds'
+  | 'failover.skipped'
+  | 'failover.reread'
+  | 'checkpointAgeSeconds';
 
 /** The lost split's classes: a file naming one is judged on all three instead of `lost`. */
 export const LOST_SPLIT_EXPECTATIONS = ['lostAtSource', 'purgedBeforeMirrored', 'lostInReplication'] as const;
@@ -34,7 +37,7 @@ export interface EffectiveExpectation {
 /** Always checked, at 0 unless the file relaxes them. */
 export const CORRECTNESS_EXPECTATIONS = ['lost', 'unexpected', 'corrupt', 'foreign', 'inconsistentOffsets'] as const;
 
-type Stated = Partial<Record<ExpectationName, { max: number } | undefined>> & { exactlyOnce?: boolean };
+type Stated = Partial<Record<ExpectationName, { max: number } | undefined>> & { exactlyOnce?: boolean; failover?: { skipped?: { max: number }; reread?: { max: number } } };
 
 /**
  * Accepts the parsed spec's `expectations` (or a lenient view of one, as a report
@@ -42,7 +45,7 @@ type Stated = Partial<Record<ExpectationName, { max: number } | undefined>> & { 
  * a bound or says the replicator is exactly-once (then at 0 by default):
  * MirrorMaker 2 and most replicators are at-least-once, where copies are expected.
  */
-export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Stated | undefined): EffectiveExpectation[] {
+export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Stated | undefined, scenario: { failsOver?: boolean } = {}): EffectiveExpectation[] {
   const exp = (stated ?? {}) as Stated;
   const out: EffectiveExpectation[] = [];
   const add = (name: ExpectationName, unit: EffectiveExpectation['unit'], fallback: number | undefined) => {
@@ -59,6 +62,12 @@ export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Sta
   add('p99LatencyMs', 'ms', undefined);
   add('recoverySeconds', 's', undefined);
   add('pickupSeconds', 's', undefined);
+  // A consumer that skips records at failover lost them: checked at 0 whenever the scenario fails a group over.
+  const fo = exp.failover ?? {};
+  if (fo.skipped !== undefined) out.push({ name: 'failover.skipped', max: fo.skipped.max, unit: 'records', source: 'scenario' });
+  else if (scenario.failsOver === true) out.push({ name: 'failover.skipped', max: 0, unit: 'records', source: 'default' });
+  if (fo.reread !== undefined) out.push({ name: 'failover.reread', max: fo.reread.max, unit: 'records', source: 'scenario' });
+  add('checkpointAgeSeconds', 's', undefined);
   return out;
 }
 

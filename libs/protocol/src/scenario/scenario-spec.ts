@@ -31,6 +31,8 @@ export const FAULT_KINDS = [
   'latency',
   'retention-purge',
   'recreate-topic',
+  /** Stop a source consumer group (target: its `consumers[].group`) and fail it over to the target at MirrorMaker 2's translated offsets (the consumer-groups service does it). */
+  'consumer-failover',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -46,6 +48,18 @@ const fault = z.strictObject({
   /** What the fault hits: `source:2` (broker 2 of the source cluster), `target:random`, `replicator`, `inter-dc`, a topic name. */
   target: z.string().min(1).optional(),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+
+/** A source consumer group of the failover drill. */
+const sourceConsumer = z.strictObject({
+  /** Its name in the scenario; the Kafka group id is `mirrorlab-<scenarioId>-<group>` (see `consumerGroupId`). */
+  group: name,
+  /** The source topic it reads (one of `topics`). */
+  topic: name,
+  /** Records/s it processes at most; omitted: as fast as it can (it keeps up). */
+  rate: z.number({ error: 'expected records per second' }).positive({ error: 'expected records per second > 0' }).optional(),
+  /** How often it commits its offsets and publishes what it had processed. */
+  commitInterval: durationMs.default(1_000),
 });
 
 const max = (what: string) => z.strictObject({ max: z.number({ error: `expected a number (${what})` }).nonnegative() });
@@ -135,6 +149,10 @@ export const scenarioSpecSchema = z
         lostInReplication: max('records the replicator lost').optional(),
         /** Seconds from an add-partitions fault until the first record of each new partition is on the target. */
         pickupSeconds: max('seconds until a new partition is mirrored').optional(),
+        /** consumer-failover drills: records a failed-over consumer skipped (checked at 0 when the scenario fails a group over) and re-read. */
+        failover: z.strictObject({ skipped: max('records skipped at failover').optional(), reread: max('records re-read at failover').optional() }).optional(),
+        /** How long MirrorMaker 2's checkpoints may trail the source groups' commits, s. */
+        checkpointAgeSeconds: max('seconds a checkpoint may trail the group').optional(),
       })
       .default({}),
     drainTimeout: durationMs.default(DEFAULT_DRAIN_TIMEOUT_MS),
@@ -144,12 +162,30 @@ export const scenarioSpecSchema = z
      * warning). `timeout: 0s`: no warm-up.
      */
     warmup: z.strictObject({ steadyFor: durationMs.default(3_000), timeout: durationMs.default(60_000) }).default({ steadyFor: 3_000, timeout: 60_000 }),
+    /**
+     * Consumer groups on the source cluster (the consumer-groups service): each reads one source
+     * topic at its pace, commits every `commitInterval` and publishes what it had processed at each
+     * commit, so MirrorMaker 2's translated offsets can be checked (libs/validation checkTranslations).
+     */
+    consumers: z.array(sourceConsumer).max(50, { error: 'expected at most 50 consumer groups' }).default([]),
   })
   .superRefine((spec, ctx) => {
     const topicNames = new Set<string>();
     spec.topics.forEach((t, i) => {
       if (topicNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['topics', i, 'name'], message: `duplicate topic name ${t.name}` });
       topicNames.add(t.name);
+    });
+    const groups = new Set<string>();
+    spec.consumers.forEach((c, i) => {
+      if (!topicNames.has(c.topic)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'topic'], message: `no topic ${c.topic} in topics` });
+      if (groups.has(c.group)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'group'], message: `duplicate consumer group ${c.group}` });
+      groups.add(c.group);
+    });
+    spec.faults.forEach((f, i) => {
+      // A missing target is the fault catalog's to report (every kind's target form is checked there).
+      if (f.kind === 'consumer-failover' && f.target !== undefined && !groups.has(f.target)) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `consumer-failover needs a group of consumers (${[...groups].join(', ') || 'none defined'})` });
+      }
     });
     spec.faults.forEach((f, i) => {
       if (f.at + (f.duration ?? 0) > spec.workload.duration) {
@@ -163,3 +199,9 @@ export const scenarioSpecSchema = z
 export type ScenarioSpec = z.output<typeof scenarioSpecSchema>;
 export type ScenarioSpecInput = z.input<typeof scenarioSpecSchema>;
 export type FaultSpec = ScenarioSpec['faults'][number];
+
+/** The Kafka group id of a scenario's consumer group `group` (unique per run, so MirrorMaker 2 checkpoints only this run's commits). */
+export function consumerGroupId(scenarioId: string, group: string): string {
+  return `mirrorlab-${scenarioId}-${group}`;
+}
+export type SourceConsumerSpec = ScenarioSpec['consumers'][number];

@@ -15,7 +15,7 @@ export const COLORS = {
 };
 
 /** The three charts of the report (throughput, latency, lag), each with its legend; fault windows shaded on all. */
-export function reportCharts(r: ScenarioReport): { throughput: string; latency: string; lag: string } {
+export function reportCharts(r: ScenarioReport): { throughput: string; latency: string; lag: string; checkpointAge: string } {
   const series = r.series;
   const lastT = series.length > 0 ? series[series.length - 1].t : undefined;
   const candidates = [
@@ -25,7 +25,7 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
   ].filter((v): v is number => v !== undefined);
   if (candidates.length === 0) {
     const none = '<p class="empty">No per-second data was reported.</p>';
-    return { throughput: none, latency: none, lag: none };
+    return { throughput: none, latency: none, lag: none, checkpointAge: none };
   }
   const xFromMs = Math.min(...candidates);
   const xToMs = Math.max(
@@ -66,6 +66,15 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
   if (publishDelay) latencyLines.push({ name: 'publish delay p99', color: COLORS.publishDelay, points: series.map((p) => [at(p.t), ms(p.publishDelayP99Us)] as const), width: 1.2, dash: '2 2' });
   const lagLines = replicatorLagLines(r);
   const oldest = r.replicatorLag.reduce<number | null>((m, p) => (p.maxOldestAgeMs === null ? m : Math.max(m ?? 0, p.maxOldestAgeMs)), null);
+  // Checkpoint age per source group (consumer failover), fault windows shaded like the others.
+  const groups = r.consumerFailover?.groups.filter((g) => g.checkpointAge.series.length > 0) ?? [];
+  const palette = [COLORS.produced, COLORS.consumed, COLORS.max, COLORS.lag];
+  const ageLines: ChartLine[] = groups.map((g, i) => ({ name: g.group, color: palette[i % palette.length], points: g.checkpointAge.series.map(([t, s]) => [t + 500, s] as const), width: 1.6 }));
+  const checkpointAge =
+    groups.length === 0
+      ? '<p class="empty">No checkpoint of the scenario\'s consumer groups was seen.</p>'
+      : legend(groups.map((g, i) => [g.group, palette[i % palette.length]] as [string, string]), 'seconds the checkpoints trailed the group, per second') +
+        renderChart({ ...base, title: 'Checkpoint age', scale: 'linear', yFormat: (v) => `${f.compact(v)} s`, lines: ageLines, height: 200 });
 
   return {
     throughput:
@@ -85,6 +94,7 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
             lagLines.map((l) => [l.name, l.color] as [string, string]),
             `acknowledged on the source, not yet on the target; oldest waited ${oldest === null ? '0 s' : msLabel(oldest)} at most`,
           ) + renderChart({ ...base, title: 'Replicator lag', scale: 'linear', yFormat: f.compact, lines: lagLines, height: 220 }),
+    checkpointAge,
   };
 }
 

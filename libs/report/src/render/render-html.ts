@@ -2,6 +2,7 @@ import type { AnomalyExample, ExpectationResult, FaultReport, ScenarioReport } f
 import * as f from './format';
 import { latencyRows } from './latency-rows';
 import { renderCapacityChart } from './capacity-chart';
+import { consumerFailoverHtml } from './consumer-failover-html';
 import { capacityLine, deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
@@ -34,6 +35,7 @@ ${capacity(r)}
 <section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}${latencyTable(r)}</section>
 <section id="lag"><h2>Replicator lag <small>per source partition: records acknowledged on the source and not yet on the target</small></h2>${trusted(charts.lag)}</section>
 ${faults(r.faults, origin, r)}
+${consumerFailoverHtml(r.consumerFailover, charts.checkpointAge, origin)}
 ${anomalies(r, origin)}
 ${lostSplit(r)}
 ${r.warnings.length > 0 ? html`<section id="warnings"><h2>Warnings</h2><ul class="warnings">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul></section>` : ''}

@@ -1,5 +1,6 @@
 import type { ScenarioReport } from '../report-schema';
 import { rate } from '../tester-delivery';
+import { consumerFailoverMarkdown } from './consumer-failover-markdown';
 import * as f from './format';
 import { latencyRows } from './latency-rows';
 import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
@@ -100,6 +101,8 @@ export function renderMarkdown(r: ScenarioReport): string {
     }
     out.push('');
   }
+
+  if (r.consumerFailover) out.push(...consumerFailoverMarkdown(r.consumerFailover, origin));
 
   if (r.warnings.length > 0) {
     out.push('## Warnings', '');

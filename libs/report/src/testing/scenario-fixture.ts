@@ -118,6 +118,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     expectations: o.expectations ?? { lost: { max: 0 }, unexpected: { max: 0 }, p99LatencyMs: { max: 2000 }, recoverySeconds: { max: 30 } },
     drainTimeout: 120_000,
     warmup: { steadyFor: 3_000, timeout: 0 },
+    consumers: [],
   };
   const base = { v: 1 as const, scenarioId: o.scenarioId };
   events.push({ ...base, type: 'scenario.started', atMs: o.startAtMs - 150, source: 'provisioner-0', spec, targetTopics: { [o.topic]: targetTopic }, startAtMs: o.startAtMs, endAtMs });

@@ -1,5 +1,5 @@
 import { findLab } from '@mirrorlab/lab';
-import { adminFaults, byKind, type FamilyTable, type KindHandler } from '../fault-families';
+import { adminFaults, byKind, workloadFaults, type FamilyTable, type KindHandler } from '../fault-families';
 import type { AdminFaultOptions } from '../admin-faults';
 import {
   awaitAddBrokerHealed,
@@ -67,6 +67,7 @@ export function localFamilies(ctx: LocalContext, admin: AdminFaultOptions, verif
       },
     }),
     admin: adminFaults(admin),
+    workload: workloadFaults(() => Date.now()),
     link: byKind<'link'>({
       'packet-loss': networkRules,
       'network-partition': networkRules,

@@ -14,6 +14,7 @@ export interface WorkloadConfig {
   K8S_NAMESPACE: string;
   K8S_PRODUCER_DEPLOYMENT: string | null;
   K8S_VALIDATOR_DEPLOYMENT: string | null;
+  K8S_CONSUMER_DEPLOYMENT: string | null;
   SERVICE_BUNDLES_DIR: string | undefined;
   WORKLOAD_LOG_DIR: string;
   WORKLOAD_ENV: Record<string, string>;
@@ -44,7 +45,7 @@ export async function workloadFor(config: WorkloadConfig, redis: Redis, logger: 
   if (config.ORCHESTRATOR === 'none') return noWorkload;
   if (config.ORCHESTRATOR === 'kubernetes') {
     const connection = await (deps.connect ?? (() => loadKubeConnection({ env })))();
-    const deployments = { producer: config.K8S_PRODUCER_DEPLOYMENT, validator: config.K8S_VALIDATOR_DEPLOYMENT };
+    const deployments = { producer: config.K8S_PRODUCER_DEPLOYMENT, validator: config.K8S_VALIDATOR_DEPLOYMENT, consumer: config.K8S_CONSUMER_DEPLOYMENT };
     logger.info('kubernetes_workload', { api: connection.server, via: connection.source, namespace: config.K8S_NAMESPACE, ...deployments });
     return new KubernetesWorkload({
       client: new KubeClient(httpTransport(connection)),

@@ -29,11 +29,14 @@ export class ScenarioHarness {
     private readonly targetAdmin: Admin,
   ) {}
 
-  async prepare(spec: Omit<ScenarioSpecInput, 'topics'> & { partitions: number }): Promise<HarnessRun> {
+  /** `consumers` without a topic read the scenario's topic. */
+  async prepare(
+    spec: Omit<ScenarioSpecInput, 'topics' | 'consumers'> & { partitions: number; consumers?: Array<Omit<NonNullable<ScenarioSpecInput['consumers']>[number], 'topic'>> },
+  ): Promise<HarnessRun> {
     const scenarioId = `${spec.name}-${randomBytes(3).toString('hex')}`;
     const sourceTopic = `ml.${scenarioId}`;
-    const { partitions, ...rest } = spec;
-    const parsed = validateScenario({ ...rest, topics: [{ name: sourceTopic, partitions }] });
+    const { partitions, consumers, ...rest } = spec;
+    const parsed = validateScenario({ ...rest, topics: [{ name: sourceTopic, partitions }], consumers: (consumers ?? []).map((c) => ({ ...c, topic: sourceTopic })) });
     if (!parsed.ok) throw parsed.error;
     await this.sourceAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: sourceTopic, numPartitions: partitions, replicationFactor: 3 }] });
     const targetTopic = mirroredTopicName(this.lab.mm2.replicationPolicy, sourceTopic, this.lab.mm2.sourceAlias);

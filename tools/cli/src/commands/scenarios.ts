@@ -21,7 +21,7 @@ export const scenariosCommand: CommandModule = {
             const spec = loadScenarioFile(path.resolve(ctx.cwd, file));
             ctx.out(`${file}: ok (${spec.name}: ${spec.topics.length} topic(s), ${spec.workload.duration / 1000} s, ${spec.faults.length} fault(s))`);
             ctx.out('  expectations (the verdict fails when one is exceeded):');
-            for (const line of describeExpectations(effectiveExpectations(spec.expectations))) ctx.out(`    ${line}`);
+            for (const line of describeExpectations(effectiveExpectations(spec.expectations, { failsOver: spec.faults.some((f) => f.kind === 'consumer-failover') }))) ctx.out(`    ${line}`);
           } catch (err) {
             bad.push(file);
             ctx.err((err as Error).message);
