@@ -102,6 +102,11 @@ export const controlEventSchema = z.discriminatedUnion('type', [
      * kept flowing while others waited for a leader.
      */
     partitionAcks: z.array(z.tuple([z.number().int(), z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).optional(),
+    /**
+     * Publish delay (scheduled send time to acknowledgement) per second of acknowledgement since
+     * the last progress: [windowStartMs, records, p99Us, maxUs].
+     */
+    publishDelay: z.array(z.tuple([z.number().int(), z.number().int().nonnegative(), z.number().nonnegative(), z.number().nonnegative()])).optional(),
   }),
   z.object({
     ...base,

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderJson } from './render/render-json';
+import { renderHtml } from './render/render-html';
+import { renderMarkdown } from './render/render-markdown';
 import { ValidatorState } from '@mirrorlab/validation';
 import { ScenarioEvents } from './scenario-events';
 import { syntheticScenario, type FixtureOptions } from './testing';
@@ -129,6 +131,26 @@ describe('buildReport', () => {
     expect(r.replicationLag.length).toBeGreaterThan(0);
     expect(Math.max(...r.replicationLag.map((p) => p.records))).toBeGreaterThan(0);
     expect(r.replicationLag[r.replicationLag.length - 1].records).toBe(0);
+  });
+
+  it('gives latency from the schedule when every validator measured it, and leaves it out with a warning when only some did', () => {
+    const withSchedule = (only?: string) =>
+      events.map((e) =>
+        e.type === 'validator.report' && (only === undefined || e.validatorId === only)
+          ? { ...e, latency: { ...(e.latency as object), fromSchedule: (e.latency as { endToEnd: unknown }).endToEnd } }
+          : e,
+      );
+    const all = report(withSchedule());
+    expect(all.latency.fromSchedule).toEqual(all.latency.endToEnd);
+    expect(renderMarkdown(all)).toContain('| from the schedule |');
+    expect(renderHtml(all)).toContain('<td>from the schedule</td>');
+    const some = report(withSchedule('v1'));
+    expect(some.latency.fromSchedule).toBeNull();
+    expect(some.warnings).toContain('latency from the schedule left out: only some validators measured it (some validators predate it)');
+    const none = report(events);
+    expect(none.latency.fromSchedule).toBeNull();
+    expect(none.warnings.filter((w) => w.includes('schedule'))).toEqual([]);
+    expect(renderMarkdown(none)).not.toContain('## Latency');
   });
 
   it('lists fault windows with their recovery and warns about unhealed and unverified faults', () => {

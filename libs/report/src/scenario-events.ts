@@ -15,6 +15,8 @@ export interface ProducerTrack {
   windows: Map<number, { sent: number; acked: number }>;
   /** Per-second offered vs achieved load (`producer.progress.rates`), summed the same way; empty from producers that do not report it. */
   rates: Map<number, RateWindow>;
+  /** Per-second publish delay (`producer.progress.publishDelay`): the worst p99 and max seen for that second. */
+  publishDelay?: Map<number, { p99Us: number; maxUs: number }>;
 }
 
 /** One second of one producer's load: what the scenario asked of it and what it delivered. */
@@ -141,7 +143,7 @@ export class ScenarioEvents {
   private applyProducer(e: ControlEventOf<'producer.progress'>): void {
     let p = this.producers.get(e.producerId);
     if (p === undefined) {
-      p = { producerId: e.producerId, reports: 0, final: false, counts: e.counts, keys: undefined, windows: new Map(), rates: new Map() };
+      p = { producerId: e.producerId, reports: 0, final: false, counts: e.counts, keys: undefined, windows: new Map(), rates: new Map(), publishDelay: new Map() };
       this.producers.set(e.producerId, p);
     }
     p.reports++;
@@ -161,6 +163,11 @@ export class ScenarioEvents {
       r.requestedBytes += requestedBytes;
       r.achievedBytes += achievedBytes;
       p.rates.set(startMs, r);
+    }
+    // A second is normally published once; if twice (a retried publish), keep the worse figures.
+    for (const [startMs, , p99Us, maxUs] of e.publishDelay ?? []) {
+      const d = p.publishDelay?.get(startMs);
+      (p.publishDelay ??= new Map()).set(startMs, { p99Us: Math.max(p99Us, d?.p99Us ?? 0), maxUs: Math.max(maxUs, d?.maxUs ?? 0) });
     }
   }
 

@@ -6,6 +6,8 @@ export interface CombinedValidators {
   state: ValidatorState | undefined;
   endToEnd: LatencyHistograms | undefined;
   replication: LatencyHistograms | undefined;
+  /** Arrival minus each record's scheduled send time (coordinated omission shows here). */
+  fromSchedule: LatencyHistograms | undefined;
   errors: string[];
   warnings: string[];
 }
@@ -22,8 +24,8 @@ export interface CombinedValidators {
  *   union, with a warning naming the partition (`latestPartitionsWithConflicts`).
  * - Latency: histograms are added: each validator records the first reads of
  *   what it read, so their sum is every record once, exact per 1 s window.
- *   Replication latency only when every report has it (a partial sum would be
- *   biased toward some partitions).
+ *   Replication and from-schedule latency only when every report has them (a
+ *   partial sum would be biased toward some partitions).
  *
  * A report that does not decode is named in `errors`: a verdict built without
  * it could be wrong.
@@ -33,19 +35,21 @@ export function combineValidators(events: ScenarioEvents): CombinedValidators {
   const reports = events.validatorReports.counted().map((report) => ({ report }));
   const errors: string[] = [];
   const warnings: string[] = [];
-  if (reports.length === 0) return { state: undefined, endToEnd: undefined, replication: undefined, errors, warnings };
+  if (reports.length === 0) return { state: undefined, endToEnd: undefined, replication: undefined, fromSchedule: undefined, errors, warnings };
 
   const states: unknown[] = [];
   let endToEnd: LatencyHistograms | undefined;
   const replication: LatencyHistograms[] = [];
+  const fromSchedule: LatencyHistograms[] = [];
   for (const { report } of reports) {
     const who = `validator ${report.validatorId}'s report at ${new Date(report.atMs).toISOString()}`;
-    const latency = (report.latency ?? {}) as { endToEnd?: unknown; replication?: unknown };
+    const latency = (report.latency ?? {}) as { endToEnd?: unknown; replication?: unknown; fromSchedule?: unknown };
     try {
       const h = LatencyHistograms.fromSnapshot(latency.endToEnd);
       if (endToEnd === undefined) endToEnd = h;
       else endToEnd.mergeFrom(h);
       if (latency.replication !== undefined) replication.push(LatencyHistograms.fromSnapshot(latency.replication));
+      if (latency.fromSchedule !== undefined) fromSchedule.push(LatencyHistograms.fromSnapshot(latency.fromSchedule));
       states.push(report.state);
     } catch (err) {
       errors.push(`${who} has unreadable latency histograms: ${describe(err)}`);
@@ -68,17 +72,24 @@ export function combineValidators(events: ScenarioEvents): CombinedValidators {
     if (errors.length === 0) errors.push(`the validators' checker states cannot be combined: ${describe(err)}`);
   }
 
-  let replicationMerged: LatencyHistograms | undefined;
-  if (replication.length > 0 && replication.length === states.length) {
-    try {
-      replicationMerged = replication.reduce((a, b) => LatencyHistograms.merge(a, b));
-    } catch (err) {
-      warnings.push(`replication latency left out: ${describe(err)}`);
-    }
-  } else if (replication.length > 0) {
-    warnings.push('replication latency left out: only some validators measured it (their target topics do not all use LogAppendTime)');
+  const replicationMerged = mergeIfAll(replication, states.length, 'replication latency', 'their target topics do not all use LogAppendTime', warnings);
+  const fromScheduleMerged = mergeIfAll(fromSchedule, states.length, 'latency from the schedule', 'some validators predate it', warnings);
+  return { state, endToEnd, replication: replicationMerged, fromSchedule: fromScheduleMerged, errors, warnings };
+}
+
+/** The sum of histograms that every report carried; none (with a warning) when only some did. */
+function mergeIfAll(histograms: LatencyHistograms[], reports: number, what: string, whyPartial: string, warnings: string[]): LatencyHistograms | undefined {
+  if (histograms.length === 0) return undefined;
+  if (histograms.length !== reports) {
+    warnings.push(`${what} left out: only some validators measured it (${whyPartial})`);
+    return undefined;
   }
-  return { state, endToEnd, replication: replicationMerged, errors, warnings };
+  try {
+    return histograms.reduce((a, b) => LatencyHistograms.merge(a, b));
+  } catch (err) {
+    warnings.push(`${what} left out: ${describe(err)}`);
+    return undefined;
+  }
 }
 
 function describe(err: unknown): string {

@@ -48,6 +48,8 @@ export class ValidationRun {
   private readonly state: ValidatorState;
   private readonly endToEnd = new LatencyHistograms();
   private replication: LatencyHistograms | undefined;
+  /** Arrival minus the record's scheduled send time (records that carry one). */
+  private readonly fromSchedule = new LatencyHistograms();
   private readonly pending = new PendingLatency();
   private rebalancing = false;
   private readonly stop = new AbortController();
@@ -170,7 +172,7 @@ export class ValidationRun {
     for (const topic of this.topics) (await o.source.watermarks(topic)).forEach((v, k) => wms.set(k, v));
     if (this.rebalancing && !final) return;
     // From here to the publish call nothing awaits: the histograms and the state describe the same records.
-    this.pending.foldInto(this.endToEnd, this.replication);
+    this.pending.foldInto(this.endToEnd, this.replication, this.fromSchedule);
     const nextOffsets = new Map(this.state.positions().map((p) => [partitionId(p.topic, p.partition), p.nextOffset]));
     const { partitions, drained } = partitionProgress(this.ownership.list(), nextOffsets, wms, this.readThrough.view);
     const scenario = o.started.scenarioId;
@@ -185,7 +187,11 @@ export class ValidationRun {
       incarnation: o.incarnation,
       final,
       state: this.state.toSnapshot(),
-      latency: { endToEnd: this.endToEnd.toSnapshot(), ...(this.replication ? { replication: this.replication.toSnapshot() } : {}) },
+      latency: {
+        endToEnd: this.endToEnd.toSnapshot(),
+        ...(this.replication ? { replication: this.replication.toSnapshot() } : {}),
+        fromSchedule: this.fromSchedule.toSnapshot(),
+      },
       partitions,
       drained: stopping && drained,
     });

@@ -222,6 +222,12 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     // 300 records scheduled, keys spread evenly: every partition got its 100, the stalled one included.
     expect(byPartition).toEqual([100, 100, 100]);
     expect(final().counts).toMatchObject({ sent: 300, acked: 300, failed: 0, indeterminate: 0 });
+    // Publish delay (schedule to acknowledgement): every acknowledged record once; the held partition's
+    // first records, due in the run's first second and acknowledged after its end, waited 2 s or more.
+    const delays = events.flatMap((e) => (e.type === 'producer.progress' ? (e.publishDelay ?? []) : []));
+    expect(delays.reduce((s, w) => s + w[1], 0)).toBe(300);
+    expect(Math.max(...delays.map((w) => w[3]))).toBeGreaterThanOrEqual(2_000_000);
+    expect(delays.filter(([t]) => t < 1_003_000).every(([, , p99]) => p99 < 1_000_000)).toBe(true);
   });
 
   it('reports that arrive after the client says it has flushed still book their records', async () => {

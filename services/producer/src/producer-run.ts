@@ -3,6 +3,7 @@ import { type ControlEventInput } from '@mirrorlab/control';
 import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { AckLedger, type SendResult } from './ack-ledger';
 import { Pacer, type RateAt } from './pacer';
+import { PublishDelayWindows } from './publish-delay-windows';
 import type { ProducerMetrics } from './producer-metrics';
 import { RateMeter } from './rate-meter';
 import { classifyDeliveryError } from './send-outcome';
@@ -110,6 +111,8 @@ export class ProducerRun {
   private heldPayload: Buffer | undefined;
   /** Acknowledged records per (second, topic, partition) not yet published. */
   private readonly partitionAcks = new Map<string, [number, string, number, number]>();
+  /** Scheduled send time to acknowledgement, per second of acknowledgement, not yet published. */
+  private readonly publishDelays = new PublishDelayWindows();
   private replans = new Map<string, number>();
   private finished: Promise<void> | undefined;
 
@@ -246,6 +249,7 @@ export class ProducerRun {
       else this.partitionAcks.set(id, [second, p.topic, p.partition, 1]);
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
       this.observe.scheduleToAck(Math.max(0, nowUs / 1000 - p.scheduledMs) / 1000);
+      this.publishDelays.add(nowUs / 1000, nowUs - p.scheduledMs * 1000);
     }
   }
 
@@ -338,6 +342,7 @@ export class ProducerRun {
         windows,
         rates,
         partitionAcks,
+        publishDelay: this.publishDelays.drainClosed(now, final),
       });
     } catch (err) {
       o.logger.error('progress_publish_failed', { final, err });
