@@ -20,7 +20,7 @@ export interface ConformanceOptions {
 export function describeFaultBackendConformance(name: string, opts: ConformanceOptions): void {
   describe(`FaultBackend contract: ${name}`, () => {
     for (const fault of opts.faults) {
-      test(`${fault.kind} ${fault.requestedTarget ?? ''}: injected and seen, healed and verified, healed again, healed from the request alone`.replace('  ', ' '), async () => {
+      test(`${fault.kind}${fault.requestedTarget ? ` ${fault.requestedTarget}` : ''}: injected and seen, healed and verified, healed again, healed from the request alone`, async () => {
         const backend = opts.backend();
         const ctx = { others: [] as FaultRequest[] };
         try {
