@@ -53,6 +53,12 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
   },
   late: { kind: 'informational', label: 'Late (order)', description: 'A record filled an earlier gap of its key: reordering, not loss.' },
   'backwards-key': { kind: 'informational', label: 'Keys out of order', description: 'Keys whose arrival order went backwards at least once (late or duplicate arrivals).' },
+  'aborted-read': {
+    kind: 'correctness',
+    label: 'Aborted read',
+    description:
+      'Read on the target, but its producer aborted the transaction that wrote it (Jepsen G1a): the replicator copied an uncommitted record as committed, or the reader reads uncommitted data.',
+  },
 };
 
 export interface ExampleContext {
@@ -98,6 +104,8 @@ export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] 
     ['gap', acc.order.gaps.count, { skippedSeqs: acc.order.gaps.skippedSeqs }, seq(acc.order.gaps.examples)],
     ['late', acc.order.late.count, {}, seq(acc.order.late.examples)],
     ['backwards-key', acc.order.backwardsKeys.count, {}, acc.order.backwardsKeys.examples.map((e) => keyExample(e))],
+    // Accountings from before the class existed have no `abortedRead`.
+    ['aborted-read', acc.abortedRead?.count ?? 0, {}, seq(acc.abortedRead?.examples ?? [])],
   ];
   return rows
     .filter(([, count]) => count > 0)

@@ -80,7 +80,8 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
     p99Us: measuredP99(combined.endToEnd, measuring, endToEnd),
     faults,
-  });
+    abortedReads: acc?.abortedRead.count ?? null,
+  }, { replicatorMode: spec.replicator.mode, transactional: spec.workload.transactions !== undefined });
   const capacity = reportCapacity({ spec, producers, series, ...run });
   const deliveryEndAtMs = deliveryEndFor(capacity);
   if (deliveryEndAtMs !== undefined) {

@@ -1,4 +1,4 @@
-import { effectiveExpectations, type EffectiveExpectation } from '@mirrorlab/protocol';
+import { effectiveExpectations, type EffectiveExpectation, type ExpectationContext } from '@mirrorlab/protocol';
 import type { ExpectationResult, FaultReport, Verdict } from './report-schema';
 import type { Expectations } from './spec-view';
 
@@ -13,6 +13,8 @@ export interface Measured {
   inconsistentOffsets: number | null;
   p99Us: number | null;
   faults: readonly FaultReport[];
+  /** Sequences of aborted transactions read; absent: not measured (older callers). */
+  abortedReads?: number | null;
 }
 
 /**
@@ -22,14 +24,14 @@ export interface Measured {
  * recovery when stated. `lost` counts unseen records too: after the drain, an
  * acknowledged record that never arrived is lost whether or not a later one did.
  */
-export function checkExpectations(exp: Expectations, m: Measured): ExpectationResult[] {
-  return effectiveExpectations(exp).map((e) => checkOne(e, m));
+export function checkExpectations(exp: Expectations, m: Measured, context: ExpectationContext = {}): ExpectationResult[] {
+  return effectiveExpectations(exp, context).map((e) => checkOne(e, m));
 }
 
 function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
   const { name, max, source } = e;
   const base = { max, source };
-  const records = (n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets', measured: number | null, note = ''): ExpectationResult => {
+  const records = (n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'abortedReads', measured: number | null, note = ''): ExpectationResult => {
     const unit = e.unit === 'ranges' ? 'ranges' : 'records';
     if (measured === null) return { name: n, ...base, measured, unit, status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
     const failed = measured > max;
@@ -46,6 +48,8 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'inconsistentOffsets':
     case 'duplicates':
       return records(name, m[name]);
+    case 'abortedReads':
+      return records(name, m.abortedReads ?? null);
     case 'p99LatencyMs': {
       if (m.p99Us === null) return { name, ...base, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' };
       const ms = m.p99Us / 1000;

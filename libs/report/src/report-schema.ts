@@ -68,6 +68,7 @@ export const ANOMALY_CLASSES = [
   'gap',
   'late',
   'backwards-key',
+  'aborted-read',
 ] as const;
 export type AnomalyClassName = (typeof ANOMALY_CLASSES)[number];
 
@@ -168,7 +169,7 @@ export const faultReportSchema = z.object({
 });
 
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'abortedReads']),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),

@@ -140,8 +140,9 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
 }
 
 function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
-  const { acked, failed, indeterminate } = r.report ?? { acked: EMPTY, failed: EMPTY, indeterminate: EMPTY };
+  const { acked, failed, indeterminate, aborted } = r.report ?? { acked: EMPTY, failed: EMPTY, indeterminate: EMPTY, aborted: EMPTY };
   acc.totals.acked += acked.size;
+  acc.totals.aborted += aborted.size;
   acc.totals.failed += failed.size;
   acc.totals.indeterminate += indeterminate.size;
   if (r.report !== undefined) acc.totals.keysReported++;
@@ -182,7 +183,9 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
     return next.length > 0 ? { ...where(seq), nextReadUs: Math.min(...next) } : where(seq);
   });
   add(acc.unseen, missing.subtract(lost));
-  add(acc.unexpected, seen.subtract(acked).subtract(failed).subtract(indeterminate));
+  // An aborted sequence that arrived is an aborted read, never also unexpected: its producer did report it.
+  add(acc.unexpected, seen.subtract(acked).subtract(failed).subtract(indeterminate).subtract(aborted));
+  add(acc.abortedRead, aborted.intersect(arrived));
   add(acc.indeterminateSeen, indeterminate.intersect(seen));
   add(acc.indeterminateMissing, indeterminate.subtract(seen));
   add(acc.failedButSeen, failed.intersect(seen));
@@ -216,7 +219,7 @@ function compareIds(a: KeyIdentity, b: KeyIdentity): number {
 function emptyAccounting(): Accounting {
   const cls = () => ({ count: 0, examples: [] });
   return {
-    totals: { acked: 0, failed: 0, indeterminate: 0, seenDistinct: 0, seenRecords: 0, deliveries: 0, keysSeen: 0, keysReported: 0 },
+    totals: { acked: 0, failed: 0, indeterminate: 0, seenDistinct: 0, seenRecords: 0, deliveries: 0, keysSeen: 0, keysReported: 0, aborted: 0 },
     lost: cls(),
     unseen: cls(),
     unexpected: cls(),
@@ -231,5 +234,6 @@ function emptyAccounting(): Accounting {
     inconsistentOffset: { ...cls(), offsets: 0, unverifiable: 0 },
     order: { inOrder: 0, gaps: { ...cls(), skippedSeqs: 0 }, late: cls(), backwardsKeys: cls() },
     unreportedProducers: [],
+    abortedRead: cls(),
   };
 }
