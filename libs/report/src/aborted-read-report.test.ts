@@ -56,6 +56,14 @@ describe('report: aborted reads of a transactional workload', () => {
     expect(alo.expectations.some((e) => e.name === 'duplicates')).toBe(false);
   });
 
+  it('warns that a read_uncommitted run shows what such a reader sees', () => {
+    const events = transactional({ moved: 0, extra: [] }).map((e) =>
+      e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, validators: { count: 1, isolation: 'read_uncommitted' } } } : e,
+    );
+    expect(report(events).warnings.some((w) => w.startsWith('validators read at read_uncommitted'))).toBe(true);
+    expect(report(transactional({ moved: 0, extra: [] })).warnings.some((w) => w.includes('read_uncommitted'))).toBe(false);
+  });
+
   it('does not check abortedReads for a workload without transactions', () => {
     const r = report(syntheticScenario({ durationS: 30, rate: 40, partitions: 2, validators: 1 }));
     expect(r.expectations.some((e) => e.name === 'abortedReads')).toBe(false);

@@ -66,6 +66,9 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     warnings.push(`${endToEnd.clockSkew.count} records arrived before they were sent (clocks disagree by up to ${Math.round(endToEnd.clockSkew.maxUs / 1000)} ms); counted as 0 ms latency`);
   }
   if (acc && acc.unreportedProducers.length > 0) warnings.push(`records from producers that never reported: ${acc.unreportedProducers.join(', ')} (counted as unexpected)`);
+  if (spec.validators.isolation === 'read_uncommitted') {
+    warnings.push("validators read at read_uncommitted: records of aborted transactions (the producers' and the replicator's own) are visible to them, so aborted reads and duplicates describe what such a reader sees");
+  }
   if (events.drained && !events.drained.drained) {
     warnings.push(`the provisioner stopped waiting for the validators to drain after ${Math.round(events.drained.waitedMs / 1000)} s: unseen records may have still been in flight`);
   }

@@ -4,6 +4,7 @@ import type { Logger } from '@mirrorlab/service-kit';
 import { LatencyHistograms, reconcile, ValidatorState, type ProducerReport, type ValidatorSnapshot } from '@mirrorlab/validation';
 import { partitionId, partitionProgress, ReadThrough, type Watermarks } from './drain';
 import { PendingLatency } from './pending-latency';
+import { readIsolationOf } from './read-isolation';
 import { intakeRecord, type IntakeTarget } from './record-intake';
 import type { ValidatorMetrics } from './validator-metrics';
 
@@ -102,7 +103,14 @@ export class ValidationRun {
     // kafkajs notices partitions added to a topic only when its metadata is older than
     // metadataMaxAge (default 5 min): the group would not read new partitions for minutes after
     // add-partitions (seen on the lab: 1363 records mirrored to the new partitions, never read).
-    const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500, metadataMaxAge: NEW_PARTITION_DISCOVERY_MS });
+    const consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 500,
+      metadataMaxAge: NEW_PARTITION_DISCOVERY_MS,
+      readUncommitted: readIsolationOf(o.started.spec) === 'read_uncommitted',
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.REBALANCING, () => {
       this.rebalancing = true;
@@ -148,7 +156,7 @@ export class ValidationRun {
         await heartbeat();
       },
     });
-    o.logger.info('validation_run_started', { topics: this.topics, groupId: o.groupId, replicationLatency: this.replication !== undefined });
+    o.logger.info('validation_run_started', { topics: this.topics, groupId: o.groupId, replicationLatency: this.replication !== undefined, isolation: readIsolationOf(o.started.spec) });
 
     const timer = setInterval(() => void this.publishReport(false).catch((err: unknown) => o.logger.warn('report_publish_failed', { err })), o.reportIntervalMs);
     await new Promise<void>((resolve) => this.stop.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -39,7 +39,8 @@ export async function runScenario(ctx: CliContext, spec: ScenarioSpec, opts: Run
   const labDir = labDirFor(ctx, opts.dir);
   // The scenario's `link:` (default none) becomes the lab's standing link for the run: a
   // scenario says what link it ran across, whatever the lab had before.
-  const lab = await labUp({ dir: labDir, link: spec.link, log: (line) => ctx.err(line) });
+  // Its `replicator.mode` (default dedicated) likewise: a lab in another mode restarts MM2 in this one.
+  const lab = await labUp({ dir: labDir, link: spec.link, replicatorMode: spec.replicator.mode, log: (line) => ctx.err(line) });
   if (lab.loopbackReason !== undefined && spec.faults.some((f) => ['packet-loss', 'network-partition', 'bandwidth-cap'].includes(f.kind))) {
     throw new CliError(`this scenario needs network faults, which are off on a loopback lab (${lab.loopbackReason})`, EXIT_USAGE);
   }
