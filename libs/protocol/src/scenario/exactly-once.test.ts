@@ -68,3 +68,20 @@ describe('expectations of exactly-once and transactional runs', () => {
     expect(aborted(effective('expectations: { abortedReads: { max: 3 } }', ', transactions: {}'))?.max).toBe(3);
   });
 });
+
+describe('replicators: one run per mode', () => {
+  it('reads a list of modes', () => {
+    expect(spec('replicators: [dedicated, dedicated-eos]').replicators).toEqual(['dedicated', 'dedicated-eos']);
+    expect(spec('').replicators).toBeUndefined();
+  });
+
+  it.each([
+    ['replicators: [dedicated]', /replicators.*at least two/s],
+    ['replicators: [dedicated, dedicated]', /replicators.*each replicator mode once/s],
+    ['replicators: [dedicated, connect-eos]', /replicators\[1\]: expected one of dedicated, dedicated-eos/],
+  ])('rejects %s naming the field', (extra, message) => {
+    const r = parse(extra);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(message);
+  });
+});

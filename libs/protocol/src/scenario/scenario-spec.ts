@@ -157,6 +157,15 @@ export const scenarioSpecSchema = z
       .default({}),
     drainTimeout: durationMs.default(120_000),
     /**
+     * Run the scenario once per replicator mode (`mirrorlab run`), then compare the runs. Each run
+     * uses `replicator.mode` = that mode; absent: one run in `replicator.mode`.
+     */
+    replicators: z
+      .array(z.enum(REPLICATOR_MODES, { error: `expected one of ${REPLICATOR_MODES.join(', ')}` }))
+      .min(2, { error: 'expected at least two replicator modes to compare (one mode: use replicator.mode)' })
+      .refine((modes) => new Set(modes).size === modes.length, { error: 'expected each replicator mode once' })
+      .optional(),
+    /**
      * Before the measured workload, producers write at the scenario's rate until end-to-end latency
      * has been steady for `steadyFor`, at most `timeout` (then measuring starts anyway, with a
      * warning). `timeout: 0s`: no warm-up.

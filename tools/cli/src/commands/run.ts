@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import { labUp } from '@mirrorlab/lab';
 import type { ScenarioSpec } from '@mirrorlab/protocol';
 import { capacitySummaryBeside } from '../capacity-summary';
+import { compareModes } from '../compare-modes';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILURE, EXIT_INCONCLUSIVE, EXIT_OK, EXIT_USAGE, exitCodeForVerdict } from '../exit-codes';
 import { loadScenarioFile, scaleScenario } from '../scenario-file';
@@ -64,6 +65,8 @@ export const runCommand: CommandModule = {
       .option('--json', 'print the outcome as JSON')
       .action(async (file: string, opts: RunOptions) => {
         const spec = scaleScenario(loadScenarioFile(path.resolve(ctx.cwd, file)), opts.timeScale);
+        // `replicators: [...]`: once per mode on the lab, then the comparison (compare-modes.ts).
+        if (spec.replicators !== undefined) return compareModes(ctx, spec, opts, (s) => runScenario(ctx, s, opts));
         const outcome = await runScenario(ctx, spec, opts);
         if (opts.json) ctx.out(JSON.stringify(outcome, null, 2));
         else {
