@@ -291,6 +291,10 @@ describe('transactional workload', () => {
   /** A FakeSink whose records are written in transactions; the scripted errors fail the next commits. */
   class FakeTxSink extends FakeSink {
     calls: string[] = [];
+    override async flush() {
+      this.calls.push('flush');
+      await super.flush();
+    }
     commitErrors: unknown[] = [];
     /** Records produced in each transaction, by its position. */
     sizes: number[] = [];
@@ -328,7 +332,9 @@ describe('transactional workload', () => {
     expect(sent).toBeGreaterThanOrEqual(199);
     // Every transaction but maybe the last holds exactly 10 records.
     expect(sink.sizes.slice(0, -1).every((n) => n === 10)).toBe(true);
-    const endings = sink.calls.filter((c) => c !== 'begin');
+    const endings = sink.calls.filter((c) => c !== 'begin' && c !== 'flush');
+    // Every abort waits for the transaction's records to be written first.
+    sink.calls.forEach((c, i) => c === 'abort' && expect(sink.calls[i - 1]).toBe('flush'));
     expect(endings.slice(0, 6)).toEqual(['commit', 'commit', 'abort', 'commit', 'commit', 'abort']);
     const abortedTx = endings.filter((c) => c === 'abort').length;
     const abortedRecords = sink.sizes.filter((_, i) => endings[i] === 'abort').reduce((a, b) => a + b, 0);
@@ -349,7 +355,7 @@ describe('transactional workload', () => {
     const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } } });
     const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 500, scenario });
     await run.start();
-    expect(sink.calls.slice(0, 4)).toEqual(['begin', 'commit', 'abort', 'begin']);
+    expect(sink.calls.filter((c) => c !== 'flush').slice(0, 4)).toEqual(['begin', 'commit', 'abort', 'begin']);
     expect(final().counts).toMatchObject({ aborted: 10, acked: sink.records().length - 10 });
   });
 

@@ -243,6 +243,10 @@ export class ProducerRun {
     this.transaction = undefined;
     this.transactionsEnded += 1;
     const ending = plannedEnding(t.index, o.spec.workload.transactions!);
+    // An abort purges what is not written yet: wait until every record of the transaction is in the
+    // log first, so the aborted records really sit there behind an abort marker for a replicator to
+    // (wrongly) copy. (librdkafka's abort with records still in flight also failed on the lab.)
+    if (ending === 'abort') await o.sink.flush(o.flushTimeoutMs);
     const { outcome, fatal } = await endTransaction(o.sink.transactions!, ending, TRANSACTION_ATTEMPTS, (what, err, action) =>
       o.logger.warn('transaction_end_failed', { what, action, transaction: t.index, records: t.records.length, err }),
     );
