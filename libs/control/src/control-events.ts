@@ -27,6 +27,8 @@ export const producerKeyReportSchema = z.object({
   acked: z.array(range),
   failed: z.array(range),
   indeterminate: z.array(range),
+  /** Transactional producers only: sequences written in transactions they aborted. */
+  aborted: z.array(range).optional(),
 });
 
 export const producerCountsSchema = z.object({
@@ -38,6 +40,8 @@ export const producerCountsSchema = z.object({
   /** Achieved records/s since the producer started on this scenario. */
   achievedRate: z.number().nonnegative(),
   targetRate: z.number().nonnegative(),
+  /** Transactional producers only: records written in transactions they aborted. */
+  aborted: z.number().int().nonnegative().optional(),
 });
 
 export const partitionProgressSchema = z.object({

@@ -1,4 +1,4 @@
-import { effectiveExpectations, type EffectiveExpectation } from '@mirrorlab/protocol';
+import { effectiveExpectations, type EffectiveExpectation, type ExpectationContext } from '@mirrorlab/protocol';
 import type { ExpectationResult, FaultReport, Verdict } from './report-schema';
 import type { Expectations } from './spec-view';
 
@@ -24,8 +24,8 @@ export interface Measured {
   failoverReread?: number | null;
   /** How far checkpoints trailed the source groups, s; null when no checkpoint was seen. */
   checkpointAgeSeconds?: number | null;
-  /** The scenario fails a consumer group over (failover.skipped is then checked at 0). */
-  failsOver?: boolean;
+  /** Sequences of aborted transactions read; absent: not measured (older callers). */
+  abortedReads?: number | null;
 }
 
 /**
@@ -35,15 +35,15 @@ export interface Measured {
  * recovery when stated. `lost` counts unseen records too: after the drain, an
  * acknowledged record that never arrived is lost whether or not a later one did.
  */
-export function checkExpectations(exp: Expectations, m: Measured): ExpectationResult[] {
-  return effectiveExpectations(exp, { failsOver: m.failsOver === true }).map((e) => checkOne(e, m));
+export function checkExpectations(exp: Expectations, m: Measured, context: ExpectationContext = {}): ExpectationResult[] {
+  return effectiveExpectations(exp, context).map((e) => checkOne(e, m));
 }
 
 function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
   const { name, max, source } = e;
   const base = { max, source };
   const records = (
-    n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication',
+    n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication' | 'abortedReads',
     measured: number | null,
     note = '',
   ): ExpectationResult => {
@@ -67,6 +67,8 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'purgedBeforeMirrored':
     case 'lostInReplication':
       return records(name, m[name] ?? null);
+    case 'abortedReads':
+      return records(name, m.abortedReads ?? null);
     case 'p99LatencyMs': {
       if (m.p99Us === null) return { name, ...base, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' };
       const ms = m.p99Us / 1000;

@@ -69,6 +69,7 @@ export const ANOMALY_CLASSES = [
   'late',
   'backwards-key',
   'stall',
+  'aborted-read',
 ] as const;
 export type AnomalyClassName = (typeof ANOMALY_CLASSES)[number];
 
@@ -257,7 +258,7 @@ export const consumerFailoverSchema = z.object({
 });
 
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication', 'pickupSeconds', 'failover.skipped', 'failover.reread', 'checkpointAgeSeconds']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication', 'pickupSeconds', 'failover.skipped', 'failover.reread', 'checkpointAgeSeconds', 'abortedReads']),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),

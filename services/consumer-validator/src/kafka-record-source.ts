@@ -1,4 +1,5 @@
 import { ConfigResourceTypes, type Admin, type Consumer, type Kafka } from 'kafkajs';
+import type { ReadIsolation } from './read-isolation';
 import { partitionId, type Watermarks } from './drain';
 import type { RecordSource, RecordSourceHandlers } from './record-source';
 
@@ -11,7 +12,7 @@ const NEW_PARTITION_DISCOVERY_MS = 5_000;
  * clients remember every topic they were asked about, and once one of those is deleted
  * (another scenario's topic) every metadata request of that client fails.
  */
-export function kafkaRecordSource(kafka: Kafka, opts: { groupId: string; sessionTimeoutMs: number }): RecordSource {
+export function kafkaRecordSource(kafka: Kafka, opts: { groupId: string; sessionTimeoutMs: number; isolation: ReadIsolation }): RecordSource {
   let admin: Admin | undefined;
   let consumer: Consumer | undefined;
   const adminClient = (): Admin => {
@@ -39,7 +40,14 @@ export function kafkaRecordSource(kafka: Kafka, opts: { groupId: string; session
       // kafkajs notices partitions added to a topic only when its metadata is older than
       // metadataMaxAge (default 5 min): the group would not read new partitions for minutes after
       // add-partitions (seen on the lab: 1363 records mirrored to the new partitions, never read).
-      const c = kafka.consumer({ groupId: opts.groupId, sessionTimeout: opts.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500, metadataMaxAge: NEW_PARTITION_DISCOVERY_MS });
+      const c = kafka.consumer({
+        groupId: opts.groupId,
+        sessionTimeout: opts.sessionTimeoutMs,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: 500,
+        metadataMaxAge: NEW_PARTITION_DISCOVERY_MS,
+        readUncommitted: opts.isolation === 'read_uncommitted',
+      });
       consumer = c;
       c.on(c.events.REBALANCING, () => handlers.onRebalancing());
       // Batches of transaction markers or aborted records only never reach eachBatch; kafkajs still reports them here.

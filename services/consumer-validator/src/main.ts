@@ -3,6 +3,7 @@ import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service
 import { ControlTopic, RunCoordinator, validatorPolicy } from '@mirrorlab/control';
 import { validatorEnv } from './config';
 import { kafkaRecordSource } from './kafka-record-source';
+import { readIsolationOf } from './read-isolation';
 import { ScenarioLedger } from './scenario-ledger';
 import { ValidationRun } from './validation-run';
 import { ValidatorMetrics } from './validator-metrics';
@@ -37,7 +38,7 @@ void runService({
           validatorId,
           incarnation,
           groupId,
-          source: kafkaRecordSource(target, { groupId, sessionTimeoutMs: config.SESSION_TIMEOUT }),
+          source: kafkaRecordSource(target, { groupId, sessionTimeoutMs: config.SESSION_TIMEOUT, isolation: readIsolationOf(info.started.spec) }),
           publish: (e) => control.publish(e),
           latestPartition: (topic, partition) => ledger.latestPartition(info.scenarioId, topic, partition),
           producerReports: () => ledger.producers(info.scenarioId),

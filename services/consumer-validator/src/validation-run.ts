@@ -4,6 +4,7 @@ import { LatencyHistograms, reconcile, ValidatorState, type ProducerReport, type
 import { partitionId, partitionProgress, ReadThrough, type Watermarks } from './drain';
 import { PartitionOwnership, rewindTarget } from './partition-ownership';
 import { PendingLatency } from './pending-latency';
+import { readIsolationOf } from './read-isolation';
 import { intakeRecord, type IntakeTarget } from './record-intake';
 import type { BatchControl, RecordSource, SourceBatch } from './record-source';
 import type { ValidatorMetrics } from './validator-metrics';
@@ -106,7 +107,7 @@ export class ValidationRun {
       },
       onBatch: (batch, control) => this.onBatch(batch, control, target),
     });
-    o.logger.info('validation_run_started', { topics: this.topics, groupId: o.groupId, replicationLatency: this.replication !== undefined });
+    o.logger.info('validation_run_started', { topics: this.topics, groupId: o.groupId, replicationLatency: this.replication !== undefined, isolation: readIsolationOf(o.started.spec) });
 
     const timer = setInterval(() => void this.publishReport(false).catch((err: unknown) => o.logger.warn('report_publish_failed', { err })), o.reportIntervalMs);
     await new Promise<void>((resolve) => this.stop.signal.addEventListener('abort', () => resolve(), { once: true }));

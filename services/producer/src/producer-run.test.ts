@@ -321,3 +321,91 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     expect(final().counts).toMatchObject({ sent: 50, indeterminate: 50, acked: 0 });
   });
 });
+
+describe('transactional workload', () => {
+  /** A FakeSink whose records are written in transactions; the scripted errors fail the next commits. */
+  class FakeTxSink extends FakeSink {
+    calls: string[] = [];
+    override async flush() {
+      this.calls.push('flush');
+      await super.flush();
+    }
+    commitErrors: unknown[] = [];
+    /** Records produced in each transaction, by its position. */
+    sizes: number[] = [];
+    private open = 0;
+    override produce(topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean {
+      this.open += 1;
+      return super.produce(topic, record, onDelivery);
+    }
+    transactions = {
+      begin: async () => {
+        this.calls.push('begin');
+        this.open = 0;
+      },
+      commit: async () => {
+        this.calls.push('commit');
+        this.sizes.push(this.open);
+        const e = this.commitErrors.shift();
+        if (e) throw e;
+      },
+      abort: async () => {
+        this.calls.push('abort');
+        this.sizes.push(this.open);
+      },
+    };
+  }
+
+  const seqCount = (ranges: Array<[number, number]> | undefined) => (ranges ?? []).reduce((a, [lo, hi]) => a + hi - lo + 1, 0);
+
+  it('writes transactions of `size` records, aborts every abortEvery-th, and reports committed and aborted ranges per key', async () => {
+    const sink = new FakeTxSink();
+    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 3 } } });
+    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 2000, scenario });
+    await run.start();
+    const sent = sink.records().length;
+    expect(sent).toBeGreaterThanOrEqual(199);
+    // Every transaction but maybe the last holds exactly 10 records.
+    expect(sink.sizes.slice(0, -1).every((n) => n === 10)).toBe(true);
+    const endings = sink.calls.filter((c) => c !== 'begin' && c !== 'flush');
+    // Every abort waits for the transaction's records to be written first.
+    sink.calls.forEach((c, i) => c === 'abort' && expect(sink.calls[i - 1]).toBe('flush'));
+    expect(endings.slice(0, 6)).toEqual(['commit', 'commit', 'abort', 'commit', 'commit', 'abort']);
+    const abortedTx = endings.filter((c) => c === 'abort').length;
+    const abortedRecords = sink.sizes.filter((_, i) => endings[i] === 'abort').reduce((a, b) => a + b, 0);
+    expect(abortedTx).toBeGreaterThan(0);
+
+    const report = final();
+    expect(report.counts).toMatchObject({ sent, acked: sent - abortedRecords, aborted: abortedRecords, failed: 0, indeterminate: 0 });
+    const keys = report.keys!;
+    expect(keys.reduce((a, k) => a + seqCount(k.aborted), 0)).toBe(abortedRecords);
+    expect(keys.reduce((a, k) => a + seqCount(k.acked), 0)).toBe(sent - abortedRecords);
+    // The first aborted transaction is records 20-29: with 6 keys round-robin, every key has seqs 3 or 4 (records 20..29 / 6) aborted.
+    expect(keys.every((k) => (k.aborted ?? []).some(([lo, hi]) => lo <= 4 && hi >= 3))).toBe(true);
+  });
+
+  it('aborts a commit that requires it, booking its records aborted, not committed', async () => {
+    const sink = new FakeTxSink();
+    sink.commitErrors = [Object.assign(new Error('fenced epoch bump'), { isTxnRequiresAbort: true })];
+    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } } });
+    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 500, scenario });
+    await run.start();
+    expect(sink.calls.filter((c) => c !== 'flush').slice(0, 4)).toEqual(['begin', 'commit', 'abort', 'begin']);
+    expect(final().counts).toMatchObject({ aborted: 10, acked: sink.records().length - 10 });
+  });
+
+  it('stops the run on a fatal commit error, booking that transaction indeterminate', async () => {
+    const sink = new FakeTxSink();
+    sink.commitErrors = [undefined, Object.assign(new Error('fatal'), { isFatal: true })];
+    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } } });
+    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 5000, scenario });
+    await run.start();
+    expect(sink.records().length).toBe(20);
+    expect(final().counts).toMatchObject({ sent: 20, acked: 10, indeterminate: 10, aborted: 0 });
+  });
+
+  it('refuses a transactional scenario on a sink without transactions', () => {
+    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', transactions: {} } });
+    expect(() => makeRun({ sink: new FakeSink(), clock: fakeClock(), durationMs: 500, scenario })).toThrow(/transactional/);
+  });
+});

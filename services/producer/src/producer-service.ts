@@ -59,6 +59,8 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
                   deliveryTimeoutMs: config.REQUEST_TIMEOUT,
                   retries: config.SEND_RETRIES,
                   maxQueuedRecords: MAX_QUEUED_RECORDS,
+                  // One id per producer and scenario: a restarted producer fences its earlier self.
+                  ...(spec.workload.transactions !== undefined ? { transactionalId: `mirrorlab-${info.scenarioId}-${producerId}` } : {}),
                 },
                 log,
               );

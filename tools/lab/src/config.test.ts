@@ -117,3 +117,22 @@ test('java args: heap, classpath wildcard, log4j2 config, main class last before
   expect(args).toEqual(expect.arrayContaining(['-Xms128m', '-Xmx320m', '-Dlog4j2.configurationFile=/l/log4j2.properties']));
   expect(args.slice(-4)).toEqual(['-cp', '/c/libs/*', 'kafka.Kafka', '/l/s.properties']);
 });
+
+describe('replicator mode in mm2.properties', () => {
+  it('dedicated (and a lab from before modes): no exactly-once support, the source consumer at its default', () => {
+    for (const mode of [undefined, 'dedicated'] as const) {
+      const p = parse(renderMm2Properties({ ...lab, mm2: { ...lab.mm2, mode } }));
+      expect(p.has('target.exactly.once.source.support')).toBe(false);
+      expect(p.has('source.consumer.isolation.level')).toBe(false);
+      expect(p.get('dedicated.mode.enable.internal.rest')).toBe('true');
+    }
+  });
+
+  it('dedicated-eos: exactly-once source support on the target worker, read_committed source consumer, internal REST', () => {
+    const p = parse(renderMm2Properties({ ...lab, mm2: { ...lab.mm2, mode: 'dedicated-eos' } }));
+    expect(p.get('target.exactly.once.source.support')).toBe('enabled');
+    expect(p.get('source.consumer.isolation.level')).toBe('read_committed');
+    expect(p.get('dedicated.mode.enable.internal.rest')).toBe('true');
+    expect(p.get('listeners')).toMatch(/^http:\/\//);
+  });
+});

@@ -3,6 +3,7 @@
  * redis.conf and JVM command lines, all from the lab state. Strings in, strings out.
  */
 import { join } from 'node:path';
+import { replicatorModeProperties } from './replicator-mode';
 import type { LabProcess, LabState } from './state';
 
 export type Properties = ReadonlyArray<readonly [key: string, value: string | number | boolean] | string>;
@@ -140,6 +141,7 @@ export function renderMm2Properties(state: LabState, worker?: LabProcess): strin
     ['tasks.max', 3],
     'a worker that leaves gets its tasks reassigned after 10 s, not the 5 min default meant for rolling restarts',
     [`${mm2.targetAlias}.scheduled.rebalance.max.delay.ms`, 10_000],
+    ...replicatorModeProperties(state),
   ]);
 }
 

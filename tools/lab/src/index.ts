@@ -30,6 +30,7 @@ export {
   type VethLink,
 } from './state';
 export { labFetch, labUp, type LabLog, type LabUpOptions, type LabUpResult } from './lab';
+export { REPLICATOR_MODE_NAMES, replicatorModeOf, type ReplicatorModeName } from './replicator-mode';
 export { labStatus, type LabStatusReport, type ProcessState, type ProcessStatus } from './lab-status';
 export { labDown, type LabDownOptions, type LabDownResult } from './lab-down';
 export {

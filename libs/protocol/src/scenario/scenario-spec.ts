@@ -37,6 +37,15 @@ export const FAULT_KINDS = [
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Link profiles a scenario can ask for (the local lab's `lab up --link`). */
+/**
+ * How the lab runs the replicator. `dedicated`: MirrorMaker 2 in dedicated mode, at-least-once;
+ * `dedicated-eos`: the same with exactly-once source support (KIP-618: transactional writes to the
+ * target, its source consumer at read_committed). Exactly-once modes check duplicates at 0.
+ */
+export const REPLICATOR_MODES = ['dedicated', 'dedicated-eos'] as const;
+export type ReplicatorMode = (typeof REPLICATOR_MODES)[number];
+export const EXACTLY_ONCE_MODES: readonly ReplicatorMode[] = ['dedicated-eos'];
+
 export const LINK_PROFILES = ['none', 'transatlantic'] as const;
 export type LinkProfile = (typeof LINK_PROFILES)[number];
 
@@ -77,8 +86,10 @@ export const scenarioSpecSchema = z
         sourceAlias: z.string().min(1).default('source'),
         /** `prefix`: MirrorMaker 2's DefaultReplicationPolicy (`<alias>.<topic>`); `identity`: same name. */
         topicNaming: z.enum(['prefix', 'identity'], { error: 'expected prefix or identity' }).default('prefix'),
+        /** How the local lab runs MirrorMaker 2 for this scenario (`mirrorlab run` sets it); see REPLICATOR_MODES. */
+        mode: z.enum(REPLICATOR_MODES, { error: `expected one of ${REPLICATOR_MODES.join(', ')}` }).default('dedicated'),
       })
-      .default({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix' }),
+      .default({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix', mode: 'dedicated' }),
     topics: z
       .array(
         z.strictObject({
@@ -114,13 +125,32 @@ export const scenarioSpecSchema = z
       acks: z.enum(['all', 'leader', 'none']).default('all'),
       encoding: z.enum(['headers', 'value-prefix']).default('headers'),
       keysPerPartition: z.number().int().min(1).max(1000).default(4),
+      /**
+       * Transactional producers: each producer writes `size` records per transaction and aborts
+       * every `abortEvery`-th transaction (0: never). Aborted records must never be read.
+       */
+      transactions: z
+        .strictObject({
+          size: z.number({ error: 'expected a number of records per transaction' }).int().min(1).max(100_000).default(100),
+          abortEvery: z.number({ error: 'expected a number (abort every N-th transaction; 0: never)' }).int().min(0).default(5),
+        })
+        .optional(),
     }),
     /**
      * Standing latency on the inter-DC link for the whole run (`transatlantic`: ~80 ms RTT,
      * a few ms jitter); `mirrorlab run` sets it on the local lab before the run. Omitted: none.
      */
     link: z.enum(LINK_PROFILES, { error: `expected one of ${LINK_PROFILES.join(', ')}` }).default('none'),
-    validators: z.strictObject({ count: z.number().int().min(1).max(100).default(1) }).default({ count: 1 }),
+    validators: z
+      .strictObject({
+        count: z.number().int().min(1).max(100).default(1),
+        /**
+         * `read_committed` (default): validators never see aborted transactions. `read_uncommitted`
+         * adds nothing to the verdict's checks but shows what a reader of uncommitted data sees.
+         */
+        isolation: z.enum(['read_committed', 'read_uncommitted'], { error: 'expected read_committed or read_uncommitted' }).default('read_committed'),
+      })
+      .default({ count: 1, isolation: 'read_committed' }),
     faults: z.array(fault).default([]),
     seed: z.number().int().default(1),
     /**
@@ -136,6 +166,7 @@ export const scenarioSpecSchema = z
         corrupt: max('corrupt records').optional(),
         foreign: max('records with no mirrorlab metadata').optional(),
         inconsistentOffsets: max('offset ranges re-read with other content').optional(),
+        abortedReads: max('records of aborted transactions read').optional(),
         p99LatencyMs: max('p99 end-to-end latency in ms').optional(),
         recoverySeconds: max('seconds to recover after each fault').optional(),
         /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
@@ -156,6 +187,15 @@ export const scenarioSpecSchema = z
       })
       .default({}),
     drainTimeout: durationMs.default(DEFAULT_DRAIN_TIMEOUT_MS),
+    /**
+     * Run the scenario once per replicator mode (`mirrorlab run`), then compare the runs. Each run
+     * uses `replicator.mode` = that mode; absent: one run in `replicator.mode`.
+     */
+    replicators: z
+      .array(z.enum(REPLICATOR_MODES, { error: `expected one of ${REPLICATOR_MODES.join(', ')}` }))
+      .min(2, { error: 'expected at least two replicator modes to compare (one mode: use replicator.mode)' })
+      .refine((modes) => new Set(modes).size === modes.length, { error: 'expected each replicator mode once' })
+      .optional(),
     /**
      * Before the measured workload, producers write at the scenario's rate until end-to-end latency
      * has been steady for `steadyFor`, at most `timeout` (then measuring starts anyway, with a
