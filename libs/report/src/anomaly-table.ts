@@ -59,6 +59,12 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
     label: 'Stalled partition',
     description: 'A partition whose source advanced while nothing new of it reached the target, for longer than the stall threshold (duration: a lower bound). Loss, if any, is counted apart.',
   },
+  'aborted-read': {
+    kind: 'correctness',
+    label: 'Aborted read',
+    description:
+      'Read on the target, but its producer aborted the transaction that wrote it (Jepsen G1a): the replicator copied an uncommitted record as committed, or the reader reads uncommitted data.',
+  },
 };
 
 export interface ExampleContext {
@@ -104,6 +110,8 @@ export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] 
     ['gap', acc.order.gaps.count, { skippedSeqs: acc.order.gaps.skippedSeqs }, seq(acc.order.gaps.examples)],
     ['late', acc.order.late.count, {}, seq(acc.order.late.examples)],
     ['backwards-key', acc.order.backwardsKeys.count, {}, acc.order.backwardsKeys.examples.map((e) => keyExample(e))],
+    // Accountings from before the class existed have no `abortedRead`.
+    ['aborted-read', acc.abortedRead?.count ?? 0, {}, seq(acc.abortedRead?.examples ?? [])],
   ];
   return rows
     .filter(([, count]) => count > 0)

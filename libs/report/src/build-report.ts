@@ -2,6 +2,7 @@ import { CheckerError, reconcile, type Accounting, type LatencyHistograms, type 
 import { anomalyRows, stallRow } from './anomaly-table';
 import { findStalls, STALL_THRESHOLD_MS } from './stalls';
 import { pickupTimes } from './pickup';
+import { consumerFailoverReport } from './consumer-failover';
 import { checkExpectations, decideVerdict } from './expectations';
 import { faultWindows, withRecovery } from './fault-windows';
 import { RECOVERY_RULE } from './recovery';
@@ -75,11 +76,19 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     warnings.push(`${endToEnd.clockSkew.count} records arrived before they were sent (clocks disagree by up to ${Math.round(endToEnd.clockSkew.maxUs / 1000)} ms); counted as 0 ms latency`);
   }
   if (acc && acc.unreportedProducers.length > 0) warnings.push(`records from producers that never reported: ${acc.unreportedProducers.join(', ')} (counted as unexpected)`);
+  if (spec.validators.isolation === 'read_uncommitted') {
+    warnings.push("validators read at read_uncommitted: records of aborted transactions (the producers' and the replicator's own) are visible to them, so aborted reads and duplicates describe what such a reader sees");
+  }
   if (events.drained && !events.drained.drained) {
     warnings.push(`the provisioner stopped waiting for the validators to drain after ${Math.round(events.drained.waitedMs / 1000)} s: unseen records may have still been in flight`);
   }
 
+  const failover = consumerFailoverReport(events, spec.consumers.length > 0);
+  const failsOver = spec.faults.some((f) => f.kind === 'consumer-failover');
   const expectations = checkExpectations(spec.expectations, {
+    failoverSkipped: failover === null || failover.missingDrills.length > 0 || (failsOver && failover.drills.length === 0) ? null : failover.totals.skipped,
+    failoverReread: failover === null || failover.missingDrills.length > 0 || failover.drills.length === 0 ? null : failover.totals.maxReread,
+    checkpointAgeSeconds: failover === null || failover.checkpoints === 0 ? null : failover.totals.maxCheckpointAgeSeconds,
     lost: acc?.lost.count ?? null,
     unseen: acc?.unseen.count ?? null,
     unexpected: acc?.unexpected.count ?? null,
@@ -93,7 +102,8 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     purgedBeforeMirrored: acc?.lostSplit.purgedBeforeMirrored.count ?? null,
     lostInReplication: acc?.lostSplit.lostInReplication.count ?? null,
     pickup,
-  });
+    abortedReads: acc?.abortedRead.count ?? null,
+  }, { replicatorMode: spec.replicator.mode, transactional: spec.workload.transactions !== undefined, failsOver });
   const lostSplit = acc === undefined ? null : lostSplitReport(acc, events.sourceSamples.length);
   if (lostSplit && lostSplit.purgedBeforeMirrored.count > 0) {
     warnings.push(`${lostSplit.purgedBeforeMirrored.count} records were purged by source retention before the replicator copied them (see the lost split)`);
@@ -162,7 +172,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
       unreportedProducers: acc?.unreportedProducers ?? [],
     },
     anomalies,
-    latency: { endToEnd, replication: summary(combined.replication) },
+    latency: { endToEnd, replication: summary(combined.replication), fromSchedule: summary(combined.fromSchedule) },
     series,
     replicationLag: lagSeries(events.progress),
     replicatorLag,
@@ -172,6 +182,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     warmup,
     capacity,
     lostSplit,
+    consumerFailover: failover,
     recoveryRule: { ...RECOVERY_RULE },
   };
 }

@@ -1,4 +1,4 @@
-import { effectiveExpectations, type EffectiveExpectation } from '@mirrorlab/protocol';
+import { effectiveExpectations, type EffectiveExpectation, type ExpectationContext } from '@mirrorlab/protocol';
 import type { ExpectationResult, FaultReport, Verdict } from './report-schema';
 import type { Expectations } from './spec-view';
 
@@ -19,6 +19,13 @@ export interface Measured {
   lostInReplication?: number | null;
   /** Per new partition after add-partitions (null seconds: never picked up). */
   pickup?: ReadonlyArray<{ topic: string; partition: number; seconds: number | null }>;
+  /** consumer-failover: records skipped (total) and re-read (the most in one drill); null when a planned drill has no outcome. */
+  failoverSkipped?: number | null;
+  failoverReread?: number | null;
+  /** How far checkpoints trailed the source groups, s; null when no checkpoint was seen. */
+  checkpointAgeSeconds?: number | null;
+  /** Sequences of aborted transactions read; absent: not measured (older callers). */
+  abortedReads?: number | null;
 }
 
 /**
@@ -28,15 +35,15 @@ export interface Measured {
  * recovery when stated. `lost` counts unseen records too: after the drain, an
  * acknowledged record that never arrived is lost whether or not a later one did.
  */
-export function checkExpectations(exp: Expectations, m: Measured): ExpectationResult[] {
-  return effectiveExpectations(exp).map((e) => checkOne(e, m));
+export function checkExpectations(exp: Expectations, m: Measured, context: ExpectationContext = {}): ExpectationResult[] {
+  return effectiveExpectations(exp, context).map((e) => checkOne(e, m));
 }
 
 function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
   const { name, max, source } = e;
   const base = { max, source };
   const records = (
-    n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication',
+    n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication' | 'abortedReads',
     measured: number | null,
     note = '',
   ): ExpectationResult => {
@@ -60,6 +67,8 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'purgedBeforeMirrored':
     case 'lostInReplication':
       return records(name, m[name] ?? null);
+    case 'abortedReads':
+      return records(name, m.abortedReads ?? null);
     case 'p99LatencyMs': {
       if (m.p99Us === null) return { name, ...base, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' };
       const ms = m.p99Us / 1000;
@@ -69,6 +78,20 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
       return recoveryExpectation(max, m.faults);
     case 'pickupSeconds':
       return pickupExpectation(max, m.pickup ?? [], m.faults);
+    case 'failover.skipped':
+    case 'failover.reread': {
+      const measured = (name === 'failover.skipped' ? m.failoverSkipped : m.failoverReread) ?? null;
+      const what = name === 'failover.skipped' ? 'skipped at failover' : 're-read at failover';
+      if (measured === null) return { name, ...base, measured, unit: 'records', status: 'unknown', detail: `${name}: not measured (a consumer-failover drill published no outcome)` };
+      const failed = measured > max;
+      return { name, ...base, measured, unit: 'records', status: failed ? 'failed' : 'met', detail: `${what}: ${measured} ${failed ? '>' : '<='} max ${max}${source === 'default' ? ' (default)' : ''}` };
+    }
+    case 'checkpointAgeSeconds': {
+      const measured = m.checkpointAgeSeconds ?? null;
+      if (measured === null) return { name, ...base, measured, unit: 's', status: 'unknown', detail: 'checkpoint age: not measured (no checkpoint of the scenario\'s groups was seen)' };
+      const failed = measured > max;
+      return { name, ...base, measured, unit: 's', status: failed ? 'failed' : 'met', detail: `checkpoint age: ${fmt(measured)} s ${failed ? '>' : '<='} max ${max} s` };
+    }
   }
 }
 

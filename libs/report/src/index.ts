@@ -37,3 +37,4 @@ export { renderJson } from './render/render-json';
 export { capacityLine, renderMarkdown } from './render/render-markdown';
 export { renderHtml } from './render/render-html';
 export * from './capacity';
+export * from './compare';

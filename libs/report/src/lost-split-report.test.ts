@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderHtml } from './render/render-html';
 import { renderMarkdown } from './render/render-markdown';

@@ -69,6 +69,7 @@ export const ANOMALY_CLASSES = [
   'late',
   'backwards-key',
   'stall',
+  'aborted-read',
 ] as const;
 export type AnomalyClassName = (typeof ANOMALY_CLASSES)[number];
 
@@ -118,6 +119,8 @@ export const secondPointSchema = z.object({
   p99Us: us.nullable(),
   p999Us: us.nullable(),
   maxUs: us.nullable(),
+  /** Publish delay (scheduled send to acknowledgement) of the records acknowledged in this second: the worst producer's p99; null when none reported it. */
+  publishDelayP99Us: us.nullable().default(null),
 });
 
 export const lagPointSchema = z.object({
@@ -207,8 +210,55 @@ export const partitionReplicatorLagSchema = z.object({
   points: z.array(z.object({ atMs: epochMs, onTarget: count, unseen: count, oldestAgeMs: count.nullable() })),
 });
 
+const failoverPartitionSchema = z.object({
+  topic: z.string(),
+  partition: count,
+  startOffset: count.nullable(),
+  via: z.enum(['checkpoint', 'group-offset', 'none']),
+  upstreamOffset: count.optional(),
+  committedOffset: count.optional(),
+  endOffset: count,
+  skipped: count,
+  reread: count,
+  firstSkipped: z.object({ offset: count, producerId: z.string(), keyEpoch: count, key: z.string(), seq: count }).optional(),
+});
+
+export const consumerFailoverSchema = z.object({
+  groups: z.array(
+    z.object({
+      group: z.string(),
+      groupId: z.string(),
+      commits: count,
+      /** Its final commit was published (end of run or a failover). */
+      stopped: z.boolean(),
+      /** Per second [ms, seconds]: how far the checkpoints trailed the group's commits (the largest over its partitions). */
+      checkpointAge: z.object({ maxSeconds: z.number().nonnegative(), series: z.array(z.tuple([epochMs, z.number().nonnegative()])) }),
+    }),
+  ),
+  drills: z.array(
+    z.object({
+      faultId: z.string(),
+      group: z.string(),
+      atMs: epochMs,
+      waitedMs: count,
+      /** Every partition's translation covered the group's final commit when it failed over. */
+      current: z.boolean(),
+      skipped: count,
+      reread: count,
+      partitions: z.array(failoverPartitionSchema),
+      /** The translation checker on every translation of the group until the drill. */
+      translations: z.object({ observations: count, unsafeTranslations: count, skippedRecords: count, rereadOverBound: count, maxReread: count, regressions: count, maxAgeMs: count }),
+    }),
+  ),
+  /** consumer-failover faults injected with no drill outcome on the control topic. */
+  missingDrills: z.array(z.string()),
+  /** Checkpoints of the scenario's groups seen. */
+  checkpoints: count,
+  totals: z.object({ skipped: count, maxReread: count, maxCheckpointAgeSeconds: z.number().nonnegative(), unsafeTranslations: count, regressions: count }),
+});
+
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication', 'pickupSeconds']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication', 'pickupSeconds', 'failover.skipped', 'failover.reread', 'checkpointAgeSeconds', 'abortedReads']),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),
@@ -336,7 +386,12 @@ export const scenarioReportSchema = z.object({
     unreportedProducers: z.array(z.string()),
   }),
   anomalies: z.array(anomalyRowSchema),
-  latency: z.object({ endToEnd: latencySummarySchema.nullable(), replication: latencySummarySchema.nullable() }),
+  latency: z.object({
+    endToEnd: latencySummarySchema.nullable(),
+    replication: latencySummarySchema.nullable(),
+    /** Arrival minus the scheduled send time: what a user waiting on the schedule saw (coordinated omission included). */
+    fromSchedule: latencySummarySchema.nullable().default(null),
+  }),
   series: z.array(secondPointSchema),
   replicationLag: z.array(lagPointSchema),
   faults: z.array(faultReportSchema),
@@ -392,6 +447,8 @@ export const scenarioReportSchema = z.object({
       }),
     )
     .default([]),
+  /** Source consumer groups and consumer-failover drills (libs/report consumer-failover.ts); null: the scenario has no `consumers`. */
+  consumerFailover: consumerFailoverSchema.nullable().default(null),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,
@@ -421,3 +478,4 @@ export type DeliveryReport = z.output<typeof deliverySchema>;
 export type RecoveryRule = ScenarioReport['recoveryRule'];
 export type LostSplitReport = z.output<typeof lostSplitSchema>;
 export type PartitionReplicatorLagReport = z.output<typeof partitionReplicatorLagSchema>;
+export type ConsumerFailoverReport = z.output<typeof consumerFailoverSchema>;

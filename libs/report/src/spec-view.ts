@@ -26,8 +26,14 @@ const specViewSchema = z.object({
         .catch({})
         .default({}),
       rateSplit: z.enum(['per-producer', 'total']).catch('total').default('total'),
+      transactions: z.object({ size: z.number(), abortEvery: z.number() }).optional().catch(undefined),
     })
     .catch({ keysPerPartition: 4, producers: 1, rate: {}, rateSplit: 'total' as const }),
+  replicator: z.object({ mode: z.string().catch('dedicated').default('dedicated') }).catch({ mode: 'dedicated' }).default({ mode: 'dedicated' }),
+  validators: z
+    .object({ isolation: z.enum(['read_committed', 'read_uncommitted']).catch('read_committed').default('read_committed') })
+    .catch({ isolation: 'read_committed' as const })
+    .default({ isolation: 'read_committed' as const }),
   faults: z.array(z.object({ kind: z.string(), duration: z.number().optional() })).catch([]),
   expectations: z
     .object({
@@ -37,6 +43,7 @@ const specViewSchema = z.object({
       corrupt: max.optional(),
       foreign: max.optional(),
       inconsistentOffsets: max.optional(),
+      abortedReads: max.optional(),
       p99LatencyMs: max.optional(),
       recoverySeconds: max.optional(),
       exactlyOnce: z.boolean().optional(),
@@ -44,10 +51,14 @@ const specViewSchema = z.object({
       purgedBeforeMirrored: max.optional(),
       lostInReplication: max.optional(),
       pickupSeconds: max.optional(),
+      failover: z.object({ skipped: max.optional(), reread: max.optional() }).optional(),
+      checkpointAgeSeconds: max.optional(),
     })
     // A malformed block relaxes nothing: the correctness defaults apply (see effectiveExpectations).
     .catch({})
     .default({}),
+  /** Source consumer groups (only their number matters here). */
+  consumers: z.array(z.object({ group: z.string() })).catch([]).default([]),
 });
 
 export type SpecView = z.output<typeof specViewSchema>;

@@ -70,6 +70,9 @@ export function judgeDelivery(input: DeliveryInput): DeliveryOutcome {
   };
   if (!reported) {
     if (input.producers.length > 0) warnings.push('the producers reported no offered vs achieved load (producer.progress.rates): whether the tester delivered the requested rate was not checked');
+  } else if (!delivery.checked && measurableSeconds(input, excluded) > 0) {
+    // The producers reported load, but for no second of the measured run: they stopped before it.
+    inconclusive.push(`the producers reported no load during the measured run (${measurableSeconds(input, excluded)} s outside fault windows): they stopped early, the run tested nothing`);
   } else if (!delivery.checked) {
     warnings.push('no second outside fault windows with a requested rate: whether the tester delivered the requested rate was not checked');
   } else if (delivery.fraction! < DELIVERY_THRESHOLD) {
@@ -80,6 +83,14 @@ export function judgeDelivery(input: DeliveryInput): DeliveryOutcome {
     );
   }
   return { delivery, inconclusive, warnings };
+}
+
+/** Whole seconds of the measured run outside fault windows, where the producers had to report load. */
+function measurableSeconds(input: DeliveryInput, excluded: (startMs: number) => boolean): number {
+  if (input.startAtMs === undefined || input.endAtMs === undefined) return 0;
+  let n = 0;
+  for (let t = Math.ceil(input.startAtMs / 1000) * 1000; t + 1000 <= input.endAtMs; t += 1000) if (!excluded(t)) n++;
+  return n;
 }
 
 /** "40 MiB/s", "200 records/s". */

@@ -37,6 +37,8 @@ export interface Accounting {
     deliveries: number;
     keysSeen: number;
     keysReported: number;
+    /** Sequences written in transactions the producer aborted (transactional workloads). */
+    aborted: number;
   };
   /** Acked, never seen, while a later sequence of the same key was seen: lost. */
   lost: AnomalyClass<SeqExample>;
@@ -100,6 +102,13 @@ export interface Accounting {
    * loss too), from the source audit: the three classes add up to those. See `LostCause`.
    */
   lostSplit: LostSplit;
+  /**
+   * Sequences read on the target that their producer wrote in a transaction it aborted
+   * (Jepsen's G1a, aborted read): a `read_committed` reader must never see one, so the
+   * replicator copied an aborted record as if committed. Counted by sequence; a copy
+   * read twice is also a duplicate.
+   */
+  abortedRead: AnomalyClass<SeqExample>;
 }
 
 /** A missing record and where it sat in the source log (when a delivery report named it). */
@@ -129,7 +138,7 @@ export interface LostSplit {
  * reported but never fail a run: they describe the source cluster's answers to
  * the producer, not the replication.
  */
-export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt' | 'foreign' | 'inconsistentOffset';
+export type VerdictAnomaly = 'lost' | 'unseen' | 'unexpected' | 'duplicate' | 'corrupt' | 'foreign' | 'inconsistentOffset' | 'abortedRead';
 
 export interface VerdictOptions {
   /**
@@ -149,7 +158,7 @@ export interface Verdict {
 /** Pass or fail, with the classes that failed and their counts. */
 export function verdict(acc: Accounting, options: VerdictOptions): Verdict {
   const tolerated = new Set(options.tolerate ?? []);
-  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt', 'foreign', 'inconsistentOffset'];
+  const checked: VerdictAnomaly[] = ['lost', 'unexpected', 'duplicate', 'corrupt', 'foreign', 'inconsistentOffset', 'abortedRead'];
   if (options.phase === 'final') checked.splice(1, 0, 'unseen');
   const failures = checked
     .filter((a) => !tolerated.has(a))

@@ -81,6 +81,8 @@ function expectExactly(acc: Accounting, inj: Injected, options: { duplicateSeqsE
   expect(ids(acc.indeterminateSeen.examples)).toEqual(inj.indeterminateSeen);
   expect(ids(acc.indeterminateMissing.examples)).toEqual(inj.indeterminateMissing);
   expect(ids(acc.failedButSeen.examples)).toEqual(inj.failedButSeen);
+  expect(ids(acc.abortedRead.examples)).toEqual(inj.abortedRead);
+  expect(acc.abortedRead.count).toBe(inj.abortedRead.size);
   expect(acc.duplicate.count).toBe(inj.duplicateCopies);
   if (options.duplicateSeqsExact) expect(ids(acc.duplicate.examples)).toEqual(inj.duplicatedSeqs);
   expect(acc.redelivery.count).toBe(inj.redeliveries);
@@ -138,6 +140,18 @@ describe('checker properties', () => {
         expect(counts).toEqual([0, 0, 0, 0]);
         expect(acc.totals.seenDistinct).toBe(acc.totals.acked);
         if (handover) expect(acc.order).toMatchObject({ gaps: { count: 0 }, late: { count: 0 }, backwardsKeys: { count: 0 } });
+      }),
+    );
+  });
+
+  it('reports no anomaly for aborted transactions the replicator did not copy (gaps in order only)', () => {
+    fc.assert(
+      fc.property(historyParams(false), fc.integer({ min: 1, max: 500 }), splitParams, fc.boolean(), (hp, abortedPerMille, sp, handover) => {
+        const h = buildHistory({ ...hp, abortedPerMille, abortedLeakPerMille: 0 });
+        const acc = reconcile(mergeRandomly(split(h, sp, handover), sp.seed), h.reports);
+        expect(verdict(acc, { phase: 'final' })).toEqual({ valid: true, failures: [] });
+        expect([acc.abortedRead.count, acc.lost.count, acc.unseen.count, acc.unexpected.count]).toEqual([0, 0, 0, 0]);
+        expect(acc.totals.seenDistinct).toBe(acc.totals.acked);
       }),
     );
   });

@@ -27,3 +27,20 @@ export {
   type WindowSummary,
 } from './latency-histograms';
 export { latestPartition, latestPartitions, latestPartitionsWithConflicts, type PartitionConflict } from './partition-handover';
+export { checkTranslations } from './translation/check-translations';
+export type {
+  GroupCommit,
+  KeyIdentity,
+  PartitionTranslationCheck,
+  ProcessedKeyRanges,
+  RegressionExample,
+  RereadExample,
+  SkippedRecordExample,
+  TargetPartitionRecords,
+  TargetRecord,
+  TranslationCheck,
+  TranslationCheckInput,
+  TranslationObservation,
+  TranslationVia,
+  UnsafeTranslationExample,
+} from './translation/translation-types';

@@ -1,5 +1,5 @@
 import { CheckerError } from './errors';
-import type { IntervalSet } from './interval-set';
+import { IntervalSet } from './interval-set';
 import { FieldReader } from './parse';
 
 type RangeList = ReadonlyArray<readonly [number, number]>;
@@ -12,6 +12,11 @@ export interface ProducerKeyReport {
   failed: RangeList;
   /** Sends that timed out or whose outcome is unknown. */
   indeterminate: RangeList;
+  /**
+   * Sends written in a transaction the producer aborted (transactional workloads): never
+   * committed, so a `read_committed` reader must never see them. Absent: none.
+   */
+  aborted?: RangeList;
 }
 
 export interface ProducerReport {
@@ -25,6 +30,7 @@ export interface KeyOutcomes {
   acked: IntervalSet;
   failed: IntervalSet;
   indeterminate: IntervalSet;
+  aborted: IntervalSet;
 }
 
 /** producerId -> keyEpoch -> key -> outcomes. */
@@ -60,6 +66,7 @@ export function indexReports(reports: readonly ProducerReport[]): ReportIndex {
         acked: read.ranges(k.acked, `${kf}.acked`, false),
         failed: read.ranges(k.failed, `${kf}.failed`, false),
         indeterminate: read.ranges(k.indeterminate, `${kf}.indeterminate`, false),
+        aborted: k.aborted === undefined ? new IntervalSet() : read.ranges(k.aborted, `${kf}.aborted`, false),
       };
       let keys = epochs.get(keyEpoch);
       if (keys === undefined) epochs.set(keyEpoch, (keys = new Map()));
@@ -77,6 +84,7 @@ function unite(a: KeyOutcomes, b: KeyOutcomes): KeyOutcomes {
     acked: a.acked.union(b.acked),
     failed: a.failed.union(b.failed),
     indeterminate: a.indeterminate.union(b.indeterminate),
+    aborted: a.aborted.union(b.aborted),
   };
 }
 
@@ -85,6 +93,9 @@ function checkDisjoint(o: KeyOutcomes, field: string, producerId: string): void 
     ['acked', o.acked, 'failed', o.failed],
     ['acked', o.acked, 'indeterminate', o.indeterminate],
     ['failed', o.failed, 'indeterminate', o.indeterminate],
+    ['acked', o.acked, 'aborted', o.aborted],
+    ['failed', o.failed, 'aborted', o.aborted],
+    ['indeterminate', o.indeterminate, 'aborted', o.aborted],
   ];
   for (const [an, a, bn, b] of pairs) {
     const both = a.intersect(b);

@@ -156,8 +156,9 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
 }
 
 function reconcileKey(r: KeyRecord, acc: Accounting, cap: number, source: SourceContext, phase: 'final' | 'progress'): void {
-  const { acked, failed, indeterminate } = r.report ?? { acked: EMPTY, failed: EMPTY, indeterminate: EMPTY };
+  const { acked, failed, indeterminate, aborted } = r.report ?? { acked: EMPTY, failed: EMPTY, indeterminate: EMPTY, aborted: EMPTY };
   acc.totals.acked += acked.size;
+  acc.totals.aborted += aborted.size;
   acc.totals.failed += failed.size;
   acc.totals.indeterminate += indeterminate.size;
   if (r.report !== undefined) acc.totals.keysReported++;
@@ -199,7 +200,9 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number, source: Source
   });
   add(acc.unseen, missing.subtract(lost));
   splitMissing(r, phase === 'final' ? missing : lost, acc.lostSplit, cap, source);
-  add(acc.unexpected, seen.subtract(acked).subtract(failed).subtract(indeterminate));
+  // An aborted sequence that arrived is an aborted read, never also unexpected: its producer did report it.
+  add(acc.unexpected, seen.subtract(acked).subtract(failed).subtract(indeterminate).subtract(aborted));
+  add(acc.abortedRead, aborted.intersect(arrived));
   add(acc.indeterminateSeen, indeterminate.intersect(seen));
   add(acc.indeterminateMissing, indeterminate.subtract(seen));
   add(acc.failedButSeen, failed.intersect(seen));
@@ -265,7 +268,7 @@ function compareIds(a: KeyIdentity, b: KeyIdentity): number {
 function emptyAccounting(): Accounting {
   const cls = () => ({ count: 0, examples: [] });
   return {
-    totals: { acked: 0, failed: 0, indeterminate: 0, seenDistinct: 0, seenRecords: 0, deliveries: 0, keysSeen: 0, keysReported: 0 },
+    totals: { acked: 0, failed: 0, indeterminate: 0, seenDistinct: 0, seenRecords: 0, deliveries: 0, keysSeen: 0, keysReported: 0, aborted: 0 },
     lost: cls(),
     unseen: cls(),
     unexpected: cls(),
@@ -281,5 +284,6 @@ function emptyAccounting(): Accounting {
     order: { inOrder: 0, gaps: { ...cls(), skippedSeqs: 0 }, late: cls(), backwardsKeys: cls() },
     unreportedProducers: [],
     lostSplit: { audited: false, lostAtSource: cls(), purgedBeforeMirrored: cls(), lostInReplication: cls(), unaudited: 0 },
+    abortedRead: cls(),
   };
 }

@@ -1,7 +1,8 @@
-import type { ProducerKeyReport } from '@mirrorlab/protocol';
+import type { ProducerKeyReport } from '@mirrorlab/control';
 import { IntervalSet } from '@mirrorlab/validation';
 
-export type SendResult = 'acked' | 'failed' | 'indeterminate';
+/** `aborted`: written in a transaction the producer aborted (transactional workloads only). */
+export type SendResult = 'acked' | 'failed' | 'indeterminate' | 'aborted';
 
 interface KeyLedger {
   topic: string;
@@ -10,6 +11,7 @@ interface KeyLedger {
   acked: IntervalSet;
   failed: IntervalSet;
   indeterminate: IntervalSet;
+  aborted: IntervalSet;
 }
 
 /**
@@ -19,13 +21,13 @@ interface KeyLedger {
  */
 export class AckLedger {
   private readonly keys = new Map<string, KeyLedger>();
-  readonly counts = { acked: 0, failed: 0, indeterminate: 0 };
+  readonly counts = { acked: 0, failed: 0, indeterminate: 0, aborted: 0 };
 
   record(result: SendResult, topic: string, keyEpoch: number, key: string, seq: number): void {
     const id = `${topic}\u0000${keyEpoch}\u0000${key}`;
     let entry = this.keys.get(id);
     if (!entry) {
-      entry = { topic, keyEpoch, key, acked: new IntervalSet(), failed: new IntervalSet(), indeterminate: new IntervalSet() };
+      entry = { topic, keyEpoch, key, acked: new IntervalSet(), failed: new IntervalSet(), indeterminate: new IntervalSet(), aborted: new IntervalSet() };
       this.keys.set(id, entry);
     }
     entry[result].add(seq);
@@ -44,6 +46,8 @@ export class AckLedger {
       acked: k.acked.toRanges(),
       failed: k.failed.toRanges(),
       indeterminate: k.indeterminate.toRanges(),
+      // Only transactional producers abort: their reports carry the ranges, others' stay as they were.
+      ...(k.aborted.isEmpty() ? {} : { aborted: k.aborted.toRanges() }),
     }));
   }
 }

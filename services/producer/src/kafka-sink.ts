@@ -15,6 +15,8 @@ export interface KafkaSinkOptions {
   retries: number;
   /** Records the client holds (queued and in flight) before `produce` reports a full queue. */
   maxQueuedRecords: number;
+  /** Set for a transactional workload: the client writes in transactions under this id (idempotent, acks=all). */
+  transactionalId?: string;
 }
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;
@@ -34,6 +36,8 @@ export function producerConfig(conn: KafkaConnection, clientId: string, o: Kafka
     retries: o.retries,
     'queue.buffering.max.messages': o.maxQueuedRecords,
     'queue.buffering.max.kbytes': 256 * 1024,
+    // Transactions imply idempotence and acks=all (librdkafka refuses anything else).
+    ...(o.transactionalId !== undefined ? { 'transactional.id': o.transactionalId, 'enable.idempotence': true, acks: -1 } : {}),
     dr_cb: true,
     // Errors and logs come as events into our JSON logger; nothing is printed to the terminal.
     event_cb: true,
@@ -69,6 +73,11 @@ export async function connectKafkaSink(conn: KafkaConnection, clientId: string, 
   // a record counts against the client's queue until its report is served, so a slow poll caps
   // the rate (the client's KafkaJS layer does the same).
   producer.setPollInBackground(true);
+  if (opts.transactionalId !== undefined) {
+    // Fences an earlier incarnation with the same id and aborts what it left open.
+    await new Promise<void>((resolve, reject) => producer.initTransactions(30_000, (err) => (err ? reject(err) : resolve())));
+  }
+  const call = (fn: (cb: (err: LibrdKafkaError) => void) => void) => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
   return {
     produce(topic: string, r: OutgoingRecord, onDelivery: DeliveryCallback): boolean {
@@ -93,6 +102,15 @@ export async function connectKafkaSink(conn: KafkaConnection, clientId: string, 
           resolve(t.partitions.length);
         }),
       ),
+    ...(opts.transactionalId !== undefined
+      ? {
+          transactions: {
+            begin: () => call((cb) => producer.beginTransaction(cb)),
+            commit: () => call((cb) => producer.commitTransaction(opts.deliveryTimeoutMs, cb)),
+            abort: () => call((cb) => producer.abortTransaction(opts.deliveryTimeoutMs, cb)),
+          },
+        }
+      : {}),
     disconnect: () => new Promise<void>((resolve) => producer.disconnect(10_000, () => resolve())),
   };
 }

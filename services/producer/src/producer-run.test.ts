@@ -1,8 +1,10 @@
-import { decodeRecord, KeyPlan, validateScenario, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
-import { createLogger } from '@mirrorlab/service-kit';
+import { decodeRecord, KeyPlan, validateScenario, type ScenarioSpec } from '@mirrorlab/protocol';
+import { type ControlEventInput } from '@mirrorlab/control';
+import { createLogger, type Clock } from '@mirrorlab/service-kit';
 import { Registry } from 'prom-client';
 import { ProducerMetrics } from './producer-metrics';
-import { ProducerRun, type Clock, type Delivery, type OutgoingRecord, type RecordSink } from './producer-run';
+import { ProducerRun, type Delivery, type OutgoingRecord, type RecordSink } from './producer-run';
+import { losingSink } from './testing/losing-sink';
 
 function spec(overrides: Record<string, unknown> = {}): ScenarioSpec {
   const r = validateScenario({ name: 't', topics: [{ name: 'orders', partitions: 3 }], workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16 }, ...overrides });
@@ -68,7 +70,7 @@ class FakeSink implements RecordSink {
   }
 }
 
-function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; durationMs: number; skip?: number[]; scenario?: ScenarioSpec; startInMs?: number }) {
+function makeRun(opts: { sink: RecordSink; clock: ReturnType<typeof fakeClock>; durationMs: number; scenario?: ScenarioSpec; startInMs?: number }) {
   const events: ControlEventInput[] = [];
   const run = new ProducerRun({
     scenarioId: 'sc-1',
@@ -88,7 +90,6 @@ function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; du
     flushTimeoutMs: 1000,
     progressIntervalMs: 60_000,
     partitionCheckIntervalMs: 60_000,
-    skipRecordIndexes: new Set(opts.skip ?? []),
   });
   return { run, events, final: () => events.find((e) => e.type === 'producer.progress' && e.final) as Extract<ControlEventInput, { type: 'producer.progress' }> };
 }
@@ -163,9 +164,9 @@ describe('ProducerRun', () => {
     }
   });
 
-  it('books skipped test records as acknowledged without sending them', async () => {
+  it('books the records a losing sink (test only) drops after their ack as acknowledged: the checker must find them lost', async () => {
     const sink = new FakeSink();
-    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 1000, skip: [7] });
+    const { run, final } = makeRun({ sink: losingSink(sink, new Set([7])), clock: fakeClock(), durationMs: 1000 });
     await run.start();
     const plan = KeyPlan.build({ producerId: 'prod-a', partitions: 3, keysPerPartition: 2, epoch: 0 });
     const skipped = plan.slotForRecord(7);
@@ -176,7 +177,9 @@ describe('ProducerRun', () => {
     expect(sentKeys).not.toContain(`${skipped.key}#${skipped.seq}`);
     const key = final().keys!.find((k) => k.key === skipped.key)!;
     expect(key.acked[0][0]).toBe(0);
-    expect(final().counts.acked).toBe(final().counts.sent + 1);
+    // The producer believes it sent the lost record: it is acknowledged, and never reached the cluster.
+    expect(final().counts.acked).toBe(sink.records().length + 1);
+    expect(final().counts).toMatchObject({ sent: sink.records().length + 1, failed: 0, indeterminate: 0 });
   });
 
   it('stops early on request and still publishes the final report', async () => {
@@ -245,6 +248,12 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     // 300 records scheduled, keys spread evenly: every partition got its 100, the stalled one included.
     expect(byPartition).toEqual([100, 100, 100]);
     expect(final().counts).toMatchObject({ sent: 300, acked: 300, failed: 0, indeterminate: 0 });
+    // Publish delay (schedule to acknowledgement): every acknowledged record once; the held partition's
+    // first records, due in the run's first second and acknowledged after its end, waited 2 s or more.
+    const delays = events.flatMap((e) => (e.type === 'producer.progress' ? (e.publishDelay ?? []) : []));
+    expect(delays.reduce((s, w) => s + w[1], 0)).toBe(300);
+    expect(Math.max(...delays.map((w) => w[3]))).toBeGreaterThanOrEqual(2_000_000);
+    expect(delays.filter(([t]) => t < 1_003_000).every(([, , p99]) => p99 < 1_000_000)).toBe(true);
   });
 
   it('reports that arrive after the client says it has flushed still book their records', async () => {
@@ -310,5 +319,93 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     expect(rates.reduce((s, r) => s + r[1], 0)).toBe(300);
     expect(rates.reduce((s, r) => s + r[2], 0)).toBe(50);
     expect(final().counts).toMatchObject({ sent: 50, indeterminate: 50, acked: 0 });
+  });
+});
+
+describe('transactional workload', () => {
+  /** A FakeSink whose records are written in transactions; the scripted errors fail the next commits. */
+  class FakeTxSink extends FakeSink {
+    calls: string[] = [];
+    override async flush() {
+      this.calls.push('flush');
+      await super.flush();
+    }
+    commitErrors: unknown[] = [];
+    /** Records produced in each transaction, by its position. */
+    sizes: number[] = [];
+    private open = 0;
+    override produce(topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean {
+      this.open += 1;
+      return super.produce(topic, record, onDelivery);
+    }
+    transactions = {
+      begin: async () => {
+        this.calls.push('begin');
+        this.open = 0;
+      },
+      commit: async () => {
+        this.calls.push('commit');
+        this.sizes.push(this.open);
+        const e = this.commitErrors.shift();
+        if (e) throw e;
+      },
+      abort: async () => {
+        this.calls.push('abort');
+        this.sizes.push(this.open);
+      },
+    };
+  }
+
+  const seqCount = (ranges: Array<[number, number]> | undefined) => (ranges ?? []).reduce((a, [lo, hi]) => a + hi - lo + 1, 0);
+
+  it('writes transactions of `size` records, aborts every abortEvery-th, and reports committed and aborted ranges per key', async () => {
+    const sink = new FakeTxSink();
+    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 3 } } });
+    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 2000, scenario });
+    await run.start();
+    const sent = sink.records().length;
+    expect(sent).toBeGreaterThanOrEqual(199);
+    // Every transaction but maybe the last holds exactly 10 records.
+    expect(sink.sizes.slice(0, -1).every((n) => n === 10)).toBe(true);
+    const endings = sink.calls.filter((c) => c !== 'begin' && c !== 'flush');
+    // Every abort waits for the transaction's records to be written first.
+    sink.calls.forEach((c, i) => c === 'abort' && expect(sink.calls[i - 1]).toBe('flush'));
+    expect(endings.slice(0, 6)).toEqual(['commit', 'commit', 'abort', 'commit', 'commit', 'abort']);
+    const abortedTx = endings.filter((c) => c === 'abort').length;
+    const abortedRecords = sink.sizes.filter((_, i) => endings[i] === 'abort').reduce((a, b) => a + b, 0);
+    expect(abortedTx).toBeGreaterThan(0);
+
+    const report = final();
+    expect(report.counts).toMatchObject({ sent, acked: sent - abortedRecords, aborted: abortedRecords, failed: 0, indeterminate: 0 });
+    const keys = report.keys!;
+    expect(keys.reduce((a, k) => a + seqCount(k.aborted), 0)).toBe(abortedRecords);
+    expect(keys.reduce((a, k) => a + seqCount(k.acked), 0)).toBe(sent - abortedRecords);
+    // The first aborted transaction is records 20-29: with 6 keys round-robin, every key has seqs 3 or 4 (records 20..29 / 6) aborted.
+    expect(keys.every((k) => (k.aborted ?? []).some(([lo, hi]) => lo <= 4 && hi >= 3))).toBe(true);
+  });
+
+  it('aborts a commit that requires it, booking its records aborted, not committed', async () => {
+    const sink = new FakeTxSink();
+    sink.commitErrors = [Object.assign(new Error('fenced epoch bump'), { isTxnRequiresAbort: true })];
+    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } } });
+    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 500, scenario });
+    await run.start();
+    expect(sink.calls.filter((c) => c !== 'flush').slice(0, 4)).toEqual(['begin', 'commit', 'abort', 'begin']);
+    expect(final().counts).toMatchObject({ aborted: 10, acked: sink.records().length - 10 });
+  });
+
+  it('stops the run on a fatal commit error, booking that transaction indeterminate', async () => {
+    const sink = new FakeTxSink();
+    sink.commitErrors = [undefined, Object.assign(new Error('fatal'), { isFatal: true })];
+    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } } });
+    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 5000, scenario });
+    await run.start();
+    expect(sink.records().length).toBe(20);
+    expect(final().counts).toMatchObject({ sent: 20, acked: 10, indeterminate: 10, aborted: 0 });
+  });
+
+  it('refuses a transactional scenario on a sink without transactions', () => {
+    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', transactions: {} } });
+    expect(() => makeRun({ sink: new FakeSink(), clock: fakeClock(), durationMs: 500, scenario })).toThrow(/transactional/);
   });
 });

@@ -1,11 +1,14 @@
-import { encodeRecord, KeyPlan, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
-import type { Logger } from '@mirrorlab/service-kit';
+import { encodeRecord, KeyPlan, type ScenarioSpec } from '@mirrorlab/protocol';
+import { type ControlEventInput } from '@mirrorlab/control';
+import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { AckLedger, type SendResult } from './ack-ledger';
 import { SourceOffsetLedger } from './source-offset-ledger';
 import { Pacer, type RateAt } from './pacer';
+import { PublishDelayWindows } from './publish-delay-windows';
 import type { ProducerMetrics } from './producer-metrics';
 import { RateMeter } from './rate-meter';
 import { classifyDeliveryError } from './send-outcome';
+import { endTransaction, plannedEnding, type TransactionControl, type TransactionOutcome } from './transaction-plan';
 
 export interface OutgoingRecord {
   /** Stated, not left to the client's partitioner: the delivery report must name it. */
@@ -32,13 +35,8 @@ export interface RecordSink {
   /** Resolves when every queued record has had its delivery report, or after `timeoutMs`. */
   flush(timeoutMs: number): Promise<void>;
   partitionCount(topic: string): Promise<number>;
-}
-
-export interface Clock {
-  nowMs(): number;
-  nowUs(): number;
-  /** Resolves after `ms`, or earlier when `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Present when the client was set up transactional (a scenario with `workload.transactions`). */
+  transactions?: TransactionControl;
 }
 
 export interface PayloadSource {
@@ -70,8 +68,6 @@ export interface ProducerRunOptions {
   flushTimeoutMs: number;
   progressIntervalMs: number;
   partitionCheckIntervalMs: number;
-  /** Test only: record indexes that are acknowledged in the ledger but never sent (a simulated loss). */
-  skipRecordIndexes?: ReadonlySet<number>;
 }
 
 interface TopicWriter {
@@ -90,7 +86,18 @@ interface PendingRecord {
   sentUs: number;
   /** Set once its outcome is booked: a report arriving after the end of the run is ignored. */
   settled: boolean;
+  /** Written inside a transaction: booked when the transaction ends, not by its delivery report. */
+  inTransaction?: boolean;
 }
+
+/** The open transaction: which one it is (for the abort plan) and what was written in it. */
+interface OpenTransaction {
+  index: number;
+  records: PendingRecord[];
+}
+
+/** Commit or abort attempts on retriable errors before the producer is given up. */
+const TRANSACTION_ATTEMPTS = 5;
 
 /**
  * One producer's part of one scenario: writes the scenario's topics on a fixed
@@ -120,10 +127,17 @@ export class ProducerRun {
   private heldPayload: Buffer | undefined;
   /** Acknowledged records per (second, topic, partition) not yet published. */
   private readonly partitionAcks = new Map<string, [number, string, number, number]>();
+  /** Scheduled send time to acknowledgement, per second of acknowledgement, not yet published. */
+  private readonly publishDelays = new PublishDelayWindows();
   private replans = new Map<string, number>();
   private finished: Promise<void> | undefined;
+  private transaction: OpenTransaction | undefined;
+  private transactionsEnded = 0;
 
   constructor(private readonly o: ProducerRunOptions) {
+    if (o.spec.workload.transactions !== undefined && o.sink.transactions === undefined) {
+      throw new Error('workload.transactions is set but the sink is not transactional: connect it with a transactional id');
+    }
     this.startMs = Math.max(o.startAtMs, o.clock.nowMs());
     const rate = o.recordsPerSecond;
     this.rateAt = o.rateAt ?? (() => rate);
@@ -174,7 +188,7 @@ export class ProducerRun {
   private async sendLoop(): Promise<void> {
     const { o } = this;
     const untilStart = o.startAtMs - o.clock.nowMs();
-    if (untilStart > 0) await o.clock.sleep(untilStart, this.stop.signal);
+    if (untilStart > 0) await sleepUnlessAborted(o.clock, untilStart, this.stop.signal);
     const pacer = (this.pacer = new Pacer({ startMs: this.startMs, rateAt: this.rateAt }));
     while (!this.stop.signal.aborted) {
       const now = o.clock.nowMs();
@@ -183,7 +197,10 @@ export class ProducerRun {
       let queueFull = false;
       let handed = 0;
       let bytes = 0;
-      for (let scheduled = pacer.next(now); scheduled !== undefined && scheduled < o.endAtMs && handed < o.maxBatchRecords; scheduled = pacer.next(now)) {
+      const tx = o.spec.workload.transactions;
+      if (tx && this.transaction === undefined && pacer.next(now) !== undefined) await this.beginTransaction();
+      const batchLimit = tx ? Math.min(o.maxBatchRecords, tx.size - (this.transaction?.records.length ?? 0)) : o.maxBatchRecords;
+      for (let scheduled = pacer.next(now); scheduled !== undefined && scheduled < o.endAtMs && handed < batchLimit; scheduled = pacer.next(now)) {
         const size = this.produceOne(scheduled);
         if (size === undefined) {
           queueFull = true;
@@ -194,45 +211,86 @@ export class ProducerRun {
         bytes += size;
       }
       if (handed > 0) this.meter.sent(now, handed, bytes);
+      if (tx && this.transaction !== undefined && this.transaction.records.length >= tx.size) {
+        await this.finishTransaction();
+        continue;
+      }
       // A full client queue drains as delivery reports come in; otherwise sleep until the next record is due.
       const wait = queueFull ? 2 : handed >= o.maxBatchRecords ? 0 : Math.ceil(pacer.nextDueMs - o.clock.nowMs());
-      if (wait > 0) await o.clock.sleep(Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
+      if (wait > 0) await sleepUnlessAborted(o.clock, Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
       else await new Promise((r) => setImmediate(r));
     }
+    if (this.transaction !== undefined) await this.finishTransaction();
+  }
+
+  private async beginTransaction(): Promise<void> {
+    await this.o.sink.transactions!.begin();
+    this.transaction = { index: this.transactionsEnded, records: [] };
+  }
+
+  /**
+   * Ends the open transaction as the plan says and books each of its records by the
+   * transaction's outcome (delivery reports of records in a transaction only say they were
+   * written, not committed). A producer left unusable stops the run: its last records are
+   * indeterminate.
+   */
+  private async finishTransaction(): Promise<void> {
+    const { o } = this;
+    const t = this.transaction!;
+    this.transaction = undefined;
+    this.transactionsEnded += 1;
+    const ending = plannedEnding(t.index, o.spec.workload.transactions!);
+    // An abort purges what is not written yet: wait until every record of the transaction is in the
+    // log first, so the aborted records really sit there behind an abort marker for a replicator to
+    // (wrongly) copy. (librdkafka's abort with records still in flight also failed on the lab.)
+    if (ending === 'abort') await o.sink.flush(o.flushTimeoutMs);
+    const { outcome, fatal } = await endTransaction(o.sink.transactions!, ending, TRANSACTION_ATTEMPTS, (what, err, action) =>
+      o.logger.warn('transaction_end_failed', { what, action, transaction: t.index, records: t.records.length, err }),
+    );
+    const nowUs = o.clock.nowUs();
+    for (const p of t.records) this.settleTransactional(p, outcome, nowUs);
+    if (fatal) {
+      o.logger.error('transactional_producer_failed', { transaction: t.index, booked: outcome, detail: 'the producer cannot write further transactions; the run stops' });
+      this.stop.abort();
+    }
+  }
+
+  private settleTransactional(p: PendingRecord, outcome: TransactionOutcome, nowUs: number): void {
+    if (p.settled) return;
+    this.book(p, outcome);
+    if (outcome === 'acked') this.countAcked(p, nowUs);
   }
 
   /** Hands the next record to the client; its payload size, or undefined when the client's queue is full. */
   private produceOne(scheduledMs: number): number | undefined {
     const { o } = this;
     const writer = this.writers[this.nextWriter];
-    const index = writer.nextIndex;
-    const slot = writer.plan.slotForRecord(index);
+    const slot = writer.plan.slotForRecord(writer.nextIndex);
     const payload = this.heldPayload ?? o.payload.next();
     this.heldPayload = undefined;
     const sentUs = o.clock.nowUs();
     const partition = writer.plan.partitionOfKey(slot.keyIndex);
     const p: PendingRecord = { topic: writer.topic, keyEpoch: writer.plan.epoch, key: slot.key, seq: slot.seq, partition, scheduledMs, sentUs, settled: false };
-    if (o.skipRecordIndexes?.has(index)) {
-      // A skipped record is booked as acknowledged: the checker must then find it lost.
-      this.ledger.record('acked', p.topic, p.keyEpoch, p.key, p.seq);
-    } else {
-      const rec = encodeRecord({
-        meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
-        key: slot.key,
-        payload,
-        encoding: o.spec.workload.encoding,
-      });
-      if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
-        this.heldPayload = payload;
-        return undefined;
-      }
-      this.outstanding.add(p);
-      this.sent += 1;
-      this.bytesSent += rec.value.length;
-      const u = this.unreportedOf(p.topic);
-      u.sent += 1;
-      u.bytes += rec.value.length;
+    const rec = encodeRecord({
+      meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
+      key: slot.key,
+      payload,
+      encoding: o.spec.workload.encoding,
+    });
+    if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
+      this.heldPayload = payload;
+      return undefined;
     }
+    this.outstanding.add(p);
+    if (this.transaction !== undefined) {
+      p.inTransaction = true;
+      this.transaction.records.push(p);
+    }
+    this.sent += 1;
+    this.bytesSent += rec.value.length;
+    const u = this.unreportedOf(p.topic);
+    u.sent += 1;
+    u.bytes += rec.value.length;
     writer.nextIndex += 1;
     this.nextWriter = (this.nextWriter + 1) % this.writers.length;
     return payload.length;
@@ -240,6 +298,11 @@ export class ProducerRun {
 
   private onDelivery(p: PendingRecord, d: Delivery): void {
     if (p.settled) return;
+    if (p.inTransaction) {
+      // Written (or not) inside a transaction: its outcome is the transaction's. The write's own latency still counts.
+      if (d.ok) this.observe.sendToAck((this.o.clock.nowUs() - p.sentUs) / 1e6);
+      return;
+    }
     let result: SendResult;
     if (d.ok && d.partition === p.partition) {
       result = 'acked';
@@ -255,15 +318,21 @@ export class ProducerRun {
     if (result === 'acked' && d.ok) this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset);
     if (result === 'acked') {
       const nowUs = this.o.clock.nowUs();
-      this.meter.acked(nowUs / 1000, 1);
-      const second = Math.floor(nowUs / 1e6) * 1000;
-      const id = `${second}\u0000${p.topic}\u0000${p.partition}`;
-      const w = this.partitionAcks.get(id);
-      if (w) w[3] += 1;
-      else this.partitionAcks.set(id, [second, p.topic, p.partition, 1]);
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
-      this.observe.scheduleToAck(Math.max(0, nowUs / 1000 - p.scheduledMs) / 1000);
+      this.countAcked(p, nowUs);
     }
+  }
+
+  /** An acknowledged (committed) record in the per-second acks, per partition, and the schedule-to-ack latency. */
+  private countAcked(p: PendingRecord, nowUs: number): void {
+    this.meter.acked(nowUs / 1000, 1);
+    const second = Math.floor(nowUs / 1e6) * 1000;
+    const id = `${second}\u0000${p.topic}\u0000${p.partition}`;
+    const w = this.partitionAcks.get(id);
+    if (w) w[3] += 1;
+    else this.partitionAcks.set(id, [second, p.topic, p.partition, 1]);
+    this.observe.scheduleToAck(Math.max(0, nowUs / 1000 - p.scheduledMs) / 1000);
+    this.publishDelays.add(nowUs / 1000, nowUs - p.scheduledMs * 1000);
   }
 
   private book(p: PendingRecord, result: SendResult): void {
@@ -275,7 +344,7 @@ export class ProducerRun {
 
   private unreportedOf(topic: string): Record<SendResult | 'sent' | 'bytes', number> {
     let counts = this.unreported.get(topic);
-    if (!counts) this.unreported.set(topic, (counts = { acked: 0, failed: 0, indeterminate: 0, sent: 0, bytes: 0 }));
+    if (!counts) this.unreported.set(topic, (counts = { acked: 0, failed: 0, indeterminate: 0, aborted: 0, sent: 0, bytes: 0 }));
     return counts;
   }
 
@@ -286,7 +355,7 @@ export class ProducerRun {
     if (this.outstanding.size > 0) await o.sink.flush(o.flushTimeoutMs);
     // The client's flush can return before its last delivery reports have reached JavaScript: wait for them.
     const wait = new AbortController().signal;
-    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await o.clock.sleep(10, wait);
+    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await sleepUnlessAborted(o.clock, 10, wait);
     if (this.outstanding.size > 0) this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
     for (const p of [...this.outstanding]) this.book(p, 'indeterminate');
   }
@@ -329,7 +398,7 @@ export class ProducerRun {
     const achievedRate = this.meter.achievedRate(now);
     o.metrics.rates(o.scenarioId, o.producerId, achievedRate, o.recordsPerSecond);
     for (const [topic, counts] of this.unreported) {
-      for (const result of ['acked', 'failed', 'indeterminate'] as const) o.metrics.addResults(o.scenarioId, o.producerId, topic, result, counts[result]);
+      for (const result of ['acked', 'failed', 'indeterminate', 'aborted'] as const) o.metrics.addResults(o.scenarioId, o.producerId, topic, result, counts[result]);
       o.metrics.sent(o.scenarioId, o.producerId, topic, counts.sent, counts.bytes);
     }
     this.unreported.clear();
@@ -356,6 +425,7 @@ export class ProducerRun {
         windows,
         rates,
         partitionAcks,
+        publishDelay: this.publishDelays.drainClosed(now, final),
       });
     } catch (err) {
       o.logger.error('progress_publish_failed', { final, err });

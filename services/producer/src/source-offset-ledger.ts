@@ -1,4 +1,4 @@
-import type { SourceOffsetKey } from '@mirrorlab/protocol';
+import type { SourceOffsetKey } from '@mirrorlab/control';
 import { OffsetRunBuilder, type OffsetRun } from '@mirrorlab/validation';
 
 interface KeyOffsets {

@@ -56,6 +56,8 @@ export const provisionerEnv = {
   K8S_PRODUCER_DEPLOYMENT: deploymentName('producer'),
   /** Kubernetes workload: the validators' Deployment; `none` when they are scaled elsewhere. */
   K8S_VALIDATOR_DEPLOYMENT: deploymentName('consumer-validator'),
+  /** Kubernetes workload: the consumer-groups Deployment (scaled to 1 for scenarios with `consumers:`); `none`: scaled elsewhere. */
+  K8S_CONSUMER_DEPLOYMENT: deploymentName('consumer-groups'),
   /** Where `<service>/dist/main.js` bundles are found (local orchestrator); default `<repo>/services`. */
   SERVICE_BUNDLES_DIR: env.optionalString(),
   /** Log files of local workload processes. */

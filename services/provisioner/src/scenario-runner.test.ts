@@ -6,7 +6,7 @@ import { SourceAuditor } from './source-auditor';
 import { scenario, World } from './testing/world';
 
 const ID = 'unit-abc123';
-const FAULTS = { faults: [{ at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' }, { at: '4s', kind: 'add-topic' as const }] };
+const FAULTS = { faults: [{ at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' }, { at: '4s', kind: 'add-topic' as const, params: { name: 'late' } }] };
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -25,7 +25,7 @@ describe('ScenarioRunner', () => {
 
     expect(result).toEqual({ verdict: 'pass', reasons: [], reportLocation: `/reports/${ID}`, drained: true, drainWaitedMs: expect.any(Number) });
     expect(w.topicCalls).toEqual(['create t', 'wait source.t']);
-    expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1 }]);
+    expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1, consumers: 0 }]);
     expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
     expect(w.released).toEqual([ID]);
     // At the end of the workload: faults not injected yet are cancelled, active ones healed.

@@ -1,6 +1,7 @@
-import type { ControlEventInput, SourcePartitionOffsets } from '@mirrorlab/protocol';
+import type { SourcePartitionOffsets } from '@mirrorlab/control';
+import type { ControlEventInput } from '@mirrorlab/control';
 import { createLogger } from '@mirrorlab/service-kit';
-import type { Clock } from './clock';
+import type { Clock } from '@mirrorlab/service-kit';
 import { kafkaSourceOffsets, SourceAuditor } from './source-auditor';
 
 /** A clock whose sleeps end at once (each advancing time), unless aborted. */
@@ -8,6 +9,7 @@ function stepClock(): Clock {
   let now = 1_000;
   return {
     nowMs: () => now,
+    nowUs: () => now * 1000,
     async sleep(ms, signal) {
       now += ms;
       await new Promise((r) => setImmediate(r));

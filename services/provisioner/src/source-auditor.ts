@@ -1,7 +1,8 @@
 import type { Admin } from 'kafkajs';
-import type { ControlEventInput, SourcePartitionOffsets } from '@mirrorlab/protocol';
+import type { SourcePartitionOffsets } from '@mirrorlab/control';
+import type { ControlEventInput } from '@mirrorlab/control';
 import type { Logger } from '@mirrorlab/service-kit';
-import type { Clock } from './clock';
+import type { Clock } from '@mirrorlab/service-kit';
 
 /** Reads the source partitions' log start offsets and high watermarks (admin ListOffsets). */
 export interface SourceOffsetsReader {

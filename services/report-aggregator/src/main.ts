@@ -1,8 +1,10 @@
-import { ControlTopic, createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { ControlTopic } from '@mirrorlab/control';
 import { AggregatorMetrics } from './aggregator-metrics';
 import { aggregatorEnv } from './config';
 import { ReportAggregator } from './report-aggregator';
 import { ReportStore } from './report-store';
+import { registerCompareRoute } from './compare-route';
 import { registerRoutes } from './routes';
 import { ScenarioBook } from './scenario-book';
 
@@ -27,6 +29,7 @@ void runService({
       metrics: new AggregatorMetrics(registry),
     });
     registerRoutes(http.api, aggregator);
+    registerCompareRoute(http.api, aggregator);
     http.readiness.push({ name: 'control_topic_caught_up', check: () => aggregator.ready });
     const timer = setInterval(() => void aggregator.tick().catch((err: unknown) => logger.error('tick_failed', { err })), 1000);
     shutdown.register('tick', () => clearInterval(timer));

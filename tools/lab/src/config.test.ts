@@ -1,4 +1,4 @@
-import { javaArgs, renderBrokerProperties, renderMm2Properties, renderProperties, renderRedisConf } from './config';
+import { javaArgs, LAB_MM2_OFFSET_LAG_MAX, renderBrokerProperties, renderMm2Properties, renderProperties, renderRedisConf } from './config';
 import { planLab } from './topology';
 import type { LabState } from './state';
 
@@ -93,6 +93,14 @@ describe('mm2 properties', () => {
     expect(props.get('emit.heartbeats.enabled')).toBe('true');
     expect(props.get('emit.checkpoints.enabled')).toBe('true');
   });
+
+  test('checkpoints and target group offsets every second, offset.lag.max at its default', () => {
+    expect(props.get('emit.checkpoints.interval.seconds')).toBe('1');
+    expect(props.get('sync.group.offsets.enabled')).toBe('true');
+    expect(props.get('sync.group.offsets.interval.seconds')).toBe('1');
+    expect(props.get('offset.lag.max')).toBe(String(LAB_MM2_OFFSET_LAG_MAX));
+    expect(LAB_MM2_OFFSET_LAG_MAX).toBe(100);
+  });
 });
 
 test('redis.conf: loopback, no persistence, cmdline keeps the config path', () => {
@@ -108,4 +116,23 @@ test('java args: heap, classpath wildcard, log4j2 config, main class last before
   const args = javaArgs({ libsDir: '/c/libs', log4jConfig: '/l/log4j2.properties', jvm: { heapMb: 320, initialHeapMb: 128 }, mainClass: 'kafka.Kafka', args: ['/l/s.properties'] });
   expect(args).toEqual(expect.arrayContaining(['-Xms128m', '-Xmx320m', '-Dlog4j2.configurationFile=/l/log4j2.properties']));
   expect(args.slice(-4)).toEqual(['-cp', '/c/libs/*', 'kafka.Kafka', '/l/s.properties']);
+});
+
+describe('replicator mode in mm2.properties', () => {
+  it('dedicated (and a lab from before modes): no exactly-once support, the source consumer at its default', () => {
+    for (const mode of [undefined, 'dedicated'] as const) {
+      const p = parse(renderMm2Properties({ ...lab, mm2: { ...lab.mm2, mode } }));
+      expect(p.has('target.exactly.once.source.support')).toBe(false);
+      expect(p.has('source.consumer.isolation.level')).toBe(false);
+      expect(p.get('dedicated.mode.enable.internal.rest')).toBe('true');
+    }
+  });
+
+  it('dedicated-eos: exactly-once source support on the target worker, read_committed source consumer, internal REST', () => {
+    const p = parse(renderMm2Properties({ ...lab, mm2: { ...lab.mm2, mode: 'dedicated-eos' } }));
+    expect(p.get('target.exactly.once.source.support')).toBe('enabled');
+    expect(p.get('source.consumer.isolation.level')).toBe('read_committed');
+    expect(p.get('dedicated.mode.enable.internal.rest')).toBe('true');
+    expect(p.get('listeners')).toMatch(/^http:\/\//);
+  });
 });

@@ -30,6 +30,7 @@ export {
   type VethLink,
 } from './state';
 export { labFetch, labUp, type LabLog, type LabUpOptions, type LabUpResult } from './lab';
+export { REPLICATOR_MODE_NAMES, replicatorModeOf, type ReplicatorModeName } from './replicator-mode';
 export { labStatus, type LabStatusReport, type ProcessState, type ProcessStatus } from './lab-status';
 export { labDown, type LabDownOptions, type LabDownResult } from './lab-down';
 export {
@@ -50,6 +51,7 @@ export {
 } from './network';
 export { KAFKA_VERSION, cacheRoot, cachedKafkaDist, ensureKafkaDist, kafkaDistDir, type KafkaDist } from './kafka-dist';
 export { PRODUCER_PERFORMANCE_MAIN, TOOL_JVM, javaArgs, type JvmOptions } from './config';
+export { LAB_MM2_OFFSET_LAG_MAX } from './config';
 export { DEFAULT_MM2_TOPICS, REPLICATION_POLICY_CLASSES, labIdForDir, mirroredTopicName, planLab, type LabPlanInput } from './topology';
 export { processLiveness, tailLog, type Liveness } from './supervisor';
 export { log4jConfigPath, processMarker } from './launch';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { LabError } from './errors';
 import { KAFKA_VERSION, ensureKafkaDist } from './kafka-dist';
-import { formatBrokerStorage, isBrokerFormatted, isLabProcessAlive, launchSpecFor, writeLabConfigs, type LabLog, type LabRuntime } from './launch';
+import { formatBrokerStorage, isBrokerFormatted, isLabProcessAlive, launchSpecFor, processMarker, writeLabConfigs, type LabLog, type LabRuntime } from './launch';
 import { lockLabDir } from './lock';
 import { hostPrefixesInUse, isLabNetworkUp, probeNetnsSupport, setupLabNetwork, teardownLabNetwork } from './netns';
 import { arePortsFree, allocateBasePort } from './ports';
@@ -18,7 +18,8 @@ import { kafkaClusterCheck, redisPingCheck, waitFor } from './readiness';
 import { LINK_PROFILES, applyLinkProfile } from './link-latency';
 import { defaultLabDir, tryReadLabState, writeLabState, type LabProcess, type LabState, type LinkProfileName, type ReplicationPolicyName } from './state';
 import { ensureToxiproxy, interDcProxy, toxiproxyReadiness } from './toxiproxy';
-import { launchDetached, tailLog } from './supervisor';
+import { launchDetached, stopProcess, tailLog } from './supervisor';
+import { replicatorModeOf, type ReplicatorModeName } from './replicator-mode';
 import { BROKERS_PER_CLUSTER, DEFAULT_MM2_TOPICS, cidrsOverlap, clusterIdFromBytes, labIdForDir, pickSubnetIndex, planLab } from './topology';
 
 export type { LabLog } from './launch';
@@ -41,6 +42,11 @@ export interface LabUpOptions {
   stageTimeoutMs?: number;
   /** Also run a Prometheus that scrapes the mirrorlab services (see prometheus.ts); an existing lab gains one. */
   monitoring?: boolean;
+  /**
+   * How MirrorMaker 2 runs (replicator-mode.ts). Like `link` it may change on a running lab:
+   * `up` then rewrites MM2's config and restarts its workers. Default: keep the lab's (dedicated for a new lab).
+   */
+  replicatorMode?: ReplicatorModeName;
   log?: LabLog;
 }
 
@@ -151,6 +157,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       if (opts.monitoring && prometheusProcess(state) === undefined) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
       if (existing.mode === 'loopback' && opts.netns !== false) loopbackReason = 'the lab was created in loopback mode';
       if (opts.link !== undefined) state.interDcProxy = { ...interDcProxy(state), link: opts.link };
+      if (opts.replicatorMode !== undefined && opts.replicatorMode !== replicatorModeOf(state)) await switchReplicatorMode(state, opts.replicatorMode, log);
       if (state.processes.every(isLabProcessAlive) && (state.network === null || isLabNetworkUp(state.network))) {
         log('lab processes are running; checking health…');
         await waitUntilReady(state, { timeoutMs: 30_000, log });
@@ -159,6 +166,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       }
     } else {
       ({ state, loopbackReason } = await planNewLab(dir, opts, log));
+      if (opts.replicatorMode !== undefined && opts.replicatorMode !== 'dedicated') state.mm2.mode = opts.replicatorMode;
       if (opts.monitoring) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
     }
 
@@ -234,6 +242,21 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   } finally {
     release();
   }
+}
+
+/**
+ * A new replicator mode: MM2's workers stop (gracefully: their last offsets are committed) and the
+ * rest of `up` writes the new config and starts them again. Connect's offsets and configs live on
+ * the target cluster, so the workers resume where they stopped, in the new mode.
+ */
+async function switchReplicatorMode(state: LabState, mode: ReplicatorModeName, log: LabLog): Promise<void> {
+  log(`replicator mode ${replicatorModeOf(state)} -> ${mode}: restarting MirrorMaker 2…`);
+  for (const proc of state.processes.filter((p) => p.role === 'mirrormaker2' && p.pid !== null)) {
+    await stopProcess(proc.pid!, processMarker(proc), { name: proc.name, graceMs: 20_000 });
+    proc.pid = null;
+  }
+  state.mm2.mode = mode;
+  writeLabState(state);
 }
 
 async function waitForToxiproxy(state: LabState, timeoutMs: number, log: LabLog): Promise<void> {

@@ -105,6 +105,8 @@ export interface Mm2Info {
   /** Internal REST listener (dedicated.mode.enable.internal.rest) for additional workers. */
   restUrl: string;
   configFile: string;
+  /** How MM2 runs (replicator-mode.ts); absent in labs created before modes: `dedicated`. */
+  mode?: 'dedicated' | 'dedicated-eos';
 }
 
 /** One Toxiproxy proxy: in front of one source broker's cross-DC listener. */
@@ -191,6 +193,7 @@ const labStateSchema = z.object({
     statusTopic: z.string().min(1),
     restUrl: z.string().min(1),
     configFile: z.string().min(1),
+    mode: z.enum(['dedicated', 'dedicated-eos']).optional(),
   }),
   network: z
     .object({

@@ -16,7 +16,7 @@ describe('parseScenarioYaml', () => {
     if (!r.ok) throw r.error;
     expect(r.spec.workload).toMatchObject({ producers: 1, rate: { records: 200 }, duration: 30_000, acks: 'all', encoding: 'headers', recordSize: 256, keysPerPartition: 4 });
     expect(r.spec.topics[0]).toEqual({ name: 'ml.baseline', partitions: 6, replicationFactor: 3 });
-    expect(r.spec.replicator).toEqual({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix' });
+    expect(r.spec.replicator).toEqual({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix', mode: 'dedicated' });
     expect(r.spec.expectations).toEqual({});
     expect(r.spec.drainTimeout).toBe(120_000);
   });

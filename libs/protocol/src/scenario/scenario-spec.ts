@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { durationMs, sizeBytes } from './units';
+import { faultSpecIssues } from '../faults/fault-spec-check';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from './scenario-defaults';
 
 /**
  * A scenario: what to run, against what, which faults to inject when, and what
@@ -29,10 +31,21 @@ export const FAULT_KINDS = [
   'latency',
   'retention-purge',
   'recreate-topic',
+  /** Stop a source consumer group (target: its `consumers[].group`) and fail it over to the target at MirrorMaker 2's translated offsets (the consumer-groups service does it). */
+  'consumer-failover',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Link profiles a scenario can ask for (the local lab's `lab up --link`). */
+/**
+ * How the lab runs the replicator. `dedicated`: MirrorMaker 2 in dedicated mode, at-least-once;
+ * `dedicated-eos`: the same with exactly-once source support (KIP-618: transactional writes to the
+ * target, its source consumer at read_committed). Exactly-once modes check duplicates at 0.
+ */
+export const REPLICATOR_MODES = ['dedicated', 'dedicated-eos'] as const;
+export type ReplicatorMode = (typeof REPLICATOR_MODES)[number];
+export const EXACTLY_ONCE_MODES: readonly ReplicatorMode[] = ['dedicated-eos'];
+
 export const LINK_PROFILES = ['none', 'transatlantic'] as const;
 export type LinkProfile = (typeof LINK_PROFILES)[number];
 
@@ -44,6 +57,18 @@ const fault = z.strictObject({
   /** What the fault hits: `source:2` (broker 2 of the source cluster), `target:random`, `replicator`, `inter-dc`, a topic name. */
   target: z.string().min(1).optional(),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+
+/** A source consumer group of the failover drill. */
+const sourceConsumer = z.strictObject({
+  /** Its name in the scenario; the Kafka group id is `mirrorlab-<scenarioId>-<group>` (see `consumerGroupId`). */
+  group: name,
+  /** The source topic it reads (one of `topics`). */
+  topic: name,
+  /** Records/s it processes at most; omitted: as fast as it can (it keeps up). */
+  rate: z.number({ error: 'expected records per second' }).positive({ error: 'expected records per second > 0' }).optional(),
+  /** How often it commits its offsets and publishes what it had processed. */
+  commitInterval: durationMs.default(1_000),
 });
 
 const max = (what: string) => z.strictObject({ max: z.number({ error: `expected a number (${what})` }).nonnegative() });
@@ -61,8 +86,10 @@ export const scenarioSpecSchema = z
         sourceAlias: z.string().min(1).default('source'),
         /** `prefix`: MirrorMaker 2's DefaultReplicationPolicy (`<alias>.<topic>`); `identity`: same name. */
         topicNaming: z.enum(['prefix', 'identity'], { error: 'expected prefix or identity' }).default('prefix'),
+        /** How the local lab runs MirrorMaker 2 for this scenario (`mirrorlab run` sets it); see REPLICATOR_MODES. */
+        mode: z.enum(REPLICATOR_MODES, { error: `expected one of ${REPLICATOR_MODES.join(', ')}` }).default('dedicated'),
       })
-      .default({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix' }),
+      .default({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix', mode: 'dedicated' }),
     topics: z
       .array(
         z.strictObject({
@@ -98,13 +125,32 @@ export const scenarioSpecSchema = z
       acks: z.enum(['all', 'leader', 'none']).default('all'),
       encoding: z.enum(['headers', 'value-prefix']).default('headers'),
       keysPerPartition: z.number().int().min(1).max(1000).default(4),
+      /**
+       * Transactional producers: each producer writes `size` records per transaction and aborts
+       * every `abortEvery`-th transaction (0: never). Aborted records must never be read.
+       */
+      transactions: z
+        .strictObject({
+          size: z.number({ error: 'expected a number of records per transaction' }).int().min(1).max(100_000).default(100),
+          abortEvery: z.number({ error: 'expected a number (abort every N-th transaction; 0: never)' }).int().min(0).default(5),
+        })
+        .optional(),
     }),
     /**
      * Standing latency on the inter-DC link for the whole run (`transatlantic`: ~80 ms RTT,
      * a few ms jitter); `mirrorlab run` sets it on the local lab before the run. Omitted: none.
      */
     link: z.enum(LINK_PROFILES, { error: `expected one of ${LINK_PROFILES.join(', ')}` }).default('none'),
-    validators: z.strictObject({ count: z.number().int().min(1).max(100).default(1) }).default({ count: 1 }),
+    validators: z
+      .strictObject({
+        count: z.number().int().min(1).max(100).default(1),
+        /**
+         * `read_committed` (default): validators never see aborted transactions. `read_uncommitted`
+         * adds nothing to the verdict's checks but shows what a reader of uncommitted data sees.
+         */
+        isolation: z.enum(['read_committed', 'read_uncommitted'], { error: 'expected read_committed or read_uncommitted' }).default('read_committed'),
+      })
+      .default({ count: 1, isolation: 'read_committed' }),
     faults: z.array(fault).default([]),
     seed: z.number().int().default(1),
     /**
@@ -120,6 +166,7 @@ export const scenarioSpecSchema = z
         corrupt: max('corrupt records').optional(),
         foreign: max('records with no mirrorlab metadata').optional(),
         inconsistentOffsets: max('offset ranges re-read with other content').optional(),
+        abortedReads: max('records of aborted transactions read').optional(),
         p99LatencyMs: max('p99 end-to-end latency in ms').optional(),
         recoverySeconds: max('seconds to recover after each fault').optional(),
         /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
@@ -133,15 +180,34 @@ export const scenarioSpecSchema = z
         lostInReplication: max('records the replicator lost').optional(),
         /** Seconds from an add-partitions fault until the first record of each new partition is on the target. */
         pickupSeconds: max('seconds until a new partition is mirrored').optional(),
+        /** consumer-failover drills: records a failed-over consumer skipped (checked at 0 when the scenario fails a group over) and re-read. */
+        failover: z.strictObject({ skipped: max('records skipped at failover').optional(), reread: max('records re-read at failover').optional() }).optional(),
+        /** How long MirrorMaker 2's checkpoints may trail the source groups' commits, s. */
+        checkpointAgeSeconds: max('seconds a checkpoint may trail the group').optional(),
       })
       .default({}),
-    drainTimeout: durationMs.default(120_000),
+    drainTimeout: durationMs.default(DEFAULT_DRAIN_TIMEOUT_MS),
+    /**
+     * Run the scenario once per replicator mode (`mirrorlab run`), then compare the runs. Each run
+     * uses `replicator.mode` = that mode; absent: one run in `replicator.mode`.
+     */
+    replicators: z
+      .array(z.enum(REPLICATOR_MODES, { error: `expected one of ${REPLICATOR_MODES.join(', ')}` }))
+      .min(2, { error: 'expected at least two replicator modes to compare (one mode: use replicator.mode)' })
+      .refine((modes) => new Set(modes).size === modes.length, { error: 'expected each replicator mode once' })
+      .optional(),
     /**
      * Before the measured workload, producers write at the scenario's rate until end-to-end latency
      * has been steady for `steadyFor`, at most `timeout` (then measuring starts anyway, with a
      * warning). `timeout: 0s`: no warm-up.
      */
     warmup: z.strictObject({ steadyFor: durationMs.default(3_000), timeout: durationMs.default(60_000) }).default({ steadyFor: 3_000, timeout: 60_000 }),
+    /**
+     * Consumer groups on the source cluster (the consumer-groups service): each reads one source
+     * topic at its pace, commits every `commitInterval` and publishes what it had processed at each
+     * commit, so MirrorMaker 2's translated offsets can be checked (libs/validation checkTranslations).
+     */
+    consumers: z.array(sourceConsumer).max(50, { error: 'expected at most 50 consumer groups' }).default([]),
   })
   .superRefine((spec, ctx) => {
     const topicNames = new Set<string>();
@@ -149,13 +215,33 @@ export const scenarioSpecSchema = z
       if (topicNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['topics', i, 'name'], message: `duplicate topic name ${t.name}` });
       topicNames.add(t.name);
     });
+    const groups = new Set<string>();
+    spec.consumers.forEach((c, i) => {
+      if (!topicNames.has(c.topic)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'topic'], message: `no topic ${c.topic} in topics` });
+      if (groups.has(c.group)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'group'], message: `duplicate consumer group ${c.group}` });
+      groups.add(c.group);
+    });
+    spec.faults.forEach((f, i) => {
+      // A missing target is the fault catalog's to report (every kind's target form is checked there).
+      if (f.kind === 'consumer-failover' && f.target !== undefined && !groups.has(f.target)) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `consumer-failover needs a group of consumers (${[...groups].join(', ') || 'none defined'})` });
+      }
+    });
     spec.faults.forEach((f, i) => {
       if (f.at + (f.duration ?? 0) > spec.workload.duration) {
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: `the fault ends after the workload (workload.duration is ${spec.workload.duration / 1000}s)` });
       }
     });
+    // Each fault's target and params against the fault catalog, so a bad fault is refused before the run starts.
+    spec.faults.forEach((f, i) => faultSpecIssues(f).forEach((issue) => ctx.addIssue({ code: 'custom', path: ['faults', i, ...issue.path], message: issue.message })));
   });
 
 export type ScenarioSpec = z.output<typeof scenarioSpecSchema>;
 export type ScenarioSpecInput = z.input<typeof scenarioSpecSchema>;
 export type FaultSpec = ScenarioSpec['faults'][number];
+
+/** The Kafka group id of a scenario's consumer group `group` (unique per run, so MirrorMaker 2 checkpoints only this run's commits). */
+export function consumerGroupId(scenarioId: string, group: string): string {
+  return `mirrorlab-${scenarioId}-${group}`;
+}
+export type SourceConsumerSpec = ScenarioSpec['consumers'][number];

@@ -1,6 +1,8 @@
 import type { ScenarioReport } from '../report-schema';
 import { rate } from '../tester-delivery';
+import { consumerFailoverMarkdown } from './consumer-failover-markdown';
 import * as f from './format';
+import { latencyRows } from './latency-rows';
 import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
 
 /**
@@ -50,6 +52,15 @@ export function renderMarkdown(r: ScenarioReport): string {
     '',
   );
 
+  const latencies = latencyRows(r);
+  if (latencies.length > 1) {
+    out.push('## Latency', '', '| latency | records | p50 | p99 | p99.9 | max | measured |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const x of latencies) {
+      out.push(`| ${x.label} | ${f.count(x.summary.count)} | ${f.latency(x.summary.p50Us)} | ${f.latency(x.summary.p99Us)} | ${f.latency(x.summary.p999Us)} | ${f.latency(x.summary.maxUs)} | ${md(x.what)} |`);
+    }
+    out.push('');
+  }
+
   if (r.anomalies.length > 0) {
     out.push('## Anomalies', '', '| class | count | first example |', '| --- | ---: | --- |');
     for (const a of r.anomalies) out.push(`| ${md(a.label)} | ${f.count(a.count)} | ${a.examples[0] ? md(a.examples[0].text) : ''} |`);
@@ -90,6 +101,8 @@ export function renderMarkdown(r: ScenarioReport): string {
     }
     out.push('');
   }
+
+  if (r.consumerFailover) out.push(...consumerFailoverMarkdown(r.consumerFailover, origin));
 
   if (r.warnings.length > 0) {
     out.push('## Warnings', '');

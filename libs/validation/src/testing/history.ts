@@ -26,6 +26,9 @@ export interface HistoryParams {
   /** Records with no mirrorlab metadata (another application's). */
   foreign: number;
   unknown: number;
+  /** Sends in aborted transactions, and the chance the replicator copies one anyway (an aborted read). */
+  abortedPerMille: number;
+  abortedLeakPerMille: number;
 }
 
 export type Read = { kind: 'record'; obs: Observation } | { kind: 'corrupt'; rec: CorruptRecord } | { kind: 'foreign'; rec: ForeignRecord };
@@ -40,6 +43,8 @@ export interface Injected {
   indeterminateSeen: Set<string>;
   indeterminateMissing: Set<string>;
   failedButSeen: Set<string>;
+  /** Aborted sends that reached the target. */
+  abortedRead: Set<string>;
   duplicateCopies: number;
   duplicatedSeqs: Set<string>;
   redeliveries: number;
@@ -76,6 +81,8 @@ export const historyParams = (faults: boolean): fc.Arbitrary<HistoryParams> =>
     corrupt: faults ? fc.integer({ min: 0, max: 4 }) : fc.constant(0),
     foreign: faults ? fc.integer({ min: 0, max: 3 }) : fc.constant(0),
     unknown: faults ? fc.integer({ min: 0, max: 4 }) : fc.constant(0),
+    abortedPerMille: faults ? fc.integer({ min: 0, max: 200 }) : fc.constant(0),
+    abortedLeakPerMille: faults ? fc.integer({ min: 0, max: 1000 }) : fc.constant(0),
   });
 
 /** mulberry32: small, seedable, good enough to place faults. */
@@ -106,6 +113,7 @@ export function buildHistory(p: HistoryParams): History {
     indeterminateSeen: new Set(),
     indeterminateMissing: new Set(),
     failedButSeen: new Set(),
+    abortedRead: new Set(),
     duplicateCopies: 0,
     duplicatedSeqs: new Set(),
     redeliveries: 0,
@@ -136,12 +144,21 @@ export function buildHistory(p: HistoryParams): History {
         const acked: Array<[number, number]> = [];
         const failed: Array<[number, number]> = [];
         const indeterminate: Array<[number, number]> = [];
+        const aborted: Array<[number, number]> = [];
         const delivered: boolean[] = [];
         for (let seq = 0; seq < length; seq++) {
           const id = idOf({ producerId, keyEpoch, key, seq });
-          const outcome = chance(p.failedPerMille) ? 'failed' : chance(p.indeterminatePerMille) ? 'indeterminate' : 'acked';
-          ({ acked, failed, indeterminate })[outcome].push([seq, seq]);
-          const dropped = chance(p.lossPerMille);
+          const outcome = chance(p.failedPerMille)
+            ? 'failed'
+            : chance(p.indeterminatePerMille)
+              ? 'indeterminate'
+              : p.abortedPerMille > 0 && chance(p.abortedPerMille)
+                ? 'aborted'
+                : 'acked';
+          ({ acked, failed, indeterminate, aborted })[outcome].push([seq, seq]);
+          // An aborted send reaches the target only when the replicator copies it anyway.
+          const dropped = outcome === 'aborted' ? !chance(p.abortedLeakPerMille) : chance(p.lossPerMille);
+          if (outcome === 'aborted' && !dropped) injected.abortedRead.add(id);
           delivered.push(!dropped);
           if (outcome === 'acked' && dropped) injected.droppedAcked.add(id);
           if (outcome === 'indeterminate') (dropped ? injected.indeterminateMissing : injected.indeterminateSeen).add(id);
@@ -157,7 +174,7 @@ export function buildHistory(p: HistoryParams): History {
             injected.duplicatedSeqs.add(id);
           }
         }
-        keys.push({ keyEpoch, key, acked, failed, indeterminate });
+        keys.push({ keyEpoch, key, acked, failed, indeterminate, ...(aborted.length > 0 ? { aborted } : {}) });
         for (let seq = 0; seq < length; seq++) {
           const id = idOf({ producerId, keyEpoch, key, seq });
           if (injected.droppedAcked.has(id) && delivered.slice(seq + 1).some(Boolean)) injected.lost.add(id);

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { compareCommand } from './compare';
 import { demoCommand } from './demo';
 import { kubeCommand } from './kube';
 import { labCommand } from './lab';
@@ -17,4 +18,4 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const COMMANDS: CommandModule[] = [demoCommand, runCommand, scenariosCommand, reportCommand, labCommand, stackCommand, kubeCommand];
+export const COMMANDS: CommandModule[] = [demoCommand, runCommand, scenariosCommand, reportCommand, compareCommand, labCommand, stackCommand, kubeCommand];

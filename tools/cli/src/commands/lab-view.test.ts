@@ -35,3 +35,10 @@ test("with monitoring, the table and the summary give Prometheus's address", () 
   expect(renderLabSummary(monitored)).toContain('prometheus        http://127.0.0.1:21031 (open it in a browser; scrapes every 5s the services listed in /tmp/lab-v/prometheus/targets/*.json)');
   expect(renderLabSummary(lab)).not.toContain('prometheus');
 });
+
+test('the summary says which replicator mode runs', () => {
+  expect(renderLabSummary(lab)).toContain('replicator mode   dedicated (at-least-once)');
+  expect(renderLabSummary({ ...lab, mm2: { ...lab.mm2, mode: 'dedicated-eos' } })).toContain(
+    'replicator mode   dedicated-eos (exactly-once source support, source read at read_committed)',
+  );
+});

@@ -1,5 +1,5 @@
 /** Pure rendering of a lab for the terminal: what runs where, and how to reach it. */
-import { LAB_SCRAPE_INTERVAL_SECONDS, mirroredTopicName, prometheusProcess, prometheusUrl, scrapeTargetsDir, type LabState, type ProcessState } from '@mirrorlab/lab';
+import { LAB_SCRAPE_INTERVAL_SECONDS, mirroredTopicName, prometheusProcess, prometheusUrl, replicatorModeOf, scrapeTargetsDir, type LabState, type ProcessState } from '@mirrorlab/lab';
 import { renderTable } from '../table';
 
 export function renderProcessTable(lab: LabState, states?: Map<string, ProcessState>): string {
@@ -24,6 +24,7 @@ export function renderLabSummary(lab: LabState): string {
     `redis             ${lab.redis.url}`,
     `mirrormaker 2     source->target, topics /${lab.mm2.topics}/, ${lab.mm2.replicationPolicy} policy ` +
       `(topic t -> ${mirroredTopicName(lab.mm2.replicationPolicy, 't')}), internal REST ${lab.mm2.restUrl}`,
+    `replicator mode   ${replicatorModeOf(lab)}${replicatorModeOf(lab) === 'dedicated-eos' ? ' (exactly-once source support, source read at read_committed)' : ' (at-least-once)'}`,
   ];
   if (lab.network === null) {
     lines.push('network faults    off (loopback mode)');

@@ -14,7 +14,9 @@ import {
   readLabState,
   tailLog,
   LINK_PROFILE_NAMES,
+  REPLICATOR_MODE_NAMES,
   type LinkProfileName,
+  type ReplicatorModeName,
   type ReplicationPolicyName,
 } from '@mirrorlab/lab';
 import type { CliContext } from '../context';
@@ -54,6 +56,7 @@ interface UpOptions {
   replicationPolicy?: ReplicationPolicyName;
   netns: boolean;
   link?: LinkProfileName;
+  replicatorMode?: ReplicatorModeName;
   timeout: number;
   monitoring?: boolean;
   json?: boolean;
@@ -68,6 +71,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<void> {
     replicationPolicy: opts.replicationPolicy,
     netns: opts.netns,
     link: opts.link,
+    replicatorMode: opts.replicatorMode,
     stageTimeoutMs: opts.timeout * 1000,
     monitoring: opts.monitoring,
     log: (line) => ctx.err(line),
@@ -173,6 +177,12 @@ network faults are off. State: <dir>/lab.json; other tools find the lab through 
         new Option('--link <profile>', 'standing latency on the inter-DC path: transatlantic = ~80 ms RTT (40 ms each way, ±3 ms jitter), none = no added latency; may change on a running lab (default: keep the lab\'s, none for a new lab)').choices([
           ...LINK_PROFILE_NAMES,
         ]),
+      )
+      .addOption(
+        new Option(
+          '--replicator-mode <mode>',
+          "how MirrorMaker 2 runs: dedicated = dedicated mode, at-least-once; dedicated-eos = with exactly-once source support (KIP-618) and its source consumer at read_committed; may change on a running lab (MM2 restarts) (default: keep the lab's, dedicated for a new lab)",
+        ).choices([...REPLICATOR_MODE_NAMES]),
       )
       .addOption(new Option('--timeout <seconds>', 'deadline for each readiness stage').default(240).argParser(positiveInt('--timeout')))
       .option('--json', 'print the lab state (lab.json) instead of the table')

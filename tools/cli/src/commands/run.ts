@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import { labUp } from '@mirrorlab/lab';
 import type { ScenarioSpec } from '@mirrorlab/protocol';
 import { capacitySummaryBeside } from '../capacity-summary';
+import { compareModes } from '../compare-modes';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILURE, EXIT_INCONCLUSIVE, EXIT_OK, EXIT_USAGE, exitCodeForVerdict } from '../exit-codes';
 import { loadScenarioFile, scaleScenario } from '../scenario-file';
@@ -13,7 +14,7 @@ import { stackUp } from '../stack/local-stack';
 import type { CommandModule } from './index';
 import { labDirFor, repoRootFor } from './stack';
 
-export const BUNDLED_SERVICES = ['producer', 'consumer-validator', 'provisioner', 'fault-runner', 'report-aggregator'];
+export const BUNDLED_SERVICES = ['producer', 'consumer-validator', 'provisioner', 'fault-runner', 'report-aggregator', 'consumer-groups'];
 
 export interface RunOptions {
   dir?: string;
@@ -39,7 +40,8 @@ export async function runScenario(ctx: CliContext, spec: ScenarioSpec, opts: Run
   const labDir = labDirFor(ctx, opts.dir);
   // The scenario's `link:` (default none) becomes the lab's standing link for the run: a
   // scenario says what link it ran across, whatever the lab had before.
-  const lab = await labUp({ dir: labDir, link: spec.link, log: (line) => ctx.err(line) });
+  // Its `replicator.mode` (default dedicated) likewise: a lab in another mode restarts MM2 in this one.
+  const lab = await labUp({ dir: labDir, link: spec.link, replicatorMode: spec.replicator.mode, log: (line) => ctx.err(line) });
   if (lab.loopbackReason !== undefined && spec.faults.some((f) => ['packet-loss', 'network-partition', 'bandwidth-cap'].includes(f.kind))) {
     throw new CliError(`this scenario needs network faults, which are off on a loopback lab (${lab.loopbackReason})`, EXIT_USAGE);
   }
@@ -63,6 +65,8 @@ export const runCommand: CommandModule = {
       .option('--json', 'print the outcome as JSON')
       .action(async (file: string, opts: RunOptions) => {
         const spec = scaleScenario(loadScenarioFile(path.resolve(ctx.cwd, file)), opts.timeScale);
+        // `replicators: [...]`: once per mode on the lab, then the comparison (compare-modes.ts).
+        if (spec.replicators !== undefined) return compareModes(ctx, spec, opts, (s) => runScenario(ctx, s, opts));
         const outcome = await runScenario(ctx, spec, opts);
         if (opts.json) ctx.out(JSON.stringify(outcome, null, 2));
         else {

@@ -1,7 +1,7 @@
 /** `mirrorlab validate FILE` and `mirrorlab scenarios`: scenario files, checked before anything starts. */
 import path from 'node:path';
 import { findRepoRoot } from '@mirrorlab/lab';
-import { describeExpectations, effectiveExpectations } from '@mirrorlab/protocol';
+import { describeExpectations, effectiveExpectations, expectationContext } from '@mirrorlab/protocol';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError } from '../exit-codes';
@@ -21,7 +21,7 @@ export const scenariosCommand: CommandModule = {
             const spec = loadScenarioFile(path.resolve(ctx.cwd, file));
             ctx.out(`${file}: ok (${spec.name}: ${spec.topics.length} topic(s), ${spec.workload.duration / 1000} s, ${spec.faults.length} fault(s))`);
             ctx.out('  expectations (the verdict fails when one is exceeded):');
-            for (const line of describeExpectations(effectiveExpectations(spec.expectations))) ctx.out(`    ${line}`);
+            for (const line of describeExpectations(effectiveExpectations(spec.expectations, expectationContext(spec)))) ctx.out(`    ${line}`);
           } catch (err) {
             bad.push(file);
             ctx.err((err as Error).message);

@@ -1,0 +1,61 @@
+import type { ControlEvent } from '@mirrorlab/control';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { buildReport, compareReports, renderCompareHtml, ScenarioEvents } from '@mirrorlab/report';
+import { syntheticScenario } from '@mirrorlab/report/testing';
+
+/**
+ * The comparison page (`mirrorlab compare`, `GET /compare`) in a real browser, as the report
+ * page is tested: two runs of a kill-replicator scenario (at-least-once with duplicates, and
+ * exactly-once) rendered to a file; headless Chromium screenshots it and dumps the DOM, which
+ * must hold both charts with one line per run and the fault window shaded.
+ */
+const run = promisify(execFile);
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '../../../reports/screenshots');
+
+function chromium(args: string[]): Promise<{ stdout: string }> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).finally(() => rmSync(profile, { recursive: true, force: true }));
+}
+
+let page: string;
+
+beforeAll(() => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
+  const faults = [{ id: 'f1-kill-replicator', kind: 'kill-replicator', target: 'replicator', atS: 30, durationS: 20, stall: true }];
+  const reports = (['dedicated', 'dedicated-eos'] as const).map((mode) => {
+    const id = `kill-replicator-${mode}`;
+    const folded = new ScenarioEvents(id);
+    syntheticScenario({ scenarioId: id, durationS: 90, warmupS: 8, faults, anomalies: mode === 'dedicated' ? { duplicate: 5 } : {} })
+      .map((e): ControlEvent => (e.type === 'scenario.started' ? ({ ...e, spec: { ...e.spec, replicator: { ...e.spec.replicator, mode } } } as ControlEvent) : e))
+      .forEach((e) => folded.apply(e));
+    return buildReport(folded);
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  page = path.join(SHOTS, 'compare-kill-replicator.html');
+  writeFileSync(page, renderCompareHtml(compareReports(reports)));
+});
+
+test('headless Chromium renders the comparison page to a real screenshot', async () => {
+  const png = path.join(SHOTS, 'compare-kill-replicator.png');
+  rmSync(png, { force: true });
+  await chromium([`--screenshot=${png}`, '--window-size=1400,1800', `file://${page}`]);
+  const bytes = readFileSync(png);
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1400, 1800]);
+  expect(statSync(png).size).toBeGreaterThan(100_000);
+});
+
+test("the browser's DOM holds both charts, one line per run on each, and the fault window shaded", async () => {
+  const { stdout: dom } = await chromium(['--dump-dom', `file://${page}`]);
+  expect(dom.match(/<svg class="chart"/g)).toHaveLength(2);
+  expect(dom.match(/<rect class="fault-window" data-fault-id="f1-kill-replicator"/g)).toHaveLength(2);
+  for (const mode of ['dedicated', 'dedicated-eos']) expect(dom.match(new RegExp(`data-series="kill-replicator-${mode} · ${mode} · kill-replicator-${mode}"`, 'g'))).toHaveLength(2);
+  expect(dom).toContain('Comparison of 2 runs');
+  expect(dom).not.toContain('<script');
+});
