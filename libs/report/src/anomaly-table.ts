@@ -57,7 +57,7 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
   stall: {
     kind: 'informational',
     label: 'Stalled partition',
-    description: 'A partition whose records waited on the source while nothing new of it reached the target, for longer than the stall threshold. Loss, if any, is counted apart.',
+    description: 'A partition whose source advanced while nothing new of it reached the target, for longer than the stall threshold (duration: a lower bound). Loss, if any, is counted apart.',
   },
   'aborted-read': {
     kind: 'correctness',
@@ -197,7 +197,7 @@ export function stallRow(stalls: readonly Stall[], faults: readonly FaultReport[
     .slice(0, maxExamples)
     .map((x): AnomalyExample => {
       const time: ExampleTime = { kind: 'estimated', fromMs: x.startMs, toMs: x.endMs ?? x.startMs + x.durationMs, basis: 'target high watermark at validator reports' };
-      const text = `${x.topic}/${x.partition}: nothing new on the target for ${(x.durationMs / 1000).toFixed(1)} s while records waited on the source${x.endMs === null ? ' (still stalled at the end)' : ''}`;
+      const text = `${x.topic}/${x.partition}: nothing new on the target for at least ${(x.durationMs / 1000).toFixed(1)} s while its source advanced${x.endMs === null ? ' (still stalled at the end)' : ''}`;
       return { text, topic: x.topic, partition: x.partition, time, faults: attribute(time, faults) };
     });
   const longest = Math.max(...stalls.map((x) => x.durationMs));

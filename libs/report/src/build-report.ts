@@ -65,7 +65,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   const faults = withRecovery(windows.faults, series, run);
   const anomalies = acc === undefined ? [] : anomalyRows(acc, { timeline: new SendTimeline(producers, spec), faults });
   const replicatorLag = replicatorLagOf(events);
-  const stalls = findStalls(replicatorLag, STALL_THRESHOLD_MS);
+  const stalls = findStalls(replicatorLag, events.partitionAcks, STALL_THRESHOLD_MS);
   const stalled = stallRow(stalls, faults, STALL_THRESHOLD_MS);
   const pickup = pickupTimes(faults, events.partitionAcks, replicatorLag);
   if (stalled) anomalies.push(stalled);

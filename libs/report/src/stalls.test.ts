@@ -11,14 +11,16 @@ describe('findStalls', () => {
     // 10 records/s for 30 s, samples every second; the target holds still from 10 s to 22 s, then catches up.
     const samples: TargetHighWatermark[] = [hw(T0 - 1, 0)];
     for (let s = 1; s <= 30; s++) samples.push(hw(T0 + s * 1000, s <= 10 ? s * 10 : s < 22 ? 100 : s * 10));
-    const stalls = findStalls(replicatorLag(acks(Array(30).fill(10)), samples, T0), 5000);
-    // The last advance at 10 s; records acknowledged in second 10 wait from 11 s; the target moves again at 22 s.
-    expect(stalls).toEqual([{ topic: 'src', partition: 0, startMs: T0 + 11_000, endMs: T0 + 22_000, durationMs: 11_000 }]);
+    const a = acks(Array(30).fill(10));
+    const stalls = findStalls(replicatorLag(a, samples, T0), a, 5000);
+    // The last advance at 10 s; records acknowledged in second 10 wait from 11 s; still nothing at 21 s; the target moves again at 22 s.
+    expect(stalls).toEqual([{ topic: 'src', partition: 0, startMs: T0 + 11_000, endMs: T0 + 22_000, durationMs: 10_000 }]);
   });
 
   it('reports a stall that never ended as open, up to the last sample', () => {
     const samples = [hw(T0 - 1, 0), hw(T0 + 2000, 20), ...Array.from({ length: 10 }, (_, i) => hw(T0 + 3000 + i * 1000, 20))];
-    expect(findStalls(replicatorLag(acks(Array(12).fill(10)), samples, T0), 5000)).toEqual([{ topic: 'src', partition: 0, startMs: T0 + 3000, endMs: null, durationMs: 9000 }]);
+    const a = acks(Array(12).fill(10));
+    expect(findStalls(replicatorLag(a, samples, T0), a, 5000)).toEqual([{ topic: 'src', partition: 0, startMs: T0 + 3000, endMs: null, durationMs: 9000 }]);
   });
 
   it('property: no stall while the target keeps up, however bursty the source', () => {
@@ -26,7 +28,7 @@ describe('findStalls', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 40 }), (perSecond) => {
         let total = 0;
         const samples = [hw(T0 - 1, 0), ...perSecond.map((n, i) => hw(T0 + (i + 1) * 1000, (total += n)))];
-        expect(findStalls(replicatorLag(acks(perSecond), samples, T0), 2000)).toEqual([]);
+        expect(findStalls(replicatorLag(acks(perSecond), samples, T0), acks(perSecond), 2000)).toEqual([]);
       }),
     );
   });
@@ -35,14 +37,30 @@ describe('findStalls', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), (seconds) => {
         const samples = Array.from({ length: seconds }, (_, i) => hw(T0 + (i + 1) * 1000, 0));
-        expect(findStalls(replicatorLag(acks(Array(seconds).fill(0)), samples, T0), 1000)).toEqual([]);
+        expect(findStalls(replicatorLag(acks(Array(seconds).fill(0)), samples, T0), acks(Array(seconds).fill(0)), 1000)).toEqual([]);
       }),
     );
   });
 
   it('does not call a wait shorter than the threshold a stall', () => {
     const samples = [hw(T0 - 1, 0), hw(T0 + 1000, 10), hw(T0 + 3000, 10), hw(T0 + 4000, 40)];
-    expect(findStalls(replicatorLag(acks([10, 10, 10, 10]), samples, T0), 5000)).toEqual([]);
+    expect(findStalls(replicatorLag(acks([10, 10, 10, 10]), samples, T0), acks([10, 10, 10, 10]), 5000)).toEqual([]);
+  });
+
+  it('does not call a sample interval longer than the threshold a stall when the target did move in it', () => {
+    // Reports every 6 s; the target advances at every one.
+    const a = acks(Array(30).fill(10));
+    const samples = [hw(T0 - 1, 0), ...[6, 12, 18, 24, 30].map((s) => hw(T0 + s * 1000, s * 10 - 5))];
+    expect(findStalls(replicatorLag(a, samples, T0), a, 5000)).toEqual([]);
+  });
+
+  it('records that can never arrive (purged) do not keep a partition stalled once the source stops', () => {
+    // 100 records acknowledged in the first 10 s, 40 of them purged: the target ends at 60 and the source writes nothing more.
+    const a = acks([...Array(10).fill(10), ...Array(20).fill(0)]);
+    const samples = [hw(T0 - 1, 0), ...Array.from({ length: 25 }, (_, i) => hw(T0 + 12_000 + i * 1000, 60))];
+    const lag = replicatorLag(a, samples, T0);
+    expect(lag[0].maxUnseen).toBe(40);
+    expect(findStalls(lag, a, 5000)).toEqual([]);
   });
 });
 
@@ -53,7 +71,7 @@ describe('report: the stall anomaly', () => {
   const { syntheticScenario } = jest.requireActual('./testing') as typeof import('./testing');
   const build = (stall: boolean) => {
     const folded = new ScenarioEvents('fixture-1');
-    for (const e of syntheticScenario({ durationS: 40, rate: 60, partitions: 3, faults: [{ id: 'f1', kind: 'pause-replicator', target: 'replicator', atS: 12, durationS: 10, stall }] })) folded.apply(e);
+    for (const e of syntheticScenario({ durationS: 40, rate: 60, partitions: 3, reportIntervalS: 1, faults: [{ id: 'f1', kind: 'pause-replicator', target: 'replicator', atS: 12, durationS: 10, stall }] })) folded.apply(e);
     return buildReport(folded);
   };
 
