@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { untilNextRead } from './anomaly-table';
 import { attribute } from './fault-windows';
 import type { FaultReport } from './report-schema';

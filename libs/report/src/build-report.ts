@@ -152,7 +152,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
       unreportedProducers: acc?.unreportedProducers ?? [],
     },
     anomalies,
-    latency: { endToEnd, replication: summary(combined.replication) },
+    latency: { endToEnd, replication: summary(combined.replication), fromSchedule: summary(combined.fromSchedule) },
     series,
     replicationLag: lagSeries(events.progress),
     faults,

@@ -1,5 +1,5 @@
-import type { ControlEvent, ControlEventInput } from '@mirrorlab/protocol';
-import { controlEventSchema } from '@mirrorlab/protocol';
+import { controlEventSchema, type ControlEvent, type ControlEventInput, type ControlEventOf } from '@mirrorlab/control';
+import type { ScenarioSpec } from '@mirrorlab/protocol';
 import { buildReport } from './build-report';
 import { renderHtml } from './render/render-html';
 import { renderMarkdown } from './render/render-markdown';
@@ -8,9 +8,9 @@ import { syntheticScenario } from './testing';
 
 const T0 = 1_700_000_000_000;
 const base = syntheticScenario({ startAtMs: T0, durationS: 30, rate: 40, partitions: 2, validators: 1, anomalies: {} });
-const started = base.find((e) => e.type === 'scenario.started')!;
-const topic = Object.keys((started as { targetTopics: Record<string, string> }).targetTopics)[0];
-const target = (started as { targetTopics: Record<string, string> }).targetTopics[topic];
+const started = base.find((e) => e.type === 'scenario.started') as ControlEventOf<'scenario.started'>;
+const topic = Object.keys(started.targetTopics)[0];
+const target = started.targetTopics[topic];
 
 const ev = (e: Record<string, unknown>): ControlEvent => controlEventSchema.parse({ v: 1, scenarioId: 'fixture-1', source: 'cg', ...e } as ControlEventInput);
 const commit = (atMs: number, offsets: number[], final = false) => ev({ type: 'consumer.commit', atMs, group: 'g', groupId: 'mirrorlab-fixture-1-g', consumerId: 'cg', final, commits: offsets.map((offset, partition) => ({ topic, partition, offset, processed: [] })) });
@@ -30,8 +30,8 @@ const drill = (skipped: number, reread: number) =>
     translations: { observations: 4, unsafeTranslations: skipped > 0 ? 1 : 0, skippedRecords: skipped, rereadOverBound: 0, maxReread: reread, regressions: 0, maxAgeMs: 3_000 },
   });
 
-function withFailover(extra: ControlEvent[], expectations: Record<string, unknown> = {}) {
-  const spec = { ...(started as { spec: Record<string, unknown> }).spec, consumers: [{ group: 'g', topic, commitInterval: 1_000 }], faults: [{ at: 20_000, kind: 'consumer-failover', target: 'g', params: {} }], expectations };
+function withFailover(extra: ControlEvent[], expectations: ScenarioSpec['expectations'] = {}) {
+  const spec: ScenarioSpec = { ...started.spec, consumers: [{ group: 'g', topic, commitInterval: 1_000 }], faults: [{ at: 20_000, kind: 'consumer-failover', target: 'g', params: {} }], expectations };
   const events = new ScenarioEvents('fixture-1');
   for (const e of base) events.apply(e.type === 'scenario.started' ? { ...e, spec } : e);
   events.apply(ev({ type: 'fault.injected', atMs: T0 + 20_000, faultId: 'fixture-1/f0', kind: 'consumer-failover', target: 'g', params: {}, durationMs: null }));

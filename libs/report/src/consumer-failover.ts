@@ -1,4 +1,4 @@
-import type { ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEventOf } from '@mirrorlab/control';
 import type { ConsumerFailoverReport } from './report-schema';
 import type { ScenarioEvents } from './scenario-events';
 

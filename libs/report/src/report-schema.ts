@@ -117,6 +117,8 @@ export const secondPointSchema = z.object({
   p99Us: us.nullable(),
   p999Us: us.nullable(),
   maxUs: us.nullable(),
+  /** Publish delay (scheduled send to acknowledgement) of the records acknowledged in this second: the worst producer's p99; null when none reported it. */
+  publishDelayP99Us: us.nullable().default(null),
 });
 
 export const lagPointSchema = z.object({
@@ -343,7 +345,12 @@ export const scenarioReportSchema = z.object({
     unreportedProducers: z.array(z.string()),
   }),
   anomalies: z.array(anomalyRowSchema),
-  latency: z.object({ endToEnd: latencySummarySchema.nullable(), replication: latencySummarySchema.nullable() }),
+  latency: z.object({
+    endToEnd: latencySummarySchema.nullable(),
+    replication: latencySummarySchema.nullable(),
+    /** Arrival minus the scheduled send time: what a user waiting on the schedule saw (coordinated omission included). */
+    fromSchedule: latencySummarySchema.nullable().default(null),
+  }),
   series: z.array(secondPointSchema),
   replicationLag: z.array(lagPointSchema),
   faults: z.array(faultReportSchema),

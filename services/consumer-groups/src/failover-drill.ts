@@ -1,4 +1,4 @@
-import type { ControlEventInput } from '@mirrorlab/protocol';
+import type { ControlEventInput } from '@mirrorlab/control';
 import type { Logger } from '@mirrorlab/service-kit';
 import type { GroupCommit, TargetPartitionRecords, TranslationObservation } from '@mirrorlab/validation';
 import { failoverOutcome, type FailoverStart } from './failover-outcome';

@@ -1,4 +1,4 @@
-import type { ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEventOf } from '@mirrorlab/control';
 import { checkTranslations, type GroupCommit, type TargetPartitionRecords, type TranslationObservation } from '@mirrorlab/validation';
 
 type FailoverPartition = ControlEventOf<'consumer.failover'>['partitions'][number];

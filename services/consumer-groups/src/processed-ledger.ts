@@ -1,4 +1,4 @@
-import type { ConsumerPartitionCommit } from '@mirrorlab/protocol';
+import type { ConsumerPartitionCommit } from '@mirrorlab/control';
 import { IntervalSet } from '@mirrorlab/validation';
 
 /** A processed record's identity; null: a record with no mirrorlab identity (foreign, corrupt, another run's). */

@@ -1,4 +1,4 @@
-import type { ProducerKeyReport } from '@mirrorlab/protocol';
+import type { ProducerKeyReport } from '@mirrorlab/control';
 import { IntervalSet } from '@mirrorlab/validation';
 
 export type SendResult = 'acked' | 'failed' | 'indeterminate';

@@ -1,7 +1,9 @@
-import { encodeRecord, KeyPlan, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
-import type { Logger } from '@mirrorlab/service-kit';
+import { encodeRecord, KeyPlan, type ScenarioSpec } from '@mirrorlab/protocol';
+import { type ControlEventInput } from '@mirrorlab/control';
+import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { AckLedger, type SendResult } from './ack-ledger';
 import { Pacer, type RateAt } from './pacer';
+import { PublishDelayWindows } from './publish-delay-windows';
 import type { ProducerMetrics } from './producer-metrics';
 import { RateMeter } from './rate-meter';
 import { classifyDeliveryError } from './send-outcome';
@@ -33,13 +35,6 @@ export interface RecordSink {
   partitionCount(topic: string): Promise<number>;
 }
 
-export interface Clock {
-  nowMs(): number;
-  nowUs(): number;
-  /** Resolves after `ms`, or earlier when `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
 export interface PayloadSource {
   next(): Buffer;
 }
@@ -69,8 +64,6 @@ export interface ProducerRunOptions {
   flushTimeoutMs: number;
   progressIntervalMs: number;
   partitionCheckIntervalMs: number;
-  /** Test only: record indexes that are acknowledged in the ledger but never sent (a simulated loss). */
-  skipRecordIndexes?: ReadonlySet<number>;
 }
 
 interface TopicWriter {
@@ -118,6 +111,8 @@ export class ProducerRun {
   private heldPayload: Buffer | undefined;
   /** Acknowledged records per (second, topic, partition) not yet published. */
   private readonly partitionAcks = new Map<string, [number, string, number, number]>();
+  /** Scheduled send time to acknowledgement, per second of acknowledgement, not yet published. */
+  private readonly publishDelays = new PublishDelayWindows();
   private replans = new Map<string, number>();
   private finished: Promise<void> | undefined;
 
@@ -172,7 +167,7 @@ export class ProducerRun {
   private async sendLoop(): Promise<void> {
     const { o } = this;
     const untilStart = o.startAtMs - o.clock.nowMs();
-    if (untilStart > 0) await o.clock.sleep(untilStart, this.stop.signal);
+    if (untilStart > 0) await sleepUnlessAborted(o.clock, untilStart, this.stop.signal);
     const pacer = (this.pacer = new Pacer({ startMs: this.startMs, rateAt: this.rateAt }));
     while (!this.stop.signal.aborted) {
       const now = o.clock.nowMs();
@@ -194,7 +189,7 @@ export class ProducerRun {
       if (handed > 0) this.meter.sent(now, handed, bytes);
       // A full client queue drains as delivery reports come in; otherwise sleep until the next record is due.
       const wait = queueFull ? 2 : handed >= o.maxBatchRecords ? 0 : Math.ceil(pacer.nextDueMs - o.clock.nowMs());
-      if (wait > 0) await o.clock.sleep(Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
+      if (wait > 0) await sleepUnlessAborted(o.clock, Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
       else await new Promise((r) => setImmediate(r));
     }
   }
@@ -203,34 +198,28 @@ export class ProducerRun {
   private produceOne(scheduledMs: number): number | undefined {
     const { o } = this;
     const writer = this.writers[this.nextWriter];
-    const index = writer.nextIndex;
-    const slot = writer.plan.slotForRecord(index);
+    const slot = writer.plan.slotForRecord(writer.nextIndex);
     const payload = this.heldPayload ?? o.payload.next();
     this.heldPayload = undefined;
     const sentUs = o.clock.nowUs();
     const partition = writer.plan.partitionOfKey(slot.keyIndex);
     const p: PendingRecord = { topic: writer.topic, keyEpoch: writer.plan.epoch, key: slot.key, seq: slot.seq, partition, scheduledMs, sentUs, settled: false };
-    if (o.skipRecordIndexes?.has(index)) {
-      // A skipped record is booked as acknowledged: the checker must then find it lost.
-      this.ledger.record('acked', p.topic, p.keyEpoch, p.key, p.seq);
-    } else {
-      const rec = encodeRecord({
-        meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
-        key: slot.key,
-        payload,
-        encoding: o.spec.workload.encoding,
-      });
-      if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
-        this.heldPayload = payload;
-        return undefined;
-      }
-      this.outstanding.add(p);
-      this.sent += 1;
-      this.bytesSent += rec.value.length;
-      const u = this.unreportedOf(p.topic);
-      u.sent += 1;
-      u.bytes += rec.value.length;
+    const rec = encodeRecord({
+      meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
+      key: slot.key,
+      payload,
+      encoding: o.spec.workload.encoding,
+    });
+    if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
+      this.heldPayload = payload;
+      return undefined;
     }
+    this.outstanding.add(p);
+    this.sent += 1;
+    this.bytesSent += rec.value.length;
+    const u = this.unreportedOf(p.topic);
+    u.sent += 1;
+    u.bytes += rec.value.length;
     writer.nextIndex += 1;
     this.nextWriter = (this.nextWriter + 1) % this.writers.length;
     return payload.length;
@@ -260,6 +249,7 @@ export class ProducerRun {
       else this.partitionAcks.set(id, [second, p.topic, p.partition, 1]);
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
       this.observe.scheduleToAck(Math.max(0, nowUs / 1000 - p.scheduledMs) / 1000);
+      this.publishDelays.add(nowUs / 1000, nowUs - p.scheduledMs * 1000);
     }
   }
 
@@ -283,7 +273,7 @@ export class ProducerRun {
     if (this.outstanding.size > 0) await o.sink.flush(o.flushTimeoutMs);
     // The client's flush can return before its last delivery reports have reached JavaScript: wait for them.
     const wait = new AbortController().signal;
-    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await o.clock.sleep(10, wait);
+    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await sleepUnlessAborted(o.clock, 10, wait);
     if (this.outstanding.size > 0) this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
     for (const p of [...this.outstanding]) this.book(p, 'indeterminate');
   }
@@ -352,6 +342,7 @@ export class ProducerRun {
         windows,
         rates,
         partitionAcks,
+        publishDelay: this.publishDelays.drainClosed(now, final),
       });
     } catch (err) {
       o.logger.error('progress_publish_failed', { final, err });

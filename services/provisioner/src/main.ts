@@ -1,9 +1,9 @@
 import { Queue, Worker } from 'bullmq';
 import { orExitOnConfigError } from '@mirrorlab/kube';
 import { QUEUE_NAMES } from '@mirrorlab/protocol';
-import { ControlTopic, createKafka, createRedis, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { createKafka, createRedis, kafkaConnectionFrom, runService, systemClock } from '@mirrorlab/service-kit';
+import { ControlTopic } from '@mirrorlab/control';
 import { redisAbortFlags } from './abort-flags';
-import { systemClock } from './clock';
 import { provisionerEnv, runnerSettings, workerSettings } from './config';
 import { RunInterrupted } from './errors';
 import { sweepFailedRuns } from './failed-run-sweeper';

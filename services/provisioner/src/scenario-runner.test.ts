@@ -5,7 +5,7 @@ import { ScenarioRunner } from './scenario-runner';
 import { scenario, World } from './testing/world';
 
 const ID = 'unit-abc123';
-const FAULTS = { faults: [{ at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' }, { at: '4s', kind: 'add-topic' as const }] };
+const FAULTS = { faults: [{ at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' }, { at: '4s', kind: 'add-topic' as const, params: { name: 'late' } }] };
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {

@@ -1,7 +1,7 @@
-import type { ControlEventInput, ScenarioSpec } from '@mirrorlab/protocol';
+import { DEFAULT_DRAIN_TIMEOUT_MS, type ScenarioSpec } from '@mirrorlab/protocol';
+import type { ControlEventInput } from '@mirrorlab/control';
 import type { WarmupDecision } from '@mirrorlab/report';
-import type { Logger } from '@mirrorlab/service-kit';
-import type { Clock } from './clock';
+import type { Clock, Logger } from '@mirrorlab/service-kit';
 import { describePending, drainStatus, type DrainStatus } from './drain-check';
 import { isInterrupt, RunInterrupted, ScenarioRunError, toRunError } from './errors';
 import { healAtStopJobId, planFaultJobs, type FaultQueue } from './fault-schedule';
@@ -60,9 +60,6 @@ function warmupAllowanceMs(spec: ScenarioSpec): number {
   return spec.warmup.timeout > 0 ? spec.warmup.timeout + WARMUP_DECISION_SLACK_MS : 0;
 }
 const WARMUP_DECISION_SLACK_MS = 10_000;
-
-/** Used for an aborted run's drain when the spec cannot be read. */
-const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
 
 /**
  * Runs one scenario through its phases: provisioning -> waiting-for-replicator
@@ -205,7 +202,7 @@ class ScenarioRun {
         scenarioId: this.id,
         atMs: now,
         source: this.d.source,
-        spec: spec as unknown as Record<string, unknown>,
+        spec,
         targetTopics: this.rec.targetTopics ?? targetTopicsOf(spec),
         startAtMs: this.rec.startAtMs,
         endAtMs: this.rec.endAtMs!,

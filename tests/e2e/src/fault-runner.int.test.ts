@@ -15,7 +15,8 @@ import {
   type LinkFaultRules,
   type RunState,
 } from '@mirrorlab/lab';
-import { QUEUE_NAMES, faultJobId, type ControlEventOf, type FaultJobInput, type FaultKind } from '@mirrorlab/protocol';
+import { QUEUE_NAMES, faultJobId, parseJobFailure, type FaultJobInput, type FaultKind } from '@mirrorlab/protocol';
+import { type ControlEventOf } from '@mirrorlab/control';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlProbe } from './support/control-probe';
 import { labServiceEnv, runningLab, serviceBundle, stopLocalStack } from './support/lab-env';
@@ -308,7 +309,9 @@ async function waitFinished(jobId: string): Promise<{ state: string; failedReaso
 
 test('an invalid job fails naming the field, and the runner goes on with the next one', async () => {
   const bad = await queue.add('inject', { action: 'inject', scenarioId, faultId: `${scenarioId}/bad`, kind: 'packet-loss', params: { probability: 1.5 } });
-  await expect(waitFinished(bad.id!)).resolves.toMatchObject({ state: 'failed', failedReason: expect.stringMatching(/^\[params_invalid\] params\.probability: expected a probability/) });
+  const finished = await waitFinished(bad.id!);
+  expect(finished.state).toBe('failed');
+  expect(parseJobFailure(finished.failedReason ?? '')).toMatchObject({ code: 'params_invalid', field: 'params.probability', retriable: false, message: expect.stringMatching(/^params\.probability: expected a probability/) });
   expect(linkFaults()).toEqual({ iptables: [], qdiscs: [] });
   const fault = await inject('network-partition');
   expect((await heal(fault)).verified).toBe(true);

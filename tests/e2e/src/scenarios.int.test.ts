@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findRepoRoot, listLinkFaults, interDcLink, type LabState } from '@mirrorlab/lab';
-import { ControlRecorder } from '@mirrorlab/service-kit/testing';
+import { ControlRecorder } from '@mirrorlab/control/testing';
 import { runningLab, stopLocalStack } from './support/lab-env';
 
 /**

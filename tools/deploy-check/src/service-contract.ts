@@ -30,7 +30,7 @@ export const SERVICES: readonly ServiceContract[] = [
     kafkaPrefixes: ['SOURCE_KAFKA', 'CONTROL_KAFKA'],
     variables: [
       ...['CONTROL_TOPIC', 'PRODUCER_ID', 'ACKS', 'IDEMPOTENT', 'COMPRESSION', 'MAX_BATCH_RECORDS', 'LINGER', 'PROGRESS_INTERVAL'],
-      // services/producer/src/config.ts, beyond the contract (TEST_SKIP_RECORD_INDEXES is test-only).
+      // services/producer/src/config.ts, beyond the contract.
       ...['REQUEST_TIMEOUT', 'SEND_RETRIES', 'PARTITION_CHECK_INTERVAL', 'PAYLOAD_DIR'],
     ],
     kubernetesApi: false,

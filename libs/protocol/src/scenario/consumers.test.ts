@@ -50,7 +50,7 @@ describe('scenario consumers', () => {
     if (!ok.ok) throw ok.error;
     expect(ok.spec.faults[0]).toMatchObject({ kind: 'consumer-failover', target: 'g' });
     const bad = validateScenario({ ...base, consumers: [{ group: 'g', topic: 'a' }], faults: [{ at: '10s', kind: 'consumer-failover', target: 'h' }, { at: '12s', kind: 'consumer-failover' }] });
-    expect(!bad.ok && bad.error.problems).toEqual(['faults[0].target: consumer-failover needs a group of consumers (g)', 'faults[1].target: consumer-failover needs a group of consumers (g)']);
+    expect(!bad.ok && bad.error.problems).toEqual(['faults[0].target: consumer-failover needs a group of consumers (g)', 'faults[1].target: consumer-failover expects a consumer group of the scenario (consumers[].group), got nothing']);
   });
 
   it('gives every run its own Kafka group id', () => {

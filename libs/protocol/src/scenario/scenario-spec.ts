@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { durationMs, sizeBytes } from './units';
+import { faultSpecIssues } from '../faults/fault-spec-check';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from './scenario-defaults';
 
 /**
  * A scenario: what to run, against what, which faults to inject when, and what
@@ -142,7 +144,7 @@ export const scenarioSpecSchema = z
         checkpointAgeSeconds: max('seconds a checkpoint may trail the group').optional(),
       })
       .default({}),
-    drainTimeout: durationMs.default(120_000),
+    drainTimeout: durationMs.default(DEFAULT_DRAIN_TIMEOUT_MS),
     /**
      * Before the measured workload, producers write at the scenario's rate until end-to-end latency
      * has been steady for `steadyFor`, at most `timeout` (then measuring starts anyway, with a
@@ -169,7 +171,8 @@ export const scenarioSpecSchema = z
       groups.add(c.group);
     });
     spec.faults.forEach((f, i) => {
-      if (f.kind === 'consumer-failover' && (f.target === undefined || !groups.has(f.target))) {
+      // A missing target is the catalog's problem (faultSpecIssues); here: one of this scenario's groups.
+      if (f.kind === 'consumer-failover' && f.target !== undefined && !groups.has(f.target)) {
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `consumer-failover needs a group of consumers (${[...groups].join(', ') || 'none defined'})` });
       }
     });
@@ -178,6 +181,8 @@ export const scenarioSpecSchema = z
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: `the fault ends after the workload (workload.duration is ${spec.workload.duration / 1000}s)` });
       }
     });
+    // Each fault's target and params against the fault catalog, so a bad fault is refused before the run starts.
+    spec.faults.forEach((f, i) => faultSpecIssues(f).forEach((issue) => ctx.addIssue({ code: 'custom', path: ['faults', i, ...issue.path], message: issue.message })));
   });
 
 export type ScenarioSpec = z.output<typeof scenarioSpecSchema>;

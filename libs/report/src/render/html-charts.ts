@@ -11,6 +11,7 @@ export const COLORS = {
   max: '#bf8700',
   lag: '#1b7c83',
   requested: '#8c959f',
+  publishDelay: '#cf222e',
 };
 
 /** The three charts of the report (throughput, latency, lag), each with its legend; fault windows shaded on all. */
@@ -60,6 +61,9 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
     { name: 'p99', color: COLORS.p99, points: series.map((p) => [at(p.t), ms(p.p99Us)] as const), width: 1.8 },
     { name: 'p50', color: COLORS.p50, points: series.map((p) => [at(p.t), ms(p.p50Us)] as const), width: 1.8 },
   ];
+  // The producers' publish delay (schedule to acknowledgement): where it rises, the source or the tester held records back.
+  const publishDelay = series.some((p) => p.publishDelayP99Us !== null);
+  if (publishDelay) latencyLines.push({ name: 'publish delay p99', color: COLORS.publishDelay, points: series.map((p) => [at(p.t), ms(p.publishDelayP99Us)] as const), width: 1.2, dash: '2 2' });
   const lagLines: ChartLine[] = [{ name: 'lag', color: COLORS.lag, points: r.replicationLag.map((p) => [p.atMs, p.records] as const), area: true, width: 1.6 }];
   // Checkpoint age per source group (consumer failover), fault windows shaded like the others.
   const groups = r.consumerFailover?.groups.filter((g) => g.checkpointAge.series.length > 0) ?? [];
@@ -77,7 +81,10 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
       renderChart({ ...base, title: 'Throughput, records per second', scale: 'linear', yFormat: f.compact, lines: throughputLines }),
     latency: !series.some((p) => p.p50Us !== null)
       ? '<p class="empty">Nothing was read: no latency to show.</p>'
-      : legend([['p50', COLORS.p50], ['p99', COLORS.p99], ['max', COLORS.max, true]], 'end-to-end, per second, log scale') +
+      : legend(
+          [['p50', COLORS.p50], ['p99', COLORS.p99], ['max', COLORS.max, true], ...(publishDelay ? [['publish delay p99 (worst producer)', COLORS.publishDelay, true] as [string, string, boolean]] : [])],
+          'end-to-end, per second, log scale',
+        ) +
         renderChart({ ...base, title: 'End-to-end latency', scale: 'log', yFormat: msLabel, lines: latencyLines }),
     lag:
       r.replicationLag.length === 0

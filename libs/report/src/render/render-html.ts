@@ -1,5 +1,6 @@
 import type { AnomalyExample, ExpectationResult, FaultReport, ScenarioReport } from '../report-schema';
 import * as f from './format';
+import { latencyRows } from './latency-rows';
 import { renderCapacityChart } from './capacity-chart';
 import { consumerFailoverHtml } from './consumer-failover-html';
 import { capacityLine, deliveryLine } from './render-markdown';
@@ -30,7 +31,7 @@ ${cards(r)}
 ${expectations(r.expectations)}
 ${capacity(r)}
 <section id="throughput"><h2>Throughput <small>records per second: requested of the tester, produced on the source, consumed on the target</small></h2>${trusted(charts.throughput)}</section>
-<section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}</section>
+<section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}${latencyTable(r)}</section>
 <section id="lag"><h2>Replication lag <small>records on the target not yet read</small></h2>${trusted(charts.lag)}</section>
 ${faults(r.faults, origin, r)}
 ${consumerFailoverHtml(r.consumerFailover, charts.checkpointAge, origin)}
@@ -168,6 +169,15 @@ function example(e: AnomalyExample, origin: number | null): SafeHtml {
   return html`<li><span class="mono">${e.text}</span><span class="when">${when}</span> ${e.faults.map(
     (x) => html`<span class="pill fault ${x.phase}" title="${x.phase === 'during' ? 'during the fault' : 'after the heal, before recovery'}">${x.faultId} ${x.phase}</span> `,
   )}</li>`;
+}
+
+function latencyTable(r: ScenarioReport): SafeHtml | '' {
+  const rows = latencyRows(r);
+  if (rows.length === 0) return '';
+  return html`<table class="latency"><thead><tr><th>latency</th><th class="num">records</th><th class="num">p50</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th>measured</th></tr></thead><tbody>${rows.map(
+    (x) =>
+      html`<tr><td>${x.label}</td><td class="num">${f.count(x.summary.count)}</td><td class="num">${f.latency(x.summary.p50Us)}</td><td class="num">${f.latency(x.summary.p99Us)}</td><td class="num">${f.latency(x.summary.p999Us)}</td><td class="num">${f.latency(x.summary.maxUs)}</td><td class="muted">${x.what}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 function participants(r: ScenarioReport): SafeHtml {

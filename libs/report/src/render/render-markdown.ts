@@ -2,6 +2,7 @@ import type { ScenarioReport } from '../report-schema';
 import { rate } from '../tester-delivery';
 import { consumerFailoverMarkdown } from './consumer-failover-markdown';
 import * as f from './format';
+import { latencyRows } from './latency-rows';
 
 /**
  * A short Markdown summary: verdict and reasons, the counts, the anomaly classes
@@ -49,6 +50,15 @@ export function renderMarkdown(r: ScenarioReport): string {
       `${f.count(r.totals.consumed)} | ${f.latency(lat?.p50Us)} | ${f.latency(lat?.p99Us)} | ${f.latency(lat?.maxUs)} |`,
     '',
   );
+
+  const latencies = latencyRows(r);
+  if (latencies.length > 1) {
+    out.push('## Latency', '', '| latency | records | p50 | p99 | p99.9 | max | measured |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const x of latencies) {
+      out.push(`| ${x.label} | ${f.count(x.summary.count)} | ${f.latency(x.summary.p50Us)} | ${f.latency(x.summary.p99Us)} | ${f.latency(x.summary.p999Us)} | ${f.latency(x.summary.maxUs)} | ${md(x.what)} |`);
+    }
+    out.push('');
+  }
 
   if (r.anomalies.length > 0) {
     out.push('## Anomalies', '', '| class | count | first example |', '| --- | ---: | --- |');

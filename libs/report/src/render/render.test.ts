@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from '../build-report';
 import { scenarioReportSchema } from '../report-schema';
 import { ScenarioEvents } from '../scenario-events';

@@ -1,4 +1,5 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
+import type { FaultKind, ScenarioSpec } from '@mirrorlab/protocol';
 import { IntervalSet, LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
 import { mulberry32, simulate, type ModelRecord } from './replication-model';
 
@@ -101,17 +102,23 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   const records = simulate({ ...o, stalls: [...cold, ...o.faults.filter((f) => f.stall && f.durationS).map(faultWindow)], seed: o.seed });
   const rnd = mulberry32(o.seed * 31 + 1);
   const events: ControlEvent[] = [];
-  const spec = {
+  // As the provisioner publishes it: parsed, every default applied (the fixture's faults are not checked against the catalog).
+  const spec: ScenarioSpec = {
     name,
     description: 'Synthetic run: steady writes with injected faults, replayed through the real checker.',
     expectedBehaviour: 'No acknowledged record is lost; replication recovers within 30 s of each heal.',
+    clusters: { source: {}, target: {} },
+    replicator: { kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix' },
     topics: [{ name: o.topic, partitions: o.partitions, replicationFactor: 3 }],
     workload: { producers: o.producers, rate: { records: o.rate }, rateSplit: 'total', recordSize: 256, duration: o.durationS * 1000, acks: 'all', encoding: 'headers', keysPerPartition: o.keysPerPartition },
+    link: 'none',
     validators: { count: o.validators },
-    faults: o.faults.map((f) => ({ at: f.atS * 1000, ...(f.durationS ? { duration: f.durationS * 1000 } : {}), kind: f.kind, ...(f.target ? { target: f.target } : {}), params: {} })),
+    faults: o.faults.map((f) => ({ at: f.atS * 1000, ...(f.durationS ? { duration: f.durationS * 1000 } : {}), kind: f.kind as FaultKind, ...(f.target ? { target: f.target } : {}), params: {} })),
     seed: o.seed,
     expectations: o.expectations ?? { lost: { max: 0 }, unexpected: { max: 0 }, p99LatencyMs: { max: 2000 }, recoverySeconds: { max: 30 } },
     drainTimeout: 120_000,
+    warmup: { steadyFor: 3_000, timeout: 0 },
+    consumers: [],
   };
   const base = { v: 1 as const, scenarioId: o.scenarioId };
   events.push({ ...base, type: 'scenario.started', atMs: o.startAtMs - 150, source: 'provisioner-0', spec, targetTopics: { [o.topic]: targetTopic }, startAtMs: o.startAtMs, endAtMs });

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { Logger } from '@mirrorlab/service-kit';
-import type { Clock } from '../clock';
+import type { Clock, Logger } from '@mirrorlab/service-kit';
 import { ScenarioRunError } from '../errors';
 import type { LaunchPlan, ProcessControl } from './os-processes';
 import { listeningAddress, noScrapeTargets, type ScrapeTarget, type ScrapeTargets } from './scrape-targets';

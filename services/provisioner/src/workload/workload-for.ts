@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { KubeClient, httpTransport, loadKubeConnection, type KubeConnection } from '@mirrorlab/kube';
-import type { Logger } from '@mirrorlab/service-kit';
-import { systemClock } from '../clock';
+import { systemClock, type Logger } from '@mirrorlab/service-kit';
 import { KubernetesWorkload } from './kubernetes-workload';
 import { LocalWorkload, passthroughEnv } from './local-workload';
 import { osProcesses } from './os-processes';

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import type { LabState } from '@mirrorlab/lab';
 import { mirroredTopicName } from '@mirrorlab/lab';
-import { validateScenario, type ControlEventOf, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { validateScenario, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { type ControlEventOf } from '@mirrorlab/control';
 import { LatencyHistograms, latestPartitions, reconcile, type Accounting, type ProducerReport } from '@mirrorlab/validation';
 import type { ControlProbe } from './control-probe';
 
@@ -61,7 +62,7 @@ export class ScenarioHarness {
       scenarioId: run.scenarioId,
       atMs: now,
       source: 'e2e',
-      spec: run.spec as unknown as Record<string, unknown>,
+      spec: run.spec,
       targetTopics: { [run.sourceTopic]: run.targetTopic },
       startAtMs,
       endAtMs: run.endAtMs,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import type { ControlEvent, ControlEventInput, ControlEventOf, ControlEventType } from '@mirrorlab/protocol';
+import { createLogger } from '@mirrorlab/service-kit';
+import type { ControlEvent, ControlEventInput, ControlEventOf, ControlEventType } from '../control-events';
 import { ControlTopic } from '../control-topic';
-import { createLogger } from '../logger';
 
 export interface ControlRecorderOptions {
   /** Bootstrap servers of the cluster holding the control topic, comma-separated. */

@@ -1,5 +1,6 @@
 import type { ControlEvent } from './control-events';
 import { ScenarioLifecycle } from './scenario-lifecycle';
+import { testScenarioSpec } from './testing/scenario-spec-fixture';
 
 const started = (id: string, endAtMs: number): ControlEvent => ({
   v: 1,
@@ -7,7 +8,7 @@ const started = (id: string, endAtMs: number): ControlEvent => ({
   scenarioId: id,
   atMs: 0,
   source: 'p',
-  spec: {},
+  spec: testScenarioSpec(),
   targetTopics: {},
   startAtMs: 0,
   endAtMs,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
-import { decodeControlEvent, encodeControlEvent, type ControlEvent, type ControlEventInput } from '@mirrorlab/protocol';
-import type { Logger } from './logger';
+import type { Logger } from '@mirrorlab/service-kit';
+import { decodeControlEvent, encodeControlEvent } from './control-codec';
+import type { ControlEvent, ControlEventInput } from './control-events';
 
 type InvalidReason = Extract<ReturnType<typeof decodeControlEvent>, { ok: false }>['reason'];
 /** Every reason a control record is skipped (a Record, so a new reason must be added here). */

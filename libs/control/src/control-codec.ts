@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { controlEventSchema, type ControlEvent, type ControlEventInput } from './control-events';
-import { formatIssues } from './schema-error';
+import { formatIssues } from '@mirrorlab/protocol';
 
 export type ControlDecodeResult =
   | { ok: true; event: ControlEvent }

@@ -1,5 +1,6 @@
-import { ScenarioLifecycle, type ControlEvent, type ScenarioRunInfo } from '@mirrorlab/protocol';
-import type { Logger } from './logger';
+import type { Logger } from '@mirrorlab/service-kit';
+import type { ControlEvent } from './control-events';
+import { ScenarioLifecycle, type ScenarioRunInfo } from './scenario-lifecycle';
 
 export interface Run {
   start(): Promise<void>;

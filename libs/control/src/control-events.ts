@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scenarioSpecSchema } from '@mirrorlab/protocol';
 
 /**
  * Every coordination event on the control topic: versioned JSON, keyed by
@@ -71,8 +72,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('scenario.started'),
-    /** The validated scenario spec (libs/protocol ScenarioSpec), as JSON. */
-    spec: z.record(z.string(), z.unknown()),
+    /** The scenario spec, parsed once by the provisioner with its defaults applied (libs/protocol ScenarioSpec); it parses again to itself. */
+    spec: scenarioSpecSchema,
     /** Target topic for each source topic, after the replicator's naming policy. */
     targetTopics: z.record(z.string(), z.string()),
     startAtMs: z.number().int().nonnegative(),
@@ -121,6 +122,11 @@ export const controlEventSchema = z.discriminatedUnion('type', [
      * kept flowing while others waited for a leader.
      */
     partitionAcks: z.array(z.tuple([z.number().int(), z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).optional(),
+    /**
+     * Publish delay (scheduled send time to acknowledgement) per second of acknowledgement since
+     * the last progress: [windowStartMs, records, p99Us, maxUs].
+     */
+    publishDelay: z.array(z.tuple([z.number().int(), z.number().int().nonnegative(), z.number().nonnegative(), z.number().nonnegative()])).optional(),
   }),
   z.object({
     ...base,
@@ -134,6 +140,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     partitions: z.array(partitionProgressSchema),
     /** True when every owned partition has reached its high watermark after scenario.stopping. */
     drained: z.boolean(),
+    /** This validator process's run, new at each start: a restarted validator's reports start a new incarnation. Absent from older validators. */
+    incarnation: z.string().min(1).optional(),
   }),
   z.object({
     ...base,

@@ -1,8 +1,9 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
-import { createLogger } from './logger';
+import { createLogger } from '@mirrorlab/service-kit';
+import type { ControlEvent } from './control-events';
 import { producerPolicy, RunCoordinator, validatorPolicy, type Run, type RunPolicy } from './run-coordinator';
+import { testScenarioSpec } from './testing/scenario-spec-fixture';
 
-const started = (id: string, endAtMs = 10_000): ControlEvent => ({ v: 1, type: 'scenario.started', scenarioId: id, atMs: 0, source: 'prov', spec: {}, targetTopics: {}, startAtMs: 0, endAtMs });
+const started = (id: string, endAtMs = 10_000): ControlEvent => ({ v: 1, type: 'scenario.started', scenarioId: id, atMs: 0, source: 'prov', spec: testScenarioSpec(), targetTopics: {}, startAtMs: 0, endAtMs });
 const stopping = (id: string): ControlEvent => ({ v: 1, type: 'scenario.stopping', scenarioId: id, atMs: 1, source: 'prov', reason: 'done' });
 
 function setup(policy: RunPolicy = producerPolicy) {

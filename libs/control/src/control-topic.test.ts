@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ControlTopic } from './control-topic';
-import { createLogger } from './logger';
+import { createLogger } from '@mirrorlab/service-kit';
 
 test('invalid control records are counted from zero for every reason, before the first one arrives', async () => {
   const registry = new Registry();
