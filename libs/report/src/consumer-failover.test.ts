@@ -45,7 +45,7 @@ function withFailover(extra: ControlEvent[], expectations: ScenarioSpec['expecta
 const result = (r: ReturnType<typeof buildReport>, name: string) => r.expectations.find((e) => e.name === name);
 
 describe('consumer failover in the report', () => {
-  it('checkpoint age: a stale translation ages from the commit that passed it; a current one is 0', () => {
+  it('checkpoint age, every second: a stale translation ages from the commit that passed it (also with no new checkpoint); a current one is 0', () => {
     const r = withFailover([drill(0, 3)]);
     expect(r.consumerFailover?.groups).toEqual([
       {
@@ -53,8 +53,9 @@ describe('consumer failover in the report', () => {
         groupId: 'mirrorlab-fixture-1-g',
         commits: 8,
         stopped: false,
-        // partition 0 at 4.5 s translates 80 (commit at 4 s is 80: current); partition 1 at 9 s translates 50, passed by the commit at 1 s (51).
-        checkpointAge: { maxSeconds: 8, series: [[T0 + 4_000, 0], [T0 + 9_000, 8]] },
+        // partition 0 at 4.5 s translates 80 (the commit at 4 s), passed by the commit at 5 s and never checkpointed again;
+        // partition 1 at 9 s translates 50, passed by the commit at 1 s (51).
+        checkpointAge: { maxSeconds: 8, series: [[T0 + 4_000, 0], [T0 + 5_000, 0], [T0 + 6_000, 1], [T0 + 7_000, 2], [T0 + 8_000, 3], [T0 + 9_000, 8]] },
       },
     ]);
     expect(r.consumerFailover?.checkpoints).toBe(2);
