@@ -1,5 +1,5 @@
-import type { ControlEvent, ControlEventInput } from '@mirrorlab/control';
-import { controlEventSchema } from '@mirrorlab/control';
+import { controlEventSchema, type ControlEvent, type ControlEventInput, type ControlEventOf } from '@mirrorlab/control';
+import type { ScenarioSpec } from '@mirrorlab/protocol';
 import { buildReport } from './build-report';
 import { renderHtml } from './render/render-html';
 import { renderMarkdown } from './render/render-markdown';
@@ -8,9 +8,9 @@ import { syntheticScenario } from './testing';
 
 const T0 = 1_700_000_000_000;
 const base = syntheticScenario({ startAtMs: T0, durationS: 30, rate: 40, partitions: 2, validators: 1, anomalies: {} });
-const started = base.find((e) => e.type === 'scenario.started')!;
-const topic = Object.keys((started as { targetTopics: Record<string, string> }).targetTopics)[0];
-const target = (started as { targetTopics: Record<string, string> }).targetTopics[topic];
+const started = base.find((e) => e.type === 'scenario.started') as ControlEventOf<'scenario.started'>;
+const topic = Object.keys(started.targetTopics)[0];
+const target = started.targetTopics[topic];
 
 const ev = (e: Record<string, unknown>): ControlEvent => controlEventSchema.parse({ v: 1, scenarioId: 'fixture-1', source: 'cg', ...e } as ControlEventInput);
 const commit = (atMs: number, offsets: number[], final = false) => ev({ type: 'consumer.commit', atMs, group: 'g', groupId: 'mirrorlab-fixture-1-g', consumerId: 'cg', final, commits: offsets.map((offset, partition) => ({ topic, partition, offset, processed: [] })) });
@@ -30,10 +30,10 @@ const drill = (skipped: number, reread: number) =>
     translations: { observations: 4, unsafeTranslations: skipped > 0 ? 1 : 0, skippedRecords: skipped, rereadOverBound: 0, maxReread: reread, regressions: 0, maxAgeMs: 3_000 },
   });
 
-function withFailover(extra: ControlEvent[], expectations: Record<string, unknown> = {}) {
-  const spec = { ...(started as { spec: Record<string, unknown> }).spec, consumers: [{ group: 'g', topic, commitInterval: 1_000 }], faults: [{ at: 20_000, kind: 'consumer-failover', target: 'g', params: {} }], expectations };
+function withFailover(extra: ControlEvent[], expectations: ScenarioSpec['expectations'] = {}) {
+  const spec: ScenarioSpec = { ...started.spec, consumers: [{ group: 'g', topic, commitInterval: 1_000 }], faults: [{ at: 20_000, kind: 'consumer-failover', target: 'g', params: {} }], expectations };
   const events = new ScenarioEvents('fixture-1');
-  for (const e of base) events.apply(e.type === 'scenario.started' ? ({ ...e, spec } as ControlEvent) : e);
+  for (const e of base) events.apply(e.type === 'scenario.started' ? { ...e, spec } : e);
   events.apply(ev({ type: 'fault.injected', atMs: T0 + 20_000, faultId: 'fixture-1/f0', kind: 'consumer-failover', target: 'g', params: {}, durationMs: null }));
   // Commits at 1 s steps; checkpoints: partition 0 current, partition 1 stuck at 50 from 5 s on.
   for (let s = 1; s <= 8; s++) events.apply(commit(T0 + s * 1_000, [s * 20, 50 + s]));
@@ -45,7 +45,7 @@ function withFailover(extra: ControlEvent[], expectations: Record<string, unknow
 const result = (r: ReturnType<typeof buildReport>, name: string) => r.expectations.find((e) => e.name === name);
 
 describe('consumer failover in the report', () => {
-  it('checkpoint age: a stale translation ages from the commit that passed it; a current one is 0', () => {
+  it('checkpoint age, every second: a stale translation ages from the commit that passed it (also with no new checkpoint); a current one is 0', () => {
     const r = withFailover([drill(0, 3)]);
     expect(r.consumerFailover?.groups).toEqual([
       {
@@ -53,8 +53,9 @@ describe('consumer failover in the report', () => {
         groupId: 'mirrorlab-fixture-1-g',
         commits: 8,
         stopped: false,
-        // partition 0 at 4.5 s translates 80 (commit at 4 s is 80: current); partition 1 at 9 s translates 50, passed by the commit at 1 s (51).
-        checkpointAge: { maxSeconds: 8, series: [[T0 + 4_000, 0], [T0 + 9_000, 8]] },
+        // partition 0 at 4.5 s translates 80 (the commit at 4 s), passed by the commit at 5 s and never checkpointed again;
+        // partition 1 at 9 s translates 50, passed by the commit at 1 s (51).
+        checkpointAge: { maxSeconds: 8, series: [[T0 + 4_000, 0], [T0 + 5_000, 0], [T0 + 6_000, 1], [T0 + 7_000, 2], [T0 + 8_000, 3], [T0 + 9_000, 8]] },
       },
     ]);
     expect(r.consumerFailover?.checkpoints).toBe(2);

@@ -11,10 +11,12 @@ function latestPerGroup<T extends { group: string }>(drills: T[]): T[] {
 /**
  * The "Consumer failover" section: each consumer-failover drill's outcome (what the failed-over
  * consumer skipped and re-read, the checker's verdict on the group's translations until then), and
- * per group how far MirrorMaker 2's checkpoints trailed the group's commits over time. Age at a
- * checkpoint observed at t translating source offset U: t minus the first commit (at or before t)
- * past U on that partition; 0 while the group has committed nothing past U. Per second, the
- * largest age over the group's partitions. Pure; null when the scenario has no consumer groups.
+ * per group how far MirrorMaker 2's checkpoints trailed the group's commits over time. Age at each
+ * whole second t, with U the source offset the latest checkpoint (by then) translates: t minus
+ * the first commit (by then) past U on that partition; 0 while the group has committed nothing past
+ * U. The largest over the group's partitions, every second from its first checkpoint to the last
+ * translations event, so a replicator that stops checkpointing shows a growing age. Pure; null when
+ * the scenario has no consumer groups.
  */
 export function consumerFailoverReport(events: ScenarioEvents, hasConsumers: boolean): ConsumerFailoverReport | null {
   if (!hasConsumers && events.consumerCommits.length === 0 && events.failovers.length === 0) return null;
@@ -27,19 +29,38 @@ export function consumerFailoverReport(events: ScenarioEvents, hasConsumers: boo
       commitsBy.set(k, [...(commitsBy.get(k) ?? []), { atMs: e.atMs, offset: c.offset }]);
     }
   }
-  const ages = new Map<string, Map<number, number>>();
+  // Per group and partition, the checkpoints in time order; age is sampled every second from the first
+  // checkpoint to the last translations event, with the latest checkpoint known then (so an outage shows).
+  const cps = new Map<string, Map<number, Array<{ atMs: number; upstreamOffset: number }>>>();
   let checkpoints = 0;
+  let lastMs = 0;
   for (const e of events.translations) {
+    lastMs = Math.max(lastMs, e.atMs);
     for (const t of e.translations) {
       if (t.via !== 'checkpoint' || t.upstreamOffset === undefined || !groupName.has(t.group)) continue;
       checkpoints++;
-      const passed = (commitsBy.get(`${t.group}\u0000${t.partition}`) ?? []).find((c) => c.offset > (t.upstreamOffset as number) && c.atMs <= t.atMs);
-      const ageMs = passed === undefined ? 0 : t.atMs - passed.atMs;
-      const second = Math.floor(t.atMs / 1000) * 1000;
-      const series = ages.get(t.group) ?? new Map<number, number>();
-      series.set(second, Math.max(series.get(second) ?? 0, ageMs));
-      ages.set(t.group, series);
+      const byPartition = cps.get(t.group) ?? new Map<number, Array<{ atMs: number; upstreamOffset: number }>>();
+      byPartition.set(t.partition, [...(byPartition.get(t.partition) ?? []), { atMs: t.atMs, upstreamOffset: t.upstreamOffset }]);
+      cps.set(t.group, byPartition);
     }
+  }
+  const ages = new Map<string, Map<number, number>>();
+  for (const [group, byPartition] of cps) {
+    const lists = [...byPartition].map(([partition, list]) => ({ partition, list: [...list].sort((a, b) => a.atMs - b.atMs) }));
+    const first = Math.min(...lists.map((l) => l.list[0].atMs));
+    const series = new Map<number, number>();
+    for (let second = Math.floor(first / 1000) * 1000; second <= Math.max(first, lastMs); second += 1000) {
+      const at = second;
+      let worst = 0;
+      for (const { partition, list } of lists) {
+        const latest = [...list].reverse().find((c) => c.atMs <= at);
+        if (latest === undefined) continue;
+        const passed = (commitsBy.get(`${group}\u0000${partition}`) ?? []).find((c) => c.offset > latest.upstreamOffset && c.atMs <= at);
+        if (passed !== undefined) worst = Math.max(worst, at - passed.atMs);
+      }
+      series.set(second, worst);
+    }
+    ages.set(group, series);
   }
   const groups = [...groupName]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
+import type { ControlEvent, ControlEventInput } from '@mirrorlab/control';
 import { consumerGroupId, type ScenarioSpec } from '@mirrorlab/protocol';
-import { type ControlEvent, type ControlEventInput } from '@mirrorlab/control';
 import type { GroupCommit } from '@mirrorlab/validation';
 import { runFailoverDrill } from './failover-drill';
 import type { Logger } from '@mirrorlab/service-kit';

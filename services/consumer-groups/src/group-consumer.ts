@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import type { SourceConsumerSpec } from '@mirrorlab/protocol';
 import type { ControlEventInput } from '@mirrorlab/control';
+import type { SourceConsumerSpec } from '@mirrorlab/protocol';
 import type { Logger } from '@mirrorlab/service-kit';
 import { dueAtMs, restartIfBehind, type PaceSchedule } from './pace';
 import { ProcessedLedger } from './processed-ledger';

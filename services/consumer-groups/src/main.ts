@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { validateScenario } from '@mirrorlab/protocol';
-import { type ScenarioRunInfo } from '@mirrorlab/control';
 import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
-import { ControlTopic, RunCoordinator, validatorPolicy } from '@mirrorlab/control';
+import { ControlTopic, RunCoordinator, validatorPolicy, type ScenarioRunInfo } from '@mirrorlab/control';
 import { consumerGroupsEnv } from './config';
 import { ConsumerGroupsRun } from './consumer-groups-run';
 import type { Clock } from './group-consumer';
@@ -30,17 +28,14 @@ void runService({
       nowMs: clock.nowMs,
       logger,
       createRun: (info: ScenarioRunInfo) => {
-        const parsed = validateScenario(info.started.spec);
+        // scenario.started carries the spec parsed, defaults applied (libs/control).
+        const spec = info.started.spec;
         const log = logger.child({ scenarioId: info.scenarioId });
-        if (!parsed.ok) {
-          log.error('scenario_spec_invalid', { problems: parsed.error.problems });
-          return undefined;
-        }
-        if (parsed.spec.consumers.length === 0) return undefined;
+        if (spec.consumers.length === 0) return undefined;
         const run = new ConsumerGroupsRun(
           {
             scenarioId: info.scenarioId,
-            spec: parsed.spec,
+            spec,
             consumerId,
             source,
             target,

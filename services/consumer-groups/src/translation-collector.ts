@@ -1,6 +1,5 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import type { TranslationObservationEvent } from '@mirrorlab/control';
-import type { ControlEventInput } from '@mirrorlab/control';
+import type { ControlEventInput, TranslationObservationEvent } from '@mirrorlab/control';
 import type { Logger } from '@mirrorlab/service-kit';
 import { decodeCheckpoint } from './checkpoint-record';
 import type { Clock } from './group-consumer';

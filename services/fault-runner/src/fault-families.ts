@@ -3,7 +3,6 @@ import { injectAddPartitions, injectAddTopic, injectReassignPartitions, verifyAd
 import type { FaultEffect, HealContext, Injection, Verification } from './fault-backend';
 import type { FaultRequest, FaultRequestOf } from './fault-request';
 import { injectRecreateTopic, verifyRecreateTopic } from './recreate-topic';
-import { injectWorkloadFault, verifyWorkloadFault } from './workload-faults';
 import { healRetentionPurge, injectRetentionPurge, verifyRetentionPurgeHealed, verifyRetentionPurgeInjected } from './retention-faults';
 
 /** What undoing a fault did, and whether the system is back as it was (waited for, bounded). */
@@ -76,12 +75,3 @@ export function adminFaults(opts: AdminFaultOptions): FamilyHandler<'admin'> {
   });
 }
 
-/** Faults the scenario's workload carries out (consumer-failover): announced by the runner, nothing to undo. */
-export function workloadFaults(nowMs: () => number): FamilyHandler<'workload'> {
-  return {
-    inject: async (fault) => injectWorkloadFault(fault, nowMs()),
-    verifyInjected: async () => verifyWorkloadFault(),
-    undo: nothingToUndo,
-    verifyHealed: oneShotHealed,
-  };
-}

@@ -75,7 +75,7 @@ async function targetRecords(run: HarnessRun, partitions: number): Promise<Array
   return [...out].map(([partition, records]) => ({ topic: run.targetTopic, partition, records }));
 }
 
-test('two source groups for 20 s: every MirrorMaker 2 translation is safe and monotonic, re-reads within offset.lag.max', async () => {
+test('two source groups for 20 s: every MirrorMaker 2 translation is safe and monotonic; the group at the head re-reads within offset.lag.max', async () => {
   const partitions = 3;
   const run = await harness.prepare({
     name: 'cg-translate',
@@ -109,8 +109,18 @@ test('two source groups for 20 s: every MirrorMaker 2 translation is safe and mo
   const check = checkTranslations({ targetTopics: { [run.sourceTopic]: run.targetTopic }, commits, translations, targetRecords: await targetRecords(run, partitions), offsetLagMax: LAB_MM2_OFFSET_LAG_MAX });
   // What was seen, for the README (MirrorMaker 2's behaviour, not a pass/fail of the tester).
   console.log(JSON.stringify({ totals: check.totals, partitions: check.partitions.map((p) => ({ group: p.group.replace(`mirrorlab-${run.scenarioId}-`, ''), via: p.via, partition: p.partition, observations: p.observations, latest: p.latest, maxReread: p.reread.max, maxAgeMs: p.age.maxMs })) }));
-  // Both ways of seeing translations, for both groups, on every partition.
-  for (const g of groups) for (const via of ['checkpoint', 'group-offset']) expect([g, via, check.partitions.filter((p) => p.group === consumerGroupId(run.scenarioId, g) && p.via === via).length]).toEqual([g, via, partitions]);
+  // Both ways of seeing translations, for both groups, on every partition the group committed (the lagging
+  // group reads a fetched batch of one partition at its pace, so it may never reach one of them in 20 s).
+  for (const g of groups) {
+    const committed = new Set(commits.filter((c) => c.group === consumerGroupId(run.scenarioId, g)).map((c) => c.partition));
+    expect(committed.size).toBeGreaterThan(0);
+    for (const via of ['checkpoint', 'group-offset']) {
+      const seen = check.partitions.filter((p) => p.group === consumerGroupId(run.scenarioId, g) && p.via === via).map((p) => p.partition);
+      expect([g, via, seen.sort()]).toEqual([g, via, [...committed].sort()]);
+    }
+  }
   expect({ unsafe: check.totals.unsafeTranslations, skipped: check.totals.skippedRecords, regressions: check.totals.regressions }).toEqual({ unsafe: 0, skipped: 0, regressions: 0 });
-  expect(check.totals.rereadOverBound).toBe(0);
+  // A group at the head is translated within offset.lag.max (offset syncs every ~100 records); a lagging group's older
+  // commits may translate through older, sparser syncs (re-reads reported, not bounded here).
+  expect(check.partitions.filter((p) => p.group === consumerGroupId(run.scenarioId, 'keeps-up') && p.via === 'checkpoint').map((p) => p.reread.overBound)).toEqual([0, 0, 0]);
 }, 240_000);

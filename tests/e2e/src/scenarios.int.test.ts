@@ -79,6 +79,7 @@ const scenarioRuns: Array<[string, number]> = [
   ['bandwidth-cap', 0.5],
   ['latency-spike', 0.5],
   ['failover-steady', 0.5],
+  ['failover-after-kill-replicator', 0.5],
 ];
 
 test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', (name, timeScale) => expectBuiltInPasses(name, timeScale), 480_000);

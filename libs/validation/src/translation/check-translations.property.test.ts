@@ -59,7 +59,14 @@ function oracle(input: TranslationCheckInput, via: TranslationObservation['via']
   const occ = new Map<string, number[]>();
   for (const r of records) occ.set(idOfRecord(r), [...(occ.get(idOfRecord(r)) ?? []), r.offset]);
   // A group that never committed is not one of the scenario's: its translations are ignored.
-  const obs = input.translations.filter((t) => t.via === via && commits.length > 0).map((t, i) => ({ t, i })).sort((a, b) => a.t.atMs - b.t.atMs || a.i - b.i).map((x) => x.t);
+  // A group offset takes the upstream offset of the latest checkpoint (at or before it) with the same translated offset.
+  const inferred = input.translations.map((t) => {
+    if (t.via !== 'group-offset' || t.upstreamOffset !== undefined) return t;
+    const same = input.translations.filter((c) => c.via === 'checkpoint' && c.upstreamOffset !== undefined && c.partition === t.partition && c.offset === t.offset && c.atMs <= t.atMs);
+    const latest = same.reduce<TranslationObservation | undefined>((b, c) => (b === undefined || c.atMs >= b.atMs ? c : b), undefined);
+    return latest === undefined ? t : { ...t, upstreamOffset: latest.upstreamOffset };
+  });
+  const obs = inferred.filter((t) => t.via === via && commits.length > 0).map((t, i) => ({ t, i })).sort((a, b) => a.t.atMs - b.t.atMs || a.i - b.i).map((x) => x.t);
   const seen = new Set<string>();
   const skippedAll = new Set<string>();
   let unsafe = 0;

@@ -63,6 +63,15 @@ describe('checkTranslations', () => {
     expect(r.partitions[0]).toMatchObject({ via: 'group-offset', evaluated: 2, unsafe: { translations: 1, skippedRecords: 5 } });
   });
 
+  it('a group offset written from a checkpoint is judged against the commit that checkpoint translates', () => {
+    // The checkpoint at 2_100 translates commit 10 to 10; at 3_500 the group (committed 15) still has offset 10 on the target.
+    const r = check([at(2_100, 10, 10), at(3_500, 10, undefined, 'group-offset')]);
+    const g = r.partitions.find((p) => p.via === 'group-offset');
+    expect(g?.reread).toEqual({ max: 0, overBound: 0, examples: [] });
+    // Its age still says how far it trails: the commit at 3_000 passed it.
+    expect(g?.age.series).toEqual([[3_500, 500]]);
+  });
+
   it('failover-reread within offset.lag.max is counted but not over the bound', () => {
     const r = check([at(2_100, 8, 10)]);
     expect(r.partitions[0].reread).toEqual({ max: 2, overBound: 0, examples: [] });

@@ -40,7 +40,7 @@ export function checkTranslations(input: TranslationCheckInput): TranslationChec
   input.targetRecords.forEach((p, i) => indexes.set(partKey(p.topic, p.partition), new TargetPartitionIndex(p.records, `targetRecords[${i}].records`)));
 
   const streams = new Map<string, TranslationObservation[]>();
-  input.translations.forEach((t, i) => {
+  withInferredUpstream(input.translations).forEach((t, i) => {
     if (!Number.isSafeInteger(t.offset) || t.offset < 0) throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `translations[${i}].offset`);
     if (t.upstreamOffset !== undefined && (!Number.isSafeInteger(t.upstreamOffset) || t.upstreamOffset < 0)) {
       throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `translations[${i}].upstreamOffset`);
@@ -193,6 +193,27 @@ function checkStream(
   }
   out.unsafe.skippedRecords = skippedIds.size;
   return out;
+}
+
+/**
+ * MirrorMaker 2 writes a target group's offset from one of its checkpoints: a group offset with no
+ * upstream offset takes the upstream offset of the latest checkpoint (at or before it) of the same
+ * group and partition with the same translated offset, so it is judged against the commit it
+ * translates (its re-reads against offset.lag.max), not against later commits (that is its age).
+ */
+function withInferredUpstream(translations: ReadonlyArray<TranslationObservation>): TranslationObservation[] {
+  const checkpoints = new Map<string, Array<{ atMs: number; upstreamOffset: number }>>();
+  const key = (t: TranslationObservation) => `${t.group}\u0000${t.topic}\u0000${t.partition}\u0000${t.offset}`;
+  for (const t of translations) {
+    if (t.via !== 'checkpoint' || t.upstreamOffset === undefined) continue;
+    checkpoints.set(key(t), [...(checkpoints.get(key(t)) ?? []), { atMs: t.atMs, upstreamOffset: t.upstreamOffset }]);
+  }
+  return translations.map((t) => {
+    if (t.via !== 'group-offset' || t.upstreamOffset !== undefined) return t;
+    let best: { atMs: number; upstreamOffset: number } | undefined;
+    for (const c of checkpoints.get(key(t)) ?? []) if (c.atMs <= t.atMs && (best === undefined || c.atMs >= best.atMs)) best = c;
+    return best === undefined ? t : { ...t, upstreamOffset: best.upstreamOffset };
+  });
 }
 
 /** Index of the first value >= `x` in a non-decreasing array; -1: none. */

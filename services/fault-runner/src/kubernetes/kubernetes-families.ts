@@ -1,5 +1,6 @@
 import type { AdminFaultOptions } from '../admin-faults';
-import { adminFaults, workloadFaults, type FamilyTable } from '../fault-families';
+import { adminFaults, type FamilyTable } from '../fault-families';
+import { workloadFaults } from '../workload-faults';
 import { healLinkFault, injectLinkFault, verifyLinkFaultHealed, verifyLinkFaultInjected } from './link-faults';
 import { awaitPodFaultHealed, healPodFault, injectPodFault, verifyPodFaultInjected } from './pod-faults';
 import { awaitScaleFaultHealed, healScaleFault, injectScaleFault, verifyScaleFaultInjected, type ReplicaMover } from './scale-faults';
@@ -25,7 +26,7 @@ export function kubernetesFamilies(ctx: KubeFaultContext, admin: AdminFaultOptio
       verifyHealed: (fault) => awaitScaleFaultHealed(ctx, fault, ctx.verifyTimeoutMs),
     },
     admin: adminFaults(admin),
-    workload: workloadFaults(() => Date.now()),
+    workload: workloadFaults(),
     link: {
       inject: (fault) => injectLinkFault(ctx, fault),
       verifyInjected: (fault) => verifyLinkFaultInjected(ctx, fault),

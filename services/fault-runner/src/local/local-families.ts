@@ -1,5 +1,6 @@
 import { findLab } from '@mirrorlab/lab';
-import { adminFaults, byKind, workloadFaults, type FamilyTable, type KindHandler } from '../fault-families';
+import { adminFaults, byKind, type FamilyTable, type KindHandler } from '../fault-families';
+import { workloadFaults } from '../workload-faults';
 import type { AdminFaultOptions } from '../admin-faults';
 import {
   awaitAddBrokerHealed,
@@ -67,7 +68,7 @@ export function localFamilies(ctx: LocalContext, admin: AdminFaultOptions, verif
       },
     }),
     admin: adminFaults(admin),
-    workload: workloadFaults(() => Date.now()),
+    workload: workloadFaults(),
     link: byKind<'link'>({
       'packet-loss': networkRules,
       'network-partition': networkRules,
