@@ -36,6 +36,9 @@ RUN npx nx run provisioner:build
 FROM build AS build-report-aggregator
 RUN npx nx run report-aggregator:build
 
+FROM build AS build-consumer-groups
+RUN npx nx run consumer-groups:build
+
 # The librdkafka binding and what it loads at run time (the bundles keep it external).
 FROM build AS kafka-native
 RUN mkdir -p /native/node_modules/@confluentinc/kafka-javascript/build/Release /native/node_modules/@confluentinc/kafka-javascript/build/deps \
@@ -109,3 +112,12 @@ LABEL org.opencontainers.image.title="mirrorlab-report-aggregator" \
       org.opencontainers.image.source="${SOURCE}"
 COPY --from=build-report-aggregator /src/services/report-aggregator/dist/main.js /src/services/report-aggregator/dist/main.js.map /src/services/report-aggregator/dist/main.js.LEGAL.txt /app/
 EXPOSE 8085
+
+FROM runtime AS consumer-groups
+ARG VERSION=0.0.0-dev
+ARG SOURCE=""
+LABEL org.opencontainers.image.title="mirrorlab-consumer-groups" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="${SOURCE}"
+COPY --from=build-consumer-groups /src/services/consumer-groups/dist/main.js /src/services/consumer-groups/dist/main.js.map /src/services/consumer-groups/dist/main.js.LEGAL.txt /app/
+EXPOSE 8086

@@ -32,8 +32,10 @@ import {
   mirroredTopicName,
   type LabState,
 } from '@mirrorlab/lab';
-import { encodeRecord, KeyPlan, validateScenario, type ControlEventOf, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
-import { ControlRecorder, spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
+import { encodeRecord, KeyPlan, validateScenario, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { type ControlEventOf } from '@mirrorlab/control';
+import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
+import { ControlRecorder } from '@mirrorlab/control/testing';
 import { latestPartitions, reconcile, type ProducerReport } from '@mirrorlab/validation';
 
 const quick = process.argv.includes('--quick');
@@ -394,7 +396,9 @@ async function producerSample(bench: Bench, size: number, batch: number, topic: 
   });
   // A fresh process per run, pinned to its scenario: it never joins anyone else's scenario on the shared lab.
   const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${sample}`;
-  const svc = await bench.service('producer', { SCENARIO_ID: s.scenarioId, PRODUCER_ID: producerId, MAX_BATCH_RECORDS: String(batch), PROGRESS_INTERVAL: '1s' });
+  // PRODUCER_PROFILE_DIR: each measured producer writes a V8 CPU profile there (bench/producer/profile-summary.ts reads it).
+  const profile = process.env.PRODUCER_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PRODUCER_PROFILE_DIR} --cpu-prof-name=producer-${size}B-${batch}-${producerId}.cpuprofile` } : {};
+  const svc = await bench.service('producer', { SCENARIO_ID: s.scenarioId, PRODUCER_ID: producerId, MAX_BATCH_RECORDS: String(batch), PROGRESS_INTERVAL: '1s', ...profile });
   bench.trackGroup(`mirrorlab-producer-${producerId}`);
   try {
     const cpu0 = cpuSeconds(svc.child.pid);

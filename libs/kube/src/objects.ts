@@ -85,8 +85,3 @@ export function podOrdinal(name: string): number | undefined {
   const m = /-(\d+)$/.exec(name);
   return m ? Number(m[1]) : undefined;
 }
-
-export function specReplicas(object: ReplicatedObject): number | undefined {
-  const r = object.spec?.replicas;
-  return typeof r === 'number' ? r : undefined;
-}

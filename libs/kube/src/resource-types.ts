@@ -19,8 +19,6 @@ export const KAFKA_MIRROR_MAKER_2S: ResourceType = { group: 'kafka.strimzi.io', 
 export const POD_CHAOS: ResourceType = { group: 'chaos-mesh.org', version: 'v1alpha1', resource: 'podchaos', kind: 'PodChaos', namespaced: true };
 export const NETWORK_CHAOS: ResourceType = { group: 'chaos-mesh.org', version: 'v1alpha1', resource: 'networkchaos', kind: 'NetworkChaos', namespaced: true };
 
-export const KNOWN_RESOURCES: readonly ResourceType[] = [PODS, DEPLOYMENTS, STATEFULSETS, KAFKA_NODE_POOLS, KAFKA_MIRROR_MAKER_2S, POD_CHAOS, NETWORK_CHAOS];
-
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;
 }

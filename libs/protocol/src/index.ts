@@ -41,10 +41,11 @@ export {
 export { parseCsvColumn } from './payload-csv';
 export { parseJsonLinesField } from './payload-json-lines';
 
-// Scenario spec and control events live in their own folders (other owners); re-exported
-// here because services import everything from the package root.
+// The scenario spec lives in its own folder (another owner); re-exported here because services
+// import everything from the package root. Control events live in @mirrorlab/control.
 export * from './scenario';
-export * from './control';
+export * from './schema-error';
+export * from './faults';
 
 /** Kept for existing importers: the test-record format version. */
 export { RECORD_FORMAT_VERSION as PROTOCOL_VERSION } from './record-format';

@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderMarkdown } from './render/render-markdown';
 import { ScenarioEvents } from './scenario-events';
@@ -15,7 +15,7 @@ function transactional(options: { moved: number; extra: Array<[number, number]>;
   return syntheticScenario({ durationS: 30, rate: 40, partitions: 2, validators: 1 }).map((e) => {
     if (e.type === 'scenario.started') {
       const spec = e.spec as { workload: Record<string, unknown>; replicator?: unknown };
-      return { ...e, spec: { ...spec, workload: { ...spec.workload, transactions: { size: 10, abortEvery: 2 } }, replicator: { mode: options.mode ?? 'dedicated' } } };
+      return { ...e, spec: { ...spec, workload: { ...spec.workload, transactions: { size: 10, abortEvery: 2 } }, replicator: { ...(spec.replicator as object), mode: options.mode ?? 'dedicated' } } } as ControlEvent;
     }
     if (e.type !== 'producer.progress' || !e.final || e.keys === undefined) return e;
     const [first, ...rest] = e.keys;
@@ -58,7 +58,7 @@ describe('report: aborted reads of a transactional workload', () => {
 
   it('warns that a read_uncommitted run shows what such a reader sees', () => {
     const events = transactional({ moved: 0, extra: [] }).map((e) =>
-      e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, validators: { count: 1, isolation: 'read_uncommitted' } } } : e,
+      e.type === 'scenario.started' ? ({ ...e, spec: { ...e.spec, validators: { count: 1, isolation: 'read_uncommitted' } } } as ControlEvent) : e,
     );
     expect(report(events).warnings.some((w) => w.startsWith('validators read at read_uncommitted'))).toBe(true);
     expect(report(transactional({ moved: 0, extra: [] })).warnings.some((w) => w.includes('read_uncommitted'))).toBe(false);

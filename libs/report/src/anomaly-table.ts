@@ -2,6 +2,7 @@ import type { Accounting, KeyRef, OffsetExample, OffsetRangeExample, SeqExample,
 import { attribute } from './fault-windows';
 import type { AnomalyClassName, AnomalyExample, AnomalyRow, ExampleTime, FaultReport } from './report-schema';
 import type { SendTimeline } from './send-timeline';
+import type { Stall } from './stalls';
 
 type Kind = AnomalyRow['kind'];
 
@@ -53,6 +54,11 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
   },
   late: { kind: 'informational', label: 'Late (order)', description: 'A record filled an earlier gap of its key: reordering, not loss.' },
   'backwards-key': { kind: 'informational', label: 'Keys out of order', description: 'Keys whose arrival order went backwards at least once (late or duplicate arrivals).' },
+  stall: {
+    kind: 'informational',
+    label: 'Stalled partition',
+    description: 'A partition whose records waited on the source while nothing new of it reached the target, for longer than the stall threshold. Loss, if any, is counted apart.',
+  },
   'aborted-read': {
     kind: 'correctness',
     label: 'Aborted read',
@@ -181,4 +187,19 @@ function keyExample(e: KeyRef): AnomalyExample {
     time: { kind: 'unknown' },
     faults: [],
   };
+}
+
+/** The `stall` row: one example per stall (the longest first), timed over the stall itself. */
+export function stallRow(stalls: readonly Stall[], faults: readonly FaultReport[], thresholdMs: number, maxExamples = 5): AnomalyRow | null {
+  if (stalls.length === 0) return null;
+  const examples = [...stalls]
+    .sort((a, b) => b.durationMs - a.durationMs || a.startMs - b.startMs)
+    .slice(0, maxExamples)
+    .map((x): AnomalyExample => {
+      const time: ExampleTime = { kind: 'estimated', fromMs: x.startMs, toMs: x.endMs ?? x.startMs + x.durationMs, basis: 'target high watermark at validator reports' };
+      const text = `${x.topic}/${x.partition}: nothing new on the target for ${(x.durationMs / 1000).toFixed(1)} s while records waited on the source${x.endMs === null ? ' (still stalled at the end)' : ''}`;
+      return { text, topic: x.topic, partition: x.partition, time, faults: attribute(time, faults) };
+    });
+  const longest = Math.max(...stalls.map((x) => x.durationMs));
+  return { class: 'stall', ...CLASS_INFO.stall, count: stalls.length, details: { thresholdMs, longestMs: longest }, examples };
 }

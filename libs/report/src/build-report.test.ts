@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderJson } from './render/render-json';
+import { renderHtml } from './render/render-html';
+import { renderMarkdown } from './render/render-markdown';
 import { ValidatorState } from '@mirrorlab/validation';
 import { ScenarioEvents } from './scenario-events';
 import { syntheticScenario, type FixtureOptions } from './testing';
@@ -131,6 +133,26 @@ describe('buildReport', () => {
     expect(r.replicationLag[r.replicationLag.length - 1].records).toBe(0);
   });
 
+  it('gives latency from the schedule when every validator measured it, and leaves it out with a warning when only some did', () => {
+    const withSchedule = (only?: string) =>
+      events.map((e) =>
+        e.type === 'validator.report' && (only === undefined || e.validatorId === only)
+          ? { ...e, latency: { ...(e.latency as object), fromSchedule: (e.latency as { endToEnd: unknown }).endToEnd } }
+          : e,
+      );
+    const all = report(withSchedule());
+    expect(all.latency.fromSchedule).toEqual(all.latency.endToEnd);
+    expect(renderMarkdown(all)).toContain('| from the schedule |');
+    expect(renderHtml(all)).toContain('<td>from the schedule</td>');
+    const some = report(withSchedule('v1'));
+    expect(some.latency.fromSchedule).toBeNull();
+    expect(some.warnings).toContain('latency from the schedule left out: only some validators measured it (some validators predate it)');
+    const none = report(events);
+    expect(none.latency.fromSchedule).toBeNull();
+    expect(none.warnings.filter((w) => w.includes('schedule'))).toEqual([]);
+    expect(renderMarkdown(none)).not.toContain('## Latency');
+  });
+
   it('lists fault windows with their recovery and warns about unhealed and unverified faults', () => {
     const r = report(events);
     expect(r.faults.map((f) => [f.faultId, f.kind, f.healedAtMs! - f.injectedAtMs, f.recovery.status])).toEqual([
@@ -214,7 +236,7 @@ describe('buildReport: INCONCLUSIVE when the tester did not deliver (issue 9, is
 
   it('judges bytes/s workloads in bytes', () => {
     const events = syntheticScenario({ ...base, requestedRate: 400 }).map((e) =>
-      e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, workload: { ...(e.spec.workload as object), rate: { bytes: 102_400 } } } } : e,
+      e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, workload: { ...e.spec.workload, rate: { bytes: 102_400 } } } } : e,
     );
     expect(report(events).reasons[0]).toBe(
       'the tester delivered 15% of the requested 100 KiB/s (15 KiB/s over 30 s outside fault windows): no conclusion about the replicator at that rate',

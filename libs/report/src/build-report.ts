@@ -1,5 +1,8 @@
 import { CheckerError, reconcile, type Accounting, type LatencyHistograms, type ProducerReport } from '@mirrorlab/validation';
-import { anomalyRows } from './anomaly-table';
+import { anomalyRows, stallRow } from './anomaly-table';
+import { findStalls, STALL_THRESHOLD_MS } from './stalls';
+import { pickupTimes } from './pickup';
+import { consumerFailoverReport } from './consumer-failover';
 import { checkExpectations, decideVerdict } from './expectations';
 import { faultWindows, withRecovery } from './fault-windows';
 import { RECOVERY_RULE } from './recovery';
@@ -9,6 +12,8 @@ import type { ScenarioEvents } from './scenario-events';
 import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
 import { judgeDelivery } from './tester-delivery';
+import { lostSplitReport } from './lost-split-report';
+import { replicatorLagOf } from './replicator-lag-inputs';
 import { lagSeries, secondSeries } from './time-series';
 import { combineValidators } from './validator-inputs';
 
@@ -42,7 +47,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   let acc: Accounting | undefined;
   if (combined.state !== undefined && producerReports.length > 0 && combined.errors.length === 0) {
     try {
-      acc = reconcile(combined.state, producerReports);
+      acc = reconcile(combined.state, producerReports, { source: { offsets: events.sourceOffsets, samples: events.sourceSamples } });
     } catch (err) {
       errors.push(`the producers' reports cannot be reconciled: ${err instanceof CheckerError ? err.message : String(err)}`);
     }
@@ -59,6 +64,11 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   warnings.push(...windows.warnings);
   const faults = withRecovery(windows.faults, series, run);
   const anomalies = acc === undefined ? [] : anomalyRows(acc, { timeline: new SendTimeline(producers, spec), faults });
+  const replicatorLag = replicatorLagOf(events);
+  const stalls = findStalls(replicatorLag, STALL_THRESHOLD_MS);
+  const stalled = stallRow(stalls, faults, STALL_THRESHOLD_MS);
+  const pickup = pickupTimes(faults, events.partitionAcks, replicatorLag);
+  if (stalled) anomalies.push(stalled);
   countAttributions(faults, anomalies);
 
   const endToEnd = summary(combined.endToEnd);
@@ -73,7 +83,12 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     warnings.push(`the provisioner stopped waiting for the validators to drain after ${Math.round(events.drained.waitedMs / 1000)} s: unseen records may have still been in flight`);
   }
 
+  const failover = consumerFailoverReport(events, spec.consumers.length > 0);
+  const failsOver = spec.faults.some((f) => f.kind === 'consumer-failover');
   const expectations = checkExpectations(spec.expectations, {
+    failoverSkipped: failover === null || failover.missingDrills.length > 0 || (failsOver && failover.drills.length === 0) ? null : failover.totals.skipped,
+    failoverReread: failover === null || failover.missingDrills.length > 0 || failover.drills.length === 0 ? null : failover.totals.maxReread,
+    checkpointAgeSeconds: failover === null || failover.checkpoints === 0 ? null : failover.totals.maxCheckpointAgeSeconds,
     lost: acc?.lost.count ?? null,
     unseen: acc?.unseen.count ?? null,
     unexpected: acc?.unexpected.count ?? null,
@@ -83,8 +98,16 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
     p99Us: measuredP99(combined.endToEnd, measuring, endToEnd),
     faults,
+    lostAtSource: acc?.lostSplit.lostAtSource.count ?? null,
+    purgedBeforeMirrored: acc?.lostSplit.purgedBeforeMirrored.count ?? null,
+    lostInReplication: acc?.lostSplit.lostInReplication.count ?? null,
+    pickup,
     abortedReads: acc?.abortedRead.count ?? null,
-  }, { replicatorMode: spec.replicator.mode, transactional: spec.workload.transactions !== undefined });
+  }, { replicatorMode: spec.replicator.mode, transactional: spec.workload.transactions !== undefined, failsOver });
+  const lostSplit = acc === undefined ? null : lostSplitReport(acc, events.sourceSamples.length);
+  if (lostSplit && lostSplit.purgedBeforeMirrored.count > 0) {
+    warnings.push(`${lostSplit.purgedBeforeMirrored.count} records were purged by source retention before the replicator copied them (see the lost split)`);
+  }
   const capacity = reportCapacity({ spec, producers, series, ...run });
   const deliveryEndAtMs = deliveryEndFor(capacity);
   if (deliveryEndAtMs !== undefined) {
@@ -149,12 +172,17 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
       unreportedProducers: acc?.unreportedProducers ?? [],
     },
     anomalies,
-    latency: { endToEnd, replication: summary(combined.replication) },
+    latency: { endToEnd, replication: summary(combined.replication), fromSchedule: summary(combined.fromSchedule) },
     series,
     replicationLag: lagSeries(events.progress),
+    replicatorLag,
+    stalls: { thresholdMs: STALL_THRESHOLD_MS, list: stalls },
+    pickup,
     faults,
     warmup,
     capacity,
+    lostSplit,
+    consumerFailover: failover,
     recoveryRule: { ...RECOVERY_RULE },
   };
 }

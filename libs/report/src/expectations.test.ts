@@ -94,4 +94,23 @@ describe('expectations', () => {
     const p99 = checkExpectations({ p99LatencyMs: { max: 5 } }, { ...clean, p99Us: null });
     expect(decideVerdict([], p99, why)).toEqual({ verdict: 'inconclusive', reasons: why, warnings: ['not checked: p99 latency: not measured (no records were read)'] });
   });
+
+  describe('pickupSeconds', () => {
+    const pickup = (seconds: Array<number | null>) => seconds.map((s, i) => ({ topic: 'src', partition: 6 + i, seconds: s }));
+    const added = { ...fault('f1', {}), kind: 'add-partitions', oneShot: true };
+    const check = (m: Partial<Measured>) => checkExpectations({ pickupSeconds: { max: 10 } }, { ...clean, faults: [added], ...m }).find((r) => r.name === 'pickupSeconds')!;
+
+    it('is met when every new partition was on the target within the bound, measured as the slowest', () => {
+      expect(check({ pickup: pickup([3, 6.5]) })).toMatchObject({ status: 'met', measured: 6.5, detail: 'pickup: slowest new partition 6.5 s <= max 10 s' });
+    });
+
+    it('fails on a slow partition and on one never picked up, naming them', () => {
+      expect(check({ pickup: pickup([12, null]) })).toMatchObject({ status: 'failed', measured: 12, detail: 'pickup: src/6 12 s > max 10 s; src/7 never reached the target' });
+    });
+
+    it('is unknown when partitions were added but nothing was written to them, met when none were added', () => {
+      expect(check({ pickup: [] })).toMatchObject({ status: 'unknown', measured: null });
+      expect(check({ pickup: [], faults: [] })).toMatchObject({ status: 'met', detail: 'pickup: no partitions were added' });
+    });
+  });
 });

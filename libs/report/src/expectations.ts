@@ -13,6 +13,17 @@ export interface Measured {
   inconsistentOffsets: number | null;
   p99Us: number | null;
   faults: readonly FaultReport[];
+  /** The lost split's counts (null: not reconciled). */
+  lostAtSource?: number | null;
+  purgedBeforeMirrored?: number | null;
+  lostInReplication?: number | null;
+  /** Per new partition after add-partitions (null seconds: never picked up). */
+  pickup?: ReadonlyArray<{ topic: string; partition: number; seconds: number | null }>;
+  /** consumer-failover: records skipped (total) and re-read (the most in one drill); null when a planned drill has no outcome. */
+  failoverSkipped?: number | null;
+  failoverReread?: number | null;
+  /** How far checkpoints trailed the source groups, s; null when no checkpoint was seen. */
+  checkpointAgeSeconds?: number | null;
   /** Sequences of aborted transactions read; absent: not measured (older callers). */
   abortedReads?: number | null;
 }
@@ -31,7 +42,11 @@ export function checkExpectations(exp: Expectations, m: Measured, context: Expec
 function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
   const { name, max, source } = e;
   const base = { max, source };
-  const records = (n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'abortedReads', measured: number | null, note = ''): ExpectationResult => {
+  const records = (
+    n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication' | 'abortedReads',
+    measured: number | null,
+    note = '',
+  ): ExpectationResult => {
     const unit = e.unit === 'ranges' ? 'ranges' : 'records';
     if (measured === null) return { name: n, ...base, measured, unit, status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
     const failed = measured > max;
@@ -48,6 +63,10 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'inconsistentOffsets':
     case 'duplicates':
       return records(name, m[name]);
+    case 'lostAtSource':
+    case 'purgedBeforeMirrored':
+    case 'lostInReplication':
+      return records(name, m[name] ?? null);
     case 'abortedReads':
       return records(name, m.abortedReads ?? null);
     case 'p99LatencyMs': {
@@ -57,7 +76,42 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     }
     case 'recoverySeconds':
       return recoveryExpectation(max, m.faults);
+    case 'pickupSeconds':
+      return pickupExpectation(max, m.pickup ?? [], m.faults);
+    case 'failover.skipped':
+    case 'failover.reread': {
+      const measured = (name === 'failover.skipped' ? m.failoverSkipped : m.failoverReread) ?? null;
+      const what = name === 'failover.skipped' ? 'skipped at failover' : 're-read at failover';
+      if (measured === null) return { name, ...base, measured, unit: 'records', status: 'unknown', detail: `${name}: not measured (a consumer-failover drill published no outcome)` };
+      const failed = measured > max;
+      return { name, ...base, measured, unit: 'records', status: failed ? 'failed' : 'met', detail: `${what}: ${measured} ${failed ? '>' : '<='} max ${max}${source === 'default' ? ' (default)' : ''}` };
+    }
+    case 'checkpointAgeSeconds': {
+      const measured = m.checkpointAgeSeconds ?? null;
+      if (measured === null) return { name, ...base, measured, unit: 's', status: 'unknown', detail: 'checkpoint age: not measured (no checkpoint of the scenario\'s groups was seen)' };
+      const failed = measured > max;
+      return { name, ...base, measured, unit: 's', status: failed ? 'failed' : 'met', detail: `checkpoint age: ${fmt(measured)} s ${failed ? '>' : '<='} max ${max} s` };
+    }
   }
+}
+
+function pickupExpectation(max: number, pickup: NonNullable<Measured['pickup']>, faults: readonly FaultReport[]): ExpectationResult {
+  const base = { name: 'pickupSeconds' as const, max, unit: 's' as const, source: 'scenario' as const };
+  if (pickup.length === 0) {
+    const added = faults.some((f) => f.kind === 'add-partitions');
+    return added
+      ? { ...base, measured: null, status: 'unknown', detail: 'pickup: no records were written to the new partitions, so their pickup could not be measured' }
+      : { ...base, measured: 0, status: 'met', detail: 'pickup: no partitions were added' };
+  }
+  const never = pickup.filter((p) => p.seconds === null);
+  const measured = pickup.map((p) => p.seconds).filter((s): s is number => s !== null);
+  const worst = measured.length > 0 ? Math.max(...measured) : null;
+  const slow = pickup.filter((p) => p.seconds !== null && p.seconds > max);
+  if (never.length > 0 || slow.length > 0) {
+    const parts = [...slow.map((p) => `${p.topic}/${p.partition} ${fmt(p.seconds!)} s > max ${max} s`), ...never.map((p) => `${p.topic}/${p.partition} never reached the target`)];
+    return { ...base, measured: worst, status: 'failed', detail: `pickup: ${parts.join('; ')}` };
+  }
+  return { ...base, measured: worst, status: 'met', detail: `pickup: slowest new partition ${fmt(worst ?? 0)} s <= max ${max} s` };
 }
 
 function recoveryExpectation(max: number, faults: readonly FaultReport[]): ExpectationResult {

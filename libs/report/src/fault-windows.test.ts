@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { attribute, faultWindows, withRecovery } from './fault-windows';
 import type { FaultReport, SecondPoint } from './report-schema';
 import { ScenarioEvents } from './scenario-events';
@@ -98,7 +98,7 @@ describe('faultWindows: injection, heal start and back; recovery from the heal s
   // 100 records/s at 20 ms p99 throughout, except nothing read from 30 s (injection) to 75 s (broker back).
   const series: SecondPoint[] = Array.from({ length: 120 }, (_, t) => {
     const stalled = t >= 30 && t < 75;
-    return { t, produced: 100, acked: 100, requested: null, achieved: null, consumed: stalled ? 0 : 100, p50Us: stalled ? null : 10_000, p99Us: stalled ? null : 20_000, p999Us: null, maxUs: null };
+    return { t, produced: 100, acked: 100, requested: null, achieved: null, consumed: stalled ? 0 : 100, p50Us: stalled ? null : 10_000, p99Us: stalled ? null : 20_000, p999Us: null, maxUs: null, publishDelayP99Us: null };
   });
   const events = (healed: Record<string, unknown>) => {
     const e = new ScenarioEvents('s');

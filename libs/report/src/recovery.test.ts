@@ -18,6 +18,7 @@ function series(seconds: number, overrides: Record<number, Partial<SecondPoint>>
     p99Us: p99Ms * 1000,
     p999Us: p99Ms * 1500,
     maxUs: p99Ms * 2000,
+    publishDelayP99Us: null,
     ...overrides[i],
   }));
 }

@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderHtml } from './render/render-html';
 import { capacityLine, renderMarkdown } from './render/render-markdown';
@@ -20,7 +20,7 @@ const START = Date.UTC(2026, 0, 15, 9, 30, 0);
 function rampRun(levels: number[], o: FixtureOptions = {}): ControlEvent[] {
   const ramp = { from: levels[0], to: levels.at(-1)!, step: levels.length > 1 ? levels[1] - levels[0] : 1, every: 10_000 };
   return syntheticScenario({ durationS: 10 * levels.length, rate: 60, partitions: 3, expectations: {}, ...o }).map((e) => {
-    if (e.type === 'scenario.started') return { ...e, spec: { ...e.spec, workload: { ...(e.spec.workload as object), rate: { ramp } } } };
+    if (e.type === 'scenario.started') return { ...e, spec: { ...e.spec, workload: { ...e.spec.workload, rate: { ramp } } } };
     if (e.type === 'producer.progress' && e.rates) {
       return { ...e, rates: e.rates.map(([w, , achieved, , achievedBytes]) => [w, levels[Math.min(levels.length - 1, Math.floor((w - START) / 10_000))] / 2, achieved, 0, achievedBytes] as [number, number, number, number, number]) };
     }

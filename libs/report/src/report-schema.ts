@@ -68,6 +68,7 @@ export const ANOMALY_CLASSES = [
   'gap',
   'late',
   'backwards-key',
+  'stall',
   'aborted-read',
 ] as const;
 export type AnomalyClassName = (typeof ANOMALY_CLASSES)[number];
@@ -118,6 +119,8 @@ export const secondPointSchema = z.object({
   p99Us: us.nullable(),
   p999Us: us.nullable(),
   maxUs: us.nullable(),
+  /** Publish delay (scheduled send to acknowledgement) of the records acknowledged in this second: the worst producer's p99; null when none reported it. */
+  publishDelayP99Us: us.nullable().default(null),
 });
 
 export const lagPointSchema = z.object({
@@ -168,8 +171,94 @@ export const faultReportSchema = z.object({
   attributedExamples: z.record(z.string(), count),
 });
 
+/** A missing record and where it sat in the source log (null: no delivery report named its offset). */
+const lostSourceExampleSchema = z.object({
+  producerId: z.string(),
+  keyEpoch: count,
+  key: z.string(),
+  seq: count,
+  topic: z.string().nullable(),
+  partition: count.nullable(),
+  sourceOffset: count.nullable(),
+});
+
+const lostClassSchema = z.object({ count, examples: z.array(lostSourceExampleSchema) });
+
+export const lostSplitSchema = z.object({
+  /** False: no source audit or no source offsets (an older run): every missing record is in lostInReplication, unchecked. */
+  audited: z.boolean(),
+  /** Gone from the source log (its high watermark fell below the record after passing it), not by retention. */
+  lostAtSource: lostClassSchema,
+  /** Retention moved the source log start past it before the replicator moved past it. */
+  purgedBeforeMirrored: lostClassSchema,
+  /** The source held it while the replicator went on: the replicator lost it. */
+  lostInReplication: lostClassSchema,
+  /** Of lostInReplication: records with no known source offset or in a partition the audit never sampled. */
+  unaudited: count,
+  /** Source audit samples the report had (one per partition per sample). */
+  samples: count,
+});
+
+export const partitionReplicatorLagSchema = z.object({
+  /** Source topic and partition (the target partition of the same number holds its copies). */
+  topic: z.string(),
+  partition: count,
+  /** Target high watermark the run started from; null: none reported before the start (taken as 0). */
+  baseline: count.nullable(),
+  maxUnseen: count,
+  maxOldestAgeMs: count.nullable(),
+  points: z.array(z.object({ atMs: epochMs, onTarget: count, unseen: count, oldestAgeMs: count.nullable() })),
+});
+
+const failoverPartitionSchema = z.object({
+  topic: z.string(),
+  partition: count,
+  startOffset: count.nullable(),
+  via: z.enum(['checkpoint', 'group-offset', 'none']),
+  upstreamOffset: count.optional(),
+  committedOffset: count.optional(),
+  endOffset: count,
+  skipped: count,
+  reread: count,
+  firstSkipped: z.object({ offset: count, producerId: z.string(), keyEpoch: count, key: z.string(), seq: count }).optional(),
+});
+
+export const consumerFailoverSchema = z.object({
+  groups: z.array(
+    z.object({
+      group: z.string(),
+      groupId: z.string(),
+      commits: count,
+      /** Its final commit was published (end of run or a failover). */
+      stopped: z.boolean(),
+      /** Per second [ms, seconds]: how far the checkpoints trailed the group's commits (the largest over its partitions). */
+      checkpointAge: z.object({ maxSeconds: z.number().nonnegative(), series: z.array(z.tuple([epochMs, z.number().nonnegative()])) }),
+    }),
+  ),
+  drills: z.array(
+    z.object({
+      faultId: z.string(),
+      group: z.string(),
+      atMs: epochMs,
+      waitedMs: count,
+      /** Every partition's translation covered the group's final commit when it failed over. */
+      current: z.boolean(),
+      skipped: count,
+      reread: count,
+      partitions: z.array(failoverPartitionSchema),
+      /** The translation checker on every translation of the group until the drill. */
+      translations: z.object({ observations: count, unsafeTranslations: count, skippedRecords: count, rereadOverBound: count, maxReread: count, regressions: count, maxAgeMs: count }),
+    }),
+  ),
+  /** consumer-failover faults injected with no drill outcome on the control topic. */
+  missingDrills: z.array(z.string()),
+  /** Checkpoints of the scenario's groups seen. */
+  checkpoints: count,
+  totals: z.object({ skipped: count, maxReread: count, maxCheckpointAgeSeconds: z.number().nonnegative(), unsafeTranslations: count, regressions: count }),
+});
+
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'abortedReads']),
+  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication', 'pickupSeconds', 'failover.skipped', 'failover.reread', 'checkpointAgeSeconds', 'abortedReads']),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),
@@ -297,7 +386,12 @@ export const scenarioReportSchema = z.object({
     unreportedProducers: z.array(z.string()),
   }),
   anomalies: z.array(anomalyRowSchema),
-  latency: z.object({ endToEnd: latencySummarySchema.nullable(), replication: latencySummarySchema.nullable() }),
+  latency: z.object({
+    endToEnd: latencySummarySchema.nullable(),
+    replication: latencySummarySchema.nullable(),
+    /** Arrival minus the scheduled send time: what a user waiting on the schedule saw (coordinated omission included). */
+    fromSchedule: latencySummarySchema.nullable().default(null),
+  }),
   series: z.array(secondPointSchema),
   replicationLag: z.array(lagPointSchema),
   faults: z.array(faultReportSchema),
@@ -322,6 +416,39 @@ export const scenarioReportSchema = z.object({
     .nullable()
     .default(null),
   capacity: capacitySchema.nullable().default(null),
+  /**
+   * Why the missing records (lost, and unseen after the drain) went missing, from the source
+   * audit; the three counts add up to the `lost` expectation's measured value. null: not reconciled.
+   */
+  lostSplit: lostSplitSchema.nullable().default(null),
+  /** Partitions whose source advanced while nothing new of them reached the target for longer than `thresholdMs` (also the `stall` anomaly row). */
+  stalls: z
+    .object({
+      thresholdMs: count,
+      list: z.array(z.object({ topic: z.string(), partition: count, startMs: epochMs, endMs: epochMs.nullable(), durationMs: count })),
+    })
+    .default({ thresholdMs: 0, list: [] }),
+  /**
+   * The replicator's own lag per source partition over time: records acknowledged on the source
+   * and not yet on the target, and the age of the oldest of them (libs/report replicator-lag.ts).
+   */
+  replicatorLag: z.array(partitionReplicatorLagSchema).default([]),
+  /** After each add-partitions fault: per new partition, when its first record was on the target (libs/report pickup.ts). */
+  pickup: z
+    .array(
+      z.object({
+        faultId: z.string(),
+        topic: z.string(),
+        partition: count,
+        injectedAtMs: epochMs,
+        firstAckedAtMs: epochMs,
+        firstOnTargetAtMs: epochMs.nullable(),
+        seconds: z.number().nonnegative().nullable(),
+      }),
+    )
+    .default([]),
+  /** Source consumer groups and consumer-failover drills (libs/report consumer-failover.ts); null: the scenario has no `consumers`. */
+  consumerFailover: consumerFailoverSchema.nullable().default(null),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,
@@ -349,3 +476,6 @@ export type CapacityReport = z.output<typeof capacitySchema>;
 export type CapacityStepReport = z.output<typeof capacityStepSchema>;
 export type DeliveryReport = z.output<typeof deliverySchema>;
 export type RecoveryRule = ScenarioReport['recoveryRule'];
+export type LostSplitReport = z.output<typeof lostSplitSchema>;
+export type PartitionReplicatorLagReport = z.output<typeof partitionReplicatorLagSchema>;
+export type ConsumerFailoverReport = z.output<typeof consumerFailoverSchema>;

@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEvent, ControlEventOf } from '@mirrorlab/control';
 import { LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
 import { ScenarioEvents } from './scenario-events';
 
@@ -58,6 +58,21 @@ describe('ScenarioEvents', () => {
     expect(s.validators.get('v1')!.incarnations).toHaveLength(1);
     s.apply(report('v1', 30, { latency: latencyAt([105]) }));
     expect(s.validators.get('v1')!.incarnations.map((i) => i.latest.atMs)).toEqual([20, 30]);
+  });
+
+  it('takes a restart from the incarnation a validator states, even one its histograms cannot show', () => {
+    const s = new ScenarioEvents('s1');
+    // Restarted within the same second: the new process's windows look like a continuation, so inferring
+    // restarts from the windows (the rule before) kept only the second run's report and lost the first run's reads.
+    s.apply(report('v1', 10, { incarnation: 'a', latency: latencyAt([100]) }));
+    s.apply(report('v1', 20, { incarnation: 'b', latency: latencyAt([100]) }));
+    s.apply(report('v1', 30, { incarnation: 'b', latency: latencyAt([100, 101]) }));
+    expect(s.validators.get('v1')!.incarnations.map((i) => [i.id, i.latest.atMs])).toEqual([
+      ['a', 10],
+      ['b', 30],
+    ]);
+    expect(s.validatorReports.counted().map((r) => r.atMs)).toEqual([10, 30]);
+    expect(s.validators.get('v1')!.reports).toBe(3);
   });
 
   it('is complete once drained and every validator that reported sent a final report or was taken over', () => {

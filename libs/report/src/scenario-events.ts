@@ -1,4 +1,6 @@
-import type { ControlEvent, ControlEventOf, PartitionProgress, ProducerCounts, ProducerKeyReport } from '@mirrorlab/protocol';
+import { ValidatorReports, type ControlEvent, type ControlEventOf, type PartitionProgress, type ProducerCounts, type ProducerKeyReport, type ValidatorIncarnation } from '@mirrorlab/control';
+import type { SourceOffsetReport, SourcePartitionSample } from '@mirrorlab/validation';
+import type { PartitionAckSecond } from './replicator-lag';
 
 type ValidatorReport = ControlEventOf<'validator.report'>;
 
@@ -15,6 +17,8 @@ export interface ProducerTrack {
   windows: Map<number, { sent: number; acked: number }>;
   /** Per-second offered vs achieved load (`producer.progress.rates`), summed the same way; empty from producers that do not report it. */
   rates: Map<number, RateWindow>;
+  /** Per-second publish delay (`producer.progress.publishDelay`): the worst p99 and max seen for that second. */
+  publishDelay?: Map<number, { p99Us: number; maxUs: number }>;
 }
 
 /** One second of one producer's load: what the scenario asked of it and what it delivered. */
@@ -25,22 +29,11 @@ export interface RateWindow {
   achievedBytes: number;
 }
 
-/**
- * One run of one validator process. A validator restarted under the same id
- * starts new histograms and state; its latest report does not contain what the
- * previous process read and published, so each incarnation's latest report counts.
- */
-export interface ValidatorIncarnation {
-  latest: ValidatorReport;
-  /** First latency window and number of windows in `latest`: they only grow within one process. */
-  firstWindow: number | undefined;
-  windowCount: number;
-}
-
 export interface ValidatorTrack {
   validatorId: string;
   reports: number;
-  incarnations: ValidatorIncarnation[];
+  /** Its runs, in the order they started (a restart starts a new one): see `ValidatorReports`, the rule for which reports count. */
+  incarnations: readonly ValidatorIncarnation[];
 }
 
 export interface FaultTrack {
@@ -78,8 +71,19 @@ export class ScenarioEvents {
   drained: ControlEventOf<'scenario.drained'> | undefined;
   readonly producers = new Map<string, ProducerTrack>();
   readonly validators = new Map<string, ValidatorTrack>();
+  /** Which validator reports count (the latest of each incarnation): the one rule, shared with the services. */
+  readonly validatorReports = new ValidatorReports();
   readonly faults = new Map<string, FaultTrack>();
   readonly progress: ProgressPoint[] = [];
+  /** The source audit: acknowledged records' source offsets (`producer.offsets`, united) and partition samples (`source.audit`). */
+  readonly sourceOffsets: SourceOffsetReport[] = [];
+  readonly sourceSamples: SourcePartitionSample[] = [];
+  /** Acknowledgements per source partition per second (`producer.progress.partitionAcks`), for the replicator's lag. */
+  readonly partitionAcks: PartitionAckSecond[] = [];
+  /** Source consumer groups (consumer-groups service): their commits, MirrorMaker 2's translations of them, failover drills. */
+  readonly consumerCommits: Array<ControlEventOf<'consumer.commit'>> = [];
+  readonly translations: Array<ControlEventOf<'consumer.translations'>> = [];
+  readonly failovers: Array<ControlEventOf<'consumer.failover'>> = [];
   private folded = 0;
   private lastAtMs: number | undefined;
 
@@ -115,6 +119,7 @@ export class ScenarioEvents {
         break;
       case 'producer.progress':
         this.applyProducer(event);
+        for (const [startMs, topic, partition, acked] of event.partitionAcks ?? []) this.partitionAcks.push({ topic, partition, startMs, acked });
         break;
       case 'validator.report':
         this.applyValidator(event);
@@ -124,6 +129,21 @@ export class ScenarioEvents {
         break;
       case 'fault.healed':
         this.fault(event.faultId).healed ??= event;
+        break;
+      case 'producer.offsets':
+        for (const k of event.keys) this.sourceOffsets.push({ producerId: event.producerId, ...k });
+        break;
+      case 'source.audit':
+        for (const p of event.partitions) this.sourceSamples.push({ atMs: event.atMs, ...p });
+        break;
+      case 'consumer.commit':
+        this.consumerCommits.push(event);
+        break;
+      case 'consumer.translations':
+        this.translations.push(event);
+        break;
+      case 'consumer.failover':
+        this.failovers.push(event);
         break;
     }
     return true;
@@ -150,7 +170,7 @@ export class ScenarioEvents {
   private applyProducer(e: ControlEventOf<'producer.progress'>): void {
     let p = this.producers.get(e.producerId);
     if (p === undefined) {
-      p = { producerId: e.producerId, reports: 0, final: false, counts: e.counts, keys: undefined, windows: new Map(), rates: new Map() };
+      p = { producerId: e.producerId, reports: 0, final: false, counts: e.counts, keys: undefined, windows: new Map(), rates: new Map(), publishDelay: new Map() };
       this.producers.set(e.producerId, p);
     }
     p.reports++;
@@ -171,19 +191,18 @@ export class ScenarioEvents {
       r.achievedBytes += achievedBytes;
       p.rates.set(startMs, r);
     }
+    // A second is normally published once; if twice (a retried publish), keep the worse figures.
+    for (const [startMs, , p99Us, maxUs] of e.publishDelay ?? []) {
+      const d = p.publishDelay?.get(startMs);
+      (p.publishDelay ??= new Map()).set(startMs, { p99Us: Math.max(p99Us, d?.p99Us ?? 0), maxUs: Math.max(maxUs, d?.maxUs ?? 0) });
+    }
   }
 
   private applyValidator(e: ValidatorReport): void {
+    this.validatorReports.apply(e);
     let v = this.validators.get(e.validatorId);
-    if (v === undefined) this.validators.set(e.validatorId, (v = { validatorId: e.validatorId, reports: 0, incarnations: [] }));
+    if (v === undefined) this.validators.set(e.validatorId, (v = { validatorId: e.validatorId, reports: 0, incarnations: this.validatorReports.incarnations(e.validatorId) }));
     v.reports++;
-    const shape = windowShape(e.latency);
-    const current = v.incarnations[v.incarnations.length - 1];
-    const restarted =
-      current !== undefined &&
-      (shape.windowCount < current.windowCount || (current.firstWindow !== undefined && shape.firstWindow !== undefined && shape.firstWindow > current.firstWindow));
-    if (current === undefined || restarted) v.incarnations.push({ latest: e, ...shape });
-    else Object.assign(current, { latest: e, ...shape });
     this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
   }
 
@@ -204,10 +223,3 @@ function supersededBy(report: ValidatorReport, finals: readonly ValidatorReport[
   );
 }
 
-/** Reads the end-to-end histogram's window list without decoding it (cheap; done for every report). */
-function windowShape(latency: unknown): { firstWindow: number | undefined; windowCount: number } {
-  const windows = (latency as { endToEnd?: { windows?: unknown } } | null)?.endToEnd?.windows;
-  if (!Array.isArray(windows) || windows.length === 0) return { firstWindow: undefined, windowCount: 0 };
-  const first = (windows[0] as unknown[])?.[0];
-  return { firstWindow: typeof first === 'number' ? first : undefined, windowCount: windows.length };
-}

@@ -47,10 +47,18 @@ const specViewSchema = z.object({
       p99LatencyMs: max.optional(),
       recoverySeconds: max.optional(),
       exactlyOnce: z.boolean().optional(),
+      lostAtSource: max.optional(),
+      purgedBeforeMirrored: max.optional(),
+      lostInReplication: max.optional(),
+      pickupSeconds: max.optional(),
+      failover: z.object({ skipped: max.optional(), reread: max.optional() }).optional(),
+      checkpointAgeSeconds: max.optional(),
     })
     // A malformed block relaxes nothing: the correctness defaults apply (see effectiveExpectations).
     .catch({})
     .default({}),
+  /** Source consumer groups (only their number matters here). */
+  consumers: z.array(z.object({ group: z.string() })).catch([]).default([]),
 });
 
 export type SpecView = z.output<typeof specViewSchema>;

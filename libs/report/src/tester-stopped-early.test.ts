@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { ScenarioEvents } from './scenario-events';
 import { syntheticScenario } from './testing';

@@ -37,6 +37,13 @@ describe('secondSeries', () => {
     expect(series[1].p50Us).toBeLessThan(10_100);
   });
 
+  it("takes each second's publish delay from the worst producer; null for a second none reported", () => {
+    const p1 = { ...producer('p1', [[1_000_000_000, 5, 5]]), publishDelay: new Map([[1_000_000_000, { p99Us: 4_000, maxUs: 9_000 }]]) };
+    const p2 = { ...producer('p2', []), publishDelay: new Map([[1_000_000_000, { p99Us: 250_000, maxUs: 300_000 }], [1_000_002_000, { p99Us: 1_000, maxUs: 1_000 }]]) };
+    const { series } = secondSeries({ producers: [p1, p2, producer('p3', [])], latency: undefined, startAtMs: 1_000_000_000, endAtMs: 1_000_002_000 });
+    expect(series.map((p) => p.publishDelayP99Us)).toEqual([250_000, null, 1_000]);
+  });
+
   it("carries the producers' requested and achieved records/s, summed; null for a second none reported rates for", () => {
     const rate = (requestedRecords: number, achievedRecords: number) => ({ requestedRecords, achievedRecords, requestedBytes: 0, achievedBytes: 0 });
     const p1 = { ...producer('p1', [[1_000_000_000, 5, 5]]), rates: new Map([[1_000_000_000, rate(100, 90)], [1_000_001_000, rate(200, 150)]]) };

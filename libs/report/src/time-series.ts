@@ -45,8 +45,16 @@ export function secondSeries(input: SeriesInput): { series: SecondPoint[]; outOf
       rates.set(t, sum);
     }
   }
+  // Publish delay: the worst producer's p99 in each second (percentiles of different producers do not merge).
+  const publishDelay = new Map<number, number>();
+  for (const p of input.producers) {
+    for (const [startMs, d] of p.publishDelay ?? []) {
+      const t = Math.floor(startMs / 1000);
+      publishDelay.set(t, Math.max(publishDelay.get(t) ?? 0, d.p99Us));
+    }
+  }
   const latency = new Map((input.latency?.windows([50, 99, 99.9]) ?? []).map((w) => [w.second, w]));
-  const all = [...new Set([...produced.keys(), ...rates.keys()]), ...latency.keys()];
+  const all = [...new Set([...produced.keys(), ...rates.keys(), ...publishDelay.keys()]), ...latency.keys()];
   let seconds = all;
   if (input.startAtMs !== undefined) {
     const start = Math.floor(input.startAtMs / 1000);
@@ -75,6 +83,7 @@ export function secondSeries(input: SeriesInput): { series: SecondPoint[]; outOf
       p99Us: l ? l.percentilesUs[1] : null,
       p999Us: l ? l.percentilesUs[2] : null,
       maxUs: l ? l.maxUs : null,
+      publishDelayP99Us: publishDelay.get(t) ?? null,
     });
   }
   return { series, outOfRange };

@@ -1,23 +1,22 @@
 import { CheckerError, LatencyHistograms, latestPartitions, latestPartitionsWithConflicts, type ValidatorState } from '@mirrorlab/validation';
-import type { ControlEventOf } from '@mirrorlab/protocol';
 import type { ScenarioEvents } from './scenario-events';
-
-type ValidatorReport = ControlEventOf<'validator.report'>;
 
 export interface CombinedValidators {
   /** Per partition, the most advanced published state (`latestPartitions`): exact, whatever the report order. */
   state: ValidatorState | undefined;
   endToEnd: LatencyHistograms | undefined;
   replication: LatencyHistograms | undefined;
+  /** Arrival minus each record's scheduled send time (coordinated omission shows here). */
+  fromSchedule: LatencyHistograms | undefined;
   errors: string[];
   warnings: string[];
 }
 
 /**
  * Combines what validators published into one checker state and one set of
- * histograms. The inputs are the latest report of each validator process
- * (incarnation), oldest first, ties by validator id, so the result does not
- * depend on how the reports of different validators interleaved on the topic.
+ * histograms. The inputs are the reports that count (`ValidatorReports`: the
+ * latest of each validator incarnation, oldest first, ties by validator id), so
+ * the result does not depend on how the reports interleaved on the topic.
  *
  * - State: per partition the most advanced state wins (a partition's state
  *   travels from owner to owner on handover; merging two owners would count
@@ -25,36 +24,32 @@ export interface CombinedValidators {
  *   union, with a warning naming the partition (`latestPartitionsWithConflicts`).
  * - Latency: histograms are added: each validator records the first reads of
  *   what it read, so their sum is every record once, exact per 1 s window.
- *   Replication latency only when every report has it (a partial sum would be
- *   biased toward some partitions).
+ *   Replication and from-schedule latency only when every report has them (a
+ *   partial sum would be biased toward some partitions).
  *
  * A report that does not decode is named in `errors`: a verdict built without
  * it could be wrong.
  */
 export function combineValidators(events: ScenarioEvents): CombinedValidators {
-  const reports: Array<{ report: ValidatorReport; order: number }> = [];
-  for (const v of events.validators.values()) v.incarnations.forEach((inc, i) => reports.push({ report: inc.latest, order: i }));
-  reports.sort(
-    (a, b) =>
-      a.report.atMs - b.report.atMs ||
-      (a.report.validatorId < b.report.validatorId ? -1 : a.report.validatorId > b.report.validatorId ? 1 : 0) ||
-      a.order - b.order,
-  );
+  // The one rule (ValidatorReports): the latest report of each incarnation, oldest first.
+  const reports = events.validatorReports.counted().map((report) => ({ report }));
   const errors: string[] = [];
   const warnings: string[] = [];
-  if (reports.length === 0) return { state: undefined, endToEnd: undefined, replication: undefined, errors, warnings };
+  if (reports.length === 0) return { state: undefined, endToEnd: undefined, replication: undefined, fromSchedule: undefined, errors, warnings };
 
   const states: unknown[] = [];
   let endToEnd: LatencyHistograms | undefined;
   const replication: LatencyHistograms[] = [];
+  const fromSchedule: LatencyHistograms[] = [];
   for (const { report } of reports) {
     const who = `validator ${report.validatorId}'s report at ${new Date(report.atMs).toISOString()}`;
-    const latency = (report.latency ?? {}) as { endToEnd?: unknown; replication?: unknown };
+    const latency = (report.latency ?? {}) as { endToEnd?: unknown; replication?: unknown; fromSchedule?: unknown };
     try {
       const h = LatencyHistograms.fromSnapshot(latency.endToEnd);
       if (endToEnd === undefined) endToEnd = h;
       else endToEnd.mergeFrom(h);
       if (latency.replication !== undefined) replication.push(LatencyHistograms.fromSnapshot(latency.replication));
+      if (latency.fromSchedule !== undefined) fromSchedule.push(LatencyHistograms.fromSnapshot(latency.fromSchedule));
       states.push(report.state);
     } catch (err) {
       errors.push(`${who} has unreadable latency histograms: ${describe(err)}`);
@@ -77,17 +72,24 @@ export function combineValidators(events: ScenarioEvents): CombinedValidators {
     if (errors.length === 0) errors.push(`the validators' checker states cannot be combined: ${describe(err)}`);
   }
 
-  let replicationMerged: LatencyHistograms | undefined;
-  if (replication.length > 0 && replication.length === states.length) {
-    try {
-      replicationMerged = replication.reduce((a, b) => LatencyHistograms.merge(a, b));
-    } catch (err) {
-      warnings.push(`replication latency left out: ${describe(err)}`);
-    }
-  } else if (replication.length > 0) {
-    warnings.push('replication latency left out: only some validators measured it (their target topics do not all use LogAppendTime)');
+  const replicationMerged = mergeIfAll(replication, states.length, 'replication latency', 'their target topics do not all use LogAppendTime', warnings);
+  const fromScheduleMerged = mergeIfAll(fromSchedule, states.length, 'latency from the schedule', 'some validators predate it', warnings);
+  return { state, endToEnd, replication: replicationMerged, fromSchedule: fromScheduleMerged, errors, warnings };
+}
+
+/** The sum of histograms that every report carried; none (with a warning) when only some did. */
+function mergeIfAll(histograms: LatencyHistograms[], reports: number, what: string, whyPartial: string, warnings: string[]): LatencyHistograms | undefined {
+  if (histograms.length === 0) return undefined;
+  if (histograms.length !== reports) {
+    warnings.push(`${what} left out: only some validators measured it (${whyPartial})`);
+    return undefined;
   }
-  return { state, endToEnd, replication: replicationMerged, errors, warnings };
+  try {
+    return histograms.reduce((a, b) => LatencyHistograms.merge(a, b));
+  } catch (err) {
+    warnings.push(`${what} left out: ${describe(err)}`);
+    return undefined;
+  }
 }
 
 function describe(err: unknown): string {

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { env, loadConfig, parseDurationMs } from './config';
+import { env, loadConfig } from './config';
 
 const schema = {
   PORT: env.port({ default: 8080 }),
@@ -76,14 +76,4 @@ describe('loadConfig', () => {
       );
     }
   });
-});
-
-describe('parseDurationMs', () => {
-  it.each([
-    ['250ms', 250],
-    ['30s', 30_000],
-    ['1.5m', 90_000],
-    ['2h', 7_200_000],
-  ])('%s = %d ms', (raw, ms) => expect(parseDurationMs(raw)).toBe(ms));
-  it.each(['', '10', 's', '-1s', '1d', '1 s'])('rejects %j', (raw) => expect(parseDurationMs(raw)).toBeUndefined());
 });

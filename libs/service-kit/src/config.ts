@@ -1,3 +1,4 @@
+import { parseDuration } from '@mirrorlab/protocol';
 import { ConfigError, type ConfigProblem } from './errors';
 import { redactUrlCredentials } from './logger';
 
@@ -36,15 +37,6 @@ interface Opts<T> {
 }
 const fallbackOf = <T>(opts: Opts<T> | undefined) => ({ has: opts !== undefined && 'default' in opts, value: opts?.default });
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Parses `250ms`, `30s`, `5m`, `1h` into milliseconds; undefined if malformed. */
-export function parseDurationMs(raw: string): number | undefined {
-  const m = DURATION.exec(raw.trim());
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * DURATION_MS[m[2]]);
-}
 
 export const env = {
   string: (opts?: Opts<string> & { secret?: boolean }) =>
@@ -85,7 +77,7 @@ export const env = {
   oneOf: <const T extends string>(values: readonly T[], opts?: Opts<T>) =>
     variable<T>(`one of ${values.join(', ')}`, (raw) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined, fallbackOf(opts)),
   duration: (opts?: Opts<number>) =>
-    variable<number>('a duration like 500ms, 30s, 5m or 1h', parseDurationMs, fallbackOf(opts)),
+    variable<number>('a duration like 500ms, 30s, 5m or 1h', parseDuration, fallbackOf(opts)),
   /** Comma-separated `host:port` pairs, e.g. Kafka bootstrap servers. */
   hostPorts: (opts?: Opts<string[]>) =>
     variable<string[]>('a comma-separated list of host:port', (raw) => {
@@ -133,9 +125,4 @@ export function loadConfig<S extends EnvSchema>(schema: S, source: Env = process
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as ConfigOf<S>;
-}
-
-/** Names of variables marked secret, so logs can leave them out. */
-export function secretVariables(schema: EnvSchema): string[] {
-  return Object.entries(schema).filter(([, v]) => v.secret).map(([k]) => k);
 }

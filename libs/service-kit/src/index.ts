@@ -8,5 +8,5 @@ export * from './kafka';
 export * from './rdkafka-config';
 export * from './redis';
 export * from './service';
-export * from './control-topic';
-export * from './run-coordinator';
+export * from './clock';
+export * from './poll-until';

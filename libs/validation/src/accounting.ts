@@ -98,12 +98,39 @@ export interface Accounting {
   /** Producers whose records were read but who sent no report: all their records count as unexpected. */
   unreportedProducers: string[];
   /**
+   * Why each missing record went missing (`lost`, plus `unseen` at `final`, where unseen is
+   * loss too), from the source audit: the three classes add up to those. See `LostCause`.
+   */
+  lostSplit: LostSplit;
+  /**
    * Sequences read on the target that their producer wrote in a transaction it aborted
    * (Jepsen's G1a, aborted read): a `read_committed` reader must never see one, so the
    * replicator copied an aborted record as if committed. Counted by sequence; a copy
    * read twice is also a duplicate.
    */
   abortedRead: AnomalyClass<SeqExample>;
+}
+
+/** A missing record and where it sat in the source log (when a delivery report named it). */
+export interface LostSourceExample {
+  producerId: string;
+  keyEpoch: number;
+  key: string;
+  seq: number;
+  /** Source topic and partition, and the record's source offset. */
+  topic?: string;
+  partition?: number;
+  sourceOffset?: number;
+}
+
+export interface LostSplit {
+  /** Source offsets and audit samples were given; false: every missing record is `lostInReplication`, unchecked. */
+  audited: boolean;
+  lostAtSource: AnomalyClass<LostSourceExample>;
+  purgedBeforeMirrored: AnomalyClass<LostSourceExample>;
+  lostInReplication: AnomalyClass<LostSourceExample>;
+  /** Of `lostInReplication`: records with no known source offset, or in a partition the audit never sampled. */
+  unaudited: number;
 }
 
 /**

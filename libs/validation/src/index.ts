@@ -16,7 +16,10 @@ export { SNAPSHOT_VERSION, type KeySnapshot, type PartitionSnapshot, type Valida
 export { mergeSnapshots } from './merge-snapshots';
 export type { ProducerKeyReport, ProducerReport } from './producer-report';
 export { reconcile, type ReconcileOptions } from './reconcile';
-export { verdict, type Accounting, type AnomalyClass, type KeyRef, type Verdict, type VerdictAnomaly, type VerdictOptions } from './accounting';
+export { verdict, type Accounting, type AnomalyClass, type KeyRef, type LostSourceExample, type LostSplit, type Verdict, type VerdictAnomaly, type VerdictOptions } from './accounting';
+export { OffsetRunBuilder, SourceOffsetIndex, type OffsetRun, type SourceOffsetReport, type SourcePosition } from './source-offsets';
+export { SourceAuditTimeline, type SourcePartitionSample } from './source-audit';
+export { causeOfLoss, type LostCause, type LostCauseInput } from './lost-cause';
 export {
   LatencyHistograms,
   type LatencyHistogramOptions,
@@ -24,3 +27,20 @@ export {
   type WindowSummary,
 } from './latency-histograms';
 export { latestPartition, latestPartitions, latestPartitionsWithConflicts, type PartitionConflict } from './partition-handover';
+export { checkTranslations } from './translation/check-translations';
+export type {
+  GroupCommit,
+  KeyIdentity,
+  PartitionTranslationCheck,
+  ProcessedKeyRanges,
+  RegressionExample,
+  RereadExample,
+  SkippedRecordExample,
+  TargetPartitionRecords,
+  TargetRecord,
+  TranslationCheck,
+  TranslationCheckInput,
+  TranslationObservation,
+  TranslationVia,
+  UnsafeTranslationExample,
+} from './translation/translation-types';

@@ -1,4 +1,7 @@
-import type { Accounting, AnomalyClass } from './accounting';
+import type { Accounting, AnomalyClass, LostSourceExample, LostSplit } from './accounting';
+import { causeOfLoss, type LostCause } from './lost-cause';
+import { SourceAuditTimeline, type SourcePartitionSample } from './source-audit';
+import { SourceOffsetIndex, type SourceOffsetReport } from './source-offsets';
 import { compareOffsets, compareSeqIdentity, compareStrings, ExampleSet, type WitnessedExample } from './examples';
 import { IntervalSet } from './interval-set';
 import { FINGERPRINT_BLOCK } from './offset-fingerprints';
@@ -17,6 +20,17 @@ export interface ReconcileOptions {
    * next progress report covers it, so such sequences are `pending`, never unexpected.
    */
   phase?: 'final' | 'progress';
+  /**
+   * The source audit: acknowledged records' source offsets and the source partitions' log
+   * start offsets and high watermarks over time. Splits missing records by cause
+   * (`lostSplit`); without it they all count as `lostInReplication`, unaudited.
+   */
+  source?: { offsets: readonly SourceOffsetReport[]; samples: readonly SourcePartitionSample[] };
+}
+
+interface SourceContext {
+  offsets: SourceOffsetIndex;
+  audit: SourceAuditTimeline;
 }
 
 interface KeyIdentity {
@@ -62,10 +76,12 @@ export function reconcile(state: ValidatorState, reports: readonly ProducerRepor
   }
 
   tallyPartitions(state.partitionStates(), acc, cap);
+  const source: SourceContext = { offsets: new SourceOffsetIndex(options.source?.offsets ?? []), audit: new SourceAuditTimeline(options.source?.samples ?? []) };
+  acc.lostSplit.audited = !source.offsets.isEmpty && !source.audit.isEmpty;
   const unreported = new Set<string>();
   for (const r of [...keys.values()].sort((a, b) => compareIds(a.id, b.id))) {
     if (r.seen.length > 0 && !index.has(r.id.producerId)) unreported.add(r.id.producerId);
-    reconcileKey(r, acc, cap);
+    reconcileKey(r, acc, cap, source, options.phase ?? 'final');
   }
   if (options.phase === 'progress') {
     acc.pending = acc.unexpected;
@@ -139,7 +155,7 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
   acc.order.late.examples = lateExamples.toArray();
 }
 
-function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
+function reconcileKey(r: KeyRecord, acc: Accounting, cap: number, source: SourceContext, phase: 'final' | 'progress'): void {
   const { acked, failed, indeterminate, aborted } = r.report ?? { acked: EMPTY, failed: EMPTY, indeterminate: EMPTY, aborted: EMPTY };
   acc.totals.acked += acked.size;
   acc.totals.aborted += aborted.size;
@@ -183,6 +199,7 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
     return next.length > 0 ? { ...where(seq), nextReadUs: Math.min(...next) } : where(seq);
   });
   add(acc.unseen, missing.subtract(lost));
+  splitMissing(r, phase === 'final' ? missing : lost, acc.lostSplit, cap, source);
   // An aborted sequence that arrived is an aborted read, never also unexpected: its producer did report it.
   add(acc.unexpected, seen.subtract(acked).subtract(failed).subtract(indeterminate).subtract(aborted));
   add(acc.abortedRead, aborted.intersect(arrived));
@@ -202,6 +219,38 @@ function reconcileKey(r: KeyRecord, acc: Accounting, cap: number): void {
     acc.order.backwardsKeys.count++;
     if (acc.order.backwardsKeys.examples.length < cap) {
       acc.order.backwardsKeys.examples.push({ ...r.id, topic: backwards.p.topic, partition: backwards.p.partition });
+    }
+  }
+}
+
+const SPLIT_CLASS: Record<LostCause, 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication'> = {
+  'lost-at-source': 'lostAtSource',
+  'purged-before-mirrored': 'purgedBeforeMirrored',
+  'lost-in-replication': 'lostInReplication',
+};
+
+/** Sorts each missing record of one key by cause (one step per record: the count must be exact). */
+function splitMissing(r: KeyRecord, missing: IntervalSet, split: LostSplit, cap: number, source: SourceContext): void {
+  if (missing.isEmpty()) return;
+  if (!split.audited) {
+    // Nothing to check against: by ranges, so ten million missing records cost one step.
+    split.lostInReplication.count += missing.size;
+    split.unaudited += missing.size;
+    for (const seq of missing.take(cap - split.lostInReplication.examples.length)) split.lostInReplication.examples.push({ ...r.id, seq });
+    return;
+  }
+  for (const seq of missing.values()) {
+    const position = source.offsets.positionOf(r.id.producerId, r.id.keyEpoch, r.id.key, seq);
+    const next = r.seen.map(({ t }) => t.nextReadAfter(seq)).filter((us): us is number => us !== undefined);
+    const nextReadMs = next.length > 0 ? Math.min(...next) / 1000 : undefined;
+    const { cause, audited } = causeOfLoss({ position, nextReadMs }, source.audit);
+    const cls = split[SPLIT_CLASS[cause]];
+    cls.count++;
+    if (!audited) split.unaudited++;
+    if (cls.examples.length < cap) {
+      const e: LostSourceExample = { ...r.id, seq };
+      if (position !== undefined) Object.assign(e, { topic: position.topic, partition: position.partition, sourceOffset: position.offset });
+      cls.examples.push(e);
     }
   }
 }
@@ -234,6 +283,7 @@ function emptyAccounting(): Accounting {
     inconsistentOffset: { ...cls(), offsets: 0, unverifiable: 0 },
     order: { inOrder: 0, gaps: { ...cls(), skippedSeqs: 0 }, late: cls(), backwardsKeys: cls() },
     unreportedProducers: [],
+    lostSplit: { audited: false, lostAtSource: cls(), purgedBeforeMirrored: cls(), lostInReplication: cls(), unaudited: 0 },
     abortedRead: cls(),
   };
 }

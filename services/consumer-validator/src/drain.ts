@@ -1,4 +1,4 @@
-import type { PartitionProgress } from '@mirrorlab/protocol';
+import type { PartitionProgress } from '@mirrorlab/control';
 
 export interface Watermarks {
   low: number;

@@ -1,5 +1,9 @@
-import { ControlTopic, createKafka, kafkaConnectionFrom, RunCoordinator, runService, validatorPolicy } from '@mirrorlab/service-kit';
+import { randomBytes } from 'node:crypto';
+import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { ControlTopic, RunCoordinator, validatorPolicy } from '@mirrorlab/control';
 import { validatorEnv } from './config';
+import { kafkaRecordSource } from './kafka-record-source';
+import { readIsolationOf } from './read-isolation';
 import { ScenarioLedger } from './scenario-ledger';
 import { ValidationRun } from './validation-run';
 import { ValidatorMetrics } from './validator-metrics';
@@ -10,6 +14,8 @@ void runService({
   env: validatorEnv,
   async start({ config, instance, logger, registry, http, shutdown }) {
     const validatorId = config.VALIDATOR_ID ?? instance;
+    // New at each start: a validator restarted under the same id starts over, and its reports say so.
+    const incarnation = randomBytes(6).toString('hex');
     const metrics = new ValidatorMetrics(registry);
     const target = createKafka(kafkaConnectionFrom(config, 'TARGET_KAFKA'), `mirrorlab-validator-${validatorId}`, logger);
     const control = new ControlTopic({
@@ -25,12 +31,14 @@ void runService({
       onlyScenario: config.SCENARIO_ID,
       nowMs: () => Date.now(),
       logger,
-      createRun: (info): ValidationRun =>
-        new ValidationRun({
+      createRun: (info): ValidationRun => {
+        const groupId = `${config.GROUP_PREFIX}-${info.scenarioId}`;
+        return new ValidationRun({
           started: info.started,
           validatorId,
-          groupId: `${config.GROUP_PREFIX}-${info.scenarioId}`,
-          kafka: target,
+          incarnation,
+          groupId,
+          source: kafkaRecordSource(target, { groupId, sessionTimeoutMs: config.SESSION_TIMEOUT, isolation: readIsolationOf(info.started.spec) }),
           publish: (e) => control.publish(e),
           latestPartition: (topic, partition) => ledger.latestPartition(info.scenarioId, topic, partition),
           producerReports: () => ledger.producers(info.scenarioId),
@@ -38,10 +46,10 @@ void runService({
           logger: logger.child({ scenarioId: info.scenarioId }),
           metrics,
           reportIntervalMs: config.REPORT_INTERVAL,
-          sessionTimeoutMs: config.SESSION_TIMEOUT,
           maxExamples: config.MAX_EXAMPLES,
           nowUs: () => Math.round((performance.timeOrigin + performance.now()) * 1000),
-        }),
+        });
+      },
     });
     shutdown.register('control-topic', () => control.close());
     shutdown.register('validation-runs', () => coordinator.stopAll('shutdown'));

@@ -7,7 +7,7 @@
  */
 export type ReadIsolation = 'read_committed' | 'read_uncommitted';
 
-export function readIsolationOf(spec: Record<string, unknown>): ReadIsolation {
+export function readIsolationOf(spec: { validators?: unknown }): ReadIsolation {
   const validators = spec.validators as { isolation?: unknown } | undefined;
   return validators?.isolation === 'read_uncommitted' ? 'read_uncommitted' : 'read_committed';
 }

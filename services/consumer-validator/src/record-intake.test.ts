@@ -17,9 +17,16 @@ function target(withReplication = false): IntakeTarget & { registry: Registry } 
   };
 }
 
-function record(seq: number, offset: number, opts: { scenarioId?: string; sendTimeUs?: number } = {}): TargetRecord {
+function record(seq: number, offset: number, opts: { scenarioId?: string; sendTimeUs?: number; scheduledTimeUs?: number } = {}): TargetRecord {
   const enc = encodeRecord({
-    meta: { scenarioId: opts.scenarioId ?? 'sc', producerId: 'p1', keyEpoch: 0, seq, sendTimeUs: opts.sendTimeUs ?? 1_000_000 },
+    meta: {
+      scenarioId: opts.scenarioId ?? 'sc',
+      producerId: 'p1',
+      keyEpoch: 0,
+      seq,
+      sendTimeUs: opts.sendTimeUs ?? 1_000_000,
+      ...(opts.scheduledTimeUs !== undefined ? { scheduledTimeUs: opts.scheduledTimeUs } : {}),
+    },
     key: 'p1/e0/k0-0',
     payload: Buffer.from('payload'),
   });
@@ -87,6 +94,19 @@ describe('intakeRecord', () => {
     const t = target();
     expect(intakeRecord(t, record(0, 0, { scenarioId: 'older-run' }), 1)).toBe('other_scenario');
     expect(t.state.positions()).toEqual([]);
+  });
+
+  it('measures end-to-end latency from the scheduled send time too, for records that carry one', () => {
+    const t = target();
+    // Scheduled at 1 s, sent late at 3 s (the producer fell behind), read at 5 s.
+    intakeRecord(t, record(0, 0, { sendTimeUs: 3_000_000, scheduledTimeUs: 1_000_000 }), 5_000_000);
+    intakeRecord(t, record(1, 1, { sendTimeUs: 3_000_000 }), 5_000_000);
+    const [endToEnd, fromSchedule] = [new LatencyHistograms(), new LatencyHistograms()];
+    t.pending.foldInto(endToEnd, undefined, fromSchedule);
+    expect(endToEnd.count).toBe(2);
+    expect(endToEnd.percentiles([100])[0]).toBeCloseTo(2_000_000, -4);
+    expect(fromSchedule.count).toBe(1);
+    expect(fromSchedule.percentiles([100])[0]).toBeCloseTo(4_000_000, -4);
   });
 
   it('measures replication latency from LogAppendTime timestamps when the topic uses them', () => {

@@ -87,7 +87,9 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
   if (cls !== 'redelivery') {
     const endToEndUs = arrivalUs - meta.sendTimeUs;
     const replicationUs = t.measuresReplication ? r.timestampMs * 1000 - meta.sendTimeUs : undefined;
-    t.pending.add(partitionId(r.topic, r.partition), arrivalUs, endToEndUs, replicationUs);
+    // From the schedule: a producer that fell behind its schedule cannot hide it (coordinated omission).
+    const fromScheduleUs = meta.scheduledTimeUs !== undefined ? arrivalUs - meta.scheduledTimeUs : undefined;
+    t.pending.add(partitionId(r.topic, r.partition), arrivalUs, endToEndUs, replicationUs, fromScheduleUs);
     t.metrics.latency(t.scenarioId, r.topic, endToEndUs, replicationUs);
   }
   return cls;

@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { ValidatorState } from '@mirrorlab/validation';
 import { ScenarioLedger } from './scenario-ledger';
 

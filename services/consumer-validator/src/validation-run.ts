@@ -1,18 +1,23 @@
-import { ConfigResourceTypes, type Admin, type Consumer, type Kafka } from 'kafkajs';
-import type { ControlEventInput, ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEventInput, ControlEventOf } from '@mirrorlab/control';
 import type { Logger } from '@mirrorlab/service-kit';
 import { LatencyHistograms, reconcile, ValidatorState, type ProducerReport, type ValidatorSnapshot } from '@mirrorlab/validation';
 import { partitionId, partitionProgress, ReadThrough, type Watermarks } from './drain';
+import { PartitionOwnership, rewindTarget } from './partition-ownership';
 import { PendingLatency } from './pending-latency';
 import { readIsolationOf } from './read-isolation';
 import { intakeRecord, type IntakeTarget } from './record-intake';
+import type { BatchControl, RecordSource, SourceBatch } from './record-source';
 import type { ValidatorMetrics } from './validator-metrics';
 
 export interface ValidationRunOptions {
   started: ControlEventOf<'scenario.started'>;
   validatorId: string;
+  /** This validator process's run (new at each start), stated on every report: a restart starts a new incarnation. */
+  incarnation: string;
+  /** The scenario's consumer group: what `source` joins (for logs). */
   groupId: string;
-  kafka: Kafka;
+  /** The scenario's target topics as this run reads them (kafka-record-source.ts), in the scenario's consumer group. */
+  source: RecordSource;
   publish: (event: ControlEventInput) => Promise<void>;
   /** The most advanced published state of a partition, to continue from when taking it over. */
   latestPartition: (topic: string, partition: number) => ValidatorSnapshot | undefined;
@@ -21,12 +26,9 @@ export interface ValidationRunOptions {
   logger: Logger;
   metrics: ValidatorMetrics;
   reportIntervalMs: number;
-  sessionTimeoutMs: number;
   maxExamples: number;
   nowUs: () => number;
 }
-
-type StartPoint = number | 'earliest';
 
 /**
  * One validator's part of one scenario: a member of the scenario's consumer
@@ -43,26 +45,17 @@ type StartPoint = number | 'earliest';
  * records (see PendingLatency), and no report is published while the group is
  * rebalancing, so a record re-read by the next owner is measured once.
  */
-/** How soon the validators' group finds partitions added to a target topic (MirrorMaker 2 adds them within its topic refresh). */
-const NEW_PARTITION_DISCOVERY_MS = 5_000;
-
 export class ValidationRun {
   private readonly state: ValidatorState;
   private readonly endToEnd = new LatencyHistograms();
   private replication: LatencyHistograms | undefined;
+  /** Arrival minus the record's scheduled send time (records that carry one). */
+  private readonly fromSchedule = new LatencyHistograms();
   private readonly pending = new PendingLatency();
   private rebalancing = false;
   private readonly stop = new AbortController();
-  private readonly owned = new Map<string, { topic: string; partition: number }>();
-  private readonly startChecks = new Map<string, StartPoint>();
+  private readonly ownership = new PartitionOwnership();
   private readonly readThrough = new ReadThrough();
-  private consumer: Consumer | undefined;
-  /**
-   * An admin client of this run's own: kafkajs admin clients remember every topic they
-   * were asked about, and once one of those is deleted (another scenario's topic) every
-   * metadata request of that client fails.
-   */
-  private admin!: Admin;
   private finished: Promise<void> | undefined;
   private readonly topics: string[];
 
@@ -83,13 +76,12 @@ export class ValidationRun {
   }
 
   private async run(): Promise<void> {
-    const { o } = this;
-    this.admin = o.kafka.admin();
-    await this.admin.connect();
+    const { source } = this.o;
+    await source.connect();
     try {
       await this.consume();
     } finally {
-      await this.admin.disconnect().catch(() => undefined);
+      await source.close();
     }
   }
 
@@ -97,115 +89,93 @@ export class ValidationRun {
     const { o } = this;
     await this.waitForTopics();
     if (this.stop.signal.aborted) return;
-    this.replication = (await this.usesLogAppendTime()) ? new LatencyHistograms() : undefined;
+    this.replication = (await o.source.usesLogAppendTime(this.topics)) ? new LatencyHistograms() : undefined;
     o.metrics.runStarted(o.started.scenarioId, this.topics, { replicationLatency: this.replication !== undefined });
 
-    // kafkajs notices partitions added to a topic only when its metadata is older than
-    // metadataMaxAge (default 5 min): the group would not read new partitions for minutes after
-    // add-partitions (seen on the lab: 1363 records mirrored to the new partitions, never read).
-    const consumer = o.kafka.consumer({
-      groupId: o.groupId,
-      sessionTimeout: o.sessionTimeoutMs,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 500,
-      metadataMaxAge: NEW_PARTITION_DISCOVERY_MS,
-      readUncommitted: readIsolationOf(o.started.spec) === 'read_uncommitted',
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.REBALANCING, () => {
-      this.rebalancing = true;
-    });
-    // Batches of transaction markers or aborted records only never reach eachBatch; kafkajs still reports them here.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const id = partitionId(payload.topic, payload.partition);
-      if (payload.batchSize === 0 && (payload.firstOffset as string | null) !== null && this.owned.has(id) && !this.startChecks.has(id)) this.readThrough.advance(id, Number(payload.lastOffset) + 1);
-    });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.onAssignment(payload.memberAssignment);
-      this.rebalancing = false;
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
     const target: IntakeTarget = { scenarioId: o.started.scenarioId, state: this.state, pending: this.pending, measuresReplication: this.replication !== undefined, metrics: o.metrics };
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        const id = partitionId(batch.topic, batch.partition);
-        const check = this.startChecks.get(id);
-        if (check !== undefined) {
-          const start = check === 'earliest' ? (await this.watermarks(batch.topic)).get(id)?.low ?? 0 : check;
-          if (Number(batch.firstOffset() ?? start) > start) {
-            o.logger.info('partition_rewound', { topic: batch.topic, partition: batch.partition, from: batch.firstOffset(), to: start });
-            consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(start) });
-            return;
-          }
-          this.startChecks.delete(id);
-        }
-        const arrivalUs = o.nowUs();
-        for (const m of batch.messages) {
-          if (!isRunning() || isStale()) break;
-          intakeRecord(target, { topic: batch.topic, partition: batch.partition, offset: Number(m.offset), key: m.key, value: m.value, headers: m.headers, timestampMs: Number(m.timestamp) }, arrivalUs);
-          resolveOffset(m.offset);
-          this.readThrough.advance(id, Number(m.offset) + 1);
-        }
-        // A batch may end in offsets that are no message (transaction markers, aborted records).
-        if (isRunning() && !isStale() && batch.messages.length > 0 && Number(batch.messages[batch.messages.length - 1].offset) < Number(batch.lastOffset())) {
-          this.readThrough.advance(id, Number(batch.lastOffset()) + 1);
-        }
-        await heartbeat();
+    await o.source.consume(this.topics, {
+      onRebalancing: () => {
+        this.rebalancing = true;
       },
+      onAssignment: (assignment) => {
+        this.onAssignment(assignment);
+        this.rebalancing = false;
+      },
+      onEmptyBatch: (topic, partition, lastOffset) => {
+        const id = partitionId(topic, partition);
+        if (this.ownership.owns(id) && this.ownership.startFor(id) === undefined) this.readThrough.advance(id, lastOffset + 1);
+      },
+      onBatch: (batch, control) => this.onBatch(batch, control, target),
     });
     o.logger.info('validation_run_started', { topics: this.topics, groupId: o.groupId, replicationLatency: this.replication !== undefined, isolation: readIsolationOf(o.started.spec) });
 
     const timer = setInterval(() => void this.publishReport(false).catch((err: unknown) => o.logger.warn('report_publish_failed', { err })), o.reportIntervalMs);
     await new Promise<void>((resolve) => this.stop.signal.addEventListener('abort', () => resolve(), { once: true }));
     clearInterval(timer);
-    await consumer.stop();
+    await o.source.stopConsuming();
     // The final report matters most; a failure to publish it is logged, never thrown at the coordinator.
     await this.publishReport(true).catch((err: unknown) => o.logger.error('final_report_failed', { err }));
-    await consumer.disconnect();
     o.logger.info('validation_run_finished', { positions: this.state.positions().length });
   }
 
-  private onAssignment(assignment: Record<string, number[]>): void {
-    const next = new Map<string, { topic: string; partition: number }>();
-    for (const [topic, partitions] of Object.entries(assignment)) for (const partition of partitions) next.set(partitionId(topic, partition), { topic, partition });
-    for (const [id, p] of this.owned) {
-      if (!next.has(id)) {
-        this.state.releasePartitions(p.topic, [p.partition]);
-        this.pending.drop(id);
-        this.readThrough.drop(id);
-        this.startChecks.delete(id);
+  private async onBatch(batch: SourceBatch, control: BatchControl, target: IntakeTarget): Promise<void> {
+    const { o } = this;
+    const id = partitionId(batch.topic, batch.partition);
+    const check = this.ownership.startFor(id);
+    if (check !== undefined) {
+      const start = check === 'earliest' ? ((await o.source.watermarks(batch.topic)).get(id)?.low ?? 0) : check;
+      const rewind = rewindTarget(start, batch.firstOffset);
+      if (rewind !== null) {
+        o.logger.info('partition_rewound', { topic: batch.topic, partition: batch.partition, from: batch.firstOffset, to: rewind });
+        control.seek(rewind);
+        return;
       }
+      this.ownership.started(id);
+    }
+    const arrivalUs = o.nowUs();
+    const records = batch.records;
+    for (const r of records) {
+      if (!control.isCurrent()) break;
+      intakeRecord(target, r, arrivalUs);
+      control.resolveOffset(r.offset);
+      this.readThrough.advance(id, r.offset + 1);
+    }
+    // A batch may end in offsets that are no message (transaction markers, aborted records).
+    if (control.isCurrent() && records.length > 0 && records[records.length - 1].offset < batch.lastOffset) {
+      this.readThrough.advance(id, batch.lastOffset + 1);
+    }
+    await control.heartbeat();
+  }
+
+  private onAssignment(assignment: Record<string, number[]>): void {
+    const { released, takenOver } = this.ownership.assign(assignment, this.o.latestPartition);
+    for (const p of released) {
+      this.state.releasePartitions(p.topic, [p.partition]);
+      this.pending.drop(p.id);
+      this.readThrough.drop(p.id);
     }
     const adopted: string[] = [];
-    for (const [id, p] of next) {
-      if (this.owned.has(id)) continue;
+    for (const p of takenOver) {
       this.state.releasePartitions(p.topic, [p.partition]);
-      this.readThrough.drop(id);
-      const slice = this.o.latestPartition(p.topic, p.partition);
-      if (slice) {
-        this.state.adopt(slice);
-        adopted.push(`${p.topic}-${p.partition}@${slice.partitions[0].nextOffset}`);
+      this.readThrough.drop(p.id);
+      if (p.slice) {
+        this.state.adopt(p.slice);
+        adopted.push(`${p.topic}-${p.partition}@${p.slice.partitions[0].nextOffset}`);
       }
-      this.startChecks.set(id, slice ? slice.partitions[0].nextOffset : 'earliest');
     }
-    this.owned.clear();
-    next.forEach((v, k) => this.owned.set(k, v));
-    this.o.logger.info('partitions_assigned', { owned: [...next.values()].map((p) => `${p.topic}-${p.partition}`), adopted });
+    this.o.logger.info('partitions_assigned', { owned: this.ownership.list().map((p) => `${p.topic}-${p.partition}`), adopted });
   }
 
   private async publishReport(final: boolean): Promise<void> {
     const { o } = this;
     if (this.rebalancing && !final) return; // the partitions may be someone else's already
     const wms = new Map<string, Watermarks>();
-    for (const topic of this.topics) (await this.watermarks(topic)).forEach((v, k) => wms.set(k, v));
+    for (const topic of this.topics) (await o.source.watermarks(topic)).forEach((v, k) => wms.set(k, v));
     if (this.rebalancing && !final) return;
     // From here to the publish call nothing awaits: the histograms and the state describe the same records.
-    this.pending.foldInto(this.endToEnd, this.replication);
+    this.pending.foldInto(this.endToEnd, this.replication, this.fromSchedule);
     const nextOffsets = new Map(this.state.positions().map((p) => [partitionId(p.topic, p.partition), p.nextOffset]));
-    const { partitions, drained } = partitionProgress([...this.owned.values()], nextOffsets, wms, this.readThrough.view);
+    const { partitions, drained } = partitionProgress(this.ownership.list(), nextOffsets, wms, this.readThrough.view);
     const scenario = o.started.scenarioId;
     const stopping = o.isStopping();
     await o.publish({
@@ -215,9 +185,14 @@ export class ValidationRun {
       atMs: Date.now(),
       source: o.validatorId,
       validatorId: o.validatorId,
+      incarnation: o.incarnation,
       final,
       state: this.state.toSnapshot(),
-      latency: { endToEnd: this.endToEnd.toSnapshot(), ...(this.replication ? { replication: this.replication.toSnapshot() } : {}) },
+      latency: {
+        endToEnd: this.endToEnd.toSnapshot(),
+        ...(this.replication ? { replication: this.replication.toSnapshot() } : {}),
+        fromSchedule: this.fromSchedule.toSnapshot(),
+      },
       partitions,
       drained: stopping && drained,
     });
@@ -226,8 +201,8 @@ export class ValidationRun {
     this.updateLost();
     const read = partitions.filter((p) => nextOffsets.has(partitionId(p.topic, p.partition)));
     if (read.length > 0 && !final) {
-      await this.consumer
-        ?.commitOffsets(read.map((p) => ({ topic: p.topic, partition: p.partition, offset: String(p.nextOffset) })))
+      await o.source
+        .commit(read.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.nextOffset })))
         .catch((err: unknown) => o.logger.debug('offset_commit_skipped', { err }));
     }
   }
@@ -241,29 +216,16 @@ export class ValidationRun {
     }
   }
 
-  private async watermarks(topic: string): Promise<Map<string, Watermarks>> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((p) => [partitionId(topic, p.partition), { low: Number(p.low), high: Number(p.high) }]));
-  }
-
   /** MirrorMaker 2 creates target topics when it discovers the source topics; wait for them. */
   private async waitForTopics(): Promise<void> {
     let delay = 250;
     while (!this.stop.signal.aborted) {
-      const existing = new Set(await this.admin.listTopics());
+      const existing = new Set(await this.o.source.listTopics());
       const missing = this.topics.filter((t) => !existing.has(t));
       if (missing.length === 0) return;
       this.o.logger.info('waiting_for_target_topics', { missing });
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5000);
     }
-  }
-
-  private async usesLogAppendTime(): Promise<boolean> {
-    const res = await this.admin.describeConfigs({
-      includeSynonyms: false,
-      resources: this.topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['message.timestamp.type'] })),
-    });
-    return res.resources.every((r) => r.configEntries.some((c) => c.configName === 'message.timestamp.type' && c.configValue === 'LogAppendTime'));
   }
 }

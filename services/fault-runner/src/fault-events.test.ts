@@ -1,4 +1,4 @@
-import { controlEventSchema, type ControlEventInput } from '@mirrorlab/protocol';
+import { controlEventSchema, type ControlEventInput } from '@mirrorlab/control';
 import { controlTopicFaultEvents } from './fault-events';
 import { planFault } from './fault-request';
 

@@ -1,4 +1,4 @@
-import type { ControlEventInput } from '@mirrorlab/protocol';
+import type { ControlEventInput } from '@mirrorlab/control';
 import { FaultRunnerError, errorMessage } from './errors';
 import type { HealResult, Injection } from './fault-backend';
 import type { FaultRequest } from './fault-request';

@@ -53,3 +53,15 @@ test('unknown params are refused, naming what the kind knows', () => {
   expect(() => parseParams('bandwidth-cap', { rate: '1mbit', rateKbit: 5 })).toThrow(expect.objectContaining({ field: 'params.rateKbit' }));
   expect(parseParams('kill-broker', {})).toEqual({});
 });
+
+test('retention-purge: retention and segment durations (1 s each by default) and the cluster', () => {
+  expect(parseParams('retention-purge', {})).toEqual({ retentionMs: 1000, segmentMs: 1000, cluster: 'source' });
+  expect(parseParams('retention-purge', { retention: '2s', segment: 500, cluster: 'target' })).toEqual({ retentionMs: 2000, segmentMs: 500, cluster: 'target' });
+  expect(() => parseParams('retention-purge', { retention: 'soon' })).toThrow(expect.objectContaining({ field: 'params.retention' }));
+  expect(() => parseParams('retention-purge', { retentionMs: 5 })).toThrow(/params.retentionMs: not a parameter of retention-purge \(known: retention, segment, cluster\)/);
+});
+
+test('recreate-topic: only the cluster (default source)', () => {
+  expect(parseParams('recreate-topic', {})).toEqual({ cluster: 'source' });
+  expect(() => parseParams('recreate-topic', { partitions: 3 })).toThrow(/params.partitions: not a parameter of recreate-topic \(known: cluster\)/);
+});

@@ -1,10 +1,9 @@
-import type { FaultJob } from '@mirrorlab/protocol';
+import { isOneShotKind, type FaultJob } from '@mirrorlab/protocol';
 import type { Logger } from '@mirrorlab/service-kit';
 import type { ActiveFault, ActiveFaultLedger } from './active-fault-ledger';
 import { FaultRunnerError, errorMessage, isFaultRunnerError } from './errors';
 import type { FaultBackend, HealResult } from './fault-backend';
 import type { FaultEvents } from './fault-events';
-import { isOneShot } from './fault-kinds';
 import type { FaultMetrics } from './fault-metrics';
 import { planFault, refOf, type FaultRef, type FaultRequest } from './fault-request';
 import { targetText } from './fault-target';
@@ -134,7 +133,7 @@ export class FaultRunner {
     }
     this.opts.metrics.active.set({ scenario: request.scenarioId, kind: request.kind, target }, 1);
     this.opts.metrics.injected.inc({ kind: request.kind });
-    if (isOneShot(request.kind) && request.durationMs === undefined) {
+    if (isOneShotKind(request.kind) && request.durationMs === undefined) {
       // Nothing to undo and no heal will come: the fault is over once announced.
       await ledger.remove(request.faultId);
       await ledger.markFinished(request.faultId);

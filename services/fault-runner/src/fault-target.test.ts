@@ -40,8 +40,14 @@ test('each kind takes its own target form, with a default where one makes sense'
   expect(() => resolveTarget('add-partitions', 'no spaces', 'x', sizes)).toThrow(expect.objectContaining({ code: 'target_invalid' }));
 });
 
+test('consumer-failover names a consumer group of the scenario', () => {
+  expect(resolveTarget('consumer-failover', 'keeps-up', 'x', sizes)).toEqual({ type: 'group', group: 'keeps-up' });
+  expect(() => resolveTarget('consumer-failover', undefined, 'x', sizes)).toThrow(expect.objectContaining({ code: 'target_invalid', message: expect.stringContaining('a consumer group of the scenario') }));
+  expect(() => resolveTarget('consumer-failover', 'bad name', 'x', sizes)).toThrow(expect.objectContaining({ code: 'target_invalid' }));
+});
+
 test('every kind resolves its own text form back to the same target', () => {
-  const example: Record<string, string | undefined> = { 'add-partitions': 'orders', 'reassign-partitions': 'orders', 'add-broker': 'target', 'add-topic': 'source' };
+  const example: Record<string, string | undefined> = { 'add-partitions': 'orders', 'reassign-partitions': 'orders', 'retention-purge': 'orders', 'recreate-topic': 'orders', 'add-broker': 'target', 'add-topic': 'source', 'consumer-failover': 'keeps-up' };
   for (const kind of FAULT_KINDS) {
     const given = example[kind] ?? (kind.endsWith('-broker') ? 'source:random' : undefined);
     const first = resolveTarget(kind, given, 's/f1', sizes);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { FaultKind } from '@mirrorlab/protocol';
+import { BROKER_TARGET, FAULT_CATALOG, GROUP_TARGET, TARGET_EXPECTED, isTopicName, type ClusterName, type FaultKind } from '@mirrorlab/protocol';
 import { FaultRunnerError } from './errors';
 
-export type ClusterName = 'source' | 'target';
+export type { ClusterName } from '@mirrorlab/protocol';
 
 /** What a fault hits, resolved: random brokers are picked, defaults filled in. */
 export type FaultTarget =
@@ -12,39 +12,12 @@ export type FaultTarget =
   | { type: 'cluster'; cluster: ClusterName }
   | { type: 'replicator' }
   | { type: 'inter-dc' }
-  | { type: 'topic'; topic: string };
+  | { type: 'topic'; topic: string }
+  /** A source consumer group of the scenario (`consumers[].group`). */
+  | { type: 'group'; group: string };
 
 /** How many brokers each cluster has (what `<cluster>:random` picks from and `<cluster>:<n>` is checked against). */
 export type ClusterSizes = Record<ClusterName, number>;
-
-type TargetForm = 'broker' | 'cluster' | 'replicator' | 'inter-dc' | 'topic';
-
-const FORM_OF: Record<FaultKind, TargetForm> = {
-  'kill-broker': 'broker',
-  'pause-broker': 'broker',
-  'remove-broker': 'broker',
-  'add-broker': 'cluster',
-  'kill-replicator': 'replicator',
-  'pause-replicator': 'replicator',
-  'add-replicator-worker': 'replicator',
-  'add-partitions': 'topic',
-  'add-topic': 'cluster',
-  'reassign-partitions': 'topic',
-  'packet-loss': 'inter-dc',
-  'network-partition': 'inter-dc',
-  'bandwidth-cap': 'inter-dc',
-  latency: 'inter-dc',
-};
-
-const EXPECTED: Record<TargetForm, string> = {
-  broker: 'source:<n>, target:<n> (broker n, 1-based), source:random or target:random',
-  cluster: 'source or target (default source)',
-  replicator: 'replicator (the default)',
-  'inter-dc': 'inter-dc (the default)',
-  topic: 'a topic name (letters, digits, ".", "_", "-")',
-};
-
-const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 
 /** The broker `<cluster>:random` means for this fault: a hash of the fault id, so every runner picks the same one. */
 export function randomBroker(faultId: string, brokers: number): number {
@@ -53,15 +26,15 @@ export function randomBroker(faultId: string, brokers: number): number {
 
 function invalid(kind: FaultKind, target: string | undefined, why?: string): FaultRunnerError {
   const got = target === undefined ? 'nothing' : JSON.stringify(target);
-  return new FaultRunnerError('target_invalid', `target: ${kind} expects ${EXPECTED[FORM_OF[kind]]}, got ${got}${why ? ` (${why})` : ''}`, { field: 'target' });
+  return new FaultRunnerError('target_invalid', `target: ${kind} expects ${TARGET_EXPECTED[FAULT_CATALOG[kind].target]}, got ${got}${why ? ` (${why})` : ''}`, { field: 'target' });
 }
 
-/** Resolves a job's `target` for its kind; throws `target_invalid` naming the forms the kind accepts. */
+/** Resolves a job's `target` for its kind (the form is the fault catalog's; here random brokers are picked and numbers checked against the cluster); throws `target_invalid` naming the forms the kind accepts. */
 export function resolveTarget(kind: FaultKind, target: string | undefined, faultId: string, sizes: ClusterSizes): FaultTarget {
   const text = target?.trim();
-  switch (FORM_OF[kind]) {
+  switch (FAULT_CATALOG[kind].target) {
     case 'broker': {
-      const match = /^(source|target):(random|\d+)$/.exec(text ?? '');
+      const match = BROKER_TARGET.exec(text ?? '');
       if (match === null) throw invalid(kind, target);
       const cluster = match[1] as ClusterName;
       const size = sizes[cluster];
@@ -80,7 +53,10 @@ export function resolveTarget(kind: FaultKind, target: string | undefined, fault
       if (text === undefined || text === '' || text === 'inter-dc') return { type: 'inter-dc' };
       throw invalid(kind, target);
     case 'topic':
-      if (text !== undefined && TOPIC.test(text) && text !== '.' && text !== '..') return { type: 'topic', topic: text };
+      if (text !== undefined && isTopicName(text)) return { type: 'topic', topic: text };
+      throw invalid(kind, target);
+    case 'group':
+      if (text !== undefined && GROUP_TARGET.test(text)) return { type: 'group', group: text };
       throw invalid(kind, target);
   }
 }
@@ -97,5 +73,7 @@ export function targetText(target: FaultTarget): string {
       return target.type;
     case 'topic':
       return target.topic;
+    case 'group':
+      return target.group;
   }
 }

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { Registry } from 'prom-client';
-import type { FaultJob } from '@mirrorlab/protocol';
+import { parseJobFailure, type FaultJob } from '@mirrorlab/protocol';
 import { FaultRunnerError } from './errors';
 import { FaultMetrics } from './fault-metrics';
 import { faultJobProcessor } from './fault-worker';
@@ -15,7 +15,8 @@ test('an invalid job fails without retries, naming the field; the next job still
 
   const bad = process({ id: '1', name: 'inject', attemptsMade: 0, data: { action: 'inject', scenarioId: 's', faultId: 's/f0', kind: 'kill-broker', params: { probability: {} } } });
   await expect(bad).rejects.toBeInstanceOf(UnrecoverableError);
-  await expect(bad).rejects.toThrow(/^\[job_invalid\] params\.probability: /);
+  const failure = parseJobFailure(((await bad.catch((e: unknown) => e)) as Error).message);
+  expect(failure).toEqual({ code: 'job_invalid', message: expect.stringMatching(/^params\.probability: /), retriable: false, field: 'params.probability' });
   expect(lines.find((l) => l.event === 'fault_job_invalid')).toMatchObject({ level: 'error', field: 'params.probability', jobId: '1' });
 
   await expect(process({ id: '2', name: 'heal-all', attemptsMade: 0, data: { action: 'heal-all', scenarioId: 's', reason: 'end' } })).resolves.toMatchObject({ outcome: 'healed_all' });
@@ -29,5 +30,9 @@ test('a fault that can never work here fails without retries; one that may work 
   await expect(failWith(new FaultRunnerError('faults_unavailable', 'loopback lab'))(job)).rejects.toBeInstanceOf(UnrecoverableError);
   const retriable = failWith(new FaultRunnerError('heal_unverified', 'still there'))(job);
   await expect(retriable).rejects.not.toBeInstanceOf(UnrecoverableError);
-  await expect(failWith(new FaultRunnerError('heal_unverified', 'still there'))(job)).rejects.toThrow('[heal_unverified] still there');
+  const failed = (await failWith(new FaultRunnerError('heal_unverified', 'still there'))(job).catch((e: unknown) => e)) as Error;
+  expect(parseJobFailure(failed.message)).toEqual({ code: 'heal_unverified', message: 'still there', retriable: true });
+  const crashed = (await failWith(new Error('socket closed'))(job).catch((e: unknown) => e)) as Error;
+  expect(crashed).not.toBeInstanceOf(UnrecoverableError);
+  expect(parseJobFailure(crashed.message)).toEqual({ code: 'internal', message: 'socket closed', retriable: true });
 });

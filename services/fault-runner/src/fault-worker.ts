@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { QUEUE_NAMES } from '@mirrorlab/protocol';
+import { QUEUE_NAMES, encodeJobFailure } from '@mirrorlab/protocol';
 import type { Logger } from '@mirrorlab/service-kit';
 import { isFaultRunnerError } from './errors';
 import { parseFaultJob } from './fault-job';
@@ -8,8 +8,9 @@ import type { FaultRunner, JobOutcome } from './fault-runner';
 
 /**
  * The processor of the faults queue: validates each job, then lets the runner act. An
- * invalid job (or a fault that can never work here) fails at once without retries, with
- * the error's code and the field it names in its failed reason; the worker goes on.
+ * invalid job (or a fault that can never work here) fails at once without retries; a failed
+ * job's reason is the failure as data (code, message, field; `parseJobFailure` reads it);
+ * the worker goes on.
  */
 export function faultJobProcessor(runner: Pick<FaultRunner, 'handle'>, logger: Logger, metrics?: Pick<FaultMetrics, 'jobsFailed'>) {
   return async (job: Pick<Job, 'id' | 'name' | 'data' | 'attemptsMade'>): Promise<JobOutcome> => {
@@ -22,8 +23,10 @@ export function faultJobProcessor(runner: Pick<FaultRunner, 'handle'>, logger: L
       const fields = { jobId: job.id, jobName: job.name, code, ...(isFaultRunnerError(error) && error.field ? { field: error.field } : {}), err: error };
       if (code === 'job_invalid') logger.error('fault_job_invalid', fields);
       else logger.error('fault_job_failed', fields);
-      const message = `[${code}] ${error instanceof Error ? error.message : String(error)}`;
-      if (isFaultRunnerError(error) && !error.retriable) throw new UnrecoverableError(message);
+      const retriable = !isFaultRunnerError(error) || error.retriable;
+      const field = isFaultRunnerError(error) ? error.field : undefined;
+      const message = encodeJobFailure({ code, message: error instanceof Error ? error.message : String(error), retriable, ...(field ? { field } : {}) });
+      if (!retriable) throw new UnrecoverableError(message);
       throw error instanceof Error ? Object.assign(error, { message }) : new Error(message);
     }
   };

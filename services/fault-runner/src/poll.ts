@@ -1,29 +1,20 @@
-import { FaultRunnerError, errorMessage, isFaultRunnerError, type FaultRunnerErrorCode } from './errors';
+import { pollUntil as poll, PollTimeoutError } from '@mirrorlab/service-kit';
+import { FaultRunnerError, isFaultRunnerError, type FaultRunnerErrorCode } from './errors';
 
 /**
- * Re-runs `check` until it returns `{ done }`, for at most `timeoutMs`; a check that
- * throws counts as "not yet" (its message is kept), except a `FaultRunnerError`, which
- * ends the wait. Throws `code` with the last reason on timeout. Waits are checks, never sleeps.
+ * service-kit's `pollUntil` with the fault-runner's errors: a `FaultRunnerError` thrown by
+ * `check` ends the wait (except `kafka_failed`: the cluster may answer on the next look),
+ * and the timeout is `code` (default `inject_failed`) with the last reason.
  */
 export async function pollUntil<T>(
   what: string,
   check: () => Promise<{ done: T } | { notYet: string }>,
   opts: { timeoutMs: number; intervalMs?: number; code?: FaultRunnerErrorCode },
 ): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let last: string;
-  for (;;) {
-    try {
-      const result = await check();
-      if ('done' in result) return result.done;
-      last = result.notYet;
-    } catch (error) {
-      if (isFaultRunnerError(error) && error.code !== 'kafka_failed') throw error;
-      last = errorMessage(error);
-    }
-    if (Date.now() >= deadline) {
-      throw new FaultRunnerError(opts.code ?? 'inject_failed', `${what}: not observed within ${Math.round(opts.timeoutMs / 1000)} s (last check: ${last})`);
-    }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
+  try {
+    return await poll(what, check, { ...opts, isFatal: (error) => isFaultRunnerError(error) && error.code !== 'kafka_failed' });
+  } catch (error) {
+    if (error instanceof PollTimeoutError) throw new FaultRunnerError(opts.code ?? 'inject_failed', error.message, { cause: error });
+    throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { ProducerKeyReport } from '@mirrorlab/protocol';
+import type { ProducerKeyReport } from '@mirrorlab/control';
 import { IntervalSet } from '@mirrorlab/validation';
 
 /** `aborted`: written in a transaction the producer aborted (transactional workloads only). */

@@ -28,6 +28,4 @@ export const producerEnv = {
   PARTITION_CHECK_INTERVAL: env.duration({ default: 5000 }),
   /** Directory that relative `workload.payload.file` paths are read from. */
   PAYLOAD_DIR: env.string({ default: '.' }),
-  /** Test only: comma-separated record indexes to book as acknowledged without sending (a simulated loss). */
-  TEST_SKIP_RECORD_INDEXES: env.intList({ default: [] }),
 };

@@ -1,8 +1,10 @@
-import { decodeRecord, KeyPlan, validateScenario, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
-import { createLogger } from '@mirrorlab/service-kit';
+import { decodeRecord, KeyPlan, validateScenario, type ScenarioSpec } from '@mirrorlab/protocol';
+import { type ControlEventInput } from '@mirrorlab/control';
+import { createLogger, type Clock } from '@mirrorlab/service-kit';
 import { Registry } from 'prom-client';
 import { ProducerMetrics } from './producer-metrics';
-import { ProducerRun, type Clock, type Delivery, type OutgoingRecord, type RecordSink } from './producer-run';
+import { ProducerRun, type Delivery, type OutgoingRecord, type RecordSink } from './producer-run';
+import { losingSink } from './testing/losing-sink';
 
 function spec(overrides: Record<string, unknown> = {}): ScenarioSpec {
   const r = validateScenario({ name: 't', topics: [{ name: 'orders', partitions: 3 }], workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16 }, ...overrides });
@@ -68,7 +70,7 @@ class FakeSink implements RecordSink {
   }
 }
 
-function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; durationMs: number; skip?: number[]; scenario?: ScenarioSpec; startInMs?: number }) {
+function makeRun(opts: { sink: RecordSink; clock: ReturnType<typeof fakeClock>; durationMs: number; scenario?: ScenarioSpec; startInMs?: number }) {
   const events: ControlEventInput[] = [];
   const run = new ProducerRun({
     scenarioId: 'sc-1',
@@ -88,7 +90,6 @@ function makeRun(opts: { sink: FakeSink; clock: ReturnType<typeof fakeClock>; du
     flushTimeoutMs: 1000,
     progressIntervalMs: 60_000,
     partitionCheckIntervalMs: 60_000,
-    skipRecordIndexes: new Set(opts.skip ?? []),
   });
   return { run, events, final: () => events.find((e) => e.type === 'producer.progress' && e.final) as Extract<ControlEventInput, { type: 'producer.progress' }> };
 }
@@ -120,6 +121,32 @@ describe('ProducerRun', () => {
     expect(report.keys!.every((k) => k.acked.length === 1 && k.acked[0][0] === 0)).toBe(true);
   });
 
+  it("publishes every acknowledged record's source offset (its delivery report's), before the final progress", async () => {
+    const sink = new FakeSink();
+    const clock = fakeClock();
+    const { run, events } = makeRun({ sink, clock, durationMs: 2000 });
+    await run.start();
+    const offsets = events.filter((e): e is Extract<ControlEventInput, { type: 'producer.offsets' }> => e.type === 'producer.offsets');
+    expect(offsets.length).toBeGreaterThan(0);
+    expect(events.findIndex((e) => e.type === 'producer.offsets')).toBeLessThan(events.findIndex((e) => e.type === 'producer.progress' && e.final));
+    // The fake gives offsets 0, 1, 2... per partition in send order; records of a partition rotate over its 2 keys.
+    const byPartition = new Map<number, number[]>();
+    for (const e of offsets) {
+      for (const k of e.keys) {
+        for (const [firstSeq, count, firstOffset, stride] of k.runs) {
+          for (let i = 0; i < count; i++) (byPartition.get(k.partition) ?? byPartition.set(k.partition, []).get(k.partition)!).push(firstOffset + i * stride);
+          expect(firstSeq).toBeGreaterThanOrEqual(0);
+        }
+      }
+    }
+    for (const p of [0, 1, 2]) {
+      const list = (byPartition.get(p) ?? []).sort((a, b) => a - b);
+      expect(list).toEqual(Array.from({ length: sink.records().filter((r) => r.partition === p).length }, (_, i) => i));
+    }
+    // Two keys per partition written in turn: one run per key.
+    expect(offsets.flatMap((e) => e.keys).every((k) => k.runs.length === 1 && k.runs[0][3] === 2)).toBe(true);
+  });
+
   it('books a record refused by the broker as failed and a timed-out one as indeterminate, by its own report', async () => {
     for (const [err, field] of [
       [{ code: 10, message: 'Broker: Message size too large' }, 'failed'],
@@ -137,9 +164,9 @@ describe('ProducerRun', () => {
     }
   });
 
-  it('books skipped test records as acknowledged without sending them', async () => {
+  it('books the records a losing sink (test only) drops after their ack as acknowledged: the checker must find them lost', async () => {
     const sink = new FakeSink();
-    const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 1000, skip: [7] });
+    const { run, final } = makeRun({ sink: losingSink(sink, new Set([7])), clock: fakeClock(), durationMs: 1000 });
     await run.start();
     const plan = KeyPlan.build({ producerId: 'prod-a', partitions: 3, keysPerPartition: 2, epoch: 0 });
     const skipped = plan.slotForRecord(7);
@@ -150,7 +177,9 @@ describe('ProducerRun', () => {
     expect(sentKeys).not.toContain(`${skipped.key}#${skipped.seq}`);
     const key = final().keys!.find((k) => k.key === skipped.key)!;
     expect(key.acked[0][0]).toBe(0);
-    expect(final().counts.acked).toBe(final().counts.sent + 1);
+    // The producer believes it sent the lost record: it is acknowledged, and never reached the cluster.
+    expect(final().counts.acked).toBe(sink.records().length + 1);
+    expect(final().counts).toMatchObject({ sent: sink.records().length + 1, failed: 0, indeterminate: 0 });
   });
 
   it('stops early on request and still publishes the final report', async () => {
@@ -219,6 +248,12 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     // 300 records scheduled, keys spread evenly: every partition got its 100, the stalled one included.
     expect(byPartition).toEqual([100, 100, 100]);
     expect(final().counts).toMatchObject({ sent: 300, acked: 300, failed: 0, indeterminate: 0 });
+    // Publish delay (schedule to acknowledgement): every acknowledged record once; the held partition's
+    // first records, due in the run's first second and acknowledged after its end, waited 2 s or more.
+    const delays = events.flatMap((e) => (e.type === 'producer.progress' ? (e.publishDelay ?? []) : []));
+    expect(delays.reduce((s, w) => s + w[1], 0)).toBe(300);
+    expect(Math.max(...delays.map((w) => w[3]))).toBeGreaterThanOrEqual(2_000_000);
+    expect(delays.filter(([t]) => t < 1_003_000).every(([, , p99]) => p99 < 1_000_000)).toBe(true);
   });
 
   it('reports that arrive after the client says it has flushed still book their records', async () => {

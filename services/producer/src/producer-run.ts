@@ -1,7 +1,10 @@
-import { encodeRecord, KeyPlan, type ControlEventInput, type ScenarioSpec } from '@mirrorlab/protocol';
-import type { Logger } from '@mirrorlab/service-kit';
+import { encodeRecord, KeyPlan, type ScenarioSpec } from '@mirrorlab/protocol';
+import { type ControlEventInput } from '@mirrorlab/control';
+import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { AckLedger, type SendResult } from './ack-ledger';
+import { SourceOffsetLedger } from './source-offset-ledger';
 import { Pacer, type RateAt } from './pacer';
+import { PublishDelayWindows } from './publish-delay-windows';
 import type { ProducerMetrics } from './producer-metrics';
 import { RateMeter } from './rate-meter';
 import { classifyDeliveryError } from './send-outcome';
@@ -36,13 +39,6 @@ export interface RecordSink {
   transactions?: TransactionControl;
 }
 
-export interface Clock {
-  nowMs(): number;
-  nowUs(): number;
-  /** Resolves after `ms`, or earlier when `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
 export interface PayloadSource {
   next(): Buffer;
 }
@@ -72,8 +68,6 @@ export interface ProducerRunOptions {
   flushTimeoutMs: number;
   progressIntervalMs: number;
   partitionCheckIntervalMs: number;
-  /** Test only: record indexes that are acknowledged in the ledger but never sent (a simulated loss). */
-  skipRecordIndexes?: ReadonlySet<number>;
 }
 
 interface TopicWriter {
@@ -115,6 +109,7 @@ const TRANSACTION_ATTEMPTS = 5;
  */
 export class ProducerRun {
   private readonly ledger = new AckLedger();
+  private readonly sourceOffsets = new SourceOffsetLedger();
   private readonly stop = new AbortController();
   private readonly writers: TopicWriter[] = [];
   private nextWriter = 0;
@@ -132,6 +127,8 @@ export class ProducerRun {
   private heldPayload: Buffer | undefined;
   /** Acknowledged records per (second, topic, partition) not yet published. */
   private readonly partitionAcks = new Map<string, [number, string, number, number]>();
+  /** Scheduled send time to acknowledgement, per second of acknowledgement, not yet published. */
+  private readonly publishDelays = new PublishDelayWindows();
   private replans = new Map<string, number>();
   private finished: Promise<void> | undefined;
   private transaction: OpenTransaction | undefined;
@@ -191,7 +188,7 @@ export class ProducerRun {
   private async sendLoop(): Promise<void> {
     const { o } = this;
     const untilStart = o.startAtMs - o.clock.nowMs();
-    if (untilStart > 0) await o.clock.sleep(untilStart, this.stop.signal);
+    if (untilStart > 0) await sleepUnlessAborted(o.clock, untilStart, this.stop.signal);
     const pacer = (this.pacer = new Pacer({ startMs: this.startMs, rateAt: this.rateAt }));
     while (!this.stop.signal.aborted) {
       const now = o.clock.nowMs();
@@ -220,7 +217,7 @@ export class ProducerRun {
       }
       // A full client queue drains as delivery reports come in; otherwise sleep until the next record is due.
       const wait = queueFull ? 2 : handed >= o.maxBatchRecords ? 0 : Math.ceil(pacer.nextDueMs - o.clock.nowMs());
-      if (wait > 0) await o.clock.sleep(Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
+      if (wait > 0) await sleepUnlessAborted(o.clock, Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
       else await new Promise((r) => setImmediate(r));
     }
     if (this.transaction !== undefined) await this.finishTransaction();
@@ -268,38 +265,32 @@ export class ProducerRun {
   private produceOne(scheduledMs: number): number | undefined {
     const { o } = this;
     const writer = this.writers[this.nextWriter];
-    const index = writer.nextIndex;
-    const slot = writer.plan.slotForRecord(index);
+    const slot = writer.plan.slotForRecord(writer.nextIndex);
     const payload = this.heldPayload ?? o.payload.next();
     this.heldPayload = undefined;
     const sentUs = o.clock.nowUs();
     const partition = writer.plan.partitionOfKey(slot.keyIndex);
     const p: PendingRecord = { topic: writer.topic, keyEpoch: writer.plan.epoch, key: slot.key, seq: slot.seq, partition, scheduledMs, sentUs, settled: false };
-    if (o.skipRecordIndexes?.has(index)) {
-      // A skipped record is booked as acknowledged: the checker must then find it lost.
-      this.ledger.record('acked', p.topic, p.keyEpoch, p.key, p.seq);
-    } else {
-      const rec = encodeRecord({
-        meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
-        key: slot.key,
-        payload,
-        encoding: o.spec.workload.encoding,
-      });
-      if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
-        this.heldPayload = payload;
-        return undefined;
-      }
-      this.outstanding.add(p);
-      if (this.transaction !== undefined) {
-        p.inTransaction = true;
-        this.transaction.records.push(p);
-      }
-      this.sent += 1;
-      this.bytesSent += rec.value.length;
-      const u = this.unreportedOf(p.topic);
-      u.sent += 1;
-      u.bytes += rec.value.length;
+    const rec = encodeRecord({
+      meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
+      key: slot.key,
+      payload,
+      encoding: o.spec.workload.encoding,
+    });
+    if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
+      this.heldPayload = payload;
+      return undefined;
     }
+    this.outstanding.add(p);
+    if (this.transaction !== undefined) {
+      p.inTransaction = true;
+      this.transaction.records.push(p);
+    }
+    this.sent += 1;
+    this.bytesSent += rec.value.length;
+    const u = this.unreportedOf(p.topic);
+    u.sent += 1;
+    u.bytes += rec.value.length;
     writer.nextIndex += 1;
     this.nextWriter = (this.nextWriter + 1) % this.writers.length;
     return payload.length;
@@ -324,6 +315,7 @@ export class ProducerRun {
       this.o.logger.warn('record_delivery_failed', { topic: p.topic, partition: p.partition, key: p.key, seq: p.seq, result, err: d.error });
     }
     this.book(p, result);
+    if (result === 'acked' && d.ok) this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset);
     if (result === 'acked') {
       const nowUs = this.o.clock.nowUs();
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
@@ -340,6 +332,7 @@ export class ProducerRun {
     if (w) w[3] += 1;
     else this.partitionAcks.set(id, [second, p.topic, p.partition, 1]);
     this.observe.scheduleToAck(Math.max(0, nowUs / 1000 - p.scheduledMs) / 1000);
+    this.publishDelays.add(nowUs / 1000, nowUs - p.scheduledMs * 1000);
   }
 
   private book(p: PendingRecord, result: SendResult): void {
@@ -362,7 +355,7 @@ export class ProducerRun {
     if (this.outstanding.size > 0) await o.sink.flush(o.flushTimeoutMs);
     // The client's flush can return before its last delivery reports have reached JavaScript: wait for them.
     const wait = new AbortController().signal;
-    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await o.clock.sleep(10, wait);
+    while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await sleepUnlessAborted(o.clock, 10, wait);
     if (this.outstanding.size > 0) this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
     for (const p of [...this.outstanding]) this.book(p, 'indeterminate');
   }
@@ -417,6 +410,7 @@ export class ProducerRun {
       partitionAcks.push(w);
       this.partitionAcks.delete(id);
     }
+    await this.publishSourceOffsets(now, final);
     try {
       await o.publish({
         v: 1,
@@ -431,9 +425,24 @@ export class ProducerRun {
         windows,
         rates,
         partitionAcks,
+        publishDelay: this.publishDelays.drainClosed(now, final),
       });
     } catch (err) {
       o.logger.error('progress_publish_failed', { final, err });
+      if (final) throw err;
+    }
+  }
+
+  /** Before the progress it goes with: a final progress then implies every offset is out. */
+  private async publishSourceOffsets(now: number, final: boolean): Promise<void> {
+    const { o } = this;
+    const keys = this.sourceOffsets.drain();
+    if (keys.length === 0) return;
+    try {
+      await o.publish({ v: 1, type: 'producer.offsets', scenarioId: o.scenarioId, atMs: now, source: o.producerId, producerId: o.producerId, keys });
+    } catch (err) {
+      this.sourceOffsets.restore(keys);
+      o.logger.error('source_offsets_publish_failed', { final, err });
       if (final) throw err;
     }
   }

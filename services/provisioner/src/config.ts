@@ -56,6 +56,8 @@ export const provisionerEnv = {
   K8S_PRODUCER_DEPLOYMENT: deploymentName('producer'),
   /** Kubernetes workload: the validators' Deployment; `none` when they are scaled elsewhere. */
   K8S_VALIDATOR_DEPLOYMENT: deploymentName('consumer-validator'),
+  /** Kubernetes workload: the consumer-groups Deployment (scaled to 1 for scenarios with `consumers:`); `none`: scaled elsewhere. */
+  K8S_CONSUMER_DEPLOYMENT: deploymentName('consumer-groups'),
   /** Where `<service>/dist/main.js` bundles are found (local orchestrator); default `<repo>/services`. */
   SERVICE_BUNDLES_DIR: env.optionalString(),
   /** Log files of local workload processes. */
@@ -92,6 +94,8 @@ export const provisionerEnv = {
   MAX_RESUMES: env.int({ min: 0, max: 100, default: 5 }),
   /** Scenarios one provisioner runs at once. */
   SCENARIO_CONCURRENCY: env.int({ min: 1, max: 20, default: 1 }),
+  /** How often the source audit reads each source partition's log start offset and high watermark (one ListOffsets per topic). */
+  SOURCE_AUDIT_INTERVAL: env.duration({ default: 2000 }),
 };
 
 type ProvisionerConfig = ConfigOf<typeof provisionerEnv>;

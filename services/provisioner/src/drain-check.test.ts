@@ -1,5 +1,5 @@
-import type { ControlEventInput } from '@mirrorlab/protocol';
-import { controlEventSchema } from '@mirrorlab/protocol';
+import type { ControlEventInput } from '@mirrorlab/control';
+import { controlEventSchema } from '@mirrorlab/control';
 import { ValidatorState } from '@mirrorlab/validation';
 import { describePending, drainStatus, liveCounts } from './drain-check';
 import { ScenarioWatch } from './scenario-watch';
@@ -79,6 +79,25 @@ describe('drainStatus', () => {
   it('combines validators by the latest state of each partition', () => {
     const w = watchWith([producer(true, 5), validator('v1', STOP + 200, true, [0, 1]), validator('v2', STOP + 500, true, upTo(5))]);
     expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000).drained).toBe(true);
+  });
+
+  it('counts every incarnation of a restarted validator: its earlier run may hold the only state of a partition', () => {
+    // v1's first run (incarnation a) read partitions 0 and 1, then v1 restarted (b) and took back partition 0 only;
+    // partition 1 went to v3, which died before it published. Only a's report has partition 1's reads: one
+    // report per validator id (the provisioner's rule before ValidatorReports) left them unseen and never drained.
+    const read = (parts: Array<[number, string, number]>) => {
+      const st = new ValidatorState();
+      for (const [partition, key, n] of parts) for (let seq = 0; seq < n; seq++) st.observe({ topic: 'source.t', partition, offset: seq, producerId: 'p1', keyEpoch: 0, key, seq, sendTimeUs: 1, arrivalUs: 2 });
+      return st.toSnapshot();
+    };
+    const report = (incarnation: string, atMs: number, drained: boolean, state: unknown) => ({ ...validator('v1', atMs, drained, []), incarnation, state }) as ControlEventInput;
+    const keys = ['k', 'k2'].map((key) => ({ topic: 't', keyEpoch: 0, key, acked: [[0, 4]] as Array<[number, number]>, failed: [], indeterminate: [] }));
+    const w = watchWith([
+      { ...producer(true, 10), keys } as ControlEventInput,
+      report('a', STOP - 5_000, false, read([[0, 'k', 2], [1, 'k2', 5]])),
+      report('b', STOP + 500, true, read([[0, 'k', 5]])),
+    ]);
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toEqual({ drained: true, producersPending: [], validatorsPending: [], ackedUnseen: 0, acked: 10 });
   });
 
   it('is drained at once when nothing was produced or read', () => {

@@ -44,14 +44,15 @@ export function describePending(s: DrainStatus): string[] {
 }
 
 /**
- * Reconciles the latest validator states with the producers' latest key reports.
+ * Reconciles the validators' combined state (the reports that count: the latest of each
+ * validator incarnation, oldest first) with the producers' latest key reports.
  * Undefined when nothing has been read yet or a report cannot be read (the
  * report-aggregator names such problems; the provisioner only waits).
  */
 export function accountingOf(obs: ScenarioObservations | undefined): Accounting | undefined {
   if (!obs || obs.validators.size === 0) return undefined;
   try {
-    const state = latestPartitions([...obs.validators.values()].map((v) => v.state));
+    const state = latestPartitions(obs.validatorReports.counted().map((v) => v.state));
     const reports: ProducerReport[] = [...obs.producers.values()].filter((p) => p.keys !== undefined).map((p) => ({ producerId: p.producerId, scenarioId: p.scenarioId, keys: p.keys ?? [] }));
     // Until every producer's final report is in, a record read before its producer reported it is pending, not unexpected.
     const final = obs.producers.size > 0 && [...obs.producers.values()].every((p) => p.final);

@@ -1,4 +1,4 @@
-import { scenarioJobSchema, validateScenario } from '@mirrorlab/protocol';
+import { describeJobFailure, parseJobFailure, scenarioJobSchema, validateScenario } from '@mirrorlab/protocol';
 import type { Logger } from '@mirrorlab/service-kit';
 import { readRunRecord } from './run-record';
 import type { ScenarioRunner } from './scenario-runner';
@@ -23,7 +23,8 @@ export async function sweepFailedRuns(o: { failedJobs: () => Promise<FailedJob[]
     if (!parsed.success || !record || record.cleanedUp || record.phase === 'queued') continue;
     const spec = validateScenario(parsed.data.spec);
     const scenarioId = parsed.data.scenarioId;
-    o.logger.warn('failed_run_cleanup', { scenarioId, phase: record.phase, failedReason: job.failedReason });
+    const failure = job.failedReason ? parseJobFailure(job.failedReason) : undefined;
+    o.logger.warn('failed_run_cleanup', { scenarioId, phase: record.phase, failure });
     const after = await o.runner.cleanUp(
       {
         scenarioId,
@@ -34,7 +35,7 @@ export async function sweepFailedRuns(o: { failedJobs: () => Promise<FailedJob[]
         abort: new AbortController().signal,
         shutdown: o.shutdown,
       },
-      `the job failed outside the run: ${job.failedReason ?? 'unknown reason'}`,
+      `the job failed outside the run: ${failure === undefined ? 'unknown reason' : failure.code === 'internal' ? failure.message : describeJobFailure(failure)}`,
     );
     if (after.cleanedUp) cleaned++;
   }

@@ -1,9 +1,9 @@
 import { Queue, Worker } from 'bullmq';
 import { orExitOnConfigError } from '@mirrorlab/kube';
 import { QUEUE_NAMES } from '@mirrorlab/protocol';
-import { ControlTopic, createKafka, createRedis, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { createKafka, createRedis, kafkaConnectionFrom, runService, systemClock } from '@mirrorlab/service-kit';
+import { ControlTopic } from '@mirrorlab/control';
 import { redisAbortFlags } from './abort-flags';
-import { systemClock } from './clock';
 import { provisionerEnv, runnerSettings, workerSettings } from './config';
 import { RunInterrupted } from './errors';
 import { sweepFailedRuns } from './failed-run-sweeper';
@@ -14,6 +14,7 @@ import { bullmqScenarioJobs } from './scenario-jobs';
 import { scenarioProcessor } from './scenario-processor';
 import { ScenarioRunner } from './scenario-runner';
 import { ScenarioWatch } from './scenario-watch';
+import { kafkaSourceOffsets, SourceAuditor } from './source-auditor';
 import { kafkaTopicAdmin, TopicProvisioner } from './topic-provisioning';
 import { workloadFor } from './workload/workload-for';
 
@@ -55,6 +56,7 @@ void runService({
       clock: systemClock,
       logger,
       metrics,
+      audit: new SourceAuditor({ reader: kafkaSourceOffsets(sourceAdmin), publish: (e) => control.publish(e), clock: systemClock, logger, source: instance, intervalMs: config.SOURCE_AUDIT_INTERVAL }),
       source: instance,
       settings: runnerSettings(config),
     });

@@ -1,5 +1,5 @@
 import { createHttpServer, type HttpServer } from '@mirrorlab/service-kit';
-import type { ScenarioJob } from '@mirrorlab/protocol';
+import { jobFailureError, type ScenarioJob } from '@mirrorlab/protocol';
 import { Registry } from 'prom-client';
 import { newRunRecord } from './run-record';
 import { scenarioRoutes } from './scenario-api';
@@ -85,6 +85,19 @@ describe('POST /scenarios', () => {
     );
     expect(body.error.details.problems).toHaveLength(3);
     expect(body.error.message).toMatch(/^the scenario has 3 problems: /);
+    expect(jobs.views.size).toBe(0);
+  });
+
+  it('refuses a fault whose params or target its kind does not take, before anything is enqueued', async () => {
+    const bad = YAML.replace('target: source:1', 'target: source:1\n  - { at: 5s, duration: 2s, kind: packet-loss, params: { probability: 1.5 } }\n  - { at: 6s, duration: 2s, kind: kill-broker, target: inter-dc }');
+    const res = await post(bad, 'application/yaml');
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; details: { problems: string[] } } };
+    expect(body.error.code).toBe('scenario_invalid');
+    expect(body.error.details.problems).toEqual([
+      'faults[1].params.probability: expected a probability greater than 0 and at most 1 (0.05 drops 5% of packets), got 1.5',
+      'faults[2].target: kill-broker expects source:<n>, target:<n> (broker n, 1-based), source:random or target:random, got "inter-dc"',
+    ]);
     expect(jobs.views.size).toBe(0);
   });
 
@@ -200,7 +213,7 @@ describe('GET /scenarios and /scenarios/:id', () => {
     expect(await (await fetch(`${base}/scenarios/d-1`)).json()).toMatchObject({ phase: 'done', progress: 100, verdict: 'fail', reasons: ['lost 3 > 0'], reportLocation: '/r/d-1' });
 
     await jobs.submit({ scenarioId: 'f-1', spec: { name: 'f' }, submittedAtMs: 1 });
-    Object.assign(jobs.views.get('f-1')!, { state: 'failed', failedReason: 'report_timeout: no report.ready for f-1' });
+    Object.assign(jobs.views.get('f-1')!, { state: 'failed', failedReason: jobFailureError({ code: 'report_timeout', message: 'no report.ready for f-1', retriable: false }).message });
     expect(await (await fetch(`${base}/scenarios/f-1`)).json()).toMatchObject({ phase: 'failed', error: { code: 'report_timeout', message: 'no report.ready for f-1' } });
   });
 

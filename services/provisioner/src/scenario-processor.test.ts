@@ -1,4 +1,5 @@
 import { WaitingError } from 'bullmq';
+import { parseJobFailure } from '@mirrorlab/protocol';
 import { memoryAbortFlags } from './abort-flags';
 import { RunInterrupted, ScenarioRunError } from './errors';
 import { newRunRecord, type RunRecord } from './run-record';
@@ -70,7 +71,9 @@ describe('scenarioProcessor', () => {
 
   it('fails a job that is not a scenario job with job_invalid', async () => {
     const { process } = processorWith(async () => ({ verdict: 'pass' }));
-    await expect(process(new FakeJob({ nope: true }))).rejects.toMatchObject({ code: 'job_invalid', message: expect.stringMatching(/^job_invalid: /) });
+    const failed = (await process(new FakeJob({ nope: true })).catch((e: unknown) => e)) as Error & { code: string };
+    expect(failed.code).toBe('job_invalid');
+    expect(parseJobFailure(failed.message)).toEqual({ code: 'job_invalid', message: expect.stringMatching(/^the job is not a scenario job: /), retriable: false });
   });
 
   it('turns an abort request in Redis into an abort signal', async () => {
@@ -81,7 +84,9 @@ describe('scenarioProcessor', () => {
           ctx.abort.addEventListener('abort', () => reject(new ScenarioRunError('aborted', 'aborted on request')));
         }),
     );
-    await expect(process(new FakeJob(jobData()))).rejects.toMatchObject({ code: 'aborted', message: 'aborted: aborted on request' });
+    const failed = (await process(new FakeJob(jobData())).catch((e: unknown) => e)) as Error & { code: string };
+    expect(failed.code).toBe('aborted');
+    expect(parseJobFailure(failed.message)).toEqual({ code: 'aborted', message: 'aborted on request', retriable: false });
   });
 
   it('on shutdown, moves the job back to wait and throws WaitingError (BullMQ leaves it for the next provisioner)', async () => {

@@ -1,5 +1,5 @@
 import { WaitingError } from 'bullmq';
-import { scenarioJobSchema, validateScenario, type ScenarioJob } from '@mirrorlab/protocol';
+import { jobFailureError, scenarioJobSchema, validateScenario, type ScenarioJob } from '@mirrorlab/protocol';
 import type { Logger } from '@mirrorlab/service-kit';
 import type { AbortFlags } from './abort-flags';
 import { isInterrupt, RunInterrupted, ScenarioRunError } from './errors';
@@ -25,10 +25,10 @@ export interface ScenarioProcessorOptions {
   abortPollMs: number;
 }
 
-/** A failed job's reason starts with its code, `report_timeout: ...`, for clients that only read BullMQ. */
+/** A failed job's reason is the run error as data (`parseJobFailure` reads it back), for clients that only read BullMQ. */
 function failure(err: unknown): Error {
   if (!(err instanceof ScenarioRunError)) return err as Error;
-  return Object.assign(new Error(`${err.code}: ${err.message}`), { name: 'ScenarioRunError', code: err.code });
+  return jobFailureError({ code: err.code, message: err.message, retriable: err.retriable });
 }
 
 /**

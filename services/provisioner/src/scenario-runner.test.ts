@@ -2,10 +2,11 @@ import { LatencyHistograms } from '@mirrorlab/validation';
 import { RunInterrupted, ScenarioRunError } from './errors';
 import { newRunRecord, PHASES, type RunRecord } from './run-record';
 import { ScenarioRunner } from './scenario-runner';
+import { SourceAuditor } from './source-auditor';
 import { scenario, World } from './testing/world';
 
 const ID = 'unit-abc123';
-const FAULTS = { faults: [{ at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' }, { at: '4s', kind: 'add-topic' as const }] };
+const FAULTS = { faults: [{ at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' }, { at: '4s', kind: 'add-topic' as const, params: { name: 'late' } }] };
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -24,7 +25,7 @@ describe('ScenarioRunner', () => {
 
     expect(result).toEqual({ verdict: 'pass', reasons: [], reportLocation: `/reports/${ID}`, drained: true, drainWaitedMs: expect.any(Number) });
     expect(w.topicCalls).toEqual(['create t', 'wait source.t']);
-    expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1 }]);
+    expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1, consumers: 0 }]);
     expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
     expect(w.released).toEqual([ID]);
     // At the end of the workload: faults not injected yet are cancelled, active ones healed.
@@ -39,6 +40,28 @@ describe('ScenarioRunner', () => {
     expect(Object.keys(rec.phaseTimes)).toHaveLength(8);
     expect(w.progress[w.progress.length - 1]).toBe(100);
     expect(w.progress).toEqual([...w.progress].sort((a, b) => a - b));
+  });
+
+  it('audits the source topics from provisioning on, its last sample published before scenario.drained', async () => {
+    const w = new World();
+    const reads: string[][] = [];
+    const audit = new SourceAuditor({
+      reader: { partitionOffsets: async (topics) => (reads.push([...topics]), topics.map((topic) => ({ topic, partition: 0, logStartOffset: 0, highWatermark: reads.length }))) },
+      publish: async (e) => void w.published.push(e as never),
+      clock: w.clock,
+      logger: w.deps().logger,
+      source: 'prov',
+      intervalMs: 1000,
+    });
+    await new ScenarioRunner(w.deps({ audit })).run(w.context(ID, scenario(FAULTS).spec));
+    const types = w.published.filter((e) => e.scenarioId === ID).map((e) => e.type);
+    expect(types[0]).toBe('source.audit');
+    expect(types.lastIndexOf('source.audit')).toBeLessThan(types.indexOf('scenario.drained'));
+    expect(reads.length).toBeGreaterThan(2);
+    expect(reads.every((t) => t.join() === 't')).toBe(true);
+    const count = reads.length;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(reads.length).toBe(count);
   });
 
   it('announces start 2 s ahead with the validated spec and target topics, and schedules each fault at start + at', async () => {

@@ -1,13 +1,14 @@
-import type { ControlEventInput, ScenarioSpec } from '@mirrorlab/protocol';
+import { DEFAULT_DRAIN_TIMEOUT_MS, type ScenarioSpec } from '@mirrorlab/protocol';
+import type { ControlEventInput } from '@mirrorlab/control';
 import type { WarmupDecision } from '@mirrorlab/report';
-import type { Logger } from '@mirrorlab/service-kit';
-import type { Clock } from './clock';
+import type { Clock, Logger } from '@mirrorlab/service-kit';
 import { describePending, drainStatus, type DrainStatus } from './drain-check';
 import { isInterrupt, RunInterrupted, ScenarioRunError, toRunError } from './errors';
 import { healAtStopJobId, planFaultJobs, type FaultQueue } from './fault-schedule';
 import type { ProvisionerMetrics } from './provisioner-metrics';
 import { isTerminal, phaseIndex, progressOf, type Phase, type RunRecord, type RunResult } from './run-record';
 import type { ScenarioWatch } from './scenario-watch';
+import type { RunningAudit, SourceAuditor } from './source-auditor';
 import { targetTopicsOf, type TopicProvisioner } from './topic-provisioning';
 import { expectedRecordRate, warmupStatus } from './warmup-check';
 import type { WorkloadOrchestrator } from './workload/workload-orchestrator';
@@ -35,6 +36,8 @@ export interface ScenarioRunnerDeps {
   clock: Clock;
   logger: Logger;
   metrics?: ProvisionerMetrics;
+  /** Samples the source partitions' log start offsets and high watermarks while the run lasts (the report's lost split). */
+  audit?: SourceAuditor;
   /** `source` of the control events this provisioner publishes (its instance id). */
   source: string;
   settings: RunnerSettings;
@@ -60,9 +63,6 @@ function warmupAllowanceMs(spec: ScenarioSpec): number {
   return spec.warmup.timeout > 0 ? spec.warmup.timeout + WARMUP_DECISION_SLACK_MS : 0;
 }
 const WARMUP_DECISION_SLACK_MS = 10_000;
-
-/** Used for an aborted run's drain when the spec cannot be read. */
-const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
 
 /**
  * Runs one scenario through its phases: provisioning -> waiting-for-replicator
@@ -111,21 +111,26 @@ class ScenarioRun {
     const { ctx } = this;
     if (isTerminal(this.rec.phase)) return this.alreadyFinished();
     const main = AbortSignal.any([ctx.abort, ctx.shutdown]);
+    let audit: RunningAudit | undefined;
     try {
       await this.begin();
       ctx.abort.throwIfAborted();
       const spec = this.requireSpec();
       await this.provision(spec, main);
+      if (this.rec.published.drained === undefined) audit = this.d.audit?.start(this.id, spec.topics.map((t) => t.name));
       await this.startWorkload(spec, main);
       await this.runWorkload(spec, main);
       await this.stop('duration reached');
       await this.settleFaults(main);
       await this.drain(spec, main);
+      // Its last sample goes out before scenario.drained, so the report has it.
+      await audit?.stop();
       await this.announceDrained();
       if (this.at('reporting')) await this.enter('reporting');
       await this.releaseWorkload(main);
       return await this.awaitReport(main);
     } catch (err) {
+      await audit?.stop();
       if (ctx.shutdown.aborted) throw new RunInterrupted('shutdown');
       if (isInterrupt(err, 'abort') || ctx.abort.aborted) return this.abortRun();
       return this.failRun(toRunError(err));
@@ -177,7 +182,7 @@ class ScenarioRun {
   private async startWorkload(spec: ScenarioSpec, signal: AbortSignal): Promise<void> {
     if (!this.at('starting-workload')) return;
     await this.enter('starting-workload');
-    this.rec.workload = await this.d.workload.ensure({ scenarioId: this.id, producers: spec.workload.producers, validators: spec.validators.count }, signal);
+    this.rec.workload = await this.d.workload.ensure({ scenarioId: this.id, producers: spec.workload.producers, validators: spec.validators.count, consumers: spec.consumers.length > 0 ? 1 : 0 }, signal);
     await this.save();
   }
 
@@ -205,7 +210,7 @@ class ScenarioRun {
         scenarioId: this.id,
         atMs: now,
         source: this.d.source,
-        spec: spec as unknown as Record<string, unknown>,
+        spec,
         targetTopics: this.rec.targetTopics ?? targetTopicsOf(spec),
         startAtMs: this.rec.startAtMs,
         endAtMs: this.rec.endAtMs!,

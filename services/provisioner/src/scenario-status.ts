@@ -1,4 +1,4 @@
-import { validateScenario } from '@mirrorlab/protocol';
+import { DEFAULT_DRAIN_TIMEOUT_MS, parseJobFailure, validateScenario } from '@mirrorlab/protocol';
 import type { LiveCounts } from './drain-check';
 import { isTerminal, PHASES, progressOf, type Phase } from './run-record';
 import type { ScenarioJobView } from './scenario-jobs';
@@ -14,12 +14,12 @@ export function phaseOf(view: ScenarioJobView): Phase {
   return recorded ?? 'queued';
 }
 
-/** `report_timeout: no report.ready...` -> its code and message. */
+/** Why the run failed: its run record's error, else the job's failure as the processor threw it. */
 function errorOf(view: ScenarioJobView): { code: string; message: string } | null {
   if (view.record?.error) return view.record.error;
   if (!view.failedReason) return null;
-  const m = /^([a-z_]+): (.*)$/s.exec(view.failedReason);
-  return m ? { code: m[1], message: m[2] } : { code: 'internal', message: view.failedReason };
+  const { code, message } = parseJobFailure(view.failedReason);
+  return { code, message };
 }
 
 export function scenarioSummary(view: ScenarioJobView) {
@@ -57,7 +57,7 @@ export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations 
   const report = record?.result ?? (obs?.report ? { verdict: obs.report.verdict, reasons: obs.report.reasons, reportLocation: obs.report.location } : undefined);
   return {
     ...scenarioSummary(view),
-    progress: isTerminal(phase) ? 100 : record ? progressOf(record, nowMs, spec?.drainTimeout ?? 120_000) : view.progress,
+    progress: isTerminal(phase) ? 100 : record ? progressOf(record, nowMs, spec?.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT_MS) : view.progress,
     state: view.state,
     spec: view.spec,
     timestamps,

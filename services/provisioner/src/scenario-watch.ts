@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventOf } from '@mirrorlab/protocol';
+import { ValidatorReports, type ControlEvent, type ControlEventOf } from '@mirrorlab/control';
 
 /** What the control topic has said about one scenario. */
 export interface ScenarioObservations {
@@ -10,8 +10,10 @@ export interface ScenarioObservations {
   report?: ControlEventOf<'report.ready'>;
   /** Latest progress per producer; a final report is never replaced by a later non-final one. */
   producers: Map<string, ControlEventOf<'producer.progress'>>;
-  /** Latest report per validator. */
+  /** Latest report per validator (is it alive, has it drained). */
   validators: Map<string, ControlEventOf<'validator.report'>>;
+  /** The reports that count for the combined state: the one rule (latest of each validator incarnation, oldest first). */
+  validatorReports: ValidatorReports;
   faultsInjected: Set<string>;
   faultsHealed: Set<string>;
   /** Bumped on every producer or validator event, so derived numbers can be cached. */
@@ -73,6 +75,7 @@ export class ScenarioWatch {
       }
       case 'validator.report':
         s.validators.set(event.validatorId, event);
+        s.validatorReports.apply(event);
         s.version++;
         break;
       case 'fault.injected':
@@ -87,7 +90,7 @@ export class ScenarioWatch {
   private entry(scenarioId: string): ScenarioObservations {
     let s = this.scenarios.get(scenarioId);
     if (!s) {
-      s = { scenarioId, producers: new Map(), validators: new Map(), faultsInjected: new Set(), faultsHealed: new Set(), version: 0, lastEventAtMs: 0 };
+      s = { scenarioId, producers: new Map(), validators: new Map(), validatorReports: new ValidatorReports(), faultsInjected: new Set(), faultsHealed: new Set(), version: 0, lastEventAtMs: 0 };
       this.scenarios.set(scenarioId, s);
       if (this.scenarios.size > this.maxScenarios) this.evict();
     }

@@ -1,8 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { ScenarioSpec } from '@mirrorlab/protocol';
-import type { Logger } from '@mirrorlab/service-kit';
+import { pollUntil, PollTimeoutError, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { ScenarioRunError } from './errors';
-import type { Clock } from './clock';
 
 /** The admin operations provisioning needs, on one cluster. */
 export interface TopicAdmin {
@@ -82,24 +81,25 @@ export class TopicProvisioner {
 
   /** Polls the target until every topic exists with its partition count; `replicator_timeout` names the first one missing. */
   async waitForTargetTopics(wanted: ReadonlyArray<{ topic: string; partitions: number }>, timeoutMs: number, signal: AbortSignal, log: Logger = this.o.logger): Promise<void> {
-    const { clock } = this.o;
-    const deadline = clock.nowMs() + timeoutMs;
     let missing: Array<{ topic: string; partitions: number; found?: number }> = [...wanted];
-    for (;;) {
-      signal.throwIfAborted();
+    const check = async (): Promise<{ done: undefined } | { notYet: string }> => {
       const counts = await this.o.target.partitionCounts(missing.map((m) => m.topic));
       missing = missing.filter((m) => counts.get(m.topic) !== m.partitions).map((m) => ({ ...m, found: counts.get(m.topic) }));
-      if (missing.length === 0) return;
-      if (clock.nowMs() >= deadline) {
-        const m = missing[0];
-        const what = m.found === undefined ? 'does not exist' : `has ${m.found} partitions`;
-        throw new ScenarioRunError(
-          'replicator_timeout',
-          `target topic ${m.topic} ${what} after ${Math.round(timeoutMs / 1000)} s (expected ${m.partitions} partitions)${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}; is the replicator running, does it replicate this topic, and is the scenario's replicator.topicNaming right?`,
-        );
-      }
+      if (missing.length === 0) return { done: undefined };
       log.debug('waiting_for_target_topics', { missing: missing.map((m) => m.topic) });
-      await clock.sleep(Math.min(this.o.pollMs ?? 1000, Math.max(1, deadline - clock.nowMs())), signal);
+      return { notYet: `${missing.length} target topic(s) missing` };
+    };
+    try {
+      // A failed metadata call ends the wait: the run fails with what the cluster said.
+      await pollUntil('target topics', check, { timeoutMs, intervalMs: this.o.pollMs ?? 1000, clock: this.o.clock, signal, isFatal: () => true });
+    } catch (err) {
+      if (!(err instanceof PollTimeoutError)) throw err;
+      const m = missing[0];
+      const what = m.found === undefined ? 'does not exist' : `has ${m.found} partitions`;
+      throw new ScenarioRunError(
+        'replicator_timeout',
+        `target topic ${m.topic} ${what} after ${Math.round(timeoutMs / 1000)} s (expected ${m.partitions} partitions)${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}; is the replicator running, does it replicate this topic, and is the scenario's replicator.topicNaming right?`,
+      );
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEventOf } from '@mirrorlab/control';
 import { LatencyHistograms } from '@mirrorlab/validation';
 import { ScenarioWatch } from './scenario-watch';
 import { scenario } from './testing/world';

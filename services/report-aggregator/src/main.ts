@@ -1,4 +1,5 @@
-import { ControlTopic, createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
+import { ControlTopic } from '@mirrorlab/control';
 import { AggregatorMetrics } from './aggregator-metrics';
 import { aggregatorEnv } from './config';
 import { ReportAggregator } from './report-aggregator';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import type { ControlEvent, ControlEventInput } from '@mirrorlab/protocol';
+import type { ControlEvent, ControlEventInput } from '@mirrorlab/control';
 import { syntheticScenario, type FixtureOptions } from '@mirrorlab/report/testing';
 import { createLogger } from '@mirrorlab/service-kit';
 import { AggregatorMetrics } from './aggregator-metrics';

@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventInput, ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEvent, ControlEventInput, ControlEventOf } from '@mirrorlab/control';
 import { buildReport, renderHtml, renderJson, renderMarkdown } from '@mirrorlab/report';
 import type { Logger } from '@mirrorlab/service-kit';
 import type { AggregatorMetrics } from './aggregator-metrics';

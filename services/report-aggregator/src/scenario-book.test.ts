@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { syntheticScenario } from '@mirrorlab/report/testing';
 import { ScenarioBook } from './scenario-book';
 

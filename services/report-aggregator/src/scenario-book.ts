@@ -1,4 +1,4 @@
-import type { ControlEvent, ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEvent, ControlEventOf } from '@mirrorlab/control';
 import { ScenarioEvents } from '@mirrorlab/report';
 
 export type ScenarioPhase = 'running' | 'stopping' | 'drained' | 'reported';
@@ -32,8 +32,6 @@ export interface ScenarioSummary {
   /** When the fold stops waiting for final reports (event time), once known. */
   deadlineMs: number | undefined;
 }
-
-const DEFAULT_DRAIN_TIMEOUT_MS = 120_000;
 
 /**
  * Every scenario seen on the control topic, and the moment its report is cut.
@@ -140,6 +138,5 @@ export function deadlineOf(events: ScenarioEvents, waitMs: number): number | und
   if (events.drained !== undefined) return events.drained.atMs + waitMs;
   const started: ControlEventOf<'scenario.started'> | undefined = events.started;
   if (started === undefined) return undefined;
-  const drainTimeout = typeof started.spec.drainTimeout === 'number' ? started.spec.drainTimeout : DEFAULT_DRAIN_TIMEOUT_MS;
-  return started.endAtMs + drainTimeout + waitMs;
+  return started.endAtMs + started.spec.drainTimeout + waitMs;
 }

@@ -1,3 +1,4 @@
+import type { ControlEvent } from '@mirrorlab/control';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ beforeAll(() => {
     const id = `kill-replicator-${mode}`;
     const folded = new ScenarioEvents(id);
     syntheticScenario({ scenarioId: id, durationS: 90, warmupS: 8, faults, anomalies: mode === 'dedicated' ? { duplicate: 5 } : {} })
-      .map((e) => (e.type === 'scenario.started' ? { ...e, spec: { ...e.spec, replicator: { mode } } } : e))
+      .map((e): ControlEvent => (e.type === 'scenario.started' ? ({ ...e, spec: { ...e.spec, replicator: { ...e.spec.replicator, mode } } } as ControlEvent) : e))
       .forEach((e) => folded.apply(e));
     return buildReport(folded);
   });

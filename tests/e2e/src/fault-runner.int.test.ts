@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import {
   findLab,
   interDcLink,
@@ -15,7 +15,8 @@ import {
   type LinkFaultRules,
   type RunState,
 } from '@mirrorlab/lab';
-import { QUEUE_NAMES, faultJobId, type ControlEventOf, type FaultJobInput, type FaultKind } from '@mirrorlab/protocol';
+import { QUEUE_NAMES, faultJobId, parseJobFailure, type FaultJobInput, type FaultKind } from '@mirrorlab/protocol';
+import { type ControlEventOf } from '@mirrorlab/control';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlProbe } from './support/control-probe';
 import { labServiceEnv, runningLab, serviceBundle, stopLocalStack } from './support/lab-env';
@@ -234,6 +235,66 @@ test('add-topic, add-partitions and reassign-partitions: one-shot admin faults, 
   await withAdmin('source', (admin) => admin.deleteTopics({ topics: [name] }));
 });
 
+/** The topic's topic-level overrides (DescribeConfigs source DYNAMIC_TOPIC_CONFIG). */
+async function overridesOf(name: string): Promise<Record<string, string>> {
+  const res = await withAdmin('source', (admin) => admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name }] }));
+  return Object.fromEntries(res.resources[0].configEntries.filter((e) => e.configSource === 1).map((e) => [e.configName, e.configValue]));
+}
+
+test('retention-purge: the topic retention and segments shrink and the source log start moves past written records; the heal restores the overrides', async () => {
+  const name = `ml.${scenarioId}.purge`;
+  // A topic with an override of its own (kept through the fault) and one the fault changes and must give back.
+  await withAdmin('source', (admin) =>
+    admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }, { name: 'max.message.bytes', value: '2000000' }] }] }),
+  );
+  const producer = kafka(lab.source.bootstrap).producer();
+  await producer.connect();
+  const write = (n: number) => producer.send({ topic: name, acks: -1, messages: Array.from({ length: n }, (_, i) => ({ value: `r${i}` })) });
+  try {
+    await write(20);
+    const fault = await inject('retention-purge', name, { retention: '1s', segment: '1s' });
+    expect(fault.event.params).toEqual({ retention: '1s', segment: '1s' });
+    expect(await overridesOf(name)).toEqual({ 'retention.ms': '1000', 'segment.ms': '1000', 'max.message.bytes': '2000000' });
+    // Segments roll on the first append after segment.ms; retention deletes the closed ones (checked every second on the lab).
+    let logStart = 0;
+    for (let i = 0; i < 60 && logStart === 0; i++) {
+      await write(1);
+      await new Promise((r) => setTimeout(r, 500));
+      logStart = Number((await withAdmin('source', (admin) => admin.fetchTopicOffsets(name)))[0].low);
+    }
+    expect(logStart).toBeGreaterThanOrEqual(20);
+    const healed = await heal(fault);
+    expect(healed).toMatchObject({ verified: true, detail: expect.stringContaining('retention.ms 3600000') });
+    expect(await overridesOf(name)).toEqual({ 'retention.ms': '3600000', 'max.message.bytes': '2000000' });
+  } finally {
+    await producer.disconnect();
+    await withAdmin('source', (admin) => admin.deleteTopics({ topics: [name] }));
+  }
+});
+
+test('recreate-topic: the topic is deleted and created again with its partitions and overrides; its offsets start again at 0', async () => {
+  const name = `ml.${scenarioId}.recreate`;
+  await withAdmin('source', (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] }));
+  const producer = kafka(lab.source.bootstrap).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic: name, acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ partition: i % 2, value: `r${i}` })) });
+    const offsets = async () => (await withAdmin('source', (admin) => admin.fetchTopicOffsets(name))).map((p) => Number(p.high)).sort();
+    expect(await offsets()).toEqual([5, 5]);
+    const fault = await inject('recreate-topic', name);
+    record(fault);
+    expect(fault.event.durationMs).toBeNull();
+    expect(await offsets()).toEqual([0, 0]);
+    expect((await partitionsOf(name)).map((p) => p.replicas.length)).toEqual([3, 3]);
+    expect(await overridesOf(name)).toEqual({ 'retention.ms': '3600000' });
+    // One-shot: nothing to heal.
+    expect(probe.of(scenarioId, 'fault.healed').some((e) => e.faultId === fault.faultId)).toBe(false);
+  } finally {
+    await producer.disconnect();
+    await withAdmin('source', (admin) => admin.deleteTopics({ topics: [name] }));
+  }
+});
+
 test('packet-loss: statistic DROP rules in the target namespace; the heal leaves the link clean', async () => {
   const fault = await inject('packet-loss', 'inter-dc', { probability: 0.2 });
   const rules = linkFaults().iptables;
@@ -308,7 +369,9 @@ async function waitFinished(jobId: string): Promise<{ state: string; failedReaso
 
 test('an invalid job fails naming the field, and the runner goes on with the next one', async () => {
   const bad = await queue.add('inject', { action: 'inject', scenarioId, faultId: `${scenarioId}/bad`, kind: 'packet-loss', params: { probability: 1.5 } });
-  await expect(waitFinished(bad.id!)).resolves.toMatchObject({ state: 'failed', failedReason: expect.stringMatching(/^\[params_invalid\] params\.probability: expected a probability/) });
+  const finished = await waitFinished(bad.id!);
+  expect(finished.state).toBe('failed');
+  expect(parseJobFailure(finished.failedReason ?? '')).toMatchObject({ code: 'params_invalid', field: 'params.probability', retriable: false, message: expect.stringMatching(/^params\.probability: expected a probability/) });
   expect(linkFaults()).toEqual({ iptables: [], qdiscs: [] });
   const fault = await inject('network-partition');
   expect((await heal(fault)).verified).toBe(true);

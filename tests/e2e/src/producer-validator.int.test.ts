@@ -5,6 +5,7 @@ import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testin
 import { ControlProbe } from './support/control-probe';
 import { labServiceEnv, runningLab, serviceBundle } from './support/lab-env';
 import { ScenarioHarness } from './support/scenario-harness';
+import { testEntryBundle } from './support/test-bundle';
 
 /**
  * The producer and consumer-validator services, as bundles, against the real lab:
@@ -18,8 +19,8 @@ let targetAdmin: Admin;
 let harness: ScenarioHarness;
 const running: ServiceProcess[] = [];
 
-async function startService(service: 'producer' | 'consumer-validator', env: Record<string, string>): Promise<ServiceProcess> {
-  const svc = await spawnService(serviceBundle(service), { ...labServiceEnv(lab), REPORT_INTERVAL: '2s', PROGRESS_INTERVAL: '2s', SESSION_TIMEOUT: '10s', ...env });
+async function startService(service: 'producer' | 'consumer-validator', env: Record<string, string>, bundle = serviceBundle(service)): Promise<ServiceProcess> {
+  const svc = await spawnService(bundle, { ...labServiceEnv(lab), REPORT_INTERVAL: '2s', PROGRESS_INTERVAL: '2s', SESSION_TIMEOUT: '10s', ...env });
   running.push(svc);
   await svc.waitForEvent((e) => e.event === 'control_topic_caught_up', 60_000);
   return svc;
@@ -122,7 +123,8 @@ test('producers scaled from 1 to 3 mid-run are validated with no config change',
 test('an injected record is unexpected, a skipped one is lost, foreign records and bad control events are counted and survived', async () => {
   const run = await harness.prepare({ name: 'pv-anomalies', partitions: 3, workload: { producers: 1, rate: { records: 100 }, duration: '10s', recordSize: 64, keysPerPartition: 2 } });
   const validator = await startService('consumer-validator', { VALIDATOR_ID: 'a1' });
-  const producer = await startService('producer', { PRODUCER_ID: 'skipper', TEST_SKIP_RECORD_INDEXES: '5' });
+  // The producer with a sink that loses record 5 after its ack (test-only entry, not the shipped bundle).
+  const producer = await startService('producer', { PRODUCER_ID: 'skipper', LOSE_RECORD_INDEXES: '5' }, await testEntryBundle('producer', 'losing-producer'));
   await probe.publishRaw('this is not json');
   await probe.publishRaw(JSON.stringify({ v: 1, type: 'scenario.exploded', scenarioId: run.scenarioId }));
   await harness.start(run);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LabState } from '@mirrorlab/lab';
-import type { ControlEventOf } from '@mirrorlab/protocol';
+import type { ControlEventOf } from '@mirrorlab/control';
 import { REALISTIC_FAULTS, syntheticScenario } from '@mirrorlab/report/testing';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlProbe } from './support/control-probe';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findRepoRoot, listLinkFaults, interDcLink, type LabState } from '@mirrorlab/lab';
-import { ControlRecorder } from '@mirrorlab/service-kit/testing';
+import { ControlRecorder } from '@mirrorlab/control/testing';
 import { runningLab, stopLocalStack } from './support/lab-env';
 
 /**
@@ -78,6 +78,7 @@ const scenarioRuns: Array<[string, number]> = [
   ['network-partition', 0.5],
   ['bandwidth-cap', 0.5],
   ['latency-spike', 0.5],
+  ['failover-steady', 0.5],
 ];
 
 test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', (name, timeScale) => expectBuiltInPasses(name, timeScale), 480_000);
@@ -105,7 +106,38 @@ async function expectBuiltInPasses(name: string, timeScale: number): Promise<voi
   // A warm-up ran before the measured workload, and it settled.
   expect(report.warmup).toMatchObject({ steady: true });
   console.log(`${name}: warm-up ${report.warmup?.seconds} s; ${report.faults.map((f) => `${f.faultId} recovery ${f.recovery.status}`).join(', ')}`);
+  if (name.startsWith('failover-')) {
+    // The drill ran and reported; a correct MirrorMaker 2 made the failed-over consumer skip nothing (issue 13).
+    const failover = (JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as { consumerFailover: { drills: unknown[]; missingDrills: string[]; checkpoints: number; totals: Record<string, number> } | null }).consumerFailover;
+    expect(failover).toMatchObject({ missingDrills: [], totals: { skipped: 0, unsafeTranslations: 0, regressions: 0 } });
+    expect(failover!.drills).toHaveLength(1);
+    expect(failover!.checkpoints).toBeGreaterThan(0);
+    console.log(`${name}: consumer failover ${JSON.stringify(failover!.totals)}`);
+  }
 }
+
+/**
+ * Retention purges what a paused MirrorMaker 2 had not copied (issue 12): the run is expected
+ * to pass with the purge named. The report's lost split must show purged-before-mirrored > 0
+ * with source offsets below the log start the audit saw, and nothing lost in replication.
+ */
+test('retention-purge: records purged before they were mirrored are named so, none lost in replication', async () => {
+  const result = await mirrorlabRun(path.join(repo, 'scenarios', 'retention-purge.yaml'));
+  if (result.code !== 0) throw new Error(`mirrorlab run retention-purge exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+  expect(result.outcome).toMatchObject({ verdict: 'pass', phase: 'done' });
+  const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as {
+    lostSplit: { audited: boolean; samples: number; unaudited: number; purgedBeforeMirrored: { count: number; examples: Array<{ sourceOffset: number | null }> }; lostInReplication: { count: number }; lostAtSource: { count: number } };
+    faults: Array<{ kind: string; verified: boolean | null }>;
+  };
+  expect(report.lostSplit).toMatchObject({ audited: true, unaudited: 0, lostInReplication: { count: 0 }, lostAtSource: { count: 0 } });
+  expect(report.lostSplit.purgedBeforeMirrored.count).toBeGreaterThan(0);
+  expect(report.lostSplit.purgedBeforeMirrored.examples.every((e) => e.sourceOffset !== null)).toBe(true);
+  expect(report.faults.map((f) => [f.kind, f.verified]).sort()).toEqual([
+    ['pause-replicator', true],
+    ['retention-purge', true],
+  ]);
+  console.log(`retention-purge: ${report.lostSplit.purgedBeforeMirrored.count} purged before mirrored, ${report.lostSplit.samples} audit samples`);
+}, 480_000);
 
 /**
  * Per-partition independence (issue 9): while one source broker is down, only the partitions it

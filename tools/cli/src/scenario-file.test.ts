@@ -7,6 +7,11 @@ import { listScenarios, loadScenarioFile, scaleScenario } from './scenario-file'
 const dir = mkdtempSync(path.join(tmpdir(), 'ml-scn-'));
 const good = path.join(dir, 'good.yaml');
 writeFileSync(good, 'name: good\ntopics: [{ name: t, partitions: 3 }]\nworkload: { rate: { records: 10 }, duration: 60s }\nfaults:\n  - { at: 10s, duration: 20s, kind: kill-broker, target: "source:1" }\n');
+const badFault = path.join(dir, 'bad-fault.yaml');
+writeFileSync(
+  badFault,
+  'name: bad-fault\ntopics: [{ name: t, partitions: 3 }]\nworkload: { rate: { records: 10 }, duration: 60s }\nfaults:\n  - { at: 5s, duration: 5s, kind: kill-broker, target: "source:1" }\n  - { at: 10s, duration: 5s, kind: packet-loss, params: { probability: 1.5 } }\n',
+);
 const bad = path.join(dir, 'bad.yaml');
 writeFileSync(bad, 'name: bad\ntopics: []\nworkload: { rate: { records: 10 }, duration: 1 minute }\n');
 
@@ -27,6 +32,18 @@ describe('scenario files', () => {
     }
   });
 
+  it('rejects a fault with bad params before anything starts (mirrorlab validate), naming the path', () => {
+    expect(() => loadScenarioFile(badFault)).toThrow(
+      `${badFault} is not a valid scenario:\n  faults[1].params.probability: expected a probability greater than 0 and at most 1 (0.05 drops 5% of packets), got 1.5`,
+    );
+  });
+
+  it('accepts every scenario shipped in scenarios/', () => {
+    const shipped = listScenarios(path.join(__dirname, '../../../scenarios'));
+    expect(shipped.length).toBeGreaterThan(10);
+    expect(shipped.filter((s) => s.problem !== undefined)).toEqual([]);
+  });
+
   it('scales the workload and fault times, not the expectations', () => {
     const s = scaleScenario(loadScenarioFile(good), 0.5);
     expect(s.workload.duration).toBe(30_000);
@@ -36,8 +53,8 @@ describe('scenario files', () => {
 
   it('lists scenarios, marking broken files', () => {
     const listing = listScenarios(dir);
-    expect(listing.map((l) => path.basename(l.file))).toEqual(['bad.yaml', 'good.yaml']);
-    expect(listing[0].problem).toContain('is not a valid scenario');
-    expect(listing[1]).toMatchObject({ name: 'good', faults: 'kill-broker' });
+    expect(listing.map((l) => path.basename(l.file))).toEqual(['bad-fault.yaml', 'bad.yaml', 'good.yaml']);
+    expect(listing[1].problem).toContain('is not a valid scenario');
+    expect(listing[2]).toMatchObject({ name: 'good', faults: 'kill-broker' });
   });
 });

@@ -31,9 +31,9 @@ describe('RBAC as deployed', () => {
     expect(binding(objects, 'provisioner').metadata.namespace).toBe('mirrorlab');
   });
 
-  it('lets the provisioner scale the producers and validators, and no other Deployment', () => {
+  it('lets the provisioner scale the producers, validators and source consumer groups, and no other Deployment', () => {
     const scaling = role(singleCluster(), 'provisioner').rules.filter((r) => r.verbs.includes('patch'));
-    expect(scaling).toEqual([{ apiGroups: ['apps'], resources: ['deployments', 'deployments/scale'], resourceNames: ['producer', 'consumer-validator'], verbs: ['get', 'patch'] }]);
+    expect(scaling).toEqual([{ apiGroups: ['apps'], resources: ['deployments', 'deployments/scale'], resourceNames: ['producer', 'consumer-validator', 'consumer-groups'], verbs: ['get', 'patch'] }]);
   });
 });
 

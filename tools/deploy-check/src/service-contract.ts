@@ -10,7 +10,7 @@ export const KAFKA_VARIABLE_SUFFIXES = ['BROKERS', 'SASL_MECHANISM', 'SASL_USERN
 /** Every service reads these (libs/service-kit commonEnv). */
 export const COMMON_VARIABLES = ['PORT', 'HOST', 'LOG_LEVEL', 'INSTANCE_ID', 'API_TOKEN', 'SHUTDOWN_HOOK_TIMEOUT'] as const;
 
-export type ServiceName = 'producer' | 'consumer-validator' | 'fault-runner' | 'provisioner' | 'report-aggregator';
+export type ServiceName = 'producer' | 'consumer-validator' | 'fault-runner' | 'provisioner' | 'report-aggregator' | 'consumer-groups';
 
 export interface ServiceContract {
   name: ServiceName;
@@ -30,7 +30,7 @@ export const SERVICES: readonly ServiceContract[] = [
     kafkaPrefixes: ['SOURCE_KAFKA', 'CONTROL_KAFKA'],
     variables: [
       ...['CONTROL_TOPIC', 'PRODUCER_ID', 'ACKS', 'IDEMPOTENT', 'COMPRESSION', 'MAX_BATCH_RECORDS', 'LINGER', 'PROGRESS_INTERVAL'],
-      // services/producer/src/config.ts, beyond the contract (TEST_SKIP_RECORD_INDEXES is test-only).
+      // services/producer/src/config.ts, beyond the contract.
       ...['REQUEST_TIMEOUT', 'SEND_RETRIES', 'PARTITION_CHECK_INTERVAL', 'PAYLOAD_DIR'],
     ],
     kubernetesApi: false,
@@ -64,11 +64,19 @@ export const SERVICES: readonly ServiceContract[] = [
     variables: [
       ...['REDIS_URL', 'CONTROL_TOPIC', 'ORCHESTRATOR'],
       // services/provisioner/src/config.ts: the Deployments ORCHESTRATOR=kubernetes scales.
-      ...['K8S_NAMESPACE', 'K8S_PRODUCER_DEPLOYMENT', 'K8S_VALIDATOR_DEPLOYMENT'],
+      ...['K8S_NAMESPACE', 'K8S_PRODUCER_DEPLOYMENT', 'K8S_VALIDATOR_DEPLOYMENT', 'K8S_CONSUMER_DEPLOYMENT'],
     ],
     kubernetesApi: true,
   },
   { name: 'report-aggregator', port: 8085, kafkaPrefixes: ['CONTROL_KAFKA'], variables: ['CONTROL_TOPIC', 'REPORTS_DIR'], kubernetesApi: false },
+  // services/consumer-groups/src/config.ts: the source consumer groups of the failover drill.
+  {
+    name: 'consumer-groups',
+    port: 8086,
+    kafkaPrefixes: ['SOURCE_KAFKA', 'TARGET_KAFKA', 'CONTROL_KAFKA'],
+    variables: ['CONTROL_TOPIC', 'CONSUMER_ID', 'SESSION_TIMEOUT', 'TRANSLATION_INTERVAL', 'CHECKPOINTS_TOPIC_WAIT', 'DRAIN_GRACE'],
+    kubernetesApi: false,
+  },
 ];
 
 export const SERVICE_NAMES: readonly ServiceName[] = SERVICES.map((s) => s.name);

@@ -34,11 +34,11 @@ describe('the rendered overlays', () => {
     expect(problems).toBe('');
   });
 
-  it('deploy all five services in one cluster, and split them between the two regions', () => {
+  it('deploy every service in one cluster, and split them between the two regions (source-cluster readers in region A)', () => {
     const names = (path: string) => serviceDeployments(rendered(path)).map((s) => s.contract.name).sort();
     expect(names('deploy/overlays/single-cluster')).toEqual([...SERVICE_NAMES].sort());
-    expect(names('deploy/overlays/two-regions/source-region')).toEqual(['producer']);
-    expect(names('deploy/overlays/two-regions/target-region')).toEqual(SERVICE_NAMES.filter((n) => n !== 'producer').sort());
+    expect(names('deploy/overlays/two-regions/source-region')).toEqual(['consumer-groups', 'producer']);
+    expect(names('deploy/overlays/two-regions/target-region')).toEqual(SERVICE_NAMES.filter((n) => n !== 'producer' && n !== 'consumer-groups').sort());
   });
 
   it('keep the control topic on one cluster for every service, in both layouts', () => {

@@ -1,4 +1,4 @@
-import { javaArgs, renderBrokerProperties, renderMm2Properties, renderProperties, renderRedisConf } from './config';
+import { javaArgs, LAB_MM2_OFFSET_LAG_MAX, renderBrokerProperties, renderMm2Properties, renderProperties, renderRedisConf } from './config';
 import { planLab } from './topology';
 import type { LabState } from './state';
 
@@ -92,6 +92,14 @@ describe('mm2 properties', () => {
     expect(props.get('listeners')).toBe('http://10.213.7.6:21020');
     expect(props.get('emit.heartbeats.enabled')).toBe('true');
     expect(props.get('emit.checkpoints.enabled')).toBe('true');
+  });
+
+  test('checkpoints and target group offsets every second, offset.lag.max at its default', () => {
+    expect(props.get('emit.checkpoints.interval.seconds')).toBe('1');
+    expect(props.get('sync.group.offsets.enabled')).toBe('true');
+    expect(props.get('sync.group.offsets.interval.seconds')).toBe('1');
+    expect(props.get('offset.lag.max')).toBe(String(LAB_MM2_OFFSET_LAG_MAX));
+    expect(LAB_MM2_OFFSET_LAG_MAX).toBe(100);
   });
 });
 

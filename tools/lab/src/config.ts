@@ -80,6 +80,9 @@ export function renderBrokerProperties(state: LabState, broker: LabProcess): str
     ['num.recovery.threads.per.data.dir', 1],
     ['log.cleaner.threads', 1],
     ['log.segment.bytes', 64 * 1024 * 1024],
+    '',
+    'retention-purge: check retention every second (default 5 min), so a shrunk retention.ms purges within the fault',
+    ['log.retention.check.interval.ms', 1000],
   ]);
 }
 
@@ -115,8 +118,7 @@ export function renderMm2Properties(state: LabState, worker?: LabProcess): strin
     ['emit.heartbeats.enabled', true],
     ['emit.heartbeats.interval.seconds', 1],
     ['emit.checkpoints.enabled', true],
-    ['emit.checkpoints.interval.seconds', 5],
-    ['sync.group.offsets.enabled', false],
+    ...mm2CheckpointSettings(),
     '',
     'replication factor 3 for mirrored and internal topics',
     ['replication.factor', 3],
@@ -141,6 +143,26 @@ export function renderMm2Properties(state: LabState, worker?: LabProcess): strin
     [`${mm2.targetAlias}.scheduled.rebalance.max.delay.ms`, 10_000],
     ...replicatorModeProperties(state),
   ]);
+}
+
+/**
+ * MirrorMaker 2's offset `offset.lag.max` in the lab: its default. Offset syncs are emitted about
+ * every this many records, so a translation may re-read up to this many (the checker's bound).
+ */
+export const LAB_MM2_OFFSET_LAG_MAX = 100;
+
+/**
+ * The consumer failover drill (issue 13): the checkpoint connector translates every second
+ * (default 60 s) and writes the translations into the target groups too (default off), so a
+ * run of a minute sees dozens of translations. The checker's bound is LAB_MM2_OFFSET_LAG_MAX.
+ */
+function mm2CheckpointSettings(): Array<[string, string | number | boolean]> {
+  return [
+    ['emit.checkpoints.interval.seconds', 1],
+    ['sync.group.offsets.enabled', true],
+    ['sync.group.offsets.interval.seconds', 1],
+    ['offset.lag.max', LAB_MM2_OFFSET_LAG_MAX],
+  ];
 }
 
 /** One log4j2 config for every JVM of the lab: console (= the process's log file), INFO, noisy clients at WARN. */

@@ -51,6 +51,7 @@ export {
 } from './network';
 export { KAFKA_VERSION, cacheRoot, cachedKafkaDist, ensureKafkaDist, kafkaDistDir, type KafkaDist } from './kafka-dist';
 export { PRODUCER_PERFORMANCE_MAIN, TOOL_JVM, javaArgs, type JvmOptions } from './config';
+export { LAB_MM2_OFFSET_LAG_MAX } from './config';
 export { DEFAULT_MM2_TOPICS, REPLICATION_POLICY_CLASSES, labIdForDir, mirroredTopicName, planLab, type LabPlanInput } from './topology';
 export { processLiveness, tailLog, type Liveness } from './supervisor';
 export { log4jConfigPath, processMarker } from './launch';

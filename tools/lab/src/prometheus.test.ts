@@ -73,7 +73,7 @@ test('promtool accepts the config, with the real alert rules', () => {
 test('target labels are those the ServiceMonitors in deploy/base give: job = the Service, endpoint = its port name', () => {
   const base = join(repo, 'deploy', 'base');
   const services = readdirSync(base).filter((d) => existsSync(join(base, d, 'servicemonitor.yaml')));
-  expect(services.sort()).toEqual(['consumer-validator', 'fault-runner', 'producer', 'provisioner', 'report-aggregator']);
+  expect(services.sort()).toEqual(['consumer-groups', 'consumer-validator', 'fault-runner', 'producer', 'provisioner', 'report-aggregator']);
   for (const dir of services) {
     const monitor = parse(readFileSync(join(base, dir, 'servicemonitor.yaml'), 'utf8')) as { spec: { endpoints: Array<{ port: string; path: string; honorLabels: boolean }>; jobLabel?: string } };
     const service = parse(readFileSync(join(base, dir, 'service.yaml'), 'utf8')) as { metadata: { name: string } };

@@ -71,4 +71,34 @@ expectations: { lots: { max: 1 }, exactlyOnce: "yes" }
       'inconsistentOffsets <= 0 ranges (default)',
     ]);
   });
+
+  it('naming a class of the lost split checks all three (0 unless stated) in place of lost', () => {
+    expect(describeExpectations(effectiveExpectations({ purgedBeforeMirrored: { max: 500 } }))).toEqual([
+      'unexpected <= 0 records (default)',
+      'corrupt <= 0 records (default)',
+      'foreign <= 0 records (default)',
+      'inconsistentOffsets <= 0 ranges (default)',
+      'lostAtSource <= 0 records (default)',
+      'purgedBeforeMirrored <= 500 records',
+      'lostInReplication <= 0 records (default)',
+    ]);
+    expect(effectiveExpectations({ lost: { max: 9 }, lostInReplication: { max: 0 } }).map((e) => e.name)).toContain('lost');
+    expect(effectiveExpectations({}).map((e) => e.name)).not.toContain('lostInReplication');
+  });
+});
+
+describe('failover expectations', () => {
+  it('check failover.skipped at 0 when the scenario fails a group over, and only then', () => {
+    expect(effectiveExpectations({}, { failsOver: true }).filter((e) => e.name.startsWith('failover'))).toEqual([{ name: 'failover.skipped', max: 0, unit: 'records', source: 'default' }]);
+    expect(effectiveExpectations({}).some((e) => e.name.startsWith('failover') || e.name === 'checkpointAgeSeconds')).toBe(false);
+  });
+
+  it('take the stated bounds', () => {
+    const list = effectiveExpectations({ failover: { skipped: { max: 2 }, reread: { max: 100 } }, checkpointAgeSeconds: { max: 30 } }, { failsOver: true });
+    expect(list.filter((e) => e.name.startsWith('failover') || e.name === 'checkpointAgeSeconds')).toEqual([
+      { name: 'failover.skipped', max: 2, unit: 'records', source: 'scenario' },
+      { name: 'failover.reread', max: 100, unit: 'records', source: 'scenario' },
+      { name: 'checkpointAgeSeconds', max: 30, unit: 's', source: 'scenario' },
+    ]);
+  });
 });

@@ -6,7 +6,26 @@ import { EXACTLY_ONCE_MODES, type ReplicatorMode, type ScenarioSpec } from './sc
  * that states only `p99LatencyMs` still fails on one lost record.
  */
 
-export type ExpectationName = 'lost' | 'unexpected' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'duplicates' | 'p99LatencyMs' | 'recoverySeconds' | 'abortedReads';
+export type ExpectationName =
+  | 'lost'
+  | 'unexpected'
+  | 'corrupt'
+  | 'foreign'
+  | 'inconsistentOffsets'
+  | 'duplicates'
+  | 'p99LatencyMs'
+  | 'recoverySeconds'
+  | 'lostAtSource'
+  | 'purgedBeforeMirrored'
+  | 'lostInReplication'
+  | 'pickupSeconds'
+  | 'failover.skipped'
+  | 'failover.reread'
+  | 'checkpointAgeSeconds'
+  | 'abortedReads';
+
+/** The lost split's classes: a file naming one is judged on all three instead of `lost`. */
+export const LOST_SPLIT_EXPECTATIONS = ['lostAtSource', 'purgedBeforeMirrored', 'lostInReplication'] as const;
 
 export interface EffectiveExpectation {
   readonly name: ExpectationName;
@@ -19,7 +38,7 @@ export interface EffectiveExpectation {
 /** Always checked, at 0 unless the file relaxes them. */
 export const CORRECTNESS_EXPECTATIONS = ['lost', 'unexpected', 'corrupt', 'foreign', 'inconsistentOffsets'] as const;
 
-type Stated = Partial<Record<ExpectationName, { max: number } | undefined>> & { exactlyOnce?: boolean };
+type Stated = Partial<Record<ExpectationName, { max: number } | undefined>> & { exactlyOnce?: boolean; failover?: { skipped?: { max: number }; reread?: { max: number } } };
 
 /** What else about the scenario decides which expectations apply (absent: an at-least-once, non-transactional run). */
 export interface ExpectationContext {
@@ -27,11 +46,17 @@ export interface ExpectationContext {
   replicatorMode?: ReplicatorMode | string;
   /** `workload.transactions` is set: aborted transactions exist, so reading one (`abortedReads`) is checked at 0. */
   transactional?: boolean;
+  /** The scenario fails a consumer group over: `failover.skipped` is then checked at 0. */
+  failsOver?: boolean;
 }
 
 /** The scenario's context for `effectiveExpectations`, from a parsed spec. */
-export function expectationContext(spec: Pick<ScenarioSpec, 'replicator' | 'workload'>): ExpectationContext {
-  return { replicatorMode: spec.replicator.mode, transactional: spec.workload.transactions !== undefined };
+export function expectationContext(spec: Pick<ScenarioSpec, 'replicator' | 'workload' | 'faults'>): ExpectationContext {
+  return {
+    replicatorMode: spec.replicator.mode,
+    transactional: spec.workload.transactions !== undefined,
+    failsOver: spec.faults.some((f) => f.kind === 'consumer-failover'),
+  };
 }
 
 /**
@@ -48,11 +73,22 @@ export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Sta
     if (given !== undefined) out.push({ name, max: given.max, unit, source: 'scenario' });
     else if (fallback !== undefined) out.push({ name, max: fallback, unit, source: 'default' });
   };
-  for (const name of CORRECTNESS_EXPECTATIONS) add(name, name === 'inconsistentOffsets' ? 'ranges' : 'records', 0);
+  // A file that names a class of the lost split judges missing records by cause: the three at 0
+  // unless stated, and `lost` (their total) only when stated.
+  const split = LOST_SPLIT_EXPECTATIONS.some((n) => exp[n] !== undefined);
+  for (const name of CORRECTNESS_EXPECTATIONS) add(name, name === 'inconsistentOffsets' ? 'ranges' : 'records', split && name === 'lost' ? undefined : 0);
+  if (split) for (const name of LOST_SPLIT_EXPECTATIONS) add(name, 'records', 0);
   const exactlyOnce = exp.exactlyOnce ?? (EXACTLY_ONCE_MODES as readonly string[]).includes(context.replicatorMode ?? '');
   add('duplicates', 'records', exactlyOnce ? 0 : undefined);
   add('p99LatencyMs', 'ms', undefined);
   add('recoverySeconds', 's', undefined);
+  add('pickupSeconds', 's', undefined);
+  // A consumer that skips records at failover lost them: checked at 0 whenever the scenario fails a group over.
+  const fo = exp.failover ?? {};
+  if (fo.skipped !== undefined) out.push({ name: 'failover.skipped', max: fo.skipped.max, unit: 'records', source: 'scenario' });
+  else if (context.failsOver === true) out.push({ name: 'failover.skipped', max: 0, unit: 'records', source: 'default' });
+  if (fo.reread !== undefined) out.push({ name: 'failover.reread', max: fo.reread.max, unit: 'records', source: 'scenario' });
+  add('checkpointAgeSeconds', 's', undefined);
   // Only a transactional workload writes aborted records: elsewhere the check could not fail.
   add('abortedReads', 'records', context.transactional === true ? 0 : undefined);
   return out;

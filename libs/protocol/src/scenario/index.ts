@@ -3,3 +3,4 @@ export * from './scenario-spec';
 export * from './parse-scenario';
 export * from './expectations';
 export * from './rate-plan';
+export * from './scenario-defaults';

@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ProtocolSchemaError, formatIssues } from '../control/schema-error';
+import { ProtocolSchemaError, formatIssues } from '../schema-error';
 import { scenarioSpecSchema, type ScenarioSpec } from './scenario-spec';
 
 /** Validates an already-parsed scenario object; every problem is listed by path. */

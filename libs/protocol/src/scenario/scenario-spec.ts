@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { durationMs, sizeBytes } from './units';
+import { faultSpecIssues } from '../faults/fault-spec-check';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from './scenario-defaults';
 
 /**
  * A scenario: what to run, against what, which faults to inject when, and what
@@ -27,6 +29,10 @@ export const FAULT_KINDS = [
   'network-partition',
   'bandwidth-cap',
   'latency',
+  'retention-purge',
+  'recreate-topic',
+  /** Stop a source consumer group (target: its `consumers[].group`) and fail it over to the target at MirrorMaker 2's translated offsets (the consumer-groups service does it). */
+  'consumer-failover',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -51,6 +57,18 @@ const fault = z.strictObject({
   /** What the fault hits: `source:2` (broker 2 of the source cluster), `target:random`, `replicator`, `inter-dc`, a topic name. */
   target: z.string().min(1).optional(),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+
+/** A source consumer group of the failover drill. */
+const sourceConsumer = z.strictObject({
+  /** Its name in the scenario; the Kafka group id is `mirrorlab-<scenarioId>-<group>` (see `consumerGroupId`). */
+  group: name,
+  /** The source topic it reads (one of `topics`). */
+  topic: name,
+  /** Records/s it processes at most; omitted: as fast as it can (it keeps up). */
+  rate: z.number({ error: 'expected records per second' }).positive({ error: 'expected records per second > 0' }).optional(),
+  /** How often it commits its offsets and publishes what it had processed. */
+  commitInterval: durationMs.default(1_000),
 });
 
 const max = (what: string) => z.strictObject({ max: z.number({ error: `expected a number (${what})` }).nonnegative() });
@@ -153,9 +171,22 @@ export const scenarioSpecSchema = z
         recoverySeconds: max('seconds to recover after each fault').optional(),
         /** The replicator promises exactly-once delivery: duplicates are then checked at 0 unless relaxed. */
         exactlyOnce: z.boolean({ error: 'expected true or false' }).optional(),
+        /**
+         * The lost split (source audit): naming any of these checks all three (at 0 unless
+         * stated) in place of `lost`, which is then checked only when stated too.
+         */
+        lostAtSource: max('records lost from the source log itself').optional(),
+        purgedBeforeMirrored: max('records purged by source retention before they were mirrored').optional(),
+        lostInReplication: max('records the replicator lost').optional(),
+        /** Seconds from an add-partitions fault until the first record of each new partition is on the target. */
+        pickupSeconds: max('seconds until a new partition is mirrored').optional(),
+        /** consumer-failover drills: records a failed-over consumer skipped (checked at 0 when the scenario fails a group over) and re-read. */
+        failover: z.strictObject({ skipped: max('records skipped at failover').optional(), reread: max('records re-read at failover').optional() }).optional(),
+        /** How long MirrorMaker 2's checkpoints may trail the source groups' commits, s. */
+        checkpointAgeSeconds: max('seconds a checkpoint may trail the group').optional(),
       })
       .default({}),
-    drainTimeout: durationMs.default(120_000),
+    drainTimeout: durationMs.default(DEFAULT_DRAIN_TIMEOUT_MS),
     /**
      * Run the scenario once per replicator mode (`mirrorlab run`), then compare the runs. Each run
      * uses `replicator.mode` = that mode; absent: one run in `replicator.mode`.
@@ -171,6 +202,12 @@ export const scenarioSpecSchema = z
      * warning). `timeout: 0s`: no warm-up.
      */
     warmup: z.strictObject({ steadyFor: durationMs.default(3_000), timeout: durationMs.default(60_000) }).default({ steadyFor: 3_000, timeout: 60_000 }),
+    /**
+     * Consumer groups on the source cluster (the consumer-groups service): each reads one source
+     * topic at its pace, commits every `commitInterval` and publishes what it had processed at each
+     * commit, so MirrorMaker 2's translated offsets can be checked (libs/validation checkTranslations).
+     */
+    consumers: z.array(sourceConsumer).max(50, { error: 'expected at most 50 consumer groups' }).default([]),
   })
   .superRefine((spec, ctx) => {
     const topicNames = new Set<string>();
@@ -178,13 +215,33 @@ export const scenarioSpecSchema = z
       if (topicNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['topics', i, 'name'], message: `duplicate topic name ${t.name}` });
       topicNames.add(t.name);
     });
+    const groups = new Set<string>();
+    spec.consumers.forEach((c, i) => {
+      if (!topicNames.has(c.topic)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'topic'], message: `no topic ${c.topic} in topics` });
+      if (groups.has(c.group)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'group'], message: `duplicate consumer group ${c.group}` });
+      groups.add(c.group);
+    });
+    spec.faults.forEach((f, i) => {
+      // A missing target is the fault catalog's to report (every kind's target form is checked there).
+      if (f.kind === 'consumer-failover' && f.target !== undefined && !groups.has(f.target)) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `consumer-failover needs a group of consumers (${[...groups].join(', ') || 'none defined'})` });
+      }
+    });
     spec.faults.forEach((f, i) => {
       if (f.at + (f.duration ?? 0) > spec.workload.duration) {
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: `the fault ends after the workload (workload.duration is ${spec.workload.duration / 1000}s)` });
       }
     });
+    // Each fault's target and params against the fault catalog, so a bad fault is refused before the run starts.
+    spec.faults.forEach((f, i) => faultSpecIssues(f).forEach((issue) => ctx.addIssue({ code: 'custom', path: ['faults', i, ...issue.path], message: issue.message })));
   });
 
 export type ScenarioSpec = z.output<typeof scenarioSpecSchema>;
 export type ScenarioSpecInput = z.input<typeof scenarioSpecSchema>;
 export type FaultSpec = ScenarioSpec['faults'][number];
+
+/** The Kafka group id of a scenario's consumer group `group` (unique per run, so MirrorMaker 2 checkpoints only this run's commits). */
+export function consumerGroupId(scenarioId: string, group: string): string {
+  return `mirrorlab-${scenarioId}-${group}`;
+}
+export type SourceConsumerSpec = ScenarioSpec['consumers'][number];

@@ -11,10 +11,11 @@ export const COLORS = {
   max: '#bf8700',
   lag: '#1b7c83',
   requested: '#8c959f',
+  publishDelay: '#cf222e',
 };
 
 /** The three charts of the report (throughput, latency, lag), each with its legend; fault windows shaded on all. */
-export function reportCharts(r: ScenarioReport): { throughput: string; latency: string; lag: string } {
+export function reportCharts(r: ScenarioReport): { throughput: string; latency: string; lag: string; checkpointAge: string } {
   const series = r.series;
   const lastT = series.length > 0 ? series[series.length - 1].t : undefined;
   const candidates = [
@@ -24,7 +25,7 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
   ].filter((v): v is number => v !== undefined);
   if (candidates.length === 0) {
     const none = '<p class="empty">No per-second data was reported.</p>';
-    return { throughput: none, latency: none, lag: none };
+    return { throughput: none, latency: none, lag: none, checkpointAge: none };
   }
   const xFromMs = Math.min(...candidates);
   const xToMs = Math.max(
@@ -60,7 +61,20 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
     { name: 'p99', color: COLORS.p99, points: series.map((p) => [at(p.t), ms(p.p99Us)] as const), width: 1.8 },
     { name: 'p50', color: COLORS.p50, points: series.map((p) => [at(p.t), ms(p.p50Us)] as const), width: 1.8 },
   ];
-  const lagLines: ChartLine[] = [{ name: 'lag', color: COLORS.lag, points: r.replicationLag.map((p) => [p.atMs, p.records] as const), area: true, width: 1.6 }];
+  // The producers' publish delay (schedule to acknowledgement): where it rises, the source or the tester held records back.
+  const publishDelay = series.some((p) => p.publishDelayP99Us !== null);
+  if (publishDelay) latencyLines.push({ name: 'publish delay p99', color: COLORS.publishDelay, points: series.map((p) => [at(p.t), ms(p.publishDelayP99Us)] as const), width: 1.2, dash: '2 2' });
+  const lagLines = replicatorLagLines(r);
+  const oldest = r.replicatorLag.reduce<number | null>((m, p) => (p.maxOldestAgeMs === null ? m : Math.max(m ?? 0, p.maxOldestAgeMs)), null);
+  // Checkpoint age per source group (consumer failover), fault windows shaded like the others.
+  const groups = r.consumerFailover?.groups.filter((g) => g.checkpointAge.series.length > 0) ?? [];
+  const palette = [COLORS.produced, COLORS.consumed, COLORS.max, COLORS.lag];
+  const ageLines: ChartLine[] = groups.map((g, i) => ({ name: g.group, color: palette[i % palette.length], points: g.checkpointAge.series.map(([t, s]) => [t + 500, s] as const), width: 1.6 }));
+  const checkpointAge =
+    groups.length === 0
+      ? '<p class="empty">No checkpoint of the scenario\'s consumer groups was seen.</p>'
+      : legend(groups.map((g, i) => [g.group, palette[i % palette.length]] as [string, string]), 'seconds the checkpoints trailed the group, per second') +
+        renderChart({ ...base, title: 'Checkpoint age', scale: 'linear', yFormat: (v) => `${f.compact(v)} s`, lines: ageLines, height: 200 });
 
   return {
     throughput:
@@ -68,13 +82,19 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
       renderChart({ ...base, title: 'Throughput, records per second', scale: 'linear', yFormat: f.compact, lines: throughputLines }),
     latency: !series.some((p) => p.p50Us !== null)
       ? '<p class="empty">Nothing was read: no latency to show.</p>'
-      : legend([['p50', COLORS.p50], ['p99', COLORS.p99], ['max', COLORS.max, true]], 'end-to-end, per second, log scale') +
+      : legend(
+          [['p50', COLORS.p50], ['p99', COLORS.p99], ['max', COLORS.max, true], ...(publishDelay ? [['publish delay p99 (worst producer)', COLORS.publishDelay, true] as [string, string, boolean]] : [])],
+          'end-to-end, per second, log scale',
+        ) +
         renderChart({ ...base, title: 'End-to-end latency', scale: 'log', yFormat: msLabel, lines: latencyLines }),
     lag:
-      r.replicationLag.length === 0
-        ? '<p class="empty">No validator reported partition offsets.</p>'
-        : legend([['records behind (sum over partitions of high watermark − next offset)', COLORS.lag]], 'at each validator report') +
-          renderChart({ ...base, title: 'Replication lag', scale: 'linear', yFormat: f.compact, lines: lagLines, height: 200 }),
+      lagLines.length === 0
+        ? '<p class="empty">No per-partition acknowledgements or target offsets were reported.</p>'
+        : legend(
+            lagLines.map((l) => [l.name, l.color] as [string, string]),
+            `acknowledged on the source, not yet on the target; oldest waited ${oldest === null ? '0 s' : msLabel(oldest)} at most`,
+          ) + renderChart({ ...base, title: 'Replicator lag', scale: 'linear', yFormat: f.compact, lines: lagLines, height: 220 }),
+    checkpointAge,
   };
 }
 
@@ -88,4 +108,34 @@ function legend(items: Array<[string, string, boolean?]>, note: string): string 
 function msLabel(v: number): string {
   if (v >= 1000) return `${f.compact(v / 1000)} s`;
   return `${v >= 1 ? f.compact(v) : String(v)} ms`;
+}
+
+const PARTITION_COLORS = ['#1b7c83', '#0969da', '#8250df', '#bf8700', '#cf222e', '#1a7f37', '#6e7781', '#953800', '#a475f9', '#0550ae', '#3fb950', '#d4a72c'];
+/** More partitions than this are drawn as their sum (one line each would be unreadable). */
+const MAX_PARTITION_LINES = PARTITION_COLORS.length;
+
+/** One line per source partition (records behind), or their sum when there are many. */
+function replicatorLagLines(r: ScenarioReport): ChartLine[] {
+  const parts = r.replicatorLag.filter((p) => p.points.length > 0);
+  if (parts.length === 0) return [];
+  if (parts.length <= MAX_PARTITION_LINES) {
+    const topics = new Set(parts.map((p) => p.topic)).size;
+    return parts.map((p, i) => ({
+      name: topics > 1 ? `${p.topic}/${p.partition}` : `p${p.partition}`,
+      color: PARTITION_COLORS[i],
+      points: p.points.map((pt) => [pt.atMs, pt.unseen] as const),
+      width: 1.5,
+    }));
+  }
+  // Each partition's latest value at every time any partition was sampled.
+  const times = [...new Set(parts.flatMap((p) => p.points.map((pt) => pt.atMs)))].sort((a, b) => a - b);
+  const points = times.map((t) => {
+    let sum = 0;
+    for (const p of parts) {
+      const last = p.points.filter((pt) => pt.atMs <= t).at(-1);
+      sum += last?.unseen ?? 0;
+    }
+    return [t, sum] as const;
+  });
+  return [{ name: `all ${parts.length} partitions`, color: COLORS.lag, points, area: true, width: 1.6 }];
 }

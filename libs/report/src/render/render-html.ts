@@ -1,9 +1,12 @@
 import type { AnomalyExample, ExpectationResult, FaultReport, ScenarioReport } from '../report-schema';
 import * as f from './format';
+import { latencyRows } from './latency-rows';
 import { renderCapacityChart } from './capacity-chart';
+import { consumerFailoverHtml } from './consumer-failover-html';
 import { capacityLine, deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
+import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
 import { html, trusted, type SafeHtml } from './html-template';
 
 /**
@@ -29,10 +32,12 @@ ${cards(r)}
 ${expectations(r.expectations)}
 ${capacity(r)}
 <section id="throughput"><h2>Throughput <small>records per second: requested of the tester, produced on the source, consumed on the target</small></h2>${trusted(charts.throughput)}</section>
-<section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}</section>
-<section id="lag"><h2>Replication lag <small>records on the target not yet read</small></h2>${trusted(charts.lag)}</section>
+<section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}${latencyTable(r)}</section>
+<section id="lag"><h2>Replicator lag <small>per source partition: records acknowledged on the source and not yet on the target</small></h2>${trusted(charts.lag)}</section>
 ${faults(r.faults, origin, r)}
+${consumerFailoverHtml(r.consumerFailover, charts.checkpointAge, origin)}
 ${anomalies(r, origin)}
+${lostSplit(r)}
 ${r.warnings.length > 0 ? html`<section id="warnings"><h2>Warnings</h2><ul class="warnings">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul></section>` : ''}
 ${participants(r)}
 ${scenario(r)}
@@ -159,6 +164,19 @@ function anomalies(r: ScenarioReport, origin: number | null): SafeHtml {
 })}</tbody></table></section>`;
 }
 
+function lostSplit(r: ScenarioReport): SafeHtml | '' {
+  const s = r.lostSplit;
+  if (!showLostSplit(s)) return '';
+  return html`<section id="lost-split"><h2>Where missing records were lost <small>acknowledged records never read on the target, by cause (source audit)</small></h2><table>
+<thead><tr><th>cause</th><th class="num">count</th><th>what it means</th><th>examples (source topic/partition@offset)</th></tr></thead>
+<tbody>${LOST_SPLIT_ROWS.map((row) => {
+  const c = s[row.key];
+  return html`<tr><td>${row.label}</td><td class="num"><b>${f.count(c.count)}</b></td><td class="desc">${row.hint}</td><td><ul class="examples">${c.examples.map((e) => html`<li><span class="mono">${lostExampleText(e)}</span></li>`)}${
+    c.count > c.examples.length ? html`<li class="muted">… ${f.count(c.count - c.examples.length)} more</li>` : ''
+  }</ul></td></tr>`;
+})}</tbody></table><p class="fineprint">${lostSplitNote(s)}</p></section>`;
+}
+
 function example(e: AnomalyExample, origin: number | null): SafeHtml {
   const t = e.time;
   const when =
@@ -166,6 +184,15 @@ function example(e: AnomalyExample, origin: number | null): SafeHtml {
   return html`<li><span class="mono">${e.text}</span><span class="when">${when}</span> ${e.faults.map(
     (x) => html`<span class="pill fault ${x.phase}" title="${x.phase === 'during' ? 'during the fault' : 'after the heal, before recovery'}">${x.faultId} ${x.phase}</span> `,
   )}</li>`;
+}
+
+function latencyTable(r: ScenarioReport): SafeHtml | '' {
+  const rows = latencyRows(r);
+  if (rows.length === 0) return '';
+  return html`<table class="latency"><thead><tr><th>latency</th><th class="num">records</th><th class="num">p50</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th>measured</th></tr></thead><tbody>${rows.map(
+    (x) =>
+      html`<tr><td>${x.label}</td><td class="num">${f.count(x.summary.count)}</td><td class="num">${f.latency(x.summary.p50Us)}</td><td class="num">${f.latency(x.summary.p99Us)}</td><td class="num">${f.latency(x.summary.p999Us)}</td><td class="num">${f.latency(x.summary.maxUs)}</td><td class="muted">${x.what}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 function participants(r: ScenarioReport): SafeHtml {

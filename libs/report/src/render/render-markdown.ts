@@ -1,6 +1,9 @@
 import type { ScenarioReport } from '../report-schema';
 import { rate } from '../tester-delivery';
+import { consumerFailoverMarkdown } from './consumer-failover-markdown';
 import * as f from './format';
+import { latencyRows } from './latency-rows';
+import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
 
 /**
  * A short Markdown summary: verdict and reasons, the counts, the anomaly classes
@@ -49,10 +52,37 @@ export function renderMarkdown(r: ScenarioReport): string {
     '',
   );
 
+  const latencies = latencyRows(r);
+  if (latencies.length > 1) {
+    out.push('## Latency', '', '| latency | records | p50 | p99 | p99.9 | max | measured |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const x of latencies) {
+      out.push(`| ${x.label} | ${f.count(x.summary.count)} | ${f.latency(x.summary.p50Us)} | ${f.latency(x.summary.p99Us)} | ${f.latency(x.summary.p999Us)} | ${f.latency(x.summary.maxUs)} | ${md(x.what)} |`);
+    }
+    out.push('');
+  }
+
   if (r.anomalies.length > 0) {
     out.push('## Anomalies', '', '| class | count | first example |', '| --- | ---: | --- |');
     for (const a of r.anomalies) out.push(`| ${md(a.label)} | ${f.count(a.count)} | ${a.examples[0] ? md(a.examples[0].text) : ''} |`);
     out.push('');
+  }
+
+  const lagging = [...r.replicatorLag].sort((a, b) => b.maxUnseen - a.maxUnseen)[0];
+  if (lagging !== undefined && lagging.maxUnseen > 0) {
+    const oldest = Math.max(...r.replicatorLag.map((p) => p.maxOldestAgeMs ?? 0));
+    out.push(`Replicator lag: at most ${f.count(lagging.maxUnseen)} records of ${md(lagging.topic)}/${lagging.partition} acknowledged on the source and not yet on the target; the oldest waited ${f.duration(oldest / 1000)}.`, '');
+  }
+
+  if (r.pickup.length > 0) {
+    const parts = r.pickup.map((p) => `${md(p.topic)}/${p.partition} ${p.seconds === null ? 'never' : f.duration(p.seconds)}`);
+    out.push(`New partitions on the target after add-partitions: ${parts.join(', ')}.`, '');
+  }
+
+  if (showLostSplit(r.lostSplit)) {
+    const s = r.lostSplit;
+    out.push('## Where missing records were lost', '', '| cause | count | first example (source offset) |', '| --- | ---: | --- |');
+    for (const row of LOST_SPLIT_ROWS) out.push(`| ${row.label} | ${f.count(s[row.key].count)} | ${s[row.key].examples[0] ? md(lostExampleText(s[row.key].examples[0])) : ''} |`);
+    out.push('', md(lostSplitNote(s)), '');
   }
 
   if (r.expectations.length > 0) {
@@ -71,6 +101,8 @@ export function renderMarkdown(r: ScenarioReport): string {
     }
     out.push('');
   }
+
+  if (r.consumerFailover) out.push(...consumerFailoverMarkdown(r.consumerFailover, origin));
 
   if (r.warnings.length > 0) {
     out.push('## Warnings', '');

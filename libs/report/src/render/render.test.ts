@@ -1,4 +1,4 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from '../build-report';
 import { scenarioReportSchema } from '../report-schema';
 import { ScenarioEvents } from '../scenario-events';
@@ -60,7 +60,13 @@ describe('renderHtml', () => {
     expect(page.match(/<rect class="recovery-window"/g)).toHaveLength(2 * 3);
     expect(page.match(/<g class="fault-label"/g)).toHaveLength(2 * 3);
     expect(page).toContain('f1-kill-broker → source:2');
-    expect(page.match(/<path class="series" data-series="(produced|consumed|p50|p99|max|lag)"/g)).toHaveLength(6);
+    expect(page.match(/<path class="series" data-series="(produced|consumed|p50|p99|max)"/g)).toHaveLength(5);
+    // The replicator's lag: one line per source partition (6 in the fixture), with the fault windows.
+    expect(page.match(/<path class="series" data-series="p[0-5]"/g)).toHaveLength(6);
+    expect(page).toContain('Replicator lag');
+    expect(realistic.replicatorLag.map((p) => p.partition)).toEqual([0, 1, 2, 3, 4, 5]);
+    // The fixture's kill-broker stalls replication for 12 s: records wait on the source.
+    expect(Math.max(...realistic.replicatorLag.map((p) => p.maxOldestAgeMs ?? 0))).toBeGreaterThan(5000);
   });
 
   it('shows an unjudged run as unknown, not as clean', () => {

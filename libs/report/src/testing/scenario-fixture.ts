@@ -1,4 +1,5 @@
-import type { ControlEvent } from '@mirrorlab/protocol';
+import type { ControlEvent } from '@mirrorlab/control';
+import type { FaultKind, ScenarioSpec } from '@mirrorlab/protocol';
 import { IntervalSet, LatencyHistograms, ValidatorState } from '@mirrorlab/validation';
 import { mulberry32, simulate, type ModelRecord } from './replication-model';
 
@@ -101,17 +102,23 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   const records = simulate({ ...o, stalls: [...cold, ...o.faults.filter((f) => f.stall && f.durationS).map(faultWindow)], seed: o.seed });
   const rnd = mulberry32(o.seed * 31 + 1);
   const events: ControlEvent[] = [];
-  const spec = {
+  // As the provisioner publishes it: parsed, every default applied (the fixture's faults are not checked against the catalog).
+  const spec: ScenarioSpec = {
     name,
     description: 'Synthetic run: steady writes with injected faults, replayed through the real checker.',
     expectedBehaviour: 'No acknowledged record is lost; replication recovers within 30 s of each heal.',
+    clusters: { source: {}, target: {} },
+    replicator: { kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix', mode: 'dedicated' },
     topics: [{ name: o.topic, partitions: o.partitions, replicationFactor: 3 }],
     workload: { producers: o.producers, rate: { records: o.rate }, rateSplit: 'total', recordSize: 256, duration: o.durationS * 1000, acks: 'all', encoding: 'headers', keysPerPartition: o.keysPerPartition },
-    validators: { count: o.validators },
-    faults: o.faults.map((f) => ({ at: f.atS * 1000, ...(f.durationS ? { duration: f.durationS * 1000 } : {}), kind: f.kind, ...(f.target ? { target: f.target } : {}), params: {} })),
+    link: 'none',
+    validators: { count: o.validators, isolation: 'read_committed' },
+    faults: o.faults.map((f) => ({ at: f.atS * 1000, ...(f.durationS ? { duration: f.durationS * 1000 } : {}), kind: f.kind as FaultKind, ...(f.target ? { target: f.target } : {}), params: {} })),
     seed: o.seed,
     expectations: o.expectations ?? { lost: { max: 0 }, unexpected: { max: 0 }, p99LatencyMs: { max: 2000 }, recoverySeconds: { max: 30 } },
     drainTimeout: 120_000,
+    warmup: { steadyFor: 3_000, timeout: 0 },
+    consumers: [],
   };
   const base = { v: 1 as const, scenarioId: o.scenarioId };
   events.push({ ...base, type: 'scenario.started', atMs: o.startAtMs - 150, source: 'provisioner-0', spec, targetTopics: { [o.topic]: targetTopic }, startAtMs: o.startAtMs, endAtMs });
@@ -217,6 +224,8 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     const mine = records.filter((r) => r.producerId === producerId);
     const ranges = new Map<string, Record<ModelRecord['outcome'], IntervalSet>>();
     const windows = new Map<number, [number, number]>();
+    /** Acknowledged per (second, partition); the model's source acknowledges a record as it is sent. */
+    const partitionAcks = new Map<string, [number, string, number, number]>();
     const requested = o.requestedRate === undefined ? o.rate : o.requestedRate;
     const counts = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
     let i = 0;
@@ -232,7 +241,16 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
         windows.set(w, [cur[0] + 1, cur[1] + (r.outcome === 'acked' ? 1 : 0)]);
         counts.sent++;
         counts[r.outcome]++;
+        if (r.outcome === 'acked') {
+          const second = Math.floor(r.sendMs / 1000) * 1000;
+          const id = `${second}|${r.partition}`;
+          const a = partitionAcks.get(id) ?? [second, o.topic, r.partition, 0];
+          a[3]++;
+          partitionAcks.set(id, a);
+        }
       }
+      const acksOut = [...partitionAcks.values()].filter(([second]) => final || second + 1000 <= t);
+      for (const [second, , partition] of acksOut) partitionAcks.delete(`${second}|${partition}`);
       const closeBefore = final ? Infinity : Math.floor(t / 1000) * 1000;
       const closed = [...windows.entries()].filter(([w]) => w > flushed && w < closeBefore).sort((x, y) => x[0] - y[0]);
       if (closed.length > 0) flushed = closed[closed.length - 1][0];
@@ -250,6 +268,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
           requested === null
             ? []
             : closed.map(([w, [sent]]) => [w, requested / o.producers, sent, (requested / o.producers) * 256, sent * 256] as [number, number, number, number, number]),
+        partitionAcks: acksOut,
       });
     };
     for (let t = o.startAtMs + o.reportIntervalS * 1000 + 10 * p; t < endAtMs; t += o.reportIntervalS * 1000) progress(t, false);

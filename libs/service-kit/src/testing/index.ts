@@ -1,3 +1,2 @@
 export * from './service-process';
 export * from './bundle-contract';
-export * from './control-recorder';

@@ -19,6 +19,7 @@ import { loadConfig } from '@mirrorlab/service-kit';
 import { resolve } from 'node:path';
 import type { ClusterName } from '../fault-target';
 import { KafkaAdmins } from '../kafka-admin';
+import { describeFaultBackendConformance } from '../testing/backend-conformance';
 import { memoryLogger } from '../testing/fakes';
 import { faultOf } from '../testing/fake-sut';
 import { chaosName, MANAGED_SELECTOR } from './chaos-objects';
@@ -89,6 +90,12 @@ afterEach(async () => {
 
 afterAll(async () => {
   for (const s of standIns) await s.stop();
+});
+
+// The contract every backend meets (the local one against the lab: test/local-backend.int.test.ts).
+describeFaultBackendConformance('kubernetes, plain SUT', {
+  backend: () => backend('plain'),
+  faults: [faultOf('pause-replicator'), faultOf('network-partition', { params: { direction: 'to-target' } })],
 });
 
 describe('plain SUT (deploy/sut/plain): real StatefulSets and a Deployment', () => {

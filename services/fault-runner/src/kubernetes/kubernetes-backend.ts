@@ -1,16 +1,15 @@
 import type { KubeClient } from '@mirrorlab/kube';
 import type { Logger } from '@mirrorlab/service-kit';
-import { injectAddPartitions, injectAddTopic, injectReassignPartitions, verifyAdminFault, type AdminFaultOptions } from '../admin-faults';
+import type { AdminFaultOptions } from '../admin-faults';
 import { errorMessage } from '../errors';
 import type { FaultBackend, FaultEffect, HealContext, HealResult, Injection, Verification } from '../fault-backend';
+import { handlerFor, type FamilyTable, type Undone } from '../fault-families';
 import type { FaultRequest } from '../fault-request';
 import type { ClusterSizes } from '../fault-target';
 import type { KafkaAdmins } from '../kafka-admin';
-import type { LinkFault } from './chaos-objects';
 import type { KubernetesSut } from './kubernetes-config';
-import { healLinkFault, injectLinkFault, verifyLinkFaultHealed, verifyLinkFaultInjected } from './link-faults';
-import { awaitPodFaultHealed, healPodFault, injectPodFault, verifyPodFaultInjected, type PodFault } from './pod-faults';
-import { awaitScaleFaultHealed, healScaleFault, injectScaleFault, plannedReplicas, verifyScaleFaultInjected, type ReplicaMover, type ScaleFault } from './scale-faults';
+import { kubernetesFamilies } from './kubernetes-families';
+import { plannedReplicas, type ReplicaMover } from './scale-faults';
 import { kubeFailure, partOfCluster, readSet, type KubeFaultContext } from './sut-view';
 
 export interface KubernetesBackendOptions {
@@ -38,11 +37,12 @@ export interface KubernetesBackendOptions {
 export class KubernetesFaultBackend implements FaultBackend {
   readonly name = 'kubernetes';
   private readonly ctx: KubeFaultContext;
-  private readonly admin: AdminFaultOptions;
+  private readonly families: FamilyTable;
 
   constructor(private readonly opts: KubernetesBackendOptions) {
     this.ctx = { client: opts.client, sut: opts.sut, healTimeoutMs: opts.healTimeoutMs, verifyTimeoutMs: opts.verifyTimeoutMs ?? 30_000 };
-    this.admin = { admins: opts.admins, settleTimeoutMs: opts.healTimeoutMs };
+    const admin: AdminFaultOptions = { admins: opts.admins, settleTimeoutMs: opts.healTimeoutMs };
+    this.families = kubernetesFamilies(this.ctx, admin, opts.replicaMover);
   }
 
   /** The planned brokers of each cluster: the broker set's replicas, as before any scale fault changed them. */
@@ -59,61 +59,21 @@ export class KubernetesFaultBackend implements FaultBackend {
   }
 
   async inject(fault: FaultRequest): Promise<Injection> {
-    switch (fault.kind) {
-      case 'kill-broker':
-      case 'kill-replicator':
-      case 'pause-broker':
-      case 'pause-replicator':
-        return injectPodFault(this.ctx, fault);
-      case 'remove-broker':
-      case 'add-broker':
-      case 'add-replicator-worker':
-        return injectScaleFault(this.ctx, fault);
-      case 'packet-loss':
-      case 'network-partition':
-      case 'bandwidth-cap':
-      case 'latency':
-        return injectLinkFault(this.ctx, fault);
-      case 'add-partitions':
-        return injectAddPartitions(fault, this.admin);
-      case 'add-topic':
-        return injectAddTopic(fault, this.admin);
-      case 'reassign-partitions':
-        return injectReassignPartitions(fault, this.admin);
-    }
+    return handlerFor(this.families, fault).inject(fault);
   }
 
   async verifyInjected(fault: FaultRequest, effect?: FaultEffect): Promise<Verification> {
     try {
-      switch (fault.kind) {
-        case 'kill-broker':
-        case 'kill-replicator':
-        case 'pause-broker':
-        case 'pause-replicator':
-          return await verifyPodFaultInjected(this.ctx, fault, effect);
-        case 'remove-broker':
-        case 'add-broker':
-        case 'add-replicator-worker':
-          return await verifyScaleFaultInjected(this.ctx, fault);
-        case 'packet-loss':
-        case 'network-partition':
-        case 'bandwidth-cap':
-        case 'latency':
-          return await verifyLinkFaultInjected(this.ctx, fault);
-        case 'add-partitions':
-        case 'add-topic':
-        case 'reassign-partitions':
-          return await verifyAdminFault(fault, this.admin);
-      }
+      return await handlerFor(this.families, fault).verifyInjected(fault, effect);
     } catch (error) {
       return { ok: false, detail: errorMessage(error) };
     }
   }
 
   async heal(fault: FaultRequest, ctx: HealContext): Promise<HealResult> {
-    let result: { actions: string[]; verification: Verification };
+    let result: Undone;
     try {
-      result = await this.undoAndAwait(fault, ctx);
+      result = await handlerFor(this.families, fault).undo(fault, ctx);
     } catch (error) {
       return { verified: false, detail: `the heal failed: ${errorMessage(error).split('\n')[0]}`, atMs: Date.now() };
     }
@@ -121,51 +81,7 @@ export class KubernetesFaultBackend implements FaultBackend {
   }
 
   async verifyHealed(fault: FaultRequest, ctx: HealContext): Promise<Verification> {
-    const timeoutMs = this.ctx.verifyTimeoutMs;
-    switch (fault.kind) {
-      case 'kill-broker':
-      case 'kill-replicator':
-      case 'pause-broker':
-      case 'pause-replicator':
-        return awaitPodFaultHealed(this.ctx, fault, ctx.effect, timeoutMs);
-      case 'remove-broker':
-      case 'add-broker':
-      case 'add-replicator-worker':
-        return awaitScaleFaultHealed(this.ctx, fault, timeoutMs);
-      case 'packet-loss':
-      case 'network-partition':
-      case 'bandwidth-cap':
-      case 'latency':
-        return verifyLinkFaultHealed(this.ctx, fault, ctx.others);
-      case 'add-partitions':
-      case 'add-topic':
-      case 'reassign-partitions':
-        return { ok: true, detail: 'one-shot fault: nothing to undo' };
-    }
-  }
-
-  private async undoAndAwait(fault: FaultRequest, ctx: HealContext): Promise<{ actions: string[]; verification: Verification }> {
-    const timeoutMs = this.ctx.healTimeoutMs;
-    switch (fault.kind) {
-      case 'kill-broker':
-      case 'kill-replicator':
-      case 'pause-broker':
-      case 'pause-replicator':
-        return healPodFault(this.ctx, fault as PodFault, ctx.effect, timeoutMs);
-      case 'remove-broker':
-      case 'add-broker':
-      case 'add-replicator-worker':
-        return healScaleFault(this.ctx, fault as ScaleFault, ctx.effect, this.opts.replicaMover, timeoutMs);
-      case 'packet-loss':
-      case 'network-partition':
-      case 'bandwidth-cap':
-      case 'latency':
-        return healLinkFault(this.ctx, fault as LinkFault, ctx.others);
-      case 'add-partitions':
-      case 'add-topic':
-      case 'reassign-partitions':
-        return { actions: ['one-shot fault'], verification: { ok: true, detail: 'nothing to undo' } };
-    }
+    return handlerFor(this.families, fault).verifyHealed(fault, ctx);
   }
 
   async close(): Promise<void> {}

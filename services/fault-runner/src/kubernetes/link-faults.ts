@@ -1,7 +1,7 @@
 import { NETWORK_CHAOS, type KubeObject } from '@mirrorlab/kube';
+import { isLinkKind } from '@mirrorlab/protocol';
 import { FaultRunnerError, errorMessage } from '../errors';
 import type { Injection, Verification } from '../fault-backend';
-import { isLinkFault } from '../fault-kinds';
 import type { FaultRequest } from '../fault-request';
 import { FAULT_HASH_LABEL, FAULT_KIND_LABEL, MANAGED_SELECTOR, faultHash, linkChaos, type LinkFault } from './chaos-objects';
 import { awaitChaosInjected, createChaos, deleteAndAwaitGone, isChaosInjected, kubeFailure, type KubeFaultContext } from './sut-view';
@@ -72,7 +72,7 @@ export async function verifyLinkFaultHealed(ctx: KubeFaultContext, fault: LinkFa
     const mine = new Set(linkChaos(fault, ctx.sut).map((o) => o.metadata.name));
     const own = all.items.filter((o) => mine.has(o.metadata.name)).map((o) => o.metadata.name);
     if (own.length > 0) return { ok: false, detail: `still there: NetworkChaos ${own.join(', ')}` };
-    const otherLinkFaults = others.filter((o) => isLinkFault(o.kind));
+    const otherLinkFaults = others.filter((o) => isLinkKind(o.kind));
     if (otherLinkFaults.length === 0) {
       const left = all.items.map((o) => o.metadata.name);
       return left.length === 0 ? { ok: true, detail: 'no NetworkChaos of mirrorlab left in the namespace' } : { ok: false, detail: `NetworkChaos left on the link: ${left.join(', ')}` };

@@ -12,9 +12,9 @@ import {
   removeTaggedLinkRules,
   type InterDcLink,
 } from '@mirrorlab/lab';
+import { isLinkKind } from '@mirrorlab/protocol';
 import { FaultRunnerError, errorMessage } from '../errors';
 import type { Injection, Verification } from '../fault-backend';
-import { isLinkFault } from '../fault-kinds';
 import type { FaultRequest, FaultRequestOf } from '../fault-request';
 import { fromLabError } from './lab-errors';
 import type { LocalContext } from './process-faults';
@@ -119,7 +119,7 @@ export function verifyLinkFaultHealed(ctx: LocalContext, req: LinkFault, others:
       const mine = listTaggedLinkRules(l, linkTag(req.faultId));
       if (mine.length > 0) return { ok: false, detail: `rules still present: ${mine.join('; ')}` };
     }
-    const otherLinkFaults = others.filter((o) => isLinkFault(o.kind));
+    const otherLinkFaults = others.filter((o) => isLinkKind(o.kind));
     const all = listLinkFaults(l);
     const left = [...all.iptables, ...all.qdiscs];
     if (otherLinkFaults.length === 0) {

@@ -1,7 +1,7 @@
-import { controlEventSchema, validateScenario, type ControlEvent, type ControlEventInput, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
-import { createLogger, type Logger } from '@mirrorlab/service-kit';
+import { validateScenario, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { controlEventSchema, type ControlEvent, type ControlEventInput } from '@mirrorlab/control';
+import { createLogger, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { ValidatorState } from '@mirrorlab/validation';
-import type { Clock } from '../clock';
 import type { FaultQueue, PlannedFaultJob } from '../fault-schedule';
 import { newRunRecord, type RunRecord } from '../run-record';
 import type { RunContext, RunnerSettings, ScenarioRunnerDeps } from '../scenario-runner';
@@ -13,6 +13,7 @@ export function fakeClock(startMs = 1_000_000): Clock & { onSleep?: (nowMs: numb
   let now = startMs;
   const clock: Clock & { onSleep?: (nowMs: number) => void } = {
     nowMs: () => now,
+    nowUs: () => now * 1000,
     async sleep(ms, signal) {
       signal?.throwIfAborted();
       now += Math.max(1, ms);

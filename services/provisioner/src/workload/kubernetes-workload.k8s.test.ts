@@ -25,7 +25,7 @@ async function applyOverlay(): Promise<void> {
 }
 
 const workload = (client: KubeClient) =>
-  new KubernetesWorkload({ client, namespace: NS, deployments: { producer: 'producer', validator: 'consumer-validator' }, startTimeoutMs: 60_000, stopTimeoutMs: 60_000, logger: silentLogger() });
+  new KubernetesWorkload({ client, namespace: NS, deployments: { producer: 'producer', validator: 'consumer-validator', consumer: null }, startTimeoutMs: 60_000, stopTimeoutMs: 60_000, logger: silentLogger() });
 
 const deployment = (name: string) => lab.admin.get<ReplicatedObject>(DEPLOYMENTS, NS, name);
 
@@ -52,7 +52,7 @@ test('ensure scales the Deployments through /scale and waits for their Ready pod
 }, 120_000);
 
 test('deploy/\'s Role names the Deployments it may scale: another one is forbidden', async () => {
-  const w = new KubernetesWorkload({ client: await lab.serviceAccount(NS, 'provisioner'), namespace: NS, deployments: { producer: 'redis', validator: 'consumer-validator' }, startTimeoutMs: 10_000, stopTimeoutMs: 10_000, logger: silentLogger() });
+  const w = new KubernetesWorkload({ client: await lab.serviceAccount(NS, 'provisioner'), namespace: NS, deployments: { producer: 'redis', validator: 'consumer-validator', consumer: null }, startTimeoutMs: 10_000, stopTimeoutMs: 10_000, logger: silentLogger() });
   await expect(w.ensure({ scenarioId: 'sc-k8s-redis', producers: 2, validators: 1 }, never)).rejects.toMatchObject({
     code: 'workload_start_failed',
     message: expect.stringContaining('cannot patch resource "deployments" in API group "apps"'),

@@ -18,9 +18,9 @@ const NS = 'mirrorlab';
 const PATH = `/apis/apps/v1/namespaces/${NS}/deployments`;
 const never = new AbortController().signal;
 
-async function setup(options: { replicas?: number; ready?: (pod: string) => boolean; producer?: string | null; startTimeoutMs?: number } = {}) {
+async function setup(options: { replicas?: number; ready?: (pod: string) => boolean; producer?: string | null; consumer?: string | null; startTimeoutMs?: number } = {}) {
   fake = await FakeApiServer.start();
-  for (const name of ['producer', 'consumer-validator']) {
+  for (const name of ['producer', 'consumer-validator', 'consumer-groups']) {
     const labels = { 'app.kubernetes.io/name': name };
     fake.put(DEPLOYMENTS, { metadata: { name, namespace: NS }, spec: { replicas: options.replicas ?? 1, selector: { matchLabels: labels } } });
     stops.push(simulateWorkload(fake, { owner: DEPLOYMENTS, namespace: NS, name, podLabels: labels, podName: (i) => `${name}-6f7d9c-${i}`, ready: options.ready }).stop);
@@ -28,7 +28,7 @@ async function setup(options: { replicas?: number; ready?: (pod: string) => bool
   const workload = new KubernetesWorkload({
     client: fake.client(),
     namespace: NS,
-    deployments: { producer: options.producer === undefined ? 'producer' : options.producer, validator: 'consumer-validator' },
+    deployments: { producer: options.producer === undefined ? 'producer' : options.producer, validator: 'consumer-validator', consumer: options.consumer ?? null },
     startTimeoutMs: options.startTimeoutMs ?? 10_000,
     stopTimeoutMs: 10_000,
     logger: silentLogger(),
@@ -124,6 +124,18 @@ test('a missing Deployment names the variable; K8S_PRODUCER_DEPLOYMENT=none leav
   workload = await setup({ producer: null });
   await expect(workload.ensure({ scenarioId: 'sc-1', producers: 5, validators: 2 }, never)).resolves.toEqual({ kind: 'kubernetes', processes: [{ role: 'validator', id: 'deployment/consumer-validator' }] });
   expect(writes().some((w) => w.path.includes('/producer'))).toBe(false);
+});
+
+test('the consumer-groups Deployment is scaled only for a scenario with consumer groups, and given back', async () => {
+  const workload = await setup({ consumer: 'consumer-groups' });
+  await workload.ensure({ scenarioId: 'sc-0', producers: 1, validators: 1, consumers: 0 }, never);
+  expect(writes().some((w) => w.path.includes('/consumer-groups'))).toBe(false);
+  await workload.release('sc-0');
+  const status = await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 1, consumers: 1 }, never);
+  expect(status.processes).toContainEqual({ role: 'consumer', id: 'deployment/consumer-groups' });
+  expect(deployment('consumer-groups').metadata.annotations).toEqual({ [SCENARIO_ANNOTATION]: 'sc-1', [REPLICAS_BEFORE_ANNOTATION]: '1' });
+  await workload.release('sc-1');
+  expect(deployment('consumer-groups')).toMatchObject({ spec: { replicas: 1 }, metadata: { annotations: {} } });
 });
 
 describe('workloadFor', () => {

@@ -25,7 +25,8 @@ interface Member {
   replicas: number;
 }
 
-const VARIABLE: Record<WorkloadRole, string> = { producer: 'K8S_PRODUCER_DEPLOYMENT', validator: 'K8S_VALIDATOR_DEPLOYMENT' };
+const VARIABLE: Record<WorkloadRole, string> = { producer: 'K8S_PRODUCER_DEPLOYMENT', validator: 'K8S_VALIDATOR_DEPLOYMENT', consumer: 'K8S_CONSUMER_DEPLOYMENT' };
+const REPLICAS: Record<WorkloadRole, (req: WorkloadRequest) => number> = { producer: (r) => r.producers, validator: (r) => r.validators, consumer: (r) => r.consumers ?? 0 };
 
 /**
  * Runs a scenario's producers and validators as the replicas of their Deployments (deploy/base):
@@ -44,9 +45,10 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
 
   private members(req?: WorkloadRequest): Member[] {
     const out: Member[] = [];
-    for (const role of ['validator', 'producer'] as const) {
+    for (const role of ['validator', 'producer', 'consumer'] as const) {
       const name = this.o.deployments[role];
-      if (name !== null) out.push({ role, name, replicas: req ? (role === 'producer' ? req.producers : req.validators) : 0 });
+      // The consumer-groups Deployment is touched only by scenarios that have consumer groups (older deployments lack it).
+      if (name !== null && !(role === 'consumer' && req !== undefined && REPLICAS.consumer(req) === 0)) out.push({ role, name, replicas: req ? REPLICAS[role](req) : 0 });
     }
     return out;
   }

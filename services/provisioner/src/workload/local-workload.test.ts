@@ -53,6 +53,13 @@ describe('workloadLaunch', () => {
     });
   });
 
+  it('runs source consumer groups from the consumer-groups bundle with a CONSUMER_ID', () => {
+    const c = workloadLaunch('sc-1', 'consumer', 0, LAUNCH);
+    expect(c.bundle).toBe('/repo/services/consumer-groups/dist/main.js');
+    expect(c.logFile).toBe('/var/log/ml/sc-1.consumer-0.log');
+    expect(c.env).toMatchObject({ CONSUMER_ID: 'sc-1-c0', INSTANCE_ID: 'sc-1-c0', SCENARIO_ID: 'sc-1' });
+  });
+
   it('runs validators from the consumer-validator bundle with a VALIDATOR_ID', () => {
     const v = workloadLaunch('sc-1', 'validator', 2, LAUNCH);
     expect(v.bundle).toBe('/repo/services/consumer-validator/dist/main.js');
@@ -120,6 +127,13 @@ describe('LocalWorkload', () => {
       ],
     });
     expect((await registry.list('sc-1')).map((e) => e.pid).sort()).toEqual([100, 101, 102]);
+  });
+
+  it('starts the consumer-groups process after the producers when the scenario has consumer groups', async () => {
+    const { processes, workload } = setup();
+    const status = await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 1, consumers: 1 }, never);
+    expect(processes.spawned.map((p) => p.env.INSTANCE_ID)).toEqual(['sc-1-v0', 'sc-1-p0', 'sc-1-c0']);
+    expect(status.processes[2]).toMatchObject({ role: 'consumer', id: 'sc-1-c0' });
   });
 
   it('lists the running processes for Prometheus under their Service and instance, and unlists them on release', async () => {

@@ -1,13 +1,14 @@
 import path from 'node:path';
-import type { Logger } from '@mirrorlab/service-kit';
-import type { Clock } from '../clock';
+import type { Clock, Logger } from '@mirrorlab/service-kit';
 import { ScenarioRunError } from '../errors';
 import type { LaunchPlan, ProcessControl } from './os-processes';
 import { listeningAddress, noScrapeTargets, type ScrapeTarget, type ScrapeTargets } from './scrape-targets';
 import type { WorkloadOrchestrator, WorkloadRequest, WorkloadRole, WorkloadStatus } from './workload-orchestrator';
 import type { WorkloadEntry, WorkloadRegistry } from './workload-registry';
 
-const SERVICE: Record<WorkloadRole, string> = { producer: 'producer', validator: 'consumer-validator' };
+const SERVICE: Record<WorkloadRole, string> = { producer: 'producer', validator: 'consumer-validator', consumer: 'consumer-groups' };
+const ID_SUFFIX: Record<WorkloadRole, string> = { producer: 'p', validator: 'v', consumer: 'c' };
+const ID_VARIABLE: Record<WorkloadRole, string> = { producer: 'PRODUCER_ID', validator: 'VALIDATOR_ID', consumer: 'CONSUMER_ID' };
 const CAUGHT_UP = '"event":"control_topic_caught_up"';
 
 /** The provisioner's own cluster settings, passed through so the workload talks to the same clusters. */
@@ -32,7 +33,7 @@ export interface LaunchSettings {
 
 /** Command, arguments, env and log file of producer or validator `index` of a scenario. */
 export function workloadLaunch(scenarioId: string, role: WorkloadRole, index: number, s: LaunchSettings): LaunchPlan & { id: string } {
-  const id = `${scenarioId}-${role === 'producer' ? 'p' : 'v'}${index}`;
+  const id = `${scenarioId}-${ID_SUFFIX[role]}${index}`;
   const bundle = path.resolve(s.bundlesDir, SERVICE[role], 'dist', 'main.js');
   return {
     id,
@@ -46,7 +47,7 @@ export function workloadLaunch(scenarioId: string, role: WorkloadRole, index: nu
       PORT: '0',
       HOST: '127.0.0.1',
       INSTANCE_ID: id,
-      [role === 'producer' ? 'PRODUCER_ID' : 'VALIDATOR_ID']: id,
+      [ID_VARIABLE[role]]: id,
       // Workload started for this scenario only: it must not join another one.
       SCENARIO_ID: scenarioId,
     },
@@ -84,6 +85,7 @@ export class LocalWorkload implements WorkloadOrchestrator {
     const wanted: Array<[WorkloadRole, number]> = [
       ...Array.from({ length: req.validators }, (_, i) => ['validator', i] as [WorkloadRole, number]),
       ...Array.from({ length: req.producers }, (_, i) => ['producer', i] as [WorkloadRole, number]),
+      ...Array.from({ length: req.consumers ?? 0 }, (_, i) => ['consumer', i] as [WorkloadRole, number]),
     ];
     for (const [role, index] of wanted) {
       signal.throwIfAborted();

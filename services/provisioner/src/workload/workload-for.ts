@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { KubeClient, httpTransport, loadKubeConnection, type KubeConnection } from '@mirrorlab/kube';
-import type { Logger } from '@mirrorlab/service-kit';
-import { systemClock } from '../clock';
+import { systemClock, type Logger } from '@mirrorlab/service-kit';
 import { KubernetesWorkload } from './kubernetes-workload';
 import { LocalWorkload, passthroughEnv } from './local-workload';
 import { osProcesses } from './os-processes';
@@ -15,6 +14,7 @@ export interface WorkloadConfig {
   K8S_NAMESPACE: string;
   K8S_PRODUCER_DEPLOYMENT: string | null;
   K8S_VALIDATOR_DEPLOYMENT: string | null;
+  K8S_CONSUMER_DEPLOYMENT: string | null;
   SERVICE_BUNDLES_DIR: string | undefined;
   WORKLOAD_LOG_DIR: string;
   WORKLOAD_ENV: Record<string, string>;
@@ -45,7 +45,7 @@ export async function workloadFor(config: WorkloadConfig, redis: Redis, logger: 
   if (config.ORCHESTRATOR === 'none') return noWorkload;
   if (config.ORCHESTRATOR === 'kubernetes') {
     const connection = await (deps.connect ?? (() => loadKubeConnection({ env })))();
-    const deployments = { producer: config.K8S_PRODUCER_DEPLOYMENT, validator: config.K8S_VALIDATOR_DEPLOYMENT };
+    const deployments = { producer: config.K8S_PRODUCER_DEPLOYMENT, validator: config.K8S_VALIDATOR_DEPLOYMENT, consumer: config.K8S_CONSUMER_DEPLOYMENT };
     logger.info('kubernetes_workload', { api: connection.server, via: connection.source, namespace: config.K8S_NAMESPACE, ...deployments });
     return new KubernetesWorkload({
       client: new KubeClient(httpTransport(connection)),

@@ -1,9 +1,12 @@
-export type WorkloadRole = 'producer' | 'validator';
+/** `consumer`: the consumer-groups service, when the scenario has source consumer groups (`consumers:`). */
+export type WorkloadRole = 'producer' | 'validator' | 'consumer';
 
 export interface WorkloadRequest {
   scenarioId: string;
   producers: number;
   validators: number;
+  /** consumer-groups processes (0 or 1: one runs every group of the scenario); default 0. */
+  consumers?: number;
 }
 
 export interface WorkloadProcess {

@@ -1,4 +1,4 @@
-import { ControlRecorder } from '@mirrorlab/service-kit/testing';
+import { ControlRecorder } from '@mirrorlab/control/testing';
 
 /** The e2e tests' view of the control topic: the shared ControlRecorder under the tests' name. */
 export type ControlProbe = ControlRecorder;

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import type { LabState } from '@mirrorlab/lab';
 import { mirroredTopicName } from '@mirrorlab/lab';
-import { validateScenario, type ControlEventOf, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { validateScenario, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import { type ControlEventOf } from '@mirrorlab/control';
 import { LatencyHistograms, latestPartitions, reconcile, type Accounting, type ProducerReport } from '@mirrorlab/validation';
 import type { ControlProbe } from './control-probe';
 
@@ -28,11 +29,14 @@ export class ScenarioHarness {
     private readonly targetAdmin: Admin,
   ) {}
 
-  async prepare(spec: Omit<ScenarioSpecInput, 'topics'> & { partitions: number }): Promise<HarnessRun> {
+  /** `consumers` without a topic read the scenario's topic. */
+  async prepare(
+    spec: Omit<ScenarioSpecInput, 'topics' | 'consumers'> & { partitions: number; consumers?: Array<Omit<NonNullable<ScenarioSpecInput['consumers']>[number], 'topic'>> },
+  ): Promise<HarnessRun> {
     const scenarioId = `${spec.name}-${randomBytes(3).toString('hex')}`;
     const sourceTopic = `ml.${scenarioId}`;
-    const { partitions, ...rest } = spec;
-    const parsed = validateScenario({ ...rest, topics: [{ name: sourceTopic, partitions }] });
+    const { partitions, consumers, ...rest } = spec;
+    const parsed = validateScenario({ ...rest, topics: [{ name: sourceTopic, partitions }], consumers: (consumers ?? []).map((c) => ({ ...c, topic: sourceTopic })) });
     if (!parsed.ok) throw parsed.error;
     await this.sourceAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: sourceTopic, numPartitions: partitions, replicationFactor: 3 }] });
     const targetTopic = mirroredTopicName(this.lab.mm2.replicationPolicy, sourceTopic, this.lab.mm2.sourceAlias);
@@ -58,7 +62,7 @@ export class ScenarioHarness {
       scenarioId: run.scenarioId,
       atMs: now,
       source: 'e2e',
-      spec: run.spec as unknown as Record<string, unknown>,
+      spec: run.spec,
       targetTopics: { [run.sourceTopic]: run.targetTopic },
       startAtMs,
       endAtMs: run.endAtMs,

@@ -14,7 +14,7 @@ import { stackUp } from '../stack/local-stack';
 import type { CommandModule } from './index';
 import { labDirFor, repoRootFor } from './stack';
 
-export const BUNDLED_SERVICES = ['producer', 'consumer-validator', 'provisioner', 'fault-runner', 'report-aggregator'];
+export const BUNDLED_SERVICES = ['producer', 'consumer-validator', 'provisioner', 'fault-runner', 'report-aggregator', 'consumer-groups'];
 
 export interface RunOptions {
   dir?: string;

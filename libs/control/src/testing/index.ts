@@ -1,0 +1,2 @@
+export * from './control-recorder';
+export * from './scenario-spec-fixture';

@@ -1,0 +1,3 @@
+export * from './fault-catalog';
+export * from './fault-targets';
+export { isTopicName, type RawParams, type RawParamValue, type ClusterName, type LinkDirection } from './fault-param-fields';
