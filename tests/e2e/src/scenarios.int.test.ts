@@ -223,6 +223,26 @@ test("a real report opens in headless Chromium with the fault window on its char
 });
 
 /**
+ * Transactional producers through at-least-once MirrorMaker 2 (issue 14): its source consumer reads
+ * read_uncommitted, so every record of an aborted transaction is mirrored as committed (seen on the
+ * lab: 1,900 of 1,900). The checker must say so: FAIL on abortedReads, nothing else.
+ */
+test('transactional producers through at-least-once MirrorMaker 2: aborted records are mirrored, the run FAILs on abortedReads', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ml-tx-alo-'));
+  const file = path.join(dir, 'tx-alo.yaml');
+  writeFileSync(
+    file,
+    'name: tx-alo\nreplicator: { mode: dedicated }\ntopics: [{ name: ml.tx-alo, partitions: 6 }]\n' +
+      'workload: { producers: 1, rate: { records: 200 }, duration: 40s, transactions: { size: 200, abortEvery: 4 } }\nvalidators: { count: 1 }\n',
+  );
+  const result = await mirrorlabRun(file);
+  rmSync(dir, { recursive: true, force: true });
+  expect(result.code).toBe(1);
+  expect(result.outcome?.verdict).toBe('fail');
+  expect(result.outcome?.reasons).toEqual([expect.stringMatching(/^abortedReads: \d+ > max 0 \(default\)$/)]);
+}, 480_000);
+
+/**
  * Exactly-once (issue 14), last so the lab switches mode once: MirrorMaker 2 in replicator mode
  * dedicated-eos (`mirrorlab run` restarts it so), transactional producers aborting every 4th
  * transaction, validators at read_committed. Each must show no duplicate, no loss and no record
