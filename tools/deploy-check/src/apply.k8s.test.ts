@@ -88,6 +88,7 @@ test('after all overlays, every Deployment and StatefulSet they made has its pod
     'kafka/mirrormaker2',
     'kafka/source-kafka',
     'kafka/target-kafka',
+    'mirrorlab/consumer-groups',
     'mirrorlab/consumer-validator',
     'mirrorlab/fault-runner',
     'mirrorlab/producer',
