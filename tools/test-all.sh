@@ -13,7 +13,8 @@ started=$(date +%s)
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
-step "typecheck, lint, unit tests, build"
+step "typecheck, lint (eslint, and prettier's format: npm run format fixes it), unit tests, build"
+prettier --check "**/*.ts" 2>&1 | tail -n 20 | tee -a "$log" || status=1
 nx run-many -t typecheck lint test build --output-style=static 2>&1 | tee -a "$log" || status=1
 
 if [ $status -eq 0 ]; then

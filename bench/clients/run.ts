@@ -16,7 +16,16 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { PRODUCER_PERFORMANCE_MAIN, TOOL_JVM, cachedKafkaDist, ensureKafkaDist, findLab, javaArgs, log4jConfigPath, type LabState } from '@mirrorlab/lab';
+import {
+  PRODUCER_PERFORMANCE_MAIN,
+  TOOL_JVM,
+  cachedKafkaDist,
+  ensureKafkaDist,
+  findLab,
+  javaArgs,
+  log4jConfigPath,
+  type LabState,
+} from '@mirrorlab/lab';
 
 const CLIENTS = ['librdkafka', 'kafkajs', 'platformatic'] as const;
 type Client = (typeof CLIENTS)[number];
@@ -71,12 +80,37 @@ function runProcess(cmd: string, args: string[]): Promise<{ code: number; stdout
   });
 }
 
-async function worker(lab: LabState, client: Client, mode: 'produce' | 'consume', topic: string, size: number, records: number): Promise<Sample> {
-  const job = { client, mode, brokers: lab.source.bootstrap, topic, partitions: PARTITIONS, size, records, batchBytes: BATCH_BYTES, lingerMs: LINGER_MS };
+async function worker(
+  lab: LabState,
+  client: Client,
+  mode: 'produce' | 'consume',
+  topic: string,
+  size: number,
+  records: number,
+): Promise<Sample> {
+  const job = {
+    client,
+    mode,
+    brokers: lab.source.bootstrap,
+    topic,
+    partitions: PARTITIONS,
+    size,
+    records,
+    batchBytes: BATCH_BYTES,
+    lingerMs: LINGER_MS,
+  };
   // This Node (24, whose ABI the librdkafka binding is built for), with tsx as a loader.
   const r = await runProcess(process.execPath, ['--import', 'tsx', join(__dirname, 'worker.ts'), JSON.stringify(job)]);
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  if (r.code !== 0 || !line.startsWith('{')) return { records: 0, seconds: 0, recordsPerSec: 0, MiBps: 0, cpuPct: 0, error: r.stderr.trim().split('\n').slice(0, 3).join(' ').slice(0, 300) };
+  if (r.code !== 0 || !line.startsWith('{'))
+    return {
+      records: 0,
+      seconds: 0,
+      recordsPerSec: 0,
+      MiBps: 0,
+      cpuPct: 0,
+      error: r.stderr.trim().split('\n').slice(0, 3).join(' ').slice(0, 300),
+    };
   return JSON.parse(line) as Sample;
 }
 
@@ -88,8 +122,23 @@ async function perf(lab: LabState, libsDir: string, topic: string, size: number,
     log4jConfig: log4jConfigPath(lab),
     jvm: TOOL_JVM,
     mainClass: PRODUCER_PERFORMANCE_MAIN,
-    args: ['--topic', topic, '--num-records', String(records), '--record-size', String(size), '--throughput', '-1', '--bootstrap-server', lab.source.bootstrap,
-      '--command-property', 'acks=all', 'enable.idempotence=true', `batch.size=${BATCH_BYTES}`, `linger.ms=${LINGER_MS}`],
+    args: [
+      '--topic',
+      topic,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(size),
+      '--throughput',
+      '-1',
+      '--bootstrap-server',
+      lab.source.bootstrap,
+      '--command-property',
+      'acks=all',
+      'enable.idempotence=true',
+      `batch.size=${BATCH_BYTES}`,
+      `linger.ms=${LINGER_MS}`,
+    ],
   });
   const t0 = Date.now();
   const r = await runProcess('java', args);
@@ -111,11 +160,16 @@ async function main(): Promise<void> {
       const order: Array<Client | 'perf'> = ['perf', ...CLIENTS, 'perf'];
       for (const [i, who] of order.entries()) {
         const topic = await createTopic(lab, `ml.cbench-${TAG}-${size}-${i}`);
-        const s = who === 'perf' ? await perf(lab, dist.libsDir, topic, size, RECORDS[size]) : await worker(lab, who, 'produce', topic, size, RECORDS[size]);
+        const s =
+          who === 'perf'
+            ? await perf(lab, dist.libsDir, topic, size, RECORDS[size])
+            : await worker(lab, who, 'produce', topic, size, RECORDS[size]);
         const key = who === 'perf' ? 'ProducerPerformance' : who;
         // ProducerPerformance runs twice; keep the better of the two (the conservative ratio).
         if (!(producer[key]?.[size]?.recordsPerSec >= s.recordsPerSec)) (producer[key] ??= {})[size] = s;
-        log(`${key} produce ${size} B: ${s.error ? `ERROR ${s.error}` : `${fmt(s.recordsPerSec)} records/s, ${fmt(s.MiBps, 2)} MiB/s, CPU ${fmt(s.cpuPct)}%`}`);
+        log(
+          `${key} produce ${size} B: ${s.error ? `ERROR ${s.error}` : `${fmt(s.recordsPerSec)} records/s, ${fmt(s.MiBps, 2)} MiB/s, CPU ${fmt(s.cpuPct)}%`}`,
+        );
       }
     }
     const backlog = await createTopic(lab, `ml.cbench-${TAG}-backlog`);
@@ -124,7 +178,9 @@ async function main(): Promise<void> {
     for (const client of CLIENTS) {
       const s = await worker(lab, client, 'consume', backlog, 1024, BACKLOG);
       consumer[client] = s;
-      log(`${client} consume 1 KiB backlog: ${s.error ? `ERROR ${s.error}` : `${fmt(s.recordsPerSec)} records/s, ${fmt(s.MiBps, 2)} MiB/s, CPU ${fmt(s.cpuPct)}%`}`);
+      log(
+        `${client} consume 1 KiB backlog: ${s.error ? `ERROR ${s.error}` : `${fmt(s.recordsPerSec)} records/s, ${fmt(s.MiBps, 2)} MiB/s, CPU ${fmt(s.cpuPct)}%`}`,
+      );
     }
   } finally {
     await deleteTopics(lab);
@@ -140,20 +196,51 @@ async function main(): Promise<void> {
     producer_vs_perf_tool: { '100B': round(ratio(winner, 100)), '1KiB': round(ratio(winner, 1024)) },
     validator_records_per_s_1KiB: Math.round(consumer[winner]?.recordsPerSec ?? 0),
     measured: startedAt.toISOString(),
-    settings: { acks: 'all', idempotent: true, batchBytes: BATCH_BYTES, lingerMs: LINGER_MS, partitions: PARTITIONS, replicationFactor: 3, records: RECORDS, backlog: BACKLOG },
-    producer: Object.fromEntries(Object.entries(producer).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([s, x]) => [`${s}B`, slim(x)]))])),
+    settings: {
+      acks: 'all',
+      idempotent: true,
+      batchBytes: BATCH_BYTES,
+      lingerMs: LINGER_MS,
+      partitions: PARTITIONS,
+      replicationFactor: 3,
+      records: RECORDS,
+      backlog: BACKLOG,
+    },
+    producer: Object.fromEntries(
+      Object.entries(producer).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([s, x]) => [`${s}B`, slim(x)]))]),
+    ),
     consumer_1KiB: Object.fromEntries(Object.entries(consumer).map(([k, v]) => [k, slim(v)])),
-    machine: { cpus: cpus().length, loadavg1AtStart: round(load0), loadavg1AtEnd: round(loadavg()[0]), kafka: lab.kafkaVersion, labMode: lab.mode },
+    machine: {
+      cpus: cpus().length,
+      loadavg1AtStart: round(load0),
+      loadavg1AtEnd: round(loadavg()[0]),
+      kafka: lab.kafkaVersion,
+      labMode: lab.mode,
+    },
   };
   writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(__dirname, 'RESULTS.md'), markdown(results, producer, consumer));
-  log(`results.json written: ${JSON.stringify({ client: results.client, producer_vs_perf_tool: results.producer_vs_perf_tool, validator_records_per_s_1KiB: results.validator_records_per_s_1KiB })}`);
+  log(
+    `results.json written: ${JSON.stringify({ client: results.client, producer_vs_perf_tool: results.producer_vs_perf_tool, validator_records_per_s_1KiB: results.validator_records_per_s_1KiB })}`,
+  );
 }
 
-function markdown(results: { client: string; measured: string; machine: Record<string, unknown> }, producer: Record<string, Record<number, Sample>>, consumer: Record<string, Sample>): string {
-  const cell = (x: Sample | undefined) => (!x ? 'n/a' : x.error ? `error: ${x.error.slice(0, 80)}` : `${fmt(x.recordsPerSec)} rec/s, ${fmt(x.MiBps, 2)} MiB/s${Number.isNaN(x.cpuPct) ? '' : `, CPU ${fmt(x.cpuPct)}%`}`);
+function markdown(
+  results: { client: string; measured: string; machine: Record<string, unknown> },
+  producer: Record<string, Record<number, Sample>>,
+  consumer: Record<string, Sample>,
+): string {
+  const cell = (x: Sample | undefined) =>
+    !x
+      ? 'n/a'
+      : x.error
+        ? `error: ${x.error.slice(0, 80)}`
+        : `${fmt(x.recordsPerSec)} rec/s, ${fmt(x.MiBps, 2)} MiB/s${Number.isNaN(x.cpuPct) ? '' : `, CPU ${fmt(x.cpuPct)}%`}`;
   const pp = producer.ProducerPerformance ?? {};
-  const ratio = (k: string, size: number) => (producer[k]?.[size]?.recordsPerSec && pp[size]?.recordsPerSec ? (producer[k][size].recordsPerSec / pp[size].recordsPerSec).toFixed(2) + 'x' : 'n/a');
+  const ratio = (k: string, size: number) =>
+    producer[k]?.[size]?.recordsPerSec && pp[size]?.recordsPerSec
+      ? (producer[k][size].recordsPerSec / pp[size].recordsPerSec).toFixed(2) + 'x'
+      : 'n/a';
   return [
     '# Kafka clients side by side (bench/clients)',
     '',
@@ -168,7 +255,10 @@ function markdown(results: { client: string; measured: string; machine: Record<s
     '| client | producer 100 B | vs ProducerPerformance | producer 1 KiB | vs ProducerPerformance | consumer 1 KiB backlog |',
     '| --- | --- | --- | --- | --- | --- |',
     `| ProducerPerformance (Java) | ${cell(pp[100])} | 1.00x | ${cell(pp[1024])} | 1.00x | |`,
-    ...CLIENTS.map((c) => `| ${c} | ${cell(producer[c]?.[100])} | ${ratio(c, 100)} | ${cell(producer[c]?.[1024])} | ${ratio(c, 1024)} | ${cell(consumer[c])} |`),
+    ...CLIENTS.map(
+      (c) =>
+        `| ${c} | ${cell(producer[c]?.[100])} | ${ratio(c, 100)} | ${cell(producer[c]?.[1024])} | ${ratio(c, 1024)} | ${cell(consumer[c])} |`,
+    ),
     '',
     `Chosen for the producer: **${results.client}** (best producer ratios among the clients that completed every run).`,
     '',
@@ -176,7 +266,10 @@ function markdown(results: { client: string; measured: string; machine: Record<s
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
-const slim = (s: Sample) => (s.error ? { error: s.error } : { recordsPerSec: Math.round(s.recordsPerSec), MiBps: round(s.MiBps), cpuPct: Number.isNaN(s.cpuPct) ? null : Math.round(s.cpuPct) });
+const slim = (s: Sample) =>
+  s.error
+    ? { error: s.error }
+    : { recordsPerSec: Math.round(s.recordsPerSec), MiBps: round(s.MiBps), cpuPct: Number.isNaN(s.cpuPct) ? null : Math.round(s.cpuPct) };
 
 void main().catch((err) => {
   console.error(err);

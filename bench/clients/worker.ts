@@ -26,7 +26,9 @@ const perSend = Math.max(100, Math.floor((job.batchBytes * job.partitions) / job
 
 /** The CommonJS binding through a dynamic import: its exports sit under `default`. */
 async function rdkafka(): Promise<typeof import('@confluentinc/kafka-javascript')> {
-  const mod = (await import('@confluentinc/kafka-javascript')) as typeof import('@confluentinc/kafka-javascript') & { default?: typeof import('@confluentinc/kafka-javascript') };
+  const mod = (await import('@confluentinc/kafka-javascript')) as typeof import('@confluentinc/kafka-javascript') & {
+    default?: typeof import('@confluentinc/kafka-javascript');
+  };
   return mod.default ?? mod;
 }
 
@@ -70,11 +72,19 @@ async function produceLibrdkafka(): Promise<void> {
 
 async function produceKafkajs(): Promise<void> {
   const { Kafka, logLevel } = await import('kafkajs');
-  const producer = new Kafka({ clientId: 'bench', brokers: job.brokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = new Kafka({ clientId: 'bench', brokers: job.brokers.split(','), logLevel: logLevel.NOTHING }).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
-  for (let i = 0; i < job.records; ) {
+  for (let i = 0; i < job.records;) {
     const n = Math.min(perSend, job.records - i);
-    const messages = Array.from({ length: n }, (_, j) => ({ partition: (i + j) % job.partitions, key: String((i + j) % 1000), value, headers: { k: 'v' } }));
+    const messages = Array.from({ length: n }, (_, j) => ({
+      partition: (i + j) % job.partitions,
+      key: String((i + j) % 1000),
+      value,
+      headers: { k: 'v' },
+    }));
     await producer.send({ topic: job.topic, acks: -1, messages });
     i += n;
   }
@@ -83,10 +93,22 @@ async function produceKafkajs(): Promise<void> {
 
 async function producePlatformatic(): Promise<void> {
   const { Producer } = await import('@platformatic/kafka');
-  const producer = new Producer({ clientId: 'bench', bootstrapBrokers: job.brokers.split(','), idempotent: true, acks: -1, autocreateTopics: false });
-  for (let i = 0; i < job.records; ) {
+  const producer = new Producer({
+    clientId: 'bench',
+    bootstrapBrokers: job.brokers.split(','),
+    idempotent: true,
+    acks: -1,
+    autocreateTopics: false,
+  });
+  for (let i = 0; i < job.records;) {
     const n = Math.min(perSend, job.records - i);
-    const messages = Array.from({ length: n }, (_, j) => ({ topic: job.topic, partition: (i + j) % job.partitions, key: Buffer.from(String((i + j) % 1000)), value, headers: new Map([[Buffer.from('k'), Buffer.from('v')]]) }));
+    const messages = Array.from({ length: n }, (_, j) => ({
+      topic: job.topic,
+      partition: (i + j) % job.partitions,
+      key: Buffer.from(String((i + j) % 1000)),
+      value,
+      headers: new Map([[Buffer.from('k'), Buffer.from('v')]]),
+    }));
     await producer.send({ messages });
     i += n;
   }
@@ -95,13 +117,23 @@ async function producePlatformatic(): Promise<void> {
 
 async function consumeLibrdkafka(): Promise<void> {
   const { KafkaConsumer } = await rdkafka();
-  const c = new KafkaConsumer({ 'bootstrap.servers': job.brokers, 'group.id': `bench-${randomBytes(4).toString('hex')}`, 'enable.auto.commit': false, event_cb: true }, { 'auto.offset.reset': 'earliest' });
+  const c = new KafkaConsumer(
+    {
+      'bootstrap.servers': job.brokers,
+      'group.id': `bench-${randomBytes(4).toString('hex')}`,
+      'enable.auto.commit': false,
+      event_cb: true,
+    },
+    { 'auto.offset.reset': 'earliest' },
+  );
   await new Promise<void>((res, rej) => c.connect({}, (err) => (err ? rej(err) : res())));
   c.assign(Array.from({ length: job.partitions }, (_, partition) => ({ topic: job.topic, partition, offset: 0 })));
   let n = 0;
   let bytes = 0;
   while (n < job.records) {
-    const batch = await new Promise<Array<{ value: Buffer | null }>>((res, rej) => c.consume(10_000, (err, msgs) => (err ? rej(err) : res(msgs))));
+    const batch = await new Promise<Array<{ value: Buffer | null }>>((res, rej) =>
+      c.consume(10_000, (err, msgs) => (err ? rej(err) : res(msgs))),
+    );
     for (const m of batch) bytes += m.value?.length ?? 0;
     n += batch.length;
   }
@@ -111,7 +143,10 @@ async function consumeLibrdkafka(): Promise<void> {
 
 async function consumeKafkajs(): Promise<void> {
   const { Kafka, logLevel } = await import('kafkajs');
-  const consumer = new Kafka({ clientId: 'bench', brokers: job.brokers.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `bench-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 500 });
+  const consumer = new Kafka({ clientId: 'bench', brokers: job.brokers.split(','), logLevel: logLevel.NOTHING }).consumer({
+    groupId: `bench-${randomBytes(4).toString('hex')}`,
+    maxWaitTimeInMs: 500,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [job.topic], fromBeginning: true });
   let n = 0;
@@ -129,7 +164,11 @@ async function consumeKafkajs(): Promise<void> {
 
 async function consumePlatformatic(): Promise<void> {
   const { Consumer, MessagesStreamModes } = await import('@platformatic/kafka');
-  const consumer = new Consumer({ clientId: 'bench', groupId: `bench-${randomBytes(4).toString('hex')}`, bootstrapBrokers: job.brokers.split(',') });
+  const consumer = new Consumer({
+    clientId: 'bench',
+    groupId: `bench-${randomBytes(4).toString('hex')}`,
+    bootstrapBrokers: job.brokers.split(','),
+  });
   const stream = await consumer.consume({ topics: [job.topic], mode: MessagesStreamModes.EARLIEST, autocommit: false, maxWaitTime: 500 });
   let n = 0;
   for await (const _ of stream) {
@@ -158,7 +197,16 @@ setTimeout(() => {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
-  process.stdout.write(JSON.stringify({ records: job.records, seconds, recordsPerSec: job.records / seconds, MiBps: (job.records * job.size) / seconds / 2 ** 20, cpuS, cpuPct: (cpuS / seconds) * 100 }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      records: job.records,
+      seconds,
+      recordsPerSec: job.records / seconds,
+      MiBps: (job.records * job.size) / seconds / 2 ** 20,
+      cpuS,
+      cpuPct: (cpuS / seconds) * 100,
+    }) + '\n',
+  );
   process.exit(0);
 })().catch((err) => {
   process.stderr.write(`${String(err?.stack ?? err)}\n`);

@@ -133,7 +133,10 @@ class Bench {
     });
     const deadline = Date.now() + 90_000;
     await this.withAdmin('source', async (admin) => {
-      await admin.createTopics({ waitForLeaders: false, topics: names.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 3 })) });
+      await admin.createTopics({
+        waitForLeaders: false,
+        topics: names.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 3 })),
+      });
       for (;;) {
         const meta = await admin.fetchTopicMetadata({ topics: names }).catch(() => undefined);
         if (meta?.topics.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0))) return;
@@ -268,7 +271,15 @@ class Bench {
   /** Closes the scenario so no validator started later picks it up. */
   drained(s: Scenario): Promise<void> {
     this.open.delete(s);
-    return this.control.publish({ v: 1, type: 'scenario.drained', scenarioId: s.scenarioId, atMs: Date.now(), source: 'bench', drained: true, waitedMs: 0 });
+    return this.control.publish({
+      v: 1,
+      type: 'scenario.drained',
+      scenarioId: s.scenarioId,
+      atMs: Date.now(),
+      source: 'bench',
+      drained: true,
+      waitedMs: 0,
+    });
   }
 
   finalProducerReports(s: Scenario) {
@@ -311,7 +322,8 @@ class Bench {
     // (`<REPORTS_DIR>/<scenarioId>/`); remove ours from the repo's default reports/ directory.
     const reportsDir = join(findRepoRoot(__dirname) ?? process.cwd(), 'reports');
     if (existsSync(reportsDir)) {
-      for (const d of readdirSync(reportsDir)) if (d.startsWith(`pbench-${RUN_TAG}-`)) rmSync(join(reportsDir, d), { recursive: true, force: true });
+      for (const d of readdirSync(reportsDir))
+        if (d.startsWith(`pbench-${RUN_TAG}-`)) rmSync(join(reportsDir, d), { recursive: true, force: true });
     }
     const groups = [...this.groups];
     await this.withAdmin('target', async (admin) => {
@@ -357,7 +369,11 @@ async function counter(svc: ServiceProcess, name: string, scenarioId: string): P
 /** Bytes a test record carries besides its value: the key and the mirrorlab headers (names + values), as the producer writes them. */
 function keyAndHeaderBytes(scenarioId: string, producerId: string, size: number, index: number): number {
   const slot = KeyPlan.build({ producerId, partitions: PARTITIONS, keysPerPartition: 4, epoch: 0 }).slotForRecord(index);
-  const rec = encodeRecord({ meta: { scenarioId, producerId, keyEpoch: 0, seq: slot.seq, sendTimeUs: Date.now() * 1000 }, key: slot.key, payload: Buffer.alloc(size) });
+  const rec = encodeRecord({
+    meta: { scenarioId, producerId, keyEpoch: 0, seq: slot.seq, sendTimeUs: Date.now() * 1000 },
+    key: slot.key,
+    payload: Buffer.alloc(size),
+  });
   return rec.key.length + Object.entries(rec.headers).reduce((s, [k, v]) => s + Buffer.byteLength(k) + v.length, 0);
 }
 
@@ -397,8 +413,18 @@ async function producerSample(bench: Bench, size: number, batch: number, topic: 
   // A fresh process per run, pinned to its scenario: it never joins anyone else's scenario on the shared lab.
   const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${sample}`;
   // PRODUCER_PROFILE_DIR: each measured producer writes a V8 CPU profile there (bench/producer/profile-summary.ts reads it).
-  const profile = process.env.PRODUCER_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PRODUCER_PROFILE_DIR} --cpu-prof-name=producer-${size}B-${batch}-${producerId}.cpuprofile` } : {};
-  const svc = await bench.service('producer', { SCENARIO_ID: s.scenarioId, PRODUCER_ID: producerId, MAX_BATCH_RECORDS: String(batch), PROGRESS_INTERVAL: '1s', ...profile });
+  const profile = process.env.PRODUCER_PROFILE_DIR
+    ? {
+        NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PRODUCER_PROFILE_DIR} --cpu-prof-name=producer-${size}B-${batch}-${producerId}.cpuprofile`,
+      }
+    : {};
+  const svc = await bench.service('producer', {
+    SCENARIO_ID: s.scenarioId,
+    PRODUCER_ID: producerId,
+    MAX_BATCH_RECORDS: String(batch),
+    PROGRESS_INTERVAL: '1s',
+    ...profile,
+  });
   bench.trackGroup(`mirrorlab-producer-${producerId}`);
   try {
     const cpu0 = cpuSeconds(svc.child.pid);
@@ -412,7 +438,8 @@ async function producerSample(bench: Bench, size: number, batch: number, topic: 
     await bench.drained(s);
     const foreign = new Set(bench.ctl.of(s.scenarioId, 'producer.progress').map((r) => r.producerId));
     foreign.delete(producerId);
-    if (foreign.size > 0) log(`warning: other producers took part in ${s.scenarioId} (${[...foreign].join(', ')}): this sample is disturbed`);
+    if (foreign.size > 0)
+      log(`warning: other producers took part in ${s.scenarioId} (${[...foreign].join(', ')}): this sample is disturbed`);
     const sends = await histogram(svc, 'mirrorlab_producer_send_latency_seconds', s.scenarioId);
     const c = final.counts;
     const seconds = (s.endAtMs - s.startAtMs) / 1000;
@@ -456,12 +483,15 @@ async function producerSample(bench: Bench, size: number, batch: number, topic: 
 
 async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
   const out: ProducerSample[] = [];
-  const topics = BATCHES.flatMap((batch) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => `ml.pbench-${RUN_TAG}-p-b${batch}-${i}`));
+  const topics = BATCHES.flatMap((batch) =>
+    Array.from({ length: SIZES.length * SAMPLES }, (_, i) => `ml.pbench-${RUN_TAG}-p-b${batch}-${i}`),
+  );
   await bench.createTopics(topics);
   // Configurations interleaved, so drifting load on the shared machine hits them alike.
   for (let i = 0; i < SAMPLES; i++) {
     for (const [b, batch] of BATCHES.entries()) {
-      for (const [z, size] of SIZES.entries()) out.push(await producerSample(bench, size, batch, topics[b * SIZES.length * SAMPLES + i * SIZES.length + z], i));
+      for (const [z, size] of SIZES.entries())
+        out.push(await producerSample(bench, size, batch, topics[b * SIZES.length * SAMPLES + i * SIZES.length + z], i));
     }
   }
   // Their producers are gone (a live kafkajs producer breaks once a topic it wrote to is deleted).
@@ -494,9 +524,17 @@ interface PerfSample {
   cpuPct: number;
 }
 
-const PERF_SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th/;
+const PERF_SUMMARY =
+  /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th/;
 
-async function perfRun(bench: Bench, libsDir: string, variant: PerfVariant, topic: string, size: number, records: number): Promise<PerfSample> {
+async function perfRun(
+  bench: Bench,
+  libsDir: string,
+  variant: PerfVariant,
+  topic: string,
+  size: number,
+  records: number,
+): Promise<PerfSample> {
   const args = javaArgs({
     libsDir,
     log4jConfig: log4jConfigPath(bench.lab),
@@ -521,7 +559,8 @@ async function perfRun(bench: Bench, libsDir: string, variant: PerfVariant, topi
   });
   const { code, stdout, wallS, cpuS } = await bench.runJava(args);
   const m = PERF_SUMMARY.exec(stdout);
-  if (code !== 0 || !m) throw new Error(`ProducerPerformance exited ${code} without a summary line:\n${stdout.split('\n').slice(-15).join('\n')}`);
+  if (code !== 0 || !m)
+    throw new Error(`ProducerPerformance exited ${code} without a summary line:\n${stdout.split('\n').slice(-15).join('\n')}`);
   return {
     variant: variant.label,
     size,
@@ -600,7 +639,11 @@ async function writeBacklog(bench: Bench, s: Scenario, producerIds: string[]): P
   };
   await bench.ctl.waitFor(`${BACKLOG} records sent for ${s.scenarioId}`, () => sent() >= BACKLOG, 120_000);
   await bench.stopping(s, 'backlog written');
-  await bench.ctl.waitFor('final producer reports', () => producerIds.every((id) => bench.finalProducerReports(s).some((r) => r.producerId === id)), 60_000);
+  await bench.ctl.waitFor(
+    'final producer reports',
+    () => producerIds.every((id) => bench.finalProducerReports(s).some((r) => r.producerId === id)),
+    60_000,
+  );
   return bench.finalProducerReports(s);
 }
 
@@ -619,7 +662,14 @@ async function validatorSample(bench: Bench, index: number): Promise<ValidatorSa
   });
   const producerIds = Array.from({ length: BACKLOG_PRODUCERS }, (_, i) => `pbench-${RUN_TAG}-v${index}-p${i}`);
   const producers = await Promise.all(
-    producerIds.map((id) => bench.service('producer', { SCENARIO_ID: s.scenarioId, PRODUCER_ID: id, MAX_BATCH_RECORDS: String(BACKLOG_BATCH), PROGRESS_INTERVAL: '1s' })),
+    producerIds.map((id) =>
+      bench.service('producer', {
+        SCENARIO_ID: s.scenarioId,
+        PRODUCER_ID: id,
+        MAX_BATCH_RECORDS: String(BACKLOG_BATCH),
+        PROGRESS_INTERVAL: '1s',
+      }),
+    ),
   );
   producerIds.forEach((id) => bench.trackGroup(`mirrorlab-producer-${id}`));
   let finals: Array<ControlEventOf<'producer.progress'>>;
@@ -634,16 +684,19 @@ async function validatorSample(bench: Bench, index: number): Promise<ValidatorSa
   // Mirrored: every target partition at least at its source high watermark.
   const sourceHw = await bench.withAdmin('source', (admin) => Bench.highWatermarks(admin, s.sourceTopic));
   const targetHw = await bench.withAdmin('target', async (admin) => {
-    for (const deadline = Date.now() + 180_000; ; ) {
+    for (const deadline = Date.now() + 180_000; ;) {
       const hw = await Bench.highWatermarks(admin, s.targetTopic);
       if (hw.every((h, p) => h >= sourceHw[p])) return hw;
-      if (Date.now() > deadline) throw new Error(`MirrorMaker 2 did not mirror ${s.sourceTopic} within 180 s (source ${sourceHw}, target ${hw})`);
+      if (Date.now() > deadline)
+        throw new Error(`MirrorMaker 2 did not mirror ${s.sourceTopic} within 180 s (source ${sourceHw}, target ${hw})`);
       await sleep(250);
     }
   });
   const mirrorWaitS = (Date.now() - producedAt) / 1000;
   const backlog = targetHw.reduce((a, b) => a + b, 0);
-  log(`validator sample ${index}: ${fmt(acked)} acked on the source, ${fmt(backlog)} records on the target (mirrored ${mirrorWaitS.toFixed(1)} s after the producers stopped)`);
+  log(
+    `validator sample ${index}: ${fmt(acked)} acked on the source, ${fmt(backlog)} records on the target (mirrored ${mirrorWaitS.toFixed(1)} s after the producers stopped)`,
+  );
 
   const validatorId = `pbench-${RUN_TAG}-v${index}`;
   const spawnedAt = Date.now();
@@ -657,7 +710,10 @@ async function validatorSample(bench: Bench, index: number): Promise<ValidatorSa
   bench.trackGroup(`mirrorlab-validator-control-${validatorId}`);
   bench.trackGroup(`mirrorlab-validator-${s.scenarioId}`);
   try {
-    const assigned = await validator.waitForEvent((e) => e.event === 'partitions_assigned' && Array.isArray(e.owned) && e.owned.length === PARTITIONS, 60_000);
+    const assigned = await validator.waitForEvent(
+      (e) => e.event === 'partitions_assigned' && Array.isArray(e.owned) && e.owned.length === PARTITIONS,
+      60_000,
+    );
     const assignedAt = Date.parse(String(assigned.ts));
     const cpu0 = cpuSeconds(validator.child.pid);
     const cpuAt0 = Date.now();
@@ -760,10 +816,15 @@ function medianRun<T extends { recordsPerSec: number }>(xs: T[]): T {
   return xs.find((x) => x.recordsPerSec === m)!;
 }
 
-function renderResults(producer: ProducerSample[], perf: { samples: PerfSample[]; command: string }, validator: ValidatorSample[]): string[] {
+function renderResults(
+  producer: ProducerSample[],
+  perf: { samples: PerfSample[]; command: string },
+  validator: ValidatorSample[],
+): string[] {
   const lines: string[] = [];
   const bundleRun = (size: number, batch: number) => medianRun(producer.filter((p) => p.size === size && p.batch === batch));
-  const perfRunOf = (size: number, variant = PERF_VARIANTS[0].label) => medianRun(perf.samples.filter((p) => p.size === size && p.variant === variant));
+  const perfRunOf = (size: number, variant = PERF_VARIANTS[0].label) =>
+    medianRun(perf.samples.filter((p) => p.size === size && p.variant === variant));
 
   lines.push('## 1. One producer bundle, acks=all, idempotent', '');
   lines.push(
@@ -832,14 +893,24 @@ function renderResults(producer: ProducerSample[], perf: { samples: PerfSample[]
     '| backlog | records/s (median) | steady records/s | read s samples | by reports, s | records/s samples | startup | CPU |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     `| ${fmt(v.backlog)} | ${fmt(v.recordsPerSec)} | ${Number.isFinite(v.steadyRecordsPerSec) ? fmt(v.steadyRecordsPerSec) : 'n/a'} | ` +
-      `${samplesCell(validator.map((x) => x.readS), 2)} | ${samplesCell(validator.map((x) => x.reportReadS), 1)} | ${samplesCell(validator.map((x) => x.recordsPerSec))} | ` +
+      `${samplesCell(
+        validator.map((x) => x.readS),
+        2,
+      )} | ${samplesCell(
+        validator.map((x) => x.reportReadS),
+        1,
+      )} | ${samplesCell(validator.map((x) => x.recordsPerSec))} | ` +
       `${v.startupS.toFixed(1)} s | ${fmt(v.cpuPct)}% |`,
     '',
     'Final accounting of each run (reconciled from the validator’s final report and the producers’ final reports, as the',
     'report-aggregator does; "clean" = nothing lost, unseen, unexpected or corrupt, and every acknowledged record seen):',
     '',
   );
-  validator.forEach((x, i) => lines.push(`- run ${i + 1}: ${x.clean ? 'clean' : '**NOT clean**'}; backlog ${fmt(x.backlog)}, mirrored ${x.mirrorWaitS.toFixed(1)} s after the producers stopped; ${x.accounting}`));
+  validator.forEach((x, i) =>
+    lines.push(
+      `- run ${i + 1}: ${x.clean ? 'clean' : '**NOT clean**'}; backlog ${fmt(x.backlog)}, mirrored ${x.mirrorWaitS.toFixed(1)} s after the producers stopped; ${x.accounting}`,
+    ),
+  );
   lines.push('');
 
   // Interpretation: the mechanism is read off the code; every number (and which way a comparison goes) is this run's.

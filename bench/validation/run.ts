@@ -43,7 +43,17 @@ function stream(): Stream {
 function feed(state: ValidatorState, s: Stream, from: number, to: number, latency?: LatencyHistograms, dropEvery = 0): void {
   const nextOffset = new Array<number>(PARTITIONS).fill(0);
   for (let i = 0; i < from; i++) nextOffset[s.partitionOf[i % KEYS]]++;
-  const o: Observation = { topic: TOPIC, partition: 0, offset: 0, producerId: '', keyEpoch: 0, key: '', seq: 0, sendTimeUs: 0, arrivalUs: 0 };
+  const o: Observation = {
+    topic: TOPIC,
+    partition: 0,
+    offset: 0,
+    producerId: '',
+    keyEpoch: 0,
+    key: '',
+    seq: 0,
+    sendTimeUs: 0,
+    arrivalUs: 0,
+  };
   for (let i = from; i < to; i++) {
     const k = i % KEYS;
     // A dropped record never reaches the target, so it takes no target offset.
@@ -125,8 +135,12 @@ function main(): void {
   const observeMs = median(5, () => feed(new ValidatorState(), s, 0, N));
   const freshObjectsMs = median(5, () => feedFreshObjects(new ValidatorState(), s, N));
   const withLatencyMs = median(5, () => feed(new ValidatorState(), s, 0, N, new LatencyHistograms()));
-  say(`| observe only, ${N.toLocaleString('en')} in-order records, ${KEYS} keys, ${PARTITIONS} partitions | ${mrec(N, observeMs).toFixed(2)} M records/s |`);
-  say(`| observe only, a new Observation object per record (as a decoder would give) | ${mrec(N, freshObjectsMs).toFixed(2)} M records/s |`);
+  say(
+    `| observe only, ${N.toLocaleString('en')} in-order records, ${KEYS} keys, ${PARTITIONS} partitions | ${mrec(N, observeMs).toFixed(2)} M records/s |`,
+  );
+  say(
+    `| observe only, a new Observation object per record (as a decoder would give) | ${mrec(N, freshObjectsMs).toFixed(2)} M records/s |`,
+  );
   say(`| observe + latency histograms (1 s windows + whole run) | ${mrec(N, withLatencyMs).toFixed(2)} M records/s |`);
 
   const sizes: Array<[number, number, number, number, number]> = [];
@@ -140,7 +154,9 @@ function main(): void {
     sizes.push([records, bytes(snapshot) - fingerprints, ms, fingerprints, inMemory]);
   }
   for (const [records, size, ms] of sizes) {
-    say(`| state after ${records.toLocaleString('en')} in-order records (fed in ${(ms / 1000).toFixed(1)} s), offset fingerprints left out | ${size.toLocaleString('en')} B, ${(size / KEYS).toFixed(0)} B/key |`);
+    say(
+      `| state after ${records.toLocaleString('en')} in-order records (fed in ${(ms / 1000).toFixed(1)} s), offset fingerprints left out | ${size.toLocaleString('en')} B, ${(size / KEYS).toFixed(0)} B/key |`,
+    );
   }
   for (const [records, , , json, memory] of sizes) {
     say(
@@ -151,7 +167,9 @@ function main(): void {
 
   const lossy = new ValidatorState();
   feed(lossy, s, 0, 1_000_000, undefined, 1_009);
-  say(`| state after 1,000,000 records with every 1009th dropped (~990 gaps), fingerprints and gap openers included | ${bytes(lossy.toSnapshot()).toLocaleString('en')} B, ${(bytes(lossy.toSnapshot()) / KEYS).toFixed(0)} B/key |`);
+  say(
+    `| state after 1,000,000 records with every 1009th dropped (~990 gaps), fingerprints and gap openers included | ${bytes(lossy.toSnapshot()).toLocaleString('en')} B, ${(bytes(lossy.toSnapshot()) / KEYS).toFixed(0)} B/key |`,
+  );
 
   const full = new ValidatorState();
   feed(full, s, 0, 1_000_000);

@@ -19,12 +19,17 @@ interface RuleTests {
 
 function promtool(...args: string[]) {
   const res = spawnSync('promtool', args, { encoding: 'utf8', timeout: 60_000 });
-  if (res.error) throw new Error(`promtool did not run (${res.error.message}); tools/setup.sh installs it (Debian package prometheus)`, { cause: res.error });
+  if (res.error)
+    throw new Error(`promtool did not run (${res.error.message}); tools/setup.sh installs it (Debian package prometheus)`, {
+      cause: res.error,
+    });
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
 
 const alertNames = (file: string): string[] =>
-  (parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }).groups.flatMap((g) => g.rules.map((r) => r.alert)).filter((a): a is string => a !== undefined);
+  (parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }).groups
+    .flatMap((g) => g.rules.map((r) => r.alert))
+    .filter((a): a is string => a !== undefined);
 
 test('promtool check rules accepts the rule file', () => {
   const res = promtool('check', 'rules', rulesFile);

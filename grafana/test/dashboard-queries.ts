@@ -62,7 +62,8 @@ export function dashboardQueries(file: string, d: Dashboard): DashboardQuery[] {
   const out: DashboardQuery[] = [];
   for (const v of d.templating?.list ?? []) {
     if (v.type !== 'query') {
-      if (!QUERYLESS_VARIABLES.has(v.type)) throw new Error(`${name}: variable ${v.name} has type ${v.type}, which this check cannot evaluate`);
+      if (!QUERYLESS_VARIABLES.has(v.type))
+        throw new Error(`${name}: variable ${v.name} has type ${v.type}, which this check cannot evaluate`);
       continue;
     }
     const expr = typeof v.query === 'string' ? v.query : v.query?.query;
@@ -80,7 +81,13 @@ export function dashboardQueries(file: string, d: Dashboard): DashboardQuery[] {
       continue;
     }
     for (const t of targets) {
-      out.push({ dashboard: name, kind: 'panel', where: `panel "${p.title}" (id ${p.id}) target ${t.refId}`, expr: t.expr ?? '', instant: t.instant === true && t.range !== true });
+      out.push({
+        dashboard: name,
+        kind: 'panel',
+        where: `panel "${p.title}" (id ${p.id}) target ${t.refId}`,
+        expr: t.expr ?? '',
+        instant: t.instant === true && t.range !== true,
+      });
     }
   }
   return out;

@@ -5,8 +5,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { LAB_SCRAPE_INTERVAL_SECONDS, findLab, findRepoRoot, mirroredTopicName, prometheusProcess, prometheusUrl, type LabState } from '@mirrorlab/lab';
-import { dashboardQueries, expandQuery, hasFiniteValue, parseVariableQuery, type Dashboard, type DashboardQuery } from './dashboard-queries';
+import {
+  LAB_SCRAPE_INTERVAL_SECONDS,
+  findLab,
+  findRepoRoot,
+  mirroredTopicName,
+  prometheusProcess,
+  prometheusUrl,
+  type LabState,
+} from '@mirrorlab/lab';
+import {
+  dashboardQueries,
+  expandQuery,
+  hasFiniteValue,
+  parseVariableQuery,
+  type Dashboard,
+  type DashboardQuery,
+} from './dashboard-queries';
 import { PrometheusApi } from './prometheus-api';
 
 /**
@@ -92,7 +107,11 @@ beforeAll(async () => {
   startS = Math.floor(Date.now() / 1000);
   let stdout: string;
   try {
-    ({ stdout } = await run(cli, ['run', file, '--time-scale', '0.5', '--json', '--no-build', '--dir', lab.dir], { cwd: repo, timeout: 420_000, maxBuffer: 16 * 1024 * 1024 }));
+    ({ stdout } = await run(cli, ['run', file, '--time-scale', '0.5', '--json', '--no-build', '--dir', lab.dir], {
+      cwd: repo,
+      timeout: 420_000,
+      maxBuffer: 16 * 1024 * 1024,
+    }));
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
     throw new Error(`mirrorlab run exited ${e.code}: ${e.stdout}\n${(e.stderr ?? '').split('\n').slice(-30).join('\n')}`, { cause: err });
@@ -118,19 +137,43 @@ test('lab up --monitoring prints the address of a Prometheus that lab status sho
   expect(upOutput).toContain(`prometheus        ${prometheusUrl(proc)}`);
   const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
   expect(status.status).toBe(0);
-  expect(status.stdout).toMatch(new RegExp(`prometheus\\s+prometheus\\s+${proc.pid}\\s+127\\.0\\.0\\.1:${proc.ports.web}\\s+\\(host\\)\\s+alive`));
+  expect(status.stdout).toMatch(
+    new RegExp(`prometheus\\s+prometheus\\s+${proc.pid}\\s+127\\.0\\.0\\.1:${proc.ports.web}\\s+\\(host\\)\\s+alive`),
+  );
 });
 
 test("Prometheus scraped the stack and the run's producers and validators, labelled as the ServiceMonitors label them", async () => {
-  const answer = await prom.instant(`max by (job, namespace, service, pod, container, endpoint) (max_over_time(up[${endS - startS}s]))`, endS);
+  const answer = await prom.instant(
+    `max by (job, namespace, service, pod, container, endpoint) (max_over_time(up[${endS - startS}s]))`,
+    endS,
+  );
   if (!answer.ok) throw new Error(answer.error);
   const targets = answer.series.map((s) => ({ ...s.metric, up: s.values[0][1] }));
   for (const job of STACK_JOBS) {
-    expect(targets).toContainEqual({ job, namespace: 'local', service: job, pod: `${job}-local`, container: job, endpoint: 'http', up: '1' });
+    expect(targets).toContainEqual({
+      job,
+      namespace: 'local',
+      service: job,
+      pod: `${job}-local`,
+      container: job,
+      endpoint: 'http',
+      up: '1',
+    });
   }
-  for (const [job, suffix] of [['producer', 'p'], ['consumer-validator', 'v']]) {
+  for (const [job, suffix] of [
+    ['producer', 'p'],
+    ['consumer-validator', 'v'],
+  ]) {
     for (const i of [0, 1]) {
-      expect(targets).toContainEqual({ job, namespace: 'local', service: job, pod: `${scenarioId}-${suffix}${i}`, container: job, endpoint: 'http', up: '1' });
+      expect(targets).toContainEqual({
+        job,
+        namespace: 'local',
+        service: job,
+        pod: `${scenarioId}-${suffix}${i}`,
+        container: job,
+        endpoint: 'http',
+        up: '1',
+      });
     }
   }
 });
@@ -144,7 +187,10 @@ test('every query of every dashboard returns data for the run', async () => {
     const dashboard = JSON.parse(readFileSync(path.join(repo, 'grafana', 'dashboards', file), 'utf8')) as Dashboard;
     // The run's scenario selected; every other variable at its All value, as the dashboards open.
     const variables = Object.fromEntries(
-      ((dashboard.templating?.list ?? []) as Array<{ name: string; allValue?: string }>).map((v) => [v.name, v.name === 'scenario' ? grafanaRegexEscape(scenarioId) : (v.allValue ?? '.*')]),
+      ((dashboard.templating?.list ?? []) as Array<{ name: string; allValue?: string }>).map((v) => [
+        v.name,
+        v.name === 'scenario' ? grafanaRegexEscape(scenarioId) : (v.allValue ?? '.*'),
+      ]),
     );
     for (const q of dashboardQueries(file, dashboard)) {
       checked++;
@@ -165,7 +211,12 @@ async function evaluate(q: DashboardQuery, variables: Record<string, string>): P
   if (q.expr.trim() === '') return 'has no query';
   let expr: string;
   try {
-    expr = expandQuery(q.expr, { variables, stepSeconds: step, scrapeIntervalSeconds: LAB_SCRAPE_INTERVAL_SECONDS, rangeSeconds: endS - startS });
+    expr = expandQuery(q.expr, {
+      variables,
+      stepSeconds: step,
+      scrapeIntervalSeconds: LAB_SCRAPE_INTERVAL_SECONDS,
+      rangeSeconds: endS - startS,
+    });
   } catch (err) {
     return (err as Error).message;
   }
@@ -175,7 +226,8 @@ async function evaluate(q: DashboardQuery, variables: Record<string, string>): P
       const answer = await prom.labelValues(v.label, v.match, startS, endS);
       if (!answer.ok) return `error: ${answer.error}`;
       if (answer.values.length === 0) return 'no values';
-      if (q.where === 'variable scenario' && !answer.values.includes(scenarioId)) return `values ${answer.values.join(', ')} lack the run's scenario ${scenarioId}`;
+      if (q.where === 'variable scenario' && !answer.values.includes(scenarioId))
+        return `values ${answer.values.join(', ')} lack the run's scenario ${scenarioId}`;
       return null;
     }
     expr = v.expr;
@@ -183,6 +235,7 @@ async function evaluate(q: DashboardQuery, variables: Record<string, string>): P
   const answer = q.instant ? await prom.instant(expr, endS) : await prom.range(expr, startS, endS, step);
   if (!answer.ok) return `error: ${answer.error}`;
   if (answer.series.length === 0) return q.instant ? `no series at the end of the run (instant query at ${endS})` : 'no series';
-  if (!answer.series.some((s) => hasFiniteValue(s.values))) return `${answer.series.length} series, none with a finite value (only NaN/Inf)`;
+  if (!answer.series.some((s) => hasFiniteValue(s.values)))
+    return `${answer.series.length} series, none with a finite value (only NaN/Inf)`;
   return null;
 }

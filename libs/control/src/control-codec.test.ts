@@ -1,7 +1,14 @@
 import { decodeControlEvent, encodeControlEvent } from './control-codec';
 import type { ControlEventInput } from './control-events';
 
-const stopping: ControlEventInput = { v: 1, type: 'scenario.stopping', scenarioId: 's-1', atMs: 1_700_000_000_000, source: 'provisioner-0', reason: 'duration reached' };
+const stopping: ControlEventInput = {
+  v: 1,
+  type: 'scenario.stopping',
+  scenarioId: 's-1',
+  atMs: 1_700_000_000_000,
+  source: 'provisioner-0',
+  reason: 'duration reached',
+};
 
 describe('control events', () => {
   it('round-trips an event, keyed by scenario id', () => {
@@ -56,7 +63,10 @@ describe('consumer.commit', () => {
   });
 
   it('names a bad range', () => {
-    const bad = { ...commit, commits: [{ topic: 'a', partition: 0, offset: 12, processed: [{ producerId: 'p0', keyEpoch: 0, key: '3', ranges: [[-1, 5]] }] }] };
+    const bad = {
+      ...commit,
+      commits: [{ topic: 'a', partition: 0, offset: 12, processed: [{ producerId: 'p0', keyEpoch: 0, key: '3', ranges: [[-1, 5]] }] }],
+    };
     const r = decodeControlEvent(JSON.stringify(bad));
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problems[0]).toMatch(/^commits\[0\]\.processed\[0\]\.ranges\[0\]\[0\]: /);
@@ -71,7 +81,15 @@ describe('consumer.translations', () => {
     atMs: 1_700_000_000_000,
     source: 'cg-0',
     translations: [
-      { group: 'mirrorlab-s-1-g', topic: 'source.a', partition: 0, atMs: 1_700_000_000_000, offset: 40, upstreamOffset: 41, via: 'checkpoint' },
+      {
+        group: 'mirrorlab-s-1-g',
+        topic: 'source.a',
+        partition: 0,
+        atMs: 1_700_000_000_000,
+        offset: 40,
+        upstreamOffset: 41,
+        via: 'checkpoint',
+      },
       { group: 'mirrorlab-s-1-g', topic: 'source.a', partition: 0, atMs: 1_700_000_000_000, offset: 40, via: 'group-offset' },
     ],
   };
@@ -81,7 +99,9 @@ describe('consumer.translations', () => {
   });
 
   it('names an unknown way', () => {
-    const r = decodeControlEvent(JSON.stringify({ ...event, translations: [{ ...(event as { translations: object[] }).translations[0], via: 'guess' }] }));
+    const r = decodeControlEvent(
+      JSON.stringify({ ...event, translations: [{ ...(event as { translations: object[] }).translations[0], via: 'guess' }] }),
+    );
     expect(!r.ok && r.problems[0]).toMatch(/^translations\[0\]\.via: /);
   });
 });

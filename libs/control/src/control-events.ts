@@ -58,7 +58,9 @@ export const sourceOffsetKeySchema = z.object({
   partition: z.number().int().nonnegative(),
   keyEpoch: z.number().int().nonnegative(),
   key: z.string(),
-  runs: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive()])),
+  runs: z.array(
+    z.tuple([z.number().int().nonnegative(), z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive()]),
+  ),
 });
 
 /** One source partition's log start offset and high watermark (ListOffsets earliest / latest). */
@@ -74,7 +76,9 @@ export const consumerPartitionCommitSchema = z.object({
   topic: z.string().min(1),
   partition: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),
-  processed: z.array(z.object({ producerId: z.string().min(1), keyEpoch: z.number().int().nonnegative(), key: z.string(), ranges: z.array(range) })),
+  processed: z.array(
+    z.object({ producerId: z.string().min(1), keyEpoch: z.number().int().nonnegative(), key: z.string(), ranges: z.array(range) }),
+  ),
 });
 
 /** A translated offset of a source group, on a target topic partition (libs/validation TranslationObservation). */
@@ -135,19 +139,31 @@ export const controlEventSchema = z.discriminatedUnion('type', [
      * report's INCONCLUSIVE rule compares the two outside fault windows.
      */
     rates: z
-      .array(z.tuple([z.number().int(), z.number().nonnegative(), z.number().int().nonnegative(), z.number().nonnegative(), z.number().int().nonnegative()]))
+      .array(
+        z.tuple([
+          z.number().int(),
+          z.number().nonnegative(),
+          z.number().int().nonnegative(),
+          z.number().nonnegative(),
+          z.number().int().nonnegative(),
+        ]),
+      )
       .default([]),
     /**
      * Records acknowledged per partition per second (by the arrival of their delivery reports)
      * since the last progress: [windowStartMs, topic, partition, acked]. Shows which partitions
      * kept flowing while others waited for a leader.
      */
-    partitionAcks: z.array(z.tuple([z.number().int(), z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()])).optional(),
+    partitionAcks: z
+      .array(z.tuple([z.number().int(), z.string(), z.number().int().nonnegative(), z.number().int().nonnegative()]))
+      .optional(),
     /**
      * Publish delay (scheduled send time to acknowledgement) per second of acknowledgement since
      * the last progress: [windowStartMs, records, p99Us, maxUs].
      */
-    publishDelay: z.array(z.tuple([z.number().int(), z.number().int().nonnegative(), z.number().nonnegative(), z.number().nonnegative()])).optional(),
+    publishDelay: z
+      .array(z.tuple([z.number().int(), z.number().int().nonnegative(), z.number().nonnegative(), z.number().nonnegative()]))
+      .optional(),
   }),
   z.object({
     ...base,
@@ -187,7 +203,13 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     backAtMs: z.number().int().nonnegative().optional(),
   }),
   /** `inconclusive`: the tester did not deliver the requested load (or nothing at all): no conclusion about the replicator. */
-  z.object({ ...base, type: z.literal('report.ready'), verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']), reasons: z.array(z.string()), location: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('report.ready'),
+    verdict: z.enum(['pass', 'fail', 'error', 'inconclusive']),
+    reasons: z.array(z.string()),
+    location: z.string(),
+  }),
   /**
    * The source offsets of the records a producer had acknowledged since its previous
    * `producer.offsets` (incremental: the report unites them all), from their delivery reports.
@@ -265,7 +287,15 @@ export const controlEventSchema = z.discriminatedUnion('type', [
         skipped: z.number().int().nonnegative(),
         reread: z.number().int().nonnegative(),
         /** The first record it skipped. */
-        firstSkipped: z.object({ offset: z.number().int().nonnegative(), producerId: z.string(), keyEpoch: z.number().int().nonnegative(), key: z.string(), seq: z.number().int().nonnegative() }).optional(),
+        firstSkipped: z
+          .object({
+            offset: z.number().int().nonnegative(),
+            producerId: z.string(),
+            keyEpoch: z.number().int().nonnegative(),
+            key: z.string(),
+            seq: z.number().int().nonnegative(),
+          })
+          .optional(),
       }),
     ),
     skipped: z.number().int().nonnegative(),

@@ -7,7 +7,10 @@ import type { ControlEvent, ControlEventInput } from './control-events';
 
 type InvalidReason = Extract<ReturnType<typeof decodeControlEvent>, { ok: false }>['reason'];
 /** Every reason a control record is skipped (a Record, so a new reason must be added here). */
-const INVALID_REASONS = Object.keys({ not_json: true, unknown_type: true, unsupported_version: true, invalid: true } satisfies Record<InvalidReason, true>);
+const INVALID_REASONS = Object.keys({ not_json: true, unknown_type: true, unsupported_version: true, invalid: true } satisfies Record<
+  InvalidReason,
+  true
+>);
 
 export interface ControlTopicOptions {
   kafka: Kafka;
@@ -43,7 +46,12 @@ export class ControlTopic {
 
   constructor(private readonly options: ControlTopicOptions) {
     this.invalid = options.registry
-      ? new Counter({ name: 'mirrorlab_control_events_invalid_total', help: 'Control-topic records skipped as invalid, by reason', labelNames: ['reason'], registers: [options.registry] })
+      ? new Counter({
+          name: 'mirrorlab_control_events_invalid_total',
+          help: 'Control-topic records skipped as invalid, by reason',
+          labelNames: ['reason'],
+          registers: [options.registry],
+        })
       : undefined;
     // At zero from the start, so a first invalid record shows as an increase and a clean run plots 0, not no data.
     for (const reason of INVALID_REASONS) this.invalid?.inc({ reason }, 0);
@@ -61,7 +69,14 @@ export class ControlTopic {
     await admin
       .createTopics({
         waitForLeaders: true,
-        topics: [{ topic: this.options.topic, numPartitions: partitions, replicationFactor: Math.min(3, brokers), configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }],
+        topics: [
+          {
+            topic: this.options.topic,
+            numPartitions: partitions,
+            replicationFactor: Math.min(3, brokers),
+            configEntries: [{ name: 'cleanup.policy', value: 'delete' }],
+          },
+        ],
       })
       .catch((err: { type?: string }) => {
         if (err.type !== 'TOPIC_ALREADY_EXISTS') throw err;
@@ -103,7 +118,13 @@ export class ControlTopic {
         if (decoded.ok) {
           await handler(decoded.event, { partition, offset: message.offset });
         } else {
-          logger.warn('control_event_skipped', { topic, partition, offset: message.offset, reason: decoded.reason, problems: decoded.problems.slice(0, 5) });
+          logger.warn('control_event_skipped', {
+            topic,
+            partition,
+            offset: message.offset,
+            reason: decoded.reason,
+            problems: decoded.problems.slice(0, 5),
+          });
           this.invalid?.inc({ reason: decoded.reason });
         }
         const end = pending.get(partition);

@@ -3,8 +3,25 @@ import type { ControlEvent } from './control-events';
 import { producerPolicy, RunCoordinator, validatorPolicy, type Run, type RunPolicy } from './run-coordinator';
 import { testScenarioSpec } from './testing/scenario-spec-fixture';
 
-const started = (id: string, endAtMs = 10_000): ControlEvent => ({ v: 1, type: 'scenario.started', scenarioId: id, atMs: 0, source: 'prov', spec: testScenarioSpec(), targetTopics: {}, startAtMs: 0, endAtMs });
-const stopping = (id: string): ControlEvent => ({ v: 1, type: 'scenario.stopping', scenarioId: id, atMs: 1, source: 'prov', reason: 'done' });
+const started = (id: string, endAtMs = 10_000): ControlEvent => ({
+  v: 1,
+  type: 'scenario.started',
+  scenarioId: id,
+  atMs: 0,
+  source: 'prov',
+  spec: testScenarioSpec(),
+  targetTopics: {},
+  startAtMs: 0,
+  endAtMs,
+});
+const stopping = (id: string): ControlEvent => ({
+  v: 1,
+  type: 'scenario.stopping',
+  scenarioId: id,
+  atMs: 1,
+  source: 'prov',
+  reason: 'done',
+});
 
 function setup(policy: RunPolicy = producerPolicy) {
   const log: string[] = [];
@@ -79,7 +96,10 @@ describe('RunCoordinator', () => {
       onlyScenario: 'mine',
       nowMs: () => 5_000,
       logger: createLogger({ service: 't', instance: 't', write: () => undefined }),
-      createRun: (info) => ({ start: () => (log.push(info.scenarioId), new Promise<void>(() => undefined)), requestStop: async () => undefined }),
+      createRun: (info) => ({
+        start: () => (log.push(info.scenarioId), new Promise<void>(() => undefined)),
+        requestStop: async () => undefined,
+      }),
     });
     coordinator.onEvent(started('other'));
     coordinator.onEvent(started('mine'));

@@ -60,13 +60,17 @@ export class RunCoordinator {
 
   onCaughtUp(): void {
     this.caughtUp = true;
-    this.deps.logger.info('control_topic_caught_up', { wanted: this.deps.policy.wanted(this.lifecycle, this.deps.nowMs()).map((s) => s.scenarioId) });
+    this.deps.logger.info('control_topic_caught_up', {
+      wanted: this.deps.policy.wanted(this.lifecycle, this.deps.nowMs()).map((s) => s.scenarioId),
+    });
     this.reconcile();
   }
 
   async stopAll(reason: string): Promise<void> {
     await Promise.all(
-      [...this.running.entries()].map(([id, r]) => r.requestStop(reason).catch((err: unknown) => this.deps.logger.error('run_stop_failed', { scenarioId: id, err }))),
+      [...this.running.entries()].map(([id, r]) =>
+        r.requestStop(reason).catch((err: unknown) => this.deps.logger.error('run_stop_failed', { scenarioId: id, err })),
+      ),
     );
   }
 
@@ -92,7 +96,9 @@ export class RunCoordinator {
     }
     for (const [id, run] of this.running) {
       if (this.deps.policy.shouldStop(this.lifecycle, id)) {
-        void run.requestStop('scenario.stopping').catch((err: unknown) => this.deps.logger.error('run_stop_failed', { scenarioId: id, err }));
+        void run
+          .requestStop('scenario.stopping')
+          .catch((err: unknown) => this.deps.logger.error('run_stop_failed', { scenarioId: id, err }));
       }
     }
   }

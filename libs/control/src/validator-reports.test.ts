@@ -30,7 +30,13 @@ const counted = (r: ValidatorReports) => r.counted().map((e) => `${e.validatorId
 
 describe('ValidatorReports: which validator reports count', () => {
   it('counts the latest report of each incarnation a validator states, oldest first', () => {
-    const r = fold([report('v2', 10, { incarnation: 'x' }), report('v1', 20, { incarnation: 'a' }), report('v1', 30, { incarnation: 'a' }), report('v1', 40, { incarnation: 'b' }), report('v2', 50, { incarnation: 'x' })]);
+    const r = fold([
+      report('v2', 10, { incarnation: 'x' }),
+      report('v1', 20, { incarnation: 'a' }),
+      report('v1', 30, { incarnation: 'a' }),
+      report('v1', 40, { incarnation: 'b' }),
+      report('v2', 50, { incarnation: 'x' }),
+    ]);
     expect(counted(r)).toEqual(['v1/a@30', 'v1/b@40', 'v2/x@50']);
     expect(r.incarnations('v1').map((i) => [i.id, i.reports])).toEqual([
       ['a', 2],
@@ -47,12 +53,22 @@ describe('ValidatorReports: which validator reports count', () => {
   });
 
   it('breaks ties by validator id, then by the order incarnations were seen', () => {
-    const r = fold([report('v2', 10, { incarnation: 'x' }), report('v1', 10, { incarnation: 'b' }), report('v1', 10, { incarnation: 'a' })]);
+    const r = fold([
+      report('v2', 10, { incarnation: 'x' }),
+      report('v1', 10, { incarnation: 'b' }),
+      report('v1', 10, { incarnation: 'a' }),
+    ]);
     expect(counted(r)).toEqual(['v1/b@10', 'v1/a@10', 'v2/x@10']);
   });
 
   it('gives the same reports whatever order different incarnations interleave in', () => {
-    const reports = [report('v1', 1, { incarnation: 'a' }), report('v1', 5, { incarnation: 'a' }), report('v1', 7, { incarnation: 'b' }), report('v2', 3, { incarnation: 'x' }), report('v2', 9, { incarnation: 'x' })];
+    const reports = [
+      report('v1', 1, { incarnation: 'a' }),
+      report('v1', 5, { incarnation: 'a' }),
+      report('v1', 7, { incarnation: 'b' }),
+      report('v2', 3, { incarnation: 'x' }),
+      report('v2', 9, { incarnation: 'x' }),
+    ];
     const expected = counted(fold(reports));
     // Any interleaving that keeps each incarnation's own reports in order (as one process publishes them).
     fc.assert(

@@ -78,7 +78,9 @@ export class ValidatorReports {
     if (e.incarnation !== undefined) return incarnations.find((inc) => inc.id === e.incarnation);
     const current = incarnations.findLast((inc) => inc.id === undefined);
     if (current === undefined) return undefined;
-    const restarted = shape.windowCount < current.windowCount || (current.firstWindow !== undefined && shape.firstWindow !== undefined && shape.firstWindow > current.firstWindow);
+    const restarted =
+      shape.windowCount < current.windowCount ||
+      (current.firstWindow !== undefined && shape.firstWindow !== undefined && shape.firstWindow > current.firstWindow);
     return restarted ? undefined : current;
   }
 }

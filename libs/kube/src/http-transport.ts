@@ -55,14 +55,22 @@ export function httpTransport(connection: KubeConnection): KubeTransport {
         ...(payload !== undefined ? { 'Content-Type': req.contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
       };
       const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-      if (client === undefined) throw new KubeError('unreachable', `${req.method} ${url.pathname}: the server URL ${connection.server} is neither http nor https`, { retriable: false });
+      if (client === undefined)
+        throw new KubeError('unreachable', `${req.method} ${url.pathname}: the server URL ${connection.server} is neither http nor https`, {
+          retriable: false,
+        });
       return new Promise<KubeResponse>((resolve, reject) => {
         const request = client.request(url, { ...base, method: req.method, headers, signal: req.signal }, (res: IncomingMessage) => {
           resolve({ status: res.statusCode ?? 0, body: res });
         });
         request.on('error', (error) => {
           if (req.signal?.aborted) reject(req.signal.reason);
-          else reject(new KubeError('unreachable', `${req.method} ${url.pathname}: no answer from ${url.host} (${error.message})`, { cause: error }));
+          else
+            reject(
+              new KubeError('unreachable', `${req.method} ${url.pathname}: no answer from ${url.host} (${error.message})`, {
+                cause: error,
+              }),
+            );
         });
         request.end(payload);
       });

@@ -119,7 +119,8 @@ export class KubeClient {
       text = await readAll(res.body);
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
-      if (timeout.aborted) throw new KubeError('unreachable', `${what}: no answer within ${Math.round(this.requestTimeoutMs / 1000)} s`, { cause: error });
+      if (timeout.aborted)
+        throw new KubeError('unreachable', `${what}: no answer within ${Math.round(this.requestTimeoutMs / 1000)} s`, { cause: error });
       if (error instanceof KubeError) throw error;
       throw new KubeError('unreachable', `${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -129,7 +130,11 @@ export class KubeClient {
   }
 
   async get<T extends KubeObject>(type: ResourceType, namespace: string, name: string, signal?: AbortSignal): Promise<T> {
-    return this.call<T>(`get ${resourceName(type)} ${namespace}/${name}`, { method: 'GET', path: objectPath(type, namespace, name), signal });
+    return this.call<T>(`get ${resourceName(type)} ${namespace}/${name}`, {
+      method: 'GET',
+      path: objectPath(type, namespace, name),
+      signal,
+    });
   }
 
   /** Like `get`, but undefined when the object does not exist. */
@@ -142,22 +147,43 @@ export class KubeClient {
     }
   }
 
-  async list<T extends KubeObject>(type: ResourceType, namespace: string, selection: Selection = {}, signal?: AbortSignal): Promise<KubeList<T>> {
-    return this.call<KubeList<T>>(`list ${resourceName(type)} in ${namespace}${selection.labelSelector ? ` (${selection.labelSelector})` : ''}`, {
-      method: 'GET',
-      path: collectionPath(type, namespace),
-      query: { labelSelector: selection.labelSelector || undefined, fieldSelector: selection.fieldSelector || undefined },
-      signal,
-    });
+  async list<T extends KubeObject>(
+    type: ResourceType,
+    namespace: string,
+    selection: Selection = {},
+    signal?: AbortSignal,
+  ): Promise<KubeList<T>> {
+    return this.call<KubeList<T>>(
+      `list ${resourceName(type)} in ${namespace}${selection.labelSelector ? ` (${selection.labelSelector})` : ''}`,
+      {
+        method: 'GET',
+        path: collectionPath(type, namespace),
+        query: { labelSelector: selection.labelSelector || undefined, fieldSelector: selection.fieldSelector || undefined },
+        signal,
+      },
+    );
   }
 
   async create<T extends KubeObject>(type: ResourceType, namespace: string, object: T, signal?: AbortSignal): Promise<T> {
     const body = { ...object, apiVersion: apiVersionOf(type), kind: type.kind, metadata: { ...object.metadata, namespace } };
-    return this.call<T>(`create ${resourceName(type)} ${namespace}/${object.metadata.name}`, { method: 'POST', path: collectionPath(type, namespace), query: STRICT, contentType: 'application/json', body, signal });
+    return this.call<T>(`create ${resourceName(type)} ${namespace}/${object.metadata.name}`, {
+      method: 'POST',
+      path: collectionPath(type, namespace),
+      query: STRICT,
+      contentType: 'application/json',
+      body,
+      signal,
+    });
   }
 
   /** Deletes the object; resolves with what the server answered, or undefined when it was already gone. */
-  async delete(type: ResourceType, namespace: string, name: string, options: DeleteOptions = {}, signal?: AbortSignal): Promise<KubeObject | undefined> {
+  async delete(
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    options: DeleteOptions = {},
+    signal?: AbortSignal,
+  ): Promise<KubeObject | undefined> {
     const body = {
       kind: 'DeleteOptions',
       apiVersion: 'v1',
@@ -166,14 +192,26 @@ export class KubeClient {
       ...(options.uid !== undefined ? { preconditions: { uid: options.uid } } : {}),
     };
     try {
-      return await this.call<KubeObject>(`delete ${resourceName(type)} ${namespace}/${name}`, { method: 'DELETE', path: objectPath(type, namespace, name), contentType: 'application/json', body, signal });
+      return await this.call<KubeObject>(`delete ${resourceName(type)} ${namespace}/${name}`, {
+        method: 'DELETE',
+        path: objectPath(type, namespace, name),
+        contentType: 'application/json',
+        body,
+        signal,
+      });
     } catch (error) {
       if (error instanceof KubeError && error.code === 'not_found') return undefined;
       throw error;
     }
   }
 
-  async patch<T extends KubeObject>(type: ResourceType, namespace: string, name: string, patch: Patch, options: { subresource?: 'scale' | 'status'; signal?: AbortSignal } = {}): Promise<T> {
+  async patch<T extends KubeObject>(
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    patch: Patch,
+    options: { subresource?: 'scale' | 'status'; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const sub = options.subresource ? `/${options.subresource}` : '';
     return this.call<T>(`patch (${patch.type}) ${resourceName(type)} ${namespace}/${name}${sub}`, {
       method: 'PATCH',
@@ -186,7 +224,11 @@ export class KubeClient {
   }
 
   async getScale(type: ResourceType, namespace: string, name: string, signal?: AbortSignal): Promise<Scale> {
-    return this.call<Scale>(`get ${resourceName(type)} ${namespace}/${name}/scale`, { method: 'GET', path: objectPath(type, namespace, name, 'scale'), signal });
+    return this.call<Scale>(`get ${resourceName(type)} ${namespace}/${name}/scale`, {
+      method: 'GET',
+      path: objectPath(type, namespace, name, 'scale'),
+      signal,
+    });
   }
 
   /** Sets the replicas through the scale subresource (a merge patch of `spec.replicas`). */
@@ -199,7 +241,12 @@ export class KubeClient {
    * aborts (the iteration then ends quietly). An ERROR event throws its Status as a
    * `KubeError` (`gone` for 410: list again).
    */
-  async *watch<T extends KubeObject>(type: ResourceType, namespace: string, options: WatchOptions, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
+  async *watch<T extends KubeObject>(
+    type: ResourceType,
+    namespace: string,
+    options: WatchOptions,
+    signal: AbortSignal,
+  ): AsyncGenerator<WatchEvent<T>> {
     const what = `watch ${resourceName(type)} in ${namespace}`;
     let res;
     try {
@@ -224,7 +271,8 @@ export class KubeClient {
     try {
       for await (const line of jsonLines(res.body)) {
         const event = parseJson(line) as WatchEvent<T>;
-        if (typeof event !== 'object' || event === null || typeof event.type !== 'string') throw new KubeError('api_error', `${what}: not a watch event: ${line.slice(0, 200)}`);
+        if (typeof event !== 'object' || event === null || typeof event.type !== 'string')
+          throw new KubeError('api_error', `${what}: not a watch event: ${line.slice(0, 200)}`);
         if (event.type === 'ERROR') {
           const status = event.object as unknown as { code?: number };
           throw errorFromResponse(what, status.code ?? 500, event.object);
@@ -234,7 +282,9 @@ export class KubeClient {
     } catch (error) {
       if (signal.aborted) return;
       if (error instanceof KubeError) throw error;
-      throw new KubeError('unreachable', `${what}: the stream broke (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+      throw new KubeError('unreachable', `${what}: the stream broke (${error instanceof Error ? error.message : String(error)})`, {
+        cause: error,
+      });
     }
   }
 }

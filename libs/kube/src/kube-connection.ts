@@ -41,10 +41,16 @@ export async function loadKubeConnection(options: KubeConnectionOptions = {}): P
   let described: string;
   const raw = env.KUBECONFIG;
   if (raw !== undefined && raw.trim() !== '') {
-    const paths = raw.split(path.delimiter).map((p) => p.trim()).filter(Boolean);
+    const paths = raw
+      .split(path.delimiter)
+      .map((p) => p.trim())
+      .filter(Boolean);
     const missing = paths.filter((p) => !existsSync(p));
     if (missing.length > 0) {
-      throw problem('a kubeconfig file that exists (several: separated by ":")', `${JSON.stringify(raw)} (${missing.map((m) => `${m}: no such file`).join('; ')})`);
+      throw problem(
+        'a kubeconfig file that exists (several: separated by ":")',
+        `${JSON.stringify(raw)} (${missing.map((m) => `${m}: no such file`).join('; ')})`,
+      );
     }
     source = { kind: 'files', paths };
     described = `kubeconfig ${paths.join(path.delimiter)}`;
@@ -67,7 +73,10 @@ export async function loadKubeConnection(options: KubeConnectionOptions = {}): P
   try {
     loaded = await load(source);
   } catch (error) {
-    throw problem('a readable kubeconfig with a current context and its cluster', `${described}: ${error instanceof Error ? error.message : String(error)}`);
+    throw problem(
+      'a readable kubeconfig with a current context and its cluster',
+      `${described}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return {
     server: loaded.server,

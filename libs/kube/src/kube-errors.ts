@@ -57,8 +57,15 @@ export class KubeError extends MirrorlabError<KubeErrorCode> {
   /** The Status object's `reason` (`NotFound`, `AlreadyExists`, `Conflict`, `Invalid`...), when there was one. */
   readonly reason: string | undefined;
 
-  constructor(code: KubeErrorCode, message: string, options: { status?: number; reason?: string; cause?: unknown; retriable?: boolean } = {}) {
-    super(code, message, { cause: options.cause, retriable: options.retriable ?? (RETRIABLE.has(code) || (options.status !== undefined && options.status >= 500)) });
+  constructor(
+    code: KubeErrorCode,
+    message: string,
+    options: { status?: number; reason?: string; cause?: unknown; retriable?: boolean } = {},
+  ) {
+    super(code, message, {
+      cause: options.cause,
+      retriable: options.retriable ?? (RETRIABLE.has(code) || (options.status !== undefined && options.status >= 500)),
+    });
     this.status = options.status;
     this.reason = options.reason;
   }
@@ -75,7 +82,11 @@ function isStatus(body: unknown): body is KubeStatus {
 /** The error for an HTTP answer that is not a success: the server's Status message when it sent one. */
 export function errorFromResponse(what: string, status: number, body: unknown): KubeError {
   const code = CODE_OF_STATUS[status] ?? 'api_error';
-  const detail = isStatus(body) ? (body.message ?? body.reason ?? `HTTP ${status}`) : typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : `HTTP ${status}`;
+  const detail = isStatus(body)
+    ? (body.message ?? body.reason ?? `HTTP ${status}`)
+    : typeof body === 'string' && body.trim() !== ''
+      ? body.trim().slice(0, 300)
+      : `HTTP ${status}`;
   const hint = code === 'forbidden' ? ' (the service account lacks this right: see the Role in deploy/)' : '';
   return new KubeError(code, `${what}: ${detail}${hint}`, { status, reason: isStatus(body) ? body.reason : undefined });
 }

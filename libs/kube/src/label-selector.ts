@@ -4,8 +4,7 @@
  * Mesh's selector fields.
  */
 export type Requirement =
-  | { key: string; operator: 'In' | 'NotIn'; values: string[] }
-  | { key: string; operator: 'Exists' | 'DoesNotExist' };
+  { key: string; operator: 'In' | 'NotIn'; values: string[] } | { key: string; operator: 'Exists' | 'DoesNotExist' };
 
 export type LabelSelector = Requirement[];
 
@@ -102,7 +101,10 @@ export function matchesLabels(selector: LabelSelector, labels: Record<string, st
 }
 
 /** The equality terms as a map (`matchLabels`, Chaos Mesh `labelSelectors`) and the rest as expressions. */
-export function splitSelector(selector: LabelSelector): { labels: Record<string, string>; expressions: Array<{ key: string; operator: string; values?: string[] }> } {
+export function splitSelector(selector: LabelSelector): {
+  labels: Record<string, string>;
+  expressions: Array<{ key: string; operator: string; values?: string[] }>;
+} {
   const labels: Record<string, string> = {};
   const expressions: Array<{ key: string; operator: string; values?: string[] }> = [];
   for (const r of selector) {

@@ -63,7 +63,14 @@ export interface Scale extends KubeObject {
 /** A workload with replicas: Deployment, StatefulSet, or a Strimzi resource with `spec.replicas`. */
 export interface ReplicatedObject extends KubeObject {
   spec?: { replicas?: number; [key: string]: unknown };
-  status?: { replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number; observedGeneration?: number; [key: string]: unknown };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    observedGeneration?: number;
+    [key: string]: unknown;
+  };
 }
 
 export function conditionOf(object: { status?: { conditions?: unknown } }, type: string): Condition | undefined {

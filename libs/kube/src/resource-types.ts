@@ -13,11 +13,35 @@ export const PODS: ResourceType = { group: '', version: 'v1', resource: 'pods', 
 export const DEPLOYMENTS: ResourceType = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true };
 export const STATEFULSETS: ResourceType = { group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true };
 /** Strimzi (`kafka.strimzi.io/v1`): brokers and controllers, by pool. */
-export const KAFKA_NODE_POOLS: ResourceType = { group: 'kafka.strimzi.io', version: 'v1', resource: 'kafkanodepools', kind: 'KafkaNodePool', namespaced: true };
-export const KAFKA_MIRROR_MAKER_2S: ResourceType = { group: 'kafka.strimzi.io', version: 'v1', resource: 'kafkamirrormaker2s', kind: 'KafkaMirrorMaker2', namespaced: true };
+export const KAFKA_NODE_POOLS: ResourceType = {
+  group: 'kafka.strimzi.io',
+  version: 'v1',
+  resource: 'kafkanodepools',
+  kind: 'KafkaNodePool',
+  namespaced: true,
+};
+export const KAFKA_MIRROR_MAKER_2S: ResourceType = {
+  group: 'kafka.strimzi.io',
+  version: 'v1',
+  resource: 'kafkamirrormaker2s',
+  kind: 'KafkaMirrorMaker2',
+  namespaced: true,
+};
 /** Chaos Mesh. */
-export const POD_CHAOS: ResourceType = { group: 'chaos-mesh.org', version: 'v1alpha1', resource: 'podchaos', kind: 'PodChaos', namespaced: true };
-export const NETWORK_CHAOS: ResourceType = { group: 'chaos-mesh.org', version: 'v1alpha1', resource: 'networkchaos', kind: 'NetworkChaos', namespaced: true };
+export const POD_CHAOS: ResourceType = {
+  group: 'chaos-mesh.org',
+  version: 'v1alpha1',
+  resource: 'podchaos',
+  kind: 'PodChaos',
+  namespaced: true,
+};
+export const NETWORK_CHAOS: ResourceType = {
+  group: 'chaos-mesh.org',
+  version: 'v1alpha1',
+  resource: 'networkchaos',
+  kind: 'NetworkChaos',
+  namespaced: true,
+};
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;

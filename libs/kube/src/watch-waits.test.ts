@@ -12,7 +12,10 @@ let client: KubeClient;
 beforeEach(async () => {
   fake = await FakeApiServer.start();
   client = new KubeClient(httpTransport(fake.connection()));
-  fake.put(STATEFULSETS, { metadata: { name: 'kafka', namespace: 'ns' }, spec: { replicas: 2, selector: { matchLabels: { app: 'kafka' } } } });
+  fake.put(STATEFULSETS, {
+    metadata: { name: 'kafka', namespace: 'ns' },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'kafka' } } },
+  });
 });
 afterEach(() => fake.close());
 
@@ -20,7 +23,14 @@ const isWatch = (r: RecordedRequest) => r.query.watch === '1';
 const isList = (r: RecordedRequest) => r.method === 'GET' && r.query.watch === undefined;
 
 function runKafka(ready?: (name: string) => boolean) {
-  return simulateWorkload(fake, { owner: STATEFULSETS, namespace: 'ns', name: 'kafka', podLabels: { app: 'kafka' }, podName: (i) => `kafka-${i}`, ready });
+  return simulateWorkload(fake, {
+    owner: STATEFULSETS,
+    namespace: 'ns',
+    name: 'kafka',
+    podLabels: { app: 'kafka' },
+    podName: (i) => `kafka-${i}`,
+    ready,
+  });
 }
 
 test('untilReadyReplicas lists once, then follows one watch from the list version until the status says so', async () => {
@@ -32,7 +42,10 @@ test('untilReadyReplicas lists once, then follows one watch from the list versio
   const list = fake.requests.filter(isList);
   expect(list).toHaveLength(1);
   expect(list[0]).toMatchObject({ path: '/apis/apps/v1/namespaces/ns/statefulsets', query: { fieldSelector: 'metadata.name=kafka' } });
-  expect(watch).toMatchObject({ path: '/apis/apps/v1/namespaces/ns/statefulsets', query: { watch: '1', fieldSelector: 'metadata.name=kafka', resourceVersion: expect.stringMatching(/^\d+$/) } });
+  expect(watch).toMatchObject({
+    path: '/apis/apps/v1/namespaces/ns/statefulsets',
+    query: { watch: '1', fieldSelector: 'metadata.name=kafka', resourceVersion: expect.stringMatching(/^\d+$/) },
+  });
   expect(fake.requests.filter(isWatch)).toHaveLength(1);
 });
 
@@ -48,7 +61,10 @@ test('untilPodsReady with `replacing` waits for a new incarnation of a deleted p
   runKafka();
   const [first] = await untilPodsReady(client, 'ns', 'app=kafka', 2, { timeoutMs: 10_000 });
   await client.delete(PODS, 'ns', first.metadata.name, { gracePeriodSeconds: 0 });
-  const pods = await untilPodsReady(client, 'ns', 'app=kafka', 2, { timeoutMs: 10_000, replacing: { name: first.metadata.name, uid: first.metadata.uid! } });
+  const pods = await untilPodsReady(client, 'ns', 'app=kafka', 2, {
+    timeoutMs: 10_000,
+    replacing: { name: first.metadata.name, uid: first.metadata.uid! },
+  });
   expect(pods.map((p) => p.metadata.name)).toEqual(['kafka-0', 'kafka-1']);
   expect(pods[0].metadata.uid).not.toBe(first.metadata.uid);
 });
@@ -68,7 +84,12 @@ test('a wait that runs out of time is a KubeError timeout that says what it last
   runKafka((name) => name !== 'kafka-1');
   const error = await untilPodsReady(client, 'ns', 'app=kafka', 2, { timeoutMs: 1000 }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(KubeError);
-  expect(error).toMatchObject({ code: 'timeout', message: expect.stringMatching(/^2 ready pods matching app=kafka in ns: not seen within 1 s \(last seen: 1\/2 pods ready; not ready: kafka-1\)$/) });
+  expect(error).toMatchObject({
+    code: 'timeout',
+    message: expect.stringMatching(
+      /^2 ready pods matching app=kafka in ns: not seen within 1 s \(last seen: 1\/2 pods ready; not ready: kafka-1\)$/,
+    ),
+  });
 });
 
 test('an aborted wait throws the signal reason', async () => {
@@ -114,5 +135,7 @@ test('410 Gone on a renewed watch lists again; so does a retriable error', async
 
 test('a permanent error ends the wait at once', async () => {
   fake.failNext(isList, 403, 'Forbidden', 'pods is forbidden');
-  await expect(waitFor<Pod, void>(client, PODS, 'ns', {}, () => ({ done: undefined }), 'anything', { timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'forbidden' });
+  await expect(
+    waitFor<Pod, void>(client, PODS, 'ns', {}, () => ({ done: undefined }), 'anything', { timeoutMs: 10_000 }),
+  ).rejects.toMatchObject({ code: 'forbidden' });
 });

@@ -64,7 +64,12 @@ export async function waitFor<T extends KubeObject, R>(
         const stop = new AbortController();
         let events = 0;
         try {
-          const stream = client.watch<T>(type, namespace, { ...selection, resourceVersion, timeoutSeconds: options.watchTimeoutSeconds ?? 60 }, AbortSignal.any([signal, stop.signal]));
+          const stream = client.watch<T>(
+            type,
+            namespace,
+            { ...selection, resourceVersion, timeoutSeconds: options.watchTimeoutSeconds ?? 60 },
+            AbortSignal.any([signal, stop.signal]),
+          );
           for await (const event of stream) {
             events++;
             if (event.object.metadata?.resourceVersion) resourceVersion = event.object.metadata.resourceVersion;
@@ -90,7 +95,9 @@ export async function waitFor<T extends KubeObject, R>(
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     if (deadline.aborted) {
-      throw new KubeError('timeout', `${what}: not seen within ${formatSeconds(options.timeoutMs)} (last seen: ${last})`, { cause: error instanceof KubeError ? error : undefined });
+      throw new KubeError('timeout', `${what}: not seen within ${formatSeconds(options.timeoutMs)} (last seen: ${last})`, {
+        cause: error instanceof KubeError ? error : undefined,
+      });
     }
     throw error;
   }
@@ -103,7 +110,13 @@ function formatSeconds(ms: number): string {
 const byName = (name: string): Selection => ({ fieldSelector: `metadata.name=${name}` });
 
 /** Until no object of that name exists (or, with `uid`, until that incarnation is gone: a replacement may hold the name). */
-export function untilGone(client: KubeClient, type: ResourceType, namespace: string, name: string, options: WaitOptions & { uid?: string }): Promise<void> {
+export function untilGone(
+  client: KubeClient,
+  type: ResourceType,
+  namespace: string,
+  name: string,
+  options: WaitOptions & { uid?: string },
+): Promise<void> {
   return waitFor<KubeObject, void>(
     client,
     type,
@@ -126,7 +139,14 @@ export function untilGone(client: KubeClient, type: ResourceType, namespace: str
  * controller saw the latest spec (observedGeneration), and status.replicas (pods not
  * terminated) and status.readyReplicas both equal `replicas`.
  */
-export function untilReadyReplicas<T extends ReplicatedObject>(client: KubeClient, type: ResourceType, namespace: string, name: string, replicas: number, options: WaitOptions): Promise<T> {
+export function untilReadyReplicas<T extends ReplicatedObject>(
+  client: KubeClient,
+  type: ResourceType,
+  namespace: string,
+  name: string,
+  replicas: number,
+  options: WaitOptions,
+): Promise<T> {
   return waitFor<T, T>(
     client,
     type,
@@ -136,7 +156,8 @@ export function untilReadyReplicas<T extends ReplicatedObject>(client: KubeClien
       const o = objects[0];
       if (o === undefined) return { notYet: `${name} does not exist` };
       const status = o.status ?? {};
-      if ((status.observedGeneration ?? 0) < (o.metadata.generation ?? 0)) return { notYet: `the controller has not seen generation ${o.metadata.generation} yet` };
+      if ((status.observedGeneration ?? 0) < (o.metadata.generation ?? 0))
+        return { notYet: `the controller has not seen generation ${o.metadata.generation} yet` };
       const current = status.replicas ?? 0;
       const ready = status.readyReplicas ?? 0;
       if (current === replicas && ready === replicas) return { done: o };
@@ -170,7 +191,8 @@ export function untilPodsReady(
       const terminating = pods.filter(isTerminating).map((p) => p.metadata.name);
       const live = pods.filter((p) => !isTerminating(p));
       const notReady = live.filter((p) => !isPodReady(p)).map((p) => p.metadata.name);
-      if (live.length === count && notReady.length === 0 && terminating.length === 0) return { done: [...live].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)) };
+      if (live.length === count && notReady.length === 0 && terminating.length === 0)
+        return { done: [...live].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)) };
       const parts = [`${live.length - notReady.length}/${count} pods ready`];
       if (live.length !== count) parts.push(`${live.length} exist`);
       if (notReady.length > 0) parts.push(`not ready: ${notReady.sort().join(', ')}`);

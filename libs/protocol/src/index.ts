@@ -31,13 +31,7 @@ export {
   type RecordDecodeResult,
   type RecordIdentity,
 } from './record';
-export {
-  randomPayloadSource,
-  replayPayloadSource,
-  MAX_PAYLOAD_SIZE,
-  type PayloadSource,
-  type RandomPayloadOptions,
-} from './payload';
+export { randomPayloadSource, replayPayloadSource, MAX_PAYLOAD_SIZE, type PayloadSource, type RandomPayloadOptions } from './payload';
 export { parseCsvColumn } from './payload-csv';
 export { parseJsonLinesField } from './payload-json-lines';
 

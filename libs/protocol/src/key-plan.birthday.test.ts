@@ -65,9 +65,7 @@ describe('keying schemes under the birthday paradox', () => {
 
   test('KeyPlan: no empty partition and no skew at all', () => {
     for (const keysPerPartition of [1, 5]) {
-      const ours = averageSpread(
-        (partitions) => KeyPlan.build({ producerId: 'birthday', partitions, keysPerPartition, epoch: 0 }).keys,
-      );
+      const ours = averageSpread((partitions) => KeyPlan.build({ producerId: 'birthday', partitions, keysPerPartition, epoch: 0 }).keys);
       expect(ours).toEqual({ emptyFraction: 0, relativeStdDev: 0, maxSkew: 0 });
     }
   });

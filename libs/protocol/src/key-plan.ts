@@ -131,10 +131,7 @@ export class KeyPlan {
 
   private checkKeyIndex(keyIndex: number): void {
     if (!Number.isSafeInteger(keyIndex) || keyIndex < 0 || keyIndex >= this.keys.length) {
-      throw new KeyPlanError(
-        'key_index_out_of_range',
-        `key index must be an integer in [0, ${this.keys.length}), got ${String(keyIndex)}`,
-      );
+      throw new KeyPlanError('key_index_out_of_range', `key index must be an integer in [0, ${this.keys.length}), got ${String(keyIndex)}`);
     }
   }
 }
@@ -149,10 +146,7 @@ function checkOptions(options: KeyPlanOptions): void {
     throw new KeyPlanError('invalid_partitions', `partitions must be a positive integer, got ${String(partitions)}`);
   }
   if (!Number.isSafeInteger(keysPerPartition) || keysPerPartition < 1) {
-    throw new KeyPlanError(
-      'invalid_keys_per_partition',
-      `keysPerPartition must be a positive integer, got ${String(keysPerPartition)}`,
-    );
+    throw new KeyPlanError('invalid_keys_per_partition', `keysPerPartition must be a positive integer, got ${String(keysPerPartition)}`);
   }
   const epochProblem = counterProblem(options.epoch);
   if (epochProblem !== undefined) throw new KeyPlanError('invalid_epoch', `epoch ${epochProblem}`);

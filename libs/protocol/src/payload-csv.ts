@@ -30,7 +30,9 @@ export function parseCsvColumn(text: string, column: string | number): Buffer[] 
     index = header.fields.indexOf(column);
     if (index < 0) {
       const names = header.fields.map((name) => JSON.stringify(name)).join(', ');
-      throw new PayloadError('missing_column', `header has no column ${JSON.stringify(column)}; columns are ${names}`, { line: header.line });
+      throw new PayloadError('missing_column', `header has no column ${JSON.stringify(column)}; columns are ${names}`, {
+        line: header.line,
+      });
     }
     data = rest;
   } else {
@@ -43,7 +45,9 @@ export function parseCsvColumn(text: string, column: string | number): Buffer[] 
   if (data.length === 0) throw new PayloadError('empty_input', 'CSV input has a header row but no data rows');
   return data.map((row) => {
     if (index >= row.fields.length) {
-      throw new PayloadError('missing_column', `row has ${row.fields.length} field(s), so column ${describe(column)} is missing`, { line: row.line });
+      throw new PayloadError('missing_column', `row has ${row.fields.length} field(s), so column ${describe(column)} is missing`, {
+        line: row.line,
+      });
     }
     return Buffer.from(row.fields[index], 'utf8');
   });
@@ -75,7 +79,7 @@ function parseCsvRows(input: string): CsvRow[] {
       i++;
       for (;;) {
         if (i >= text.length) {
-          throw new PayloadError('malformed_csv', 'quoted field is never closed; close it with \'"\'', { line: quoteLine });
+          throw new PayloadError('malformed_csv', "quoted field is never closed; close it with '\"'", { line: quoteLine });
         }
         const c = text[i];
         if (c === '"') {
@@ -92,13 +96,15 @@ function parseCsvRows(input: string): CsvRow[] {
         i++;
       }
       if (i < text.length && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
-        throw new PayloadError('malformed_csv', `unexpected ${JSON.stringify(text[i])} after a closing quote; quote the whole field`, { line });
+        throw new PayloadError('malformed_csv', `unexpected ${JSON.stringify(text[i])} after a closing quote; quote the whole field`, {
+          line,
+        });
       }
     } else {
       const start = i;
       while (i < text.length && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
         if (text[i] === '"') {
-          throw new PayloadError('malformed_csv', 'a \'"\' inside an unquoted field; quote the field and double the \'"\'', { line });
+          throw new PayloadError('malformed_csv', "a '\"' inside an unquoted field; quote the field and double the '\"'", { line });
         }
         i++;
       }

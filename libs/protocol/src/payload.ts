@@ -31,7 +31,10 @@ const OFFSET_STEP = 4_099;
 export function randomPayloadSource(options: RandomPayloadOptions): PayloadSource {
   const { size, seed } = options;
   if (!Number.isSafeInteger(size) || size < 0 || size > MAX_PAYLOAD_SIZE) {
-    throw new PayloadError('invalid_payload_size', `payload size must be an integer in [0, ${MAX_PAYLOAD_SIZE}] bytes, got ${String(size)}`);
+    throw new PayloadError(
+      'invalid_payload_size',
+      `payload size must be an integer in [0, ${MAX_PAYLOAD_SIZE}] bytes, got ${String(size)}`,
+    );
   }
   if (!Number.isSafeInteger(seed)) {
     throw new PayloadError('invalid_seed', `payload seed must be a safe integer, got ${String(seed)}`);

@@ -60,7 +60,11 @@ export function readPrefix(value: Buffer, markerLength: number): (WrittenMeta & 
   const version = parseCounter(value.toString('latin1', 2, markerLength - 1));
   if (version !== RECORD_FORMAT_VERSION) {
     return version === undefined
-      ? decodeError('malformed_prefix', 'version', `expected a format version number, got ${excerpt(value.toString('latin1', 2, markerLength - 1))}`)
+      ? decodeError(
+          'malformed_prefix',
+          'version',
+          `expected a format version number, got ${excerpt(value.toString('latin1', 2, markerLength - 1))}`,
+        )
       : decodeError(
           'unsupported_version',
           'version',

@@ -31,7 +31,10 @@ const metas: fc.Arbitrary<TestRecordMeta> = fc.record(
   },
   { requiredKeys: ['scenarioId', 'producerId', 'keyEpoch', 'seq', 'sendTimeUs'] },
 );
-const keys = fc.oneof(ids, fc.string({ minLength: 1 }).filter((s) => !/\p{Cs}/u.test(s)));
+const keys = fc.oneof(
+  ids,
+  fc.string({ minLength: 1 }).filter((s) => !/\p{Cs}/u.test(s)),
+);
 const payloads = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
   fc.constantFrom(new Uint8Array(0), new TextEncoder().encode('ml2;a;b;1;2;3;;00000000;00000000;')),
@@ -199,17 +202,21 @@ describe('record codec properties', () => {
 
   test('several random byte changes anywhere never yield a different record', () => {
     fc.assert(
-      fc.property(inputs, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 }), (input, edits) => {
-        const encoded = encodeRecord(input);
-        const original = decodedOf(encoded);
-        const consumed = asConsumed(encoded);
-        const targets = [consumed.key, consumed.value, ...Object.values(consumed.headers)].filter((b) => b.length > 0);
-        for (const [which, at, delta] of edits) {
-          const target = targets[which % targets.length];
-          target[at % target.length] = (target[at % target.length] + delta) & 0xff;
-        }
-        return isOriginalOrTypedError(decodeRecord(consumed), original);
-      }),
+      fc.property(
+        inputs,
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 }),
+        (input, edits) => {
+          const encoded = encodeRecord(input);
+          const original = decodedOf(encoded);
+          const consumed = asConsumed(encoded);
+          const targets = [consumed.key, consumed.value, ...Object.values(consumed.headers)].filter((b) => b.length > 0);
+          for (const [which, at, delta] of edits) {
+            const target = targets[which % targets.length];
+            target[at % target.length] = (target[at % target.length] + delta) & 0xff;
+          }
+          return isOriginalOrTypedError(decodeRecord(consumed), original);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -217,7 +224,9 @@ describe('record codec properties', () => {
   test('arbitrary garbage never throws and always yields a typed result', () => {
     const bytesOrText = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.string({ maxLength: 40 }));
     const nearPrefix = fc
-      .array(fc.oneof(fc.constantFrom('ml1', 'ml2', 'ml3', '0', '42', '', 'é', '00000000', 'ffffffff'), fc.string({ maxLength: 8 })), { maxLength: 9 })
+      .array(fc.oneof(fc.constantFrom('ml1', 'ml2', 'ml3', '0', '42', '', 'é', '00000000', 'ffffffff'), fc.string({ maxLength: 8 })), {
+        maxLength: 9,
+      })
       .map((fields) => Buffer.from(fields.join(';')));
     const headerValue = fc.oneof(bytesOrText, fc.array(bytesOrText, { maxLength: 3 }), fc.constant(undefined));
     const headerName = fc.oneof(fc.constantFrom(...Object.values(RECORD_HEADERS)), fc.string({ maxLength: 6 }));

@@ -69,7 +69,9 @@ describe('encodeRecord', () => {
     expect(encoded.headers['ml-c'].toString()).not.toBe(encodeRecord({ meta, key, payload }).headers['ml-c'].toString());
     expect(encodeRecord({ meta, key, payload }).headers['ml-st']).toBeUndefined();
     const prefixed = encodeRecord({ meta: scheduled, key, payload, encoding: 'value-prefix' }).value.toString();
-    expect(prefixed).toMatch(/^ml2;broker-kill-3;producer\/7\.a-b;3;42;1700000000123456;1700000000100000;[0-9a-f]{8};[0-9a-f]{8};hello; world$/);
+    expect(prefixed).toMatch(
+      /^ml2;broker-kill-3;producer\/7\.a-b;3;42;1700000000123456;1700000000100000;[0-9a-f]{8};[0-9a-f]{8};hello; world$/,
+    );
   });
 
   test.each([
@@ -105,18 +107,23 @@ describe('decodeRecord', () => {
     });
   });
 
-  test.each(['headers', 'value-prefix'] as const)('decodes a scheduled time in %s; scheduledTimeOf falls back to sendTimeUs', (encoding) => {
-    const scheduled = { ...meta, scheduledTimeUs: 1_700_000_000_100_000 };
-    const result = decodeRecord(encodeRecord({ meta: scheduled, key, payload, encoding }));
-    expect(result.ok && result.record.meta).toEqual(scheduled);
-    expect(result.ok && scheduledTimeOf(result.record.meta)).toBe(1_700_000_000_100_000);
-    expect(scheduledTimeOf(meta)).toBe(meta.sendTimeUs);
-  });
+  test.each(['headers', 'value-prefix'] as const)(
+    'decodes a scheduled time in %s; scheduledTimeOf falls back to sendTimeUs',
+    (encoding) => {
+      const scheduled = { ...meta, scheduledTimeUs: 1_700_000_000_100_000 };
+      const result = decodeRecord(encodeRecord({ meta: scheduled, key, payload, encoding }));
+      expect(result.ok && result.record.meta).toEqual(scheduled);
+      expect(result.ok && scheduledTimeOf(result.record.meta)).toBe(1_700_000_000_100_000);
+      expect(scheduledTimeOf(meta)).toBe(meta.sendTimeUs);
+    },
+  );
 
   test('both encodings of a record carry the same checksums', () => {
     const a = decodeRecord(encodeRecord({ meta, key, payload, encoding: 'headers' }));
     const b = decodeRecord(encodeRecord({ meta, key, payload, encoding: 'value-prefix' }));
-    expect(a.ok && b.ok && a.record.metaChecksum === b.record.metaChecksum && a.record.payloadChecksum === b.record.payloadChecksum).toBe(true);
+    expect(a.ok && b.ok && a.record.metaChecksum === b.record.metaChecksum && a.record.payloadChecksum === b.record.payloadChecksum).toBe(
+      true,
+    );
   });
 
   test('accepts headers as strings and as one-element arrays, as kafkajs may deliver them', () => {

@@ -1,7 +1,15 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { RecordEncodeError, type RecordDecodeError } from './errors';
 import { counterProblem, identifierProblem } from './identifier';
-import { decodeError, formatChecksum, metaChecksum, payloadChecksum, type RecordEncoding, type TestRecordMeta, type WrittenMeta } from './record-format';
+import {
+  decodeError,
+  formatChecksum,
+  metaChecksum,
+  payloadChecksum,
+  type RecordEncoding,
+  type TestRecordMeta,
+  type WrittenMeta,
+} from './record-format';
 import { hasMarkerHeader, readHeaders, writeHeaders, type ConsumedHeaders } from './record-headers';
 import { prefixMarkerLength, readPrefix, writePrefixed } from './record-prefix';
 

@@ -10,7 +10,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => {
     if (i.code === 'unrecognized_keys') return `${formatPath(i.path)}: unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
-    if (i.code === 'invalid_type' && /received undefined/.test(i.message)) return `${formatPath(i.path)}: required (${i.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`;
+    if (i.code === 'invalid_type' && /received undefined/.test(i.message))
+      return `${formatPath(i.path)}: required (${i.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`;
     return `${formatPath(i.path)}: ${i.message.replace(/^Invalid input: /, '')}`;
   });
 }

@@ -15,14 +15,24 @@ function transactional(options: { moved: number; extra: Array<[number, number]>;
   return syntheticScenario({ durationS: 30, rate: 40, partitions: 2, validators: 1 }).map((e) => {
     if (e.type === 'scenario.started') {
       const spec = e.spec as { workload: Record<string, unknown>; replicator?: unknown };
-      return { ...e, spec: { ...spec, workload: { ...spec.workload, transactions: { size: 10, abortEvery: 2 } }, replicator: { ...(spec.replicator as object), mode: options.mode ?? 'dedicated' } } } as ControlEvent;
+      return {
+        ...e,
+        spec: {
+          ...spec,
+          workload: { ...spec.workload, transactions: { size: 10, abortEvery: 2 } },
+          replicator: { ...(spec.replicator as object), mode: options.mode ?? 'dedicated' },
+        },
+      } as ControlEvent;
     }
     if (e.type !== 'producer.progress' || !e.final || e.keys === undefined) return e;
     const [first, ...rest] = e.keys;
     const [lo, hi] = first.acked[0];
     const cut = Math.min(hi, lo + options.moved - 1);
     const acked: Array<[number, number]> = [...(cut < hi ? [[cut + 1, hi] as [number, number]] : []), ...first.acked.slice(1)];
-    const aborted: Array<[number, number]> = [...(options.moved > 0 ? [[lo, cut] as [number, number]] : []), ...options.extra.map(([a, b]) => [hi + 1000 + a, hi + 1000 + b] as [number, number])];
+    const aborted: Array<[number, number]> = [
+      ...(options.moved > 0 ? [[lo, cut] as [number, number]] : []),
+      ...options.extra.map(([a, b]) => [hi + 1000 + a, hi + 1000 + b] as [number, number]),
+    ];
     return { ...e, keys: [{ ...first, acked: options.moved > 0 ? acked : first.acked, aborted }, ...rest] };
   });
 }
@@ -35,7 +45,12 @@ describe('report: aborted reads of a transactional workload', () => {
     const row = r.anomalies.find((a) => a.class === 'aborted-read');
     expect(row).toMatchObject({ kind: 'correctness', label: 'Aborted read', count: 3 * producers });
     expect(row!.examples.length).toBeGreaterThan(0);
-    expect(r.expectations.find((e) => e.name === 'abortedReads')).toMatchObject({ status: 'failed', measured: 3 * producers, max: 0, source: 'default' });
+    expect(r.expectations.find((e) => e.name === 'abortedReads')).toMatchObject({
+      status: 'failed',
+      measured: 3 * producers,
+      max: 0,
+      source: 'default',
+    });
     expect(r.reasons).toContain(`abortedReads: ${3 * producers} > max 0 (default)`);
     // Reported by their producer as aborted: never also unexpected.
     expect(r.anomalies.some((a) => a.class === 'unexpected')).toBe(false);
@@ -43,7 +58,15 @@ describe('report: aborted reads of a transactional workload', () => {
   });
 
   it('passes when aborted transactions never reach the target, and checks abortedReads at 0', () => {
-    const r = report(transactional({ moved: 0, extra: [[0, 9], [20, 29]] }));
+    const r = report(
+      transactional({
+        moved: 0,
+        extra: [
+          [0, 9],
+          [20, 29],
+        ],
+      }),
+    );
     expect(r.anomalies.some((a) => a.class === 'aborted-read')).toBe(false);
     expect(r.expectations.find((e) => e.name === 'abortedReads')).toMatchObject({ status: 'met', measured: 0 });
     expect(r.verdict).toBe('pass');
@@ -58,7 +81,9 @@ describe('report: aborted reads of a transactional workload', () => {
 
   it('warns that a read_uncommitted run shows what such a reader sees', () => {
     const events = transactional({ moved: 0, extra: [] }).map((e) =>
-      e.type === 'scenario.started' ? ({ ...e, spec: { ...e.spec, validators: { count: 1, isolation: 'read_uncommitted' } } } as ControlEvent) : e,
+      e.type === 'scenario.started'
+        ? ({ ...e, spec: { ...e.spec, validators: { count: 1, isolation: 'read_uncommitted' } } } as ControlEvent)
+        : e,
     );
     expect(report(events).warnings.some((w) => w.startsWith('validators read at read_uncommitted'))).toBe(true);
     expect(report(transactional({ moved: 0, extra: [] })).warnings.some((w) => w.includes('read_uncommitted'))).toBe(false);

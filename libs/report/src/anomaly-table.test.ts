@@ -7,7 +7,13 @@ import { ScenarioEvents } from './scenario-events';
 import { syntheticScenario, type InjectedAnomaly } from './testing';
 
 function rows(anomalies: Partial<Record<InjectedAnomaly, number>>) {
-  const events: ControlEvent[] = syntheticScenario({ durationS: 30, rate: 50, partitions: 3, faults: [{ id: 'f1', kind: 'kill-broker', atS: 10, durationS: 5, stall: true }], anomalies });
+  const events: ControlEvent[] = syntheticScenario({
+    durationS: 30,
+    rate: 50,
+    partitions: 3,
+    faults: [{ id: 'f1', kind: 'kill-broker', atS: 10, durationS: 5, stall: true }],
+    anomalies,
+  });
   const folded = new ScenarioEvents('fixture-1');
   events.forEach((e) => folded.apply(e));
   // The fault stalls replication, which is its own row (stalls.test.ts); these tests are about the checker's rows.
@@ -57,7 +63,11 @@ describe('anomaly table', () => {
       if (e.time.kind === 'estimated') expect(e.time.toMs - e.time.fromMs).toBe(1000);
     }
     expect(table.find((r) => r.class === 'duplicate')!.examples[0].time.kind).toBe('witnessed');
-    expect(table.find((r) => r.class === 'corrupt')!.examples[0]).toMatchObject({ time: { kind: 'unknown' }, faults: [], reason: 'checksum' });
+    expect(table.find((r) => r.class === 'corrupt')!.examples[0]).toMatchObject({
+      time: { kind: 'unknown' },
+      faults: [],
+      reason: 'checksum',
+    });
   });
 
   it('attributes records lost during a fault to that fault', () => {
@@ -87,7 +97,12 @@ describe('lost records are attributed from their send until the next record of t
 
   it('a record sent 2 s before a broker kill, whose key was next read 5 s into the kill, is attributed to the kill', () => {
     const time = untilNextRead(sent, 15_000_000);
-    expect(time).toEqual({ kind: 'estimated', fromMs: 8_000, toMs: 15_000, basis: "producer p1's per-second send counts, until the next record of its key was read" });
+    expect(time).toEqual({
+      kind: 'estimated',
+      fromMs: 8_000,
+      toMs: 15_000,
+      basis: "producer p1's per-second send counts, until the next record of its key was read",
+    });
     expect(attribute(time, [kill])).toEqual([{ faultId: 'kill', phase: 'during' }]);
     // By its send second alone it would be attributed to nothing.
     expect(attribute(sent, [kill])).toEqual([]);

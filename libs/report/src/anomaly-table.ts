@@ -7,14 +7,26 @@ import type { Stall } from './stalls';
 type Kind = AnomalyRow['kind'];
 
 const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; description: string }> = {
-  lost: { kind: 'correctness', label: 'Lost', description: 'Acknowledged by the source cluster, never read on the target, while a later record of the same key was read.' },
+  lost: {
+    kind: 'correctness',
+    label: 'Lost',
+    description: 'Acknowledged by the source cluster, never read on the target, while a later record of the same key was read.',
+  },
   unseen: {
     kind: 'correctness',
     label: 'Unseen',
     description: 'Acknowledged, never read, and nothing later of the same key read either: lost at the tail once the run has drained.',
   },
-  unexpected: { kind: 'correctness', label: 'Unexpected', description: 'Read on the target, but no producer reports sending it (acked, failed or indeterminate).' },
-  duplicate: { kind: 'correctness', label: 'Duplicate', description: 'Extra target records carrying a sequence already written at another offset: the replicator wrote it twice.' },
+  unexpected: {
+    kind: 'correctness',
+    label: 'Unexpected',
+    description: 'Read on the target, but no producer reports sending it (acked, failed or indeterminate).',
+  },
+  duplicate: {
+    kind: 'correctness',
+    label: 'Duplicate',
+    description: 'Extra target records carrying a sequence already written at another offset: the replicator wrote it twice.',
+  },
   corrupt: {
     kind: 'correctness',
     label: 'Corrupt',
@@ -24,12 +36,14 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
   foreign: {
     kind: 'correctness',
     label: 'Foreign',
-    description: 'Records with no mirrorlab metadata at all (another application\'s records, tombstones) on a test topic. Never counted as corrupt.',
+    description:
+      "Records with no mirrorlab metadata at all (another application's records, tombstones) on a test topic. Never counted as corrupt.",
   },
   'inconsistent-offset': {
     kind: 'correctness',
     label: 'Inconsistent offsets',
-    description: 'Offset ranges (blocks of 64) that held different records when read again: the target log was truncated and rewritten under the reader.',
+    description:
+      'Offset ranges (blocks of 64) that held different records when read again: the target log was truncated and rewritten under the reader.',
   },
   'indeterminate-seen': {
     kind: 'producer-outcome',
@@ -46,18 +60,27 @@ const CLASS_INFO: Record<AnomalyClassName, { kind: Kind; label: string; descript
     label: 'Failed, arrived',
     description: 'The producer was told the send failed, yet the record arrived (e.g. a request committed before its error).',
   },
-  redelivery: { kind: 'informational', label: 'Redelivery', description: 'Target records read again after a consumer restart or rebalance: not an anomaly of the replicator.' },
+  redelivery: {
+    kind: 'informational',
+    label: 'Redelivery',
+    description: 'Target records read again after a consumer restart or rebalance: not an anomaly of the replicator.',
+  },
   gap: {
     kind: 'informational',
     label: 'Gap (order)',
     description: 'A record arrived ahead of an earlier sequence of its key. Later arrivals fill it (late); what is never filled is lost.',
   },
   late: { kind: 'informational', label: 'Late (order)', description: 'A record filled an earlier gap of its key: reordering, not loss.' },
-  'backwards-key': { kind: 'informational', label: 'Keys out of order', description: 'Keys whose arrival order went backwards at least once (late or duplicate arrivals).' },
+  'backwards-key': {
+    kind: 'informational',
+    label: 'Keys out of order',
+    description: 'Keys whose arrival order went backwards at least once (late or duplicate arrivals).',
+  },
   stall: {
     kind: 'informational',
     label: 'Stalled partition',
-    description: 'A partition whose source advanced while nothing new of it reached the target, for longer than the stall threshold (duration: a lower bound). Loss, if any, is counted apart.',
+    description:
+      'A partition whose source advanced while nothing new of it reached the target, for longer than the stall threshold (duration: a lower bound). Loss, if any, is counted apart.',
   },
   'aborted-read': {
     kind: 'correctness',
@@ -83,7 +106,12 @@ export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] 
   const rows: Array<[AnomalyClassName, number, AnomalyRow['details'], AnomalyExample[]]> = [
     ['lost', acc.lost.count, {}, acc.lost.examples.map((e) => seqExample(e, ctx, true))],
     ['unseen', acc.unseen.count, {}, seq(acc.unseen.examples)],
-    ['unexpected', acc.unexpected.count, acc.unreportedProducers.length > 0 ? { unreportedProducers: acc.unreportedProducers.join(', ') } : {}, seq(acc.unexpected.examples)],
+    [
+      'unexpected',
+      acc.unexpected.count,
+      acc.unreportedProducers.length > 0 ? { unreportedProducers: acc.unreportedProducers.join(', ') } : {},
+      seq(acc.unexpected.examples),
+    ],
     [
       'duplicate',
       acc.duplicate.count,
@@ -100,7 +128,10 @@ export function anomalyRows(acc: Accounting, ctx: ExampleContext): AnomalyRow[] 
     [
       'inconsistent-offset',
       acc.inconsistentOffset.count,
-      { offsets: acc.inconsistentOffset.offsets, ...(acc.inconsistentOffset.unverifiable > 0 ? { unverifiableBlocks: acc.inconsistentOffset.unverifiable } : {}) },
+      {
+        offsets: acc.inconsistentOffset.offsets,
+        ...(acc.inconsistentOffset.unverifiable > 0 ? { unverifiableBlocks: acc.inconsistentOffset.unverifiable } : {}),
+      },
       acc.inconsistentOffset.examples.map((e) => rangeExample(e)),
     ],
     ['indeterminate-seen', acc.indeterminateSeen.count, {}, seq(acc.indeterminateSeen.examples)],
@@ -137,7 +168,11 @@ export function untilNextRead(time: ExampleTime, nextReadUs: number | undefined)
 function seqExample(e: SeqExample, ctx: ExampleContext, lost = false): AnomalyExample {
   const estimated = e.timeUs !== undefined ? undefined : ctx.timeline.estimate(e);
   const time: ExampleTime =
-    e.timeUs !== undefined ? { kind: 'witnessed', atMs: Math.floor(e.timeUs / 1000) } : lost ? untilNextRead(estimated!, e.nextReadUs) : estimated!;
+    e.timeUs !== undefined
+      ? { kind: 'witnessed', atMs: Math.floor(e.timeUs / 1000) }
+      : lost
+        ? untilNextRead(estimated!, e.nextReadUs)
+        : estimated!;
   const where = e.topic !== undefined ? ` · ${e.topic}/${e.partition}${e.offset !== undefined ? `@${e.offset}` : ''}` : '';
   return {
     text: `producer ${e.producerId} · key ${e.key}${e.keyEpoch > 0 ? ` (epoch ${e.keyEpoch})` : ''} · seq ${e.seq}${where}`,
@@ -155,12 +190,30 @@ function seqExample(e: SeqExample, ctx: ExampleContext, lost = false): AnomalyEx
 
 /** A damaged payload whose identity held: a sequence example that also names the offset and reason. */
 function damagedExample(e: CorruptExample, ctx: ExampleContext): AnomalyExample {
-  const base = seqExample({ producerId: e.producerId!, keyEpoch: e.keyEpoch ?? 0, key: e.key ?? '', seq: e.seq ?? 0, topic: e.topic, partition: e.partition, offset: e.offset }, ctx);
+  const base = seqExample(
+    {
+      producerId: e.producerId!,
+      keyEpoch: e.keyEpoch ?? 0,
+      key: e.key ?? '',
+      seq: e.seq ?? 0,
+      topic: e.topic,
+      partition: e.partition,
+      offset: e.offset,
+    },
+    ctx,
+  );
   return { ...base, text: `${base.text} (${e.reason})`, reason: e.reason };
 }
 
 function rangeExample(e: OffsetRangeExample): AnomalyExample {
-  return { text: `${e.topic}/${e.partition}@${e.fromOffset}-${e.toOffset}`, topic: e.topic, partition: e.partition, offset: e.fromOffset, time: { kind: 'unknown' }, faults: [] };
+  return {
+    text: `${e.topic}/${e.partition}@${e.fromOffset}-${e.toOffset}`,
+    topic: e.topic,
+    partition: e.partition,
+    offset: e.fromOffset,
+    time: { kind: 'unknown' },
+    faults: [],
+  };
 }
 
 function offsetExample(e: OffsetExample | CorruptExample): AnomalyExample {
@@ -190,13 +243,23 @@ function keyExample(e: KeyRef): AnomalyExample {
 }
 
 /** The `stall` row: one example per stall (the longest first), timed over the stall itself. */
-export function stallRow(stalls: readonly Stall[], faults: readonly FaultReport[], thresholdMs: number, maxExamples = 5): AnomalyRow | null {
+export function stallRow(
+  stalls: readonly Stall[],
+  faults: readonly FaultReport[],
+  thresholdMs: number,
+  maxExamples = 5,
+): AnomalyRow | null {
   if (stalls.length === 0) return null;
   const examples = [...stalls]
     .sort((a, b) => b.durationMs - a.durationMs || a.startMs - b.startMs)
     .slice(0, maxExamples)
     .map((x): AnomalyExample => {
-      const time: ExampleTime = { kind: 'estimated', fromMs: x.startMs, toMs: x.endMs ?? x.startMs + x.durationMs, basis: 'target high watermark at validator reports' };
+      const time: ExampleTime = {
+        kind: 'estimated',
+        fromMs: x.startMs,
+        toMs: x.endMs ?? x.startMs + x.durationMs,
+        basis: 'target high watermark at validator reports',
+      };
       const text = `${x.topic}/${x.partition}: nothing new on the target for at least ${(x.durationMs / 1000).toFixed(1)} s while its source advanced${x.endMs === null ? ' (still stalled at the end)' : ''}`;
       return { text, topic: x.topic, partition: x.partition, time, faults: attribute(time, faults) };
     });

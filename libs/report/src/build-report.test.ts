@@ -24,7 +24,13 @@ const small: FixtureOptions = {
     { id: 'f2', kind: 'pause-replicator', target: 'replicator', atS: 27, durationS: 4, stall: true },
   ],
   anomalies: { lost: 2, duplicate: 1, reorder: 1, redelivery: 2 },
-  expectations: { lost: { max: 0 }, unexpected: { max: 0 }, duplicates: { max: 0 }, p99LatencyMs: { max: 60_000 }, recoverySeconds: { max: 30 } },
+  expectations: {
+    lost: { max: 0 },
+    unexpected: { max: 0 },
+    duplicates: { max: 0 },
+    p99LatencyMs: { max: 60_000 },
+    recoverySeconds: { max: 30 },
+  },
 };
 const events = syntheticScenario(small);
 
@@ -42,7 +48,7 @@ function interleave(list: readonly ControlEvent[], seed: number): ControlEvent[]
   const coordination = streams.get('coordination')!;
   streams.delete('coordination');
   let x = seed >>> 0;
-  const rnd = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const queues = [...streams.values()].map((s) => [...s]);
   const out: ControlEvent[] = [...coordination.filter((e) => e.type === 'scenario.started')];
   while (queues.some((q) => q.length > 0)) {
@@ -81,7 +87,14 @@ describe('buildReport', () => {
       ['p99LatencyMs', 'met'],
       ['recoverySeconds', 'met'],
     ]);
-    expect(r.totals).toMatchObject({ produced: 2400, acknowledged: 2400, failed: 0, indeterminate: 0, consumed: 2399, consumedDistinct: 2398 });
+    expect(r.totals).toMatchObject({
+      produced: 2400,
+      acknowledged: 2400,
+      failed: 0,
+      indeterminate: 0,
+      consumed: 2399,
+      consumedDistinct: 2398,
+    });
     expect(r.basis).toMatchObject({ complete: true, incompleteReason: null });
     expect(r.basis.validators.map((v) => v.id)).toEqual(['v1', 'v2', 'v3']);
   });
@@ -104,7 +117,11 @@ describe('buildReport', () => {
   });
 
   it('is an error naming the validator whose state does not decode', () => {
-    const broken = events.map((e) => (e.type === 'validator.report' && e.validatorId === 'v2' && e.final ? { ...e, state: { version: 1, firstSeq: 0, maxExamples: 5, partitions: 'nope' } } : e));
+    const broken = events.map((e) =>
+      e.type === 'validator.report' && e.validatorId === 'v2' && e.final
+        ? { ...e, state: { version: 1, firstSeq: 0, maxExamples: 5, partitions: 'nope' } }
+        : e,
+    );
     const r = report(broken);
     expect(r.verdict).toBe('error');
     expect(r.reasons.some((x) => /^validator v2's report at .* has an invalid checker state: partitions/.test(x))).toBe(true);
@@ -115,7 +132,9 @@ describe('buildReport', () => {
     expect(r.basis.complete).toBe(false);
     expect(r.basis.incompleteReason).toBe('no final report from validator v2: built from its latest progress report');
     expect(r.basis.validators.find((v) => v.id === 'v2')).toMatchObject({ final: false, superseded: false });
-    expect(report(events.filter((e) => e.type !== 'scenario.drained')).basis.incompleteReason).toBe('no scenario.drained event: validators may not have read everything');
+    expect(report(events.filter((e) => e.type !== 'scenario.drained')).basis.incompleteReason).toBe(
+      'no scenario.drained event: validators may not have read everything',
+    );
   });
 
   it('builds the per-second series, latency percentiles and lag from the merged validator reports', () => {
@@ -170,10 +189,16 @@ describe('buildReport', () => {
       }),
     );
     expect(odd.warnings).toEqual(
-      expect.arrayContaining(['the heal of fault f1 (packet-loss) was not verified: iptables rule still present', 'fault f2 (kill-replicator) was never healed']),
+      expect.arrayContaining([
+        'the heal of fault f1 (packet-loss) was not verified: iptables rule still present',
+        'fault f2 (kill-replicator) was never healed',
+      ]),
     );
     expect(odd.faults.find((f) => f.faultId === 'f3')).toMatchObject({ oneShot: true, healedAtMs: null });
-    expect(odd.faults.find((f) => f.faultId === 'f2')?.recovery).toMatchObject({ status: 'not-measured', reason: 'the fault was never healed' });
+    expect(odd.faults.find((f) => f.faultId === 'f2')?.recovery).toMatchObject({
+      status: 'not-measured',
+      reason: 'the fault was never healed',
+    });
   });
 
   it('never reads the wall clock: its as-of time is the last event time', () => {
@@ -198,7 +223,15 @@ describe('warm-up (issue 11 item 13)', () => {
 
   it('shows the warm-up and keeps it out of the recovery baseline and the latency expectation', () => {
     const r = report(syntheticScenario({ ...cold, warmupS: 16 }));
-    expect(r.warmup).toEqual({ startAtMs: start, measuringAtMs: start + 16_000, seconds: 16, firstReadAtMs: start + 8000, firstReadSeconds: 8, steady: true, detail: 'p99 steady for 3 s' });
+    expect(r.warmup).toEqual({
+      startAtMs: start,
+      measuringAtMs: start + 16_000,
+      seconds: 16,
+      firstReadAtMs: start + 8000,
+      firstReadSeconds: 8,
+      steady: true,
+      detail: 'p99 steady for 3 s',
+    });
     expect(r.faults[0].recovery.baseline?.fromT).toBe(start / 1000 + 16);
     expect(r.expectations.find((e) => e.name === 'p99LatencyMs')?.status).toBe('met');
     expect(r.verdict).toBe('pass');
@@ -231,7 +264,15 @@ describe('buildReport: INCONCLUSIVE when the tester did not deliver (issue 9, is
     expect(r.reasons).toEqual([
       'the tester delivered 15% of the requested 400 records/s (60 records/s over 30 s outside fault windows): no conclusion about the replicator at that rate',
     ]);
-    expect(r.delivery).toEqual({ checked: true, unit: 'records', threshold: 0.95, seconds: 30, requestedPerSecond: 400, achievedPerSecond: 60, fraction: 0.15 });
+    expect(r.delivery).toEqual({
+      checked: true,
+      unit: 'records',
+      threshold: 0.95,
+      seconds: 30,
+      requestedPerSecond: 400,
+      achievedPerSecond: 60,
+      fraction: 0.15,
+    });
   });
 
   it('judges bytes/s workloads in bytes', () => {
@@ -254,7 +295,14 @@ describe('buildReport: INCONCLUSIVE when the tester did not deliver (issue 9, is
 
   it('seconds inside a fault window do not count against the tester', () => {
     // Seconds in the fault's impact window are left out of the comparison.
-    const r = report(syntheticScenario({ ...base, durationS: 40, faults: [{ id: 'f1', kind: 'kill-broker', atS: 12, durationS: 6, stall: true }], expectations: { lost: { max: 0 } } }));
+    const r = report(
+      syntheticScenario({
+        ...base,
+        durationS: 40,
+        faults: [{ id: 'f1', kind: 'kill-broker', atS: 12, durationS: 6, stall: true }],
+        expectations: { lost: { max: 0 } },
+      }),
+    );
     expect(r.delivery.seconds).toBeLessThan(40);
     expect(r.delivery.fraction).toBe(1);
     expect(r.verdict).toBe('pass');
@@ -277,7 +325,9 @@ describe('buildReport: INCONCLUSIVE when the tester did not deliver (issue 9, is
   });
 
   it('a spec that names only p99LatencyMs still fails on lost and unexpected records (item 1)', () => {
-    const r = report(syntheticScenario({ ...base, expectations: { p99LatencyMs: { max: 60_000 } }, anomalies: { lost: 2, unexpected: 2 } }));
+    const r = report(
+      syntheticScenario({ ...base, expectations: { p99LatencyMs: { max: 60_000 } }, anomalies: { lost: 2, unexpected: 2 } }),
+    );
     expect(r.verdict).toBe('fail');
     expect(r.reasons).toEqual(['lost: 2 > max 0 (default)', 'unexpected: 2 > max 0 (default)']);
   });

@@ -40,9 +40,13 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   errors.push(...combined.errors);
   warnings.push(...combined.warnings);
 
-  const producerReports: ProducerReport[] = producers.flatMap((p) => (p.keys === undefined ? [] : [{ producerId: p.producerId, scenarioId: events.scenarioId, keys: p.keys }]));
-  if (producers.length > 0 && producerReports.length === 0) errors.push('no producer reported its per-key acknowledged ranges: nothing to reconcile against');
-  for (const p of producers) if (!p.final) warnings.push(`producer ${p.producerId} sent no final report: its latest progress report was used`);
+  const producerReports: ProducerReport[] = producers.flatMap((p) =>
+    p.keys === undefined ? [] : [{ producerId: p.producerId, scenarioId: events.scenarioId, keys: p.keys }],
+  );
+  if (producers.length > 0 && producerReports.length === 0)
+    errors.push('no producer reported its per-key acknowledged ranges: nothing to reconcile against');
+  for (const p of producers)
+    if (!p.final) warnings.push(`producer ${p.producerId} sent no final report: its latest progress report was used`);
 
   let acc: Accounting | undefined;
   if (combined.state !== undefined && producerReports.length > 0 && combined.errors.length === 0) {
@@ -58,8 +62,16 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   const run = { startAtMs: measuring?.measuringAtMs ?? started?.startAtMs, endAtMs: measuring?.endAtMs ?? started?.endAtMs };
   const warmup = warmupOf(started, measuring);
   if (warmup && !warmup.steady) warnings.push(`warm-up: ${warmup.detail}`);
-  const { series, outOfRange } = secondSeries({ producers, latency: combined.endToEnd, startAtMs: started?.startAtMs ?? run.startAtMs, endAtMs: run.endAtMs });
-  if (outOfRange > 0) warnings.push(`${outOfRange} per-second window${outOfRange === 1 ? '' : 's'} far outside the scenario's time range (clock trouble?) left out of the series`);
+  const { series, outOfRange } = secondSeries({
+    producers,
+    latency: combined.endToEnd,
+    startAtMs: started?.startAtMs ?? run.startAtMs,
+    endAtMs: run.endAtMs,
+  });
+  if (outOfRange > 0)
+    warnings.push(
+      `${outOfRange} per-second window${outOfRange === 1 ? '' : 's'} far outside the scenario's time range (clock trouble?) left out of the series`,
+    );
   const windows = faultWindows(events, spec);
   warnings.push(...windows.warnings);
   const faults = withRecovery(windows.faults, series, run);
@@ -73,53 +85,83 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
 
   const endToEnd = summary(combined.endToEnd);
   if (endToEnd && endToEnd.clockSkew.count > 0) {
-    warnings.push(`${endToEnd.clockSkew.count} records arrived before they were sent (clocks disagree by up to ${Math.round(endToEnd.clockSkew.maxUs / 1000)} ms); counted as 0 ms latency`);
+    warnings.push(
+      `${endToEnd.clockSkew.count} records arrived before they were sent (clocks disagree by up to ${Math.round(endToEnd.clockSkew.maxUs / 1000)} ms); counted as 0 ms latency`,
+    );
   }
-  if (acc && acc.unreportedProducers.length > 0) warnings.push(`records from producers that never reported: ${acc.unreportedProducers.join(', ')} (counted as unexpected)`);
+  if (acc && acc.unreportedProducers.length > 0)
+    warnings.push(`records from producers that never reported: ${acc.unreportedProducers.join(', ')} (counted as unexpected)`);
   if (spec.validators.isolation === 'read_uncommitted') {
-    warnings.push("validators read at read_uncommitted: records of aborted transactions (the producers' and the replicator's own) are visible to them, so aborted reads and duplicates describe what such a reader sees");
+    warnings.push(
+      "validators read at read_uncommitted: records of aborted transactions (the producers' and the replicator's own) are visible to them, so aborted reads and duplicates describe what such a reader sees",
+    );
   }
   if (events.drained && !events.drained.drained) {
-    warnings.push(`the provisioner stopped waiting for the validators to drain after ${Math.round(events.drained.waitedMs / 1000)} s: unseen records may have still been in flight`);
+    warnings.push(
+      `the provisioner stopped waiting for the validators to drain after ${Math.round(events.drained.waitedMs / 1000)} s: unseen records may have still been in flight`,
+    );
   }
 
   const failover = consumerFailoverReport(events, spec.consumers.length > 0);
   const failsOver = spec.faults.some((f) => f.kind === 'consumer-failover');
-  const expectations = checkExpectations(spec.expectations, {
-    failoverSkipped: failover === null || failover.missingDrills.length > 0 || (failsOver && failover.drills.length === 0) ? null : failover.totals.skipped,
-    failoverReread: failover === null || failover.missingDrills.length > 0 || failover.drills.length === 0 ? null : failover.totals.maxReread,
-    checkpointAgeSeconds: failover === null || failover.checkpoints === 0 ? null : failover.totals.maxCheckpointAgeSeconds,
-    lost: acc?.lost.count ?? null,
-    unseen: acc?.unseen.count ?? null,
-    unexpected: acc?.unexpected.count ?? null,
-    duplicates: acc?.duplicate.count ?? null,
-    corrupt: acc?.corrupt.count ?? null,
-    foreign: acc?.foreign.count ?? null,
-    inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
-    p99Us: measuredP99(combined.endToEnd, measuring, endToEnd),
-    faults,
-    lostAtSource: acc?.lostSplit.lostAtSource.count ?? null,
-    purgedBeforeMirrored: acc?.lostSplit.purgedBeforeMirrored.count ?? null,
-    lostInReplication: acc?.lostSplit.lostInReplication.count ?? null,
-    pickup,
-    abortedReads: acc?.abortedRead.count ?? null,
-  }, { replicatorMode: spec.replicator.mode, transactional: spec.workload.transactions !== undefined, failsOver });
+  const expectations = checkExpectations(
+    spec.expectations,
+    {
+      failoverSkipped:
+        failover === null || failover.missingDrills.length > 0 || (failsOver && failover.drills.length === 0)
+          ? null
+          : failover.totals.skipped,
+      failoverReread:
+        failover === null || failover.missingDrills.length > 0 || failover.drills.length === 0 ? null : failover.totals.maxReread,
+      checkpointAgeSeconds: failover === null || failover.checkpoints === 0 ? null : failover.totals.maxCheckpointAgeSeconds,
+      lost: acc?.lost.count ?? null,
+      unseen: acc?.unseen.count ?? null,
+      unexpected: acc?.unexpected.count ?? null,
+      duplicates: acc?.duplicate.count ?? null,
+      corrupt: acc?.corrupt.count ?? null,
+      foreign: acc?.foreign.count ?? null,
+      inconsistentOffsets: acc?.inconsistentOffset.count ?? null,
+      p99Us: measuredP99(combined.endToEnd, measuring, endToEnd),
+      faults,
+      lostAtSource: acc?.lostSplit.lostAtSource.count ?? null,
+      purgedBeforeMirrored: acc?.lostSplit.purgedBeforeMirrored.count ?? null,
+      lostInReplication: acc?.lostSplit.lostInReplication.count ?? null,
+      pickup,
+      abortedReads: acc?.abortedRead.count ?? null,
+    },
+    { replicatorMode: spec.replicator.mode, transactional: spec.workload.transactions !== undefined, failsOver },
+  );
   const lostSplit = acc === undefined ? null : lostSplitReport(acc, events.sourceSamples.length);
   if (lostSplit && lostSplit.purgedBeforeMirrored.count > 0) {
-    warnings.push(`${lostSplit.purgedBeforeMirrored.count} records were purged by source retention before the replicator copied them (see the lost split)`);
+    warnings.push(
+      `${lostSplit.purgedBeforeMirrored.count} records were purged by source retention before the replicator copied them (see the lost split)`,
+    );
   }
   const capacity = reportCapacity({ spec, producers, series, ...run });
   const deliveryEndAtMs = deliveryEndFor(capacity);
   if (deliveryEndAtMs !== undefined) {
-    warnings.push(`the tester saturated at ${capacity!.testerSaturatedAt} records/s: whether it delivered the requested rate was judged on the ramp's steps below that only`);
+    warnings.push(
+      `the tester saturated at ${capacity!.testerSaturatedAt} records/s: whether it delivered the requested rate was judged on the ramp's steps below that only`,
+    );
   }
-  const judged = judgeDelivery({ producers, faults, ...run, ...(deliveryEndAtMs === undefined ? {} : { endAtMs: deliveryEndAtMs }), unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records' });
+  const judged = judgeDelivery({
+    producers,
+    faults,
+    ...run,
+    ...(deliveryEndAtMs === undefined ? {} : { endAtMs: deliveryEndAtMs }),
+    unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records',
+  });
   warnings.push(...judged.warnings);
   const decided = decideVerdict(errors, expectations, judged.inconclusive);
   const readiness = events.readiness();
 
   const counts = producers.reduce(
-    (s, p) => ({ sent: s.sent + p.counts.sent, acked: s.acked + p.counts.acked, failed: s.failed + p.counts.failed, indeterminate: s.indeterminate + p.counts.indeterminate }),
+    (s, p) => ({
+      sent: s.sent + p.counts.sent,
+      acked: s.acked + p.counts.acked,
+      failed: s.failed + p.counts.failed,
+      indeterminate: s.indeterminate + p.counts.indeterminate,
+    }),
     { sent: 0, acked: 0, failed: 0, indeterminate: 0 },
   );
   return {
@@ -203,7 +245,11 @@ function warmupOf(started: ScenarioEvents['started'], measuring: ScenarioEvents[
 }
 
 /** The p99 the latency expectation judges: records read from the first whole second of the measured part on. */
-function measuredP99(h: LatencyHistograms | undefined, measuring: ScenarioEvents['measuring'], whole: LatencySummary | null): number | null {
+function measuredP99(
+  h: LatencyHistograms | undefined,
+  measuring: ScenarioEvents['measuring'],
+  whole: LatencySummary | null,
+): number | null {
   if (measuring === undefined || h === undefined) return whole && whole.count > 0 ? whole.p99Us : null;
   const m = h.percentilesSince(Math.ceil(measuring.measuringAtMs / 1000), [99]);
   return m.count > 0 ? m.valuesUs[0] : null;

@@ -9,7 +9,12 @@ function steps(offered: number[], achieved: number[] = offered): CapacityStep[] 
 /** Per-second series: the target reads `readCap` records/s at most; p99 from a function of the rate. */
 function seconds(st: CapacityStep[], readCap: number, p99Us = (_rate: number) => 50_000): CapacitySecond[] {
   return st.flatMap((s) =>
-    Array.from({ length: (s.toMs - s.fromMs) / 1000 }, (_, i) => ({ t: s.fromMs + i * 1000, acked: s.achieved, consumed: Math.min(s.achieved, readCap), p99Us: p99Us(s.achieved) })),
+    Array.from({ length: (s.toMs - s.fromMs) / 1000 }, (_, i) => ({
+      t: s.fromMs + i * 1000,
+      acked: s.achieved,
+      consumed: Math.min(s.achieved, readCap),
+      p99Us: p99Us(s.achieved),
+    })),
   );
 }
 
@@ -33,25 +38,39 @@ describe('judgeCapacity', () => {
 
   it('p99 above the bound saturates the replicator even when it keeps pace', () => {
     const st = steps([1000, 2000]);
-    const r = judgeCapacity(st, seconds(st, 10_000, (rate) => (rate > 1500 ? 900_000 : 20_000)), { p99BoundUs: 500_000 });
+    const r = judgeCapacity(
+      st,
+      seconds(st, 10_000, (rate) => (rate > 1500 ? 900_000 : 20_000)),
+      { p99BoundUs: 500_000 },
+    );
     expect(r).toMatchObject({ sustainedRecordsPerSec: 1000, replicatorSaturatedAt: 2000 });
   });
 
   it('a ramp that never saturates anything: capacity is the top step, a lower bound', () => {
     const st = steps([100, 200]);
-    expect(judgeCapacity(st, seconds(st, 1e9))).toMatchObject({ sustainedRecordsPerSec: 200, testerSaturatedAt: null, replicatorSaturatedAt: null, lowerBound: true });
+    expect(judgeCapacity(st, seconds(st, 1e9))).toMatchObject({
+      sustainedRecordsPerSec: 200,
+      testerSaturatedAt: null,
+      replicatorSaturatedAt: null,
+      lowerBound: true,
+    });
   });
 
   it('the sustained capacity never exceeds the target read rate, nor a step where anything saturated (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 100, max: 10_000 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 50, max: 20_000 }), (rates, cap) => {
-        const sorted = [...rates].sort((a, b) => a - b);
-        const st = steps(sorted);
-        const r = judgeCapacity(st, seconds(st, cap));
-        if (r.sustainedRecordsPerSec !== null) expect(r.sustainedRecordsPerSec).toBeLessThanOrEqual(Math.max(cap / 0.95, sorted[0]) + 1e-9);
-        const firstBad = r.steps.findIndex((s) => s.status !== 'ok');
-        if (firstBad >= 0) expect(r.sustainedRecordsPerSec).toBe(firstBad === 0 ? null : sorted[firstBad - 1]);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 100, max: 10_000 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 50, max: 20_000 }),
+        (rates, cap) => {
+          const sorted = [...rates].sort((a, b) => a - b);
+          const st = steps(sorted);
+          const r = judgeCapacity(st, seconds(st, cap));
+          if (r.sustainedRecordsPerSec !== null)
+            expect(r.sustainedRecordsPerSec).toBeLessThanOrEqual(Math.max(cap / 0.95, sorted[0]) + 1e-9);
+          const firstBad = r.steps.findIndex((s) => s.status !== 'ok');
+          if (firstBad >= 0) expect(r.sustainedRecordsPerSec).toBe(firstBad === 0 ? null : sorted[firstBad - 1]);
+        },
+      ),
     );
   });
 });

@@ -65,7 +65,9 @@ export function consumerFailoverReport(events: ScenarioEvents, hasConsumers: boo
   const groups = [...groupName]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([groupId, group]) => {
-      const series = [...(ages.get(groupId) ?? new Map<number, number>())].sort(([a], [b]) => a - b).map(([atMs, ageMs]) => [atMs, ageMs / 1000] as [number, number]);
+      const series = [...(ages.get(groupId) ?? new Map<number, number>())]
+        .sort(([a], [b]) => a - b)
+        .map(([atMs, ageMs]) => [atMs, ageMs / 1000] as [number, number]);
       const commits: Commit[] = events.consumerCommits.filter((e) => e.groupId === groupId);
       return {
         group,

@@ -43,14 +43,32 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
   const { name, max, source } = e;
   const base = { max, source };
   const records = (
-    n: 'lost' | 'unexpected' | 'duplicates' | 'corrupt' | 'foreign' | 'inconsistentOffsets' | 'lostAtSource' | 'purgedBeforeMirrored' | 'lostInReplication' | 'abortedReads',
+    n:
+      | 'lost'
+      | 'unexpected'
+      | 'duplicates'
+      | 'corrupt'
+      | 'foreign'
+      | 'inconsistentOffsets'
+      | 'lostAtSource'
+      | 'purgedBeforeMirrored'
+      | 'lostInReplication'
+      | 'abortedReads',
     measured: number | null,
     note = '',
   ): ExpectationResult => {
     const unit = e.unit === 'ranges' ? 'ranges' : 'records';
-    if (measured === null) return { name: n, ...base, measured, unit, status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
+    if (measured === null)
+      return { name: n, ...base, measured, unit, status: 'unknown', detail: `${n}: not measured (no reports to reconcile)` };
     const failed = measured > max;
-    return { name: n, ...base, measured, unit, status: failed ? 'failed' : 'met', detail: `${n}: ${measured} ${failed ? '>' : '<='} max ${max}${note}${source === 'default' ? ' (default)' : ''}` };
+    return {
+      name: n,
+      ...base,
+      measured,
+      unit,
+      status: failed ? 'failed' : 'met',
+      detail: `${n}: ${measured} ${failed ? '>' : '<='} max ${max}${note}${source === 'default' ? ' (default)' : ''}`,
+    };
   };
   switch (name) {
     case 'lost': {
@@ -70,9 +88,17 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'abortedReads':
       return records(name, m.abortedReads ?? null);
     case 'p99LatencyMs': {
-      if (m.p99Us === null) return { name, ...base, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' };
+      if (m.p99Us === null)
+        return { name, ...base, measured: null, unit: 'ms', status: 'unknown', detail: 'p99 latency: not measured (no records were read)' };
       const ms = m.p99Us / 1000;
-      return { name, ...base, measured: ms, unit: 'ms', status: ms > max ? 'failed' : 'met', detail: `p99 latency: ${fmt(ms)} ms ${ms > max ? '>' : '<='} max ${max} ms` };
+      return {
+        name,
+        ...base,
+        measured: ms,
+        unit: 'ms',
+        status: ms > max ? 'failed' : 'met',
+        detail: `p99 latency: ${fmt(ms)} ms ${ms > max ? '>' : '<='} max ${max} ms`,
+      };
     }
     case 'recoverySeconds':
       return recoveryExpectation(max, m.faults);
@@ -82,15 +108,45 @@ function checkOne(e: EffectiveExpectation, m: Measured): ExpectationResult {
     case 'failover.reread': {
       const measured = (name === 'failover.skipped' ? m.failoverSkipped : m.failoverReread) ?? null;
       const what = name === 'failover.skipped' ? 'skipped at failover' : 're-read at failover';
-      if (measured === null) return { name, ...base, measured, unit: 'records', status: 'unknown', detail: `${name}: not measured (a consumer-failover drill published no outcome)` };
+      if (measured === null)
+        return {
+          name,
+          ...base,
+          measured,
+          unit: 'records',
+          status: 'unknown',
+          detail: `${name}: not measured (a consumer-failover drill published no outcome)`,
+        };
       const failed = measured > max;
-      return { name, ...base, measured, unit: 'records', status: failed ? 'failed' : 'met', detail: `${what}: ${measured} ${failed ? '>' : '<='} max ${max}${source === 'default' ? ' (default)' : ''}` };
+      return {
+        name,
+        ...base,
+        measured,
+        unit: 'records',
+        status: failed ? 'failed' : 'met',
+        detail: `${what}: ${measured} ${failed ? '>' : '<='} max ${max}${source === 'default' ? ' (default)' : ''}`,
+      };
     }
     case 'checkpointAgeSeconds': {
       const measured = m.checkpointAgeSeconds ?? null;
-      if (measured === null) return { name, ...base, measured, unit: 's', status: 'unknown', detail: 'checkpoint age: not measured (no checkpoint of the scenario\'s groups was seen)' };
+      if (measured === null)
+        return {
+          name,
+          ...base,
+          measured,
+          unit: 's',
+          status: 'unknown',
+          detail: "checkpoint age: not measured (no checkpoint of the scenario's groups was seen)",
+        };
       const failed = measured > max;
-      return { name, ...base, measured, unit: 's', status: failed ? 'failed' : 'met', detail: `checkpoint age: ${fmt(measured)} s ${failed ? '>' : '<='} max ${max} s` };
+      return {
+        name,
+        ...base,
+        measured,
+        unit: 's',
+        status: failed ? 'failed' : 'met',
+        detail: `checkpoint age: ${fmt(measured)} s ${failed ? '>' : '<='} max ${max} s`,
+      };
     }
   }
 }
@@ -100,7 +156,12 @@ function pickupExpectation(max: number, pickup: NonNullable<Measured['pickup']>,
   if (pickup.length === 0) {
     const added = faults.some((f) => f.kind === 'add-partitions');
     return added
-      ? { ...base, measured: null, status: 'unknown', detail: 'pickup: no records were written to the new partitions, so their pickup could not be measured' }
+      ? {
+          ...base,
+          measured: null,
+          status: 'unknown',
+          detail: 'pickup: no records were written to the new partitions, so their pickup could not be measured',
+        }
       : { ...base, measured: 0, status: 'met', detail: 'pickup: no partitions were added' };
   }
   const never = pickup.filter((p) => p.seconds === null);
@@ -108,7 +169,10 @@ function pickupExpectation(max: number, pickup: NonNullable<Measured['pickup']>,
   const worst = measured.length > 0 ? Math.max(...measured) : null;
   const slow = pickup.filter((p) => p.seconds !== null && p.seconds > max);
   if (never.length > 0 || slow.length > 0) {
-    const parts = [...slow.map((p) => `${p.topic}/${p.partition} ${fmt(p.seconds!)} s > max ${max} s`), ...never.map((p) => `${p.topic}/${p.partition} never reached the target`)];
+    const parts = [
+      ...slow.map((p) => `${p.topic}/${p.partition} ${fmt(p.seconds!)} s > max ${max} s`),
+      ...never.map((p) => `${p.topic}/${p.partition} never reached the target`),
+    ];
     return { ...base, measured: worst, status: 'failed', detail: `pickup: ${parts.join('; ')}` };
   }
   return { ...base, measured: worst, status: 'met', detail: `pickup: slowest new partition ${fmt(worst ?? 0)} s <= max ${max} s` };
@@ -124,11 +188,19 @@ function recoveryExpectation(max: number, faults: readonly FaultReport[]): Expec
   const measured = faults.map((f) => f.recovery.seconds).filter((s): s is number => s !== null);
   const worst = measured.length > 0 ? Math.max(...measured) : null;
   if (slow.length > 0 || never.length > 0) {
-    const parts = [...slow.map((f) => `${name(f)} ${fmt(f.recovery.seconds!)} s > max ${max} s`), ...never.map((f) => `${name(f)} did not recover before the workload ended (max ${max} s)`)];
+    const parts = [
+      ...slow.map((f) => `${name(f)} ${fmt(f.recovery.seconds!)} s > max ${max} s`),
+      ...never.map((f) => `${name(f)} did not recover before the workload ended (max ${max} s)`),
+    ];
     return { ...base, measured: worst, status: 'failed', detail: `recovery: ${parts.join('; ')}` };
   }
   if (unknown.length > 0) {
-    return { ...base, measured: worst, status: 'unknown', detail: `recovery: not measured for ${unknown.map((f) => `${name(f)} (${f.recovery.reason})`).join('; ')}` };
+    return {
+      ...base,
+      measured: worst,
+      status: 'unknown',
+      detail: `recovery: not measured for ${unknown.map((f) => `${name(f)} (${f.recovery.reason})`).join('; ')}`,
+    };
   }
   return { ...base, measured: worst, status: 'met', detail: `recovery: slowest ${fmt(worst ?? 0)} s <= max ${max} s` };
 }

@@ -39,7 +39,9 @@ describe('attribute', () => {
   it('attributes an estimated send interval to the windows it overlaps', () => {
     expect(attribute({ kind: 'estimated', fromMs: 9_000, toMs: 10_000, basis: 'x' }, faults)).toEqual([]);
     expect(attribute({ kind: 'estimated', fromMs: 9_500, toMs: 10_500, basis: 'x' }, faults)).toEqual([{ faultId: 'f1', phase: 'during' }]);
-    expect(attribute({ kind: 'estimated', fromMs: 40_000, toMs: 41_000, basis: 'x' }, faults)).toEqual([{ faultId: 'f2', phase: 'recovery' }]);
+    expect(attribute({ kind: 'estimated', fromMs: 40_000, toMs: 41_000, basis: 'x' }, faults)).toEqual([
+      { faultId: 'f2', phase: 'recovery' },
+    ]);
   });
 
   it('counts everything after a one-shot fault, until it recovered, as its aftermath', () => {
@@ -56,7 +58,17 @@ describe('faultWindows: one-shot is a matter of duration, not kind (issue 11 ite
   // Two kill-brokers: f0 lasts 10 s but its heal never came; f1 has no duration (one-shot).
   const spec = readSpec({ faults: [{ kind: 'kill-broker', duration: 10_000 }, { kind: 'kill-broker' }] });
   const injected = (faultId: string, atMs: number, durationMs?: number | null) =>
-    ({ v: 1, type: 'fault.injected', scenarioId: 's', atMs, source: 'r', faultId, kind: 'kill-broker', params: {}, ...(durationMs !== undefined ? { durationMs } : {}) }) as const;
+    ({
+      v: 1,
+      type: 'fault.injected',
+      scenarioId: 's',
+      atMs,
+      source: 'r',
+      faultId,
+      kind: 'kill-broker',
+      params: {},
+      ...(durationMs !== undefined ? { durationMs } : {}),
+    }) as const;
   const fold = (events: ControlEvent[]) => {
     const e = new ScenarioEvents('s');
     events.forEach((x) => e.apply(x));
@@ -86,7 +98,17 @@ describe('faultWindows: one-shot is a matter of duration, not kind (issue 11 ite
   });
 
   it('when every fault has a duration and healed, nothing is one-shot and nothing is warned about', () => {
-    const healed = { v: 1, type: 'fault.healed', scenarioId: 's', atMs: 20_000, source: 'r', faultId: 's/f0', kind: 'kill-broker', verified: true, detail: '' } as const;
+    const healed = {
+      v: 1,
+      type: 'fault.healed',
+      scenarioId: 's',
+      atMs: 20_000,
+      source: 'r',
+      faultId: 's/f0',
+      kind: 'kill-broker',
+      verified: true,
+      detail: '',
+    } as const;
     const { faults, warnings } = fold([injected('s/f0', 10_000, 10_000), healed]);
     expect(faults.map((f) => [f.faultId, f.oneShot, f.healedAtMs])).toEqual([['s/f0', false, 20_000]]);
     expect(warnings).toEqual(['the scenario lists 2 faults; 1 was injected']);
@@ -98,12 +120,45 @@ describe('faultWindows: injection, heal start and back; recovery from the heal s
   // 100 records/s at 20 ms p99 throughout, except nothing read from 30 s (injection) to 75 s (broker back).
   const series: SecondPoint[] = Array.from({ length: 120 }, (_, t) => {
     const stalled = t >= 30 && t < 75;
-    return { t, produced: 100, acked: 100, requested: null, achieved: null, consumed: stalled ? 0 : 100, p50Us: stalled ? null : 10_000, p99Us: stalled ? null : 20_000, p999Us: null, maxUs: null, publishDelayP99Us: null };
+    return {
+      t,
+      produced: 100,
+      acked: 100,
+      requested: null,
+      achieved: null,
+      consumed: stalled ? 0 : 100,
+      p50Us: stalled ? null : 10_000,
+      p99Us: stalled ? null : 20_000,
+      p999Us: null,
+      maxUs: null,
+      publishDelayP99Us: null,
+    };
   });
   const events = (healed: Record<string, unknown>) => {
     const e = new ScenarioEvents('s');
-    e.apply({ v: 1, type: 'fault.injected', scenarioId: 's', atMs: 30_000, source: 'r', faultId: 's/f0', kind: 'kill-broker', params: {}, durationMs: 20_000 });
-    e.apply({ v: 1, type: 'fault.healed', scenarioId: 's', atMs: 75_000, source: 'r', faultId: 's/f0', kind: 'kill-broker', verified: true, detail: '', ...healed } as ControlEvent);
+    e.apply({
+      v: 1,
+      type: 'fault.injected',
+      scenarioId: 's',
+      atMs: 30_000,
+      source: 'r',
+      faultId: 's/f0',
+      kind: 'kill-broker',
+      params: {},
+      durationMs: 20_000,
+    });
+    e.apply({
+      v: 1,
+      type: 'fault.healed',
+      scenarioId: 's',
+      atMs: 75_000,
+      source: 'r',
+      faultId: 's/f0',
+      kind: 'kill-broker',
+      verified: true,
+      detail: '',
+      ...healed,
+    } as ControlEvent);
     return faultWindows(e, spec).faults;
   };
 

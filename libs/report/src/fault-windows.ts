@@ -34,7 +34,10 @@ export function faultWindows(events: ScenarioEvents, spec: SpecView): { faults: 
       params: f.injected.params,
       injectedAtMs: f.injected.atMs,
       healedAtMs: healedAtMs(f.injected.atMs, healed),
-      healStartedAtMs: healed === undefined ? null : Math.min(Math.max(healed.healStartedAtMs ?? healed.atMs, f.injected.atMs), healedAtMs(f.injected.atMs, healed)!),
+      healStartedAtMs:
+        healed === undefined
+          ? null
+          : Math.min(Math.max(healed.healStartedAtMs ?? healed.atMs, f.injected.atMs), healedAtMs(f.injected.atMs, healed)!),
       backAtMs: healed?.verified ? Math.max(healed.backAtMs ?? healed.atMs, f.injected.atMs) : null,
       oneShot,
       verified: healed === undefined ? null : healed.verified,
@@ -43,7 +46,9 @@ export function faultWindows(events: ScenarioEvents, spec: SpecView): { faults: 
   }
   faults.sort((a, b) => a.injectedAtMs - b.injectedAtMs || (a.faultId < b.faultId ? -1 : a.faultId > b.faultId ? 1 : 0));
   if (spec.faults.length > faults.length) {
-    warnings.push(`the scenario lists ${spec.faults.length} fault${spec.faults.length === 1 ? '' : 's'}; ${faults.length} ${faults.length === 1 ? 'was' : 'were'} injected`);
+    warnings.push(
+      `the scenario lists ${spec.faults.length} fault${spec.faults.length === 1 ? '' : 's'}; ${faults.length} ${faults.length === 1 ? 'was' : 'were'} injected`,
+    );
   }
   return { faults, warnings };
 }
@@ -70,7 +75,11 @@ export function withRecovery(
   run: { startAtMs: number | undefined; endAtMs: number | undefined },
 ): FaultReport[] {
   const lastT = series.length > 0 ? series[series.length - 1].t : undefined;
-  const runEndMs = Math.max(run.endAtMs ?? 0, lastT === undefined ? 0 : (lastT + 1) * 1000, ...faults.map((f) => f.healedAtMs ?? f.injectedAtMs));
+  const runEndMs = Math.max(
+    run.endAtMs ?? 0,
+    lastT === undefined ? 0 : (lastT + 1) * 1000,
+    ...faults.map((f) => f.healedAtMs ?? f.injectedAtMs),
+  );
   const out: FaultReport[] = [];
   faults.forEach((f, i) => {
     const recovery = measureRecovery({
@@ -83,9 +92,7 @@ export function withRecovery(
     });
     const unhealed = f.healedAtMs === null && !f.oneShot;
     const toMs =
-      recovery.status === 'not-recovered' || unhealed
-        ? runEndMs
-        : (recovery.recoveredAtMs ?? f.healedAtMs ?? f.injectedAtMs + 1000);
+      recovery.status === 'not-recovered' || unhealed ? runEndMs : (recovery.recoveredAtMs ?? f.healedAtMs ?? f.injectedAtMs + 1000);
     out.push({ ...f, recovery, impactWindow: { fromMs: f.injectedAtMs, toMs: Math.max(toMs, f.injectedAtMs) }, attributedExamples: {} });
   });
   return out;

@@ -31,9 +31,20 @@ function audited(options: FixtureOptions, purgedTo: number): { events: ControlEv
     producerId: e.producerId,
     keys: [{ topic: 'orders', partition: 0, keyEpoch: e.keyEpoch, key: e.key, runs: [[e.seq, 1, i === 0 ? 10 : 5000, 1]] }],
   }));
-  const sample = (atMs: number, logStartOffset: number): ControlEvent => ({ ...head, type: 'source.audit', atMs, partitions: [{ topic: 'orders', partition: 0, logStartOffset, highWatermark: 10_000 }] });
+  const sample = (atMs: number, logStartOffset: number): ControlEvent => ({
+    ...head,
+    type: 'source.audit',
+    atMs,
+    partitions: [{ topic: 'orders', partition: 0, logStartOffset, highWatermark: 10_000 }],
+  });
   const drainedAt = events.findIndex((e) => e.type === 'scenario.drained');
-  const withAudit = [...events.slice(0, drainedAt), ...offsets, sample(started.atMs - 2000, 0), sample(started.atMs - 1000, purgedTo), ...events.slice(drainedAt)];
+  const withAudit = [
+    ...events.slice(0, drainedAt),
+    ...offsets,
+    sample(started.atMs - 2000, 0),
+    sample(started.atMs - 1000, purgedTo),
+    ...events.slice(drainedAt),
+  ];
   return { events: withAudit, lostSeqs: lost.map((e) => `${e.key}#${e.seq}`) };
 }
 
@@ -41,11 +52,22 @@ describe('report: the lost split', () => {
   it('shows a record purged before it was mirrored apart from those lost in replication, and fails on the latter when the spec names the split', () => {
     const { events } = audited({ ...base, expectations: { purgedBeforeMirrored: { max: 1000 } } }, 100);
     const r = build(events);
-    expect(r.lostSplit).toMatchObject({ audited: true, unaudited: 0, samples: 2, purgedBeforeMirrored: { count: 1 }, lostInReplication: { count: 2 }, lostAtSource: { count: 0 } });
+    expect(r.lostSplit).toMatchObject({
+      audited: true,
+      unaudited: 0,
+      samples: 2,
+      purgedBeforeMirrored: { count: 1 },
+      lostInReplication: { count: 2 },
+      lostAtSource: { count: 0 },
+    });
     expect(r.lostSplit!.purgedBeforeMirrored.examples[0]).toMatchObject({ topic: 'orders', partition: 0, sourceOffset: 10 });
     const names = r.expectations.map((e) => e.name);
     expect(names).not.toContain('lost');
-    expect(r.expectations.filter((e) => ['lostAtSource', 'purgedBeforeMirrored', 'lostInReplication'].includes(e.name)).map((e) => [e.name, e.measured, e.status])).toEqual([
+    expect(
+      r.expectations
+        .filter((e) => ['lostAtSource', 'purgedBeforeMirrored', 'lostInReplication'].includes(e.name))
+        .map((e) => [e.name, e.measured, e.status]),
+    ).toEqual([
       ['lostAtSource', 0, 'met'],
       ['purgedBeforeMirrored', 1, 'met'],
       ['lostInReplication', 2, 'failed'],
@@ -72,7 +94,13 @@ describe('report: the lost split', () => {
 
   it('a run without an audit says so: everything missing is lost in replication, unaudited', () => {
     const r = build(syntheticScenario(base));
-    expect(r.lostSplit).toMatchObject({ audited: false, samples: 0, unaudited: 3, lostInReplication: { count: 3 }, purgedBeforeMirrored: { count: 0 } });
+    expect(r.lostSplit).toMatchObject({
+      audited: false,
+      samples: 0,
+      unaudited: 3,
+      lostInReplication: { count: 3 },
+      purgedBeforeMirrored: { count: 0 },
+    });
     expect(renderMarkdown(r)).toContain('No source audit for this run');
   });
 

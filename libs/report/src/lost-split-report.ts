@@ -6,7 +6,15 @@ export function lostSplitReport(acc: Accounting, samples: number): LostSplitRepo
   const s = acc.lostSplit;
   const cls = (c: { count: number; examples: LostSourceExample[] }) => ({
     count: c.count,
-    examples: c.examples.map((e) => ({ producerId: e.producerId, keyEpoch: e.keyEpoch, key: e.key, seq: e.seq, topic: e.topic ?? null, partition: e.partition ?? null, sourceOffset: e.sourceOffset ?? null })),
+    examples: c.examples.map((e) => ({
+      producerId: e.producerId,
+      keyEpoch: e.keyEpoch,
+      key: e.key,
+      seq: e.seq,
+      topic: e.topic ?? null,
+      partition: e.partition ?? null,
+      sourceOffset: e.sourceOffset ?? null,
+    })),
   });
   return {
     audited: s.audited,

@@ -8,7 +8,8 @@ const fault = { faultId: 'f1', kind: 'add-partitions', target: 'src', injectedAt
 /** Partitions 0-1 from the start, 2-3 added at 10 s; 10 records/s each until 30 s. */
 function acks(): PartitionAckSecond[] {
   const out: PartitionAckSecond[] = [];
-  for (let p = 0; p < 4; p++) for (let s = p < 2 ? 0 : 11; s < 30; s++) out.push({ topic: 'src', partition: p, startMs: T0 + s * 1000, acked: 10 });
+  for (let p = 0; p < 4; p++)
+    for (let s = p < 2 ? 0 : 11; s < 30; s++) out.push({ topic: 'src', partition: p, startMs: T0 + s * 1000, acked: 10 });
   return out;
 }
 
@@ -30,8 +31,24 @@ describe('pickupTimes', () => {
     const a = acks();
     const lags = replicatorLag(a, targets({ 0: T0, 1: T0, 2: INJECT + 5000, 3: INJECT + 9000 }), T0);
     expect(pickupTimes([fault], a, lags)).toEqual([
-      { faultId: 'f1', topic: 'src', partition: 2, injectedAtMs: INJECT, firstAckedAtMs: T0 + 11_000, firstOnTargetAtMs: T0 + 16_000, seconds: 6 },
-      { faultId: 'f1', topic: 'src', partition: 3, injectedAtMs: INJECT, firstAckedAtMs: T0 + 11_000, firstOnTargetAtMs: T0 + 20_000, seconds: 10 },
+      {
+        faultId: 'f1',
+        topic: 'src',
+        partition: 2,
+        injectedAtMs: INJECT,
+        firstAckedAtMs: T0 + 11_000,
+        firstOnTargetAtMs: T0 + 16_000,
+        seconds: 6,
+      },
+      {
+        faultId: 'f1',
+        topic: 'src',
+        partition: 3,
+        injectedAtMs: INJECT,
+        firstAckedAtMs: T0 + 11_000,
+        firstOnTargetAtMs: T0 + 20_000,
+        seconds: 10,
+      },
     ]);
   });
 
@@ -48,6 +65,12 @@ describe('pickupTimes', () => {
     const a = acks();
     const lags = replicatorLag(a, targets({ 0: T0, 1: T0, 2: INJECT, 3: INJECT }), T0);
     expect(pickupTimes([{ ...fault, kind: 'kill-broker' }], a, lags)).toEqual([]);
-    expect(pickupTimes([fault], a.filter((x) => x.partition < 2), lags)).toEqual([]);
+    expect(
+      pickupTimes(
+        [fault],
+        a.filter((x) => x.partition < 2),
+        lags,
+      ),
+    ).toEqual([]);
   });
 });

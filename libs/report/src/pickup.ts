@@ -29,7 +29,11 @@ export interface PartitionPickup {
   seconds: number | null;
 }
 
-export function pickupTimes(faults: readonly FaultRef[], acks: readonly PartitionAckSecond[], lags: readonly PartitionReplicatorLag[]): PartitionPickup[] {
+export function pickupTimes(
+  faults: readonly FaultRef[],
+  acks: readonly PartitionAckSecond[],
+  lags: readonly PartitionReplicatorLag[],
+): PartitionPickup[] {
   const out: PartitionPickup[] = [];
   for (const f of faults) {
     if (f.kind !== 'add-partitions' || f.target === null) continue;

@@ -21,7 +21,12 @@ export interface RampLevels {
  * delivery rule. Steps are in time order; a level met again later (it never is, a ramp only rises)
  * would start a new step.
  */
-export function rampStepsFromRates(producers: readonly ProducerTrack[], ramp: RampLevels, startAtMs: number | undefined, endAtMs: number | undefined): CapacityStep[] {
+export function rampStepsFromRates(
+  producers: readonly ProducerTrack[],
+  ramp: RampLevels,
+  startAtMs: number | undefined,
+  endAtMs: number | undefined,
+): CapacityStep[] {
   const perSecond = new Map<number, { requested: number; achieved: number }>();
   for (const p of producers) {
     for (const [startMs, r] of p.rates) {

@@ -34,7 +34,12 @@ const run = { startAtMs: ms(0), endAtMs: ms(120) };
 
 describe('measureRecovery', () => {
   it('counts from the heal to the first of 5 steady seconds after a stall and its catch-up burst', () => {
-    const s = series(120, { ...stall(40, 50), 50: { consumed: 400, p99Us: 9_000_000 }, 51: { consumed: 400, p99Us: 4_000_000 }, 52: { consumed: 200, p99Us: 600_000 } });
+    const s = series(120, {
+      ...stall(40, 50),
+      50: { consumed: 400, p99Us: 9_000_000 },
+      51: { consumed: 400, p99Us: 4_000_000 },
+      52: { consumed: 200, p99Us: 600_000 },
+    });
     const r = measureRecovery({ series: s, injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [], ...run });
     expect(r).toMatchObject({ status: 'recovered', seconds: 3, recoveredAtMs: ms(53), reason: null });
     expect(r.baseline).toEqual({ fromT: T0 + 10, toT: T0 + 39, seconds: 30, consumedMedian: 100, p99MedianUs: 50_000 });
@@ -62,7 +67,9 @@ describe('measureRecovery', () => {
   it('averages throughput over the window: batchy deliveries still recover', () => {
     const batchy: Record<number, Partial<SecondPoint>> = {};
     for (let s = 50; s < 120; s++) batchy[s] = { consumed: s % 2 === 0 ? 60 : 140 };
-    expect(measureRecovery({ series: series(120, batchy), injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [], ...run }).seconds).toBe(0);
+    expect(
+      measureRecovery({ series: series(120, batchy), injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [], ...run }).seconds,
+    ).toBe(0);
   });
 
   it('says the fault never recovered when throughput stays low until the end, and why', () => {
@@ -71,7 +78,9 @@ describe('measureRecovery', () => {
     const r = measureRecovery({ series: series(120, degraded), injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [], ...run });
     expect(r.status).toBe('not-recovered');
     expect(r.seconds).toBeNull();
-    expect(r.reason).toBe('did not recover in the 70 s between the heal start and the end of the workload: throughput outside ±20 % of 100/s in 70 s, p99 above 100 ms (or nothing read) in 0 s');
+    expect(r.reason).toBe(
+      'did not recover in the 70 s between the heal start and the end of the workload: throughput outside ±20 % of 100/s in 70 s, p99 above 100 ms (or nothing read) in 0 s',
+    );
   });
 
   it('does not guess when the workload ends too soon after the heal', () => {
@@ -87,20 +96,40 @@ describe('measureRecovery', () => {
   });
 
   it('needs a heal for a fault with a duration', () => {
-    expect(measureRecovery({ series: series(120), injectedAtMs: ms(40), referenceMs: undefined, otherFaults: [], ...run }).reason).toBe('the fault was never healed');
+    expect(measureRecovery({ series: series(120), injectedAtMs: ms(40), referenceMs: undefined, otherFaults: [], ...run }).reason).toBe(
+      'the fault was never healed',
+    );
   });
 
   it('leaves other faults out of the baseline (every second touching their window)', () => {
     const s = series(120, { ...stall(20, 30), 30: { consumed: 300 } });
-    const r = measureRecovery({ series: s, injectedAtMs: ms(40), referenceMs: ms(45), otherFaults: [{ fromMs: ms(20), toMs: ms(30) }], ...run });
+    const r = measureRecovery({
+      series: s,
+      injectedAtMs: ms(40),
+      referenceMs: ms(45),
+      otherFaults: [{ fromMs: ms(20), toMs: ms(30) }],
+      ...run,
+    });
     expect(r.baseline).toMatchObject({ fromT: T0 + 10, toT: T0 + 39, seconds: 19, consumedMedian: 100 });
   });
 
   it('lets the next fault cut the steady window short rather than hide the recovery', () => {
     const s = series(120, { ...stall(40, 50), ...stall(53, 60) });
-    const r = measureRecovery({ series: s, injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [{ fromMs: ms(53), toMs: ms(60) }], ...run });
+    const r = measureRecovery({
+      series: s,
+      injectedAtMs: ms(40),
+      referenceMs: ms(50),
+      otherFaults: [{ fromMs: ms(53), toMs: ms(60) }],
+      ...run,
+    });
     expect(r).toMatchObject({ status: 'recovered', seconds: 0 });
-    const never = measureRecovery({ series: series(120, stall(40, 60)), injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [{ fromMs: ms(53), toMs: ms(60) }], ...run });
+    const never = measureRecovery({
+      series: series(120, stall(40, 60)),
+      injectedAtMs: ms(40),
+      referenceMs: ms(50),
+      otherFaults: [{ fromMs: ms(53), toMs: ms(60) }],
+      ...run,
+    });
     expect(never.status).toBe('not-recovered');
     expect(never.reason).toMatch(/^did not recover in the 3 s between the heal start and the next fault/);
   });
@@ -113,31 +142,47 @@ describe('measureRecovery', () => {
 
   it('property: recovery is never before the reference and moves with the series in time', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 35, max: 80 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 1000 }), (inject, length, burst, shift) => {
-        const heal = inject + length;
-        const s = series(120, { ...stall(inject, heal), ...Object.fromEntries(Array.from({ length: burst }, (_, i) => [heal + i, { consumed: 250 }])) });
-        const input = { series: s, injectedAtMs: ms(inject), referenceMs: ms(heal), otherFaults: [], ...run };
-        const r = measureRecovery(input);
-        if (r.status === 'recovered') {
-          expect(r.recoveredAtMs!).toBeGreaterThanOrEqual(ms(heal));
-          expect(r.seconds).toBe(Math.min(burst, 120 - heal));
-        }
-        const moved = measureRecovery({
-          ...input,
-          series: s.map((p) => ({ ...p, t: p.t + shift })),
-          injectedAtMs: input.injectedAtMs + shift * 1000,
-          referenceMs: input.referenceMs + shift * 1000,
-          startAtMs: run.startAtMs + shift * 1000,
-          endAtMs: run.endAtMs + shift * 1000,
-        });
-        expect(moved.seconds).toBe(r.seconds);
-        expect(moved.status).toBe(r.status);
-      }),
+      fc.property(
+        fc.integer({ min: 35, max: 80 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (inject, length, burst, shift) => {
+          const heal = inject + length;
+          const s = series(120, {
+            ...stall(inject, heal),
+            ...Object.fromEntries(Array.from({ length: burst }, (_, i) => [heal + i, { consumed: 250 }])),
+          });
+          const input = { series: s, injectedAtMs: ms(inject), referenceMs: ms(heal), otherFaults: [], ...run };
+          const r = measureRecovery(input);
+          if (r.status === 'recovered') {
+            expect(r.recoveredAtMs!).toBeGreaterThanOrEqual(ms(heal));
+            expect(r.seconds).toBe(Math.min(burst, 120 - heal));
+          }
+          const moved = measureRecovery({
+            ...input,
+            series: s.map((p) => ({ ...p, t: p.t + shift })),
+            injectedAtMs: input.injectedAtMs + shift * 1000,
+            referenceMs: input.referenceMs + shift * 1000,
+            startAtMs: run.startAtMs + shift * 1000,
+            endAtMs: run.endAtMs + shift * 1000,
+          });
+          expect(moved.seconds).toBe(r.seconds);
+          expect(moved.status).toBe(r.status);
+        },
+      ),
     );
   });
 
   it('uses the documented constants', () => {
-    expect(RECOVERY_RULE).toEqual({ baselineSeconds: 30, minBaselineSeconds: 3, throughputTolerance: 0.2, latencyFactor: 2, latencyFloorMs: 100, sustainSeconds: 5 });
+    expect(RECOVERY_RULE).toEqual({
+      baselineSeconds: 30,
+      minBaselineSeconds: 3,
+      throughputTolerance: 0.2,
+      latencyFactor: 2,
+      latencyFloorMs: 100,
+      sustainSeconds: 5,
+    });
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
   });

@@ -54,7 +54,13 @@ export interface RecoveryInput {
 }
 
 export function measureRecovery(input: RecoveryInput, rule: RecoveryRule = RECOVERY_RULE): Recovery {
-  const notMeasured = (reason: string, baseline: Recovery['baseline'] = null) => ({ status: 'not-measured' as const, seconds: null, recoveredAtMs: null, reason, baseline });
+  const notMeasured = (reason: string, baseline: Recovery['baseline'] = null) => ({
+    status: 'not-measured' as const,
+    seconds: null,
+    recoveredAtMs: null,
+    reason,
+    baseline,
+  });
   if (input.referenceMs === undefined) return notMeasured('the fault was never healed');
   const bySecond = new Map(input.series.map((p) => [p.t, p]));
   if (input.series.length === 0) return notMeasured('no per-second data');
@@ -69,10 +75,13 @@ export function measureRecovery(input: RecoveryInput, rule: RecoveryRule = RECOV
   }
   const p99s = base.map((p) => p.p99Us).filter((v): v is number => v !== null);
   if (base.length < rule.minBaselineSeconds) {
-    return notMeasured(`no baseline: ${base.length} s of undisturbed data before the injection (at least ${rule.minBaselineSeconds} s needed)`);
+    return notMeasured(
+      `no baseline: ${base.length} s of undisturbed data before the injection (at least ${rule.minBaselineSeconds} s needed)`,
+    );
   }
   const consumedMedian = median(base.map((p) => p.consumed));
-  if (consumedMedian === 0 || p99s.length === 0) return notMeasured('no baseline: nothing was consumed in the seconds before the injection');
+  if (consumedMedian === 0 || p99s.length === 0)
+    return notMeasured('no baseline: nothing was consumed in the seconds before the injection');
   const baseline = { fromT: base[0].t, toT: base[base.length - 1].t, seconds: base.length, consumedMedian, p99MedianUs: median(p99s) };
 
   const thresholdUs = Math.max(rule.latencyFactor * baseline.p99MedianUs, rule.latencyFloorMs * 1000);

@@ -51,7 +51,11 @@ export interface PartitionReplicatorLag {
 
 const SECOND = 1000;
 
-export function replicatorLag(acks: readonly PartitionAckSecond[], targets: readonly TargetHighWatermark[], startAtMs: number): PartitionReplicatorLag[] {
+export function replicatorLag(
+  acks: readonly PartitionAckSecond[],
+  targets: readonly TargetHighWatermark[],
+  startAtMs: number,
+): PartitionReplicatorLag[] {
   const ackBy = group(acks);
   const hwBy = group(targets);
   const ids = [...new Set([...ackBy.keys(), ...hwBy.keys()])].filter((id) => ackBy.has(id)).sort(compareIds);
@@ -90,7 +94,12 @@ function pointAt(atMs: number, seconds: ReadonlyArray<{ startMs: number; acked: 
     if (oldestStartMs === null && acked > onTarget) oldestStartMs = s.startMs;
   }
   const unseen = Math.max(0, acked - onTarget);
-  return { atMs, onTarget, unseen, oldestAgeMs: unseen === 0 || oldestStartMs === null ? null : Math.max(0, atMs - (oldestStartMs + SECOND)) };
+  return {
+    atMs,
+    onTarget,
+    unseen,
+    oldestAgeMs: unseen === 0 || oldestStartMs === null ? null : Math.max(0, atMs - (oldestStartMs + SECOND)),
+  };
 }
 
 function mergeSeconds(list: readonly PartitionAckSecond[]): Array<{ startMs: number; acked: number }> {

@@ -22,7 +22,19 @@ function rampRun(levels: number[], o: FixtureOptions = {}): ControlEvent[] {
   return syntheticScenario({ durationS: 10 * levels.length, rate: 60, partitions: 3, expectations: {}, ...o }).map((e) => {
     if (e.type === 'scenario.started') return { ...e, spec: { ...e.spec, workload: { ...e.spec.workload, rate: { ramp } } } };
     if (e.type === 'producer.progress' && e.rates) {
-      return { ...e, rates: e.rates.map(([w, , achieved, , achievedBytes]) => [w, levels[Math.min(levels.length - 1, Math.floor((w - START) / 10_000))] / 2, achieved, 0, achievedBytes] as [number, number, number, number, number]) };
+      return {
+        ...e,
+        rates: e.rates.map(
+          ([w, , achieved, , achievedBytes]) =>
+            [w, levels[Math.min(levels.length - 1, Math.floor((w - START) / 10_000))] / 2, achieved, 0, achievedBytes] as [
+              number,
+              number,
+              number,
+              number,
+              number,
+            ],
+        ),
+      };
     }
     return e;
   });
@@ -38,11 +50,19 @@ describe('buildReport: capacity of a ramp (issue 9)', () => {
       [10_000, 20_000, 60, 60, 'ok'],
       [20_000, 30_000, 80, 60, 'tester-saturated'],
     ]);
-    expect(c).toMatchObject({ sustainedRecordsPerSec: 60, testerSaturatedAt: 80, replicatorSaturatedAt: null, lowerBound: true, p99BoundUs: null });
+    expect(c).toMatchObject({
+      sustainedRecordsPerSec: 60,
+      testerSaturatedAt: 80,
+      replicatorSaturatedAt: null,
+      lowerBound: true,
+      p99BoundUs: null,
+    });
     expect(c.steps[2].reason).toBe('the tester sent 60 of the 80 records/s offered');
     expect(r.delivery).toMatchObject({ checked: true, seconds: 20, requestedPerSecond: 50, achievedPerSecond: 60 });
     expect(r.verdict).toBe('pass');
-    expect(r.warnings).toContain("the tester saturated at 80 records/s: whether it delivered the requested rate was judged on the ramp's steps below that only");
+    expect(r.warnings).toContain(
+      "the tester saturated at 80 records/s: whether it delivered the requested rate was judged on the ramp's steps below that only",
+    );
   });
 
   it('a target that falls behind while the tester delivers: the replicator saturated there, with the backlog it built', () => {
@@ -90,15 +110,25 @@ describe('rendering the capacity (issue 9)', () => {
   const fixed = report(syntheticScenario({ durationS: 20, rate: 60, partitions: 3 }));
 
   it('one line names the sustained capacity and where the replicator and the tester saturated', () => {
-    expect(capacityLine(r.capacity!)).toBe('capacity: at least 60 records/s sustained (replicator fell behind at —; tester saturated at 80)');
-    expect(capacityLine({ ...r.capacity!, sustainedRecordsPerSec: 4000, replicatorSaturatedAt: 5000, testerSaturatedAt: null, lowerBound: false })).toBe(
-      'capacity: 4000 records/s sustained (replicator fell behind at 5000; tester saturated at —)',
+    expect(capacityLine(r.capacity!)).toBe(
+      'capacity: at least 60 records/s sustained (replicator fell behind at —; tester saturated at 80)',
     );
+    expect(
+      capacityLine({
+        ...r.capacity!,
+        sustainedRecordsPerSec: 4000,
+        replicatorSaturatedAt: 5000,
+        testerSaturatedAt: null,
+        lowerBound: false,
+      }),
+    ).toBe('capacity: 4000 records/s sustained (replicator fell behind at 5000; tester saturated at —)');
   });
 
   it('Markdown: a Capacity section with one row per step; none for a fixed rate', () => {
     const text = renderMarkdown(r);
-    expect(text).toContain('## Capacity\n\ncapacity: at least 60 records/s sustained (replicator fell behind at —; tester saturated at 80).');
+    expect(text).toContain(
+      '## Capacity\n\ncapacity: at least 60 records/s sustained (replicator fell behind at —; tester saturated at 80).',
+    );
     expect(text).toContain('| 80 | 60 | ');
     expect(text).toContain('**tester-saturated**: the tester sent 60 of the 80 records/s offered |');
     expect(text.match(/^\| \d+ \| \d+ \| \d+ \| -?\d+ \| /gm)).toHaveLength(3);
@@ -118,6 +148,8 @@ describe('rendering the capacity (issue 9)', () => {
     expect(plain).not.toContain('id="capacity"');
     // The fixture's producers report rates, so requested is drawn; producers that report none draw no requested line.
     expect(plain).toContain('data-series="requested"');
-    expect(renderHtml(report(syntheticScenario({ durationS: 20, rate: 60, partitions: 3, requestedRate: null })))).not.toContain('data-series="requested"');
+    expect(renderHtml(report(syntheticScenario({ durationS: 20, rate: 60, partitions: 3, requestedRate: null })))).not.toContain(
+      'data-series="requested"',
+    );
   });
 });

@@ -23,7 +23,12 @@ export function reportCapacity(input: CapacityInput): CapacityReport | null {
   if (ramp === undefined) return null;
   // `per-producer`: each producer runs the whole ramp, so the summed request is producers times each level.
   const k = input.spec.workload.rateSplit === 'per-producer' ? input.spec.workload.producers : 1;
-  const steps = rampStepsFromRates(input.producers, { from: ramp.from * k, to: ramp.to * k, step: ramp.step * k }, input.startAtMs, input.endAtMs);
+  const steps = rampStepsFromRates(
+    input.producers,
+    { from: ramp.from * k, to: ramp.to * k, step: ramp.step * k },
+    input.startAtMs,
+    input.endAtMs,
+  );
   if (steps.length === 0) return null;
   const p99Ms = input.spec.expectations.p99LatencyMs?.max;
   const p99BoundUs = p99Ms === undefined ? null : p99Ms * 1000;

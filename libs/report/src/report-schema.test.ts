@@ -10,7 +10,10 @@ function fields(schema: z.ZodType, prefix = '', depth = 0): string[] {
   if (s instanceof z.ZodArray) s = s.element as z.ZodType;
   while (s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
   if (!(s instanceof z.ZodObject) || depth > 1) return [];
-  return Object.entries(s.shape as Record<string, z.ZodType>).flatMap(([k, v]) => [`${prefix}${k}`, ...fields(v, `${prefix}${k}.`, depth + 1)]);
+  return Object.entries(s.shape as Record<string, z.ZodType>).flatMap(([k, v]) => [
+    `${prefix}${k}`,
+    ...fields(v, `${prefix}${k}.`, depth + 1),
+  ]);
 }
 
 describe('REPORT_SCHEMA.md', () => {

@@ -247,18 +247,49 @@ export const consumerFailoverSchema = z.object({
       reread: count,
       partitions: z.array(failoverPartitionSchema),
       /** The translation checker on every translation of the group until the drill. */
-      translations: z.object({ observations: count, unsafeTranslations: count, skippedRecords: count, rereadOverBound: count, maxReread: count, regressions: count, maxAgeMs: count }),
+      translations: z.object({
+        observations: count,
+        unsafeTranslations: count,
+        skippedRecords: count,
+        rereadOverBound: count,
+        maxReread: count,
+        regressions: count,
+        maxAgeMs: count,
+      }),
     }),
   ),
   /** consumer-failover faults injected with no drill outcome on the control topic. */
   missingDrills: z.array(z.string()),
   /** Checkpoints of the scenario's groups seen. */
   checkpoints: count,
-  totals: z.object({ skipped: count, maxReread: count, maxCheckpointAgeSeconds: z.number().nonnegative(), unsafeTranslations: count, regressions: count }),
+  totals: z.object({
+    skipped: count,
+    maxReread: count,
+    maxCheckpointAgeSeconds: z.number().nonnegative(),
+    unsafeTranslations: count,
+    regressions: count,
+  }),
 });
 
 export const expectationResultSchema = z.object({
-  name: z.enum(['lost', 'unexpected', 'duplicates', 'corrupt', 'foreign', 'inconsistentOffsets', 'p99LatencyMs', 'recoverySeconds', 'lostAtSource', 'purgedBeforeMirrored', 'lostInReplication', 'pickupSeconds', 'failover.skipped', 'failover.reread', 'checkpointAgeSeconds', 'abortedReads']),
+  name: z.enum([
+    'lost',
+    'unexpected',
+    'duplicates',
+    'corrupt',
+    'foreign',
+    'inconsistentOffsets',
+    'p99LatencyMs',
+    'recoverySeconds',
+    'lostAtSource',
+    'purgedBeforeMirrored',
+    'lostInReplication',
+    'pickupSeconds',
+    'failover.skipped',
+    'failover.reread',
+    'checkpointAgeSeconds',
+    'abortedReads',
+  ]),
   max: z.number().nonnegative(),
   /** `scenario`: the file states it; `default`: a correctness class checked at 0 because the file does not relax it. */
   source: z.enum(['scenario', 'default']),

@@ -45,9 +45,19 @@ describe('ScenarioEvents', () => {
 
   it("adds up a producer's per-second windows over its progress events and keeps its latest counts", () => {
     const s = new ScenarioEvents('s1');
-    [progress('p1', 10, [[0, 5, 4]]), progress('p1', 20, [[1000, 6, 6], [0, 1, 2]]), progress('p1', 30, [], true)].forEach((e) => s.apply(e));
+    [
+      progress('p1', 10, [[0, 5, 4]]),
+      progress('p1', 20, [
+        [1000, 6, 6],
+        [0, 1, 2],
+      ]),
+      progress('p1', 30, [], true),
+    ].forEach((e) => s.apply(e));
     const p = s.producers.get('p1')!;
-    expect([...p.windows.entries()]).toEqual([[0, { sent: 6, acked: 6 }], [1000, { sent: 6, acked: 6 }]]);
+    expect([...p.windows.entries()]).toEqual([
+      [0, { sent: 6, acked: 6 }],
+      [1000, { sent: 6, acked: 6 }],
+    ]);
     expect([p.reports, p.final, p.keys]).toEqual([3, true, []]);
   });
 

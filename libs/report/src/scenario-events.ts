@@ -1,4 +1,12 @@
-import { ValidatorReports, type ControlEvent, type ControlEventOf, type PartitionProgress, type ProducerCounts, type ProducerKeyReport, type ValidatorIncarnation } from '@mirrorlab/control';
+import {
+  ValidatorReports,
+  type ControlEvent,
+  type ControlEventOf,
+  type PartitionProgress,
+  type ProducerCounts,
+  type ProducerKeyReport,
+  type ValidatorIncarnation,
+} from '@mirrorlab/control';
 import type { SourceOffsetReport, SourcePartitionSample } from '@mirrorlab/validation';
 import type { PartitionAckSecond } from './replicator-lag';
 
@@ -119,7 +127,8 @@ export class ScenarioEvents {
         break;
       case 'producer.progress':
         this.applyProducer(event);
-        for (const [startMs, topic, partition, acked] of event.partitionAcks ?? []) this.partitionAcks.push({ topic, partition, startMs, acked });
+        for (const [startMs, topic, partition, acked] of event.partitionAcks ?? [])
+          this.partitionAcks.push({ topic, partition, startMs, acked });
         break;
       case 'validator.report':
         this.applyValidator(event);
@@ -170,7 +179,16 @@ export class ScenarioEvents {
   private applyProducer(e: ControlEventOf<'producer.progress'>): void {
     let p = this.producers.get(e.producerId);
     if (p === undefined) {
-      p = { producerId: e.producerId, reports: 0, final: false, counts: e.counts, keys: undefined, windows: new Map(), rates: new Map(), publishDelay: new Map() };
+      p = {
+        producerId: e.producerId,
+        reports: 0,
+        final: false,
+        counts: e.counts,
+        keys: undefined,
+        windows: new Map(),
+        rates: new Map(),
+        publishDelay: new Map(),
+      };
       this.producers.set(e.producerId, p);
     }
     p.reports++;
@@ -201,7 +219,11 @@ export class ScenarioEvents {
   private applyValidator(e: ValidatorReport): void {
     this.validatorReports.apply(e);
     let v = this.validators.get(e.validatorId);
-    if (v === undefined) this.validators.set(e.validatorId, (v = { validatorId: e.validatorId, reports: 0, incarnations: this.validatorReports.incarnations(e.validatorId) }));
+    if (v === undefined)
+      this.validators.set(
+        e.validatorId,
+        (v = { validatorId: e.validatorId, reports: 0, incarnations: this.validatorReports.incarnations(e.validatorId) }),
+      );
     v.reports++;
     this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
   }
@@ -219,7 +241,10 @@ function latestOf(v: ValidatorTrack): ValidatorReport {
 
 function supersededBy(report: ValidatorReport, finals: readonly ValidatorReport[]): boolean {
   return report.partitions.every((p) =>
-    finals.some((f) => f.validatorId !== report.validatorId && f.partitions.some((q) => q.topic === p.topic && q.partition === p.partition && q.nextOffset >= p.nextOffset)),
+    finals.some(
+      (f) =>
+        f.validatorId !== report.validatorId &&
+        f.partitions.some((q) => q.topic === p.topic && q.partition === p.partition && q.nextOffset >= p.nextOffset),
+    ),
   );
 }
-

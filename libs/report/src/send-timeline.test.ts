@@ -14,7 +14,8 @@ function producer(keys: ProducerTrack['keys']): ProducerTrack {
     final: true,
     counts: { sent: 50, acked: 50, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
     keys,
-    rates: new Map(), windows: new Map([
+    rates: new Map(),
+    windows: new Map([
       [1000, { sent: 10, acked: 10 }],
       [0, { sent: 10, acked: 10 }],
       [2000, { sent: 10, acked: 10 }],
@@ -25,7 +26,10 @@ function producer(keys: ProducerTrack['keys']): ProducerTrack {
 
 describe('SendTimeline', () => {
   it('places a record by its index in the KeyPlan round-robin (seq x keys + key index)', () => {
-    const timeline = new SendTimeline([producer(plan.keys.map((k) => keyReport('a', k)))], readSpec({ topics: [{ name: 'a', partitions: 2 }], workload: { keysPerPartition: 2 } }));
+    const timeline = new SendTimeline(
+      [producer(plan.keys.map((k) => keyReport('a', k)))],
+      readSpec({ topics: [{ name: 'a', partitions: 2 }], workload: { keysPerPartition: 2 } }),
+    );
     const at = (keyIndex: number, seq: number) => timeline.estimate({ producerId: 'p1', keyEpoch: 0, key: plan.keys[keyIndex], seq });
     expect(at(3, 2)).toEqual({ kind: 'estimated', fromMs: 1000, toMs: 2000, basis: "producer p1's per-second send counts" }); // record 11
     expect(at(0, 0)).toMatchObject({ fromMs: 0 });
@@ -35,14 +39,26 @@ describe('SendTimeline', () => {
   });
 
   it('counts the producer round-robin over topics', () => {
-    const spec = readSpec({ topics: [{ name: 'a', partitions: 2 }, { name: 'b', partitions: 2 }], workload: { keysPerPartition: 2 } });
+    const spec = readSpec({
+      topics: [
+        { name: 'a', partitions: 2 },
+        { name: 'b', partitions: 2 },
+      ],
+      workload: { keysPerPartition: 2 },
+    });
     const timeline = new SendTimeline([producer([keyReport('b', plan.keys[1])])], spec);
     // Topic b is second: record 5 of topic b is the producer's record 5 x 2 + 1 = 11.
     expect(timeline.estimate({ producerId: 'p1', keyEpoch: 0, key: plan.keys[1], seq: 1 })).toMatchObject({ fromMs: 1000 });
   });
 
   it('says unknown when it cannot tell', () => {
-    const spec = readSpec({ topics: [{ name: 'a', partitions: 2 }, { name: 'b', partitions: 2 }], workload: { keysPerPartition: 2 } });
+    const spec = readSpec({
+      topics: [
+        { name: 'a', partitions: 2 },
+        { name: 'b', partitions: 2 },
+      ],
+      workload: { keysPerPartition: 2 },
+    });
     const timeline = new SendTimeline([producer(plan.keys.flatMap((k) => [keyReport('a', k), keyReport('b', k)]))], spec);
     expect(timeline.estimate({ producerId: 'p1', keyEpoch: 0, key: plan.keys[1], seq: 0 }).kind).toBe('unknown'); // same key in two topics
     expect(timeline.estimate({ producerId: 'p9', keyEpoch: 0, key: plan.keys[1], seq: 0 }).kind).toBe('unknown');

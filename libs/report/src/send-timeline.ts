@@ -60,6 +60,11 @@ export class SendTimeline {
       else lo = mid + 1;
     }
     if (lo === p.cumulative.length) return { kind: 'unknown' };
-    return { kind: 'estimated', fromMs: p.starts[lo], toMs: p.starts[lo] + 1000, basis: `producer ${e.producerId}'s per-second send counts` };
+    return {
+      kind: 'estimated',
+      fromMs: p.starts[lo],
+      toMs: p.starts[lo] + 1000,
+      basis: `producer ${e.producerId}'s per-second send counts`,
+    };
   }
 }

@@ -21,7 +21,10 @@ const specViewSchema = z.object({
         .object({
           records: z.number().optional(),
           bytes: z.number().optional(),
-          ramp: z.object({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive(), every: z.number().positive() }).optional().catch(undefined),
+          ramp: z
+            .object({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive(), every: z.number().positive() })
+            .optional()
+            .catch(undefined),
         })
         .catch({})
         .default({}),
@@ -29,7 +32,10 @@ const specViewSchema = z.object({
       transactions: z.object({ size: z.number(), abortEvery: z.number() }).optional().catch(undefined),
     })
     .catch({ keysPerPartition: 4, producers: 1, rate: {}, rateSplit: 'total' as const }),
-  replicator: z.object({ mode: z.string().catch('dedicated').default('dedicated') }).catch({ mode: 'dedicated' }).default({ mode: 'dedicated' }),
+  replicator: z
+    .object({ mode: z.string().catch('dedicated').default('dedicated') })
+    .catch({ mode: 'dedicated' })
+    .default({ mode: 'dedicated' }),
   validators: z
     .object({ isolation: z.enum(['read_committed', 'read_uncommitted']).catch('read_committed').default('read_committed') })
     .catch({ isolation: 'read_committed' as const })
@@ -58,7 +64,10 @@ const specViewSchema = z.object({
     .catch({})
     .default({}),
   /** Source consumer groups (only their number matters here). */
-  consumers: z.array(z.object({ group: z.string() })).catch([]).default([]),
+  consumers: z
+    .array(z.object({ group: z.string() }))
+    .catch([])
+    .default([]),
 });
 
 export type SpecView = z.output<typeof specViewSchema>;

@@ -3,7 +3,8 @@ import { replicatorLag, type PartitionAckSecond, type TargetHighWatermark } from
 import { findStalls } from './stalls';
 
 const T0 = 1_000_000;
-const acks = (perSecond: number[]): PartitionAckSecond[] => perSecond.map((acked, i) => ({ topic: 'src', partition: 0, startMs: T0 + i * 1000, acked }));
+const acks = (perSecond: number[]): PartitionAckSecond[] =>
+  perSecond.map((acked, i) => ({ topic: 'src', partition: 0, startMs: T0 + i * 1000, acked }));
 const hw = (atMs: number, highWatermark: number): TargetHighWatermark => ({ topic: 'src', partition: 0, atMs, highWatermark });
 
 describe('findStalls', () => {
@@ -20,7 +21,9 @@ describe('findStalls', () => {
   it('reports a stall that never ended as open, up to the last sample', () => {
     const samples = [hw(T0 - 1, 0), hw(T0 + 2000, 20), ...Array.from({ length: 10 }, (_, i) => hw(T0 + 3000 + i * 1000, 20))];
     const a = acks(Array(12).fill(10));
-    expect(findStalls(replicatorLag(a, samples, T0), a, 5000)).toEqual([{ topic: 'src', partition: 0, startMs: T0 + 3000, endMs: null, durationMs: 9000 }]);
+    expect(findStalls(replicatorLag(a, samples, T0), a, 5000)).toEqual([
+      { topic: 'src', partition: 0, startMs: T0 + 3000, endMs: null, durationMs: 9000 },
+    ]);
   });
 
   it('property: no stall while the target keeps up, however bursty the source', () => {
@@ -71,7 +74,14 @@ describe('report: the stall anomaly', () => {
   const { syntheticScenario } = jest.requireActual('./testing') as typeof import('./testing');
   const build = (stall: boolean) => {
     const folded = new ScenarioEvents('fixture-1');
-    for (const e of syntheticScenario({ durationS: 40, rate: 60, partitions: 3, reportIntervalS: 1, faults: [{ id: 'f1', kind: 'pause-replicator', target: 'replicator', atS: 12, durationS: 10, stall }] })) folded.apply(e);
+    for (const e of syntheticScenario({
+      durationS: 40,
+      rate: 60,
+      partitions: 3,
+      reportIntervalS: 1,
+      faults: [{ id: 'f1', kind: 'pause-replicator', target: 'replicator', atS: 12, durationS: 10, stall }],
+    }))
+      folded.apply(e);
     return buildReport(folded);
   };
 

@@ -22,10 +22,17 @@ export interface Stall {
 export const STALL_THRESHOLD_MS = 5000;
 
 /** Every stall of every partition, from the replicator's lag (target samples at each validator report) and the acknowledgements. Pure. */
-export function findStalls(lags: readonly PartitionReplicatorLag[], acks: readonly PartitionAckSecond[], thresholdMs = STALL_THRESHOLD_MS): Stall[] {
+export function findStalls(
+  lags: readonly PartitionReplicatorLag[],
+  acks: readonly PartitionAckSecond[],
+  thresholdMs = STALL_THRESHOLD_MS,
+): Stall[] {
   const out: Stall[] = [];
   for (const lag of lags) {
-    const seconds = acks.filter((a) => a.topic === lag.topic && a.partition === lag.partition && a.acked > 0).map((a) => a.startMs).sort((a, b) => a - b);
+    const seconds = acks
+      .filter((a) => a.topic === lag.topic && a.partition === lag.partition && a.acked > 0)
+      .map((a) => a.startMs)
+      .sort((a, b) => a - b);
     let onTarget = 0;
     let lastAdvanceMs = Number.NEGATIVE_INFINITY;
     let waitingSince: number | undefined;

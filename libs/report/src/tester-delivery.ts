@@ -33,7 +33,8 @@ export function judgeDelivery(input: DeliveryInput): DeliveryOutcome {
   const inconclusive: string[] = [];
   const warnings: string[] = [];
   if (input.producers.length > 0 && sent === 0) inconclusive.push('nothing was produced: the run tested nothing');
-  else if (input.producers.length > 0 && acked === 0) inconclusive.push(`none of the ${sent} records sent was acknowledged by the source cluster: the run tested nothing`);
+  else if (input.producers.length > 0 && acked === 0)
+    inconclusive.push(`none of the ${sent} records sent was acknowledged by the source cluster: the run tested nothing`);
 
   // Only whole seconds inside the run: the first and last seconds are partly outside it, where a
   // producer's requested and achieved counts depend on exactly when it started and stopped.
@@ -69,10 +70,15 @@ export function judgeDelivery(input: DeliveryInput): DeliveryOutcome {
     fraction: requested > 0 ? achieved / requested : null,
   };
   if (!reported) {
-    if (input.producers.length > 0) warnings.push('the producers reported no offered vs achieved load (producer.progress.rates): whether the tester delivered the requested rate was not checked');
+    if (input.producers.length > 0)
+      warnings.push(
+        'the producers reported no offered vs achieved load (producer.progress.rates): whether the tester delivered the requested rate was not checked',
+      );
   } else if (!delivery.checked && measurableSeconds(input, excluded) > 0) {
     // The producers reported load, but for no second of the measured run: they stopped before it.
-    inconclusive.push(`the producers reported no load during the measured run (${measurableSeconds(input, excluded)} s outside fault windows): they stopped early, the run tested nothing`);
+    inconclusive.push(
+      `the producers reported no load during the measured run (${measurableSeconds(input, excluded)} s outside fault windows): they stopped early, the run tested nothing`,
+    );
   } else if (!delivery.checked) {
     warnings.push('no second outside fault windows with a requested rate: whether the tester delivered the requested rate was not checked');
   } else if (delivery.fraction! < DELIVERY_THRESHOLD) {

@@ -8,7 +8,8 @@ const producer = (id: string, windows: Array<[number, number, number]>): Produce
   final: true,
   counts: { sent: 0, acked: 0, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
   keys: [],
-  rates: new Map(), windows: new Map(windows.map(([t, sent, acked]) => [t, { sent, acked }])),
+  rates: new Map(),
+  windows: new Map(windows.map(([t, sent, acked]) => [t, { sent, acked }])),
 });
 
 describe('secondSeries', () => {
@@ -20,7 +21,13 @@ describe('secondSeries', () => {
     b.record(1_000_003_100_000, 20_000); // second 1000003
     const merged = LatencyHistograms.merge(a, b);
     const { series } = secondSeries({
-      producers: [producer('p1', [[1_000_000_000, 5, 5], [1_000_001_000, 5, 4]]), producer('p2', [[1_000_001_000, 2, 2]])],
+      producers: [
+        producer('p1', [
+          [1_000_000_000, 5, 5],
+          [1_000_001_000, 5, 4],
+        ]),
+        producer('p2', [[1_000_001_000, 2, 2]]),
+      ],
       latency: merged,
       startAtMs: 1_000_000_000,
       endAtMs: 1_000_004_000,
@@ -39,26 +46,63 @@ describe('secondSeries', () => {
 
   it("takes each second's publish delay from the worst producer; null for a second none reported", () => {
     const p1 = { ...producer('p1', [[1_000_000_000, 5, 5]]), publishDelay: new Map([[1_000_000_000, { p99Us: 4_000, maxUs: 9_000 }]]) };
-    const p2 = { ...producer('p2', []), publishDelay: new Map([[1_000_000_000, { p99Us: 250_000, maxUs: 300_000 }], [1_000_002_000, { p99Us: 1_000, maxUs: 1_000 }]]) };
-    const { series } = secondSeries({ producers: [p1, p2, producer('p3', [])], latency: undefined, startAtMs: 1_000_000_000, endAtMs: 1_000_002_000 });
+    const p2 = {
+      ...producer('p2', []),
+      publishDelay: new Map([
+        [1_000_000_000, { p99Us: 250_000, maxUs: 300_000 }],
+        [1_000_002_000, { p99Us: 1_000, maxUs: 1_000 }],
+      ]),
+    };
+    const { series } = secondSeries({
+      producers: [p1, p2, producer('p3', [])],
+      latency: undefined,
+      startAtMs: 1_000_000_000,
+      endAtMs: 1_000_002_000,
+    });
     expect(series.map((p) => p.publishDelayP99Us)).toEqual([250_000, null, 1_000]);
   });
 
   it("carries the producers' requested and achieved records/s, summed; null for a second none reported rates for", () => {
-    const rate = (requestedRecords: number, achievedRecords: number) => ({ requestedRecords, achievedRecords, requestedBytes: 0, achievedBytes: 0 });
-    const p1 = { ...producer('p1', [[1_000_000_000, 5, 5]]), rates: new Map([[1_000_000_000, rate(100, 90)], [1_000_001_000, rate(200, 150)]]) };
+    const rate = (requestedRecords: number, achievedRecords: number) => ({
+      requestedRecords,
+      achievedRecords,
+      requestedBytes: 0,
+      achievedBytes: 0,
+    });
+    const p1 = {
+      ...producer('p1', [[1_000_000_000, 5, 5]]),
+      rates: new Map([
+        [1_000_000_000, rate(100, 90)],
+        [1_000_001_000, rate(200, 150)],
+      ]),
+    };
     const p2 = { ...producer('p2', []), rates: new Map([[1_000_000_000, rate(100, 100)]]) };
     const { series } = secondSeries({ producers: [p1, p2], latency: undefined, startAtMs: 1_000_000_000, endAtMs: 1_000_003_000 });
     expect(series.map((p) => [p.t - 1_000_000, p.requested, p.achieved])).toEqual([
       [0, 200, 190],
       [1, 200, 150],
     ]);
-    const none = secondSeries({ producers: [producer('p1', [[1_000_000_000, 5, 5]])], latency: undefined, startAtMs: 1_000_000_000, endAtMs: 1_000_001_000 });
+    const none = secondSeries({
+      producers: [producer('p1', [[1_000_000_000, 5, 5]])],
+      latency: undefined,
+      startAtMs: 1_000_000_000,
+      endAtMs: 1_000_001_000,
+    });
     expect(none.series.map((p) => [p.requested, p.achieved])).toEqual([[null, null]]);
   });
 
   it('leaves out windows far outside the scenario (clock trouble) and says how many', () => {
-    const { series, outOfRange } = secondSeries({ producers: [producer('p1', [[5_000, 1, 1], [1_000_000_000, 1, 1]])], latency: undefined, startAtMs: 1_000_000_000, endAtMs: 1_000_001_000 });
+    const { series, outOfRange } = secondSeries({
+      producers: [
+        producer('p1', [
+          [5_000, 1, 1],
+          [1_000_000_000, 1, 1],
+        ]),
+      ],
+      latency: undefined,
+      startAtMs: 1_000_000_000,
+      endAtMs: 1_000_001_000,
+    });
     expect(series.map((p) => p.t)).toEqual([1_000_000]);
     expect(outOfRange).toBe(1);
   });

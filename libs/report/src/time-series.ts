@@ -98,12 +98,15 @@ export function secondSeries(input: SeriesInput): { series: SecondPoint[]; outOf
 export function lagSeries(progress: readonly ProgressPoint[]): LagPoint[] {
   const ordered = progress
     .map((p, i) => ({ p, i }))
-    .sort((a, b) => a.p.atMs - b.p.atMs || (a.p.validatorId < b.p.validatorId ? -1 : a.p.validatorId > b.p.validatorId ? 1 : 0) || a.i - b.i)
+    .sort(
+      (a, b) => a.p.atMs - b.p.atMs || (a.p.validatorId < b.p.validatorId ? -1 : a.p.validatorId > b.p.validatorId ? 1 : 0) || a.i - b.i,
+    )
     .map(({ p }) => p);
   const lagOf = new Map<string, number>();
   const points: LagPoint[] = [];
   for (const report of ordered) {
-    for (const part of report.partitions) lagOf.set(`${part.topic}\u0000${part.partition}`, Math.max(0, part.highWatermark - part.nextOffset));
+    for (const part of report.partitions)
+      lagOf.set(`${part.topic}\u0000${part.partition}`, Math.max(0, part.highWatermark - part.nextOffset));
     let records = 0;
     for (const lag of lagOf.values()) records += lag;
     const last = points[points.length - 1];

@@ -1,4 +1,10 @@
-import { CheckerError, LatencyHistograms, latestPartitions, latestPartitionsWithConflicts, type ValidatorState } from '@mirrorlab/validation';
+import {
+  CheckerError,
+  LatencyHistograms,
+  latestPartitions,
+  latestPartitionsWithConflicts,
+  type ValidatorState,
+} from '@mirrorlab/validation';
 import type { ScenarioEvents } from './scenario-events';
 
 export interface CombinedValidators {
@@ -35,7 +41,8 @@ export function combineValidators(events: ScenarioEvents): CombinedValidators {
   const reports = events.validatorReports.counted().map((report) => ({ report }));
   const errors: string[] = [];
   const warnings: string[] = [];
-  if (reports.length === 0) return { state: undefined, endToEnd: undefined, replication: undefined, fromSchedule: undefined, errors, warnings };
+  if (reports.length === 0)
+    return { state: undefined, endToEnd: undefined, replication: undefined, fromSchedule: undefined, errors, warnings };
 
   const states: unknown[] = [];
   let endToEnd: LatencyHistograms | undefined;
@@ -66,19 +73,33 @@ export function combineValidators(events: ScenarioEvents): CombinedValidators {
       try {
         latestPartitions([report.state]);
       } catch (e) {
-        errors.push(`validator ${report.validatorId}'s report at ${new Date(report.atMs).toISOString()} has an invalid checker state: ${describe(e)}`);
+        errors.push(
+          `validator ${report.validatorId}'s report at ${new Date(report.atMs).toISOString()} has an invalid checker state: ${describe(e)}`,
+        );
       }
     }
     if (errors.length === 0) errors.push(`the validators' checker states cannot be combined: ${describe(err)}`);
   }
 
-  const replicationMerged = mergeIfAll(replication, states.length, 'replication latency', 'their target topics do not all use LogAppendTime', warnings);
+  const replicationMerged = mergeIfAll(
+    replication,
+    states.length,
+    'replication latency',
+    'their target topics do not all use LogAppendTime',
+    warnings,
+  );
   const fromScheduleMerged = mergeIfAll(fromSchedule, states.length, 'latency from the schedule', 'some validators predate it', warnings);
   return { state, endToEnd, replication: replicationMerged, fromSchedule: fromScheduleMerged, errors, warnings };
 }
 
 /** The sum of histograms that every report carried; none (with a warning) when only some did. */
-function mergeIfAll(histograms: LatencyHistograms[], reports: number, what: string, whyPartial: string, warnings: string[]): LatencyHistograms | undefined {
+function mergeIfAll(
+  histograms: LatencyHistograms[],
+  reports: number,
+  what: string,
+  whyPartial: string,
+  warnings: string[],
+): LatencyHistograms | undefined {
   if (histograms.length === 0) return undefined;
   if (histograms.length !== reports) {
     warnings.push(`${what} left out: only some validators measured it (${whyPartial})`);

@@ -5,7 +5,15 @@ const START = 1_000_000;
 const w = (second: number, p99Ms: number, count = 200) => ({ second: 1000 + second, count, p99Us: p99Ms * 1000 });
 const cold = [w(6, 9000), w(7, 7000), w(8, 4000), w(9, 1500), w(10, 40), w(11, 30), w(12, 45), w(13, 35)];
 const at = (s: number, windows = cold, extra: Partial<WarmupInput> = {}) =>
-  decideWarmup({ windows, completeBeforeSecond: 1000 + s, startAtMs: START, nowMs: START + s * 1000, steadyForMs: 3000, timeoutMs: 60_000, ...extra });
+  decideWarmup({
+    windows,
+    completeBeforeSecond: 1000 + s,
+    startAtMs: START,
+    nowMs: START + s * 1000,
+    steadyForMs: 3000,
+    timeoutMs: 60_000,
+    ...extra,
+  });
 
 describe('decideWarmup', () => {
   it('keeps warming while nothing is read and while p99 is still falling', () => {
@@ -30,8 +38,16 @@ describe('decideWarmup', () => {
   it('times out, saying why, when latency never settles or nothing is read', () => {
     const noisy = Array.from({ length: 70 }, (_, s) => w(s, s % 2 === 0 ? 50 : 900));
     expect(at(59, noisy).state).toBe('warming');
-    expect(at(60, noisy)).toEqual({ state: 'timeout', firstReadAtMs: 1_000_000, detail: 'warm-up timed out after 60 s: end-to-end latency and throughput were not steady for 3 s; measuring anyway' });
-    expect(at(60, [])).toEqual({ state: 'timeout', firstReadAtMs: null, detail: 'warm-up timed out after 60 s: the replicator copied nothing; measuring anyway' });
+    expect(at(60, noisy)).toEqual({
+      state: 'timeout',
+      firstReadAtMs: 1_000_000,
+      detail: 'warm-up timed out after 60 s: end-to-end latency and throughput were not steady for 3 s; measuring anyway',
+    });
+    expect(at(60, [])).toEqual({
+      state: 'timeout',
+      firstReadAtMs: null,
+      detail: 'warm-up timed out after 60 s: the replicator copied nothing; measuring anyway',
+    });
   });
 
   it('ignores windows before the start and seconds not yet complete, and is off with a 0 s timeout', () => {
@@ -46,7 +62,15 @@ describe('decideWarmup', () => {
 describe('decideWarmup: a catch-up burst is not steady', () => {
   // A flat 500 ms p99, but the target reads 400/s for a 200/s workload until second 8 (seen on the lab, kill-target-broker).
   const burst = [...[1, 2, 3, 4, 5, 6, 7, 8].map((s) => w(s, 500, 400)), ...[9, 10, 11].map((s) => w(s, 500, 200))];
-  const input = (s: number, expectedRate?: number) => ({ windows: burst, completeBeforeSecond: 1000 + s, startAtMs: START, nowMs: START + s * 1000, steadyForMs: 3000, timeoutMs: 60_000, ...(expectedRate !== undefined ? { expectedRate } : {}) });
+  const input = (s: number, expectedRate?: number) => ({
+    windows: burst,
+    completeBeforeSecond: 1000 + s,
+    startAtMs: START,
+    nowMs: START + s * 1000,
+    steadyForMs: 3000,
+    timeoutMs: 60_000,
+    ...(expectedRate !== undefined ? { expectedRate } : {}),
+  });
 
   it('waits until the mean read rate is within 20 % of the scenario rate', () => {
     expect(decideWarmup(input(6, 200)).state).toBe('warming');

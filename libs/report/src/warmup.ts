@@ -44,12 +44,13 @@ export interface WarmupInput {
 }
 
 export type WarmupDecision =
-  | { state: 'warming'; firstReadAtMs: number | null }
-  | { state: 'steady' | 'timeout'; firstReadAtMs: number | null; detail: string };
+  { state: 'warming'; firstReadAtMs: number | null } | { state: 'steady' | 'timeout'; firstReadAtMs: number | null; detail: string };
 
 export function decideWarmup(input: WarmupInput, rule: WarmupRule = WARMUP_RULE): WarmupDecision {
   const startSecond = Math.floor(input.startAtMs / 1000);
-  const bySecond = new Map(input.windows.filter((w) => w.second >= startSecond && w.second < input.completeBeforeSecond && w.count > 0).map((w) => [w.second, w]));
+  const bySecond = new Map(
+    input.windows.filter((w) => w.second >= startSecond && w.second < input.completeBeforeSecond && w.count > 0).map((w) => [w.second, w]),
+  );
   const first = Math.min(...bySecond.keys());
   const firstReadAtMs = Number.isFinite(first) ? first * 1000 : null;
   if (input.timeoutMs <= 0) return { state: 'steady', firstReadAtMs, detail: 'no warm-up (warmup.timeout is 0)' };
@@ -65,14 +66,22 @@ export function decideWarmup(input: WarmupInput, rule: WarmupRule = WARMUP_RULE)
       const mean = tail.reduce((sum, w) => sum + w!.count, 0) / n;
       const catchingUp = input.expectedRate !== undefined && mean > (1 + rule.rateTolerance) * input.expectedRate;
       if (Math.max(...p99s) <= bound && !catchingUp) {
-        return { state: 'steady', firstReadAtMs, detail: `p99 steady for ${n} s (${formatMs(Math.min(...p99s))} to ${formatMs(Math.max(...p99s))})` };
+        return {
+          state: 'steady',
+          firstReadAtMs,
+          detail: `p99 steady for ${n} s (${formatMs(Math.min(...p99s))} to ${formatMs(Math.max(...p99s))})`,
+        };
       }
     }
   }
   const elapsed = input.nowMs - input.startAtMs;
   if (elapsed >= input.timeoutMs) {
     const what = firstReadAtMs === null ? 'the replicator copied nothing' : `end-to-end latency and throughput were not steady for ${n} s`;
-    return { state: 'timeout', firstReadAtMs, detail: `warm-up timed out after ${Math.round(input.timeoutMs / 1000)} s: ${what}; measuring anyway` };
+    return {
+      state: 'timeout',
+      firstReadAtMs,
+      detail: `warm-up timed out after ${Math.round(input.timeoutMs / 1000)} s: ${what}; measuring anyway`,
+    };
   }
   return { state: 'warming', firstReadAtMs };
 }

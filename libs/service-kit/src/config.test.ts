@@ -44,7 +44,14 @@ describe('loadConfig', () => {
   });
 
   it('lists every malformed variable at once', () => {
-    const problems = problemsOf({ KAFKA_BROKERS: 'nohostport', PORT: '70000', RATE: '0', ACKS: 'some', INTERVAL: '5 minutes', REDIS_URL: 'http://x' });
+    const problems = problemsOf({
+      KAFKA_BROKERS: 'nohostport',
+      PORT: '70000',
+      RATE: '0',
+      ACKS: 'some',
+      INTERVAL: '5 minutes',
+      REDIS_URL: 'http://x',
+    });
     expect(problems.map((p) => p.variable)).toEqual(['PORT', 'KAFKA_BROKERS', 'RATE', 'ACKS', 'INTERVAL', 'REDIS_URL']);
     expect(problems.find((p) => p.variable === 'RATE')).toEqual({ variable: 'RATE', expected: 'an integer from 1 to 1000', got: '"0"' });
     expect(problems.find((p) => p.variable === 'ACKS')?.expected).toBe('one of all, leader, none');
@@ -53,7 +60,9 @@ describe('loadConfig', () => {
   it('never echoes the password of a URL it shows, even in a long value it cuts short', () => {
     const password = 'pw-' + 'x'.repeat(90);
     const problems = problemsOf({ KAFKA_BROKERS: 'a:1', REDIS_URL: `http://app:${password}@redis.example:6379` });
-    expect(problems).toEqual([{ variable: 'REDIS_URL', expected: 'a URL (redis or rediss)', got: '"http://app:[redacted]@redis.example:6379"' }]);
+    expect(problems).toEqual([
+      { variable: 'REDIS_URL', expected: 'a URL (redis or rediss)', got: '"http://app:[redacted]@redis.example:6379"' },
+    ]);
   });
 
   it('never echoes a secret value', () => {

@@ -40,7 +40,11 @@ describe('http server', () => {
 
   it('routes added after listen work, unknown routes get a JSON 404', async () => {
     await start();
-    const echo = await fetch(`${base}/echo`, { method: 'POST', body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/json' } });
+    const echo = await fetch(`${base}/echo`, {
+      method: 'POST',
+      body: JSON.stringify({ a: 1 }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(await echo.json()).toEqual({ a: 1 });
     const missing = await fetch(`${base}/nope`);
     expect(missing.status).toBe(404);
@@ -66,16 +70,24 @@ describe('http server', () => {
     const missing = await fetch(`${base}/echo`, { method: 'POST' });
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-    expect(await missing.json()).toEqual({ error: { code: 'unauthorized', message: 'this route needs a bearer token: send Authorization: Bearer <API_TOKEN>' } });
+    expect(await missing.json()).toEqual({
+      error: { code: 'unauthorized', message: 'this route needs a bearer token: send Authorization: Bearer <API_TOKEN>' },
+    });
     for (const authorization of ['Bearer wrong!', 'Bearer s3cre', 'Bearer s3cret2', 'Basic s3cret', 's3cret', 'Bearer ']) {
       const wrong = await fetch(`${base}/echo`, { method: 'POST', headers: { authorization } });
       expect([authorization, wrong.status]).toEqual([authorization, 401]);
-      expect(await wrong.json()).toEqual({ error: { code: 'unauthorized', message: 'the bearer token is not the API_TOKEN of this service' } });
+      expect(await wrong.json()).toEqual({
+        error: { code: 'unauthorized', message: 'the bearer token is not the API_TOKEN of this service' },
+      });
     }
     // Unknown routes are refused too: without the token nobody learns which routes exist.
     expect((await fetch(`${base}/nope`)).status).toBe(401);
 
-    const ok = await fetch(`${base}/echo`, { method: 'POST', body: '{"a":1}', headers: { authorization: 'Bearer s3cret', 'content-type': 'application/json' } });
+    const ok = await fetch(`${base}/echo`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { authorization: 'Bearer s3cret', 'content-type': 'application/json' },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ a: 1 });
     expect((await fetch(`${base}/echo`, { method: 'POST', headers: { authorization: 'bearer s3cret' } })).status).toBe(200);
@@ -87,7 +99,18 @@ describe('bearerTokenMatches', () => {
   it('accepts exactly the token, with the Bearer scheme in any case', () => {
     expect(bearerTokenMatches('Bearer tok-1', 'tok-1')).toBe(true);
     expect(bearerTokenMatches('BEARER tok-1', 'tok-1')).toBe(true);
-    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Bearer tok-', 'Bearer tok-12', 'Bearer TOK-1', 'Basic tok-1', 'tok-1', 'Bearer  tok-1']) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Bearer tok-',
+      'Bearer tok-12',
+      'Bearer TOK-1',
+      'Basic tok-1',
+      'tok-1',
+      'Bearer  tok-1',
+    ]) {
       expect([header, bearerTokenMatches(header, 'tok-1')]).toEqual([header, false]);
     }
   });

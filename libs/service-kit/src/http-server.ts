@@ -84,8 +84,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     app.use((req: Request, res: Response, next: NextFunction) => {
       const header = req.header('authorization');
       if (OPEN_PATHS.has(req.path) || bearerTokenMatches(header, token)) return next();
-      const message = header === undefined ? 'this route needs a bearer token: send Authorization: Bearer <API_TOKEN>' : 'the bearer token is not the API_TOKEN of this service';
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: { code: 'unauthorized', message } });
+      const message =
+        header === undefined
+          ? 'this route needs a bearer token: send Authorization: Bearer <API_TOKEN>'
+          : 'the bearer token is not the API_TOKEN of this service';
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .json({ error: { code: 'unauthorized', message } });
     });
   }
   app.use(express.json({ limit: '1mb' }));

@@ -50,11 +50,20 @@ describe('kafka client config from env', () => {
     expect(config.clientId).toBe('client-1');
     expect(config.brokers).toEqual(['s1:9092', 's2:9092']);
     expect(config.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'mirrorlab-producer', password: 'p@ss word:with=odd chars' });
-    expect(config.ssl).toEqual({ rejectUnauthorized: false, ca: [pem('CERTIFICATE')], cert: pem('CLIENT CERTIFICATE'), key: pem('PRIVATE KEY') });
+    expect(config.ssl).toEqual({
+      rejectUnauthorized: false,
+      ca: [pem('CERTIFICATE')],
+      cert: pem('CLIENT CERTIFICATE'),
+      key: pem('PRIVATE KEY'),
+    });
   });
 
   it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('passes the %s mechanism through', (mechanism) => {
-    const config = clientConfigFrom({ SOURCE_KAFKA_SASL_MECHANISM: mechanism, SOURCE_KAFKA_SASL_USERNAME: 'u', SOURCE_KAFKA_SASL_PASSWORD: 'p' });
+    const config = clientConfigFrom({
+      SOURCE_KAFKA_SASL_MECHANISM: mechanism,
+      SOURCE_KAFKA_SASL_USERNAME: 'u',
+      SOURCE_KAFKA_SASL_PASSWORD: 'p',
+    });
     expect(config.sasl).toEqual({ mechanism, username: 'u', password: 'p' });
     expect(config.ssl).toBeUndefined();
   });
@@ -69,35 +78,70 @@ describe('kafka client config from env', () => {
   });
 
   it("keeps each cluster's settings under its own prefix", () => {
-    const env = { SOURCE_KAFKA_SASL_MECHANISM: 'scram-sha-256', SOURCE_KAFKA_SASL_USERNAME: 'src', SOURCE_KAFKA_SASL_PASSWORD: 'src-pw', CONTROL_KAFKA_TLS: 'true' };
+    const env = {
+      SOURCE_KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      SOURCE_KAFKA_SASL_USERNAME: 'src',
+      SOURCE_KAFKA_SASL_PASSWORD: 'src-pw',
+      CONTROL_KAFKA_TLS: 'true',
+    };
     expect(clientConfigFrom(env, 'CONTROL_KAFKA')).toMatchObject({ brokers: ['c:9092'], ssl: { rejectUnauthorized: true } });
     expect(clientConfigFrom(env, 'CONTROL_KAFKA').sasl).toBeUndefined();
     expect(clientConfigFrom(env, 'SOURCE_KAFKA').ssl).toBeUndefined();
   });
 
   it('refuses a mechanism without both credentials, naming the variables and never the password', () => {
-    const err = configErrorOf(() => clientConfigFrom({ SOURCE_KAFKA_SASL_MECHANISM: 'scram-sha-512', SOURCE_KAFKA_SASL_PASSWORD: 'hunter2' }));
-    expect(err.message).toContain('SOURCE_KAFKA_SASL_USERNAME / SOURCE_KAFKA_SASL_PASSWORD: expected both set when SOURCE_KAFKA_SASL_MECHANISM=scram-sha-512, got no username and a password');
+    const err = configErrorOf(() =>
+      clientConfigFrom({ SOURCE_KAFKA_SASL_MECHANISM: 'scram-sha-512', SOURCE_KAFKA_SASL_PASSWORD: 'hunter2' }),
+    );
+    expect(err.message).toContain(
+      'SOURCE_KAFKA_SASL_USERNAME / SOURCE_KAFKA_SASL_PASSWORD: expected both set when SOURCE_KAFKA_SASL_MECHANISM=scram-sha-512, got no username and a password',
+    );
     expect(err.message).not.toContain('hunter2');
   });
 
   it('refuses unreadable TLS files and a certificate without its key, at start', () => {
     const err = configErrorOf(() =>
-      clientConfigFrom({ SOURCE_KAFKA_TLS: 'true', SOURCE_KAFKA_TLS_CA_FILE: join(dir, 'missing.pem'), SOURCE_KAFKA_TLS_CERT_FILE: join(dir, 'client.pem') }),
+      clientConfigFrom({
+        SOURCE_KAFKA_TLS: 'true',
+        SOURCE_KAFKA_TLS_CA_FILE: join(dir, 'missing.pem'),
+        SOURCE_KAFKA_TLS_CERT_FILE: join(dir, 'client.pem'),
+      }),
     );
     expect(err.problems).toEqual([
-      { variable: 'SOURCE_KAFKA_TLS_CA_FILE', expected: 'the path of a readable PEM file', got: `${JSON.stringify(join(dir, 'missing.pem'))} (ENOENT)` },
-      { variable: 'SOURCE_KAFKA_TLS_CERT_FILE / SOURCE_KAFKA_TLS_KEY_FILE', expected: 'both set for a client certificate, or neither', got: 'only a certificate' },
+      {
+        variable: 'SOURCE_KAFKA_TLS_CA_FILE',
+        expected: 'the path of a readable PEM file',
+        got: `${JSON.stringify(join(dir, 'missing.pem'))} (ENOENT)`,
+      },
+      {
+        variable: 'SOURCE_KAFKA_TLS_CERT_FILE / SOURCE_KAFKA_TLS_KEY_FILE',
+        expected: 'both set for a client certificate, or neither',
+        got: 'only a certificate',
+      },
     ]);
-    expect(configErrorOf(() => clientConfigFrom({ SOURCE_KAFKA_TLS: 'true', SOURCE_KAFKA_TLS_CA_FILE: dir })).problems[0].got).toContain('(not a file)');
+    expect(configErrorOf(() => clientConfigFrom({ SOURCE_KAFKA_TLS: 'true', SOURCE_KAFKA_TLS_CA_FILE: dir })).problems[0].got).toContain(
+      '(not a file)',
+    );
   });
 
   it("routes kafkajs's own log lines through the JSON logger, secrets redacted", () => {
     const lines: string[] = [];
     const config = kafkaClientConfig({ brokers: ['b:1'] }, 'c', createLogger({ service: 's', instance: 'i', write: (l) => lines.push(l) }));
     const log = config.logCreator!(config.logLevel!);
-    log({ namespace: 'Connection', level: 1, label: 'ERROR', log: { timestamp: 't', message: 'Connection error', broker: 'b:1', sasl: { password: 'hunter2' } } });
+    log({
+      namespace: 'Connection',
+      level: 1,
+      label: 'ERROR',
+      log: { timestamp: 't', message: 'Connection error', broker: 'b:1', sasl: { password: 'hunter2' } },
+    });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', component: 'kafkajs', event: 'kafkajs', message: 'Connection error', broker: 'b:1', sasl: '[redacted]' });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: 'error',
+      component: 'kafkajs',
+      event: 'kafkajs',
+      message: 'Connection error',
+      broker: 'b:1',
+      sasl: '[redacted]',
+    });
   });
 });

@@ -26,7 +26,9 @@ export function kafkaEnv<P extends string>(prefix: P, opts: { brokersDefault?: s
 type KafkaEnvSchema<P extends string> = {
   [K in `${P}_BROKERS`]: ReturnType<typeof env.hostPorts>;
 } & { [K in `${P}_SASL_MECHANISM`]: ReturnType<typeof env.oneOf<'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512'>> } & {
-  [K in `${P}_SASL_USERNAME` | `${P}_SASL_PASSWORD` | `${P}_TLS_CA_FILE` | `${P}_TLS_CERT_FILE` | `${P}_TLS_KEY_FILE`]: ReturnType<typeof env.optionalString>;
+  [K in `${P}_SASL_USERNAME` | `${P}_SASL_PASSWORD` | `${P}_TLS_CA_FILE` | `${P}_TLS_CERT_FILE` | `${P}_TLS_KEY_FILE`]: ReturnType<
+    typeof env.optionalString
+  >;
 } & { [K in `${P}_TLS` | `${P}_TLS_REJECT_UNAUTHORIZED`]: ReturnType<typeof env.bool> };
 
 export interface KafkaConnection {
@@ -56,11 +58,20 @@ function tlsFrom(c: Record<string, unknown>, prefix: string): KafkaConnection['t
     const file = c[`${prefix}_${suffix}`] as string | undefined;
     if (file === undefined) continue;
     const why = unreadable(file);
-    if (why) problems.push({ variable: `${prefix}_${suffix}`, expected: 'the path of a readable PEM file', got: `${JSON.stringify(file)} (${why})` });
+    if (why)
+      problems.push({
+        variable: `${prefix}_${suffix}`,
+        expected: 'the path of a readable PEM file',
+        got: `${JSON.stringify(file)} (${why})`,
+      });
     tls[field] = file;
   }
   if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
-    problems.push({ variable: `${prefix}_TLS_CERT_FILE / ${prefix}_TLS_KEY_FILE`, expected: 'both set for a client certificate, or neither', got: tls.certFile ? 'only a certificate' : 'only a key' });
+    problems.push({
+      variable: `${prefix}_TLS_CERT_FILE / ${prefix}_TLS_KEY_FILE`,
+      expected: 'both set for a client certificate, or neither',
+      got: tls.certFile ? 'only a certificate' : 'only a key',
+    });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return tls;
@@ -118,10 +129,12 @@ export function kafkaClientConfig(conn: KafkaConnection, clientId: string, logge
     ...(sasl ? { sasl } : {}),
     ...(conn.tls ? { ssl: tlsOptions(conn.tls) } : {}),
     logLevel: logLevel.WARN,
-    logCreator: () => ({ level, log: entry }) => {
-      const { message, ...rest } = entry;
-      log[LEVEL_NAMES[level] ?? 'info']('kafkajs', { message, ...rest });
-    },
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...rest } = entry;
+        log[LEVEL_NAMES[level] ?? 'info']('kafkajs', { message, ...rest });
+      },
   };
 }
 

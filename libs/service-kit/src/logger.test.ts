@@ -10,7 +10,9 @@ describe('createLogger', () => {
   it('writes one JSON object per event with service, instance and fields', () => {
     const { logger, events } = capture();
     logger.info('started', { port: 8080 });
-    expect(events()).toEqual([{ ts: '1970-01-01T00:00:00.000Z', level: 'info', service: 'svc', instance: 'i-1', event: 'started', port: 8080 }]);
+    expect(events()).toEqual([
+      { ts: '1970-01-01T00:00:00.000Z', level: 'info', service: 'svc', instance: 'i-1', event: 'started', port: 8080 },
+    ]);
   });
 
   it('drops events below the level', () => {
@@ -44,7 +46,11 @@ describe('createLogger', () => {
     logger.warn('redis_error', { url: 'redis://:hunter2@127.0.0.1:6379', list: ['amqp://u:p4ss@q'], err });
     const line = JSON.stringify(events()[0]);
     for (const secret of ['hunter2', 'tok3n', 'p4ss']) expect(line).not.toContain(secret);
-    expect(events()[0]).toMatchObject({ url: 'redis://:[redacted]@127.0.0.1:6379', list: ['amqp://u:[redacted]@q'], err: { message: 'could not reach redis://app:[redacted]@10.0.0.1:6379/0' } });
+    expect(events()[0]).toMatchObject({
+      url: 'redis://:[redacted]@127.0.0.1:6379',
+      list: ['amqp://u:[redacted]@q'],
+      err: { message: 'could not reach redis://app:[redacted]@10.0.0.1:6379/0' },
+    });
   });
 });
 

@@ -65,7 +65,8 @@ export function toLoggable(value: unknown, depth = 0): unknown {
   if (value !== null && typeof value === 'object') {
     if (depth > 4) return '{...}';
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? '[redacted]' : toLoggable(v, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? '[redacted]' : toLoggable(v, depth + 1);
     return out;
   }
   return value;

@@ -20,6 +20,11 @@ export function rdkafkaConnectionConfig(conn: KafkaConnection, clientId: string)
     ...(tls?.caFile ? { 'ssl.ca.location': tls.caFile } : {}),
     ...(tls?.certFile ? { 'ssl.certificate.location': tls.certFile } : {}),
     ...(tls?.keyFile ? { 'ssl.key.location': tls.keyFile } : {}),
-    ...(tls ? { 'enable.ssl.certificate.verification': tls.rejectUnauthorized, 'ssl.endpoint.identification.algorithm': tls.rejectUnauthorized ? 'https' : 'none' } : {}),
+    ...(tls
+      ? {
+          'enable.ssl.certificate.verification': tls.rejectUnauthorized,
+          'ssl.endpoint.identification.algorithm': tls.rejectUnauthorized ? 'https' : 'none',
+        }
+      : {}),
   };
 }

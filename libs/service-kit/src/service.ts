@@ -49,7 +49,10 @@ export function defaultInstanceId(source: Record<string, string | undefined> = p
  * Wires what every service has: config from env (a bad value exits 2 naming the variable),
  * JSON logs, Prometheus metrics, /healthz /readyz /metrics, and a graceful shutdown on SIGTERM.
  */
-export async function runService<S extends EnvSchema>(def: ServiceDefinition<S>, source: Record<string, string | undefined> = process.env): Promise<ServiceContext<ConfigOf<S>>> {
+export async function runService<S extends EnvSchema>(
+  def: ServiceDefinition<S>,
+  source: Record<string, string | undefined> = process.env,
+): Promise<ServiceContext<ConfigOf<S>>> {
   let config: ConfigOf<S> & CommonConfig;
   try {
     config = loadConfig({ ...commonEnv(def.defaultPort), ...def.env }, source) as ConfigOf<S> & CommonConfig;
@@ -88,7 +91,10 @@ export async function runService<S extends EnvSchema>(def: ServiceDefinition<S>,
  * structured log lines instead of free text on stderr, which reaches the user's terminal.
  * Removing the listeners drops Node's own printer, which is one of them.
  */
-export function routeProcessWarnings(logger: Pick<Logger, 'warn'>, proc: Pick<NodeJS.Process, 'removeAllListeners' | 'on'> = process): void {
+export function routeProcessWarnings(
+  logger: Pick<Logger, 'warn'>,
+  proc: Pick<NodeJS.Process, 'removeAllListeners' | 'on'> = process,
+): void {
   proc.removeAllListeners('warning');
   proc.on('warning', (w: Error) => logger.warn('process_warning', { name: w.name, message: w.message }));
 }

@@ -95,7 +95,9 @@ test('a wrong password or an unknown user fails at once with a SASL authenticati
   for (const kafka of [kafkaFromEnv(scram(`${user.password}x`)), kafkaFromEnv(scram(user.password, 'scram-sha-512', 'nobody'))]) {
     const err = await loginError(kafka);
     expect(err.name).toBe('KafkaJSSASLAuthenticationError');
-    expect(err.message).toBe('SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512');
+    expect(err.message).toBe(
+      'SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512',
+    );
     expect(err.retriable).toBe(false);
   }
 });

@@ -12,7 +12,15 @@ const txReport = (acked: Array<[number, number]>, aborted: Array<[number, number
 describe('reconcile: aborted-read (G1a)', () => {
   it('reports each aborted sequence read on the target, once, with where it was read, and fails the verdict', () => {
     // Transactions [0-2] committed, [3-4] aborted, [5-6] committed; the replicator copied 3 and 4 anyway.
-    const acc = reconcile(stateOf([0, 1, 2, 3, 4, 5, 6]), [txReport([[0, 2], [5, 6]], [[3, 4]])]);
+    const acc = reconcile(stateOf([0, 1, 2, 3, 4, 5, 6]), [
+      txReport(
+        [
+          [0, 2],
+          [5, 6],
+        ],
+        [[3, 4]],
+      ),
+    ]);
     expect(acc.abortedRead.count).toBe(2);
     expect(acc.abortedRead.examples).toEqual([
       { producerId: 'p1', keyEpoch: 0, key: 'k', seq: 3, topic: 't', partition: 0 },
@@ -25,19 +33,40 @@ describe('reconcile: aborted-read (G1a)', () => {
   });
 
   it('counts an aborted sequence copied twice as one aborted read and one duplicate', () => {
-    const acc = reconcile(stateOf([0, 1, 1, 2]), [txReport([[0, 0], [2, 2]], [[1, 1]])]);
+    const acc = reconcile(stateOf([0, 1, 1, 2]), [
+      txReport(
+        [
+          [0, 0],
+          [2, 2],
+        ],
+        [[1, 1]],
+      ),
+    ]);
     expect([acc.abortedRead.count, acc.duplicate.count]).toEqual([1, 1]);
   });
 
   it('reports nothing when aborted transactions never reach the target: not lost, unseen nor unexpected', () => {
-    const acc = reconcile(stateOf([0, 1, 2, 5, 6]), [txReport([[0, 2], [5, 6]], [[3, 4], [7, 9]])]);
+    const acc = reconcile(stateOf([0, 1, 2, 5, 6]), [
+      txReport(
+        [
+          [0, 2],
+          [5, 6],
+        ],
+        [
+          [3, 4],
+          [7, 9],
+        ],
+      ),
+    ]);
     expect([acc.abortedRead.count, acc.lost.count, acc.unseen.count, acc.unexpected.count]).toEqual([0, 0, 0, 0]);
     expect(acc.totals.aborted).toBe(5);
     expect(verdict(acc, { phase: 'final' })).toEqual({ valid: true, failures: [] });
   });
 
   it('accepts reports without aborted ranges (non-transactional producers)', () => {
-    const acc = reconcile(stateOf([0, 1]), [{ producerId: 'p1', keys: [{ keyEpoch: 0, key: 'k', acked: [[0, 1]], failed: [], indeterminate: [] }] }]);
+    const acc = reconcile(stateOf([0, 1]), [
+      { producerId: 'p1', keys: [{ keyEpoch: 0, key: 'k', acked: [[0, 1]], failed: [], indeterminate: [] }] },
+    ]);
     expect([acc.abortedRead.count, acc.totals.aborted]).toEqual([0, 0]);
   });
 

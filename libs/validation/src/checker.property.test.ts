@@ -146,13 +146,19 @@ describe('checker properties', () => {
 
   it('reports no anomaly for aborted transactions the replicator did not copy (gaps in order only)', () => {
     fc.assert(
-      fc.property(historyParams(false), fc.integer({ min: 1, max: 500 }), splitParams, fc.boolean(), (hp, abortedPerMille, sp, handover) => {
-        const h = buildHistory({ ...hp, abortedPerMille, abortedLeakPerMille: 0 });
-        const acc = reconcile(mergeRandomly(split(h, sp, handover), sp.seed), h.reports);
-        expect(verdict(acc, { phase: 'final' })).toEqual({ valid: true, failures: [] });
-        expect([acc.abortedRead.count, acc.lost.count, acc.unseen.count, acc.unexpected.count]).toEqual([0, 0, 0, 0]);
-        expect(acc.totals.seenDistinct).toBe(acc.totals.acked);
-      }),
+      fc.property(
+        historyParams(false),
+        fc.integer({ min: 1, max: 500 }),
+        splitParams,
+        fc.boolean(),
+        (hp, abortedPerMille, sp, handover) => {
+          const h = buildHistory({ ...hp, abortedPerMille, abortedLeakPerMille: 0 });
+          const acc = reconcile(mergeRandomly(split(h, sp, handover), sp.seed), h.reports);
+          expect(verdict(acc, { phase: 'final' })).toEqual({ valid: true, failures: [] });
+          expect([acc.abortedRead.count, acc.lost.count, acc.unseen.count, acc.unexpected.count]).toEqual([0, 0, 0, 0]);
+          expect(acc.totals.seenDistinct).toBe(acc.totals.acked);
+        },
+      ),
     );
   });
 

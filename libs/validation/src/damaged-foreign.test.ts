@@ -23,7 +23,16 @@ describe('damaged payloads under an intact identity (issue 11 item 3)', () => {
     expect(acc.corrupt.count).toBe(20);
     expect(acc.corrupt.seqs).toBe(20);
     expect(acc.corrupt.byReason).toEqual({ payload_mismatch: 20 });
-    expect(acc.corrupt.examples[0]).toEqual({ topic: 't', partition: 0, offset: 21, reason: 'payload_mismatch', producerId: 'p1', keyEpoch: 0, key: 'k', seq: 50 });
+    expect(acc.corrupt.examples[0]).toEqual({
+      topic: 't',
+      partition: 0,
+      offset: 21,
+      reason: 'payload_mismatch',
+      producerId: 'p1',
+      keyEpoch: 0,
+      key: 'k',
+      seq: 50,
+    });
     expect(acc.corrupt.examples.map((e) => e.seq)).toEqual([50, 51, 52, 53, 54]);
     expect(acc.totals.seenRecords).toBe(51);
     expect(acc.duplicate.count).toBe(0);
@@ -156,7 +165,10 @@ function feed(state: ValidatorState, read: Read): void {
 describe('pending mid-run (issue 11 item 9)', () => {
   it('mid-run, 46 records read before their producer reported them are pending, not unexpected', () => {
     const s = new ValidatorState();
-    readSeqs(s, Array.from({ length: 100 }, (_, i) => i));
+    readSeqs(
+      s,
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     // The producer's latest progress report covers seqs 0..53 only.
     const mid = reconcile(s, [report({ acked: [[0, 53]] })], { phase: 'progress' });
     expect([mid.pending.count, mid.unexpected.count]).toEqual([46, 0]);

@@ -43,13 +43,18 @@ describe('ExampleSet', () => {
 
   it('merges to the same examples whatever the split and order', () => {
     fc.assert(
-      fc.property(fc.array(example, { maxLength: 40 }), fc.array(fc.nat(2), { maxLength: 40 }), fc.integer({ min: 0, max: 6 }), (items, owners, cap) => {
-        const parts: WitnessedExample[][] = [[], [], []];
-        items.forEach((e, i) => parts[owners[i] ?? 0].push(e));
-        const whole = setOf(cap, items).toArray();
-        expect(merged(cap, ...parts)).toEqual(whole);
-        expect(merged(cap, ...[...parts].reverse())).toEqual(whole);
-      }),
+      fc.property(
+        fc.array(example, { maxLength: 40 }),
+        fc.array(fc.nat(2), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 6 }),
+        (items, owners, cap) => {
+          const parts: WitnessedExample[][] = [[], [], []];
+          items.forEach((e, i) => parts[owners[i] ?? 0].push(e));
+          const whole = setOf(cap, items).toArray();
+          expect(merged(cap, ...parts)).toEqual(whole);
+          expect(merged(cap, ...[...parts].reverse())).toEqual(whole);
+        },
+      ),
     );
   });
 });

@@ -12,9 +12,7 @@ export function compareStrings(a: string, b: string): number {
 
 /** Total order on what an example is about: (producerId, keyEpoch, key, seq). */
 export function compareSeqIdentity(a: SeqExample, b: SeqExample): number {
-  return (
-    compareStrings(a.producerId, b.producerId) || a.keyEpoch - b.keyEpoch || compareStrings(a.key, b.key) || a.seq - b.seq
-  );
+  return compareStrings(a.producerId, b.producerId) || a.keyEpoch - b.keyEpoch || compareStrings(a.key, b.key) || a.seq - b.seq;
 }
 
 /** Total order on target positions: (topic, partition, offset). */

@@ -253,7 +253,11 @@ export class LatencyHistograms {
     try {
       h = decodeFromCompressedBase64(text, bits, false);
     } catch (err) {
-      throw new CheckerError('invalid_histogram_snapshot', `not an HdrHistogram V2 compressed base64 string (${(err as Error).message})`, field);
+      throw new CheckerError(
+        'invalid_histogram_snapshot',
+        `not an HdrHistogram V2 compressed base64 string (${(err as Error).message})`,
+        field,
+      );
     }
     if (h.highestTrackableValue !== this.highestTrackableUs || h.numberOfSignificantValueDigits !== this.significantDigits) {
       read.fail(field, `a histogram of ${this.significantDigits} digits up to ${this.highestTrackableUs} us`, text);

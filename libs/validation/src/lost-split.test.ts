@@ -10,12 +10,24 @@ import { report, stateOf } from './testing/records';
  */
 const N_MAX = 120;
 const offsetOf = (seq: number) => 100 + 3 * seq;
-const offsets = (n: number): SourceOffsetReport[] => [{ producerId: 'p1', topic: 'src', partition: 0, keyEpoch: 0, key: 'k', runs: [[0, n, 100, 3]] }];
-const sample = (atMs: number, logStartOffset: number, highWatermark: number): SourcePartitionSample => ({ topic: 'src', partition: 0, atMs, logStartOffset, highWatermark });
+const offsets = (n: number): SourceOffsetReport[] => [
+  { producerId: 'p1', topic: 'src', partition: 0, keyEpoch: 0, key: 'k', runs: [[0, n, 100, 3]] },
+];
+const sample = (atMs: number, logStartOffset: number, highWatermark: number): SourcePartitionSample => ({
+  topic: 'src',
+  partition: 0,
+  atMs,
+  logStartOffset,
+  highWatermark,
+});
 
-const runOf = fc
-  .integer({ min: 2, max: N_MAX })
-  .chain((n) => fc.record({ n: fc.constant(n), missing: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: n - 1 }), cut: fc.integer({ min: 0, max: n }) }));
+const runOf = fc.integer({ min: 2, max: N_MAX }).chain((n) =>
+  fc.record({
+    n: fc.constant(n),
+    missing: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: n - 1 }),
+    cut: fc.integer({ min: 0, max: n }),
+  }),
+);
 
 function run(n: number, missing: number[], samples: SourcePartitionSample[]) {
   const gone = new Set(missing);
@@ -38,7 +50,16 @@ describe('lost split: purged-before-mirrored', () => {
         expect(acc.lostSplit.unaudited).toBe(0);
         expect(acc.lost.count + acc.unseen.count).toBe(missing.length);
         const first = Math.min(...missing.filter((s) => s < cut));
-        if (purged > 0) expect(acc.lostSplit.purgedBeforeMirrored.examples[0]).toEqual({ producerId: 'p1', keyEpoch: 0, key: 'k', seq: first, topic: 'src', partition: 0, sourceOffset: offsetOf(first) });
+        if (purged > 0)
+          expect(acc.lostSplit.purgedBeforeMirrored.examples[0]).toEqual({
+            producerId: 'p1',
+            keyEpoch: 0,
+            key: 'k',
+            seq: first,
+            topic: 'src',
+            partition: 0,
+            sourceOffset: offsetOf(first),
+          });
       }),
     );
   });
@@ -91,7 +112,13 @@ describe('lost split: lost-at-source', () => {
 describe('lost split: without an audit', () => {
   it('counts every missing record as lost in replication, unaudited, when no audit ran', () => {
     const acc = reconcile(stateOf([0, 3]), [report({ acked: [[0, 5]] })]);
-    expect(acc.lostSplit).toMatchObject({ audited: false, unaudited: 4, lostAtSource: { count: 0 }, purgedBeforeMirrored: { count: 0 }, lostInReplication: { count: 4 } });
+    expect(acc.lostSplit).toMatchObject({
+      audited: false,
+      unaudited: 4,
+      lostAtSource: { count: 0 },
+      purgedBeforeMirrored: { count: 0 },
+      lostInReplication: { count: 4 },
+    });
     expect(acc.lostSplit.lostInReplication.examples.map((e) => e.seq)).toEqual([1, 2, 4, 5]);
   });
 
@@ -103,7 +130,10 @@ describe('lost split: without an audit', () => {
   });
 
   it('splits only lost records mid-run (unseen is lag then)', () => {
-    const acc = reconcile(stateOf([0, 2]), [report({ acked: [[0, 4]] })], { phase: 'progress', source: { offsets: offsets(5), samples: [sample(1000, 0, 1000)] } });
+    const acc = reconcile(stateOf([0, 2]), [report({ acked: [[0, 4]] })], {
+      phase: 'progress',
+      source: { offsets: offsets(5), samples: [sample(1000, 0, 1000)] },
+    });
     expect(acc.lostSplit.lostInReplication.count).toBe(1);
     expect(acc.lost.count).toBe(1);
   });

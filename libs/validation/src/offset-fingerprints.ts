@@ -86,7 +86,8 @@ export class OffsetFingerprints {
   mergeFrom(other: OffsetFingerprints, mine: IntervalSet, theirs: IntervalSet): void {
     this.inconsistent = this.inconsistent.union(other.inconsistent);
     const unverifiable = this.unverifiable.union(other.unverifiable);
-    for (const [lo, hi] of mine.intersect(theirs).toRanges()) unverifiable.addRange(Math.floor(lo / FINGERPRINT_BLOCK), Math.floor(hi / FINGERPRINT_BLOCK));
+    for (const [lo, hi] of mine.intersect(theirs).toRanges())
+      unverifiable.addRange(Math.floor(lo / FINGERPRINT_BLOCK), Math.floor(hi / FINGERPRINT_BLOCK));
     this.unverifiable = unverifiable;
     for (const [s, seg] of other.segments) {
       for (let i = 0; i < BLOCKS_PER_SEGMENT; i++) {
@@ -125,7 +126,8 @@ export class OffsetFingerprints {
   /** Offsets covered by inconsistent blocks, clipped to what was read. */
   inconsistentOffsets(read: IntervalSet): IntervalSet {
     let out = new IntervalSet();
-    for (const [lo, hi] of this.inconsistent.toRanges()) out = out.union(read.clip(lo * FINGERPRINT_BLOCK, hi * FINGERPRINT_BLOCK + FINGERPRINT_BLOCK - 1));
+    for (const [lo, hi] of this.inconsistent.toRanges())
+      out = out.union(read.clip(lo * FINGERPRINT_BLOCK, hi * FINGERPRINT_BLOCK + FINGERPRINT_BLOCK - 1));
     return out;
   }
 
@@ -158,7 +160,11 @@ export class OffsetFingerprints {
   }
 
   /** From checked parts of a snapshot (snapshot.ts validates the shape and names bad fields). */
-  static fromParts(runs: ReadonlyArray<[number, Int32Array, Uint8Array]>, inconsistent: IntervalSet, unverifiable: IntervalSet): OffsetFingerprints {
+  static fromParts(
+    runs: ReadonlyArray<[number, Int32Array, Uint8Array]>,
+    inconsistent: IntervalSet,
+    unverifiable: IntervalSet,
+  ): OffsetFingerprints {
     const f = new OffsetFingerprints();
     for (const [first, fp, n] of runs) {
       for (let k = 0; k < n.length; k++) {

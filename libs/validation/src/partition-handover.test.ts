@@ -53,13 +53,22 @@ describe('latestPartitions', () => {
     const b = new ValidatorState();
     for (let i = 5; i < 15; i++) b.observe(obs(0, i, i));
     const { state, conflicts } = latestPartitionsWithConflicts([a.toSnapshot(), b.toSnapshot()]);
-    const producer = [{ producerId: 'p', keys: [{ keyEpoch: 0, key: 'k0', acked: [[0, 14]] as Array<[number, number]>, failed: [], indeterminate: [] }] }];
+    const producer = [
+      { producerId: 'p', keys: [{ keyEpoch: 0, key: 'k0', acked: [[0, 14]] as Array<[number, number]>, failed: [], indeterminate: [] }] },
+    ];
     const acc = reconcile(state, producer);
     // Picking the furthest state alone would have lost seqs 0..4.
     expect(reconcile(b, producer).lost.count + reconcile(b, producer).unseen.count).toBe(5);
     expect([acc.lost.count, acc.unseen.count, acc.duplicate.count, acc.redelivery.count]).toEqual([0, 0, 0, 5]);
     expect(acc.totals.seenDistinct).toBe(15);
-    expect(conflicts).toEqual([{ topic: 't', partition: 0, offsets: ['0-9', '5-14'], message: expect.stringContaining('partition t/0: two validators\' states do not extend each other (offsets 0-9 vs 5-14') }]);
+    expect(conflicts).toEqual([
+      {
+        topic: 't',
+        partition: 0,
+        offsets: ['0-9', '5-14'],
+        message: expect.stringContaining("partition t/0: two validators' states do not extend each other (offsets 0-9 vs 5-14"),
+      },
+    ]);
   });
 
   it('reports no conflict when every later state extends the earlier one', () => {

@@ -230,5 +230,8 @@ export class PartitionState {
 
 /** Stand-in content hash for callers that pass no fingerprint: the record's identity. */
 function identityHash(o: { producerId: string; keyEpoch: number; key: string; seq: number }): number {
-  return (Math.imul(o.seq | 0, 0x9e3779b1) ^ Math.imul(o.keyEpoch | 0, 0x85ebca6b) ^ Math.imul(o.key.length + o.producerId.length, 0xc2b2ae35)) | 0;
+  return (
+    (Math.imul(o.seq | 0, 0x9e3779b1) ^ Math.imul(o.keyEpoch | 0, 0x85ebca6b) ^ Math.imul(o.key.length + o.producerId.length, 0xc2b2ae35)) |
+    0
+  );
 }

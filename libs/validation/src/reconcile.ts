@@ -76,7 +76,10 @@ export function reconcile(state: ValidatorState, reports: readonly ProducerRepor
   }
 
   tallyPartitions(state.partitionStates(), acc, cap);
-  const source: SourceContext = { offsets: new SourceOffsetIndex(options.source?.offsets ?? []), audit: new SourceAuditTimeline(options.source?.samples ?? []) };
+  const source: SourceContext = {
+    offsets: new SourceOffsetIndex(options.source?.offsets ?? []),
+    audit: new SourceAuditTimeline(options.source?.samples ?? []),
+  };
   acc.lostSplit.audited = !source.offsets.isEmpty && !source.audit.isEmpty;
   const unreported = new Set<string>();
   for (const r of [...keys.values()].sort((a, b) => compareIds(a.id, b.id))) {
@@ -120,7 +123,12 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
     acc.inconsistentOffset.unverifiable += p.fingerprints.unverifiable.size;
     for (const block of blocks.take(cap - acc.inconsistentOffset.examples.length)) {
       const range = p.offsets.clip(block * FINGERPRINT_BLOCK, block * FINGERPRINT_BLOCK + FINGERPRINT_BLOCK - 1);
-      acc.inconsistentOffset.examples.push({ topic: p.topic, partition: p.partition, fromOffset: range.min() ?? block * FINGERPRINT_BLOCK, toOffset: range.max() ?? block * FINGERPRINT_BLOCK });
+      acc.inconsistentOffset.examples.push({
+        topic: p.topic,
+        partition: p.partition,
+        fromOffset: range.min() ?? block * FINGERPRINT_BLOCK,
+        toOffset: range.max() ?? block * FINGERPRINT_BLOCK,
+      });
     }
     acc.duplicate.examplesMayIncludeRereads ||= p.overlappingReads;
     acc.redelivery.count += p.deliveries - p.offsets.size;
@@ -136,10 +144,12 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
     for (const [reason, set] of p.corrupt) {
       byReason.set(reason, (byReason.get(reason) ?? 0) + set.size);
       // Offsets whose identity is known are given as identity examples below.
-      for (const offset of set.subtract(damaged).take(cap)) corruptCandidates.push({ topic: p.topic, partition: p.partition, offset, reason });
+      for (const offset of set.subtract(damaged).take(cap))
+        corruptCandidates.push({ topic: p.topic, partition: p.partition, offset, reason });
     }
     acc.foreign.count += p.foreign.size;
-    for (const offset of p.foreign.take(cap - acc.foreign.examples.length)) acc.foreign.examples.push({ topic: p.topic, partition: p.partition, offset });
+    for (const offset of p.foreign.take(cap - acc.foreign.examples.length))
+      acc.foreign.examples.push({ topic: p.topic, partition: p.partition, offset });
     gapExamples.mergeFrom(p.examples.gap);
     lateExamples.mergeFrom(p.examples.late);
   }
@@ -148,7 +158,9 @@ function tallyPartitions(partitions: PartitionState[], acc: Accounting, cap: num
   // Records whose identity is known come first (their examples name producer, key and seq, by
   // identity order, exact under merge); then unattributable offsets, each reason's `cap` smallest
   // per partition, of which the global `cap` smallest are kept.
-  const byIdentity = damagedCandidates.sort((a, b) => compareSeqIdentity(a as SeqExample, b as SeqExample) || compareOffsets(a, b)).slice(0, cap);
+  const byIdentity = damagedCandidates
+    .sort((a, b) => compareSeqIdentity(a as SeqExample, b as SeqExample) || compareOffsets(a, b))
+    .slice(0, cap);
   const byOffset = corruptCandidates.sort((a, b) => compareOffsets(a, b) || compareStrings(a.reason, b.reason)).slice(0, cap);
   acc.corrupt.examples = [...byIdentity, ...byOffset].slice(0, cap);
   acc.order.gaps.examples = gapExamples.toArray();
@@ -258,7 +270,16 @@ function splitMissing(r: KeyRecord, missing: IntervalSet, split: LostSplit, cap:
 function damagedExample(e: WitnessedExample, corrupt: Map<string, IntervalSet>): CorruptExample {
   let reason = 'payload_mismatch';
   for (const [r, set] of corrupt) if (set.has(e.offset)) reason = r;
-  return { topic: e.topic, partition: e.partition, offset: e.offset, reason, producerId: e.producerId, keyEpoch: e.keyEpoch, key: e.key, seq: e.seq };
+  return {
+    topic: e.topic,
+    partition: e.partition,
+    offset: e.offset,
+    reason,
+    producerId: e.producerId,
+    keyEpoch: e.keyEpoch,
+    key: e.key,
+    seq: e.seq,
+  };
 }
 
 function compareIds(a: KeyIdentity, b: KeyIdentity): number {
@@ -268,7 +289,17 @@ function compareIds(a: KeyIdentity, b: KeyIdentity): number {
 function emptyAccounting(): Accounting {
   const cls = () => ({ count: 0, examples: [] });
   return {
-    totals: { acked: 0, failed: 0, indeterminate: 0, seenDistinct: 0, seenRecords: 0, deliveries: 0, keysSeen: 0, keysReported: 0, aborted: 0 },
+    totals: {
+      acked: 0,
+      failed: 0,
+      indeterminate: 0,
+      seenDistinct: 0,
+      seenRecords: 0,
+      deliveries: 0,
+      keysSeen: 0,
+      keysReported: 0,
+      aborted: 0,
+    },
     lost: cls(),
     unseen: cls(),
     unexpected: cls(),

@@ -122,7 +122,8 @@ export class SequenceTracker {
     if (!both.isEmpty()) dup = dup === undefined ? both : dup.union(both);
     this.duplicateSeqs = dup;
     if (other.gapOpeners !== undefined) this.gapOpeners = mergeOpeners(this.gapOpeners, other.gapOpeners);
-    if (other.damagedSeqs !== undefined) this.damagedSeqs = this.damagedSeqs === undefined ? other.damagedSeqs.clone() : this.damagedSeqs.union(other.damagedSeqs);
+    if (other.damagedSeqs !== undefined)
+      this.damagedSeqs = this.damagedSeqs === undefined ? other.damagedSeqs.clone() : this.damagedSeqs.union(other.damagedSeqs);
     this.seqs = this.seqs.union(other.seqs);
     this.inOrder += other.inOrder;
     this.gaps += other.gaps;

@@ -14,7 +14,10 @@ function sample(): ValidatorState {
 describe('snapshots', () => {
   it('are compact plain JSON: integer sets as [lo, hi] ranges, zero counters left out', () => {
     const s = new ValidatorState();
-    readSeqs(s, Array.from({ length: 1000 }, (_, i) => i));
+    readSeqs(
+      s,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
     expect(s.toSnapshot()).toEqual({
       version: 1,
       firstSeq: 0,
@@ -57,7 +60,15 @@ describe('snapshots', () => {
     ['a non-array partitions', (s) => (s.partitions = {} as never), 'partitions'],
     ['a negative partition', (s) => (s.partitions[0].partition = -1), 'partitions[0].partition'],
     ['an inverted range', (s) => (s.partitions[0].offsets = [[5, 1]]), 'partitions[0].offsets[0]'],
-    ['overlapping ranges', (s) => (s.partitions[0].keys[0].seqs = [[0, 3], [3, 4]]), 'partitions[0].keys[0].seqs[1]'],
+    [
+      'overlapping ranges',
+      (s) =>
+        (s.partitions[0].keys[0].seqs = [
+          [0, 3],
+          [3, 4],
+        ]),
+      'partitions[0].keys[0].seqs[1]',
+    ],
     ['a fractional sequence', (s) => (s.partitions[0].keys[0].seqs = [[0, 1.5]]), 'partitions[0].keys[0].seqs[0][1]'],
     ['duplicates outside seqs', (s) => (s.partitions[0].keys[0].duplicateSeqs = [[50, 50]]), 'partitions[0].keys[0].duplicateSeqs'],
     ['fewer deliveries than offsets', (s) => (s.partitions[0].deliveries = 1), 'partitions[0].deliveries'],
@@ -65,7 +76,11 @@ describe('snapshots', () => {
     ['a corrupt offset never read', (s) => (s.partitions[0].corrupt![0].offsets = [[99, 99]]), 'partitions[0].corrupt[0].offsets'],
     ['a key listed twice', (s) => s.partitions[0].keys.push(s.partitions[0].keys[0]), 'partitions[0].keys[1]'],
     ['a partition listed twice', (s) => s.partitions.push(s.partitions[0]), 'partitions[1]'],
-    ['a malformed example', (s) => (s.partitions[0].examples!.duplicate![0].offset = 'x' as never), 'partitions[0].examples.duplicate[0].offset'],
+    [
+      'a malformed example',
+      (s) => (s.partitions[0].examples!.duplicate![0].offset = 'x' as never),
+      'partitions[0].examples.duplicate[0].offset',
+    ],
     ['more sequences than offsets', (s) => (s.partitions[0].keys[0].seqs = [[0, 50]]), 'partitions[0].keys'],
     ['a negative counter', (s) => (s.partitions[0].keys[0].late = -1), 'partitions[0].keys[0].late'],
   ];

@@ -59,7 +59,6 @@ export interface KeySnapshot {
   backwards?: number;
 }
 
-
 export function encodePartition(p: PartitionState): PartitionSnapshot {
   const keys = [...p.trackers()].sort(compareTrackers).map(encodeKey);
   const out: PartitionSnapshot = {
@@ -148,7 +147,8 @@ export function decodePartition(value: unknown, field: string, maxExamples: numb
   // Every sequence was carried by its own decodable offset; not so once states that read the same
   // offsets without a handover were merged (an offset may then have held different records).
   const valid = p.validCount();
-  if (seqs > valid && !p.overlappingReads) read.fail(`${field}.keys`, `at most ${valid} sequences (the decodable offsets read)`, `${seqs} sequences`);
+  if (seqs > valid && !p.overlappingReads)
+    read.fail(`${field}.keys`, `at most ${valid} sequences (the decodable offsets read)`, `${seqs} sequences`);
   if (o.examples !== undefined) {
     const ex = read.object(o.examples, `${field}.examples`);
     for (const cls of EXAMPLE_CLASSES) {
@@ -169,7 +169,8 @@ function decodeKey(value: unknown, field: string): SequenceTracker {
   t.seqs = read.ranges(o.seqs, `${field}.seqs`, true);
   if (o.duplicateSeqs !== undefined) {
     t.duplicateSeqs = read.ranges(o.duplicateSeqs, `${field}.duplicateSeqs`, true);
-    if (!t.duplicateSeqs.subtract(t.seqs).isEmpty()) read.fail(`${field}.duplicateSeqs`, 'sequences that are also in seqs', o.duplicateSeqs);
+    if (!t.duplicateSeqs.subtract(t.seqs).isEmpty())
+      read.fail(`${field}.duplicateSeqs`, 'sequences that are also in seqs', o.duplicateSeqs);
   }
   if (o.damagedSeqs !== undefined) t.damagedSeqs = read.ranges(o.damagedSeqs, `${field}.damagedSeqs`, true);
   if (o.gapOpeners !== undefined) {
@@ -201,7 +202,8 @@ function decodeFingerprints(value: unknown, field: string): OffsetFingerprints {
     if (first < next) read.fail(`${f}[0]`, `runs in increasing order, not overlapping (at least ${next})`, first);
     const fpBytes = Buffer.from(read.string(arr[1], `${f}[1]`), 'base64');
     const n = new Uint8Array(Buffer.from(read.string(arr[2], `${f}[2]`), 'base64'));
-    if (n.length === 0 || n.some((c) => c === 0 || c > FINGERPRINT_BLOCK)) read.fail(`${f}[2]`, `counts from 1 to ${FINGERPRINT_BLOCK}`, arr[2]);
+    if (n.length === 0 || n.some((c) => c === 0 || c > FINGERPRINT_BLOCK))
+      read.fail(`${f}[2]`, `counts from 1 to ${FINGERPRINT_BLOCK}`, arr[2]);
     if (fpBytes.length !== n.length * 4) read.fail(`${f}[1]`, `${n.length * 4} bytes (4 per block)`, `${fpBytes.length} bytes`);
     next = first + n.length;
     const fp = new Int32Array(n.length);

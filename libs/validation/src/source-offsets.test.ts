@@ -4,20 +4,24 @@ import { OffsetRunBuilder, SourceOffsetIndex } from './source-offsets';
 describe('OffsetRunBuilder and SourceOffsetIndex', () => {
   it('gives back every record offset exactly, whatever the pattern of offsets', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 0, max: 1000 }), (gaps, start) => {
-        const b = new OffsetRunBuilder();
-        const offsets: number[] = [];
-        let o = start;
-        gaps.forEach((g, seq) => {
-          o += g;
-          offsets.push(o);
-          b.add(seq, o);
-        });
-        const index = new SourceOffsetIndex([{ producerId: 'p', topic: 't', partition: 2, keyEpoch: 0, key: 'k', runs: b.drain() }]);
-        offsets.forEach((offset, seq) => expect(index.positionOf('p', 0, 'k', seq)).toEqual({ topic: 't', partition: 2, offset }));
-        expect(index.positionOf('p', 0, 'k', gaps.length)).toBeUndefined();
-        expect(index.positionOf('p', 1, 'k', 0)).toBeUndefined();
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (gaps, start) => {
+          const b = new OffsetRunBuilder();
+          const offsets: number[] = [];
+          let o = start;
+          gaps.forEach((g, seq) => {
+            o += g;
+            offsets.push(o);
+            b.add(seq, o);
+          });
+          const index = new SourceOffsetIndex([{ producerId: 'p', topic: 't', partition: 2, keyEpoch: 0, key: 'k', runs: b.drain() }]);
+          offsets.forEach((offset, seq) => expect(index.positionOf('p', 0, 'k', seq)).toEqual({ topic: 't', partition: 2, offset }));
+          expect(index.positionOf('p', 0, 'k', gaps.length)).toBeUndefined();
+          expect(index.positionOf('p', 1, 'k', 0)).toBeUndefined();
+        },
+      ),
     );
   });
 

@@ -29,7 +29,9 @@ describe('ValidatorState.observe: arrival classes', () => {
     const acc = reconcile(s, [report({ acked: [[1, 5]] })]);
     expect(acc.order).toMatchObject({ inOrder: 3, gaps: { count: 1, skippedSeqs: 1 }, late: { count: 1 } });
     expect(acc.order.backwardsKeys.count).toBe(1);
-    expect(acc.order.late.examples).toEqual([{ producerId: 'p1', keyEpoch: 0, key: 'k', seq: 3, topic: 't', partition: 0, offset: 3, timeUs: 2_000_003 }]);
+    expect(acc.order.late.examples).toEqual([
+      { producerId: 'p1', keyEpoch: 0, key: 'k', seq: 3, topic: 't', partition: 0, offset: 3, timeUs: 2_000_003 },
+    ]);
     expect(acc.lost.count + acc.unseen.count + acc.duplicate.count).toBe(0);
   });
 
@@ -49,7 +51,9 @@ describe('ValidatorState.observe: duplicate, redelivery, corrupt', () => {
     expect(readSeqs(s, [0, 1, 1])).toEqual(['in_order', 'in_order', 'duplicate']);
     const acc = reconcile(s, [report({ acked: [[0, 1]] })]);
     expect(acc.duplicate).toMatchObject({ count: 1, seqs: 1, examplesMayIncludeRereads: false });
-    expect(acc.duplicate.examples).toEqual([{ producerId: 'p1', keyEpoch: 0, key: 'k', seq: 1, topic: 't', partition: 0, offset: 2, timeUs: 2_000_002 }]);
+    expect(acc.duplicate.examples).toEqual([
+      { producerId: 'p1', keyEpoch: 0, key: 'k', seq: 1, topic: 't', partition: 0, offset: 2, timeUs: 2_000_002 },
+    ]);
     expect(acc.redelivery.count).toBe(0);
   });
 

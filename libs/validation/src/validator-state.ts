@@ -197,7 +197,11 @@ export class ValidatorState {
   private partitionFor(topic: string, partition: number): PartitionState {
     if (topic === this.lastTopic && partition === this.lastPartition && this.last !== undefined) return this.last;
     if (typeof topic !== 'string' || !Number.isSafeInteger(partition) || partition < 0) {
-      throw new CheckerError('invalid_observation', `expected a topic string and a partition integer >= 0, got ${topic}/${partition}`, 'partition');
+      throw new CheckerError(
+        'invalid_observation',
+        `expected a topic string and a partition integer >= 0, got ${topic}/${partition}`,
+        'partition',
+      );
     }
     let p = this.topics.get(topic)?.get(partition);
     if (p === undefined) p = this.insert(new PartitionState(topic, partition, this.maxExamples));
@@ -221,7 +225,11 @@ function invalidObservation(o: Observation | CorruptRecord, corrupt: boolean): C
   for (const f of corrupt ? ['offset'] : ['offset', 'seq', 'keyEpoch']) {
     const v = fields[f];
     if (!Number.isSafeInteger(v) || (f === 'offset' && (v as number) < 0)) {
-      return new CheckerError('invalid_observation', `expected ${f === 'offset' ? 'an integer >= 0' : 'a safe integer'}, got ${String(v)}`, f);
+      return new CheckerError(
+        'invalid_observation',
+        `expected ${f === 'offset' ? 'an integer >= 0' : 'a safe integer'}, got ${String(v)}`,
+        f,
+      );
     }
   }
   for (const f of corrupt ? ['reason'] : ['key', 'producerId']) {

@@ -93,11 +93,21 @@ export class ConsumerGroupsRun {
 
   /** A control event: a `consumer-failover` fault on one of this run's groups starts its drill (once per fault). */
   onEvent(event: ControlEvent): void {
-    if (event.type !== 'fault.injected' || event.kind !== 'consumer-failover' || event.scenarioId !== this.o.scenarioId || this.drills.has(event.faultId)) return;
+    if (
+      event.type !== 'fault.injected' ||
+      event.kind !== 'consumer-failover' ||
+      event.scenarioId !== this.o.scenarioId ||
+      this.drills.has(event.faultId)
+    )
+      return;
     const spec = this.o.spec.consumers.find((c) => c.group === event.target);
     const group = this.groups.find((g) => g.name === event.target);
     if (spec === undefined || group === undefined) {
-      this.o.logger.error('consumer_failover_unknown_group', { faultId: event.faultId, target: event.target, groups: this.o.spec.consumers.map((c) => c.group) });
+      this.o.logger.error('consumer_failover_unknown_group', {
+        faultId: event.faultId,
+        target: event.target,
+        groups: this.o.spec.consumers.map((c) => c.group),
+      });
       return;
     }
     const groupId = consumerGroupId(this.o.scenarioId, spec.group);

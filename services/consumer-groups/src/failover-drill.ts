@@ -45,13 +45,29 @@ export async function runFailoverDrill(o: FailoverDrillOptions, faultId: string)
     const checkpoints = o.latestCheckpoints();
     const groupOffsets = await o.targetGroupOffsets().catch(() => new Map<number, number>());
     const partitions = new Set([...final.keys(), ...checkpoints.keys(), ...groupOffsets.keys()]);
-    starts = [...partitions].sort((a, b) => a - b).map((partition): FailoverStart => {
-      const cp = checkpoints.get(partition);
-      const synced = groupOffsets.get(partition);
-      if (synced !== undefined) return { topic: o.targetTopic, partition, offset: synced, via: 'group-offset', ...(cp?.offset === synced && cp.upstreamOffset !== undefined ? { upstreamOffset: cp.upstreamOffset } : {}) };
-      if (cp !== undefined) return { topic: o.targetTopic, partition, offset: cp.offset, via: 'checkpoint', ...(cp.upstreamOffset === undefined ? {} : { upstreamOffset: cp.upstreamOffset }) };
-      return { topic: o.targetTopic, partition, offset: null, via: 'none' };
-    });
+    starts = [...partitions]
+      .sort((a, b) => a - b)
+      .map((partition): FailoverStart => {
+        const cp = checkpoints.get(partition);
+        const synced = groupOffsets.get(partition);
+        if (synced !== undefined)
+          return {
+            topic: o.targetTopic,
+            partition,
+            offset: synced,
+            via: 'group-offset',
+            ...(cp?.offset === synced && cp.upstreamOffset !== undefined ? { upstreamOffset: cp.upstreamOffset } : {}),
+          };
+        if (cp !== undefined)
+          return {
+            topic: o.targetTopic,
+            partition,
+            offset: cp.offset,
+            via: 'checkpoint',
+            ...(cp.upstreamOffset === undefined ? {} : { upstreamOffset: cp.upstreamOffset }),
+          };
+        return { topic: o.targetTopic, partition, offset: null, via: 'none' };
+      });
     current = [...final].every(([p, offset]) => {
       const s = starts.find((x) => x.partition === p);
       return s !== undefined && s.via === 'group-offset' && s.upstreamOffset === offset;
@@ -62,7 +78,28 @@ export async function runFailoverDrill(o: FailoverDrillOptions, faultId: string)
   const waitedMs = o.clock.nowMs() - stoppedAt;
   const records = await o.readTarget();
   const atMs = o.clock.nowMs();
-  const outcome = failoverOutcome({ groupId: o.groupId, targetTopics: { [o.sourceTopic]: o.targetTopic }, commits: o.commits(), starts, records, history: o.history(), atMs, offsetLagMax: o.offsetLagMax });
+  const outcome = failoverOutcome({
+    groupId: o.groupId,
+    targetTopics: { [o.sourceTopic]: o.targetTopic },
+    commits: o.commits(),
+    starts,
+    records,
+    history: o.history(),
+    atMs,
+    offsetLagMax: o.offsetLagMax,
+  });
   o.logger.info('consumer_failover_done', { faultId, group: o.group, waitedMs, current, skipped: outcome.skipped, reread: outcome.reread });
-  await o.publish({ v: 1, type: 'consumer.failover', scenarioId: o.scenarioId, atMs, source: o.consumerId, faultId, group: o.group, groupId: o.groupId, waitedMs, current, ...outcome });
+  await o.publish({
+    v: 1,
+    type: 'consumer.failover',
+    scenarioId: o.scenarioId,
+    atMs,
+    source: o.consumerId,
+    faultId,
+    group: o.group,
+    groupId: o.groupId,
+    waitedMs,
+    current,
+    ...outcome,
+  });
 }

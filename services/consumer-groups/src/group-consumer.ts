@@ -64,7 +64,13 @@ export class GroupConsumer {
   private async run(): Promise<void> {
     const { o } = this;
     // Partitions added to the topic are found within 5 s (kafkajs's default metadata age is 5 min).
-    const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, allowAutoTopicCreation: false, maxWaitTimeInMs: 500, metadataMaxAge: 5_000 });
+    const consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 500,
+      metadataMaxAge: 5_000,
+    });
     this.consumer = consumer;
     await consumer.connect();
     try {
@@ -79,7 +85,11 @@ export class GroupConsumer {
           for (const m of batch.messages) {
             if (!isRunning() || isStale() || this.stopping.signal.aborted) break;
             pace = restartIfBehind(pace, o.clock.nowMs(), rate);
-            for (let wait = dueAtMs(pace.startMs, pace.index, rate) - o.clock.nowMs(); wait > 0; wait = dueAtMs(pace.startMs, pace.index, rate) - o.clock.nowMs()) {
+            for (
+              let wait = dueAtMs(pace.startMs, pace.index, rate) - o.clock.nowMs();
+              wait > 0;
+              wait = dueAtMs(pace.startMs, pace.index, rate) - o.clock.nowMs()
+            ) {
               await o.clock.sleep(Math.min(wait, HEARTBEAT_MS), this.stopping.signal);
               if (this.stopping.signal.aborted) return;
               if (o.clock.nowMs() - beat >= HEARTBEAT_MS) {
@@ -95,14 +105,24 @@ export class GroupConsumer {
           await heartbeat();
         },
       });
-      o.logger.info('consumer_group_started', { group: o.spec.group, groupId: o.groupId, topic: o.spec.topic, rate: rate ?? 'unlimited', commitIntervalMs: o.spec.commitInterval });
+      o.logger.info('consumer_group_started', {
+        group: o.spec.group,
+        groupId: o.groupId,
+        topic: o.spec.topic,
+        rate: rate ?? 'unlimited',
+        commitIntervalMs: o.spec.commitInterval,
+      });
       const timer = setInterval(() => void this.commit(false), o.spec.commitInterval);
       await new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
       clearInterval(timer);
       // Before stop(): kafkajs commits only while the consumer runs. No record is processed after the abort.
       await this.commit(true);
       await consumer.stop();
-      o.logger.info('consumer_group_finished', { group: o.spec.group, processed: this.processed, committed: Object.fromEntries(this.ledger.committed()) });
+      o.logger.info('consumer_group_finished', {
+        group: o.spec.group,
+        processed: this.processed,
+        committed: Object.fromEntries(this.ledger.committed()),
+      });
     } finally {
       await consumer.disconnect().catch(() => undefined);
     }
@@ -127,7 +147,8 @@ export class GroupConsumer {
           final,
           commits,
         });
-        if (commits.length > 0) await this.consumer?.commitOffsets(commits.map((c) => ({ topic: c.topic, partition: c.partition, offset: String(c.offset) })));
+        if (commits.length > 0)
+          await this.consumer?.commitOffsets(commits.map((c) => ({ topic: c.topic, partition: c.partition, offset: String(c.offset) })));
       } catch (err) {
         // Kept for the next commit: a commit event the control topic misses would read as records never processed.
         this.ledger.restore(commits);

@@ -18,7 +18,12 @@ void runService({
     const consumerId = config.CONSUMER_ID ?? instance;
     const source = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger);
     const target = createKafka(kafkaConnectionFrom(config, 'TARGET_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger);
-    const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
+    const control = new ControlTopic({
+      kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-consumer-groups-${consumerId}`, logger),
+      topic: config.CONTROL_TOPIC,
+      logger,
+      registry,
+    });
 
     const runs = new Map<string, ConsumerGroupsRun>();
     const coordinator = new RunCoordinator({
@@ -66,7 +71,7 @@ void runService({
         if (coordinator.ready) runs.get(event.scenarioId)?.onEvent(event);
       },
       {
-      groupId: `mirrorlab-consumer-groups-${consumerId}`,
+        groupId: `mirrorlab-consumer-groups-${consumerId}`,
         onCaughtUp: () => coordinator.onCaughtUp(),
       },
     );

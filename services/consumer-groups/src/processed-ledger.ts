@@ -69,7 +69,12 @@ export class ProcessedLedger {
           topic: d.topic,
           partition: d.partition,
           offset: d.nextOffset,
-          processed: [...d.keys.values()].map((e) => ({ producerId: e.producerId, keyEpoch: e.keyEpoch, key: e.key, ranges: e.seqs.toRanges() })),
+          processed: [...d.keys.values()].map((e) => ({
+            producerId: e.producerId,
+            keyEpoch: e.keyEpoch,
+            key: e.key,
+            ranges: e.seqs.toRanges(),
+          })),
         };
       });
     this.changed.clear();

@@ -6,7 +6,13 @@ import { identityOf } from './record-identity';
  * Reads a target topic from its earliest offset to the high watermarks of the moment: every
  * test record of the scenario with its offset (what a failed-over consumer would find there).
  */
-export async function readTargetTopic(kafka: Kafka, scenarioId: string, topic: string, readerId: string, timeoutMs: number): Promise<TargetPartitionRecords[]> {
+export async function readTargetTopic(
+  kafka: Kafka,
+  scenarioId: string,
+  topic: string,
+  readerId: string,
+  timeoutMs: number,
+): Promise<TargetPartitionRecords[]> {
   const admin = kafka.admin();
   await admin.connect();
   let ends: Map<number, number>;
@@ -19,12 +25,24 @@ export async function readTargetTopic(kafka: Kafka, scenarioId: string, topic: s
   const read = new Map<number, number>();
   const done = () => [...ends].every(([p, high]) => (read.get(p) ?? 0) >= high);
   if (done()) return [...out].map(([partition, records]) => ({ topic, partition, records }));
-  const consumer = kafka.consumer({ groupId: `mirrorlab-failover-reader-${readerId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({
+    groupId: `mirrorlab-failover-reader-${readerId}`,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 500,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${topic} to ${JSON.stringify(Object.fromEntries(ends))} within ${timeoutMs} ms: reached ${JSON.stringify(Object.fromEntries(read))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `read ${topic} to ${JSON.stringify(Object.fromEntries(ends))} within ${timeoutMs} ms: reached ${JSON.stringify(Object.fromEntries(read))}`,
+            ),
+          ),
+        timeoutMs,
+      );
       void consumer
         .run({
           eachMessage: async ({ partition, message }) => {

@@ -82,7 +82,11 @@ export class TranslationCollector {
     let consumer: Consumer | undefined;
     try {
       if (await this.waitForTopic(admin)) {
-        consumer = o.target.consumer({ groupId: `mirrorlab-checkpoints-${o.scenarioId}-${o.consumerId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+        consumer = o.target.consumer({
+          groupId: `mirrorlab-checkpoints-${o.scenarioId}-${o.consumerId}`,
+          allowAutoTopicCreation: false,
+          maxWaitTimeInMs: 500,
+        });
         await consumer.connect();
         await consumer.subscribe({ topics: [o.checkpointsTopic], fromBeginning: true });
         await consumer.run({
@@ -96,7 +100,15 @@ export class TranslationCollector {
             if (!this.groups.has(r.checkpoint.group)) return;
             this.seen++;
             const c = r.checkpoint;
-            this.observe({ group: c.group, topic: c.topic, partition: c.partition, atMs: Number(message.timestamp), offset: c.downstreamOffset, upstreamOffset: c.upstreamOffset, via: 'checkpoint' });
+            this.observe({
+              group: c.group,
+              topic: c.topic,
+              partition: c.partition,
+              atMs: Number(message.timestamp),
+              offset: c.downstreamOffset,
+              upstreamOffset: c.upstreamOffset,
+              via: 'checkpoint',
+            });
             const byPartition = this.latest.get(c.group) ?? new Map<string, { offset: number; upstreamOffset?: number }>();
             byPartition.set(`${c.topic}/${c.partition}`, { offset: c.downstreamOffset, upstreamOffset: c.upstreamOffset });
             this.latest.set(c.group, byPartition);
@@ -130,7 +142,11 @@ export class TranslationCollector {
     while (!this.stopping.signal.aborted) {
       if ((await admin.listTopics()).includes(this.o.checkpointsTopic)) return true;
       if (this.o.clock.nowMs() >= deadline) {
-        this.o.logger.warn('checkpoints_topic_missing', { topic: this.o.checkpointsTopic, waitedMs: this.o.topicWaitMs, hint: 'is MirrorMaker 2 emitting checkpoints (emit.checkpoints.enabled)?' });
+        this.o.logger.warn('checkpoints_topic_missing', {
+          topic: this.o.checkpointsTopic,
+          waitedMs: this.o.topicWaitMs,
+          hint: 'is MirrorMaker 2 emitting checkpoints (emit.checkpoints.enabled)?',
+        });
         return false;
       }
       await this.o.clock.sleep(1_000, this.stopping.signal);
@@ -159,7 +175,14 @@ export class TranslationCollector {
     if (this.pending.length === 0) return;
     const translations = this.pending.splice(0, this.pending.length);
     try {
-      await this.o.publish({ v: 1, type: 'consumer.translations', scenarioId: this.o.scenarioId, atMs: this.o.clock.nowMs(), source: this.o.consumerId, translations });
+      await this.o.publish({
+        v: 1,
+        type: 'consumer.translations',
+        scenarioId: this.o.scenarioId,
+        atMs: this.o.clock.nowMs(),
+        source: this.o.consumerId,
+        translations,
+      });
     } catch (err) {
       this.pending.unshift(...translations);
       this.o.logger.warn('translations_publish_failed', { count: translations.length, err });

@@ -36,11 +36,17 @@ describe('offsets the checker never sees (issue 11 item 8)', () => {
     const through = new ReadThrough();
     through.advance(partitionId('t', 0), 42);
     through.advance(partitionId('t', 0), 43);
-    expect(partitionProgress(owned, checker, wm, through.view)).toEqual({ partitions: [{ topic: 't', partition: 0, nextOffset: 43, highWatermark: 43 }], drained: true });
+    expect(partitionProgress(owned, checker, wm, through.view)).toEqual({
+      partitions: [{ topic: 't', partition: 0, nextOffset: 43, highWatermark: 43 }],
+      drained: true,
+    });
   });
 
   it('without such offsets the partition stays one short and is not drained', () => {
-    expect(partitionProgress(owned, checker, wm, new ReadThrough().view)).toEqual({ partitions: [{ topic: 't', partition: 0, nextOffset: 42, highWatermark: 43 }], drained: false });
+    expect(partitionProgress(owned, checker, wm, new ReadThrough().view)).toEqual({
+      partitions: [{ topic: 't', partition: 0, nextOffset: 42, highWatermark: 43 }],
+      drained: false,
+    });
   });
 
   it('only moves forward, ignores nonsense and forgets a released partition', () => {

@@ -12,7 +12,10 @@ const NEW_PARTITION_DISCOVERY_MS = 5_000;
  * clients remember every topic they were asked about, and once one of those is deleted
  * (another scenario's topic) every metadata request of that client fails.
  */
-export function kafkaRecordSource(kafka: Kafka, opts: { groupId: string; sessionTimeoutMs: number; isolation: ReadIsolation }): RecordSource {
+export function kafkaRecordSource(
+  kafka: Kafka,
+  opts: { groupId: string; sessionTimeoutMs: number; isolation: ReadIsolation },
+): RecordSource {
   let admin: Admin | undefined;
   let consumer: Consumer | undefined;
   const adminClient = (): Admin => {
@@ -30,11 +33,15 @@ export function kafkaRecordSource(kafka: Kafka, opts: { groupId: string; session
         includeSynonyms: false,
         resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['message.timestamp.type'] })),
       });
-      return res.resources.every((r) => r.configEntries.some((c) => c.configName === 'message.timestamp.type' && c.configValue === 'LogAppendTime'));
+      return res.resources.every((r) =>
+        r.configEntries.some((c) => c.configName === 'message.timestamp.type' && c.configValue === 'LogAppendTime'),
+      );
     },
     async watermarks(topic) {
       const offsets = await adminClient().fetchTopicOffsets(topic);
-      return new Map<string, Watermarks>(offsets.map((p) => [partitionId(topic, p.partition), { low: Number(p.low), high: Number(p.high) }]));
+      return new Map<string, Watermarks>(
+        offsets.map((p) => [partitionId(topic, p.partition), { low: Number(p.low), high: Number(p.high) }]),
+      );
     },
     async consume(topics, handlers: RecordSourceHandlers) {
       // kafkajs notices partitions added to a topic only when its metadata is older than
@@ -52,7 +59,8 @@ export function kafkaRecordSource(kafka: Kafka, opts: { groupId: string; session
       c.on(c.events.REBALANCING, () => handlers.onRebalancing());
       // Batches of transaction markers or aborted records only never reach eachBatch; kafkajs still reports them here.
       c.on(c.events.END_BATCH_PROCESS, ({ payload }) => {
-        if (payload.batchSize === 0 && (payload.firstOffset as string | null) !== null) handlers.onEmptyBatch(payload.topic, payload.partition, Number(payload.lastOffset));
+        if (payload.batchSize === 0 && (payload.firstOffset as string | null) !== null)
+          handlers.onEmptyBatch(payload.topic, payload.partition, Number(payload.lastOffset));
       });
       c.on(c.events.GROUP_JOIN, ({ payload }) => handlers.onAssignment(payload.memberAssignment));
       await c.connect();
@@ -68,7 +76,15 @@ export function kafkaRecordSource(kafka: Kafka, opts: { groupId: string; session
               partition: batch.partition,
               firstOffset: first === null ? null : Number(first),
               lastOffset: Number(batch.lastOffset()),
-              records: batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: Number(m.offset), key: m.key, value: m.value, headers: m.headers, timestampMs: Number(m.timestamp) })),
+              records: batch.messages.map((m) => ({
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: Number(m.offset),
+                key: m.key,
+                value: m.value,
+                headers: m.headers,
+                timestampMs: Number(m.timestamp),
+              })),
             },
             {
               isCurrent: () => isRunning() && !isStale(),

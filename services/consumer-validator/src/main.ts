@@ -38,7 +38,11 @@ void runService({
           validatorId,
           incarnation,
           groupId,
-          source: kafkaRecordSource(target, { groupId, sessionTimeoutMs: config.SESSION_TIMEOUT, isolation: readIsolationOf(info.started.spec) }),
+          source: kafkaRecordSource(target, {
+            groupId,
+            sessionTimeoutMs: config.SESSION_TIMEOUT,
+            isolation: readIsolationOf(info.started.spec),
+          }),
           publish: (e) => control.publish(e),
           latestPartition: (topic, partition) => ledger.latestPartition(info.scenarioId, topic, partition),
           producerReports: () => ledger.producers(info.scenarioId),

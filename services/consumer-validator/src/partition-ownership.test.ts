@@ -4,7 +4,8 @@ import { PartitionOwnership, rewindTarget } from './partition-ownership';
 
 function sliceAt(topic: string, partition: number, offsets: number) {
   const state = new ValidatorState();
-  for (let offset = 0; offset < offsets; offset++) state.observe({ topic, partition, offset, producerId: 'p', keyEpoch: 0, key: 'p/e0/k0-0', seq: offset, sendTimeUs: 1, arrivalUs: 2 });
+  for (let offset = 0; offset < offsets; offset++)
+    state.observe({ topic, partition, offset, producerId: 'p', keyEpoch: 0, key: 'p/e0/k0-0', seq: offset, sendTimeUs: 1, arrivalUs: 2 });
   return state.releasePartitions(topic, [partition]);
 }
 

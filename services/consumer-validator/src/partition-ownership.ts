@@ -36,9 +36,13 @@ export class PartitionOwnership {
   private readonly owned = new Map<string, OwnedPartition>();
   private readonly starts = new Map<string, StartPoint>();
 
-  assign(assignment: Readonly<Record<string, readonly number[]>>, latest: (topic: string, partition: number) => ValidatorSnapshot | undefined): AssignmentChange {
+  assign(
+    assignment: Readonly<Record<string, readonly number[]>>,
+    latest: (topic: string, partition: number) => ValidatorSnapshot | undefined,
+  ): AssignmentChange {
     const next = new Map<string, OwnedPartition>();
-    for (const [topic, partitions] of Object.entries(assignment)) for (const partition of partitions) next.set(partitionId(topic, partition), { topic, partition });
+    for (const [topic, partitions] of Object.entries(assignment))
+      for (const partition of partitions) next.set(partitionId(topic, partition), { topic, partition });
     const released: AssignmentChange['released'] = [];
     for (const [id, p] of this.owned) {
       if (!next.has(id)) {

@@ -17,7 +17,11 @@ function target(withReplication = false): IntakeTarget & { registry: Registry } 
   };
 }
 
-function record(seq: number, offset: number, opts: { scenarioId?: string; sendTimeUs?: number; scheduledTimeUs?: number } = {}): TargetRecord {
+function record(
+  seq: number,
+  offset: number,
+  opts: { scenarioId?: string; sendTimeUs?: number; scheduledTimeUs?: number } = {},
+): TargetRecord {
   const enc = encodeRecord({
     meta: {
       scenarioId: opts.scenarioId ?? 'sc',
@@ -59,7 +63,14 @@ describe('intakeRecord', () => {
 
   it('counts foreign records as foreign, a damaged payload as corrupt for its sequence, a damaged identity as corrupt, and keeps going', async () => {
     const t = target();
-    const foreign: TargetRecord = { topic: 'source.t', partition: 0, offset: 0, key: Buffer.from('k'), value: Buffer.from('hello'), timestampMs: 0 };
+    const foreign: TargetRecord = {
+      topic: 'source.t',
+      partition: 0,
+      offset: 0,
+      key: Buffer.from('k'),
+      value: Buffer.from('hello'),
+      timestampMs: 0,
+    };
     expect(intakeRecord(t, foreign, 1)).toBe('foreign');
     const flipped = record(0, 1);
     flipped.value = Buffer.from('PAYLOAD');
@@ -71,7 +82,9 @@ describe('intakeRecord', () => {
     expect(await metricValue(t.registry, 'mirrorlab_validator_foreign_total')).toBe(1);
     expect(await metricValue(t.registry, 'mirrorlab_validator_corrupt_total', { reason: 'payload_mismatch' })).toBe(1);
     expect(await metricValue(t.registry, 'mirrorlab_validator_corrupt_total', { reason: 'checksum_mismatch' })).toBe(1);
-    const acc = reconcile(t.state, [{ producerId: 'p1', keys: [{ keyEpoch: 0, key: 'p1/e0/k0-0', acked: [[0, 1]], failed: [], indeterminate: [] }] }]);
+    const acc = reconcile(t.state, [
+      { producerId: 'p1', keys: [{ keyEpoch: 0, key: 'p1/e0/k0-0', acked: [[0, 1]], failed: [], indeterminate: [] }] },
+    ]);
     expect([acc.foreign.count, acc.corrupt.count, acc.corrupt.seqs]).toEqual([1, 2, 1]);
     expect(acc.corrupt.examples[0]).toMatchObject({ producerId: 'p1', key: 'p1/e0/k0-0', seq: 0, reason: 'payload_mismatch' });
     // seq 1's identity was damaged: unattributable, so the key's last sequence is unseen (not lost).
@@ -87,7 +100,10 @@ describe('intakeRecord', () => {
     for (let offset = 0; offset < 64; offset++) intakeRecord(other, record(offset, offset), 1);
     // Offset 5 now holds seq 70: the log was truncated and rewritten under the validator.
     for (let offset = 0; offset < 64; offset++) intakeRecord(other, record(offset === 5 ? 70 : offset, offset), 2);
-    expect(reconcile(other.state, []).inconsistentOffset).toMatchObject({ count: 1, examples: [{ topic: 'source.t', partition: 0, fromOffset: 0, toOffset: 63 }] });
+    expect(reconcile(other.state, []).inconsistentOffset).toMatchObject({
+      count: 1,
+      examples: [{ topic: 'source.t', partition: 0, fromOffset: 0, toOffset: 63 }],
+    });
   });
 
   it('skips records of another scenario without counting them', () => {

@@ -39,7 +39,13 @@ export type IntakeResult = ReturnType<ValidatorState['observe']> | 'corrupt' | '
 export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number): IntakeResult {
   const decoded = decodeRecord({ key: r.key, value: r.value, headers: r.headers });
   if (!decoded.ok && decoded.error.reason === 'foreign') {
-    const cls = t.state.observeForeign({ topic: r.topic, partition: r.partition, offset: r.offset, arrivalUs, fingerprint: bytesFingerprint(r) });
+    const cls = t.state.observeForeign({
+      topic: r.topic,
+      partition: r.partition,
+      offset: r.offset,
+      arrivalUs,
+      fingerprint: bytesFingerprint(r),
+    });
     t.metrics.classified(t.scenarioId, r.topic, cls);
     return cls;
   }
@@ -63,7 +69,14 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
     return cls;
   }
   if (!decoded.ok) {
-    const cls = t.state.observeCorrupt({ topic: r.topic, partition: r.partition, offset: r.offset, reason: decoded.error.reason, arrivalUs, fingerprint: bytesFingerprint(r) });
+    const cls = t.state.observeCorrupt({
+      topic: r.topic,
+      partition: r.partition,
+      offset: r.offset,
+      reason: decoded.error.reason,
+      arrivalUs,
+      fingerprint: bytesFingerprint(r),
+    });
     countUndecodable(t, r.topic, cls, decoded.error.reason);
     return cls;
   }

@@ -2,11 +2,24 @@ import type { ControlEvent } from '@mirrorlab/control';
 import { ValidatorState } from '@mirrorlab/validation';
 import { ScenarioLedger } from './scenario-ledger';
 
-const report = (validatorId: string, atMs: number, state: unknown): ControlEvent => ({ v: 1, type: 'validator.report', scenarioId: 'sc', atMs, source: validatorId, validatorId, final: false, state, latency: {}, partitions: [], drained: false });
+const report = (validatorId: string, atMs: number, state: unknown): ControlEvent => ({
+  v: 1,
+  type: 'validator.report',
+  scenarioId: 'sc',
+  atMs,
+  source: validatorId,
+  validatorId,
+  final: false,
+  state,
+  latency: {},
+  partitions: [],
+  drained: false,
+});
 
 function stateAt(offsets: number) {
   const s = new ValidatorState();
-  for (let i = 0; i < offsets; i++) s.observe({ topic: 't', partition: 0, offset: i, producerId: 'p', keyEpoch: 0, key: 'k', seq: i, sendTimeUs: 0, arrivalUs: 0 });
+  for (let i = 0; i < offsets; i++)
+    s.observe({ topic: 't', partition: 0, offset: i, producerId: 'p', keyEpoch: 0, key: 'k', seq: i, sendTimeUs: 0, arrivalUs: 0 });
   return s.toSnapshot();
 }
 
@@ -24,17 +37,17 @@ describe('ScenarioLedger', () => {
   it('keeps the latest key report of each producer', () => {
     const ledger = new ScenarioLedger();
     const progress = (acked: number): Extract<ControlEvent, { type: 'producer.progress' }> => ({
-        v: 1,
-        type: 'producer.progress',
-        scenarioId: 'sc',
-        atMs: acked,
-        source: 'p',
-        producerId: 'p',
-        final: false,
-        counts: { sent: acked, acked, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
-        keys: [{ topic: 't', keyEpoch: 0, key: 'k', acked: [[0, acked - 1]], failed: [], indeterminate: [] }],
-        windows: [],
-        rates: [],
+      v: 1,
+      type: 'producer.progress',
+      scenarioId: 'sc',
+      atMs: acked,
+      source: 'p',
+      producerId: 'p',
+      final: false,
+      counts: { sent: acked, acked, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 0 },
+      keys: [{ topic: 't', keyEpoch: 0, key: 'k', acked: [[0, acked - 1]], failed: [], indeterminate: [] }],
+      windows: [],
+      rates: [],
     });
     ledger.apply(progress(5));
     ledger.apply(progress(9));

@@ -17,7 +17,11 @@ export class ScenarioLedger {
       if (reports === undefined) this.validatorReports.set(event.scenarioId, (reports = new ValidatorReports()));
       reports.apply(event);
     } else if (event.type === 'producer.progress' && event.keys) {
-      getOrCreate(this.producerReports, event.scenarioId).set(event.producerId, { producerId: event.producerId, scenarioId: event.scenarioId, keys: event.keys });
+      getOrCreate(this.producerReports, event.scenarioId).set(event.producerId, {
+        producerId: event.producerId,
+        scenarioId: event.scenarioId,
+        keys: event.keys,
+      });
     }
   }
 

@@ -14,17 +14,33 @@ const TOPIC = 'source.orders';
 
 /** Record `seq` of key k0 of producer p1, at `offset` of partition `partition`. */
 function record(partition: number, offset: number, seq: number, key = `p1/e0/k${partition}-0`): TargetRecord {
-  const enc = encodeRecord({ meta: { scenarioId: 'sc', producerId: 'p1', keyEpoch: 0, seq, sendTimeUs: 1_000_000 }, key, payload: Buffer.from('payload') });
+  const enc = encodeRecord({
+    meta: { scenarioId: 'sc', producerId: 'p1', keyEpoch: 0, seq, sendTimeUs: 1_000_000 },
+    key,
+    payload: Buffer.from('payload'),
+  });
   return { topic: TOPIC, partition, offset, key: enc.key, value: enc.value, headers: enc.headers, timestampMs: 1_500 };
 }
 
 function setup(opts: { wms?: Record<number, [number, number]>; published?: Record<number, ValidatorSnapshot> } = {}) {
-  const wms = new Map(Object.entries(opts.wms ?? { 0: [0, 3], 1: [0, 2] }).map(([p, [low, high]]) => [partitionId(TOPIC, Number(p)), { low, high }]));
+  const wms = new Map(
+    Object.entries(opts.wms ?? { 0: [0, 3], 1: [0, 2] }).map(([p, [low, high]]) => [partitionId(TOPIC, Number(p)), { low, high }]),
+  );
   const source = new FakeRecordSource([TOPIC, 'other'], wms);
   const events: ControlEventInput[] = [];
   const logLines: Array<Record<string, unknown>> = [];
   const run = new ValidationRun({
-    started: { v: 1, type: 'scenario.started', scenarioId: 'sc', atMs: 1, source: 'provisioner', spec: testScenarioSpec(), targetTopics: { orders: TOPIC }, startAtMs: 1, endAtMs: 2 },
+    started: {
+      v: 1,
+      type: 'scenario.started',
+      scenarioId: 'sc',
+      atMs: 1,
+      source: 'provisioner',
+      spec: testScenarioSpec(),
+      targetTopics: { orders: TOPIC },
+      startAtMs: 1,
+      endAtMs: 2,
+    },
     validatorId: 'v1',
     incarnation: 'i1',
     groupId: 'g-sc',
@@ -33,13 +49,18 @@ function setup(opts: { wms?: Record<number, [number, number]>; published?: Recor
     latestPartition: (_topic, partition) => opts.published?.[partition],
     producerReports: () => [],
     isStopping: () => true,
-    logger: createLogger({ service: 'consumer-validator', instance: 't', write: (line) => void logLines.push(JSON.parse(line) as Record<string, unknown>) }),
+    logger: createLogger({
+      service: 'consumer-validator',
+      instance: 't',
+      write: (line) => void logLines.push(JSON.parse(line) as Record<string, unknown>),
+    }),
     metrics: new ValidatorMetrics(new Registry()),
     reportIntervalMs: 3_600_000,
     maxExamples: 5,
     nowUs: () => 2_000_000,
   });
-  const finalReport = () => events.find((e): e is Extract<ControlEventInput, { type: 'validator.report' }> => e.type === 'validator.report' && e.final)!;
+  const finalReport = () =>
+    events.find((e): e is Extract<ControlEventInput, { type: 'validator.report' }> => e.type === 'validator.report' && e.final)!;
   return { run, source, events, finalReport, logLines };
 }
 
@@ -84,8 +105,28 @@ describe('ValidationRun', () => {
 
   it('takes a partition over from its published state: re-reads of what it covers are redeliveries, not duplicates', async () => {
     const earlier = new ValidatorState();
-    earlier.observe({ topic: TOPIC, partition: 0, offset: 0, producerId: 'p1', keyEpoch: 0, key: 'p1/e0/k0-0', seq: 0, sendTimeUs: 1_000_000, arrivalUs: 1_500_000 });
-    earlier.observe({ topic: TOPIC, partition: 0, offset: 1, producerId: 'p1', keyEpoch: 0, key: 'p1/e0/k0-0', seq: 1, sendTimeUs: 1_000_000, arrivalUs: 1_500_000 });
+    earlier.observe({
+      topic: TOPIC,
+      partition: 0,
+      offset: 0,
+      producerId: 'p1',
+      keyEpoch: 0,
+      key: 'p1/e0/k0-0',
+      seq: 0,
+      sendTimeUs: 1_000_000,
+      arrivalUs: 1_500_000,
+    });
+    earlier.observe({
+      topic: TOPIC,
+      partition: 0,
+      offset: 1,
+      producerId: 'p1',
+      keyEpoch: 0,
+      key: 'p1/e0/k0-0',
+      seq: 1,
+      sendTimeUs: 1_000_000,
+      arrivalUs: 1_500_000,
+    });
     const { run, source, finalReport } = setup({ wms: { 0: [0, 3] }, published: { 0: earlier.releasePartitions(TOPIC, [0]) } });
     const done = run.start();
     await source.joined();
@@ -103,7 +144,17 @@ describe('ValidationRun', () => {
 
   it('sends the consumer back to where reading must start when the first batch starts later', async () => {
     const earlier = new ValidatorState();
-    earlier.observe({ topic: TOPIC, partition: 0, offset: 0, producerId: 'p1', keyEpoch: 0, key: 'p1/e0/k0-0', seq: 0, sendTimeUs: 1_000_000, arrivalUs: 1_500_000 });
+    earlier.observe({
+      topic: TOPIC,
+      partition: 0,
+      offset: 0,
+      producerId: 'p1',
+      keyEpoch: 0,
+      key: 'p1/e0/k0-0',
+      seq: 0,
+      sendTimeUs: 1_000_000,
+      arrivalUs: 1_500_000,
+    });
     const { run, source, finalReport } = setup({ wms: { 0: [0, 3], 1: [1, 2] }, published: { 0: earlier.releasePartitions(TOPIC, [0]) } });
     const done = run.start();
     await source.joined();

@@ -92,7 +92,13 @@ export class ValidationRun {
     this.replication = (await o.source.usesLogAppendTime(this.topics)) ? new LatencyHistograms() : undefined;
     o.metrics.runStarted(o.started.scenarioId, this.topics, { replicationLatency: this.replication !== undefined });
 
-    const target: IntakeTarget = { scenarioId: o.started.scenarioId, state: this.state, pending: this.pending, measuresReplication: this.replication !== undefined, metrics: o.metrics };
+    const target: IntakeTarget = {
+      scenarioId: o.started.scenarioId,
+      state: this.state,
+      pending: this.pending,
+      measuresReplication: this.replication !== undefined,
+      metrics: o.metrics,
+    };
     await o.source.consume(this.topics, {
       onRebalancing: () => {
         this.rebalancing = true;
@@ -107,9 +113,17 @@ export class ValidationRun {
       },
       onBatch: (batch, control) => this.onBatch(batch, control, target),
     });
-    o.logger.info('validation_run_started', { topics: this.topics, groupId: o.groupId, replicationLatency: this.replication !== undefined, isolation: readIsolationOf(o.started.spec) });
+    o.logger.info('validation_run_started', {
+      topics: this.topics,
+      groupId: o.groupId,
+      replicationLatency: this.replication !== undefined,
+      isolation: readIsolationOf(o.started.spec),
+    });
 
-    const timer = setInterval(() => void this.publishReport(false).catch((err: unknown) => o.logger.warn('report_publish_failed', { err })), o.reportIntervalMs);
+    const timer = setInterval(
+      () => void this.publishReport(false).catch((err: unknown) => o.logger.warn('report_publish_failed', { err })),
+      o.reportIntervalMs,
+    );
     await new Promise<void>((resolve) => this.stop.signal.addEventListener('abort', () => resolve(), { once: true }));
     clearInterval(timer);
     await o.source.stopConsuming();

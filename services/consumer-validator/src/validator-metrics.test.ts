@@ -12,7 +12,9 @@ test("a run's series exist at zero from its start: every class, every corrupt re
     expect(await value(registry, `mirrorlab_validator_${cls}_total`, { scenario: 'sc-1', topic: 'source.t' })).toBe(0);
   }
   expect(await value(registry, 'mirrorlab_validator_records_total', { scenario: 'sc-1', topic: 'source.t' })).toBe(0);
-  expect(await value(registry, 'mirrorlab_validator_corrupt_total', { scenario: 'sc-1', topic: 'source.t', reason: 'checksum_mismatch' })).toBe(0);
+  expect(
+    await value(registry, 'mirrorlab_validator_corrupt_total', { scenario: 'sc-1', topic: 'source.t', reason: 'checksum_mismatch' }),
+  ).toBe(0);
   expect((await registry.getSingleMetric('mirrorlab_validator_corrupt_total')!.get()).values).toHaveLength(8);
   const text = await registry.metrics();
   expect(text).toContain('mirrorlab_validator_end_to_end_latency_seconds_bucket{le="+Inf",scenario="sc-1",topic="source.t"} 0');

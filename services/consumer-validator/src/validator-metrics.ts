@@ -17,7 +17,9 @@ const CORRUPT_REASONS = Object.keys({
 export type CountedClass = (typeof CLASSES)[number];
 
 /** 100 µs to 10 min: replication latency spans sub-millisecond to multi-minute stalls. */
-const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+const LATENCY_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+];
 
 /** Prometheus metrics of the validator, one counter per record class (labels: scenario, topic). */
 export class ValidatorMetrics {
@@ -32,7 +34,12 @@ export class ValidatorMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.records = new Counter({ name: 'mirrorlab_validator_records_total', help: 'Records read from the target cluster', labelNames: ['scenario', 'topic'], registers });
+    this.records = new Counter({
+      name: 'mirrorlab_validator_records_total',
+      help: 'Records read from the target cluster',
+      labelNames: ['scenario', 'topic'],
+      registers,
+    });
     const help: Record<CountedClass, string> = {
       in_order: 'Records with the next expected sequence of their key',
       gap: 'Records above the next expected sequence (opened a gap; not yet a loss)',
@@ -42,10 +49,24 @@ export class ValidatorMetrics {
       foreign: 'Records with no mirrorlab metadata (another application or a tombstone on a test topic)',
     };
     this.byClass = Object.fromEntries(
-      CLASSES.map((c) => [c, new Counter({ name: `mirrorlab_validator_${c}_total`, help: help[c], labelNames: ['scenario', 'topic'], registers })]),
+      CLASSES.map((c) => [
+        c,
+        new Counter({ name: `mirrorlab_validator_${c}_total`, help: help[c], labelNames: ['scenario', 'topic'], registers }),
+      ]),
     ) as Record<CountedClass, Counter<Labels>>;
-    this.corrupt = new Counter({ name: 'mirrorlab_validator_corrupt_total', help: 'Records that failed to decode or whose checksum did not match, by reason', labelNames: ['scenario', 'topic', 'reason'], registers });
-    this.endToEnd = new Histogram({ name: 'mirrorlab_validator_end_to_end_latency_seconds', help: 'Arrival at the validator minus the producer send time', labelNames: ['scenario', 'topic'], buckets: LATENCY_BUCKETS, registers });
+    this.corrupt = new Counter({
+      name: 'mirrorlab_validator_corrupt_total',
+      help: 'Records that failed to decode or whose checksum did not match, by reason',
+      labelNames: ['scenario', 'topic', 'reason'],
+      registers,
+    });
+    this.endToEnd = new Histogram({
+      name: 'mirrorlab_validator_end_to_end_latency_seconds',
+      help: 'Arrival at the validator minus the producer send time',
+      labelNames: ['scenario', 'topic'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
     this.replication = new Histogram({
       name: 'mirrorlab_validator_replication_latency_seconds',
       help: 'Target append time (LogAppendTime topics only) minus the producer send time',
@@ -53,9 +74,24 @@ export class ValidatorMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.lag = new Gauge({ name: 'mirrorlab_validator_partition_lag', help: 'Target high watermark minus the next offset this validator reads', labelNames: ['scenario', 'topic', 'partition'], registers });
-    this.lost = new Gauge({ name: 'mirrorlab_validator_lost', help: 'Records acknowledged by the source, not seen, while later records of the same key were seen', labelNames: ['scenario'], registers });
-    this.drained = new Gauge({ name: 'mirrorlab_validator_drained', help: '1 when this validator has read every owned partition to its high watermark after the scenario stopped', labelNames: ['scenario'], registers });
+    this.lag = new Gauge({
+      name: 'mirrorlab_validator_partition_lag',
+      help: 'Target high watermark minus the next offset this validator reads',
+      labelNames: ['scenario', 'topic', 'partition'],
+      registers,
+    });
+    this.lost = new Gauge({
+      name: 'mirrorlab_validator_lost',
+      help: 'Records acknowledged by the source, not seen, while later records of the same key were seen',
+      labelNames: ['scenario'],
+      registers,
+    });
+    this.drained = new Gauge({
+      name: 'mirrorlab_validator_drained',
+      help: '1 when this validator has read every owned partition to its high watermark after the scenario stopped',
+      labelNames: ['scenario'],
+      registers,
+    });
   }
 
   /**

@@ -102,7 +102,10 @@ export class RedisActiveFaultLedger implements ActiveFaultLedger {
     const json = await this.redis.hget(this.activeKey, faultId);
     if (json === null) return undefined;
     const parsed = parseActiveFault(faultId, json);
-    if ('problem' in parsed) throw new Error(`the ledger entry of fault ${faultId} is corrupt (${parsed.problem}); remove it with: HDEL ${this.activeKey} ${faultId}`);
+    if ('problem' in parsed)
+      throw new Error(
+        `the ledger entry of fault ${faultId} is corrupt (${parsed.problem}); remove it with: HDEL ${this.activeKey} ${faultId}`,
+      );
     return parsed.fault;
   }
 

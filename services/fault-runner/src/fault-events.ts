@@ -32,7 +32,11 @@ function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
  * may take half a minute to serve again after its restart began. A publish is
  * retried, since the control topic's cluster may itself be the one under fault.
  */
-export function controlTopicFaultEvents(control: ControlPublisher, source: string, opts: { attempts?: number; timeoutMs?: number; backoffMs?: number } = {}): FaultEvents {
+export function controlTopicFaultEvents(
+  control: ControlPublisher,
+  source: string,
+  opts: { attempts?: number; timeoutMs?: number; backoffMs?: number } = {},
+): FaultEvents {
   const attempts = opts.attempts ?? 5;
   const publish = async (event: ControlEventInput): Promise<void> => {
     let last: unknown;
@@ -45,7 +49,11 @@ export function controlTopicFaultEvents(control: ControlPublisher, source: strin
         if (attempt < attempts) await new Promise((r) => setTimeout(r, (opts.backoffMs ?? 1000) * attempt));
       }
     }
-    throw new FaultRunnerError('publish_failed', `could not publish ${event.type} for ${'faultId' in event ? event.faultId : event.scenarioId} after ${attempts} attempts: ${errorMessage(last)}`, { cause: last });
+    throw new FaultRunnerError(
+      'publish_failed',
+      `could not publish ${event.type} for ${'faultId' in event ? event.faultId : event.scenarioId} after ${attempts} attempts: ${errorMessage(last)}`,
+      { cause: last },
+    );
   };
   return {
     injected: (fault, injection) =>

@@ -50,7 +50,10 @@ const nothingToUndo = async (): Promise<Undone> => ({ actions: ['one-shot fault'
 const oneShotHealed = async (): Promise<Verification> => ({ ok: true, detail: 'one-shot fault: nothing to undo' });
 
 /** A one-shot Kafka admin fault: applied by `inject`, checked by the admin verification; its heal only verifies. */
-function oneShotAdmin<K extends 'add-partitions' | 'add-topic' | 'reassign-partitions'>(opts: AdminFaultOptions, inject: (fault: FaultRequestOf<K>, opts: AdminFaultOptions) => Promise<Injection>): KindHandler<K> {
+function oneShotAdmin<K extends 'add-partitions' | 'add-topic' | 'reassign-partitions'>(
+  opts: AdminFaultOptions,
+  inject: (fault: FaultRequestOf<K>, opts: AdminFaultOptions) => Promise<Injection>,
+): KindHandler<K> {
   return {
     inject: (fault) => inject(fault, opts),
     verifyInjected: (fault) => verifyAdminFault(fault, opts),
@@ -65,7 +68,12 @@ export function adminFaults(opts: AdminFaultOptions): FamilyHandler<'admin'> {
     'add-partitions': oneShotAdmin(opts, injectAddPartitions),
     'add-topic': oneShotAdmin(opts, injectAddTopic),
     'reassign-partitions': oneShotAdmin(opts, injectReassignPartitions),
-    'recreate-topic': { inject: (fault) => injectRecreateTopic(fault, opts), verifyInjected: (fault) => verifyRecreateTopic(fault, opts), undo: nothingToUndo, verifyHealed: oneShotHealed },
+    'recreate-topic': {
+      inject: (fault) => injectRecreateTopic(fault, opts),
+      verifyInjected: (fault) => verifyRecreateTopic(fault, opts),
+      undo: nothingToUndo,
+      verifyHealed: oneShotHealed,
+    },
     'retention-purge': {
       inject: (fault) => injectRetentionPurge(fault, opts),
       verifyInjected: (fault) => verifyRetentionPurgeInjected(fault, opts),
@@ -74,4 +82,3 @@ export function adminFaults(opts: AdminFaultOptions): FamilyHandler<'admin'> {
     },
   });
 }
-

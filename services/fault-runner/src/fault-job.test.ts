@@ -21,10 +21,18 @@ test('an invalid job fails with job_invalid naming the field', () => {
     }
     throw new Error('expected a failure');
   };
-  expect(fail({ action: 'inject', scenarioId: 's', faultId: 's/f0', kind: 'explode' })).toMatchObject({ code: 'job_invalid', field: 'kind', message: expect.stringMatching(/^kind: .*\(got "explode"\)$/) });
+  expect(fail({ action: 'inject', scenarioId: 's', faultId: 's/f0', kind: 'explode' })).toMatchObject({
+    code: 'job_invalid',
+    field: 'kind',
+    message: expect.stringMatching(/^kind: .*\(got "explode"\)$/),
+  });
   expect(fail({ action: 'inject', scenarioId: 's', kind: 'kill-broker' })).toMatchObject({ field: 'faultId' });
-  expect(fail({ action: 'inject', scenarioId: 's', faultId: 'f', kind: 'packet-loss', params: { probability: [1] } })).toMatchObject({ field: 'params.probability' });
-  expect(fail({ action: 'inject', scenarioId: 's', faultId: 'f', kind: 'kill-broker', durationMs: -5 })).toMatchObject({ field: 'durationMs' });
+  expect(fail({ action: 'inject', scenarioId: 's', faultId: 'f', kind: 'packet-loss', params: { probability: [1] } })).toMatchObject({
+    field: 'params.probability',
+  });
+  expect(fail({ action: 'inject', scenarioId: 's', faultId: 'f', kind: 'kill-broker', durationMs: -5 })).toMatchObject({
+    field: 'durationMs',
+  });
   expect(fail({ action: 'explode' })).toMatchObject({ field: 'action' });
   expect(fail(null)).toMatchObject({ code: 'job_invalid' });
 });

@@ -10,6 +10,11 @@ export function parseFaultJob(data: unknown): FaultJob {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue.path.map(String).join('.') || '(job)';
-  const got = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
-  throw new FaultRunnerError('job_invalid', `${field}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`, { field });
+  const got = issue.path.reduce<unknown>(
+    (v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    data,
+  );
+  throw new FaultRunnerError('job_invalid', `${field}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`, {
+    field,
+  });
 }

@@ -35,7 +35,9 @@ export type FaultRequest = { [K in FaultKind]: FaultRequestOf<K> }[FaultKind];
  */
 export function planFault(ref: FaultRef, sizes: ClusterSizes): FaultRequest {
   if (!(FAULT_KINDS as readonly string[]).includes(ref.kind)) {
-    throw new FaultRunnerError('job_invalid', `kind: expected one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(ref.kind)}`, { field: 'kind' });
+    throw new FaultRunnerError('job_invalid', `kind: expected one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(ref.kind)}`, {
+      field: 'kind',
+    });
   }
   const target = resolveTarget(ref.kind, ref.target, ref.faultId, sizes);
   return {

@@ -13,7 +13,8 @@ function setup() {
   const metrics = new FaultMetrics(registry);
   const { logger, lines } = memoryLogger();
   let t = 0;
-  const make = () => new FaultRunner({ backend, ledger, events, safetyHeals, metrics, logger, safetyHealMarginMs: 30_000, nowMs: () => ++t });
+  const make = () =>
+    new FaultRunner({ backend, ledger, events, safetyHeals, metrics, logger, safetyHealMarginMs: 30_000, nowMs: () => ++t });
   return { backend, ledger, events, safetyHeals, registry, lines, runner: make(), restart: make };
 }
 
@@ -23,7 +24,9 @@ const heal = (job: FaultJob): FaultJob => ({ ...job, action: 'heal' }) as FaultJ
 
 async function metricValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values as Array<{ labels: Record<string, string>; value: number }> | undefined)?.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value;
+  return (metric?.values as Array<{ labels: Record<string, string>; value: number }> | undefined)?.find((v) =>
+    Object.entries(labels).every(([k, x]) => v.labels[k] === x),
+  )?.value;
 }
 
 test('a fault is recorded before it is injected, announced at the moment it took effect, and forgotten after a verified heal', async () => {
@@ -47,14 +50,22 @@ test('a fault is recorded before it is injected, announced at the moment it took
   expect(events.events).toEqual([
     { type: 'fault.injected', faultId: 's1/f0', scenarioId: 's1', atMs: 1_001_000, target: 'source:2' },
     // healStartedAtMs: the runner's clock when it began the heal (its 4th reading here).
-    { type: 'fault.healed', faultId: 's1/f0', scenarioId: 's1', atMs: 1_002_000, verified: true, detail: 'source:2 clean', healStartedAtMs: 4 },
+    {
+      type: 'fault.healed',
+      faultId: 's1/f0',
+      scenarioId: 's1',
+      atMs: 1_002_000,
+      verified: true,
+      detail: 'source:2 clean',
+      healStartedAtMs: 4,
+    },
   ]);
   expect(await metricValue(registry, 'mirrorlab_fault_active', { scenario: 's1', kind: 'kill-broker', target: 'source:2' })).toBe(0);
   expect(await metricValue(registry, 'mirrorlab_faults_injected_total', { kind: 'kill-broker' })).toBe(1);
   expect(await metricValue(registry, 'mirrorlab_faults_healed_total', { kind: 'kill-broker', verified: 'true' })).toBe(1);
 });
 
-test('a fault with a duration gets the runner\'s own safety heal, with the resolved target', async () => {
+test("a fault with a duration gets the runner's own safety heal, with the resolved target", async () => {
   const { runner, safetyHeals } = setup();
   await runner.handle(inject('s1/f1', 'pause-broker', 'target:random', { durationMs: 20_000 } as Partial<FaultJob>));
   expect(safetyHeals.scheduled).toHaveLength(1);
@@ -83,7 +94,10 @@ test('a heal that does not verify is published as such, logged as an error, fail
   const job = inject('s1/f0', 'kill-replicator', 'replicator');
   await runner.handle(job);
   backend.failHealOf.add('replicator');
-  await expect(runner.handle(heal(job))).rejects.toMatchObject({ code: 'heal_unverified', message: expect.stringContaining('replicator still has kill-replicator') });
+  await expect(runner.handle(heal(job))).rejects.toMatchObject({
+    code: 'heal_unverified',
+    message: expect.stringContaining('replicator still has kill-replicator'),
+  });
   expect(events.events.at(-1)).toMatchObject({ type: 'fault.healed', verified: false, detail: 'replicator still has kill-replicator' });
   expect(lines.find((l) => l.event === 'fault_heal_unverified')).toMatchObject({ level: 'error', faultId: 's1/f0' });
   expect(await ledger.get('s1/f0')).toMatchObject({ phase: 'active', lastHeal: { verified: false } });
@@ -118,7 +132,10 @@ test('heal-all reports the faults whose heal did not verify and still heals the 
   await runner.handle(inject('s1/f0', 'kill-broker', 'source:1'));
   await runner.handle(inject('s1/f1', 'kill-broker', 'source:2'));
   backend.failHealOf.add('source:1');
-  await expect(runner.handle({ action: 'heal-all', scenarioId: 's1', reason: 'end' })).rejects.toMatchObject({ code: 'heal_unverified', message: expect.stringContaining('s1/f0') });
+  await expect(runner.handle({ action: 'heal-all', scenarioId: 's1', reason: 'end' })).rejects.toMatchObject({
+    code: 'heal_unverified',
+    message: expect.stringContaining('s1/f0'),
+  });
   expect(backend.applied.has('source:2')).toBe(false);
   expect((await ledger.list()).faults.map((f) => f.faultId)).toEqual(['s1/f0']);
 });
@@ -192,8 +209,13 @@ test('an inject of an already active fault does nothing; bad targets and params 
   await runner.handle(job);
   expect(await runner.handle(job)).toMatchObject({ outcome: 'skipped', reason: 'already_active' });
   expect(backend.calls.filter((c) => c.startsWith('inject'))).toHaveLength(1);
-  await expect(runner.handle(inject('s1/f1', 'kill-broker', 'source:9'))).rejects.toMatchObject({ code: 'target_invalid', field: 'target' });
-  await expect(runner.handle(inject('s1/f2', 'packet-loss', undefined, { params: { probability: 1.5 } } as Partial<FaultJob>))).rejects.toMatchObject({
+  await expect(runner.handle(inject('s1/f1', 'kill-broker', 'source:9'))).rejects.toMatchObject({
+    code: 'target_invalid',
+    field: 'target',
+  });
+  await expect(
+    runner.handle(inject('s1/f2', 'packet-loss', undefined, { params: { probability: 1.5 } } as Partial<FaultJob>)),
+  ).rejects.toMatchObject({
     code: 'params_invalid',
     field: 'params.probability',
   });
@@ -209,7 +231,11 @@ test('a one-shot fault without a duration is over once announced; with a duratio
   await runner.handle(timed);
   expect((await ledger.get('s1/f1'))?.phase).toBe('active');
   await runner.handle(heal(timed));
-  expect(events.events.map((e) => `${e.type} ${e.faultId}`)).toEqual(['fault.injected s1/f0', 'fault.injected s1/f1', 'fault.healed s1/f1']);
+  expect(events.events.map((e) => `${e.type} ${e.faultId}`)).toEqual([
+    'fault.injected s1/f0',
+    'fault.injected s1/f1',
+    'fault.healed s1/f1',
+  ]);
 });
 
 test('the inject and the heal of one fault never overlap', async () => {

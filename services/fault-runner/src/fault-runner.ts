@@ -79,7 +79,10 @@ export class FaultRunner {
       return { outcome: 'skipped', faultId: ref.faultId, reason: 'scenario_closed' };
     }
     if (await ledger.isFinished(ref.faultId)) {
-      log.warn('fault_inject_skipped', { reason: 'already_finished', detail: 'this fault was already healed (a repeated or late inject job)' });
+      log.warn('fault_inject_skipped', {
+        reason: 'already_finished',
+        detail: 'this fault was already healed (a repeated or late inject job)',
+      });
       return { outcome: 'skipped', faultId: ref.faultId, reason: 'already_finished' };
     }
     if ((await ledger.get(ref.faultId))?.phase === 'active') {
@@ -105,7 +108,8 @@ export class FaultRunner {
       log.warn('fault_inject_skipped', { reason: 'scenario_closed', detail: 'heal-all ran while this inject started' });
       return { outcome: 'skipped', faultId: ref.faultId, reason: 'scenario_closed' };
     }
-    if (request.durationMs !== undefined) await this.opts.safetyHeals.schedule(refOf(request), request.durationMs + this.opts.safetyHealMarginMs);
+    if (request.durationMs !== undefined)
+      await this.opts.safetyHeals.schedule(refOf(request), request.durationMs + this.opts.safetyHealMarginMs);
     log.info('fault_injecting', { target, requestedTarget: ref.target, params: ref.params, durationMs: ref.durationMs });
 
     const started = this.nowMs();
@@ -117,7 +121,13 @@ export class FaultRunner {
       await this.rollBack(request, entry, log);
       throw error;
     }
-    log.info('fault_injected', { target, atMs: injection.atMs, tookMs: this.nowMs() - started, detail: injection.detail, effect: injection.effect });
+    log.info('fault_injected', {
+      target,
+      atMs: injection.atMs,
+      tookMs: this.nowMs() - started,
+      detail: injection.detail,
+      effect: injection.effect,
+    });
     // Recorded active before it is announced: a runner killed right after announcing leaves an
     // `active` entry, so the next runner publishes its heal. (Killed between the two, the heal is
     // published without an injection; the report leaves such a fault out with a warning.)
@@ -212,7 +222,10 @@ export class FaultRunner {
     log.error('fault_heal_unverified', { target, tookMs: this.nowMs() - started, detail: result.detail });
     await this.opts.ledger.record({ ...entry, lastHeal: { atMs: result.atMs, verified: false, detail: result.detail } });
     if (announced) await this.opts.events.healed(request, result, started);
-    throw new FaultRunnerError('heal_unverified', `the heal of ${request.faultId} (${request.kind} on ${target}) was not verified: ${result.detail}`);
+    throw new FaultRunnerError(
+      'heal_unverified',
+      `the heal of ${request.faultId} (${request.kind} on ${target}) was not verified: ${result.detail}`,
+    );
   }
 
   /** Heals every active fault of the scenario (newest first) and closes it to later injects. */
@@ -223,15 +236,22 @@ export class FaultRunner {
     this.opts.logger.info('faults_heal_all', { scenarioId, reason, active: mine.map((f) => f.faultId) });
     const { healed, unverified } = await this.healEach(mine);
     if (unverified.length > 0) {
-      throw new FaultRunnerError('heal_unverified', `heal-all of ${scenarioId}: ${unverified.map((u) => `${u.faultId}: ${u.detail}`).join('; ')}`);
+      throw new FaultRunnerError(
+        'heal_unverified',
+        `heal-all of ${scenarioId}: ${unverified.map((u) => `${u.faultId}: ${u.detail}`).join('; ')}`,
+      );
     }
     return { outcome: 'healed_all', scenarioId, healed };
   }
 
-  private async healEach(faults: readonly ActiveFault[]): Promise<{ healed: string[]; unverified: Array<{ faultId: string; detail: string }> }> {
+  private async healEach(
+    faults: readonly ActiveFault[],
+  ): Promise<{ healed: string[]; unverified: Array<{ faultId: string; detail: string }> }> {
     const healed: string[] = [];
     const unverified: Array<{ faultId: string; detail: string }> = [];
-    const newestFirst = [...faults].sort((a, b) => b.recordedAtMs - a.recordedAtMs || (a.faultId < b.faultId ? 1 : a.faultId > b.faultId ? -1 : 0));
+    const newestFirst = [...faults].sort(
+      (a, b) => b.recordedAtMs - a.recordedAtMs || (a.faultId < b.faultId ? 1 : a.faultId > b.faultId ? -1 : 0),
+    );
     for (const fault of newestFirst) {
       try {
         await this.mutex.run(fault.faultId, async () => {
@@ -256,7 +276,9 @@ export class FaultRunner {
     const { faults, corrupt } = await this.opts.ledger.list();
     for (const c of corrupt) this.opts.logger.error('fault_ledger_entry_corrupt', { faultId: c.faultId, problem: c.problem });
     if (faults.length === 0) return { healed: [], unverified: [], corrupt };
-    this.opts.logger.info('faults_healing_leftovers', { faults: faults.map((f) => ({ faultId: f.faultId, kind: f.kind, target: f.target, phase: f.phase })) });
+    this.opts.logger.info('faults_healing_leftovers', {
+      faults: faults.map((f) => ({ faultId: f.faultId, kind: f.kind, target: f.target, phase: f.phase })),
+    });
     for (const f of faults) this.opts.metrics.active.set({ scenario: f.scenarioId, kind: f.kind, target: f.target }, 1);
     return { ...(await this.healEach(faults)), corrupt };
   }

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { BROKER_TARGET, FAULT_CATALOG, GROUP_TARGET, TARGET_EXPECTED, isTopicName, type ClusterName, type FaultKind } from '@mirrorlab/protocol';
+import {
+  BROKER_TARGET,
+  FAULT_CATALOG,
+  GROUP_TARGET,
+  TARGET_EXPECTED,
+  isTopicName,
+  type ClusterName,
+  type FaultKind,
+} from '@mirrorlab/protocol';
 import { FaultRunnerError } from './errors';
 
 export type { ClusterName } from '@mirrorlab/protocol';
@@ -26,7 +34,11 @@ export function randomBroker(faultId: string, brokers: number): number {
 
 function invalid(kind: FaultKind, target: string | undefined, why?: string): FaultRunnerError {
   const got = target === undefined ? 'nothing' : JSON.stringify(target);
-  return new FaultRunnerError('target_invalid', `target: ${kind} expects ${TARGET_EXPECTED[FAULT_CATALOG[kind].target]}, got ${got}${why ? ` (${why})` : ''}`, { field: 'target' });
+  return new FaultRunnerError(
+    'target_invalid',
+    `target: ${kind} expects ${TARGET_EXPECTED[FAULT_CATALOG[kind].target]}, got ${got}${why ? ` (${why})` : ''}`,
+    { field: 'target' },
+  );
 }
 
 /** Resolves a job's `target` for its kind (the form is the fault catalog's; here random brokers are picked and numbers checked against the cluster); throws `target_invalid` naming the forms the kind accepts. */
@@ -44,7 +56,8 @@ export function resolveTarget(kind: FaultKind, target: string | undefined, fault
       return { type: 'broker', cluster, broker };
     }
     case 'cluster':
-      if (text === undefined || text === '' || text === 'source' || text === 'target') return { type: 'cluster', cluster: (text || 'source') as ClusterName };
+      if (text === undefined || text === '' || text === 'source' || text === 'target')
+        return { type: 'cluster', cluster: (text || 'source') as ClusterName };
       throw invalid(kind, target);
     case 'replicator':
       if (text === undefined || text === '' || text === 'replicator') return { type: 'replicator' };

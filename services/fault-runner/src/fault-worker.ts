@@ -20,19 +20,36 @@ export function faultJobProcessor(runner: Pick<FaultRunner, 'handle'>, logger: L
     } catch (error) {
       const code = isFaultRunnerError(error) ? error.code : 'internal';
       metrics?.jobsFailed.inc({ code });
-      const fields = { jobId: job.id, jobName: job.name, code, ...(isFaultRunnerError(error) && error.field ? { field: error.field } : {}), err: error };
+      const fields = {
+        jobId: job.id,
+        jobName: job.name,
+        code,
+        ...(isFaultRunnerError(error) && error.field ? { field: error.field } : {}),
+        err: error,
+      };
       if (code === 'job_invalid') logger.error('fault_job_invalid', fields);
       else logger.error('fault_job_failed', fields);
       const retriable = !isFaultRunnerError(error) || error.retriable;
       const field = isFaultRunnerError(error) ? error.field : undefined;
-      const message = encodeJobFailure({ code, message: error instanceof Error ? error.message : String(error), retriable, ...(field ? { field } : {}) });
+      const message = encodeJobFailure({
+        code,
+        message: error instanceof Error ? error.message : String(error),
+        retriable,
+        ...(field ? { field } : {}),
+      });
       if (!retriable) throw new UnrecoverableError(message);
       throw error instanceof Error ? Object.assign(error, { message }) : new Error(message);
     }
   };
 }
 
-export function createFaultWorker(opts: { connection: ConnectionOptions; runner: FaultRunner; concurrency: number; logger: Logger; metrics: FaultMetrics }): Worker {
+export function createFaultWorker(opts: {
+  connection: ConnectionOptions;
+  runner: FaultRunner;
+  concurrency: number;
+  logger: Logger;
+  metrics: FaultMetrics;
+}): Worker {
   const worker = new Worker(QUEUE_NAMES.faults, faultJobProcessor(opts.runner, opts.logger, opts.metrics), {
     connection: opts.connection,
     concurrency: opts.concurrency,

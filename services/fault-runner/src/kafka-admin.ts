@@ -9,7 +9,10 @@ export function bounded<T>(promise: Promise<T>, ms: number, what: string): Promi
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FaultRunnerError('kafka_failed', `${what} gave no answer within ${Math.round(ms / 1000)} s`)), ms);
+      timer = setTimeout(
+        () => reject(new FaultRunnerError('kafka_failed', `${what} gave no answer within ${Math.round(ms / 1000)} s`)),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -60,7 +63,11 @@ export class KafkaAdmins {
    * change from the controller a moment apart).
    */
   async runOnEachBroker<T>(cluster: ClusterName, what: string, fn: (admin: Admin, call: Call, broker: string) => Promise<T>): Promise<T[]> {
-    const brokers = await this.run(cluster, `${what}: listing brokers`, async (admin, call) => (await call(admin.describeCluster(), 'DescribeCluster')).brokers.map((b) => `${b.host}:${b.port}`));
-    return Promise.all(brokers.map((broker) => this.run(cluster, `${what} (${broker})`, (admin, call) => fn(admin, call, broker), [broker])));
+    const brokers = await this.run(cluster, `${what}: listing brokers`, async (admin, call) =>
+      (await call(admin.describeCluster(), 'DescribeCluster')).brokers.map((b) => `${b.host}:${b.port}`),
+    );
+    return Promise.all(
+      brokers.map((broker) => this.run(cluster, `${what} (${broker})`, (admin, call) => fn(admin, call, broker), [broker])),
+    );
   }
 }

@@ -37,7 +37,10 @@ export async function injectRecreateTopic(req: RecreateTopic, opts: AdminFaultOp
   await pollUntil(
     `${topic} gone from every broker`,
     async () => {
-      const views = await opts.admins.runOnEachBroker(cluster, `topics (${topic} deleted?)`, async (admin, call, broker) => ({ broker, has: (await call(admin.listTopics(), 'ListTopics')).includes(topic) }));
+      const views = await opts.admins.runOnEachBroker(cluster, `topics (${topic} deleted?)`, async (admin, call, broker) => ({
+        broker,
+        has: (await call(admin.listTopics(), 'ListTopics')).includes(topic),
+      }));
       const still = views.filter((v) => v.has);
       return still.length === 0 ? { done: undefined } : { notYet: `still listed by ${still.map((v) => v.broker).join(', ')}` };
     },
@@ -50,7 +53,13 @@ export async function injectRecreateTopic(req: RecreateTopic, opts: AdminFaultOp
       try {
         await opts.admins.run(cluster, `creating ${topic}`, (admin, call) =>
           call(
-            admin.createTopics({ topics: [{ topic, numPartitions: shape.partitions, replicationFactor: shape.replicationFactor, configEntries: shape.overrides }], waitForLeaders: true, timeout: opts.admins.callTimeoutMs }),
+            admin.createTopics({
+              topics: [
+                { topic, numPartitions: shape.partitions, replicationFactor: shape.replicationFactor, configEntries: shape.overrides },
+              ],
+              waitForLeaders: true,
+              timeout: opts.admins.callTimeoutMs,
+            }),
             'CreateTopics',
           ),
         );
@@ -80,22 +89,34 @@ export async function verifyRecreateTopic(req: RecreateTopic, opts: AdminFaultOp
     const { topics } = await call(admin.fetchTopicMetadata({ topics: [topic] }), 'Metadata');
     return (topics[0]?.partitions ?? []).filter((p) => p.leader >= 0).length;
   });
-  return led === null ? { ok: false, detail: `${topic} does not exist on the ${cluster} cluster` } : { ok: led > 0, detail: `${topic} exists with ${led} led partitions` };
+  return led === null
+    ? { ok: false, detail: `${topic} does not exist on the ${cluster} cluster` }
+    : { ok: led > 0, detail: `${topic} exists with ${led} led partitions` };
 }
 
 function topicOf(req: RecreateTopic): string {
-  if (req.target.type !== 'topic') throw new FaultRunnerError('target_invalid', 'target: recreate-topic expects a topic', { field: 'target' });
+  if (req.target.type !== 'topic')
+    throw new FaultRunnerError('target_invalid', 'target: recreate-topic expects a topic', { field: 'target' });
   return req.target.topic;
 }
 
 async function shapeOf(admin: Admin, call: Call, cluster: ClusterName, topic: string): Promise<TopicShape> {
   if (!(await call(admin.listTopics(), 'ListTopics')).includes(topic)) {
-    throw new FaultRunnerError('inject_failed', `topic ${topic} does not exist on the ${cluster} cluster; recreate-topic needs an existing topic`, { retriable: false });
+    throw new FaultRunnerError(
+      'inject_failed',
+      `topic ${topic} does not exist on the ${cluster} cluster; recreate-topic needs an existing topic`,
+      { retriable: false },
+    );
   }
   const { topics } = await call(admin.fetchTopicMetadata({ topics: [topic] }), 'Metadata');
   const partitions = topics[0]?.partitions ?? [];
-  const res = await call(admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] }), 'DescribeConfigs');
-  const overrides = (res.resources[0]?.configEntries ?? []).filter((e) => e.configSource === TOPIC_OVERRIDE && e.configValue !== null).map((e) => ({ name: e.configName, value: e.configValue }));
+  const res = await call(
+    admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] }),
+    'DescribeConfigs',
+  );
+  const overrides = (res.resources[0]?.configEntries ?? [])
+    .filter((e) => e.configSource === TOPIC_OVERRIDE && e.configValue !== null)
+    .map((e) => ({ name: e.configName, value: e.configValue }));
   return { partitions: partitions.length, replicationFactor: Math.max(1, ...partitions.map((p) => p.replicas.length)), overrides };
 }
 
@@ -109,7 +130,9 @@ async function awaitShape(opts: AdminFaultOptions, cluster: ClusterName, topic: 
         return { broker, count: meta.length, led: meta.filter((p) => p.leader >= 0).length };
       });
       const behind = views.filter((v) => v.count !== partitions || v.led !== partitions);
-      return behind.length === 0 ? { done: undefined } : { notYet: behind.map((v) => `${v.broker}: ${v.count} partitions, ${v.led} led`).join('; ') };
+      return behind.length === 0
+        ? { done: undefined }
+        : { notYet: behind.map((v) => `${v.broker}: ${v.count} partitions, ${v.led} led`).join('; ') };
     },
     { timeoutMs: opts.settleTimeoutMs },
   );

@@ -45,7 +45,9 @@ export async function injectRetentionPurge(req: RetentionPurge, opts: AdminFault
 
 export async function verifyRetentionPurgeInjected(req: RetentionPurge, opts: AdminFaultOptions): Promise<Verification> {
   const topic = topicOf(req);
-  const now = await opts.admins.run(req.params.cluster, `describing ${topic}`, (admin, call) => topicOverrides(admin, call, req.params.cluster, topic));
+  const now = await opts.admins.run(req.params.cluster, `describing ${topic}`, (admin, call) =>
+    topicOverrides(admin, call, req.params.cluster, topic),
+  );
   const ok = now.get('retention.ms') === String(req.params.retentionMs) && now.get('segment.ms') === String(req.params.segmentMs);
   return { ok, detail: `${topic}: ${describe(now)}` };
 }
@@ -59,7 +61,11 @@ function restoredValues(req: RetentionPurge, effect: FaultEffect | undefined, cu
   return Object.fromEntries(KEYS.map((k) => [k, current.get(k) === fault[k] ? null : (current.get(k) ?? null)]));
 }
 
-export async function healRetentionPurge(req: RetentionPurge, effect: FaultEffect | undefined, opts: AdminFaultOptions): Promise<{ actions: string[]; verification: Verification }> {
+export async function healRetentionPurge(
+  req: RetentionPurge,
+  effect: FaultEffect | undefined,
+  opts: AdminFaultOptions,
+): Promise<{ actions: string[]; verification: Verification }> {
   const topic = topicOf(req);
   const { cluster } = req.params;
   const wanted = await opts.admins.run(cluster, `restoring ${topic}'s retention`, async (admin, call) => {
@@ -80,20 +86,36 @@ export async function healRetentionPurge(req: RetentionPurge, effect: FaultEffec
   } catch (error) {
     return { actions: [action], verification: { ok: false, detail: (error as Error).message } };
   }
-  return { actions: [action], verification: { ok: true, detail: `every broker shows ${topic}'s ${KEYS.map((k) => `${k} ${wanted[k] ?? 'default'}`).join(', ')}` } };
+  return {
+    actions: [action],
+    verification: { ok: true, detail: `every broker shows ${topic}'s ${KEYS.map((k) => `${k} ${wanted[k] ?? 'default'}`).join(', ')}` },
+  };
 }
 
 /** Only looks: the topic's two overrides are what the injection found. */
-export async function verifyRetentionPurgeHealed(req: RetentionPurge, effect: FaultEffect | undefined, opts: AdminFaultOptions): Promise<Verification> {
+export async function verifyRetentionPurgeHealed(
+  req: RetentionPurge,
+  effect: FaultEffect | undefined,
+  opts: AdminFaultOptions,
+): Promise<Verification> {
   const topic = topicOf(req);
-  const now = await opts.admins.run(req.params.cluster, `describing ${topic}`, (admin, call) => topicOverrides(admin, call, req.params.cluster, topic));
+  const now = await opts.admins.run(req.params.cluster, `describing ${topic}`, (admin, call) =>
+    topicOverrides(admin, call, req.params.cluster, topic),
+  );
   const wanted = restoredValues(req, effect, now);
   const off = KEYS.filter((k) => (now.get(k) ?? null) !== wanted[k]);
-  return { ok: off.length === 0, detail: off.length === 0 ? `${topic}: ${describe(now)}` : `${topic} still has ${off.map((k) => `${k} ${now.get(k) ?? 'default'} (wanted ${wanted[k] ?? 'default'})`).join(', ')}` };
+  return {
+    ok: off.length === 0,
+    detail:
+      off.length === 0
+        ? `${topic}: ${describe(now)}`
+        : `${topic} still has ${off.map((k) => `${k} ${now.get(k) ?? 'default'} (wanted ${wanted[k] ?? 'default'})`).join(', ')}`,
+  };
 }
 
 function topicOf(req: RetentionPurge): string {
-  if (req.target.type !== 'topic') throw new FaultRunnerError('target_invalid', 'target: retention-purge expects a topic', { field: 'target' });
+  if (req.target.type !== 'topic')
+    throw new FaultRunnerError('target_invalid', 'target: retention-purge expects a topic', { field: 'target' });
   return req.target.topic;
 }
 
@@ -106,25 +128,47 @@ function describe(overrides: Map<string, string>): string {
 }
 
 async function topicOverrides(admin: Admin, call: Call, cluster: ClusterName, topic: string): Promise<Map<string, string>> {
-  const res = await call(admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] }), 'DescribeConfigs');
+  const res = await call(
+    admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] }),
+    'DescribeConfigs',
+  );
   const r = res.resources[0];
   if (r === undefined || r.errorCode !== 0) {
-    throw new FaultRunnerError('inject_failed', `topic ${topic} on the ${cluster} cluster: ${r?.errorMessage ?? 'no answer'} (does it exist?)`, { retriable: false });
+    throw new FaultRunnerError(
+      'inject_failed',
+      `topic ${topic} on the ${cluster} cluster: ${r?.errorMessage ?? 'no answer'} (does it exist?)`,
+      { retriable: false },
+    );
   }
-  return new Map(r.configEntries.filter((e) => e.configSource === TOPIC_OVERRIDE && e.configValue !== null).map((e) => [e.configName, e.configValue]));
+  return new Map(
+    r.configEntries.filter((e) => e.configSource === TOPIC_OVERRIDE && e.configValue !== null).map((e) => [e.configName, e.configValue]),
+  );
 }
 
 async function writeOverrides(admin: Admin, call: Call, topic: string, overrides: Map<string, string>): Promise<void> {
   const configEntries = [...overrides].map(([name, value]) => ({ name, value }));
-  await call(admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries }] }), 'AlterConfigs');
+  await call(
+    admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries }] }),
+    'AlterConfigs',
+  );
 }
 
 /** Every broker of the cluster answers with these overrides (null: none, the default), bounded by the settle timeout. */
-async function awaitOverrides(opts: AdminFaultOptions, cluster: ClusterName, topic: string, wanted: Record<string, string | null>): Promise<void> {
+async function awaitOverrides(
+  opts: AdminFaultOptions,
+  cluster: ClusterName,
+  topic: string,
+  wanted: Record<string, string | null>,
+): Promise<void> {
   await pollUntil(
-    `${topic}'s ${Object.entries(wanted).map(([k, v]) => `${k} ${v ?? 'default'}`).join(', ')} on every broker`,
+    `${topic}'s ${Object.entries(wanted)
+      .map(([k, v]) => `${k} ${v ?? 'default'}`)
+      .join(', ')} on every broker`,
     async () => {
-      const views = await opts.admins.runOnEachBroker(cluster, `configs of ${topic}`, async (admin, call, broker) => ({ broker, overrides: await topicOverrides(admin, call, cluster, topic) }));
+      const views = await opts.admins.runOnEachBroker(cluster, `configs of ${topic}`, async (admin, call, broker) => ({
+        broker,
+        overrides: await topicOverrides(admin, call, cluster, topic),
+      }));
       const behind = views.filter((v) => Object.entries(wanted).some(([k, want]) => (v.overrides.get(k) ?? null) !== want));
       return behind.length === 0 ? { done: undefined } : { notYet: behind.map((v) => `${v.broker}: ${describe(v.overrides)}`).join('; ') };
     },

@@ -21,7 +21,9 @@ describeBundleContract('fault-runner', bundle, env);
 test('FAULT_BACKEND=kubernetes with a KUBECONFIG that points at nothing stops the bundle with a config error, not a stack trace', async () => {
   const { code, stderr } = await runServiceToExit(bundle, { ...env, FAULT_BACKEND: 'kubernetes', KUBECONFIG: '/nonexistent/kubeconfig' });
   expect(code).toBe(2);
-  expect(stderr).toContain('KUBECONFIG: expected a kubeconfig file that exists (several: separated by ":"), got "/nonexistent/kubeconfig" (/nonexistent/kubeconfig: no such file)');
+  expect(stderr).toContain(
+    'KUBECONFIG: expected a kubeconfig file that exists (several: separated by ":"), got "/nonexistent/kubeconfig" (/nonexistent/kubeconfig: no such file)',
+  );
   expect(stderr).not.toMatch(/\n\s+at /);
 });
 
@@ -41,10 +43,23 @@ test('FAULT_BACKEND=kubernetes: the bundle loads a kubeconfig with the bundled @
   );
   // Nothing but the API settings matter here: the backend is made before any client connects.
   const nowhere = '127.0.0.1:9';
-  const svc = await spawnService(bundle, { SOURCE_KAFKA_BROKERS: nowhere, TARGET_KAFKA_BROKERS: nowhere, CONTROL_KAFKA_BROKERS: nowhere, REDIS_URL: `redis://${nowhere}`, FAULT_BACKEND: 'kubernetes', KUBECONFIG: kubeconfig, K8S_SUT: 'plain' });
+  const svc = await spawnService(bundle, {
+    SOURCE_KAFKA_BROKERS: nowhere,
+    TARGET_KAFKA_BROKERS: nowhere,
+    CONTROL_KAFKA_BROKERS: nowhere,
+    REDIS_URL: `redis://${nowhere}`,
+    FAULT_BACKEND: 'kubernetes',
+    KUBECONFIG: kubeconfig,
+    K8S_SUT: 'plain',
+  });
   try {
     const event = await svc.waitForEvent((e) => e.event === 'kubernetes_backend');
-    expect(event).toMatchObject({ api: 'http://127.0.0.1:9', via: `kubeconfig ${kubeconfig} (context lab)`, namespace: 'kafka', source: expect.stringContaining('statefulset/source-kafka') });
+    expect(event).toMatchObject({
+      api: 'http://127.0.0.1:9',
+      via: `kubeconfig ${kubeconfig} (context lab)`,
+      namespace: 'kafka',
+      source: expect.stringContaining('statefulset/source-kafka'),
+    });
   } finally {
     await svc.stop('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

@@ -18,8 +18,15 @@ const lab = findLab();
 describeFaultBackendConformance('local, the lab', {
   backend: () => {
     const { logger } = memoryLogger();
-    const admins = new KafkaAdmins({ source: { brokers: lab.source.bootstrap.split(',') }, target: { brokers: lab.target.bootstrap.split(',') } }, logger, 10_000);
+    const admins = new KafkaAdmins(
+      { source: { brokers: lab.source.bootstrap.split(',') }, target: { brokers: lab.target.bootstrap.split(',') } },
+      logger,
+      10_000,
+    );
     return new LocalFaultBackend({ labDir: lab.dir, admins, healTimeoutMs: 60_000, verifyTimeoutMs: 30_000, logger });
   },
-  faults: [faultOf('network-partition', { faultId: 'conformance/f0' }), faultOf('latency', { faultId: 'conformance/f1', params: { latency: '20ms' } })],
+  faults: [
+    faultOf('network-partition', { faultId: 'conformance/f0' }),
+    faultOf('latency', { faultId: 'conformance/f1', params: { latency: '20ms' } }),
+  ],
 });

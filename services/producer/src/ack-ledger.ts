@@ -27,7 +27,15 @@ export class AckLedger {
     const id = `${topic}\u0000${keyEpoch}\u0000${key}`;
     let entry = this.keys.get(id);
     if (!entry) {
-      entry = { topic, keyEpoch, key, acked: new IntervalSet(), failed: new IntervalSet(), indeterminate: new IntervalSet(), aborted: new IntervalSet() };
+      entry = {
+        topic,
+        keyEpoch,
+        key,
+        acked: new IntervalSet(),
+        failed: new IntervalSet(),
+        indeterminate: new IntervalSet(),
+        aborted: new IntervalSet(),
+      };
       this.keys.set(id, entry);
     }
     entry[result].add(seq);

@@ -57,7 +57,12 @@ export interface ConnectedSink extends RecordSink {
  * callback as the opaque; the delivery report that comes back names that record's
  * partition and offset (or its error), and is the only thing that books it.
  */
-export async function connectKafkaSink(conn: KafkaConnection, clientId: string, opts: KafkaSinkOptions, logger: Logger): Promise<ConnectedSink> {
+export async function connectKafkaSink(
+  conn: KafkaConnection,
+  clientId: string,
+  opts: KafkaSinkOptions,
+  logger: Logger,
+): Promise<ConnectedSink> {
   const producer = new Producer(producerConfig(conn, clientId, opts));
   producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
     const cb = report.opaque as DeliveryCallback | undefined;
@@ -66,7 +71,11 @@ export async function connectKafkaSink(conn: KafkaConnection, clientId: string, 
   });
   producer.on('event.error', (err: LibrdKafkaError) => logger.warn('kafka_client_error', { client: 'librdkafka', err }));
   producer.on('event.log', (e: { severity: number; fac: string; message: string }) => {
-    logger[e.severity <= 3 ? 'error' : e.severity <= 4 ? 'warn' : 'info']('kafka_client_log', { client: 'librdkafka', facility: e.fac, message: e.message });
+    logger[e.severity <= 3 ? 'error' : e.severity <= 4 ? 'warn' : 'info']('kafka_client_log', {
+      client: 'librdkafka',
+      facility: e.fac,
+      message: e.message,
+    });
   });
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
   // Delivery reports are served on librdkafka's own thread, not by a timer on the event loop:
@@ -77,7 +86,8 @@ export async function connectKafkaSink(conn: KafkaConnection, clientId: string, 
     // Fences an earlier incarnation with the same id and aborts what it left open.
     await new Promise<void>((resolve, reject) => producer.initTransactions(30_000, (err) => (err ? reject(err) : resolve())));
   }
-  const call = (fn: (cb: (err: LibrdKafkaError) => void) => void) => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+  const call = (fn: (cb: (err: LibrdKafkaError) => void) => void) =>
+    new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
   return {
     produce(topic: string, r: OutgoingRecord, onDelivery: DeliveryCallback): boolean {

@@ -7,7 +7,12 @@ test("a run's send counters and latency histogram exist at zero from its start, 
   m.runStarted('sc-1', 'sc-1-p0', ['t1', 't2']);
   const results = (await registry.getSingleMetric('mirrorlab_producer_records_total')!.get()).values;
   expect(results.map((v) => `${v.labels.topic}/${v.labels.result}=${v.value}`).sort()).toEqual([
-    't1/acked=0', 't1/failed=0', 't1/indeterminate=0', 't2/acked=0', 't2/failed=0', 't2/indeterminate=0',
+    't1/acked=0',
+    't1/failed=0',
+    't1/indeterminate=0',
+    't2/acked=0',
+    't2/failed=0',
+    't2/indeterminate=0',
   ]);
   const text = await registry.metrics();
   expect(text).toContain('mirrorlab_producer_records_sent_total{scenario="sc-1",producer="sc-1-p0",topic="t2"} 0');

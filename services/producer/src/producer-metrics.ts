@@ -16,19 +16,39 @@ export class ProducerMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.recordsSent = new Counter({ name: 'mirrorlab_producer_records_sent_total', help: 'Records sent to the source cluster', labelNames: ['scenario', 'producer', 'topic'], registers });
-    this.bytesSent = new Counter({ name: 'mirrorlab_producer_bytes_sent_total', help: 'Record value bytes sent to the source cluster', labelNames: ['scenario', 'producer', 'topic'], registers });
+    this.recordsSent = new Counter({
+      name: 'mirrorlab_producer_records_sent_total',
+      help: 'Records sent to the source cluster',
+      labelNames: ['scenario', 'producer', 'topic'],
+      registers,
+    });
+    this.bytesSent = new Counter({
+      name: 'mirrorlab_producer_bytes_sent_total',
+      help: 'Record value bytes sent to the source cluster',
+      labelNames: ['scenario', 'producer', 'topic'],
+      registers,
+    });
     this.results = new Counter({
       name: 'mirrorlab_producer_records_total',
       help: 'Records by the source cluster answer: acked, failed (definitely refused) or indeterminate (timed out, connection lost)',
       labelNames: ['scenario', 'producer', 'topic', 'result'],
       registers,
     });
-    this.achieved = new Gauge({ name: 'mirrorlab_producer_achieved_rate', help: 'Records/s sent since the run started', labelNames: ['scenario', 'producer'], registers });
-    this.target = new Gauge({ name: 'mirrorlab_producer_target_rate', help: "Records/s this producer's share of the scenario asks for", labelNames: ['scenario', 'producer'], registers });
+    this.achieved = new Gauge({
+      name: 'mirrorlab_producer_achieved_rate',
+      help: 'Records/s sent since the run started',
+      labelNames: ['scenario', 'producer'],
+      registers,
+    });
+    this.target = new Gauge({
+      name: 'mirrorlab_producer_target_rate',
+      help: "Records/s this producer's share of the scenario asks for",
+      labelNames: ['scenario', 'producer'],
+      registers,
+    });
     this.latency = new Histogram({
       name: 'mirrorlab_producer_send_latency_seconds',
-      help: "Time from handing a record to the client to its own delivery report (acknowledged records)",
+      help: 'Time from handing a record to the client to its own delivery report (acknowledged records)',
       labelNames: ['scenario', 'producer'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,

@@ -7,7 +7,12 @@ import { ProducerRun, type Delivery, type OutgoingRecord, type RecordSink } from
 import { losingSink } from './testing/losing-sink';
 
 function spec(overrides: Record<string, unknown> = {}): ScenarioSpec {
-  const r = validateScenario({ name: 't', topics: [{ name: 'orders', partitions: 3 }], workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16 }, ...overrides });
+  const r = validateScenario({
+    name: 't',
+    topics: [{ name: 'orders', partitions: 3 }],
+    workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16 },
+    ...overrides,
+  });
   if (!r.ok) throw r.error;
   return r.spec;
 }
@@ -70,7 +75,13 @@ class FakeSink implements RecordSink {
   }
 }
 
-function makeRun(opts: { sink: RecordSink; clock: ReturnType<typeof fakeClock>; durationMs: number; scenario?: ScenarioSpec; startInMs?: number }) {
+function makeRun(opts: {
+  sink: RecordSink;
+  clock: ReturnType<typeof fakeClock>;
+  durationMs: number;
+  scenario?: ScenarioSpec;
+  startInMs?: number;
+}) {
   const events: ControlEventInput[] = [];
   const run = new ProducerRun({
     scenarioId: 'sc-1',
@@ -91,7 +102,11 @@ function makeRun(opts: { sink: RecordSink; clock: ReturnType<typeof fakeClock>; 
     progressIntervalMs: 60_000,
     partitionCheckIntervalMs: 60_000,
   });
-  return { run, events, final: () => events.find((e) => e.type === 'producer.progress' && e.final) as Extract<ControlEventInput, { type: 'producer.progress' }> };
+  return {
+    run,
+    events,
+    final: () => events.find((e) => e.type === 'producer.progress' && e.final) as Extract<ControlEventInput, { type: 'producer.progress' }>,
+  };
 }
 
 describe('ProducerRun', () => {
@@ -128,13 +143,16 @@ describe('ProducerRun', () => {
     await run.start();
     const offsets = events.filter((e): e is Extract<ControlEventInput, { type: 'producer.offsets' }> => e.type === 'producer.offsets');
     expect(offsets.length).toBeGreaterThan(0);
-    expect(events.findIndex((e) => e.type === 'producer.offsets')).toBeLessThan(events.findIndex((e) => e.type === 'producer.progress' && e.final));
+    expect(events.findIndex((e) => e.type === 'producer.offsets')).toBeLessThan(
+      events.findIndex((e) => e.type === 'producer.progress' && e.final),
+    );
     // The fake gives offsets 0, 1, 2... per partition in send order; records of a partition rotate over its 2 keys.
     const byPartition = new Map<number, number[]>();
     for (const e of offsets) {
       for (const k of e.keys) {
         for (const [firstSeq, count, firstOffset, stride] of k.runs) {
-          for (let i = 0; i < count; i++) (byPartition.get(k.partition) ?? byPartition.set(k.partition, []).get(k.partition)!).push(firstOffset + i * stride);
+          for (let i = 0; i < count; i++)
+            (byPartition.get(k.partition) ?? byPartition.set(k.partition, []).get(k.partition)!).push(firstOffset + i * stride);
           expect(firstSeq).toBeGreaterThanOrEqual(0);
         }
       }
@@ -197,7 +215,12 @@ describe('ProducerRun', () => {
 
 test('with several topics, no key string is used in two topics', async () => {
   const sink = new FakeSink();
-  const scenario = spec({ topics: [{ name: 'a', partitions: 3 }, { name: 'b', partitions: 3 }] });
+  const scenario = spec({
+    topics: [
+      { name: 'a', partitions: 3 },
+      { name: 'b', partitions: 3 },
+    ],
+  });
   const { run } = makeRun({ sink, clock: fakeClock(), durationMs: 500, scenario });
   await run.start();
   const topicsByKey = new Map<string, Set<string>>();
@@ -240,7 +263,8 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     const byPartition = [0, 1, 2].map((p) => sink.records().filter((r) => r.partition === p).length);
     // Acknowledged per partition per second: partitions 1 and 2 every second of the run, partition 0 only after its release.
     const acks = events.flatMap((e) => (e.type === 'producer.progress' ? (e.partitionAcks ?? []) : []));
-    const ackedIn = (partition: number, fromMs: number, toMs: number) => acks.filter(([t, , p]) => p === partition && t >= fromMs && t < toMs).reduce((s, a) => s + a[3], 0);
+    const ackedIn = (partition: number, fromMs: number, toMs: number) =>
+      acks.filter(([t, , p]) => p === partition && t >= fromMs && t < toMs).reduce((s, a) => s + a[3], 0);
     expect(ackedIn(0, 1_000_000, 1_003_000)).toBe(0);
     // Two thirds of the run in: partitions 1 and 2 have two thirds of their 100 (one may still be in flight).
     [1, 2].forEach((p) => expect(ackedIn(p, 1_000_000, 1_002_000)).toBeGreaterThanOrEqual(66));
@@ -360,7 +384,9 @@ describe('transactional workload', () => {
 
   it('writes transactions of `size` records, aborts every abortEvery-th, and reports committed and aborted ranges per key', async () => {
     const sink = new FakeTxSink();
-    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 3 } } });
+    const scenario = spec({
+      workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 3 } },
+    });
     const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 2000, scenario });
     await run.start();
     const sent = sink.records().length;
@@ -387,7 +413,9 @@ describe('transactional workload', () => {
   it('aborts a commit that requires it, booking its records aborted, not committed', async () => {
     const sink = new FakeTxSink();
     sink.commitErrors = [Object.assign(new Error('fenced epoch bump'), { isTxnRequiresAbort: true })];
-    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } } });
+    const scenario = spec({
+      workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } },
+    });
     const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 500, scenario });
     await run.start();
     expect(sink.calls.filter((c) => c !== 'flush').slice(0, 4)).toEqual(['begin', 'commit', 'abort', 'begin']);
@@ -397,7 +425,9 @@ describe('transactional workload', () => {
   it('stops the run on a fatal commit error, booking that transaction indeterminate', async () => {
     const sink = new FakeTxSink();
     sink.commitErrors = [undefined, Object.assign(new Error('fatal'), { isFatal: true })];
-    const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } } });
+    const scenario = spec({
+      workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16, transactions: { size: 10, abortEvery: 0 } },
+    });
     const { run, final } = makeRun({ sink, clock: fakeClock(), durationMs: 5000, scenario });
     await run.start();
     expect(sink.records().length).toBe(20);

@@ -167,10 +167,22 @@ export class ProducerRun {
     const keysPerPartition = o.spec.workload.keysPerPartition;
     for (const t of o.spec.topics) {
       const partitions = await o.sink.partitionCount(t.name);
-      this.writers.push({ topic: t.name, plan: KeyPlan.build({ producerId: this.keySpace(t.name), partitions, keysPerPartition, epoch: 0 }), nextIndex: 0 });
+      this.writers.push({
+        topic: t.name,
+        plan: KeyPlan.build({ producerId: this.keySpace(t.name), partitions, keysPerPartition, epoch: 0 }),
+        nextIndex: 0,
+      });
     }
-    o.metrics.runStarted(o.scenarioId, o.producerId, this.writers.map((w) => w.topic));
-    o.logger.info('producer_run_started', { recordsPerSecond: o.recordsPerSecond, topics: this.writers.map((w) => ({ topic: w.topic, keys: w.plan.keyCount })), endAtMs: o.endAtMs });
+    o.metrics.runStarted(
+      o.scenarioId,
+      o.producerId,
+      this.writers.map((w) => w.topic),
+    );
+    o.logger.info('producer_run_started', {
+      recordsPerSecond: o.recordsPerSecond,
+      topics: this.writers.map((w) => ({ topic: w.topic, keys: w.plan.keyCount })),
+      endAtMs: o.endAtMs,
+    });
     const timers = [
       setInterval(() => void this.publishProgress(false), o.progressIntervalMs),
       setInterval(() => void this.checkPartitions(), o.partitionCheckIntervalMs),
@@ -200,7 +212,11 @@ export class ProducerRun {
       const tx = o.spec.workload.transactions;
       if (tx && this.transaction === undefined && pacer.next(now) !== undefined) await this.beginTransaction();
       const batchLimit = tx ? Math.min(o.maxBatchRecords, tx.size - (this.transaction?.records.length ?? 0)) : o.maxBatchRecords;
-      for (let scheduled = pacer.next(now); scheduled !== undefined && scheduled < o.endAtMs && handed < batchLimit; scheduled = pacer.next(now)) {
+      for (
+        let scheduled = pacer.next(now);
+        scheduled !== undefined && scheduled < o.endAtMs && handed < batchLimit;
+        scheduled = pacer.next(now)
+      ) {
         const size = this.produceOne(scheduled);
         if (size === undefined) {
           queueFull = true;
@@ -250,7 +266,11 @@ export class ProducerRun {
     const nowUs = o.clock.nowUs();
     for (const p of t.records) this.settleTransactional(p, outcome, nowUs);
     if (fatal) {
-      o.logger.error('transactional_producer_failed', { transaction: t.index, booked: outcome, detail: 'the producer cannot write further transactions; the run stops' });
+      o.logger.error('transactional_producer_failed', {
+        transaction: t.index,
+        booked: outcome,
+        detail: 'the producer cannot write further transactions; the run stops',
+      });
       this.stop.abort();
     }
   }
@@ -270,9 +290,25 @@ export class ProducerRun {
     this.heldPayload = undefined;
     const sentUs = o.clock.nowUs();
     const partition = writer.plan.partitionOfKey(slot.keyIndex);
-    const p: PendingRecord = { topic: writer.topic, keyEpoch: writer.plan.epoch, key: slot.key, seq: slot.seq, partition, scheduledMs, sentUs, settled: false };
+    const p: PendingRecord = {
+      topic: writer.topic,
+      keyEpoch: writer.plan.epoch,
+      key: slot.key,
+      seq: slot.seq,
+      partition,
+      scheduledMs,
+      sentUs,
+      settled: false,
+    };
     const rec = encodeRecord({
-      meta: { scenarioId: o.scenarioId, producerId: o.producerId, keyEpoch: p.keyEpoch, seq: slot.seq, sendTimeUs: sentUs, scheduledTimeUs: Math.round(scheduledMs * 1000) },
+      meta: {
+        scenarioId: o.scenarioId,
+        producerId: o.producerId,
+        keyEpoch: p.keyEpoch,
+        seq: slot.seq,
+        sendTimeUs: sentUs,
+        scheduledTimeUs: Math.round(scheduledMs * 1000),
+      },
       key: slot.key,
       payload,
       encoding: o.spec.workload.encoding,
@@ -312,7 +348,14 @@ export class ProducerRun {
       this.o.logger.warn('delivery_report_wrong_partition', { topic: p.topic, asked: p.partition, got: d.partition, offset: d.offset });
     } else {
       result = classifyDeliveryError(d.error);
-      this.o.logger.warn('record_delivery_failed', { topic: p.topic, partition: p.partition, key: p.key, seq: p.seq, result, err: d.error });
+      this.o.logger.warn('record_delivery_failed', {
+        topic: p.topic,
+        partition: p.partition,
+        key: p.key,
+        seq: p.seq,
+        result,
+        err: d.error,
+      });
     }
     this.book(p, result);
     if (result === 'acked' && d.ok) this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset);
@@ -356,7 +399,8 @@ export class ProducerRun {
     // The client's flush can return before its last delivery reports have reached JavaScript: wait for them.
     const wait = new AbortController().signal;
     while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await sleepUnlessAborted(o.clock, 10, wait);
-    if (this.outstanding.size > 0) this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
+    if (this.outstanding.size > 0)
+      this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
     for (const p of [...this.outstanding]) this.book(p, 'indeterminate');
   }
 
@@ -385,7 +429,12 @@ export class ProducerRun {
     for (const [topic, partitions] of this.replans) {
       const w = this.writers.find((x) => x.topic === topic)!;
       const epoch = w.plan.epoch + 1;
-      w.plan = KeyPlan.build({ producerId: this.keySpace(topic), partitions, keysPerPartition: this.o.spec.workload.keysPerPartition, epoch });
+      w.plan = KeyPlan.build({
+        producerId: this.keySpace(topic),
+        partitions,
+        keysPerPartition: this.o.spec.workload.keysPerPartition,
+        epoch,
+      });
       w.nextIndex = 0;
       this.o.logger.info('key_epoch_started', { topic, epoch, partitions });
     }
@@ -398,7 +447,8 @@ export class ProducerRun {
     const achievedRate = this.meter.achievedRate(now);
     o.metrics.rates(o.scenarioId, o.producerId, achievedRate, o.recordsPerSecond);
     for (const [topic, counts] of this.unreported) {
-      for (const result of ['acked', 'failed', 'indeterminate', 'aborted'] as const) o.metrics.addResults(o.scenarioId, o.producerId, topic, result, counts[result]);
+      for (const result of ['acked', 'failed', 'indeterminate', 'aborted'] as const)
+        o.metrics.addResults(o.scenarioId, o.producerId, topic, result, counts[result]);
       o.metrics.sent(o.scenarioId, o.producerId, topic, counts.sent, counts.bytes);
     }
     this.unreported.clear();
@@ -439,7 +489,15 @@ export class ProducerRun {
     const keys = this.sourceOffsets.drain();
     if (keys.length === 0) return;
     try {
-      await o.publish({ v: 1, type: 'producer.offsets', scenarioId: o.scenarioId, atMs: now, source: o.producerId, producerId: o.producerId, keys });
+      await o.publish({
+        v: 1,
+        type: 'producer.offsets',
+        scenarioId: o.scenarioId,
+        atMs: now,
+        source: o.producerId,
+        producerId: o.producerId,
+        keys,
+      });
     } catch (err) {
       this.sourceOffsets.restore(keys);
       o.logger.error('source_offsets_publish_failed', { final, err });

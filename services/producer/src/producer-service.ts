@@ -28,7 +28,12 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
       const producerId = config.PRODUCER_ID ?? instance;
       const metrics = new ProducerMetrics(registry);
       const source = kafkaConnectionFrom(config, 'SOURCE_KAFKA');
-      const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-producer-${producerId}`, logger), topic: config.CONTROL_TOPIC, logger, registry });
+      const control = new ControlTopic({
+        kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), `mirrorlab-producer-${producerId}`, logger),
+        topic: config.CONTROL_TOPIC,
+        logger,
+        registry,
+      });
 
       const coordinator = new RunCoordinator({
         policy: producerPolicy,

@@ -14,19 +14,22 @@ describe('PublishDelayWindows', () => {
 
   it('property: every delay is published once, in the second it was acknowledged, within its min and max', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 9_999 }), fc.integer({ min: 0, max: 10_000_000 })), { maxLength: 300 }), (acks) => {
-        const w = new PublishDelayWindows();
-        for (const [ms, d] of acks) w.add(ms, d);
-        const out = [...w.drainClosed(5_000, false), ...w.drainClosed(5_000, true)];
-        expect(out.reduce((s, x) => s + x[1], 0)).toBe(acks.length);
-        for (const [second, n, p99, max] of out) {
-          const mine = acks.filter(([ms]) => Math.floor(ms / 1000) * 1000 === second).map(([, d]) => d);
-          expect(n).toBe(mine.length);
-          expect(max).toBe(Math.max(...mine));
-          expect(p99).toBeLessThanOrEqual(max);
-          expect(p99).toBeGreaterThanOrEqual(Math.min(...mine));
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 9_999 }), fc.integer({ min: 0, max: 10_000_000 })), { maxLength: 300 }),
+        (acks) => {
+          const w = new PublishDelayWindows();
+          for (const [ms, d] of acks) w.add(ms, d);
+          const out = [...w.drainClosed(5_000, false), ...w.drainClosed(5_000, true)];
+          expect(out.reduce((s, x) => s + x[1], 0)).toBe(acks.length);
+          for (const [second, n, p99, max] of out) {
+            const mine = acks.filter(([ms]) => Math.floor(ms / 1000) * 1000 === second).map(([, d]) => d);
+            expect(n).toBe(mine.length);
+            expect(max).toBe(Math.max(...mine));
+            expect(p99).toBeLessThanOrEqual(max);
+            expect(p99).toBeGreaterThanOrEqual(Math.min(...mine));
+          }
+        },
+      ),
     );
   });
 });

@@ -9,7 +9,9 @@ describe('classifySendError', () => {
   it('counts timeouts, lost connections and exhausted retries as indeterminate', () => {
     expect(classifySendError({ name: 'KafkaJSRequestTimeoutError' })).toBe('indeterminate');
     expect(classifySendError({ name: 'KafkaJSConnectionError', retriable: true })).toBe('indeterminate');
-    expect(classifySendError({ name: 'KafkaJSNumberOfRetriesExceeded', originalError: { type: 'NOT_LEADER_FOR_PARTITION' } })).toBe('indeterminate');
+    expect(classifySendError({ name: 'KafkaJSNumberOfRetriesExceeded', originalError: { type: 'NOT_LEADER_FOR_PARTITION' } })).toBe(
+      'indeterminate',
+    );
     expect(classifySendError(new Error('socket hang up'))).toBe('indeterminate');
     expect(classifySendError(undefined)).toBe('indeterminate');
   });

@@ -29,7 +29,13 @@ export class SourceOffsetLedger {
     const out: SourceOffsetKey[] = [];
     for (const k of this.keys.values()) {
       if (k.runs.size === 0) continue;
-      out.push({ topic: k.topic, partition: k.partition, keyEpoch: k.keyEpoch, key: k.key, runs: k.runs.drain().map((r) => [...r] as [number, number, number, number]) });
+      out.push({
+        topic: k.topic,
+        partition: k.partition,
+        keyEpoch: k.keyEpoch,
+        key: k.key,
+        runs: k.runs.drain().map((r) => [...r] as [number, number, number, number]),
+      });
     }
     return out;
   }
@@ -38,7 +44,11 @@ export class SourceOffsetLedger {
     for (const k of keys) {
       const id = `${k.topic}\u0000${k.partition}\u0000${k.keyEpoch}\u0000${k.key}`;
       let entry = this.keys.get(id);
-      if (entry === undefined) this.keys.set(id, (entry = { topic: k.topic, partition: k.partition, keyEpoch: k.keyEpoch, key: k.key, runs: new OffsetRunBuilder() }));
+      if (entry === undefined)
+        this.keys.set(
+          id,
+          (entry = { topic: k.topic, partition: k.partition, keyEpoch: k.keyEpoch, key: k.key, runs: new OffsetRunBuilder() }),
+        );
       entry.runs.restore(k.runs as OffsetRun[]);
     }
   }

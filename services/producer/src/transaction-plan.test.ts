@@ -22,9 +22,21 @@ function fakeTx(commitErrors: unknown[], abortErrors: unknown[] = []): Transacti
 
 describe('transaction plan', () => {
   it('aborts every abortEvery-th transaction and commits the others; never aborts with abortEvery 0', () => {
-    expect(Array.from({ length: 6 }, (_, i) => plannedEnding(i, { size: 10, abortEvery: 3 }))).toEqual(['commit', 'commit', 'abort', 'commit', 'commit', 'abort']);
+    expect(Array.from({ length: 6 }, (_, i) => plannedEnding(i, { size: 10, abortEvery: 3 }))).toEqual([
+      'commit',
+      'commit',
+      'abort',
+      'commit',
+      'commit',
+      'abort',
+    ]);
     expect(Array.from({ length: 3 }, (_, i) => plannedEnding(i, { size: 10, abortEvery: 1 }))).toEqual(['abort', 'abort', 'abort']);
-    expect(Array.from({ length: 4 }, (_, i) => plannedEnding(i, { size: 10, abortEvery: 0 }))).toEqual(['commit', 'commit', 'commit', 'commit']);
+    expect(Array.from({ length: 4 }, (_, i) => plannedEnding(i, { size: 10, abortEvery: 0 }))).toEqual([
+      'commit',
+      'commit',
+      'commit',
+      'commit',
+    ]);
   });
 
   it('reads librdkafka error flags; an error without flags is fatal', () => {
@@ -54,7 +66,10 @@ describe('endTransaction', () => {
   it('aborts a commit that requires it: its records were never committed', async () => {
     const tx = fakeTx([err({ isTxnRequiresAbort: true })]);
     const errors: string[] = [];
-    expect(await endTransaction(tx, 'commit', 3, (what, _e, action) => errors.push(`${what}:${action}`))).toEqual({ outcome: 'aborted', fatal: false });
+    expect(await endTransaction(tx, 'commit', 3, (what, _e, action) => errors.push(`${what}:${action}`))).toEqual({
+      outcome: 'aborted',
+      fatal: false,
+    });
     expect(tx.calls).toEqual(['commit', 'abort']);
     expect(errors).toEqual(['commit:abort']);
   });
@@ -62,7 +77,10 @@ describe('endTransaction', () => {
   it('leaves the outcome unknown (indeterminate) and the producer unusable on a fatal error or exhausted retries', async () => {
     expect(await endTransaction(fakeTx([err({ isFatal: true })]), 'commit', 3, noop)).toEqual({ outcome: 'indeterminate', fatal: true });
     const retriable = () => err({ isRetriable: true });
-    expect(await endTransaction(fakeTx([retriable(), retriable(), retriable()]), 'commit', 3, noop)).toEqual({ outcome: 'indeterminate', fatal: true });
+    expect(await endTransaction(fakeTx([retriable(), retriable(), retriable()]), 'commit', 3, noop)).toEqual({
+      outcome: 'indeterminate',
+      fatal: true,
+    });
     expect(await endTransaction(fakeTx([], [err({ isFatal: true })]), 'abort', 3, noop)).toEqual({ outcome: 'indeterminate', fatal: true });
   });
 });

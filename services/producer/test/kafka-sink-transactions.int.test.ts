@@ -55,7 +55,17 @@ test('committed transactions are read at read_committed, the aborted one only at
   sink = await connectKafkaSink(
     { brokers: lab.source.bootstrap.split(',') },
     'producer-tx-int',
-    { acks: 'all', idempotent: true, compression: 'none', lingerMs: 5, batchBytes: 65536, deliveryTimeoutMs: 30_000, retries: 10, maxQueuedRecords: 10_000, transactionalId: `${topic}-tx` },
+    {
+      acks: 'all',
+      idempotent: true,
+      compression: 'none',
+      lingerMs: 5,
+      batchBytes: 65536,
+      deliveryTimeoutMs: 30_000,
+      retries: 10,
+      maxQueuedRecords: 10_000,
+      transactionalId: `${topic}-tx`,
+    },
     logger,
   );
   const tx = sink.transactions!;
@@ -67,18 +77,26 @@ test('committed transactions are read at read_committed, the aborted one only at
     const deliveries: Array<Promise<Delivery>> = [];
     for (let j = 0; j < 10; j++) {
       const value = Buffer.from(`t${i}-r${j}`);
-      deliveries.push(new Promise((resolve) => expect(sink!.produce(topic, { partition: 0, key: Buffer.from('k'), value, headers: {} }, resolve)).toBe(true)));
+      deliveries.push(
+        new Promise((resolve) =>
+          expect(sink!.produce(topic, { partition: 0, key: Buffer.from('k'), value, headers: {} }, resolve)).toBe(true),
+        ),
+      );
     }
     // Every record is written before the transaction ends, so the aborted ones are in the log (behind an abort marker).
     const delivered = await Promise.all(deliveries);
     expect(delivered.filter((d) => !d.ok)).toEqual([]);
-    const r = await endTransaction(tx, ending, 3, (what, err, action) => errors.push(`${what} ${action}: ${String(err)} ${JSON.stringify(err)}`));
+    const r = await endTransaction(tx, ending, 3, (what, err, action) =>
+      errors.push(`${what} ${action}: ${String(err)} ${JSON.stringify(err)}`),
+    );
     outcomes.push(r.outcome);
   }
   expect(errors).toEqual([]);
   expect(outcomes).toEqual(['acked', 'aborted', 'acked']);
 
-  const committed = Array.from({ length: 10 }, (_, j) => [`t0-r${j}`, `t2-r${j}`]).flat().sort();
+  const committed = Array.from({ length: 10 }, (_, j) => [`t0-r${j}`, `t2-r${j}`])
+    .flat()
+    .sort();
   expect(await readAll(false, 20)).toEqual(committed);
   const all = await readAll(true, 30);
   expect(all).toEqual([...committed, ...Array.from({ length: 10 }, (_, j) => `t1-r${j}`)].sort());

@@ -8,7 +8,10 @@ const keyValues = (): EnvVar<Record<string, string>> => ({
   parse(raw) {
     if (raw === undefined || raw.trim() === '') return { ok: true, value: {} };
     const out: Record<string, string> = {};
-    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(part);
       if (!m) return { ok: false };
       out[m[1]] = m[2];

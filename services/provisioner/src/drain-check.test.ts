@@ -9,7 +9,9 @@ const STOP = 100_000;
 
 function stateReading(seqs: number[]): unknown {
   const s = new ValidatorState();
-  seqs.forEach((seq, offset) => s.observe({ topic: 'source.t', partition: 0, offset, producerId: 'p1', keyEpoch: 0, key: 'k', seq, sendTimeUs: 1, arrivalUs: 2 }));
+  seqs.forEach((seq, offset) =>
+    s.observe({ topic: 'source.t', partition: 0, offset, producerId: 'p1', keyEpoch: 0, key: 'k', seq, sendTimeUs: 1, arrivalUs: 2 }),
+  );
   return s.toSnapshot();
 }
 
@@ -48,7 +50,13 @@ const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 describe('drainStatus', () => {
   it('is drained when producers are final, validators drained after the stop, and every acked record was seen', () => {
     const w = watchWith([producer(true, 5), validator('v1', STOP + 500, true, upTo(5))]);
-    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toEqual({ drained: true, producersPending: [], validatorsPending: [], ackedUnseen: 0, acked: 5 });
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toEqual({
+      drained: true,
+      producersPending: [],
+      validatorsPending: [],
+      ackedUnseen: 0,
+      acked: 5,
+    });
   });
 
   it('waits for a producer without its final report', () => {
@@ -87,17 +95,41 @@ describe('drainStatus', () => {
     // report per validator id (the provisioner's rule before ValidatorReports) left them unseen and never drained.
     const read = (parts: Array<[number, string, number]>) => {
       const st = new ValidatorState();
-      for (const [partition, key, n] of parts) for (let seq = 0; seq < n; seq++) st.observe({ topic: 'source.t', partition, offset: seq, producerId: 'p1', keyEpoch: 0, key, seq, sendTimeUs: 1, arrivalUs: 2 });
+      for (const [partition, key, n] of parts)
+        for (let seq = 0; seq < n; seq++)
+          st.observe({ topic: 'source.t', partition, offset: seq, producerId: 'p1', keyEpoch: 0, key, seq, sendTimeUs: 1, arrivalUs: 2 });
       return st.toSnapshot();
     };
-    const report = (incarnation: string, atMs: number, drained: boolean, state: unknown) => ({ ...validator('v1', atMs, drained, []), incarnation, state }) as ControlEventInput;
-    const keys = ['k', 'k2'].map((key) => ({ topic: 't', keyEpoch: 0, key, acked: [[0, 4]] as Array<[number, number]>, failed: [], indeterminate: [] }));
+    const report = (incarnation: string, atMs: number, drained: boolean, state: unknown) =>
+      ({ ...validator('v1', atMs, drained, []), incarnation, state }) as ControlEventInput;
+    const keys = ['k', 'k2'].map((key) => ({
+      topic: 't',
+      keyEpoch: 0,
+      key,
+      acked: [[0, 4]] as Array<[number, number]>,
+      failed: [],
+      indeterminate: [],
+    }));
     const w = watchWith([
       { ...producer(true, 10), keys } as ControlEventInput,
-      report('a', STOP - 5_000, false, read([[0, 'k', 2], [1, 'k2', 5]])),
+      report(
+        'a',
+        STOP - 5_000,
+        false,
+        read([
+          [0, 'k', 2],
+          [1, 'k2', 5],
+        ]),
+      ),
       report('b', STOP + 500, true, read([[0, 'k', 5]])),
     ]);
-    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toEqual({ drained: true, producersPending: [], validatorsPending: [], ackedUnseen: 0, acked: 10 });
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toEqual({
+      drained: true,
+      producersPending: [],
+      validatorsPending: [],
+      ackedUnseen: 0,
+      acked: 10,
+    });
   });
 
   it('is drained at once when nothing was produced or read', () => {
@@ -114,7 +146,13 @@ describe('liveCounts', () => {
   it('sums producers and reconciles validators, provisional until the drain', () => {
     const w = watchWith([producer(false, 5), validator('v1', STOP + 500, false, [0, 1, 2])]);
     const c = liveCounts(w.get(ID));
-    expect(c).toMatchObject({ produced: { sent: 5, acked: 5 }, producers: 1, validators: 1, consumed: { records: 3, distinct: 3 }, anomalies: { provisional: true, lost: 0, unseen: 2, duplicate: 0 } });
+    expect(c).toMatchObject({
+      produced: { sent: 5, acked: 5 },
+      producers: 1,
+      validators: 1,
+      consumed: { records: 3, distinct: 3 },
+      anomalies: { provisional: true, lost: 0, unseen: 2, duplicate: 0 },
+    });
   });
 
   it('counts records read before their producer reported them as pending, never unexpected, until the final report', () => {

@@ -22,13 +22,17 @@ export interface DrainStatus {
 export function drainStatus(obs: ScenarioObservations | undefined, stopAtMs: number, nowMs: number, staleMs: number): DrainStatus {
   const producers = [...(obs?.producers.values() ?? [])];
   const validators = [...(obs?.validators.values() ?? [])];
-  const producersPending = producers.filter((p) => !p.final).map((p) => p.producerId).sort();
+  const producersPending = producers
+    .filter((p) => !p.final)
+    .map((p) => p.producerId)
+    .sort();
   const validatorsPending = validators
     .filter((v) => v.atMs >= nowMs - staleMs && !(v.drained && v.atMs >= stopAtMs))
     .map((v) => v.validatorId)
     .sort();
   const acked = producers.filter((p) => p.final).reduce((sum, p) => sum + p.counts.acked, 0);
-  if (producersPending.length > 0 || validatorsPending.length > 0) return { drained: false, producersPending, validatorsPending, ackedUnseen: undefined, acked };
+  if (producersPending.length > 0 || validatorsPending.length > 0)
+    return { drained: false, producersPending, validatorsPending, ackedUnseen: undefined, acked };
   const acc = accountingOf(obs);
   const ackedUnseen = acc === undefined ? acked : acc.lost.count + acc.unseen.count;
   return { drained: ackedUnseen === 0, producersPending, validatorsPending, ackedUnseen, acked };
@@ -53,7 +57,9 @@ export function accountingOf(obs: ScenarioObservations | undefined): Accounting 
   if (!obs || obs.validators.size === 0) return undefined;
   try {
     const state = latestPartitions(obs.validatorReports.counted().map((v) => v.state));
-    const reports: ProducerReport[] = [...obs.producers.values()].filter((p) => p.keys !== undefined).map((p) => ({ producerId: p.producerId, scenarioId: p.scenarioId, keys: p.keys ?? [] }));
+    const reports: ProducerReport[] = [...obs.producers.values()]
+      .filter((p) => p.keys !== undefined)
+      .map((p) => ({ producerId: p.producerId, scenarioId: p.scenarioId, keys: p.keys ?? [] }));
     // Until every producer's final report is in, a record read before its producer reported it is pending, not unexpected.
     const final = obs.producers.size > 0 && [...obs.producers.values()].every((p) => p.final);
     return reconcile(state, reports, { phase: final ? 'final' : 'progress' });

@@ -15,7 +15,12 @@ export interface FailedJob {
  * Such a run gets `scenario.stopping`, `heal-all`, `scenario.drained` and its
  * workload released, like any failed run. Returns how many were cleaned.
  */
-export async function sweepFailedRuns(o: { failedJobs: () => Promise<FailedJob[]>; runner: Pick<ScenarioRunner, 'cleanUp'>; shutdown: AbortSignal; logger: Logger }): Promise<number> {
+export async function sweepFailedRuns(o: {
+  failedJobs: () => Promise<FailedJob[]>;
+  runner: Pick<ScenarioRunner, 'cleanUp'>;
+  shutdown: AbortSignal;
+  logger: Logger;
+}): Promise<number> {
   let cleaned = 0;
   for (const job of await o.failedJobs()) {
     const parsed = scenarioJobSchema.safeParse(job.data);

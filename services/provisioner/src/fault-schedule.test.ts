@@ -18,7 +18,15 @@ describe('planFaultJobs', () => {
       { id: 'sc-1/f0__heal', atMs: 1_030_000, action: 'heal' },
       { id: 'sc-1/f1__inject', atMs: 1_015_000, action: 'inject' },
     ]);
-    expect(jobs[0].data).toEqual({ action: 'inject', scenarioId: 'sc-1', faultId: 'sc-1/f0', kind: 'network-partition', target: 'inter-dc', params: { direction: 'both' }, durationMs: 20_000 });
+    expect(jobs[0].data).toEqual({
+      action: 'inject',
+      scenarioId: 'sc-1',
+      faultId: 'sc-1/f0',
+      kind: 'network-partition',
+      target: 'inter-dc',
+      params: { direction: 'both' },
+      durationMs: 20_000,
+    });
     expect(jobs[2].data).not.toHaveProperty('durationMs');
     for (const j of jobs) expect(faultJobSchema.safeParse(j.data).success).toBe(true);
   });

@@ -16,7 +16,14 @@ export interface PlannedFaultJob {
 export function planFaultJobs(scenarioId: string, spec: Pick<ScenarioSpec, 'faults'>, startAtMs: number): PlannedFaultJob[] {
   return spec.faults.flatMap((f, i) => {
     const faultId = `${scenarioId}/f${i}`;
-    const ref = { scenarioId, faultId, kind: f.kind, ...(f.target !== undefined ? { target: f.target } : {}), params: f.params, ...(f.duration !== undefined ? { durationMs: f.duration } : {}) };
+    const ref = {
+      scenarioId,
+      faultId,
+      kind: f.kind,
+      ...(f.target !== undefined ? { target: f.target } : {}),
+      params: f.params,
+      ...(f.duration !== undefined ? { durationMs: f.duration } : {}),
+    };
     const inject: FaultJobInput = { ...ref, action: 'inject' };
     const jobs: PlannedFaultJob[] = [{ jobId: faultJobId(faultId, 'inject'), atMs: startAtMs + f.at, data: faultJobSchema.parse(inject) }];
     if (f.duration !== undefined) {
@@ -49,7 +56,13 @@ export function bullmqFaultQueue(queue: Queue): FaultQueue {
   return {
     async schedule(jobs, nowMs) {
       for (const j of jobs) {
-        await queue.add(j.data.action, j.data, { jobId: j.jobId, delay: Math.max(0, j.atMs - nowMs), attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
+        await queue.add(j.data.action, j.data, {
+          jobId: j.jobId,
+          delay: Math.max(0, j.atMs - nowMs),
+          attempts: 1,
+          removeOnComplete: KEEP,
+          removeOnFail: KEEP,
+        });
       }
     },
     async cancelPending(jobIds) {

@@ -40,7 +40,12 @@ void runService({
     const watch = new ScenarioWatch();
 
     const clientId = `mirrorlab-provisioner-${instance}`;
-    const control = new ControlTopic({ kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), clientId, logger), topic: config.CONTROL_TOPIC, logger, registry });
+    const control = new ControlTopic({
+      kafka: createKafka(kafkaConnectionFrom(config, 'CONTROL_KAFKA'), clientId, logger),
+      topic: config.CONTROL_TOPIC,
+      logger,
+      registry,
+    });
     const sourceAdmin = createKafka(kafkaConnectionFrom(config, 'SOURCE_KAFKA'), clientId, logger).admin();
     const targetAdmin = createKafka(kafkaConnectionFrom(config, 'TARGET_KAFKA'), clientId, logger).admin();
     shutdown.register('kafka-admins', () => Promise.allSettled([sourceAdmin.disconnect(), targetAdmin.disconnect()]).then(() => undefined));
@@ -48,7 +53,12 @@ void runService({
     await Promise.all([sourceAdmin.connect(), targetAdmin.connect()]);
 
     const runner = new ScenarioRunner({
-      topics: new TopicProvisioner({ source: kafkaTopicAdmin(sourceAdmin), target: kafkaTopicAdmin(targetAdmin), clock: systemClock, logger }),
+      topics: new TopicProvisioner({
+        source: kafkaTopicAdmin(sourceAdmin),
+        target: kafkaTopicAdmin(targetAdmin),
+        clock: systemClock,
+        logger,
+      }),
       publish: (e) => control.publish(e),
       watch,
       faults: bullmqFaultQueue(faults),
@@ -56,16 +66,29 @@ void runService({
       clock: systemClock,
       logger,
       metrics,
-      audit: new SourceAuditor({ reader: kafkaSourceOffsets(sourceAdmin), publish: (e) => control.publish(e), clock: systemClock, logger, source: instance, intervalMs: config.SOURCE_AUDIT_INTERVAL }),
+      audit: new SourceAuditor({
+        reader: kafkaSourceOffsets(sourceAdmin),
+        publish: (e) => control.publish(e),
+        clock: systemClock,
+        logger,
+        source: instance,
+        intervalMs: config.SOURCE_AUDIT_INTERVAL,
+      }),
       source: instance,
       settings: runnerSettings(config),
     });
     const stopping = new AbortController();
     const processor = scenarioProcessor({ runner, flags, shutdown: stopping.signal, logger, metrics, abortPollMs: 500 });
-    const worker = new Worker(QUEUE_NAMES.scenarios, processor, { connection: createRedis(config.REDIS_URL, logger), autorun: false, ...workerSettings(config) });
+    const worker = new Worker(QUEUE_NAMES.scenarios, processor, {
+      connection: createRedis(config.REDIS_URL, logger),
+      autorun: false,
+      ...workerSettings(config),
+    });
     worker.on('error', (err) => logger.error('scenario_worker_error', { err }));
     const sweep = () =>
-      sweepFailedRuns({ failedJobs: () => scenarios.getFailed(0, 99), runner, shutdown: stopping.signal, logger }).catch((err: unknown) => logger.error('failed_run_sweep_failed', { err }));
+      sweepFailedRuns({ failedJobs: () => scenarios.getFailed(0, 99), runner, shutdown: stopping.signal, logger }).catch((err: unknown) =>
+        logger.error('failed_run_sweep_failed', { err }),
+      );
     const sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS).unref();
     // Registered last so it runs first: the job in flight goes back to the queue, resumable; scenarios are not aborted.
     shutdown.register('scenario-worker', async () => {
@@ -75,7 +98,10 @@ void runService({
     });
 
     http.api.use(scenarioRoutes({ jobs: bullmqScenarioJobs(scenarios, flags), watch, nowMs: systemClock.nowMs, logger }));
-    http.readiness.push({ name: 'control_topic_caught_up', check: () => watch.ready }, { name: 'redis', check: () => redis.status === 'ready' });
+    http.readiness.push(
+      { name: 'control_topic_caught_up', check: () => watch.ready },
+      { name: 'redis', check: () => redis.status === 'ready' },
+    );
 
     // Jobs are taken only once the control topic is caught up: a resumed run must know what it already announced.
     await control.follow((event) => watch.apply(event), {

@@ -12,9 +12,23 @@ export class ProvisionerMetrics {
 
   constructor(registry: Registry, jobCounts?: JobCounts) {
     const registers = [registry];
-    this.phases = new Counter({ name: 'mirrorlab_scenario_phases_total', help: 'Scenario phases entered, by phase', labelNames: ['phase'], registers });
-    this.finished = new Counter({ name: 'mirrorlab_scenarios_total', help: 'Scenarios finished by this provisioner, by outcome (done, failed, aborted) and error code', labelNames: ['outcome', 'code'], registers });
-    this.resumed = new Counter({ name: 'mirrorlab_scenarios_resumed_total', help: 'Scenario runs taken over after a provisioner stopped or died', registers });
+    this.phases = new Counter({
+      name: 'mirrorlab_scenario_phases_total',
+      help: 'Scenario phases entered, by phase',
+      labelNames: ['phase'],
+      registers,
+    });
+    this.finished = new Counter({
+      name: 'mirrorlab_scenarios_total',
+      help: 'Scenarios finished by this provisioner, by outcome (done, failed, aborted) and error code',
+      labelNames: ['outcome', 'code'],
+      registers,
+    });
+    this.resumed = new Counter({
+      name: 'mirrorlab_scenarios_resumed_total',
+      help: 'Scenario runs taken over after a provisioner stopped or died',
+      registers,
+    });
     this.active = new Gauge({ name: 'mirrorlab_scenarios_active', help: 'Scenarios this provisioner is running now', registers });
     if (jobCounts) {
       new Gauge({
@@ -24,8 +38,12 @@ export class ProvisionerMetrics {
         registers,
         async collect() {
           // Redis being away must not hang /metrics: keep the last values after 1 s.
-          const counts = await Promise.race([jobCounts().catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref())]);
-          for (const [queue, byState] of Object.entries(counts ?? {})) for (const [state, n] of Object.entries(byState)) this.set({ queue, state }, n);
+          const counts = await Promise.race([
+            jobCounts().catch(() => undefined),
+            new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref()),
+          ]);
+          for (const [queue, byState] of Object.entries(counts ?? {}))
+            for (const [state, n] of Object.entries(byState)) this.set({ queue, state }, n);
         },
       });
     }

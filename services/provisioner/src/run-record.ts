@@ -66,7 +66,14 @@ export const runRecordSchema = z.object({
   stopReason: z.string().optional(),
   drain: z.object({ drained: z.boolean(), waitedMs: z.number(), pending: z.array(z.string()).default([]) }).optional(),
   /** When this run's control events went out (the control topic is checked too, on resume). */
-  published: z.object({ started: z.number().optional(), measuring: z.number().optional(), stopping: z.number().optional(), drained: z.number().optional() }).default({}),
+  published: z
+    .object({
+      started: z.number().optional(),
+      measuring: z.number().optional(),
+      stopping: z.number().optional(),
+      drained: z.number().optional(),
+    })
+    .default({}),
   workloadReleased: z.boolean().default(false),
   healAllJobId: z.string().optional(),
   abortedAtMs: z.number().optional(),

@@ -56,7 +56,8 @@ beforeEach(async () => {
 
 afterEach(() => server.close());
 
-const post = (body: string, type: string | undefined) => fetch(`${base}/scenarios`, { method: 'POST', body, headers: type ? { 'content-type': type } : {} });
+const post = (body: string, type: string | undefined) =>
+  fetch(`${base}/scenarios`, { method: 'POST', body, headers: type ? { 'content-type': type } : {} });
 
 describe('POST /scenarios', () => {
   it('accepts a JSON scenario: 202 with id and statusUrl, enqueued as submitted', async () => {
@@ -71,17 +72,27 @@ describe('POST /scenarios', () => {
   it.each(['application/yaml', 'text/yaml'])('accepts the YAML file text as %s', async (type) => {
     const res = await post(YAML, type);
     expect(res.status).toBe(202);
-    expect(jobs.views.get('small-000001')?.spec).toMatchObject({ name: 'small', workload: { duration: '10s' }, faults: [{ at: '2s', kind: 'pause-broker' }] });
+    expect(jobs.views.get('small-000001')?.spec).toMatchObject({
+      name: 'small',
+      workload: { duration: '10s' },
+      faults: [{ at: '2s', kind: 'pause-broker' }],
+    });
   });
 
   it('lists every problem by path, and enqueues nothing', async () => {
-    const bad = YAML.replace('duration: 3s', 'duration: three seconds').replace('partitions: 3', 'partitions: 0').replace('kind: pause-broker', 'kind: explode');
+    const bad = YAML.replace('duration: 3s', 'duration: three seconds')
+      .replace('partitions: 3', 'partitions: 0')
+      .replace('kind: pause-broker', 'kind: explode');
     const res = await post(bad, 'application/yaml');
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string; details: { problems: string[] } } };
     expect(body.error.code).toBe('scenario_invalid');
     expect(body.error.details.problems).toEqual(
-      expect.arrayContaining(['faults[0].duration: expected a duration like 30s', expect.stringMatching(/^topics\[0\]\.partitions: /), expect.stringMatching(/^faults\[0\]\.kind: expected one of /)]),
+      expect.arrayContaining([
+        'faults[0].duration: expected a duration like 30s',
+        expect.stringMatching(/^topics\[0\]\.partitions: /),
+        expect.stringMatching(/^faults\[0\]\.kind: expected one of /),
+      ]),
     );
     expect(body.error.details.problems).toHaveLength(3);
     expect(body.error.message).toMatch(/^the scenario has 3 problems: /);
@@ -89,7 +100,10 @@ describe('POST /scenarios', () => {
   });
 
   it('refuses a fault whose params or target its kind does not take, before anything is enqueued', async () => {
-    const bad = YAML.replace('target: source:1', 'target: source:1\n  - { at: 5s, duration: 2s, kind: packet-loss, params: { probability: 1.5 } }\n  - { at: 6s, duration: 2s, kind: kill-broker, target: inter-dc }');
+    const bad = YAML.replace(
+      'target: source:1',
+      'target: source:1\n  - { at: 5s, duration: 2s, kind: packet-loss, params: { probability: 1.5 } }\n  - { at: 6s, duration: 2s, kind: kill-broker, target: inter-dc }',
+    );
     const res = await post(bad, 'application/yaml');
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; details: { problems: string[] } } };
@@ -124,7 +138,9 @@ describe('POST /scenarios', () => {
 
     const text = await post('name: x', 'text/plain');
     expect(text.status).toBe(415);
-    expect(await text.json()).toMatchObject({ error: { code: 'unsupported_media_type', message: expect.stringContaining('application/yaml') } });
+    expect(await text.json()).toMatchObject({
+      error: { code: 'unsupported_media_type', message: expect.stringContaining('application/yaml') },
+    });
 
     const none = await post('name: x', undefined);
     expect([400, 415]).toContain(none.status);
@@ -168,7 +184,16 @@ describe('GET /scenarios and /scenarios/:id', () => {
       measuredEndAtMs: now + 15_000,
       targetTopics: { 'ml.small': 'source.ml.small' },
     };
-    watch.apply({ v: 1, type: 'fault.injected', scenarioId: 'small-000001', atMs: now + 7000, source: 'fr', faultId: 'small-000001/f0', kind: 'pause-broker', params: {} });
+    watch.apply({
+      v: 1,
+      type: 'fault.injected',
+      scenarioId: 'small-000001',
+      atMs: now + 7000,
+      source: 'fr',
+      faultId: 'small-000001/f0',
+      kind: 'pause-broker',
+      params: {},
+    });
     watch.apply({
       v: 1,
       type: 'producer.progress',
@@ -209,12 +234,31 @@ describe('GET /scenarios and /scenarios/:id', () => {
 
   it('shows the verdict and report location when done, and the error code when failed', async () => {
     await jobs.submit({ scenarioId: 'd-1', spec: { name: 'd' }, submittedAtMs: 1 });
-    Object.assign(jobs.views.get('d-1')!, { state: 'completed', record: { ...newRunRecord(), phase: 'done', result: { verdict: 'fail', reasons: ['lost 3 > 0'], reportLocation: '/r/d-1', drained: true, drainWaitedMs: 10 } } });
-    expect(await (await fetch(`${base}/scenarios/d-1`)).json()).toMatchObject({ phase: 'done', progress: 100, verdict: 'fail', reasons: ['lost 3 > 0'], reportLocation: '/r/d-1' });
+    Object.assign(jobs.views.get('d-1')!, {
+      state: 'completed',
+      record: {
+        ...newRunRecord(),
+        phase: 'done',
+        result: { verdict: 'fail', reasons: ['lost 3 > 0'], reportLocation: '/r/d-1', drained: true, drainWaitedMs: 10 },
+      },
+    });
+    expect(await (await fetch(`${base}/scenarios/d-1`)).json()).toMatchObject({
+      phase: 'done',
+      progress: 100,
+      verdict: 'fail',
+      reasons: ['lost 3 > 0'],
+      reportLocation: '/r/d-1',
+    });
 
     await jobs.submit({ scenarioId: 'f-1', spec: { name: 'f' }, submittedAtMs: 1 });
-    Object.assign(jobs.views.get('f-1')!, { state: 'failed', failedReason: jobFailureError({ code: 'report_timeout', message: 'no report.ready for f-1', retriable: false }).message });
-    expect(await (await fetch(`${base}/scenarios/f-1`)).json()).toMatchObject({ phase: 'failed', error: { code: 'report_timeout', message: 'no report.ready for f-1' } });
+    Object.assign(jobs.views.get('f-1')!, {
+      state: 'failed',
+      failedReason: jobFailureError({ code: 'report_timeout', message: 'no report.ready for f-1', retriable: false }).message,
+    });
+    expect(await (await fetch(`${base}/scenarios/f-1`)).json()).toMatchObject({
+      phase: 'failed',
+      error: { code: 'report_timeout', message: 'no report.ready for f-1' },
+    });
   });
 
   it('404 names an unknown id; 400 names a malformed one', async () => {
@@ -286,7 +330,8 @@ describe('with API_TOKEN set (wired as main.ts does: the routes on the service-k
   it('the right token reaches every route', async () => {
     const auth = { authorization: `Bearer ${token}` };
     const statuses = [];
-    for (const [, path, init] of requests) statuses.push((await fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...auth } })).status);
+    for (const [, path, init] of requests)
+      statuses.push((await fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...auth } })).status);
     expect(statuses).toEqual([202, 200, 200, 202]);
     expect(jobs.views.has('small-000002')).toBe(true);
     expect(jobs.aborts).toEqual(['r-1']);

@@ -25,11 +25,21 @@ export const newScenarioId = (name: string) => `${name.slice(0, 193)}-${randomBy
 
 function scenarioIdParam(req: Request): string {
   const id = String(req.params.id);
-  if (!ID.test(id)) throw new HttpError(400, 'invalid_id', `id: expected a scenario id such as baseline-1a2b3c (letters, digits, ".", "_", "-"), got ${JSON.stringify(id.slice(0, 80))}`);
+  if (!ID.test(id))
+    throw new HttpError(
+      400,
+      'invalid_id',
+      `id: expected a scenario id such as baseline-1a2b3c (letters, digits, ".", "_", "-"), got ${JSON.stringify(id.slice(0, 80))}`,
+    );
   return id;
 }
 
-const notFound = (id: string) => new HttpError(404, 'scenario_not_found', `no scenario ${id}: it was never submitted, or it finished long ago and was removed; GET /scenarios lists the recent ones`);
+const notFound = (id: string) =>
+  new HttpError(
+    404,
+    'scenario_not_found',
+    `no scenario ${id}: it was never submitted, or it finished long ago and was removed; GET /scenarios lists the recent ones`,
+  );
 
 /** Reads the body as a scenario: JSON (the scenario object) or YAML (the file's text). */
 function readScenario(req: Request): { raw: unknown; spec: ScenarioSpec } {
@@ -37,7 +47,8 @@ function readScenario(req: Request): { raw: unknown; spec: ScenarioSpec } {
   let result: ReturnType<typeof validateScenario>;
   let raw: unknown;
   if (type && req.is(YAML_TYPES)) {
-    if (typeof req.body !== 'string' || req.body.trim() === '') throw new HttpError(400, 'body_missing', 'the request has no body: send the scenario file as YAML');
+    if (typeof req.body !== 'string' || req.body.trim() === '')
+      throw new HttpError(400, 'body_missing', 'the request has no body: send the scenario file as YAML');
     result = parseScenarioYaml(req.body);
     raw = result.ok ? parseDocument(req.body).toJS() : undefined;
   } else if (type && req.is('application/json')) {
@@ -45,11 +56,20 @@ function readScenario(req: Request): { raw: unknown; spec: ScenarioSpec } {
     raw = req.body;
     result = validateScenario(raw);
   } else {
-    throw new HttpError(415, 'unsupported_media_type', `Content-Type ${type ? JSON.stringify(type) : '(none)'}: send the scenario as JSON (application/json) or as the YAML file's text (application/yaml or text/yaml)`);
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `Content-Type ${type ? JSON.stringify(type) : '(none)'}: send the scenario as JSON (application/json) or as the YAML file's text (application/yaml or text/yaml)`,
+    );
   }
   if (!result.ok) {
     const problems = result.error.problems;
-    throw new HttpError(400, 'scenario_invalid', `the scenario has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`, { problems });
+    throw new HttpError(
+      400,
+      'scenario_invalid',
+      `the scenario has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`,
+      { problems },
+    );
   }
   return { raw, spec: result.spec };
 }
@@ -76,7 +96,12 @@ export function scenarioRoutes(o: ScenarioApiOptions): Router {
     const { raw, spec } = readScenario(req);
     const id = (o.newId ?? newScenarioId)(spec.name);
     await o.jobs.submit({ scenarioId: id, spec: raw as Record<string, unknown>, submittedAtMs: o.nowMs() });
-    o.logger.info('scenario_submitted', { scenarioId: id, name: spec.name, durationMs: spec.workload.duration, faults: spec.faults.length });
+    o.logger.info('scenario_submitted', {
+      scenarioId: id,
+      name: spec.name,
+      durationMs: spec.workload.duration,
+      faults: spec.faults.length,
+    });
     const statusUrl = `/scenarios/${id}`;
     res.status(202).location(statusUrl).json({ id, statusUrl });
   });
@@ -103,7 +128,8 @@ export function scenarioRoutes(o: ScenarioApiOptions): Router {
     const view = await o.jobs.get(id);
     if (!view) throw notFound(id);
     const phase = phaseOf(view);
-    if (isTerminal(phase)) throw new HttpError(409, 'scenario_finished', `scenario ${id} already ended (${phase}); there is nothing to abort`, { phase });
+    if (isTerminal(phase))
+      throw new HttpError(409, 'scenario_finished', `scenario ${id} already ended (${phase}); there is nothing to abort`, { phase });
     await o.jobs.requestAbort(id, o.nowMs());
     o.logger.warn('scenario_abort_requested', { scenarioId: id, phase });
     res.status(202).json({ id, phase, abortRequested: true, statusUrl: `/scenarios/${id}` });

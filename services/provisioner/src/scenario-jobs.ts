@@ -58,7 +58,10 @@ export function bullmqScenarioJobs(queue: Queue, flags: AbortFlags): ScenarioJob
     },
     async list(limit) {
       const jobs = await queue.getJobs([...STATES], 0, limit - 1, false);
-      const newest = jobs.filter((j): j is Job => j !== undefined && j !== null).sort((a, b) => b.timestamp - a.timestamp).slice(0, limit);
+      const newest = jobs
+        .filter((j): j is Job => j !== undefined && j !== null)
+        .sort((a, b) => b.timestamp - a.timestamp)
+        .slice(0, limit);
       return Promise.all(newest.map((j) => view(j, false)));
     },
     async requestAbort(id, atMs) {

@@ -29,7 +29,13 @@ const jobData = (extra: Record<string, unknown> = {}) => ({ scenarioId: 'sc-1', 
 
 function processorWith(run: (ctx: RunContext) => Promise<never | { verdict: 'pass' }>, shutdown = new AbortController()) {
   const flags = memoryAbortFlags();
-  const process = scenarioProcessor({ runner: { run: run as never }, flags, shutdown: shutdown.signal, logger: silentLogger(), abortPollMs: 10 });
+  const process = scenarioProcessor({
+    runner: { run: run as never },
+    flags,
+    shutdown: shutdown.signal,
+    logger: silentLogger(),
+    abortPollMs: 10,
+  });
   return { process, flags, shutdown };
 }
 
@@ -73,7 +79,11 @@ describe('scenarioProcessor', () => {
     const { process } = processorWith(async () => ({ verdict: 'pass' }));
     const failed = (await process(new FakeJob({ nope: true })).catch((e: unknown) => e)) as Error & { code: string };
     expect(failed.code).toBe('job_invalid');
-    expect(parseJobFailure(failed.message)).toEqual({ code: 'job_invalid', message: expect.stringMatching(/^the job is not a scenario job: /), retriable: false });
+    expect(parseJobFailure(failed.message)).toEqual({
+      code: 'job_invalid',
+      message: expect.stringMatching(/^the job is not a scenario job: /),
+      retriable: false,
+    });
   });
 
   it('turns an abort request in Redis into an abort signal', async () => {

@@ -41,7 +41,12 @@ export function scenarioProcessor(o: ScenarioProcessorOptions) {
   return async (job: ProcessableJob, token?: string): Promise<RunResult> => {
     const parsed = scenarioJobSchema.safeParse(job.data);
     if (!parsed.success) {
-      throw failure(new ScenarioRunError('job_invalid', `the job is not a scenario job: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`));
+      throw failure(
+        new ScenarioRunError(
+          'job_invalid',
+          `the job is not a scenario job: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        ),
+      );
     }
     const data: ScenarioJob = parsed.data;
     const spec = validateScenario(data.spec);

@@ -6,7 +6,12 @@ import { SourceAuditor } from './source-auditor';
 import { scenario, World } from './testing/world';
 
 const ID = 'unit-abc123';
-const FAULTS = { faults: [{ at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' }, { at: '4s', kind: 'add-topic' as const, params: { name: 'late' } }] };
+const FAULTS = {
+  faults: [
+    { at: '2s', duration: '3s', kind: 'pause-broker' as const, target: 'source:1' },
+    { at: '4s', kind: 'add-topic' as const, params: { name: 'late' } },
+  ],
+};
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -23,7 +28,13 @@ describe('ScenarioRunner', () => {
     const { spec } = scenario(FAULTS);
     const result = await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
 
-    expect(result).toEqual({ verdict: 'pass', reasons: [], reportLocation: `/reports/${ID}`, drained: true, drainWaitedMs: expect.any(Number) });
+    expect(result).toEqual({
+      verdict: 'pass',
+      reasons: [],
+      reportLocation: `/reports/${ID}`,
+      drained: true,
+      drainWaitedMs: expect.any(Number),
+    });
     expect(w.topicCalls).toEqual(['create t', 'wait source.t']);
     expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1, consumers: 0 }]);
     expect(w.types(ID)).toEqual(['scenario.started', 'scenario.measuring', 'scenario.stopping', 'scenario.drained']);
@@ -46,7 +57,12 @@ describe('ScenarioRunner', () => {
     const w = new World();
     const reads: string[][] = [];
     const audit = new SourceAuditor({
-      reader: { partitionOffsets: async (topics) => (reads.push([...topics]), topics.map((topic) => ({ topic, partition: 0, logStartOffset: 0, highWatermark: reads.length }))) },
+      reader: {
+        partitionOffsets: async (topics) => (
+          reads.push([...topics]),
+          topics.map((topic) => ({ topic, partition: 0, logStartOffset: 0, highWatermark: reads.length }))
+        ),
+      },
       publish: async (e) => void w.published.push(e as never),
       clock: w.clock,
       logger: w.deps().logger,
@@ -92,7 +108,13 @@ describe('ScenarioRunner', () => {
     const w = new World();
     await new ScenarioRunner(w.deps()).run(w.context(ID, scenario(FAULTS).spec));
     const started = w.published.find((e) => e.type === 'scenario.started') as { startAtMs: number };
-    expect(w.published.find((e) => e.type === 'scenario.measuring')).toMatchObject({ measuringAtMs: started.startAtMs, endAtMs: started.startAtMs + 10_000, steady: true, firstReadAtMs: null, detail: 'no warm-up (warmup.timeout is 0)' });
+    expect(w.published.find((e) => e.type === 'scenario.measuring')).toMatchObject({
+      measuringAtMs: started.startAtMs,
+      endAtMs: started.startAtMs + 10_000,
+      steady: true,
+      firstReadAtMs: null,
+      detail: 'no warm-up (warmup.timeout is 0)',
+    });
   });
 
   describe('warm-up (issue 11 item 13)', () => {
@@ -114,7 +136,19 @@ describe('ScenarioRunner', () => {
           if (p99 !== null) for (let i = 0; i < 10; i++) h.record(sec * 1e6 + 500_000, p99 * 1000);
           filled = sec + 1;
         }
-        w.apply({ v: 1, type: 'validator.report', scenarioId: ID, atMs: now, source: 'v1', validatorId: 'v1', final: false, state: {}, latency: { endToEnd: h.toSnapshot() }, partitions: [], drained: false });
+        w.apply({
+          v: 1,
+          type: 'validator.report',
+          scenarioId: ID,
+          atMs: now,
+          source: 'v1',
+          validatorId: 'v1',
+          final: false,
+          state: {},
+          latency: { endToEnd: h.toSnapshot() },
+          partitions: [],
+          drained: false,
+        });
       };
     }
 
@@ -127,7 +161,13 @@ describe('ScenarioRunner', () => {
       // Producers may write through the warm-up's timeout (60 s) plus 10 s of slack plus the workload.
       expect(started.endAtMs - started.startAtMs).toBe(80_000);
       // Seconds 9, 10 and 11 after the start are the first three steady ones (40 ms each; 8 was at 2 s): complete at 12 s.
-      expect(measuring).toMatchObject({ measuringAtMs: started.startAtMs + 12_000, endAtMs: started.startAtMs + 22_000, firstReadAtMs: started.startAtMs + 6000, steady: true, detail: 'p99 steady for 3 s (40 ms to 40 ms)' });
+      expect(measuring).toMatchObject({
+        measuringAtMs: started.startAtMs + 12_000,
+        endAtMs: started.startAtMs + 22_000,
+        firstReadAtMs: started.startAtMs + 6000,
+        steady: true,
+        detail: 'p99 steady for 3 s (40 ms to 40 ms)',
+      });
       expect(w.scheduled.map((j) => [j.jobId, j.atMs - measuring.measuringAtMs])).toEqual([
         [`${ID}/f0__inject`, 2000],
         [`${ID}/f0__heal`, 5000],
@@ -135,7 +175,11 @@ describe('ScenarioRunner', () => {
       ]);
       const stopping = w.published.find((e) => e.type === 'scenario.stopping')!;
       expect(stopping.atMs).toBe(measuring.endAtMs);
-      expect(w.lastRecord).toMatchObject({ measuringAtMs: measuring.measuringAtMs, measuredEndAtMs: measuring.endAtMs, warmup: { steady: true, firstReadAtMs: started.startAtMs + 6000 } });
+      expect(w.lastRecord).toMatchObject({
+        measuringAtMs: measuring.measuringAtMs,
+        measuredEndAtMs: measuring.endAtMs,
+        warmup: { steady: true, firstReadAtMs: started.startAtMs + 6000 },
+      });
     });
 
     it('a replicator that copies nothing is a finding: the warm-up times out and measuring starts anyway', async () => {
@@ -171,7 +215,17 @@ describe('ScenarioRunner', () => {
     function runningRecord(w: World, faultsScheduled: boolean): RunRecord {
       const startAtMs = w.clock.nowMs() - 4000;
       const { spec } = scenario(FAULTS);
-      w.apply({ v: 1, type: 'scenario.started', scenarioId: ID, atMs: startAtMs - 2000, source: 'prov-dead', spec: spec as never, targetTopics: { t: 'source.t' }, startAtMs, endAtMs: startAtMs + 10_000 });
+      w.apply({
+        v: 1,
+        type: 'scenario.started',
+        scenarioId: ID,
+        atMs: startAtMs - 2000,
+        source: 'prov-dead',
+        spec: spec as never,
+        targetTopics: { t: 'source.t' },
+        startAtMs,
+        endAtMs: startAtMs + 10_000,
+      });
       return {
         ...newRunRecord(),
         phase: 'running',
@@ -213,7 +267,13 @@ describe('ScenarioRunner', () => {
       const w = new World();
       const { spec } = scenario();
       const stale = w.clock.nowMs() - 60_000;
-      const record: RunRecord = { ...newRunRecord(), phase: 'running', targetTopics: { t: 'source.t' }, startAtMs: stale, endAtMs: stale + 10_000 };
+      const record: RunRecord = {
+        ...newRunRecord(),
+        phase: 'running',
+        targetTopics: { t: 'source.t' },
+        startAtMs: stale,
+        endAtMs: stale + 10_000,
+      };
       await new ScenarioRunner(w.deps()).run(w.context(ID, spec, { record }));
       const started = w.published.find((e) => e.type === 'scenario.started');
       expect(started).toMatchObject({ startAtMs: expect.any(Number) });
@@ -226,9 +286,25 @@ describe('ScenarioRunner', () => {
       const stopAtMs = record.endAtMs!;
       await w.clock.sleep(10_000);
       w.apply({ v: 1, type: 'scenario.stopping', scenarioId: ID, atMs: stopAtMs, source: 'prov-dead', reason: 'duration reached' });
-      w.apply({ v: 1, type: 'producer.progress', scenarioId: ID, atMs: stopAtMs + 10, source: 'p1', producerId: 'p1', final: true, counts: { sent: 0, acked: 0, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 1 }, keys: [] });
+      w.apply({
+        v: 1,
+        type: 'producer.progress',
+        scenarioId: ID,
+        atMs: stopAtMs + 10,
+        source: 'p1',
+        producerId: 'p1',
+        final: true,
+        counts: { sent: 0, acked: 0, failed: 0, indeterminate: 0, bytesSent: 0, achievedRate: 0, targetRate: 1 },
+        keys: [],
+      });
       const { spec } = scenario(FAULTS);
-      const resumed: RunRecord = { ...record, phase: 'draining', stopAtMs, stopReason: 'duration reached', published: { ...record.published, stopping: stopAtMs } };
+      const resumed: RunRecord = {
+        ...record,
+        phase: 'draining',
+        stopAtMs,
+        stopReason: 'duration reached',
+        published: { ...record.published, stopping: stopAtMs },
+      };
       const result = await new ScenarioRunner(w.deps()).run(w.context(ID, spec, { record: resumed }));
       expect(result.drained).toBe(true);
       expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
@@ -262,7 +338,8 @@ describe('ScenarioRunner', () => {
       }
       if (rec?.phase === 'stopping' && w.clock.nowMs() - (rec.stopAtMs ?? 0) >= 4000) {
         w.faultJobsInFlight = 0;
-        if (!w.published.some((e) => e.type === 'fault.healed')) w.apply({ ...base, atMs: w.clock.nowMs(), type: 'fault.healed', faultId: `${ID}/f0`, kind: 'pause-broker', verified: true });
+        if (!w.published.some((e) => e.type === 'fault.healed'))
+          w.apply({ ...base, atMs: w.clock.nowMs(), type: 'fault.healed', faultId: `${ID}/f0`, kind: 'pause-broker', verified: true });
       }
     };
     await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
@@ -280,7 +357,15 @@ describe('ScenarioRunner', () => {
     const { spec } = scenario(FAULTS);
     w.clock.onSleep = () => {
       if (w.lastRecord?.phase === 'running' && !w.published.some((e) => e.type === 'fault.injected')) {
-        w.apply({ v: 1, scenarioId: ID, source: 'fault-runner', atMs: w.clock.nowMs(), type: 'fault.injected', faultId: `${ID}/f0`, kind: 'pause-broker' });
+        w.apply({
+          v: 1,
+          scenarioId: ID,
+          source: 'fault-runner',
+          atMs: w.clock.nowMs(),
+          type: 'fault.injected',
+          faultId: `${ID}/f0`,
+          kind: 'pause-broker',
+        });
       }
     };
     const result = await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
@@ -329,7 +414,11 @@ describe('ScenarioRunner', () => {
     expect(w.ensured).toEqual([]);
     expect(w.healAlls).toEqual([{ scenarioId: ID, reason: 'failed: replicator_timeout' }]);
     expect(w.released).toEqual([ID]);
-    expect(w.lastRecord).toMatchObject({ phase: 'failed', error: { code: 'replicator_timeout', message: expect.stringContaining('source.t') }, cleanedUp: true });
+    expect(w.lastRecord).toMatchObject({
+      phase: 'failed',
+      error: { code: 'replicator_timeout', message: expect.stringContaining('source.t') },
+      cleanedUp: true,
+    });
   });
 
   it('an unexpected error becomes code internal, with the same cleanup', async () => {
@@ -342,7 +431,9 @@ describe('ScenarioRunner', () => {
 
   it('an invalid spec fails cleanly with the problems', async () => {
     const w = new World();
-    const err = await rejection(new ScenarioRunner(w.deps()).run(w.context(ID, undefined, { specProblems: ['workload.duration: required'] })));
+    const err = await rejection(
+      new ScenarioRunner(w.deps()).run(w.context(ID, undefined, { specProblems: ['workload.duration: required'] })),
+    );
     expect(err).toMatchObject({ code: 'scenario_invalid', message: expect.stringContaining('workload.duration: required') });
     expect(w.topicCalls).toEqual([]);
   });
@@ -392,10 +483,30 @@ describe('ScenarioRunner', () => {
     const w = new World();
     const { spec } = scenario();
     const startAtMs = w.clock.nowMs();
-    w.apply({ v: 1, type: 'scenario.started', scenarioId: ID, atMs: startAtMs, source: 'prov-dead', spec: spec as never, targetTopics: { t: 'source.t' }, startAtMs, endAtMs: startAtMs + 10_000 });
-    const record: RunRecord = { ...newRunRecord(), phase: 'running', startAtMs, endAtMs: startAtMs + 10_000, published: { started: startAtMs } };
+    w.apply({
+      v: 1,
+      type: 'scenario.started',
+      scenarioId: ID,
+      atMs: startAtMs,
+      source: 'prov-dead',
+      spec: spec as never,
+      targetTopics: { t: 'source.t' },
+      startAtMs,
+      endAtMs: startAtMs + 10_000,
+    });
+    const record: RunRecord = {
+      ...newRunRecord(),
+      phase: 'running',
+      startAtMs,
+      endAtMs: startAtMs + 10_000,
+      published: { started: startAtMs },
+    };
     const after = await new ScenarioRunner(w.deps()).cleanUp(w.context(ID, spec, { record }), 'job stalled more than allowable limit');
-    expect(after).toMatchObject({ phase: 'failed', cleanedUp: true, error: { code: 'internal', message: 'job stalled more than allowable limit' } });
+    expect(after).toMatchObject({
+      phase: 'failed',
+      cleanedUp: true,
+      error: { code: 'internal', message: 'job stalled more than allowable limit' },
+    });
     expect(w.types(ID)).toEqual(['scenario.started', 'scenario.stopping', 'scenario.drained']);
     expect(w.healAlls).toHaveLength(1);
     expect(w.released).toEqual([ID]);

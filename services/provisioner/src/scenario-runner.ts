@@ -117,7 +117,11 @@ class ScenarioRun {
       ctx.abort.throwIfAborted();
       const spec = this.requireSpec();
       await this.provision(spec, main);
-      if (this.rec.published.drained === undefined) audit = this.d.audit?.start(this.id, spec.topics.map((t) => t.name));
+      if (this.rec.published.drained === undefined)
+        audit = this.d.audit?.start(
+          this.id,
+          spec.topics.map((t) => t.name),
+        );
       await this.startWorkload(spec, main);
       await this.runWorkload(spec, main);
       await this.stop('duration reached');
@@ -152,7 +156,10 @@ class ScenarioRun {
       this.d.metrics?.resume();
       this.log.info('scenario_resumed', { phase: this.rec.phase, resumes: this.rec.resumes });
       if (this.rec.resumes > this.d.settings.maxResumes) {
-        throw new ScenarioRunError('resume_limit', `the run was taken over ${this.rec.resumes} times (MAX_RESUMES is ${this.d.settings.maxResumes}); it is ended instead of resumed again`);
+        throw new ScenarioRunError(
+          'resume_limit',
+          `the run was taken over ${this.rec.resumes} times (MAX_RESUMES is ${this.d.settings.maxResumes}); it is ended instead of resumed again`,
+        );
       }
     }
     this.rec.instance = this.d.source;
@@ -182,7 +189,15 @@ class ScenarioRun {
   private async startWorkload(spec: ScenarioSpec, signal: AbortSignal): Promise<void> {
     if (!this.at('starting-workload')) return;
     await this.enter('starting-workload');
-    this.rec.workload = await this.d.workload.ensure({ scenarioId: this.id, producers: spec.workload.producers, validators: spec.validators.count, consumers: spec.consumers.length > 0 ? 1 : 0 }, signal);
+    this.rec.workload = await this.d.workload.ensure(
+      {
+        scenarioId: this.id,
+        producers: spec.workload.producers,
+        validators: spec.validators.count,
+        consumers: spec.consumers.length > 0 ? 1 : 0,
+      },
+      signal,
+    );
     await this.save();
   }
 
@@ -272,7 +287,12 @@ class ScenarioRun {
       this.rec.measuringAtMs = measuringAtMs;
       this.rec.measuredEndAtMs = Math.min(measuringAtMs + spec.workload.duration, this.rec.endAtMs!);
       const steady = timeout === 0 || decision?.state === 'steady';
-      const detail = timeout === 0 ? 'no warm-up (warmup.timeout is 0)' : decision && decision.state !== 'warming' ? decision.detail : `warm-up timed out after ${Math.round(timeout / 1000)} s; measuring anyway`;
+      const detail =
+        timeout === 0
+          ? 'no warm-up (warmup.timeout is 0)'
+          : decision && decision.state !== 'warming'
+            ? decision.detail
+            : `warm-up timed out after ${Math.round(timeout / 1000)} s; measuring anyway`;
       this.rec.warmup = { steady, detail, firstReadAtMs: decision?.firstReadAtMs ?? null };
       await this.save();
       await this.d.publish({
@@ -289,7 +309,8 @@ class ScenarioRun {
       });
       this.rec.published.measuring = clock.nowMs();
       await this.save();
-      if (steady) this.log.info('warmup_finished', { warmupMs: measuringAtMs - startAtMs, firstReadAtMs: this.rec.warmup.firstReadAtMs, detail });
+      if (steady)
+        this.log.info('warmup_finished', { warmupMs: measuringAtMs - startAtMs, firstReadAtMs: this.rec.warmup.firstReadAtMs, detail });
       else this.log.warn('warmup_timed_out', { warmupMs: measuringAtMs - startAtMs, firstReadAtMs: this.rec.warmup.firstReadAtMs, detail });
     }
     return { measuringAtMs: this.rec.measuringAtMs!, endAtMs: this.rec.measuredEndAtMs! };
@@ -302,7 +323,14 @@ class ScenarioRun {
     this.rec.stopReason ??= seen?.reason ?? reason;
     await this.enter('stopping');
     if (this.rec.published.stopping === undefined && !seen) {
-      await this.d.publish({ v: 1, type: 'scenario.stopping', scenarioId: this.id, atMs: this.rec.stopAtMs, source: this.d.source, reason: this.rec.stopReason });
+      await this.d.publish({
+        v: 1,
+        type: 'scenario.stopping',
+        scenarioId: this.id,
+        atMs: this.rec.stopAtMs,
+        source: this.d.source,
+        reason: this.rec.stopReason,
+      });
       this.rec.published.stopping = this.d.clock.nowMs();
       await this.save();
       this.log.info('scenario_stopping', { reason: this.rec.stopReason });
@@ -365,7 +393,15 @@ class ScenarioRun {
   private async announceDrained(): Promise<void> {
     if (!this.wasStarted() || this.rec.published.drained !== undefined || this.d.watch.get(this.id)?.drained) return;
     const drain = this.rec.drain ?? { drained: false, waitedMs: 0 };
-    await this.d.publish({ v: 1, type: 'scenario.drained', scenarioId: this.id, atMs: this.d.clock.nowMs(), source: this.d.source, drained: drain.drained, waitedMs: drain.waitedMs });
+    await this.d.publish({
+      v: 1,
+      type: 'scenario.drained',
+      scenarioId: this.id,
+      atMs: this.d.clock.nowMs(),
+      source: this.d.source,
+      drained: drain.drained,
+      waitedMs: drain.waitedMs,
+    });
     this.rec.published.drained = this.d.clock.nowMs();
     await this.save();
   }
@@ -376,7 +412,9 @@ class ScenarioRun {
     const { clock, settings } = this.d;
     if (this.wasStarted() && this.rec.published.drained !== undefined && this.rec.workload?.processes.length) {
       const finalsIn = () => {
-        const live = [...(this.d.watch.get(this.id)?.validators.values() ?? [])].filter((v) => v.atMs >= clock.nowMs() - settings.validatorStaleMs);
+        const live = [...(this.d.watch.get(this.id)?.validators.values() ?? [])].filter(
+          (v) => v.atMs >= clock.nowMs() - settings.validatorStaleMs,
+        );
         return live.every((v) => v.final) ? true : undefined;
       };
       await this.waitFor(finalsIn, clock.nowMs() + settings.finalReportWaitMs, signal);
@@ -397,7 +435,13 @@ class ScenarioRun {
         `no report.ready for ${this.id} within ${Math.round(settings.reportTimeoutMs / 1000)} s of scenario.drained: is the report-aggregator running? The run itself finished (drained: ${drain.drained}).`,
       );
     }
-    const result: RunResult = { verdict: report.verdict, reasons: report.reasons, reportLocation: report.location, drained: drain.drained, drainWaitedMs: drain.waitedMs };
+    const result: RunResult = {
+      verdict: report.verdict,
+      reasons: report.reasons,
+      reportLocation: report.location,
+      drained: drain.drained,
+      drainWaitedMs: drain.waitedMs,
+    };
     this.rec.result = result;
     this.rec.cleanedUp = true;
     await this.end('done');
@@ -506,7 +550,11 @@ class ScenarioRun {
   }
 
   /** Polls `check` until it gives a value, or returns undefined at the deadline; throws the signal's reason when it aborts. */
-  private async waitFor<T>(check: () => T | undefined | Promise<T | undefined>, deadlineMs: number, signal: AbortSignal): Promise<T | undefined> {
+  private async waitFor<T>(
+    check: () => T | undefined | Promise<T | undefined>,
+    deadlineMs: number,
+    signal: AbortSignal,
+  ): Promise<T | undefined> {
     const { clock, settings } = this.d;
     for (;;) {
       signal.throwIfAborted();

@@ -48,13 +48,16 @@ export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations 
   const measuringAtMs = record?.measuringAtMs ?? obs?.measuring?.measuringAtMs;
   const warmingUp = measuringAtMs === undefined && (spec?.warmup.timeout ?? 0) > 0;
   const startAtMs = measuringAtMs ?? (warmingUp ? undefined : producersAtMs);
-  const endAtMs = record?.measuredEndAtMs ?? obs?.measuring?.endAtMs ?? (warmingUp ? undefined : (record?.endAtMs ?? obs?.started?.endAtMs));
+  const endAtMs =
+    record?.measuredEndAtMs ?? obs?.measuring?.endAtMs ?? (warmingUp ? undefined : (record?.endAtMs ?? obs?.started?.endAtMs));
   const durationMs = spec?.workload.duration ?? (startAtMs !== undefined && endAtMs !== undefined ? endAtMs - startAtMs : undefined);
   const began = record?.phaseTimes.provisioning ?? view.processedAtMs;
   const ended = isTerminal(phase) ? (view.finishedAtMs ?? record?.phaseTimes[phase] ?? nowMs) : nowMs;
   const timestamps: Record<string, string | null> = { submitted: iso(view.submittedAtMs) };
   for (const p of PHASES) if (record?.phaseTimes[p] !== undefined) timestamps[p] = iso(record.phaseTimes[p]);
-  const report = record?.result ?? (obs?.report ? { verdict: obs.report.verdict, reasons: obs.report.reasons, reportLocation: obs.report.location } : undefined);
+  const report =
+    record?.result ??
+    (obs?.report ? { verdict: obs.report.verdict, reasons: obs.report.reasons, reportLocation: obs.report.location } : undefined);
   return {
     ...scenarioSummary(view),
     progress: isTerminal(phase) ? 100 : record ? progressOf(record, nowMs, spec?.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT_MS) : view.progress,
@@ -69,7 +72,10 @@ export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations 
       measuringAt: iso(measuringAtMs),
       startAt: iso(startAtMs),
       endAt: iso(endAtMs),
-      elapsedMs: startAtMs === undefined || durationMs === undefined ? 0 : Math.min(durationMs, Math.max(0, Math.min(ended, endAtMs ?? ended) - startAtMs)),
+      elapsedMs:
+        startAtMs === undefined || durationMs === undefined
+          ? 0
+          : Math.min(durationMs, Math.max(0, Math.min(ended, endAtMs ?? ended) - startAtMs)),
       totalMs: durationMs ?? null,
       processes: record?.workload?.processes ?? [],
       orchestrator: record?.workload?.kind ?? null,

@@ -90,7 +90,16 @@ export class ScenarioWatch {
   private entry(scenarioId: string): ScenarioObservations {
     let s = this.scenarios.get(scenarioId);
     if (!s) {
-      s = { scenarioId, producers: new Map(), validators: new Map(), validatorReports: new ValidatorReports(), faultsInjected: new Set(), faultsHealed: new Set(), version: 0, lastEventAtMs: 0 };
+      s = {
+        scenarioId,
+        producers: new Map(),
+        validators: new Map(),
+        validatorReports: new ValidatorReports(),
+        faultsInjected: new Set(),
+        faultsHealed: new Set(),
+        version: 0,
+        lastEventAtMs: 0,
+      };
       this.scenarios.set(scenarioId, s);
       if (this.scenarios.size > this.maxScenarios) this.evict();
     }
@@ -98,7 +107,9 @@ export class ScenarioWatch {
   }
 
   private evict(): void {
-    const finished = [...this.scenarios.values()].filter((s) => s.report !== undefined || s.drained !== undefined).sort((a, b) => a.lastEventAtMs - b.lastEventAtMs);
+    const finished = [...this.scenarios.values()]
+      .filter((s) => s.report !== undefined || s.drained !== undefined)
+      .sort((a, b) => a.lastEventAtMs - b.lastEventAtMs);
     for (const s of finished.slice(0, this.scenarios.size - this.maxScenarios)) this.scenarios.delete(s.scenarioId);
   }
 }

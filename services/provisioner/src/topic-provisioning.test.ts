@@ -32,7 +32,14 @@ describe('targetTopicName', () => {
 describe('TopicProvisioner', () => {
   it('creates the spec topics with partitions, replication factor and retention.ms', async () => {
     const { source, p } = setup();
-    await p.ensureSourceTopics(scenario({ topics: [{ name: 'a', partitions: 3, replicationFactor: 2, retention: '1h' }, { name: 'b', partitions: 1 }] }).spec);
+    await p.ensureSourceTopics(
+      scenario({
+        topics: [
+          { name: 'a', partitions: 3, replicationFactor: 2, retention: '1h' },
+          { name: 'b', partitions: 1 },
+        ],
+      }).spec,
+    );
     expect(source.created).toEqual([
       { name: 'a', partitions: 3, replicationFactor: 2, configs: { 'retention.ms': '3600000' } },
       { name: 'b', partitions: 1, replicationFactor: 3, configs: {} },
@@ -49,7 +56,10 @@ describe('TopicProvisioner', () => {
   it('refuses an existing topic with another partition count, naming it', async () => {
     const { source, p } = setup();
     source.topics.set('a', 2);
-    await expect(p.ensureSourceTopics(scenario({ topics: [{ name: 'a', partitions: 3 }] }).spec)).rejects.toMatchObject({ code: 'topic_conflict', message: expect.stringContaining('source topic a exists with 2 partitions') });
+    await expect(p.ensureSourceTopics(scenario({ topics: [{ name: 'a', partitions: 3 }] }).spec)).rejects.toMatchObject({
+      code: 'topic_conflict',
+      message: expect.stringContaining('source topic a exists with 2 partitions'),
+    });
   });
 
   it('waits until the replicator has created every target topic with its partitions', async () => {
@@ -66,8 +76,20 @@ describe('TopicProvisioner', () => {
   it('times out naming the missing topic', async () => {
     const { target, p } = setup();
     target.topics.set('source.a', 3);
-    const err = await p.waitForTargetTopics([{ topic: 'source.a', partitions: 3 }, { topic: 'source.b', partitions: 2 }], 10_000, new AbortController().signal).catch((e: unknown) => e);
+    const err = await p
+      .waitForTargetTopics(
+        [
+          { topic: 'source.a', partitions: 3 },
+          { topic: 'source.b', partitions: 2 },
+        ],
+        10_000,
+        new AbortController().signal,
+      )
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScenarioRunError);
-    expect(err).toMatchObject({ code: 'replicator_timeout', message: expect.stringMatching(/^target topic source\.b does not exist after 10 s \(expected 2 partitions\)/) });
+    expect(err).toMatchObject({
+      code: 'replicator_timeout',
+      message: expect.stringMatching(/^target topic source\.b does not exist after 10 s \(expected 2 partitions\)/),
+    });
   });
 });

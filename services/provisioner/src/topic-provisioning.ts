@@ -22,7 +22,14 @@ export function kafkaTopicAdmin(admin: Admin): TopicAdmin {
     async create(t) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replicationFactor, configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })) }],
+        topics: [
+          {
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor,
+            configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+          },
+        ],
       });
     },
   };
@@ -60,7 +67,10 @@ export class TopicProvisioner {
       const found = existing.get(t.name);
       if (found !== undefined) {
         if (found !== t.partitions) {
-          throw new ScenarioRunError('topic_conflict', `source topic ${t.name} exists with ${found} partitions, the scenario wants ${t.partitions}; delete it or rename the topic in the scenario`);
+          throw new ScenarioRunError(
+            'topic_conflict',
+            `source topic ${t.name} exists with ${found} partitions, the scenario wants ${t.partitions}; delete it or rename the topic in the scenario`,
+          );
         }
         log.info('source_topic_reused', { topic: t.name, partitions: found });
         continue;
@@ -72,7 +82,11 @@ export class TopicProvisioner {
         // Another provisioner (or a resumed one) may have created it meanwhile.
         const now = (await this.o.source.partitionCounts([t.name])).get(t.name);
         if (now !== t.partitions) {
-          throw new ScenarioRunError('topic_create_failed', `could not create source topic ${t.name} (${t.partitions} partitions, replication factor ${t.replicationFactor}): ${(err as Error).message}`, { cause: err, retriable: true });
+          throw new ScenarioRunError(
+            'topic_create_failed',
+            `could not create source topic ${t.name} (${t.partitions} partitions, replication factor ${t.replicationFactor}): ${(err as Error).message}`,
+            { cause: err, retriable: true },
+          );
         }
       }
       log.info('source_topic_created', { topic: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, ...configs });
@@ -80,7 +94,12 @@ export class TopicProvisioner {
   }
 
   /** Polls the target until every topic exists with its partition count; `replicator_timeout` names the first one missing. */
-  async waitForTargetTopics(wanted: ReadonlyArray<{ topic: string; partitions: number }>, timeoutMs: number, signal: AbortSignal, log: Logger = this.o.logger): Promise<void> {
+  async waitForTargetTopics(
+    wanted: ReadonlyArray<{ topic: string; partitions: number }>,
+    timeoutMs: number,
+    signal: AbortSignal,
+    log: Logger = this.o.logger,
+  ): Promise<void> {
     let missing: Array<{ topic: string; partitions: number; found?: number }> = [...wanted];
     const check = async (): Promise<{ done: undefined } | { notYet: string }> => {
       const counts = await this.o.target.partitionCounts(missing.map((m) => m.topic));
@@ -91,7 +110,13 @@ export class TopicProvisioner {
     };
     try {
       // A failed metadata call ends the wait: the run fails with what the cluster said.
-      await pollUntil('target topics', check, { timeoutMs, intervalMs: this.o.pollMs ?? 1000, clock: this.o.clock, signal, isFatal: () => true });
+      await pollUntil('target topics', check, {
+        timeoutMs,
+        intervalMs: this.o.pollMs ?? 1000,
+        clock: this.o.clock,
+        signal,
+        isFatal: () => true,
+      });
     } catch (err) {
       if (!(err instanceof PollTimeoutError)) throw err;
       const m = missing[0];

@@ -14,7 +14,19 @@ function report(validatorId: string, atMs: number, p99Ms: (rel: number) => numbe
     const v = p99Ms(sec - START / 1000);
     if (v !== null) for (let i = 0; i < 10; i++) h.record(sec * 1e6 + 1, v * 1000);
   }
-  return { v: 1, type: 'validator.report', scenarioId: 's', atMs, source: validatorId, validatorId, final: false, state: {}, latency: { endToEnd: h.toSnapshot() }, partitions: [], drained: false };
+  return {
+    v: 1,
+    type: 'validator.report',
+    scenarioId: 's',
+    atMs,
+    source: validatorId,
+    validatorId,
+    final: false,
+    state: {},
+    latency: { endToEnd: h.toSnapshot() },
+    partitions: [],
+    drained: false,
+  };
 }
 
 describe('warmupStatus', () => {
@@ -45,7 +57,8 @@ describe('warmupStatus', () => {
 });
 
 describe('expectedRecordRate', () => {
-  const spec = (workload: Record<string, unknown>) => scenario({ workload: { duration: '10s', rate: { records: 10 }, ...workload } as never }).spec;
+  const spec = (workload: Record<string, unknown>) =>
+    scenario({ workload: { duration: '10s', rate: { records: 10 }, ...workload } as never }).spec;
   it('is the scenario rate in records/s, all producers together', () => {
     expect(expectedRecordRate(spec({ rate: { records: 200 }, producers: 2 }))).toBe(200);
     expect(expectedRecordRate(spec({ rate: { records: 50 }, producers: 3, rateSplit: 'per-producer' }))).toBe(150);

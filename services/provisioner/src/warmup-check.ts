@@ -17,7 +17,14 @@ export interface WarmupSettings {
 export function expectedRecordRate(spec: ScenarioSpec): number | undefined {
   const w = spec.workload;
   // A ramp warms up at its first step.
-  const perRate = 'records' in w.rate ? w.rate.records : 'ramp' in w.rate ? w.rate.ramp.from : w.payload === undefined ? w.rate.bytes / w.recordSize : undefined;
+  const perRate =
+    'records' in w.rate
+      ? w.rate.records
+      : 'ramp' in w.rate
+        ? w.rate.ramp.from
+        : w.payload === undefined
+          ? w.rate.bytes / w.recordSize
+          : undefined;
   if (perRate === undefined) return undefined;
   return w.rateSplit === 'per-producer' ? perRate * w.producers : perRate;
 }

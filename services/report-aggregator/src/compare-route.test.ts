@@ -27,8 +27,18 @@ beforeAll(async () => {
     metrics: new AggregatorMetrics(registry),
   });
   const faults = [{ id: 'f1', kind: 'kill-replicator', target: 'replicator', atS: 8, durationS: 4, stall: true }];
-  for (const id of ['run-a', 'run-b']) for (const e of syntheticScenario({ scenarioId: id, durationS: 20, rate: 30, partitions: 2, faults, anomalies: id === 'run-a' ? { duplicate: 2 } : {} })) await aggregator.onEvent(e);
-  for (const e of syntheticScenario({ scenarioId: 'running', durationS: 15, rate: 30, partitions: 2 }).slice(0, 5)) await aggregator.onEvent(e);
+  for (const id of ['run-a', 'run-b'])
+    for (const e of syntheticScenario({
+      scenarioId: id,
+      durationS: 20,
+      rate: 30,
+      partitions: 2,
+      faults,
+      anomalies: id === 'run-a' ? { duplicate: 2 } : {},
+    }))
+      await aggregator.onEvent(e);
+  for (const e of syntheticScenario({ scenarioId: 'running', durationS: 15, rate: 30, partitions: 2 }).slice(0, 5))
+    await aggregator.onEvent(e);
   server = createHttpServer({ logger, registry });
   registerCompareRoute(server.api, aggregator);
   const s = await server.listen(0, '127.0.0.1');
@@ -38,7 +48,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('GET /compare', () => {
-  it('renders one HTML page comparing the runs, with the report pages\' policy', async () => {
+  it("renders one HTML page comparing the runs, with the report pages' policy", async () => {
     const res = await fetch(`${base}/compare?ids=run-a,run-b`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -51,7 +61,9 @@ describe('GET /compare', () => {
   it('serves Markdown and JSON, with the anomaly counts of each run', async () => {
     const md = await (await fetch(`${base}/compare?ids=run-a&ids=run-b&format=md`)).text();
     expect(md).toMatch(/\| Duplicate \| 2 \| 0 \|/);
-    const json = (await (await fetch(`${base}/compare?ids=run-b,run-a&format=json`)).json()) as { runs: Array<{ id: string; anomalies: { duplicate: number } }> };
+    const json = (await (await fetch(`${base}/compare?ids=run-b,run-a&format=json`)).json()) as {
+      runs: Array<{ id: string; anomalies: { duplicate: number } }>;
+    };
     expect(json.runs.map((r) => [r.id, r.anomalies.duplicate])).toEqual([
       ['run-b', 0],
       ['run-a', 2],

@@ -1,5 +1,12 @@
 import type { Request, Response, Router } from 'express';
-import { compareReports, parseReportForComparison, renderCompareHtml, renderCompareJson, renderCompareMarkdown, type ScenarioReport } from '@mirrorlab/report';
+import {
+  compareReports,
+  parseReportForComparison,
+  renderCompareHtml,
+  renderCompareJson,
+  renderCompareMarkdown,
+  type ScenarioReport,
+} from '@mirrorlab/report';
 import { HttpError } from '@mirrorlab/service-kit';
 import type { ReportAggregator } from './report-aggregator';
 
@@ -14,15 +21,20 @@ const FORMATS = {
 type CompareFormat = keyof typeof FORMATS;
 
 /** The same policy as the report pages: no script, nothing loaded. */
-const HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const HTML_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** `ids=a,b,c` (or `ids=a&ids=b`): 2 to MAX_COMPARED distinct scenario ids, or a 400 naming the parameter. */
 export function compareIdsFrom(query: Request['query']): string[] {
   const raw = query.ids;
   const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String).flatMap((v) => v.split(','));
   const ids = values.map((v) => v.trim()).filter((v) => v !== '');
-  if (ids.length < 2) throw new HttpError(400, 'invalid_request', 'ids: expected at least two scenario ids, comma-separated (e.g. /compare?ids=a,b)', { field: 'ids' });
-  if (ids.length > MAX_COMPARED) throw new HttpError(400, 'invalid_request', `ids: at most ${MAX_COMPARED} scenario ids, got ${ids.length}`, { field: 'ids' });
+  if (ids.length < 2)
+    throw new HttpError(400, 'invalid_request', 'ids: expected at least two scenario ids, comma-separated (e.g. /compare?ids=a,b)', {
+      field: 'ids',
+    });
+  if (ids.length > MAX_COMPARED)
+    throw new HttpError(400, 'invalid_request', `ids: at most ${MAX_COMPARED} scenario ids, got ${ids.length}`, { field: 'ids' });
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup !== undefined) throw new HttpError(400, 'invalid_request', `ids: ${dup} is named twice`, { field: 'ids' });
   return ids;
@@ -46,8 +58,13 @@ export function registerCompareRoute(api: Router, aggregator: ReportAggregator):
     const reports: ScenarioReport[] = [];
     for (const id of ids) {
       const found = await aggregator.report(id, 'json');
-      if (!found.ok && found.reason === 'unknown_scenario') throw new HttpError(404, 'scenario_not_found', `no scenario "${id}" has been seen on the control topic`, { scenarioId: id });
-      if (!found.ok) throw new HttpError(409, 'report_not_ready', `the report of scenario "${id}" is not built yet (phase: ${found.phase})`, { scenarioId: id, phase: found.phase });
+      if (!found.ok && found.reason === 'unknown_scenario')
+        throw new HttpError(404, 'scenario_not_found', `no scenario "${id}" has been seen on the control topic`, { scenarioId: id });
+      if (!found.ok)
+        throw new HttpError(409, 'report_not_ready', `the report of scenario "${id}" is not built yet (phase: ${found.phase})`, {
+          scenarioId: id,
+          phase: found.phase,
+        });
       try {
         reports.push(parseReportForComparison(found.body.toString('utf8'), id));
       } catch (err) {
@@ -58,6 +75,12 @@ export function registerCompareRoute(api: Router, aggregator: ReportAggregator):
     res.type(FORMATS[format]);
     res.set('X-Content-Type-Options', 'nosniff');
     if (format === 'html') res.set('Content-Security-Policy', HTML_POLICY);
-    res.send(format === 'html' ? renderCompareHtml(comparison) : format === 'md' ? renderCompareMarkdown(comparison) : renderCompareJson(comparison));
+    res.send(
+      format === 'html'
+        ? renderCompareHtml(comparison)
+        : format === 'md'
+          ? renderCompareMarkdown(comparison)
+          : renderCompareJson(comparison),
+    );
   });
 }

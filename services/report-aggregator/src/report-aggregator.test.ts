@@ -40,12 +40,23 @@ describe('ReportAggregator', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'agg-'));
     const { aggregator, published, registry } = aggregatorOn(dir);
     await replay(aggregator, syntheticScenario(small));
-    expect(aggregator.scenarios()).toMatchObject([{ scenarioId: 'fixture-1', phase: 'reported', verdict: 'fail', reasons: ['lost: 1 > max 0'] }]);
+    expect(aggregator.scenarios()).toMatchObject([
+      { scenarioId: 'fixture-1', phase: 'reported', verdict: 'fail', reasons: ['lost: 1 > max 0'] },
+    ]);
     expect(published).toEqual([]);
     await aggregator.onCaughtUp();
     await aggregator.tick();
     expect(published).toEqual([
-      { v: 1, type: 'report.ready', scenarioId: 'fixture-1', atMs: 0, source: 'agg-1', verdict: 'fail', reasons: aggregator.scenarios()[0].reasons, location: path.join(dir, 'fixture-1') },
+      {
+        v: 1,
+        type: 'report.ready',
+        scenarioId: 'fixture-1',
+        atMs: 0,
+        source: 'agg-1',
+        verdict: 'fail',
+        reasons: aggregator.scenarios()[0].reasons,
+        location: path.join(dir, 'fixture-1'),
+      },
     ]);
     expect(JSON.parse(files(dir)[0]).verdict).toBe('fail');
     expect(await registry.metrics()).toMatch(/mirrorlab_reports_built_total\{verdict="fail"\} 1/);
@@ -88,7 +99,10 @@ describe('ReportAggregator', () => {
     await aggregator.tick();
     expect(published).toHaveLength(1);
     const report = JSON.parse(files(dir)[0]);
-    expect(report.basis).toMatchObject({ complete: false, incompleteReason: 'no final report from validator v2: built from its latest progress report' });
+    expect(report.basis).toMatchObject({
+      complete: false,
+      incompleteReason: 'no final report from validator v2: built from its latest progress report',
+    });
   });
 
   it('serves the files it wrote, and tells unknown scenarios apart', async () => {

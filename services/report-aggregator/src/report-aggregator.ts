@@ -36,7 +36,8 @@ export interface ScenarioListing {
   error: string | null;
 }
 
-export type ReportLookup = { ok: true; body: Buffer } | { ok: false; reason: 'unknown_scenario' } | { ok: false; reason: 'not_ready'; phase: ScenarioPhase };
+export type ReportLookup =
+  { ok: true; body: Buffer } | { ok: false; reason: 'unknown_scenario' } | { ok: false; reason: 'not_ready'; phase: ScenarioPhase };
 
 /**
  * Follows the control topic (through `onEvent`), builds each scenario's report
@@ -94,7 +95,8 @@ export class ReportAggregator {
   async report(scenarioId: string, format: ReportFormat): Promise<ReportLookup> {
     if (!this.o.book.has(scenarioId)) return { ok: false, reason: 'unknown_scenario' };
     const body = this.built.has(scenarioId) ? await this.o.store.read(scenarioId, format) : undefined;
-    if (body === undefined) return { ok: false, reason: 'not_ready', phase: this.scenarios().find((s) => s.scenarioId === scenarioId)!.phase };
+    if (body === undefined)
+      return { ok: false, reason: 'not_ready', phase: this.scenarios().find((s) => s.scenarioId === scenarioId)!.phase };
     return { ok: true, body };
   }
 
@@ -102,7 +104,11 @@ export class ReportAggregator {
     const log = this.o.logger.child({ scenarioId: cut.scenarioId });
     try {
       const report = buildReport(cut.events);
-      const location = await this.o.store.write(cut.scenarioId, { json: renderJson(report), html: renderHtml(report), md: renderMarkdown(report) });
+      const location = await this.o.store.write(cut.scenarioId, {
+        json: renderJson(report),
+        html: renderHtml(report),
+        md: renderMarkdown(report),
+      });
       this.built.set(cut.scenarioId, { verdict: report.verdict, reasons: report.reasons, location, cutoff: cut.kind, published: false });
       this.o.metrics.built.inc({ verdict: report.verdict });
       log.info('report_built', {
@@ -134,7 +140,16 @@ export class ReportAggregator {
           continue;
         }
         try {
-          await this.o.publish({ v: 1, type: 'report.ready', scenarioId, atMs: this.o.nowMs(), source: this.o.instance, verdict: b.verdict, reasons: b.reasons, location: b.location });
+          await this.o.publish({
+            v: 1,
+            type: 'report.ready',
+            scenarioId,
+            atMs: this.o.nowMs(),
+            source: this.o.instance,
+            verdict: b.verdict,
+            reasons: b.reasons,
+            location: b.location,
+          });
           b.published = true;
           this.o.metrics.published.inc({ verdict: b.verdict });
           this.o.logger.info('report_ready_published', { scenarioId, verdict: b.verdict, location: b.location });

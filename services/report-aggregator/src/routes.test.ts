@@ -28,7 +28,8 @@ beforeAll(async () => {
     metrics: new AggregatorMetrics(registry),
   });
   for (const e of syntheticScenario({ durationS: 15, rate: 30, partitions: 2 })) await aggregator.onEvent(e);
-  for (const e of syntheticScenario({ scenarioId: 'still running', durationS: 15, rate: 30, partitions: 2 }).slice(0, 5)) await aggregator.onEvent(e);
+  for (const e of syntheticScenario({ scenarioId: 'still running', durationS: 15, rate: 30, partitions: 2 }).slice(0, 5))
+    await aggregator.onEvent(e);
   server = createHttpServer({ logger, registry });
   registerRoutes(server.api, aggregator);
   const s = await server.listen(0, '127.0.0.1');
@@ -46,7 +47,11 @@ describe('report-aggregator HTTP', () => {
       ['fixture-1', 'reported'],
       ['still running', 'running'],
     ]);
-    expect(body.scenarios[0].reports).toEqual({ json: '/scenarios/fixture-1/report.json', html: '/scenarios/fixture-1/report.html', md: '/scenarios/fixture-1/report.md' });
+    expect(body.scenarios[0].reports).toEqual({
+      json: '/scenarios/fixture-1/report.json',
+      html: '/scenarios/fixture-1/report.html',
+      md: '/scenarios/fixture-1/report.md',
+    });
     expect(body.scenarios[1].reports).toBeNull();
   });
 
@@ -67,11 +72,18 @@ describe('report-aggregator HTTP', () => {
     const unknown = await fetch(`${base}/scenarios/${encodeURIComponent('no/such <id>')}/report.html`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
-      error: { code: 'scenario_not_found', message: 'no scenario "no/such <id>" has been seen on the control topic', details: { scenarioId: 'no/such <id>' } },
+      error: {
+        code: 'scenario_not_found',
+        message: 'no scenario "no/such <id>" has been seen on the control topic',
+        details: { scenarioId: 'no/such <id>' },
+      },
     });
     const pending = await fetch(`${base}/scenarios/still%20running/report.json`);
     expect(pending.status).toBe(409);
-    expect(((await pending.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: 'report_not_ready', details: { scenarioId: 'still running', phase: 'running' } });
+    expect(((await pending.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({
+      code: 'report_not_ready',
+      details: { scenarioId: 'still running', phase: 'running' },
+    });
     expect((await fetch(`${base}/scenarios/fixture-1/report.pdf`)).status).toBe(404);
   });
 });

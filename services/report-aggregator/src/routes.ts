@@ -10,7 +10,8 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 };
 
 /** The page has no script and loads nothing: the policy says so, as a second line of defence. */
-const HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const HTML_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * `GET /scenarios`: every scenario seen on the control topic with its phase.
@@ -22,7 +23,10 @@ export function registerRoutes(api: Router, aggregator: ReportAggregator): void 
     res.json({
       scenarios: aggregator.scenarios().map((s) => ({
         ...s,
-        reports: s.phase === 'reported' ? Object.fromEntries((Object.keys(CONTENT_TYPES) as ReportFormat[]).map((f) => [f, reportPath(s.scenarioId, f)])) : null,
+        reports:
+          s.phase === 'reported'
+            ? Object.fromEntries((Object.keys(CONTENT_TYPES) as ReportFormat[]).map((f) => [f, reportPath(s.scenarioId, f)]))
+            : null,
       })),
     });
   });
@@ -30,17 +34,23 @@ export function registerRoutes(api: Router, aggregator: ReportAggregator): void 
   api.get('/scenarios/:id/:file', async (req: Request, res: Response) => {
     const id = String(req.params.id);
     const match = /^report\.(json|html|md)$/.exec(String(req.params.file));
-    if (match === null) throw new HttpError(404, 'not_found', `no such file: ${String(req.params.file)}; use report.json, report.html or report.md`);
+    if (match === null)
+      throw new HttpError(404, 'not_found', `no such file: ${String(req.params.file)}; use report.json, report.html or report.md`);
     const format = match[1] as ReportFormat;
     const found = await aggregator.report(id, format);
     if (!found.ok && found.reason === 'unknown_scenario') {
       throw new HttpError(404, 'scenario_not_found', `no scenario "${id}" has been seen on the control topic`, { scenarioId: id });
     }
     if (!found.ok) {
-      throw new HttpError(409, 'report_not_ready', `the report of scenario "${id}" is not built yet (phase: ${found.phase}); it is built once the scenario is drained and validators have sent their final reports`, {
-        scenarioId: id,
-        phase: found.phase,
-      });
+      throw new HttpError(
+        409,
+        'report_not_ready',
+        `the report of scenario "${id}" is not built yet (phase: ${found.phase}); it is built once the scenario is drained and validators have sent their final reports`,
+        {
+          scenarioId: id,
+          phase: found.phase,
+        },
+      );
     }
     res.type(CONTENT_TYPES[format]);
     if (format === 'html') res.set('Content-Security-Policy', HTML_POLICY);

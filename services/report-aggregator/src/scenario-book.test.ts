@@ -5,7 +5,16 @@ import { ScenarioBook } from './scenario-book';
 const WAIT = 30_000;
 const events = syntheticScenario({ durationS: 20, rate: 40, partitions: 2, validators: 2 });
 const drained = events.find((e) => e.type === 'scenario.drained')!;
-const ready = (verdict: 'pass' | 'fail', atMs: number): ControlEvent => ({ v: 1, type: 'report.ready', scenarioId: 'fixture-1', atMs, source: 'agg', verdict, reasons: [], location: '/r' });
+const ready = (verdict: 'pass' | 'fail', atMs: number): ControlEvent => ({
+  v: 1,
+  type: 'report.ready',
+  scenarioId: 'fixture-1',
+  atMs,
+  source: 'agg',
+  verdict,
+  reasons: [],
+  location: '/r',
+});
 
 function feed(book: ScenarioBook, list: readonly ControlEvent[]) {
   return list.map((e) => book.apply(e)).filter((c) => c !== undefined);

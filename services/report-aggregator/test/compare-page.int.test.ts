@@ -19,20 +19,35 @@ const SHOTS = path.resolve(__dirname, '../../../reports/screenshots');
 
 function chromium(args: string[]): Promise<{ stdout: string }> {
   const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
-  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).finally(() => rmSync(profile, { recursive: true, force: true }));
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ];
+  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).finally(() =>
+    rmSync(profile, { recursive: true, force: true }),
+  );
 }
 
 let page: string;
 
 beforeAll(() => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
   const faults = [{ id: 'f1-kill-replicator', kind: 'kill-replicator', target: 'replicator', atS: 30, durationS: 20, stall: true }];
   const reports = (['dedicated', 'dedicated-eos'] as const).map((mode) => {
     const id = `kill-replicator-${mode}`;
     const folded = new ScenarioEvents(id);
     syntheticScenario({ scenarioId: id, durationS: 90, warmupS: 8, faults, anomalies: mode === 'dedicated' ? { duplicate: 5 } : {} })
-      .map((e): ControlEvent => (e.type === 'scenario.started' ? ({ ...e, spec: { ...e.spec, replicator: { ...e.spec.replicator, mode } } } as ControlEvent) : e))
+      .map((e): ControlEvent =>
+        e.type === 'scenario.started' ? ({ ...e, spec: { ...e.spec, replicator: { ...e.spec.replicator, mode } } } as ControlEvent) : e,
+      )
       .forEach((e) => folded.apply(e));
     return buildReport(folded);
   });
@@ -55,7 +70,8 @@ test("the browser's DOM holds both charts, one line per run on each, and the fau
   const { stdout: dom } = await chromium(['--dump-dom', `file://${page}`]);
   expect(dom.match(/<svg class="chart"/g)).toHaveLength(2);
   expect(dom.match(/<rect class="fault-window" data-fault-id="f1-kill-replicator"/g)).toHaveLength(2);
-  for (const mode of ['dedicated', 'dedicated-eos']) expect(dom.match(new RegExp(`data-series="kill-replicator-${mode} · ${mode} · kill-replicator-${mode}"`, 'g'))).toHaveLength(2);
+  for (const mode of ['dedicated', 'dedicated-eos'])
+    expect(dom.match(new RegExp(`data-series="kill-replicator-${mode} · ${mode} · kill-replicator-${mode}"`, 'g'))).toHaveLength(2);
   expect(dom).toContain('Comparison of 2 runs');
   expect(dom).not.toContain('<script');
 });

@@ -20,19 +20,42 @@ const HEIGHT = 2400;
 
 function chromium(args: string[]): Promise<{ stdout: string }> {
   const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
-  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).finally(() => rmSync(profile, { recursive: true, force: true }));
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ];
+  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).finally(() =>
+    rmSync(profile, { recursive: true, force: true }),
+  );
 }
 
 let page: string;
 
 beforeAll(() => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
   const events = syntheticScenario({
     scenarioId: 'orders-broker-kill-7f3a',
     name: 'orders-broker-kill',
     faults: REALISTIC_FAULTS,
-    anomalies: { lost: 3, unseen: 1, duplicate: 2, corrupt: 1, indeterminateSeen: 2, indeterminateMissing: 1, failedButSeen: 1, redelivery: 3, reorder: 2 },
+    anomalies: {
+      lost: 3,
+      unseen: 1,
+      duplicate: 2,
+      corrupt: 1,
+      indeterminateSeen: 2,
+      indeterminateMissing: 1,
+      failedButSeen: 1,
+      redelivery: 3,
+      reorder: 2,
+    },
   });
   const folded = new ScenarioEvents('orders-broker-kill-7f3a');
   events.forEach((e) => folded.apply(e));

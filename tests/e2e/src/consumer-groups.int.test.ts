@@ -45,23 +45,39 @@ async function start(service: string, env: Record<string, string>): Promise<Serv
 }
 
 /** Every test record of the target topic, by partition: offset -> identity. */
-async function targetRecords(run: HarnessRun, partitions: number): Promise<Array<{ topic: string; partition: number; records: TargetRecord[] }>> {
+async function targetRecords(
+  run: HarnessRun,
+  partitions: number,
+): Promise<Array<{ topic: string; partition: number; records: TargetRecord[] }>> {
   const ends = await targetAdmin.fetchTopicOffsets(run.targetTopic);
   const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
   const out = new Map<number, TargetRecord[]>(Array.from({ length: partitions }, (_, p) => [p, []]));
-  const consumer = new Kafka({ clientId: 'e2e-target-reader', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `e2e-target-reader-${run.scenarioId}` });
+  const consumer = new Kafka({
+    clientId: 'e2e-target-reader',
+    brokers: lab.target.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+  }).consumer({ groupId: `e2e-target-reader-${run.scenarioId}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [run.targetTopic], fromBeginning: true });
   const read = new Map<number, number>();
   await new Promise<void>((resolve, reject) => {
     const done = () => [...want].every(([p, high]) => (read.get(p) ?? 0) >= high);
     if (done()) resolve();
-    const timer = setTimeout(() => reject(new Error(`target read incomplete: ${JSON.stringify([...read])} of ${JSON.stringify([...want])}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`target read incomplete: ${JSON.stringify([...read])} of ${JSON.stringify([...want])}`)),
+      60_000,
+    );
     void consumer.run({
       eachMessage: async ({ partition, message }) => {
         const d = decodeRecord({ key: message.key, value: message.value, headers: message.headers });
         if (d.ok && d.record.meta.scenarioId === run.scenarioId) {
-          out.get(partition)?.push({ offset: Number(message.offset), producerId: d.record.meta.producerId, keyEpoch: d.record.meta.keyEpoch, key: d.record.key, seq: d.record.meta.seq });
+          out.get(partition)?.push({
+            offset: Number(message.offset),
+            producerId: d.record.meta.producerId,
+            keyEpoch: d.record.meta.keyEpoch,
+            key: d.record.key,
+            seq: d.record.meta.seq,
+          });
         }
         read.set(partition, Number(message.offset) + 1);
         if (done()) {
@@ -87,28 +103,79 @@ test('two source groups for 20 s: every MirrorMaker 2 translation is safe and mo
   await start('producer', {});
   await harness.start(run);
   await probe.waitFor('the final producer report', () => harness.finalProducerReports(run).length >= 1, run.endAtMs - Date.now() + 60_000);
-  await probe.publish({ v: 1, type: 'scenario.stopping', scenarioId: run.scenarioId, atMs: Date.now(), source: 'e2e', reason: 'duration reached' });
+  await probe.publish({
+    v: 1,
+    type: 'scenario.stopping',
+    scenarioId: run.scenarioId,
+    atMs: Date.now(),
+    source: 'e2e',
+    reason: 'duration reached',
+  });
   // MirrorMaker 2 checkpoints every second: a few of them after the last commit of the keeping-up group.
   await new Promise((r) => setTimeout(r, 8_000));
-  await probe.publish({ v: 1, type: 'scenario.drained', scenarioId: run.scenarioId, atMs: Date.now(), source: 'e2e', drained: true, waitedMs: 8_000 });
+  await probe.publish({
+    v: 1,
+    type: 'scenario.drained',
+    scenarioId: run.scenarioId,
+    atMs: Date.now(),
+    source: 'e2e',
+    drained: true,
+    waitedMs: 8_000,
+  });
   const groups = ['keeps-up', 'lags'];
-  await probe.waitFor('both groups\' final commits', () => groups.every((g) => probe.of(run.scenarioId, 'consumer.commit').some((e) => e.group === g && e.final)), 60_000);
-  const finalCommitAt = Math.max(...probe.of(run.scenarioId, 'consumer.commit').filter((e) => e.final).map((e) => e.atMs));
-  await probe.waitFor('translations after the final commits', () => probe.of(run.scenarioId, 'consumer.translations').some((e) => e.atMs > finalCommitAt), 30_000);
+  await probe.waitFor(
+    "both groups' final commits",
+    () => groups.every((g) => probe.of(run.scenarioId, 'consumer.commit').some((e) => e.group === g && e.final)),
+    60_000,
+  );
+  const finalCommitAt = Math.max(
+    ...probe
+      .of(run.scenarioId, 'consumer.commit')
+      .filter((e) => e.final)
+      .map((e) => e.atMs),
+  );
+  await probe.waitFor(
+    'translations after the final commits',
+    () => probe.of(run.scenarioId, 'consumer.translations').some((e) => e.atMs > finalCommitAt),
+    30_000,
+  );
 
-  const commits = probe.of(run.scenarioId, 'consumer.commit').flatMap((e) => e.commits.map((c) => ({ group: e.groupId, atMs: e.atMs, ...c })));
+  const commits = probe
+    .of(run.scenarioId, 'consumer.commit')
+    .flatMap((e) => e.commits.map((c) => ({ group: e.groupId, atMs: e.atMs, ...c })));
   const translations = probe.of(run.scenarioId, 'consumer.translations').flatMap((e) => e.translations);
   const acked = harness.finalProducerReports(run).reduce((s, r) => s + r.counts.acked, 0);
   // The keeping-up group processed every record; the lagging one about 60/s of them.
   const processed = (g: string) =>
-    commits.filter((c) => c.group === consumerGroupId(run.scenarioId, g)).reduce((s, c) => s + c.processed.reduce((n, p) => n + p.ranges.reduce((m, [lo, hi]) => m + hi - lo + 1, 0), 0), 0);
+    commits
+      .filter((c) => c.group === consumerGroupId(run.scenarioId, g))
+      .reduce((s, c) => s + c.processed.reduce((n, p) => n + p.ranges.reduce((m, [lo, hi]) => m + hi - lo + 1, 0), 0), 0);
   expect(processed('keeps-up')).toBe(acked);
   expect(processed('lags')).toBeGreaterThan(0);
   expect(processed('lags')).toBeLessThan(acked);
 
-  const check = checkTranslations({ targetTopics: { [run.sourceTopic]: run.targetTopic }, commits, translations, targetRecords: await targetRecords(run, partitions), offsetLagMax: LAB_MM2_OFFSET_LAG_MAX });
+  const check = checkTranslations({
+    targetTopics: { [run.sourceTopic]: run.targetTopic },
+    commits,
+    translations,
+    targetRecords: await targetRecords(run, partitions),
+    offsetLagMax: LAB_MM2_OFFSET_LAG_MAX,
+  });
   // What was seen, for the README (MirrorMaker 2's behaviour, not a pass/fail of the tester).
-  console.log(JSON.stringify({ totals: check.totals, partitions: check.partitions.map((p) => ({ group: p.group.replace(`mirrorlab-${run.scenarioId}-`, ''), via: p.via, partition: p.partition, observations: p.observations, latest: p.latest, maxReread: p.reread.max, maxAgeMs: p.age.maxMs })) }));
+  console.log(
+    JSON.stringify({
+      totals: check.totals,
+      partitions: check.partitions.map((p) => ({
+        group: p.group.replace(`mirrorlab-${run.scenarioId}-`, ''),
+        via: p.via,
+        partition: p.partition,
+        observations: p.observations,
+        latest: p.latest,
+        maxReread: p.reread.max,
+        maxAgeMs: p.age.maxMs,
+      })),
+    }),
+  );
   // Both ways of seeing translations, for both groups, on every partition the group committed (the lagging
   // group reads a fetched batch of one partition at its pace, so it may never reach one of them in 20 s).
   for (const g of groups) {
@@ -119,8 +186,16 @@ test('two source groups for 20 s: every MirrorMaker 2 translation is safe and mo
       expect([g, via, seen.sort()]).toEqual([g, via, [...committed].sort()]);
     }
   }
-  expect({ unsafe: check.totals.unsafeTranslations, skipped: check.totals.skippedRecords, regressions: check.totals.regressions }).toEqual({ unsafe: 0, skipped: 0, regressions: 0 });
+  expect({ unsafe: check.totals.unsafeTranslations, skipped: check.totals.skippedRecords, regressions: check.totals.regressions }).toEqual({
+    unsafe: 0,
+    skipped: 0,
+    regressions: 0,
+  });
   // A group at the head is translated within offset.lag.max (offset syncs every ~100 records); a lagging group's older
   // commits may translate through older, sparser syncs (re-reads reported, not bounded here).
-  expect(check.partitions.filter((p) => p.group === consumerGroupId(run.scenarioId, 'keeps-up') && p.via === 'checkpoint').map((p) => p.reread.overBound)).toEqual([0, 0, 0]);
+  expect(
+    check.partitions
+      .filter((p) => p.group === consumerGroupId(run.scenarioId, 'keeps-up') && p.via === 'checkpoint')
+      .map((p) => p.reread.overBound),
+  ).toEqual([0, 0, 0]);
 }, 240_000);

@@ -44,7 +44,13 @@ let next = 0;
 const timings: Array<{ kind: string; target: string; injectMs: number; healMs: number | null }> = [];
 
 function kafka(bootstrap: string): Kafka {
-  return new Kafka({ clientId: 'e2e-fault-runner', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 5000, requestTimeout: 15_000 });
+  return new Kafka({
+    clientId: 'e2e-fault-runner',
+    brokers: bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 5000,
+    requestTimeout: 15_000,
+  });
 }
 
 /** A short-lived admin client per use (long-lived ones can hang on a killed broker). */
@@ -59,8 +65,14 @@ async function withAdmin<T>(cluster: 'source' | 'target', fn: (admin: Admin) => 
 }
 
 function startRunner(): Promise<ServiceProcess> {
-  const passthrough = Object.fromEntries(['MIRRORLAB_CACHE_DIR', 'JAVA_HOME', 'HOME'].filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]));
-  return spawnService(serviceBundle('fault-runner'), { ...labServiceEnv(lab), ...passthrough, LAB_DIR: lab.dir, HEAL_TIMEOUT: '180s' }, { startTimeoutMs: 60_000 });
+  const passthrough = Object.fromEntries(
+    ['MIRRORLAB_CACHE_DIR', 'JAVA_HOME', 'HOME'].filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]),
+  );
+  return spawnService(
+    serviceBundle('fault-runner'),
+    { ...labServiceEnv(lab), ...passthrough, LAB_DIR: lab.dir, HEAL_TIMEOUT: '180s' },
+    { startTimeoutMs: 60_000 },
+  );
 }
 
 async function runnerReady(svc: ServiceProcess, timeoutMs = 240_000): Promise<void> {
@@ -89,16 +101,38 @@ interface Injected {
 
 async function inject(kind: string, target?: string, params: Record<string, string | number | boolean> = {}): Promise<Injected> {
   const faultId = `${scenarioId}/f${next++}`;
-  const job: FaultJobInput = { action: 'inject', scenarioId, faultId, kind: kind as FaultKind, ...(target ? { target } : {}), params } as FaultJobInput;
+  const job: FaultJobInput = {
+    action: 'inject',
+    scenarioId,
+    faultId,
+    kind: kind as FaultKind,
+    ...(target ? { target } : {}),
+    params,
+  } as FaultJobInput;
   await queue.add('inject', job, { jobId: faultJobId(faultId, 'inject') });
-  const event = await probe.waitFor(`fault.injected of ${faultId} (${kind})`, () => probe.of(scenarioId, 'fault.injected').find((e) => e.faultId === faultId), 240_000);
+  const event = await probe.waitFor(
+    `fault.injected of ${faultId} (${kind})`,
+    () => probe.of(scenarioId, 'fault.injected').find((e) => e.faultId === faultId),
+    240_000,
+  );
   return { faultId, event, kind, target, params };
 }
 
 async function heal(fault: Injected): Promise<ControlEventOf<'fault.healed'>> {
-  const job = { action: 'heal', scenarioId, faultId: fault.faultId, kind: fault.kind, ...(fault.target ? { target: fault.target } : {}), params: fault.params } as FaultJobInput;
+  const job = {
+    action: 'heal',
+    scenarioId,
+    faultId: fault.faultId,
+    kind: fault.kind,
+    ...(fault.target ? { target: fault.target } : {}),
+    params: fault.params,
+  } as FaultJobInput;
   await queue.add('heal', job, { jobId: faultJobId(fault.faultId, 'heal') });
-  const healed = await probe.waitFor(`fault.healed of ${fault.faultId}`, () => probe.of(scenarioId, 'fault.healed').find((e) => e.faultId === fault.faultId), 280_000);
+  const healed = await probe.waitFor(
+    `fault.healed of ${fault.faultId}`,
+    () => probe.of(scenarioId, 'fault.healed').find((e) => e.faultId === fault.faultId),
+    280_000,
+  );
   record(fault);
   return healed;
 }
@@ -109,7 +143,12 @@ function tookMs(event: string, faultId: string): number | null {
 }
 
 function record(fault: Injected): void {
-  timings.push({ kind: fault.kind, target: fault.event.target ?? '', injectMs: tookMs('fault_injected', fault.faultId) ?? -1, healMs: tookMs('fault_healed', fault.faultId) });
+  timings.push({
+    kind: fault.kind,
+    target: fault.event.target ?? '',
+    injectMs: tookMs('fault_injected', fault.faultId) ?? -1,
+    healMs: tookMs('fault_healed', fault.faultId),
+  });
 }
 
 async function sourceBrokers(): Promise<number[]> {
@@ -117,19 +156,24 @@ async function sourceBrokers(): Promise<number[]> {
 }
 
 async function partitionsOf(name: string): Promise<Array<{ partitionId: number; replicas: number[] }>> {
-  return withAdmin('source', async (admin) => (await admin.fetchTopicMetadata({ topics: [name] })).topics[0].partitions.sort((a, b) => a.partitionId - b.partitionId));
+  return withAdmin('source', async (admin) =>
+    (await admin.fetchTopicMetadata({ topics: [name] })).topics[0].partitions.sort((a, b) => a.partitionId - b.partitionId),
+  );
 }
 
 beforeAll(async () => {
   lab = runningLab();
-  if (lab.network === null) throw new Error('the fault-runner e2e needs a lab with network namespaces (run as root): network faults are its point');
+  if (lab.network === null)
+    throw new Error('the fault-runner e2e needs a lab with network namespaces (run as root): network faults are its point');
   stopLocalStack(lab);
   probe = await ControlProbe.start(lab.target.bootstrap);
   redis = new Redis(lab.redis.url, { maxRetriesPerRequest: null });
   queue = new Queue(QUEUE_NAMES.faults, { connection: redis });
   runner = await startRunner();
   await runnerReady(runner);
-  await withAdmin('source', (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2, replicationFactor: 3 }] }));
+  await withAdmin('source', (admin) =>
+    admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2, replicationFactor: 3 }] }),
+  );
 });
 
 afterAll(async () => {
@@ -137,7 +181,10 @@ afterAll(async () => {
   await withAdmin('source', (admin) => admin.deleteTopics({ topics: [topic] })).catch(() => undefined);
   await Promise.allSettled([probe?.close(), queue?.close()]);
   redis?.disconnect();
-  const table = timings.map((t) => `${t.kind.padEnd(28)} ${t.target.padEnd(12)} inject ${String(t.injectMs).padStart(6)} ms   heal ${t.healMs === null ? '     -' : String(t.healMs).padStart(6)} ms`);
+  const table = timings.map(
+    (t) =>
+      `${t.kind.padEnd(28)} ${t.target.padEnd(12)} inject ${String(t.injectMs).padStart(6)} ms   heal ${t.healMs === null ? '     -' : String(t.healMs).padStart(6)} ms`,
+  );
   console.log(`fault-runner timings on this machine:\n${table.join('\n')}`);
 });
 
@@ -229,7 +276,9 @@ test('add-topic, add-partitions and reassign-partitions: one-shot admin faults, 
   const after = await partitionsOf(topic);
   const nextBroker = (id: number) => (id % 3) + 1;
   expect(after.map((p) => p.replicas)).toEqual(before.map((p) => p.replicas.map(nextBroker)));
-  await withAdmin('source', async (admin) => expect((await admin.listPartitionReassignments({})).topics.filter((t) => t.topic === topic)).toEqual([]));
+  await withAdmin('source', async (admin) =>
+    expect((await admin.listPartitionReassignments({})).topics.filter((t) => t.topic === topic)).toEqual([]),
+  );
   // One-shot: nothing to heal, so no fault.healed; a heal job for one is a no-op.
   expect(probe.of(scenarioId, 'fault.healed').some((e) => e.faultId === moved.faultId)).toBe(false);
   await withAdmin('source', (admin) => admin.deleteTopics({ topics: [name] }));
@@ -237,7 +286,9 @@ test('add-topic, add-partitions and reassign-partitions: one-shot admin faults, 
 
 /** The topic's topic-level overrides (DescribeConfigs source DYNAMIC_TOPIC_CONFIG). */
 async function overridesOf(name: string): Promise<Record<string, string>> {
-  const res = await withAdmin('source', (admin) => admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name }] }));
+  const res = await withAdmin('source', (admin) =>
+    admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name }] }),
+  );
   return Object.fromEntries(res.resources[0].configEntries.filter((e) => e.configSource === 1).map((e) => [e.configName, e.configValue]));
 }
 
@@ -245,11 +296,25 @@ test('retention-purge: the topic retention and segments shrink and the source lo
   const name = `ml.${scenarioId}.purge`;
   // A topic with an override of its own (kept through the fault) and one the fault changes and must give back.
   await withAdmin('source', (admin) =>
-    admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }, { name: 'max.message.bytes', value: '2000000' }] }] }),
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: name,
+          numPartitions: 1,
+          replicationFactor: 3,
+          configEntries: [
+            { name: 'retention.ms', value: '3600000' },
+            { name: 'max.message.bytes', value: '2000000' },
+          ],
+        },
+      ],
+    }),
   );
   const producer = kafka(lab.source.bootstrap).producer();
   await producer.connect();
-  const write = (n: number) => producer.send({ topic: name, acks: -1, messages: Array.from({ length: n }, (_, i) => ({ value: `r${i}` })) });
+  const write = (n: number) =>
+    producer.send({ topic: name, acks: -1, messages: Array.from({ length: n }, (_, i) => ({ value: `r${i}` })) });
   try {
     await write(20);
     const fault = await inject('retention-purge', name, { retention: '1s', segment: '1s' });
@@ -274,7 +339,12 @@ test('retention-purge: the topic retention and segments shrink and the source lo
 
 test('recreate-topic: the topic is deleted and created again with its partitions and overrides; its offsets start again at 0', async () => {
   const name = `ml.${scenarioId}.recreate`;
-  await withAdmin('source', (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] }));
+  await withAdmin('source', (admin) =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: name, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] }],
+    }),
+  );
   const producer = kafka(lab.source.bootstrap).producer();
   await producer.connect();
   try {
@@ -299,14 +369,17 @@ test('packet-loss: statistic DROP rules in the target namespace; the heal leaves
   const fault = await inject('packet-loss', 'inter-dc', { probability: 0.2 });
   const rules = linkFaults().iptables;
   expect(rules).toHaveLength(2);
-  for (const rule of rules) expect(rule).toMatch(new RegExp(`^${lab.network!.namespaces.target}: -A (INPUT|OUTPUT) .*--probability 0\\.2.*-j DROP`));
+  for (const rule of rules)
+    expect(rule).toMatch(new RegExp(`^${lab.network!.namespaces.target}: -A (INPUT|OUTPUT) .*--probability 0\\.2.*-j DROP`));
   expect((await heal(fault)).verified).toBe(true);
   expect(linkFaults()).toEqual({ iptables: [], qdiscs: [] });
 });
 
 test('network-partition: a DROP rule on the inter-DC link (to-target only); the heal removes it', async () => {
   const fault = await inject('network-partition', 'inter-dc', { direction: 'to-target' });
-  expect(linkFaults().iptables).toEqual([expect.stringMatching(/-A INPUT -i \S+ -m comment --comment "?mirrorlab-fault:partition:f[0-9a-f]{16}"? -j DROP$/)]);
+  expect(linkFaults().iptables).toEqual([
+    expect.stringMatching(/-A INPUT -i \S+ -m comment --comment "?mirrorlab-fault:partition:f[0-9a-f]{16}"? -j DROP$/),
+  ]);
   expect((await heal(fault)).verified).toBe(true);
   expect(linkFaults()).toEqual({ iptables: [], qdiscs: [] });
 });
@@ -325,7 +398,11 @@ test('latency: Toxiproxy latency toxics on every inter-DC proxy (to-target only)
   const before = await listLinkToxics(proxy); // the lab's link profile, if any: it must stay
   const fault = await inject('latency', 'inter-dc', { latency: '500ms', jitter: '5ms', direction: 'to-target' });
   const added = (await listLinkToxics(proxy)).filter((t) => !before.includes(t));
-  expect(added.sort()).toEqual(proxy.proxies.map((p) => expect.stringMatching(new RegExp(`^${p.name}/mirrorlab-fault-f[0-9a-f]{16}-downstream downstream latency=500 jitter=5$`))));
+  expect(added.sort()).toEqual(
+    proxy.proxies.map((p) =>
+      expect.stringMatching(new RegExp(`^${p.name}/mirrorlab-fault-f[0-9a-f]{16}-downstream downstream latency=500 jitter=5$`)),
+    ),
+  );
   expect(added).toHaveLength(proxy.proxies.length);
   expect((await heal(fault)).verified).toBe(true);
   expect(await listLinkToxics(proxy)).toEqual(before);
@@ -334,21 +411,40 @@ test('latency: Toxiproxy latency toxics on every inter-DC proxy (to-target only)
 test('heal-all heals every active fault of a scenario and later injects of it are skipped', async () => {
   const other = `fr-e2e-abort-${randomBytes(3).toString('hex')}`;
   const add = async (faultId: string, kind: string, params: Record<string, string | number>) => {
-    await queue.add('inject', { action: 'inject', scenarioId: other, faultId, kind, params } as FaultJobInput, { jobId: faultJobId(faultId, 'inject') });
-    return probe.waitFor(`fault.injected of ${faultId}`, () => probe.of(other, 'fault.injected').find((e) => e.faultId === faultId), 60_000);
+    await queue.add('inject', { action: 'inject', scenarioId: other, faultId, kind, params } as FaultJobInput, {
+      jobId: faultJobId(faultId, 'inject'),
+    });
+    return probe.waitFor(
+      `fault.injected of ${faultId}`,
+      () => probe.of(other, 'fault.injected').find((e) => e.faultId === faultId),
+      60_000,
+    );
   };
   await add(`${other}/f0`, 'packet-loss', { probability: 0.1 });
   await add(`${other}/f1`, 'network-partition', { direction: 'to-source' });
   expect(linkFaults().iptables).toHaveLength(3);
   await queue.add('heal-all', { action: 'heal-all', scenarioId: other, reason: 'aborted by the test' }, { jobId: `${other}__heal-all` });
-  const healed = await probe.waitFor('both heals', () => (probe.of(other, 'fault.healed').length === 2 ? probe.of(other, 'fault.healed') : undefined), 60_000);
+  const healed = await probe.waitFor(
+    'both heals',
+    () => (probe.of(other, 'fault.healed').length === 2 ? probe.of(other, 'fault.healed') : undefined),
+    60_000,
+  );
   expect(healed.map((e) => [e.faultId, e.verified])).toEqual([
     [`${other}/f1`, true],
     [`${other}/f0`, true],
   ]);
   expect(linkFaults()).toEqual({ iptables: [], qdiscs: [] });
-  const late = await queue.add('inject', { action: 'inject', scenarioId: other, faultId: `${other}/f2`, kind: 'network-partition', params: {} } as FaultJobInput);
-  await expect(waitFinished(late.id!)).resolves.toMatchObject({ state: 'completed', returnvalue: { outcome: 'skipped', reason: 'scenario_closed' } });
+  const late = await queue.add('inject', {
+    action: 'inject',
+    scenarioId: other,
+    faultId: `${other}/f2`,
+    kind: 'network-partition',
+    params: {},
+  } as FaultJobInput);
+  await expect(waitFinished(late.id!)).resolves.toMatchObject({
+    state: 'completed',
+    returnvalue: { outcome: 'skipped', reason: 'scenario_closed' },
+  });
   expect(linkFaults()).toEqual({ iptables: [], qdiscs: [] });
 });
 
@@ -368,10 +464,21 @@ async function waitFinished(jobId: string): Promise<{ state: string; failedReaso
 }
 
 test('an invalid job fails naming the field, and the runner goes on with the next one', async () => {
-  const bad = await queue.add('inject', { action: 'inject', scenarioId, faultId: `${scenarioId}/bad`, kind: 'packet-loss', params: { probability: 1.5 } });
+  const bad = await queue.add('inject', {
+    action: 'inject',
+    scenarioId,
+    faultId: `${scenarioId}/bad`,
+    kind: 'packet-loss',
+    params: { probability: 1.5 },
+  });
   const finished = await waitFinished(bad.id!);
   expect(finished.state).toBe('failed');
-  expect(parseJobFailure(finished.failedReason ?? '')).toMatchObject({ code: 'params_invalid', field: 'params.probability', retriable: false, message: expect.stringMatching(/^params\.probability: expected a probability/) });
+  expect(parseJobFailure(finished.failedReason ?? '')).toMatchObject({
+    code: 'params_invalid',
+    field: 'params.probability',
+    retriable: false,
+    message: expect.stringMatching(/^params\.probability: expected a probability/),
+  });
   expect(linkFaults()).toEqual({ iptables: [], qdiscs: [] });
   const fault = await inject('network-partition');
   expect((await heal(fault)).verified).toBe(true);
@@ -387,9 +494,18 @@ test('a runner SIGKILLed while a fault is active: the next runner heals the reco
 
   runner = await startRunner();
   const healed = await probe
-    .waitFor(`fault.healed of ${fault.faultId} by the new runner`, () => probe.of(scenarioId, 'fault.healed').find((e) => e.faultId === fault.faultId), 240_000)
+    .waitFor(
+      `fault.healed of ${fault.faultId} by the new runner`,
+      () => probe.of(scenarioId, 'fault.healed').find((e) => e.faultId === fault.faultId),
+      240_000,
+    )
     .catch((err: Error) => {
-      throw new Error(`${err.message}; the new runner's last log lines:\n${runner.events.slice(-15).map((e) => JSON.stringify(e).slice(0, 400)).join('\n')}`);
+      throw new Error(
+        `${err.message}; the new runner's last log lines:\n${runner.events
+          .slice(-15)
+          .map((e) => JSON.stringify(e).slice(0, 400))
+          .join('\n')}`,
+      );
     });
   timings.push({ kind: 'kill-broker (runner killed)', target: 'source:3', injectMs, healMs: tookMs('fault_healed', fault.faultId) });
   expect(healed).toMatchObject({ verified: true, detail: expect.stringContaining('restarted source-3') });

@@ -67,7 +67,9 @@ function seriesOf(name: string, metric: CatalogMetric): string[] {
 }
 
 async function scrapeAll(): Promise<Record<Service, Exposition>> {
-  const entries = await Promise.all(SERVICES.map(async (s) => [s, parseExposition(await (await fetch(`${running.get(s)!.baseUrl}/metrics`)).text())] as const));
+  const entries = await Promise.all(
+    SERVICES.map(async (s) => [s, parseExposition(await (await fetch(`${running.get(s)!.baseUrl}/metrics`)).text())] as const),
+  );
   return Object.fromEntries(entries) as Record<Service, Exposition>;
 }
 
@@ -86,12 +88,24 @@ function missingSeries(scrapes: Record<Service, Exposition>): string[] {
 
 async function startServices(): Promise<void> {
   // force-gc.cjs: prom-client's GC histogram gets its first series at the first GC, which an idle service may not need for minutes.
-  const base = { ...labServiceEnv(lab), CONTROL_TOPIC: controlTopic, NODE_OPTIONS: `--require ${JSON.stringify(path.join(__dirname, 'support', 'force-gc.cjs'))}` };
+  const base = {
+    ...labServiceEnv(lab),
+    CONTROL_TOPIC: controlTopic,
+    NODE_OPTIONS: `--require ${JSON.stringify(path.join(__dirname, 'support', 'force-gc.cjs'))}`,
+  };
   const redisUrl = `${lab.redis.url}/${REDIS_DB}`;
-  const passthrough = Object.fromEntries(['MIRRORLAB_CACHE_DIR', 'JAVA_HOME', 'HOME'].filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]));
+  const passthrough = Object.fromEntries(
+    ['MIRRORLAB_CACHE_DIR', 'JAVA_HOME', 'HOME'].filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]),
+  );
   const envs: Record<Service, Record<string, string>> = {
     producer: { ...base, SCENARIO_ID: run!.scenarioId, PRODUCER_ID: 'metrics-p1', PROGRESS_INTERVAL: '1s' },
-    'consumer-validator': { ...base, SCENARIO_ID: run!.scenarioId, VALIDATOR_ID: 'metrics-v1', REPORT_INTERVAL: '1s', SESSION_TIMEOUT: '10s' },
+    'consumer-validator': {
+      ...base,
+      SCENARIO_ID: run!.scenarioId,
+      VALIDATOR_ID: 'metrics-v1',
+      REPORT_INTERVAL: '1s',
+      SESSION_TIMEOUT: '10s',
+    },
     'fault-runner': { ...base, ...passthrough, REDIS_URL: redisUrl, LAB_DIR: lab.dir },
     provisioner: { ...base, REDIS_URL: redisUrl },
     'report-aggregator': { ...base, REPORTS_DIR: reportsDir, REPORT_WAIT: '5s' },
@@ -121,11 +135,17 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 /** The validator measures replication latency only on target topics stamped with LogAppendTime; MM2 does not sync that setting. */
 async function stampAppendTime(topic: string): Promise<void> {
   const resource = { type: ConfigResourceTypes.TOPIC, name: topic };
-  await targetAdmin.alterConfigs({ validateOnly: false, resources: [{ ...resource, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }] });
+  await targetAdmin.alterConfigs({
+    validateOnly: false,
+    resources: [{ ...resource, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }],
+  });
   await until(
     `${topic} to use LogAppendTime`,
     async () => {
-      const res = await targetAdmin.describeConfigs({ includeSynonyms: false, resources: [{ ...resource, configNames: ['message.timestamp.type'] }] });
+      const res = await targetAdmin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ ...resource, configNames: ['message.timestamp.type'] }],
+      });
       return res.resources[0].configEntries[0]?.configValue === 'LogAppendTime';
     },
     30_000,
@@ -137,9 +157,18 @@ async function stampAppendTime(topic: string): Promise<void> {
  * seq 3 with a damaged payload (corrupt), and one foreign record.
  */
 async function writeCraftedRecords(topic: string, scenarioId: string): Promise<void> {
-  const producer = new Kafka({ clientId: 'e2e-metrics-crafted', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer();
+  const producer = new Kafka({
+    clientId: 'e2e-metrics-crafted',
+    brokers: lab.target.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+  }).producer();
   await producer.connect();
-  const record = (seq: number) => encodeRecord({ meta: { scenarioId, producerId: 'crafted', keyEpoch: 0, seq, sendTimeUs: Date.now() * 1000 }, key: 'crafted/e0/k0-0', payload: Buffer.from('m') });
+  const record = (seq: number) =>
+    encodeRecord({
+      meta: { scenarioId, producerId: 'crafted', keyEpoch: 0, seq, sendTimeUs: Date.now() * 1000 },
+      key: 'crafted/e0/k0-0',
+      payload: Buffer.from('m'),
+    });
   await producer.send({ topic, acks: -1, messages: [0, 2, 1, 1].map((seq) => ({ ...record(seq), partition: 0 })) });
   await producer.send({ topic, acks: -1, messages: [{ ...record(3), value: Buffer.from('M'), partition: 0 }] });
   await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'not a mirrorlab record', partition: 1 }] });
@@ -150,9 +179,20 @@ async function writeCraftedRecords(topic: string, scenarioId: string): Promise<v
 async function injectAndHealOneFault(scenarioId: string): Promise<void> {
   const faultId = `${scenarioId}/f0`;
   addedTopic = `ml.${scenarioId}.added`;
-  const fault = { scenarioId, faultId, kind: 'add-topic', target: 'target', params: { name: addedTopic, partitions: 1 }, durationMs: 600_000 } as const;
+  const fault = {
+    scenarioId,
+    faultId,
+    kind: 'add-topic',
+    target: 'target',
+    params: { name: addedTopic, partitions: 1 },
+    durationMs: 600_000,
+  } as const;
   await faults.add('inject', { ...fault, action: 'inject' } as FaultJobInput, { jobId: faultJobId(faultId, 'inject') });
-  await probe.waitFor(`fault.injected of ${faultId}`, () => probe.of(scenarioId, 'fault.injected').some((e) => e.faultId === faultId), 60_000);
+  await probe.waitFor(
+    `fault.injected of ${faultId}`,
+    () => probe.of(scenarioId, 'fault.injected').some((e) => e.faultId === faultId),
+    60_000,
+  );
   await faults.add('heal', { ...fault, action: 'heal' } as FaultJobInput, { jobId: faultJobId(faultId, 'heal') });
   await probe.waitFor(`fault.healed of ${faultId}`, () => probe.of(scenarioId, 'fault.healed').some((e) => e.faultId === faultId), 60_000);
 }
@@ -174,7 +214,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const codes = Object.fromEntries(await Promise.all([...running].map(async ([service, svc]) => [service, await svc.stop('SIGTERM')] as const)));
+  const codes = Object.fromEntries(
+    await Promise.all([...running].map(async ([service, svc]) => [service, await svc.stop('SIGTERM')] as const)),
+  );
   running.clear();
   await faults?.close();
   await redis?.flushdb().catch(() => undefined);
@@ -188,7 +230,11 @@ afterAll(async () => {
 });
 
 test('every metric of grafana/metrics.json is exported by each service it is attributed to, with its type and labels', async () => {
-  const spec = { name: 'metrics', partitions: 2, workload: { producers: 1, rate: { records: 50 }, duration: '6s', recordSize: 64, keysPerPartition: 2 } };
+  const spec = {
+    name: 'metrics',
+    partitions: 2,
+    workload: { producers: 1, rate: { records: 50 }, duration: '6s', recordSize: 64, keysPerPartition: 2 },
+  };
   const t0 = Date.now();
   const took: string[] = [];
   const lap = (what: string) => took.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -217,14 +263,17 @@ test('every metric of grafana/metrics.json is exported by each service it is att
       const attributed = metric.services.includes(service);
       if (!attributed) {
         // Samples, not the TYPE line: the fault-runner registers the control-topic counter but, publishing only, never counts.
-        if (samples.some((s) => seriesOf(name, metric).includes(s.name))) problems.push(`${service} exports ${name}, which metrics.json attributes to ${metric.services.join(', ')} only`);
+        if (samples.some((s) => seriesOf(name, metric).includes(s.name)))
+          problems.push(`${service} exports ${name}, which metrics.json attributes to ${metric.services.join(', ')} only`);
         continue;
       }
-      if (types.get(name) !== metric.type) problems.push(`${service}: ${name} is a ${types.get(name) ?? 'missing metric'}, metrics.json says ${metric.type}`);
+      if (types.get(name) !== metric.type)
+        problems.push(`${service}: ${name} is a ${types.get(name) ?? 'missing metric'}, metrics.json says ${metric.type}`);
       const expected = [...metric.labels, ...catalog.commonLabels].sort().join(',');
       for (const sample of samples.filter((s) => seriesOf(name, metric).includes(s.name))) {
         const labels = Object.keys(sample.labels).filter((l) => !(l === 'le' && sample.name.endsWith('_bucket')));
-        if (labels.sort().join(',') !== expected) problems.push(`${service}: ${sample.name} has labels {${labels.join(',')}}, metrics.json says {${expected}}`);
+        if (labels.sort().join(',') !== expected)
+          problems.push(`${service}: ${sample.name} has labels {${labels.join(',')}}, metrics.json says {${expected}}`);
         if (sample.labels.service !== service) problems.push(`${service}: ${sample.name} has service="${sample.labels.service}"`);
       }
     }
@@ -232,13 +281,18 @@ test('every metric of grafana/metrics.json is exported by each service it is att
   expect(problems).toEqual([]);
 
   // And they are this run's: the labels name its scenario, its foreign record and its fault.
-  const ours = (service: Service, name: string) => scrapes[service].samples.filter((s) => s.name === name && s.labels.scenario === run!.scenarioId);
+  const ours = (service: Service, name: string) =>
+    scrapes[service].samples.filter((s) => s.name === name && s.labels.scenario === run!.scenarioId);
   expect(ours('producer', 'mirrorlab_producer_records_sent_total').length).toBeGreaterThan(0);
   // A foreign record is a class of its own, never corrupt; the damaged payload is corrupt by its reason.
   // Every reason's series exists from the run's start (at 0); only that one counted.
   expect(ours('consumer-validator', 'mirrorlab_validator_foreign_total')).toEqual([expect.objectContaining({ value: 1 })]);
   const corrupt = ours('consumer-validator', 'mirrorlab_validator_corrupt_total');
-  expect(corrupt.filter((c) => c.value !== 0)).toEqual([expect.objectContaining({ labels: expect.objectContaining({ reason: 'payload_mismatch' }), value: 1 })]);
+  expect(corrupt.filter((c) => c.value !== 0)).toEqual([
+    expect.objectContaining({ labels: expect.objectContaining({ reason: 'payload_mismatch' }), value: 1 }),
+  ]);
   expect(new Set(corrupt.map((c) => c.labels.reason)).size).toBe(8); // every RecordDecodeReason but foreign
-  expect(ours('fault-runner', 'mirrorlab_fault_active')).toEqual([expect.objectContaining({ labels: expect.objectContaining({ kind: 'add-topic', target: 'target' }), value: 0 })]);
+  expect(ours('fault-runner', 'mirrorlab_fault_active')).toEqual([
+    expect.objectContaining({ labels: expect.objectContaining({ kind: 'add-topic', target: 'target' }), value: 0 }),
+  ]);
 });

@@ -19,8 +19,18 @@ let targetAdmin: Admin;
 let harness: ScenarioHarness;
 const running: ServiceProcess[] = [];
 
-async function startService(service: 'producer' | 'consumer-validator', env: Record<string, string>, bundle = serviceBundle(service)): Promise<ServiceProcess> {
-  const svc = await spawnService(bundle, { ...labServiceEnv(lab), REPORT_INTERVAL: '2s', PROGRESS_INTERVAL: '2s', SESSION_TIMEOUT: '10s', ...env });
+async function startService(
+  service: 'producer' | 'consumer-validator',
+  env: Record<string, string>,
+  bundle = serviceBundle(service),
+): Promise<ServiceProcess> {
+  const svc = await spawnService(bundle, {
+    ...labServiceEnv(lab),
+    REPORT_INTERVAL: '2s',
+    PROGRESS_INTERVAL: '2s',
+    SESSION_TIMEOUT: '10s',
+    ...env,
+  });
   running.push(svc);
   await svc.waitForEvent((e) => e.event === 'control_topic_caught_up', 60_000);
   return svc;
@@ -48,14 +58,27 @@ afterAll(async () => {
 });
 
 test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency measured, rate on target', async () => {
-  const run = await harness.prepare({ name: 'pv-baseline', partitions: 6, workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128 } });
-  await Promise.all([startService('consumer-validator', { VALIDATOR_ID: 'v1' }), startService('consumer-validator', { VALIDATOR_ID: 'v2' })]);
+  const run = await harness.prepare({
+    name: 'pv-baseline',
+    partitions: 6,
+    workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128 },
+  });
+  await Promise.all([
+    startService('consumer-validator', { VALIDATOR_ID: 'v1' }),
+    startService('consumer-validator', { VALIDATOR_ID: 'v2' }),
+  ]);
   await Promise.all([startService('producer', {}), startService('producer', {})]);
   await harness.start(run);
   await harness.finish(run, 2, ['v1', 'v2']);
 
   const acc = harness.accounting(run);
-  expect({ lost: acc.lost.count, unseen: acc.unseen.count, unexpected: acc.unexpected.count, duplicate: acc.duplicate.count, corrupt: acc.corrupt.count }).toEqual({
+  expect({
+    lost: acc.lost.count,
+    unseen: acc.unseen.count,
+    unexpected: acc.unexpected.count,
+    duplicate: acc.duplicate.count,
+    corrupt: acc.corrupt.count,
+  }).toEqual({
     lost: 0,
     unseen: 0,
     unexpected: 0,
@@ -86,60 +109,116 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
 });
 
 test('a validator killed with SIGKILL and replaced mid-run: no false anomaly', async () => {
-  const run = await harness.prepare({ name: 'pv-kill-validator', partitions: 6, workload: { producers: 1, rate: { records: 150 }, duration: '20s', recordSize: 100 } });
-  const [victim, survivor] = await Promise.all([startService('consumer-validator', { VALIDATOR_ID: 'k1' }), startService('consumer-validator', { VALIDATOR_ID: 'k2' })]);
+  const run = await harness.prepare({
+    name: 'pv-kill-validator',
+    partitions: 6,
+    workload: { producers: 1, rate: { records: 150 }, duration: '20s', recordSize: 100 },
+  });
+  const [victim, survivor] = await Promise.all([
+    startService('consumer-validator', { VALIDATOR_ID: 'k1' }),
+    startService('consumer-validator', { VALIDATOR_ID: 'k2' }),
+  ]);
   await startService('producer', {});
   await harness.start(run);
-  await probe.waitFor('a report from k1 with records read', () => harness.latestValidatorReports(run).some((r) => r.validatorId === 'k1' && r.partitions.some((p) => p.nextOffset > 0)), 30_000);
+  await probe.waitFor(
+    'a report from k1 with records read',
+    () => harness.latestValidatorReports(run).some((r) => r.validatorId === 'k1' && r.partitions.some((p) => p.nextOffset > 0)),
+    30_000,
+  );
   expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
   const replacement = await startService('consumer-validator', { VALIDATOR_ID: 'k3' });
   await harness.finish(run, 1, ['k2', 'k3']);
 
   const acc = harness.accounting(run);
-  expect({ lost: acc.lost.count, unseen: acc.unseen.count, unexpected: acc.unexpected.count, duplicate: acc.duplicate.count }).toEqual({ lost: 0, unseen: 0, unexpected: 0, duplicate: 0 });
+  expect({ lost: acc.lost.count, unseen: acc.unseen.count, unexpected: acc.unexpected.count, duplicate: acc.duplicate.count }).toEqual({
+    lost: 0,
+    unseen: 0,
+    unexpected: 0,
+    duplicate: 0,
+  });
   expect(acc.totals.seenDistinct).toBe(acc.totals.acked);
   // The handover really happened: someone adopted published state of k1's partitions.
-  const adoptions = [...survivor.events, ...replacement.events].filter((e) => e.event === 'partitions_assigned' && Array.isArray(e.adopted) && e.adopted.length > 0);
+  const adoptions = [...survivor.events, ...replacement.events].filter(
+    (e) => e.event === 'partitions_assigned' && Array.isArray(e.adopted) && e.adopted.length > 0,
+  );
   expect(adoptions.length).toBeGreaterThan(0);
 });
 
 test('producers scaled from 1 to 3 mid-run are validated with no config change', async () => {
-  const run = await harness.prepare({ name: 'pv-scale-out', partitions: 6, workload: { producers: 3, rate: { records: 50 }, rateSplit: 'per-producer', duration: '20s', recordSize: 100 } });
+  const run = await harness.prepare({
+    name: 'pv-scale-out',
+    partitions: 6,
+    workload: { producers: 3, rate: { records: 50 }, rateSplit: 'per-producer', duration: '20s', recordSize: 100 },
+  });
   await startService('consumer-validator', { VALIDATOR_ID: 's1' });
   await startService('producer', {});
   await harness.start(run);
-  await probe.waitFor('first producer progress', () => harness.finalProducerReports(run).length === 0 && probe.of(run.scenarioId, 'producer.progress').length > 0, 20_000);
+  await probe.waitFor(
+    'first producer progress',
+    () => harness.finalProducerReports(run).length === 0 && probe.of(run.scenarioId, 'producer.progress').length > 0,
+    20_000,
+  );
   await Promise.all([startService('producer', {}), startService('producer', {})]);
   await harness.finish(run, 3, ['s1']);
 
   const finals = harness.finalProducerReports(run);
   expect(new Set(finals.map((f) => f.producerId)).size).toBe(3);
   const acc = harness.accounting(run);
-  expect({ lost: acc.lost.count, unseen: acc.unseen.count, unexpected: acc.unexpected.count, duplicate: acc.duplicate.count }).toEqual({ lost: 0, unseen: 0, unexpected: 0, duplicate: 0 });
+  expect({ lost: acc.lost.count, unseen: acc.unseen.count, unexpected: acc.unexpected.count, duplicate: acc.duplicate.count }).toEqual({
+    lost: 0,
+    unseen: 0,
+    unexpected: 0,
+    duplicate: 0,
+  });
   expect(acc.totals.keysSeen).toBe(3 * 6 * 4);
   expect(acc.unreportedProducers).toEqual([]);
 });
 
 test('an injected record is unexpected, a skipped one is lost, foreign records and bad control events are counted and survived', async () => {
-  const run = await harness.prepare({ name: 'pv-anomalies', partitions: 3, workload: { producers: 1, rate: { records: 100 }, duration: '10s', recordSize: 64, keysPerPartition: 2 } });
+  const run = await harness.prepare({
+    name: 'pv-anomalies',
+    partitions: 3,
+    workload: { producers: 1, rate: { records: 100 }, duration: '10s', recordSize: 64, keysPerPartition: 2 },
+  });
   const validator = await startService('consumer-validator', { VALIDATOR_ID: 'a1' });
   // The producer with a sink that loses record 5 after its ack (test-only entry, not the shipped bundle).
-  const producer = await startService('producer', { PRODUCER_ID: 'skipper', LOSE_RECORD_INDEXES: '5' }, await testEntryBundle('producer', 'losing-producer'));
+  const producer = await startService(
+    'producer',
+    { PRODUCER_ID: 'skipper', LOSE_RECORD_INDEXES: '5' },
+    await testEntryBundle('producer', 'losing-producer'),
+  );
   await probe.publishRaw('this is not json');
   await probe.publishRaw(JSON.stringify({ v: 1, type: 'scenario.exploded', scenarioId: run.scenarioId }));
   await harness.start(run);
 
-  const targetProducer = new Kafka({ clientId: 'e2e-intruder', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer();
+  const targetProducer = new Kafka({
+    clientId: 'e2e-intruder',
+    brokers: lab.target.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+  }).producer();
   await targetProducer.connect();
-  const intruder = encodeRecord({ meta: { scenarioId: run.scenarioId, producerId: 'intruder', keyEpoch: 0, seq: 0, sendTimeUs: Date.now() * 1000 }, key: 'intruder/e0/k0-0', payload: Buffer.from('x') });
+  const intruder = encodeRecord({
+    meta: { scenarioId: run.scenarioId, producerId: 'intruder', keyEpoch: 0, seq: 0, sendTimeUs: Date.now() * 1000 },
+    key: 'intruder/e0/k0-0',
+    payload: Buffer.from('x'),
+  });
   await targetProducer.send({ topic: run.targetTopic, messages: [intruder, { key: 'k', value: 'someone else’s record' }] });
   // Once the workload is over, partitions end in offsets the checker never sees (issue 11 item 8):
   // partition 1 in another scenario's record, partition 2 in a transaction's commit marker.
   await probe.waitFor('the final producer report', () => harness.finalProducerReports(run).length >= 1, 60_000);
-  const other = (seq: number) => encodeRecord({ meta: { scenarioId: 'another-scenario', producerId: 'p', keyEpoch: 0, seq, sendTimeUs: Date.now() * 1000 }, key: 'p/e0/k0-0', payload: Buffer.from('x') });
+  const other = (seq: number) =>
+    encodeRecord({
+      meta: { scenarioId: 'another-scenario', producerId: 'p', keyEpoch: 0, seq, sendTimeUs: Date.now() * 1000 },
+      key: 'p/e0/k0-0',
+      payload: Buffer.from('x'),
+    });
   await targetProducer.send({ topic: run.targetTopic, messages: [{ ...other(0), partition: 1 }] });
   await targetProducer.disconnect();
-  const txProducer = new Kafka({ clientId: 'e2e-tx', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer({ transactionalId: `e2e-${run.scenarioId}`, idempotent: true, maxInFlightRequests: 1 });
+  const txProducer = new Kafka({ clientId: 'e2e-tx', brokers: lab.target.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer({
+    transactionalId: `e2e-${run.scenarioId}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await txProducer.connect();
   const tx = await txProducer.transaction();
   await tx.send({ topic: run.targetTopic, messages: [{ ...other(1), partition: 2 }] });

@@ -88,13 +88,20 @@ async function status(svc: ServiceProcess, id: string): Promise<Status> {
 }
 
 /** Polls the status until `done` says so; remembers every phase it saw. */
-async function pollUntil(svc: ServiceProcess, id: string, done: (s: Status) => boolean, timeoutMs: number, seen = new Set<string>()): Promise<Status> {
+async function pollUntil(
+  svc: ServiceProcess,
+  id: string,
+  done: (s: Status) => boolean,
+  timeoutMs: number,
+  seen = new Set<string>(),
+): Promise<Status> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await status(svc, id);
     seen.add(s.phase);
     if (done(s)) return s;
-    if (Date.now() > deadline) throw new Error(`scenario ${id} still ${s.phase} after ${timeoutMs} ms (phases seen: ${[...seen].join(', ')})`);
+    if (Date.now() > deadline)
+      throw new Error(`scenario ${id} still ${s.phase} after ${timeoutMs} ms (phases seen: ${[...seen].join(', ')})`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -166,7 +173,17 @@ test('a 10 s scenario runs through every phase; the workload it started is gone 
     // No report-aggregator in this test: the run itself completes, then the report wait times out.
     expect(final.phase).toBe('failed');
     expect(final.error).toMatchObject({ code: 'report_timeout', message: expect.stringContaining('report-aggregator') });
-    expect(Object.keys(final.timestamps)).toEqual(['submitted', 'provisioning', 'waiting-for-replicator', 'starting-workload', 'running', 'stopping', 'draining', 'reporting', 'failed']);
+    expect(Object.keys(final.timestamps)).toEqual([
+      'submitted',
+      'provisioning',
+      'waiting-for-replicator',
+      'starting-workload',
+      'running',
+      'stopping',
+      'draining',
+      'reporting',
+      'failed',
+    ]);
     expect(seen).toContain('running');
     expect(final.drain).toMatchObject({ drained: true });
     expect(final.counts.produced.acked).toBeGreaterThan(100);
@@ -198,7 +215,12 @@ test('an invalid scenario is refused with every problem listed, and nothing is e
   expect(res.status).toBe(400);
   const body = (await res.json()) as { error: { code: string; details: { problems: string[] } } };
   expect(body.error.code).toBe('scenario_invalid');
-  expect(body.error.details.problems).toEqual(expect.arrayContaining(['workload.duration: expected a duration like 30s', expect.stringMatching(/^faults\[0\]\.kind: expected one of /)]));
+  expect(body.error.details.problems).toEqual(
+    expect.arrayContaining([
+      'workload.duration: expected a duration like 30s',
+      expect.stringMatching(/^faults\[0\]\.kind: expected one of /),
+    ]),
+  );
   expect(await scenariosQueue.getJobCounts()).toEqual(before);
   const list = (await (await fetch(`${prov.baseUrl}/scenarios`)).json()) as { scenarios: Array<{ name: string }> };
   expect(list.scenarios.some((s) => s.name === 'prov-bad')).toBe(false);
@@ -241,7 +263,10 @@ test('a provisioner stopped (SIGTERM), then one killed (SIGKILL) mid-run: the ne
 test('DELETE mid-run aborts: stop with reason aborted, pending faults removed, heal-all enqueued, drained, workload gone', () =>
   withProbe(async (probe) => {
     const prov = await startProvisioner();
-    const id = await submit(prov, scenarioYaml('prov-abort', '40s', 'faults:\n  - at: 30s\n    duration: 5s\n    kind: pause-broker\n    target: source:1\n'));
+    const id = await submit(
+      prov,
+      scenarioYaml('prov-abort', '40s', 'faults:\n  - at: 30s\n    duration: 5s\n    kind: pause-broker\n    target: source:1\n'),
+    );
     const running = await pollUntil(prov, id, (s) => s.phase === 'running' && s.faults.jobIds.length === 2, 180_000);
     expect(running.faults.jobIds).toEqual([`${id}/f0__inject`, `${id}/f0__heal`]);
     expect(await faultsQueue.getJobState(`${id}/f0__inject`)).toBe('delayed');

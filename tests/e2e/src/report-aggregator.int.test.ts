@@ -25,7 +25,13 @@ const FORMATS = ['json', 'html', 'md'] as const;
 const files = (dir: string, id: string) => FORMATS.map((f) => readFileSync(path.join(dir, id, `report.${f}`)));
 
 async function startAggregator(reportsDir: string, instance: string): Promise<ServiceProcess> {
-  const svc = await spawnService(serviceBundle('report-aggregator'), { ...labServiceEnv(lab), CONTROL_TOPIC: topic, REPORTS_DIR: reportsDir, REPORT_WAIT: '5s', INSTANCE_ID: instance });
+  const svc = await spawnService(serviceBundle('report-aggregator'), {
+    ...labServiceEnv(lab),
+    CONTROL_TOPIC: topic,
+    REPORTS_DIR: reportsDir,
+    REPORT_WAIT: '5s',
+    INSTANCE_ID: instance,
+  });
   running.push(svc);
   return svc;
 }
@@ -55,11 +61,25 @@ test('reports a two-fault scenario, an incomplete one and an inconclusive one, s
   const short = `agg-short-${suffix}`;
   const startAtMs = Date.now() - 240_000;
   const events = [
-    ...syntheticScenario({ scenarioId: faulty, startAtMs, durationS: 120, rate: 100, faults: REALISTIC_FAULTS, anomalies: { lost: 2, duplicate: 1 } }),
+    ...syntheticScenario({
+      scenarioId: faulty,
+      startAtMs,
+      durationS: 120,
+      rate: 100,
+      faults: REALISTIC_FAULTS,
+      anomalies: { lost: 2, duplicate: 1 },
+    }),
     ...syntheticScenario({ scenarioId: incomplete, startAtMs: startAtMs + 500, durationS: 30, rate: 50, withoutFinal: ['v2'] }),
     // Producers that delivered 50 of the 400 records/s asked: the run says nothing about the replicator.
     // Started on a whole second, so all 20 of its seconds are compared.
-    ...syntheticScenario({ scenarioId: short, startAtMs: Math.ceil((startAtMs + 900) / 1000) * 1000, durationS: 20, rate: 50, requestedRate: 400, expectations: {} }),
+    ...syntheticScenario({
+      scenarioId: short,
+      startAtMs: Math.ceil((startAtMs + 900) / 1000) * 1000,
+      durationS: 20,
+      rate: 50,
+      requestedRate: 400,
+      expectations: {},
+    }),
   ].sort((a, b) => a.atMs - b.atMs);
   for (const e of events) await probe.publish(e);
 
@@ -73,12 +93,17 @@ test('reports a two-fault scenario, an incomplete one and an inconclusive one, s
   expect(incompleteReady.location).toBe(path.join(reportsDir, incomplete));
   expect(shortReady).toMatchObject({
     verdict: 'inconclusive',
-    reasons: ['the tester delivered 12% of the requested 400 records/s (50 records/s over 20 s outside fault windows): no conclusion about the replicator at that rate'],
+    reasons: [
+      'the tester delivered 12% of the requested 400 records/s (50 records/s over 20 s outside fault windows): no conclusion about the replicator at that rate',
+    ],
   });
 
   // Over HTTP: the three formats, the listing, and the errors.
   const get = (p: string) => fetch(`${first.baseUrl}${p}`);
-  const json = (await (await get(`/scenarios/${faulty}/report.json`)).json()) as { verdict: string; faults: Array<{ faultId: string; recovery: { status: string } }> };
+  const json = (await (await get(`/scenarios/${faulty}/report.json`)).json()) as {
+    verdict: string;
+    faults: Array<{ faultId: string; recovery: { status: string } }>;
+  };
   expect(json.verdict).toBe('fail');
   expect(json.faults.map((f) => [f.faultId, f.recovery.status])).toEqual([
     ['f1-kill-broker', 'recovered'],
@@ -88,8 +113,13 @@ test('reports a two-fault scenario, an incomplete one and an inconclusive one, s
   expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
   expect(await html.text()).toContain('<rect class="fault-window" data-fault-id="f1-kill-broker"');
   expect((await (await get(`/scenarios/${faulty}/report.md`)).text()).split('\n')[0]).toBe(`# ${faulty}: FAIL`);
-  const incompleteJson = (await (await get(`/scenarios/${incomplete}/report.json`)).json()) as { basis: { complete: boolean; incompleteReason: string } };
-  expect(incompleteJson.basis).toMatchObject({ complete: false, incompleteReason: 'no final report from validator v2: built from its latest progress report' });
+  const incompleteJson = (await (await get(`/scenarios/${incomplete}/report.json`)).json()) as {
+    basis: { complete: boolean; incompleteReason: string };
+  };
+  expect(incompleteJson.basis).toMatchObject({
+    complete: false,
+    incompleteReason: 'no final report from validator v2: built from its latest progress report',
+  });
   const listing = (await (await get('/scenarios')).json()) as { scenarios: Array<{ scenarioId: string; phase: string }> };
   expect(listing.scenarios.filter((s) => s.scenarioId.endsWith(suffix)).map((s) => s.phase)).toEqual(['reported', 'reported', 'reported']);
   expect((await (await get(`/scenarios/${short}/report.md`)).text()).split('\n')[0]).toBe(`# ${short}: INCONCLUSIVE`);

@@ -30,7 +30,11 @@ interface Outcome {
 
 async function mirrorlabRun(file: string, timeScale = 0.5): Promise<{ code: number; outcome?: Outcome; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(cli, ['run', file, '--time-scale', String(timeScale), '--json', '--no-build', '--dir', lab.dir], { cwd: repo, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(cli, ['run', file, '--time-scale', String(timeScale), '--json', '--no-build', '--dir', lab.dir], {
+      cwd: repo,
+      timeout: 600_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return { code: 0, outcome: JSON.parse(stdout) as Outcome, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -102,11 +106,19 @@ async function expectBuiltInPasses(name: string, timeScale: number): Promise<voi
     expect(result.stderr).toContain('network faults');
     return;
   }
-  if (result.code !== 0) throw new Error(`mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+  if (result.code !== 0)
+    throw new Error(
+      `mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
+    );
   expect(result.outcome).toMatchObject({ verdict: 'pass', phase: 'done' });
   expect(existsSync(result.outcome!.reportHtml!)).toBe(true);
   const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as {
-    faults: Array<{ faultId: string; healStartedAtMs: number | null; backAtMs: number | null; recovery: { status: string; reason: string | null } }>;
+    faults: Array<{
+      faultId: string;
+      healStartedAtMs: number | null;
+      backAtMs: number | null;
+      recovery: { status: string; reason: string | null };
+    }>;
     warmup: { seconds: number; measuringAtMs: number; steady: boolean; detail: string } | null;
   };
   expect(report.faults.length).toBe((readFileSync(file, 'utf8').match(/kind: /g) ?? []).length);
@@ -114,10 +126,16 @@ async function expectBuiltInPasses(name: string, timeScale: number): Promise<voi
   expect(report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${f.faultId}: ${f.recovery.reason}`)).toEqual([]);
   // A warm-up ran before the measured workload, and it settled.
   expect(report.warmup).toMatchObject({ steady: true });
-  console.log(`${name}: warm-up ${report.warmup?.seconds} s; ${report.faults.map((f) => `${f.faultId} recovery ${f.recovery.status}`).join(', ')}`);
+  console.log(
+    `${name}: warm-up ${report.warmup?.seconds} s; ${report.faults.map((f) => `${f.faultId} recovery ${f.recovery.status}`).join(', ')}`,
+  );
   if (name.startsWith('failover-')) {
     // The drill ran and reported; a correct MirrorMaker 2 made the failed-over consumer skip nothing (issue 13).
-    const failover = (JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as { consumerFailover: { drills: unknown[]; missingDrills: string[]; checkpoints: number; totals: Record<string, number> } | null }).consumerFailover;
+    const failover = (
+      JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as {
+        consumerFailover: { drills: unknown[]; missingDrills: string[]; checkpoints: number; totals: Record<string, number> } | null;
+      }
+    ).consumerFailover;
     expect(failover).toMatchObject({ missingDrills: [], totals: { skipped: 0, unsafeTranslations: 0, regressions: 0 } });
     expect(failover!.drills).toHaveLength(1);
     expect(failover!.checkpoints).toBeGreaterThan(0);
@@ -132,10 +150,20 @@ async function expectBuiltInPasses(name: string, timeScale: number): Promise<voi
  */
 test('retention-purge: records purged before they were mirrored are named so, none lost in replication', async () => {
   const result = await mirrorlabRun(path.join(repo, 'scenarios', 'retention-purge.yaml'));
-  if (result.code !== 0) throw new Error(`mirrorlab run retention-purge exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+  if (result.code !== 0)
+    throw new Error(
+      `mirrorlab run retention-purge exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
+    );
   expect(result.outcome).toMatchObject({ verdict: 'pass', phase: 'done' });
   const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as {
-    lostSplit: { audited: boolean; samples: number; unaudited: number; purgedBeforeMirrored: { count: number; examples: Array<{ sourceOffset: number | null }> }; lostInReplication: { count: number }; lostAtSource: { count: number } };
+    lostSplit: {
+      audited: boolean;
+      samples: number;
+      unaudited: number;
+      purgedBeforeMirrored: { count: number; examples: Array<{ sourceOffset: number | null }> };
+      lostInReplication: { count: number };
+      lostAtSource: { count: number };
+    };
     faults: Array<{ kind: string; verified: boolean | null }>;
   };
   expect(report.lostSplit).toMatchObject({ audited: true, unaudited: 0, lostInReplication: { count: 0 }, lostAtSource: { count: 0 } });
@@ -145,7 +173,9 @@ test('retention-purge: records purged before they were mirrored are named so, no
     ['pause-replicator', true],
     ['retention-purge', true],
   ]);
-  console.log(`retention-purge: ${report.lostSplit.purgedBeforeMirrored.count} purged before mirrored, ${report.lostSplit.samples} audit samples`);
+  console.log(
+    `retention-purge: ${report.lostSplit.purgedBeforeMirrored.count} purged before mirrored, ${report.lostSplit.samples} audit samples`,
+  );
 }, 480_000);
 
 /**
@@ -179,21 +209,31 @@ test('kill-source-broker: partitions the killed broker did not lead keep >= 90% 
   await control.close();
   expect(progress.length).toBeGreaterThan(0);
   const inWindow = (t: number) => t >= fromMs && t < toMs;
-  const requested = progress.flatMap((e) => e.rates).filter(([t]) => inWindow(t)).reduce((s, r) => s + r[1], 0);
+  const requested = progress
+    .flatMap((e) => e.rates)
+    .filter(([t]) => inWindow(t))
+    .reduce((s, r) => s + r[1], 0);
   const acked = new Map<number, number>();
-  for (const [t, , partition, n] of progress.flatMap((e) => e.partitionAcks ?? [])) if (inWindow(t)) acked.set(partition, (acked.get(partition) ?? 0) + n);
+  for (const [t, , partition, n] of progress.flatMap((e) => e.partitionAcks ?? []))
+    if (inWindow(t)) acked.set(partition, (acked.get(partition) ?? 0) + n);
   const perPartition = Array.from({ length: 6 }, (_, p) => acked.get(p) ?? 0);
   const share = requested / 6;
   expect(share).toBeGreaterThan(0);
   const kept = perPartition.filter((n) => n >= 0.9 * share);
-  if (kept.length < 4) throw new Error(`acknowledged per partition in the fault window: ${perPartition.join(', ')}; each partition's share of the requested load: ${Math.round(share)}`);
+  if (kept.length < 4)
+    throw new Error(
+      `acknowledged per partition in the fault window: ${perPartition.join(', ')}; each partition's share of the requested load: ${Math.round(share)}`,
+    );
 }, 120_000);
 
 test('a scenario asking far more than the lab can carry ends INCONCLUSIVE (exit 3), never PASS', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ml-overload-'));
   const file = path.join(dir, 'overload.yaml');
   // A million 100 B records/s: the producer sends flat out (tens of thousands/s here) and sheds the rest.
-  writeFileSync(file, 'name: overload\ntopics: [{ name: ml.overload, partitions: 6 }]\nworkload: { producers: 1, rate: { records: 1000000 }, duration: 20s, recordSize: 100 }\nvalidators: { count: 1 }\n');
+  writeFileSync(
+    file,
+    'name: overload\ntopics: [{ name: ml.overload, partitions: 6 }]\nworkload: { producers: 1, rate: { records: 1000000 }, duration: 20s, recordSize: 100 }\nvalidators: { count: 1 }\n',
+  );
   const result = await mirrorlabRun(file);
   rmSync(dir, { recursive: true, force: true });
   expect(result.code).toBe(3);
@@ -204,7 +244,10 @@ test('a scenario asking far more than the lab can carry ends INCONCLUSIVE (exit 
 test('an invalid scenario file is refused before anything starts, every problem listed', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ml-bad-'));
   const bad = path.join(dir, 'bad.yaml');
-  writeFileSync(bad, 'name: bad\ntopics: [{ name: t, partitions: 0 }]\nworkload: { rate: { records: 10 }, duration: soon }\nfaults: [{ at: 1s, kind: meteor }]\n');
+  writeFileSync(
+    bad,
+    'name: bad\ntopics: [{ name: t, partitions: 0 }]\nworkload: { rate: { records: 10 }, duration: soon }\nfaults: [{ at: 1s, kind: meteor }]\n',
+  );
   const result = await mirrorlabRun(bad);
   rmSync(dir, { recursive: true, force: true });
   expect(result.code).toBe(2);
@@ -213,17 +256,32 @@ test('an invalid scenario file is refused before anything starts, every problem 
   expect(result.stderr).toMatch(/faults\[0\]\.kind: expected one of/);
 });
 
-test("a real report opens in headless Chromium with the fault window on its charts", async () => {
+test('a real report opens in headless Chromium with the fault window on its charts', async () => {
   const reports = path.join(repo, 'reports');
-  const dirs = existsSync(reports) ? readdirSync(reports).filter((d: string) => d.startsWith('network-partition-') || d.startsWith('kill-source-broker-')) : [];
+  const dirs = existsSync(reports)
+    ? readdirSync(reports).filter((d: string) => d.startsWith('network-partition-') || d.startsWith('kill-source-broker-'))
+    : [];
   expect(dirs.length).toBeGreaterThan(0);
   const page = path.join(reports, dirs[0], 'report.html');
   const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ];
   const png = path.join(reports, 'screenshots', `${dirs[0]}.png`);
   mkdirSync(path.dirname(png), { recursive: true });
   await run('/usr/bin/chromium', [...flags, `--screenshot=${png}`, '--window-size=1400,2400', `file://${page}`], { timeout: 90_000 });
-  const { stdout: dom } = await run('/usr/bin/chromium', [...flags, '--dump-dom', `file://${page}`], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout: dom } = await run('/usr/bin/chromium', [...flags, '--dump-dom', `file://${page}`], {
+    timeout: 90_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   rmSync(profile, { recursive: true, force: true });
   expect(readFileSync(png).subarray(1, 4).toString('latin1')).toBe('PNG');
   expect((dom.match(/<rect class="fault-window"/g) ?? []).length).toBeGreaterThanOrEqual(2);
@@ -261,16 +319,27 @@ const exactlyOnceRuns = inSuite([
   ['exactly-once-kill-replicator', 0.5, 'all'],
 ]);
 
-test.each(exactlyOnceRuns)('%s passes on MirrorMaker 2 with exactly-once source support (time scale %s)', async (name, timeScale) => {
-  await expectBuiltInPasses(name, timeScale);
-  const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
-  expect(status.stdout).toContain('replicator mode   dedicated-eos');
-  const reports = path.join(repo, 'reports');
-  const dir = readdirSync(reports).filter((d) => d.startsWith(`${name}-`)).sort((a, b) => statSync(path.join(reports, a)).mtimeMs - statSync(path.join(reports, b)).mtimeMs).at(-1)!;
-  const report = JSON.parse(readFileSync(path.join(reports, dir, 'report.json'), 'utf8')) as { expectations: Array<{ name: string; measured: number | null; max: number }> };
-  // Checked, and at 0: duplicates because the mode is exactly-once, aborted reads because the workload is transactional.
-  expect(report.expectations.filter((e) => e.name === 'duplicates' || e.name === 'abortedReads').map((e) => [e.name, e.measured, e.max])).toEqual([
-    ['duplicates', 0, 0],
-    ['abortedReads', 0, 0],
-  ]);
-}, 480_000);
+test.each(exactlyOnceRuns)(
+  '%s passes on MirrorMaker 2 with exactly-once source support (time scale %s)',
+  async (name, timeScale) => {
+    await expectBuiltInPasses(name, timeScale);
+    const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
+    expect(status.stdout).toContain('replicator mode   dedicated-eos');
+    const reports = path.join(repo, 'reports');
+    const dir = readdirSync(reports)
+      .filter((d) => d.startsWith(`${name}-`))
+      .sort((a, b) => statSync(path.join(reports, a)).mtimeMs - statSync(path.join(reports, b)).mtimeMs)
+      .at(-1)!;
+    const report = JSON.parse(readFileSync(path.join(reports, dir, 'report.json'), 'utf8')) as {
+      expectations: Array<{ name: string; measured: number | null; max: number }>;
+    };
+    // Checked, and at 0: duplicates because the mode is exactly-once, aborted reads because the workload is transactional.
+    expect(
+      report.expectations.filter((e) => e.name === 'duplicates' || e.name === 'abortedReads').map((e) => [e.name, e.measured, e.max]),
+    ).toEqual([
+      ['duplicates', 0, 0],
+      ['abortedReads', 0, 0],
+    ]);
+  },
+  480_000,
+);

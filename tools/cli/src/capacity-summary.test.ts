@@ -29,13 +29,17 @@ const capacity = {
 
 describe('capacitySummary', () => {
   it('prints the capacity of a ramp run', () => {
-    expect(capacitySummary(JSON.stringify({ verdict: 'pass', capacity }))).toBe('capacity: 4000 records/s sustained (replicator fell behind at 5000; tester saturated at —)');
+    expect(capacitySummary(JSON.stringify({ verdict: 'pass', capacity }))).toBe(
+      'capacity: 4000 records/s sustained (replicator fell behind at 5000; tester saturated at —)',
+    );
   });
 
   it('says "at least" when the tester saturated first', () => {
-    expect(capacitySummary(JSON.stringify({ capacity: { ...capacity, replicatorSaturatedAt: null, testerSaturatedAt: 5000, lowerBound: true } }))).toBe(
-      'capacity: at least 4000 records/s sustained (replicator fell behind at —; tester saturated at 5000)',
-    );
+    expect(
+      capacitySummary(
+        JSON.stringify({ capacity: { ...capacity, replicatorSaturatedAt: null, testerSaturatedAt: 5000, lowerBound: true } }),
+      ),
+    ).toBe('capacity: at least 4000 records/s sustained (replicator fell behind at —; tester saturated at 5000)');
   });
 
   it('nothing for a fixed-rate run, an older report, or a report.json that is not JSON', () => {
@@ -50,6 +54,8 @@ describe('capacitySummary', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ml-cap-'));
     expect(capacitySummaryBeside(path.join(dir, 'report.html'))).toBeNull();
     writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ capacity }));
-    expect(capacitySummaryBeside(path.join(dir, 'report.html'))).toBe('capacity: 4000 records/s sustained (replicator fell behind at 5000; tester saturated at —)');
+    expect(capacitySummaryBeside(path.join(dir, 'report.html'))).toBe(
+      'capacity: 4000 records/s sustained (replicator fell behind at 5000; tester saturated at —)',
+    );
   });
 });

@@ -9,7 +9,12 @@ import type { CliContext } from './context';
 import type { ScenarioOutcome } from './stack/follow-scenario';
 
 const spec = (() => {
-  const r = validateScenario({ name: 'kill', topics: [{ name: 't', partitions: 2 }], workload: { rate: { records: 30 }, duration: '20s' }, replicators: ['dedicated', 'dedicated-eos'] });
+  const r = validateScenario({
+    name: 'kill',
+    topics: [{ name: 't', partitions: 2 }],
+    workload: { rate: { records: 30 }, duration: '20s' },
+    replicators: ['dedicated', 'dedicated-eos'],
+  });
   if (!r.ok) throw r.error;
   return r.spec;
 })();
@@ -24,7 +29,13 @@ function fakeRunner(reports: string, verdicts: Record<string, ScenarioOutcome['v
     syntheticScenario({ scenarioId: id, durationS: 20, rate: 30, partitions: 2 }).forEach((e) => folded.apply(e));
     mkdirSync(path.join(reports, id), { recursive: true });
     writeFileSync(path.join(reports, id, 'report.json'), renderJson(buildReport(folded)));
-    return { scenarioId: id, verdict: verdicts[s.replicator.mode] ?? 'pass', reasons: [], phase: 'done', reportHtml: path.join(reports, id, 'report.html') };
+    return {
+      scenarioId: id,
+      verdict: verdicts[s.replicator.mode] ?? 'pass',
+      reasons: [],
+      phase: 'done',
+      reportHtml: path.join(reports, id, 'report.html'),
+    };
   };
   return { runOne, seen };
 }
@@ -51,6 +62,9 @@ describe('mirrorlab run with replicators: [...]', () => {
   it('ends with the worst verdict of the runs as its exit code', async () => {
     const reports = mkdtempSync(path.join(tmpdir(), 'ml-modes-'));
     const { runOne } = fakeRunner(reports, { dedicated: 'fail' });
-    await expect(compareModes(context(), spec, {}, runOne)).rejects.toMatchObject({ exitCode: 1, message: 'runs per replicator mode: dedicated fail, dedicated-eos pass' });
+    await expect(compareModes(context(), spec, {}, runOne)).rejects.toMatchObject({
+      exitCode: 1,
+      message: 'runs per replicator mode: dedicated fail, dedicated-eos pass',
+    });
   });
 });

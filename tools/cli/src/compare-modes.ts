@@ -13,7 +13,12 @@ import type { ScenarioOutcome } from './stack/follow-scenario';
  * same lab (each run switches the lab's replicator mode), then writes the comparison of the runs
  * that produced a report beside the reports. Exit code: the worst verdict (exitCodeForVerdicts).
  */
-export async function compareModes(ctx: CliContext, spec: ScenarioSpec, opts: { json?: boolean }, runOne: (spec: ScenarioSpec) => Promise<ScenarioOutcome>): Promise<void> {
+export async function compareModes(
+  ctx: CliContext,
+  spec: ScenarioSpec,
+  opts: { json?: boolean },
+  runOne: (spec: ScenarioSpec) => Promise<ScenarioOutcome>,
+): Promise<void> {
   const runs: Array<{ mode: string; outcome: ScenarioOutcome }> = [];
   for (const { mode, spec: one } of specsPerMode(spec)) {
     ctx.err(`replicator mode ${mode}: running ${spec.name}…`);
@@ -43,5 +48,6 @@ export async function compareModes(ctx: CliContext, spec: ScenarioSpec, opts: { 
     ctx.out(comparison === null ? 'comparison: not written (fewer than two runs produced a report)' : `comparison: ${comparison}`);
   }
   const code = exitCodeForVerdicts(runs.map((r) => r.outcome.verdict));
-  if (code !== EXIT_OK) throw new CliError(`runs per replicator mode: ${runs.map((r) => `${r.mode} ${r.outcome.verdict}`).join(', ')}`, code);
+  if (code !== EXIT_OK)
+    throw new CliError(`runs per replicator mode: ${runs.map((r) => `${r.mode} ${r.outcome.verdict}`).join(', ')}`, code);
 }

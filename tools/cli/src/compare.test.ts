@@ -10,7 +10,9 @@ import { buildProgram } from './program';
 const reports = mkdtempSync(path.join(tmpdir(), 'ml-compare-'));
 for (const id of ['run-a', 'run-b']) {
   const folded = new ScenarioEvents(id);
-  syntheticScenario({ scenarioId: id, durationS: 20, rate: 30, partitions: 2, anomalies: id === 'run-a' ? { duplicate: 1 } : {} }).forEach((e) => folded.apply(e));
+  syntheticScenario({ scenarioId: id, durationS: 20, rate: 30, partitions: 2, anomalies: id === 'run-a' ? { duplicate: 1 } : {} }).forEach(
+    (e) => folded.apply(e),
+  );
   mkdirSync(path.join(reports, id), { recursive: true });
   writeFileSync(path.join(reports, id, 'report.json'), renderJson(buildReport(folded)));
 }
@@ -42,8 +44,12 @@ describe('mirrorlab compare', () => {
   });
 
   it('prints the HTML path with --format html, the JSON with --format json', async () => {
-    expect((await cli(['compare', 'run-a', 'run-b', '--reports-dir', reports, '--format', 'html'])).out.trim()).toBe(path.join(comparisonDir(reports, ['run-a', 'run-b']), 'comparison.html'));
-    const json = JSON.parse((await cli(['compare', 'run-b', 'run-a', '--reports-dir', reports, '--format', 'json'])).out) as { runs: Array<{ id: string }> };
+    expect((await cli(['compare', 'run-a', 'run-b', '--reports-dir', reports, '--format', 'html'])).out.trim()).toBe(
+      path.join(comparisonDir(reports, ['run-a', 'run-b']), 'comparison.html'),
+    );
+    const json = JSON.parse((await cli(['compare', 'run-b', 'run-a', '--reports-dir', reports, '--format', 'json'])).out) as {
+      runs: Array<{ id: string }>;
+    };
     expect(json.runs.map((x) => x.id)).toEqual(['run-b', 'run-a']);
   });
 

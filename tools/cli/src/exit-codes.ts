@@ -13,7 +13,8 @@ export const EXIT_USAGE = 2;
 export const EXIT_INCONCLUSIVE = 3;
 
 /** The line `--help` and README print. */
-export const EXIT_CODES_HELP = 'Exit codes: 0 ok (pass), 1 failure (fail, or not healthy), 2 usage or configuration error (or the run ended in error), 3 inconclusive (the tester did not deliver the requested load).';
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 ok (pass), 1 failure (fail, or not healthy), 2 usage or configuration error (or the run ended in error), 3 inconclusive (the tester did not deliver the requested load).';
 
 /** Exit code for a scenario's verdict. */
 export function exitCodeForVerdict(verdict: string): number {

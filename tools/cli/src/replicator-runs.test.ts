@@ -2,7 +2,12 @@ import { validateScenario } from '@mirrorlab/protocol';
 import { exitCodeForVerdicts, specsPerMode } from './replicator-runs';
 
 const spec = (extra: Record<string, unknown>) => {
-  const r = validateScenario({ name: 's', topics: [{ name: 't', partitions: 1 }], workload: { rate: { records: 10 }, duration: '10s' }, ...extra });
+  const r = validateScenario({
+    name: 's',
+    topics: [{ name: 't', partitions: 1 }],
+    workload: { rate: { records: 10 }, duration: '10s' },
+    ...extra,
+  });
   if (!r.ok) throw r.error;
   return r.spec;
 };

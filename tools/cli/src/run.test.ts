@@ -87,9 +87,16 @@ describe('against a lab directory', () => {
     const dir = emptyDir();
     writeLabState(
       planLab({
-        dir, id: 'abc123', mode: 'loopback', basePort: 21008, subnetIndex: null,
+        dir,
+        id: 'abc123',
+        mode: 'loopback',
+        basePort: 21008,
+        subnetIndex: null,
         clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-        replicationPolicy: 'default', topics: '.*', kafkaVersion: '4.3.1', now: new Date(0),
+        replicationPolicy: 'default',
+        topics: '.*',
+        kafkaVersion: '4.3.1',
+        now: new Date(0),
       }),
     );
     const ctx = capture();
@@ -120,7 +127,10 @@ describe('validate', () => {
   test('prints the effective expectations, correctness defaults included', async () => {
     const dir = emptyDir();
     const file = join(dir, 'only-latency.yaml');
-    writeFileSync(file, 'name: only-latency\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s }\nexpectations: { p99LatencyMs: { max: 500 } }\n');
+    writeFileSync(
+      file,
+      'name: only-latency\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s }\nexpectations: { p99LatencyMs: { max: 500 } }\n',
+    );
     const ctx = capture();
     expect(await runCli(['validate', file], ctx)).toBe(0);
     expect(ctx.stdout).toContain(

@@ -6,7 +6,10 @@ import { listScenarios, loadScenarioFile, scaleScenario } from './scenario-file'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ml-scn-'));
 const good = path.join(dir, 'good.yaml');
-writeFileSync(good, 'name: good\ntopics: [{ name: t, partitions: 3 }]\nworkload: { rate: { records: 10 }, duration: 60s }\nfaults:\n  - { at: 10s, duration: 20s, kind: kill-broker, target: "source:1" }\n');
+writeFileSync(
+  good,
+  'name: good\ntopics: [{ name: t, partitions: 3 }]\nworkload: { rate: { records: 10 }, duration: 60s }\nfaults:\n  - { at: 10s, duration: 20s, kind: kill-broker, target: "source:1" }\n',
+);
 const badFault = path.join(dir, 'bad-fault.yaml');
 writeFileSync(
   badFault,

@@ -41,7 +41,9 @@ export interface ScenarioListing {
 export function listScenarios(dir: string): ScenarioListing[] {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    files = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
   } catch {
     throw new CliError(`no scenarios directory at ${dir}`, EXIT_USAGE);
   }

@@ -14,7 +14,13 @@ import { CRD_KINDS } from './crds';
 import { parseManifests } from './kustomize';
 import { DEPLOY_DIR, REPO_ROOT } from './paths';
 
-const CRDS: ResourceType = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false };
+const CRDS: ResourceType = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  resource: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+};
 
 /** deploy/overlays/<x> with a kustomization.yaml whose parent has none: what a user applies. */
 function overlays(): string[] {
@@ -45,7 +51,7 @@ test('the overlays found are the four a user applies', () => {
   ]);
 });
 
-test('the CRDs made from the project\'s schemas are served, with /scale where Strimzi has it', async () => {
+test("the CRDs made from the project's schemas are served, with /scale where Strimzi has it", async () => {
   for (const spec of CRD_KINDS) {
     const crd = await lab.admin.get<KubeObject>(CRDS, '', `${spec.plural}.${spec.group}`);
     const conditions = (crd.status?.conditions ?? []) as Array<{ type: string; status: string }>;
@@ -60,7 +66,15 @@ describe.each(overlays().map((o) => [relative(REPO_ROOT, o), o]))('%s', (_name, 
     const rendered = await lab.kubectl(['kustomize', dir]);
     expect(rendered.stderr).toBe('');
     const objects = parseManifests(rendered.stdout, dir);
-    const applied = await lab.kubectl(['apply', '-k', dir, '--server-side', '--validate=strict', '--field-manager=mirrorlab-tests', '--force-conflicts']);
+    const applied = await lab.kubectl([
+      'apply',
+      '-k',
+      dir,
+      '--server-side',
+      '--validate=strict',
+      '--field-manager=mirrorlab-tests',
+      '--force-conflicts',
+    ]);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     const lines = applied.stdout.trim().split('\n');
@@ -128,19 +142,34 @@ describe('the server refuses what the offline checks refuse (strict validation c
   });
 
   test('a value outside an enum of a Chaos Mesh kind', async () => {
-    const res = await refused({ apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'NetworkChaos', metadata: { name: 'probe', namespace: 'kafka' }, spec: { action: 'slow', mode: 'all', selector: { namespaces: ['kafka'] } } });
+    const res = await refused({
+      apiVersion: 'chaos-mesh.org/v1alpha1',
+      kind: 'NetworkChaos',
+      metadata: { name: 'probe', namespace: 'kafka' },
+      spec: { action: 'slow', mode: 'all', selector: { namespaces: ['kafka'] } },
+    });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain('spec.action: Unsupported value: "slow"');
   });
 
   test('a misspelt field of a ServiceMonitor (schema from the kubernetes-models declarations)', async () => {
-    const res = await refused({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'probe', namespace: 'mirrorlab' }, spec: { selector: {}, endpoints: [{ port: 'http', intervall: '15s' }] } });
+    const res = await refused({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'probe', namespace: 'mirrorlab' },
+      spec: { selector: {}, endpoints: [{ port: 'http', intervall: '15s' }] },
+    });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain('.spec.endpoints[0].intervall: field not declared in schema');
   });
 
   test('a pod that breaks the restricted Pod Security Standard of namespace mirrorlab', async () => {
-    const res = await refused({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: 'mirrorlab' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+    const res = await refused({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'probe', namespace: 'mirrorlab' },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain('violates PodSecurity "restricted:latest"');
   });

@@ -30,8 +30,16 @@ test('a CRD for every kind deploy/ uses that no built-in API serves, the hand-wr
 });
 
 test('the scale subresource where Strimzi has one (node pools, MirrorMaker 2), status where upstream has it', () => {
-  const subresources = Object.fromEntries(crds.map((c) => [(c.spec as { names: { kind: string } }).names.kind, (c.spec as { versions: Array<{ subresources?: Schema }> }).versions[0].subresources]));
-  expect(subresources.KafkaNodePool).toEqual({ status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.labelSelector' } });
+  const subresources = Object.fromEntries(
+    crds.map((c) => [
+      (c.spec as { names: { kind: string } }).names.kind,
+      (c.spec as { versions: Array<{ subresources?: Schema }> }).versions[0].subresources,
+    ]),
+  );
+  expect(subresources.KafkaNodePool).toEqual({
+    status: {},
+    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.labelSelector' },
+  });
   expect(subresources.KafkaMirrorMaker2).toHaveProperty('scale');
   expect(subresources.Kafka).toEqual({ status: {} });
   expect(subresources.ServiceMonitor).toBeUndefined();
@@ -48,7 +56,8 @@ test('structural: no additionalProperties false, no const, no uniqueItems, a typ
       expect(node).not.toHaveProperty('$schema');
       if ('properties' in node) expect(node.type).toBe('object');
       if ('items' in node) expect(node.type).toBe('array');
-      if (!('x-kubernetes-int-or-string' in node) && !('x-kubernetes-preserve-unknown-fields' in node)) expect(typeof node.type).toBe('string');
+      if (!('x-kubernetes-int-or-string' in node) && !('x-kubernetes-preserve-unknown-fields' in node))
+        expect(typeof node.type).toBe('string');
     }
   }
 });
@@ -57,8 +66,15 @@ test('the conversions, one by one', () => {
   expect(crdSchemaFromJsonSchema({ const: 'kafka.strimzi.io/v1' })).toEqual({ enum: ['kafka.strimzi.io/v1'], type: 'string' });
   expect(crdSchemaFromJsonSchema({ enum: [1, 2] })).toEqual({ enum: [1, 2], type: 'integer' });
   expect(crdSchemaFromJsonSchema({ anyOf: [{ type: 'string' }, { type: 'number' }] })).toEqual({ 'x-kubernetes-int-or-string': true });
-  expect(crdSchemaFromJsonSchema({ type: 'array', uniqueItems: true, items: { enum: ['broker', 'controller'] } })).toEqual({ type: 'array', 'x-kubernetes-list-type': 'set', items: { enum: ['broker', 'controller'], type: 'string' } });
-  expect(crdSchemaFromJsonSchema({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } })).toEqual({ type: 'object', properties: { a: { type: 'string' } } });
+  expect(crdSchemaFromJsonSchema({ type: 'array', uniqueItems: true, items: { enum: ['broker', 'controller'] } })).toEqual({
+    type: 'array',
+    'x-kubernetes-list-type': 'set',
+    items: { enum: ['broker', 'controller'], type: 'string' },
+  });
+  expect(crdSchemaFromJsonSchema({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } })).toEqual({
+    type: 'object',
+    properties: { a: { type: 'string' } },
+  });
   expect(
     crdSchemaFromJsonSchema({
       oneOf: [
@@ -66,16 +82,33 @@ test('the conversions, one by one', () => {
         { type: 'object', properties: { type: { const: 'persistent-claim' }, size: { type: 'string' } }, required: ['type', 'size'] },
       ],
     }),
-  ).toEqual({ type: 'object', properties: { type: { type: 'string', enum: ['ephemeral', 'persistent-claim'] }, sizeLimit: { type: 'string' }, size: { type: 'string' } }, required: ['type'] });
+  ).toEqual({
+    type: 'object',
+    properties: {
+      type: { type: 'string', enum: ['ephemeral', 'persistent-claim'] },
+      sizeLimit: { type: 'string' },
+      size: { type: 'string' },
+    },
+    required: ['type'],
+  });
   expect(() => crdSchemaFromJsonSchema({ anyOf: [{ type: 'object' }, { type: 'array' }] })).toThrow('structural schema');
 });
 
 test('ServiceMonitor and PrometheusRule come from the kubernetes-models declarations the offline field checks read', () => {
-  const schemaOf = (kind: string) => (crds.find((c) => (c.spec as { names: { kind: string } }).names.kind === kind)!.spec as { versions: Array<{ schema: { openAPIV3Schema: Schema } }> }).versions[0].schema.openAPIV3Schema;
-  const monitor = schemaOf('ServiceMonitor') as { properties: { spec: { properties: { endpoints: { items: { properties: Record<string, Schema> } } } } } };
+  const schemaOf = (kind: string) =>
+    (
+      crds.find((c) => (c.spec as { names: { kind: string } }).names.kind === kind)!.spec as {
+        versions: Array<{ schema: { openAPIV3Schema: Schema } }>;
+      }
+    ).versions[0].schema.openAPIV3Schema;
+  const monitor = schemaOf('ServiceMonitor') as {
+    properties: { spec: { properties: { endpoints: { items: { properties: Record<string, Schema> } } } } };
+  };
   expect(monitor.properties.spec.properties.endpoints.items.properties.interval).toEqual({ type: 'string' });
   expect(monitor.properties.spec.properties.endpoints.items.properties.honorLabels).toEqual({ type: 'boolean' });
-  const rule = schemaOf('PrometheusRule') as { properties: { spec: { properties: { groups: { items: { properties: Record<string, Schema> } } } } } };
+  const rule = schemaOf('PrometheusRule') as {
+    properties: { spec: { properties: { groups: { items: { properties: Record<string, Schema> } } } } };
+  };
   expect(rule.properties.spec.properties.groups.items.properties.rules).toMatchObject({ type: 'array', items: { type: 'object' } });
 });
 

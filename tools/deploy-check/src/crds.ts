@@ -33,13 +33,66 @@ export interface CrdSpecOf {
 }
 
 export const CRD_KINDS: readonly CrdSpecOf[] = [
-  { group: 'kafka.strimzi.io', version: 'v1', kind: 'Kafka', plural: 'kafkas', shortNames: ['k'], handWritten: true, status: true, scale: false },
-  { group: 'kafka.strimzi.io', version: 'v1', kind: 'KafkaNodePool', plural: 'kafkanodepools', shortNames: ['knp'], handWritten: true, status: true, scale: true },
-  { group: 'kafka.strimzi.io', version: 'v1', kind: 'KafkaMirrorMaker2', plural: 'kafkamirrormaker2s', shortNames: ['kmm2'], handWritten: true, status: true, scale: true },
+  {
+    group: 'kafka.strimzi.io',
+    version: 'v1',
+    kind: 'Kafka',
+    plural: 'kafkas',
+    shortNames: ['k'],
+    handWritten: true,
+    status: true,
+    scale: false,
+  },
+  {
+    group: 'kafka.strimzi.io',
+    version: 'v1',
+    kind: 'KafkaNodePool',
+    plural: 'kafkanodepools',
+    shortNames: ['knp'],
+    handWritten: true,
+    status: true,
+    scale: true,
+  },
+  {
+    group: 'kafka.strimzi.io',
+    version: 'v1',
+    kind: 'KafkaMirrorMaker2',
+    plural: 'kafkamirrormaker2s',
+    shortNames: ['kmm2'],
+    handWritten: true,
+    status: true,
+    scale: true,
+  },
   { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'PodChaos', plural: 'podchaos', handWritten: true, status: true, scale: false },
-  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'NetworkChaos', plural: 'networkchaos', handWritten: true, status: true, scale: false },
-  { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors', shortNames: ['smon'], handWritten: false, status: false, scale: false },
-  { group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', plural: 'prometheusrules', shortNames: ['promrule'], handWritten: false, status: false, scale: false },
+  {
+    group: 'chaos-mesh.org',
+    version: 'v1alpha1',
+    kind: 'NetworkChaos',
+    plural: 'networkchaos',
+    handWritten: true,
+    status: true,
+    scale: false,
+  },
+  {
+    group: 'monitoring.coreos.com',
+    version: 'v1',
+    kind: 'ServiceMonitor',
+    plural: 'servicemonitors',
+    shortNames: ['smon'],
+    handWritten: false,
+    status: false,
+    scale: false,
+  },
+  {
+    group: 'monitoring.coreos.com',
+    version: 'v1',
+    kind: 'PrometheusRule',
+    plural: 'prometheusrules',
+    shortNames: ['promrule'],
+    handWritten: false,
+    status: false,
+    scale: false,
+  },
 ];
 
 const PRESERVE: Schema = { 'x-kubernetes-preserve-unknown-fields': true };
@@ -81,7 +134,9 @@ export function crdSchemaFromJsonSchema(node: Schema): Schema {
         out.enum = [value];
         break;
       case 'properties':
-        out.properties = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, crdSchemaFromJsonSchema(v)]));
+        out.properties = Object.fromEntries(
+          Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, crdSchemaFromJsonSchema(v)]),
+        );
         break;
       case 'items':
         out.items = crdSchemaFromJsonSchema(value as Schema);
@@ -146,7 +201,8 @@ export function crdSchemaFromType(checker: ts.TypeChecker, declared: ts.Type, se
       return literals.length === parts.length ? { type: 'string', enum: literals } : { type: 'string' };
     }
     if (flags.every((f) => f & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral))) return { type: 'boolean' };
-    if (flags.every((f) => f & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral | ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral))) return { 'x-kubernetes-int-or-string': true };
+    if (flags.every((f) => f & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral | ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral)))
+      return { 'x-kubernetes-int-or-string': true };
     return { ...PRESERVE };
   }
   if (seen.has(type)) return { type: checker.isArrayType(type) ? 'array' : 'object', ...PRESERVE };
@@ -186,7 +242,12 @@ function topLevel(spec: CrdSpecOf, schema: Schema): Schema {
 export function customResourceDefinition(spec: CrdSpecOf, schema: Schema): Schema {
   const subresources: Schema = {};
   if (spec.status) subresources.status = {};
-  if (spec.scale) subresources.scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.labelSelector' };
+  if (spec.scale)
+    subresources.scale = {
+      specReplicasPath: '.spec.replicas',
+      statusReplicasPath: '.status.replicas',
+      labelSelectorPath: '.status.labelSelector',
+    };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -194,8 +255,22 @@ export function customResourceDefinition(spec: CrdSpecOf, schema: Schema): Schem
     spec: {
       group: spec.group,
       scope: 'Namespaced',
-      names: { kind: spec.kind, listKind: `${spec.kind}List`, plural: spec.plural, singular: spec.kind.toLowerCase(), ...(spec.shortNames ? { shortNames: spec.shortNames } : {}) },
-      versions: [{ name: spec.version, served: true, storage: true, schema: { openAPIV3Schema: topLevel(spec, schema) }, ...(Object.keys(subresources).length > 0 ? { subresources } : {}) }],
+      names: {
+        kind: spec.kind,
+        listKind: `${spec.kind}List`,
+        plural: spec.plural,
+        singular: spec.kind.toLowerCase(),
+        ...(spec.shortNames ? { shortNames: spec.shortNames } : {}),
+      },
+      versions: [
+        {
+          name: spec.version,
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: topLevel(spec, schema) },
+          ...(Object.keys(subresources).length > 0 ? { subresources } : {}),
+        },
+      ],
     },
   };
 }

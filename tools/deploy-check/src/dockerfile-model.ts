@@ -23,7 +23,10 @@ export interface DockerStage {
 }
 
 const substitute = (text: string, vars: Record<string, string>) =>
-  text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, a: string | undefined, b: string | undefined) => vars[a ?? b ?? ''] ?? whole);
+  text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, a: string | undefined, b: string | undefined) => vars[a ?? b ?? ''] ?? whole,
+  );
 
 /** Parses a Dockerfile (with dockerfile-ast, the parser of VS Code's Docker support) into stages. */
 export function parseDockerfile(text: string): DockerStage[] {
@@ -47,7 +50,10 @@ export function parseDockerfile(text: string): DockerStage[] {
     if (ins instanceof PropertyInstruction) for (const p of ins.getProperties()) properties[p.getName()] = p.getValue();
     stages.at(-1)?.instructions.push({
       keyword,
-      args: ins.getArguments().map((a) => a.getValue()).filter((a) => !a.startsWith('--')),
+      args: ins
+        .getArguments()
+        .map((a) => a.getValue())
+        .filter((a) => !a.startsWith('--')),
       flags,
       json: ins instanceof JSONInstruction ? ins.getJSONStrings().map((j) => j.getJSONValue()) : [],
       properties,

@@ -22,7 +22,9 @@ describe('the Dockerfile checks report', () => {
   });
 
   it('another base image', () => {
-    expect(check(dockerfile.replace('ARG NODE_IMAGE=node:24-slim', 'ARG NODE_IMAGE=node:22'))).toMatch(/target producer: runtime image is built on node:22, not node:24-slim/);
+    expect(check(dockerfile.replace('ARG NODE_IMAGE=node:24-slim', 'ARG NODE_IMAGE=node:22'))).toMatch(
+      /target producer: runtime image is built on node:22, not node:24-slim/,
+    );
   });
 
   it('a root user', () => {
@@ -30,20 +32,29 @@ describe('the Dockerfile checks report', () => {
     expect(check(dockerfile.replace('USER 1000:1000', ''))).toMatch(/target producer: runs as root: no USER/);
   });
 
-  it("the librdkafka binding only in the images of services that use it, and only from the stage that built it", () => {
+  it('the librdkafka binding only in the images of services that use it, and only from the stage that built it', () => {
     const elsewhere = dockerfile.replace('EXPOSE 8082', 'EXPOSE 8082\nCOPY --from=kafka-native /native/node_modules /app/node_modules');
     expect(check(elsewhere)).toMatch(/target consumer-validator: line \d+: copies from kafka-native/);
-    const otherSource = dockerfile.replace('COPY --from=kafka-native /native/node_modules /app/node_modules', 'COPY --from=build /src/node_modules /app/node_modules');
+    const otherSource = dockerfile.replace(
+      'COPY --from=kafka-native /native/node_modules /app/node_modules',
+      'COPY --from=build /src/node_modules /app/node_modules',
+    );
     expect(check(otherSource)).toMatch(/target producer: line \d+: copies \/src\/node_modules/);
   });
 
   it('a HEALTHCHECK', () => {
-    const withHealthcheck = dockerfile.replace('EXPOSE 8082', 'EXPOSE 8082\nHEALTHCHECK CMD node -e "fetch(\'http://localhost:8082/healthz\')"');
+    const withHealthcheck = dockerfile.replace(
+      'EXPOSE 8082',
+      'EXPOSE 8082\nHEALTHCHECK CMD node -e "fetch(\'http://localhost:8082/healthz\')"',
+    );
     expect(check(withHealthcheck)).toMatch(/target consumer-validator: line \d+: HEALTHCHECK in a runtime image/);
   });
 
   it('node_modules or sources in a runtime image', () => {
-    const withModules = dockerfile.replace('EXPOSE 8085', 'EXPOSE 8085\nCOPY --from=build-report-aggregator /src/node_modules /app/node_modules');
+    const withModules = dockerfile.replace(
+      'EXPOSE 8085',
+      'EXPOSE 8085\nCOPY --from=build-report-aggregator /src/node_modules /app/node_modules',
+    );
     expect(check(withModules)).toMatch(/target report-aggregator: line \d+: copies \/src\/node_modules/);
     const withContext = dockerfile.replace('EXPOSE 8085', 'EXPOSE 8085\nCOPY . /app/');
     expect(check(withContext)).toMatch(/copies from the build context/);
@@ -52,13 +63,22 @@ describe('the Dockerfile checks report', () => {
   });
 
   it('a bundle without its source map, or from another service', () => {
-    expect(check(dockerfile.replace('/src/services/producer/dist/main.js.map ', ''))).toMatch(/target producer: does not copy dist\/main\.js\.map/);
-    expect(check(dockerfile.replace('COPY --from=build-producer /src/services/producer/', 'COPY --from=build-producer /src/services/provisioner/'))).toMatch(/target producer: line \d+: copies \/src\/services\/provisioner\/dist\/main\.js/);
+    expect(check(dockerfile.replace('/src/services/producer/dist/main.js.map ', ''))).toMatch(
+      /target producer: does not copy dist\/main\.js\.map/,
+    );
+    expect(
+      check(
+        dockerfile.replace('COPY --from=build-producer /src/services/producer/', 'COPY --from=build-producer /src/services/provisioner/'),
+      ),
+    ).toMatch(/target producer: line \d+: copies \/src\/services\/provisioner\/dist\/main\.js/);
   });
 
   it('OCI labels not taken from build args, and a wrong entrypoint or port', () => {
     const edited = dockerfile
-      .replace('org.opencontainers.image.version="${VERSION}" \\\n      org.opencontainers.image.source="${SOURCE}"\nCOPY --from=build-provisioner', 'org.opencontainers.image.version="1.0" \\\n      org.opencontainers.image.source="${SOURCE}"\nCOPY --from=build-provisioner')
+      .replace(
+        'org.opencontainers.image.version="${VERSION}" \\\n      org.opencontainers.image.source="${SOURCE}"\nCOPY --from=build-provisioner',
+        'org.opencontainers.image.version="1.0" \\\n      org.opencontainers.image.source="${SOURCE}"\nCOPY --from=build-provisioner',
+      )
       .replace('ENTRYPOINT ["node", "--enable-source-maps", "/app/main.js"]', 'ENTRYPOINT ["node", "/app/main.js"]')
       .replace('EXPOSE 8084', 'EXPOSE 8080');
     const found = check(edited);

@@ -55,7 +55,9 @@ interface RuleFile {
 
 /** Every rule expression of a Prometheus rule file. */
 export function ruleQueries(file: string, rules: RuleFile): Query[] {
-  return (rules.groups ?? []).flatMap((g) => (g.rules ?? []).flatMap((r) => (r.expr ? [{ where: `${file}, group ${g.name}, rule ${r.alert ?? r.record}`, expr: r.expr }] : [])));
+  return (rules.groups ?? []).flatMap((g) =>
+    (g.rules ?? []).flatMap((r) => (r.expr ? [{ where: `${file}, group ${g.name}, rule ${r.alert ?? r.record}`, expr: r.expr }] : [])),
+  );
 }
 
 /** Each query parses as PromQL and selects only metrics the services export (metrics.json). */
@@ -63,8 +65,11 @@ export function checkQueries(queries: readonly Query[], catalog: MetricCatalog):
   return queries.flatMap((q) => {
     const reading = readPromql(q.expr);
     const out: Problem[] = [];
-    if (reading.syntaxErrorAt !== undefined) out.push(problem(q.where, `PromQL syntax error at offset ${reading.syntaxErrorAt}: ${q.expr}`));
-    for (const m of reading.metrics) if (!catalogMetricFor(catalog, m)) out.push(problem(q.where, `queries ${m}, which is not in grafana/metrics.json (no service exports it)`));
+    if (reading.syntaxErrorAt !== undefined)
+      out.push(problem(q.where, `PromQL syntax error at offset ${reading.syntaxErrorAt}: ${q.expr}`));
+    for (const m of reading.metrics)
+      if (!catalogMetricFor(catalog, m))
+        out.push(problem(q.where, `queries ${m}, which is not in grafana/metrics.json (no service exports it)`));
     if (reading.metrics.length === 0) out.push(problem(q.where, `selects no metric: ${q.expr}`));
     return out;
   });

@@ -46,14 +46,29 @@ const EXPORTED: Record<string, [string, string[]]> = {
 
 describe('grafana/metrics.json', () => {
   it('lists every mirrorlab metric of the services contract, with its type and labels', () => {
-    const mirrorlab = Object.fromEntries(Object.entries(catalog.metrics).filter(([name]) => name.startsWith('mirrorlab_')).map(([name, m]) => [name, [m.type, m.labels]]));
+    const mirrorlab = Object.fromEntries(
+      Object.entries(catalog.metrics)
+        .filter(([name]) => name.startsWith('mirrorlab_'))
+        .map(([name, m]) => [name, [m.type, m.labels]]),
+    );
     expect(mirrorlab).toEqual(EXPORTED);
     expect(catalog.commonLabels).toEqual(['service', 'instance']);
   });
 
   it("lists prom-client's default metrics for every service", () => {
-    for (const name of ['process_cpu_user_seconds_total', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_gc_duration_seconds']) {
-      expect(catalog.metrics[name]?.services).toEqual(['producer', 'consumer-validator', 'fault-runner', 'provisioner', 'report-aggregator']);
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_gc_duration_seconds',
+    ]) {
+      expect(catalog.metrics[name]?.services).toEqual([
+        'producer',
+        'consumer-validator',
+        'fault-runner',
+        'provisioner',
+        'report-aggregator',
+      ]);
     }
   });
 });
@@ -65,7 +80,12 @@ describe('the dashboards', () => {
   });
 
   it('show throughput produced vs consumed', () => {
-    expect(exprs(dashboardQs)).toEqual(expect.arrayContaining([expect.stringMatching(/rate\(mirrorlab_producer_records_sent_total/), expect.stringMatching(/rate\(mirrorlab_validator_records_total/)]));
+    expect(exprs(dashboardQs)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/rate\(mirrorlab_producer_records_sent_total/),
+        expect.stringMatching(/rate\(mirrorlab_validator_records_total/),
+      ]),
+    );
   });
 
   it('show every anomaly class and the lost records', () => {
@@ -75,7 +95,11 @@ describe('the dashboards', () => {
   });
 
   it('show latency percentiles over time from the histograms, per 1-minute window', () => {
-    for (const h of ['mirrorlab_validator_end_to_end_latency_seconds', 'mirrorlab_validator_replication_latency_seconds', 'mirrorlab_producer_send_latency_seconds']) {
+    for (const h of [
+      'mirrorlab_validator_end_to_end_latency_seconds',
+      'mirrorlab_validator_replication_latency_seconds',
+      'mirrorlab_producer_send_latency_seconds',
+    ]) {
       expect(exprs(dashboardQs)).toContainEqual(`histogram_quantile(0.99, sum by (le) (rate(${h}_bucket{scenario=~"$scenario"}[1m])))`);
     }
   });
@@ -85,8 +109,14 @@ describe('the dashboards', () => {
   });
 
   it('shade the fault windows with annotations from the fault-runner metrics', () => {
-    const annotations = dashboards[dashboardFiles.indexOf('mirrorlab-replication.json')].json.annotations.list as { expr?: string; enable: boolean }[];
-    const annotationExprs = annotations.filter((a) => a.enable).map((a) => a.expr ?? '').join('\n');
+    const annotations = dashboards[dashboardFiles.indexOf('mirrorlab-replication.json')].json.annotations.list as {
+      expr?: string;
+      enable: boolean;
+    }[];
+    const annotationExprs = annotations
+      .filter((a) => a.enable)
+      .map((a) => a.expr ?? '')
+      .join('\n');
     expect(annotationExprs).toContain('mirrorlab_fault_active');
     expect(annotationExprs).toContain('mirrorlab_faults_injected_total');
   });
@@ -100,9 +130,13 @@ describe('the dashboards', () => {
   });
 
   it('are loaded by the provisioning file from the documented path', () => {
-    const provider = parse(readFileSync(join(GRAFANA_DIR, 'provisioning/dashboards/mirrorlab.yaml'), 'utf8')) as { providers: { type: string; options: { path: string } }[] };
+    const provider = parse(readFileSync(join(GRAFANA_DIR, 'provisioning/dashboards/mirrorlab.yaml'), 'utf8')) as {
+      providers: { type: string; options: { path: string } }[];
+    };
     expect(provider.providers[0]).toMatchObject({ type: 'file', options: { path: '/var/lib/grafana/dashboards/mirrorlab' } });
-    const sources = parse(readFileSync(join(GRAFANA_DIR, 'provisioning/datasources/prometheus.yaml'), 'utf8')) as { datasources: { type: string }[] };
+    const sources = parse(readFileSync(join(GRAFANA_DIR, 'provisioning/datasources/prometheus.yaml'), 'utf8')) as {
+      datasources: { type: string }[];
+    };
     expect(sources.datasources.map((s) => s.type)).toEqual(['prometheus']);
   });
 });
@@ -116,7 +150,9 @@ describe('the alert rules', () => {
     const byName = Object.fromEntries(rules.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
     expect(byName.MirrorlabLossDetected.expr).toContain('mirrorlab_validator_lost');
     expect(byName.MirrorlabReplicationStalled.for).toBe('2m');
-    expect(byName.MirrorlabReplicationStalled.expr).toMatch(/mirrorlab_producer_records_sent_total[\s\S]*unless[\s\S]*mirrorlab_validator_records_total/);
+    expect(byName.MirrorlabReplicationStalled.expr).toMatch(
+      /mirrorlab_producer_records_sent_total[\s\S]*unless[\s\S]*mirrorlab_validator_records_total/,
+    );
     expect(byName.MirrorlabValidatorLagGrowing.expr).toMatch(/deriv\(mirrorlab_validator_partition_lag/);
     for (const r of Object.values(byName)) expect(['critical', 'warning']).toContain(r.labels?.severity);
   });
@@ -124,13 +160,17 @@ describe('the alert rules', () => {
 
 describe('the query checks report', () => {
   it('a metric no service exports, and a syntax error', () => {
-    const found = formatProblems(checkQueries([{ where: 'panel X', expr: 'sum(rate(mirrorlab_validator_skipped_total[1m])) + sum(' }], catalog));
+    const found = formatProblems(
+      checkQueries([{ where: 'panel X', expr: 'sum(rate(mirrorlab_validator_skipped_total[1m])) + sum(' }], catalog),
+    );
     expect(found).toMatch(/panel X: PromQL syntax error/);
     expect(found).toMatch(/panel X: queries mirrorlab_validator_skipped_total, which is not in grafana\/metrics\.json/);
   });
 
   it('a histogram series of a metric that is not a histogram', () => {
-    expect(formatProblems(checkQueries([{ where: 'p', expr: 'mirrorlab_validator_lost_bucket' }], catalog))).toMatch(/queries mirrorlab_validator_lost_bucket/);
+    expect(formatProblems(checkQueries([{ where: 'p', expr: 'mirrorlab_validator_lost_bucket' }], catalog))).toMatch(
+      /queries mirrorlab_validator_lost_bucket/,
+    );
   });
 
   it('reads the metric out of a label_values() variable', () => {

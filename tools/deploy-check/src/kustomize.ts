@@ -46,7 +46,8 @@ export function parseManifests(text: string, source: string): K8sObject[] {
     if (doc.errors.length > 0) throw new Error(`${source}, document ${i + 1}: ${doc.errors[0].message}`);
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return [];
-    if (!isK8sObject(value)) throw new Error(`${source}, document ${i + 1}: not a Kubernetes object (apiVersion, kind and metadata expected)`);
+    if (!isK8sObject(value))
+      throw new Error(`${source}, document ${i + 1}: not a Kubernetes object (apiVersion, kind and metadata expected)`);
     return [value];
   });
 }

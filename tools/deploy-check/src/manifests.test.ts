@@ -14,7 +14,8 @@ beforeAll(() => {
   validator = ManifestValidator.load();
 });
 
-const validate = (objects: readonly K8sObject[]) => formatProblems([...objects.flatMap((o) => validator.validate(o)), ...checkUniqueNames(objects)]);
+const validate = (objects: readonly K8sObject[]) =>
+  formatProblems([...objects.flatMap((o) => validator.validate(o)), ...checkUniqueNames(objects)]);
 
 describe('every kustomization', () => {
   it('includes the base, both overlays and both systems under test', () => {
@@ -46,7 +47,8 @@ describe('the overlays', () => {
     for (const path of OVERLAYS) {
       for (const o of rendered(path)) {
         if (o.kind === 'Namespace') continue;
-        const sut = o.metadata.labels?.['app.kubernetes.io/part-of'] === 'mirrorlab-sut' || o.metadata.name.startsWith('mirrorlab-fault-runner');
+        const sut =
+          o.metadata.labels?.['app.kubernetes.io/part-of'] === 'mirrorlab-sut' || o.metadata.name.startsWith('mirrorlab-fault-runner');
         expect(`${describeObject(o)} in ${o.metadata.namespace}`).toBe(`${describeObject(o)} in ${sut ? 'kafka' : 'mirrorlab'}`);
       }
     }

@@ -63,12 +63,14 @@ export function checkPodSecurity(o: K8sObject): Problem[] {
     const user = sc.runAsUser ?? pod.runAsUser;
     if (nonRoot !== true) out.push(problem(where, `${at}: runAsNonRoot must be true (pod or container securityContext)`));
     if (user === 0) out.push(problem(where, `${at}: runAsUser 0 is root`));
-    if ((sc.seccompProfile ?? pod.seccompProfile)?.type !== 'RuntimeDefault') out.push(problem(where, `${at}: seccompProfile.type must be RuntimeDefault`));
+    if ((sc.seccompProfile ?? pod.seccompProfile)?.type !== 'RuntimeDefault')
+      out.push(problem(where, `${at}: seccompProfile.type must be RuntimeDefault`));
     if (sc.allowPrivilegeEscalation !== false) out.push(problem(where, `${at}: allowPrivilegeEscalation must be false`));
     if (sc.privileged) out.push(problem(where, `${at}: must not be privileged`));
     if (!sc.capabilities?.drop?.includes('ALL')) out.push(problem(where, `${at}: capabilities.drop must include ALL`));
     if ((sc.capabilities?.add ?? []).length > 0) out.push(problem(where, `${at}: must not add capabilities`));
-    if (sc.readOnlyRootFilesystem !== true) out.push(problem(where, `${at}: readOnlyRootFilesystem must be true (mount an emptyDir where it writes)`));
+    if (sc.readOnlyRootFilesystem !== true)
+      out.push(problem(where, `${at}: readOnlyRootFilesystem must be true (mount an emptyDir where it writes)`));
   }
   return out;
 }
@@ -81,7 +83,9 @@ export function checkResources(o: K8sObject, opts: { cpuLimit: boolean }): Probl
   return spec.containers.flatMap((c) => {
     const missing = [
       ...(['cpu', 'memory'] as const).filter((r) => c.resources?.requests?.[r] === undefined).map((r) => `requests.${r}`),
-      ...(opts.cpuLimit ? (['cpu', 'memory'] as const) : (['memory'] as const)).filter((r) => c.resources?.limits?.[r] === undefined).map((r) => `limits.${r}`),
+      ...(opts.cpuLimit ? (['cpu', 'memory'] as const) : (['memory'] as const))
+        .filter((r) => c.resources?.limits?.[r] === undefined)
+        .map((r) => `limits.${r}`),
     ];
     return missing.length > 0 ? [problem(where, `container ${c.name}: resources lack ${missing.join(', ')}`)] : [];
   });
@@ -92,7 +96,9 @@ export function checkSelectorMatchesTemplate(o: K8sObject): Problem[] {
   const selector = (dig(o, 'spec', 'selector', 'matchLabels') ?? {}) as Record<string, string>;
   const labels = (dig(o, 'spec', 'template', 'metadata', 'labels') ?? {}) as Record<string, string>;
   const mismatched = Object.entries(selector).filter(([k, v]) => labels[k] !== v);
-  return mismatched.length > 0 ? [problem(describeObject(o), `selector ${mismatched.map(([k, v]) => `${k}=${v}`).join(',')} does not match the pod template's labels`)] : [];
+  return mismatched.length > 0
+    ? [problem(describeObject(o), `selector ${mismatched.map(([k, v]) => `${k}=${v}`).join(',')} does not match the pod template's labels`)]
+    : [];
 }
 
 /** Every Service selects the pods of some workload in its namespace. */
@@ -107,7 +113,9 @@ export function checkServiceSelectors(objects: readonly K8sObject[]): Problem[] 
         const labels = (dig(w, 'spec', 'template', 'metadata', 'labels') ?? {}) as Record<string, string>;
         return Object.entries(selector).every(([k, v]) => labels[k] === v);
       });
-      return hit ? [] : [problem(describeObject(svc), `selects no pods: no workload in its namespace has labels ${JSON.stringify(selector)}`)];
+      return hit
+        ? []
+        : [problem(describeObject(svc), `selects no pods: no workload in its namespace has labels ${JSON.stringify(selector)}`)];
     });
 }
 

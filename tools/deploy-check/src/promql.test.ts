@@ -2,7 +2,8 @@ import { catalogMetricFor, readPromql, withoutGrafanaMacros, type MetricCatalog 
 
 describe('readPromql', () => {
   it('finds metric names, not functions, labels or keywords', () => {
-    const q = 'histogram_quantile(0.99, sum by (le) (rate(a_seconds_bucket{scenario=~"$scenario"}[1m]))) / on (scenario) group_left sum by (scenario) (b_total) unless c offset 5m';
+    const q =
+      'histogram_quantile(0.99, sum by (le) (rate(a_seconds_bucket{scenario=~"$scenario"}[1m]))) / on (scenario) group_left sum by (scenario) (b_total) unless c offset 5m';
     expect(readPromql(q)).toEqual({ metrics: ['a_seconds_bucket', 'b_total', 'c'] });
   });
 
@@ -20,7 +21,9 @@ describe('readPromql', () => {
   });
 
   it("parses Grafana's interval macros and variables in ranges", () => {
-    expect(withoutGrafanaMacros('rate(x[$__rate_interval]) + rate(y[${__interval}]) + rate(z[$window])')).toBe('rate(x[1m]) + rate(y[1m]) + rate(z[1m])');
+    expect(withoutGrafanaMacros('rate(x[$__rate_interval]) + rate(y[${__interval}]) + rate(z[$window])')).toBe(
+      'rate(x[1m]) + rate(y[1m]) + rate(z[1m])',
+    );
     expect(readPromql('sum(rate(x_total{a="$var"}[$__rate_interval]))')).toEqual({ metrics: ['x_total'] });
   });
 });
@@ -35,7 +38,12 @@ describe('catalogMetricFor', () => {
   };
 
   it("maps a histogram's _bucket, _sum and _count series to the histogram", () => {
-    expect(['lat_seconds_bucket', 'lat_seconds_sum', 'lat_seconds_count', 'lat_seconds'].map((s) => catalogMetricFor(catalog, s))).toEqual(['lat_seconds', 'lat_seconds', 'lat_seconds', 'lat_seconds']);
+    expect(['lat_seconds_bucket', 'lat_seconds_sum', 'lat_seconds_count', 'lat_seconds'].map((s) => catalogMetricFor(catalog, s))).toEqual([
+      'lat_seconds',
+      'lat_seconds',
+      'lat_seconds',
+      'lat_seconds',
+    ]);
   });
 
   it('does not invent series: a counter has no _count, a summary no _bucket', () => {

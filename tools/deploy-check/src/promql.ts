@@ -34,7 +34,8 @@ export function readPromql(source: string): PromqlReading {
         const label = m.getChild('LabelName');
         const value = m.getChild('StringLiteral');
         const exact = m.getChild('MatchOp')?.getChild('EqlSingle');
-        if (label && value && exact && expr.slice(label.from, label.to) === '__name__') metrics.add(unquote(expr.slice(value.from, value.to)));
+        if (label && value && exact && expr.slice(label.from, label.to) === '__name__')
+          metrics.add(unquote(expr.slice(value.from, value.to)));
       }
     },
   });

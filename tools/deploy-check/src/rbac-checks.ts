@@ -13,7 +13,8 @@ interface PolicyRule {
 /** `group/resource verb`, with "core" for the core group. */
 type Grant = string;
 
-const grants = (group: string, resources: string[], verbs: string[]): Grant[] => resources.flatMap((r) => verbs.map((v) => `${group || 'core'}/${r} ${v}`));
+const grants = (group: string, resources: string[], verbs: string[]): Grant[] =>
+  resources.flatMap((r) => verbs.map((v) => `${group || 'core'}/${r} ${v}`));
 
 /** The fault-runner's rights in the SUT namespace: kill pods, stop or shrink brokers and the replicator, chaos objects. */
 function faultRunnerGrants(): Grant[] {
@@ -71,7 +72,8 @@ function checkRole(role: K8sObject, requireNamespace: boolean): Problem[] {
 export function checkRbac(objects: readonly K8sObject[], opts: { requireNamespaces: boolean }): Problem[] {
   const out: Problem[] = [];
   for (const o of objects) {
-    if (o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding') out.push(problem(describeObject(o), 'cluster-wide RBAC: mirrorlab grants rights per namespace only'));
+    if (o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')
+      out.push(problem(describeObject(o), 'cluster-wide RBAC: mirrorlab grants rights per namespace only'));
     if (o.kind === 'Role') out.push(...checkRole(o, opts.requireNamespaces));
   }
   for (const b of objects.filter((o) => o.kind === 'RoleBinding')) {
@@ -84,23 +86,33 @@ export function checkRbac(objects: readonly K8sObject[], opts: { requireNamespac
       continue;
     }
     const subjects = (dig(b, 'subjects') ?? []) as { kind: string; name: string; namespace?: string }[];
-    for (const s of subjects) if (s.kind !== 'ServiceAccount' || s.name !== policy.account) out.push(problem(where, `subject ${s.kind} ${s.name}: only the ServiceAccount ${policy.account} may hold ${roleRef.name}`));
+    for (const s of subjects)
+      if (s.kind !== 'ServiceAccount' || s.name !== policy.account)
+        out.push(problem(where, `subject ${s.kind} ${s.name}: only the ServiceAccount ${policy.account} may hold ${roleRef.name}`));
     if (opts.requireNamespaces) {
       const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === policy.account);
       for (const s of subjects) {
         if (!s.namespace) out.push(problem(where, `subject ${s.name} has no namespace`));
-        else if (account && account.metadata.namespace !== s.namespace) out.push(problem(where, `subject ${s.name} is in ${s.namespace}, the ServiceAccount in ${account.metadata.namespace}`));
+        else if (account && account.metadata.namespace !== s.namespace)
+          out.push(problem(where, `subject ${s.name} is in ${s.namespace}, the ServiceAccount in ${account.metadata.namespace}`));
       }
-      if (!policy.inSutNamespace && subjects.some((s) => s.namespace !== b.metadata.namespace)) out.push(problem(where, `${roleRef.name} is for mirrorlab's own namespace`));
+      if (!policy.inSutNamespace && subjects.some((s) => s.namespace !== b.metadata.namespace))
+        out.push(problem(where, `${roleRef.name} is for mirrorlab's own namespace`));
       if (policy.inSutNamespace) {
         const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(`${policy.account}-config`));
         const target = dig(config, 'data', 'K8S_NAMESPACE');
-        if (target !== undefined && target !== b.metadata.namespace) out.push(problem(where, `bound in ${b.metadata.namespace}, but ${policy.account} acts in K8S_NAMESPACE=${String(target)}`));
-        if (subjects.some((s) => s.namespace === b.metadata.namespace)) out.push(problem(where, `${roleRef.name} belongs in the system under test's namespace, not mirrorlab's`));
+        if (target !== undefined && target !== b.metadata.namespace)
+          out.push(problem(where, `bound in ${b.metadata.namespace}, but ${policy.account} acts in K8S_NAMESPACE=${String(target)}`));
+        if (subjects.some((s) => s.namespace === b.metadata.namespace))
+          out.push(problem(where, `${roleRef.name} belongs in the system under test's namespace, not mirrorlab's`));
       }
     }
   }
-  const bound = new Set(objects.filter((o) => o.kind === 'RoleBinding').flatMap((b) => ((dig(b, 'subjects') ?? []) as { name: string }[]).map((s) => s.name)));
-  for (const s of SERVICES.filter((x) => !x.kubernetesApi)) if (bound.has(s.name)) out.push(problem(`ServiceAccount ${s.name}`, 'is bound to a Role, but the service does not use the Kubernetes API'));
+  const bound = new Set(
+    objects.filter((o) => o.kind === 'RoleBinding').flatMap((b) => ((dig(b, 'subjects') ?? []) as { name: string }[]).map((s) => s.name)),
+  );
+  for (const s of SERVICES.filter((x) => !x.kubernetesApi))
+    if (bound.has(s.name))
+      out.push(problem(`ServiceAccount ${s.name}`, 'is bound to a Role, but the service does not use the Kubernetes API'));
   return out;
 }

@@ -12,8 +12,12 @@ interface Rule {
 
 const problems = (objects: readonly K8sObject[], requireNamespaces = true) => formatProblems(checkRbac(objects, { requireNamespaces }));
 const singleCluster = () => structuredClone(rendered('deploy/overlays/single-cluster'));
-const role = (objects: K8sObject[], name: string) => objects.find((o) => o.kind === 'Role' && o.metadata.name === name) as K8sObject & { rules: Rule[] };
-const binding = (objects: K8sObject[], name: string) => objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name === name) as K8sObject & { subjects: { kind: string; name: string; namespace?: string }[] };
+const role = (objects: K8sObject[], name: string) =>
+  objects.find((o) => o.kind === 'Role' && o.metadata.name === name) as K8sObject & { rules: Rule[] };
+const binding = (objects: K8sObject[], name: string) =>
+  objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name === name) as K8sObject & {
+    subjects: { kind: string; name: string; namespace?: string }[];
+  };
 
 describe('RBAC as deployed', () => {
   it.each(OVERLAYS)('%s grants exactly the listed rights, per namespace', (path) => {
@@ -27,13 +31,22 @@ describe('RBAC as deployed', () => {
   it('binds the fault-runner in the system under test and the provisioner at home', () => {
     const objects = singleCluster();
     expect(binding(objects, 'mirrorlab-fault-runner').metadata.namespace).toBe('kafka');
-    expect(binding(objects, 'mirrorlab-fault-runner').subjects).toEqual([{ kind: 'ServiceAccount', name: 'fault-runner', namespace: 'mirrorlab' }]);
+    expect(binding(objects, 'mirrorlab-fault-runner').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'fault-runner', namespace: 'mirrorlab' },
+    ]);
     expect(binding(objects, 'provisioner').metadata.namespace).toBe('mirrorlab');
   });
 
   it('lets the provisioner scale the producers, validators and source consumer groups, and no other Deployment', () => {
     const scaling = role(singleCluster(), 'provisioner').rules.filter((r) => r.verbs.includes('patch'));
-    expect(scaling).toEqual([{ apiGroups: ['apps'], resources: ['deployments', 'deployments/scale'], resourceNames: ['producer', 'consumer-validator', 'consumer-groups'], verbs: ['get', 'patch'] }]);
+    expect(scaling).toEqual([
+      {
+        apiGroups: ['apps'],
+        resources: ['deployments', 'deployments/scale'],
+        resourceNames: ['producer', 'consumer-validator', 'consumer-groups'],
+        verbs: ['get', 'patch'],
+      },
+    ]);
   });
 });
 
@@ -69,7 +82,9 @@ describe('the RBAC checks report', () => {
 
   it("the fault-runner's rights in a namespace other than the one it acts in", () => {
     const objects = singleCluster();
-    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('fault-runner-config')) as K8sObject & { data: Record<string, string> };
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('fault-runner-config')) as K8sObject & {
+      data: Record<string, string>;
+    };
     config.data.K8S_NAMESPACE = 'kafka-source';
     expect(problems(objects)).toMatch(/bound in kafka, but fault-runner acts in K8S_NAMESPACE=kafka-source/);
   });

@@ -26,4 +26,9 @@ export function rendered(path: string): K8sObject[] {
 }
 
 /** The overlays a user applies: each renders a complete, namespaced deployment. */
-export const OVERLAYS = ['deploy/overlays/single-cluster', 'deploy/overlays/single-cluster-plain', 'deploy/overlays/two-regions/source-region', 'deploy/overlays/two-regions/target-region'];
+export const OVERLAYS = [
+  'deploy/overlays/single-cluster',
+  'deploy/overlays/single-cluster-plain',
+  'deploy/overlays/two-regions/source-region',
+  'deploy/overlays/two-regions/target-region',
+];

@@ -18,7 +18,16 @@ const deployment = () => ({
     selector: { matchLabels: { app: 'd' } },
     template: {
       metadata: { labels: { app: 'd' } },
-      spec: { containers: [{ name: 'c', image: 'i', ports: [{ name: 'http', containerPort: 8081 }], readinessProbe: { httpGet: { path: '/readyz', port: 'http' } } }] },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'i',
+            ports: [{ name: 'http', containerPort: 8081 }],
+            readinessProbe: { httpGet: { path: '/readyz', port: 'http' } },
+          },
+        ],
+      },
     },
   },
 });
@@ -29,7 +38,14 @@ const mirrorMaker = () => ({
   metadata: { name: 'm' },
   spec: {
     replicas: 1,
-    target: { alias: 'target', bootstrapServers: 't:9092', groupId: 'g', configStorageTopic: 'c', statusStorageTopic: 's', offsetStorageTopic: 'o' },
+    target: {
+      alias: 'target',
+      bootstrapServers: 't:9092',
+      groupId: 'g',
+      configStorageTopic: 'c',
+      statusStorageTopic: 's',
+      offsetStorageTopic: 'o',
+    },
     mirrors: [{ source: { alias: 'source', bootstrapServers: 's:9092' }, sourceConnector: { tasksMax: 2, config: { 'any.key': 1 } } }],
   },
 });
@@ -59,7 +75,12 @@ describe('built-in kinds (kubernetes-models)', () => {
   });
 
   it('know the Prometheus Operator kinds', () => {
-    const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'm' }, spec: { selector: {}, endpoint: [{ port: 'http' }] } };
+    const monitor = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'm' },
+      spec: { selector: {}, endpoint: [{ port: 'http' }] },
+    };
     expect(check(monitor)).toMatch(/spec\.endpoint: not a field/);
   });
 
@@ -98,7 +119,9 @@ describe('Strimzi kinds (hand-written v1 schemas)', () => {
   });
 
   it('refuse the older API versions altogether', () => {
-    expect(check({ ...mirrorMaker(), apiVersion: 'kafka.strimzi.io/v1beta2' })).toMatch(/no schema for kafka\.strimzi\.io\/v1beta2\/KafkaMirrorMaker2/);
+    expect(check({ ...mirrorMaker(), apiVersion: 'kafka.strimzi.io/v1beta2' })).toMatch(
+      /no schema for kafka\.strimzi\.io\/v1beta2\/KafkaMirrorMaker2/,
+    );
   });
 
   it('refuse brokers described in the Kafka resource instead of a KafkaNodePool', () => {
@@ -116,7 +139,11 @@ describe('Strimzi kinds (hand-written v1 schemas)', () => {
       apiVersion: 'kafka.strimzi.io/v1',
       kind: 'KafkaNodePool',
       metadata: { name: 'p' },
-      spec: { replicas: 3, roles: ['broker', 'controller'], storage: { type: 'jbod', volumes: [{ id: 0, type: 'persistent-claim', size: '1Gi' }] } },
+      spec: {
+        replicas: 3,
+        roles: ['broker', 'controller'],
+        storage: { type: 'jbod', volumes: [{ id: 0, type: 'persistent-claim', size: '1Gi' }] },
+      },
     };
     expect(check(pool)).toMatch(/metadata: must have required property 'labels'/);
   });
@@ -128,7 +155,12 @@ describe('Strimzi kinds (hand-written v1 schemas)', () => {
 
 describe('Chaos Mesh kinds (hand-written schemas)', () => {
   it('refuse an unknown action', () => {
-    const chaos = { apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'NetworkChaos', metadata: { name: 'n' }, spec: { action: 'drop', mode: 'all', selector: {} } };
+    const chaos = {
+      apiVersion: 'chaos-mesh.org/v1alpha1',
+      kind: 'NetworkChaos',
+      metadata: { name: 'n' },
+      spec: { action: 'drop', mode: 'all', selector: {} },
+    };
     expect(check(chaos)).toMatch(/spec\.action: must be equal to one of the allowed values/);
   });
 });

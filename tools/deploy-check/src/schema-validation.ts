@@ -16,7 +16,12 @@ interface SchemaErrorLike {
 
 const describeSchemaError = (e: SchemaErrorLike): string => {
   const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(object)';
-  const extra = e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : e.params && 'allowedValues' in e.params ? ` (${JSON.stringify(e.params.allowedValues)})` : '';
+  const extra =
+    e.params && 'additionalProperty' in e.params
+      ? ` (${String(e.params.additionalProperty)})`
+      : e.params && 'allowedValues' in e.params
+        ? ` (${JSON.stringify(e.params.allowedValues)})`
+        : '';
   return `${at}: ${e.message ?? 'invalid'}${extra}`;
 };
 
@@ -69,8 +74,13 @@ export class ManifestValidator {
     }
     if (crd) {
       const errors: ErrorObject[] = crd(obj) ? [] : (crd.errors ?? []);
-      const metaErrors = modelErrors(() => new ObjectMeta(obj.metadata as never).validate()).map((e) => ({ ...e, instancePath: `/metadata${e.instancePath ?? ''}` }));
-      const unknown = this.fields.unknownFields('meta/v1/ObjectMeta', obj.metadata, 'metadata').map((path) => `${path}: not a field of ObjectMeta`);
+      const metaErrors = modelErrors(() => new ObjectMeta(obj.metadata as never).validate()).map((e) => ({
+        ...e,
+        instancePath: `/metadata${e.instancePath ?? ''}`,
+      }));
+      const unknown = this.fields
+        .unknownFields('meta/v1/ObjectMeta', obj.metadata, 'metadata')
+        .map((path) => `${path}: not a field of ObjectMeta`);
       return [...errors.map(describeSchemaError), ...metaErrors.map(describeSchemaError), ...unknown].map((m) => problem(where, m));
     }
     return [problem(where, `no schema for ${key}: add the kind to src/k8s-kinds.ts (and a schema) before using it`)];

@@ -1,7 +1,14 @@
 import { describeObject, dig, type K8sObject } from './k8s-object';
 import { podSpecOf, type Container, type PodSpec, type Probe } from './pod-checks';
 import { problem, type Problem } from './problem';
-import { isSecretVariable, PER_REPLICA_VARIABLES, requiredVariables, serviceContract, serviceVariables, type ServiceContract } from './service-contract';
+import {
+  isSecretVariable,
+  PER_REPLICA_VARIABLES,
+  requiredVariables,
+  serviceContract,
+  serviceVariables,
+  type ServiceContract,
+} from './service-contract';
 
 const find = (objects: readonly K8sObject[], kind: string, namespace: string | undefined, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name);
@@ -29,13 +36,16 @@ function checkContainer(contract: ServiceContract, spec: PodSpec, c: Container):
   if (http?.containerPort !== contract.port) out.push(`container port "http" must be ${contract.port}`);
   out.push(...checkProbe(c.readinessProbe, 'readinessProbe', '/readyz'), ...checkProbe(c.livenessProbe, 'livenessProbe', '/healthz'));
   const podName = c.env?.find((e) => e.name === 'POD_NAME');
-  if (podName?.valueFrom?.fieldRef?.fieldPath !== 'metadata.name') out.push('POD_NAME must come from the downward API (fieldRef metadata.name): it is the instance id');
+  if (podName?.valueFrom?.fieldRef?.fieldPath !== 'metadata.name')
+    out.push('POD_NAME must come from the downward API (fieldRef metadata.name): it is the instance id');
   for (const e of c.env ?? []) {
     if (e.name !== 'POD_NAME' && !serviceVariables(contract).has(e.name)) out.push(`env ${e.name} is not a variable of ${contract.name}`);
-    if ((PER_REPLICA_VARIABLES as readonly string[]).includes(e.name)) out.push(`env ${e.name} must not be set: every replica would take the same identity`);
+    if ((PER_REPLICA_VARIABLES as readonly string[]).includes(e.name))
+      out.push(`env ${e.name} must not be set: every replica would take the same identity`);
   }
   if (spec.serviceAccountName !== contract.name) out.push(`serviceAccountName must be ${contract.name}`);
-  if (!contract.kubernetesApi && spec.automountServiceAccountToken !== false) out.push('automountServiceAccountToken must be false: the service does not use the Kubernetes API');
+  if (!contract.kubernetesApi && spec.automountServiceAccountToken !== false)
+    out.push('automountServiceAccountToken must be false: the service does not use the Kubernetes API');
   return out;
 }
 
@@ -59,15 +69,23 @@ function checkEnvSources(objects: readonly K8sObject[], ns: string | undefined, 
   for (const k of [...configKeys, ...secretKeys]) if (!known.has(k)) out.push(`${k} is not a variable of ${contract.name}`);
   for (const k of configKeys) if (isSecretVariable(k)) out.push(`${k} is a secret: put it in the Secret, not the ConfigMap`);
   for (const k of configKeys) if (secretKeys.includes(k)) out.push(`${k} is in both the ConfigMap and the Secret`);
-  for (const k of [...configKeys, ...secretKeys]) if ((PER_REPLICA_VARIABLES as readonly string[]).includes(k)) out.push(`${k} must not be set: every replica would take the same identity`);
-  for (const k of requiredVariables(contract)) if (!configKeys.includes(k)) out.push(`${k} is missing: the service does not start without it`);
+  for (const k of [...configKeys, ...secretKeys])
+    if ((PER_REPLICA_VARIABLES as readonly string[]).includes(k))
+      out.push(`${k} must not be set: every replica would take the same identity`);
+  for (const k of requiredVariables(contract))
+    if (!configKeys.includes(k)) out.push(`${k} is missing: the service does not start without it`);
   const port = configMaps.map((n) => dig(find(objects, 'ConfigMap', ns, n), 'data', 'PORT')).find((p) => p !== undefined);
   if (port !== undefined && Number(port) !== contract.port) out.push(`PORT is ${String(port)}, the container port is ${contract.port}`);
   return out;
 }
 
 /** A Service with port "http" and a ServiceMonitor scraping it. */
-function checkExposure(objects: readonly K8sObject[], ns: string | undefined, contract: ServiceContract, podLabels: Record<string, string>): string[] {
+function checkExposure(
+  objects: readonly K8sObject[],
+  ns: string | undefined,
+  contract: ServiceContract,
+  podLabels: Record<string, string>,
+): string[] {
   const out: string[] = [];
   const svc = find(objects, 'Service', ns, contract.name);
   const port = (dig(svc, 'spec', 'ports') as { name?: string; targetPort?: unknown }[] | undefined)?.find((p) => p.name === 'http');
@@ -79,8 +97,10 @@ function checkExposure(objects: readonly K8sObject[], ns: string | undefined, co
   const endpoints = (dig(monitor, 'spec', 'endpoints') ?? []) as { port?: string; path?: string }[];
   if (!monitor) out.push(`needs a ServiceMonitor ${contract.name}`);
   else {
-    if (!Object.entries(match).every(([k, v]) => svcLabels[k] === v) || Object.keys(match).length === 0) out.push(`ServiceMonitor ${contract.name} does not select Service ${contract.name}`);
-    if (!endpoints.some((e) => e.port === 'http' && (e.path ?? '/metrics') === '/metrics')) out.push(`ServiceMonitor ${contract.name} must scrape port http, path /metrics`);
+    if (!Object.entries(match).every(([k, v]) => svcLabels[k] === v) || Object.keys(match).length === 0)
+      out.push(`ServiceMonitor ${contract.name} does not select Service ${contract.name}`);
+    if (!endpoints.some((e) => e.port === 'http' && (e.path ?? '/metrics') === '/metrics'))
+      out.push(`ServiceMonitor ${contract.name} must scrape port http, path /metrics`);
   }
   if (podLabels['app.kubernetes.io/name'] !== contract.name) out.push(`pods must carry app.kubernetes.io/name=${contract.name}`);
   return out;
@@ -111,7 +131,9 @@ export function checkServices(objects: readonly K8sObject[]): Problem[] {
       ...checkEnvSources(objects, ns, contract, c),
       ...checkExposure(objects, ns, contract, podLabels),
       ...(!account ? [`needs its ServiceAccount ${contract.name}`] : []),
-      ...(account && !contract.kubernetesApi && account.automountServiceAccountToken !== false ? [`ServiceAccount ${contract.name} must set automountServiceAccountToken: false`] : []),
+      ...(account && !contract.kubernetesApi && account.automountServiceAccountToken !== false
+        ? [`ServiceAccount ${contract.name} must set automountServiceAccountToken: false`]
+        : []),
       ...(contract.name === 'report-aggregator' ? checkReportsVolume(objects, ns, spec, c) : []),
     ];
     return messages.map((m) => problem(where, m));

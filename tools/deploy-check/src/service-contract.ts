@@ -5,7 +5,17 @@
  * issue 6's contract plus the tuning variables the services' config.ts files define beyond
  * it (marked below); test-only variables are left out on purpose, so they cannot be deployed.
  */
-export const KAFKA_VARIABLE_SUFFIXES = ['BROKERS', 'SASL_MECHANISM', 'SASL_USERNAME', 'SASL_PASSWORD', 'TLS', 'TLS_CA_FILE', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_REJECT_UNAUTHORIZED'] as const;
+export const KAFKA_VARIABLE_SUFFIXES = [
+  'BROKERS',
+  'SASL_MECHANISM',
+  'SASL_USERNAME',
+  'SASL_PASSWORD',
+  'TLS',
+  'TLS_CA_FILE',
+  'TLS_CERT_FILE',
+  'TLS_KEY_FILE',
+  'TLS_REJECT_UNAUTHORIZED',
+] as const;
 
 /** Every service reads these (libs/service-kit commonEnv). */
 export const COMMON_VARIABLES = ['PORT', 'HOST', 'LOG_LEVEL', 'INSTANCE_ID', 'API_TOKEN', 'SHUTDOWN_HOOK_TIMEOUT'] as const;
@@ -53,7 +63,17 @@ export const SERVICES: readonly ServiceContract[] = [
     variables: [
       ...['REDIS_URL', 'FAULT_BACKEND', 'K8S_NAMESPACE'],
       // services/fault-runner/src/kubernetes/kubernetes-config.ts: the system under test's layout.
-      ...['K8S_SUT', 'K8S_SOURCE_BROKER_SELECTOR', 'K8S_TARGET_BROKER_SELECTOR', 'K8S_REPLICATOR_SELECTOR', 'K8S_SOURCE_BROKER_SET', 'K8S_TARGET_BROKER_SET', 'K8S_REPLICATOR_SET', 'K8S_LINK_SOURCE_SELECTOR', 'K8S_LINK_TARGET_SELECTOR'],
+      ...[
+        'K8S_SUT',
+        'K8S_SOURCE_BROKER_SELECTOR',
+        'K8S_TARGET_BROKER_SELECTOR',
+        'K8S_REPLICATOR_SELECTOR',
+        'K8S_SOURCE_BROKER_SET',
+        'K8S_TARGET_BROKER_SET',
+        'K8S_REPLICATOR_SET',
+        'K8S_LINK_SOURCE_SELECTOR',
+        'K8S_LINK_TARGET_SELECTOR',
+      ],
     ],
     kubernetesApi: true,
   },
@@ -68,7 +88,13 @@ export const SERVICES: readonly ServiceContract[] = [
     ],
     kubernetesApi: true,
   },
-  { name: 'report-aggregator', port: 8085, kafkaPrefixes: ['CONTROL_KAFKA'], variables: ['CONTROL_TOPIC', 'REPORTS_DIR'], kubernetesApi: false },
+  {
+    name: 'report-aggregator',
+    port: 8085,
+    kafkaPrefixes: ['CONTROL_KAFKA'],
+    variables: ['CONTROL_TOPIC', 'REPORTS_DIR'],
+    kubernetesApi: false,
+  },
   // services/consumer-groups/src/config.ts: the source consumer groups of the failover drill.
   {
     name: 'consumer-groups',

@@ -11,7 +11,9 @@ function intentProblems(objects: readonly K8sObject[]): string {
   const services = new Set(serviceDeployments(objects).map((s) => s.deployment));
   return formatProblems([
     ...checkServices(objects),
-    ...objects.filter(isWorkload).flatMap((w) => [...checkPodSecurity(w), ...checkSelectorMatchesTemplate(w), ...checkResources(w, { cpuLimit: services.has(w) })]),
+    ...objects
+      .filter(isWorkload)
+      .flatMap((w) => [...checkPodSecurity(w), ...checkSelectorMatchesTemplate(w), ...checkResources(w, { cpuLimit: services.has(w) })]),
     ...checkServiceSelectors(objects),
     ...checkServiceAddresses(objects),
     ...checkStrimziClusters(objects),
@@ -23,7 +25,15 @@ const singleCluster = () => structuredClone(rendered('deploy/overlays/single-clu
 const find = (objects: K8sObject[], kind: string, namePrefix: string) => {
   const o = objects.find((x) => x.kind === kind && x.metadata.name.startsWith(namePrefix));
   if (!o) throw new Error(`no ${kind} ${namePrefix}*`);
-  return o as K8sObject & { data: Record<string, string>; spec: { replicas?: number; template: { spec: { containers: Record<string, unknown>[]; automountServiceAccountToken?: boolean; securityContext: Record<string, unknown> } } } };
+  return o as K8sObject & {
+    data: Record<string, string>;
+    spec: {
+      replicas?: number;
+      template: {
+        spec: { containers: Record<string, unknown>[]; automountServiceAccountToken?: boolean; securityContext: Record<string, unknown> };
+      };
+    };
+  };
 };
 
 describe('the rendered overlays', () => {
@@ -35,14 +45,23 @@ describe('the rendered overlays', () => {
   });
 
   it('deploy every service in one cluster, and split them between the two regions (source-cluster readers in region A)', () => {
-    const names = (path: string) => serviceDeployments(rendered(path)).map((s) => s.contract.name).sort();
+    const names = (path: string) =>
+      serviceDeployments(rendered(path))
+        .map((s) => s.contract.name)
+        .sort();
     expect(names('deploy/overlays/single-cluster')).toEqual([...SERVICE_NAMES].sort());
     expect(names('deploy/overlays/two-regions/source-region')).toEqual(['consumer-groups', 'producer']);
-    expect(names('deploy/overlays/two-regions/target-region')).toEqual(SERVICE_NAMES.filter((n) => n !== 'producer' && n !== 'consumer-groups').sort());
+    expect(names('deploy/overlays/two-regions/target-region')).toEqual(
+      SERVICE_NAMES.filter((n) => n !== 'producer' && n !== 'consumer-groups').sort(),
+    );
   });
 
   it('keep the control topic on one cluster for every service, in both layouts', () => {
-    const control = (path: string) => rendered(path).filter((o) => o.kind === 'ConfigMap').map((o) => (o.data as Record<string, string>).CONTROL_KAFKA_BROKERS).filter(Boolean);
+    const control = (path: string) =>
+      rendered(path)
+        .filter((o) => o.kind === 'ConfigMap')
+        .map((o) => (o.data as Record<string, string>).CONTROL_KAFKA_BROKERS)
+        .filter(Boolean);
     expect(new Set(control('deploy/overlays/single-cluster'))).toEqual(new Set(['target-kafka-bootstrap.kafka.svc:9092']));
     const target = new Set(control('deploy/overlays/two-regions/target-region'));
     const source = new Set(control('deploy/overlays/two-regions/source-region'));
@@ -58,7 +77,9 @@ describe('the checks of intent report', () => {
     const c = find(objects, 'Deployment', 'consumer-validator').spec.template.spec.containers[0];
     delete c.readinessProbe;
     (c.livenessProbe as { httpGet: { path: string } }).httpGet.path = '/health';
-    expect(intentProblems(objects)).toMatch(/readinessProbe must be an httpGet probe on \/readyz[\s\S]*livenessProbe path must be \/healthz, not \/health/);
+    expect(intentProblems(objects)).toMatch(
+      /readinessProbe must be an httpGet probe on \/readyz[\s\S]*livenessProbe path must be \/healthz, not \/health/,
+    );
   });
 
   it('per-replica configuration of the producer', () => {
@@ -100,7 +121,9 @@ describe('the checks of intent report', () => {
   it('an address that points at nothing deployed', () => {
     const objects = singleCluster();
     find(objects, 'ConfigMap', 'fault-runner-config').data.SOURCE_KAFKA_BROKERS = 'source-kafka-bootstrap.kafka.svc:9093';
-    expect(intentProblems(objects)).toMatch(/fault-runner SOURCE_KAFKA_BROKERS=source-kafka-bootstrap\.kafka\.svc:9093: nothing by that name and port is deployed/);
+    expect(intentProblems(objects)).toMatch(
+      /fault-runner SOURCE_KAFKA_BROKERS=source-kafka-bootstrap\.kafka\.svc:9093: nothing by that name and port is deployed/,
+    );
   });
 
   it('a Kafka cluster short of three controllers', () => {

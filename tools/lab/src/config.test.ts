@@ -42,7 +42,12 @@ describe('broker properties', () => {
   });
 
   test('a source broker also listens for cross-DC clients, advertised as its proxy', () => {
-    const source1 = parse(renderBrokerProperties(lab, lab.processes.find((p) => p.name === 'source-1')!));
+    const source1 = parse(
+      renderBrokerProperties(
+        lab,
+        lab.processes.find((p) => p.name === 'source-1')!,
+      ),
+    );
     expect(source1.get('listeners')).toBe('CLIENT://10.213.7.2:21008,CONTROLLER://10.213.7.2:21011,CROSSDC://10.213.7.2:21024');
     expect(source1.get('advertised.listeners')).toBe('CLIENT://10.213.7.2:21008,CROSSDC://10.213.7.2:21027');
     expect(source1.get('listener.security.protocol.map')).toBe('CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT,CROSSDC:PLAINTEXT');
@@ -60,7 +65,12 @@ describe('broker properties', () => {
   });
 
   test('refuses a non-broker', () => {
-    expect(() => renderBrokerProperties(lab, lab.processes.find((p) => p.role === 'redis')!)).toThrow(RangeError);
+    expect(() =>
+      renderBrokerProperties(
+        lab,
+        lab.processes.find((p) => p.role === 'redis')!,
+      ),
+    ).toThrow(RangeError);
   });
 });
 
@@ -83,7 +93,15 @@ describe('mm2 properties', () => {
     expect(props.get('refresh.topics.interval.seconds')).toBe('5');
     expect(props.get('refresh.groups.interval.seconds')).toBe('5');
     expect(props.get('sync.topic.acls.enabled')).toBe('false');
-    for (const key of ['replication.factor', 'offset.storage.replication.factor', 'status.storage.replication.factor', 'config.storage.replication.factor', 'heartbeats.topic.replication.factor', 'checkpoints.topic.replication.factor', 'offset-syncs.topic.replication.factor']) {
+    for (const key of [
+      'replication.factor',
+      'offset.storage.replication.factor',
+      'status.storage.replication.factor',
+      'config.storage.replication.factor',
+      'heartbeats.topic.replication.factor',
+      'checkpoints.topic.replication.factor',
+      'offset-syncs.topic.replication.factor',
+    ]) {
       expect([key, props.get(key)]).toEqual([key, '3']);
     }
     expect(props.get('target.producer.acks')).toBe('all');
@@ -113,7 +131,13 @@ test('redis.conf: loopback, no persistence, cmdline keeps the config path', () =
 });
 
 test('java args: heap, classpath wildcard, log4j2 config, main class last before its args', () => {
-  const args = javaArgs({ libsDir: '/c/libs', log4jConfig: '/l/log4j2.properties', jvm: { heapMb: 320, initialHeapMb: 128 }, mainClass: 'kafka.Kafka', args: ['/l/s.properties'] });
+  const args = javaArgs({
+    libsDir: '/c/libs',
+    log4jConfig: '/l/log4j2.properties',
+    jvm: { heapMb: 320, initialHeapMb: 128 },
+    mainClass: 'kafka.Kafka',
+    args: ['/l/s.properties'],
+  });
   expect(args).toEqual(expect.arrayContaining(['-Xms128m', '-Xmx320m', '-Dlog4j2.configurationFile=/l/log4j2.properties']));
   expect(args.slice(-4)).toEqual(['-cp', '/c/libs/*', 'kafka.Kafka', '/l/s.properties']);
 });

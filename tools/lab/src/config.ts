@@ -10,11 +10,7 @@ export type Properties = ReadonlyArray<readonly [key: string, value: string | nu
 
 /** Renders `key=value` lines; plain strings become `# comment` lines. Values are not escaped: keep them simple. */
 export function renderProperties(entries: Properties): string {
-  return (
-    entries
-      .map((e) => (typeof e === 'string' ? (e === '' ? '' : `# ${e}`) : `${e[0]}=${String(e[1])}`))
-      .join('\n') + '\n'
-  );
+  return entries.map((e) => (typeof e === 'string' ? (e === '' ? '' : `# ${e}`) : `${e[0]}=${String(e[1])}`)).join('\n') + '\n';
 }
 
 /** The planned brokers of a cluster: the KRaft voters. Brokers a fault added are never voters. */

@@ -87,10 +87,26 @@ export {
   type ScrapeTarget,
   type TargetGroup,
 } from './prometheus';
-export { addLabBroker, addMm2Worker, addedProcesses, mm2WorkerId, pickAddedPort, removeAddedProcess, type RemovedProcess } from './lab-extras';
+export {
+  addLabBroker,
+  addMm2Worker,
+  addedProcesses,
+  mm2WorkerId,
+  pickAddedPort,
+  removeAddedProcess,
+  type RemovedProcess,
+} from './lab-extras';
 export { MM2_CONNECTORS, mm2Readiness, type ConnectStatus, type Mm2Status } from './mm2-status';
 export { brokerAnswers, describeKafkaCluster, type ClusterHealth } from './readiness';
-export { addScramArgs, renderSaslBrokerProperties, startSaslBroker, type SaslBroker, type SaslBrokerOptions, type ScramMechanism, type ScramUser } from './sasl-broker';
+export {
+  addScramArgs,
+  renderSaslBrokerProperties,
+  startSaslBroker,
+  type SaslBroker,
+  type SaslBrokerOptions,
+  type ScramMechanism,
+  type ScramUser,
+} from './sasl-broker';
 export type { StopOutcome } from './supervisor';
 export { LINK_PROFILE_NAMES, type CrossDcProxy, type InterDcProxy, type LinkProfileName } from './state';
 export { TOXIPROXY_VERSION, ToxiproxyClient, ensureToxiproxy, interDcProxy, toxiproxyBinary, type ToxiproxyProxyInfo } from './toxiproxy';

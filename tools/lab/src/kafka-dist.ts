@@ -79,7 +79,9 @@ function runMaven(args: string[], cwd: string): Promise<{ code: number; output: 
  * Makes sure the Kafka jars are in the cache and returns where. Downloads (through the
  * machine's Maven, from Maven Central) only when the marker is missing or stale.
  */
-export async function ensureKafkaDist(opts: { env?: NodeJS.ProcessEnv; pom?: string; log?: (line: string) => void } = {}): Promise<KafkaDist> {
+export async function ensureKafkaDist(
+  opts: { env?: NodeJS.ProcessEnv; pom?: string; log?: (line: string) => void } = {},
+): Promise<KafkaDist> {
   const env = opts.env ?? process.env;
   const pom = opts.pom ?? KAFKA_POM;
   const cached = cachedKafkaDist(env, pom);
@@ -98,9 +100,13 @@ export async function ensureKafkaDist(opts: { env?: NodeJS.ProcessEnv; pom?: str
   if (code !== 0 || !existsSync(staging) || readdirSync(staging).length === 0) {
     rmSync(staging, { recursive: true, force: true });
     const tail = output.trim().split('\n').slice(-15).join('\n');
-    throw new LabError('fetch_failed', `mvn could not fetch the Kafka jars (exit ${code}); check Maven Central access. Maven said:\n${tail}`, {
-      retriable: true,
-    });
+    throw new LabError(
+      'fetch_failed',
+      `mvn could not fetch the Kafka jars (exit ${code}); check Maven Central access. Maven said:\n${tail}`,
+      {
+        retriable: true,
+      },
+    );
   }
   const libsDir = join(dir, 'libs');
   rmSync(libsDir, { recursive: true, force: true });

@@ -11,7 +11,10 @@ import { processLiveness } from './supervisor';
 export function signalLabProcess(lab: LabState, name: string, signal: NodeJS.Signals): number {
   const proc = labProcess(lab, name);
   if (proc.pid === null || processLiveness(proc.pid, processMarker(proc)) !== 'alive') {
-    throw new LabError('process_exited', `${name} is not running (pid ${proc.pid ?? 'none'}); bring it back with: mirrorlab lab up --dir ${lab.dir}`);
+    throw new LabError(
+      'process_exited',
+      `${name} is not running (pid ${proc.pid ?? 'none'}); bring it back with: mirrorlab lab up --dir ${lab.dir}`,
+    );
   }
   process.kill(proc.pid, signal);
   return proc.pid;

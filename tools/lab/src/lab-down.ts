@@ -32,7 +32,10 @@ function assertSafeToPurge(dir: string): void {
   const cache = cacheRoot();
   const forbidden = ['/', homedir(), findRepoRoot() ?? '/'].map((p) => resolve(p));
   if (forbidden.includes(dir) || cache === dir || cache.startsWith(dir + sep)) {
-    throw new LabError('invalid_option', `refusing to delete ${dir}: it is not a lab-only directory (it holds the jar cache, the repo or home)`);
+    throw new LabError(
+      'invalid_option',
+      `refusing to delete ${dir}: it is not a lab-only directory (it holds the jar cache, the repo or home)`,
+    );
   }
 }
 
@@ -82,4 +85,3 @@ export async function labDown(opts: LabDownOptions = {}): Promise<LabDownResult>
   }
   return result;
 }
-

@@ -20,13 +20,24 @@ function lab(mode: 'netns' | 'loopback' = 'netns'): LabState {
 
 function added(state: LabState, fields: Partial<LabProcess> & Pick<LabProcess, 'name' | 'role'>): LabProcess {
   const base = state.processes.find((p) => p.role === fields.role)!;
-  const proc: LabProcess = { ...base, dir: `/tmp/lab-x/${fields.name}`, configFile: `/tmp/lab-x/${fields.name}/x.properties`, addedBy: 's1/f0', ...fields };
+  const proc: LabProcess = {
+    ...base,
+    dir: `/tmp/lab-x/${fields.name}`,
+    configFile: `/tmp/lab-x/${fields.name}/x.properties`,
+    addedBy: 's1/f0',
+    ...fields,
+  };
   state.processes.push(proc);
   return proc;
 }
 
 function parse(text: string): Map<string, string> {
-  return new Map(text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return new Map(
+    text
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 test('an added broker is broker-only, joins the static voters of its cluster, and never becomes a voter', () => {
@@ -38,7 +49,12 @@ test('an added broker is broker-only, joins the static voters of its cluster, an
   expect(props.get('listeners')).toBe('CLIENT://10.213.7.2:21022');
   expect(props.get('controller.quorum.voters')).toBe('1@10.213.7.2:21011,2@10.213.7.2:21012,3@10.213.7.2:21013');
   expect(props.get('controller.listener.names')).toBe('CONTROLLER');
-  const planned = parse(renderBrokerProperties(state, state.processes.find((p) => p.name === 'source-1')!));
+  const planned = parse(
+    renderBrokerProperties(
+      state,
+      state.processes.find((p) => p.name === 'source-1')!,
+    ),
+  );
   expect(planned.get('process.roles')).toBe('broker,controller');
   expect(planned.get('controller.quorum.voters')).toBe(props.get('controller.quorum.voters'));
 });
@@ -52,7 +68,8 @@ test('a second MM2 worker has the same config but its own REST listener; workers
   expect(second.get('listeners')).toBe('http://10.213.7.6:21023');
   expect(second.get('rest.advertised.port')).toBe('21023');
   expect(first.get('target.scheduled.rebalance.max.delay.ms')).toBe('10000');
-  for (const key of ['clusters', 'source->target.topics', 'dedicated.mode.enable.internal.rest', 'target.scheduled.rebalance.max.delay.ms']) expect(second.get(key)).toBe(first.get(key));
+  for (const key of ['clusters', 'source->target.topics', 'dedicated.mode.enable.internal.rest', 'target.scheduled.rebalance.max.delay.ms'])
+    expect(second.get(key)).toBe(first.get(key));
   expect(mm2WorkerId(worker)).toBe('10.213.7.6:21023/');
 });
 

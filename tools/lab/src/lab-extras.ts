@@ -40,10 +40,17 @@ export async function pickAddedPort(state: LabState, host: string, taken: readon
     if (state.mode === 'loopback' && !(await isPortFree(port, host))) continue;
     return port;
   }
-  throw new LabError('allocation_failed', `no free port for an added process on ${host} from ${first}; remove added processes (mirrorlab lab down) first`);
+  throw new LabError(
+    'allocation_failed',
+    `no free port for an added process on ${host} from ${first}; remove added processes (mirrorlab lab down) first`,
+  );
 }
 
-function entry(state: LabState, fields: Pick<LabProcess, 'name' | 'role' | 'cluster' | 'nodeId' | 'host' | 'ports' | 'netns' | 'addedBy'>, configFileName: string): LabProcess {
+function entry(
+  state: LabState,
+  fields: Pick<LabProcess, 'name' | 'role' | 'cluster' | 'nodeId' | 'host' | 'ports' | 'netns' | 'addedBy'>,
+  configFileName: string,
+): LabProcess {
   const dir = join(state.dir, fields.name);
   return {
     ...fields,
@@ -57,7 +64,11 @@ function entry(state: LabState, fields: Pick<LabProcess, 'name' | 'role' | 'clus
 }
 
 /** Records the process in lab.json (with its config written) unless the fault already added one like it. */
-async function recordAdded(dir: string, find: (state: LabState) => LabProcess | undefined, create: (state: LabState) => Promise<LabProcess>): Promise<LabProcess> {
+async function recordAdded(
+  dir: string,
+  find: (state: LabState) => LabProcess | undefined,
+  create: (state: LabState) => Promise<LabProcess>,
+): Promise<LabProcess> {
   return withLabLock(dir, LOCK_TIMEOUT_MS, async () => {
     const state = readLabState(dir);
     const existing = find(state);
@@ -92,7 +103,16 @@ export async function addLabBroker(dir: string, cluster: ClusterName, opts: { ad
       if (planned.ports.crossDc !== undefined) ports.crossDc = await pickAddedPort(state, planned.host, [port]);
       return entry(
         state,
-        { name: `${cluster}-${nodeId}`, role: 'broker', cluster, nodeId, host: planned.host, ports, netns: planned.netns, addedBy: opts.addedBy },
+        {
+          name: `${cluster}-${nodeId}`,
+          role: 'broker',
+          cluster,
+          nodeId,
+          host: planned.host,
+          ports,
+          netns: planned.netns,
+          addedBy: opts.addedBy,
+        },
         'server.properties',
       );
     },
@@ -118,7 +138,16 @@ export async function addMm2Worker(dir: string, opts: { addedBy: string; log?: L
       const port = await pickAddedPort(state, first.host);
       return entry(
         state,
-        { name: `mm2-${n}`, role: 'mirrormaker2', cluster: first.cluster, nodeId: null, host: first.host, ports: { rest: port }, netns: first.netns, addedBy: opts.addedBy },
+        {
+          name: `mm2-${n}`,
+          role: 'mirrormaker2',
+          cluster: first.cluster,
+          nodeId: null,
+          host: first.host,
+          ports: { rest: port },
+          netns: first.netns,
+          addedBy: opts.addedBy,
+        },
         'mm2.properties',
       );
     },
@@ -140,7 +169,8 @@ export interface RemovedProcess {
 export async function removeAddedProcess(dir: string, name: string, opts: { graceMs: number }): Promise<RemovedProcess> {
   const proc = readLabState(dir).processes.find((p) => p.name === name);
   if (proc === undefined) return { removed: false, outcome: null };
-  if (proc.addedBy === undefined) throw new LabError('invalid_option', `${name} is part of the planned lab; only processes a fault added can be removed`);
+  if (proc.addedBy === undefined)
+    throw new LabError('invalid_option', `${name} is part of the planned lab; only processes a fault added can be removed`);
   const outcome = proc.pid === null ? 'not-running' : await stopProcess(proc.pid, processMarker(proc), { name, graceMs: opts.graceMs });
   await withLabLock(dir, LOCK_TIMEOUT_MS, () => {
     const state = readLabState(dir);

@@ -31,4 +31,3 @@ export function labStatus(dir?: string): LabStatusReport {
   const networkUp = lab.network === null ? null : isLabNetworkUp(lab.network);
   return { lab, processes, networkUp, healthy: processes.every((p) => p.state === 'alive') && networkUp !== false };
 }
-

@@ -7,7 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { LabError } from './errors';
 import { KAFKA_VERSION, ensureKafkaDist } from './kafka-dist';
-import { formatBrokerStorage, isBrokerFormatted, isLabProcessAlive, launchSpecFor, processMarker, writeLabConfigs, type LabLog, type LabRuntime } from './launch';
+import {
+  formatBrokerStorage,
+  isBrokerFormatted,
+  isLabProcessAlive,
+  launchSpecFor,
+  processMarker,
+  writeLabConfigs,
+  type LabLog,
+  type LabRuntime,
+} from './launch';
 import { lockLabDir } from './lock';
 import { hostPrefixesInUse, isLabNetworkUp, probeNetnsSupport, setupLabNetwork, teardownLabNetwork } from './netns';
 import { arePortsFree, allocateBasePort } from './ports';
@@ -16,11 +25,27 @@ import { Mm2StatusWatcher, mm2Readiness } from './mm2-status';
 import { pickPrometheusPort, planPrometheus, prometheusProcess, prometheusReadyCheck } from './prometheus';
 import { kafkaClusterCheck, redisPingCheck, waitFor } from './readiness';
 import { LINK_PROFILES, applyLinkProfile } from './link-latency';
-import { defaultLabDir, tryReadLabState, writeLabState, type LabProcess, type LabState, type LinkProfileName, type ReplicationPolicyName } from './state';
+import {
+  defaultLabDir,
+  tryReadLabState,
+  writeLabState,
+  type LabProcess,
+  type LabState,
+  type LinkProfileName,
+  type ReplicationPolicyName,
+} from './state';
 import { ensureToxiproxy, interDcProxy, toxiproxyReadiness } from './toxiproxy';
 import { launchDetached, stopProcess, tailLog } from './supervisor';
 import { replicatorModeOf, type ReplicatorModeName } from './replicator-mode';
-import { BROKERS_PER_CLUSTER, DEFAULT_MM2_TOPICS, cidrsOverlap, clusterIdFromBytes, labIdForDir, pickSubnetIndex, planLab } from './topology';
+import {
+  BROKERS_PER_CLUSTER,
+  DEFAULT_MM2_TOPICS,
+  cidrsOverlap,
+  clusterIdFromBytes,
+  labIdForDir,
+  pickSubnetIndex,
+  planLab,
+} from './topology';
 
 export type { LabLog } from './launch';
 
@@ -74,12 +99,16 @@ function checkCompatible(existing: LabState, opts: LabUpOptions): void {
   if (opts.replicationPolicy !== undefined && opts.replicationPolicy !== existing.mm2.replicationPolicy) {
     conflicts.push(`replication policy ${existing.mm2.replicationPolicy} (asked: ${opts.replicationPolicy})`);
   }
-  if (opts.topics !== undefined && opts.topics !== existing.mm2.topics) conflicts.push(`topics ${existing.mm2.topics} (asked: ${opts.topics})`);
+  if (opts.topics !== undefined && opts.topics !== existing.mm2.topics)
+    conflicts.push(`topics ${existing.mm2.topics} (asked: ${opts.topics})`);
   if (opts.netns === false && existing.mode === 'netns') conflicts.push('netns mode (asked: --no-netns)');
   if (existing.kafkaVersion !== KAFKA_VERSION) conflicts.push(`Kafka ${existing.kafkaVersion} (this mirrorlab runs ${KAFKA_VERSION})`);
   if (existing.interDcProxy === undefined) conflicts.push('no inter-DC proxy (an older mirrorlab)');
   if (conflicts.length > 0) {
-    throw new LabError('lab_conflict', `the lab in ${existing.dir} was created with ${conflicts.join('; ')}; run "mirrorlab lab down --purge --dir ${existing.dir}" first`);
+    throw new LabError(
+      'lab_conflict',
+      `the lab in ${existing.dir} was created with ${conflicts.join('; ')}; run "mirrorlab lab down --purge --dir ${existing.dir}" first`,
+    );
   }
 }
 
@@ -122,7 +151,10 @@ function exitedGuard(procs: LabProcess[]): () => void {
   return () => {
     for (const proc of procs) {
       if (!isLabProcessAlive(proc)) {
-        throw new LabError('process_exited', `${proc.name} exited while starting; last lines of ${proc.logFile}:\n${tailLog(proc.logFile, 25)}`);
+        throw new LabError(
+          'process_exited',
+          `${proc.name} exited while starting; last lines of ${proc.logFile}:\n${tailLog(proc.logFile, 25)}`,
+        );
       }
     }
   };
@@ -154,10 +186,12 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     if (existing !== null) {
       checkCompatible(existing, opts);
       state = existing;
-      if (opts.monitoring && prometheusProcess(state) === undefined) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
+      if (opts.monitoring && prometheusProcess(state) === undefined)
+        state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
       if (existing.mode === 'loopback' && opts.netns !== false) loopbackReason = 'the lab was created in loopback mode';
       if (opts.link !== undefined) state.interDcProxy = { ...interDcProxy(state), link: opts.link };
-      if (opts.replicatorMode !== undefined && opts.replicatorMode !== replicatorModeOf(state)) await switchReplicatorMode(state, opts.replicatorMode, log);
+      if (opts.replicatorMode !== undefined && opts.replicatorMode !== replicatorModeOf(state))
+        await switchReplicatorMode(state, opts.replicatorMode, log);
       if (state.processes.every(isLabProcessAlive) && (state.network === null || isLabNetworkUp(state.network))) {
         log('lab processes are running; checking health…');
         await waitUntilReady(state, { timeoutMs: 30_000, log });
@@ -183,7 +217,10 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
         teardownLabNetwork(network); // our own leftovers, so they do not count as a clash below
         const clash = hostPrefixesInUse().find((p) => !p.endsWith('/0') && cidrsOverlap(p, network.subnet));
         if (clash !== undefined) {
-          throw new LabError('lab_conflict', `${network.subnet} overlaps ${clash} on this host; run "mirrorlab lab down --purge --dir ${dir}" and up again`);
+          throw new LabError(
+            'lab_conflict',
+            `${network.subnet} overlaps ${clash} on this host; run "mirrorlab lab down --purge --dir ${dir}" and up again`,
+          );
         }
         log(`creating network namespaces ${network.namespaces.source}, ${network.namespaces.target} (${network.subnet})…`);
         setupLabNetwork(network);
@@ -193,7 +230,10 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     if (state.mode === 'loopback' && existing !== null) {
       const ports = stopped.flatMap((p) => Object.values(p.ports));
       if (!(await arePortsFree(ports))) {
-        throw new LabError('lab_conflict', `some of the lab's ports (${ports.join(', ')}) are taken; run "mirrorlab lab down --purge --dir ${dir}" and up again`);
+        throw new LabError(
+          'lab_conflict',
+          `some of the lab's ports (${ports.join(', ')}) are taken; run "mirrorlab lab down --purge --dir ${dir}" and up again`,
+        );
       }
     }
     writeLabConfigs(state);
@@ -273,7 +313,11 @@ async function waitForToxiproxy(state: LabState, timeoutMs: number, log: LabLog)
 async function setLinkProfile(state: LabState, log: LabLog): Promise<void> {
   const proxy = interDcProxy(state);
   const toxics = await applyLinkProfile(proxy, proxy.link);
-  log(proxy.link === 'none' ? 'inter-DC link: no added latency' : `inter-DC link: ${proxy.link} (${LINK_PROFILES[proxy.link].description}); ${toxics.length} latency toxics`);
+  log(
+    proxy.link === 'none'
+      ? 'inter-DC link: no added latency'
+      : `inter-DC link: ${proxy.link} (${LINK_PROFILES[proxy.link].description}); ${toxics.length} latency toxics`,
+  );
   writeLabState(state);
 }
 

@@ -99,14 +99,27 @@ export function formatBrokerStorage(state: LabState, broker: LabProcess, runtime
     child.on('error', (error) => reject(new LabError('start_failed', `formatting ${broker.name}: ${error.message}`, { cause: error })));
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new LabError('start_failed', `formatting ${broker.name} storage failed (exit ${code}):\n${output.trim().split('\n').slice(-10).join('\n')}`));
+      else
+        reject(
+          new LabError(
+            'start_failed',
+            `formatting ${broker.name} storage failed (exit ${code}):\n${output.trim().split('\n').slice(-10).join('\n')}`,
+          ),
+        );
     });
   });
 }
 
 /** How to start one lab process. */
 export function launchSpecFor(state: LabState, proc: LabProcess, runtime: LabRuntime): LaunchSpec {
-  const common = { name: proc.name, logFile: proc.logFile, pidFile: proc.pidFile, cwd: proc.dir, netns: proc.netns, marker: processMarker(proc) };
+  const common = {
+    name: proc.name,
+    logFile: proc.logFile,
+    pidFile: proc.pidFile,
+    cwd: proc.dir,
+    netns: proc.netns,
+    marker: processMarker(proc),
+  };
   const java = (jvm: typeof BROKER_JVM, mainClass: string, args: string[]): LaunchSpec => ({
     ...common,
     command: runtime.java,
@@ -124,6 +137,10 @@ export function launchSpecFor(state: LabState, proc: LabProcess, runtime: LabRun
       return { ...common, command: runtime.prometheus ?? 'prometheus', args: prometheusArgs(proc) };
     case 'toxiproxy':
       // The config path (inside the process's dir) is the marker /proc/<pid>/cmdline shows.
-      return { ...common, command: runtime.toxiproxy, args: ['-host', proc.host, '-port', String(proc.ports.api), '-config', proc.configFile] };
+      return {
+        ...common,
+        command: runtime.toxiproxy,
+        args: ['-host', proc.host, '-port', String(proc.ports.api), '-config', proc.configFile],
+      };
   }
 }

@@ -21,7 +21,10 @@ export interface OneWayDelay {
  * transatlantic: us-east-1 <-> eu-west-1 is about 70-80 ms RTT in public measurements;
  * 40 ms each way gives 80 ms, with 3 ms of jitter per direction (a few ms of RTT jitter).
  */
-export const LINK_PROFILES: Record<Exclude<LinkProfileName, 'none'>, { toTarget: OneWayDelay; toSource: OneWayDelay; description: string }> = {
+export const LINK_PROFILES: Record<
+  Exclude<LinkProfileName, 'none'>,
+  { toTarget: OneWayDelay; toSource: OneWayDelay; description: string }
+> = {
   transatlantic: {
     toTarget: { latencyMs: 40, jitterMs: 3 },
     toSource: { latencyMs: 40, jitterMs: 3 },
@@ -41,7 +44,8 @@ const FAULT_PREFIX = 'mirrorlab-fault-';
 const TAG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 function faultToxicName(tag: string, stream: ToxicStream): string {
-  if (!TAG.test(tag)) throw new LabError('invalid_option', `a latency fault tag is 1-40 of [a-z0-9-], starting with a letter or digit; got "${tag}"`);
+  if (!TAG.test(tag))
+    throw new LabError('invalid_option', `a latency fault tag is 1-40 of [a-z0-9-], starting with a letter or digit; got "${tag}"`);
   return `${FAULT_PREFIX}${tag}-${stream}`;
 }
 
@@ -57,7 +61,8 @@ async function listToxics(proxy: InterDcProxy, match: (name: string) => boolean)
   const out: ToxicLine[] = [];
   for (const p of proxy.proxies) {
     for (const t of await client.toxics(p.name)) {
-      if (match(t.name)) out.push(`${p.name}/${t.name} ${t.stream} latency=${t.attributes.latency ?? '?'} jitter=${t.attributes.jitter ?? '?'}`);
+      if (match(t.name))
+        out.push(`${p.name}/${t.name} ${t.stream} latency=${t.attributes.latency ?? '?'} jitter=${t.attributes.jitter ?? '?'}`);
     }
   }
   return out;
@@ -85,10 +90,17 @@ export async function applyLinkProfile(proxy: InterDcProxy, profile: LinkProfile
 }
 
 /** Adds a fault's latency toxics (one per stream of `direction`) on every proxy; idempotent per tag. */
-export async function applyLinkLatency(proxy: InterDcProxy, opts: { tag: string; latencyMs: number; jitterMs: number; direction: LinkDirection }): Promise<ToxicLine[]> {
-  if (!(Number.isInteger(opts.latencyMs) && opts.latencyMs >= 1)) throw new LabError('invalid_option', `latencyMs must be a whole number of ms >= 1, got ${opts.latencyMs}`);
+export async function applyLinkLatency(
+  proxy: InterDcProxy,
+  opts: { tag: string; latencyMs: number; jitterMs: number; direction: LinkDirection },
+): Promise<ToxicLine[]> {
+  if (!(Number.isInteger(opts.latencyMs) && opts.latencyMs >= 1))
+    throw new LabError('invalid_option', `latencyMs must be a whole number of ms >= 1, got ${opts.latencyMs}`);
   if (!(Number.isInteger(opts.jitterMs) && opts.jitterMs >= 0 && opts.jitterMs <= opts.latencyMs)) {
-    throw new LabError('invalid_option', `jitterMs must be a whole number of ms from 0 to latencyMs (${opts.latencyMs}), got ${opts.jitterMs}`);
+    throw new LabError(
+      'invalid_option',
+      `jitterMs must be a whole number of ms from 0 to latencyMs (${opts.latencyMs}), got ${opts.jitterMs}`,
+    );
   }
   const client = new ToxiproxyClient(proxy.apiUrl);
   for (const p of proxy.proxies) {

@@ -29,7 +29,10 @@ export function lockLabDir(dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(path, 'utf8').trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && ownerAlive(owner)) {
-        throw new LabError('lab_locked', `another mirrorlab (pid ${owner}) is bringing the lab in ${dir} up or down; wait for it and retry`);
+        throw new LabError(
+          'lab_locked',
+          `another mirrorlab (pid ${owner}) is bringing the lab in ${dir} up or down; wait for it and retry`,
+        );
       }
       rmSync(path, { force: true }); // stale: its owner is gone
     }

@@ -53,7 +53,8 @@ export function applyStatusRecord(status: Mm2Status, key: string, value: string 
  */
 export function mm2Readiness(status: Mm2Status): { ready: true } | { ready: false; progress: string; failed?: string } {
   for (const [name, s] of [...status.connectors, ...status.tasks]) {
-    if (s.state === 'FAILED') return { ready: false, progress: `${name} FAILED`, failed: `${name} FAILED: ${(s.trace ?? '').split('\n')[0]}` };
+    if (s.state === 'FAILED')
+      return { ready: false, progress: `${name} FAILED`, failed: `${name} FAILED: ${(s.trace ?? '').split('\n')[0]}` };
   }
   const notRunning = MM2_CONNECTORS.filter((c) => status.connectors.get(c)?.state !== 'RUNNING');
   const heartbeatTask = [...status.tasks].some(([id, s]) => id.startsWith('MirrorHeartbeatConnector-') && s.state === 'RUNNING');

@@ -140,8 +140,18 @@ export function setupLabNetwork(network: LabNetwork): boolean {
     const dc = network.interDc;
     must(
       runCommand('ip', [
-        'link', 'add', dc.source.interface, 'netns', dc.source.netns as string,
-        'type', 'veth', 'peer', 'name', dc.target.interface, 'netns', dc.target.netns as string,
+        'link',
+        'add',
+        dc.source.interface,
+        'netns',
+        dc.source.netns as string,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        dc.target.interface,
+        'netns',
+        dc.target.netns as string,
       ]),
       `creating inter-DC veth ${dc.source.interface}<->${dc.target.interface}`,
     );

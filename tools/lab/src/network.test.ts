@@ -20,8 +20,16 @@ test('tbf arguments: rate, a burst of at least 16 KiB, a bounded queue', () => {
 
 test('a loopback lab has no link: faults_unavailable', () => {
   const lab = planLab({
-    dir: '/tmp/x', id: 'abc123', mode: 'loopback', basePort: 21008, subnetIndex: null,
-    clusterIds: { source: 'a', target: 'b' }, replicationPolicy: 'default', topics: '.*', kafkaVersion: '4.3.1', now: new Date(0),
+    dir: '/tmp/x',
+    id: 'abc123',
+    mode: 'loopback',
+    basePort: 21008,
+    subnetIndex: null,
+    clusterIds: { source: 'a', target: 'b' },
+    replicationPolicy: 'default',
+    topics: '.*',
+    kafkaVersion: '4.3.1',
+    now: new Date(0),
   });
   expect(() => interDcLink(lab)).toThrow(expect.objectContaining({ code: 'faults_unavailable' }));
 });

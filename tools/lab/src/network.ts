@@ -41,7 +41,8 @@ export function interDcLink(state: LabState): InterDcLink {
 }
 
 function nsOf(end: LinkEnd): string {
-  if (end.netns === null) throw new LabError('faults_unavailable', `link end ${end.interface} is in the host namespace; faults only go on lab namespaces`);
+  if (end.netns === null)
+    throw new LabError('faults_unavailable', `link end ${end.interface} is in the host namespace; faults only go on lab namespaces`);
   return end.netns;
 }
 
@@ -71,7 +72,8 @@ const TAG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /** The comment a rule of `kind` carries, with the caller's tag when given. */
 export function faultComment(kind: LinkFaultKind, tag?: string): string {
   if (tag === undefined) return `${COMMENT_PREFIX}:${kind}`;
-  if (!TAG.test(tag)) throw new LabError('invalid_option', `a link fault tag is 1-40 of [a-z0-9-], starting with a letter or digit; got "${tag}"`);
+  if (!TAG.test(tag))
+    throw new LabError('invalid_option', `a link fault tag is 1-40 of [a-z0-9-], starting with a letter or digit; got "${tag}"`);
   return `${COMMENT_PREFIX}:${kind}:${tag}`;
 }
 
@@ -83,8 +85,23 @@ export function applyLinkLoss(link: InterDcLink, opts: { probability: number; di
   const comment = faultComment('loss', opts.tag);
   for (const { chain, match } of directionMatches(link, opts.direction ?? 'both')) {
     must(
-      iptables(ns, ['-A', chain, ...match, '-m', 'statistic', '--mode', 'random', '--probability', String(p),
-        '-m', 'comment', '--comment', comment, '-j', 'DROP']),
+      iptables(ns, [
+        '-A',
+        chain,
+        ...match,
+        '-m',
+        'statistic',
+        '--mode',
+        'random',
+        '--probability',
+        String(p),
+        '-m',
+        'comment',
+        '--comment',
+        comment,
+        '-j',
+        'DROP',
+      ]),
       `adding ${Math.round(p * 100)}% loss on ${chain} of ${link.target.interface}`,
     );
   }
@@ -170,7 +187,8 @@ export function clearLinkFaults(link: InterDcLink): void {
     }
   }
   for (const end of [link.source, link.target]) {
-    if (rootQdiscs(end).length > 0) must(tc(nsOf(end), ['qdisc', 'del', 'dev', end.interface, 'root']), `removing qdisc on ${end.interface}`);
+    if (rootQdiscs(end).length > 0)
+      must(tc(nsOf(end), ['qdisc', 'del', 'dev', end.interface, 'root']), `removing qdisc on ${end.interface}`);
   }
   const left = listLinkFaults(link);
   if (left.iptables.length + left.qdiscs.length > 0) {
@@ -197,7 +215,8 @@ export function removeTaggedLinkRules(link: InterDcLink, tag: string): string[] 
     }
   }
   const left = listTaggedLinkRules(link, tag);
-  if (left.length > 0) throw new LabError('fault_command_failed', `rules tagged ${tag} still present after removing them: ${left.join('; ')}`);
+  if (left.length > 0)
+    throw new LabError('fault_command_failed', `rules tagged ${tag} still present after removing them: ${left.join('; ')}`);
   return removed;
 }
 
@@ -210,7 +229,11 @@ export function removeLinkBandwidth(link: InterDcLink, direction: LinkDirection 
       removed = true;
     }
   }
-  const left = bandwidthEnds(link, direction).flatMap((end) => rootQdiscs(end).filter((q) => q.startsWith('qdisc tbf')).map((q) => `${end.interface}: ${q}`));
+  const left = bandwidthEnds(link, direction).flatMap((end) =>
+    rootQdiscs(end)
+      .filter((q) => q.startsWith('qdisc tbf'))
+      .map((q) => `${end.interface}: ${q}`),
+  );
   if (left.length > 0) throw new LabError('fault_command_failed', `tbf still present after removing it: ${left.join('; ')}`);
   return removed;
 }

@@ -28,5 +28,8 @@ export async function allocateBasePort(id: string, host = '127.0.0.1', isFree = 
   for (const base of candidateBasePorts(id)) {
     if (await isFree(allPorts(portsForBase(base)), host)) return base;
   }
-  throw new LabError('allocation_failed', `no free block of lab ports on ${host} between 20000 and 32767; stop other labs (mirrorlab lab down)`);
+  throw new LabError(
+    'allocation_failed',
+    `no free block of lab ports on ${host} between 20000 and 32767; stop other labs (mirrorlab lab down)`,
+  );
 }

@@ -44,7 +44,10 @@ export async function ensureProgram(program: string, debianPackage: string, log?
   const found = findProgram(program);
   if (found !== null) return found;
   if (!isRoot()) {
-    throw new LabError('prerequisite_missing', `${program} is not installed; install it (as root: apt-get install -y ${debianPackage}) and retry`);
+    throw new LabError(
+      'prerequisite_missing',
+      `${program} is not installed; install it (as root: apt-get install -y ${debianPackage}) and retry`,
+    );
   }
   log?.(`installing ${debianPackage} (apt-get) for ${program}…`);
   let attempt = aptGet(['install', '-y', '--no-install-recommends', debianPackage]);

@@ -18,7 +18,21 @@ afterEach(() => {
 });
 
 function proc(pid: number | null): LabProcess {
-  return { name: 'p', role: 'broker', cluster: 'source', nodeId: 1, pid, host: '127.0.0.1', ports: {}, netns: null, dir, dataDir: dir, logFile: '', pidFile: '', configFile: '' };
+  return {
+    name: 'p',
+    role: 'broker',
+    cluster: 'source',
+    nodeId: 1,
+    pid,
+    host: '127.0.0.1',
+    ports: {},
+    netns: null,
+    dir,
+    dataDir: dir,
+    logFile: '',
+    pidFile: '',
+    configFile: '',
+  };
 }
 
 async function waitState(p: LabProcess, want: string): Promise<void> {

@@ -112,7 +112,11 @@ export interface StartedProcess {
  * Starts the lab process `name` if it is not running (idempotent), with the configs
  * regenerated from the state, and records its new pid. Does not wait for it to serve.
  */
-export async function startLabProcess(dir: string, name: string, opts: { lockTimeoutMs?: number; runtime?: LabRuntime; log?: LabLog } = {}): Promise<StartedProcess> {
+export async function startLabProcess(
+  dir: string,
+  name: string,
+  opts: { lockTimeoutMs?: number; runtime?: LabRuntime; log?: LabLog } = {},
+): Promise<StartedProcess> {
   const runtime = opts.runtime ?? (await labRuntime(opts.log));
   return withLabLock(dir, opts.lockTimeoutMs ?? 60_000, () => {
     const state = readLabState(dir);
@@ -150,7 +154,10 @@ function exitedGuard(procs: readonly LabProcess[]): () => void {
       const since = deadSince.get(proc.name) ?? Date.now();
       deadSince.set(proc.name, since);
       if (Date.now() - since >= 2000) {
-        throw new LabError('process_exited', `${proc.name} exited while starting; last lines of ${proc.logFile}:\n${tailLog(proc.logFile, 25)}`);
+        throw new LabError(
+          'process_exited',
+          `${proc.name} exited while starting; last lines of ${proc.logFile}:\n${tailLog(proc.logFile, 25)}`,
+        );
       }
     }
   };

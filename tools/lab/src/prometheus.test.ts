@@ -19,18 +19,36 @@ import { findRepoRoot } from './state';
 import { planLab } from './topology';
 
 const lab = planLab({
-  dir: '/tmp/lab-p', id: 'abc123', mode: 'netns', basePort: 21008, subnetIndex: 3,
+  dir: '/tmp/lab-p',
+  id: 'abc123',
+  mode: 'netns',
+  basePort: 21008,
+  subnetIndex: 3,
   clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-  replicationPolicy: 'default', topics: '.*', kafkaVersion: '4.3.1', now: new Date(0),
+  replicationPolicy: 'default',
+  topics: '.*',
+  kafkaVersion: '4.3.1',
+  now: new Date(0),
 });
 const repo = findRepoRoot(__dirname)!;
 
 test('Prometheus is a host process whose files live in <lab>/prometheus and whose pid marker is in its command line', () => {
   const p = planPrometheus(lab, 21022);
-  expect(p).toMatchObject({ name: 'prometheus', role: 'prometheus', host: '127.0.0.1', ports: { web: 21022 }, netns: null, dir: '/tmp/lab-p/prometheus' });
+  expect(p).toMatchObject({
+    name: 'prometheus',
+    role: 'prometheus',
+    host: '127.0.0.1',
+    ports: { web: 21022 },
+    netns: null,
+    dir: '/tmp/lab-p/prometheus',
+  });
   expect(prometheusUrl(p)).toBe('http://127.0.0.1:21022');
   expect(prometheusArgs(p)).toEqual(
-    expect.arrayContaining(['--config.file=/tmp/lab-p/prometheus/prometheus.yml', '--storage.tsdb.path=/tmp/lab-p/prometheus/data', '--web.listen-address=127.0.0.1:21022']),
+    expect.arrayContaining([
+      '--config.file=/tmp/lab-p/prometheus/prometheus.yml',
+      '--storage.tsdb.path=/tmp/lab-p/prometheus/data',
+      '--web.listen-address=127.0.0.1:21022',
+    ]),
   );
   expect(prometheusArgs(p).join(' ')).toContain(`${p.dir}/`);
 });
@@ -53,7 +71,11 @@ test('the config scrapes what the target files list, with the services labels ho
   expect(config.global).toMatchObject({ scrape_interval: '5s', evaluation_interval: '5s' });
   expect(config.rule_files).toEqual(['/r/rules.yaml']);
   expect(config.scrape_configs).toHaveLength(1);
-  expect(config.scrape_configs[0]).toMatchObject({ honor_labels: true, metrics_path: '/metrics', file_sd_configs: [{ files: ['/tmp/lab-p/prometheus/targets/*.json'] }] });
+  expect(config.scrape_configs[0]).toMatchObject({
+    honor_labels: true,
+    metrics_path: '/metrics',
+    file_sd_configs: [{ files: ['/tmp/lab-p/prometheus/targets/*.json'] }],
+  });
   expect(alertRuleFiles(repo)).toEqual([join(repo, 'grafana/alerts/mirrorlab-rules.yaml')]);
   expect(alertRuleFiles(null)).toEqual([]);
 });
@@ -73,9 +95,18 @@ test('promtool accepts the config, with the real alert rules', () => {
 test('target labels are those the ServiceMonitors in deploy/base give: job = the Service, endpoint = its port name', () => {
   const base = join(repo, 'deploy', 'base');
   const services = readdirSync(base).filter((d) => existsSync(join(base, d, 'servicemonitor.yaml')));
-  expect(services.sort()).toEqual(['consumer-groups', 'consumer-validator', 'fault-runner', 'producer', 'provisioner', 'report-aggregator']);
+  expect(services.sort()).toEqual([
+    'consumer-groups',
+    'consumer-validator',
+    'fault-runner',
+    'producer',
+    'provisioner',
+    'report-aggregator',
+  ]);
   for (const dir of services) {
-    const monitor = parse(readFileSync(join(base, dir, 'servicemonitor.yaml'), 'utf8')) as { spec: { endpoints: Array<{ port: string; path: string; honorLabels: boolean }>; jobLabel?: string } };
+    const monitor = parse(readFileSync(join(base, dir, 'servicemonitor.yaml'), 'utf8')) as {
+      spec: { endpoints: Array<{ port: string; path: string; honorLabels: boolean }>; jobLabel?: string };
+    };
     const service = parse(readFileSync(join(base, dir, 'service.yaml'), 'utf8')) as { metadata: { name: string } };
     expect(monitor.spec.jobLabel).toBeUndefined(); // so the job is the Service's name
     expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ path: '/metrics', honorLabels: true })]);
@@ -96,7 +127,9 @@ test('target files are written whole as <lab>/prometheus/targets/<name>.json and
   try {
     const file = writeScrapeTargets(dir, 'stack', [{ service: 'provisioner', instance: 'provisioner-local', address: '127.0.0.1:4000' }]);
     expect(file).toBe(join(scrapeTargetsDir(dir), 'stack.json'));
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([scrapeTargetGroup({ service: 'provisioner', instance: 'provisioner-local', address: '127.0.0.1:4000' })]);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([
+      scrapeTargetGroup({ service: 'provisioner', instance: 'provisioner-local', address: '127.0.0.1:4000' }),
+    ]);
     expect(readdirSync(scrapeTargetsDir(dir))).toEqual(['stack.json']);
     removeScrapeTargets(dir, 'stack');
     removeScrapeTargets(dir, 'stack');

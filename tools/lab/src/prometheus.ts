@@ -59,13 +59,19 @@ export function planPrometheus(state: LabState, port: number): LabProcess {
  * A port for Prometheus on 127.0.0.1: the block's spare ports first, then the ones after it,
  * skipping the lab's own ports on 127.0.0.1 and anything something else listens on.
  */
-export async function pickPrometheusPort(state: LabState, isFree: (port: number) => Promise<boolean> = (p) => isPortFree(p)): Promise<number> {
+export async function pickPrometheusPort(
+  state: LabState,
+  isFree: (port: number) => Promise<boolean> = (p) => isPortFree(p),
+): Promise<number> {
   const used = new Set(state.processes.filter((p) => p.host === '127.0.0.1').flatMap((p) => Object.values(p.ports)));
   const first = state.basePort + ADDED_PORT_OFFSET;
   for (let port = first; port < first + 200 && port <= 65535; port++) {
     if (!used.has(port) && (await isFree(port))) return port;
   }
-  throw new LabError('allocation_failed', `no free port for Prometheus on 127.0.0.1 from ${first}; stop what listens there or run "mirrorlab lab down --purge"`);
+  throw new LabError(
+    'allocation_failed',
+    `no free port for Prometheus on 127.0.0.1 from ${first}; stop what listens there or run "mirrorlab lab down --purge"`,
+  );
 }
 
 const quote = (s: string): string => JSON.stringify(s);
@@ -165,7 +171,8 @@ export function scrapeTargetGroup(t: ScrapeTarget): TargetGroup {
 const TARGET_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function targetFile(labDir: string, name: string): string {
-  if (!TARGET_FILE_NAME.test(name)) throw new LabError('invalid_option', `scrape target file name "${name}": use letters, digits, ".", "_" and "-"`);
+  if (!TARGET_FILE_NAME.test(name))
+    throw new LabError('invalid_option', `scrape target file name "${name}": use letters, digits, ".", "_" and "-"`);
   return join(scrapeTargetsDir(labDir), `${name}.json`);
 }
 

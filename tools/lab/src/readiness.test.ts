@@ -72,13 +72,26 @@ describe('waitFor', () => {
 
   test('times out with the last answer and the context', async () => {
     await expect(
-      waitFor('thing', async () => { throw new Error('connection refused'); }, { timeoutMs: 30, intervalMs: 5, context: () => 'tail of log' }),
-    ).rejects.toMatchObject({ code: 'readiness_timeout', message: expect.stringMatching(/thing was not ready .*connection refused[\s\S]*tail of log/) });
+      waitFor(
+        'thing',
+        async () => {
+          throw new Error('connection refused');
+        },
+        { timeoutMs: 30, intervalMs: 5, context: () => 'tail of log' },
+      ),
+    ).rejects.toMatchObject({
+      code: 'readiness_timeout',
+      message: expect.stringMatching(/thing was not ready .*connection refused[\s\S]*tail of log/),
+    });
   });
 
   test('a guard error ends the wait at once', async () => {
-    const guard = () => { throw new LabError('process_exited', 'source-1 exited'); };
-    await expect(waitFor('thing', async () => ({ progress: 'x' }), { timeoutMs: 10_000, guard })).rejects.toMatchObject({ code: 'process_exited' });
+    const guard = () => {
+      throw new LabError('process_exited', 'source-1 exited');
+    };
+    await expect(waitFor('thing', async () => ({ progress: 'x' }), { timeoutMs: 10_000, guard })).rejects.toMatchObject({
+      code: 'process_exited',
+    });
   });
 });
 

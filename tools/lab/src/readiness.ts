@@ -37,11 +37,7 @@ function errorText(error: unknown): string {
  * Runs `check` until it returns a value other than undefined. `check` may throw or
  * return `{ progress }` to say why it is not ready yet.
  */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<{ ready: T } | { progress: string }>,
-  opts: WaitOptions,
-): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<{ ready: T } | { progress: string }>, opts: WaitOptions): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   const interval = opts.intervalMs ?? 500;
   let last: string;

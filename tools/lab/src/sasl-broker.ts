@@ -48,7 +48,13 @@ export interface SaslBroker {
 const INTER_BROKER_USER = 'mirrorlab-broker';
 
 /** server.properties of the node. Pure: strings in, string out. */
-export function renderSaslBrokerProperties(o: { dataDir: string; clientPort: number; controllerPort: number; mechanism: ScramMechanism; interBroker: ScramUser }): string {
+export function renderSaslBrokerProperties(o: {
+  dataDir: string;
+  clientPort: number;
+  controllerPort: number;
+  mechanism: ScramMechanism;
+  interBroker: ScramUser;
+}): string {
   const host = '127.0.0.1';
   return renderProperties([
     'mirrorlab: one KRaft node with a SASL_PLAINTEXT SCRAM listener, for SASL client tests (generated)',
@@ -92,7 +98,10 @@ export function renderSaslBrokerProperties(o: { dataDir: string; clientPort: num
 export function addScramArgs(mechanism: ScramMechanism, users: ScramUser[]): string[] {
   return users.flatMap((u) => {
     if (/[",\s]/.test(u.name) || /[",]/.test(u.password)) {
-      throw new LabError('invalid_option', `SCRAM user ${JSON.stringify(u.name)}: names without quotes, commas or spaces, passwords without quotes or commas`);
+      throw new LabError(
+        'invalid_option',
+        `SCRAM user ${JSON.stringify(u.name)}: names without quotes, commas or spaces, passwords without quotes or commas`,
+      );
     }
     return ['--add-scram', `${mechanism}=[name=${u.name},password="${u.password}"]`];
   });
@@ -122,7 +131,9 @@ function run(java: string, args: string[], cwd: string): Promise<{ code: number;
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** Formats the storage with the users' SCRAM credentials, starts the node and waits until it answers. */
@@ -151,11 +162,18 @@ export async function startSaslBroker(opts: SaslBrokerOptions): Promise<SaslBrok
     }),
     opts.dir,
   );
-  if (format.code !== 0) throw new LabError('start_failed', `formatting the SASL broker's storage failed (exit ${format.code}):\n${format.output.trim().split('\n').slice(-10).join('\n')}`);
+  if (format.code !== 0)
+    throw new LabError(
+      'start_failed',
+      `formatting the SASL broker's storage failed (exit ${format.code}):\n${format.output.trim().split('\n').slice(-10).join('\n')}`,
+    );
 
   const logFile = join(opts.dir, 'broker.log');
   const out = openSync(logFile, 'a');
-  const child = spawn(java, javaArgs({ libsDir: dist.libsDir, log4jConfig, jvm: BROKER_JVM, mainClass: BROKER_MAIN, args: [configFile] }), { cwd: opts.dir, stdio: ['ignore', out, out] });
+  const child = spawn(java, javaArgs({ libsDir: dist.libsDir, log4jConfig, jvm: BROKER_JVM, mainClass: BROKER_MAIN, args: [configFile] }), {
+    cwd: opts.dir,
+    stdio: ['ignore', out, out],
+  });
   closeSync(out);
   const bootstrap = `127.0.0.1:${clientPort}`;
   const stop = async (graceMs = 30_000) => {
@@ -176,7 +194,10 @@ export async function startSaslBroker(opts: SaslBrokerOptions): Promise<SaslBrok
         timeoutMs: opts.startTimeoutMs ?? 120_000,
         guard: () => {
           if (child.exitCode !== null || child.signalCode !== null) {
-            throw new LabError('process_exited', `the SASL broker exited (${child.exitCode ?? child.signalCode}) while starting; its log ends:\n${tailLog(logFile)}`);
+            throw new LabError(
+              'process_exited',
+              `the SASL broker exited (${child.exitCode ?? child.signalCode}) while starting; its log ends:\n${tailLog(logFile)}`,
+            );
           }
         },
         context: () => tailLog(logFile),

@@ -208,7 +208,9 @@ const labStateSchema = z.object({
     .object({
       apiUrl: z.string().startsWith('http://'),
       bootstrap: z.string().min(1),
-      proxies: z.array(z.object({ name: z.string().min(1), broker: z.string().min(1), listen: z.string().min(1), upstream: z.string().min(1) })).min(1),
+      proxies: z
+        .array(z.object({ name: z.string().min(1), broker: z.string().min(1), listen: z.string().min(1), upstream: z.string().min(1) }))
+        .min(1),
       link: z.enum(['none', 'transatlantic']),
     })
     .optional(),

@@ -39,7 +39,8 @@ test('SIGKILL after the grace period when SIGTERM is ignored', async () => {
     cwd: dir,
     marker,
   });
-  for (let i = 0; i < 50 && !readFileSync(join(dir, 'stubborn.log'), 'utf8').includes('ready'); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !readFileSync(join(dir, 'stubborn.log'), 'utf8').includes('ready'); i++)
+    await new Promise((r) => setTimeout(r, 100));
   expect(await stopProcess(pid, marker, { name: 'stubborn', graceMs: 300 })).toBe('killed');
 });
 

@@ -28,10 +28,11 @@ export type Liveness = 'alive' | 'dead' | 'foreign';
 export function launchDetached(spec: LaunchSpec): number {
   const fd = openSync(spec.logFile, 'a');
   try {
-    writeSync(fd, `\n=== mirrorlab: starting ${spec.name} at ${new Date().toISOString()}${spec.netns ? ` in netns ${spec.netns}` : ''} ===\n`);
-    const [command, args] = spec.netns
-      ? ['ip', ['netns', 'exec', spec.netns, spec.command, ...spec.args]]
-      : [spec.command, spec.args];
+    writeSync(
+      fd,
+      `\n=== mirrorlab: starting ${spec.name} at ${new Date().toISOString()}${spec.netns ? ` in netns ${spec.netns}` : ''} ===\n`,
+    );
+    const [command, args] = spec.netns ? ['ip', ['netns', 'exec', spec.netns, spec.command, ...spec.args]] : [spec.command, spec.args];
     const child = spawn(command, args, { cwd: spec.cwd, env: spec.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] });
     child.on('error', () => undefined); // reported below through the missing pid / liveness check
     child.unref();
@@ -117,7 +118,13 @@ export function tailLog(file: string, lines = 20): string {
       if (n === 0) break;
       read += n;
     }
-    return buffer.subarray(0, read).toString('utf8').split('\n').filter((l) => l !== '').slice(-lines).join('\n');
+    return buffer
+      .subarray(0, read)
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .slice(-lines)
+      .join('\n');
   } finally {
     closeSync(fd);
   }

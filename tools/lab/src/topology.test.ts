@@ -83,7 +83,12 @@ describe('subnets', () => {
     expect(net.hostLinks.target.peer.address).toBe('10.213.42.6');
     expect(net.interDc.source).toEqual({ netns: 'mlabc123-src', interface: 'mlabc123-st', address: '10.213.42.9' });
     expect(net.interDc.target).toEqual({ netns: 'mlabc123-tgt', interface: 'mlabc123-ts', address: '10.213.42.10' });
-    expect(net.routes).toContainEqual({ netns: 'mlabc123-tgt', destination: '10.213.42.2/32', via: '10.213.42.9', interface: 'mlabc123-ts' });
+    expect(net.routes).toContainEqual({
+      netns: 'mlabc123-tgt',
+      destination: '10.213.42.2/32',
+      via: '10.213.42.9',
+      interface: 'mlabc123-ts',
+    });
     const names = [net.hostLinks.source, net.hostLinks.target].flatMap((l) => [l.host.interface, l.peer.interface]);
     for (const name of [...names, net.interDc.source.interface]) expect(name.length).toBeLessThanOrEqual(15);
     expect(() => networkPlan('abc123', 0)).toThrow(RangeError);
@@ -93,7 +98,17 @@ describe('subnets', () => {
 describe('planLab', () => {
   test('netns mode: source brokers in the source namespace, MM2 next to the target, redis on the host', () => {
     const lab = plan('netns');
-    expect(lab.processes.map((p) => p.name)).toEqual(['source-1', 'source-2', 'source-3', 'target-1', 'target-2', 'target-3', 'toxiproxy', 'mm2', 'redis']);
+    expect(lab.processes.map((p) => p.name)).toEqual([
+      'source-1',
+      'source-2',
+      'source-3',
+      'target-1',
+      'target-2',
+      'target-3',
+      'toxiproxy',
+      'mm2',
+      'redis',
+    ]);
     expect(lab.source.bootstrap).toBe('10.213.42.2:21008,10.213.42.2:21009,10.213.42.2:21010');
     expect(lab.target.brokers).toEqual(['10.213.42.6:21014', '10.213.42.6:21015', '10.213.42.6:21016']);
     const mm2 = lab.processes.find((p) => p.name === 'mm2')!;
@@ -112,7 +127,12 @@ describe('planLab', () => {
       apiUrl: 'http://10.213.42.2:21030',
       bootstrap: '10.213.42.2:21027,10.213.42.2:21028,10.213.42.2:21029',
       link: 'none',
-      proxies: [1, 2, 3].map((n) => ({ name: `cross-dc-source-${n}`, broker: `source-${n}`, listen: `10.213.42.2:${21026 + n}`, upstream: `10.213.42.2:${21023 + n}` })),
+      proxies: [1, 2, 3].map((n) => ({
+        name: `cross-dc-source-${n}`,
+        broker: `source-${n}`,
+        listen: `10.213.42.2:${21026 + n}`,
+        upstream: `10.213.42.2:${21023 + n}`,
+      })),
     });
     // Target brokers have no cross-DC listener: only the source is read across the link.
     expect(lab.processes.filter((p) => p.ports.crossDc !== undefined).map((p) => p.name)).toEqual(['source-1', 'source-2', 'source-3']);

@@ -4,16 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import type {
-  ClusterName,
-  InterDcLink,
-  LabMode,
-  LabNetwork,
-  LabProcess,
-  LabState,
-  LinkProfileName,
-  ReplicationPolicyName,
-} from './state';
+import type { ClusterName, InterDcLink, LabMode, LabNetwork, LabProcess, LabState, LinkProfileName, ReplicationPolicyName } from './state';
 
 export const BROKERS_PER_CLUSTER = 3;
 /**
@@ -151,7 +142,7 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const [netB, lenB] = parseCidr(b);
   const len = Math.min(lenA, lenB);
   const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return ((netA & mask) >>> 0) === ((netB & mask) >>> 0);
+  return (netA & mask) >>> 0 === (netB & mask) >>> 0;
 }
 
 /**
@@ -197,8 +188,7 @@ export function planLab(input: LabPlanInput): LabState {
     if (input.subnetIndex === null) throw new RangeError('netns mode needs a subnet index');
     network = networkPlan(input.id, input.subnetIndex);
   }
-  const hostOf = (cluster: ClusterName): string =>
-    network === null ? '127.0.0.1' : network.hostLinks[cluster].peer.address;
+  const hostOf = (cluster: ClusterName): string => (network === null ? '127.0.0.1' : network.hostLinks[cluster].peer.address);
   const netnsOf = (cluster: ClusterName): string | null => (network === null ? null : network.namespaces[cluster]);
 
   const processEntry = (
@@ -231,7 +221,10 @@ export function planLab(input: LabPlanInput): LabState {
           cluster,
           nodeId: i + 1,
           host: hostOf(cluster),
-          ports: cluster === 'source' ? { client: p.client, controller: p.controller, crossDc: ports.crossDc[i].listener } : { client: p.client, controller: p.controller },
+          ports:
+            cluster === 'source'
+              ? { client: p.client, controller: p.controller, crossDc: ports.crossDc[i].listener }
+              : { client: p.client, controller: p.controller },
           netns: netnsOf(cluster),
         },
         'server.properties',
@@ -276,7 +269,13 @@ export function planLab(input: LabPlanInput): LabState {
 
   const clusterInfo = (cluster: ClusterName, members: LabProcess[]): LabState['source'] => {
     const endpoints = members.map((b) => `${b.host}:${b.ports.client}`);
-    return { name: cluster, clusterId: input.clusterIds[cluster], bootstrap: endpoints.join(','), brokers: endpoints, netns: netnsOf(cluster) };
+    return {
+      name: cluster,
+      clusterId: input.clusterIds[cluster],
+      bootstrap: endpoints.join(','),
+      brokers: endpoints,
+      netns: netnsOf(cluster),
+    };
   };
 
   const now = input.now.toISOString();

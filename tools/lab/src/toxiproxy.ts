@@ -21,14 +21,21 @@ export function toxiproxyBinary(env: NodeJS.ProcessEnv = process.env): string {
 export function ensureToxiproxy(env: NodeJS.ProcessEnv = process.env): string {
   const binary = toxiproxyBinary(env);
   if (!existsSync(binary)) {
-    throw new LabError('prerequisite_missing', `Toxiproxy ${TOXIPROXY_VERSION} is not installed at ${binary}; run tools/setup.sh (it builds it from the Go module proxy, ~15 s)`);
+    throw new LabError(
+      'prerequisite_missing',
+      `Toxiproxy ${TOXIPROXY_VERSION} is not installed at ${binary}; run tools/setup.sh (it builds it from the Go module proxy, ~15 s)`,
+    );
   }
   return binary;
 }
 
 /** Toxiproxy's `-config` file: the proxies it creates at start. */
 export function renderToxiproxyConfig(proxy: InterDcProxy): string {
-  return `${JSON.stringify(proxy.proxies.map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: true })), null, 2)}\n`;
+  return `${JSON.stringify(
+    proxy.proxies.map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: true })),
+    null,
+    2,
+  )}\n`;
 }
 
 /** Toxiproxy's own names: `downstream` is data from the broker to the client, `upstream` the other way. */
@@ -53,7 +60,10 @@ export interface ToxiproxyProxyInfo {
 /** The lab's proxy config; `faults_unavailable` for a lab created before the proxy existed. */
 export function interDcProxy(state: LabState): InterDcProxy {
   if (state.interDcProxy === undefined) {
-    throw new LabError('faults_unavailable', `lab ${state.id} has no inter-DC proxy (created by an older mirrorlab); run "mirrorlab lab down --purge --dir ${state.dir}" and up again`);
+    throw new LabError(
+      'faults_unavailable',
+      `lab ${state.id} has no inter-DC proxy (created by an older mirrorlab); run "mirrorlab lab down --purge --dir ${state.dir}" and up again`,
+    );
   }
   return state.interDcProxy;
 }
@@ -75,7 +85,11 @@ export class ToxiproxyClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
-      throw new LabError('fault_command_failed', `Toxiproxy ${method} ${this.apiUrl}${path}: ${(cause as Error).message} (is the lab's toxiproxy process running? mirrorlab lab status)`, { cause });
+      throw new LabError(
+        'fault_command_failed',
+        `Toxiproxy ${method} ${this.apiUrl}${path}: ${(cause as Error).message} (is the lab's toxiproxy process running? mirrorlab lab status)`,
+        { cause },
+      );
     }
     const text = await response.text();
     if (!response.ok) throw new LabError('fault_command_failed', `Toxiproxy ${method} ${path} answered ${response.status}: ${text.trim()}`);

@@ -109,7 +109,9 @@ describe('lab', () => {
     const mirrored = mirroredTopicName(lab.mm2.replicationPolicy, topic);
     const targetAdmin = new Kafka({ brokers: lab.target.brokers, logLevel: logLevel.NOTHING }).admin();
     await targetAdmin.connect();
-    await until(`${mirrored} created on the target`, 90_000, async () => ((await targetAdmin.listTopics()).includes(mirrored) ? true : undefined));
+    await until(`${mirrored} created on the target`, 90_000, async () =>
+      (await targetAdmin.listTopics()).includes(mirrored) ? true : undefined,
+    );
     await targetAdmin.disconnect();
 
     await consumer.connect();
@@ -196,7 +198,12 @@ describe('lab', () => {
     try {
       // Every toxic of the profile is on every proxy, one per direction.
       expect((await listLinkToxics(proxy)).sort()).toEqual(
-        proxy.proxies.flatMap((p) => [`${p.name}/link-profile-downstream downstream latency=40 jitter=3`, `${p.name}/link-profile-upstream upstream latency=40 jitter=3`]).sort(),
+        proxy.proxies
+          .flatMap((p) => [
+            `${p.name}/link-profile-downstream downstream latency=40 jitter=3`,
+            `${p.name}/link-profile-upstream upstream latency=40 jitter=3`,
+          ])
+          .sort(),
       );
       if (lab.network !== null) {
         // MM2's connections to the source side end at the proxies, never at a broker's own listener.
@@ -206,7 +213,12 @@ describe('lab', () => {
           .split('\n')
           .filter((line) => line.includes(`pid=${mm2?.pid},`))
           // Java sockets are dual-stack: IPv4 peers show as [::ffff:a.b.c.d]:port.
-          .map((line) => line.trim().split(/\s+/)[3]?.replace(/^\[::ffff:([0-9.]+)\]/, '$1'))
+          .map((line) =>
+            line
+              .trim()
+              .split(/\s+/)[3]
+              ?.replace(/^\[::ffff:([0-9.]+)\]/, '$1'),
+          )
           .filter((peer) => peer?.startsWith(`${sourceHost}:`));
         expect(peers.length).toBeGreaterThan(0);
         const proxyListens = new Set(proxy.proxies.map((p) => p.listen));
@@ -233,7 +245,9 @@ describe('lab', () => {
     await consumer.disconnect();
     await producer.disconnect();
     const killed = signalLabProcess(lab, 'target-2', 'SIGKILL');
-    await until('target-2 seen dead', 10_000, () => (labStatus(dir).processes.find((p) => p.process.name === 'target-2')?.state === 'dead' ? true : undefined));
+    await until('target-2 seen dead', 10_000, () =>
+      labStatus(dir).processes.find((p) => p.process.name === 'target-2')?.state === 'dead' ? true : undefined,
+    );
     expect(labStatus(dir).healthy).toBe(false);
     const result = await labUp({ dir, log });
     expect(result.started).toEqual(['target-2']);

@@ -9,7 +9,14 @@ import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { applyLinkLatency, applyLinkProfile, listFaultLinkToxics, listLinkToxics, listTaggedLinkToxics, removeTaggedLinkToxics } from '../src/link-latency';
+import {
+  applyLinkLatency,
+  applyLinkProfile,
+  listFaultLinkToxics,
+  listLinkToxics,
+  listTaggedLinkToxics,
+  removeTaggedLinkToxics,
+} from '../src/link-latency';
 import { isPortFree } from '../src/ports';
 import type { InterDcProxy } from '../src/state';
 import { ensureToxiproxy, renderToxiproxyConfig, toxiproxyReadiness, ToxiproxyClient } from '../src/toxiproxy';
@@ -71,7 +78,10 @@ async function roundTripMs(): Promise<number> {
 test('the transatlantic profile puts a 40 ms ±3 ms latency toxic on each stream of every proxy, and none removes it', async () => {
   const toxics = await applyLinkProfile(proxy, 'transatlantic');
   expect(toxics.sort()).toEqual(
-    ['cross-dc-source-1', 'cross-dc-source-2'].flatMap((p) => [`${p}/link-profile-downstream downstream latency=40 jitter=3`, `${p}/link-profile-upstream upstream latency=40 jitter=3`]),
+    ['cross-dc-source-1', 'cross-dc-source-2'].flatMap((p) => [
+      `${p}/link-profile-downstream downstream latency=40 jitter=3`,
+      `${p}/link-profile-upstream upstream latency=40 jitter=3`,
+    ]),
   );
   // Lower bound, so deterministic: a byte crosses each direction's toxic once.
   expect(await roundTripMs()).toBeGreaterThanOrEqual(2 * (40 - 3));
@@ -84,7 +94,10 @@ test('the transatlantic profile puts a 40 ms ±3 ms latency toxic on each stream
 test('a latency fault adds its own toxics on top of the profile; removing it leaves the profile and other faults', async () => {
   await applyLinkProfile(proxy, 'transatlantic');
   const spike = await applyLinkLatency(proxy, { tag: 'fspike', latencyMs: 300, jitterMs: 0, direction: 'to-target' });
-  expect(spike.sort()).toEqual(['cross-dc-source-1/mirrorlab-fault-fspike-downstream downstream latency=300 jitter=0', 'cross-dc-source-2/mirrorlab-fault-fspike-downstream downstream latency=300 jitter=0']);
+  expect(spike.sort()).toEqual([
+    'cross-dc-source-1/mirrorlab-fault-fspike-downstream downstream latency=300 jitter=0',
+    'cross-dc-source-2/mirrorlab-fault-fspike-downstream downstream latency=300 jitter=0',
+  ]);
   await applyLinkLatency(proxy, { tag: 'fspike', latencyMs: 300, jitterMs: 0, direction: 'to-target' }); // idempotent per tag
   await applyLinkLatency(proxy, { tag: 'fother', latencyMs: 10, jitterMs: 1, direction: 'both' });
   expect(await listTaggedLinkToxics(proxy, 'fspike')).toHaveLength(2);
@@ -92,7 +105,10 @@ test('a latency fault adds its own toxics on top of the profile; removing it lea
   // Toxics on a stream add up: profile 2 x 37+ and the spike's 300 one way, the other fault's 2 x 9+.
   expect(await roundTripMs()).toBeGreaterThanOrEqual(2 * 37 + 300 + 2 * 9);
 
-  expect((await removeTaggedLinkToxics(proxy, 'fspike')).sort()).toEqual(['cross-dc-source-1/mirrorlab-fault-fspike-downstream', 'cross-dc-source-2/mirrorlab-fault-fspike-downstream']);
+  expect((await removeTaggedLinkToxics(proxy, 'fspike')).sort()).toEqual([
+    'cross-dc-source-1/mirrorlab-fault-fspike-downstream',
+    'cross-dc-source-2/mirrorlab-fault-fspike-downstream',
+  ]);
   expect(await removeTaggedLinkToxics(proxy, 'fspike')).toEqual([]); // healing twice is a no-op
   expect(await listTaggedLinkToxics(proxy, 'fspike')).toEqual([]);
   expect(await listTaggedLinkToxics(proxy, 'fother')).toHaveLength(4);
@@ -103,8 +119,19 @@ test('a latency fault adds its own toxics on top of the profile; removing it lea
 });
 
 test('bad latency options and an unreachable API are errors with a code and what to do', async () => {
-  await expect(applyLinkLatency(proxy, { tag: 'f1', latencyMs: 0, jitterMs: 0, direction: 'both' })).rejects.toMatchObject({ code: 'invalid_option', message: expect.stringContaining('latencyMs') });
-  await expect(applyLinkLatency(proxy, { tag: 'f1', latencyMs: 10, jitterMs: 20, direction: 'both' })).rejects.toMatchObject({ code: 'invalid_option', message: expect.stringContaining('jitterMs') });
-  await expect(applyLinkLatency(proxy, { tag: 'Bad Tag', latencyMs: 10, jitterMs: 0, direction: 'both' })).rejects.toMatchObject({ code: 'invalid_option' });
-  await expect(new ToxiproxyClient('http://127.0.0.1:1', 1000).proxies()).rejects.toMatchObject({ code: 'fault_command_failed', message: expect.stringContaining('mirrorlab lab status') });
+  await expect(applyLinkLatency(proxy, { tag: 'f1', latencyMs: 0, jitterMs: 0, direction: 'both' })).rejects.toMatchObject({
+    code: 'invalid_option',
+    message: expect.stringContaining('latencyMs'),
+  });
+  await expect(applyLinkLatency(proxy, { tag: 'f1', latencyMs: 10, jitterMs: 20, direction: 'both' })).rejects.toMatchObject({
+    code: 'invalid_option',
+    message: expect.stringContaining('jitterMs'),
+  });
+  await expect(applyLinkLatency(proxy, { tag: 'Bad Tag', latencyMs: 10, jitterMs: 0, direction: 'both' })).rejects.toMatchObject({
+    code: 'invalid_option',
+  });
+  await expect(new ToxiproxyClient('http://127.0.0.1:1', 1000).proxies()).rejects.toMatchObject({
+    code: 'fault_command_failed',
+    message: expect.stringContaining('mirrorlab lab status'),
+  });
 });

@@ -25,7 +25,8 @@ const PORT = 24_999;
 
 /** Connects from `netns` (null: host) to host:port; true when the TCP handshake completes within 1.5 s. */
 function canConnect(netns: string | null, host: string): boolean {
-  const script = `const s=require('net').createConnection({host:'${host}',port:${PORT}});` +
+  const script =
+    `const s=require('net').createConnection({host:'${host}',port:${PORT}});` +
     `s.setTimeout(1500,()=>process.exit(1));s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));`;
   const argv = netns === null ? [process.execPath, '-e', script] : ['ip', 'netns', 'exec', netns, process.execPath, '-e', script];
   return spawnSync(argv[0], argv.slice(1), { timeout: 10_000 }).status === 0;
@@ -43,8 +44,18 @@ describeIfNetns('inter-DC link (network namespaces)', () => {
     expect(setupLabNetwork(network)).toBe(true);
     expect(setupLabNetwork(network)).toBe(false); // idempotent
     const address = network.hostLinks.source.peer.address;
-    server = spawn('ip', ['netns', 'exec', network.namespaces.source, process.execPath, '-e',
-      `require('net').createServer((c)=>c.end()).listen(${PORT},'${address}',()=>console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    server = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        network.namespaces.source,
+        process.execPath,
+        '-e',
+        `require('net').createServer((c)=>c.end()).listen(${PORT},'${address}',()=>console.log('listening'))`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve, reject) => {
       server.stdout?.once('data', () => resolve());
       server.once('exit', (code) => reject(new Error(`server exited ${code}`)));

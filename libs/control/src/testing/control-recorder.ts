@@ -31,7 +31,11 @@ export class ControlRecorder {
 
   static async start(opts: ControlRecorderOptions): Promise<ControlRecorder> {
     const kafka = new Kafka({ clientId: opts.name, brokers: opts.brokers.split(','), logLevel: logLevel.NOTHING });
-    const control = new ControlTopic({ kafka, topic: opts.topic ?? 'mirrorlab.control', logger: createLogger({ service: opts.name, instance: randomBytes(3).toString('hex'), level: 'error' }) });
+    const control = new ControlTopic({
+      kafka,
+      topic: opts.topic ?? 'mirrorlab.control',
+      logger: createLogger({ service: opts.name, instance: randomBytes(3).toString('hex'), level: 'error' }),
+    });
     const recorder = new ControlRecorder(kafka, control, opts.pollMs ?? 1000);
     let caughtUp!: () => void;
     const ready = new Promise<void>((r) => (caughtUp = r));

@@ -11,26 +11,70 @@ const STS = '/apis/apps/v1/namespaces/kafka/statefulsets';
 const CHAOS = '/apis/chaos-mesh.org/v1alpha1/namespaces/kafka/networkchaos';
 
 async function call(method: string, path: string, body?: unknown, contentType = 'application/json') {
-  const res = await fetch(`${fake.url}${path}`, { method, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': contentType } } : {}) });
+  const res = await fetch(`${fake.url}${path}`, {
+    method,
+    ...(body !== undefined
+      ? { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': contentType } }
+      : {}),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { items?: Array<{ metadata: { name: string } }> } };
 }
 
 test('errors are Kubernetes Status objects: 404 for an object and for an unknown resource', async () => {
   expect(await call('GET', `${STS}/nope`)).toEqual({
     status: 404,
-    body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'statefulsets.apps "nope" not found', reason: 'NotFound', details: { name: 'nope', group: 'apps', kind: 'statefulsets' }, code: 404 },
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'statefulsets.apps "nope" not found',
+      reason: 'NotFound',
+      details: { name: 'nope', group: 'apps', kind: 'statefulsets' },
+      code: 404,
+    },
   });
-  expect(await call('GET', '/apis/example.com/v1/namespaces/kafka/widgets')).toMatchObject({ status: 404, body: { reason: 'NotFound', message: 'the server could not find the requested resource' } });
+  expect(await call('GET', '/apis/example.com/v1/namespaces/kafka/widgets')).toMatchObject({
+    status: 404,
+    body: { reason: 'NotFound', message: 'the server could not find the requested resource' },
+  });
 });
 
 test('POST creates with uid, resourceVersion and generation 1, drops status; 409 AlreadyExists and 422 Invalid as Status', async () => {
-  const created = await call('POST', STS, { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'kafka' }, spec: { replicas: 3 }, status: { readyReplicas: 9 } });
+  const created = await call('POST', STS, {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'kafka' },
+    spec: { replicas: 3 },
+    status: { readyReplicas: 9 },
+  });
   expect(created.status).toBe(201);
-  expect(created.body.metadata).toMatchObject({ name: 'kafka', namespace: 'kafka', generation: 1, uid: expect.any(String), resourceVersion: expect.stringMatching(/^\d+$/) });
+  expect(created.body.metadata).toMatchObject({
+    name: 'kafka',
+    namespace: 'kafka',
+    generation: 1,
+    uid: expect.any(String),
+    resourceVersion: expect.stringMatching(/^\d+$/),
+  });
   expect(created.body.status).toBeUndefined();
-  expect(await call('POST', STS, { metadata: { name: 'kafka' } })).toMatchObject({ status: 409, body: { kind: 'Status', reason: 'AlreadyExists', code: 409, message: 'statefulsets.apps "kafka" already exists', details: { name: 'kafka', kind: 'statefulsets' } } });
-  expect(await call('POST', STS, { metadata: { name: 'Bad_Name' } })).toMatchObject({ status: 422, body: { reason: 'Invalid', code: 422, details: { causes: [{ field: 'metadata.name' }] } } });
-  expect(await call('POST', STS, { metadata: { name: 'x', namespace: 'other' } })).toMatchObject({ status: 400, body: { reason: 'BadRequest' } });
+  expect(await call('POST', STS, { metadata: { name: 'kafka' } })).toMatchObject({
+    status: 409,
+    body: {
+      kind: 'Status',
+      reason: 'AlreadyExists',
+      code: 409,
+      message: 'statefulsets.apps "kafka" already exists',
+      details: { name: 'kafka', kind: 'statefulsets' },
+    },
+  });
+  expect(await call('POST', STS, { metadata: { name: 'Bad_Name' } })).toMatchObject({
+    status: 422,
+    body: { reason: 'Invalid', code: 422, details: { causes: [{ field: 'metadata.name' }] } },
+  });
+  expect(await call('POST', STS, { metadata: { name: 'x', namespace: 'other' } })).toMatchObject({
+    status: 400,
+    body: { reason: 'BadRequest' },
+  });
 });
 
 test('PATCH by content type: merge, JSON patch (422 on a failed test), strategic for built-ins only, 415 otherwise', async () => {
@@ -40,20 +84,38 @@ test('PATCH by content type: merge, JSON patch (422 on a failed test), strategic
   expect(merged.body.metadata).toMatchObject({ annotations: { a: '1' }, generation: 1 });
   const json = await call('PATCH', `${STS}/kafka`, [{ op: 'replace', path: '/spec/replicas', value: 2 }], 'application/json-patch+json');
   expect(json.body).toMatchObject({ spec: { replicas: 2 }, metadata: { generation: 2 } });
-  expect(await call('PATCH', `${STS}/kafka`, [{ op: 'test', path: '/spec/replicas', value: 3 }], 'application/json-patch+json')).toMatchObject({ status: 422, body: { reason: 'Invalid', message: 'testing value /spec/replicas failed: test operation failed' } });
+  expect(
+    await call('PATCH', `${STS}/kafka`, [{ op: 'test', path: '/spec/replicas', value: 3 }], 'application/json-patch+json'),
+  ).toMatchObject({ status: 422, body: { reason: 'Invalid', message: 'testing value /spec/replicas failed: test operation failed' } });
   expect((await call('PATCH', `${STS}/kafka`, { spec: { replicas: 1 } }, 'application/strategic-merge-patch+json')).status).toBe(200);
-  expect(await call('PATCH', `${CHAOS}/c`, { spec: {} }, 'application/strategic-merge-patch+json')).toMatchObject({ status: 415, body: { reason: 'UnsupportedMediaType' } });
+  expect(await call('PATCH', `${CHAOS}/c`, { spec: {} }, 'application/strategic-merge-patch+json')).toMatchObject({
+    status: 415,
+    body: { reason: 'UnsupportedMediaType' },
+  });
   expect(await call('PATCH', `${STS}/kafka`, { spec: {} }, 'application/json')).toMatchObject({ status: 415 });
-  expect(await call('PATCH', `${STS}/kafka`, { metadata: { resourceVersion: '1' }, spec: { replicas: 5 } }, 'application/merge-patch+json')).toMatchObject({ status: 409, body: { reason: 'Conflict' } });
+  expect(
+    await call('PATCH', `${STS}/kafka`, { metadata: { resourceVersion: '1' }, spec: { replicas: 5 } }, 'application/merge-patch+json'),
+  ).toMatchObject({ status: 409, body: { reason: 'Conflict' } });
   const statusIgnored = await call('PATCH', `${STS}/kafka`, { status: { readyReplicas: 7 } }, 'application/merge-patch+json');
   expect(statusIgnored.status).toBe(200);
   expect(statusIgnored.body.status).toBeUndefined();
 });
 
 test('the scale subresource reads spec and status replicas and writes spec.replicas', async () => {
-  fake.put(STATEFULSETS, { metadata: { name: 'kafka', namespace: 'kafka' }, spec: { replicas: 3, selector: { matchLabels: { app: 'kafka' } } }, status: { replicas: 2 } });
-  expect((await call('GET', `${STS}/kafka/scale`)).body).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 3 }, status: { replicas: 2, selector: 'app=kafka' } });
-  expect((await call('PATCH', `${STS}/kafka/scale`, { spec: { replicas: 4 } }, 'application/merge-patch+json')).body).toMatchObject({ spec: { replicas: 4 } });
+  fake.put(STATEFULSETS, {
+    metadata: { name: 'kafka', namespace: 'kafka' },
+    spec: { replicas: 3, selector: { matchLabels: { app: 'kafka' } } },
+    status: { replicas: 2 },
+  });
+  expect((await call('GET', `${STS}/kafka/scale`)).body).toMatchObject({
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    spec: { replicas: 3 },
+    status: { replicas: 2, selector: 'app=kafka' },
+  });
+  expect((await call('PATCH', `${STS}/kafka/scale`, { spec: { replicas: 4 } }, 'application/merge-patch+json')).body).toMatchObject({
+    spec: { replicas: 4 },
+  });
   expect(fake.read(STATEFULSETS, 'kafka', 'kafka')).toMatchObject({ spec: { replicas: 4 }, metadata: { generation: 2 } });
   expect(await call('GET', `${CHAOS}/c/scale`)).toMatchObject({ status: 404 });
 });
@@ -65,7 +127,11 @@ test('DELETE: grace from the query or the body is recorded; pods in their grace 
   await call('DELETE', '/api/v1/namespaces/kafka/pods/a?gracePeriodSeconds=0');
   await call('DELETE', '/api/v1/namespaces/kafka/pods/b', { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 30 });
   await call('DELETE', `${CHAOS}/c`);
-  expect(fake.deletions.map((d) => [d.name, d.gracePeriodSeconds])).toEqual([['a', 0], ['b', 30], ['c', undefined]]);
+  expect(fake.deletions.map((d) => [d.name, d.gracePeriodSeconds])).toEqual([
+    ['a', 0],
+    ['b', 30],
+    ['c', undefined],
+  ]);
   expect(fake.read(PODS, 'kafka', 'a')).toBeUndefined();
   expect(fake.read(PODS, 'kafka', 'b')?.metadata).toMatchObject({ deletionTimestamp: expect.any(String), deletionGracePeriodSeconds: 30 });
   expect(fake.read(NETWORK_CHAOS, 'kafka', 'c')?.metadata.deletionTimestamp).toBeDefined();
@@ -81,7 +147,10 @@ test('LIST filters by labels and fields; a bad selector is 400', async () => {
   expect(list.body).toMatchObject({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: expect.any(String) } });
   expect(list.body.items?.map((p) => p.metadata.name)).toEqual(['a']);
   expect((await call('GET', '/api/v1/namespaces/kafka/pods?fieldSelector=metadata.name%3Db')).body.items).toHaveLength(1);
-  expect(await call('GET', '/api/v1/namespaces/kafka/pods?fieldSelector=spec.nodeName%3Dx')).toMatchObject({ status: 400, body: { message: 'field label not supported: spec.nodeName' } });
+  expect(await call('GET', '/api/v1/namespaces/kafka/pods?fieldSelector=spec.nodeName%3Dx')).toMatchObject({
+    status: 400,
+    body: { message: 'field label not supported: spec.nodeName' },
+  });
   expect((await call('GET', '/api/v1/namespaces/kafka/pods?labelSelector=a%20b%20c')).status).toBe(400);
 });
 
@@ -100,6 +169,9 @@ test('WATCH sends newline-delimited events; an object that stops matching the se
   fake.remove(PODS, 'kafka', 'b');
   await read(4);
   await reader.cancel();
-  const events = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+  const events = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
   expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED a', 'DELETED a', 'ADDED b', 'DELETED b']);
 });

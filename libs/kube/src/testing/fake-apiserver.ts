@@ -4,9 +4,30 @@ import { httpTransport, type KubeConnection } from '../http-transport';
 import { KubeClient, type KubeClientOptions } from '../kube-client';
 import type { KubeStatus } from '../kube-errors';
 import type { KubeObject } from '../objects';
-import { DEPLOYMENTS, KAFKA_MIRROR_MAKER_2S, KAFKA_NODE_POOLS, NETWORK_CHAOS, PODS, POD_CHAOS, STATEFULSETS, apiVersionOf, type ResourceType } from '../resource-types';
+import {
+  DEPLOYMENTS,
+  KAFKA_MIRROR_MAKER_2S,
+  KAFKA_NODE_POOLS,
+  NETWORK_CHAOS,
+  PODS,
+  POD_CHAOS,
+  STATEFULSETS,
+  apiVersionOf,
+  type ResourceType,
+} from '../resource-types';
 import { FakeStore, FilterError, matchesFilter, parseFilter, type FakeResourceType, type Filter, type StoreChange } from './fake-store';
-import { HttpFailure, createObject, deleteObject, fail, finishDeletionIfDone, modifyObject, qualified, scaleOf, statusOf, type Route } from './fake-writes';
+import {
+  HttpFailure,
+  createObject,
+  deleteObject,
+  fail,
+  finishDeletionIfDone,
+  modifyObject,
+  qualified,
+  scaleOf,
+  statusOf,
+  type Route,
+} from './fake-writes';
 
 /** What mirrorlab talks to: pods, apps, Strimzi and Chaos Mesh, with scale where the real server has it. */
 export const DEFAULT_FAKE_RESOURCES: readonly FakeResourceType[] = [
@@ -211,7 +232,8 @@ export class FakeApiServer {
       }
     }
     try {
-      if (this.options.token !== undefined && recorded.authorization !== `Bearer ${this.options.token}`) throw fail(401, 'Unauthorized', 'Unauthorized');
+      if (this.options.token !== undefined && recorded.authorization !== `Bearer ${this.options.token}`)
+        throw fail(401, 'Unauthorized', 'Unauthorized');
       const failure = this.failures.find((f) => f.times > 0 && f.match(recorded));
       if (failure) {
         failure.times--;
@@ -256,7 +278,8 @@ export class FakeApiServer {
       case 'GET':
         return { status: 200, body: route.subresource === 'scale' ? scaleOf(current) : current };
       case 'DELETE':
-        if (route.subresource !== undefined) throw fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (route.subresource !== undefined)
+          throw fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         return { status: 200, body: deleteObject(this.store, type, current, req, this.deletions) };
       case 'PATCH':
       case 'PUT':
@@ -300,7 +323,8 @@ export class FakeApiServer {
       for (const change of this.store.changesAfter(route.type, route.namespace, Number(from))) this.sendToWatcher(watcher, change);
     }
     this.watchers.add(watcher);
-    const timeout = req.query.timeoutSeconds !== undefined ? setTimeout(() => res.end(), Number(req.query.timeoutSeconds) * 1000) : undefined;
+    const timeout =
+      req.query.timeoutSeconds !== undefined ? setTimeout(() => res.end(), Number(req.query.timeoutSeconds) * 1000) : undefined;
     timeout?.unref();
     res.on('close', () => {
       clearTimeout(timeout);
@@ -309,7 +333,12 @@ export class FakeApiServer {
   }
 
   private sendToWatcher(w: Watcher, change: StoreChange): void {
-    if (change.resource.group !== w.type.group || change.resource.resource !== w.type.resource || change.object.metadata.namespace !== w.namespace) return;
+    if (
+      change.resource.group !== w.type.group ||
+      change.resource.resource !== w.type.resource ||
+      change.object.metadata.namespace !== w.namespace
+    )
+      return;
     const now = change.type !== 'DELETED' && matchesFilter(w.filter, change.object);
     const before = change.previous !== undefined && matchesFilter(w.filter, change.previous);
     if (change.type === 'DELETED') {

@@ -49,7 +49,8 @@ export function setPodReady(fake: FakeApiServer, namespace: string, name: string
  */
 export function simulateWorkload(fake: FakeApiServer, sim: WorkloadSimulation): { stop(): void; reconcile(): void } {
   const starting = new Set<string>();
-  const ownsPod = (pod: KubeObject) => pod.metadata.namespace === sim.namespace && Object.entries(sim.podLabels).every(([k, v]) => pod.metadata.labels?.[k] === v);
+  const ownsPod = (pod: KubeObject) =>
+    pod.metadata.namespace === sim.namespace && Object.entries(sim.podLabels).every(([k, v]) => pod.metadata.labels?.[k] === v);
   const reconcile = () => {
     const owner = fake.read(sim.owner, sim.namespace, sim.name);
     if (owner === undefined) return;
@@ -67,7 +68,11 @@ export function simulateWorkload(fake: FakeApiServer, sim: WorkloadSimulation): 
       const name = sim.podName(ordinal);
       const pod = live.find((p) => p.metadata.name === name);
       if (pod === undefined) {
-        fake.put<Pod>(PODS, { metadata: { name, namespace: sim.namespace, labels: { ...sim.podLabels } }, spec: { terminationGracePeriodSeconds: 30 }, status: { phase: 'Pending', conditions: [readyCondition('False')] } });
+        fake.put<Pod>(PODS, {
+          metadata: { name, namespace: sim.namespace, labels: { ...sim.podLabels } },
+          spec: { terminationGracePeriodSeconds: 30 },
+          status: { phase: 'Pending', conditions: [readyCondition('False')] },
+        });
         starting.add(name);
       } else if (starting.has(name)) {
         starting.delete(name);
@@ -76,11 +81,22 @@ export function simulateWorkload(fake: FakeApiServer, sim: WorkloadSimulation): 
     }
     const now = fake.all<Pod>(PODS, sim.namespace).filter((p) => ownsPod(p) && !isTerminating(p));
     const ready = now.filter((p) => conditionOf(p, 'Ready')?.status === 'True').length;
-    const status = { ...owner.status, replicas: now.length, readyReplicas: ready, updatedReplicas: now.length, availableReplicas: ready, observedGeneration: owner.metadata.generation };
-    if (JSON.stringify(status) !== JSON.stringify(owner.status)) fake.update(sim.owner, sim.namespace, sim.name, (o) => void (o.status = status));
+    const status = {
+      ...owner.status,
+      replicas: now.length,
+      readyReplicas: ready,
+      updatedReplicas: now.length,
+      availableReplicas: ready,
+      observedGeneration: owner.metadata.generation,
+    };
+    if (JSON.stringify(status) !== JSON.stringify(owner.status))
+      fake.update(sim.owner, sim.namespace, sim.name, (o) => void (o.status = status));
   };
   const stop = fake.onChange((change) => {
-    const isOwner = change.resource.group === sim.owner.group && change.resource.resource === sim.owner.resource && change.object.metadata.name === sim.name;
+    const isOwner =
+      change.resource.group === sim.owner.group &&
+      change.resource.resource === sim.owner.resource &&
+      change.object.metadata.name === sim.name;
     const isPod = change.resource.resource === 'pods' && change.resource.group === '' && ownsPod(change.object);
     if (isOwner || isPod) reconcile();
   });
@@ -108,10 +124,23 @@ function chaosConditions(injected: boolean): Condition[] {
 
 /** The pods a PodChaos selector names: `pods` by namespace and name, or namespaces and label selectors. */
 function selectedPods(fake: FakeApiServer, chaos: KubeObject): Pod[] {
-  const selector = (chaos.spec?.selector ?? {}) as { namespaces?: string[]; labelSelectors?: Record<string, string>; pods?: Record<string, string[]> };
-  if (selector.pods) return Object.entries(selector.pods).flatMap(([ns, names]) => names.map((n) => fake.read<Pod>(PODS, ns, n)).filter((p): p is Pod => p !== undefined));
-  const labels = parseLabelSelector(Object.entries(selector.labelSelectors ?? {}).map(([k, v]) => `${k}=${v}`).join(','));
-  return (selector.namespaces ?? [chaos.metadata.namespace as string]).flatMap((ns) => fake.all<Pod>(PODS, ns).filter((p) => matchesLabels(labels, p.metadata.labels)));
+  const selector = (chaos.spec?.selector ?? {}) as {
+    namespaces?: string[];
+    labelSelectors?: Record<string, string>;
+    pods?: Record<string, string[]>;
+  };
+  if (selector.pods)
+    return Object.entries(selector.pods).flatMap(([ns, names]) =>
+      names.map((n) => fake.read<Pod>(PODS, ns, n)).filter((p): p is Pod => p !== undefined),
+    );
+  const labels = parseLabelSelector(
+    Object.entries(selector.labelSelectors ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+  );
+  return (selector.namespaces ?? [chaos.metadata.namespace as string]).flatMap((ns) =>
+    fake.all<Pod>(PODS, ns).filter((p) => matchesLabels(labels, p.metadata.labels)),
+  );
 }
 
 /**
@@ -132,7 +161,8 @@ export function simulateChaosMesh(fake: FakeApiServer, sim: ChaosMeshSimulation 
       const finalizers = chaos.metadata.finalizers ?? [];
       if (isTerminating(chaos)) {
         if (!finalizers.includes(CHAOS_FINALIZER) || !(sim.recovers?.(chaos) ?? true)) return;
-        if (podFailure) for (const pod of selectedPods(fake, chaos)) setPodReady(fake, pod.metadata.namespace as string, pod.metadata.name, true);
+        if (podFailure)
+          for (const pod of selectedPods(fake, chaos)) setPodReady(fake, pod.metadata.namespace as string, pod.metadata.name, true);
         fake.update(type, chaos.metadata.namespace as string, chaos.metadata.name, (o) => {
           o.metadata.finalizers = (o.metadata.finalizers ?? []).filter((f) => f !== CHAOS_FINALIZER);
           o.status = { ...o.status, conditions: chaosConditions(false) };
@@ -141,7 +171,8 @@ export function simulateChaosMesh(fake: FakeApiServer, sim: ChaosMeshSimulation 
       }
       if (finalizers.includes(CHAOS_FINALIZER)) return;
       const injected = sim.injects?.(chaos) ?? true;
-      if (injected && podFailure) for (const pod of selectedPods(fake, chaos)) setPodReady(fake, pod.metadata.namespace as string, pod.metadata.name, false);
+      if (injected && podFailure)
+        for (const pod of selectedPods(fake, chaos)) setPodReady(fake, pod.metadata.namespace as string, pod.metadata.name, false);
       fake.update(type, chaos.metadata.namespace as string, chaos.metadata.name, (o) => {
         o.metadata.finalizers = [...finalizers, CHAOS_FINALIZER];
         o.status = { ...o.status, conditions: chaosConditions(injected) };

@@ -38,7 +38,10 @@ export function parseFilter(labelSelector: string | undefined, fieldSelector: st
     throw new FilterError(`unable to parse requirement: ${(error as Error).message}`);
   }
   const fields: Filter['fields'] = [];
-  for (const term of (fieldSelector ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
+  for (const term of (fieldSelector ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const m = /^([a-zA-Z.]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw new FilterError(`invalid selector: '${term}'; can't understand '${term}'`);
     if (m[1] !== 'metadata.name' && m[1] !== 'metadata.namespace') throw new FilterError(`field label not supported: ${m[1]}`);
@@ -112,7 +115,13 @@ export class FakeStore {
       },
     };
     this.objects.set(key, stored);
-    this.record({ type: previous === undefined ? 'ADDED' : 'MODIFIED', resource: type, object: structuredClone(stored), previous: previous && structuredClone(previous), resourceVersion: this.revision });
+    this.record({
+      type: previous === undefined ? 'ADDED' : 'MODIFIED',
+      resource: type,
+      object: structuredClone(stored),
+      previous: previous && structuredClone(previous),
+      resourceVersion: this.revision,
+    });
     return structuredClone(stored);
   }
 
@@ -123,14 +132,23 @@ export class FakeStore {
     if (previous === undefined) return undefined;
     this.objects.delete(key);
     this.revision++;
-    const gone = { ...structuredClone(previous), metadata: { ...structuredClone(previous.metadata), resourceVersion: String(this.revision) } };
+    const gone = {
+      ...structuredClone(previous),
+      metadata: { ...structuredClone(previous.metadata), resourceVersion: String(this.revision) },
+    };
     this.record({ type: 'DELETED', resource: type, object: gone, previous: structuredClone(previous), resourceVersion: this.revision });
     return structuredClone(gone);
   }
 
   /** Changes after `resourceVersion` for one resource type and namespace, oldest first. */
   changesAfter(type: ResourceType, namespace: string, resourceVersion: number): StoreChange[] {
-    return this.history.filter((c) => c.resourceVersion > resourceVersion && c.resource.group === type.group && c.resource.resource === type.resource && c.object.metadata.namespace === namespace);
+    return this.history.filter(
+      (c) =>
+        c.resourceVersion > resourceVersion &&
+        c.resource.group === type.group &&
+        c.resource.resource === type.resource &&
+        c.object.metadata.namespace === namespace,
+    );
   }
 
   onChange(listener: (change: StoreChange) => void): () => void {

@@ -39,7 +39,9 @@ export function connectKubeLab(env: Record<string, string | undefined> = process
   const kubeconfig = resolve(dir, 'kubeconfig');
   const bin = env.KUBE_LAB_BIN;
   if (!existsSync(kubeconfig) || !bin || !existsSync(bin)) {
-    throw new Error(`no kube-lab at ${dir} (KUBE_LAB_BIN=${bin ?? 'unset'}): run these tests with \`npm run test:k8s\`, or \`bash tools/kube-lab/kube-lab.sh up\` and export what \`kube-lab.sh env\` prints`);
+    throw new Error(
+      `no kube-lab at ${dir} (KUBE_LAB_BIN=${bin ?? 'unset'}): run these tests with \`npm run test:k8s\`, or \`bash tools/kube-lab/kube-lab.sh up\` and export what \`kube-lab.sh env\` prints`,
+    );
   }
   const server = /server: (\S+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
   if (!server) throw new Error(`${kubeconfig} names no server`);
@@ -51,7 +53,11 @@ export function connectKubeLab(env: Record<string, string | undefined> = process
     kubeconfig,
     admin,
     async serviceAccount(namespace, name) {
-      const tokenRequest = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 } };
+      const tokenRequest = {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: { audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 3600 },
+      };
       const res = await httpTransport(connection(server, ca, readFileSync(resolve(dir, 'admin.token'), 'utf8').trim())).send({
         method: 'POST',
         path: `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
@@ -61,7 +67,8 @@ export function connectKubeLab(env: Record<string, string | undefined> = process
       const chunks: Buffer[] = [];
       for await (const c of res.body) chunks.push(c);
       const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { status?: { token?: string }; message?: string };
-      if (res.status !== 201 || !answer.status?.token) throw new Error(`TokenRequest for ${namespace}/${name}: HTTP ${res.status} ${answer.message ?? ''}`);
+      if (res.status !== 201 || !answer.status?.token)
+        throw new Error(`TokenRequest for ${namespace}/${name}: HTTP ${res.status} ${answer.message ?? ''}`);
       return new KubeClient(httpTransport(connection(server, ca, answer.status.token)));
     },
     kubectl(args, input) {

@@ -25,7 +25,12 @@ test('JSON patch (RFC 6902): add, remove, replace, test, move, copy; ~1 escapes 
 
 test('a JSON patch applies all or nothing: a failed test or a missing path throws', () => {
   const doc = { spec: { replicas: 3 } };
-  expect(() => applyJsonPatch(doc, [{ op: 'replace', path: '/spec/replicas', value: 1 }, { op: 'test', path: '/spec/replicas', value: 3 }])).toThrow(PatchError);
+  expect(() =>
+    applyJsonPatch(doc, [
+      { op: 'replace', path: '/spec/replicas', value: 1 },
+      { op: 'test', path: '/spec/replicas', value: 3 },
+    ]),
+  ).toThrow(PatchError);
   expect(() => applyJsonPatch(doc, [{ op: 'remove', path: '/metadata/annotations/x' }])).toThrow('doc is missing path');
   expect(() => applyJsonPatch(doc, [{ op: 'replace', path: '/spec/other', value: 1 }])).toThrow('doc is missing path: /spec/other');
   expect(() => applyJsonPatch(doc, { op: 'add' })).toThrow('array of operations');

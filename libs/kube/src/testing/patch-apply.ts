@@ -92,7 +92,12 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 function canonical(v: Json): Json {
   if (Array.isArray(v)) return v.map(canonical);
-  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k] as Json)]));
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical(v[k] as Json)]),
+    );
   return v;
 }
 
@@ -101,7 +106,8 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new PatchError('a JSON patch is an array of operations');
   let doc: unknown = structuredClone(target);
   for (const [i, raw] of ops.entries()) {
-    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') throw new PatchError(`operation ${i}: needs "op" and "path"`);
+    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string')
+      throw new PatchError(`operation ${i}: needs "op" and "path"`);
     const { op, path } = raw;
     switch (op) {
       case 'add':

@@ -2,7 +2,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeClient } from '../kube-client';
 import { isKubeError } from '../kube-errors';
 import { conditionOf, isTerminating, type KubeObject, type Pod } from '../objects';
-import { KAFKA_MIRROR_MAKER_2S, KAFKA_NODE_POOLS, NETWORK_CHAOS, PODS, POD_CHAOS, apiVersionOf, type ResourceType } from '../resource-types';
+import {
+  KAFKA_MIRROR_MAKER_2S,
+  KAFKA_NODE_POOLS,
+  NETWORK_CHAOS,
+  PODS,
+  POD_CHAOS,
+  apiVersionOf,
+  type ResourceType,
+} from '../resource-types';
 
 /**
  * Stand-ins for the two operators a real API server on this machine cannot run: the Strimzi
@@ -30,7 +38,14 @@ export interface StandIn {
 type Reconcile = (object: KubeObject, event: 'ADDED' | 'MODIFIED' | 'DELETED') => Promise<void>;
 
 /** Lists, then follows a watch, calling `reconcile` for every object and event; a failed one is retried shortly after. */
-function controllerLoop(client: KubeClient, type: ResourceType, namespace: string, reconcile: Reconcile, errors: string[], signal: AbortSignal): Promise<void> {
+function controllerLoop(
+  client: KubeClient,
+  type: ResourceType,
+  namespace: string,
+  reconcile: Reconcile,
+  errors: string[],
+  signal: AbortSignal,
+): Promise<void> {
   const retry = (object: KubeObject, attempt: number): void => {
     void delay(200, undefined, { signal })
       .then(async () => {
@@ -57,12 +72,18 @@ function controllerLoop(client: KubeClient, type: ResourceType, namespace: strin
       try {
         const list = await client.list(type, namespace, {}, signal);
         for (const item of list.items) await run(item, 'ADDED');
-        for await (const event of client.watch(type, namespace, { resourceVersion: list.metadata.resourceVersion ?? '0', timeoutSeconds: 60 }, signal)) {
+        for await (const event of client.watch(
+          type,
+          namespace,
+          { resourceVersion: list.metadata.resourceVersion ?? '0', timeoutSeconds: 60 },
+          signal,
+        )) {
           if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') await run(event.object, event.type);
         }
       } catch (error) {
         if (signal.aborted) return;
-        if (!isKubeError(error) || !error.retriable) errors.push(`watching ${type.kind}: ${error instanceof Error ? error.message : String(error)}`);
+        if (!isKubeError(error) || !error.retriable)
+          errors.push(`watching ${type.kind}: ${error instanceof Error ? error.message : String(error)}`);
         await delay(200, undefined, { signal }).catch(() => undefined);
       }
     }
@@ -93,7 +114,10 @@ function strimziWorkload(type: ResourceType, object: KubeObject): { prefix: stri
       },
     };
   }
-  return { prefix: `${name}-mirrormaker2`, labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'KafkaMirrorMaker2', 'strimzi.io/name': `${name}-mirrormaker2` } };
+  return {
+    prefix: `${name}-mirrormaker2`,
+    labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'KafkaMirrorMaker2', 'strimzi.io/name': `${name}-mirrormaker2` },
+  };
 }
 
 /**
@@ -140,7 +164,8 @@ export function standInStrimzi(client: KubeClient, namespace: string): StandIn {
       const live = pods.filter((p) => !isTerminating(p));
       const idOf = (p: Pod) => Number(/-(\d+)$/.exec(p.metadata.name)?.[1]);
       const want = strimziNodeIds(live.map(idOf), replicas, removeNodeIdsOf(object));
-      for (const pod of live) if (!want.includes(idOf(pod))) await client.delete(PODS, namespace, pod.metadata.name, { gracePeriodSeconds: 0 });
+      for (const pod of live)
+        if (!want.includes(idOf(pod))) await client.delete(PODS, namespace, pod.metadata.name, { gracePeriodSeconds: 0 });
       for (const id of want) {
         const name = `${prefix}-${id}`;
         if (pods.some((p) => p.metadata.name === name)) continue; // live, or still going (its DELETED event comes back here)
@@ -148,14 +173,40 @@ export function standInStrimzi(client: KubeClient, namespace: string): StandIn {
           metadata: {
             name,
             labels,
-            ownerReferences: [{ apiVersion: apiVersionOf(type), kind: type.kind, name: object.metadata.name, uid: object.metadata.uid, controller: true, blockOwnerDeletion: true }],
+            ownerReferences: [
+              {
+                apiVersion: apiVersionOf(type),
+                kind: type.kind,
+                name: object.metadata.name,
+                uid: object.metadata.uid,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
           },
-          spec: { terminationGracePeriodSeconds: 0, containers: [{ name: type === KAFKA_NODE_POOLS ? 'kafka' : 'mirror-maker2', image: 'quay.io/strimzi/kafka:stand-in' }] },
+          spec: {
+            terminationGracePeriodSeconds: 0,
+            containers: [{ name: type === KAFKA_NODE_POOLS ? 'kafka' : 'mirror-maker2', image: 'quay.io/strimzi/kafka:stand-in' }],
+          },
         });
       }
       const status = object.status ?? {};
-      if (status.replicas !== replicas || status.labelSelector !== selector || status.observedGeneration !== object.metadata.generation || JSON.stringify(status.nodeIds) !== JSON.stringify(want)) {
-        await client.patch(type, namespace, object.metadata.name, { type: 'merge', body: { status: { replicas, labelSelector: selector, nodeIds: want, observedGeneration: object.metadata.generation } } }, { subresource: 'status' });
+      if (
+        status.replicas !== replicas ||
+        status.labelSelector !== selector ||
+        status.observedGeneration !== object.metadata.generation ||
+        JSON.stringify(status.nodeIds) !== JSON.stringify(want)
+      ) {
+        await client.patch(
+          type,
+          namespace,
+          object.metadata.name,
+          {
+            type: 'merge',
+            body: { status: { replicas, labelSelector: selector, nodeIds: want, observedGeneration: object.metadata.generation } },
+          },
+          { subresource: 'status' },
+        );
       }
     };
   const owners = [KAFKA_NODE_POOLS, KAFKA_MIRROR_MAKER_2S];
@@ -191,7 +242,23 @@ async function setPodReady(client: KubeClient, namespace: string, name: string, 
   if (pod === undefined || conditionOf(pod, 'Ready')?.status === (ready ? 'True' : 'False')) return;
   const now = new Date().toISOString();
   const status = ready ? 'True' : 'False';
-  await client.patch(PODS, namespace, name, { type: 'strategic', body: { status: { conditions: [{ type: 'Ready', status, lastTransitionTime: now }, { type: 'ContainersReady', status, lastTransitionTime: now }] } } }, { subresource: 'status' });
+  await client.patch(
+    PODS,
+    namespace,
+    name,
+    {
+      type: 'strategic',
+      body: {
+        status: {
+          conditions: [
+            { type: 'Ready', status, lastTransitionTime: now },
+            { type: 'ContainersReady', status, lastTransitionTime: now },
+          ],
+        },
+      },
+    },
+    { subresource: 'status' },
+  );
 }
 
 export function standInChaosMesh(client: KubeClient, namespace: string): StandIn {
@@ -216,7 +283,10 @@ export function standInChaosMesh(client: KubeClient, namespace: string): StandIn
         return;
       }
       if (!finalizers.includes(CHAOS_FINALIZER)) {
-        await client.patch(type, namespace, chaos.metadata.name, { type: 'merge', body: { metadata: { resourceVersion: chaos.metadata.resourceVersion, finalizers: [...finalizers, CHAOS_FINALIZER] } } });
+        await client.patch(type, namespace, chaos.metadata.name, {
+          type: 'merge',
+          body: { metadata: { resourceVersion: chaos.metadata.resourceVersion, finalizers: [...finalizers, CHAOS_FINALIZER] } },
+        });
         return; // the next event injects
       }
       if (conditionOf(chaos, 'AllInjected')?.status === 'True') return;
@@ -242,7 +312,9 @@ export function standInChaosMesh(client: KubeClient, namespace: string): StandIn
         { subresource: 'status' },
       );
     };
-  const loops = [POD_CHAOS, NETWORK_CHAOS].map((type) => controllerLoop(client, type, namespace, reconcileFor(type), errors, stopper.signal));
+  const loops = [POD_CHAOS, NETWORK_CHAOS].map((type) =>
+    controllerLoop(client, type, namespace, reconcileFor(type), errors, stopper.signal),
+  );
   return {
     errors,
     async stop() {

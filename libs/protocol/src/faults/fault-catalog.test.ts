@@ -12,11 +12,17 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
   'add-broker': { valid: [[{}, {}]], invalid: [[{ count: 2 }, 'count', 'not a parameter of add-broker (it takes none)']] },
   'kill-replicator': { valid: [[{}, {}]], invalid: [[{ signal: 'KILL' }, 'signal', 'not a parameter of kill-replicator (it takes none)']] },
   'pause-replicator': { valid: [[{}, {}]], invalid: [[{ a: 1 }, 'a', 'not a parameter of pause-replicator (it takes none)']] },
-  'add-replicator-worker': { valid: [[{}, {}]], invalid: [[{ workers: 2 }, 'workers', 'not a parameter of add-replicator-worker (it takes none)']] },
+  'add-replicator-worker': {
+    valid: [[{}, {}]],
+    invalid: [[{ workers: 2 }, 'workers', 'not a parameter of add-replicator-worker (it takes none)']],
+  },
   'add-partitions': {
     valid: [
       [{ count: 12 }, { count: 12, cluster: 'source' }],
-      [{ count: '6', cluster: 'target' }, { count: 6, cluster: 'target' }],
+      [
+        { count: '6', cluster: 'target' },
+        { count: 6, cluster: 'target' },
+      ],
     ],
     invalid: [
       [{}, 'count', 'expected an integer from 1 to 100000, got nothing'],
@@ -28,7 +34,10 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
   'add-topic': {
     valid: [
       [{ name: 'late.topic' }, { name: 'late.topic', partitions: 3, replicationFactor: 3 }],
-      [{ name: 'x', partitions: 1, replicationFactor: 1 }, { name: 'x', partitions: 1, replicationFactor: 1 }],
+      [
+        { name: 'x', partitions: 1, replicationFactor: 1 },
+        { name: 'x', partitions: 1, replicationFactor: 1 },
+      ],
     ],
     invalid: [
       [{}, 'name', 'expected a topic name (1-249 letters, digits, ".", "_", "-"), got nothing'],
@@ -40,7 +49,10 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
   'reassign-partitions': {
     valid: [
       [{}, { partition: null, cluster: 'source' }],
-      [{ partition: 0, cluster: 'target' }, { partition: 0, cluster: 'target' }],
+      [
+        { partition: 0, cluster: 'target' },
+        { partition: 0, cluster: 'target' },
+      ],
     ],
     invalid: [
       [{ partition: -1 }, 'partition', 'expected an integer from 0 to 100000, got -1'],
@@ -50,7 +62,10 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
   'retention-purge': {
     valid: [
       [{}, { retentionMs: 1000, segmentMs: 1000, cluster: 'source' }],
-      [{ retention: '2s', segment: 500, cluster: 'target' }, { retentionMs: 2000, segmentMs: 500, cluster: 'target' }],
+      [
+        { retention: '2s', segment: 500, cluster: 'target' },
+        { retentionMs: 2000, segmentMs: 500, cluster: 'target' },
+      ],
     ],
     invalid: [
       [{ retention: 'soon' }, 'retention', 'expected a duration like 50ms or 1s, or a number of milliseconds, got "soon"'],
@@ -69,7 +84,10 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
   'packet-loss': {
     valid: [
       [{ probability: 0.25 }, { probability: 0.25, direction: 'both' }],
-      [{ probability: '1', direction: 'to-target' }, { probability: 1, direction: 'to-target' }],
+      [
+        { probability: '1', direction: 'to-target' },
+        { probability: 1, direction: 'to-target' },
+      ],
     ],
     invalid: [
       [{ probability: 1.5 }, 'probability', 'expected a probability greater than 0 and at most 1 (0.05 drops 5% of packets), got 1.5'],
@@ -89,20 +107,30 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
   'bandwidth-cap': {
     valid: [
       [{ rate: '1mbit' }, { rateKbit: 1000, burstBytes: null, latencyMs: null, direction: 'both' }],
-      [{ rate: '512kbit', burst: '32kb', latency: '50ms', direction: 'to-target' }, { rateKbit: 512, burstBytes: 32768, latencyMs: 50, direction: 'to-target' }],
+      [
+        { rate: '512kbit', burst: '32kb', latency: '50ms', direction: 'to-target' },
+        { rateKbit: 512, burstBytes: 32768, latencyMs: 50, direction: 'to-target' },
+      ],
     ],
     invalid: [
       [{ rate: '1mbps' }, 'rate', 'expected a rate like 512kbit, 1mbit or 1gbit (bits per second; at least 8kbit), got "1mbps"'],
       [{ rate: '4kbit' }, 'rate', 'expected a rate like 512kbit, 1mbit or 1gbit (bits per second; at least 8kbit), got "4kbit"'],
       [{ rate: '1mbit', burst: 'big' }, 'burst', 'expected a size like 32kb, 64k or 1mb, or a number of bytes, got "big"'],
-      [{ rate: '1mbit', latency: '5 minutes' }, 'latency', 'expected a duration like 50ms or 1s, or a number of milliseconds, got "5 minutes"'],
+      [
+        { rate: '1mbit', latency: '5 minutes' },
+        'latency',
+        'expected a duration like 50ms or 1s, or a number of milliseconds, got "5 minutes"',
+      ],
       [{ rate: '1mbit', rateKbit: 5 }, 'rateKbit', 'not a parameter of bandwidth-cap (known: rate, burst, latency, direction)'],
     ],
   },
   latency: {
     valid: [
       [{ latency: '500ms' }, { latencyMs: 500, jitterMs: 0, direction: 'both' }],
-      [{ latency: '1s', jitter: '20ms', direction: 'to-target' }, { latencyMs: 1000, jitterMs: 20, direction: 'to-target' }],
+      [
+        { latency: '1s', jitter: '20ms', direction: 'to-target' },
+        { latencyMs: 1000, jitterMs: 20, direction: 'to-target' },
+      ],
     ],
     invalid: [
       [{}, 'latency', 'expected a delay from 1ms to 60s, like 40ms or 500ms, got nothing'],
@@ -117,13 +145,20 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
 describe('the fault catalog', () => {
   it.each(FAULT_KINDS.map((k) => [k]))('%s accepts its valid params and refuses each bad one, naming the parameter', (kind) => {
     for (const [raw, expected] of CASES[kind].valid) expect(checkFaultParams(kind, raw)).toEqual({ ok: true, params: expected });
-    for (const [raw, param, message] of CASES[kind].invalid) expect(checkFaultParams(kind, raw)).toEqual({ ok: false, issues: [{ path: [param], message }] });
+    for (const [raw, param, message] of CASES[kind].invalid)
+      expect(checkFaultParams(kind, raw)).toEqual({ ok: false, issues: [{ path: [param], message }] });
   });
 
   it('has one entry per kind, link faults and one-shot faults as the backends expect', () => {
     expect(Object.keys(FAULT_CATALOG).sort()).toEqual([...FAULT_KINDS].sort());
     expect(FAULT_KINDS.filter(isLinkKind)).toEqual(['packet-loss', 'network-partition', 'bandwidth-cap', 'latency']);
-    expect(FAULT_KINDS.filter(isOneShotKind)).toEqual(['add-partitions', 'add-topic', 'reassign-partitions', 'recreate-topic', 'consumer-failover']);
+    expect(FAULT_KINDS.filter(isOneShotKind)).toEqual([
+      'add-partitions',
+      'add-topic',
+      'reassign-partitions',
+      'recreate-topic',
+      'consumer-failover',
+    ]);
     expect(FAULT_CATALOG['kill-broker'].params.names).toEqual([]);
     expect(FAULT_CATALOG.latency.params.names).toEqual(['latency', 'jitter', 'direction']);
   });
@@ -143,12 +178,19 @@ describe('the fault catalog', () => {
     expect(targetSyntaxProblem('latency', undefined)).toBeNull();
     expect(targetSyntaxProblem('latency', 'replicator')).toBe('latency expects inter-dc (the default), got "replicator"');
     expect(targetSyntaxProblem('add-partitions', 'ml.orders')).toBeNull();
-    expect(targetSyntaxProblem('add-partitions', undefined)).toBe('add-partitions expects a topic name (letters, digits, ".", "_", "-"), got nothing');
+    expect(targetSyntaxProblem('add-partitions', undefined)).toBe(
+      'add-partitions expects a topic name (letters, digits, ".", "_", "-"), got nothing',
+    );
   });
 });
 
 describe('a scenario with a bad fault', () => {
-  const scenario = (faults: unknown[]) => ({ name: 's', topics: [{ name: 't', partitions: 3 }], workload: { rate: { records: 10 }, duration: '60s' }, faults });
+  const scenario = (faults: unknown[]) => ({
+    name: 's',
+    topics: [{ name: 't', partitions: 3 }],
+    workload: { rate: { records: 10 }, duration: '60s' },
+    faults,
+  });
 
   it('is refused before it runs, each problem named by its path', () => {
     const r = validateScenario(

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import type { FaultKind } from '../scenario/scenario-spec';
-import { cluster, delay, direction, integer, millis, optional, probability, rate, size, topicName, type RawParams } from './fault-param-fields';
+import {
+  cluster,
+  delay,
+  direction,
+  integer,
+  millis,
+  optional,
+  probability,
+  rate,
+  size,
+  topicName,
+  type RawParams,
+} from './fault-param-fields';
 import type { TargetForm } from './fault-targets';
 
 /**
@@ -55,7 +67,10 @@ type Parsed<S extends Fields> = { [N in keyof S]: z.output<S[N]> };
  * the typed params (renames, checks across fields). Unknown names are refused: a typo must
  * not silently become a default.
  */
-function params<S extends Fields, P = Parsed<S>>(fields: S, build?: (p: Parsed<S>, ctx: z.RefinementCtx, raw: RawParams) => P): (kind: string) => FaultParamsDefinition<P> {
+function params<S extends Fields, P = Parsed<S>>(
+  fields: S,
+  build?: (p: Parsed<S>, ctx: z.RefinementCtx, raw: RawParams) => P,
+): (kind: string) => FaultParamsDefinition<P> {
   const names = Object.keys(fields);
   return (kind) => {
     const known = names.length === 0 ? 'it takes none' : `known: ${names.join(', ')}`;
@@ -100,7 +115,12 @@ const DEFINITIONS = {
     params: params({ name: topicName, partitions: optional(integer(1, 10_000), 3), replicationFactor: optional(integer(1, 10), 3) }),
   },
   /** `partition` null: every partition of the topic. */
-  'reassign-partitions': { family: 'admin', lifetime: 'one-shot', target: 'topic', params: params({ partition: optional(integer(0, 100_000), null), cluster }) },
+  'reassign-partitions': {
+    family: 'admin',
+    lifetime: 'one-shot',
+    target: 'topic',
+    params: params({ partition: optional(integer(0, 100_000), null), cluster }),
+  },
   /**
    * The topic's `retention.ms` and `segment.ms` shrunk for the fault's window (segments must
    * close for retention to delete them); the heal restores the values it had.
@@ -139,11 +159,23 @@ const DEFINITIONS = {
     target: 'inter-dc',
     params: params({ latency: delay(1), jitter: optional(delay(0), 0), direction }, (p, ctx, raw) => {
       // Toxiproxy and netem draw latency ± jitter: a jitter above the latency would ask for negative delays.
-      if (p.jitter > p.latency) ctx.addIssue({ code: 'custom', path: ['jitter'], message: `expected at most params.latency (${p.latency}ms), got ${JSON.stringify(raw.jitter)}` });
+      if (p.jitter > p.latency)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jitter'],
+          message: `expected at most params.latency (${p.latency}ms), got ${JSON.stringify(raw.jitter)}`,
+        });
       return { latencyMs: p.latency, jitterMs: p.jitter, direction: p.direction };
     }),
   },
-} as const satisfies { [K in FaultKind]: { family: FaultFamily; lifetime: FaultLifetime; target: TargetForm; params: (kind: string) => { readonly names: readonly string[] } } };
+} as const satisfies {
+  [K in FaultKind]: {
+    family: FaultFamily;
+    lifetime: FaultLifetime;
+    target: TargetForm;
+    params: (kind: string) => { readonly names: readonly string[] };
+  };
+};
 
 type Definitions = typeof DEFINITIONS;
 
@@ -154,7 +186,10 @@ export type FaultParams<K extends FaultKind = FaultKind> = FaultParamsByKind[K];
 export type FaultKindsOf<F extends FaultFamily> = { [K in FaultKind]: Definitions[K]['family'] extends F ? K : never }[FaultKind];
 
 export const FAULT_CATALOG: { readonly [K in FaultKind]: FaultKindEntry<FaultParamsByKind[K]> } = Object.fromEntries(
-  Object.entries(DEFINITIONS).map(([kind, d]) => [kind, { family: d.family, lifetime: d.lifetime, target: d.target, params: d.params(kind) }]),
+  Object.entries(DEFINITIONS).map(([kind, d]) => [
+    kind,
+    { family: d.family, lifetime: d.lifetime, target: d.target, params: d.params(kind) },
+  ]),
 ) as { [K in FaultKind]: FaultKindEntry<FaultParamsByKind[K]> };
 
 export function faultFamily(kind: FaultKind): FaultFamily {
@@ -179,7 +214,10 @@ export interface FaultParamsIssue {
 }
 
 /** Checks a fault's raw params against its kind; typed params with defaults, or every problem by parameter. */
-export function checkFaultParams<K extends FaultKind>(kind: K, raw: RawParams): { ok: true; params: FaultParams<K> } | { ok: false; issues: FaultParamsIssue[] } {
+export function checkFaultParams<K extends FaultKind>(
+  kind: K,
+  raw: RawParams,
+): { ok: true; params: FaultParams<K> } | { ok: false; issues: FaultParamsIssue[] } {
   const r = FAULT_CATALOG[kind].params.schema.safeParse(raw);
   if (r.success) return { ok: true, params: r.data as FaultParams<K> };
   return { ok: false, issues: r.error.issues.map((i) => ({ path: [...i.path], message: i.message })) };

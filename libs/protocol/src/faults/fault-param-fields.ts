@@ -58,7 +58,9 @@ export const probability = field('a probability greater than 0 and at most 1 (0.
 });
 
 export const oneOf = <T extends string>(values: readonly T[]) =>
-  field(`one of ${values.join(', ')}`, (value) => (typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : undefined));
+  field(`one of ${values.join(', ')}`, (value) =>
+    typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : undefined,
+  );
 
 export const direction = optional(oneOf<LinkDirection>(['both', 'to-target', 'to-source']), 'both' as const);
 export const cluster = optional(oneOf<ClusterName>(['source', 'target']), 'source' as const);
@@ -68,7 +70,9 @@ export function isTopicName(text: string): boolean {
   return /^[a-zA-Z0-9._-]{1,249}$/.test(text) && text !== '.' && text !== '..';
 }
 
-export const topicName = field('a topic name (1-249 letters, digits, ".", "_", "-")', (value) => (typeof value === 'string' && isTopicName(value) ? value : undefined));
+export const topicName = field('a topic name (1-249 letters, digits, ".", "_", "-")', (value) =>
+  typeof value === 'string' && isTopicName(value) ? value : undefined,
+);
 
 const RATE_KBIT: Record<string, number> = { bit: 0.001, kbit: 1, mbit: 1000, gbit: 1_000_000 };
 

@@ -37,10 +37,14 @@ export function targetSyntaxProblem(kind: FaultKind, target: string | undefined)
   const form = FAULT_CATALOG[kind].target;
   const empty = text === undefined || text === '';
   const fits =
-    form === 'broker' ? BROKER_TARGET.test(text ?? '')
-    : form === 'cluster' ? empty || text === 'source' || text === 'target'
-    : form === 'topic' ? !empty && isTopicName(text)
-    : form === 'group' ? !empty && GROUP_TARGET.test(text)
-    : empty || text === form;
+    form === 'broker'
+      ? BROKER_TARGET.test(text ?? '')
+      : form === 'cluster'
+        ? empty || text === 'source' || text === 'target'
+        : form === 'topic'
+          ? !empty && isTopicName(text)
+          : form === 'group'
+            ? !empty && GROUP_TARGET.test(text)
+            : empty || text === form;
   return fits ? null : `${kind} expects ${TARGET_EXPECTED[form]}, got ${target === undefined ? 'nothing' : JSON.stringify(target)}`;
 }

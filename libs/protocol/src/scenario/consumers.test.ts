@@ -1,14 +1,27 @@
 import { consumerGroupId } from './scenario-spec';
 import { validateScenario } from './parse-scenario';
 
-const base = { name: 'failover', topics: [{ name: 'a', partitions: 2 }, { name: 'quiet', partitions: 1 }], workload: { rate: { records: 100 }, duration: '30s' } };
+const base = {
+  name: 'failover',
+  topics: [
+    { name: 'a', partitions: 2 },
+    { name: 'quiet', partitions: 1 },
+  ],
+  workload: { rate: { records: 100 }, duration: '30s' },
+};
 
 describe('scenario consumers', () => {
   it('defaults to none, and fills commitInterval', () => {
     const none = validateScenario(base);
     if (!none.ok) throw none.error;
     expect(none.spec.consumers).toEqual([]);
-    const r = validateScenario({ ...base, consumers: [{ group: 'keeps-up', topic: 'a' }, { group: 'lags', topic: 'a', rate: 20, commitInterval: '2s' }] });
+    const r = validateScenario({
+      ...base,
+      consumers: [
+        { group: 'keeps-up', topic: 'a' },
+        { group: 'lags', topic: 'a', rate: 20, commitInterval: '2s' },
+      ],
+    });
     if (!r.ok) throw r.error;
     expect(r.spec.consumers).toEqual([
       { group: 'keeps-up', topic: 'a', commitInterval: 1_000 },
@@ -30,26 +43,45 @@ describe('scenario consumers', () => {
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.problems).toEqual(
-      [
-        'consumers[0].rate: expected records per second > 0',
-        expect.stringMatching(/^consumers\[1\]\.group: expected a name/),
-        'consumers[1].commitInterval: expected a duration like 30s',
-        'consumers[2]: unknown field colour',
-      ],
-    );
+    expect(r.error.problems).toEqual([
+      'consumers[0].rate: expected records per second > 0',
+      expect.stringMatching(/^consumers\[1\]\.group: expected a name/),
+      'consumers[1].commitInterval: expected a duration like 30s',
+      'consumers[2]: unknown field colour',
+    ]);
   });
 
   it('rejects a duplicate group and a topic the scenario does not have', () => {
-    const r = validateScenario({ ...base, consumers: [{ group: 'g', topic: 'a' }, { group: 'g', topic: 'quiet' }, { group: 'h', topic: 'nope' }] });
-    expect(!r.ok && r.error.problems).toEqual(['consumers[1].group: duplicate consumer group g', 'consumers[2].topic: no topic nope in topics']);
+    const r = validateScenario({
+      ...base,
+      consumers: [
+        { group: 'g', topic: 'a' },
+        { group: 'g', topic: 'quiet' },
+        { group: 'h', topic: 'nope' },
+      ],
+    });
+    expect(!r.ok && r.error.problems).toEqual([
+      'consumers[1].group: duplicate consumer group g',
+      'consumers[2].topic: no topic nope in topics',
+    ]);
   });
 
   it('a consumer-failover fault names one of the groups', () => {
-    const ok = validateScenario({ ...base, consumers: [{ group: 'g', topic: 'a' }], faults: [{ at: '10s', kind: 'consumer-failover', target: 'g' }] });
+    const ok = validateScenario({
+      ...base,
+      consumers: [{ group: 'g', topic: 'a' }],
+      faults: [{ at: '10s', kind: 'consumer-failover', target: 'g' }],
+    });
     if (!ok.ok) throw ok.error;
     expect(ok.spec.faults[0]).toMatchObject({ kind: 'consumer-failover', target: 'g' });
-    const bad = validateScenario({ ...base, consumers: [{ group: 'g', topic: 'a' }], faults: [{ at: '10s', kind: 'consumer-failover', target: 'h' }, { at: '12s', kind: 'consumer-failover' }] });
+    const bad = validateScenario({
+      ...base,
+      consumers: [{ group: 'g', topic: 'a' }],
+      faults: [
+        { at: '10s', kind: 'consumer-failover', target: 'h' },
+        { at: '12s', kind: 'consumer-failover' },
+      ],
+    });
     expect(!bad.ok && bad.error.problems).toEqual([
       'faults[0].target: consumer-failover needs a group of consumers (g)',
       'faults[1].target: consumer-failover expects a consumer group of the scenario (consumers[].group), got nothing',

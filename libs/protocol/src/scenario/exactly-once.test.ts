@@ -53,7 +53,12 @@ describe('expectations of exactly-once and transactional runs', () => {
   const aborted = (list: ReturnType<typeof effective>) => list.find((e) => e.name === 'abortedReads');
 
   it('checks duplicates at 0 in an exactly-once mode, and not in dedicated mode', () => {
-    expect(duplicates(effective('replicator: { mode: dedicated-eos }'))).toEqual({ name: 'duplicates', max: 0, unit: 'records', source: 'default' });
+    expect(duplicates(effective('replicator: { mode: dedicated-eos }'))).toEqual({
+      name: 'duplicates',
+      max: 0,
+      unit: 'records',
+      source: 'default',
+    });
     expect(duplicates(effective(''))).toBeUndefined();
   });
 
@@ -63,7 +68,12 @@ describe('expectations of exactly-once and transactional runs', () => {
   });
 
   it('checks aborted reads at 0 only when the workload is transactional (elsewhere they cannot happen)', () => {
-    expect(aborted(effective('', ', transactions: { abortEvery: 2 }'))).toEqual({ name: 'abortedReads', max: 0, unit: 'records', source: 'default' });
+    expect(aborted(effective('', ', transactions: { abortEvery: 2 }'))).toEqual({
+      name: 'abortedReads',
+      max: 0,
+      unit: 'records',
+      source: 'default',
+    });
     expect(aborted(effective(''))).toBeUndefined();
     expect(aborted(effective('expectations: { abortedReads: { max: 3 } }', ', transactions: {}'))?.max).toBe(3);
   });

@@ -25,7 +25,13 @@ describe('effectiveExpectations', () => {
   });
 
   it('checks the correctness classes at 0 when there is no expectations block at all', () => {
-    expect(effectiveExpectations(scenario('').expectations).map((e) => `${e.name}:${e.max}`)).toEqual(['lost:0', 'unexpected:0', 'corrupt:0', 'foreign:0', 'inconsistentOffsets:0']);
+    expect(effectiveExpectations(scenario('').expectations).map((e) => `${e.name}:${e.max}`)).toEqual([
+      'lost:0',
+      'unexpected:0',
+      'corrupt:0',
+      'foreign:0',
+      'inconsistentOffsets:0',
+    ]);
   });
 
   it('lets the file relax one class explicitly, and only that one', () => {
@@ -41,13 +47,18 @@ describe('effectiveExpectations', () => {
 
   it('checks duplicates at 0 only when the replicator promises exactly-once, or when the file bounds them', () => {
     expect(effectiveExpectations(scenario('').expectations).some((e) => e.name === 'duplicates')).toBe(false);
-    expect(effectiveExpectations(scenario('expectations: { exactlyOnce: true }').expectations).find((e) => e.name === 'duplicates')).toEqual({
+    expect(
+      effectiveExpectations(scenario('expectations: { exactlyOnce: true }').expectations).find((e) => e.name === 'duplicates'),
+    ).toEqual({
       name: 'duplicates',
       max: 0,
       unit: 'records',
       source: 'default',
     });
-    expect(effectiveExpectations(scenario('expectations: { duplicates: { max: 20000 } }').expectations).find((e) => e.name === 'duplicates')?.max).toBe(20000);
+    expect(
+      effectiveExpectations(scenario('expectations: { duplicates: { max: 20000 } }').expectations).find((e) => e.name === 'duplicates')
+        ?.max,
+    ).toBe(20000);
   });
 
   it('rejects a misspelt expectation and a non-boolean exactlyOnce, naming the field', () => {
@@ -89,12 +100,17 @@ expectations: { lots: { max: 1 }, exactlyOnce: "yes" }
 
 describe('failover expectations', () => {
   it('check failover.skipped at 0 when the scenario fails a group over, and only then', () => {
-    expect(effectiveExpectations({}, { failsOver: true }).filter((e) => e.name.startsWith('failover'))).toEqual([{ name: 'failover.skipped', max: 0, unit: 'records', source: 'default' }]);
+    expect(effectiveExpectations({}, { failsOver: true }).filter((e) => e.name.startsWith('failover'))).toEqual([
+      { name: 'failover.skipped', max: 0, unit: 'records', source: 'default' },
+    ]);
     expect(effectiveExpectations({}).some((e) => e.name.startsWith('failover') || e.name === 'checkpointAgeSeconds')).toBe(false);
   });
 
   it('take the stated bounds', () => {
-    const list = effectiveExpectations({ failover: { skipped: { max: 2 }, reread: { max: 100 } }, checkpointAgeSeconds: { max: 30 } }, { failsOver: true });
+    const list = effectiveExpectations(
+      { failover: { skipped: { max: 2 }, reread: { max: 100 } }, checkpointAgeSeconds: { max: 30 } },
+      { failsOver: true },
+    );
     expect(list.filter((e) => e.name.startsWith('failover') || e.name === 'checkpointAgeSeconds')).toEqual([
       { name: 'failover.skipped', max: 2, unit: 'records', source: 'scenario' },
       { name: 'failover.reread', max: 100, unit: 'records', source: 'scenario' },

@@ -38,7 +38,10 @@ export interface EffectiveExpectation {
 /** Always checked, at 0 unless the file relaxes them. */
 export const CORRECTNESS_EXPECTATIONS = ['lost', 'unexpected', 'corrupt', 'foreign', 'inconsistentOffsets'] as const;
 
-type Stated = Partial<Record<ExpectationName, { max: number } | undefined>> & { exactlyOnce?: boolean; failover?: { skipped?: { max: number }; reread?: { max: number } } };
+type Stated = Partial<Record<ExpectationName, { max: number } | undefined>> & {
+  exactlyOnce?: boolean;
+  failover?: { skipped?: { max: number }; reread?: { max: number } };
+};
 
 /** What else about the scenario decides which expectations apply (absent: an at-least-once, non-transactional run). */
 export interface ExpectationContext {
@@ -65,7 +68,10 @@ export function expectationContext(spec: Pick<ScenarioSpec, 'replicator' | 'work
  * a bound or says the replicator is exactly-once (then at 0 by default):
  * MirrorMaker 2 and most replicators are at-least-once, where copies are expected.
  */
-export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Stated | undefined, context: ExpectationContext = {}): EffectiveExpectation[] {
+export function effectiveExpectations(
+  stated: ScenarioSpec['expectations'] | Stated | undefined,
+  context: ExpectationContext = {},
+): EffectiveExpectation[] {
   const exp = (stated ?? {}) as Stated;
   const out: EffectiveExpectation[] = [];
   const add = (name: ExpectationName, unit: EffectiveExpectation['unit'], fallback: number | undefined) => {
@@ -76,7 +82,8 @@ export function effectiveExpectations(stated: ScenarioSpec['expectations'] | Sta
   // A file that names a class of the lost split judges missing records by cause: the three at 0
   // unless stated, and `lost` (their total) only when stated.
   const split = LOST_SPLIT_EXPECTATIONS.some((n) => exp[n] !== undefined);
-  for (const name of CORRECTNESS_EXPECTATIONS) add(name, name === 'inconsistentOffsets' ? 'ranges' : 'records', split && name === 'lost' ? undefined : 0);
+  for (const name of CORRECTNESS_EXPECTATIONS)
+    add(name, name === 'inconsistentOffsets' ? 'ranges' : 'records', split && name === 'lost' ? undefined : 0);
   if (split) for (const name of LOST_SPLIT_EXPECTATIONS) add(name, 'records', 0);
   const exactlyOnce = exp.exactlyOnce ?? (EXACTLY_ONCE_MODES as readonly string[]).includes(context.replicatorMode ?? '');
   add('duplicates', 'records', exactlyOnce ? 0 : undefined);

@@ -14,7 +14,15 @@ describe('parseScenarioYaml', () => {
   it('fills defaults for a minimal scenario', () => {
     const r = parseScenarioYaml(minimal);
     if (!r.ok) throw r.error;
-    expect(r.spec.workload).toMatchObject({ producers: 1, rate: { records: 200 }, duration: 30_000, acks: 'all', encoding: 'headers', recordSize: 256, keysPerPartition: 4 });
+    expect(r.spec.workload).toMatchObject({
+      producers: 1,
+      rate: { records: 200 },
+      duration: 30_000,
+      acks: 'all',
+      encoding: 'headers',
+      recordSize: 256,
+      keysPerPartition: 4,
+    });
     expect(r.spec.topics[0]).toEqual({ name: 'ml.baseline', partitions: 6, replicationFactor: 3 });
     expect(r.spec.replicator).toEqual({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix', mode: 'dedicated' });
     expect(r.spec.expectations).toEqual({});
@@ -80,13 +88,19 @@ faults:
   it('rejects faults that end after the workload and duplicate topics', () => {
     const v = validateScenario({
       name: 'x',
-      topics: [{ name: 'a', partitions: 1 }, { name: 'a', partitions: 2 }],
+      topics: [
+        { name: 'a', partitions: 1 },
+        { name: 'a', partitions: 2 },
+      ],
       workload: { rate: { records: 1 }, duration: '30s' },
       faults: [{ at: '25s', duration: '10s', kind: 'pause-broker', target: 'source:1' }],
     });
     expect(v.ok).toBe(false);
     if (v.ok) return;
-    expect(v.error.problems).toEqual(['topics[1].name: duplicate topic name a', 'faults[0].at: the fault ends after the workload (workload.duration is 30s)']);
+    expect(v.error.problems).toEqual([
+      'topics[1].name: duplicate topic name a',
+      'faults[0].at: the fault ends after the workload (workload.duration is 30s)',
+    ]);
   });
 
   it('reports YAML syntax errors with their line', () => {
@@ -97,7 +111,11 @@ faults:
   });
 
   it('accepts sizes and byte rates', () => {
-    const r = validateScenario({ name: 'b', topics: [{ name: 't', partitions: 1 }], workload: { rate: { bytes: '1MB' }, recordSize: '1KB', duration: '1m' } });
+    const r = validateScenario({
+      name: 'b',
+      topics: [{ name: 't', partitions: 1 }],
+      workload: { rate: { bytes: '1MB' }, recordSize: '1KB', duration: '1m' },
+    });
     if (!r.ok) throw r.error;
     expect(r.spec.workload.rate).toEqual({ bytes: 1024 * 1024 });
     expect(r.spec.workload.recordSize).toBe(1024);

@@ -14,22 +14,38 @@ describe('ramp', () => {
   });
 
   it('is accepted in a scenario and drives the offered load', () => {
-    const r = validateScenario({ name: 'cap', topics: [{ name: 't', partitions: 3 }], workload: { rate: { ramp: { from: 100, to: 300, step: 100, every: '5s' } }, duration: '15s' } });
+    const r = validateScenario({
+      name: 'cap',
+      topics: [{ name: 't', partitions: 3 }],
+      workload: { rate: { ramp: { from: 100, to: 300, step: 100, every: '5s' } }, duration: '15s' },
+    });
     if (!r.ok) throw r.error;
     const rateAt = scenarioRateAt(r.spec.workload, 256);
     expect([0, 5000, 10_000].map(rateAt)).toEqual([100, 200, 300]);
   });
 
   it('a ramp that goes down or lacks a step is refused, naming the field', () => {
-    const down = validateScenario({ name: 'cap', topics: [{ name: 't', partitions: 3 }], workload: { rate: { ramp: { from: 300, to: 100, step: 100, every: '5s' } }, duration: '15s' } });
+    const down = validateScenario({
+      name: 'cap',
+      topics: [{ name: 't', partitions: 3 }],
+      workload: { rate: { ramp: { from: 300, to: 100, step: 100, every: '5s' } }, duration: '15s' },
+    });
     expect(down.ok).toBe(false);
     if (!down.ok) expect(JSON.stringify(down.error.problems)).toMatch(/ramp.to >= ramp.from/);
-    const noStep = validateScenario({ name: 'cap', topics: [{ name: 't', partitions: 3 }], workload: { rate: { ramp: { from: 1, to: 2, every: '5s' } }, duration: '15s' } });
+    const noStep = validateScenario({
+      name: 'cap',
+      topics: [{ name: 't', partitions: 3 }],
+      workload: { rate: { ramp: { from: 1, to: 2, every: '5s' } }, duration: '15s' },
+    });
     expect(noStep.ok).toBe(false);
   });
 
   it('fixed rates stay fixed; byte rates go through the record size', () => {
-    const r = validateScenario({ name: 'b', topics: [{ name: 't', partitions: 1 }], workload: { rate: { bytes: '1MB' }, recordSize: '1KB', duration: '1m' } });
+    const r = validateScenario({
+      name: 'b',
+      topics: [{ name: 't', partitions: 1 }],
+      workload: { rate: { bytes: '1MB' }, recordSize: '1KB', duration: '1m' },
+    });
     if (!r.ok) throw r.error;
     expect(scenarioRateAt(r.spec.workload, 1024)(12_345)).toBe(1024);
   });

@@ -11,7 +11,10 @@ const name = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, { error: 'expected a na
 
 const cluster = z.strictObject({
   /** Bootstrap servers; omitted when the local lab provides them. */
-  bootstrap: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'expected host:port' })).min(1).optional(),
+  bootstrap: z
+    .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'expected host:port' }))
+    .min(1)
+    .optional(),
 });
 
 export const FAULT_KINDS = [
@@ -79,7 +82,9 @@ export const scenarioSpecSchema = z
     description: z.string().default(''),
     /** What a correct replicator shows in this scenario; printed in the report. */
     expectedBehaviour: z.string().default(''),
-    clusters: z.strictObject({ source: cluster.default({}), target: cluster.default({}), control: cluster.optional() }).default({ source: {}, target: {} }),
+    clusters: z
+      .strictObject({ source: cluster.default({}), target: cluster.default({}), control: cluster.optional() })
+      .default({ source: {}, target: {} }),
     replicator: z
       .strictObject({
         kind: z.enum(['mirrormaker2', 'other']).default('mirrormaker2'),
@@ -113,7 +118,10 @@ export const scenarioSpecSchema = z
               .refine((r) => r.to >= r.from, { error: 'expected ramp.to >= ramp.from', path: ['to'] }),
           }),
         ],
-        { error: 'expected { records: N } (records/s), { bytes: SIZE } (bytes/s) or { ramp: { from, to, step, every } } (records/s in steps)' },
+        {
+          error:
+            'expected { records: N } (records/s), { bytes: SIZE } (bytes/s) or { ramp: { from, to, step, every } } (records/s in steps)',
+        },
       ),
       /** `per-producer`: every producer sends at `rate`; `total`: producers split it. */
       rateSplit: z.enum(['per-producer', 'total']).default('total'),
@@ -148,7 +156,9 @@ export const scenarioSpecSchema = z
          * `read_committed` (default): validators never see aborted transactions. `read_uncommitted`
          * adds nothing to the verdict's checks but shows what a reader of uncommitted data sees.
          */
-        isolation: z.enum(['read_committed', 'read_uncommitted'], { error: 'expected read_committed or read_uncommitted' }).default('read_committed'),
+        isolation: z
+          .enum(['read_committed', 'read_uncommitted'], { error: 'expected read_committed or read_uncommitted' })
+          .default('read_committed'),
       })
       .default({ count: 1, isolation: 'read_committed' }),
     faults: z.array(fault).default([]),
@@ -181,7 +191,9 @@ export const scenarioSpecSchema = z
         /** Seconds from an add-partitions fault until the first record of each new partition is on the target. */
         pickupSeconds: max('seconds until a new partition is mirrored').optional(),
         /** consumer-failover drills: records a failed-over consumer skipped (checked at 0 when the scenario fails a group over) and re-read. */
-        failover: z.strictObject({ skipped: max('records skipped at failover').optional(), reread: max('records re-read at failover').optional() }).optional(),
+        failover: z
+          .strictObject({ skipped: max('records skipped at failover').optional(), reread: max('records re-read at failover').optional() })
+          .optional(),
         /** How long MirrorMaker 2's checkpoints may trail the source groups' commits, s. */
         checkpointAgeSeconds: max('seconds a checkpoint may trail the group').optional(),
       })
@@ -201,7 +213,9 @@ export const scenarioSpecSchema = z
      * has been steady for `steadyFor`, at most `timeout` (then measuring starts anyway, with a
      * warning). `timeout: 0s`: no warm-up.
      */
-    warmup: z.strictObject({ steadyFor: durationMs.default(3_000), timeout: durationMs.default(60_000) }).default({ steadyFor: 3_000, timeout: 60_000 }),
+    warmup: z
+      .strictObject({ steadyFor: durationMs.default(3_000), timeout: durationMs.default(60_000) })
+      .default({ steadyFor: 3_000, timeout: 60_000 }),
     /**
      * Consumer groups on the source cluster (the consumer-groups service): each reads one source
      * topic at its pace, commits every `commitInterval` and publishes what it had processed at each
@@ -217,23 +231,35 @@ export const scenarioSpecSchema = z
     });
     const groups = new Set<string>();
     spec.consumers.forEach((c, i) => {
-      if (!topicNames.has(c.topic)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'topic'], message: `no topic ${c.topic} in topics` });
-      if (groups.has(c.group)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'group'], message: `duplicate consumer group ${c.group}` });
+      if (!topicNames.has(c.topic))
+        ctx.addIssue({ code: 'custom', path: ['consumers', i, 'topic'], message: `no topic ${c.topic} in topics` });
+      if (groups.has(c.group))
+        ctx.addIssue({ code: 'custom', path: ['consumers', i, 'group'], message: `duplicate consumer group ${c.group}` });
       groups.add(c.group);
     });
     spec.faults.forEach((f, i) => {
       // A missing target is the fault catalog's to report (every kind's target form is checked there).
       if (f.kind === 'consumer-failover' && f.target !== undefined && !groups.has(f.target)) {
-        ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `consumer-failover needs a group of consumers (${[...groups].join(', ') || 'none defined'})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'target'],
+          message: `consumer-failover needs a group of consumers (${[...groups].join(', ') || 'none defined'})`,
+        });
       }
     });
     spec.faults.forEach((f, i) => {
       if (f.at + (f.duration ?? 0) > spec.workload.duration) {
-        ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: `the fault ends after the workload (workload.duration is ${spec.workload.duration / 1000}s)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'at'],
+          message: `the fault ends after the workload (workload.duration is ${spec.workload.duration / 1000}s)`,
+        });
       }
     });
     // Each fault's target and params against the fault catalog, so a bad fault is refused before the run starts.
-    spec.faults.forEach((f, i) => faultSpecIssues(f).forEach((issue) => ctx.addIssue({ code: 'custom', path: ['faults', i, ...issue.path], message: issue.message })));
+    spec.faults.forEach((f, i) =>
+      faultSpecIssues(f).forEach((issue) => ctx.addIssue({ code: 'custom', path: ['faults', i, ...issue.path], message: issue.message })),
+    );
   });
 
 export type ScenarioSpec = z.output<typeof scenarioSpecSchema>;

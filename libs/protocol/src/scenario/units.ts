@@ -36,13 +36,11 @@ export function parseSize(raw: string | number): number | undefined {
   return m ? Math.round(Number(m[1]) * SIZE_FACTOR[(m[2] ?? 'b').toLowerCase()]) : undefined;
 }
 
-export const sizeBytes = z
-  .union([z.number(), z.string()], { error: 'expected a size like 1024, 1KB or 2MB' })
-  .transform((raw, ctx) => {
-    const n = parseSize(raw);
-    if (n === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a size like 1024, 1KB or 2MB' });
-      return z.NEVER;
-    }
-    return n;
-  });
+export const sizeBytes = z.union([z.number(), z.string()], { error: 'expected a size like 1024, 1KB or 2MB' }).transform((raw, ctx) => {
+  const n = parseSize(raw);
+  if (n === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected a size like 1024, 1KB or 2MB' });
+    return z.NEVER;
+  }
+  return n;
+});

@@ -74,8 +74,11 @@ function compareRun(r: ScenarioReport): ComparedRun {
   const origin = r.warmup?.measuringAtMs ?? r.scenario.startAtMs;
   const spec = (r.scenario.spec ?? {}) as { replicator?: { mode?: unknown } };
   const mode = typeof spec.replicator?.mode === 'string' ? spec.replicator.mode : 'dedicated';
-  const anomalies = r.totals.reconciled ? Object.fromEntries(ANOMALY_CLASSES.map((c) => [c, r.anomalies.find((a) => a.class === c)?.count ?? 0])) : null;
-  const measured = origin === null ? [] : r.series.filter((p) => p.t * 1000 >= origin && (r.scenario.endAtMs === null || p.t * 1000 < r.scenario.endAtMs));
+  const anomalies = r.totals.reconciled
+    ? Object.fromEntries(ANOMALY_CLASSES.map((c) => [c, r.anomalies.find((a) => a.class === c)?.count ?? 0]))
+    : null;
+  const measured =
+    origin === null ? [] : r.series.filter((p) => p.t * 1000 >= origin && (r.scenario.endAtMs === null || p.t * 1000 < r.scenario.endAtMs));
   const e2e = r.latency.endToEnd;
   return {
     id: r.scenario.id,
@@ -111,7 +114,10 @@ function compareRun(r: ScenarioReport): ComparedRun {
 /** Seconds whose window starts in [fromMs, toMs). */
 export function phase(r: Pick<ScenarioReport, 'series'>, fromMs: number, toMs: number): PhaseStats {
   const points = r.series.filter((p) => p.t * 1000 >= fromMs && p.t * 1000 < toMs);
-  const p50s = points.map((p) => p.p50Us).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const p50s = points
+    .map((p) => p.p50Us)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
   const p99s = points.map((p) => p.p99Us).filter((v): v is number => v !== null);
   return {
     fromMs,
@@ -134,7 +140,9 @@ export function parseReportForComparison(text: string, id: string): ScenarioRepo
   const parsed = scenarioReportSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`the report of ${id} does not fit report schema v${String((raw as { schemaVersion?: unknown })?.schemaVersion ?? '?')}: ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(
+      `the report of ${id} does not fit report schema v${String((raw as { schemaVersion?: unknown })?.schemaVersion ?? '?')}: ${issue.path.join('.')}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }

@@ -7,7 +7,9 @@ import { renderCompareHtml, renderCompareJson, renderCompareMarkdown } from './r
 
 function report(options: FixtureOptions, mode?: string) {
   const events: ControlEvent[] = syntheticScenario(options).map((e) =>
-    e.type === 'scenario.started' && mode !== undefined ? ({ ...e, spec: { ...e.spec, replicator: { ...e.spec.replicator, mode } } } as ControlEvent) : e,
+    e.type === 'scenario.started' && mode !== undefined
+      ? ({ ...e, spec: { ...e.spec, replicator: { ...e.spec.replicator, mode } } } as ControlEvent)
+      : e,
   );
   const folded = new ScenarioEvents(options.scenarioId ?? 'fixture-1');
   events.forEach((e) => folded.apply(e));
@@ -56,10 +58,36 @@ describe('compareReports', () => {
 });
 
 describe('phase', () => {
-  const point = (t: number, consumed: number, p50Us: number | null, p99Us: number | null) => ({ t, produced: 0, acked: 0, requested: null, achieved: null, consumed, p50Us, p99Us, p999Us: null, maxUs: null, publishDelayP99Us: null });
+  const point = (t: number, consumed: number, p50Us: number | null, p99Us: number | null) => ({
+    t,
+    produced: 0,
+    acked: 0,
+    requested: null,
+    achieved: null,
+    consumed,
+    p50Us,
+    p99Us,
+    p999Us: null,
+    maxUs: null,
+    publishDelayP99Us: null,
+  });
   it('averages consumed/s, takes the median p50 and the highest p99 of the seconds starting in the window', () => {
-    const series = [point(9, 1000, 1, 1), point(10, 100, 5, 50), point(11, 200, 7, 90), point(12, 0, null, null), point(13, 300, 6, 20), point(14, 999, 999, 999)];
-    expect(phase({ series }, 10_000, 14_000)).toEqual({ fromMs: 10_000, toMs: 14_000, seconds: 4, consumedPerSec: 150, p50Us: 6, p99Us: 90 });
+    const series = [
+      point(9, 1000, 1, 1),
+      point(10, 100, 5, 50),
+      point(11, 200, 7, 90),
+      point(12, 0, null, null),
+      point(13, 300, 6, 20),
+      point(14, 999, 999, 999),
+    ];
+    expect(phase({ series }, 10_000, 14_000)).toEqual({
+      fromMs: 10_000,
+      toMs: 14_000,
+      seconds: 4,
+      consumedPerSec: 150,
+      p50Us: 6,
+      p99Us: 90,
+    });
   });
 
   it('says nothing (null) about a window with no second', () => {
@@ -116,6 +144,8 @@ describe('parseReportForComparison', () => {
   it('reads a report.json back, and names the run and the field of one that does not fit the schema', () => {
     expect(parseReportForComparison(JSON.stringify(alo), 'kill-alo').scenario.id).toBe('kill-alo');
     expect(() => parseReportForComparison('{', 'x')).toThrow('the report of x is not JSON');
-    expect(() => parseReportForComparison(JSON.stringify({ ...alo, verdict: 'maybe' }), 'y')).toThrow(/^the report of y does not fit report schema v\d+: verdict: /);
+    expect(() => parseReportForComparison(JSON.stringify({ ...alo, verdict: 'maybe' }), 'y')).toThrow(
+      /^the report of y does not fit report schema v\d+: verdict: /,
+    );
   });
 });

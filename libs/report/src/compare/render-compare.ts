@@ -23,22 +23,66 @@ export function renderCompareJson(c: Comparison): string {
 export function renderCompareMarkdown(c: Comparison): string {
   const out: string[] = [`# Comparison of ${c.runs.length} runs`, ''];
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const table = (header: string[], rows: string[][]) => [`| ${header.map(cell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+  const table = (header: string[], rows: string[][]) => [
+    `| ${header.map(cell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
   out.push('## Verdicts', '');
-  out.push(...table(['run', 'scenario', 'replicator mode', 'verdict', 'reasons'], c.runs.map((r) => [r.id, r.name, r.replicatorMode, r.verdict.toUpperCase(), r.reasons.join('; ') || '—'])), '');
+  out.push(
+    ...table(
+      ['run', 'scenario', 'replicator mode', 'verdict', 'reasons'],
+      c.runs.map((r) => [r.id, r.name, r.replicatorMode, r.verdict.toUpperCase(), r.reasons.join('; ') || '—']),
+    ),
+    '',
+  );
   out.push('## Anomalies by class', '');
   if (c.anomalyClasses.length === 0) out.push('No anomaly in any run.', '');
-  else out.push(...table(['class', ...c.runs.map((r) => r.id)], c.anomalyClasses.map((cls) => [anomalyLabel(cls), ...c.runs.map((r) => (r.anomalies === null ? 'not reconciled' : f.count(r.anomalies[cls])))])), '');
+  else
+    out.push(
+      ...table(
+        ['class', ...c.runs.map((r) => r.id)],
+        c.anomalyClasses.map((cls) => [
+          anomalyLabel(cls),
+          ...c.runs.map((r) => (r.anomalies === null ? 'not reconciled' : f.count(r.anomalies[cls]))),
+        ]),
+      ),
+      '',
+    );
   out.push('## Latency and throughput (whole measured run)', '');
   out.push(
     ...table(
       ['run', 'produced', 'consumed', 'consumed/s', 'p50', 'p99', 'p99.9', 'max'],
-      c.runs.map((r) => [r.id, f.count(r.produced), f.count(r.consumed), perSec(r.consumedPerSec), f.latency(r.latency?.p50Us), f.latency(r.latency?.p99Us), f.latency(r.latency?.p999Us), f.latency(r.latency?.maxUs)]),
+      c.runs.map((r) => [
+        r.id,
+        f.count(r.produced),
+        f.count(r.consumed),
+        perSec(r.consumedPerSec),
+        f.latency(r.latency?.p50Us),
+        f.latency(r.latency?.p99Us),
+        f.latency(r.latency?.p999Us),
+        f.latency(r.latency?.maxUs),
+      ]),
     ),
     '',
   );
-  out.push('## Faults', '', `Before: the ${c.phaseSeconds} s before the injection; during: injection to the heal's start; after: the ${c.phaseSeconds} s after it. Consumed records/s, median per-second p50, highest per-second p99.`, '');
-  const rows = c.runs.flatMap((r) => r.faults.map((x) => [r.id, `${x.faultId} (${x.kind})`, `+${f.duration(Math.max(0, x.atMs) / 1000)}`, phaseText(x.before), phaseText(x.during), phaseText(x.after), recoveryText(x.recovery)]));
+  out.push(
+    '## Faults',
+    '',
+    `Before: the ${c.phaseSeconds} s before the injection; during: injection to the heal's start; after: the ${c.phaseSeconds} s after it. Consumed records/s, median per-second p50, highest per-second p99.`,
+    '',
+  );
+  const rows = c.runs.flatMap((r) =>
+    r.faults.map((x) => [
+      r.id,
+      `${x.faultId} (${x.kind})`,
+      `+${f.duration(Math.max(0, x.atMs) / 1000)}`,
+      phaseText(x.before),
+      phaseText(x.during),
+      phaseText(x.after),
+      recoveryText(x.recovery),
+    ]),
+  );
   if (rows.length === 0) out.push('No faults in any run.', '');
   else out.push(...table(['run', 'fault', 'at', 'before', 'during', 'after', 'recovery'], rows), '');
   return out.join('\n');
@@ -78,9 +122,11 @@ function verdicts(c: Comparison): SafeHtml {
 }
 
 function anomalies(c: Comparison): SafeHtml {
-  if (c.anomalyClasses.length === 0) return html`<section id="anomalies"><h2>Anomalies by class</h2><p class="empty">No anomaly in any run.</p></section>`;
+  if (c.anomalyClasses.length === 0)
+    return html`<section id="anomalies"><h2>Anomalies by class</h2><p class="empty">No anomaly in any run.</p></section>`;
   return html`<section id="anomalies"><h2>Anomalies by class</h2><table><thead><tr><th>class</th>${c.runs.map((r) => html`<th class="mono">${r.id}</th>`)}</tr></thead><tbody>${c.anomalyClasses.map(
-    (cls) => html`<tr><td>${anomalyLabel(cls)}</td>${c.runs.map((r) => html`<td class="num">${r.anomalies === null ? 'not reconciled' : f.count(r.anomalies[cls])}</td>`)}</tr>`,
+    (cls) =>
+      html`<tr><td>${anomalyLabel(cls)}</td>${c.runs.map((r) => html`<td class="num">${r.anomalies === null ? 'not reconciled' : f.count(r.anomalies[cls])}</td>`)}</tr>`,
   )}</tbody></table></section>`;
 }
 
@@ -119,7 +165,12 @@ function overlay(c: Comparison, what: 'throughput' | 'p99'): string {
   }));
   const offsets = c.runs.flatMap((r) => r.series.map((p) => p.offsetMs));
   if (offsets.length === 0) return '<p class="empty">No per-second data was reported.</p>';
-  const bands: ChartBand[] = (c.runs[0]?.faults ?? []).map((x) => ({ id: x.faultId, label: `${x.faultId} (${x.kind}, ${c.runs[0].id})`, fromMs: x.during.fromMs - (c.runs[0].originMs ?? 0), toMs: x.during.toMs - (c.runs[0].originMs ?? 0) }));
+  const bands: ChartBand[] = (c.runs[0]?.faults ?? []).map((x) => ({
+    id: x.faultId,
+    label: `${x.faultId} (${x.kind}, ${c.runs[0].id})`,
+    fromMs: x.during.fromMs - (c.runs[0].originMs ?? 0),
+    toMs: x.during.toMs - (c.runs[0].originMs ?? 0),
+  }));
   const chart = renderChart({
     title: what === 'throughput' ? 'Consumed records per second, per run' : 'End-to-end p99 per second, per run',
     xFromMs: Math.min(0, ...offsets),
@@ -130,6 +181,8 @@ function overlay(c: Comparison, what: 'throughput' | 'p99'): string {
     lines,
     bands,
   });
-  const legend = lines.map((l) => `<span class="key"><i style="border-top:3px ${l.dash ? 'dashed' : 'solid'} ${esc(l.color)}"></i>${esc(l.name)}</span>`).join('');
+  const legend = lines
+    .map((l) => `<span class="key"><i style="border-top:3px ${l.dash ? 'dashed' : 'solid'} ${esc(l.color)}"></i>${esc(l.name)}</span>`)
+    .join('');
   return `${chart}<div class="legend">${legend}</div>`;
 }

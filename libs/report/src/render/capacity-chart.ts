@@ -10,7 +10,14 @@ import { linearScale } from './svg-chart';
  * so where the tester and where the replicator saturated can be read off. Inline SVG, like the
  * time charts (svg-chart.ts).
  */
-export const CAPACITY_COLORS = { achieved: '#0969da', consumed: '#8250df', backlog: '#1b7c83', p99: '#bf8700', bound: '#cf222e', offered: '#8c959f' };
+export const CAPACITY_COLORS = {
+  achieved: '#0969da',
+  consumed: '#8250df',
+  backlog: '#1b7c83',
+  p99: '#bf8700',
+  bound: '#cf222e',
+  offered: '#8c959f',
+};
 const STATUS_COLORS = { ok: '#1a7f37', 'tester-saturated': '#bf8700', 'replicator-saturated': '#cf222e' };
 
 const M = { top: 22, right: 16, bottom: 30, left: 58 };
@@ -42,7 +49,11 @@ export function renderCapacityChart(c: CapacityReport, width = 1120): string {
       ],
     },
     // A negative growth (the target caught up) draws at 0: the panel asks whether it fell behind.
-    { title: 'backlog growth per step, records', yFormat: f.compact, lines: [{ name: 'backlog', color: CAPACITY_COLORS.backlog, values: c.steps.map((s) => Math.max(0, s.backlogGrowth)), markers: true }] },
+    {
+      title: 'backlog growth per step, records',
+      yFormat: f.compact,
+      lines: [{ name: 'backlog', color: CAPACITY_COLORS.backlog, values: c.steps.map((s) => Math.max(0, s.backlogGrowth)), markers: true }],
+    },
     {
       title: 'p99 end-to-end latency, ms',
       yFormat: f.compact,
@@ -54,7 +65,9 @@ export function renderCapacityChart(c: CapacityReport, width = 1120): string {
   ];
   const height = M.top + panels.length * PANEL + (panels.length - 1) * GAP + M.bottom;
   const parts: string[] = [];
-  parts.push(`<svg class="chart capacity-chart" role="img" aria-label="Capacity: achieved rate, backlog and p99 against offered load" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`);
+  parts.push(
+    `<svg class="chart capacity-chart" role="img" aria-label="Capacity: achieved rate, backlog and p99 against offered load" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
+  );
   panels.forEach((panel, i) => {
     const top = M.top + i * (PANEL + GAP);
     const values = panel.lines.flatMap((l) => l.values).filter((v): v is number => v !== null && Number.isFinite(v));
@@ -65,19 +78,28 @@ export function renderCapacityChart(c: CapacityReport, width = 1120): string {
     for (const t of y.ticks) {
       const yy = n(Y(t));
       parts.push(`<line class="grid" x1="${M.left}" x2="${M.left + pw}" y1="${yy}" y2="${yy}" stroke="#e6e8eb" stroke-width="1"/>`);
-      parts.push(`<text x="${M.left - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle" class="tick">${esc(panel.yFormat(t))}</text>`);
+      parts.push(
+        `<text x="${M.left - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle" class="tick">${esc(panel.yFormat(t))}</text>`,
+      );
     }
     parts.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${top + PANEL}" y2="${top + PANEL}" stroke="#8c959f"/>`);
     for (const line of panel.lines) {
       const pts = line.values.map((v, k) => (v === null ? null : ([x(offered[k]), Y(v)] as const)));
-      const d = segments(pts).map((s) => `M${s.map(([a, b]) => `${n(a)},${n(b)}`).join('L')}`).join('');
-      if (d) parts.push(`<path class="series" data-series="${esc(line.name)}" d="${d}" fill="none" stroke="${line.color}" stroke-width="1.8"${line.dash ? ` stroke-dasharray="${line.dash}"` : ''} stroke-linejoin="round"/>`);
+      const d = segments(pts)
+        .map((s) => `M${s.map(([a, b]) => `${n(a)},${n(b)}`).join('L')}`)
+        .join('');
+      if (d)
+        parts.push(
+          `<path class="series" data-series="${esc(line.name)}" d="${d}" fill="none" stroke="${line.color}" stroke-width="1.8"${line.dash ? ` stroke-dasharray="${line.dash}"` : ''} stroke-linejoin="round"/>`,
+        );
       if (!line.markers) continue;
       pts.forEach((p, k) => {
         if (p === null) return;
         const s = c.steps[k];
         const tip = `${f.compact(s.offered)} records/s offered: ${s.status}${s.reason ? ` (${s.reason})` : ''}`;
-        parts.push(`<circle class="step ${s.status}" cx="${n(p[0])}" cy="${n(p[1])}" r="4" fill="${STATUS_COLORS[s.status]}"><title>${esc(tip)}</title></circle>`);
+        parts.push(
+          `<circle class="step ${s.status}" cx="${n(p[0])}" cy="${n(p[1])}" r="4" fill="${STATUS_COLORS[s.status]}"><title>${esc(tip)}</title></circle>`,
+        );
       });
     }
   });
@@ -88,11 +110,16 @@ export function renderCapacityChart(c: CapacityReport, width = 1120): string {
     parts.push(`<text x="${xx}" y="${bottom + 18}" text-anchor="middle" class="tick">${esc(f.compact(v))}</text>`);
   }
   parts.push(`<text x="${M.left}" y="${bottom + 18}" class="tick">offered records/s →</text>`);
-  for (const [label, at] of [['tester saturated', c.testerSaturatedAt], ['replicator saturated', c.replicatorSaturatedAt]] as const) {
+  for (const [label, at] of [
+    ['tester saturated', c.testerSaturatedAt],
+    ['replicator saturated', c.replicatorSaturatedAt],
+  ] as const) {
     if (at === null) continue;
     const xx = n(x(at));
     const color = label === 'tester saturated' ? STATUS_COLORS['tester-saturated'] : STATUS_COLORS['replicator-saturated'];
-    parts.push(`<line class="saturation" x1="${xx}" x2="${xx}" y1="${M.top}" y2="${bottom}" stroke="${color}" stroke-dasharray="3 3"><title>${esc(`${label} at ${f.compact(at)} records/s`)}</title></line>`);
+    parts.push(
+      `<line class="saturation" x1="${xx}" x2="${xx}" y1="${M.top}" y2="${bottom}" stroke="${color}" stroke-dasharray="3 3"><title>${esc(`${label} at ${f.compact(at)} records/s`)}</title></line>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');

@@ -7,7 +7,8 @@ export function consumerFailoverHtml(c: ConsumerFailoverReport | null, ageChart:
   if (c === null) return '';
   const rows = c.drills.flatMap((d) =>
     d.partitions.map(
-      (p) => html`<tr><td class="mono">${d.faultId}</td><td>${d.group}</td><td class="num">${origin === null ? '' : f.offset(d.atMs, origin)}</td><td class="num">${f.duration(d.waitedMs / 1000)}${d.current ? '' : ' (stale)'}</td><td class="num">${p.partition}</td><td class="num">${p.startOffset === null ? 'earliest' : String(p.startOffset)}</td><td>${p.via}</td><td class="num">${p.committedOffset === undefined ? '—' : String(p.committedOffset)}</td><td class="num">${p.skipped > 0 ? html`<strong>${f.count(p.skipped)}</strong>` : '0'}</td><td class="num">${f.count(p.reread)}</td></tr>`,
+      (p) =>
+        html`<tr><td class="mono">${d.faultId}</td><td>${d.group}</td><td class="num">${origin === null ? '' : f.offset(d.atMs, origin)}</td><td class="num">${f.duration(d.waitedMs / 1000)}${d.current ? '' : ' (stale)'}</td><td class="num">${p.partition}</td><td class="num">${p.startOffset === null ? 'earliest' : String(p.startOffset)}</td><td>${p.via}</td><td class="num">${p.committedOffset === undefined ? '—' : String(p.committedOffset)}</td><td class="num">${p.skipped > 0 ? html`<strong>${f.count(p.skipped)}</strong>` : '0'}</td><td class="num">${f.count(p.reread)}</td></tr>`,
     ),
   );
   const t = c.totals;

@@ -35,23 +35,39 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
     r.replicationLag[r.replicationLag.length - 1]?.atMs ?? 0,
   );
   const originMs = r.scenario.startAtMs ?? xFromMs;
-  const warmup: ChartBand[] = r.warmup && r.warmup.seconds > 0 ? [{ id: 'warm-up', label: 'warm-up (not measured)', fromMs: r.warmup.startAtMs, toMs: r.warmup.measuringAtMs, warmup: true }] : [];
-  const bands: ChartBand[] = [...warmup, ...r.faults.map((x) => ({
-    id: x.faultId,
-    label: `${x.faultId}${x.faultId.includes(x.kind) ? '' : ` · ${x.kind}`}${x.target ? ` → ${x.target}` : ''}`,
-    fromMs: x.injectedAtMs,
-    toMs: x.healedAtMs ?? (x.oneShot ? x.injectedAtMs : x.impactWindow.toMs),
-    recoveryToMs: x.recovery.recoveredAtMs ?? undefined,
-    oneShot: x.oneShot,
-    ...(x.healStartedAtMs !== null ? { healStartMs: x.healStartedAtMs } : {}),
-  }))];
+  const warmup: ChartBand[] =
+    r.warmup && r.warmup.seconds > 0
+      ? [{ id: 'warm-up', label: 'warm-up (not measured)', fromMs: r.warmup.startAtMs, toMs: r.warmup.measuringAtMs, warmup: true }]
+      : [];
+  const bands: ChartBand[] = [
+    ...warmup,
+    ...r.faults.map((x) => ({
+      id: x.faultId,
+      label: `${x.faultId}${x.faultId.includes(x.kind) ? '' : ` · ${x.kind}`}${x.target ? ` → ${x.target}` : ''}`,
+      fromMs: x.injectedAtMs,
+      toMs: x.healedAtMs ?? (x.oneShot ? x.injectedAtMs : x.impactWindow.toMs),
+      recoveryToMs: x.recovery.recoveredAtMs ?? undefined,
+      oneShot: x.oneShot,
+      ...(x.healStartedAtMs !== null ? { healStartMs: x.healStartedAtMs } : {}),
+    })),
+  ];
   const at = (t: number) => t * 1000 + 500;
   const base = { xFromMs, xToMs, originMs, bands };
 
   // Requested (the producers' `rates`): where the produced line falls below it, the tester, not the replicator, was short.
   const requested = series.some((p) => p.requested !== null);
   const throughputLines: ChartLine[] = [
-    ...(requested ? [{ name: 'requested', color: COLORS.requested, points: series.map((p) => [at(p.t), p.requested] as const), width: 1.4, dash: '5 3' }] : []),
+    ...(requested
+      ? [
+          {
+            name: 'requested',
+            color: COLORS.requested,
+            points: series.map((p) => [at(p.t), p.requested] as const),
+            width: 1.4,
+            dash: '5 3',
+          },
+        ]
+      : []),
     { name: 'produced', color: COLORS.produced, points: series.map((p) => [at(p.t), p.produced] as const), width: 1.8 },
     { name: 'consumed', color: COLORS.consumed, points: series.map((p) => [at(p.t), p.consumed] as const), width: 1.8 },
   ];
@@ -63,30 +79,65 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
   ];
   // The producers' publish delay (schedule to acknowledgement): where it rises, the source or the tester held records back.
   const publishDelay = series.some((p) => p.publishDelayP99Us !== null);
-  if (publishDelay) latencyLines.push({ name: 'publish delay p99', color: COLORS.publishDelay, points: series.map((p) => [at(p.t), ms(p.publishDelayP99Us)] as const), width: 1.2, dash: '2 2' });
+  if (publishDelay)
+    latencyLines.push({
+      name: 'publish delay p99',
+      color: COLORS.publishDelay,
+      points: series.map((p) => [at(p.t), ms(p.publishDelayP99Us)] as const),
+      width: 1.2,
+      dash: '2 2',
+    });
   const lagLines = replicatorLagLines(r);
-  const oldest = r.replicatorLag.reduce<number | null>((m, p) => (p.maxOldestAgeMs === null ? m : Math.max(m ?? 0, p.maxOldestAgeMs)), null);
+  const oldest = r.replicatorLag.reduce<number | null>(
+    (m, p) => (p.maxOldestAgeMs === null ? m : Math.max(m ?? 0, p.maxOldestAgeMs)),
+    null,
+  );
   // Checkpoint age per source group (consumer failover), fault windows shaded like the others.
   const groups = r.consumerFailover?.groups.filter((g) => g.checkpointAge.series.length > 0) ?? [];
   const palette = [COLORS.produced, COLORS.consumed, COLORS.max, COLORS.lag];
-  const ageLines: ChartLine[] = groups.map((g, i) => ({ name: g.group, color: palette[i % palette.length], points: g.checkpointAge.series.map(([t, s]) => [t + 500, s] as const), width: 1.6 }));
+  const ageLines: ChartLine[] = groups.map((g, i) => ({
+    name: g.group,
+    color: palette[i % palette.length],
+    points: g.checkpointAge.series.map(([t, s]) => [t + 500, s] as const),
+    width: 1.6,
+  }));
   const checkpointAge =
     groups.length === 0
       ? '<p class="empty">No checkpoint of the scenario\'s consumer groups was seen.</p>'
-      : legend(groups.map((g, i) => [g.group, palette[i % palette.length]] as [string, string]), 'seconds the checkpoints trailed the group, per second') +
-        renderChart({ ...base, title: 'Checkpoint age', scale: 'linear', yFormat: (v) => `${f.compact(v)} s`, lines: ageLines, height: 200 });
+      : legend(
+          groups.map((g, i) => [g.group, palette[i % palette.length]] as [string, string]),
+          'seconds the checkpoints trailed the group, per second',
+        ) +
+        renderChart({
+          ...base,
+          title: 'Checkpoint age',
+          scale: 'linear',
+          yFormat: (v) => `${f.compact(v)} s`,
+          lines: ageLines,
+          height: 200,
+        });
 
   return {
     throughput:
-      legend([...(requested ? [['requested', COLORS.requested, true] as [string, string, boolean]] : []), ['produced (achieved)', COLORS.produced], ['consumed', COLORS.consumed]], 'records/s') +
-      renderChart({ ...base, title: 'Throughput, records per second', scale: 'linear', yFormat: f.compact, lines: throughputLines }),
+      legend(
+        [
+          ...(requested ? [['requested', COLORS.requested, true] as [string, string, boolean]] : []),
+          ['produced (achieved)', COLORS.produced],
+          ['consumed', COLORS.consumed],
+        ],
+        'records/s',
+      ) + renderChart({ ...base, title: 'Throughput, records per second', scale: 'linear', yFormat: f.compact, lines: throughputLines }),
     latency: !series.some((p) => p.p50Us !== null)
       ? '<p class="empty">Nothing was read: no latency to show.</p>'
       : legend(
-          [['p50', COLORS.p50], ['p99', COLORS.p99], ['max', COLORS.max, true], ...(publishDelay ? [['publish delay p99 (worst producer)', COLORS.publishDelay, true] as [string, string, boolean]] : [])],
+          [
+            ['p50', COLORS.p50],
+            ['p99', COLORS.p99],
+            ['max', COLORS.max, true],
+            ...(publishDelay ? [['publish delay p99 (worst producer)', COLORS.publishDelay, true] as [string, string, boolean]] : []),
+          ],
           'end-to-end, per second, log scale',
-        ) +
-        renderChart({ ...base, title: 'End-to-end latency', scale: 'log', yFormat: msLabel, lines: latencyLines }),
+        ) + renderChart({ ...base, title: 'End-to-end latency', scale: 'log', yFormat: msLabel, lines: latencyLines }),
     lag:
       lagLines.length === 0
         ? '<p class="empty">No per-partition acknowledgements or target offsets were reported.</p>'
@@ -100,7 +151,10 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
 
 function legend(items: Array<[string, string, boolean?]>, note: string): string {
   const swatches = items
-    .map(([name, color, dashed]) => `<span class="key"><i style="border-top:3px ${dashed ? 'dashed' : 'solid'} ${color}"></i>${esc(name)}</span>`)
+    .map(
+      ([name, color, dashed]) =>
+        `<span class="key"><i style="border-top:3px ${dashed ? 'dashed' : 'solid'} ${color}"></i>${esc(name)}</span>`,
+    )
     .join('');
   return `<div class="legend">${swatches}<span class="key fault-key"><i></i>fault window</span><span class="key recovery-key"><i></i>recovering</span><span class="note">${esc(note)}</span></div>`;
 }
@@ -110,7 +164,20 @@ function msLabel(v: number): string {
   return `${v >= 1 ? f.compact(v) : String(v)} ms`;
 }
 
-const PARTITION_COLORS = ['#1b7c83', '#0969da', '#8250df', '#bf8700', '#cf222e', '#1a7f37', '#6e7781', '#953800', '#a475f9', '#0550ae', '#3fb950', '#d4a72c'];
+const PARTITION_COLORS = [
+  '#1b7c83',
+  '#0969da',
+  '#8250df',
+  '#bf8700',
+  '#cf222e',
+  '#1a7f37',
+  '#6e7781',
+  '#953800',
+  '#a475f9',
+  '#0550ae',
+  '#3fb950',
+  '#d4a72c',
+];
 /** More partitions than this are drawn as their sum (one line each would be unreadable). */
 const MAX_PARTITION_LINES = PARTITION_COLORS.length;
 

@@ -13,5 +13,7 @@ export function latencyRows(r: ScenarioReport): LatencyRow[] {
     ['from the schedule', 'scheduled send to validator read: a producer that fell behind cannot hide it', r.latency.fromSchedule],
     ['replication', 'producer send to append on the target (LogAppendTime topics)', r.latency.replication],
   ];
-  return rows.filter((row): row is [string, string, LatencySummary] => row[2] !== null).map(([label, what, summary]) => ({ label, what, summary }));
+  return rows
+    .filter((row): row is [string, string, LatencySummary] => row[2] !== null)
+    .map(([label, what, summary]) => ({ label, what, summary }));
 }

@@ -8,7 +8,8 @@ export const LOST_SPLIT_ROWS = [
 ] as const;
 
 export function lostExampleText(e: LostSplitReport['lostInReplication']['examples'][number]): string {
-  const where = e.topic !== null && e.partition !== null ? ` at ${e.topic}/${e.partition}${e.sourceOffset !== null ? `@${e.sourceOffset}` : ''}` : '';
+  const where =
+    e.topic !== null && e.partition !== null ? ` at ${e.topic}/${e.partition}${e.sourceOffset !== null ? `@${e.sourceOffset}` : ''}` : '';
   return `${e.producerId} key ${e.key} (epoch ${e.keyEpoch}) seq ${e.seq}${where}`;
 }
 

@@ -62,7 +62,8 @@ function header(r: ScenarioReport): SafeHtml {
     r.reasons.length > 0
       ? html`<ul class="reasons">${r.reasons.map((x) => html`<li>${x}</li>`)}</ul>`
       : html`<ul class="reasons ok"><li>All ${met} expectation${met === 1 ? '' : 's'} met.</li></ul>`;
-  const incomplete = !r.basis.complete && r.basis.incompleteReason ? html`<div class="sub">Incomplete: ${r.basis.incompleteReason}</div>` : '';
+  const incomplete =
+    !r.basis.complete && r.basis.incompleteReason ? html`<div class="sub">Incomplete: ${r.basis.incompleteReason}</div>` : '';
   const w = r.warmup;
   const warm = w
     ? html`<div class="sub" id="warmup">warm-up <b>${f.duration(w.seconds)}</b>${w.steady ? '' : html` <span class="pill no">timed out</span>`} · replicator first copied after <b>${w.firstReadSeconds === null ? 'never' : f.duration(w.firstReadSeconds)}</b> · measured from ${f.offset(w.measuringAtMs, s.startAtMs)} <span class="muted">(${w.detail}; kept out of every baseline)</span></div>`
@@ -84,7 +85,8 @@ function cards(r: ScenarioReport): SafeHtml {
   const unknown = !t.reconciled;
   const anomalyCard = (label: string, n: number, hint: string) =>
     unknown ? card(label, '—', 'not reconciled') : card(label, f.count(n), hint, n > 0 ? 'bad' : 'good');
-  const card = (label: string, value: string, hint: string | SafeHtml, tone = '') => html`<div class="card ${tone}"><div class="label">${label}</div><div class="value">${value}</div><div class="hint">${hint}</div></div>`;
+  const card = (label: string, value: string, hint: string | SafeHtml, tone = '') =>
+    html`<div class="card ${tone}"><div class="label">${label}</div><div class="value">${value}</div><div class="hint">${hint}</div></div>`;
   return html`<section class="cards">
 ${card('Produced', f.count(t.produced), durationS > 0 ? `${f.compact(Math.round(t.produced / durationS))} records/s over ${f.duration(durationS)}` : 'records sent')}
 ${card('Acknowledged', f.count(t.acknowledged), `${f.count(t.failed)} failed · ${f.count(t.indeterminate)} indeterminate`)}
@@ -114,9 +116,13 @@ ${trusted(renderCapacityChart(c))}
 }
 
 function expectations(list: readonly ExpectationResult[]): SafeHtml {
-  if (list.length === 0) return html`<section id="expectations"><h2>Expectations</h2><p class="empty">The scenario states no expectations.</p></section>`;
+  if (list.length === 0)
+    return html`<section id="expectations"><h2>Expectations</h2><p class="empty">The scenario states no expectations.</p></section>`;
   const mark = { met: '✓ met', failed: '✗ failed', unknown: '? not checked' };
-  const value = (e: ExpectationResult, v: number | null) => (v === null ? '—' : `${e.unit === 'records' ? f.count(v) : Number.isInteger(v) ? v : v.toFixed(1)}${e.unit === 'records' ? '' : ` ${e.unit}`}`);
+  const value = (e: ExpectationResult, v: number | null) =>
+    v === null
+      ? '—'
+      : `${e.unit === 'records' ? f.count(v) : Number.isInteger(v) ? v : v.toFixed(1)}${e.unit === 'records' ? '' : ` ${e.unit}`}`;
   return html`<section id="expectations"><h2>Expectations <small>from the scenario spec</small></h2><table>
 <thead><tr><th>status</th><th>expectation</th><th class="num">max</th><th class="num">measured</th><th>detail</th></tr></thead>
 <tbody>${list.map((e) => html`<tr><td class="status ${e.status}">${mark[e.status]}</td><td class="mono">${e.name}</td><td class="num">${value(e, e.max)}</td><td class="num">${value(e, e.measured)}</td><td>${e.detail}</td></tr>`)}</tbody>
@@ -134,14 +140,21 @@ ${list.map((x) => {
   const back = x.backAtMs !== null ? f.offset(x.backAtMs, origin) : '—';
   // Injection until the component was back (or the heal gave up).
   const lasted = x.healedAtMs !== null ? f.duration(((x.backAtMs ?? x.healedAtMs) - x.injectedAtMs) / 1000) : '—';
-  const verified = x.verified === null ? html`<span class="muted">—</span>` : x.verified ? html`<span class="pill ok">verified</span>` : html`<span class="pill no">not verified</span>`;
+  const verified =
+    x.verified === null
+      ? html`<span class="muted">—</span>`
+      : x.verified
+        ? html`<span class="pill ok">verified</span>`
+        : html`<span class="pill no">not verified</span>`;
   const recovery =
     x.recovery.seconds !== null
       ? html`<b>${f.duration(x.recovery.seconds)}</b> <span class="muted">(at ${f.offset(x.recovery.recoveredAtMs!, origin)})</span>`
       : html`<span class="status ${x.recovery.status === 'not-recovered' ? 'failed' : 'unknown'}">${x.recovery.status === 'not-recovered' ? 'did not recover' : 'not measured'}</span><div class="desc">${x.recovery.reason ?? ''}</div>`;
   const attributed = Object.entries(x.attributedExamples);
   return html`<tr><td class="mono nowrap">${x.faultId}</td><td class="nowrap">${x.kind}</td><td class="mono nowrap">${x.target ?? '—'}</td><td class="num">${f.offset(x.injectedAtMs, origin)}</td><td class="num">${started}</td><td class="num">${back}</td><td class="num">${lasted}</td><td>${verified}${x.healDetail ? html`<div class="desc">${x.healDetail}</div>` : ''}</td><td>${recovery}</td><td>${
-    attributed.length === 0 ? html`<span class="muted">none</span>` : attributed.map(([cls, n]) => html`<span class="pill correctness">${cls} ${n}</span> `)
+    attributed.length === 0
+      ? html`<span class="muted">none</span>`
+      : attributed.map(([cls, n]) => html`<span class="pill correctness">${cls} ${n}</span> `)
   }</td></tr>`;
 })}</tbody></table>`;
   return html`<section id="faults"><h2>Faults <small>times from the scenario start</small></h2>${body}
@@ -151,17 +164,19 @@ ${list.map((x) => {
 function anomalies(r: ScenarioReport, origin: number | null): SafeHtml {
   if (r.anomalies.length === 0) {
     return html`<section id="anomalies"><h2>Anomalies</h2><p class="empty">${
-      r.totals.reconciled ? 'None: every acknowledged record was read once, in order, intact.' : 'Unknown: the reports could not be reconciled (see the reasons above).'
+      r.totals.reconciled
+        ? 'None: every acknowledged record was read once, in order, intact.'
+        : 'Unknown: the reports could not be reconciled (see the reasons above).'
     }</p></section>`;
   }
   return html`<section id="anomalies"><h2>Anomalies <small>first examples of each class; times from the scenario start</small></h2><table>
 <thead><tr><th>class</th><th class="num">count</th><th>what it means</th><th>examples</th></tr></thead>
 <tbody>${r.anomalies.map((a) => {
-  const details = Object.entries(a.details).map(([k, v]) => `${k}: ${typeof v === 'number' ? f.count(v) : String(v)}`);
-  return html`<tr><td><span class="pill ${a.kind}">${a.label}</span></td><td class="num"><b>${f.count(a.count)}</b></td><td class="desc">${a.description}${details.length > 0 ? html`<div class="mono">${details.join(' · ')}</div>` : ''}</td><td><ul class="examples">${a.examples.map((e) => example(e, origin))}${
-    a.count > a.examples.length ? html`<li class="muted">… ${f.count(a.count - a.examples.length)} more</li>` : ''
-  }</ul></td></tr>`;
-})}</tbody></table></section>`;
+    const details = Object.entries(a.details).map(([k, v]) => `${k}: ${typeof v === 'number' ? f.count(v) : String(v)}`);
+    return html`<tr><td><span class="pill ${a.kind}">${a.label}</span></td><td class="num"><b>${f.count(a.count)}</b></td><td class="desc">${a.description}${details.length > 0 ? html`<div class="mono">${details.join(' · ')}</div>` : ''}</td><td><ul class="examples">${a.examples.map((e) => example(e, origin))}${
+      a.count > a.examples.length ? html`<li class="muted">… ${f.count(a.count - a.examples.length)} more</li>` : ''
+    }</ul></td></tr>`;
+  })}</tbody></table></section>`;
 }
 
 function lostSplit(r: ScenarioReport): SafeHtml | '' {
@@ -170,19 +185,24 @@ function lostSplit(r: ScenarioReport): SafeHtml | '' {
   return html`<section id="lost-split"><h2>Where missing records were lost <small>acknowledged records never read on the target, by cause (source audit)</small></h2><table>
 <thead><tr><th>cause</th><th class="num">count</th><th>what it means</th><th>examples (source topic/partition@offset)</th></tr></thead>
 <tbody>${LOST_SPLIT_ROWS.map((row) => {
-  const c = s[row.key];
-  return html`<tr><td>${row.label}</td><td class="num"><b>${f.count(c.count)}</b></td><td class="desc">${row.hint}</td><td><ul class="examples">${c.examples.map((e) => html`<li><span class="mono">${lostExampleText(e)}</span></li>`)}${
-    c.count > c.examples.length ? html`<li class="muted">… ${f.count(c.count - c.examples.length)} more</li>` : ''
-  }</ul></td></tr>`;
-})}</tbody></table><p class="fineprint">${lostSplitNote(s)}</p></section>`;
+    const c = s[row.key];
+    return html`<tr><td>${row.label}</td><td class="num"><b>${f.count(c.count)}</b></td><td class="desc">${row.hint}</td><td><ul class="examples">${c.examples.map((e) => html`<li><span class="mono">${lostExampleText(e)}</span></li>`)}${
+      c.count > c.examples.length ? html`<li class="muted">… ${f.count(c.count - c.examples.length)} more</li>` : ''
+    }</ul></td></tr>`;
+  })}</tbody></table><p class="fineprint">${lostSplitNote(s)}</p></section>`;
 }
 
 function example(e: AnomalyExample, origin: number | null): SafeHtml {
   const t = e.time;
   const when =
-    t.kind === 'witnessed' ? `read at ${f.offset(t.atMs, origin)}` : t.kind === 'estimated' ? `sent ≈ ${f.offset(t.fromMs, origin)} – ${f.offset(t.toMs, origin)}` : 'time unknown';
+    t.kind === 'witnessed'
+      ? `read at ${f.offset(t.atMs, origin)}`
+      : t.kind === 'estimated'
+        ? `sent ≈ ${f.offset(t.fromMs, origin)} – ${f.offset(t.toMs, origin)}`
+        : 'time unknown';
   return html`<li><span class="mono">${e.text}</span><span class="when">${when}</span> ${e.faults.map(
-    (x) => html`<span class="pill fault ${x.phase}" title="${x.phase === 'during' ? 'during the fault' : 'after the heal, before recovery'}">${x.faultId} ${x.phase}</span> `,
+    (x) =>
+      html`<span class="pill fault ${x.phase}" title="${x.phase === 'during' ? 'during the fault' : 'after the heal, before recovery'}">${x.faultId} ${x.phase}</span> `,
   )}</li>`;
 }
 
@@ -199,13 +219,18 @@ function participants(r: ScenarioReport): SafeHtml {
   const yesNo = (b: boolean) => (b ? html`<span class="pill ok">final</span>` : html`<span class="pill no">no final</span>`);
   return html`<section id="participants"><h2>Participants</h2><div class="grid2">
 <table><thead><tr><th>producer</th><th class="num">reports</th><th>final report</th></tr></thead><tbody>${
-    r.basis.producers.length === 0 ? html`<tr><td colspan="3" class="muted">none</td></tr>` : r.basis.producers.map((p) => html`<tr><td class="mono">${p.id}</td><td class="num">${p.reports}</td><td>${yesNo(p.final)}</td></tr>`)
+    r.basis.producers.length === 0
+      ? html`<tr><td colspan="3" class="muted">none</td></tr>`
+      : r.basis.producers.map(
+          (p) => html`<tr><td class="mono">${p.id}</td><td class="num">${p.reports}</td><td>${yesNo(p.final)}</td></tr>`,
+        )
   }</tbody></table>
 <table><thead><tr><th>validator</th><th class="num">reports</th><th>final report</th></tr></thead><tbody>${
     r.basis.validators.length === 0
       ? html`<tr><td colspan="3" class="muted">none</td></tr>`
       : r.basis.validators.map(
-          (v) => html`<tr><td class="mono">${v.id}</td><td class="num">${v.reports}${v.incarnations > 1 ? html` <span class="muted">(${v.incarnations} restarts)</span>` : ''}</td><td>${yesNo(v.final)}${v.superseded ? html` <span class="muted">partitions taken over</span>` : ''}</td></tr>`,
+          (v) =>
+            html`<tr><td class="mono">${v.id}</td><td class="num">${v.reports}${v.incarnations > 1 ? html` <span class="muted">(${v.incarnations} restarts)</span>` : ''}</td><td>${yesNo(v.final)}${v.superseded ? html` <span class="muted">partitions taken over</span>` : ''}</td></tr>`,
         )
   }</tbody></table></div></section>`;
 }

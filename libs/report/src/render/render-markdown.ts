@@ -15,16 +15,24 @@ export function renderMarkdown(r: ScenarioReport): string {
   const origin = r.scenario.startAtMs;
   const out: string[] = [];
   out.push(`# ${md(r.scenario.name)}: ${r.verdict.toUpperCase()}`, '');
-  const when = origin !== null && r.scenario.endAtMs !== null ? ` · ${f.utc(origin)} · ${f.duration((r.scenario.endAtMs - origin) / 1000)}` : '';
+  const when =
+    origin !== null && r.scenario.endAtMs !== null ? ` · ${f.utc(origin)} · ${f.duration((r.scenario.endAtMs - origin) / 1000)}` : '';
   out.push(`Scenario ${md(r.scenario.id)}${when}`, '');
   const w = r.warmup;
   if (w) {
     const first = w.firstReadSeconds === null ? 'never' : f.duration(w.firstReadSeconds);
-    out.push(`Warm-up ${f.duration(w.seconds)}${w.steady ? '' : ' (timed out)'}: the replicator first copied after ${first}; measured from ${f.offset(w.measuringAtMs, origin)} (${md(w.detail)}).`, '');
+    out.push(
+      `Warm-up ${f.duration(w.seconds)}${w.steady ? '' : ' (timed out)'}: the replicator first copied after ${first}; measured from ${f.offset(w.measuringAtMs, origin)} (${md(w.detail)}).`,
+      '',
+    );
   }
   if (r.reasons.length > 0) {
     out.push(
-      r.verdict === 'fail' ? '**Failed expectations**' : r.verdict === 'inconclusive' ? '**Inconclusive: no conclusion about the replicator**' : '**Could not judge the run**',
+      r.verdict === 'fail'
+        ? '**Failed expectations**'
+        : r.verdict === 'inconclusive'
+          ? '**Inconclusive: no conclusion about the replicator**'
+          : '**Could not judge the run**',
       '',
     );
     for (const reason of r.reasons) out.push(`- ${md(reason)}`);
@@ -39,13 +47,18 @@ export function renderMarkdown(r: ScenarioReport): string {
     out.push('## Capacity', '', `${capacityLine(c)}.`, '');
     out.push('| offered/s | achieved/s | consumed/s | backlog growth | p99 | status |', '| ---: | ---: | ---: | ---: | ---: | --- |');
     for (const s of c.steps) {
-      out.push(`| ${f.count(s.offered)} | ${f.count(Math.round(s.achieved))} | ${f.count(Math.round(s.consumed))} | ${f.count(s.backlogGrowth)} | ${f.latency(s.p99Us)} | ${s.status === 'ok' ? 'ok' : `**${s.status}**: ${md(s.reason ?? '')}`} |`);
+      out.push(
+        `| ${f.count(s.offered)} | ${f.count(Math.round(s.achieved))} | ${f.count(Math.round(s.consumed))} | ${f.count(s.backlogGrowth)} | ${f.latency(s.p99Us)} | ${s.status === 'ok' ? 'ok' : `**${s.status}**: ${md(s.reason ?? '')}`} |`,
+      );
     }
     out.push('');
   }
 
   const lat = r.latency.endToEnd;
-  out.push('| produced | acknowledged | failed | indeterminate | consumed | p50 | p99 | max |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push(
+    '| produced | acknowledged | failed | indeterminate | consumed | p50 | p99 | max |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   out.push(
     `| ${f.count(r.totals.produced)} | ${f.count(r.totals.acknowledged)} | ${f.count(r.totals.failed)} | ${f.count(r.totals.indeterminate)} | ` +
       `${f.count(r.totals.consumed)} | ${f.latency(lat?.p50Us)} | ${f.latency(lat?.p99Us)} | ${f.latency(lat?.maxUs)} |`,
@@ -54,9 +67,16 @@ export function renderMarkdown(r: ScenarioReport): string {
 
   const latencies = latencyRows(r);
   if (latencies.length > 1) {
-    out.push('## Latency', '', '| latency | records | p50 | p99 | p99.9 | max | measured |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    out.push(
+      '## Latency',
+      '',
+      '| latency | records | p50 | p99 | p99.9 | max | measured |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    );
     for (const x of latencies) {
-      out.push(`| ${x.label} | ${f.count(x.summary.count)} | ${f.latency(x.summary.p50Us)} | ${f.latency(x.summary.p99Us)} | ${f.latency(x.summary.p999Us)} | ${f.latency(x.summary.maxUs)} | ${md(x.what)} |`);
+      out.push(
+        `| ${x.label} | ${f.count(x.summary.count)} | ${f.latency(x.summary.p50Us)} | ${f.latency(x.summary.p99Us)} | ${f.latency(x.summary.p999Us)} | ${f.latency(x.summary.maxUs)} | ${md(x.what)} |`,
+      );
     }
     out.push('');
   }
@@ -70,7 +90,10 @@ export function renderMarkdown(r: ScenarioReport): string {
   const lagging = [...r.replicatorLag].sort((a, b) => b.maxUnseen - a.maxUnseen)[0];
   if (lagging !== undefined && lagging.maxUnseen > 0) {
     const oldest = Math.max(...r.replicatorLag.map((p) => p.maxOldestAgeMs ?? 0));
-    out.push(`Replicator lag: at most ${f.count(lagging.maxUnseen)} records of ${md(lagging.topic)}/${lagging.partition} acknowledged on the source and not yet on the target; the oldest waited ${f.duration(oldest / 1000)}.`, '');
+    out.push(
+      `Replicator lag: at most ${f.count(lagging.maxUnseen)} records of ${md(lagging.topic)}/${lagging.partition} acknowledged on the source and not yet on the target; the oldest waited ${f.duration(oldest / 1000)}.`,
+      '',
+    );
   }
 
   if (r.pickup.length > 0) {
@@ -81,23 +104,39 @@ export function renderMarkdown(r: ScenarioReport): string {
   if (showLostSplit(r.lostSplit)) {
     const s = r.lostSplit;
     out.push('## Where missing records were lost', '', '| cause | count | first example (source offset) |', '| --- | ---: | --- |');
-    for (const row of LOST_SPLIT_ROWS) out.push(`| ${row.label} | ${f.count(s[row.key].count)} | ${s[row.key].examples[0] ? md(lostExampleText(s[row.key].examples[0])) : ''} |`);
+    for (const row of LOST_SPLIT_ROWS)
+      out.push(
+        `| ${row.label} | ${f.count(s[row.key].count)} | ${s[row.key].examples[0] ? md(lostExampleText(s[row.key].examples[0])) : ''} |`,
+      );
     out.push('', md(lostSplitNote(s)), '');
   }
 
   if (r.expectations.length > 0) {
     out.push('## Expectations', '');
-    for (const e of r.expectations) out.push(`- ${e.status === 'met' ? 'met' : e.status === 'failed' ? '**failed**' : 'not checked'}: ${md(e.detail)}`);
+    for (const e of r.expectations)
+      out.push(`- ${e.status === 'met' ? 'met' : e.status === 'failed' ? '**failed**' : 'not checked'}: ${md(e.detail)}`);
     out.push('');
   }
 
   if (r.faults.length > 0) {
-    out.push('## Faults', '', '| fault | kind | target | injected | heal started | back | recovery |', '| --- | --- | --- | ---: | ---: | ---: | --- |');
+    out.push(
+      '## Faults',
+      '',
+      '| fault | kind | target | injected | heal started | back | recovery |',
+      '| --- | --- | --- | ---: | ---: | ---: | --- |',
+    );
     for (const x of r.faults) {
       const started = x.healStartedAtMs !== null ? f.offset(x.healStartedAtMs, origin) : x.oneShot ? 'one-shot' : 'never';
-      const back = x.backAtMs !== null ? f.offset(x.backAtMs, origin) : x.healedAtMs !== null ? `not verified (${f.offset(x.healedAtMs, origin)})` : '—';
+      const back =
+        x.backAtMs !== null
+          ? f.offset(x.backAtMs, origin)
+          : x.healedAtMs !== null
+            ? `not verified (${f.offset(x.healedAtMs, origin)})`
+            : '—';
       const recovery = x.recovery.seconds !== null ? f.duration(x.recovery.seconds) : md(x.recovery.reason ?? '');
-      out.push(`| ${md(x.faultId)} | ${md(x.kind)} | ${md(x.target ?? '')} | ${f.offset(x.injectedAtMs, origin)} | ${started} | ${back} | ${recovery} |`);
+      out.push(
+        `| ${md(x.faultId)} | ${md(x.kind)} | ${md(x.target ?? '')} | ${f.offset(x.injectedAtMs, origin)} | ${started} | ${back} | ${recovery} |`,
+      );
     }
     out.push('');
   }
@@ -114,7 +153,8 @@ export function renderMarkdown(r: ScenarioReport): string {
 
 /** "Tester delivered 100% of the requested 200 records/s (200 records/s over 45 s outside fault windows)." */
 export function deliveryLine(d: ScenarioReport['delivery']): string {
-  if (!d.checked || d.fraction === null || d.requestedPerSecond === null || d.achievedPerSecond === null) return 'Tester delivery: not checked (see warnings).';
+  if (!d.checked || d.fraction === null || d.requestedPerSecond === null || d.achievedPerSecond === null)
+    return 'Tester delivery: not checked (see warnings).';
   return (
     `Tester delivered ${Math.floor(d.fraction * 100)}% of the requested ${rate(d.requestedPerSecond, d.unit)} ` +
     `(${rate(d.achievedPerSecond, d.unit)} over ${d.seconds} s outside fault windows; below ${Math.round(d.threshold * 100)}% the run is inconclusive).`
@@ -127,7 +167,10 @@ export function deliveryLine(d: ScenarioReport['delivery']): string {
  */
 export function capacityLine(c: NonNullable<ScenarioReport['capacity']>): string {
   const at = (v: number | null) => (v === null ? '—' : String(v));
-  const sustained = c.sustainedRecordsPerSec === null ? 'none sustained' : `${c.lowerBound ? 'at least ' : ''}${c.sustainedRecordsPerSec} records/s sustained`;
+  const sustained =
+    c.sustainedRecordsPerSec === null
+      ? 'none sustained'
+      : `${c.lowerBound ? 'at least ' : ''}${c.sustainedRecordsPerSec} records/s sustained`;
   return `capacity: ${sustained} (replicator fell behind at ${at(c.replicatorSaturatedAt)}; tester saturated at ${at(c.testerSaturatedAt)})`;
 }
 

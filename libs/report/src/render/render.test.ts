@@ -15,7 +15,10 @@ function report(options: FixtureOptions) {
   return buildReport(folded);
 }
 
-const realistic = report({ faults: REALISTIC_FAULTS, anomalies: { lost: 3, duplicate: 2, corrupt: 1, reorder: 1, indeterminateMissing: 1 } });
+const realistic = report({
+  faults: REALISTIC_FAULTS,
+  anomalies: { lost: 3, duplicate: 2, corrupt: 1, reorder: 1, indeterminateMissing: 1 },
+});
 
 const EVIL = '<script>alert(1)</script>';
 const hostile = report({
@@ -24,7 +27,9 @@ const hostile = report({
   rate: 40,
   partitions: 2,
   topic: `ml.${EVIL}`,
-  faults: [{ id: `"><script>alert(2)</script>`, kind: 'packet-loss', target: '<img src=x onerror=alert(3)>', atS: 10, durationS: 5, stall: true }],
+  faults: [
+    { id: `"><script>alert(2)</script>`, kind: 'packet-loss', target: '<img src=x onerror=alert(3)>', atS: 10, durationS: 5, stall: true },
+  ],
   anomalies: { lost: 1, duplicate: 1 },
 });
 
@@ -34,7 +39,11 @@ describe('renderJson', () => {
     expect(text.endsWith('}\n')).toBe(true);
     expect(scenarioReportSchema.safeParse(JSON.parse(text)).success).toBe(true);
     expect(renderJson(JSON.parse(text))).toBe(text);
-    expect(renderJson(report({ faults: REALISTIC_FAULTS, anomalies: { lost: 3, duplicate: 2, corrupt: 1, reorder: 1, indeterminateMissing: 1 } }))).toBe(text);
+    expect(
+      renderJson(
+        report({ faults: REALISTIC_FAULTS, anomalies: { lost: 3, duplicate: 2, corrupt: 1, reorder: 1, indeterminateMissing: 1 } }),
+      ),
+    ).toBe(text);
   });
 
   it('refuses a report that does not fit the schema rather than writing it', () => {
@@ -49,12 +58,17 @@ describe('renderHtml', () => {
     expect(page.startsWith('<!doctype html>')).toBe(true);
     expect(page).toContain('<style>');
     expect(page).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|\bhref=|@import|url\(http/i);
-    expect(page.match(/https?:\/\/[^"\s<]+/g)).toEqual(['http://www.w3.org/2000/svg', 'http://www.w3.org/2000/svg', 'http://www.w3.org/2000/svg']);
+    expect(page.match(/https?:\/\/[^"\s<]+/g)).toEqual([
+      'http://www.w3.org/2000/svg',
+      'http://www.w3.org/2000/svg',
+      'http://www.w3.org/2000/svg',
+    ]);
   });
 
   it('shows the verdict, its reasons, the charts with every fault window shaded and labelled', () => {
     expect(page).toContain('<div class="badge" title="verdict">FAIL</div>');
-    for (const reason of realistic.reasons) expect(page).toContain(reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    for (const reason of realistic.reasons)
+      expect(page).toContain(reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     expect(page.match(/<svg class="chart"/g)).toHaveLength(3);
     expect(page.match(/<rect class="fault-window"/g)).toHaveLength(2 * 3);
     expect(page.match(/<rect class="recovery-window"/g)).toHaveLength(2 * 3);
@@ -122,7 +136,15 @@ describe('format', () => {
 });
 
 describe('warm-up and the three moments of a fault (issue 11 items 11, 13)', () => {
-  const r = report({ durationS: 40, rate: 40, partitions: 2, validators: 1, coldS: 4, warmupS: 10, faults: [{ id: 'f1', kind: 'kill-broker', target: 'source:2', atS: 15, durationS: 5, backAfterS: 7, stall: true }] });
+  const r = report({
+    durationS: 40,
+    rate: 40,
+    partitions: 2,
+    validators: 1,
+    coldS: 4,
+    warmupS: 10,
+    faults: [{ id: 'f1', kind: 'kill-broker', target: 'source:2', atS: 15, durationS: 5, backAfterS: 7, stall: true }],
+  });
 
   it('Markdown names the warm-up, the heal start and the moment the broker was back', () => {
     const text = renderMarkdown(r);
@@ -147,7 +169,8 @@ describe('warm-up and the three moments of a fault (issue 11 items 11, 13)', () 
 
 describe('an inconclusive run in every output', () => {
   const short = report({ durationS: 30, rate: 60, partitions: 3, requestedRate: 400, expectations: {} });
-  const why = 'the tester delivered 15% of the requested 400 records/s (60 records/s over 30 s outside fault windows): no conclusion about the replicator at that rate';
+  const why =
+    'the tester delivered 15% of the requested 400 records/s (60 records/s over 30 s outside fault windows): no conclusion about the replicator at that rate';
 
   it('JSON: verdict inconclusive, the reason, and the delivery numbers', () => {
     const json = JSON.parse(renderJson(short));

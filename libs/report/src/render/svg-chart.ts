@@ -62,8 +62,12 @@ export function renderChart(o: ChartOptions): string {
   const Y = (v: number) => M.top + y.map(v);
 
   const parts: string[] = [];
-  parts.push(`<svg class="chart" role="img" aria-label="${esc(o.title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`);
-  parts.push(`<defs><pattern id="hatch-${slug(o.title)}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fdf3e1"/><line x1="0" y1="0" x2="0" y2="6" stroke="#f0c987" stroke-width="2"/></pattern></defs>`);
+  parts.push(
+    `<svg class="chart" role="img" aria-label="${esc(o.title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
+  );
+  parts.push(
+    `<defs><pattern id="hatch-${slug(o.title)}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fdf3e1"/><line x1="0" y1="0" x2="0" y2="6" stroke="#f0c987" stroke-width="2"/></pattern></defs>`,
+  );
   parts.push(`<rect class="plot-bg" x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="#fcfcfd"/>`);
 
   // Fault windows first, so lines draw over them.
@@ -71,7 +75,9 @@ export function renderChart(o: ChartOptions): string {
     if (b.warmup) {
       const w0 = clamp(x(b.fromMs), M.left, M.left + pw);
       const w1 = clamp(x(b.toMs), M.left, M.left + pw);
-      parts.push(`<rect class="warmup-window" x="${n(w0)}" y="${M.top}" width="${n(Math.max(w1 - w0, 0))}" height="${ph}" fill="#8c959f" fill-opacity="0.10"><title>${esc(`${b.label}: ${f.offset(b.fromMs, o.originMs)} to ${f.offset(b.toMs, o.originMs)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="warmup-window" x="${n(w0)}" y="${M.top}" width="${n(Math.max(w1 - w0, 0))}" height="${ph}" fill="#8c959f" fill-opacity="0.10"><title>${esc(`${b.label}: ${f.offset(b.fromMs, o.originMs)} to ${f.offset(b.toMs, o.originMs)}`)}</title></rect>`,
+      );
       continue;
     }
     const x0 = clamp(x(b.fromMs), M.left, M.left + pw);
@@ -80,12 +86,18 @@ export function renderChart(o: ChartOptions): string {
     const tip = `${b.label}: ${f.offset(b.fromMs, o.originMs)} to ${b.oneShot ? '(one-shot)' : f.offset(b.toMs, o.originMs)}${b.healStartMs !== undefined ? ` (heal started ${f.offset(b.healStartMs, o.originMs)})` : ''}`;
     if (b.recoveryToMs !== undefined && b.recoveryToMs > b.toMs) {
       const r1 = clamp(x(b.recoveryToMs), M.left, M.left + pw);
-      parts.push(`<rect class="recovery-window" data-fault-id="${esc(b.id)}" x="${n(x0 + w)}" y="${M.top}" width="${n(Math.max(r1 - x0 - w, 0))}" height="${ph}" fill="url(#hatch-${slug(o.title)})" opacity="0.7"><title>${esc(`${b.label}: recovering until ${f.offset(b.recoveryToMs, o.originMs)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="recovery-window" data-fault-id="${esc(b.id)}" x="${n(x0 + w)}" y="${M.top}" width="${n(Math.max(r1 - x0 - w, 0))}" height="${ph}" fill="url(#hatch-${slug(o.title)})" opacity="0.7"><title>${esc(`${b.label}: recovering until ${f.offset(b.recoveryToMs, o.originMs)}`)}</title></rect>`,
+      );
     }
-    parts.push(`<rect class="fault-window" data-fault-id="${esc(b.id)}" x="${n(x0)}" y="${M.top}" width="${n(w)}" height="${ph}" fill="#cf222e" fill-opacity="0.11" stroke="#cf222e" stroke-opacity="0.45" stroke-dasharray="3 3"><title>${esc(tip)}</title></rect>`);
+    parts.push(
+      `<rect class="fault-window" data-fault-id="${esc(b.id)}" x="${n(x0)}" y="${M.top}" width="${n(w)}" height="${ph}" fill="#cf222e" fill-opacity="0.11" stroke="#cf222e" stroke-opacity="0.45" stroke-dasharray="3 3"><title>${esc(tip)}</title></rect>`,
+    );
     if (b.healStartMs !== undefined && b.healStartMs > b.fromMs && b.healStartMs < b.toMs) {
       const xh = n(clamp(x(b.healStartMs), M.left, M.left + pw));
-      parts.push(`<line class="heal-start" data-fault-id="${esc(b.id)}" x1="${xh}" x2="${xh}" y1="${M.top}" y2="${M.top + ph}" stroke="#cf222e" stroke-opacity="0.7" stroke-width="1.5"><title>${esc(`${b.label}: heal started at ${f.offset(b.healStartMs, o.originMs)}`)}</title></line>`);
+      parts.push(
+        `<line class="heal-start" data-fault-id="${esc(b.id)}" x1="${xh}" x2="${xh}" y1="${M.top}" y2="${M.top + ph}" stroke="#cf222e" stroke-opacity="0.7" stroke-width="1.5"><title>${esc(`${b.label}: heal started at ${f.offset(b.healStartMs, o.originMs)}`)}</title></line>`,
+      );
     }
   }
 
@@ -108,7 +120,9 @@ export function renderChart(o: ChartOptions): string {
     const d = segments.map((s) => `M${s.map(([a, b]) => `${n(a)},${n(b)}`).join('L')}`).join('');
     if (line.area && o.scale === 'linear') {
       const base = n(Y(0));
-      const fill = segments.map((s) => `M${n(s[0][0])},${base}L${s.map(([a, b]) => `${n(a)},${n(b)}`).join('L')}L${n(s[s.length - 1][0])},${base}Z`).join('');
+      const fill = segments
+        .map((s) => `M${n(s[0][0])},${base}L${s.map(([a, b]) => `${n(a)},${n(b)}`).join('L')}L${n(s[s.length - 1][0])},${base}Z`)
+        .join('');
       parts.push(`<path class="area" d="${fill}" fill="${line.color}" fill-opacity="0.14" stroke="none"/>`);
     }
     parts.push(

@@ -58,7 +58,17 @@ export function simulate(o: ModelOptions): ModelRecord[] {
     for (let i = 0; i < n; i++) {
       const slot = plan.slotForRecord(i);
       const sendMs = o.startAtMs + Math.floor(((i + phase) / perProducer) * 1000);
-      sends.push({ producerId, key: slot.key, seq: slot.seq, partition: plan.partitionOfKey(slot.keyIndex), sendMs, appendMs: 0, arrivalMs: 0, outcome: 'acked', replicated: true });
+      sends.push({
+        producerId,
+        key: slot.key,
+        seq: slot.seq,
+        partition: plan.partitionOfKey(slot.keyIndex),
+        sendMs,
+        appendMs: 0,
+        arrivalMs: 0,
+        outcome: 'acked',
+        replicated: true,
+      });
     }
   }
   sends.sort((a, b) => a.sendMs - b.sendMs || (a.producerId < b.producerId ? -1 : 1));

@@ -97,7 +97,10 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   const name = o.name ?? o.scenarioId.replace(/[^a-zA-Z0-9._-]/g, '-');
   const targetTopic = `source.${o.topic}`;
   const endAtMs = o.startAtMs + o.durationS * 1000;
-  const faultWindow = (f: FixtureFault) => ({ fromMs: o.startAtMs + f.atS * 1000, toMs: o.startAtMs + (f.atS + (f.durationS ?? 0) + (f.backAfterS ?? 0)) * 1000 });
+  const faultWindow = (f: FixtureFault) => ({
+    fromMs: o.startAtMs + f.atS * 1000,
+    toMs: o.startAtMs + (f.atS + (f.durationS ?? 0) + (f.backAfterS ?? 0)) * 1000,
+  });
   const cold = o.coldS ? [{ fromMs: o.startAtMs - 1000, toMs: o.startAtMs + o.coldS * 1000 }] : [];
   const records = simulate({ ...o, stalls: [...cold, ...o.faults.filter((f) => f.stall && f.durationS).map(faultWindow)], seed: o.seed });
   const rnd = mulberry32(o.seed * 31 + 1);
@@ -110,10 +113,25 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     clusters: { source: {}, target: {} },
     replicator: { kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix', mode: 'dedicated' },
     topics: [{ name: o.topic, partitions: o.partitions, replicationFactor: 3 }],
-    workload: { producers: o.producers, rate: { records: o.rate }, rateSplit: 'total', recordSize: 256, duration: o.durationS * 1000, acks: 'all', encoding: 'headers', keysPerPartition: o.keysPerPartition },
+    workload: {
+      producers: o.producers,
+      rate: { records: o.rate },
+      rateSplit: 'total',
+      recordSize: 256,
+      duration: o.durationS * 1000,
+      acks: 'all',
+      encoding: 'headers',
+      keysPerPartition: o.keysPerPartition,
+    },
     link: 'none',
     validators: { count: o.validators, isolation: 'read_committed' },
-    faults: o.faults.map((f) => ({ at: f.atS * 1000, ...(f.durationS ? { duration: f.durationS * 1000 } : {}), kind: f.kind as FaultKind, ...(f.target ? { target: f.target } : {}), params: {} })),
+    faults: o.faults.map((f) => ({
+      at: f.atS * 1000,
+      ...(f.durationS ? { duration: f.durationS * 1000 } : {}),
+      kind: f.kind as FaultKind,
+      ...(f.target ? { target: f.target } : {}),
+      params: {},
+    })),
     seed: o.seed,
     expectations: o.expectations ?? { lost: { max: 0 }, unexpected: { max: 0 }, p99LatencyMs: { max: 2000 }, recoverySeconds: { max: 30 } },
     drainTimeout: 120_000,
@@ -121,14 +139,35 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     consumers: [],
   };
   const base = { v: 1 as const, scenarioId: o.scenarioId };
-  events.push({ ...base, type: 'scenario.started', atMs: o.startAtMs - 150, source: 'provisioner-0', spec, targetTopics: { [o.topic]: targetTopic }, startAtMs: o.startAtMs, endAtMs });
+  events.push({
+    ...base,
+    type: 'scenario.started',
+    atMs: o.startAtMs - 150,
+    source: 'provisioner-0',
+    spec,
+    targetTopics: { [o.topic]: targetTopic },
+    startAtMs: o.startAtMs,
+    endAtMs,
+  });
   if (o.warmupS !== undefined) {
     const measuringAtMs = o.startAtMs + o.warmupS * 1000;
-    events.push({ ...base, type: 'scenario.measuring', atMs: measuringAtMs, source: 'provisioner-0', measuringAtMs, endAtMs, firstReadAtMs: o.startAtMs + (o.coldS ?? 0) * 1000, steady: true, detail: 'p99 steady for 3 s' });
+    events.push({
+      ...base,
+      type: 'scenario.measuring',
+      atMs: measuringAtMs,
+      source: 'provisioner-0',
+      measuringAtMs,
+      endAtMs,
+      firstReadAtMs: o.startAtMs + (o.coldS ?? 0) * 1000,
+      steady: true,
+      detail: 'p99 steady for 3 s',
+    });
   }
 
   // Anomalies that change what was sent or replicated.
-  const firstFault = o.faults[0] ? faultWindow(o.faults[0]) : { fromMs: o.startAtMs + (o.durationS * 1000) / 3, toMs: o.startAtMs + (o.durationS * 1000) / 2 };
+  const firstFault = o.faults[0]
+    ? faultWindow(o.faults[0])
+    : { fromMs: o.startAtMs + (o.durationS * 1000) / 3, toMs: o.startAtMs + (o.durationS * 1000) / 2 };
   const inWindow = records.filter((r) => r.sendMs >= firstFault.fromMs && r.sendMs < firstFault.toMs);
   const pick = (pool: ModelRecord[], n: number, ok: (r: ModelRecord) => boolean) => {
     const out: ModelRecord[] = [];
@@ -143,19 +182,50 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   const a = o.anomalies as Partial<Record<InjectedAnomaly, number>>;
   for (const r of pick(inWindow.length ? inWindow : records, a.lost ?? 0, untouched)) r.replicated = false;
   for (const r of pick([...lastOfKey], a.unseen ?? 0, (r) => r.replicated)) r.replicated = false;
-  for (const r of pick(inWindow.length ? inWindow : records, a.indeterminateMissing ?? 0, untouched)) Object.assign(r, { outcome: 'indeterminate', replicated: false });
+  for (const r of pick(inWindow.length ? inWindow : records, a.indeterminateMissing ?? 0, untouched))
+    Object.assign(r, { outcome: 'indeterminate', replicated: false });
   for (const r of pick(records, a.indeterminateSeen ?? 0, untouched)) r.outcome = 'indeterminate';
   for (const r of pick(records, a.failedButSeen ?? 0, untouched)) r.outcome = 'failed';
 
   // The target: per partition, entries in append order, then offsets.
-  type Entry = { rec?: ModelRecord; producerId: string; key: string; seq: number; sendMs: number; appendMs: number; arrivalMs: number; corrupt?: boolean };
+  type Entry = {
+    rec?: ModelRecord;
+    producerId: string;
+    key: string;
+    seq: number;
+    sendMs: number;
+    appendMs: number;
+    arrivalMs: number;
+    corrupt?: boolean;
+  };
   const partitions: Entry[][] = Array.from({ length: o.partitions }, () => []);
   for (const r of records) if (r.replicated) partitions[r.partition].push({ rec: r, ...r });
-  const dupes = pick(o.faults[1] ? records.filter((r) => r.appendMs >= faultWindow(o.faults[1]).toMs) : records, a.duplicate ?? 0, untouched);
+  const dupes = pick(
+    o.faults[1] ? records.filter((r) => r.appendMs >= faultWindow(o.faults[1]).toMs) : records,
+    a.duplicate ?? 0,
+    untouched,
+  );
   for (const r of dupes) partitions[r.partition].push({ ...r, appendMs: r.appendMs + 1, arrivalMs: r.arrivalMs + 1 });
   const mid = o.startAtMs + (o.durationS * 1000) / 2;
-  for (let i = 0; i < (a.unexpected ?? 0); i++) partitions[i % o.partitions].push({ producerId: 'ghost', key: `ghost/e0/k${i}-0`, seq: 0, sendMs: mid, appendMs: mid + 40 + i, arrivalMs: mid + 50 + i });
-  for (let i = 0; i < (a.corrupt ?? 0); i++) partitions[(i + 1) % o.partitions].push({ producerId: '', key: '', seq: 0, sendMs: mid, appendMs: mid + 60 + i, arrivalMs: mid + 70 + i, corrupt: true });
+  for (let i = 0; i < (a.unexpected ?? 0); i++)
+    partitions[i % o.partitions].push({
+      producerId: 'ghost',
+      key: `ghost/e0/k${i}-0`,
+      seq: 0,
+      sendMs: mid,
+      appendMs: mid + 40 + i,
+      arrivalMs: mid + 50 + i,
+    });
+  for (let i = 0; i < (a.corrupt ?? 0); i++)
+    partitions[(i + 1) % o.partitions].push({
+      producerId: '',
+      key: '',
+      seq: 0,
+      sendMs: mid,
+      appendMs: mid + 60 + i,
+      arrivalMs: mid + 70 + i,
+      corrupt: true,
+    });
   for (const list of partitions) list.sort((x, y) => x.appendMs - y.appendMs || x.arrivalMs - y.arrivalMs);
   // Reordering: a record held back and written just after its key's next record (a gap, then a late fill).
   for (let i = 0; i < (a.reorder ?? 0); i++) {
@@ -169,7 +239,13 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
 
   // Validators: partition p belongs to validator p mod V; each reads in offset order as records arrive.
   const validatorIds = Array.from({ length: o.validators }, (_, i) => `v${i + 1}`);
-  const vs = validatorIds.map((id, i) => ({ id, state: new ValidatorState(), latency: new LatencyHistograms(), parts: partitions.map((_, p) => p).filter((p) => p % o.validators === i), read: new Map<number, number>() }));
+  const vs = validatorIds.map((id, i) => ({
+    id,
+    state: new ValidatorState(),
+    latency: new LatencyHistograms(),
+    parts: partitions.map((_, p) => p).filter((p) => p % o.validators === i),
+    read: new Map<number, number>(),
+  }));
   const lastArrival = Math.max(endAtMs, ...partitions.flat().map((e) => e.arrivalMs));
   const stoppingAt = endAtMs + 400;
   const drainedAt = Math.max(lastArrival, stoppingAt) + 1500;
@@ -181,9 +257,20 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
       let next = v.read.get(p) ?? 0;
       while (next < list.length && list[next].arrivalMs <= t) {
         const e = list[next];
-        if (e.corrupt) v.state.observeCorrupt({ topic: targetTopic, partition: p, offset: next, reason: 'checksum', arrivalUs: e.arrivalMs * 1000 });
+        if (e.corrupt)
+          v.state.observeCorrupt({ topic: targetTopic, partition: p, offset: next, reason: 'checksum', arrivalUs: e.arrivalMs * 1000 });
         else {
-          v.state.observe({ topic: targetTopic, partition: p, offset: next, producerId: e.producerId, keyEpoch: 0, key: e.key, seq: e.seq, sendTimeUs: e.sendMs * 1000, arrivalUs: e.arrivalMs * 1000 });
+          v.state.observe({
+            topic: targetTopic,
+            partition: p,
+            offset: next,
+            producerId: e.producerId,
+            keyEpoch: 0,
+            key: e.key,
+            seq: e.seq,
+            sendTimeUs: e.sendMs * 1000,
+            arrivalUs: e.arrivalMs * 1000,
+          });
           v.latency.record(e.arrivalMs * 1000, (e.arrivalMs - e.sendMs) * 1000);
         }
         next++;
@@ -192,7 +279,18 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
         // A consumer restart: the last few offsets are read again.
         for (let off = Math.max(0, next - redelivered); off < next; off++) {
           const e = partitions[p][off];
-          if (!e.corrupt) v.state.observe({ topic: targetTopic, partition: p, offset: off, producerId: e.producerId, keyEpoch: 0, key: e.key, seq: e.seq, sendTimeUs: e.sendMs * 1000, arrivalUs: t * 1000 });
+          if (!e.corrupt)
+            v.state.observe({
+              topic: targetTopic,
+              partition: p,
+              offset: off,
+              producerId: e.producerId,
+              keyEpoch: 0,
+              key: e.key,
+              seq: e.seq,
+              sendTimeUs: e.sendMs * 1000,
+              arrivalUs: t * 1000,
+            });
         }
         redelivered = 0;
       }
@@ -208,7 +306,12 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     final,
     state: JSON.parse(JSON.stringify(v.state.toSnapshot())),
     latency: { endToEnd: v.latency.toSnapshot() },
-    partitions: v.parts.map((p) => ({ topic: targetTopic, partition: p, nextOffset: v.read.get(p) ?? 0, highWatermark: partitions[p].filter((e) => e.appendMs <= t).length })),
+    partitions: v.parts.map((p) => ({
+      topic: targetTopic,
+      partition: p,
+      nextOffset: v.read.get(p) ?? 0,
+      highWatermark: partitions[p].filter((e) => e.appendMs <= t).length,
+    })),
     drained: t >= stoppingAt && v.parts.every((p) => (v.read.get(p) ?? 0) >= partitions[p].filter((e) => e.appendMs <= t).length),
   });
   for (let t = o.startAtMs + o.reportIntervalS * 1000; t < drainedAt; t += o.reportIntervalS * 1000) {
@@ -261,13 +364,34 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
         source: producerId,
         producerId,
         final,
-        counts: { ...counts, bytesSent: counts.sent * 256, achievedRate: counts.sent / Math.max(1, (Math.min(t, endAtMs) - o.startAtMs) / 1000), targetRate: o.rate / o.producers },
-        keys: [...ranges.entries()].map(([key, k]) => ({ topic: o.topic, keyEpoch: 0, key, acked: k.acked.toRanges(), failed: k.failed.toRanges(), indeterminate: k.indeterminate.toRanges() })),
+        counts: {
+          ...counts,
+          bytesSent: counts.sent * 256,
+          achievedRate: counts.sent / Math.max(1, (Math.min(t, endAtMs) - o.startAtMs) / 1000),
+          targetRate: o.rate / o.producers,
+        },
+        keys: [...ranges.entries()].map(([key, k]) => ({
+          topic: o.topic,
+          keyEpoch: 0,
+          key,
+          acked: k.acked.toRanges(),
+          failed: k.failed.toRanges(),
+          indeterminate: k.indeterminate.toRanges(),
+        })),
         windows: closed.map(([w, [sent, acked]]) => [w, sent, acked] as [number, number, number]),
         rates:
           requested === null
             ? []
-            : closed.map(([w, [sent]]) => [w, requested / o.producers, sent, (requested / o.producers) * 256, sent * 256] as [number, number, number, number, number]),
+            : closed.map(
+                ([w, [sent]]) =>
+                  [w, requested / o.producers, sent, (requested / o.producers) * 256, sent * 256] as [
+                    number,
+                    number,
+                    number,
+                    number,
+                    number,
+                  ],
+              ),
         partitionAcks: acksOut,
       });
     };
@@ -278,7 +402,17 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   for (const f of o.faults) {
     const w = faultWindow(f);
     const durationMs = f.durationS ? f.durationS * 1000 : null;
-    events.push({ ...base, type: 'fault.injected', atMs: w.fromMs, source: 'fault-runner-0', faultId: f.id, kind: f.kind, ...(f.target ? { target: f.target } : {}), params: {}, durationMs });
+    events.push({
+      ...base,
+      type: 'fault.injected',
+      atMs: w.fromMs,
+      source: 'fault-runner-0',
+      faultId: f.id,
+      kind: f.kind,
+      ...(f.target ? { target: f.target } : {}),
+      params: {},
+      durationMs,
+    });
     if (durationMs !== null && f.healed !== false) {
       const verified = f.verified ?? true;
       const healStartedAtMs = w.fromMs + durationMs;
@@ -298,7 +432,14 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
   }
   events.push({ ...base, type: 'scenario.stopping', atMs: stoppingAt, source: 'provisioner-0', reason: 'duration reached' });
   if (o.drained) {
-    events.push({ ...base, type: 'scenario.drained', atMs: drainedAt, source: 'provisioner-0', drained: true, waitedMs: drainedAt - stoppingAt });
+    events.push({
+      ...base,
+      type: 'scenario.drained',
+      atMs: drainedAt,
+      source: 'provisioner-0',
+      drained: true,
+      waitedMs: drainedAt - stoppingAt,
+    });
     for (const v of vs) {
       if (o.withoutFinal.includes(v.id)) continue;
       readUntil(v, drainedAt + 200);
@@ -306,5 +447,8 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
     }
   }
   // Topic order: by time, ties in the order published here.
-  return events.map((e, i) => ({ e, i })).sort((x, y) => x.e.atMs - y.e.atMs || x.i - y.i).map(({ e }) => e);
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((x, y) => x.e.atMs - y.e.atMs || x.i - y.i)
+    .map(({ e }) => e);
 }

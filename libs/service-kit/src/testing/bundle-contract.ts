@@ -39,7 +39,12 @@ function allOutput(svc: ServiceProcess): string {
  * with exit code 2 and a message naming the variable, API_TOKEN guards its API
  * (not the probes), and no secret it is given ever reaches its output.
  */
-export function describeBundleContract(service: string, bundle: string, env: Record<string, string> = {}, options: BundleContractOptions = {}): void {
+export function describeBundleContract(
+  service: string,
+  bundle: string,
+  env: Record<string, string> = {},
+  options: BundleContractOptions = {},
+): void {
   const api = options.api ?? { path: '/no-such-route', status: 404 };
 
   describe(`${service} bundle`, () => {
@@ -81,7 +86,9 @@ export function describeBundleContract(service: string, bundle: string, env: Rec
         const missing = await fetch(`${svc.baseUrl}${api.path}`);
         expect(missing.status).toBe(401);
         expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-        expect(await missing.json()).toEqual({ error: { code: 'unauthorized', message: expect.stringContaining('Authorization: Bearer <API_TOKEN>') } });
+        expect(await missing.json()).toEqual({
+          error: { code: 'unauthorized', message: expect.stringContaining('Authorization: Bearer <API_TOKEN>') },
+        });
 
         const nearMiss = `${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`;
         for (const authorization of [`Bearer ${nearMiss}`, `Bearer ${token}x`, `Basic ${token}`, token]) {
@@ -113,7 +120,11 @@ export function describeBundleContract(service: string, bundle: string, env: Rec
       const output = allOutput(svc);
       for (const secret of secrets) expect(output).not.toContain(secret);
 
-      const broken = await runServiceToExit(bundle, { ...withSecrets, PORT: 'eighty', ...(env.REDIS_URL !== undefined ? { REDIS_URL: withSecrets.REDIS_URL.replace(/^redis:/, 'http:') } : {}) });
+      const broken = await runServiceToExit(bundle, {
+        ...withSecrets,
+        PORT: 'eighty',
+        ...(env.REDIS_URL !== undefined ? { REDIS_URL: withSecrets.REDIS_URL.replace(/^redis:/, 'http:') } : {}),
+      });
       expect(broken.code).toBe(2);
       expect(broken.stderr).toContain('PORT: expected');
       for (const secret of secrets) expect(`${broken.stdout}\n${broken.stderr}`).not.toContain(secret);

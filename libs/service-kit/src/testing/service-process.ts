@@ -20,7 +20,11 @@ export interface ServiceProcess {
   outputClosed: Promise<void>;
 }
 
-export function spawnService(bundle: string, env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServiceProcess> {
+export function spawnService(
+  bundle: string,
+  env: Record<string, string>,
+  options: { startTimeoutMs?: number } = {},
+): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,13 +49,23 @@ export function spawnService(bundle: string, env: Record<string, string>, option
   });
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  const outputClosed = Promise.all([child.stdout!, child.stderr!].map((stream) => new Promise<void>((resolve) => stream.once('close', resolve)))).then(() => undefined);
+  const outputClosed = Promise.all(
+    [child.stdout!, child.stderr!].map((stream) => new Promise<void>((resolve) => stream.once('close', resolve))),
+  ).then(() => undefined);
 
   const waitForEvent: ServiceProcess['waitForEvent'] = (match, timeoutMs = 30_000) => {
     const seen = events.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; stderr: ${stderr.join('\n')}; last events: ${JSON.stringify(events.slice(-5))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching event within ${timeoutMs} ms; stderr: ${stderr.join('\n')}; last events: ${JSON.stringify(events.slice(-5))}`,
+            ),
+          ),
+        timeoutMs,
+      );
       const done = (e: Record<string, unknown>) => {
         clearTimeout(timer);
         resolve(e);
@@ -80,7 +94,11 @@ export function spawnService(bundle: string, env: Record<string, string>, option
 }
 
 /** Runs a bundle to completion (for config errors) and returns its exit code, stderr and stdout. */
-export function runServiceToExit(bundle: string, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | string; stderr: string; stdout: string }> {
+export function runServiceToExit(
+  bundle: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | string; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bundle], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -218,7 +218,13 @@ export function buildHistory(p: HistoryParams): History {
 }
 
 /** Assigns offsets (the log order) and re-reads a few short runs, as a restarted consumer would. */
-function consume(part: string, log: Array<Src | { corrupt: string }>, redeliveries: number, int: (n: number) => number, injected: Injected): Read[] {
+function consume(
+  part: string,
+  log: Array<Src | { corrupt: string }>,
+  redeliveries: number,
+  int: (n: number) => number,
+  injected: Injected,
+): Read[] {
   const [topic, partitionText] = part.split('/');
   const partition = Number(partitionText);
   const reads: Read[] = log.map((item, offset) =>

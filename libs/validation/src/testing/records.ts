@@ -33,7 +33,9 @@ export function report(
 ): ProducerReport {
   return {
     producerId,
-    keys: [{ keyEpoch: 0, key: 'k', acked: outcomes.acked ?? [], failed: outcomes.failed ?? [], indeterminate: outcomes.indeterminate ?? [] }],
+    keys: [
+      { keyEpoch: 0, key: 'k', acked: outcomes.acked ?? [], failed: outcomes.failed ?? [], indeterminate: outcomes.indeterminate ?? [] },
+    ],
   };
 }
 

@@ -15,7 +15,12 @@ const historyArb = fc
     unmirrored: fc.integer({ min: 0, max: 5 }),
     commitOffsets: fc.array(fc.nat(), { maxLength: 8 }),
     translations: fc.array(
-      fc.record({ offset: fc.nat(), upstream: fc.option(fc.nat(), { nil: undefined }), atMs: fc.integer({ min: 0, max: 20_000 }), via: fc.constantFrom('checkpoint' as const, 'group-offset' as const) }),
+      fc.record({
+        offset: fc.nat(),
+        upstream: fc.option(fc.nat(), { nil: undefined }),
+        atMs: fc.integer({ min: 0, max: 20_000 }),
+        via: fc.constantFrom('checkpoint' as const, 'group-offset' as const),
+      }),
       { maxLength: 12 },
     ),
     offsetLagMax: fc.integer({ min: 0, max: 6 }),
@@ -30,7 +35,10 @@ const historyArb = fc
       target.push(idOf(r));
     });
     const offsets = [...new Set(h.commitOffsets.map((o) => o % (h.count + 1)))].sort((a, b) => a - b);
-    const commits = commitsAt(records, offsets.map((o, i) => [1_000 * (i + 1), o] as [number, number]));
+    const commits = commitsAt(
+      records,
+      offsets.map((o, i) => [1_000 * (i + 1), o] as [number, number]),
+    );
     const span = target.length + 3;
     const translations: TranslationObservation[] = h.translations.map((t) => ({
       group: 'g',
@@ -41,7 +49,14 @@ const historyArb = fc
       via: t.via,
       ...(t.upstream === undefined || t.via === 'group-offset' ? {} : { upstreamOffset: t.upstream % (h.count + 1) }),
     }));
-    const input: TranslationCheckInput = { targetTopics: { t: 'source.t' }, commits, translations, targetRecords: [{ topic: 'source.t', partition: 0, records: target }], offsetLagMax: h.offsetLagMax, maxExamples: 1_000 };
+    const input: TranslationCheckInput = {
+      targetTopics: { t: 'source.t' },
+      commits,
+      translations,
+      targetRecords: [{ topic: 'source.t', partition: 0, records: target }],
+      offsetLagMax: h.offsetLagMax,
+      maxExamples: 1_000,
+    };
     return input;
   });
 
@@ -52,7 +67,8 @@ function oracle(input: TranslationCheckInput, via: TranslationObservation['via']
   const commits: GroupCommit[] = [...input.commits].sort((a, b) => a.atMs - b.atMs);
   const processedUpTo = (k: number) => {
     const s = new Set<string>();
-    for (const c of commits.slice(0, k + 1)) for (const p of c.processed) for (const [lo, hi] of p.ranges) for (let q = lo; q <= hi; q++) s.add(`${keyIdOf(p)}\u0000${q}`);
+    for (const c of commits.slice(0, k + 1))
+      for (const p of c.processed) for (const [lo, hi] of p.ranges) for (let q = lo; q <= hi; q++) s.add(`${keyIdOf(p)}\u0000${q}`);
     return s;
   };
   const records = input.targetRecords[0].records;
@@ -62,11 +78,22 @@ function oracle(input: TranslationCheckInput, via: TranslationObservation['via']
   // A group offset takes the upstream offset of the latest checkpoint (at or before it) with the same translated offset.
   const inferred = input.translations.map((t) => {
     if (t.via !== 'group-offset' || t.upstreamOffset !== undefined) return t;
-    const same = input.translations.filter((c) => c.via === 'checkpoint' && c.upstreamOffset !== undefined && c.partition === t.partition && c.offset === t.offset && c.atMs <= t.atMs);
+    const same = input.translations.filter(
+      (c) =>
+        c.via === 'checkpoint' &&
+        c.upstreamOffset !== undefined &&
+        c.partition === t.partition &&
+        c.offset === t.offset &&
+        c.atMs <= t.atMs,
+    );
     const latest = same.reduce<TranslationObservation | undefined>((b, c) => (b === undefined || c.atMs >= b.atMs ? c : b), undefined);
     return latest === undefined ? t : { ...t, upstreamOffset: latest.upstreamOffset };
   });
-  const obs = inferred.filter((t) => t.via === via && commits.length > 0).map((t, i) => ({ t, i })).sort((a, b) => a.t.atMs - b.t.atMs || a.i - b.i).map((x) => x.t);
+  const obs = inferred
+    .filter((t) => t.via === via && commits.length > 0)
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => a.t.atMs - b.t.atMs || a.i - b.i)
+    .map((x) => x.t);
   const seen = new Set<string>();
   const skippedAll = new Set<string>();
   let unsafe = 0;
@@ -130,16 +157,39 @@ describe('checkTranslations (properties)', () => {
 
   it('a correct translator (each commit, at most offset.lag.max behind, monotone) shows no anomaly', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), fc.integer({ min: 0, max: 100 }), fc.nat(), (count, raw, lagMax, lagSeed) => {
-        const records = sourceRecords(count, 3);
-        const offsets = [...new Set(raw.map((o) => o % (count + 1)))].sort((a, b) => a - b);
-        const lag = lagSeed % (lagMax + 1);
-        const commits = commitsAt(records, offsets.map((o, i) => [1_000 * (i + 1), o] as [number, number]));
-        const translations = offsets.map((o, i) => ({ group: 'g', topic: 'source.t', partition: 0, atMs: 1_000 * (i + 1) + 500, offset: Math.max(0, o - lag), upstreamOffset: o, via: 'checkpoint' as const }));
-        const r = checkTranslations({ targetTopics: { t: 'source.t' }, commits, translations, targetRecords: [{ topic: 'source.t', partition: 0, records: mirror(records) }], offsetLagMax: lagMax });
-        expect(r.totals).toMatchObject({ unsafeTranslations: 0, skippedRecords: 0, rereadOverBound: 0, regressions: 0 });
-        expect(r.totals.maxReread).toBeLessThanOrEqual(lag);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.nat(),
+        (count, raw, lagMax, lagSeed) => {
+          const records = sourceRecords(count, 3);
+          const offsets = [...new Set(raw.map((o) => o % (count + 1)))].sort((a, b) => a - b);
+          const lag = lagSeed % (lagMax + 1);
+          const commits = commitsAt(
+            records,
+            offsets.map((o, i) => [1_000 * (i + 1), o] as [number, number]),
+          );
+          const translations = offsets.map((o, i) => ({
+            group: 'g',
+            topic: 'source.t',
+            partition: 0,
+            atMs: 1_000 * (i + 1) + 500,
+            offset: Math.max(0, o - lag),
+            upstreamOffset: o,
+            via: 'checkpoint' as const,
+          }));
+          const r = checkTranslations({
+            targetTopics: { t: 'source.t' },
+            commits,
+            translations,
+            targetRecords: [{ topic: 'source.t', partition: 0, records: mirror(records) }],
+            offsetLagMax: lagMax,
+          });
+          expect(r.totals).toMatchObject({ unsafeTranslations: 0, skippedRecords: 0, rereadOverBound: 0, regressions: 0 });
+          expect(r.totals.maxReread).toBeLessThanOrEqual(lag);
+        },
+      ),
     );
   });
 
@@ -152,7 +202,9 @@ describe('checkTranslations (properties)', () => {
         const r = checkTranslations({
           targetTopics: { t: 'source.t' },
           commits: commitsAt(records, [[1_000, c]]),
-          translations: [{ group: 'g', topic: 'source.t', partition: 0, atMs: 1_500, offset: c + extra, upstreamOffset: c, via: 'checkpoint' }],
+          translations: [
+            { group: 'g', topic: 'source.t', partition: 0, atMs: 1_500, offset: c + extra, upstreamOffset: c, via: 'checkpoint' },
+          ],
           targetRecords: [{ topic: 'source.t', partition: 0, records: mirror(records) }],
           offsetLagMax: 100,
         });

@@ -6,11 +6,20 @@ import type { TargetRecord, TranslationCheckInput, TranslationObservation } from
 const records = sourceRecords(20);
 const targetTopics = { t: 'source.t' };
 
-function at(atMs: number, offset: number, upstreamOffset?: number, via: TranslationObservation['via'] = 'checkpoint'): TranslationObservation {
+function at(
+  atMs: number,
+  offset: number,
+  upstreamOffset?: number,
+  via: TranslationObservation['via'] = 'checkpoint',
+): TranslationObservation {
   return { group: 'g', topic: 'source.t', partition: 0, atMs, offset, via, ...(upstreamOffset === undefined ? {} : { upstreamOffset }) };
 }
 
-function check(translations: TranslationObservation[], over: Partial<TranslationCheckInput> = {}, target: TargetRecord[] = mirror(records)) {
+function check(
+  translations: TranslationObservation[],
+  over: Partial<TranslationCheckInput> = {},
+  target: TargetRecord[] = mirror(records),
+) {
   return checkTranslations({
     targetTopics,
     commits: commitsAt(records, [
@@ -28,9 +37,25 @@ function check(translations: TranslationObservation[], over: Partial<Translation
 describe('checkTranslations', () => {
   it('finds nothing in exact translations of every commit', () => {
     const r = check([at(1_100, 5, 5), at(2_100, 10, 10), at(3_100, 15, 15)]);
-    expect(r.totals).toEqual({ observations: 3, unsafeTranslations: 0, skippedRecords: 0, rereadOverBound: 0, maxReread: 0, regressions: 0, maxAgeMs: 0 });
+    expect(r.totals).toEqual({
+      observations: 3,
+      unsafeTranslations: 0,
+      skippedRecords: 0,
+      rereadOverBound: 0,
+      maxReread: 0,
+      regressions: 0,
+      maxAgeMs: 0,
+    });
     expect(r.partitions).toHaveLength(1);
-    expect(r.partitions[0]).toMatchObject({ group: 'g', via: 'checkpoint', sourceTopic: 't', topic: 'source.t', partition: 0, evaluated: 3, latest: { atMs: 3_100, offset: 15, upstreamOffset: 15 } });
+    expect(r.partitions[0]).toMatchObject({
+      group: 'g',
+      via: 'checkpoint',
+      sourceTopic: 't',
+      topic: 'source.t',
+      partition: 0,
+      evaluated: 3,
+      latest: { atMs: 3_100, offset: 15, upstreamOffset: 15 },
+    });
   });
 
   it('unsafe-translation: a translation past the first unprocessed record skips exactly the records in between', () => {
@@ -39,7 +64,14 @@ describe('checkTranslations', () => {
     expect(p.unsafe.translations).toBe(1);
     expect(p.unsafe.skippedRecords).toBe(3);
     expect(p.unsafe.examples).toEqual([
-      { atMs: 2_100, translatedOffset: 13, upstreamOffset: 10, firstUnprocessedOffset: 10, skipped: 3, first: { offset: 10, producerId: 'p', keyEpoch: 0, key: 'k0', seq: 5 } },
+      {
+        atMs: 2_100,
+        translatedOffset: 13,
+        upstreamOffset: 10,
+        firstUnprocessedOffset: 10,
+        skipped: 3,
+        first: { offset: 10, producerId: 'p', keyEpoch: 0, key: 'k0', seq: 5 },
+      },
     ]);
     expect(r.totals.skippedRecords).toBe(3);
   });
@@ -50,7 +82,11 @@ describe('checkTranslations', () => {
   });
 
   it('a record the replicator wrote again after the translation is re-read, not skipped', () => {
-    const target = [...mirror(records.slice(0, 12)), { offset: 12, producerId: 'p', keyEpoch: 0, key: 'k0', seq: 5 }, ...mirror(records.slice(12), 'p', 13)];
+    const target = [
+      ...mirror(records.slice(0, 12)),
+      { offset: 12, producerId: 'p', keyEpoch: 0, key: 'k0', seq: 5 },
+      ...mirror(records.slice(12), 'p', 13),
+    ];
     // Offsets 10 (k0/5) and 11 (k1/5) are unprocessed at offset 10; k0/5 is written again at 12.
     const r = check([at(2_100, 12, 10)], {}, target);
     expect(r.partitions[0].unsafe).toMatchObject({ translations: 1, skippedRecords: 1 });
@@ -80,7 +116,11 @@ describe('checkTranslations', () => {
 
   it('failover-reread beyond offset.lag.max is over the bound, with the translation as example', () => {
     const r = check([at(3_100, 10, 15)]);
-    expect(r.partitions[0].reread).toEqual({ max: 5, overBound: 1, examples: [{ atMs: 3_100, translatedOffset: 10, upstreamOffset: 15, reread: 5 }] });
+    expect(r.partitions[0].reread).toEqual({
+      max: 5,
+      overBound: 1,
+      examples: [{ atMs: 3_100, translatedOffset: 10, upstreamOffset: 15, reread: 5 }],
+    });
     expect(r.totals.rereadOverBound).toBe(1);
   });
 
@@ -114,8 +154,11 @@ describe('checkTranslations', () => {
     expect(r.partitions[0].age.maxMs).toBe(0);
   });
 
-  it('ignores groups and topics that are not the scenario\'s', () => {
-    const r = check([{ ...at(1_100, 19, 5), group: 'other' }, { ...at(1_100, 19, 5), topic: 'source.unrelated' }]);
+  it("ignores groups and topics that are not the scenario's", () => {
+    const r = check([
+      { ...at(1_100, 19, 5), group: 'other' },
+      { ...at(1_100, 19, 5), topic: 'source.unrelated' },
+    ]);
     expect(r.partitions).toEqual([]);
     expect(r.totals.observations).toBe(0);
   });
@@ -130,8 +173,25 @@ describe('checkTranslations', () => {
     [{ offsetLagMax: -1 }, 'offsetLagMax'],
     [{ translations: [at(1, -4)] }, 'translations[0].offset'],
     [{ translations: [at(1, 4, 1.5)] }, 'translations[0].upstreamOffset'],
-    [{ targetRecords: [{ topic: 'source.t', partition: 0, records: [{ offset: -1, producerId: 'p', keyEpoch: 0, key: 'k', seq: 0 }] }] }, 'targetRecords[0].records[0].offset'],
-    [{ commits: [{ group: 'g', topic: 't', partition: 0, atMs: 1, offset: 3, processed: [{ producerId: 'p', keyEpoch: 0, key: 'k0', ranges: [[4, 2]] }] }] }, 'ranges[0]'],
+    [
+      { targetRecords: [{ topic: 'source.t', partition: 0, records: [{ offset: -1, producerId: 'p', keyEpoch: 0, key: 'k', seq: 0 }] }] },
+      'targetRecords[0].records[0].offset',
+    ],
+    [
+      {
+        commits: [
+          {
+            group: 'g',
+            topic: 't',
+            partition: 0,
+            atMs: 1,
+            offset: 3,
+            processed: [{ producerId: 'p', keyEpoch: 0, key: 'k0', ranges: [[4, 2]] }],
+          },
+        ],
+      },
+      'ranges[0]',
+    ],
   ] as Array<[Partial<TranslationCheckInput>, string]>)('rejects bad input naming the field (%#)', (over, field) => {
     let error: unknown;
     try {

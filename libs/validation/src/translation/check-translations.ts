@@ -27,8 +27,10 @@ import type {
  */
 export function checkTranslations(input: TranslationCheckInput): TranslationCheck {
   const maxExamples = input.maxExamples ?? DEFAULT_MAX_EXAMPLES;
-  if (!Number.isSafeInteger(input.offsetLagMax) || input.offsetLagMax < 0) throw new CheckerError('invalid_argument', 'expected a non-negative integer', 'offsetLagMax');
-  if (!Number.isSafeInteger(maxExamples) || maxExamples < 0) throw new CheckerError('invalid_argument', 'expected a non-negative integer', 'maxExamples');
+  if (!Number.isSafeInteger(input.offsetLagMax) || input.offsetLagMax < 0)
+    throw new CheckerError('invalid_argument', 'expected a non-negative integer', 'offsetLagMax');
+  if (!Number.isSafeInteger(maxExamples) || maxExamples < 0)
+    throw new CheckerError('invalid_argument', 'expected a non-negative integer', 'maxExamples');
 
   const sourceOf = new Map(Object.entries(input.targetTopics).map(([s, t]) => [t, s]));
   const commitsByPartition = new Map<string, Array<{ c: TranslationCheckInput['commits'][number]; i: number }>>();
@@ -37,11 +39,14 @@ export function checkTranslations(input: TranslationCheckInput): TranslationChec
     commitsByPartition.set(k, [...(commitsByPartition.get(k) ?? []), { c, i }]);
   });
   const indexes = new Map<string, TargetPartitionIndex>();
-  input.targetRecords.forEach((p, i) => indexes.set(partKey(p.topic, p.partition), new TargetPartitionIndex(p.records, `targetRecords[${i}].records`)));
+  input.targetRecords.forEach((p, i) =>
+    indexes.set(partKey(p.topic, p.partition), new TargetPartitionIndex(p.records, `targetRecords[${i}].records`)),
+  );
 
   const streams = new Map<string, TranslationObservation[]>();
   withInferredUpstream(input.translations).forEach((t, i) => {
-    if (!Number.isSafeInteger(t.offset) || t.offset < 0) throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `translations[${i}].offset`);
+    if (!Number.isSafeInteger(t.offset) || t.offset < 0)
+      throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `translations[${i}].offset`);
     if (t.upstreamOffset !== undefined && (!Number.isSafeInteger(t.upstreamOffset) || t.upstreamOffset < 0)) {
       throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `translations[${i}].upstreamOffset`);
     }
@@ -60,13 +65,19 @@ export function checkTranslations(input: TranslationCheckInput): TranslationChec
     const hk = streamKey(group, sourceTopic, partition);
     let history = histories.get(hk);
     if (history === undefined) {
-      history = new ProcessedHistory((commitsByPartition.get(hk) ?? []).map((x) => x.c), `commits(${group} ${sourceTopic}/${partition})`);
+      history = new ProcessedHistory(
+        (commitsByPartition.get(hk) ?? []).map((x) => x.c),
+        `commits(${group} ${sourceTopic}/${partition})`,
+      );
       histories.set(hk, history);
     }
     const index = indexes.get(partKey(topic, partition)) ?? new TargetPartitionIndex([], 'targetRecords');
     partitions.push(checkStream(obs, sourceTopic, history, index, input.offsetLagMax, maxExamples));
   }
-  partitions.sort((a, b) => compareStrings(a.group, b.group) || compareStrings(a.via, b.via) || compareStrings(a.topic, b.topic) || a.partition - b.partition);
+  partitions.sort(
+    (a, b) =>
+      compareStrings(a.group, b.group) || compareStrings(a.via, b.via) || compareStrings(a.topic, b.topic) || a.partition - b.partition,
+  );
 
   return {
     offsetLagMax: input.offsetLagMax,
@@ -91,7 +102,10 @@ function checkStream(
   offsetLagMax: number,
   maxExamples: number,
 ): PartitionTranslationCheck {
-  const obs = observations.map((o, i) => ({ o, i })).sort((a, b) => a.o.atMs - b.o.atMs || a.i - b.i).map((x) => x.o);
+  const obs = observations
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => a.o.atMs - b.o.atMs || a.i - b.i)
+    .map((x) => x.o);
   const n = index.records.length;
   const commitCount = history.commits.length;
   // The commit at which each target record had first been processed (Infinity: never).
@@ -188,7 +202,8 @@ function checkStream(
     out.reread.max = Math.max(out.reread.max, reread.size);
     if (reread.size > offsetLagMax) {
       out.reread.overBound++;
-      if (out.reread.examples.length < maxExamples) out.reread.examples.push({ atMs: t.atMs, translatedOffset: t.offset, ...up, reread: reread.size });
+      if (out.reread.examples.length < maxExamples)
+        out.reread.examples.push({ atMs: t.atMs, translatedOffset: t.offset, ...up, reread: reread.size });
     }
   }
   out.unsafe.skippedRecords = skippedIds.size;

@@ -26,14 +26,20 @@ export class ProcessedHistory {
     const sorted = commits.map((c, i) => ({ c, i })).sort((a, b) => a.c.atMs - b.c.atMs || a.i - b.i);
     sorted.forEach(({ c, i }, k) => {
       const where = `${field}[${i}]`;
-      if (!Number.isSafeInteger(c.atMs) || c.atMs < 0) throw new CheckerError('invalid_argument', 'expected a non-negative integer (ms)', `${where}.atMs`);
-      if (!Number.isSafeInteger(c.offset) || c.offset < 0) throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `${where}.offset`);
+      if (!Number.isSafeInteger(c.atMs) || c.atMs < 0)
+        throw new CheckerError('invalid_argument', 'expected a non-negative integer (ms)', `${where}.atMs`);
+      if (!Number.isSafeInteger(c.offset) || c.offset < 0)
+        throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `${where}.offset`);
       this.commits.push({ atMs: c.atMs, offset: c.offset });
       c.processed.forEach((p, j) => {
         const list = this.ranges.get(keyIdOf(p)) ?? [];
         p.ranges.forEach(([lo, hi], r) => {
           if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 0 || lo > hi) {
-            throw new CheckerError('invalid_argument', `range [${lo}, ${hi}] must be two non-negative integers with lo <= hi`, `${where}.processed[${j}].ranges[${r}]`);
+            throw new CheckerError(
+              'invalid_argument',
+              `range [${lo}, ${hi}] must be two non-negative integers with lo <= hi`,
+              `${where}.processed[${j}].ranges[${r}]`,
+            );
           }
           list.push([lo, hi, k]);
         });

@@ -15,8 +15,10 @@ export class TargetPartitionIndex {
 
   constructor(records: ReadonlyArray<TargetRecord>, field: string) {
     records.forEach((r, i) => {
-      if (!Number.isSafeInteger(r.offset) || r.offset < 0) throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `${field}[${i}].offset`);
-      if (!Number.isSafeInteger(r.seq) || r.seq < 0) throw new CheckerError('invalid_argument', 'expected a non-negative integer sequence', `${field}[${i}].seq`);
+      if (!Number.isSafeInteger(r.offset) || r.offset < 0)
+        throw new CheckerError('invalid_argument', 'expected a non-negative integer offset', `${field}[${i}].offset`);
+      if (!Number.isSafeInteger(r.seq) || r.seq < 0)
+        throw new CheckerError('invalid_argument', 'expected a non-negative integer sequence', `${field}[${i}].seq`);
     });
     const sorted = [...records].sort((a, b) => a.offset - b.offset);
     // One record per offset: a second claim on an offset is the validator's inconsistent-offset class, not ours.

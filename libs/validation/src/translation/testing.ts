@@ -30,7 +30,13 @@ export function processedBetween(records: SourceRecord[], from: number, to: numb
 }
 
 /** A group's commits at source offsets `positions`, each at its time, with the deltas processed. */
-export function commitsAt(records: SourceRecord[], points: Array<[atMs: number, offset: number]>, group = 'g', topic = 't', partition = 0): GroupCommit[] {
+export function commitsAt(
+  records: SourceRecord[],
+  points: Array<[atMs: number, offset: number]>,
+  group = 'g',
+  topic = 't',
+  partition = 0,
+): GroupCommit[] {
   let prev = 0;
   return points.map(([atMs, offset]) => {
     const c: GroupCommit = { group, topic, partition, atMs, offset, processed: processedBetween(records, prev, offset) };

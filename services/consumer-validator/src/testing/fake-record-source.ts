@@ -61,11 +61,20 @@ export class FakeRecordSource implements RecordSource {
   }
 
   /** Hands over a batch of one partition; `firstOffset` / `lastOffset` default to the records'. */
-  async deliver(records: TargetRecord[], opts: { topic?: string; partition?: number; firstOffset?: number; lastOffset?: number } = {}): Promise<void> {
+  async deliver(
+    records: TargetRecord[],
+    opts: { topic?: string; partition?: number; firstOffset?: number; lastOffset?: number } = {},
+  ): Promise<void> {
     const topic = opts.topic ?? records[0].topic;
     const partition = opts.partition ?? records[0].partition;
     await this.handlers!.onBatch(
-      { topic, partition, firstOffset: opts.firstOffset ?? records[0]?.offset ?? null, lastOffset: opts.lastOffset ?? records[records.length - 1].offset, records },
+      {
+        topic,
+        partition,
+        firstOffset: opts.firstOffset ?? records[0]?.offset ?? null,
+        lastOffset: opts.lastOffset ?? records[records.length - 1].offset,
+        records,
+      },
       {
         isCurrent: () => !this.stale.has(partitionId(topic, partition)),
         resolveOffset: (offset) => void this.resolved.push(`${topic}-${partition}@${offset}`),

@@ -4,7 +4,16 @@ import Ajv from 'ajv';
 import type { KubeObject } from '@mirrorlab/kube';
 import { loadConfig } from '@mirrorlab/service-kit';
 import { faultOf } from '../testing/fake-sut';
-import { bandwidthSpec, chaosDirection, chaosName, chaosSelector, linkChaos, podFailureChaos, type LinkFault, type PauseFault } from './chaos-objects';
+import {
+  bandwidthSpec,
+  chaosDirection,
+  chaosName,
+  chaosSelector,
+  linkChaos,
+  podFailureChaos,
+  type LinkFault,
+  type PauseFault,
+} from './chaos-objects';
 import { kubernetesEnv, sutFromConfig } from './kubernetes-config';
 
 const sut = sutFromConfig(loadConfig(kubernetesEnv, {}));
@@ -50,9 +59,15 @@ test('packet-loss: loss between the source brokers and the replicator pods, both
   expect(chaos.spec).toEqual({
     action: 'loss',
     mode: 'all',
-    selector: { namespaces: ['kafka'], labelSelectors: { 'strimzi.io/cluster': 'source', 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' } },
+    selector: {
+      namespaces: ['kafka'],
+      labelSelectors: { 'strimzi.io/cluster': 'source', 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' },
+    },
     direction: 'both',
-    target: { mode: 'all', selector: { namespaces: ['kafka'], labelSelectors: { 'strimzi.io/cluster': 'mirror', 'strimzi.io/kind': 'KafkaMirrorMaker2' } } },
+    target: {
+      mode: 'all',
+      selector: { namespaces: ['kafka'], labelSelectors: { 'strimzi.io/cluster': 'mirror', 'strimzi.io/kind': 'KafkaMirrorMaker2' } },
+    },
     loss: { loss: '5.5', correlation: '0' },
   });
   expectValid('NetworkChaos', chaos);
@@ -69,22 +84,47 @@ test('network-partition: directions map to Chaos Mesh (to-target is "to": packet
 });
 
 test('bandwidth-cap: one NetworkChaos per sending side, direction "to", tbf settings as the lab sets them', () => {
-  expect(bandwidthSpec({ rateKbit: 1000, burstBytes: null, latencyMs: null, direction: 'both' })).toEqual({ rate: '1000kbit', buffer: 16384, limit: 25000 + 16384 });
-  expect(bandwidthSpec({ rateKbit: 100_000, burstBytes: 65536, latencyMs: 50, direction: 'both' })).toEqual({ rate: '100000kbit', buffer: 65536, limit: 625000 + 65536 });
+  expect(bandwidthSpec({ rateKbit: 1000, burstBytes: null, latencyMs: null, direction: 'both' })).toEqual({
+    rate: '1000kbit',
+    buffer: 16384,
+    limit: 25000 + 16384,
+  });
+  expect(bandwidthSpec({ rateKbit: 100_000, burstBytes: 65536, latencyMs: 50, direction: 'both' })).toEqual({
+    rate: '100000kbit',
+    buffer: 65536,
+    limit: 625000 + 65536,
+  });
   const fault = faultOf('bandwidth-cap', { params: { rate: '1mbit' } }) as LinkFault;
   const both = linkChaos(fault, sut);
-  expect(both.map((c) => [c.metadata.name, (c.spec?.selector as { labelSelectors: Record<string, string> }).labelSelectors['strimzi.io/cluster'], c.spec?.direction])).toEqual([
+  expect(
+    both.map((c) => [
+      c.metadata.name,
+      (c.spec?.selector as { labelSelectors: Record<string, string> }).labelSelectors['strimzi.io/cluster'],
+      c.spec?.direction,
+    ]),
+  ).toEqual([
     [chaosName(fault, 'to-target'), 'source', 'to'],
     [chaosName(fault, 'to-source'), 'mirror', 'to'],
   ]);
   for (const c of both) expectValid('NetworkChaos', c);
-  expect(linkChaos(faultOf('bandwidth-cap', { params: { rate: '1mbit', direction: 'to-source' } }) as LinkFault, sut).map((c) => c.metadata.labels?.['mirrorlab.io/sending'])).toEqual(['to-source']);
+  expect(
+    linkChaos(faultOf('bandwidth-cap', { params: { rate: '1mbit', direction: 'to-source' } }) as LinkFault, sut).map(
+      (c) => c.metadata.labels?.['mirrorlab.io/sending'],
+    ),
+  ).toEqual(['to-source']);
 });
 
 test('latency: one NetworkChaos delay per sending side, direction "to" (both ways: RTT + 2 x latency)', () => {
   const fault = faultOf('latency', { params: { latency: '500ms', jitter: '5ms' } }) as LinkFault;
   const both = linkChaos(fault, sut);
-  expect(both.map((c) => [c.metadata.name, (c.spec?.selector as { labelSelectors: Record<string, string> }).labelSelectors['strimzi.io/cluster'], c.spec?.action, c.spec?.direction])).toEqual([
+  expect(
+    both.map((c) => [
+      c.metadata.name,
+      (c.spec?.selector as { labelSelectors: Record<string, string> }).labelSelectors['strimzi.io/cluster'],
+      c.spec?.action,
+      c.spec?.direction,
+    ]),
+  ).toEqual([
     [chaosName(fault, 'to-target'), 'source', 'delay', 'to'],
     [chaosName(fault, 'to-source'), 'mirror', 'delay', 'to'],
   ]);
@@ -93,5 +133,7 @@ test('latency: one NetworkChaos delay per sending side, direction "to" (both way
     expectValid('NetworkChaos', c);
   }
   const toTarget = linkChaos(faultOf('latency', { params: { latency: '40ms', direction: 'to-target' } }) as LinkFault, sut);
-  expect(toTarget.map((c) => [c.metadata.labels?.['mirrorlab.io/sending'], c.spec?.delay])).toEqual([['to-target', { latency: '40ms', jitter: '0ms', correlation: '0' }]]);
+  expect(toTarget.map((c) => [c.metadata.labels?.['mirrorlab.io/sending'], c.spec?.delay])).toEqual([
+    ['to-target', { latency: '40ms', jitter: '0ms', correlation: '0' }],
+  ]);
 });

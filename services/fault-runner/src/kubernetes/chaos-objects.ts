@@ -28,11 +28,21 @@ export function chaosName(fault: { kind: string; faultId: string }, suffix?: str
   return `mirrorlab-${fault.kind}-${faultHash(fault.faultId)}${suffix ? `-${suffix}` : ''}`;
 }
 
-function metadata(fault: { kind: string; faultId: string; scenarioId: string }, namespace: string, name: string, extraLabels: Record<string, string> = {}) {
+function metadata(
+  fault: { kind: string; faultId: string; scenarioId: string },
+  namespace: string,
+  name: string,
+  extraLabels: Record<string, string> = {},
+) {
   return {
     name,
     namespace,
-    labels: { [MANAGED_BY_LABEL]: 'mirrorlab', [FAULT_KIND_LABEL]: fault.kind, [FAULT_HASH_LABEL]: faultHash(fault.faultId), ...extraLabels },
+    labels: {
+      [MANAGED_BY_LABEL]: 'mirrorlab',
+      [FAULT_KIND_LABEL]: fault.kind,
+      [FAULT_HASH_LABEL]: faultHash(fault.faultId),
+      ...extraLabels,
+    },
     annotations: { [FAULT_ID_ANNOTATION]: fault.faultId, 'mirrorlab.io/scenario-id': fault.scenarioId },
   };
 }
@@ -105,11 +115,28 @@ export function linkChaos(fault: LinkFault, sut: Pick<KubernetesSut, 'namespace'
   switch (fault.kind) {
     case 'packet-loss': {
       const { probability, direction } = (fault as FaultRequestOf<'packet-loss'>).params;
-      return [object(chaosName(fault), { action: 'loss', mode: 'all', selector: source, direction: chaosDirection(direction), target: { mode: 'all', selector: target }, loss: { loss: percent(probability), correlation: '0' } })];
+      return [
+        object(chaosName(fault), {
+          action: 'loss',
+          mode: 'all',
+          selector: source,
+          direction: chaosDirection(direction),
+          target: { mode: 'all', selector: target },
+          loss: { loss: percent(probability), correlation: '0' },
+        }),
+      ];
     }
     case 'network-partition': {
       const { direction } = (fault as FaultRequestOf<'network-partition'>).params;
-      return [object(chaosName(fault), { action: 'partition', mode: 'all', selector: source, direction: chaosDirection(direction), target: { mode: 'all', selector: target } })];
+      return [
+        object(chaosName(fault), {
+          action: 'partition',
+          mode: 'all',
+          selector: source,
+          direction: chaosDirection(direction),
+          target: { mode: 'all', selector: target },
+        }),
+      ];
     }
     case 'bandwidth-cap': {
       const params = (fault as FaultRequestOf<'bandwidth-cap'>).params;
@@ -118,7 +145,11 @@ export function linkChaos(fault: LinkFault, sut: Pick<KubernetesSut, 'namespace'
       if (params.direction !== 'to-source') ends.push(['to-target', source, target]);
       if (params.direction !== 'to-target') ends.push(['to-source', target, source]);
       return ends.map(([sending, from, to]) =>
-        object(chaosName(fault, sending), { action: 'bandwidth', mode: 'all', selector: from, direction: 'to', target: { mode: 'all', selector: to }, bandwidth }, { 'mirrorlab.io/sending': sending }),
+        object(
+          chaosName(fault, sending),
+          { action: 'bandwidth', mode: 'all', selector: from, direction: 'to', target: { mode: 'all', selector: to }, bandwidth },
+          { 'mirrorlab.io/sending': sending },
+        ),
       );
     }
     case 'latency': {
@@ -128,7 +159,11 @@ export function linkChaos(fault: LinkFault, sut: Pick<KubernetesSut, 'namespace'
       if (direction !== 'to-source') ends.push(['to-target', source, target]);
       if (direction !== 'to-target') ends.push(['to-source', target, source]);
       return ends.map(([sending, from, to]) =>
-        object(chaosName(fault, sending), { action: 'delay', mode: 'all', selector: from, direction: 'to', target: { mode: 'all', selector: to }, delay }, { 'mirrorlab.io/sending': sending }),
+        object(
+          chaosName(fault, sending),
+          { action: 'delay', mode: 'all', selector: from, direction: 'to', target: { mode: 'all', selector: to }, delay },
+          { 'mirrorlab.io/sending': sending },
+        ),
       );
     }
   }

@@ -13,7 +13,22 @@
  * verifies it in a real cluster (objects gone, replicas restored, that many pods Ready), but
  * what reacts to the objects is the stand-in, not Strimzi or Chaos Mesh.
  */
-import { DEPLOYMENTS, KAFKA_MIRROR_MAKER_2S, KAFKA_NODE_POOLS, NETWORK_CHAOS, PODS, POD_CHAOS, STATEFULSETS, isPodReady, untilPodsReady, type KubeClient, type KubeObject, type Pod, type ReplicatedObject, type ResourceType } from '@mirrorlab/kube';
+import {
+  DEPLOYMENTS,
+  KAFKA_MIRROR_MAKER_2S,
+  KAFKA_NODE_POOLS,
+  NETWORK_CHAOS,
+  PODS,
+  POD_CHAOS,
+  STATEFULSETS,
+  isPodReady,
+  untilPodsReady,
+  type KubeClient,
+  type KubeObject,
+  type Pod,
+  type ReplicatedObject,
+  type ResourceType,
+} from '@mirrorlab/kube';
 import { connectKubeLab, standInChaosMesh, standInStrimzi, type KubeLab, type StandIn } from '@mirrorlab/kube/testing';
 import { loadConfig } from '@mirrorlab/service-kit';
 import { resolve } from 'node:path';
@@ -55,7 +70,14 @@ function backend(flavour: SutFlavour, client: KubeClient = runner): KubernetesFa
 }
 
 async function apply(overlay: string): Promise<void> {
-  const res = await lab.kubectl(['apply', '-k', resolve(REPO, 'deploy/overlays', overlay), '--server-side', '--force-conflicts', '--field-manager=mirrorlab-tests']);
+  const res = await lab.kubectl([
+    'apply',
+    '-k',
+    resolve(REPO, 'deploy/overlays', overlay),
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=mirrorlab-tests',
+  ]);
   if (res.code !== 0) throw new Error(`kubectl apply -k ${overlay}: ${res.stderr}`);
 }
 
@@ -69,7 +91,11 @@ async function sutsReady(): Promise<void> {
 }
 
 const pod = (name: string) => lab.admin.find<Pod>(PODS, NS, name);
-const podNames = async (selector: string) => (await lab.admin.list<Pod>(PODS, NS, { labelSelector: selector })).items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name).sort();
+const podNames = async (selector: string) =>
+  (await lab.admin.list<Pod>(PODS, NS, { labelSelector: selector })).items
+    .filter((p) => !p.metadata.deletionTimestamp)
+    .map((p) => p.metadata.name)
+    .sort();
 const replicas = async (type: ResourceType, name: string) => (await lab.admin.get<ReplicatedObject>(type, NS, name)).spec?.replicas;
 
 beforeAll(async () => {
@@ -130,7 +156,12 @@ describe('plain SUT (deploy/sut/plain): real StatefulSets and a Deployment', () 
     const b = backend('plain');
     const fault = faultOf('remove-broker', { target: 'target:3' });
     const injection = await b.inject(fault);
-    expect(injection.effect).toEqual({ set: 'statefulset/target-kafka', replicasBefore: 3, replicasAfter: 2, removedPod: 'target-kafka-2' });
+    expect(injection.effect).toEqual({
+      set: 'statefulset/target-kafka',
+      replicasBefore: 3,
+      replicasAfter: 2,
+      removedPod: 'target-kafka-2',
+    });
     expect(await replicas(STATEFULSETS, 'target-kafka')).toBe(2);
     expect(await podNames(sut('plain').target.selector)).toEqual(['target-kafka-0', 'target-kafka-1']);
     expect(await b.verifyInjected(fault)).toMatchObject({ ok: true });
@@ -185,7 +216,8 @@ describe('plain SUT (deploy/sut/plain): real StatefulSets and a Deployment', () 
     const injection = await b.inject(fault);
     const objects = (await lab.admin.list(NETWORK_CHAOS, NS, { labelSelector: MANAGED_SELECTOR })).items;
     expect(objects).toHaveLength(count);
-    for (const o of objects) expect(o.spec).toMatchObject({ selector: { namespaces: [NS] }, target: { mode: 'all', selector: { namespaces: [NS] } } });
+    for (const o of objects)
+      expect(o.spec).toMatchObject({ selector: { namespaces: [NS] }, target: { mode: 'all', selector: { namespaces: [NS] } } });
     expect(await b.verifyInjected(fault, injection.effect)).toMatchObject({ ok: true });
     expect(await b.heal(fault, { effect: injection.effect, others: [] })).toMatchObject({ verified: true });
     expect(await b.verifyHealed(fault, { effect: injection.effect, others: [] })).toMatchObject({ ok: true });
@@ -207,13 +239,22 @@ describe('Strimzi SUT (deploy/sut/strimzi): KafkaNodePool and KafkaMirrorMaker2 
     const b = backend('strimzi');
     const fault = faultOf('remove-broker', { target: 'source:2' });
     const injection = await b.inject(fault);
-    expect(injection.effect).toEqual({ set: 'kafkanodepool/source-dual-role', replicasBefore: 3, replicasAfter: 2, removedPod: 'source-source-dual-role-1' });
+    expect(injection.effect).toEqual({
+      set: 'kafkanodepool/source-dual-role',
+      replicasBefore: 3,
+      replicasAfter: 2,
+      removedPod: 'source-source-dual-role-1',
+    });
     const pool = await lab.admin.get<ReplicatedObject>(KAFKA_NODE_POOLS, NS, 'source-dual-role');
     expect(pool.spec?.replicas).toBe(2);
     expect(pool.metadata.annotations).toMatchObject({ 'strimzi.io/remove-node-ids': '[1]', 'mirrorlab.io/replicas-before': '3' });
     expect(await podNames(sut('strimzi').source.selector)).toEqual(['source-source-dual-role-0', 'source-source-dual-role-2']);
     expect(await b.heal(fault, { effect: injection.effect, others: [] })).toMatchObject({ verified: true });
-    expect(await podNames(sut('strimzi').source.selector)).toEqual(['source-source-dual-role-0', 'source-source-dual-role-1', 'source-source-dual-role-2']);
+    expect(await podNames(sut('strimzi').source.selector)).toEqual([
+      'source-source-dual-role-0',
+      'source-source-dual-role-1',
+      'source-source-dual-role-2',
+    ]);
     const healed = await lab.admin.get<ReplicatedObject>(KAFKA_NODE_POOLS, NS, 'source-dual-role');
     expect(healed.spec?.replicas).toBe(3);
     expect(healed.metadata.annotations ?? {}).not.toHaveProperty('strimzi.io/remove-node-ids');
@@ -223,14 +264,23 @@ describe('Strimzi SUT (deploy/sut/strimzi): KafkaNodePool and KafkaMirrorMaker2 
     const b = backend('strimzi');
     const fault = faultOf('add-replicator-worker');
     const injection = await b.inject(fault);
-    expect(injection.effect).toMatchObject({ set: 'kafkamirrormaker2/mirror', replicasBefore: 1, replicasAfter: 2, addedPod: 'mirror-mirrormaker2-1' });
+    expect(injection.effect).toMatchObject({
+      set: 'kafkamirrormaker2/mirror',
+      replicasBefore: 1,
+      replicasAfter: 2,
+      addedPod: 'mirror-mirrormaker2-1',
+    });
     expect(await b.heal(fault, { effect: injection.effect, others: [] })).toMatchObject({ verified: true });
     expect(await replicas(KAFKA_MIRROR_MAKER_2S, 'mirror')).toBe(1);
   });
 
-  test('the node pool\'s /scale subresource (the CRD\'s scale paths) reads and sets its replicas', async () => {
+  test("the node pool's /scale subresource (the CRD's scale paths) reads and sets its replicas", async () => {
     const scale = await lab.admin.getScale(KAFKA_NODE_POOLS, NS, 'target-dual-role');
-    expect(scale).toMatchObject({ kind: 'Scale', spec: { replicas: 3 }, status: { replicas: 3, selector: expect.stringContaining('strimzi.io/pool-name=target-dual-role') } });
+    expect(scale).toMatchObject({
+      kind: 'Scale',
+      spec: { replicas: 3 },
+      status: { replicas: 3, selector: expect.stringContaining('strimzi.io/pool-name=target-dual-role') },
+    });
     await lab.admin.scale(KAFKA_NODE_POOLS, NS, 'target-dual-role', 4);
     await untilPodsReady(lab.admin, NS, sut('strimzi').target.selector, 4, { timeoutMs: 60_000 });
     await lab.admin.scale(KAFKA_NODE_POOLS, NS, 'target-dual-role', 3);
@@ -255,11 +305,23 @@ describe('a Role lacking one verb the backend needs fails the fault that needs i
       metadata: { name: 'fault-runner-narrow', namespace: NS },
       rules: rules.map((r) => (r.resources.includes(resource) ? { ...r, verbs: r.verbs.filter((v) => v !== verb) } : r)),
     };
-    const res = await lab.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=mirrorlab-tests', '-f', '-'], JSON.stringify(role));
+    const res = await lab.kubectl(
+      ['apply', '--server-side', '--force-conflicts', '--field-manager=mirrorlab-tests', '-f', '-'],
+      JSON.stringify(role),
+    );
     if (res.code !== 0) throw new Error(res.stderr);
     // The authorizer follows the Role through a watch: wait until it answers as the Role says.
     for (let attempt = 1; attempt <= 50; attempt++) {
-      const check = await lab.kubectl(['auth', 'can-i', verb, resource, '-n', NS, '--as', 'system:serviceaccount:mirrorlab:fault-runner-narrow']);
+      const check = await lab.kubectl([
+        'auth',
+        'can-i',
+        verb,
+        resource,
+        '-n',
+        NS,
+        '--as',
+        'system:serviceaccount:mirrorlab:fault-runner-narrow',
+      ]);
       if (check.stdout.trim() === 'no') return;
     }
     throw new Error(`the authorizer still allows ${verb} ${resource} after 50 checks`);
@@ -269,22 +331,48 @@ describe('a Role lacking one verb the backend needs fails the fault that needs i
     rules = (await lab.admin.get<KubeObject & { rules: typeof rules }>(ROLES, NS, 'mirrorlab-fault-runner')).rules;
     const setup = [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'fault-runner-narrow', namespace: 'mirrorlab' } },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'fault-runner-narrow', namespace: NS }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'fault-runner-narrow' }, subjects: [{ kind: 'ServiceAccount', name: 'fault-runner-narrow', namespace: 'mirrorlab' }] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'fault-runner-narrow', namespace: NS },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'fault-runner-narrow' },
+        subjects: [{ kind: 'ServiceAccount', name: 'fault-runner-narrow', namespace: 'mirrorlab' }],
+      },
     ];
-    const res = await lab.kubectl(['apply', '--server-side', '--field-manager=mirrorlab-tests', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: setup }));
+    const res = await lab.kubectl(
+      ['apply', '--server-side', '--field-manager=mirrorlab-tests', '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: setup }),
+    );
     if (res.code !== 0) throw new Error(res.stderr);
     narrow = await lab.serviceAccount('mirrorlab', 'fault-runner-narrow');
   });
 
-  test('deploy/\'s Role grants the verbs this table takes away, one at a time', () => {
+  test("deploy/'s Role grants the verbs this table takes away, one at a time", () => {
     const grants = rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${res}:${v}`))).sort();
     expect(grants).toEqual(
       [
-        'pods:get', 'pods:list', 'pods:watch', 'pods:delete',
-        'statefulsets:get', 'statefulsets:patch', 'deployments:get', 'deployments:patch',
-        'kafkanodepools:get', 'kafkanodepools:patch', 'kafkamirrormaker2s:get', 'kafkamirrormaker2s:patch',
-        'podchaos:create', 'podchaos:get', 'podchaos:list', 'podchaos:watch', 'podchaos:delete',
-        'networkchaos:create', 'networkchaos:get', 'networkchaos:list', 'networkchaos:watch', 'networkchaos:delete',
+        'pods:get',
+        'pods:list',
+        'pods:watch',
+        'pods:delete',
+        'statefulsets:get',
+        'statefulsets:patch',
+        'deployments:get',
+        'deployments:patch',
+        'kafkanodepools:get',
+        'kafkanodepools:patch',
+        'kafkamirrormaker2s:get',
+        'kafkamirrormaker2s:patch',
+        'podchaos:create',
+        'podchaos:get',
+        'podchaos:list',
+        'podchaos:watch',
+        'podchaos:delete',
+        'networkchaos:create',
+        'networkchaos:get',
+        'networkchaos:list',
+        'networkchaos:watch',
+        'networkchaos:delete',
       ].sort(),
     );
   });
@@ -314,7 +402,10 @@ describe('a Role lacking one verb the backend needs fails the fault that needs i
     await roleWithout('networkchaos', 'delete');
     const fault = faultOf('packet-loss', { params: { probability: 0.2 }, faultId: 'sc-1/heal-without-delete' });
     const injection = await backend('plain', narrow).inject(fault);
-    expect(await backend('plain', narrow).heal(fault, { effect: injection.effect, others: [] })).toMatchObject({ verified: false, detail: expect.stringContaining('cannot delete resource "networkchaos"') });
+    expect(await backend('plain', narrow).heal(fault, { effect: injection.effect, others: [] })).toMatchObject({
+      verified: false,
+      detail: expect.stringContaining('cannot delete resource "networkchaos"'),
+    });
     expect(await backend('plain').heal(fault, { effect: injection.effect, others: [] })).toMatchObject({ verified: true });
   });
 });

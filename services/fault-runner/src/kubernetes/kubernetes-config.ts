@@ -48,7 +48,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const namespaceVar = (fallback: string): EnvVar<string> => ({
   form: 'a Kubernetes namespace name (lowercase letters, digits and "-")',
   secret: false,
-  parse: (raw) => (raw === undefined || raw === '' ? { ok: true, value: fallback } : DNS_LABEL.test(raw) ? { ok: true, value: raw } : { ok: false }),
+  parse: (raw) =>
+    raw === undefined || raw === '' ? { ok: true, value: fallback } : DNS_LABEL.test(raw) ? { ok: true, value: raw } : { ok: false },
 });
 
 /** An optional label selector; unset means the SUT flavour's default. */
@@ -105,7 +106,10 @@ export type KubernetesEnvConfig = { [K in keyof typeof kubernetesEnv]: (typeof k
 const set = (kind: string, name: string): ScalableRef => ({ type: SET_KINDS[kind], name, text: `${kind}/${name}` });
 
 /** What deploy/sut/strimzi and deploy/sut/plain create. */
-export const SUT_DEFAULTS: Record<SutFlavour, { source: [string, ScalableRef]; target: [string, ScalableRef]; replicator: [string, ScalableRef] }> = {
+export const SUT_DEFAULTS: Record<
+  SutFlavour,
+  { source: [string, ScalableRef]; target: [string, ScalableRef]; replicator: [string, ScalableRef] }
+> = {
   strimzi: {
     source: ['strimzi.io/cluster=source,strimzi.io/kind=Kafka,strimzi.io/broker-role=true', set('kafkanodepool', 'source-dual-role')],
     target: ['strimzi.io/cluster=target,strimzi.io/kind=Kafka,strimzi.io/broker-role=true', set('kafkanodepool', 'target-dual-role')],
@@ -121,7 +125,13 @@ export const SUT_DEFAULTS: Record<SutFlavour, { source: [string, ScalableRef]; t
 /** The parsed variables as a SUT; throws a ConfigError when they contradict each other. */
 export function sutFromConfig(config: KubernetesEnvConfig): KubernetesSut {
   const defaults = SUT_DEFAULTS[config.K8S_SUT];
-  const part = (role: string, prefix: string, selector: string | undefined, ref: ScalableRef | undefined, fallback: [string, ScalableRef]): SutPart => ({
+  const part = (
+    role: string,
+    prefix: string,
+    selector: string | undefined,
+    ref: ScalableRef | undefined,
+    fallback: [string, ScalableRef],
+  ): SutPart => ({
     role,
     selector: selector ?? fallback[0],
     set: ref ?? fallback[1],
@@ -130,13 +140,25 @@ export function sutFromConfig(config: KubernetesEnvConfig): KubernetesSut {
   const source = part('source brokers', 'SOURCE_BROKER', config.K8S_SOURCE_BROKER_SELECTOR, config.K8S_SOURCE_BROKER_SET, defaults.source);
   const target = part('target brokers', 'TARGET_BROKER', config.K8S_TARGET_BROKER_SELECTOR, config.K8S_TARGET_BROKER_SET, defaults.target);
   const replicator = part('replicator', 'REPLICATOR', config.K8S_REPLICATOR_SELECTOR, config.K8S_REPLICATOR_SET, defaults.replicator);
-  const link = { sourceSide: config.K8S_LINK_SOURCE_SELECTOR ?? source.selector, targetSide: config.K8S_LINK_TARGET_SELECTOR ?? replicator.selector };
+  const link = {
+    sourceSide: config.K8S_LINK_SOURCE_SELECTOR ?? source.selector,
+    targetSide: config.K8S_LINK_TARGET_SELECTOR ?? replicator.selector,
+  };
   const problems = [];
   if (source.selector === target.selector) {
-    problems.push({ variable: 'K8S_TARGET_BROKER_SELECTOR', expected: 'a selector other than the source brokers\' (K8S_SOURCE_BROKER_SELECTOR)', got: JSON.stringify(target.selector) });
+    problems.push({
+      variable: 'K8S_TARGET_BROKER_SELECTOR',
+      expected: "a selector other than the source brokers' (K8S_SOURCE_BROKER_SELECTOR)",
+      got: JSON.stringify(target.selector),
+    });
   }
   if (link.sourceSide === link.targetSide) {
-    problems.push({ variable: 'K8S_LINK_TARGET_SELECTOR', expected: 'a selector other than the link\'s source side (a network fault between a set of pods and itself cuts more than the inter-DC link)', got: JSON.stringify(link.targetSide) });
+    problems.push({
+      variable: 'K8S_LINK_TARGET_SELECTOR',
+      expected:
+        "a selector other than the link's source side (a network fault between a set of pods and itself cuts more than the inter-DC link)",
+      got: JSON.stringify(link.targetSide),
+    });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { namespace: config.K8S_NAMESPACE, source, target, replicator, link };

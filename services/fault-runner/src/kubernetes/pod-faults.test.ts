@@ -15,13 +15,17 @@ test('kill-broker deletes the broker pod with grace 0 and its uid; the heal veri
   const victim = f.fake.read<Pod>(PODS, 'kafka', 'source-source-dual-role-1')!;
   const fault = faultOf('kill-broker', { target: 'source:2' });
   const injection = await backend.inject(fault);
-  expect(f.fake.requests.find((r) => r.method === 'GET' && r.path === PODS_PATH && r.query.watch === undefined)?.query).toEqual({ labelSelector: 'strimzi.io/cluster=source,strimzi.io/kind=Kafka,strimzi.io/broker-role=true' });
+  expect(f.fake.requests.find((r) => r.method === 'GET' && r.path === PODS_PATH && r.query.watch === undefined)?.query).toEqual({
+    labelSelector: 'strimzi.io/cluster=source,strimzi.io/kind=Kafka,strimzi.io/broker-role=true',
+  });
   expect(f.fake.writes()).toEqual([`DELETE ${PODS_PATH}/source-source-dual-role-1`]);
   expect(f.fake.requests.find((r) => r.method === 'DELETE')).toMatchObject({
     contentType: 'application/json',
     body: { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: victim.metadata.uid } },
   });
-  expect(f.fake.deletions).toEqual([{ resource: 'pods', namespace: 'kafka', name: 'source-source-dual-role-1', gracePeriodSeconds: 0, uid: victim.metadata.uid }]);
+  expect(f.fake.deletions).toEqual([
+    { resource: 'pods', namespace: 'kafka', name: 'source-source-dual-role-1', gracePeriodSeconds: 0, uid: victim.metadata.uid },
+  ]);
   expect(injection.effect).toEqual({ pod: 'source-source-dual-role-1', uid: victim.metadata.uid });
   expect(await backend.verifyInjected(fault, injection.effect)).toMatchObject({ ok: true });
 
@@ -40,7 +44,10 @@ test('kill-replicator deletes the MirrorMaker 2 pod of the plain SUT; the Deploy
   const injection = await backend.inject(fault);
   expect(f.fake.writes()).toEqual([`DELETE ${PODS_PATH}/mirrormaker2-5d8c7b9f4-0`]);
   expect(f.fake.deletions[0]).toMatchObject({ gracePeriodSeconds: 0 });
-  await expect(backend.heal(fault, { effect: injection.effect, others: [] })).resolves.toMatchObject({ verified: true, detail: expect.stringContaining('replicator: 1/1 pods Ready') });
+  await expect(backend.heal(fault, { effect: injection.effect, others: [] })).resolves.toMatchObject({
+    verified: true,
+    detail: expect.stringContaining('replicator: 1/1 pods Ready'),
+  });
 });
 
 test('a kill of a pod that is not Ready fails at once and is not retried (another fault holds it)', async () => {
@@ -70,7 +77,11 @@ test('pause-broker creates a PodChaos pod-failure on that pod and waits until it
       metadata: {
         name,
         namespace: 'kafka',
-        labels: { 'app.kubernetes.io/managed-by': 'mirrorlab', 'mirrorlab.io/fault-kind': 'pause-broker', 'mirrorlab.io/fault-hash': name.slice(-12) },
+        labels: {
+          'app.kubernetes.io/managed-by': 'mirrorlab',
+          'mirrorlab.io/fault-kind': 'pause-broker',
+          'mirrorlab.io/fault-hash': name.slice(-12),
+        },
         annotations: { 'mirrorlab.io/fault-id': 'sc-1/pause-broker', 'mirrorlab.io/scenario-id': 'sc-1' },
       },
       spec: { action: 'pod-failure', mode: 'all', selector: { pods: { kafka: ['target-target-dual-role-0'] } } },
@@ -96,14 +107,19 @@ test('pause-replicator heals from the request alone (a runner that died before r
   await expect(backend.heal(fault, { others: [] })).resolves.toMatchObject({ verified: true });
   expect(f.fake.writes()).toEqual([`POST ${CHAOS_PATH}`, `DELETE ${CHAOS_PATH}/${chaosName(fault)}`]);
   // Healing a healed fault only verifies.
-  await expect(backend.heal(fault, { others: [] })).resolves.toMatchObject({ verified: true, detail: expect.stringContaining(`no PodChaos ${chaosName(fault)}`) });
+  await expect(backend.heal(fault, { others: [] })).resolves.toMatchObject({
+    verified: true,
+    detail: expect.stringContaining(`no PodChaos ${chaosName(fault)}`),
+  });
 });
 
 test('a PodChaos Chaos Mesh never injects is an inject_failed timeout saying what it saw', async () => {
   f = await startFakeSut('strimzi', { chaos: { injects: () => false } });
   await expect(backendOn(f, { healTimeoutMs: 1000 }).inject(faultOf('pause-broker', { target: 'source:1' }))).rejects.toMatchObject({
     code: 'inject_failed',
-    message: expect.stringMatching(/Chaos Mesh to inject PodChaos mirrorlab-pause-broker-\w+: not seen within 1 s \(last seen: AllInjected is False\)/),
+    message: expect.stringMatching(
+      /Chaos Mesh to inject PodChaos mirrorlab-pause-broker-\w+: not seen within 1 s \(last seen: AllInjected is False\)/,
+    ),
   });
 });
 
@@ -114,5 +130,7 @@ test('a PodChaos that is never recovered leaves the heal unverified, with the re
   await backend.inject(fault);
   const healed = await backend.heal(fault, { others: [] });
   expect(healed.verified).toBe(false);
-  expect(healed.detail).toMatch(/the heal failed: .*gone: not seen within 1 s \(last seen: mirrorlab-pause-broker-\w+ still exists \(terminating, finalizers chaos-mesh\/records\)\)/);
+  expect(healed.detail).toMatch(
+    /the heal failed: .*gone: not seen within 1 s \(last seen: mirrorlab-pause-broker-\w+ still exists \(terminating, finalizers chaos-mesh\/records\)\)/,
+  );
 });

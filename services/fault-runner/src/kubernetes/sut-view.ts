@@ -1,4 +1,19 @@
-import { KubeError, PODS, conditionOf, isKubeError, isTerminating, podOrdinal, untilGone, untilPodsReady, waitFor, type KubeClient, type KubeObject, type Pod, type ReplicatedObject, type ResourceType } from '@mirrorlab/kube';
+import {
+  KubeError,
+  PODS,
+  conditionOf,
+  isKubeError,
+  isTerminating,
+  podOrdinal,
+  untilGone,
+  untilPodsReady,
+  waitFor,
+  type KubeClient,
+  type KubeObject,
+  type Pod,
+  type ReplicatedObject,
+  type ResourceType,
+} from '@mirrorlab/kube';
 import { FaultRunnerError, errorMessage, type FaultRunnerErrorCode } from '../errors';
 import type { Verification } from '../fault-backend';
 import type { ClusterName, FaultTarget } from '../fault-target';
@@ -17,7 +32,8 @@ export interface KubeFaultContext {
 /** A Kubernetes failure as the runner's error, with the API's message and whether a retry can help. */
 export function kubeFailure(error: unknown, code: FaultRunnerErrorCode, what: string): FaultRunnerError {
   if (error instanceof FaultRunnerError) return error;
-  if (error instanceof KubeError) return new FaultRunnerError(code, `${what}: ${error.message}`, { cause: error, retriable: error.retriable });
+  if (error instanceof KubeError)
+    return new FaultRunnerError(code, `${what}: ${error.message}`, { cause: error, retriable: error.retriable });
   return new FaultRunnerError(code, `${what}: ${errorMessage(error)}`, { cause: error });
 }
 
@@ -39,7 +55,9 @@ export function partOf(sut: KubernetesSut, target: FaultTarget): SutPart {
 }
 
 function byOrdinal(a: Pod, b: Pod): number {
-  return (podOrdinal(a.metadata.name) ?? Infinity) - (podOrdinal(b.metadata.name) ?? Infinity) || a.metadata.name.localeCompare(b.metadata.name);
+  return (
+    (podOrdinal(a.metadata.name) ?? Infinity) - (podOrdinal(b.metadata.name) ?? Infinity) || a.metadata.name.localeCompare(b.metadata.name)
+  );
 }
 
 /** The part's pods that are not on their way out, by ordinal (StatefulSet ordinal, Strimzi node id). */
@@ -56,7 +74,11 @@ export async function podOf(ctx: KubeFaultContext, part: SutPart, target: FaultT
   if (pod === undefined) {
     const which = target.type === 'broker' ? `broker ${target.broker}` : 'a pod';
     const have = pods.length === 0 ? 'no pods' : `pods ${pods.map((p) => p.metadata.name).join(', ')}`;
-    throw new FaultRunnerError('inject_failed', `no ${which} among the ${part.role}: ${part.variables.selector}=${part.selector} in ${ctx.sut.namespace} selects ${have}`, { retriable: false });
+    throw new FaultRunnerError(
+      'inject_failed',
+      `no ${which} among the ${part.role}: ${part.variables.selector}=${part.selector} in ${ctx.sut.namespace} selects ${have}`,
+      { retriable: false },
+    );
   }
   return pod;
 }
@@ -67,7 +89,11 @@ export async function readSet(ctx: KubeFaultContext, part: SutPart): Promise<Rep
     return await ctx.client.get<ReplicatedObject>(part.set.type, ctx.sut.namespace, part.set.name);
   } catch (error) {
     if (isKubeError(error, 'not_found')) {
-      throw new FaultRunnerError('inject_failed', `${part.set.text} (the ${part.role}) does not exist in namespace ${ctx.sut.namespace}: deploy it or set ${part.variables.set} and K8S_NAMESPACE`, { cause: error, retriable: false });
+      throw new FaultRunnerError(
+        'inject_failed',
+        `${part.set.text} (the ${part.role}) does not exist in namespace ${ctx.sut.namespace}: deploy it or set ${part.variables.set} and K8S_NAMESPACE`,
+        { cause: error, retriable: false },
+      );
     }
     throw error;
   }
@@ -80,9 +106,18 @@ export function replicasOf(set: ReplicatedObject, part: SutPart): number {
 }
 
 /** Waits until the part has exactly `count` pods, all Ready (and, with `replacing`, that incarnation gone). */
-export async function awaitPartReady(ctx: KubeFaultContext, part: SutPart, count: number, timeoutMs: number, replacing?: { name: string; uid: string }): Promise<Verification> {
+export async function awaitPartReady(
+  ctx: KubeFaultContext,
+  part: SutPart,
+  count: number,
+  timeoutMs: number,
+  replacing?: { name: string; uid: string },
+): Promise<Verification> {
   try {
-    const pods = await untilPodsReady(ctx.client, ctx.sut.namespace, part.selector, count, { timeoutMs, ...(replacing ? { replacing } : {}) });
+    const pods = await untilPodsReady(ctx.client, ctx.sut.namespace, part.selector, count, {
+      timeoutMs,
+      ...(replacing ? { replacing } : {}),
+    });
     const replaced = replacing ? pods.find((p) => p.metadata.name === replacing.name) : undefined;
     const note = replaced ? `; ${replacing?.name} replaced (uid ${replaced.metadata.uid})` : '';
     return { ok: true, detail: `${part.role}: ${count}/${count} pods Ready (${pods.map((p) => p.metadata.name).join(', ')})${note}` };
@@ -112,7 +147,12 @@ export function awaitChaosInjected(ctx: KubeFaultContext, type: ResourceType, na
     ([chaos]) => {
       if (isChaosInjected(chaos)) return { done: undefined };
       const injected = chaos && conditionOf(chaos, 'AllInjected');
-      return { notYet: chaos === undefined ? `${name} does not exist` : `AllInjected is ${injected ? `${injected.status}${injected.reason ? ` (${injected.reason})` : ''}` : 'not reported yet'}` };
+      return {
+        notYet:
+          chaos === undefined
+            ? `${name} does not exist`
+            : `AllInjected is ${injected ? `${injected.status}${injected.reason ? ` (${injected.reason})` : ''}` : 'not reported yet'}`,
+      };
     },
     `Chaos Mesh to inject ${type.kind} ${name}`,
     { timeoutMs: ctx.healTimeoutMs },
@@ -123,7 +163,12 @@ export function awaitChaosInjected(ctx: KubeFaultContext, type: ResourceType, na
  * Creates a chaos object; if one of that name exists already and belongs to the same fault
  * (an inject retried after a failure), it is taken as is. Another fault's is a conflict.
  */
-export async function createChaos(ctx: KubeFaultContext, type: ResourceType, object: KubeObject, faultId: string): Promise<'created' | 'existing'> {
+export async function createChaos(
+  ctx: KubeFaultContext,
+  type: ResourceType,
+  object: KubeObject,
+  faultId: string,
+): Promise<'created' | 'existing'> {
   try {
     await ctx.client.create(type, ctx.sut.namespace, object);
     return 'created';
@@ -131,6 +176,10 @@ export async function createChaos(ctx: KubeFaultContext, type: ResourceType, obj
     if (!isKubeError(error, 'conflict')) throw error;
     const existing = await ctx.client.find(type, ctx.sut.namespace, object.metadata.name);
     if (existing?.metadata.annotations?.['mirrorlab.io/fault-id'] === faultId && !isTerminating(existing)) return 'existing';
-    throw new FaultRunnerError('inject_failed', `${type.kind} ${object.metadata.name} exists already and is not this fault's (or is being deleted); heal the other fault first`, { cause: error });
+    throw new FaultRunnerError(
+      'inject_failed',
+      `${type.kind} ${object.metadata.name} exists already and is not this fault's (or is being deleted); heal the other fault first`,
+      { cause: error },
+    );
   }
 }

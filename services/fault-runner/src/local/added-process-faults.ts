@@ -42,9 +42,12 @@ export async function injectAddBroker(ctx: LocalContext, req: FaultRequestOf<'ad
   await pollUntil(
     `${proc.name} (node ${proc.nodeId}) registered in the ${cluster} cluster`,
     async () => {
-      if ((await settledRunState(proc)) !== 'running') throw fromLabError(new Error(`${proc.name} exited; see ${proc.logFile}`), 'inject_failed', 'add-broker');
+      if ((await settledRunState(proc)) !== 'running')
+        throw fromLabError(new Error(`${proc.name} exited; see ${proc.logFile}`), 'inject_failed', 'add-broker');
       await brokerAnswers(address);
-      const ids = await ctx.admins.run(cluster, 'describing the cluster', async (admin, call) => (await call(admin.describeCluster(), 'DescribeCluster')).brokers.map((b) => b.nodeId));
+      const ids = await ctx.admins.run(cluster, 'describing the cluster', async (admin, call) =>
+        (await call(admin.describeCluster(), 'DescribeCluster')).brokers.map((b) => b.nodeId),
+      );
       return ids.includes(proc.nodeId as number) ? { done: undefined } : { notYet: `brokers registered: ${ids.join(', ')}` };
     },
     { timeoutMs: ctx.healTimeoutMs, intervalMs: 1000 },
@@ -60,12 +63,16 @@ export async function injectAddBroker(ctx: LocalContext, req: FaultRequestOf<'ad
 export async function undoAddBroker(ctx: LocalContext, req: FaultRequestOf<'add-broker'>): Promise<string[]> {
   const lab = findLab(ctx.labDir);
   const cluster = clusterOf(req);
-  const planned = lab.processes.filter((p) => p.role === 'broker' && p.cluster === cluster && p.addedBy === undefined).map((p) => p.nodeId as number);
+  const planned = lab.processes
+    .filter((p) => p.role === 'broker' && p.cluster === cluster && p.addedBy === undefined)
+    .map((p) => p.nodeId as number);
   const actions: string[] = [];
   for (const proc of addedProcesses(lab, req.faultId).filter((p) => p.role === 'broker')) {
     if ((await settledRunState(proc)) === 'running') {
       const moved = await moveReplicasOff(ctx.admins, cluster, proc.nodeId as number, planned, ctx.healTimeoutMs);
-      actions.push(moved.length === 0 ? `nothing had moved to ${proc.name}` : `moved ${moved.length} partitions off ${proc.name}: ${moved.join(', ')}`);
+      actions.push(
+        moved.length === 0 ? `nothing had moved to ${proc.name}` : `moved ${moved.length} partitions off ${proc.name}: ${moved.join(', ')}`,
+      );
     }
     const removed = await removeAddedProcess(ctx.labDir, proc.name, { graceMs: STOP_GRACE_MS });
     actions.push(`${proc.name} ${removed.outcome ?? 'gone'} and removed from the lab`);
@@ -82,8 +89,14 @@ export async function awaitAddBrokerHealed(ctx: LocalContext, req: FaultRequestO
   const cluster = clusterOf(req);
   const left = addedProcesses(lab, req.faultId);
   if (left.length > 0) return { ok: false, detail: `still in the lab: ${left.map((p) => p.name).join(', ')}` };
-  const planned = new Set(lab.processes.filter((p) => p.role === 'broker' && p.cluster === cluster && p.addedBy === undefined).map((p) => p.nodeId as number));
-  const others = new Set(addedProcesses(lab).filter((p) => p.role === 'broker' && p.cluster === cluster).map((p) => p.nodeId as number));
+  const planned = new Set(
+    lab.processes.filter((p) => p.role === 'broker' && p.cluster === cluster && p.addedBy === undefined).map((p) => p.nodeId as number),
+  );
+  const others = new Set(
+    addedProcesses(lab)
+      .filter((p) => p.role === 'broker' && p.cluster === cluster)
+      .map((p) => p.nodeId as number),
+  );
   const allowed = (id: number) => planned.has(id) || others.has(id);
   try {
     await waitForClusterServing(lab, cluster, { timeoutMs, log: ctx.log });
@@ -95,7 +108,9 @@ export async function awaitAddBrokerHealed(ctx: LocalContext, req: FaultRequestO
           const extra = ids.filter((id) => !allowed(id));
           if (extra.length > 0) return { notYet: `node(s) ${extra.join(', ')} still registered` };
           const { topics } = await call(admin.fetchTopicMetadata(), 'Metadata');
-          const stray = topics.flatMap((t) => t.partitions.filter((p) => p.replicas.some((id) => !allowed(id))).map((p) => `${t.name}-${p.partitionId}`));
+          const stray = topics.flatMap((t) =>
+            t.partitions.filter((p) => p.replicas.some((id) => !allowed(id))).map((p) => `${t.name}-${p.partitionId}`),
+          );
           if (stray.length > 0) return { notYet: `replicas outside the planned brokers: ${stray.slice(0, 5).join(', ')}` };
           return { done: `${cluster} cluster: brokers ${ids.sort((a, b) => a - b).join(', ')}, every replica on them` };
         }),
@@ -129,7 +144,9 @@ export async function injectAddReplicatorWorker(ctx: LocalContext, req: FaultReq
       log: ctx.log,
       what: `${proc.name} to take work`,
       check: (status) => {
-        taken = entriesOfStatus(status).filter((e) => e.state === 'RUNNING' && e.workerId?.startsWith(workerId)).map((e) => e.name);
+        taken = entriesOfStatus(status)
+          .filter((e) => e.state === 'RUNNING' && e.workerId?.startsWith(workerId))
+          .map((e) => e.name);
         return taken.length > 0 ? { ready: true } : { ready: false, progress: `nothing running on ${workerId} yet` };
       },
     });
@@ -143,7 +160,10 @@ export async function injectAddReplicatorWorker(ctx: LocalContext, req: FaultReq
   };
 }
 
-export async function undoAddReplicatorWorker(ctx: LocalContext, req: FaultRequestOf<'add-replicator-worker'>): Promise<{ actions: string[]; gone: string[] }> {
+export async function undoAddReplicatorWorker(
+  ctx: LocalContext,
+  req: FaultRequestOf<'add-replicator-worker'>,
+): Promise<{ actions: string[]; gone: string[] }> {
   const lab = findLab(ctx.labDir);
   const actions: string[] = [];
   const gone: string[] = [];
@@ -160,7 +180,12 @@ export async function undoAddReplicatorWorker(ctx: LocalContext, req: FaultReque
  * RUNNING and none on a worker that is gone (MM2 reassigns a departed worker's tasks
  * after `scheduled.rebalance.max.delay.ms`, 10 s in the lab), and heartbeats advance.
  */
-export async function awaitAddWorkerHealed(ctx: LocalContext, req: FaultRequestOf<'add-replicator-worker'>, gone: readonly string[], timeoutMs: number): Promise<Verification> {
+export async function awaitAddWorkerHealed(
+  ctx: LocalContext,
+  req: FaultRequestOf<'add-replicator-worker'>,
+  gone: readonly string[],
+  timeoutMs: number,
+): Promise<Verification> {
   const lab = findLab(ctx.labDir);
   const left = addedProcesses(lab, req.faultId);
   if (left.length > 0) return { ok: false, detail: `still in the lab: ${left.map((p) => p.name).join(', ')}` };

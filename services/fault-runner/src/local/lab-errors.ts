@@ -7,7 +7,8 @@ import { FaultRunnerError, errorMessage, isFaultRunnerError, type FaultRunnerErr
  */
 export function fromLabError(error: unknown, fallback: FaultRunnerErrorCode, what: string): FaultRunnerError {
   if (isFaultRunnerError(error)) return error;
-  if (isLabError(error) && error.code === 'faults_unavailable') return new FaultRunnerError('faults_unavailable', error.message, { cause: error });
+  if (isLabError(error) && error.code === 'faults_unavailable')
+    return new FaultRunnerError('faults_unavailable', error.message, { cause: error });
   const code = isLabError(error) ? ` [lab: ${error.code}]` : '';
   return new FaultRunnerError(fallback, `${what}: ${errorMessage(error)}${code}`, { cause: error });
 }

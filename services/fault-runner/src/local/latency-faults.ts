@@ -41,7 +41,8 @@ export async function injectLatencyFault(ctx: LocalContext, req: LatencyFault): 
     const toxics = await applyLinkLatency(proxy, { tag, latencyMs, jitterMs, direction });
     const atMs = Date.now();
     const want = expectedToxics(proxy, req);
-    if (toxics.length !== want) throw new FaultRunnerError('inject_failed', `expected ${want} latency toxics tagged ${tag}, found: ${toxics.join('; ') || 'none'}`);
+    if (toxics.length !== want)
+      throw new FaultRunnerError('inject_failed', `expected ${want} latency toxics tagged ${tag}, found: ${toxics.join('; ') || 'none'}`);
     return {
       atMs,
       detail: `+${latencyMs}ms ±${jitterMs}ms (${direction}) on the inter-DC proxies: ${toxics.length} Toxiproxy latency toxic(s)`,
@@ -67,7 +68,11 @@ export async function undoLatencyFault(ctx: LocalContext, req: LatencyFault): Pr
  * No toxic of this fault left; with no other latency fault active, no fault toxic at all
  * (the link profile's stay: they are the lab's standing link, not a fault).
  */
-export async function verifyLatencyFaultHealed(ctx: LocalContext, req: LatencyFault, others: readonly FaultRequest[]): Promise<Verification> {
+export async function verifyLatencyFaultHealed(
+  ctx: LocalContext,
+  req: LatencyFault,
+  others: readonly FaultRequest[],
+): Promise<Verification> {
   try {
     const proxy = interDcProxy(findLab(ctx.labDir));
     const mine = await listTaggedLinkToxics(proxy, linkTag(req.faultId));
@@ -75,7 +80,9 @@ export async function verifyLatencyFaultHealed(ctx: LocalContext, req: LatencyFa
     const otherLatency = others.filter((o) => o.kind === 'latency');
     const left = await listFaultLinkToxics(proxy);
     if (otherLatency.length === 0) {
-      return left.length === 0 ? { ok: true, detail: 'no latency toxic of any fault left on the inter-DC proxies' } : { ok: false, detail: `fault toxics left: ${left.join('; ')}` };
+      return left.length === 0
+        ? { ok: true, detail: 'no latency toxic of any fault left on the inter-DC proxies' }
+        : { ok: false, detail: `fault toxics left: ${left.join('; ')}` };
     }
     return { ok: true, detail: `no toxic of this fault left; ${left.length} of ${otherLatency.map((o) => o.faultId).join(', ')} remain` };
   } catch (error) {

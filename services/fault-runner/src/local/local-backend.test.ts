@@ -41,14 +41,28 @@ test('cluster sizes come from the planned brokers of the lab', async () => {
 });
 
 test('on a loopback lab network faults fail with faults_unavailable, and their heal has nothing to undo', async () => {
-  for (const [kind, params] of [['packet-loss', { probability: 0.1 }], ['network-partition', {}], ['bandwidth-cap', { rate: '1mbit' }]] as const) {
-    await expect(backend.inject(plan(kind, params))).rejects.toMatchObject({ code: 'faults_unavailable', message: expect.stringContaining('loopback mode') });
-    await expect(backend.heal(plan(kind, params), { others: [] })).resolves.toMatchObject({ verified: true, detail: expect.stringContaining('loopback lab') });
+  for (const [kind, params] of [
+    ['packet-loss', { probability: 0.1 }],
+    ['network-partition', {}],
+    ['bandwidth-cap', { rate: '1mbit' }],
+  ] as const) {
+    await expect(backend.inject(plan(kind, params))).rejects.toMatchObject({
+      code: 'faults_unavailable',
+      message: expect.stringContaining('loopback mode'),
+    });
+    await expect(backend.heal(plan(kind, params), { others: [] })).resolves.toMatchObject({
+      verified: true,
+      detail: expect.stringContaining('loopback lab'),
+    });
   }
 });
 
 test('a process fault on a process that is not running fails clearly and is not retried', async () => {
-  await expect(backend.inject(plan('kill-broker', {}, 'source:2'))).rejects.toMatchObject({ code: 'inject_failed', retriable: false, message: expect.stringContaining('source-2 is not running') });
+  await expect(backend.inject(plan('kill-broker', {}, 'source:2'))).rejects.toMatchObject({
+    code: 'inject_failed',
+    retriable: false,
+    message: expect.stringContaining('source-2 is not running'),
+  });
 });
 
 test('new topics must be ones MirrorMaker 2 would replicate', () => {

@@ -31,8 +31,10 @@ export function mm2TopicRefusal(lab: Pick<LabState, 'mm2'>, topic: string): stri
   } catch {
     return null;
   }
-  if (!include.test(topic)) return `${topic} does not match MirrorMaker 2's topics pattern /${lab.mm2.topics}/, so it would never be replicated`;
-  if (MM2_EXCLUDED.some((re) => re.test(topic))) return `${topic} is excluded by MirrorMaker 2's default topics.exclude (internal topics), so it would never be replicated`;
+  if (!include.test(topic))
+    return `${topic} does not match MirrorMaker 2's topics pattern /${lab.mm2.topics}/, so it would never be replicated`;
+  if (MM2_EXCLUDED.some((re) => re.test(topic)))
+    return `${topic} is excluded by MirrorMaker 2's default topics.exclude (internal topics), so it would never be replicated`;
   return null;
 }
 
@@ -49,14 +51,24 @@ export class LocalFaultBackend implements FaultBackend {
 
   constructor(private readonly opts: LocalBackendOptions) {
     const log = opts.logger.child({ component: 'lab' });
-    this.ctx = { labDir: opts.labDir, admins: opts.admins, healTimeoutMs: opts.healTimeoutMs, log: (line) => log.debug('lab_progress', { line }) };
-    const admin: AdminFaultOptions = { admins: opts.admins, settleTimeoutMs: opts.healTimeoutMs, topicRefusal: (topic) => mm2TopicRefusal(findLab(opts.labDir), topic) };
+    this.ctx = {
+      labDir: opts.labDir,
+      admins: opts.admins,
+      healTimeoutMs: opts.healTimeoutMs,
+      log: (line) => log.debug('lab_progress', { line }),
+    };
+    const admin: AdminFaultOptions = {
+      admins: opts.admins,
+      settleTimeoutMs: opts.healTimeoutMs,
+      topicRefusal: (topic) => mm2TopicRefusal(findLab(opts.labDir), topic),
+    };
     this.families = localFamilies(this.ctx, admin, opts.verifyTimeoutMs ?? 30_000);
   }
 
   async clusterSizes(): Promise<ClusterSizes> {
     const lab = findLab(this.opts.labDir);
-    const planned = (cluster: string) => lab.processes.filter((p) => p.role === 'broker' && p.cluster === cluster && p.addedBy === undefined).length;
+    const planned = (cluster: string) =>
+      lab.processes.filter((p) => p.role === 'broker' && p.cluster === cluster && p.addedBy === undefined).length;
     return { source: planned('source'), target: planned('target') };
   }
 

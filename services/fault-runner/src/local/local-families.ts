@@ -38,7 +38,10 @@ export function localFamilies(ctx: LocalContext, admin: AdminFaultOptions, verif
   };
   const added = async (fault: { faultId: string }) => {
     const processesOfFault = findLab(ctx.labDir).processes.filter((p) => p.addedBy === fault.faultId);
-    return { ok: processesOfFault.length > 0, detail: processesOfFault.length > 0 ? `added: ${processesOfFault.map((p) => p.name).join(', ')}` : 'nothing of this fault in the lab' };
+    return {
+      ok: processesOfFault.length > 0,
+      detail: processesOfFault.length > 0 ? `added: ${processesOfFault.map((p) => p.name).join(', ')}` : 'nothing of this fault in the lab',
+    };
   };
   const networkRules: KindHandler<'packet-loss' | 'network-partition' | 'bandwidth-cap'> = {
     inject: async (fault) => injectLinkFault(ctx, fault),
@@ -53,7 +56,10 @@ export function localFamilies(ctx: LocalContext, admin: AdminFaultOptions, verif
       'add-broker': {
         inject: (fault) => injectAddBroker(ctx, fault),
         verifyInjected: added,
-        undo: async (fault) => ({ actions: await undoAddBroker(ctx, fault), verification: await awaitAddBrokerHealed(ctx, fault, ctx.healTimeoutMs) }),
+        undo: async (fault) => ({
+          actions: await undoAddBroker(ctx, fault),
+          verification: await awaitAddBrokerHealed(ctx, fault, ctx.healTimeoutMs),
+        }),
         verifyHealed: (fault) => awaitAddBrokerHealed(ctx, fault, verifyTimeoutMs),
       },
       'add-replicator-worker': {
@@ -62,7 +68,10 @@ export function localFamilies(ctx: LocalContext, admin: AdminFaultOptions, verif
         undo: async (fault, heal) => {
           const { actions, gone } = await undoAddReplicatorWorker(ctx, fault);
           const fromEffect = typeof heal.effect?.workerId === 'string' ? [heal.effect.workerId] : [];
-          return { actions, verification: await awaitAddWorkerHealed(ctx, fault, [...new Set([...gone, ...fromEffect])], ctx.healTimeoutMs) };
+          return {
+            actions,
+            verification: await awaitAddWorkerHealed(ctx, fault, [...new Set([...gone, ...fromEffect])], ctx.healTimeoutMs),
+          };
         },
         verifyHealed: (fault) => awaitAddWorkerHealed(ctx, fault, [], verifyTimeoutMs),
       },
@@ -76,7 +85,10 @@ export function localFamilies(ctx: LocalContext, admin: AdminFaultOptions, verif
       latency: {
         inject: (fault) => injectLatencyFault(ctx, fault),
         verifyInjected: (fault) => verifyLatencyFaultInjected(ctx, fault),
-        undo: async (fault, heal) => ({ actions: await undoLatencyFault(ctx, fault), verification: await verifyLatencyFaultHealed(ctx, fault, heal.others) }),
+        undo: async (fault, heal) => ({
+          actions: await undoLatencyFault(ctx, fault),
+          verification: await verifyLatencyFaultHealed(ctx, fault, heal.others),
+        }),
         verifyHealed: (fault, heal) => verifyLatencyFaultHealed(ctx, fault, heal.others),
       },
     }),

@@ -14,13 +14,20 @@ const B = 'h:2/source->target';
 
 test('MM2 is back on its own workers only when nothing names the removed worker any more', () => {
   const check = readyOnLiveWorkers(['h:1/'], ['h:2/']);
-  const base = { MirrorSourceConnector: running(A), MirrorCheckpointConnector: running(A), MirrorHeartbeatConnector: running(A), 'MirrorHeartbeatConnector-0': running(A) };
+  const base = {
+    MirrorSourceConnector: running(A),
+    MirrorCheckpointConnector: running(A),
+    MirrorHeartbeatConnector: running(A),
+    'MirrorHeartbeatConnector-0': running(A),
+  };
   expect(check(status(base))).toEqual({ ready: true });
   expect(check(status({ ...base, 'MirrorSourceConnector-0': { state: 'UNASSIGNED', trace: null, workerId: B } }))).toMatchObject({
     ready: false,
     progress: 'still on a removed worker: MirrorSourceConnector-0 UNASSIGNED on h:2/source->target',
   });
-  expect(check(status({ ...base, MirrorSourceConnector: { state: 'UNASSIGNED', trace: null, workerId: A } }))).toMatchObject({ ready: false });
+  expect(check(status({ ...base, MirrorSourceConnector: { state: 'UNASSIGNED', trace: null, workerId: A } }))).toMatchObject({
+    ready: false,
+  });
   // A worker that is neither live nor known to be gone also counts as gone.
   expect(check(status({ ...base, 'MirrorSourceConnector-1': running('h:9/source->target') }))).toMatchObject({ ready: false });
 });

@@ -11,7 +11,8 @@ export const HEARTBEATS_TOPIC = 'heartbeats';
  */
 export async function heartbeatsAdvance(admins: KafkaAdmins, timeoutMs: number): Promise<number> {
   return admins.run('target', 'watching MM2 heartbeats', async (admin, call) => {
-    const total = async () => (await call(admin.fetchTopicOffsets(HEARTBEATS_TOPIC), 'ListOffsets')).reduce((sum, p) => sum + Number(p.high), 0);
+    const total = async () =>
+      (await call(admin.fetchTopicOffsets(HEARTBEATS_TOPIC), 'ListOffsets')).reduce((sum, p) => sum + Number(p.high), 0);
     const start = await total();
     return pollUntil<number>(
       'new MirrorMaker 2 heartbeats on the target',

@@ -38,7 +38,9 @@ const chains = (direction: string) => (direction === 'both' ? 2 : 1);
 
 function tbfEnds(l: InterDcLink, direction: LinkFault['params']['direction']): string[] {
   const qdiscs = listLinkFaults(l).qdiscs;
-  return bandwidthEnds(l, direction).filter((end) => qdiscs.some((q) => q.startsWith(`${end.netns}/${end.interface}: qdisc tbf`))).map((e) => e.interface);
+  return bandwidthEnds(l, direction)
+    .filter((end) => qdiscs.some((q) => q.startsWith(`${end.netns}/${end.interface}: qdisc tbf`)))
+    .map((e) => e.interface);
 }
 
 /** Real kernel rules on the inter-DC link, in the lab's namespaces; `atMs` is when the last rule went in. */
@@ -52,28 +54,57 @@ export function injectLinkFault(ctx: LocalContext, req: LinkFault): Injection {
         applyLinkLoss(l, { probability, direction, tag });
         const atMs = Date.now();
         const rules = listTaggedLinkRules(l, tag);
-        if (rules.length !== chains(direction)) throw new FaultRunnerError('inject_failed', `expected ${chains(direction)} loss rules tagged ${tag}, found: ${rules.join('; ') || 'none'}`);
-        return { atMs, detail: `drop ${probability * 100}% of packets (${direction}) on ${l.target.interface}: ${rules.length} iptables rule(s)`, effect: { tag, rules: rules.length, direction } };
+        if (rules.length !== chains(direction))
+          throw new FaultRunnerError(
+            'inject_failed',
+            `expected ${chains(direction)} loss rules tagged ${tag}, found: ${rules.join('; ') || 'none'}`,
+          );
+        return {
+          atMs,
+          detail: `drop ${probability * 100}% of packets (${direction}) on ${l.target.interface}: ${rules.length} iptables rule(s)`,
+          effect: { tag, rules: rules.length, direction },
+        };
       }
       case 'network-partition': {
         const { direction } = (req as FaultRequestOf<'network-partition'>).params;
         applyLinkPartition(l, { direction, tag });
         const atMs = Date.now();
         const rules = listTaggedLinkRules(l, tag);
-        if (rules.length !== chains(direction)) throw new FaultRunnerError('inject_failed', `expected ${chains(direction)} DROP rules tagged ${tag}, found: ${rules.join('; ') || 'none'}`);
-        return { atMs, detail: `inter-DC link partitioned (${direction}) on ${l.target.interface}: ${rules.length} iptables DROP rule(s)`, effect: { tag, rules: rules.length, direction } };
+        if (rules.length !== chains(direction))
+          throw new FaultRunnerError(
+            'inject_failed',
+            `expected ${chains(direction)} DROP rules tagged ${tag}, found: ${rules.join('; ') || 'none'}`,
+          );
+        return {
+          atMs,
+          detail: `inter-DC link partitioned (${direction}) on ${l.target.interface}: ${rules.length} iptables DROP rule(s)`,
+          effect: { tag, rules: rules.length, direction },
+        };
       }
       case 'bandwidth-cap': {
         const { rateKbit, burstBytes, latencyMs, direction } = (req as FaultRequestOf<'bandwidth-cap'>).params;
         const busy = tbfEnds(l, direction);
         // A root qdisc per interface: a second cap would silently replace the first fault's.
-        if (busy.length > 0) throw new FaultRunnerError('inject_failed', `a bandwidth cap is already on ${busy.join(', ')} (another fault); heal it first`, { retriable: false });
-        applyLinkBandwidth(l, { rateKbit, direction, ...(burstBytes !== null ? { burstBytes } : {}), ...(latencyMs !== null ? { latencyMs } : {}) });
+        if (busy.length > 0)
+          throw new FaultRunnerError('inject_failed', `a bandwidth cap is already on ${busy.join(', ')} (another fault); heal it first`, {
+            retriable: false,
+          });
+        applyLinkBandwidth(l, {
+          rateKbit,
+          direction,
+          ...(burstBytes !== null ? { burstBytes } : {}),
+          ...(latencyMs !== null ? { latencyMs } : {}),
+        });
         const atMs = Date.now();
         const capped = tbfEnds(l, direction);
         const want = bandwidthEnds(l, direction).map((e) => e.interface);
-        if (capped.length !== want.length) throw new FaultRunnerError('inject_failed', `tbf expected on ${want.join(', ')}, found on ${capped.join(', ') || 'none'}`);
-        return { atMs, detail: `${rateKbit} kbit/s tbf (${direction}) on ${capped.join(', ')}`, effect: { ends: capped.join(','), direction, rateKbit } };
+        if (capped.length !== want.length)
+          throw new FaultRunnerError('inject_failed', `tbf expected on ${want.join(', ')}, found on ${capped.join(', ') || 'none'}`);
+        return {
+          atMs,
+          detail: `${rateKbit} kbit/s tbf (${direction}) on ${capped.join(', ')}`,
+          effect: { ends: capped.join(','), direction, rateKbit },
+        };
       }
     }
   } catch (error) {
@@ -97,7 +128,8 @@ export function undoLinkFault(ctx: LocalContext, req: LinkFault): string[] {
   const lab = findLab(ctx.labDir);
   if (lab.network === null) return ['loopback lab: no link, nothing was applied'];
   const l = interDcLink(lab);
-  if (req.kind === 'bandwidth-cap') return [removeLinkBandwidth(l, req.params.direction) ? `removed the tbf (${req.params.direction})` : 'no tbf was there'];
+  if (req.kind === 'bandwidth-cap')
+    return [removeLinkBandwidth(l, req.params.direction) ? `removed the tbf (${req.params.direction})` : 'no tbf was there'];
   const removed = removeTaggedLinkRules(l, linkTag(req.faultId));
   return [removed.length > 0 ? `removed ${removed.length} iptables rule(s)` : 'no rule of this fault was there'];
 }
@@ -123,9 +155,14 @@ export function verifyLinkFaultHealed(ctx: LocalContext, req: LinkFault, others:
     const all = listLinkFaults(l);
     const left = [...all.iptables, ...all.qdiscs];
     if (otherLinkFaults.length === 0) {
-      return left.length === 0 ? { ok: true, detail: 'no iptables rule and no qdisc left on the inter-DC link' } : { ok: false, detail: `left on the link: ${left.join('; ')}` };
+      return left.length === 0
+        ? { ok: true, detail: 'no iptables rule and no qdisc left on the inter-DC link' }
+        : { ok: false, detail: `left on the link: ${left.join('; ')}` };
     }
-    return { ok: true, detail: `no rule of this fault left; ${left.length} rule(s)/qdisc(s) of ${otherLinkFaults.map((o) => o.faultId).join(', ')} remain` };
+    return {
+      ok: true,
+      detail: `no rule of this fault left; ${left.length} rule(s)/qdisc(s) of ${otherLinkFaults.map((o) => o.faultId).join(', ')} remain`,
+    };
   } catch (error) {
     return { ok: false, detail: errorMessage(error) };
   }

@@ -39,7 +39,9 @@ export function processNameFor(lab: LabState, target: FaultTarget): string {
     if (mm2 === undefined) throw new FaultRunnerError('inject_failed', 'the lab has no MirrorMaker 2 process');
     return mm2.name;
   }
-  throw new FaultRunnerError('target_invalid', `target: a process fault needs a broker or the replicator, not ${target.type}`, { field: 'target' });
+  throw new FaultRunnerError('target_invalid', `target: a process fault needs a broker or the replicator, not ${target.type}`, {
+    field: 'target',
+  });
 }
 
 async function waitRunState(lab: LabState, name: string, want: RunState, timeoutMs: number): Promise<void> {
@@ -63,20 +65,31 @@ export async function injectProcessFault(ctx: LocalContext, req: ProcessFault): 
   const proc = labProcess(lab, name);
   const before = await settledRunState(proc);
   if (before !== 'running') {
-    throw new FaultRunnerError('inject_failed', `${name} is ${before === 'stopped' ? 'paused (SIGSTOP)' : 'not running'}: another fault holds it; ${req.kind} needs it running`, { retriable: false });
+    throw new FaultRunnerError(
+      'inject_failed',
+      `${name} is ${before === 'stopped' ? 'paused (SIGSTOP)' : 'not running'}: another fault holds it; ${req.kind} needs it running`,
+      { retriable: false },
+    );
   }
   try {
     if (req.kind === 'remove-broker') {
       const atMs = Date.now();
       const outcome = await stopLabProcess(lab, name, { graceMs: ctx.healTimeoutMs });
-      const detail = outcome === 'terminated' ? `${name} (pid ${proc.pid}) shut down cleanly in ${Date.now() - atMs} ms` : `${name} (pid ${proc.pid}) did not finish its controlled shutdown in ${ctx.healTimeoutMs / 1000} s and was killed`;
+      const detail =
+        outcome === 'terminated'
+          ? `${name} (pid ${proc.pid}) shut down cleanly in ${Date.now() - atMs} ms`
+          : `${name} (pid ${proc.pid}) did not finish its controlled shutdown in ${ctx.healTimeoutMs / 1000} s and was killed`;
       return { atMs, detail, effect: { process: name, pid: proc.pid, outcome } };
     }
     const signal = req.kind.startsWith('kill-') ? 'SIGKILL' : 'SIGSTOP';
     const pid = signalLabProcess(lab, name, signal);
     const atMs = Date.now();
     await waitRunState(lab, name, signal === 'SIGKILL' ? 'dead' : 'stopped', 10_000);
-    return { atMs, detail: `${signal} to ${name} (pid ${pid}): ${signal === 'SIGKILL' ? 'gone' : 'state T'} in ${Date.now() - atMs} ms`, effect: { process: name, pid, signal } };
+    return {
+      atMs,
+      detail: `${signal} to ${name} (pid ${pid}): ${signal === 'SIGKILL' ? 'gone' : 'state T'} in ${Date.now() - atMs} ms`,
+      effect: { process: name, pid, signal },
+    };
   } catch (error) {
     throw fromLabError(error, 'inject_failed', `${req.kind} of ${name}`);
   }
@@ -107,7 +120,10 @@ export async function restoreProcess(ctx: LocalContext, req: ProcessFault): Prom
   }
   if (state === 'dead') {
     const started = await startLabProcess(ctx.labDir, name, { log: ctx.log });
-    return { actions: [started.started ? `restarted ${name} (pid ${started.process.pid})` : `${name} was already running again`], restartedAtMs: started.atMs };
+    return {
+      actions: [started.started ? `restarted ${name} (pid ${started.process.pid})` : `${name} was already running again`],
+      restartedAtMs: started.atMs,
+    };
   }
   return { actions: [`${name} was running`], restartedAtMs: null };
 }
@@ -117,7 +133,11 @@ export async function restoreProcess(ctx: LocalContext, req: ProcessFault): Prom
  * controller; MM2's connectors are RUNNING (in status records newer than its restart) and
  * its heartbeats advance.
  */
-export async function awaitProcessServing(ctx: LocalContext, req: ProcessFault, opts: { timeoutMs: number; notBeforeMs: number | null }): Promise<Verification> {
+export async function awaitProcessServing(
+  ctx: LocalContext,
+  req: ProcessFault,
+  opts: { timeoutMs: number; notBeforeMs: number | null },
+): Promise<Verification> {
   const lab = findLab(ctx.labDir);
   const name = processNameFor(lab, req.target);
   const proc: LabProcess = labProcess(lab, name);
@@ -127,7 +147,10 @@ export async function awaitProcessServing(ctx: LocalContext, req: ProcessFault, 
   try {
     if (req.target.type === 'broker') {
       const health = await waitForClusterServing(lab, req.target.cluster, { timeoutMs: opts.timeoutMs, watch: [proc], log: ctx.log });
-      return { ok: true, detail: `${name} (pid ${proc.pid}) serves; ${req.target.cluster} cluster: ${health.brokers} brokers, controller ${health.controller}` };
+      return {
+        ok: true,
+        detail: `${name} (pid ${proc.pid}) serves; ${req.target.cluster} cluster: ${health.brokers} brokers, controller ${health.controller}`,
+      };
     }
     await waitForMm2Status(lab, { timeoutMs: opts.timeoutMs, notBeforeMs: opts.notBeforeMs ?? 0, watch: [proc], log: ctx.log });
     const beats = await heartbeatsAdvance(ctx.admins, Math.max(deadline - Date.now(), 5000));

@@ -1,4 +1,12 @@
-import { DEPLOYMENTS, KAFKA_MIRROR_MAKER_2S, KAFKA_NODE_POOLS, STATEFULSETS, untilPodsReady, type KubeObject, type ResourceType } from '@mirrorlab/kube';
+import {
+  DEPLOYMENTS,
+  KAFKA_MIRROR_MAKER_2S,
+  KAFKA_NODE_POOLS,
+  STATEFULSETS,
+  untilPodsReady,
+  type KubeObject,
+  type ResourceType,
+} from '@mirrorlab/kube';
 import { FakeApiServer, simulateChaosMesh, simulateWorkload, type ChaosMeshSimulation } from '@mirrorlab/kube/testing';
 import { loadConfig } from '@mirrorlab/service-kit';
 import { planFault } from '../fault-request';
@@ -49,14 +57,26 @@ function parts(flavour: SutFlavour): PartSpec[] {
       type: KAFKA_NODE_POOLS,
       name: `${cluster}-dual-role`,
       replicas: 3,
-      labels: { 'strimzi.io/cluster': cluster, 'strimzi.io/kind': 'Kafka', 'strimzi.io/pool-name': `${cluster}-dual-role`, 'strimzi.io/broker-role': 'true' },
+      labels: {
+        'strimzi.io/cluster': cluster,
+        'strimzi.io/kind': 'Kafka',
+        'strimzi.io/pool-name': `${cluster}-dual-role`,
+        'strimzi.io/broker-role': 'true',
+      },
       podName: (i) => `${cluster}-${cluster}-dual-role-${i}`,
       strimzi: true,
     });
     return [
       broker('source'),
       broker('target'),
-      { type: KAFKA_MIRROR_MAKER_2S, name: 'mirror', replicas: 1, labels: { 'strimzi.io/cluster': 'mirror', 'strimzi.io/kind': 'KafkaMirrorMaker2' }, podName: (i) => `mirror-mirrormaker2-${i}`, strimzi: true },
+      {
+        type: KAFKA_MIRROR_MAKER_2S,
+        name: 'mirror',
+        replicas: 1,
+        labels: { 'strimzi.io/cluster': 'mirror', 'strimzi.io/kind': 'KafkaMirrorMaker2' },
+        podName: (i) => `mirror-mirrormaker2-${i}`,
+        strimzi: true,
+      },
     ];
   }
   const broker = (cluster: string): PartSpec => ({
@@ -70,7 +90,14 @@ function parts(flavour: SutFlavour): PartSpec[] {
   return [
     broker('source'),
     broker('target'),
-    { type: DEPLOYMENTS, name: 'mirrormaker2', replicas: 1, labels: { 'app.kubernetes.io/name': 'mirrormaker2' }, podName: (i) => `mirrormaker2-5d8c7b9f4-${i}`, strimzi: false },
+    {
+      type: DEPLOYMENTS,
+      name: 'mirrormaker2',
+      replicas: 1,
+      labels: { 'app.kubernetes.io/name': 'mirrormaker2' },
+      podName: (i) => `mirrormaker2-5d8c7b9f4-${i}`,
+      strimzi: false,
+    },
   ];
 }
 
@@ -83,13 +110,27 @@ export async function startFakeSut(flavour: SutFlavour, options: FakeSutOptions 
   const namespace = 'kafka';
   const stops: Array<() => void> = [];
   for (const p of parts(flavour)) {
-    fake.put(p.type, { metadata: { name: p.name, namespace, labels: p.strimzi ? { 'strimzi.io/cluster': p.labels['strimzi.io/cluster'] } : {} }, spec: { replicas: p.replicas, selector: { matchLabels: p.labels } } });
-    stops.push(simulateWorkload(fake, { owner: p.type, namespace, name: p.name, podLabels: p.labels, podName: p.podName, ready: options.ready, ...(p.strimzi ? { ordinals: strimziOrdinals } : {}) }).stop);
+    fake.put(p.type, {
+      metadata: { name: p.name, namespace, labels: p.strimzi ? { 'strimzi.io/cluster': p.labels['strimzi.io/cluster'] } : {} },
+      spec: { replicas: p.replicas, selector: { matchLabels: p.labels } },
+    });
+    stops.push(
+      simulateWorkload(fake, {
+        owner: p.type,
+        namespace,
+        name: p.name,
+        podLabels: p.labels,
+        podName: p.podName,
+        ready: options.ready,
+        ...(p.strimzi ? { ordinals: strimziOrdinals } : {}),
+      }).stop,
+    );
   }
   stops.push(simulateChaosMesh(fake, options.chaos).stop);
   const sut = sutFromConfig(loadConfig(kubernetesEnv, { K8S_SUT: flavour }));
   const client = fake.client();
-  for (const part of [sut.source, sut.target, sut.replicator]) await untilPodsReady(client, namespace, part.selector, part === sut.replicator ? 1 : 3, { timeoutMs: 10_000 });
+  for (const part of [sut.source, sut.target, sut.replicator])
+    await untilPodsReady(client, namespace, part.selector, part === sut.replicator ? 1 : 3, { timeoutMs: 10_000 });
   fake.requests.length = 0;
   fake.deletions.length = 0;
   return {
@@ -103,7 +144,10 @@ export async function startFakeSut(flavour: SutFlavour, options: FakeSutOptions 
 }
 
 /** The Kubernetes backend on a fake SUT; Kafka admin calls go nowhere (they fail fast). */
-export function backendOn(f: FakeSut, options: { healTimeoutMs?: number; verifyTimeoutMs?: number; replicaMover?: ReplicaMover } = {}): KubernetesFaultBackend {
+export function backendOn(
+  f: FakeSut,
+  options: { healTimeoutMs?: number; verifyTimeoutMs?: number; replicaMover?: ReplicaMover } = {},
+): KubernetesFaultBackend {
   const { logger } = memoryLogger();
   const admins = new KafkaAdmins({ source: { brokers: ['127.0.0.1:1'] }, target: { brokers: ['127.0.0.1:1'] } }, logger, 500);
   return new KubernetesFaultBackend({
@@ -118,9 +162,18 @@ export function backendOn(f: FakeSut, options: { healTimeoutMs?: number; verifyT
 }
 
 /** A fault as the runner plans it (3 brokers per cluster). */
-export function faultOf(kind: string, options: { target?: string; params?: Record<string, string | number>; faultId?: string } = {}): FaultRequest {
+export function faultOf(
+  kind: string,
+  options: { target?: string; params?: Record<string, string | number>; faultId?: string } = {},
+): FaultRequest {
   return planFault(
-    { scenarioId: 'sc-1', faultId: options.faultId ?? `sc-1/${kind}`, kind: kind as never, params: options.params ?? {}, ...(options.target ? { target: options.target } : {}) },
+    {
+      scenarioId: 'sc-1',
+      faultId: options.faultId ?? `sc-1/${kind}`,
+      kind: kind as never,
+      params: options.params ?? {},
+      ...(options.target ? { target: options.target } : {}),
+    },
     { source: 3, target: 3 },
   );
 }

@@ -21,7 +21,10 @@ export class InMemoryLedger implements ActiveFaultLedger {
     return f === undefined ? undefined : structuredClone(f);
   }
   async list() {
-    return { faults: [...this.active.values()].map((f) => structuredClone(f)).sort((a, b) => a.recordedAtMs - b.recordedAtMs), corrupt: this.corrupt };
+    return {
+      faults: [...this.active.values()].map((f) => structuredClone(f)).sort((a, b) => a.recordedAtMs - b.recordedAtMs),
+      corrupt: this.corrupt,
+    };
   }
   async remove(faultId: string) {
     this.active.delete(faultId);
@@ -107,7 +110,13 @@ export interface RecordedEvent {
 export class RecordingEvents implements FaultEvents {
   readonly events: RecordedEvent[] = [];
   async injected(fault: FaultRequest, injection: Injection) {
-    this.events.push({ type: 'fault.injected', faultId: fault.faultId, scenarioId: fault.scenarioId, atMs: injection.atMs, target: targetText(fault.target) });
+    this.events.push({
+      type: 'fault.injected',
+      faultId: fault.faultId,
+      scenarioId: fault.scenarioId,
+      atMs: injection.atMs,
+      target: targetText(fault.target),
+    });
   }
   async healed(fault: FaultRequest, result: HealResult, healStartedAtMs?: number) {
     this.events.push({
@@ -132,5 +141,8 @@ export class RecordingSafetyHeals implements SafetyHeals {
 /** A logger that keeps its lines as objects. */
 export function memoryLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
-  return { logger: createLogger({ service: 'fault-runner', instance: 'test', level: 'debug', write: (l) => lines.push(JSON.parse(l)) }), lines };
+  return {
+    logger: createLogger({ service: 'fault-runner', instance: 'test', level: 'debug', write: (l) => lines.push(JSON.parse(l)) }),
+    lines,
+  };
 }

@@ -37,9 +37,13 @@ function answersPing(port: number): Promise<boolean> {
 
 export async function startTestRedis(): Promise<TestRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   const spawned = new Promise<void>((resolve, reject) => {
-    child.once('error', (error) => reject(new Error(`redis-server did not start (${error.message}); install it: apt-get install -y redis-server`)));
+    child.once('error', (error) =>
+      reject(new Error(`redis-server did not start (${error.message}); install it: apt-get install -y redis-server`)),
+    );
     child.once('spawn', () => resolve());
   });
   await spawned;

@@ -10,7 +10,10 @@ import { producerService } from '../producer-service';
 import { losingSink } from './losing-sink';
 
 function indexesFrom(text: string | undefined): Set<number> {
-  const parts = (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = parts.filter((s) => !/^\d+$/.test(s));
   if (bad.length > 0) {
     process.stderr.write(`LOSE_RECORD_INDEXES: expected comma-separated record indexes like 5,17, got ${JSON.stringify(text)}\n`);

@@ -29,7 +29,14 @@ export const silentLogger = (): Logger => createLogger({ service: 'provisioner',
 
 export function scenario(overrides: Partial<ScenarioSpecInput> = {}): { raw: ScenarioSpecInput; spec: ScenarioSpec } {
   // No warm-up unless a test asks for one: it needs validators reporting latency.
-  const raw: ScenarioSpecInput = { name: 'unit', topics: [{ name: 't', partitions: 1 }], workload: { rate: { records: 10 }, duration: '10s' }, drainTimeout: '30s', warmup: { timeout: '0s' }, ...overrides };
+  const raw: ScenarioSpecInput = {
+    name: 'unit',
+    topics: [{ name: 't', partitions: 1 }],
+    workload: { rate: { records: 10 }, duration: '10s' },
+    drainTimeout: '30s',
+    warmup: { timeout: '0s' },
+    ...overrides,
+  };
   const r = validateScenario(raw);
   if (!r.ok) throw r.error;
   return { raw, spec: r.spec };
@@ -93,7 +100,13 @@ export class World {
       kind: 'fake',
       ensure: async (req) => {
         this.ensured.push(req);
-        return { kind: 'fake', processes: [{ role: 'producer', id: 'p1' }, { role: 'validator', id: 'v1' }] };
+        return {
+          kind: 'fake',
+          processes: [
+            { role: 'producer', id: 'p1' },
+            { role: 'validator', id: 'v1' },
+          ],
+        };
       },
       release: async (id) => void this.released.push(id),
     };
@@ -151,12 +164,41 @@ export class World {
     const { scenarioId } = e;
     const base = { v: 1 as const, scenarioId, atMs: now };
     if (e.type === 'scenario.stopping' && this.behaviour.producers) {
-      this.apply({ ...base, type: 'producer.progress', source: 'p1', producerId: 'p1', final: true, counts: this.counts(), keys: [{ topic: 't', keyEpoch: 0, key: 'k', acked: [[0, this.behaviour.acked - 1]], failed: [], indeterminate: [] }] });
-      this.apply({ ...base, type: 'validator.report', source: 'v1', validatorId: 'v1', final: false, state: this.validatorState(), latency: {}, partitions: [], drained: this.behaviour.validatorsDrain });
+      this.apply({
+        ...base,
+        type: 'producer.progress',
+        source: 'p1',
+        producerId: 'p1',
+        final: true,
+        counts: this.counts(),
+        keys: [{ topic: 't', keyEpoch: 0, key: 'k', acked: [[0, this.behaviour.acked - 1]], failed: [], indeterminate: [] }],
+      });
+      this.apply({
+        ...base,
+        type: 'validator.report',
+        source: 'v1',
+        validatorId: 'v1',
+        final: false,
+        state: this.validatorState(),
+        latency: {},
+        partitions: [],
+        drained: this.behaviour.validatorsDrain,
+      });
     }
     if (e.type === 'scenario.drained') {
-      this.apply({ ...base, type: 'validator.report', source: 'v1', validatorId: 'v1', final: true, state: this.validatorState(), latency: {}, partitions: [], drained: true });
-      if (this.behaviour.aggregator) this.apply({ ...base, type: 'report.ready', source: 'agg', verdict: 'pass', reasons: [], location: `/reports/${scenarioId}` });
+      this.apply({
+        ...base,
+        type: 'validator.report',
+        source: 'v1',
+        validatorId: 'v1',
+        final: true,
+        state: this.validatorState(),
+        latency: {},
+        partitions: [],
+        drained: true,
+      });
+      if (this.behaviour.aggregator)
+        this.apply({ ...base, type: 'report.ready', source: 'agg', verdict: 'pass', reasons: [], location: `/reports/${scenarioId}` });
     }
   }
 
@@ -170,7 +212,17 @@ export class World {
     const s = new ValidatorState();
     const read = this.behaviour.validatorsDrain ? this.behaviour.acked : Math.max(0, this.behaviour.acked - 3);
     for (let seq = 0; seq < read; seq++) {
-      s.observe({ topic: 'source.t', partition: 0, offset: seq, producerId: 'p1', keyEpoch: 0, key: 'k', seq, sendTimeUs: 1, arrivalUs: 2 });
+      s.observe({
+        topic: 'source.t',
+        partition: 0,
+        offset: seq,
+        producerId: 'p1',
+        keyEpoch: 0,
+        key: 'k',
+        seq,
+        sendTimeUs: 1,
+        arrivalUs: 2,
+      });
     }
     return s.toSnapshot();
   }

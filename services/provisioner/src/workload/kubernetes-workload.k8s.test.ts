@@ -20,12 +20,26 @@ const never = new AbortController().signal;
 let lab: KubeLab;
 
 async function applyOverlay(): Promise<void> {
-  const res = await lab.kubectl(['apply', '-k', resolve(REPO, 'deploy/overlays/single-cluster-plain'), '--server-side', '--force-conflicts', '--field-manager=mirrorlab-tests']);
+  const res = await lab.kubectl([
+    'apply',
+    '-k',
+    resolve(REPO, 'deploy/overlays/single-cluster-plain'),
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=mirrorlab-tests',
+  ]);
   if (res.code !== 0) throw new Error(res.stderr);
 }
 
 const workload = (client: KubeClient) =>
-  new KubernetesWorkload({ client, namespace: NS, deployments: { producer: 'producer', validator: 'consumer-validator', consumer: null }, startTimeoutMs: 60_000, stopTimeoutMs: 60_000, logger: silentLogger() });
+  new KubernetesWorkload({
+    client,
+    namespace: NS,
+    deployments: { producer: 'producer', validator: 'consumer-validator', consumer: null },
+    startTimeoutMs: 60_000,
+    stopTimeoutMs: 60_000,
+    logger: silentLogger(),
+  });
 
 const deployment = (name: string) => lab.admin.get<ReplicatedObject>(DEPLOYMENTS, NS, name);
 
@@ -37,9 +51,19 @@ beforeAll(async () => {
 test('ensure scales the Deployments through /scale and waits for their Ready pods; release gives the replicas back', async () => {
   const w = workload(await lab.serviceAccount(NS, 'provisioner'));
   const status = await w.ensure({ scenarioId: 'sc-k8s', producers: 3, validators: 2 }, never);
-  expect(status).toEqual({ kind: 'kubernetes', processes: [{ role: 'validator', id: 'deployment/consumer-validator' }, { role: 'producer', id: 'deployment/producer' }] });
+  expect(status).toEqual({
+    kind: 'kubernetes',
+    processes: [
+      { role: 'validator', id: 'deployment/consumer-validator' },
+      { role: 'producer', id: 'deployment/producer' },
+    ],
+  });
   const producer = await deployment('producer');
-  expect(producer).toMatchObject({ spec: { replicas: 3 }, status: { readyReplicas: 3 }, metadata: { annotations: { [SCENARIO_ANNOTATION]: 'sc-k8s', [REPLICAS_BEFORE_ANNOTATION]: '1' } } });
+  expect(producer).toMatchObject({
+    spec: { replicas: 3 },
+    status: { readyReplicas: 3 },
+    metadata: { annotations: { [SCENARIO_ANNOTATION]: 'sc-k8s', [REPLICAS_BEFORE_ANNOTATION]: '1' } },
+  });
   expect((await deployment('consumer-validator')).status).toMatchObject({ readyReplicas: 2 });
 
   await w.release('sc-k8s');
@@ -51,8 +75,15 @@ test('ensure scales the Deployments through /scale and waits for their Ready pod
   }
 }, 120_000);
 
-test('deploy/\'s Role names the Deployments it may scale: another one is forbidden', async () => {
-  const w = new KubernetesWorkload({ client: await lab.serviceAccount(NS, 'provisioner'), namespace: NS, deployments: { producer: 'redis', validator: 'consumer-validator', consumer: null }, startTimeoutMs: 10_000, stopTimeoutMs: 10_000, logger: silentLogger() });
+test("deploy/'s Role names the Deployments it may scale: another one is forbidden", async () => {
+  const w = new KubernetesWorkload({
+    client: await lab.serviceAccount(NS, 'provisioner'),
+    namespace: NS,
+    deployments: { producer: 'redis', validator: 'consumer-validator', consumer: null },
+    startTimeoutMs: 10_000,
+    stopTimeoutMs: 10_000,
+    logger: silentLogger(),
+  });
   await expect(w.ensure({ scenarioId: 'sc-k8s-redis', producers: 2, validators: 1 }, never)).rejects.toMatchObject({
     code: 'workload_start_failed',
     message: expect.stringContaining('cannot patch resource "deployments" in API group "apps"'),
@@ -62,7 +93,7 @@ test('deploy/\'s Role names the Deployments it may scale: another one is forbidd
   await workload(await lab.serviceAccount(NS, 'provisioner')).release('sc-k8s-redis');
 });
 
-test('a Role lacking patch on deployments/scale fails the ensure with the server\'s reason', async () => {
+test("a Role lacking patch on deployments/scale fails the ensure with the server's reason", async () => {
   type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
   const role = await lab.admin.get<KubeObject & { rules: Rule[] }>(ROLES, NS, 'provisioner');
   const narrowed = {
@@ -70,13 +101,29 @@ test('a Role lacking patch on deployments/scale fails the ensure with the server
     kind: 'Role',
     metadata: { name: 'provisioner', namespace: NS },
     // The scale subresource gets its own rule without patch; the Deployments keep theirs.
-    rules: [...role.rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== 'deployments/scale') })), { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['producer', 'consumer-validator'], verbs: ['get'] }],
+    rules: [
+      ...role.rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== 'deployments/scale') })),
+      { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['producer', 'consumer-validator'], verbs: ['get'] },
+    ],
   };
-  const applied = await lab.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=mirrorlab-tests', '-f', '-'], JSON.stringify(narrowed));
+  const applied = await lab.kubectl(
+    ['apply', '--server-side', '--force-conflicts', '--field-manager=mirrorlab-tests', '-f', '-'],
+    JSON.stringify(narrowed),
+  );
   expect(applied.code).toBe(0);
   try {
     for (let attempt = 1; ; attempt++) {
-      const check = await lab.kubectl(['auth', 'can-i', 'patch', 'deployments/producer', '--subresource=scale', '-n', NS, '--as', `system:serviceaccount:${NS}:provisioner`]);
+      const check = await lab.kubectl([
+        'auth',
+        'can-i',
+        'patch',
+        'deployments/producer',
+        '--subresource=scale',
+        '-n',
+        NS,
+        '--as',
+        `system:serviceaccount:${NS}:provisioner`,
+      ]);
       if (check.stdout.trim() === 'no') break;
       if (attempt === 50) throw new Error('the authorizer still allows patch deployments/scale');
     }

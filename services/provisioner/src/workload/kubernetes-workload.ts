@@ -25,8 +25,16 @@ interface Member {
   replicas: number;
 }
 
-const VARIABLE: Record<WorkloadRole, string> = { producer: 'K8S_PRODUCER_DEPLOYMENT', validator: 'K8S_VALIDATOR_DEPLOYMENT', consumer: 'K8S_CONSUMER_DEPLOYMENT' };
-const REPLICAS: Record<WorkloadRole, (req: WorkloadRequest) => number> = { producer: (r) => r.producers, validator: (r) => r.validators, consumer: (r) => r.consumers ?? 0 };
+const VARIABLE: Record<WorkloadRole, string> = {
+  producer: 'K8S_PRODUCER_DEPLOYMENT',
+  validator: 'K8S_VALIDATOR_DEPLOYMENT',
+  consumer: 'K8S_CONSUMER_DEPLOYMENT',
+};
+const REPLICAS: Record<WorkloadRole, (req: WorkloadRequest) => number> = {
+  producer: (r) => r.producers,
+  validator: (r) => r.validators,
+  consumer: (r) => r.consumers ?? 0,
+};
 
 /**
  * Runs a scenario's producers and validators as the replicas of their Deployments (deploy/base):
@@ -48,7 +56,8 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
     for (const role of ['validator', 'producer', 'consumer'] as const) {
       const name = this.o.deployments[role];
       // The consumer-groups Deployment is touched only by scenarios that have consumer groups (older deployments lack it).
-      if (name !== null && !(role === 'consumer' && req !== undefined && REPLICAS.consumer(req) === 0)) out.push({ role, name, replicas: req ? REPLICAS[role](req) : 0 });
+      if (name !== null && !(role === 'consumer' && req !== undefined && REPLICAS.consumer(req) === 0))
+        out.push({ role, name, replicas: req ? REPLICAS[role](req) : 0 });
     }
     return out;
   }
@@ -61,7 +70,12 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
       await this.o.client.scale(DEPLOYMENTS, this.o.namespace, m.name, m.replicas, signal).catch((error: unknown) => {
         throw this.failure(m, 'workload_start_failed', error);
       });
-      this.o.logger.info('workload_deployment_scaled', { scenarioId: req.scenarioId, role: m.role, deployment: m.name, replicas: m.replicas });
+      this.o.logger.info('workload_deployment_scaled', {
+        scenarioId: req.scenarioId,
+        role: m.role,
+        deployment: m.name,
+        replicas: m.replicas,
+      });
     }
     // One wait per Deployment; the first that fails stops the others.
     const stop = new AbortController();
@@ -69,7 +83,10 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
     try {
       await Promise.all(
         members.map((m) =>
-          untilReadyReplicas(this.o.client, DEPLOYMENTS, this.o.namespace, m.name, m.replicas, { timeoutMs: this.o.startTimeoutMs, signal: waiting }).catch((error: unknown) => {
+          untilReadyReplicas(this.o.client, DEPLOYMENTS, this.o.namespace, m.name, m.replicas, {
+            timeoutMs: this.o.startTimeoutMs,
+            signal: waiting,
+          }).catch((error: unknown) => {
             if (signal.aborted) throw signal.reason;
             throw this.failure(m, isKubeError(error, 'timeout') ? 'workload_start_timeout' : 'workload_start_failed', error);
           }),
@@ -96,11 +113,29 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
       const annotations = deployment.metadata.annotations ?? {};
       const holder = annotations[SCENARIO_ANNOTATION];
       if (holder === scenarioId) return;
-      const before = holder !== undefined && annotations[REPLICAS_BEFORE_ANNOTATION] !== undefined ? annotations[REPLICAS_BEFORE_ANNOTATION] : String(deployment.spec?.replicas ?? 1);
-      if (holder !== undefined) logger.warn('workload_taken_over', { scenarioId, from: holder, deployment: m.name, replicasBefore: before });
+      const before =
+        holder !== undefined && annotations[REPLICAS_BEFORE_ANNOTATION] !== undefined
+          ? annotations[REPLICAS_BEFORE_ANNOTATION]
+          : String(deployment.spec?.replicas ?? 1);
+      if (holder !== undefined)
+        logger.warn('workload_taken_over', { scenarioId, from: holder, deployment: m.name, replicasBefore: before });
       try {
         // The resourceVersion makes it a compare-and-set: a change since the read is a 409, and the read is redone.
-        await client.patch(DEPLOYMENTS, namespace, m.name, { type: 'merge', body: { metadata: { resourceVersion: deployment.metadata.resourceVersion, annotations: { [SCENARIO_ANNOTATION]: scenarioId, [REPLICAS_BEFORE_ANNOTATION]: before } } } }, { signal });
+        await client.patch(
+          DEPLOYMENTS,
+          namespace,
+          m.name,
+          {
+            type: 'merge',
+            body: {
+              metadata: {
+                resourceVersion: deployment.metadata.resourceVersion,
+                annotations: { [SCENARIO_ANNOTATION]: scenarioId, [REPLICAS_BEFORE_ANNOTATION]: before },
+              },
+            },
+          },
+          { signal },
+        );
         return;
       } catch (error) {
         if (isKubeError(error, 'conflict') && attempt < 3) continue;
@@ -119,12 +154,23 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
       const before = Number(annotations[REPLICAS_BEFORE_ANNOTATION]);
       const replicas = Number.isInteger(before) && before >= 0 ? before : (deployment?.spec?.replicas ?? 0);
       await client.scale(DEPLOYMENTS, namespace, m.name, replicas);
-      await client.patch(DEPLOYMENTS, namespace, m.name, { type: 'merge', body: { metadata: { annotations: { [SCENARIO_ANNOTATION]: null, [REPLICAS_BEFORE_ANNOTATION]: null } } } });
+      await client.patch(DEPLOYMENTS, namespace, m.name, {
+        type: 'merge',
+        body: { metadata: { annotations: { [SCENARIO_ANNOTATION]: null, [REPLICAS_BEFORE_ANNOTATION]: null } } },
+      });
       released.push({ ...m, replicas });
     }
-    const settled = await Promise.allSettled(released.map((m) => untilReadyReplicas(client, DEPLOYMENTS, namespace, m.name, m.replicas, { timeoutMs: this.o.stopTimeoutMs })));
+    const settled = await Promise.allSettled(
+      released.map((m) => untilReadyReplicas(client, DEPLOYMENTS, namespace, m.name, m.replicas, { timeoutMs: this.o.stopTimeoutMs })),
+    );
     settled.forEach((s, i) => {
-      if (s.status === 'rejected') logger.warn('workload_release_slow', { scenarioId, deployment: released[i].name, replicas: released[i].replicas, reason: s.reason instanceof Error ? s.reason.message : String(s.reason) });
+      if (s.status === 'rejected')
+        logger.warn('workload_release_slow', {
+          scenarioId,
+          deployment: released[i].name,
+          replicas: released[i].replicas,
+          reason: s.reason instanceof Error ? s.reason.message : String(s.reason),
+        });
     });
     if (released.length > 0) logger.info('workload_released', { scenarioId, deployments: released.map((m) => `${m.name}=${m.replicas}`) });
   }
@@ -132,6 +178,9 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
   private failure(m: Member, code: 'workload_start_failed' | 'workload_start_timeout', error: unknown): ScenarioRunError {
     const message = error instanceof Error ? error.message : String(error);
     const hint = isKubeError(error, 'not_found') ? `: deploy it (deploy/base) or set ${VARIABLE[m.role]} and K8S_NAMESPACE` : '';
-    return new ScenarioRunError(code, `the ${m.role} Deployment ${this.o.namespace}/${m.name}: ${message}${hint}`, { cause: error, retriable: isKubeError(error) && error.retriable });
+    return new ScenarioRunError(code, `the ${m.role} Deployment ${this.o.namespace}/${m.name}: ${message}${hint}`, {
+      cause: error,
+      retriable: isKubeError(error) && error.retriable,
+    });
   }
 }

@@ -26,7 +26,14 @@ describe('passthroughEnv', () => {
         API_TOKEN: 'secret',
         PORT: '8084',
       }),
-    ).toEqual({ SOURCE_KAFKA_BROKERS: 's:1', SOURCE_KAFKA_SASL_PASSWORD: 'pw', TARGET_KAFKA_BROKERS: 't:1', CONTROL_KAFKA_TLS: 'true', CONTROL_TOPIC: 'c', LOG_LEVEL: 'debug' });
+    ).toEqual({
+      SOURCE_KAFKA_BROKERS: 's:1',
+      SOURCE_KAFKA_SASL_PASSWORD: 'pw',
+      TARGET_KAFKA_BROKERS: 't:1',
+      CONTROL_KAFKA_TLS: 'true',
+      CONTROL_TOPIC: 'c',
+      LOG_LEVEL: 'debug',
+    });
   });
 });
 
@@ -108,7 +115,16 @@ function setup() {
   const registry = memoryWorkloadRegistry();
   const clock = fakeClock();
   const scrapeTargets = memoryScrapeTargets();
-  const workload = new LocalWorkload({ launch: LAUNCH, registry, processes, clock, logger: silentLogger(), startTimeoutMs: 10_000, stopTimeoutMs: 5000, scrapeTargets });
+  const workload = new LocalWorkload({
+    launch: LAUNCH,
+    registry,
+    processes,
+    clock,
+    logger: silentLogger(),
+    startTimeoutMs: 10_000,
+    stopTimeoutMs: 5000,
+    scrapeTargets,
+  });
   return { processes, registry, clock, workload, scrapeTargets };
 }
 const never = new AbortController().signal;
@@ -172,13 +188,19 @@ describe('LocalWorkload', () => {
       this.spawned.push(plan);
       return { pid: 555, logOffset: 0 };
     }.bind(processes);
-    await expect(workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 0 }, never)).rejects.toMatchObject({ code: 'workload_start_failed', message: expect.stringContaining('pid 555') });
+    await expect(workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 0 }, never)).rejects.toMatchObject({
+      code: 'workload_start_failed',
+      message: expect.stringContaining('pid 555'),
+    });
   });
 
   it('a missing bundle says how to build it', async () => {
     const { processes, workload } = setup();
     processes.bundleExists = () => false;
-    await expect(workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 0 }, never)).rejects.toMatchObject({ code: 'workload_start_failed', message: expect.stringContaining('npx nx run producer:build') });
+    await expect(workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 0 }, never)).rejects.toMatchObject({
+      code: 'workload_start_failed',
+      message: expect.stringContaining('npx nx run producer:build'),
+    });
   });
 
   it('release sends SIGTERM, then SIGKILL to what is still running after the timeout, and forgets the pids', async () => {
@@ -200,7 +222,15 @@ describe('LocalWorkload', () => {
 
   it('release of processes started by another provisioner (found in the registry) stops them too', async () => {
     const { processes, registry, workload } = setup();
-    await new LocalWorkload({ launch: LAUNCH, registry, processes, clock: fakeClock(), logger: silentLogger(), startTimeoutMs: 10_000, stopTimeoutMs: 5000 }).ensure({ scenarioId: 'sc-1', producers: 1, validators: 1 }, never);
+    await new LocalWorkload({
+      launch: LAUNCH,
+      registry,
+      processes,
+      clock: fakeClock(),
+      logger: silentLogger(),
+      startTimeoutMs: 10_000,
+      stopTimeoutMs: 5000,
+    }).ensure({ scenarioId: 'sc-1', producers: 1, validators: 1 }, never);
     await workload.release('sc-1');
     expect(processes.signals.map(([, s]) => s)).toEqual(['SIGTERM', 'SIGTERM']);
     expect(processes.running.size).toBe(0);

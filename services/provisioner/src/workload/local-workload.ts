@@ -96,10 +96,22 @@ export class LocalWorkload implements WorkloadOrchestrator {
       }
       const plan = workloadLaunch(req.scenarioId, role, index, this.o.launch);
       if (!processes.bundleExists(plan.bundle)) {
-        throw new ScenarioRunError('workload_start_failed', `${plan.bundle} is missing: build it (npx nx run ${SERVICE[role]}:build) or set SERVICE_BUNDLES_DIR`);
+        throw new ScenarioRunError(
+          'workload_start_failed',
+          `${plan.bundle} is missing: build it (npx nx run ${SERVICE[role]}:build) or set SERVICE_BUNDLES_DIR`,
+        );
       }
       const { pid, logOffset } = await processes.spawn(plan);
-      const entry: WorkloadEntry = { role, index, id: plan.id, pid, bundle: plan.bundle, logFile: plan.logFile, logOffset, startedAtMs: this.o.clock.nowMs() };
+      const entry: WorkloadEntry = {
+        role,
+        index,
+        id: plan.id,
+        pid,
+        bundle: plan.bundle,
+        logFile: plan.logFile,
+        logOffset,
+        startedAtMs: this.o.clock.nowMs(),
+      };
       await registry.put(req.scenarioId, entry);
       logger.info('workload_process_started', { scenarioId: req.scenarioId, role, id: plan.id, pid, logFile: plan.logFile });
       entries.push(entry);
@@ -131,7 +143,8 @@ export class LocalWorkload implements WorkloadOrchestrator {
     const targets: ScrapeTarget[] = [];
     for (const e of entries) {
       const address = listeningAddress(await this.o.processes.readLog(e.logFile, e.logOffset));
-      if (address === null) this.o.logger.warn('workload_not_scraped', { scenarioId, id: e.id, reason: `no http_listening line in ${e.logFile}` });
+      if (address === null)
+        this.o.logger.warn('workload_not_scraped', { scenarioId, id: e.id, reason: `no http_listening line in ${e.logFile}` });
       else targets.push({ service: SERVICE[e.role], instance: e.id, address });
     }
     try {
@@ -157,10 +170,16 @@ export class LocalWorkload implements WorkloadOrchestrator {
       if (log.includes(CAUGHT_UP)) return;
       const tail = log.trimEnd().split('\n').slice(-5).join('\n');
       if (!processes.isRunning(e.pid, e.bundle)) {
-        throw new ScenarioRunError('workload_start_failed', `${e.role} ${e.id} (pid ${e.pid}) exited before following the control topic; its log ${e.logFile} ends with:\n${tail}`);
+        throw new ScenarioRunError(
+          'workload_start_failed',
+          `${e.role} ${e.id} (pid ${e.pid}) exited before following the control topic; its log ${e.logFile} ends with:\n${tail}`,
+        );
       }
       if (clock.nowMs() >= deadline) {
-        throw new ScenarioRunError('workload_start_timeout', `${e.role} ${e.id} (pid ${e.pid}) did not catch up with the control topic within ${Math.round(this.o.startTimeoutMs / 1000)} s; see ${e.logFile}`);
+        throw new ScenarioRunError(
+          'workload_start_timeout',
+          `${e.role} ${e.id} (pid ${e.pid}) did not catch up with the control topic within ${Math.round(this.o.startTimeoutMs / 1000)} s; see ${e.logFile}`,
+        );
       }
       await clock.sleep(this.o.pollMs ?? 250, signal);
     }

@@ -38,7 +38,10 @@ describe('fileScrapeTargets', () => {
       { service: 'consumer-validator', instance: 'sc-1-v0', address: '127.0.0.1:1' },
       { service: 'producer', instance: 'sc-1-p0', address: '127.0.0.1:2' },
     ]);
-    const written = JSON.parse(readFileSync(path.join(dir, 'targets', 'sc-1.json'), 'utf8')) as Array<{ targets: string[]; labels: { pod: string } }>;
+    const written = JSON.parse(readFileSync(path.join(dir, 'targets', 'sc-1.json'), 'utf8')) as Array<{
+      targets: string[];
+      labels: { pod: string };
+    }>;
     expect(written.map((g) => [g.targets[0], g.labels.pod])).toEqual([
       ['127.0.0.1:1', 'sc-1-v0'],
       ['127.0.0.1:2', 'sc-1-p0'],

@@ -40,7 +40,8 @@ export function listeningAddress(log: string): string | null {
     if (!line.includes('"http_listening"')) continue;
     try {
       const e = JSON.parse(line) as { host?: unknown; port?: unknown };
-      if (typeof e.port === 'number' && e.port > 0) return `${typeof e.host === 'string' && e.host !== '' && e.host !== '0.0.0.0' ? e.host : '127.0.0.1'}:${e.port}`;
+      if (typeof e.port === 'number' && e.port > 0)
+        return `${typeof e.host === 'string' && e.host !== '' && e.host !== '0.0.0.0' ? e.host : '127.0.0.1'}:${e.port}`;
     } catch {
       // a line cut short while being written: look at the next one
     }

@@ -40,12 +40,21 @@ export interface WorkloadDependencies {
  * Node and this env's clusters; `kubernetes` scales the Deployments (no way to reach the API
  * is a ConfigError naming KUBECONFIG, at start).
  */
-export async function workloadFor(config: WorkloadConfig, redis: Redis, logger: Logger, deps: WorkloadDependencies = {}): Promise<WorkloadOrchestrator> {
+export async function workloadFor(
+  config: WorkloadConfig,
+  redis: Redis,
+  logger: Logger,
+  deps: WorkloadDependencies = {},
+): Promise<WorkloadOrchestrator> {
   const env = deps.env ?? process.env;
   if (config.ORCHESTRATOR === 'none') return noWorkload;
   if (config.ORCHESTRATOR === 'kubernetes') {
     const connection = await (deps.connect ?? (() => loadKubeConnection({ env })))();
-    const deployments = { producer: config.K8S_PRODUCER_DEPLOYMENT, validator: config.K8S_VALIDATOR_DEPLOYMENT, consumer: config.K8S_CONSUMER_DEPLOYMENT };
+    const deployments = {
+      producer: config.K8S_PRODUCER_DEPLOYMENT,
+      validator: config.K8S_VALIDATOR_DEPLOYMENT,
+      consumer: config.K8S_CONSUMER_DEPLOYMENT,
+    };
     logger.info('kubernetes_workload', { api: connection.server, via: connection.source, namespace: config.K8S_NAMESPACE, ...deployments });
     return new KubernetesWorkload({
       client: new KubeClient(httpTransport(connection)),

@@ -4,5 +4,6 @@ import { ControlRecorder } from '@mirrorlab/control/testing';
 export type ControlProbe = ControlRecorder;
 
 export const ControlProbe = {
-  start: (brokers: string, topic = 'mirrorlab.control'): Promise<ControlProbe> => ControlRecorder.start({ brokers, topic, name: 'mirrorlab-e2e' }),
+  start: (brokers: string, topic = 'mirrorlab.control'): Promise<ControlProbe> =>
+    ControlRecorder.start({ brokers, topic, name: 'mirrorlab-e2e' }),
 };

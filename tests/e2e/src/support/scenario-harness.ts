@@ -31,14 +31,24 @@ export class ScenarioHarness {
 
   /** `consumers` without a topic read the scenario's topic. */
   async prepare(
-    spec: Omit<ScenarioSpecInput, 'topics' | 'consumers'> & { partitions: number; consumers?: Array<Omit<NonNullable<ScenarioSpecInput['consumers']>[number], 'topic'>> },
+    spec: Omit<ScenarioSpecInput, 'topics' | 'consumers'> & {
+      partitions: number;
+      consumers?: Array<Omit<NonNullable<ScenarioSpecInput['consumers']>[number], 'topic'>>;
+    },
   ): Promise<HarnessRun> {
     const scenarioId = `${spec.name}-${randomBytes(3).toString('hex')}`;
     const sourceTopic = `ml.${scenarioId}`;
     const { partitions, consumers, ...rest } = spec;
-    const parsed = validateScenario({ ...rest, topics: [{ name: sourceTopic, partitions }], consumers: (consumers ?? []).map((c) => ({ ...c, topic: sourceTopic })) });
+    const parsed = validateScenario({
+      ...rest,
+      topics: [{ name: sourceTopic, partitions }],
+      consumers: (consumers ?? []).map((c) => ({ ...c, topic: sourceTopic })),
+    });
     if (!parsed.ok) throw parsed.error;
-    await this.sourceAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: sourceTopic, numPartitions: partitions, replicationFactor: 3 }] });
+    await this.sourceAdmin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: sourceTopic, numPartitions: partitions, replicationFactor: 3 }],
+    });
     const targetTopic = mirroredTopicName(this.lab.mm2.replicationPolicy, sourceTopic, this.lab.mm2.sourceAlias);
     const deadline = Date.now() + 90_000;
     for (;;) {
@@ -77,7 +87,14 @@ export class ScenarioHarness {
       run.endAtMs - Date.now() + 60_000,
     );
     const stopAt = Date.now();
-    await this.probe.publish({ v: 1, type: 'scenario.stopping', scenarioId: run.scenarioId, atMs: stopAt, source: 'e2e', reason: 'duration reached' });
+    await this.probe.publish({
+      v: 1,
+      type: 'scenario.stopping',
+      scenarioId: run.scenarioId,
+      atMs: stopAt,
+      source: 'e2e',
+      reason: 'duration reached',
+    });
     const acked = this.finalProducerReports(run).reduce((s, r) => s + r.counts.acked, 0);
     await this.probe.waitFor(
       `validators to drain and see all ${acked} acknowledged records`,
@@ -88,7 +105,15 @@ export class ScenarioHarness {
       },
       120_000,
     );
-    await this.probe.publish({ v: 1, type: 'scenario.drained', scenarioId: run.scenarioId, atMs: Date.now(), source: 'e2e', drained: true, waitedMs: Date.now() - stopAt });
+    await this.probe.publish({
+      v: 1,
+      type: 'scenario.drained',
+      scenarioId: run.scenarioId,
+      atMs: Date.now(),
+      source: 'e2e',
+      drained: true,
+      waitedMs: Date.now() - stopAt,
+    });
     await this.probe.waitFor(
       `final reports of ${validatorIds.join(', ')}`,
       () => this.latestValidatorReports(run).filter((r) => r.final && validatorIds.includes(r.validatorId)).length >= validatorIds.length,
@@ -111,13 +136,15 @@ export class ScenarioHarness {
     const state = latestPartitions(this.latestValidatorReports(run).map((r) => r.state));
     // The latest report of each producer that carries its keys (the final one when it has been published).
     const producers = new Map<string, ProducerReport>();
-    for (const p of this.probe.of(run.scenarioId, 'producer.progress')) if (p.keys) producers.set(p.producerId, { producerId: p.producerId, scenarioId: p.scenarioId, keys: p.keys });
+    for (const p of this.probe.of(run.scenarioId, 'producer.progress'))
+      if (p.keys) producers.set(p.producerId, { producerId: p.producerId, scenarioId: p.scenarioId, keys: p.keys });
     return reconcile(state, [...producers.values()]);
   }
 
   latency(run: HarnessRun): LatencyHistograms {
     const merged = new LatencyHistograms();
-    for (const r of this.latestValidatorReports(run)) merged.mergeFrom(LatencyHistograms.fromSnapshot((r.latency as { endToEnd: unknown }).endToEnd));
+    for (const r of this.latestValidatorReports(run))
+      merged.mergeFrom(LatencyHistograms.fromSnapshot((r.latency as { endToEnd: unknown }).endToEnd));
     return merged;
   }
 }

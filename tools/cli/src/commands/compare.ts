@@ -2,7 +2,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { compareReports, parseReportForComparison, renderCompareHtml, renderCompareJson, renderCompareMarkdown, type ScenarioReport } from '@mirrorlab/report';
+import {
+  compareReports,
+  parseReportForComparison,
+  renderCompareHtml,
+  renderCompareJson,
+  renderCompareMarkdown,
+  type ScenarioReport,
+} from '@mirrorlab/report';
 import type { CliContext } from '../context';
 import { CliError, EXIT_USAGE } from '../exit-codes';
 import { reportsDirFor } from '../stack/local-stack';
@@ -47,7 +54,8 @@ export const compareCommand: CommandModule = {
       .action((ids: string[], opts: { format: string; reportsDir?: string }) => {
         if (ids.length < 2) throw new CliError('compare needs at least two scenario ids', EXIT_USAGE);
         if (new Set(ids).size !== ids.length) throw new CliError(`a scenario id is named twice: ${ids.join(' ')}`, EXIT_USAGE);
-        if (!['md', 'json', 'html'].includes(opts.format)) throw new CliError(`--format must be md, json or html, got ${opts.format}`, EXIT_USAGE);
+        if (!['md', 'json', 'html'].includes(opts.format))
+          throw new CliError(`--format must be md, json or html, got ${opts.format}`, EXIT_USAGE);
         const dir = opts.reportsDir ? path.resolve(ctx.cwd, opts.reportsDir) : reportsDirFor(repoRootFor(ctx));
         const comparison = compareReports(loadReports(dir, ids));
         const out = comparisonDir(dir, ids);

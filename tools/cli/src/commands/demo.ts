@@ -14,7 +14,9 @@ export const demoCommand: CommandModule = {
       .command('demo')
       .option('--scenario <file>', 'scenario to run', 'scenarios/baseline.yaml')
       .option('--time-scale <factor>', 'multiply the workload duration and fault times', Number, 1)
-      .description('bring up the local lab (if needed), run the baseline scenario through MirrorMaker 2 and print the verdict and the report path')
+      .description(
+        'bring up the local lab (if needed), run the baseline scenario through MirrorMaker 2 and print the verdict and the report path',
+      )
       .action(async (opts: { scenario: string; timeScale: number }) => {
         const file = path.resolve(repoRootFor(ctx), opts.scenario);
         const spec = scaleScenario(loadScenarioFile(file), opts.timeScale);
@@ -22,7 +24,8 @@ export const demoCommand: CommandModule = {
         ctx.out(`verdict: ${outcome.verdict.toUpperCase()}  (${outcome.scenarioId})`);
         for (const r of outcome.reasons) ctx.out(`  - ${r}`);
         if (outcome.reportHtml) ctx.out(`report: ${outcome.reportHtml}\nsummary: npx mirrorlab report ${outcome.scenarioId}`);
-        if (outcome.verdict !== 'pass') throw new CliError(`the ${spec.name} scenario did not pass (${outcome.verdict})`, exitCodeForVerdict(outcome.verdict));
+        if (outcome.verdict !== 'pass')
+          throw new CliError(`the ${spec.name} scenario did not pass (${outcome.verdict})`, exitCodeForVerdict(outcome.verdict));
       });
   },
 };

@@ -18,4 +18,13 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const COMMANDS: CommandModule[] = [demoCommand, runCommand, scenariosCommand, reportCommand, compareCommand, labCommand, stackCommand, kubeCommand];
+export const COMMANDS: CommandModule[] = [
+  demoCommand,
+  runCommand,
+  scenariosCommand,
+  reportCommand,
+  compareCommand,
+  labCommand,
+  stackCommand,
+  kubeCommand,
+];

@@ -22,7 +22,11 @@ function kubeLab(ctx: CliContext, args: string[], dir: string | undefined): Prom
 
 export const kubeCommand: CommandModule = {
   register(program: Command, ctx: CliContext) {
-    const kube = program.command('kube').description('a local Kubernetes control plane (kube-apiserver with RBAC, controllers, scheduler, etcd, a kwok node) to apply deploy/ to; see tools/kube-lab/README.md');
+    const kube = program
+      .command('kube')
+      .description(
+        'a local Kubernetes control plane (kube-apiserver with RBAC, controllers, scheduler, etcd, a kwok node) to apply deploy/ to; see tools/kube-lab/README.md',
+      );
     const sub = (name: string, description: string, extra: string[] = []) =>
       kube
         .command(name)

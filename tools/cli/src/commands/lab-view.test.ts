@@ -2,9 +2,16 @@ import { planLab, planPrometheus } from '@mirrorlab/lab';
 import { renderLabEnv, renderLabSummary, renderProcessTable } from './lab-view';
 
 const lab = planLab({
-  dir: '/tmp/lab-v', id: 'abc123', mode: 'netns', basePort: 21008, subnetIndex: 3,
+  dir: '/tmp/lab-v',
+  id: 'abc123',
+  mode: 'netns',
+  basePort: 21008,
+  subnetIndex: 3,
   clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-  replicationPolicy: 'default', topics: '.*', kafkaVersion: '4.3.1', now: new Date(0),
+  replicationPolicy: 'default',
+  topics: '.*',
+  kafkaVersion: '4.3.1',
+  now: new Date(0),
 });
 
 test('the table says what runs where', () => {
@@ -14,8 +21,12 @@ test('the table says what runs where', () => {
   expect(table).toMatch(/mm2\s+mirrormaker2\s+4242\s+10\.213\.3\.6:21020\s+mlabc123-tgt\s+alive/);
   expect(table).toMatch(/redis\s+redis\s+-\s+127\.0\.0\.1:21021\s+\(host\)\s+unknown/);
   // The inter-DC proxy: Toxiproxy's API and one proxy per source broker, in the source namespace.
-  expect(table).toMatch(/toxiproxy\s+toxiproxy\s+-\s+10\.213\.3\.2:21030, proxy-source-1 21027, proxy-source-2 21028, proxy-source-3 21029\s+mlabc123-src\s+unknown/);
-  expect(renderLabSummary(lab)).toContain('inter-DC proxy    toxiproxy http://10.213.3.2:21030, link none; cross-DC bootstrap 10.213.3.2:21027,10.213.3.2:21028,10.213.3.2:21029');
+  expect(table).toMatch(
+    /toxiproxy\s+toxiproxy\s+-\s+10\.213\.3\.2:21030, proxy-source-1 21027, proxy-source-2 21028, proxy-source-3 21029\s+mlabc123-src\s+unknown/,
+  );
+  expect(renderLabSummary(lab)).toContain(
+    'inter-DC proxy    toxiproxy http://10.213.3.2:21030, link none; cross-DC bootstrap 10.213.3.2:21027,10.213.3.2:21028,10.213.3.2:21029',
+  );
 });
 
 test('the summary names bootstraps, policy and the inter-DC link', () => {
@@ -32,7 +43,9 @@ test('env exports are shell-quoted', () => {
 test("with monitoring, the table and the summary give Prometheus's address", () => {
   const monitored = { ...lab, processes: [...lab.processes, planPrometheus(lab, 21031)] };
   expect(renderProcessTable(monitored)).toMatch(/prometheus\s+prometheus\s+-\s+127\.0\.0\.1:21031\s+\(host\)/);
-  expect(renderLabSummary(monitored)).toContain('prometheus        http://127.0.0.1:21031 (open it in a browser; scrapes every 5s the services listed in /tmp/lab-v/prometheus/targets/*.json)');
+  expect(renderLabSummary(monitored)).toContain(
+    'prometheus        http://127.0.0.1:21031 (open it in a browser; scrapes every 5s the services listed in /tmp/lab-v/prometheus/targets/*.json)',
+  );
   expect(renderLabSummary(lab)).not.toContain('prometheus');
 });
 

@@ -1,5 +1,14 @@
 /** Pure rendering of a lab for the terminal: what runs where, and how to reach it. */
-import { LAB_SCRAPE_INTERVAL_SECONDS, mirroredTopicName, prometheusProcess, prometheusUrl, replicatorModeOf, scrapeTargetsDir, type LabState, type ProcessState } from '@mirrorlab/lab';
+import {
+  LAB_SCRAPE_INTERVAL_SECONDS,
+  mirroredTopicName,
+  prometheusProcess,
+  prometheusUrl,
+  replicatorModeOf,
+  scrapeTargetsDir,
+  type LabState,
+  type ProcessState,
+} from '@mirrorlab/lab';
 import { renderTable } from '../table';
 
 export function renderProcessTable(lab: LabState, states?: Map<string, ProcessState>): string {
@@ -7,7 +16,11 @@ export function renderProcessTable(lab: LabState, states?: Map<string, ProcessSt
   if (states !== undefined) header.push('STATE');
   const rows = lab.processes.map((p) => {
     const endpoint = Object.entries(p.ports)
-      .map(([name, port]) => (name === 'client' || name === 'redis' || name === 'rest' || name === 'web' || name === 'api' ? `${p.host}:${port}` : `${name} ${port}`))
+      .map(([name, port]) =>
+        name === 'client' || name === 'redis' || name === 'rest' || name === 'web' || name === 'api'
+          ? `${p.host}:${port}`
+          : `${name} ${port}`,
+      )
       .join(', ');
     const row = [p.name, p.role, p.pid === null ? '-' : String(p.pid), endpoint, p.netns ?? '(host)'];
     if (states !== undefined) row.push(states.get(p.name) ?? 'unknown');
@@ -59,7 +72,9 @@ export function renderLabEnv(lab: LabState): string {
     ['MIRRORLAB_TARGET_BOOTSTRAP', lab.target.bootstrap],
     ['MIRRORLAB_REDIS_URL', lab.redis.url],
     ['MIRRORLAB_REPLICATION_POLICY', lab.mm2.replicationPolicy],
-    ...(lab.interDcProxy !== undefined ? ([['MIRRORLAB_SOURCE_CROSS_DC_BOOTSTRAP', lab.interDcProxy.bootstrap]] as Array<[string, string]>) : []),
+    ...(lab.interDcProxy !== undefined
+      ? ([['MIRRORLAB_SOURCE_CROSS_DC_BOOTSTRAP', lab.interDcProxy.bootstrap]] as Array<[string, string]>)
+      : []),
   ];
   return vars.map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
 }

@@ -87,7 +87,8 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<void> {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   ctx.out(result.alreadyUp ? 'lab is already up and healthy' : `lab is up (${seconds} s; started ${result.started.join(', ')})`);
-  if (result.loopbackReason !== undefined) ctx.out(`network namespaces unavailable (${result.loopbackReason}): loopback mode, network faults are off`);
+  if (result.loopbackReason !== undefined)
+    ctx.out(`network namespaces unavailable (${result.loopbackReason}): loopback mode, network faults are off`);
   ctx.out(renderProcessTable(result.state));
   ctx.out('');
   ctx.out(renderLabSummary(result.state));
@@ -98,7 +99,12 @@ function status(ctx: CliContext, opts: { dir?: string; json?: boolean }): void {
   if (opts.json) {
     ctx.out(
       JSON.stringify(
-        { healthy: report.healthy, networkUp: report.networkUp, processes: report.processes.map((p) => ({ ...p.process, state: p.state })), lab: report.lab },
+        {
+          healthy: report.healthy,
+          networkUp: report.networkUp,
+          processes: report.processes.map((p) => ({ ...p.process, state: p.state })),
+          lab: report.lab,
+        },
         null,
         2,
       ),
@@ -130,7 +136,8 @@ async function down(ctx: CliContext, opts: { dir?: string; purge?: boolean }): P
       `${result.purged ? `, ${result.dir} deleted` : ` (data and logs kept in ${result.dir}; --purge deletes them)`}`,
   );
   const foreign = result.stopped.filter((s) => s.outcome === 'foreign');
-  if (foreign.length > 0) ctx.err(`left alone (pid now belongs to another program): ${foreign.map((f) => `${f.name} pid ${f.pid}`).join(', ')}`);
+  if (foreign.length > 0)
+    ctx.err(`left alone (pid now belongs to another program): ${foreign.map((f) => `${f.name} pid ${f.pid}`).join(', ')}`);
 }
 
 async function logs(ctx: CliContext, name: string, opts: { dir?: string; lines: number; follow?: boolean }): Promise<void> {
@@ -162,21 +169,32 @@ network faults are off. State: <dir>/lab.json; other tools find the lab through 
 
     lab
       .command('up')
-      .description('Start the lab (fetching the Kafka jars on first use) and wait until every part is ready. Idempotent: a lab that is up is left as it is; dead processes are restarted.')
+      .description(
+        'Start the lab (fetching the Kafka jars on first use) and wait until every part is ready. Idempotent: a lab that is up is left as it is; dead processes are restarted.',
+      )
       .addOption(dirOption())
-      .addOption(new Option('--topics <regex>', `MirrorMaker 2 topics to mirror; internal topics are always excluded (default for a new lab: ${DEFAULT_MM2_TOPICS})`).argParser(regex))
       .addOption(
-        new Option('--replication-policy <policy>', 'how mirrored topics are named on the target: default = source.<topic>, identity = <topic> (default for a new lab: default)').choices([
-          'default',
-          'identity',
-        ]),
+        new Option(
+          '--topics <regex>',
+          `MirrorMaker 2 topics to mirror; internal topics are always excluded (default for a new lab: ${DEFAULT_MM2_TOPICS})`,
+        ).argParser(regex),
+      )
+      .addOption(
+        new Option(
+          '--replication-policy <policy>',
+          'how mirrored topics are named on the target: default = source.<topic>, identity = <topic> (default for a new lab: default)',
+        ).choices(['default', 'identity']),
       )
       .option('--no-netns', 'run everything on loopback (no network namespaces, network faults off)')
-      .option('--monitoring', "also run a Prometheus that scrapes every running mirrorlab service (the stack, each scenario's producers and validators); prints its address")
+      .option(
+        '--monitoring',
+        "also run a Prometheus that scrapes every running mirrorlab service (the stack, each scenario's producers and validators); prints its address",
+      )
       .addOption(
-        new Option('--link <profile>', 'standing latency on the inter-DC path: transatlantic = ~80 ms RTT (40 ms each way, ±3 ms jitter), none = no added latency; may change on a running lab (default: keep the lab\'s, none for a new lab)').choices([
-          ...LINK_PROFILE_NAMES,
-        ]),
+        new Option(
+          '--link <profile>',
+          "standing latency on the inter-DC path: transatlantic = ~80 ms RTT (40 ms each way, ±3 ms jitter), none = no added latency; may change on a running lab (default: keep the lab's, none for a new lab)",
+        ).choices([...LINK_PROFILE_NAMES]),
       )
       .addOption(
         new Option(
@@ -197,14 +215,18 @@ network faults are off. State: <dir>/lab.json; other tools find the lab through 
 
     lab
       .command('down')
-      .description("Stop the lab's own processes (SIGTERM, SIGKILL after a deadline) and remove its network namespaces. Keeps data and logs unless --purge.")
+      .description(
+        "Stop the lab's own processes (SIGTERM, SIGKILL after a deadline) and remove its network namespaces. Keeps data and logs unless --purge.",
+      )
       .addOption(dirOption())
       .option('--purge', 'also delete the lab directory (never the Kafka jar cache)')
       .action((opts: { dir?: string; purge?: boolean }) => down(ctx, opts));
 
     lab
       .command('fetch')
-      .description('Only fetch the Kafka jars from Maven Central into the cache ($MIRRORLAB_CACHE_DIR, default ${XDG_CACHE_HOME:-~/.cache}/mirrorlab). Does nothing when they are there.')
+      .description(
+        'Only fetch the Kafka jars from Maven Central into the cache ($MIRRORLAB_CACHE_DIR, default ${XDG_CACHE_HOME:-~/.cache}/mirrorlab). Does nothing when they are there.',
+      )
       .action(async () => {
         const result = await labFetch((line) => ctx.err(line));
         ctx.out(`${result.fetched ? 'fetched' : 'already cached'}: ${result.libsDir}`);

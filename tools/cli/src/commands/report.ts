@@ -24,9 +24,11 @@ export const reportCommand: CommandModule = {
           for (const k of known.sort()) ctx.out(k);
           return;
         }
-        if (!['md', 'json', 'html'].includes(opts.format)) throw new CliError(`--format must be md, json or html, got ${opts.format}`, EXIT_USAGE);
+        if (!['md', 'json', 'html'].includes(opts.format))
+          throw new CliError(`--format must be md, json or html, got ${opts.format}`, EXIT_USAGE);
         const file = path.join(dir, id, `report.${opts.format}`);
-        if (!existsSync(file)) throw new CliError(`no report for ${id} in ${dir}${known.length ? `; known: ${known.join(', ')}` : ''}`, EXIT_USAGE);
+        if (!existsSync(file))
+          throw new CliError(`no report for ${id} in ${dir}${known.length ? `; known: ${known.join(', ')}` : ''}`, EXIT_USAGE);
         ctx.out(opts.format === 'html' ? file : readFileSync(file, 'utf8'));
       });
   },

@@ -78,7 +78,8 @@ export const runCommand: CommandModule = {
         }
         const code = exitCodeForVerdict(outcome.verdict);
         if (code === EXIT_FAILURE) throw new CliError(`scenario ${outcome.scenarioId} failed its expectations`, code);
-        if (code === EXIT_INCONCLUSIVE) throw new CliError(`scenario ${outcome.scenarioId} was inconclusive: no conclusion about the replicator`, code);
+        if (code === EXIT_INCONCLUSIVE)
+          throw new CliError(`scenario ${outcome.scenarioId} was inconclusive: no conclusion about the replicator`, code);
         if (code !== EXIT_OK) throw new CliError(`scenario ${outcome.scenarioId} ended in error`, code);
       });
   },

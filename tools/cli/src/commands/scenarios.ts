@@ -13,15 +13,20 @@ export const scenariosCommand: CommandModule = {
     program
       .command('validate')
       .argument('<file...>', 'scenario YAML files')
-      .description('check scenario files against the schema and print the expectations the verdict will use (defaults included); every problem is listed by path (exit 2 if any file is invalid)')
+      .description(
+        'check scenario files against the schema and print the expectations the verdict will use (defaults included); every problem is listed by path (exit 2 if any file is invalid)',
+      )
       .action((files: string[]) => {
         const bad: string[] = [];
         for (const file of files) {
           try {
             const spec = loadScenarioFile(path.resolve(ctx.cwd, file));
-            ctx.out(`${file}: ok (${spec.name}: ${spec.topics.length} topic(s), ${spec.workload.duration / 1000} s, ${spec.faults.length} fault(s))`);
+            ctx.out(
+              `${file}: ok (${spec.name}: ${spec.topics.length} topic(s), ${spec.workload.duration / 1000} s, ${spec.faults.length} fault(s))`,
+            );
             ctx.out('  expectations (the verdict fails when one is exceeded):');
-            for (const line of describeExpectations(effectiveExpectations(spec.expectations, expectationContext(spec)))) ctx.out(`    ${line}`);
+            for (const line of describeExpectations(effectiveExpectations(spec.expectations, expectationContext(spec))))
+              ctx.out(`    ${line}`);
           } catch (err) {
             bad.push(file);
             ctx.err((err as Error).message);

@@ -13,7 +13,11 @@ export const repoRootFor = (ctx: CliContext) => findRepoRoot(ctx.cwd) ?? ctx.cwd
 
 export const stackCommand: CommandModule = {
   register(program: Command, ctx: CliContext) {
-    const stack = program.command('stack').description('the provisioner, fault-runner and report-aggregator as local processes next to the lab (mirrorlab run starts them on demand)');
+    const stack = program
+      .command('stack')
+      .description(
+        'the provisioner, fault-runner and report-aggregator as local processes next to the lab (mirrorlab run starts them on demand)',
+      );
     stack
       .command('up')
       .addOption(dirOption())

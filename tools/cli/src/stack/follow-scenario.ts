@@ -18,7 +18,15 @@ export interface ScenarioStatus {
     produced: { sent: number; acked: number };
     consumed: { records: number } | null;
     /** `pending` and `foreign` are absent from older provisioners. */
-    anomalies: { lost: number; unseen: number; pending?: number; unexpected: number; duplicate: number; corrupt: number; foreign?: number } | null;
+    anomalies: {
+      lost: number;
+      unseen: number;
+      pending?: number;
+      unexpected: number;
+      duplicate: number;
+      corrupt: number;
+      foreign?: number;
+    } | null;
   };
   verdict: Verdict | null;
   reasons: string[];
@@ -65,14 +73,20 @@ export async function followScenario(
   spec: ScenarioSpec,
   opts: { log: (line: string, live: boolean) => void; reportsDir: string; pollMs?: number; progressEveryMs?: number },
 ): Promise<ScenarioOutcome> {
-  const submit = await getJson<{ id?: string; error?: { message: string; details?: { problems?: string[] } } }>(`${provisionerUrl}/scenarios`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(spec),
-  });
+  const submit = await getJson<{ id?: string; error?: { message: string; details?: { problems?: string[] } } }>(
+    `${provisionerUrl}/scenarios`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(spec),
+    },
+  );
   if (submit.status !== 202 || !submit.body.id) {
     const problems = submit.body.error?.details?.problems?.map((p) => `  ${p}`).join('\n') ?? '';
-    throw new CliError(`the provisioner refused the scenario (${submit.status}): ${submit.body.error?.message ?? 'no reason given'}\n${problems}`, EXIT_USAGE);
+    throw new CliError(
+      `the provisioner refused the scenario (${submit.status}): ${submit.body.error?.message ?? 'no reason given'}\n${problems}`,
+      EXIT_USAGE,
+    );
   }
   const id = submit.body.id;
   opts.log(`scenario ${id} enqueued`, false);
@@ -80,9 +94,11 @@ export async function followScenario(
   let lastPrinted = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));
-    const { status, body } = await getJson<ScenarioStatus>(`${provisionerUrl}/scenarios/${encodeURIComponent(id)}`).catch((err: unknown) => {
-      throw new CliError(`lost contact with the provisioner at ${provisionerUrl}: ${(err as Error).message}`, EXIT_USAGE);
-    });
+    const { status, body } = await getJson<ScenarioStatus>(`${provisionerUrl}/scenarios/${encodeURIComponent(id)}`).catch(
+      (err: unknown) => {
+        throw new CliError(`lost contact with the provisioner at ${provisionerUrl}: ${(err as Error).message}`, EXIT_USAGE);
+      },
+    );
     if (status !== 200) throw new CliError(`the provisioner does not know scenario ${id} (${status})`, EXIT_USAGE);
     const now = Date.now();
     const sent = body.counts?.produced.sent ?? 0;

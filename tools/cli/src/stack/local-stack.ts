@@ -119,7 +119,10 @@ async function waitForListening(logFile: string, pid: number, deadlineMs: number
         // a partly written line: read again
       }
     }
-    if (!pidAlive(pid)) throw new CliError(`${path.basename(logFile, '.log')} exited during start; see ${logFile}:\n${text.split('\n').slice(-8).join('\n')}`);
+    if (!pidAlive(pid))
+      throw new CliError(
+        `${path.basename(logFile, '.log')} exited during start; see ${logFile}:\n${text.split('\n').slice(-8).join('\n')}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new CliError(`${logFile}: the service did not start listening in time`);
@@ -159,7 +162,12 @@ export async function stackUp(lab: LabState, paths: StackPaths, log: (line: stri
     if (!existsSync(bundle)) throw new CliError(`${bundle} is missing: build the services first (npx nx run-many -t build)`);
     const logFile = path.join(dir, `${service}.log`);
     const fd = openSync(logFile, 'w');
-    const child = spawn(process.execPath, ['--enable-source-maps', bundle], { env: stackEnv(service, lab, paths), stdio: ['ignore', fd, fd], detached: true, cwd: paths.repoRoot });
+    const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
+      env: stackEnv(service, lab, paths),
+      stdio: ['ignore', fd, fd],
+      detached: true,
+      cwd: paths.repoRoot,
+    });
     closeSync(fd);
     child.unref();
     log(`starting ${service} (pid ${child.pid}, log ${logFile})`);
