@@ -53,7 +53,12 @@ for (const [id, us] of selfUs) {
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
 }
 const pct = (us: number) => `${((100 * us) / totalUs).toFixed(1)}%`;
-const out = [`Profile ${file}: ${(totalUs / 1e6).toFixed(1)} s sampled, ${pct(busyUs)} busy.`, '', '| area | self time |', '| --- | ---: |'];
+const out = [
+  `Profile ${file}: ${(totalUs / 1e6).toFixed(1)} s sampled, ${pct(busyUs)} busy.`,
+  '',
+  '| area | self time |',
+  '| --- | ---: |',
+];
 for (const [name, us] of [...byArea].sort((a, b) => b[1] - a[1])) out.push(`| ${name} | ${pct(us)} |`);
 out.push('', '| function (top 15 by self time) | self time |', '| --- | ---: |');
 for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15)) out.push(`| \`${name}\` | ${pct(us)} |`);
