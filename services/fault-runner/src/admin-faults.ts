@@ -38,7 +38,7 @@ async function topicPartitions(
 }
 
 /** Every broker's own metadata shows `topic` with `partitions` partitions, each with a leader. */
-async function everyBrokerSees(opts: AdminFaultOptions, cluster: ClusterName, topic: string, partitions: number): Promise<void> {
+export async function everyBrokerSees(opts: AdminFaultOptions, cluster: ClusterName, topic: string, partitions: number): Promise<void> {
   await pollUntil(
     `${topic} with ${partitions} partitions, each with a leader, on every broker`,
     async () => {

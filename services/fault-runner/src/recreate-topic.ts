@@ -3,7 +3,7 @@ import { FaultRunnerError } from './errors';
 import type { Injection, Verification } from './fault-backend';
 import type { FaultRequestOf } from './fault-request';
 import type { ClusterName } from './fault-target';
-import type { AdminFaultOptions } from './admin-faults';
+import { everyBrokerSees, type AdminFaultOptions } from './admin-faults';
 import type { Call } from './kafka-admin';
 import { pollUntil } from './poll';
 
@@ -72,7 +72,7 @@ export async function injectRecreateTopic(req: RecreateTopic, opts: AdminFaultOp
     },
     { timeoutMs: opts.settleTimeoutMs },
   );
-  await awaitShape(opts, cluster, topic, shape.partitions);
+  await everyBrokerSees(opts, cluster, topic, shape.partitions);
   return {
     atMs,
     detail: `deleted ${topic} on the ${cluster} cluster and created it again (${shape.partitions} partitions, RF ${shape.replicationFactor}${shape.overrides.length > 0 ? `, ${shape.overrides.map((o) => `${o.name}=${o.value}`).join(', ')}` : ''})`,
@@ -118,22 +118,4 @@ async function shapeOf(admin: Admin, call: Call, cluster: ClusterName, topic: st
     .filter((e) => e.configSource === TOPIC_OVERRIDE && e.configValue !== null)
     .map((e) => ({ name: e.configName, value: e.configValue }));
   return { partitions: partitions.length, replicationFactor: Math.max(1, ...partitions.map((p) => p.replicas.length)), overrides };
-}
-
-async function awaitShape(opts: AdminFaultOptions, cluster: ClusterName, topic: string, partitions: number): Promise<void> {
-  await pollUntil(
-    `${topic} with ${partitions} led partitions on every broker`,
-    async () => {
-      const views = await opts.admins.runOnEachBroker(cluster, `metadata of ${topic}`, async (admin, call, broker) => {
-        const { topics } = await call(admin.fetchTopicMetadata({ topics: [topic] }), 'Metadata');
-        const meta = topics[0]?.partitions ?? [];
-        return { broker, count: meta.length, led: meta.filter((p) => p.leader >= 0).length };
-      });
-      const behind = views.filter((v) => v.count !== partitions || v.led !== partitions);
-      return behind.length === 0
-        ? { done: undefined }
-        : { notYet: behind.map((v) => `${v.broker}: ${v.count} partitions, ${v.led} led`).join('; ') };
-    },
-    { timeoutMs: opts.settleTimeoutMs },
-  );
 }
