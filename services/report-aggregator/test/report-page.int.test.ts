@@ -82,7 +82,8 @@ test("the browser's DOM holds the three charts with their lines and every fault 
   expect(dom.match(/<rect class="fault-window" data-fault-id="f1-kill-broker"/g)).toHaveLength(3);
   expect(dom.match(/<rect class="fault-window" data-fault-id="f2-packet-loss"/g)).toHaveLength(3);
   expect(dom.match(/<g class="fault-label"/g)).toHaveLength(6);
-  for (const series of ['produced', 'consumed', 'p50', 'p99', 'max', 'lag']) expect(dom).toContain(`data-series="${series}"`);
+  // Throughput, latency, and the replicator's lag: one line per source partition (p0..p5).
+  for (const series of ['produced', 'consumed', 'p50', 'p99', 'max', 'p0', 'p5']) expect(dom).toContain(`data-series="${series}"`);
   expect(dom).toContain('<div class="badge" title="verdict">FAIL</div>');
   expect(dom).not.toContain('<script');
 });
