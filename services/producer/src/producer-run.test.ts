@@ -165,6 +165,22 @@ describe('ProducerRun', () => {
     expect(offsets.flatMap((e) => e.keys).every((k) => k.runs.length === 1 && k.runs[0][3] === 2)).toBe(true);
   });
 
+  it('a delivery report without an offset (-1) books the record acknowledged but gives no source offset, and the final report still goes out', async () => {
+    const inner = new FakeSink();
+    // As the test-only losing sink and acks=0 report: acknowledged, offset unknown.
+    const sink: RecordSink = {
+      ...inner,
+      produce: (topic, record, onDelivery) => inner.produce(topic, record, (d) => onDelivery(d.ok ? { ...d, offset: -1 } : d)),
+      flush: (ms) => inner.flush(ms),
+      partitionCount: (t) => inner.partitionCount(t),
+    };
+    const { run, events, final } = makeRun({ sink, clock: fakeClock(), durationMs: 1000 });
+    await run.start();
+    expect(final().counts).toMatchObject({ acked: 100, failed: 0, indeterminate: 0 });
+    const runs = events.flatMap((e) => (e.type === 'producer.offsets' ? e.keys.flatMap((k) => k.runs) : []));
+    expect(runs).toEqual([]);
+  });
+
   it('books a record refused by the broker as failed and a timed-out one as indeterminate, by its own report', async () => {
     for (const [err, field] of [
       [{ code: 10, message: 'Broker: Message size too large' }, 'failed'],

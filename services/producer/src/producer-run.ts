@@ -358,7 +358,8 @@ export class ProducerRun {
       });
     }
     this.book(p, result);
-    if (result === 'acked' && d.ok) this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset);
+    // An offset of -1 is a report without one (acks=0, or a sink that never wrote it): nothing to audit.
+    if (result === 'acked' && d.ok && d.offset >= 0) this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset);
     if (result === 'acked') {
       const nowUs = this.o.clock.nowUs();
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);

@@ -22,6 +22,8 @@ export interface FixtureFault {
   atS: number;
   /** Omitted: a one-shot fault (no heal). */
   durationS?: number;
+  /** As a scenario writes them; default: what the fault catalog needs for the kind (`FIXTURE_PARAMS`). */
+  params?: Record<string, string | number | boolean>;
   /** The replicator copies nothing while the fault lasts (until the component is back). */
   stall?: boolean;
   verified?: boolean;
@@ -63,6 +65,19 @@ export interface FixtureOptions {
 }
 
 /** A two-fault scenario that looks like a real run: a broker kill that stalls replication, then packet loss. */
+/** Params the fault catalog requires for a kind (the spec on `scenario.started` is checked against it). */
+const FIXTURE_PARAMS: Record<string, Record<string, string | number | boolean>> = {
+  'packet-loss': { probability: 0.05 },
+  'bandwidth-cap': { rate: '1mbit' },
+  latency: { latency: '100ms' },
+  'add-partitions': { count: 12 },
+  'add-topic': { name: 'fixture.added' },
+};
+
+function paramsOf(f: FixtureFault): Record<string, string | number | boolean> {
+  return f.params ?? FIXTURE_PARAMS[f.kind] ?? {};
+}
+
 export const REALISTIC_FAULTS: FixtureFault[] = [
   { id: 'f1-kill-broker', kind: 'kill-broker', target: 'source:2', atS: 35, durationS: 12, stall: true },
   { id: 'f2-packet-loss', kind: 'packet-loss', target: 'inter-dc', atS: 80, durationS: 10, stall: true },
@@ -130,7 +145,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
       ...(f.durationS ? { duration: f.durationS * 1000 } : {}),
       kind: f.kind as FaultKind,
       ...(f.target ? { target: f.target } : {}),
-      params: {},
+      params: paramsOf(f),
     })),
     seed: o.seed,
     expectations: o.expectations ?? { lost: { max: 0 }, unexpected: { max: 0 }, p99LatencyMs: { max: 2000 }, recoverySeconds: { max: 30 } },
@@ -410,7 +425,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
       faultId: f.id,
       kind: f.kind,
       ...(f.target ? { target: f.target } : {}),
-      params: {},
+      params: paramsOf(f),
       durationMs,
     });
     if (durationMs !== null && f.healed !== false) {
