@@ -169,10 +169,9 @@ describe('ProducerRun', () => {
     const inner = new FakeSink();
     // As the test-only losing sink and acks=0 report: acknowledged, offset unknown.
     const sink: RecordSink = {
-      ...inner,
       produce: (topic, record, onDelivery) => inner.produce(topic, record, (d) => onDelivery(d.ok ? { ...d, offset: -1 } : d)),
-      flush: (ms) => inner.flush(ms),
-      partitionCount: (t) => inner.partitionCount(t),
+      flush: () => inner.flush(),
+      partitionCount: () => inner.partitionCount(),
     };
     const { run, events, final } = makeRun({ sink, clock: fakeClock(), durationMs: 1000 });
     await run.start();
