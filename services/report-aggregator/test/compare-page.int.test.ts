@@ -1,9 +1,7 @@
 import type { ControlEvent } from '@mirrorlab/control';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { chromium, requireChromium, SHOTS } from './support/headless-chromium';
 import { buildReport, compareReports, renderCompareHtml, ScenarioEvents } from '@mirrorlab/report';
 import { syntheticScenario } from '@mirrorlab/report/testing';
 
@@ -13,33 +11,11 @@ import { syntheticScenario } from '@mirrorlab/report/testing';
  * exactly-once) rendered to a file; headless Chromium screenshots it and dumps the DOM, which
  * must hold both charts with one line per run and the fault window shaded.
  */
-const run = promisify(execFile);
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../../reports/screenshots');
-
-function chromium(args: string[]): Promise<{ stdout: string }> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
-  const flags = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${profile}`,
-  ];
-  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).finally(() =>
-    rmSync(profile, { recursive: true, force: true }),
-  );
-}
 
 let page: string;
 
 beforeAll(() => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
+  requireChromium();
   const faults = [{ id: 'f1-kill-replicator', kind: 'kill-replicator', target: 'replicator', atS: 30, durationS: 20, stall: true }];
   const reports = (['dedicated', 'dedicated-eos'] as const).map((mode) => {
     const id = `kill-replicator-${mode}`;

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { chromium, requireChromium, SHOTS } from './support/headless-chromium';
 import { buildReport, renderHtml, ScenarioEvents } from '@mirrorlab/report';
 import { REALISTIC_FAULTS, syntheticScenario } from '@mirrorlab/report/testing';
 
@@ -12,35 +10,13 @@ import { REALISTIC_FAULTS, syntheticScenario } from '@mirrorlab/report/testing';
  * reports/screenshots/, git-ignored, for people to look at) and dumps the DOM
  * it built, which must hold the charts and the shaded fault windows.
  */
-const run = promisify(execFile);
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../../reports/screenshots');
 const WIDTH = 1400;
 const HEIGHT = 2400;
-
-function chromium(args: string[]): Promise<{ stdout: string }> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
-  const flags = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${profile}`,
-  ];
-  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).finally(() =>
-    rmSync(profile, { recursive: true, force: true }),
-  );
-}
 
 let page: string;
 
 beforeAll(() => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
+  requireChromium();
   const events = syntheticScenario({
     scenarioId: 'orders-broker-kill-7f3a',
     name: 'orders-broker-kill',
