@@ -80,7 +80,7 @@ fi
 bash tools/deploy-check/install-tools.sh
 
 # Toxiproxy (the lab's inter-DC proxy: latency and jitter) built from the Go module proxy into the cache dir.
-bash tools/lab/scripts/install-toxiproxy.sh
+bash libs/lab/scripts/install-toxiproxy.sh
 
 # The local Kubernetes control plane for the *.k8s.test.ts tests (kube-apiserver, controllers,
 # scheduler, kubectl, etcd, kwok) from the Go module proxy into ~/.cache/mirrorlab: about 7 min

@@ -29,7 +29,7 @@ import { labServiceEnv, runningLab, serviceBundle, stopLocalStack } from './supp
  *
  * Broker faults hit the source cluster only: the test's control-topic consumer (kafkajs)
  * reads the target cluster, and kafkajs consumers can spin forever when a broker they
- * fetch from is killed (see tools/lab/README.md).
+ * fetch from is killed (see libs/lab/README.md).
  */
 jest.setTimeout(300_000);
 

@@ -77,7 +77,7 @@ export function chaosDirection(direction: LinkDirection): 'both' | 'to' | 'from'
 }
 
 /**
- * tc tbf as the local lab sets it (tools/lab tbfArgs): a burst of at least 16 KiB or 1/50 s
+ * tc tbf as the local lab sets it (libs/lab tbfArgs): a burst of at least 16 KiB or 1/50 s
  * of traffic, and a queue (`limit`) of `latency` (200 ms) of traffic plus the burst.
  */
 export function bandwidthSpec(params: FaultRequestOf<'bandwidth-cap'>['params']): { rate: string; limit: number; buffer: number } {

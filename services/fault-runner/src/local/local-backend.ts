@@ -39,7 +39,7 @@ export function mm2TopicRefusal(lab: Pick<LabState, 'mm2'>, topic: string): stri
 }
 
 /**
- * Faults on the local lab (tools/lab), dispatched by the fault's family (local-families.ts):
+ * Faults on the local lab (libs/lab), dispatched by the fault's family (local-families.ts):
  * signals to its processes, processes added to and removed from it, iptables and tc rules
  * in its namespaces, and Kafka admin calls.
  * lab.json is re-read for every operation: pids change with every restart.

@@ -3,7 +3,7 @@
  * `<SCRAPE_TARGETS_DIR>/<scenarioId>.json` listing the scenario's producers and
  * validators while they run, so the lab's Prometheus (`mirrorlab lab up --monitoring`)
  * scrapes them. Labels as the Kubernetes ServiceMonitors in deploy/base give them
- * (the same scheme as tools/lab's prometheus.ts, which writes the stack's file).
+ * (the same scheme as libs/lab's prometheus.ts, which writes the stack's file).
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';

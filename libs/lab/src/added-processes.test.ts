@@ -1,5 +1,5 @@
 import { renderBrokerProperties, renderMm2Properties } from './config';
-import { addedProcesses, mm2WorkerId, pickAddedPort } from './lab-extras';
+import { addedProcesses, mm2WorkerId, pickAddedPort } from './added-processes';
 import type { LabProcess, LabState } from './state';
 import { planLab } from './topology';
 

@@ -20,12 +20,12 @@ import { findRepoRoot } from './state';
  */
 export const KAFKA_VERSION = '4.3.1';
 
-/** tools/lab/kafka/pom.xml, found beside the sources or, from a bundle, through the repo root. */
+/** libs/lab/kafka/pom.xml, found beside the sources or, from a bundle, through the repo root. */
 export const KAFKA_POM = ((): string => {
   const beside = resolve(__dirname, '..', 'kafka', 'pom.xml');
   if (existsSync(beside)) return beside;
   const root = findRepoRoot();
-  return root === null ? beside : join(root, 'tools', 'lab', 'kafka', 'pom.xml');
+  return root === null ? beside : join(root, 'libs', 'lab', 'kafka', 'pom.xml');
 })();
 
 const MARKER = '.fetched';

@@ -95,7 +95,7 @@ export {
   pickAddedPort,
   removeAddedProcess,
   type RemovedProcess,
-} from './lab-extras';
+} from './added-processes';
 export { MM2_CONNECTORS, mm2Readiness, type ConnectStatus, type Mm2Status } from './mm2-status';
 export { brokerAnswers, describeKafkaCluster, type ClusterHealth } from './readiness';
 export {

@@ -13,7 +13,7 @@ export const BROKERS_PER_CLUSTER = 3;
  * cross-DC listener (16-18), its Toxiproxy proxy (19-21) and Toxiproxy's API (22).
  */
 export const PORT_BLOCK_SIZE = 24;
-/** Offset of the first port a process added by a fault may take (see lab-extras). */
+/** Offset of the first port a process added by a fault may take (see added-processes.ts). */
 export const ADDED_PORT_OFFSET = 14;
 /** Lab ports stay below Linux's ephemeral range (32768+) so outgoing connections never take them. */
 export const PORT_RANGE_FIRST = 20000;

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds Toxiproxy's server (the lab's inter-DC proxy) from the Go module proxy into the
 # cache, pinned: $MIRRORLAB_CACHE_DIR (default ${XDG_CACHE_HOME:-~/.cache}/mirrorlab)
-# /toxiproxy-v2.5.0/toxiproxy-server. tools/lab/src/toxiproxy.ts looks for it there.
+# /toxiproxy-v2.5.0/toxiproxy-server. libs/lab/src/toxiproxy.ts looks for it there.
 # Idempotent: does nothing when the pinned version is already there (~15 s otherwise).
 set -euo pipefail
 
-TOXIPROXY_VERSION=v2.5.0 # keep equal to TOXIPROXY_VERSION in tools/lab/src/toxiproxy.ts
+TOXIPROXY_VERSION=v2.5.0 # keep equal to TOXIPROXY_VERSION in libs/lab/src/toxiproxy.ts
 cache="${MIRRORLAB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mirrorlab}"
 dir="$cache/toxiproxy-$TOXIPROXY_VERSION"
 
