@@ -4,3 +4,5 @@ export * from './fake-store';
 export * from './patch-apply';
 export * from './kube-lab';
 export * from './stand-in-operators';
+export * from './request-log';
+export * from './pod-cap';
