@@ -3,7 +3,7 @@ import { KubeClient } from './kube-client';
 import { KubeError } from './kube-errors';
 import type { Pod } from './objects';
 import { NETWORK_CHAOS, PODS, STATEFULSETS } from './resource-types';
-import { FakeApiServer, simulateWorkload, type RecordedRequest } from './testing';
+import { FakeApiServer, type RecordedRequest } from './testing';
 import { untilGone, untilPodsReady, untilReadyReplicas, waitFor } from './watch-waits';
 
 let fake: FakeApiServer;
@@ -22,14 +22,27 @@ afterEach(() => fake.close());
 const isWatch = (r: RecordedRequest) => r.query.watch === '1';
 const isList = (r: RecordedRequest) => r.method === 'GET' && r.query.watch === undefined;
 
-function runKafka(ready?: (name: string) => boolean) {
-  return simulateWorkload(fake, {
-    owner: STATEFULSETS,
-    namespace: 'ns',
-    name: 'kafka',
-    podLabels: { app: 'kafka' },
-    podName: (i) => `kafka-${i}`,
-    ready,
+/**
+ * What the StatefulSet controller and the kubelet leave once they are done: pods kafka-0 and
+ * kafka-1, Ready or not, and the set's status. (The real ones, reacting over time, are in every
+ * *.k8s.test.ts.)
+ */
+function runKafka(ready: (name: string) => boolean = () => true) {
+  for (const name of ['kafka-0', 'kafka-1']) {
+    fake.put<Pod>(PODS, {
+      metadata: { name, namespace: 'ns', labels: { app: 'kafka' } },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready(name) ? 'True' : 'False' }] },
+    });
+  }
+  const readyCount = ['kafka-0', 'kafka-1'].filter((n) => ready(n)).length;
+  fake.update(STATEFULSETS, 'ns', 'kafka', (s) => {
+    s.status = {
+      replicas: 2,
+      readyReplicas: readyCount,
+      updatedReplicas: 2,
+      availableReplicas: readyCount,
+      observedGeneration: s.metadata.generation,
+    };
   });
 }
 
@@ -61,10 +74,13 @@ test('untilPodsReady with `replacing` waits for a new incarnation of a deleted p
   runKafka();
   const [first] = await untilPodsReady(client, 'ns', 'app=kafka', 2, { timeoutMs: 10_000 });
   await client.delete(PODS, 'ns', first.metadata.name, { gracePeriodSeconds: 0 });
-  const pods = await untilPodsReady(client, 'ns', 'app=kafka', 2, {
+  const replaced = untilPodsReady(client, 'ns', 'app=kafka', 2, {
     timeoutMs: 10_000,
     replacing: { name: first.metadata.name, uid: first.metadata.uid! },
   });
+  await fake.nextRequest(isWatch);
+  runKafka(); // the controller makes kafka-0 again: a new incarnation
+  const pods = await replaced;
   expect(pods.map((p) => p.metadata.name)).toEqual(['kafka-0', 'kafka-1']);
   expect(pods[0].metadata.uid).not.toBe(first.metadata.uid);
 });

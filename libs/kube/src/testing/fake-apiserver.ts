@@ -1,20 +1,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpTransport, type KubeConnection } from '../http-transport';
-import { KubeClient, type KubeClientOptions } from '../kube-client';
+import type { KubeConnection } from '../http-transport';
 import type { KubeStatus } from '../kube-errors';
 import type { KubeObject } from '../objects';
-import {
-  DEPLOYMENTS,
-  KAFKA_MIRROR_MAKER_2S,
-  KAFKA_NODE_POOLS,
-  NETWORK_CHAOS,
-  PODS,
-  POD_CHAOS,
-  STATEFULSETS,
-  apiVersionOf,
-  type ResourceType,
-} from '../resource-types';
+import { NETWORK_CHAOS, PODS, STATEFULSETS, apiVersionOf, type ResourceType } from '../resource-types';
 import { FakeStore, FilterError, matchesFilter, parseFilter, type FakeResourceType, type Filter, type StoreChange } from './fake-store';
 import {
   HttpFailure,
@@ -29,14 +18,10 @@ import {
   type Route,
 } from './fake-writes';
 
-/** What mirrorlab talks to: pods, apps, Strimzi and Chaos Mesh, with scale where the real server has it. */
+/** What libs/kube's own unit tests use: a built-in kind with pods, one with /scale, a custom resource. */
 export const DEFAULT_FAKE_RESOURCES: readonly FakeResourceType[] = [
   { ...PODS, builtin: true },
-  { ...DEPLOYMENTS, builtin: true, scale: true },
   { ...STATEFULSETS, builtin: true, scale: true },
-  { ...KAFKA_NODE_POOLS, scale: true },
-  { ...KAFKA_MIRROR_MAKER_2S, scale: true },
-  POD_CHAOS,
   NETWORK_CHAOS,
 ];
 
@@ -74,7 +59,11 @@ interface Watcher {
 }
 
 /**
- * A fake kube-apiserver for tests, over real HTTP (node:http). It is NOT a Kubernetes API
+ * A fake kube-apiserver for libs/kube's own unit tests (kube-client.test.ts, watch-waits.test.ts),
+ * for what a real server does not do on request: answer with an injected error (`failNext`),
+ * end every watch now (`endWatches`), compact its history (`compact`), and show the exact
+ * requests. Everything mirrorlab's services do against Kubernetes is tested against a real API
+ * server instead (tools/kube-lab, the *.k8s.test.ts files). Over real HTTP (node:http); it is NOT a Kubernetes API
  * server: no etcd, no admission, no schema validation, no controllers, no RBAC; strategic
  * merge patches are applied as merge patches. It keeps the parts of the API contract
  * mirrorlab relies on, as the real server behaves:
@@ -97,8 +86,7 @@ interface Watcher {
  * - errors as real `Status` objects (404 NotFound, 409 AlreadyExists/Conflict, 422 Invalid...).
  *
  * Every request is recorded (method, path, query, content type, body) so tests assert the
- * exact requests. Tests play the controllers (a StatefulSet controller, the kubelet, Chaos
- * Mesh) through `onChange` and the store methods `put`, `update` and `remove`.
+ * exact requests. Tests play what a controller would do with `put`, `update` and `remove`.
  */
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
@@ -106,7 +94,6 @@ export class FakeApiServer {
   readonly store = new FakeStore();
   private readonly resources: readonly FakeResourceType[];
   private readonly watchers = new Set<Watcher>();
-  private readonly reactions = new Set<(change: StoreChange) => void>();
   private readonly requestWaiters: Array<{ match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }> = [];
   private readonly failures: Array<{ match: (r: RecordedRequest) => boolean; status: KubeStatus; times: number }> = [];
   private server!: http.Server;
@@ -116,7 +103,6 @@ export class FakeApiServer {
     this.resources = options.resources ?? DEFAULT_FAKE_RESOURCES;
     this.store.onChange((change) => {
       for (const w of this.watchers) this.sendToWatcher(w, change);
-      for (const reaction of [...this.reactions]) setImmediate(() => reaction(change));
     });
   }
 
@@ -131,7 +117,6 @@ export class FakeApiServer {
   async close(): Promise<void> {
     for (const w of this.watchers) w.res.end();
     this.watchers.clear();
-    this.reactions.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -139,10 +124,6 @@ export class FakeApiServer {
   connection(): KubeConnection {
     const token = this.options.token;
     return { server: this.url, requestOptions: async () => (token ? { headers: { Authorization: `Bearer ${token}` } } : {}) };
-  }
-
-  client(options: KubeClientOptions = {}): KubeClient {
-    return new KubeClient(httpTransport(this.connection()), options);
   }
 
   resource(type: ResourceType): FakeResourceType {
@@ -160,10 +141,6 @@ export class FakeApiServer {
     return this.store.get(type, namespace, name) as T | undefined;
   }
 
-  all<T extends KubeObject>(type: ResourceType, namespace?: string): T[] {
-    return this.store.list(type, namespace) as T[];
-  }
-
   /** Changes a stored object in place, as a controller's status update would. */
   update<T extends KubeObject>(type: ResourceType, namespace: string, name: string, change: (object: T) => void): T {
     const current = this.read<T>(type, namespace, name);
@@ -177,12 +154,6 @@ export class FakeApiServer {
   /** Removes an object for good (the kubelet confirming a pod's termination, a finalizer done). */
   remove(type: ResourceType, namespace: string, name: string): void {
     this.store.remove(this.resource(type), namespace, name);
-  }
-
-  /** Calls `reaction` after every change (asynchronously, in order): tests play controllers with it. */
-  onChange(reaction: (change: StoreChange) => void): () => void {
-    this.reactions.add(reaction);
-    return () => this.reactions.delete(reaction);
   }
 
   /** Answers the next `times` requests that match with this error Status instead of serving them. */
@@ -206,11 +177,6 @@ export class FakeApiServer {
   /** Forgets the history before now: watches from an older version get 410 Gone. */
   compact(): void {
     this.store.compactedBefore = this.store.resourceVersion;
-  }
-
-  /** The recorded requests that are not watches nor reads, in order, as `METHOD path`. */
-  writes(): string[] {
-    return this.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

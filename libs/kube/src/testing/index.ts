@@ -1,5 +1,4 @@
 export * from './fake-apiserver';
-export * from './fake-controllers';
 export * from './fake-store';
 export * from './patch-apply';
 export * from './kube-lab';
