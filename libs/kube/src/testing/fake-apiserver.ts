@@ -5,25 +5,10 @@ import type { KubeStatus } from '../kube-errors';
 import type { KubeObject } from '../objects';
 import { NETWORK_CHAOS, PODS, STATEFULSETS, apiVersionOf, type ResourceType } from '../resource-types';
 import { FakeStore, FilterError, matchesFilter, parseFilter, type FakeResourceType, type Filter, type StoreChange } from './fake-store';
-import {
-  HttpFailure,
-  createObject,
-  deleteObject,
-  fail,
-  finishDeletionIfDone,
-  modifyObject,
-  qualified,
-  scaleOf,
-  statusOf,
-  type Route,
-} from './fake-writes';
+import { HttpFailure, deleteObject, fail, finishDeletionIfDone, qualified, statusOf, type Route } from './fake-writes';
 
-/** What libs/kube's own unit tests use: a built-in kind with pods, one with /scale, a custom resource. */
-export const DEFAULT_FAKE_RESOURCES: readonly FakeResourceType[] = [
-  { ...PODS, builtin: true },
-  { ...STATEFULSETS, builtin: true, scale: true },
-  NETWORK_CHAOS,
-];
+/** What libs/kube's own unit tests use: pods, a set, a custom resource. */
+export const DEFAULT_FAKE_RESOURCES: readonly FakeResourceType[] = [PODS, STATEFULSETS, NETWORK_CHAOS];
 
 /** One request as it reached the server. */
 export interface RecordedRequest {
@@ -47,8 +32,6 @@ export interface RecordedDeletion {
 
 export interface FakeApiServerOptions {
   resources?: readonly FakeResourceType[];
-  /** When set, every request needs `Authorization: Bearer <token>` (else 401). */
-  token?: string;
 }
 
 interface Watcher {
@@ -61,32 +44,22 @@ interface Watcher {
 /**
  * A fake kube-apiserver for libs/kube's own unit tests (kube-client.test.ts, watch-waits.test.ts),
  * for what a real server does not do on request: answer with an injected error (`failNext`),
- * end every watch now (`endWatches`), compact its history (`compact`), and show the exact
- * requests. Everything mirrorlab's services do against Kubernetes is tested against a real API
- * server instead (tools/kube-lab, the *.k8s.test.ts files). Over real HTTP (node:http); it is NOT a Kubernetes API
- * server: no etcd, no admission, no schema validation, no controllers, no RBAC; strategic
- * merge patches are applied as merge patches. It keeps the parts of the API contract
- * mirrorlab relies on, as the real server behaves:
+ * end every watch now (`endWatches`), forget its history (`compact`, then 410 Gone), while the
+ * test sets the objects a controller would (`put`, `update`, `remove`) and sees every request.
+ * Everything else (create, patch, /scale, RBAC, admission, controllers) is tested against a real
+ * API server (tools/kube-lab, the *.k8s.test.ts files). Over real HTTP (node:http), it serves:
  *
  * - objects stored by group/version/resource/namespace/name, with uid, resourceVersion (one
- *   global counter), generation (bumped when `spec` changes) and creationTimestamp;
- * - GET, LIST (label selectors, `metadata.name`/`metadata.namespace` field selectors), POST
- *   (409 AlreadyExists), PUT and PATCH (409 Conflict on a stale resourceVersion),
+ *   global counter), generation and creationTimestamp;
+ * - GET, LIST (label selectors, `metadata.name`/`metadata.namespace` field selectors),
  *   DELETE (gracePeriodSeconds from the query or the DeleteOptions body, uid
  *   preconditions, finalizers and pod grace periods keep the object with a
- *   deletionTimestamp until they are done);
- * - PATCH by Content-Type: `application/merge-patch+json` (RFC 7386),
- *   `application/json-patch+json` (RFC 6902; a failed `test` is 422),
- *   `application/strategic-merge-patch+json` (built-in kinds only, else 415), anything else 415;
- * - the `/scale` subresource (autoscaling/v1 Scale) where the real server has one;
+ *   deletionTimestamp until they are done); any other method is 405;
  * - WATCH (`?watch=1&resourceVersion=N`): newline-delimited JSON events ADDED / MODIFIED /
  *   DELETED replayed from N then live, selectors applied as the real server does (an object
  *   that stops matching is DELETED for that watch), 410 Gone for a compacted version,
  *   `timeoutSeconds` honoured;
- * - errors as real `Status` objects (404 NotFound, 409 AlreadyExists/Conflict, 422 Invalid...).
- *
- * Every request is recorded (method, path, query, content type, body) so tests assert the
- * exact requests. Tests play what a controller would do with `put`, `update` and `remove`.
+ * - errors as real `Status` objects.
  */
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
@@ -122,8 +95,7 @@ export class FakeApiServer {
   }
 
   connection(): KubeConnection {
-    const token = this.options.token;
-    return { server: this.url, requestOptions: async () => (token ? { headers: { Authorization: `Bearer ${token}` } } : {}) };
+    return { server: this.url, requestOptions: async () => ({}) };
   }
 
   resource(type: ResourceType): FakeResourceType {
@@ -198,8 +170,6 @@ export class FakeApiServer {
       }
     }
     try {
-      if (this.options.token !== undefined && recorded.authorization !== `Bearer ${this.options.token}`)
-        throw fail(401, 'Unauthorized', 'Unauthorized');
       const failure = this.failures.find((f) => f.times > 0 && f.match(recorded));
       if (failure) {
         failure.times--;
@@ -223,7 +193,7 @@ export class FakeApiServer {
     const type = this.resources.find((r) => r.group === group && r.version === version && r.resource === m[5]);
     if (!type) throw notFound;
     const route: Route = { type, namespace: decodeURIComponent(m[4]), name: m[6] && decodeURIComponent(m[6]), subresource: m[7] };
-    if (route.subresource !== undefined && !(route.subresource === 'scale' && type.scale) && route.subresource !== 'status') throw notFound;
+    if (route.subresource !== undefined) throw notFound;
     return route;
   }
 
@@ -234,7 +204,6 @@ export class FakeApiServer {
     }
     if (name === undefined) {
       if (req.method === 'GET') return { status: 200, body: this.listBody(type, namespace, req) };
-      if (req.method === 'POST') return { status: 201, body: createObject(this.store, type, namespace, req.body) };
       throw fail(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     }
     const current = this.store.get(type, namespace, name);
@@ -242,14 +211,11 @@ export class FakeApiServer {
     if (current === undefined) throw missing();
     switch (req.method) {
       case 'GET':
-        return { status: 200, body: route.subresource === 'scale' ? scaleOf(current) : current };
+        return { status: 200, body: current };
       case 'DELETE':
         if (route.subresource !== undefined)
           throw fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         return { status: 200, body: deleteObject(this.store, type, current, req, this.deletions) };
-      case 'PATCH':
-      case 'PUT':
-        return { status: 200, body: modifyObject(this.store, route, current, req) };
       default:
         throw fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }

@@ -1,6 +1,5 @@
 export * from './fake-apiserver';
 export * from './fake-store';
-export * from './patch-apply';
 export * from './kube-lab';
 export * from './stand-in-operators';
 export * from './request-log';
