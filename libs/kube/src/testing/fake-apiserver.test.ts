@@ -1,4 +1,4 @@
-import { NETWORK_CHAOS, PODS, STATEFULSETS } from '../resource-types';
+import { PODS, STATEFULSETS } from '../resource-types';
 import { FakeApiServer } from './fake-apiserver';
 
 let fake: FakeApiServer;
@@ -8,7 +8,6 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 const STS = '/apis/apps/v1/namespaces/kafka/statefulsets';
-const CHAOS = '/apis/chaos-mesh.org/v1alpha1/namespaces/kafka/networkchaos';
 
 async function call(method: string, path: string, body?: unknown, contentType = 'application/json') {
   const res = await fetch(`${fake.url}${path}`, {
@@ -40,30 +39,12 @@ test('errors are Kubernetes Status objects: 404 for an object and for an unknown
   });
 });
 
-test('it serves reads, deletes and watches only: a write it does not model is 405, a subresource 404', async () => {
+test('it serves reads and watches only: a write it does not model is 405, a subresource 404', async () => {
   fake.put(STATEFULSETS, { metadata: { name: 'kafka', namespace: 'kafka' }, spec: { replicas: 3 } });
   expect(await call('POST', STS, { metadata: { name: 'other' } })).toMatchObject({ status: 405, body: { reason: 'MethodNotAllowed' } });
   expect(await call('PATCH', `${STS}/kafka`, {}, 'application/merge-patch+json')).toMatchObject({ status: 405 });
+  expect(await call('DELETE', `${STS}/kafka`)).toMatchObject({ status: 405 });
   expect(await call('GET', `${STS}/kafka/scale`)).toMatchObject({ status: 404 });
-});
-
-test('DELETE: grace from the query or the body is recorded; pods in their grace period and objects with finalizers stay, terminating', async () => {
-  fake.put(PODS, { metadata: { name: 'a', namespace: 'kafka' } });
-  fake.put(PODS, { metadata: { name: 'b', namespace: 'kafka' } });
-  fake.put(NETWORK_CHAOS, { metadata: { name: 'c', namespace: 'kafka', finalizers: ['chaos-mesh/records'] } });
-  await call('DELETE', '/api/v1/namespaces/kafka/pods/a?gracePeriodSeconds=0');
-  await call('DELETE', '/api/v1/namespaces/kafka/pods/b', { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 30 });
-  await call('DELETE', `${CHAOS}/c`);
-  expect(fake.deletions.map((d) => [d.name, d.gracePeriodSeconds])).toEqual([
-    ['a', 0],
-    ['b', 30],
-    ['c', undefined],
-  ]);
-  expect(fake.read(PODS, 'kafka', 'a')).toBeUndefined();
-  expect(fake.read(PODS, 'kafka', 'b')?.metadata).toMatchObject({ deletionTimestamp: expect.any(String), deletionGracePeriodSeconds: 30 });
-  expect(fake.read(NETWORK_CHAOS, 'kafka', 'c')?.metadata.deletionTimestamp).toBeDefined();
-  fake.update(NETWORK_CHAOS, 'kafka', 'c', (o) => void (o.metadata.finalizers = []));
-  expect(fake.read(NETWORK_CHAOS, 'kafka', 'c')).toBeUndefined();
 });
 
 test('LIST filters by labels and fields; a bad selector is 400', async () => {

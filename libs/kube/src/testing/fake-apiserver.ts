@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { KubeConnection } from '../http-transport';
 import type { KubeStatus } from '../kube-errors';
 import type { KubeObject } from '../objects';
-import { NETWORK_CHAOS, PODS, STATEFULSETS, apiVersionOf, type ResourceType } from '../resource-types';
+import { PODS, STATEFULSETS, apiVersionOf, type ResourceType } from '../resource-types';
 import { FakeStore, FilterError, matchesFilter, parseFilter, type FakeResourceType, type Filter, type StoreChange } from './fake-store';
-import { HttpFailure, deleteObject, fail, finishDeletionIfDone, qualified, statusOf, type Route } from './fake-writes';
+import { HttpFailure, fail, qualified, statusOf, type Route } from './fake-writes';
 
-/** What libs/kube's own unit tests use: pods, a set, a custom resource. */
-export const DEFAULT_FAKE_RESOURCES: readonly FakeResourceType[] = [PODS, STATEFULSETS, NETWORK_CHAOS];
+/** What libs/kube's own unit tests use: pods and a set. */
+export const DEFAULT_FAKE_RESOURCES: readonly FakeResourceType[] = [PODS, STATEFULSETS];
 
 /** One request as it reached the server. */
 export interface RecordedRequest {
@@ -19,15 +19,6 @@ export interface RecordedRequest {
   /** Parsed JSON, or the raw text when it is not JSON; undefined without a body. */
   body: unknown;
   authorization: string | undefined;
-}
-
-/** A DELETE as the server understood it: grace period from the query or the DeleteOptions body. */
-export interface RecordedDeletion {
-  resource: string;
-  namespace: string;
-  name: string;
-  gracePeriodSeconds: number | undefined;
-  uid: string | undefined;
 }
 
 export interface FakeApiServerOptions {
@@ -46,15 +37,13 @@ interface Watcher {
  * for what a real server does not do on request: answer with an injected error (`failNext`),
  * end every watch now (`endWatches`), forget its history (`compact`, then 410 Gone), while the
  * test sets the objects a controller would (`put`, `update`, `remove`) and sees every request.
- * Everything else (create, patch, /scale, RBAC, admission, controllers) is tested against a real
+ * Everything else (create, delete, patch, /scale, RBAC, admission, controllers) is tested against a real
  * API server (tools/kube-lab, the *.k8s.test.ts files). Over real HTTP (node:http), it serves:
  *
  * - objects stored by group/version/resource/namespace/name, with uid, resourceVersion (one
  *   global counter), generation and creationTimestamp;
- * - GET, LIST (label selectors, `metadata.name`/`metadata.namespace` field selectors),
- *   DELETE (gracePeriodSeconds from the query or the DeleteOptions body, uid
- *   preconditions, finalizers and pod grace periods keep the object with a
- *   deletionTimestamp until they are done); any other method is 405;
+ * - GET and LIST (label selectors, `metadata.name`/`metadata.namespace` field selectors); any
+ *   other method is 405;
  * - WATCH (`?watch=1&resourceVersion=N`): newline-delimited JSON events ADDED / MODIFIED /
  *   DELETED replayed from N then live, selectors applied as the real server does (an object
  *   that stops matching is DELETED for that watch), 410 Gone for a compacted version,
@@ -63,7 +52,6 @@ interface Watcher {
  */
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
-  readonly deletions: RecordedDeletion[] = [];
   readonly store = new FakeStore();
   private readonly resources: readonly FakeResourceType[];
   private readonly watchers = new Set<Watcher>();
@@ -119,7 +107,6 @@ export class FakeApiServer {
     if (current === undefined) throw new Error(`${qualified(type)} ${namespace}/${name} does not exist`);
     change(current);
     const written = this.put<T>(type, current);
-    finishDeletionIfDone(this.store, this.resource(type), written);
     return this.read<T>(type, namespace, name) ?? written;
   }
 
@@ -199,7 +186,7 @@ export class FakeApiServer {
 
   private serve(route: Route, req: RecordedRequest, text: string): { status: number; body: unknown } {
     const { type, namespace, name } = route;
-    if (req.method !== 'GET' && req.method !== 'DELETE' && text !== '' && typeof req.body !== 'object') {
+    if (req.method !== 'GET' && text !== '' && typeof req.body !== 'object') {
       throw fail(400, 'BadRequest', `the body of the request is not valid JSON: ${text.slice(0, 80)}`);
     }
     if (name === undefined) {
@@ -212,10 +199,6 @@ export class FakeApiServer {
     switch (req.method) {
       case 'GET':
         return { status: 200, body: current };
-      case 'DELETE':
-        if (route.subresource !== undefined)
-          throw fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        return { status: 200, body: deleteObject(this.store, type, current, req, this.deletions) };
       default:
         throw fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
