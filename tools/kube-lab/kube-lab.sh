@@ -151,7 +151,11 @@ up() {
     --cert-dir "$dir/pki"
   wait_for 180 "API server /readyz" kube-apiserver api_ready
 
+  # The fake node never goes away, but on a loaded machine kwok's heartbeat can come late; past
+  # the grace period (40 s by default) the node lifecycle controller marks the node NotReady and
+  # every pod on it not Ready, which kwok never undoes. An hour's grace keeps that from happening.
   start kube-controller-manager "$kube_bin" kube-controller-manager \
+    --node-monitor-grace-period 1h \
     --kubeconfig "$dir/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$dir/controller-manager.kubeconfig" \
     --authorization-kubeconfig "$dir/controller-manager.kubeconfig" \

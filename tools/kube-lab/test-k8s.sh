@@ -20,6 +20,7 @@ status=0
 # Extra arguments go to jest (e.g. --testPathPatterns fault-runner).
 jest --runInBand "$@" --projects \
   tools/deploy-check/jest.k8s.config.js \
+  libs/kube/jest.k8s.config.js \
   services/fault-runner/jest.k8s.config.js \
   services/provisioner/jest.k8s.config.js || status=1
 printf '[kube-lab] Kubernetes tests took %ss (lab up included)\n' "$(( $(date +%s) - started ))"

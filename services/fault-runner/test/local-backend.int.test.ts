@@ -8,7 +8,7 @@ import { findLab } from '@mirrorlab/lab';
 import { KafkaAdmins } from '../src/kafka-admin';
 import { LocalFaultBackend } from '../src/local/local-backend';
 import { describeFaultBackendConformance } from '../src/testing/backend-conformance';
-import { faultOf } from '../src/testing/fake-sut';
+import { faultOf } from '../src/testing/fault-of';
 import { memoryLogger } from '../src/testing/fakes';
 
 jest.setTimeout(120_000);

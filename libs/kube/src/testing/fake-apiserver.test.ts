@@ -1,4 +1,4 @@
-import { NETWORK_CHAOS, PODS, STATEFULSETS } from '../resource-types';
+import { PODS, STATEFULSETS } from '../resource-types';
 import { FakeApiServer } from './fake-apiserver';
 
 let fake: FakeApiServer;
@@ -8,7 +8,6 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 const STS = '/apis/apps/v1/namespaces/kafka/statefulsets';
-const CHAOS = '/apis/chaos-mesh.org/v1alpha1/namespaces/kafka/networkchaos';
 
 async function call(method: string, path: string, body?: unknown, contentType = 'application/json') {
   const res = await fetch(`${fake.url}${path}`, {
@@ -40,103 +39,12 @@ test('errors are Kubernetes Status objects: 404 for an object and for an unknown
   });
 });
 
-test('POST creates with uid, resourceVersion and generation 1, drops status; 409 AlreadyExists and 422 Invalid as Status', async () => {
-  const created = await call('POST', STS, {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name: 'kafka' },
-    spec: { replicas: 3 },
-    status: { readyReplicas: 9 },
-  });
-  expect(created.status).toBe(201);
-  expect(created.body.metadata).toMatchObject({
-    name: 'kafka',
-    namespace: 'kafka',
-    generation: 1,
-    uid: expect.any(String),
-    resourceVersion: expect.stringMatching(/^\d+$/),
-  });
-  expect(created.body.status).toBeUndefined();
-  expect(await call('POST', STS, { metadata: { name: 'kafka' } })).toMatchObject({
-    status: 409,
-    body: {
-      kind: 'Status',
-      reason: 'AlreadyExists',
-      code: 409,
-      message: 'statefulsets.apps "kafka" already exists',
-      details: { name: 'kafka', kind: 'statefulsets' },
-    },
-  });
-  expect(await call('POST', STS, { metadata: { name: 'Bad_Name' } })).toMatchObject({
-    status: 422,
-    body: { reason: 'Invalid', code: 422, details: { causes: [{ field: 'metadata.name' }] } },
-  });
-  expect(await call('POST', STS, { metadata: { name: 'x', namespace: 'other' } })).toMatchObject({
-    status: 400,
-    body: { reason: 'BadRequest' },
-  });
-});
-
-test('PATCH by content type: merge, JSON patch (422 on a failed test), strategic for built-ins only, 415 otherwise', async () => {
+test('it serves reads and watches only: a write it does not model is 405, a subresource 404', async () => {
   fake.put(STATEFULSETS, { metadata: { name: 'kafka', namespace: 'kafka' }, spec: { replicas: 3 } });
-  fake.put(NETWORK_CHAOS, { metadata: { name: 'c', namespace: 'kafka' }, spec: { action: 'loss' } });
-  const merged = await call('PATCH', `${STS}/kafka`, { metadata: { annotations: { a: '1' } } }, 'application/merge-patch+json');
-  expect(merged.body.metadata).toMatchObject({ annotations: { a: '1' }, generation: 1 });
-  const json = await call('PATCH', `${STS}/kafka`, [{ op: 'replace', path: '/spec/replicas', value: 2 }], 'application/json-patch+json');
-  expect(json.body).toMatchObject({ spec: { replicas: 2 }, metadata: { generation: 2 } });
-  expect(
-    await call('PATCH', `${STS}/kafka`, [{ op: 'test', path: '/spec/replicas', value: 3 }], 'application/json-patch+json'),
-  ).toMatchObject({ status: 422, body: { reason: 'Invalid', message: 'testing value /spec/replicas failed: test operation failed' } });
-  expect((await call('PATCH', `${STS}/kafka`, { spec: { replicas: 1 } }, 'application/strategic-merge-patch+json')).status).toBe(200);
-  expect(await call('PATCH', `${CHAOS}/c`, { spec: {} }, 'application/strategic-merge-patch+json')).toMatchObject({
-    status: 415,
-    body: { reason: 'UnsupportedMediaType' },
-  });
-  expect(await call('PATCH', `${STS}/kafka`, { spec: {} }, 'application/json')).toMatchObject({ status: 415 });
-  expect(
-    await call('PATCH', `${STS}/kafka`, { metadata: { resourceVersion: '1' }, spec: { replicas: 5 } }, 'application/merge-patch+json'),
-  ).toMatchObject({ status: 409, body: { reason: 'Conflict' } });
-  const statusIgnored = await call('PATCH', `${STS}/kafka`, { status: { readyReplicas: 7 } }, 'application/merge-patch+json');
-  expect(statusIgnored.status).toBe(200);
-  expect(statusIgnored.body.status).toBeUndefined();
-});
-
-test('the scale subresource reads spec and status replicas and writes spec.replicas', async () => {
-  fake.put(STATEFULSETS, {
-    metadata: { name: 'kafka', namespace: 'kafka' },
-    spec: { replicas: 3, selector: { matchLabels: { app: 'kafka' } } },
-    status: { replicas: 2 },
-  });
-  expect((await call('GET', `${STS}/kafka/scale`)).body).toMatchObject({
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    spec: { replicas: 3 },
-    status: { replicas: 2, selector: 'app=kafka' },
-  });
-  expect((await call('PATCH', `${STS}/kafka/scale`, { spec: { replicas: 4 } }, 'application/merge-patch+json')).body).toMatchObject({
-    spec: { replicas: 4 },
-  });
-  expect(fake.read(STATEFULSETS, 'kafka', 'kafka')).toMatchObject({ spec: { replicas: 4 }, metadata: { generation: 2 } });
-  expect(await call('GET', `${CHAOS}/c/scale`)).toMatchObject({ status: 404 });
-});
-
-test('DELETE: grace from the query or the body is recorded; pods in their grace period and objects with finalizers stay, terminating', async () => {
-  fake.put(PODS, { metadata: { name: 'a', namespace: 'kafka' } });
-  fake.put(PODS, { metadata: { name: 'b', namespace: 'kafka' } });
-  fake.put(NETWORK_CHAOS, { metadata: { name: 'c', namespace: 'kafka', finalizers: ['chaos-mesh/records'] } });
-  await call('DELETE', '/api/v1/namespaces/kafka/pods/a?gracePeriodSeconds=0');
-  await call('DELETE', '/api/v1/namespaces/kafka/pods/b', { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 30 });
-  await call('DELETE', `${CHAOS}/c`);
-  expect(fake.deletions.map((d) => [d.name, d.gracePeriodSeconds])).toEqual([
-    ['a', 0],
-    ['b', 30],
-    ['c', undefined],
-  ]);
-  expect(fake.read(PODS, 'kafka', 'a')).toBeUndefined();
-  expect(fake.read(PODS, 'kafka', 'b')?.metadata).toMatchObject({ deletionTimestamp: expect.any(String), deletionGracePeriodSeconds: 30 });
-  expect(fake.read(NETWORK_CHAOS, 'kafka', 'c')?.metadata.deletionTimestamp).toBeDefined();
-  await call('PATCH', `${CHAOS}/c`, { metadata: { finalizers: null } }, 'application/merge-patch+json');
-  expect(fake.read(NETWORK_CHAOS, 'kafka', 'c')).toBeUndefined();
+  expect(await call('POST', STS, { metadata: { name: 'other' } })).toMatchObject({ status: 405, body: { reason: 'MethodNotAllowed' } });
+  expect(await call('PATCH', `${STS}/kafka`, {}, 'application/merge-patch+json')).toMatchObject({ status: 405 });
+  expect(await call('DELETE', `${STS}/kafka`)).toMatchObject({ status: 405 });
+  expect(await call('GET', `${STS}/kafka/scale`)).toMatchObject({ status: 404 });
 });
 
 test('LIST filters by labels and fields; a bad selector is 400', async () => {

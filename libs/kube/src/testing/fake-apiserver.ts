@@ -1,44 +1,14 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpTransport, type KubeConnection } from '../http-transport';
-import { KubeClient, type KubeClientOptions } from '../kube-client';
+import type { KubeConnection } from '../http-transport';
 import type { KubeStatus } from '../kube-errors';
 import type { KubeObject } from '../objects';
-import {
-  DEPLOYMENTS,
-  KAFKA_MIRROR_MAKER_2S,
-  KAFKA_NODE_POOLS,
-  NETWORK_CHAOS,
-  PODS,
-  POD_CHAOS,
-  STATEFULSETS,
-  apiVersionOf,
-  type ResourceType,
-} from '../resource-types';
+import { PODS, STATEFULSETS, apiVersionOf, type ResourceType } from '../resource-types';
 import { FakeStore, FilterError, matchesFilter, parseFilter, type FakeResourceType, type Filter, type StoreChange } from './fake-store';
-import {
-  HttpFailure,
-  createObject,
-  deleteObject,
-  fail,
-  finishDeletionIfDone,
-  modifyObject,
-  qualified,
-  scaleOf,
-  statusOf,
-  type Route,
-} from './fake-writes';
+import { HttpFailure, fail, qualified, statusOf, type Route } from './fake-writes';
 
-/** What mirrorlab talks to: pods, apps, Strimzi and Chaos Mesh, with scale where the real server has it. */
-export const DEFAULT_FAKE_RESOURCES: readonly FakeResourceType[] = [
-  { ...PODS, builtin: true },
-  { ...DEPLOYMENTS, builtin: true, scale: true },
-  { ...STATEFULSETS, builtin: true, scale: true },
-  { ...KAFKA_NODE_POOLS, scale: true },
-  { ...KAFKA_MIRROR_MAKER_2S, scale: true },
-  POD_CHAOS,
-  NETWORK_CHAOS,
-];
+/** What libs/kube's own unit tests use: pods and a set. */
+export const DEFAULT_FAKE_RESOURCES: readonly FakeResourceType[] = [PODS, STATEFULSETS];
 
 /** One request as it reached the server. */
 export interface RecordedRequest {
@@ -51,19 +21,8 @@ export interface RecordedRequest {
   authorization: string | undefined;
 }
 
-/** A DELETE as the server understood it: grace period from the query or the DeleteOptions body. */
-export interface RecordedDeletion {
-  resource: string;
-  namespace: string;
-  name: string;
-  gracePeriodSeconds: number | undefined;
-  uid: string | undefined;
-}
-
 export interface FakeApiServerOptions {
   resources?: readonly FakeResourceType[];
-  /** When set, every request needs `Authorization: Bearer <token>` (else 401). */
-  token?: string;
 }
 
 interface Watcher {
@@ -74,39 +33,28 @@ interface Watcher {
 }
 
 /**
- * A fake kube-apiserver for tests, over real HTTP (node:http). It is NOT a Kubernetes API
- * server: no etcd, no admission, no schema validation, no controllers, no RBAC; strategic
- * merge patches are applied as merge patches. It keeps the parts of the API contract
- * mirrorlab relies on, as the real server behaves:
+ * A fake kube-apiserver for libs/kube's own unit tests (kube-client.test.ts, watch-waits.test.ts),
+ * for what a real server does not do on request: answer with an injected error (`failNext`),
+ * end every watch now (`endWatches`), forget its history (`compact`, then 410 Gone), while the
+ * test sets the objects a controller would (`put`, `update`, `remove`) and sees every request.
+ * Everything else (create, delete, patch, /scale, RBAC, admission, controllers) is tested against a real
+ * API server (tools/kube-lab, the *.k8s.test.ts files). Over real HTTP (node:http), it serves:
  *
  * - objects stored by group/version/resource/namespace/name, with uid, resourceVersion (one
- *   global counter), generation (bumped when `spec` changes) and creationTimestamp;
- * - GET, LIST (label selectors, `metadata.name`/`metadata.namespace` field selectors), POST
- *   (409 AlreadyExists), PUT and PATCH (409 Conflict on a stale resourceVersion),
- *   DELETE (gracePeriodSeconds from the query or the DeleteOptions body, uid
- *   preconditions, finalizers and pod grace periods keep the object with a
- *   deletionTimestamp until they are done);
- * - PATCH by Content-Type: `application/merge-patch+json` (RFC 7386),
- *   `application/json-patch+json` (RFC 6902; a failed `test` is 422),
- *   `application/strategic-merge-patch+json` (built-in kinds only, else 415), anything else 415;
- * - the `/scale` subresource (autoscaling/v1 Scale) where the real server has one;
+ *   global counter), generation and creationTimestamp;
+ * - GET and LIST (label selectors, `metadata.name`/`metadata.namespace` field selectors); any
+ *   other method is 405;
  * - WATCH (`?watch=1&resourceVersion=N`): newline-delimited JSON events ADDED / MODIFIED /
  *   DELETED replayed from N then live, selectors applied as the real server does (an object
  *   that stops matching is DELETED for that watch), 410 Gone for a compacted version,
  *   `timeoutSeconds` honoured;
- * - errors as real `Status` objects (404 NotFound, 409 AlreadyExists/Conflict, 422 Invalid...).
- *
- * Every request is recorded (method, path, query, content type, body) so tests assert the
- * exact requests. Tests play the controllers (a StatefulSet controller, the kubelet, Chaos
- * Mesh) through `onChange` and the store methods `put`, `update` and `remove`.
+ * - errors as real `Status` objects.
  */
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
-  readonly deletions: RecordedDeletion[] = [];
   readonly store = new FakeStore();
   private readonly resources: readonly FakeResourceType[];
   private readonly watchers = new Set<Watcher>();
-  private readonly reactions = new Set<(change: StoreChange) => void>();
   private readonly requestWaiters: Array<{ match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }> = [];
   private readonly failures: Array<{ match: (r: RecordedRequest) => boolean; status: KubeStatus; times: number }> = [];
   private server!: http.Server;
@@ -116,7 +64,6 @@ export class FakeApiServer {
     this.resources = options.resources ?? DEFAULT_FAKE_RESOURCES;
     this.store.onChange((change) => {
       for (const w of this.watchers) this.sendToWatcher(w, change);
-      for (const reaction of [...this.reactions]) setImmediate(() => reaction(change));
     });
   }
 
@@ -131,18 +78,12 @@ export class FakeApiServer {
   async close(): Promise<void> {
     for (const w of this.watchers) w.res.end();
     this.watchers.clear();
-    this.reactions.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   connection(): KubeConnection {
-    const token = this.options.token;
-    return { server: this.url, requestOptions: async () => (token ? { headers: { Authorization: `Bearer ${token}` } } : {}) };
-  }
-
-  client(options: KubeClientOptions = {}): KubeClient {
-    return new KubeClient(httpTransport(this.connection()), options);
+    return { server: this.url, requestOptions: async () => ({}) };
   }
 
   resource(type: ResourceType): FakeResourceType {
@@ -160,29 +101,18 @@ export class FakeApiServer {
     return this.store.get(type, namespace, name) as T | undefined;
   }
 
-  all<T extends KubeObject>(type: ResourceType, namespace?: string): T[] {
-    return this.store.list(type, namespace) as T[];
-  }
-
   /** Changes a stored object in place, as a controller's status update would. */
   update<T extends KubeObject>(type: ResourceType, namespace: string, name: string, change: (object: T) => void): T {
     const current = this.read<T>(type, namespace, name);
     if (current === undefined) throw new Error(`${qualified(type)} ${namespace}/${name} does not exist`);
     change(current);
     const written = this.put<T>(type, current);
-    finishDeletionIfDone(this.store, this.resource(type), written);
     return this.read<T>(type, namespace, name) ?? written;
   }
 
   /** Removes an object for good (the kubelet confirming a pod's termination, a finalizer done). */
   remove(type: ResourceType, namespace: string, name: string): void {
     this.store.remove(this.resource(type), namespace, name);
-  }
-
-  /** Calls `reaction` after every change (asynchronously, in order): tests play controllers with it. */
-  onChange(reaction: (change: StoreChange) => void): () => void {
-    this.reactions.add(reaction);
-    return () => this.reactions.delete(reaction);
   }
 
   /** Answers the next `times` requests that match with this error Status instead of serving them. */
@@ -208,11 +138,6 @@ export class FakeApiServer {
     this.store.compactedBefore = this.store.resourceVersion;
   }
 
-  /** The recorded requests that are not watches nor reads, in order, as `METHOD path`. */
-  writes(): string[] {
-    return this.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const text = await readBody(req);
@@ -232,8 +157,6 @@ export class FakeApiServer {
       }
     }
     try {
-      if (this.options.token !== undefined && recorded.authorization !== `Bearer ${this.options.token}`)
-        throw fail(401, 'Unauthorized', 'Unauthorized');
       const failure = this.failures.find((f) => f.times > 0 && f.match(recorded));
       if (failure) {
         failure.times--;
@@ -257,18 +180,17 @@ export class FakeApiServer {
     const type = this.resources.find((r) => r.group === group && r.version === version && r.resource === m[5]);
     if (!type) throw notFound;
     const route: Route = { type, namespace: decodeURIComponent(m[4]), name: m[6] && decodeURIComponent(m[6]), subresource: m[7] };
-    if (route.subresource !== undefined && !(route.subresource === 'scale' && type.scale) && route.subresource !== 'status') throw notFound;
+    if (route.subresource !== undefined) throw notFound;
     return route;
   }
 
   private serve(route: Route, req: RecordedRequest, text: string): { status: number; body: unknown } {
     const { type, namespace, name } = route;
-    if (req.method !== 'GET' && req.method !== 'DELETE' && text !== '' && typeof req.body !== 'object') {
+    if (req.method !== 'GET' && text !== '' && typeof req.body !== 'object') {
       throw fail(400, 'BadRequest', `the body of the request is not valid JSON: ${text.slice(0, 80)}`);
     }
     if (name === undefined) {
       if (req.method === 'GET') return { status: 200, body: this.listBody(type, namespace, req) };
-      if (req.method === 'POST') return { status: 201, body: createObject(this.store, type, namespace, req.body) };
       throw fail(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     }
     const current = this.store.get(type, namespace, name);
@@ -276,14 +198,7 @@ export class FakeApiServer {
     if (current === undefined) throw missing();
     switch (req.method) {
       case 'GET':
-        return { status: 200, body: route.subresource === 'scale' ? scaleOf(current) : current };
-      case 'DELETE':
-        if (route.subresource !== undefined)
-          throw fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        return { status: 200, body: deleteObject(this.store, type, current, req, this.deletions) };
-      case 'PATCH':
-      case 'PUT':
-        return { status: 200, body: modifyObject(this.store, route, current, req) };
+        return { status: 200, body: current };
       default:
         throw fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }

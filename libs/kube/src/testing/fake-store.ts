@@ -3,12 +3,7 @@ import type { KubeObject } from '../objects';
 import { apiVersionOf, type ResourceType } from '../resource-types';
 
 /** A resource type as the fake API server serves it. */
-export interface FakeResourceType extends ResourceType {
-  /** Serves the `/scale` subresource from `spec.replicas` and `status.replicas`. */
-  scale?: boolean;
-  /** A built-in kind: takes strategic merge patches (custom resources answer 415). */
-  builtin?: boolean;
-}
+export type FakeResourceType = ResourceType;
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

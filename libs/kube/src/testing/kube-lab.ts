@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { httpTransport, type KubeConnection } from '../http-transport';
 import { KubeClient } from '../kube-client';
+import type { RequestLog } from './request-log';
 
 /**
  * The local control plane tools/kube-lab brings up (a real kube-apiserver with RBAC, etcd,
@@ -16,8 +17,10 @@ export interface KubeLab {
   kubeconfig: string;
   /** As `kube-lab-admin` (system:masters): to set up and to look, never as the code under test. */
   admin: KubeClient;
-  /** A client with a fresh token of that service account: what its pod would hold. */
-  serviceAccount(namespace: string, name: string): Promise<KubeClient>;
+  /** A client with a fresh token of that service account: what its pod would hold; its requests go to `log` when given. */
+  serviceAccount(namespace: string, name: string, log?: RequestLog): Promise<KubeClient>;
+  /** The connection such a client uses (for code that makes its own client from one). */
+  serviceAccountConnection(namespace: string, name: string): Promise<KubeConnection>;
   /** kubectl (built with the lab) against the lab as the admin. */
   kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
 }
@@ -52,7 +55,11 @@ export function connectKubeLab(env: Record<string, string | undefined> = process
     server,
     kubeconfig,
     admin,
-    async serviceAccount(namespace, name) {
+    async serviceAccount(namespace, name, log) {
+      const transport = httpTransport(await this.serviceAccountConnection(namespace, name));
+      return new KubeClient(log ? log.wrap(transport) : transport);
+    },
+    async serviceAccountConnection(namespace, name) {
       const tokenRequest = {
         apiVersion: 'authentication.k8s.io/v1',
         kind: 'TokenRequest',
@@ -69,7 +76,7 @@ export function connectKubeLab(env: Record<string, string | undefined> = process
       const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { status?: { token?: string }; message?: string };
       if (res.status !== 201 || !answer.status?.token)
         throw new Error(`TokenRequest for ${namespace}/${name}: HTTP ${res.status} ${answer.message ?? ''}`);
-      return new KubeClient(httpTransport(connection(server, ca, answer.status.token)));
+      return connection(server, ca, answer.status.token);
     },
     kubectl(args, input) {
       return new Promise((done, fail) => {

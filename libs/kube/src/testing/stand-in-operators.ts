@@ -261,7 +261,17 @@ async function setPodReady(client: KubeClient, namespace: string, name: string, 
   );
 }
 
-export function standInChaosMesh(client: KubeClient, namespace: string): StandIn {
+/** How the Chaos Mesh stand-in treats an object; by default it injects and recovers every one. */
+export interface ChaosMeshBehaviour {
+  /** False: it takes the object (finalizer) but never reports AllInjected, as when no pod can be reached. */
+  injects?: (chaos: KubeObject) => boolean;
+  /** False: on deletion it keeps its finalizer, so the object stays terminating, as when a recovery fails. */
+  recovers?: (chaos: KubeObject) => boolean;
+}
+
+export function standInChaosMesh(client: KubeClient, namespace: string, behaviour: ChaosMeshBehaviour = {}): StandIn {
+  const injects = behaviour.injects ?? (() => true);
+  const recovers = behaviour.recovers ?? (() => true);
   const errors: string[] = [];
   const stopper = new AbortController();
   const reconcileFor =
@@ -271,7 +281,7 @@ export function standInChaosMesh(client: KubeClient, namespace: string): StandIn
       const finalizers = chaos.metadata.finalizers ?? [];
       const podFailure = type === POD_CHAOS && chaos.spec?.action === 'pod-failure';
       if (isTerminating(chaos)) {
-        if (!finalizers.includes(CHAOS_FINALIZER)) return;
+        if (!finalizers.includes(CHAOS_FINALIZER) || !recovers(chaos)) return;
         if (podFailure) for (const pod of podsOfPodChaos(chaos)) await setPodReady(client, namespace, pod, true);
         await client.patch(type, namespace, chaos.metadata.name, {
           type: 'json',
@@ -289,7 +299,7 @@ export function standInChaosMesh(client: KubeClient, namespace: string): StandIn
         });
         return; // the next event injects
       }
-      if (conditionOf(chaos, 'AllInjected')?.status === 'True') return;
+      if (conditionOf(chaos, 'AllInjected')?.status === 'True' || !injects(chaos)) return;
       if (podFailure) for (const pod of podsOfPodChaos(chaos)) await setPodReady(client, namespace, pod, false);
       const now = new Date().toISOString();
       await client.patch(

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import type { KubeObject } from '@mirrorlab/kube';
 import { loadConfig } from '@mirrorlab/service-kit';
-import { faultOf } from '../testing/fake-sut';
+import { faultOf } from '../testing/fault-of';
 import {
   bandwidthSpec,
   chaosDirection,
