@@ -343,3 +343,47 @@ test.each(exactlyOnceRuns)(
   },
   480_000,
 );
+
+/**
+ * MirrorMaker 2 on a Kafka Connect cluster of two workers (replicator mode connect, issue 14), in
+ * `npm run test:scenarios` only: the baseline in that mode, and kill-replicator once per
+ * deployment (`replicators: [dedicated, connect]`) with the comparison written. In connect mode
+ * the kill hits one of the two workers. The lab is left in connect mode; afterAll puts it back.
+ */
+const connectRuns = inSuite([['connect-baseline', 0.5, 'all']]);
+
+test.each(connectRuns)(
+  '%s passes on MirrorMaker 2 on a Kafka Connect cluster (time scale %s)',
+  async (name, timeScale) => {
+    await expectBuiltInPasses(name, timeScale);
+    const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
+    expect(status.stdout).toContain('replicator mode   connect (at-least-once)');
+    expect(status.stdout).toMatch(/connect cluster {3}2 workers \(mm2 http:\/\/\S+, mm2-2 http:\/\/\S+\)/);
+  },
+  480_000,
+);
+
+const connectCompareRuns = inSuite([['kill-replicator-connect', 0.5, 'all']]);
+
+test.each(connectCompareRuns)(
+  '%s: dedicated and connect each pass, and the comparison is written (time scale %s)',
+  async (name, timeScale) => {
+    const file = path.join(repo, 'scenarios', `${name}.yaml`);
+    const { stdout, stderr, code } = await run(
+      cli,
+      ['run', file, '--time-scale', String(timeScale), '--json', '--no-build', '--dir', lab.dir],
+      { cwd: repo, timeout: 900_000, maxBuffer: 16 * 1024 * 1024 },
+    ).then(
+      (r) => ({ ...r, code: 0 }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code ?? -1 }),
+    );
+    if (code !== 0) throw new Error(`mirrorlab run ${name} exited ${code}:\n${stdout}\n${stderr.split('\n').slice(-30).join('\n')}`);
+    const result = JSON.parse(stdout) as { runs: Array<{ mode: string; outcome: Outcome }>; comparison: string | null };
+    expect(result.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual([
+      ['dedicated', 'pass'],
+      ['connect', 'pass'],
+    ]);
+    expect(result.comparison !== null && existsSync(result.comparison)).toBe(true);
+  },
+  900_000,
+);
