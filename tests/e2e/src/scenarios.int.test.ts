@@ -317,6 +317,7 @@ test('transactional producers through at-least-once MirrorMaker 2: aborted recor
 const exactlyOnceRuns = inSuite([
   ['exactly-once', 0.5, 'ci'],
   ['exactly-once-kill-replicator', 0.5, 'all'],
+  ['exactly-once-kill-source-broker', 0.5, 'all'],
 ]);
 
 test.each(exactlyOnceRuns)(
