@@ -1,5 +1,5 @@
 import { renderBrokerProperties, renderMm2Properties } from './config';
-import { addedProcesses, mm2WorkerId, pickAddedPort } from './added-processes';
+import { addedProcesses, isWorkerId, mm2WorkerId, pickAddedPort } from './added-processes';
 import type { LabProcess, LabState } from './state';
 import { planLab } from './topology';
 
@@ -70,7 +70,11 @@ test('a second MM2 worker has the same config but its own REST listener; workers
   expect(first.get('target.scheduled.rebalance.max.delay.ms')).toBe('10000');
   for (const key of ['clusters', 'source->target.topics', 'dedicated.mode.enable.internal.rest', 'target.scheduled.rebalance.max.delay.ms'])
     expect(second.get(key)).toBe(first.get(key));
-  expect(mm2WorkerId(worker)).toBe('10.213.7.6:21023/');
+  expect(mm2WorkerId(worker)).toBe('10.213.7.6:21023');
+  expect(isWorkerId('10.213.7.6:21023/source->target', mm2WorkerId(worker))).toBe(true);
+  expect(isWorkerId('10.213.7.6:21023', mm2WorkerId(worker))).toBe(true);
+  expect(isWorkerId('10.213.7.6:210230', mm2WorkerId(worker))).toBe(false);
+  expect(isWorkerId('10.213.7.60:21023', mm2WorkerId(worker))).toBe(false);
 });
 
 test('added processes are found per fault', () => {

@@ -22,9 +22,18 @@ export function addedProcesses(state: LabState, addedBy?: string): LabProcess[] 
   return state.processes.filter((p) => p.addedBy !== undefined && (addedBy === undefined || p.addedBy === addedBy));
 }
 
-/** Connect's worker id prefix of an MM2 worker in the status topic: `<advertised host>:<rest port>/`. */
+/**
+ * Connect's worker id of an MM2 worker in the status topic: `<advertised host>:<rest port>`; a
+ * dedicated-mode worker's ids carry the flow after a `/` (`<host>:<port>/source->target`), a
+ * Connect worker's (replicator mode connect) do not. Compare with `isWorkerId`.
+ */
 export function mm2WorkerId(proc: LabProcess): string {
-  return `${proc.host}:${proc.ports.rest}/`;
+  return `${proc.host}:${proc.ports.rest}`;
+}
+
+/** The status topic's `worker_id` names this worker (see `mm2WorkerId`), in either mode. */
+export function isWorkerId(statusWorkerId: string, workerId: string): boolean {
+  return statusWorkerId === workerId || statusWorkerId.startsWith(`${workerId}/`);
 }
 
 /**

@@ -36,7 +36,9 @@ export type LabErrorCode =
   /** A process did not go away even after SIGKILL. */
   | 'stop_failed'
   /** No process of that name in the lab. */
-  | 'unknown_process';
+  | 'unknown_process'
+  /** A Kafka Connect worker's REST API refused or did not answer (replicator mode connect); retry once it has joined. */
+  | 'connect_rest_failed';
 
 /** Codes that mean "the input is wrong" (CLI exit code 2) rather than "the lab failed" (exit 1). */
 const USAGE_CODES: ReadonlySet<LabErrorCode> = new Set(['invalid_option', 'state_invalid', 'lab_conflict', 'unknown_process']);

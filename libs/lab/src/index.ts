@@ -92,6 +92,7 @@ export {
   addMm2Worker,
   addedProcesses,
   mm2WorkerId,
+  isWorkerId,
   pickAddedPort,
   removeAddedProcess,
   type RemovedProcess,
@@ -122,3 +123,16 @@ export {
   type OneWayDelay,
   type ToxicLine,
 } from './link-latency';
+export {
+  CONNECT_DISTRIBUTED_MAIN,
+  SECOND_CONNECT_WORKER,
+  connectNames,
+  connectWorkerProperties,
+  connectWorkerUrl,
+  isConnectMode,
+  mm2ConnectorConfigs,
+  planReplicatorWorkers,
+  type Mm2ConnectorName,
+} from './connect-cluster';
+export { connectWorkerVersion, connectorStatuses, putConnectorConfigs, type ConnectorStatus } from './connect-rest';
+export { configureConnectCluster, liveConnectWorkers } from './connect-setup';

@@ -37,6 +37,7 @@ import {
 import { ensureToxiproxy, interDcProxy, toxiproxyReadiness } from './toxiproxy';
 import { launchDetached, stopProcess, tailLog } from './supervisor';
 import { replicatorModeOf, type ReplicatorModeName } from './replicator-mode';
+import { applyReplicatorWorkers, configureConnectCluster } from './connect-setup';
 import {
   BROKERS_PER_CLUSTER,
   DEFAULT_MM2_TOPICS,
@@ -194,6 +195,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
         await switchReplicatorMode(state, opts.replicatorMode, log);
       if (state.processes.every(isLabProcessAlive) && (state.network === null || isLabNetworkUp(state.network))) {
         log('lab processes are running; checking health…');
+        await configureConnectCluster(state, { timeoutMs: 30_000, log });
         await waitUntilReady(state, { timeoutMs: 30_000, log });
         await setLinkProfile(state, log);
         return { state, alreadyUp: true, started: [], loopbackReason };
@@ -201,6 +203,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     } else {
       ({ state, loopbackReason } = await planNewLab(dir, opts, log));
       if (opts.replicatorMode !== undefined && opts.replicatorMode !== 'dedicated') state.mm2.mode = opts.replicatorMode;
+      applyReplicatorWorkers(state, log);
       if (opts.monitoring) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
     }
 
@@ -275,6 +278,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     const mm2StartedAt = Date.now();
     const mm2Restarted = mm2.filter((p) => !isLabProcessAlive(p));
     for (const proc of mm2Restarted) start(proc);
+    await configureConnectCluster(state, { timeoutMs, log });
     await waitUntilReady(state, { timeoutMs, log, mm2NotBeforeMs: mm2Restarted.length > 0 ? mm2StartedAt : 0 });
     state.updatedAt = new Date().toISOString();
     writeLabState(state);
@@ -296,6 +300,7 @@ async function switchReplicatorMode(state: LabState, mode: ReplicatorModeName, l
     proc.pid = null;
   }
   state.mm2.mode = mode;
+  applyReplicatorWorkers(state, log);
   writeLabState(state);
 }
 

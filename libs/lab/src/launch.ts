@@ -16,8 +16,10 @@ import {
   renderBrokerProperties,
   renderLog4j2Properties,
   renderMm2Properties,
+  renderProperties,
   renderRedisConf,
 } from './config';
+import { CONNECT_DISTRIBUTED_MAIN, connectWorkerConfigPath, connectWorkerProperties, isConnectMode } from './connect-cluster';
 import { LabError } from './errors';
 import { prometheusArgs, writePrometheusConfig } from './prometheus';
 import type { LabProcess, LabState } from './state';
@@ -62,7 +64,9 @@ export function writeLabConfigs(state: LabState): void {
         writeFileSync(proc.configFile, renderBrokerProperties(state, proc));
         break;
       case 'mirrormaker2':
-        writeFileSync(proc.configFile, renderMm2Properties(state, proc));
+        // Replicator mode connect: a Connect worker's config instead (connect-cluster.ts).
+        if (isConnectMode(state)) writeFileSync(connectWorkerConfigPath(proc), renderProperties(connectWorkerProperties(state, proc)));
+        else writeFileSync(proc.configFile, renderMm2Properties(state, proc));
         break;
       case 'redis':
         writeFileSync(proc.configFile, renderRedisConf(proc));
@@ -129,6 +133,7 @@ export function launchSpecFor(state: LabState, proc: LabProcess, runtime: LabRun
     case 'broker':
       return java(BROKER_JVM, BROKER_MAIN, [proc.configFile]);
     case 'mirrormaker2':
+      if (isConnectMode(state)) return java(MM2_JVM, CONNECT_DISTRIBUTED_MAIN, [connectWorkerConfigPath(proc)]);
       // --clusters target: this node runs the herders that write to the target, like an MM2 next to it would.
       return java(MM2_JVM, MIRROR_MAKER_MAIN, [proc.configFile, '--clusters', state.mm2.targetAlias]);
     case 'redis':

@@ -12,6 +12,8 @@ export interface ConnectStatus {
   state: string;
   trace: string | null;
   workerId: string | null;
+  /** When the record was written (its timestamp), if known. */
+  atMs?: number;
 }
 
 export interface Mm2Status {
@@ -28,7 +30,7 @@ export const MM2_CONNECTORS = ['MirrorSourceConnector', 'MirrorCheckpointConnect
  * ignored); values are JSON `{"state":"RUNNING","trace":null,"worker_id":...}`; a null
  * value deletes.
  */
-export function applyStatusRecord(status: Mm2Status, key: string, value: string | null): void {
+export function applyStatusRecord(status: Mm2Status, key: string, value: string | null, atMs?: number): void {
   const connector = /^status-connector-(.+)$/.exec(key);
   const task = /^status-task-(.+)-(\d+)$/.exec(key);
   const target = connector ? status.connectors : task ? status.tasks : null;
@@ -43,6 +45,7 @@ export function applyStatusRecord(status: Mm2Status, key: string, value: string 
     state: typeof parsed.state === 'string' ? parsed.state : 'UNKNOWN',
     trace: typeof parsed.trace === 'string' ? parsed.trace : null,
     workerId: typeof parsed.worker_id === 'string' ? parsed.worker_id : null,
+    ...(atMs === undefined ? {} : { atMs }),
   });
 }
 
@@ -150,7 +153,7 @@ export class Mm2StatusWatcher {
         worker.on('message', (message: WorkerMessage) => {
           if ('record' in message) {
             const { key, value, timestamp } = message.record;
-            if (key !== null && timestamp >= this.notBeforeMs) applyStatusRecord(this.status, key, value);
+            if (key !== null && timestamp >= this.notBeforeMs) applyStatusRecord(this.status, key, value, timestamp);
           } else {
             clearTimeout(timer);
             if ('error' in message) reject(new Error(message.error));

@@ -6,12 +6,15 @@
  *   task writes a batch and its source offsets in one transaction on the target, and its source
  *   consumer reads at read_committed, so aborted source transactions are not copied. Dedicated
  *   mode needs the internal REST listener for it (KIP-710), which the lab always enables.
+ * - `connect`: the three MM2 connectors on a Kafka Connect cluster of two workers in distributed
+ *   mode, configured through its REST API (connect-cluster.ts), at-least-once: how Strimzi and
+ *   most installations run MirrorMaker 2.
  */
 import type { Properties } from './config';
 import type { LabState } from './state';
 
-export type ReplicatorModeName = 'dedicated' | 'dedicated-eos';
-export const REPLICATOR_MODE_NAMES: readonly ReplicatorModeName[] = ['dedicated', 'dedicated-eos'];
+export type ReplicatorModeName = 'dedicated' | 'dedicated-eos' | 'connect';
+export const REPLICATOR_MODE_NAMES: readonly ReplicatorModeName[] = ['dedicated', 'dedicated-eos', 'connect'];
 
 /** A lab created before modes existed runs dedicated (at-least-once). */
 export function replicatorModeOf(state: LabState): ReplicatorModeName {

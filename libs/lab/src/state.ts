@@ -106,7 +106,7 @@ export interface Mm2Info {
   restUrl: string;
   configFile: string;
   /** How MM2 runs (replicator-mode.ts); absent in labs created before modes: `dedicated`. */
-  mode?: 'dedicated' | 'dedicated-eos';
+  mode?: 'dedicated' | 'dedicated-eos' | 'connect';
 }
 
 /** One Toxiproxy proxy: in front of one source broker's cross-DC listener. */
@@ -193,7 +193,7 @@ const labStateSchema = z.object({
     statusTopic: z.string().min(1),
     restUrl: z.string().min(1),
     configFile: z.string().min(1),
-    mode: z.enum(['dedicated', 'dedicated-eos']).optional(),
+    mode: z.enum(['dedicated', 'dedicated-eos', 'connect']).optional(),
   }),
   network: z
     .object({

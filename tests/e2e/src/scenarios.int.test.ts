@@ -322,6 +322,7 @@ test('transactional producers through at-least-once MirrorMaker 2: aborted recor
 const exactlyOnceRuns = inSuite([
   ['exactly-once', 0.5, 'ci'],
   ['exactly-once-kill-replicator', 0.5, 'all'],
+  ['exactly-once-kill-source-broker', 0.5, 'all'],
 ]);
 
 test.each(exactlyOnceRuns)(
@@ -352,7 +353,7 @@ test.each(exactlyOnceRuns)(
 /**
  * `replicators: [dedicated, dedicated-eos]`: the same kill-replicator once per mode, then the
  * comparison (issue 14). Both runs pass with their recovery measured (issue 11); the comparison
- * page is written. Last, as it leaves the lab in dedicated-eos (afterAll switches it back).
+ * page is written. It leaves the lab in dedicated-eos (afterAll switches it back).
  */
 const modeComparisons = inSuite([['kill-replicator-modes', 0.5, 'all']]);
 
@@ -369,6 +370,54 @@ test.each(modeComparisons)(
     expect(out.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual([
       ['dedicated', 'pass'],
       ['dedicated-eos', 'pass'],
+    ]);
+    expect(existsSync(out.comparison!)).toBe(true);
+    for (const { mode, outcome } of out.runs) {
+      const report = JSON.parse(readFileSync(path.join(path.dirname(outcome.reportHtml!), 'report.json'), 'utf8')) as {
+        faults: Array<{ faultId: string; recovery: { status: string; reason: string | null } }>;
+      };
+      expect(report.faults).toHaveLength(1);
+      expect(
+        report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${mode} ${f.faultId}: ${f.recovery.reason}`),
+      ).toEqual([]);
+    }
+  },
+  900_000,
+);
+
+/**
+ * MirrorMaker 2 on a Kafka Connect cluster of two workers (replicator mode connect, issue 14), in
+ * `npm run test:scenarios` only: the baseline in that mode, and kill-replicator once per
+ * deployment (`replicators: [dedicated, connect]`) with the comparison written. In connect mode
+ * the kill hits one of the two workers. The lab is left in connect mode; afterAll puts it back.
+ */
+const connectRuns = inSuite([['connect-baseline', 0.5, 'all']]);
+
+test.each(connectRuns)(
+  '%s passes on MirrorMaker 2 on a Kafka Connect cluster (time scale %s)',
+  async (name, timeScale) => {
+    await expectBuiltInPasses(name, timeScale);
+    const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
+    expect(status.stdout).toContain('replicator mode   connect (at-least-once)');
+    expect(status.stdout).toMatch(/connect cluster {3}2 workers \(mm2 http:\/\/\S+, mm2-2 http:\/\/\S+\)/);
+  },
+  480_000,
+);
+
+const connectCompareRuns = inSuite([['kill-replicator-connect', 0.5, 'all']]);
+
+test.each(connectCompareRuns)(
+  '%s: dedicated and connect each pass with their recovery measured, and the comparison is written (time scale %s)',
+  async (name, timeScale) => {
+    const result = await mirrorlabRun(path.join(repo, 'scenarios', `${name}.yaml`), timeScale);
+    const out = (result.outcome ?? {}) as unknown as { runs?: Array<{ mode: string; outcome: Outcome }>; comparison?: string | null };
+    if (result.code !== 0 || out.runs === undefined)
+      throw new Error(
+        `mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
+      );
+    expect(out.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual([
+      ['dedicated', 'pass'],
+      ['connect', 'pass'],
     ]);
     expect(existsSync(out.comparison!)).toBe(true);
     for (const { mode, outcome } of out.runs) {

@@ -95,3 +95,12 @@ describe('replicators: one run per mode', () => {
     if (!r.ok) expect(r.error.message).toMatch(message);
   });
 });
+
+describe('replicator mode connect (MirrorMaker 2 on a Kafka Connect cluster)', () => {
+  it('is a mode of its own, at-least-once: duplicates are not checked at 0 there', () => {
+    expect(spec('replicator: { mode: connect }').replicator.mode).toBe('connect');
+    expect(spec('replicators: [dedicated, dedicated-eos, connect]').replicators).toEqual(['dedicated', 'dedicated-eos', 'connect']);
+    expect(effective('replicator: { mode: connect }').find((e) => e.name === 'duplicates')).toBeUndefined();
+    expect(effective('replicator: { mode: dedicated-eos }').find((e) => e.name === 'duplicates')?.max).toBe(0);
+  });
+});

@@ -44,8 +44,9 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * How the lab runs the replicator. `dedicated`: MirrorMaker 2 in dedicated mode, at-least-once;
  * `dedicated-eos`: the same with exactly-once source support (KIP-618: transactional writes to the
  * target, its source consumer at read_committed). Exactly-once modes check duplicates at 0.
+ * `connect`: the MirrorMaker 2 connectors on a Kafka Connect cluster in distributed mode, at-least-once.
  */
-export const REPLICATOR_MODES = ['dedicated', 'dedicated-eos'] as const;
+export const REPLICATOR_MODES = ['dedicated', 'dedicated-eos', 'connect'] as const;
 export type ReplicatorMode = (typeof REPLICATOR_MODES)[number];
 export const EXACTLY_ONCE_MODES: readonly ReplicatorMode[] = ['dedicated-eos'];
 

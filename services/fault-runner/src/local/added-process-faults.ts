@@ -6,6 +6,7 @@ import {
   entriesOfStatus,
   findLab,
   mm2WorkerId,
+  isWorkerId,
   removeAddedProcess,
   settledRunState,
   waitForClusterServing,
@@ -145,7 +146,7 @@ export async function injectAddReplicatorWorker(ctx: LocalContext, req: FaultReq
       what: `${proc.name} to take work`,
       check: (status) => {
         taken = entriesOfStatus(status)
-          .filter((e) => e.state === 'RUNNING' && e.workerId?.startsWith(workerId))
+          .filter((e) => e.state === 'RUNNING' && e.workerId !== null && isWorkerId(e.workerId, workerId))
           .map((e) => e.name);
         return taken.length > 0 ? { ready: true } : { ready: false, progress: `nothing running on ${workerId} yet` };
       },

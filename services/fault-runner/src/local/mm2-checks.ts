@@ -1,4 +1,4 @@
-import { entriesOfStatus, mm2Readiness, type Mm2Status } from '@mirrorlab/lab';
+import { entriesOfStatus, isWorkerId, mm2Readiness, type Mm2Status } from '@mirrorlab/lab';
 import type { KafkaAdmins } from '../kafka-admin';
 import { pollUntil } from '../poll';
 
@@ -33,9 +33,29 @@ export async function heartbeatsAdvance(admins: KafkaAdmins, timeoutMs: number):
 export function readyOnLiveWorkers(live: readonly string[], gone: readonly string[]) {
   return (status: Mm2Status) => {
     const foreign = entriesOfStatus(status)
-      .filter((e) => e.workerId !== null && (gone.some((g) => e.workerId!.startsWith(g)) || !live.some((l) => e.workerId!.startsWith(l))))
+      .filter((e) => e.workerId !== null && (gone.some((g) => isWorkerId(e.workerId!, g)) || !live.some((l) => isWorkerId(e.workerId!, l))))
       .map((e) => `${e.name} ${e.state} on ${e.workerId}`);
     if (foreign.length > 0) return { ready: false as const, progress: `still on a removed worker: ${foreign.join(', ')}` };
+    return mm2Readiness(status);
+  };
+}
+
+/**
+ * Replicator mode connect, after one Connect worker (`workerId`) was restarted at `restartedAtMs`:
+ * the other worker kept its connectors and tasks (their RUNNING records are older, and true), but
+ * a record naming the restarted worker from before its restart is a stale one of the killed
+ * process. Ready: no such record, and the lab's readiness rule.
+ */
+export function readyAfterWorkerRestart(workerId: string, restartedAtMs: number) {
+  return (status: Mm2Status) => {
+    const stale = entriesOfStatus(status)
+      .filter((e) => e.workerId !== null && isWorkerId(e.workerId, workerId))
+      .filter((e) => {
+        const record = e.type === 'connector' ? status.connectors.get(e.name) : status.tasks.get(e.name);
+        return (record?.atMs ?? 0) < restartedAtMs;
+      })
+      .map((e) => `${e.name} ${e.state}`);
+    if (stale.length > 0) return { ready: false as const, progress: `not restarted on ${workerId} yet: ${stale.join(', ')}` };
     return mm2Readiness(status);
   };
 }

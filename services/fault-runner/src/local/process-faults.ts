@@ -1,6 +1,7 @@
 import {
   findLab,
   labProcess,
+  mm2WorkerId,
   processRunState,
   settledRunState,
   signalLabProcess,
@@ -19,7 +20,7 @@ import type { FaultTarget } from '../fault-target';
 import type { KafkaAdmins } from '../kafka-admin';
 import { pollUntil } from '../poll';
 import { fromLabError } from './lab-errors';
-import { heartbeatsAdvance } from './mm2-checks';
+import { heartbeatsAdvance, readyAfterWorkerRestart } from './mm2-checks';
 
 export type ProcessFaultKind = 'kill-broker' | 'pause-broker' | 'remove-broker' | 'kill-replicator' | 'pause-replicator';
 export type ProcessFault = FaultRequestOf<ProcessFaultKind>;
@@ -152,7 +153,13 @@ export async function awaitProcessServing(
         detail: `${name} (pid ${proc.pid}) serves; ${req.target.cluster} cluster: ${health.brokers} brokers, controller ${health.controller}`,
       };
     }
-    await waitForMm2Status(lab, { timeoutMs: opts.timeoutMs, notBeforeMs: opts.notBeforeMs ?? 0, watch: [proc], log: ctx.log });
+    if (lab.mm2.mode === 'connect' && opts.notBeforeMs !== null) {
+      // A Connect cluster: the other worker's records stay true across this one's restart (mm2-checks.ts).
+      const check = readyAfterWorkerRestart(mm2WorkerId(proc), opts.notBeforeMs);
+      await waitForMm2Status(lab, { timeoutMs: opts.timeoutMs, watch: [proc], log: ctx.log, check });
+    } else {
+      await waitForMm2Status(lab, { timeoutMs: opts.timeoutMs, notBeforeMs: opts.notBeforeMs ?? 0, watch: [proc], log: ctx.log });
+    }
     const beats = await heartbeatsAdvance(ctx.admins, Math.max(deadline - Date.now(), 5000));
     return { ok: true, detail: `${name} (pid ${proc.pid}) runs its connectors; ${beats} new heartbeats on the target` };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { planLab, planPrometheus } from '@mirrorlab/lab';
+import { planLab, planPrometheus, planReplicatorWorkers } from '@mirrorlab/lab';
 import { renderLabEnv, renderLabSummary, renderProcessTable } from './lab-view';
 
 const lab = planLab({
@@ -53,5 +53,17 @@ test('the summary says which replicator mode runs', () => {
   expect(renderLabSummary(lab)).toContain('replicator mode   dedicated (at-least-once)');
   expect(renderLabSummary({ ...lab, mm2: { ...lab.mm2, mode: 'dedicated-eos' } })).toContain(
     'replicator mode   dedicated-eos (exactly-once source support, source read at read_committed)',
+  );
+  expect(renderLabSummary(lab)).not.toContain('connect cluster');
+});
+
+test('in replicator mode connect the summary names the Connect workers and their REST addresses', () => {
+  const connect = { ...lab, mm2: { ...lab.mm2, mode: 'connect' as const }, processes: lab.processes.map((p) => ({ ...p })) };
+  planReplicatorWorkers(connect);
+  const workers = connect.processes.filter((p) => p.role === 'mirrormaker2');
+  const summary = renderLabSummary(connect);
+  expect(summary).toContain('replicator mode   connect (at-least-once)');
+  expect(summary).toContain(
+    `connect cluster   2 workers (mm2 http://${workers[0].host}:${workers[0].ports.rest}, mm2-2 http://${workers[1].host}:${workers[1].ports.rest}); MirrorSource/Checkpoint/Heartbeat connectors configured through the REST API`,
   );
 });

@@ -39,6 +39,7 @@ export function renderLabSummary(lab: LabState): string {
       `(topic t -> ${mirroredTopicName(lab.mm2.replicationPolicy, 't')}), internal REST ${lab.mm2.restUrl}`,
     `replicator mode   ${replicatorModeOf(lab)}${replicatorModeOf(lab) === 'dedicated-eos' ? ' (exactly-once source support, source read at read_committed)' : ' (at-least-once)'}`,
   ];
+  if (replicatorModeOf(lab) === 'connect') lines.push(connectClusterLine(lab));
   if (lab.network === null) {
     lines.push('network faults    off (loopback mode)');
   } else {
@@ -77,4 +78,10 @@ export function renderLabEnv(lab: LabState): string {
       : []),
   ];
   return vars.map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
+}
+
+/** Replicator mode connect: the Connect cluster's workers and where its REST API answers. */
+function connectClusterLine(lab: LabState): string {
+  const workers = lab.processes.filter((p) => p.role === 'mirrormaker2');
+  return `connect cluster   ${workers.length} workers (${workers.map((w) => `${w.name} http://${w.host}:${w.ports.rest}`).join(', ')}); MirrorSource/Checkpoint/Heartbeat connectors configured through the REST API`;
 }

@@ -199,7 +199,7 @@ network faults are off. State: <dir>/lab.json; other tools find the lab through 
       .addOption(
         new Option(
           '--replicator-mode <mode>',
-          "how MirrorMaker 2 runs: dedicated = dedicated mode, at-least-once; dedicated-eos = with exactly-once source support (KIP-618) and its source consumer at read_committed; may change on a running lab (MM2 restarts) (default: keep the lab's, dedicated for a new lab)",
+          "how MirrorMaker 2 runs: dedicated = dedicated mode, at-least-once; dedicated-eos = with exactly-once source support (KIP-618) and its source consumer at read_committed; connect = the MM2 connectors on a Kafka Connect cluster of two workers in distributed mode, configured through its REST API, at-least-once; may change on a running lab (MM2 restarts) (default: keep the lab's, dedicated for a new lab)",
         ).choices([...REPLICATOR_MODE_NAMES]),
       )
       .addOption(new Option('--timeout <seconds>', 'deadline for each readiness stage').default(240).argParser(positiveInt('--timeout')))
