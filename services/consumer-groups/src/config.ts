@@ -1,3 +1,4 @@
+import { DEFAULT_FAILOVER_WAIT_MS } from '@mirrorlab/protocol';
 import { env, kafkaEnv } from '@mirrorlab/service-kit';
 
 export const consumerGroupsEnv = {
@@ -14,8 +15,8 @@ export const consumerGroupsEnv = {
   TRANSLATION_INTERVAL: env.duration({ default: 1_000 }),
   /** How long to wait for MirrorMaker 2's checkpoints topic on the target. */
   CHECKPOINTS_TOPIC_WAIT: env.duration({ default: 60_000 }),
-  /** consumer-failover: how long to wait for MirrorMaker 2 to translate the stopped group's final commit. */
-  FAILOVER_WAIT: env.duration({ default: 15_000 }),
+  /** consumer-failover: how long to wait for MirrorMaker 2 to translate the stopped group's final commit, unless the fault states it (its `wait` param). */
+  FAILOVER_WAIT: env.duration({ default: DEFAULT_FAILOVER_WAIT_MS }),
   /** MirrorMaker 2's offset.lag.max (its default, the lab's): how many re-reads a translation may cost. */
   OFFSET_LAG_MAX: env.int({ min: 0, max: 1_000_000, default: 100 }),
   /** A scenario whose drain was never announced stops being read this long after its end. */

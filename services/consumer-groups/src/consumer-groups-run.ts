@@ -3,6 +3,7 @@ import type { ControlEvent, ControlEventInput } from '@mirrorlab/control';
 import { consumerGroupId, type ScenarioSpec } from '@mirrorlab/protocol';
 import type { GroupCommit } from '@mirrorlab/validation';
 import { runFailoverDrill } from './failover-drill';
+import { failoverWaitMs } from './failover-wait';
 import type { Logger } from '@mirrorlab/service-kit';
 import { checkpointsTopic } from './checkpoint-record';
 import { GroupConsumer, type Clock } from './group-consumer';
@@ -19,6 +20,7 @@ export interface ConsumerGroupsRunOptions {
   targetTopics: Record<string, string>;
   translationIntervalMs: number;
   checkpointsTopicWaitMs: number;
+  /** The drill's wait when the fault states none (its `wait` param). */
   failoverWaitMs: number;
   offsetLagMax: number;
   publish: (event: ControlEventInput) => Promise<void>;
@@ -112,6 +114,8 @@ export class ConsumerGroupsRun {
     }
     const groupId = consumerGroupId(this.o.scenarioId, spec.group);
     const targetTopic = this.o.targetTopics[spec.topic] ?? spec.topic;
+    const wait = failoverWaitMs(event.params, this.o.failoverWaitMs);
+    if (wait.problems.length > 0) this.o.logger.warn('consumer_failover_bad_params', { faultId: event.faultId, problems: wait.problems });
     const drill = runFailoverDrill(
       {
         scenarioId: this.o.scenarioId,
@@ -129,7 +133,7 @@ export class ConsumerGroupsRun {
         publish: this.o.publish,
         clock: this.o.clock,
         logger: this.o.logger,
-        waitMs: this.o.failoverWaitMs,
+        waitMs: wait.waitMs,
         offsetLagMax: this.o.offsetLagMax,
       },
       event.faultId,

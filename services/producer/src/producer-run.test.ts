@@ -81,6 +81,7 @@ function makeRun(opts: {
   durationMs: number;
   scenario?: ScenarioSpec;
   startInMs?: number;
+  measuringAtMs?: () => number | undefined;
 }) {
   const events: ControlEventInput[] = [];
   const run = new ProducerRun({
@@ -101,6 +102,7 @@ function makeRun(opts: {
     flushTimeoutMs: 1000,
     progressIntervalMs: 60_000,
     partitionCheckIntervalMs: 60_000,
+    ...(opts.measuringAtMs ? { measuringAtMs: opts.measuringAtMs } : {}),
   });
   return {
     run,
@@ -452,5 +454,73 @@ describe('transactional workload', () => {
   it('refuses a transactional scenario on a sink without transactions', () => {
     const scenario = spec({ workload: { rate: { records: 100 }, duration: '10s', transactions: {} } });
     expect(() => makeRun({ sink: new FakeSink(), clock: fakeClock(), durationMs: 500, scenario })).toThrow(/transactional/);
+  });
+});
+
+describe('quiet topics (issue 13)', () => {
+  const twoTopics = (quiet: Record<string, unknown>) =>
+    spec({
+      topics: [
+        { name: 'busy', partitions: 3 },
+        { name: 'still', partitions: 3, quiet },
+      ],
+      workload: { rate: { records: 100 }, duration: '10s', keysPerPartition: 2, recordSize: 16 },
+    });
+  const scheduledOf = (r: OutgoingRecord) => {
+    const d = decodeRecord(r);
+    if (!d.ok) throw new Error(d.error.message);
+    return d.record.meta.scheduledTimeUs! / 1000;
+  };
+
+  it('a quiet topic takes its turn until `after` into the measured workload, then gets nothing; the busy topic gets the whole rate', async () => {
+    const sink = new FakeSink();
+    const clock = fakeClock(3_000_000);
+    const { run } = makeRun({ sink, clock, durationMs: 3000, scenario: twoTopics({ after: '1s' }), measuringAtMs: () => 3_000_500 });
+    await run.start();
+    const still = sink.records().filter((r) => r.topic === 'still');
+    const busy = sink.records().filter((r) => r.topic === 'busy');
+    // 100 records/s from 3_000_000: the 150 due before 3_001_500 alternate, the 150 after go to busy.
+    expect(still).toHaveLength(75);
+    expect(busy).toHaveLength(225);
+    expect(Math.max(...still.map(scheduledOf))).toBeLessThan(3_001_500);
+    expect(busy.filter((r) => scheduledOf(r) >= 3_001_500)).toHaveLength(150);
+  });
+
+  it('stays in the rotation while the measured workload has not started (no scenario.measuring yet)', async () => {
+    const sink = new FakeSink();
+    const { run } = makeRun({
+      sink,
+      clock: fakeClock(),
+      durationMs: 3000,
+      scenario: twoTopics({ after: '1s' }),
+      measuringAtMs: () => undefined,
+    });
+    await run.start();
+    expect(sink.records().filter((r) => r.topic === 'still')).toHaveLength(150);
+    expect(sink.records().filter((r) => r.topic === 'busy')).toHaveLength(150);
+  });
+
+  it('a trickle: `quiet.rate` records/s of its own once quiet, counted in the requested load', async () => {
+    const sink = new FakeSink();
+    const clock = fakeClock(4_000_000);
+    const { run, events } = makeRun({
+      sink,
+      clock,
+      durationMs: 3000,
+      scenario: twoTopics({ after: '1s', rate: 10 }),
+      measuringAtMs: () => 4_000_000,
+    });
+    await run.start();
+    const still = sink.records().filter((r) => r.topic === 'still');
+    // 50 in the rotation during the first second, then one every 100 ms for 2 s.
+    expect(still).toHaveLength(70);
+    expect(still.slice(50).map(scheduledOf)).toEqual(Array.from({ length: 20 }, (_, k) => 4_001_000 + k * 100));
+    expect(sink.records().filter((r) => r.topic === 'busy')).toHaveLength(250);
+    const rates = events.flatMap((e) => (e.type === 'producer.progress' ? (e.rates ?? []) : []));
+    expect(rates.map(([second, requested, achieved]) => [second, requested, achieved])).toEqual([
+      [4_000_000, 100, 100],
+      [4_001_000, 110, 110],
+      [4_002_000, 110, 110],
+    ]);
   });
 });

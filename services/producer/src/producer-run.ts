@@ -9,6 +9,7 @@ import type { ProducerMetrics } from './producer-metrics';
 import { RateMeter } from './rate-meter';
 import { classifyDeliveryError } from './send-outcome';
 import { endTransaction, plannedEnding, type TransactionControl, type TransactionOutcome } from './transaction-plan';
+import { inRotation, trickleRateFor } from './quiet-topics';
 
 export interface OutgoingRecord {
   /** Stated, not left to the client's partitioner: the delivery report must name it. */
@@ -68,12 +69,17 @@ export interface ProducerRunOptions {
   flushTimeoutMs: number;
   progressIntervalMs: number;
   partitionCheckIntervalMs: number;
+  /** When the measured workload started (scenario.measuring), once known: quiet topics go quiet counted from it. */
+  measuringAtMs?: () => number | undefined;
 }
 
 interface TopicWriter {
   topic: string;
   plan: KeyPlan;
   nextIndex: number;
+  spec: ScenarioSpec['topics'][number];
+  /** A quiet topic's trickle (`quiet.rate` > 0): its own schedule, from the moment it goes quiet. */
+  trickle?: Pacer;
 }
 
 interface PendingRecord {
@@ -141,7 +147,9 @@ export class ProducerRun {
     this.startMs = Math.max(o.startAtMs, o.clock.nowMs());
     const rate = o.recordsPerSecond;
     this.rateAt = o.rateAt ?? (() => rate);
-    this.meter = new RateMeter({ startMs: this.startMs, endMs: o.endAtMs, rateAt: this.rateAt, meanRecordBytes: o.meanRecordBytes });
+    // Requested load: the workload's rate plus the trickles of quiet topics once they are quiet.
+    const requestedAt: RateAt = (t) => this.rateAt(t) + this.trickleRateAt(this.startMs + t);
+    this.meter = new RateMeter({ startMs: this.startMs, endMs: o.endAtMs, rateAt: requestedAt, meanRecordBytes: o.meanRecordBytes });
     this.observe = o.metrics.latencyObservers(o.scenarioId, o.producerId);
   }
 
@@ -171,6 +179,7 @@ export class ProducerRun {
         topic: t.name,
         plan: KeyPlan.build({ producerId: this.keySpace(t.name), partitions, keysPerPartition, epoch: 0 }),
         nextIndex: 0,
+        spec: t,
       });
     }
     o.metrics.runStarted(
@@ -226,13 +235,20 @@ export class ProducerRun {
         handed += 1;
         bytes += size;
       }
+      if (!queueFull) {
+        const trickled = this.sendTrickles(now);
+        queueFull = trickled.queueFull;
+        handed += trickled.handed;
+        bytes += trickled.bytes;
+      }
       if (handed > 0) this.meter.sent(now, handed, bytes);
       if (tx && this.transaction !== undefined && this.transaction.records.length >= tx.size) {
         await this.finishTransaction();
         continue;
       }
       // A full client queue drains as delivery reports come in; otherwise sleep until the next record is due.
-      const wait = queueFull ? 2 : handed >= o.maxBatchRecords ? 0 : Math.ceil(pacer.nextDueMs - o.clock.nowMs());
+      const nextDueMs = Math.min(pacer.nextDueMs, ...this.writers.map((w) => w.trickle?.nextDueMs ?? Infinity));
+      const wait = queueFull ? 2 : handed >= o.maxBatchRecords ? 0 : Math.ceil(nextDueMs - o.clock.nowMs());
       if (wait > 0) await sleepUnlessAborted(o.clock, Math.min(wait, o.endAtMs - o.clock.nowMs()), this.stop.signal);
       else await new Promise((r) => setImmediate(r));
     }
@@ -281,10 +297,63 @@ export class ProducerRun {
     if (outcome === 'acked') this.countAcked(p, nowUs);
   }
 
-  /** Hands the next record to the client; its payload size, or undefined when the client's queue is full. */
-  private produceOne(scheduledMs: number): number | undefined {
+  /**
+   * Quiet topics' trickles: each quiet topic with a `quiet.rate` gets its own schedule once the
+   * measured workload's start is known, from the moment it goes quiet.
+   */
+  private sendTrickles(now: number): { handed: number; bytes: number; queueFull: boolean } {
+    const measuringAtMs = this.o.measuringAtMs?.();
+    let handed = 0;
+    let bytes = 0;
+    for (const w of this.writers) {
+      if (w.spec.quiet === undefined || measuringAtMs === undefined) continue;
+      const rate = trickleRateFor(this.o.spec.workload, w.spec);
+      if (!(rate > 0)) continue;
+      w.trickle ??= new Pacer({ startMs: measuringAtMs + w.spec.quiet.after, rateAt: () => rate });
+      for (let scheduled = w.trickle.next(now); scheduled !== undefined && scheduled < this.o.endAtMs; scheduled = w.trickle.next(now)) {
+        const size = this.produceOne(scheduled, w);
+        if (size === undefined) return { handed, bytes, queueFull: true };
+        w.trickle.advance();
+        handed += 1;
+        bytes += size;
+      }
+    }
+    return { handed, bytes, queueFull: false };
+  }
+
+  /** Records/s the quiet topics' trickles ask of this producer at `atMs` (0 until the measured workload's start is known). */
+  private trickleRateAt(atMs: number): number {
+    const measuringAtMs = this.o.measuringAtMs?.();
+    if (measuringAtMs === undefined) return 0;
+    let sum = 0;
+    for (const t of this.o.spec.topics)
+      if (t.quiet !== undefined && atMs >= measuringAtMs + t.quiet.after) sum += trickleRateFor(this.o.spec.workload, t);
+    return sum;
+  }
+
+  /**
+   * The writer the workload's next record goes to: round-robin over the topics in rotation (a
+   * quiet topic leaves it once quiet; if none were left, every topic stays in it).
+   */
+  private rotationWriter(scheduledMs: number): TopicWriter {
+    const measuringAtMs = this.o.measuringAtMs?.();
+    for (let i = 0; i < this.writers.length; i++) {
+      const w = this.writers[(this.nextWriter + i) % this.writers.length];
+      if (inRotation(w.spec, scheduledMs, measuringAtMs)) {
+        this.nextWriter = (this.nextWriter + i) % this.writers.length;
+        return w;
+      }
+    }
+    return this.writers[this.nextWriter];
+  }
+
+  /**
+   * Hands the next record to the client (to `trickleOf`, a quiet topic's trickle, else to the
+   * rotation's next topic); its payload size, or undefined when the client's queue is full.
+   */
+  private produceOne(scheduledMs: number, trickleOf?: TopicWriter): number | undefined {
     const { o } = this;
-    const writer = this.writers[this.nextWriter];
+    const writer = trickleOf ?? this.rotationWriter(scheduledMs);
     const slot = writer.plan.slotForRecord(writer.nextIndex);
     const payload = this.heldPayload ?? o.payload.next();
     this.heldPayload = undefined;
@@ -328,7 +397,7 @@ export class ProducerRun {
     u.sent += 1;
     u.bytes += rec.value.length;
     writer.nextIndex += 1;
-    this.nextWriter = (this.nextWriter + 1) % this.writers.length;
+    if (trickleOf === undefined) this.nextWriter = (this.nextWriter + 1) % this.writers.length;
     return payload.length;
   }
 

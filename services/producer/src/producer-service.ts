@@ -35,6 +35,8 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
         registry,
       });
 
+      // When each scenario's measured workload started (scenario.measuring): quiet topics go quiet counted from it.
+      const measuringAt = new Map<string, number>();
       const coordinator = new RunCoordinator({
         policy: producerPolicy,
         onlyScenario: config.SCENARIO_ID,
@@ -90,6 +92,7 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
                 flushTimeoutMs: config.REQUEST_TIMEOUT + 5_000,
                 progressIntervalMs: config.PROGRESS_INTERVAL,
                 partitionCheckIntervalMs: config.PARTITION_CHECK_INTERVAL,
+                measuringAtMs: () => measuringAt.get(info.scenarioId),
               });
               await run.start().finally(() => client.disconnect());
             },
@@ -104,10 +107,16 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
       shutdown.register('producer-runs', () => coordinator.stopAll('shutdown'));
       http.readiness.push({ name: 'control_topic_caught_up', check: () => coordinator.ready });
 
-      await control.follow((event) => coordinator.onEvent(event), {
-        groupId: `mirrorlab-producer-${producerId}`,
-        onCaughtUp: () => coordinator.onCaughtUp(),
-      });
+      await control.follow(
+        (event) => {
+          if (event.type === 'scenario.measuring') measuringAt.set(event.scenarioId, event.measuringAtMs);
+          coordinator.onEvent(event);
+        },
+        {
+          groupId: `mirrorlab-producer-${producerId}`,
+          onCaughtUp: () => coordinator.onCaughtUp(),
+        },
+      );
     },
   };
 }

@@ -54,6 +54,16 @@ describe('scenario files', () => {
     expect(() => scaleScenario(s, 0)).toThrow('--time-scale must be > 0');
   });
 
+  it('scales the moment a quiet topic goes quiet, like a fault start', () => {
+    const spec = loadScenarioFile(good);
+    const quiet = {
+      ...spec,
+      topics: [...spec.topics, { name: 'still', partitions: 3, replicationFactor: 3, quiet: { after: 10_000, rate: 0 } }],
+    };
+    const s = scaleScenario(quiet, 0.5);
+    expect(s.topics.map((t) => t.quiet)).toEqual([undefined, { after: 5_000, rate: 0 }]);
+  });
+
   it('lists scenarios, marking broken files', () => {
     const listing = listScenarios(dir);
     expect(listing.map((l) => path.basename(l.file))).toEqual(['bad-fault.yaml', 'bad.yaml', 'good.yaml']);

@@ -17,8 +17,9 @@ export function loadScenarioFile(file: string): ScenarioSpec {
 }
 
 /**
- * Multiplies the workload's duration and every fault's start and length by `factor`
- * (for quick runs in tests); expectations and the drain timeout stay as written.
+ * Multiplies the workload's duration, every fault's start and length and the moment each quiet
+ * topic goes quiet by `factor` (for quick runs in tests); expectations, fault params and the
+ * drain timeout stay as written.
  */
 export function scaleScenario(spec: ScenarioSpec, factor: number): ScenarioSpec {
   if (!(factor > 0)) throw new CliError(`--time-scale must be > 0, got ${factor}`, EXIT_USAGE);
@@ -27,6 +28,10 @@ export function scaleScenario(spec: ScenarioSpec, factor: number): ScenarioSpec 
     ...spec,
     workload: { ...spec.workload, duration: scale(spec.workload.duration) },
     faults: spec.faults.map((f) => ({ ...f, at: scale(f.at), ...(f.duration !== undefined ? { duration: scale(f.duration) } : {}) })),
+    // A quiet topic goes quiet at a moment of the measured workload, like a fault starts.
+    topics: spec.topics.map((t) =>
+      t.quiet === undefined ? t : { ...t, quiet: { ...t.quiet, after: Math.round(t.quiet.after * factor) } },
+    ),
   };
 }
 

@@ -80,7 +80,21 @@ const CASES: { [K in FaultKind]: { valid: Array<[RawParams, unknown]>; invalid: 
     ],
     invalid: [[{ partitions: 3 }, 'partitions', 'not a parameter of recreate-topic (known: cluster)']],
   },
-  'consumer-failover': { valid: [[{}, {}]], invalid: [[{ extra: 1 }, 'extra', 'not a parameter of consumer-failover (it takes none)']] },
+  'consumer-failover': {
+    valid: [
+      [{}, { wait: null }],
+      [{ wait: '90s' }, { wait: 90_000 }],
+      [{ wait: '2m' }, { wait: 120_000 }],
+      [{ wait: 0 }, { wait: 0 }],
+      [{ wait: '500ms' }, { wait: 500 }],
+    ],
+    invalid: [
+      [{ wait: 'long' }, 'wait', 'expected a duration from 0s to 10m, like 15s or 2m, got "long"'],
+      [{ wait: '11m' }, 'wait', 'expected a duration from 0s to 10m, like 15s or 2m, got "11m"'],
+      [{ wait: -1 }, 'wait', 'expected a duration from 0s to 10m, like 15s or 2m, got -1'],
+      [{ extra: 1 }, 'extra', 'not a parameter of consumer-failover (known: wait)'],
+    ],
+  },
   'packet-loss': {
     valid: [
       [{ probability: 0.25 }, { probability: 0.25, direction: 'both' }],

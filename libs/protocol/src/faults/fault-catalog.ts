@@ -14,6 +14,7 @@ import {
   type RawParams,
 } from './fault-param-fields';
 import type { TargetForm } from './fault-targets';
+import { failoverWait } from './failover-wait';
 
 /**
  * Every fault kind in one table: its family (how a backend applies it), whether it is
@@ -138,7 +139,13 @@ const DEFINITIONS = {
   /** Deleted and created again with the same partitions, replication factor and overrides. */
   'recreate-topic': { family: 'admin', lifetime: 'one-shot', target: 'topic', params: params({ cluster }) },
   /** Stop a source consumer group and fail it over to the target at MirrorMaker 2's translated offsets. */
-  'consumer-failover': { family: 'workload', lifetime: 'one-shot', target: 'group', params: none },
+  'consumer-failover': {
+    family: 'workload',
+    lifetime: 'one-shot',
+    target: 'group',
+    /** `wait`: how long the drill waits for a translation of the group's final commit (failover-wait.ts); null: the service's FAILOVER_WAIT. */
+    params: params({ wait: failoverWait }),
+  },
   'packet-loss': { family: 'link', lifetime: 'lasting', target: 'inter-dc', params: params({ probability, direction }) },
   'network-partition': { family: 'link', lifetime: 'lasting', target: 'inter-dc', params: params({ direction }) },
   'bandwidth-cap': {

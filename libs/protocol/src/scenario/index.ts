@@ -4,3 +4,4 @@ export * from './parse-scenario';
 export * from './expectations';
 export * from './rate-plan';
 export * from './scenario-defaults';
+export * from './quiet-topics';

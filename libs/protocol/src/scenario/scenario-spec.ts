@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationMs, sizeBytes } from './units';
 import { faultSpecIssues } from '../faults/fault-spec-check';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from './scenario-defaults';
+import { quietTopicIssues, quietTopicSchema } from './quiet-topics';
 
 /**
  * A scenario: what to run, against what, which faults to inject when, and what
@@ -103,6 +104,8 @@ export const scenarioSpecSchema = z
           partitions: z.number().int().min(1).max(10_000),
           replicationFactor: z.number().int().min(1).max(10).default(3),
           retention: durationMs.optional(),
+          /** A topic that goes quiet: few or no records after a moment (quiet-topics.ts); omitted: it takes its share throughout. */
+          quiet: quietTopicSchema.optional(),
         }),
       )
       .min(1, { error: 'expected at least one topic' }),
@@ -257,6 +260,7 @@ export const scenarioSpecSchema = z
         });
       }
     });
+    quietTopicIssues(spec).forEach((issue) => ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message }));
     // Each fault's target and params against the fault catalog, so a bad fault is refused before the run starts.
     spec.faults.forEach((f, i) =>
       faultSpecIssues(f).forEach((issue) => ctx.addIssue({ code: 'custom', path: ['faults', i, ...issue.path], message: issue.message })),
