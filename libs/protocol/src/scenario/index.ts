@@ -5,3 +5,4 @@ export * from './expectations';
 export * from './rate-plan';
 export * from './scenario-defaults';
 export * from './quiet-topics';
+export * from './replicator-checkpoints';

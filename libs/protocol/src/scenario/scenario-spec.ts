@@ -3,6 +3,7 @@ import { durationMs, sizeBytes } from './units';
 import { faultSpecIssues } from '../faults/fault-spec-check';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from './scenario-defaults';
 import { quietTopicIssues, quietTopicSchema } from './quiet-topics';
+import { replicatorCheckpointsSchema } from './replicator-checkpoints';
 
 /**
  * A scenario: what to run, against what, which faults to inject when, and what
@@ -95,6 +96,8 @@ export const scenarioSpecSchema = z
         topicNaming: z.enum(['prefix', 'identity'], { error: 'expected prefix or identity' }).default('prefix'),
         /** How the local lab runs MirrorMaker 2 for this scenario (`mirrorlab run` sets it); see REPLICATOR_MODES. */
         mode: z.enum(REPLICATOR_MODES, { error: `expected one of ${REPLICATOR_MODES.join(', ')}` }).default('dedicated'),
+        /** MM2's checkpoint connector in the lab (replicator-checkpoints.ts); absent: the lab's defaults. */
+        checkpoints: replicatorCheckpointsSchema.optional(),
       })
       .default({ kind: 'mirrormaker2', sourceAlias: 'source', topicNaming: 'prefix', mode: 'dedicated' }),
     topics: z
