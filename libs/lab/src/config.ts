@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { replicatorModeProperties } from './replicator-mode';
+import { mm2CheckpointConnectorSettings, mm2CheckpointsOf } from './mm2-checkpoints';
 import type { LabProcess, LabState } from './state';
 
 export type Properties = ReadonlyArray<readonly [key: string, value: string | number | boolean] | string>;
@@ -114,7 +115,7 @@ export function renderMm2Properties(state: LabState, worker?: LabProcess): strin
     ['emit.heartbeats.enabled', true],
     ['emit.heartbeats.interval.seconds', 1],
     ['emit.checkpoints.enabled', true],
-    ...mm2CheckpointSettings(),
+    ...mm2CheckpointSettings(state),
     '',
     'replication factor 3 for mirrored and internal topics',
     ['replication.factor', 3],
@@ -148,17 +149,13 @@ export function renderMm2Properties(state: LabState, worker?: LabProcess): strin
 export const LAB_MM2_OFFSET_LAG_MAX = 100;
 
 /**
- * The consumer failover drill (issue 13): the checkpoint connector translates every second
- * (default 60 s) and writes the translations into the target groups too (default off), so a
- * run of a minute sees dozens of translations. The checker's bound is LAB_MM2_OFFSET_LAG_MAX.
+ * The consumer failover drill (issue 13): by default the checkpoint connector translates every
+ * second (default 60 s) and writes the translations into the target groups too (default off), so
+ * a run of a minute sees dozens of translations; a scenario's `replicator.checkpoints` may change
+ * them (mm2-checkpoints.ts). The checker's bound is the lab's offset.lag.max.
  */
-function mm2CheckpointSettings(): Array<[string, string | number | boolean]> {
-  return [
-    ['emit.checkpoints.interval.seconds', 1],
-    ['sync.group.offsets.enabled', true],
-    ['sync.group.offsets.interval.seconds', 1],
-    ['offset.lag.max', LAB_MM2_OFFSET_LAG_MAX],
-  ];
+function mm2CheckpointSettings(state: LabState): Array<[string, string | number | boolean]> {
+  return mm2CheckpointConnectorSettings(mm2CheckpointsOf(state));
 }
 
 /** One log4j2 config for every JVM of the lab: console (= the process's log file), INFO, noisy clients at WARN. */

@@ -10,7 +10,7 @@
  * the start), and the lab's readiness and the fault-runner read the same status topic either way.
  */
 import { join } from 'node:path';
-import { LAB_MM2_OFFSET_LAG_MAX } from './config';
+import { mm2CheckpointsOf } from './mm2-checkpoints';
 import type { LabProcess, LabState } from './state';
 import { PORT_BLOCK_SIZE } from './topology';
 
@@ -112,6 +112,7 @@ export function mm2ConnectorConfigs(state: LabState): Record<Mm2ConnectorName, R
     'offset-syncs.topic.replication.factor': 3,
     'sync.topic.acls.enabled': false,
   };
+  const checkpoints = mm2CheckpointsOf(state);
   const asStrings = (config: Record<string, string | number | boolean>): Record<string, string> =>
     Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)]));
   return {
@@ -122,7 +123,7 @@ export function mm2ConnectorConfigs(state: LabState): Record<Mm2ConnectorName, R
       'refresh.topics.enabled': true,
       'refresh.topics.interval.seconds': 5,
       'sync.topic.configs.enabled': true,
-      'offset.lag.max': LAB_MM2_OFFSET_LAG_MAX,
+      'offset.lag.max': checkpoints.offsetLagMax,
     }),
     MirrorCheckpointConnector: asStrings({
       'connector.class': 'org.apache.kafka.connect.mirror.MirrorCheckpointConnector',
@@ -130,9 +131,9 @@ export function mm2ConnectorConfigs(state: LabState): Record<Mm2ConnectorName, R
       'refresh.groups.enabled': true,
       'refresh.groups.interval.seconds': 5,
       'emit.checkpoints.enabled': true,
-      'emit.checkpoints.interval.seconds': 1,
+      'emit.checkpoints.interval.seconds': checkpoints.intervalSeconds,
       'sync.group.offsets.enabled': true,
-      'sync.group.offsets.interval.seconds': 1,
+      'sync.group.offsets.interval.seconds': checkpoints.syncIntervalSeconds,
     }),
     MirrorHeartbeatConnector: asStrings({
       'connector.class': 'org.apache.kafka.connect.mirror.MirrorHeartbeatConnector',

@@ -52,6 +52,14 @@ export {
 export { KAFKA_VERSION, cacheRoot, cachedKafkaDist, ensureKafkaDist, kafkaDistDir, type KafkaDist } from './kafka-dist';
 export { PRODUCER_PERFORMANCE_MAIN, TOOL_JVM, javaArgs, type JvmOptions } from './config';
 export { LAB_MM2_OFFSET_LAG_MAX } from './config';
+export {
+  DEFAULT_MM2_CHECKPOINTS,
+  describeMm2Checkpoints,
+  mm2CheckpointsChange,
+  mm2CheckpointsOf,
+  type Mm2CheckpointSettings,
+  type Mm2CheckpointsChange,
+} from './mm2-checkpoints';
 export { DEFAULT_MM2_TOPICS, REPLICATION_POLICY_CLASSES, labIdForDir, mirroredTopicName, planLab, type LabPlanInput } from './topology';
 export { processLiveness, tailLog, type Liveness } from './supervisor';
 export { log4jConfigPath, processMarker } from './launch';

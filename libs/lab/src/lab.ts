@@ -37,6 +37,7 @@ import {
 import { ensureToxiproxy, interDcProxy, toxiproxyReadiness } from './toxiproxy';
 import { launchDetached, stopProcess, tailLog } from './supervisor';
 import { replicatorModeOf, type ReplicatorModeName } from './replicator-mode';
+import { describeMm2Checkpoints, mm2CheckpointsChange, type Mm2CheckpointSettings } from './mm2-checkpoints';
 import { applyReplicatorWorkers, configureConnectCluster } from './connect-setup';
 import {
   BROKERS_PER_CLUSTER,
@@ -73,6 +74,11 @@ export interface LabUpOptions {
    * `up` then rewrites MM2's config and restarts its workers. Default: keep the lab's (dedicated for a new lab).
    */
   replicatorMode?: ReplicatorModeName;
+  /**
+   * MM2's checkpoint connector settings (mm2-checkpoints.ts). Like `replicatorMode` they may change
+   * on a running lab, which reconfigures MM2 only when they differ. Default: keep the lab's (the defaults for a new lab).
+   */
+  mm2Checkpoints?: Mm2CheckpointSettings;
   log?: LabLog;
 }
 
@@ -193,6 +199,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       if (opts.link !== undefined) state.interDcProxy = { ...interDcProxy(state), link: opts.link };
       if (opts.replicatorMode !== undefined && opts.replicatorMode !== replicatorModeOf(state))
         await switchReplicatorMode(state, opts.replicatorMode, log);
+      await applyMm2Checkpoints(state, opts.mm2Checkpoints, log);
       if (state.processes.every(isLabProcessAlive) && (state.network === null || isLabNetworkUp(state.network))) {
         log('lab processes are running; checking health…');
         await configureConnectCluster(state, { timeoutMs: 30_000, log });
@@ -203,6 +210,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     } else {
       ({ state, loopbackReason } = await planNewLab(dir, opts, log));
       if (opts.replicatorMode !== undefined && opts.replicatorMode !== 'dedicated') state.mm2.mode = opts.replicatorMode;
+      if (opts.mm2Checkpoints !== undefined) state.mm2.checkpoints = { ...opts.mm2Checkpoints };
       applyReplicatorWorkers(state, log);
       if (opts.monitoring) state.processes.push(planPrometheus(state, await pickPrometheusPort(state)));
     }
@@ -301,6 +309,28 @@ async function switchReplicatorMode(state: LabState, mode: ReplicatorModeName, l
   }
   state.mm2.mode = mode;
   applyReplicatorWorkers(state, log);
+  writeLabState(state);
+}
+
+/**
+ * New checkpoint settings (mm2-checkpoints.ts): in the dedicated modes MM2's workers stop
+ * gracefully and the rest of `up` writes mm2.properties and starts them again; in connect mode
+ * `up` re-PUTs the connectors' configs (configureConnectCluster), which restarts the connectors.
+ */
+async function applyMm2Checkpoints(state: LabState, asked: Mm2CheckpointSettings | undefined, log: LabLog): Promise<void> {
+  const change = mm2CheckpointsChange(state, asked);
+  if (change.action === 'none') return;
+  log(
+    `MirrorMaker 2 ${describeMm2Checkpoints(change.from)} -> ${describeMm2Checkpoints(change.to)}: ` +
+      (change.action === 'restart-workers' ? 'restarting MirrorMaker 2…' : 'reconfiguring its connectors…'),
+  );
+  if (change.action === 'restart-workers') {
+    for (const proc of state.processes.filter((p) => p.role === 'mirrormaker2' && p.pid !== null)) {
+      await stopProcess(proc.pid!, processMarker(proc), { name: proc.name, graceMs: 20_000 });
+      proc.pid = null;
+    }
+  }
+  state.mm2.checkpoints = change.to;
   writeLabState(state);
 }
 

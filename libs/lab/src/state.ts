@@ -107,6 +107,8 @@ export interface Mm2Info {
   configFile: string;
   /** How MM2 runs (replicator-mode.ts); absent in labs created before modes: `dedicated`. */
   mode?: 'dedicated' | 'dedicated-eos' | 'connect';
+  /** MM2's checkpoint connector settings (mm2-checkpoints.ts); absent in labs created before them: the defaults. */
+  checkpoints?: { intervalSeconds: number; syncIntervalSeconds: number; offsetLagMax: number };
 }
 
 /** One Toxiproxy proxy: in front of one source broker's cross-DC listener. */
@@ -194,6 +196,9 @@ const labStateSchema = z.object({
     restUrl: z.string().min(1),
     configFile: z.string().min(1),
     mode: z.enum(['dedicated', 'dedicated-eos', 'connect']).optional(),
+    checkpoints: z
+      .object({ intervalSeconds: z.number().int().min(1), syncIntervalSeconds: z.number().int().min(1), offsetLagMax: z.number().int().min(0) })
+      .optional(),
   }),
   network: z
     .object({
