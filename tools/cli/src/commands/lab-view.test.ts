@@ -67,3 +67,11 @@ test('in replicator mode connect the summary names the Connect workers and their
     `connect cluster   2 workers (mm2 http://${workers[0].host}:${workers[0].ports.rest}, mm2-2 http://${workers[1].host}:${workers[1].ports.rest}); MirrorSource/Checkpoint/Heartbeat connectors configured through the REST API`,
   );
 });
+
+test('the summary shows MirrorMaker 2\'s checkpoint settings: the defaults, or what a scenario set', () => {
+  expect(renderLabSummary(lab)).toContain(
+    "mm2 checkpoints   checkpoints every 1 s, group offset sync every 1 s, offset.lag.max 100 (a scenario's replicator.checkpoints)",
+  );
+  const set = { ...lab, mm2: { ...lab.mm2, checkpoints: { intervalSeconds: 5, syncIntervalSeconds: 2, offsetLagMax: 10 } } };
+  expect(renderLabSummary(set)).toContain('mm2 checkpoints   checkpoints every 5 s, group offset sync every 2 s, offset.lag.max 10');
+});

@@ -1,5 +1,7 @@
 /** Pure rendering of a lab for the terminal: what runs where, and how to reach it. */
 import {
+  describeMm2Checkpoints,
+  mm2CheckpointsOf,
   LAB_SCRAPE_INTERVAL_SECONDS,
   mirroredTopicName,
   prometheusProcess,
@@ -40,6 +42,7 @@ export function renderLabSummary(lab: LabState): string {
     `replicator mode   ${replicatorModeOf(lab)}${replicatorModeOf(lab) === 'dedicated-eos' ? ' (exactly-once source support, source read at read_committed)' : ' (at-least-once)'}`,
   ];
   if (replicatorModeOf(lab) === 'connect') lines.push(connectClusterLine(lab));
+  lines.push(`mm2 checkpoints   ${describeMm2Checkpoints(mm2CheckpointsOf(lab))} (a scenario's replicator.checkpoints)`);
   if (lab.network === null) {
     lines.push('network faults    off (loopback mode)');
   } else {

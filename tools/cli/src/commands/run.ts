@@ -6,6 +6,7 @@ import { labUp } from '@mirrorlab/lab';
 import type { ScenarioSpec } from '@mirrorlab/protocol';
 import { capacitySummaryBeside } from '../capacity-summary';
 import { compareModes } from '../compare-modes';
+import { labCheckpointsFor } from '../lab-checkpoints';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILURE, EXIT_INCONCLUSIVE, EXIT_OK, EXIT_USAGE, exitCodeForVerdict } from '../exit-codes';
 import { loadScenarioFile, scaleScenario } from '../scenario-file';
@@ -41,7 +42,14 @@ export async function runScenario(ctx: CliContext, spec: ScenarioSpec, opts: Run
   // The scenario's `link:` (default none) becomes the lab's standing link for the run: a
   // scenario says what link it ran across, whatever the lab had before.
   // Its `replicator.mode` (default dedicated) likewise: a lab in another mode restarts MM2 in this one.
-  const lab = await labUp({ dir: labDir, link: spec.link, replicatorMode: spec.replicator.mode, log: (line) => ctx.err(line) });
+  // And its `replicator.checkpoints` (default: the lab's defaults): MM2 is reconfigured only when they differ.
+  const lab = await labUp({
+    dir: labDir,
+    link: spec.link,
+    replicatorMode: spec.replicator.mode,
+    mm2Checkpoints: labCheckpointsFor(spec),
+    log: (line) => ctx.err(line),
+  });
   if (lab.loopbackReason !== undefined && spec.faults.some((f) => ['packet-loss', 'network-partition', 'bandwidth-cap'].includes(f.kind))) {
     throw new CliError(`this scenario needs network faults, which are off on a loopback lab (${lab.loopbackReason})`, EXIT_USAGE);
   }
