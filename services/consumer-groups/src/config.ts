@@ -17,7 +17,7 @@ export const consumerGroupsEnv = {
   CHECKPOINTS_TOPIC_WAIT: env.duration({ default: 60_000 }),
   /** consumer-failover: how long to wait for MirrorMaker 2 to translate the stopped group's final commit, unless the fault states it (its `wait` param). */
   FAILOVER_WAIT: env.duration({ default: DEFAULT_FAILOVER_WAIT_MS }),
-  /** MirrorMaker 2's offset.lag.max (its default, the lab's): how many re-reads a translation may cost. */
+  /** MirrorMaker 2's offset.lag.max (its default, the lab's): how many re-reads a translation may cost; a scenario's replicator.checkpoints.offsetLagMax overrides it. */
   OFFSET_LAG_MAX: env.int({ min: 0, max: 1_000_000, default: 100 }),
   /** A scenario whose drain was never announced stops being read this long after its end. */
   DRAIN_GRACE: env.duration({ default: 600_000 }),

@@ -3,6 +3,7 @@ import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service
 import { ControlTopic, RunCoordinator, validatorPolicy, type ScenarioRunInfo } from '@mirrorlab/control';
 import { consumerGroupsEnv } from './config';
 import { ConsumerGroupsRun } from './consumer-groups-run';
+import { offsetLagBound } from './offset-lag-bound';
 import type { Clock } from './group-consumer';
 
 const clock: Clock = {
@@ -52,7 +53,7 @@ void runService({
             translationIntervalMs: config.TRANSLATION_INTERVAL,
             checkpointsTopicWaitMs: config.CHECKPOINTS_TOPIC_WAIT,
             failoverWaitMs: config.FAILOVER_WAIT,
-            offsetLagMax: config.OFFSET_LAG_MAX,
+            offsetLagMax: offsetLagBound(spec, config.OFFSET_LAG_MAX),
           },
           info.started.startAtMs,
         );
