@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import {
+  DEFAULT_MM2_CHECKPOINTS,
   connectorStatuses,
   findLab,
   isWorkerId,
@@ -24,7 +25,7 @@ import {
 } from '@mirrorlab/lab';
 import { KafkaAdmins } from '../src/kafka-admin';
 import { LocalFaultBackend } from '../src/local/local-backend';
-import { faultOf } from '../src/testing/fake-sut';
+import { faultOf } from '../src/testing/fault-of';
 import { memoryLogger } from '../src/testing/fakes';
 
 jest.setTimeout(240_000);
@@ -181,4 +182,35 @@ test('add-replicator-worker starts a third Connect worker that takes work; the h
     await b.heal(fault, { others: [] }).catch(() => undefined);
     await b.close();
   }
+});
+
+test("a scenario's replicator.checkpoints reach the running connectors' configs without restarting the workers, and back", async () => {
+  const asked = { intervalSeconds: 5, syncIntervalSeconds: 3, offsetLagMax: 10 };
+  const pids = workersOf(findLab(lab.dir)).map((p) => p.pid);
+  const configOf = async (name: string): Promise<Record<string, string>> =>
+    (await (await fetch(`${restOf(lab)}/connectors/${name}/config`)).json()) as Record<string, string>;
+  const settings = async () => {
+    const [source, checkpoint] = [await configOf('MirrorSourceConnector'), await configOf('MirrorCheckpointConnector')];
+    return [
+      checkpoint['emit.checkpoints.interval.seconds'],
+      checkpoint['sync.group.offsets.enabled'],
+      checkpoint['sync.group.offsets.interval.seconds'],
+      source['offset.lag.max'],
+    ];
+  };
+  try {
+    const up = await labUp({ dir: lab.dir, replicatorMode: 'connect', mm2Checkpoints: asked, log });
+    expect(up.alreadyUp).toBe(true);
+    expect(up.state.mm2.checkpoints).toEqual(asked);
+    expect(await settings()).toEqual(['5', 'true', '3', '10']);
+    expect(workersOf(findLab(lab.dir)).map((p) => p.pid)).toEqual(pids);
+    await until('connectors RUNNING after the reconfiguration', 90_000, async () => {
+      const s = await connectorStatuses(restOf(lab));
+      return s.length === 3 && s.every((c) => c.state === 'RUNNING' && c.tasks.every((t) => t.state === 'RUNNING')) ? true : undefined;
+    });
+  } finally {
+    await labUp({ dir: lab.dir, replicatorMode: 'connect', mm2Checkpoints: DEFAULT_MM2_CHECKPOINTS, log });
+  }
+  expect(await settings()).toEqual(['1', 'true', '1', '100']);
+  expect(findLab(lab.dir).mm2.checkpoints).toEqual(DEFAULT_MM2_CHECKPOINTS);
 });
