@@ -204,3 +204,48 @@ describe('checkTranslations', () => {
     expect((error as CheckerError).field).toContain(field);
   });
 });
+
+describe('checkTranslations: empty partitions (KAFKA-10048)', () => {
+  // The group committed offset 0 on a partition that had no records: it processed nothing there.
+  const emptyCommit = { group: 'g', topic: 't', partition: 1, atMs: 1_000, offset: 0, processed: [] };
+  const atEmpty = (atMs: number, offset: number, upstreamOffset?: number): TranslationObservation => ({
+    ...at(atMs, offset, upstreamOffset),
+    partition: 1,
+  });
+  const checkEmpty = (translations: TranslationObservation[], target: TargetRecord[]) =>
+    checkTranslations({
+      targetTopics,
+      commits: [emptyCommit],
+      translations,
+      targetRecords: [{ topic: 'source.t', partition: 1, records: target }],
+      offsetLagMax: 3,
+    });
+
+  it('a translation to 0 of an empty partition is safe, re-reads nothing and is current, with or without records after it', () => {
+    for (const target of [[], mirror(sourceRecords(6))]) {
+      const r = checkEmpty([atEmpty(1_100, 0, 0), atEmpty(1_200, 0)], target);
+      expect(r.partitions.map((p) => [p.partition, p.observations, p.evaluated])).toEqual([[1, 2, 1]]);
+      expect(r.totals).toEqual({
+        observations: 2,
+        unsafeTranslations: 0,
+        skippedRecords: 0,
+        rereadOverBound: 0,
+        maxReread: 0,
+        regressions: 0,
+        maxAgeMs: 0,
+      });
+    }
+  });
+
+  it('a translation past 0 of a partition the group never read skips the records before it (loss at failover)', () => {
+    const r = checkEmpty([atEmpty(1_100, 4, 0)], mirror(sourceRecords(6)));
+    expect(r.totals).toMatchObject({ unsafeTranslations: 1, skippedRecords: 4, maxReread: 0, regressions: 0 });
+    expect(r.partitions[0].unsafe.examples[0]).toMatchObject({ translatedOffset: 4, firstUnprocessedOffset: 0, skipped: 4 });
+  });
+
+  it('an empty partition never translated is not a partition of the verdict (the drill, not this checker, sees the missing translation)', () => {
+    const r = checkEmpty([], mirror(sourceRecords(6)));
+    expect(r.partitions).toEqual([]);
+    expect(r.totals.observations).toBe(0);
+  });
+});
