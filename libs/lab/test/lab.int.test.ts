@@ -7,7 +7,7 @@
  * Reuses the lab in $MIRRORLAB_LAB_DIR when one is up there (and then leaves it up);
  * otherwise brings one up in a temp dir and takes it down at the end.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +32,7 @@ import {
   prometheusUrl,
   signalLabProcess,
   tryReadLabState,
+  DEFAULT_MM2_CHECKPOINTS,
   type LabState,
 } from '../src/index';
 
@@ -236,6 +237,38 @@ describe('lab', () => {
       await labUp({ dir, link: before, log });
     }
     expect(await listLinkToxics(proxy)).toEqual(before === 'none' ? [] : expect.any(Array));
+  });
+
+  test("a scenario's MM2 checkpoint settings reach mm2.properties of a restarted MM2; the same again restarts nothing", async () => {
+    const settings = () =>
+      readFileSync(labStatus(dir).lab.mm2.configFile, 'utf8')
+        .split('\n')
+        .filter((l) => /^(emit\.checkpoints\.interval\.seconds|sync\.group\.offsets\.(enabled|interval\.seconds)|offset\.lag\.max)=/.test(l));
+    // Connect mode reconfigures its connectors instead (services/fault-runner/test/connect-mode.int.test.ts).
+    if (labStatus(dir).lab.mm2.mode === 'connect') return;
+    const asked = { intervalSeconds: 5, syncIntervalSeconds: 3, offsetLagMax: 10 };
+    try {
+      const changed = await labUp({ dir, mm2Checkpoints: asked, log });
+      expect(changed.started).toEqual(['mm2']);
+      expect(changed.state.mm2.checkpoints).toEqual(asked);
+      expect(settings()).toEqual([
+        'emit.checkpoints.interval.seconds=5',
+        'sync.group.offsets.enabled=true',
+        'sync.group.offsets.interval.seconds=3',
+        'offset.lag.max=10',
+      ]);
+      const same = await labUp({ dir, mm2Checkpoints: { ...asked }, log });
+      expect([same.alreadyUp, same.started]).toEqual([true, []]);
+    } finally {
+      await labUp({ dir, mm2Checkpoints: DEFAULT_MM2_CHECKPOINTS, log });
+    }
+    expect(settings()).toEqual([
+      'emit.checkpoints.interval.seconds=1',
+      'sync.group.offsets.enabled=true',
+      'sync.group.offsets.interval.seconds=1',
+      'offset.lag.max=100',
+    ]);
+    expect(labStatus(dir).healthy).toBe(true);
   });
 
   test('a killed broker shows as dead, and up brings back only that one', async () => {
