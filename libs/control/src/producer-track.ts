@@ -8,11 +8,9 @@ export interface ProducerTrack {
   reports: number;
   final: boolean;
   /**
-   * The report that stands: the latest one, except that a final report is never replaced by a later
-   * non-final one (a retried progress publish arriving after the final).
+   * Its counts (cumulative) from the report that stands: the latest one, except that a final report
+   * is never replaced by a later non-final one (a retried progress publish arriving after the final).
    */
-  latest: ProducerProgress;
-  /** Its counts (cumulative). */
   counts: ProducerCounts;
   /** Per-key ranges of the latest report that carried them (the final one once published). */
   keys: ProducerKeyReport[] | undefined;
@@ -40,7 +38,6 @@ export function applyProducerProgress(tracks: Map<string, ProducerTrack>, e: Pro
       producerId: e.producerId,
       reports: 0,
       final: false,
-      latest: e,
       counts: e.counts,
       keys: undefined,
       windows: new Map(),
@@ -52,7 +49,6 @@ export function applyProducerProgress(tracks: Map<string, ProducerTrack>, e: Pro
   p.reports++;
   // The one rule for which producer report stands: a final report is never replaced by a later non-final one.
   if (!p.final || e.final) {
-    p.latest = e;
     p.counts = e.counts;
     if (e.keys !== undefined) p.keys = e.keys;
   }

@@ -1,7 +1,7 @@
 import type { ControlEvent } from '@mirrorlab/control';
 import { attribute, faultWindows, withRecovery } from './fault-windows';
 import type { FaultReport, SecondPoint } from './report-schema';
-import { ScenarioEvents } from './scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
 import { readSpec } from './spec-view';
 
 const fault = (id: string, from: number, heal: number | null, to: number, oneShot = false): FaultReport => ({
@@ -70,7 +70,7 @@ describe('faultWindows: one-shot is a matter of duration, not kind (issue 11 ite
       ...(durationMs !== undefined ? { durationMs } : {}),
     }) as const;
   const fold = (events: ControlEvent[]) => {
-    const e = new ScenarioEvents('s');
+    const e = new ScenarioView('s');
     events.forEach((x) => e.apply(x));
     return faultWindows(e, spec);
   };
@@ -135,7 +135,7 @@ describe('faultWindows: injection, heal start and back; recovery from the heal s
     };
   });
   const events = (healed: Record<string, unknown>) => {
-    const e = new ScenarioEvents('s');
+    const e = new ScenarioView('s');
     e.apply({
       v: 1,
       type: 'fault.injected',

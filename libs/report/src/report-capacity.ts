@@ -1,7 +1,7 @@
 import { judgeCapacity } from './capacity';
 import { rampStepsFromRates } from './ramp-steps';
 import type { CapacityReport, SecondPoint } from './report-schema';
-import type { ProducerTrack } from './scenario-events';
+import type { ProducerTrack } from '@mirrorlab/control';
 import type { SpecView } from './spec-view';
 
 const TESTER_SHARE = 0.95;

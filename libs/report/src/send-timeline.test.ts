@@ -1,5 +1,5 @@
 import { KeyPlan } from '@mirrorlab/protocol';
-import type { ProducerTrack } from './scenario-events';
+import type { ProducerTrack } from '@mirrorlab/control';
 import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
 
