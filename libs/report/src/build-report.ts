@@ -150,7 +150,7 @@ export function buildReport(events: ScenarioView): ScenarioReport {
     faults,
     ...run,
     ...(deliveryEndAtMs === undefined ? {} : { endAtMs: deliveryEndAtMs }),
-    unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records',
+    unit: 'bytes' in spec.workload.rate ? 'bytes' : 'records',
   });
   warnings.push(...judged.warnings);
   const decided = decideVerdict(errors, expectations, judged.inconclusive);
