@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, requireChromium, SHOTS } from './support/headless-chromium';
-import { buildReport, renderHtml, ScenarioEvents } from '@mirrorlab/report';
+import { buildReport, renderHtml } from '@mirrorlab/report';
+import { ScenarioView } from '@mirrorlab/control';
 import { REALISTIC_FAULTS, syntheticScenario } from '@mirrorlab/report/testing';
 
 /**
@@ -33,7 +34,7 @@ beforeAll(() => {
       reorder: 2,
     },
   });
-  const folded = new ScenarioEvents('orders-broker-kill-7f3a');
+  const folded = new ScenarioView('orders-broker-kill-7f3a');
   events.forEach((e) => folded.apply(e));
   mkdirSync(SHOTS, { recursive: true });
   page = path.join(SHOTS, 'report-two-faults.html');
