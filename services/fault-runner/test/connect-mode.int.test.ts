@@ -24,7 +24,7 @@ import {
 } from '@mirrorlab/lab';
 import { KafkaAdmins } from '../src/kafka-admin';
 import { LocalFaultBackend } from '../src/local/local-backend';
-import { faultOf } from '../src/testing/fake-sut';
+import { faultOf } from '../src/testing/fault-of';
 import { memoryLogger } from '../src/testing/fakes';
 
 jest.setTimeout(240_000);
