@@ -17,4 +17,10 @@ export const validatorEnv = {
   SESSION_TIMEOUT: env.duration({ default: 15_000 }),
   /** A scenario whose drain was never announced stops being read this long after its end. */
   DRAIN_GRACE: env.duration({ default: 600_000 }),
+  /**
+   * Bytes per fetch response (all partitions of one broker) and per partition in it. kafkajs's defaults
+   * (10 MiB, 1 MiB) made one validator wait on fetches while reading a 1 KiB backlog (bench/producer, issue 9).
+   */
+  FETCH_MAX_BYTES: env.int({ min: 1024, max: 512 * 2 ** 20, default: 32 * 2 ** 20 }),
+  FETCH_MAX_PARTITION_BYTES: env.int({ min: 1024, max: 128 * 2 ** 20, default: 8 * 2 ** 20 }),
 };
