@@ -44,6 +44,8 @@ void runService({
             groupId,
             sessionTimeoutMs: config.SESSION_TIMEOUT,
             isolation: readIsolationOf(info.started.spec),
+            fetchMaxBytes: config.FETCH_MAX_BYTES,
+            fetchMaxPartitionBytes: config.FETCH_MAX_PARTITION_BYTES,
           }),
           publish: (e) => control.publish(e),
           latestPartition: (topic, partition) => info.view.latestPartition(topic, partition),
