@@ -80,6 +80,8 @@ export class ScenarioWatch {
         break;
       case 'fault.injected':
         s.faultsInjected.add(event.faultId);
+        // A one-shot fault (no duration) publishes no heal: it is over once announced, so the run does not wait for one.
+        if (event.durationMs === null) s.faultsHealed.add(event.faultId);
         break;
       case 'fault.healed':
         s.faultsHealed.add(event.faultId);
