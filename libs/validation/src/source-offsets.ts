@@ -12,6 +12,11 @@ export interface SourceOffsetReport {
   keyEpoch: number;
   key: string;
   runs: readonly OffsetRun[];
+  /**
+   * Per run, when its first record was sent (producer clock, ms): none of the run's records was
+   * in the source log before. Absent from older producers.
+   */
+  runsSentAtMs?: readonly number[];
 }
 
 /** A record's place in the source log. */
@@ -19,6 +24,11 @@ export interface SourcePosition {
   topic: string;
   partition: number;
   offset: number;
+  /**
+   * The record was sent no earlier (ms): audit samples taken before describe an older log at
+   * these offsets (a topic deleted and created again, a truncated log), not this record.
+   */
+  sentNotBeforeMs?: number;
 }
 
 /**
@@ -29,12 +39,14 @@ export interface SourcePosition {
  */
 export class OffsetRunBuilder {
   private runs: Array<[number, number, number, number]> = [];
+  /** Per run, when its first record was sent (NaN: not given). */
+  private sentAtMs: number[] = [];
 
   get size(): number {
     return this.runs.length;
   }
 
-  add(seq: number, offset: number): void {
+  add(seq: number, offset: number, sentAtMs = Number.NaN): void {
     const last = this.runs[this.runs.length - 1];
     if (last !== undefined) {
       const [firstSeq, count, firstOffset, stride] = last;
@@ -52,26 +64,39 @@ export class OffsetRunBuilder {
       }
     }
     this.runs.push([seq, 1, offset, 1]);
+    this.sentAtMs.push(sentAtMs);
   }
 
   /** The runs built so far, and a fresh start (the producer publishes what is new since its last report). */
   drain(): OffsetRun[] {
-    const out = this.runs;
+    return this.drainTimed().runs;
+  }
+
+  /** As `drain`, with each run's first send time when every run has one (else none). */
+  drainTimed(): { runs: OffsetRun[]; sentAtMs: number[] | undefined } {
+    const out = { runs: this.runs, sentAtMs: this.sentAtMs.every((t) => Number.isFinite(t)) ? this.sentAtMs : undefined };
     this.runs = [];
+    this.sentAtMs = [];
     return out;
   }
 
   /** Puts back runs a failed publish took, before any built since. */
-  restore(runs: readonly OffsetRun[]): void {
+  restore(runs: readonly OffsetRun[], sentAtMs?: readonly number[]): void {
     this.runs = [...runs.map((r) => [...r] as [number, number, number, number]), ...this.runs];
+    this.sentAtMs = [...runs.map((_, i) => sentAtMs?.[i] ?? Number.NaN), ...this.sentAtMs];
   }
+}
+
+interface TimedRun {
+  run: OffsetRun;
+  sentAtMs: number | undefined;
 }
 
 interface KeyRuns {
   topic: string;
   partition: number;
   /** Sorted by firstSeq. */
-  runs: OffsetRun[];
+  runs: TimedRun[];
 }
 
 /**
@@ -86,9 +111,9 @@ export class SourceOffsetIndex {
       const id = keyId(r.producerId, r.keyEpoch, r.key);
       let k = this.keys.get(id);
       if (k === undefined) this.keys.set(id, (k = { topic: r.topic, partition: r.partition, runs: [] }));
-      k.runs.push(...r.runs);
+      k.runs.push(...r.runs.map((run, i) => ({ run, sentAtMs: r.runsSentAtMs?.[i] })));
     }
-    for (const k of this.keys.values()) k.runs.sort((a, b) => a[0] - b[0] || a[2] - b[2]);
+    for (const k of this.keys.values()) k.runs.sort((a, b) => a.run[0] - b.run[0] || a.run[2] - b.run[2]);
   }
 
   get isEmpty(): boolean {
@@ -105,13 +130,17 @@ export class SourceOffsetIndex {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (k.runs[mid][0] <= seq) [found, lo] = [mid, mid + 1];
+      if (k.runs[mid].run[0] <= seq) [found, lo] = [mid, mid + 1];
       else hi = mid - 1;
     }
     if (found < 0) return undefined;
-    const [firstSeq, count, firstOffset, stride] = k.runs[found];
+    const { run, sentAtMs } = k.runs[found];
+    const [firstSeq, count, firstOffset, stride] = run;
     if (seq >= firstSeq + count) return undefined;
-    return { topic: k.topic, partition: k.partition, offset: firstOffset + (seq - firstSeq) * stride };
+    const position: SourcePosition = { topic: k.topic, partition: k.partition, offset: firstOffset + (seq - firstSeq) * stride };
+    // Acknowledgements of one key come in seq order, so the run's first send time bounds every record of it.
+    if (sentAtMs !== undefined) position.sentNotBeforeMs = sentAtMs;
+    return position;
   }
 }
 

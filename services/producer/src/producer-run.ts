@@ -359,7 +359,8 @@ export class ProducerRun {
     }
     this.book(p, result);
     // An offset of -1 is a report without one (acks=0, or a sink that never wrote it): nothing to audit.
-    if (result === 'acked' && d.ok && d.offset >= 0) this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset);
+    if (result === 'acked' && d.ok && d.offset >= 0)
+      this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset, Math.floor(p.sentUs / 1000));
     if (result === 'acked') {
       const nowUs = this.o.clock.nowUs();
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
