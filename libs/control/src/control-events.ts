@@ -15,6 +15,12 @@ const base = {
   atMs: z.number().int().nonnegative(),
   /** The instance that published it (pod name or host-random). */
   source: z.string().min(1),
+  /**
+   * The smallest delay (ms, on the publisher's clock) it has seen from the control topic's append
+   * time (LogAppendTime) to reading a record: an upper bound on its clock's offset from the
+   * broker's. Absent until it has read one, or when the topic does not stamp append times.
+   */
+  controlReadDelayMs: z.number().optional(),
 };
 
 const range = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);

@@ -1,3 +1,4 @@
+import { OffsetBounds, type ClockRole } from './clock-skew';
 import {
   ValidatorReports,
   type ControlEvent,
@@ -92,6 +93,8 @@ export class ScenarioEvents {
   readonly consumerCommits: Array<ControlEventOf<'consumer.commit'>> = [];
   readonly translations: Array<ControlEventOf<'consumer.translations'>> = [];
   readonly failovers: Array<ControlEventOf<'consumer.failover'>> = [];
+  /** Per producer and validator (by `source`): bounds on its clock's offset from the control topic's append time (clock-skew.ts). */
+  readonly clocks = new Map<string, { role: ClockRole; bounds: OffsetBounds }>();
   private folded = 0;
   private lastAtMs: number | undefined;
 
@@ -107,9 +110,13 @@ export class ScenarioEvents {
     return this.lastAtMs;
   }
 
-  /** Folds one event; returns false (and changes nothing) for another scenario's event or a `report.ready`. */
-  apply(event: ControlEvent): boolean {
+  /**
+   * Folds one event; returns false (and changes nothing) for another scenario's event or a `report.ready`.
+   * `appendTimeMs`: the broker's append time of its record, when the control topic stamps LogAppendTime.
+   */
+  apply(event: ControlEvent, appendTimeMs?: number): boolean {
     if (event.scenarioId !== this.scenarioId || event.type === 'report.ready') return false;
+    this.observeClock(event, appendTimeMs);
     this.folded++;
     this.lastAtMs = Math.max(this.lastAtMs ?? 0, event.atMs);
     switch (event.type) {
@@ -174,6 +181,20 @@ export class ScenarioEvents {
     if (v === undefined || latestOf(v).final) return false;
     const finals = [...this.validators.values()].map((x) => latestOf(x)).filter((r) => r.final);
     return supersededBy(latestOf(v), finals);
+  }
+
+  private observeClock(event: ControlEvent, appendTimeMs: number | undefined): void {
+    const role: ClockRole | undefined =
+      event.type === 'producer.progress' || event.type === 'producer.offsets'
+        ? 'producer'
+        : event.type === 'validator.report'
+          ? 'validator'
+          : undefined;
+    if (role === undefined) return;
+    let clock = this.clocks.get(event.source);
+    if (clock === undefined) this.clocks.set(event.source, (clock = { role, bounds: new OffsetBounds() }));
+    if (appendTimeMs !== undefined) clock.bounds.published(event.atMs, appendTimeMs);
+    if (event.controlReadDelayMs !== undefined) clock.bounds.read(event.controlReadDelayMs);
   }
 
   private applyProducer(e: ControlEventOf<'producer.progress'>): void {
