@@ -67,8 +67,11 @@ export const sourceOffsetKeySchema = z.object({
   runs: z.array(
     z.tuple([z.number().int().nonnegative(), z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive()]),
   ),
-  /** Per run, when its first record was sent (ms): the audit ignores samples taken before, of an older log at these offsets (a re-created topic). */
-  runsSentAtMs: z.array(z.number().nonnegative()).optional(),
+  /**
+   * Per run, when its last record was acknowledged (ms), under acks=all only: each was then below the
+   * high watermark. The audit judges the run by samples taken after (earlier ones may be of an older log: a re-created topic).
+   */
+  runsAckedByMs: z.array(z.number().nonnegative()).optional(),
 });
 
 /** One source partition's log start offset and high watermark (ListOffsets earliest / latest). */

@@ -141,12 +141,13 @@ describe('lost split: without an audit', () => {
 
 /**
  * A topic deleted and created again mid-run (the recreate-topic fault): its offsets start at 0
- * again. Seqs 0..m-1 of the key sat at 100 + 3i in the old topic (sent from 1000 ms); seqs m..n-1
- * at 3(i - m) in the new one (sent from 6000 ms). The audit saw the old log reach past every old
- * record, then the new log from 0.
+ * again. Seqs 0..m-1 of the key sat at 100 + 3i in the old topic (all acknowledged by 5500 ms,
+ * under acks=all); seqs m..n-1 at 3(i - m) in the new one (acknowledged by 7000 ms). The audit saw
+ * the old log reach every old record but the last (acknowledged after its last sample, just before
+ * the deletion), then the new log from 0.
  */
 describe('lost split: a topic deleted and created again', () => {
-  const recreated = (n: number, m: number, sentAt = true): SourceOffsetReport[] => [
+  const recreated = (n: number, m: number, ackTimes = true): SourceOffsetReport[] => [
     {
       producerId: 'p1',
       topic: 'src',
@@ -157,12 +158,12 @@ describe('lost split: a topic deleted and created again', () => {
         [0, m, 100, 3],
         [m, n - m, 0, 3],
       ],
-      ...(sentAt ? { runsSentAtMs: [1000, 6000] } : {}),
+      ...(ackTimes ? { runsAckedByMs: [5500, 7000] } : {}),
     },
   ];
   const samples = (n: number, m: number) => [
     sample(1000, 0, 100),
-    sample(5000, 0, 100 + 3 * m),
+    sample(5000, 0, 100 + 3 * (m - 1)),
     sample(6500, 0, 1),
     sample(9000, 0, 3 * (n - m)),
   ];
@@ -173,15 +174,15 @@ describe('lost split: a topic deleted and created again', () => {
       missing: fc.uniqueArray(fc.integer({ min: 0, max: n - 2 }), { minLength: 1, maxLength: n - 2 }),
     }),
   );
-  const runRecreated = (n: number, m: number, missing: number[], sentAt = true) => {
+  const runRecreated = (n: number, m: number, missing: number[], ackTimes = true) => {
     const gone = new Set(missing);
     const read = Array.from({ length: n }, (_, i) => i).filter((i) => !gone.has(i));
     return reconcile(stateOf(read), [report({ acked: [[0, n - 1]] })], {
-      source: { offsets: recreated(n, m, sentAt), samples: samples(n, m) },
+      source: { offsets: recreated(n, m, ackTimes), samples: samples(n, m) },
     });
   };
 
-  it('counts records deleted with the old topic as lost at the source, and records of the new one as lost in replication', () => {
+  it('counts records deleted with the old topic as lost at the source, records of the new one as lost in replication', () => {
     fc.assert(
       fc.property(recreateRun, ({ n, m, missing }) => {
         const acc = runRecreated(n, m, missing);
@@ -203,21 +204,20 @@ describe('lost split: a topic deleted and created again', () => {
   it('reports nothing lost at the source when only records of the new topic are missing', () => {
     fc.assert(
       fc.property(recreateRun, ({ n, m, missing }) => {
-        const acc = runRecreated(
-          n,
-          m,
-          missing.filter((s) => s >= m),
-        );
+        const fresh = missing.filter((s) => s >= m);
+        const acc = runRecreated(n, m, fresh);
         expect(acc.lostSplit.lostAtSource.count).toBe(0);
-        expect(acc.lostSplit.lostInReplication.count).toBe(missing.filter((s) => s >= m).length);
+        expect(acc.lostSplit.lostInReplication.count).toBe(fresh.length);
       }),
     );
   });
 
-  it('without send times (older producers) the old log at the same offsets counts against records of the new topic', () => {
-    // What the send times fix: the old topic's high watermark passed offset 0..3(n-m) and fell at the re-creation.
-    const acc = runRecreated(10, 5, [7], false);
-    expect(acc.lostSplit).toMatchObject({ lostAtSource: { count: 1 }, lostInReplication: { count: 0 } });
-    expect(runRecreated(10, 5, [7])).toMatchObject({ lostSplit: { lostAtSource: { count: 0 }, lostInReplication: { count: 1 } } });
+  it('without acknowledgement times (acks other than all, older producers) the old log misleads both ways', () => {
+    // n = 10, m = 5: seq 7 sits at new offset 6, which the old high watermark had passed before it fell.
+    expect(runRecreated(10, 5, [7], false).lostSplit).toMatchObject({ lostAtSource: { count: 1 }, lostInReplication: { count: 0 } });
+    expect(runRecreated(10, 5, [7]).lostSplit).toMatchObject({ lostAtSource: { count: 0 }, lostInReplication: { count: 1 } });
+    // Seq 4, the old topic's last, was acknowledged after the last sample of the old log: only its acknowledgement saw it there.
+    expect(runRecreated(10, 5, [4], false).lostSplit).toMatchObject({ lostAtSource: { count: 0 }, lostInReplication: { count: 1 } });
+    expect(runRecreated(10, 5, [4]).lostSplit).toMatchObject({ lostAtSource: { count: 1 }, lostInReplication: { count: 0 } });
   });
 });

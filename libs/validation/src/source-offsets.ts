@@ -13,10 +13,10 @@ export interface SourceOffsetReport {
   key: string;
   runs: readonly OffsetRun[];
   /**
-   * Per run, when its first record was sent (producer clock, ms): none of the run's records was
-   * in the source log before. Absent from older producers.
+   * Per run, when its last record was acknowledged (producer clock, ms), given only under acks=all:
+   * every record of the run was then below the source high watermark. Absent from older producers.
    */
-  runsSentAtMs?: readonly number[];
+  runsAckedByMs?: readonly number[];
 }
 
 /** A record's place in the source log. */
@@ -25,10 +25,11 @@ export interface SourcePosition {
   partition: number;
   offset: number;
   /**
-   * The record was sent no earlier (ms): audit samples taken before describe an older log at
-   * these offsets (a topic deleted and created again, a truncated log), not this record.
+   * By then (ms) the source had acknowledged the record under acks=all: it was below the high
+   * watermark. Audit samples taken before may describe an older log at these offsets (a topic
+   * deleted and created again), not this record.
    */
-  sentNotBeforeMs?: number;
+  ackedByMs?: number;
 }
 
 /**
@@ -39,32 +40,35 @@ export interface SourcePosition {
  */
 export class OffsetRunBuilder {
   private runs: Array<[number, number, number, number]> = [];
-  /** Per run, when its first record was sent (NaN: not given). */
-  private sentAtMs: number[] = [];
+  /** Per run, when its last record was acknowledged (NaN: not given). */
+  private ackedByMs: number[] = [];
 
   get size(): number {
     return this.runs.length;
   }
 
-  add(seq: number, offset: number, sentAtMs = Number.NaN): void {
+  add(seq: number, offset: number, ackedAtMs = Number.NaN): void {
     const last = this.runs[this.runs.length - 1];
     if (last !== undefined) {
       const [firstSeq, count, firstOffset, stride] = last;
       const lastOffset = firstOffset + (count - 1) * stride;
       if (seq === firstSeq + count) {
+        const i = this.runs.length - 1;
         if (count === 1 && offset > firstOffset) {
           last[1] = 2;
           last[3] = offset - firstOffset;
+          this.ackedByMs[i] = Math.max(this.ackedByMs[i], ackedAtMs);
           return;
         }
         if (offset === lastOffset + stride) {
           last[1] += 1;
+          this.ackedByMs[i] = Math.max(this.ackedByMs[i], ackedAtMs);
           return;
         }
       }
     }
     this.runs.push([seq, 1, offset, 1]);
-    this.sentAtMs.push(sentAtMs);
+    this.ackedByMs.push(ackedAtMs);
   }
 
   /** The runs built so far, and a fresh start (the producer publishes what is new since its last report). */
@@ -72,24 +76,24 @@ export class OffsetRunBuilder {
     return this.drainTimed().runs;
   }
 
-  /** As `drain`, with each run's first send time when every run has one (else none). */
-  drainTimed(): { runs: OffsetRun[]; sentAtMs: number[] | undefined } {
-    const out = { runs: this.runs, sentAtMs: this.sentAtMs.every((t) => Number.isFinite(t)) ? this.sentAtMs : undefined };
+  /** As `drain`, with each run's last acknowledgement time when every run has one (else none). */
+  drainTimed(): { runs: OffsetRun[]; ackedByMs: number[] | undefined } {
+    const out = { runs: this.runs, ackedByMs: this.ackedByMs.every((t) => Number.isFinite(t)) ? this.ackedByMs : undefined };
     this.runs = [];
-    this.sentAtMs = [];
+    this.ackedByMs = [];
     return out;
   }
 
   /** Puts back runs a failed publish took, before any built since. */
-  restore(runs: readonly OffsetRun[], sentAtMs?: readonly number[]): void {
+  restore(runs: readonly OffsetRun[], ackedByMs?: readonly number[]): void {
     this.runs = [...runs.map((r) => [...r] as [number, number, number, number]), ...this.runs];
-    this.sentAtMs = [...runs.map((_, i) => sentAtMs?.[i] ?? Number.NaN), ...this.sentAtMs];
+    this.ackedByMs = [...runs.map((_, i) => ackedByMs?.[i] ?? Number.NaN), ...this.ackedByMs];
   }
 }
 
 interface TimedRun {
   run: OffsetRun;
-  sentAtMs: number | undefined;
+  ackedByMs: number | undefined;
 }
 
 interface KeyRuns {
@@ -111,7 +115,7 @@ export class SourceOffsetIndex {
       const id = keyId(r.producerId, r.keyEpoch, r.key);
       let k = this.keys.get(id);
       if (k === undefined) this.keys.set(id, (k = { topic: r.topic, partition: r.partition, runs: [] }));
-      k.runs.push(...r.runs.map((run, i) => ({ run, sentAtMs: r.runsSentAtMs?.[i] })));
+      k.runs.push(...r.runs.map((run, i) => ({ run, ackedByMs: r.runsAckedByMs?.[i] })));
     }
     for (const k of this.keys.values()) k.runs.sort((a, b) => a.run[0] - b.run[0] || a.run[2] - b.run[2]);
   }
@@ -134,12 +138,11 @@ export class SourceOffsetIndex {
       else hi = mid - 1;
     }
     if (found < 0) return undefined;
-    const { run, sentAtMs } = k.runs[found];
+    const { run, ackedByMs } = k.runs[found];
     const [firstSeq, count, firstOffset, stride] = run;
     if (seq >= firstSeq + count) return undefined;
     const position: SourcePosition = { topic: k.topic, partition: k.partition, offset: firstOffset + (seq - firstSeq) * stride };
-    // Acknowledgements of one key come in seq order, so the run's first send time bounds every record of it.
-    if (sentAtMs !== undefined) position.sentNotBeforeMs = sentAtMs;
+    if (ackedByMs !== undefined) position.ackedByMs = ackedByMs;
     return position;
   }
 }

@@ -90,6 +90,7 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
                 flushTimeoutMs: config.REQUEST_TIMEOUT + 5_000,
                 progressIntervalMs: config.PROGRESS_INTERVAL,
                 partitionCheckIntervalMs: config.PARTITION_CHECK_INTERVAL,
+                acksAll: acks === 'all',
               });
               await run.start().finally(() => client.disconnect());
             },
