@@ -240,6 +240,19 @@ describe('warm-up (issue 11 item 13)', () => {
     expect(r.anomalies.filter((a) => a.class === 'lost' || a.class === 'unseen')).toEqual([]);
   });
 
+  it('a warm-up that timed out is shown as not steady and named in the warnings (a finding: the replicator never settled)', () => {
+    const r = report(syntheticScenario({ ...cold, warmupS: 16, warmupTimedOut: true }));
+    expect(r.warmup).toMatchObject({ seconds: 16, steady: false, detail: 'no steady p99 within the 16 s warm-up timeout' });
+    expect(r.warnings.filter((w) => w.startsWith('warm-up:'))).toEqual(['warm-up: no steady p99 within the 16 s warm-up timeout']);
+    // Still kept out of the baseline: the measured workload started after it either way.
+    expect(r.faults[0].recovery.baseline?.fromT).toBe(start / 1000 + 16);
+  });
+
+  it('a steady warm-up gives no warm-up warning', () => {
+    const r = report(syntheticScenario({ ...cold, warmupS: 16 }));
+    expect(r.warnings.filter((w) => w.startsWith('warm-up'))).toEqual([]);
+  });
+
   it('without a warm-up the cold seconds are part of the baseline and the p99 (the old behaviour)', () => {
     const r = report(syntheticScenario(cold));
     expect(r.warmup).toBeNull();

@@ -90,8 +90,11 @@ const scenarioRuns = inSuite([
   ['network-partition', 0.5, 'ci'], // link
   ['bandwidth-cap', 0.5, 'all'],
   ['latency-spike', 0.5, 'all'],
+  ['transatlantic', 0.5, 'all'],
+  ['latency-bandwidth', 0.5, 'all'],
   ['failover-steady', 0.5, 'ci'], // workload
   ['failover-after-kill-replicator', 0.5, 'all'],
+  ['failover-after-add-partitions', 0.5, 'all'],
 ]);
 
 test.each(scenarioRuns)('%s passes on MirrorMaker 2 (time scale %s)', (name, timeScale) => expectBuiltInPasses(name, timeScale), 480_000);
@@ -164,7 +167,7 @@ test('retention-purge: records purged before they were mirrored are named so, no
       lostInReplication: { count: number };
       lostAtSource: { count: number };
     };
-    faults: Array<{ kind: string; verified: boolean | null }>;
+    faults: Array<{ kind: string; verified: boolean | null; recovery: { status: string; reason: string | null } }>;
   };
   expect(report.lostSplit).toMatchObject({ audited: true, unaudited: 0, lostInReplication: { count: 0 }, lostAtSource: { count: 0 } });
   expect(report.lostSplit.purgedBeforeMirrored.count).toBeGreaterThan(0);
@@ -173,6 +176,8 @@ test('retention-purge: records purged before they were mirrored are named so, no
     ['pause-replicator', true],
     ['retention-purge', true],
   ]);
+  // Sized like every built-in scenario: each fault's recovery is measured (issue 11).
+  expect(report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${f.kind}: ${f.recovery.reason}`)).toEqual([]);
   console.log(
     `retention-purge: ${report.lostSplit.purgedBeforeMirrored.count} purged before mirrored, ${report.lostSplit.samples} audit samples`,
   );
@@ -385,4 +390,39 @@ test.each(exactlyOnceRuns)(
     ]);
   },
   480_000,
+);
+
+/**
+ * `replicators: [dedicated, dedicated-eos]`: the same kill-replicator once per mode, then the
+ * comparison (issue 14). Both runs pass with their recovery measured (issue 11); the comparison
+ * page is written. Last, as it leaves the lab in dedicated-eos (afterAll switches it back).
+ */
+const modeComparisons = inSuite([['kill-replicator-modes', 0.5, 'all']]);
+
+test.each(modeComparisons)(
+  '%s runs once per replicator mode, each passes, and the comparison is written (time scale %s)',
+  async (name, timeScale) => {
+    const result = await mirrorlabRun(path.join(repo, 'scenarios', `${name}.yaml`), timeScale);
+    // With `replicators:` the CLI's JSON is the runs and the comparison, not one outcome.
+    const out = (result.outcome ?? {}) as unknown as { runs?: Array<{ mode: string; outcome: Outcome }>; comparison?: string | null };
+    if (result.code !== 0 || out.runs === undefined)
+      throw new Error(
+        `mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
+      );
+    expect(out.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual([
+      ['dedicated', 'pass'],
+      ['dedicated-eos', 'pass'],
+    ]);
+    expect(existsSync(out.comparison!)).toBe(true);
+    for (const { mode, outcome } of out.runs) {
+      const report = JSON.parse(readFileSync(path.join(path.dirname(outcome.reportHtml!), 'report.json'), 'utf8')) as {
+        faults: Array<{ faultId: string; recovery: { status: string; reason: string | null } }>;
+      };
+      expect(report.faults).toHaveLength(1);
+      expect(
+        report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${mode} ${f.faultId}: ${f.recovery.reason}`),
+      ).toEqual([]);
+    }
+  },
+  900_000,
 );

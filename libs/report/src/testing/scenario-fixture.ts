@@ -56,6 +56,8 @@ export interface FixtureOptions {
   coldS?: number;
   /** A warm-up: `scenario.measuring` at the start + `warmupS` (the replicator first read at `coldS`). */
   warmupS?: number;
+  /** The warm-up ended at its timeout, not because latency was steady (`scenario.measuring` with `steady: false`). */
+  warmupTimedOut?: boolean;
   /**
    * The rate (records/s, all producers) the producers' `rates` say was requested; default
    * `rate`, i.e. the tester delivered what was asked. Set above `rate` for a tester that
@@ -174,8 +176,8 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
       measuringAtMs,
       endAtMs,
       firstReadAtMs: o.startAtMs + (o.coldS ?? 0) * 1000,
-      steady: true,
-      detail: 'p99 steady for 3 s',
+      steady: o.warmupTimedOut !== true,
+      detail: o.warmupTimedOut === true ? `no steady p99 within the ${o.warmupS} s warm-up timeout` : 'p99 steady for 3 s',
     });
   }
 
