@@ -55,7 +55,7 @@ describe('replicator lag heatmap', () => {
       originMs: 0,
       bands: [],
       format: String,
-      width: 1000 + 96 + 16,
+      width: 1000 + 58 + 16,
       rows: [
         {
           label: 'p0',
@@ -72,9 +72,23 @@ describe('replicator lag heatmap', () => {
       Number(m[2]),
     ]);
     expect(widths).toEqual([
-      [96, 200],
-      [296, 500],
-      [796, 300],
+      [58, 200],
+      [258, 500],
+      [758, 300],
     ]);
+  });
+
+  it('cuts long row labels from the left to fit the shared margin, and names the row in full in each cell', () => {
+    const svg = renderHeatmap({
+      title: 't',
+      xFromMs: 0,
+      xToMs: 1000,
+      originMs: 0,
+      bands: [],
+      format: String,
+      rows: [{ label: 'ml.orders/17', points: [[0, 4]] }],
+    });
+    expect(svg).toContain('>…ders/17</text>');
+    expect(svg).toContain('<title>ml.orders/17 at +0 s: 4</title>');
   });
 });

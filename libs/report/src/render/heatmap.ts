@@ -25,7 +25,10 @@ export interface HeatmapOptions {
   width?: number;
 }
 
-const M = { top: 24, right: 16, bottom: 26, left: 96 };
+/** The line charts' side margins, so a heatmap under one shares its time axis. */
+const M = { top: 24, right: 16, bottom: 26, left: 58 };
+/** Row labels longer than this are cut from the left (cell tips name the row in full). */
+const LABEL_CHARS = 8;
 /** Zero is near-white so any lag stands out; the top of the scale is the palette's red. */
 const LOW = [246, 248, 250];
 const HIGH = [207, 34, 46];
@@ -41,12 +44,13 @@ export function renderHeatmap(o: HeatmapOptions): string {
   const max = Math.max(0, ...o.rows.flatMap((r) => r.points.map((p) => p[1])));
   const out: string[] = [];
   out.push(
-    `<svg class="chart heatmap" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(o.title)}" xmlns="http://www.w3.org/2000/svg">`,
+    `<svg class="chart heatmap" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(o.title)}" xmlns="http://www.w3.org/2000/svg">`,
   );
   o.rows.forEach((row, i) => {
     const y = M.top + i * rowH;
+    const label = row.label.length > LABEL_CHARS ? `…${row.label.slice(-LABEL_CHARS + 1)}` : row.label;
     out.push(
-      `<text class="tick" x="${M.left - 6}" y="${n(y + rowH / 2 + 4)}" text-anchor="end"${rowH < 10 ? ' font-size="8"' : ''}>${esc(row.label)}</text>`,
+      `<text class="tick" x="${M.left - 6}" y="${n(y + rowH / 2 + 4)}" text-anchor="end"${rowH < 10 ? ' font-size="8"' : ''}>${esc(label)}</text>`,
     );
     row.points.forEach(([t, v], j) => {
       const next = row.points[j + 1]?.[0] ?? o.xToMs;
