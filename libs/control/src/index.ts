@@ -11,3 +11,4 @@ export * from './producer-track';
 export * from './control-topic';
 export * from './run-coordinator';
 export * from './validator-reports';
+export * from './clock-bounds';

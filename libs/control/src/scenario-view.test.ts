@@ -239,6 +239,19 @@ describe('ScenarioView: faults', () => {
     expect(s.unhealedFaults()).toEqual(['f2']);
     expect([...s.faults.values()].filter((f) => f.healed).map((f) => f.faultId)).toEqual(['f1', 'f3']);
   });
+
+  it('does not wait for the heal of a one-shot fault (announced without a duration), which never comes', () => {
+    const announced = (faultId: string, durationMs: number | null): ControlEvent => ({
+      ...base,
+      type: 'fault.injected',
+      atMs: 1,
+      faultId,
+      kind: 'add-partitions',
+      params: {},
+      durationMs,
+    });
+    expect(fold([announced('once', null), announced('lasting', 5000)]).unhealedFaults()).toEqual(['lasting']);
+  });
 });
 
 describe('ScenarioView: one fold', () => {
@@ -313,5 +326,25 @@ describe('ScenarioView: one fold', () => {
     expect(noProgress).toBe(0);
     expect(summary(lifecycle).lifecycle).toEqual(summary(all).lifecycle);
     expect([lifecycle.producers.size, lifecycle.validators.size, lifecycle.faults.size]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('ScenarioView: clocks', () => {
+  it('bounds each producer and validator clock from append times (below) and its read delay (above)', () => {
+    const s = new ScenarioView(base.scenarioId);
+    // Stamped 1,000 ms, appended at 990 ms by the broker: the clock is at least 10 ms ahead; it read an append 25 ms after it.
+    s.apply({ ...progress('p', 1000, {}), source: 'producer-0', controlReadDelayMs: 25 }, 990);
+    s.apply({ ...report('v1', 1000, {}), source: 'validator-0' }, 1003);
+    expect([...s.clocks].map(([source, c]) => [source, c.role, c.bounds.bound])).toEqual([
+      ['producer-0', 'producer', { lowMs: 10, highMs: 25 }],
+      ['validator-0', 'validator', { lowMs: -3, highMs: null }],
+    ]);
+  });
+
+  it('keeps no clocks without append times or read delays, nor for other events', () => {
+    const s = new ScenarioView(base.scenarioId);
+    s.apply(progress('p', 1000, {}));
+    s.apply({ ...base, type: 'scenario.stopping', atMs: 1001 } as ControlEvent, 1000);
+    expect([...s.clocks.values()].map((c) => [c.role, c.bounds.bound])).toEqual([['producer', { lowMs: null, highMs: null }]]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type ValidatorSnapshot,
   type ValidatorState,
 } from '@mirrorlab/validation';
+import { OffsetBounds, type ClockRole } from './clock-bounds';
 import type { ControlEvent, ControlEventOf, PartitionProgress } from './control-events';
 import { applyProducerProgress, type ProducerTrack } from './producer-track';
 import { ValidatorReports, type ValidatorIncarnation, type ValidatorReport } from './validator-reports';
@@ -123,6 +124,10 @@ export class ScenarioView {
   readonly translations: Array<ControlEventOf<'consumer.translations'>> = [];
   readonly failovers: Array<ControlEventOf<'consumer.failover'>> = [];
 
+  // --- clocks: every producer's and validator's event, with its record's append time ----------------
+  /** Per producer and validator (by `source`): bounds on its clock's offset from the control topic's append time (clock-bounds.ts). */
+  readonly clocks = new Map<string, { role: ClockRole; bounds: OffsetBounds }>();
+
   private folded = 0;
   private lastAtMs: number | undefined;
   private versionCount = 0;
@@ -148,9 +153,13 @@ export class ScenarioView {
     return this.versionCount;
   }
 
-  /** Folds one event; returns false (and changes nothing) for another scenario's event. */
-  apply(event: ControlEvent): boolean {
+  /**
+   * Folds one event; returns false (and changes nothing) for another scenario's event.
+   * `appendTimeMs`: the broker's append time of its record, when the control topic stamps LogAppendTime.
+   */
+  apply(event: ControlEvent, appendTimeMs?: number): boolean {
     if (event.scenarioId !== this.scenarioId) return false;
+    if (this.detail === 'history') this.observeClock(event, appendTimeMs);
     this.folded++;
     this.lastAtMs = Math.max(this.lastAtMs ?? 0, event.atMs);
     const state = this.detail !== 'lifecycle';
@@ -313,12 +322,31 @@ export class ScenarioView {
 
   // --- derived: faults ------------------------------------------------------------------------------
 
-  /** Faults injected and not healed, in the order first seen. */
+  /**
+   * Faults injected and not healed, in the order first seen. A one-shot fault (announced without a
+   * duration) publishes no heal: it is over once announced, so nobody waits for one.
+   */
   unhealedFaults(): string[] {
-    return [...this.faults.values()].filter((f) => f.injected !== undefined && f.healed === undefined).map((f) => f.faultId);
+    return [...this.faults.values()]
+      .filter((f) => f.injected !== undefined && f.injected.durationMs !== null && f.healed === undefined)
+      .map((f) => f.faultId);
   }
 
   // --- folding helpers ------------------------------------------------------------------------------
+
+  private observeClock(event: ControlEvent, appendTimeMs: number | undefined): void {
+    const role: ClockRole | undefined =
+      event.type === 'producer.progress' || event.type === 'producer.offsets'
+        ? 'producer'
+        : event.type === 'validator.report'
+          ? 'validator'
+          : undefined;
+    if (role === undefined) return;
+    let clock = this.clocks.get(event.source);
+    if (clock === undefined) this.clocks.set(event.source, (clock = { role, bounds: new OffsetBounds() }));
+    if (appendTimeMs !== undefined) clock.bounds.published(event.atMs, appendTimeMs);
+    if (event.controlReadDelayMs !== undefined) clock.bounds.read(event.controlReadDelayMs);
+  }
 
   private applyValidator(e: ValidatorReport, history: boolean): void {
     this.validatorReports.apply(e);

@@ -2,6 +2,7 @@ import { CheckerError, type Accounting, type LatencyHistograms, type ProducerRep
 import { anomalyRows, stallRow } from './anomaly-table';
 import { findStalls, STALL_THRESHOLD_MS } from './stalls';
 import { pickupTimes } from './pickup';
+import { clockSkewReport, clockSkewWarning } from './clock-skew';
 import { consumerFailoverReport } from './consumer-failover';
 import { checkExpectations, decideVerdict } from './expectations';
 import { faultWindows, withRecovery } from './fault-windows';
@@ -85,6 +86,9 @@ export function buildReport(events: ScenarioView): ScenarioReport {
   countAttributions(faults, anomalies);
 
   const endToEnd = summary(combined.endToEnd);
+  const clockSkew = clockSkewReport([...events.clocks].map(([source, c]) => ({ source, role: c.role, bound: c.bounds.bound })));
+  const skewWarning = clockSkewWarning(clockSkew);
+  if (skewWarning !== null) warnings.push(skewWarning);
   if (endToEnd && endToEnd.clockSkew.count > 0) {
     warnings.push(
       `${endToEnd.clockSkew.count} records arrived before they were sent (clocks disagree by up to ${Math.round(endToEnd.clockSkew.maxUs / 1000)} ms); counted as 0 ms latency`,
@@ -226,6 +230,7 @@ export function buildReport(events: ScenarioView): ScenarioReport {
     capacity,
     lostSplit,
     consumerFailover: failover,
+    clockSkew,
     recoveryRule: { ...RECOVERY_RULE },
   };
 }

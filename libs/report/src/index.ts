@@ -38,3 +38,13 @@ export { capacityLine, renderMarkdown } from './render/render-markdown';
 export { renderHtml } from './render/render-html';
 export * from './capacity';
 export * from './compare';
+export {
+  CLOCK_SKEW_WARN_MS,
+  clockSkewReport,
+  clockSkewWarning,
+  OffsetBounds,
+  skewBetween,
+  type ClockSkewReport,
+  type OffsetBound,
+  type SkewEstimate,
+} from './clock-skew';

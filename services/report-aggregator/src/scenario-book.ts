@@ -61,7 +61,7 @@ export class ScenarioBook {
   constructor(private readonly waitMs: number) {}
 
   /** Folds one event; returns the scenario's cut when this event decided it. */
-  apply(event: ControlEvent): Cut | undefined {
+  apply(event: ControlEvent, appendTimeMs?: number): Cut | undefined {
     const entry = this.entry(event.scenarioId);
     if (event.type === 'report.ready') {
       entry.published.add(event.verdict);
@@ -77,7 +77,7 @@ export class ScenarioBook {
       entry.late++;
       return cut;
     }
-    entry.events!.apply(event);
+    entry.events!.apply(event, appendTimeMs);
     entry.phase = phaseOf(entry.events!);
     return entry.events!.readiness().complete ? this.cut(entry, 'complete') : undefined;
   }

@@ -64,3 +64,25 @@ test("the browser's DOM holds the three charts with their lines and every fault 
   expect(dom).toContain('<div class="badge" title="verdict">FAIL</div>');
   expect(dom).not.toContain('<script');
 });
+
+/**
+ * Many partitions (issue 12): the replicator's lag beyond one line per partition is their sum plus a
+ * heatmap, a row per partition. Chromium must draw it: a screenshot, and the DOM with every row.
+ */
+test('a 24-partition report: Chromium draws the replicator lag heatmap, a row per partition, fault windows outlined', async () => {
+  const folded = new ScenarioView('orders-many-partitions');
+  syntheticScenario({ scenarioId: 'orders-many-partitions', partitions: 24, faults: REALISTIC_FAULTS }).forEach((e) => folded.apply(e));
+  const many = path.join(SHOTS, 'report-24-partitions.html');
+  writeFileSync(many, renderHtml(buildReport(folded)));
+  const png = path.join(SHOTS, 'report-24-partitions.png');
+  rmSync(png, { force: true });
+  await chromium([`--screenshot=${png}`, `--window-size=${WIDTH},${HEIGHT}`, `file://${many}`]);
+  expect(readFileSync(png).subarray(1, 4).toString('latin1')).toBe('PNG');
+  const { stdout: dom } = await chromium(['--dump-dom', `file://${many}`]);
+  const heatmap = dom.match(/<svg class="chart heatmap"[\s\S]*?<\/svg>/)?.[0] ?? '';
+  expect([...heatmap.matchAll(/<text class="tick"[^>]*>(p\d+)<\/text>/g)].map((m) => m[1])).toEqual(
+    Array.from({ length: 24 }, (_, i) => `p${i}`),
+  );
+  expect((heatmap.match(/<rect class="heat-cell"/g) ?? []).length).toBeGreaterThanOrEqual(24);
+  expect(heatmap.match(/<rect class="fault-window"/g)).toHaveLength(REALISTIC_FAULTS.length);
+});
