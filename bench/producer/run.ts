@@ -9,6 +9,10 @@
  *   npx nx run-many -t build -p producer consumer-validator
  *   npx tsx bench/producer/run.ts            # 3 samples of each, writes bench/producer/RESULTS.md
  *   npx tsx bench/producer/run.ts --quick    # 1 short sample of each, prints only
+ *   npx tsx bench/producer/run.ts --only=validator     # 3., with kafka-consumer-perf-test on the same backlog
+ *   npx tsx bench/producer/run.ts --only=producer-100B # 1. and 2. at 100 B only
+ *   (--only runs write their figures to bench/producer/results.json; VALIDATOR_PROFILE_DIR / PRODUCER_PROFILE_DIR
+ *   make the measured validator / producers write V8 CPU profiles there, for bench/producer/profile-summary.ts)
  *
  * Needs a running lab (MIRRORLAB_LAB_DIR, else <repo>/.lab). Every topic it creates (and its
  * mirror) is deleted and every process it starts is stopped, also on failure or Ctrl-C.
@@ -38,21 +42,32 @@ import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testin
 import { ControlRecorder } from '@mirrorlab/control/testing';
 import { latestPartitions, reconcile, type ProducerReport } from '@mirrorlab/validation';
 
+type RecordEncoding = 'headers' | 'value-prefix';
 const quick = process.argv.includes('--quick');
-const SAMPLES = quick ? 1 : 3;
+/** A part of the bench on its own (each fits in one short hold of the shared lab). */
+const only = (/^--only=(validator|producer-100B)$/.exec(process.argv.find((a) => a.startsWith('--only=')) ?? '') ?? [])[1] as
+  'validator' | 'producer-100B' | undefined;
+if (process.argv.some((a) => a.startsWith('--only=')) && only === undefined) {
+  console.error('--only must be validator or producer-100B');
+  process.exit(2);
+}
+const SAMPLES = quick || only !== undefined ? 1 : 3;
 const PARTITIONS = 6;
-const SIZES = [100, 1024];
-/** The producer's default MAX_BATCH_RECORDS and a larger one. 4000 x 1 KiB stays under the broker's 1 MiB per-partition batch limit. */
-const BATCHES = [1000, 4000];
+const SIZES = only === 'producer-100B' ? [100] : [100, 1024];
+/** The producer's default MAX_BATCH_RECORDS (100: the binding serves 100 delivery reports per event-loop turn) and the earlier 4000. */
+const BATCHES = only === 'producer-100B' ? [100, 4000] : [100, 4000];
+/** `--only=producer-100B` also runs the value-prefix encoding (meta in the value, no headers): what the 8-9 headers per record cost. */
+const ENCODINGS: RecordEncoding[] = only === 'producer-100B' ? ['headers', 'value-prefix'] : ['headers'];
 const ASKED_RATE = 500_000;
 const RUN_MS = quick ? 8_000 : 15_000;
 /** ProducerPerformance runs are sized from a calibration run to last about this long. */
 const PP_TARGET_MS = quick ? 6_000 : 7_000;
-const BACKLOG = quick ? 60_000 : 200_000;
+const BACKLOG = quick ? 60_000 : only !== undefined ? 150_000 : 200_000;
 /** The backlog producers use the larger batch: the backlog is written about twice as fast. */
 const BACKLOG_BATCH = 4000;
 const BACKLOG_PRODUCERS = 2;
-const BACKLOG_RECORD_SIZE = 100;
+/** The issue's validator target is in records of 1 KiB. */
+const BACKLOG_RECORD_SIZE = 1024;
 const MiB = 2 ** 20;
 /** USER_HZ: /proc times are in these ticks (100 on every Linux this runs on). */
 const CLOCK_TICKS = 100;
@@ -207,6 +222,7 @@ class Bench {
   }
 
   async stopService(svc: ServiceProcess): Promise<void> {
+    if (!this.services.has(svc)) return;
     const code = await svc.stop('SIGTERM');
     this.services.delete(svc);
     if (code !== 0) log(`warning: ${svc.child.pid} exited with ${code}; stderr: ${svc.stderr.slice(-5).join(' | ')}`);
@@ -257,7 +273,7 @@ class Bench {
       scenarioId: s.scenarioId,
       atMs: now,
       source: 'bench',
-      spec: s.spec as unknown as Record<string, unknown>,
+      spec: s.spec,
       targetTopics: { [s.sourceTopic]: s.targetTopic },
       startAtMs: s.startAtMs,
       endAtMs: s.endAtMs,
@@ -381,6 +397,7 @@ function keyAndHeaderBytes(scenarioId: string, producerId: string, size: number,
 
 interface ProducerSample {
   size: number;
+  encoding: RecordEncoding;
   batch: number;
   acked: number;
   sent: number;
@@ -393,6 +410,8 @@ interface ProducerSample {
   /** Best and worst full one-second window, records acked. */
   bestWindow: number;
   worstWindow: number;
+  /** Mean acknowledgements booked per whole second inside the run (what the acked series shows), not at the final flush. */
+  bookedPerSec: number;
   /** Producer process CPU over the run, % of one core. */
   cpuPct: number;
   /** Produce calls (`sendBatch`, one at a time) and their mean duration. */
@@ -402,18 +421,26 @@ interface ProducerSample {
   sendShare: number;
 }
 
-async function producerSample(bench: Bench, size: number, batch: number, topic: string, sample: number): Promise<ProducerSample> {
+async function producerSample(
+  bench: Bench,
+  size: number,
+  batch: number,
+  topic: string,
+  sample: number,
+  encoding: RecordEncoding = 'headers',
+): Promise<ProducerSample> {
   const s = await bench.prepare(`pbench-${RUN_TAG}-p${size}-b${batch}`, topic, {
     producers: 1,
     rate: { records: ASKED_RATE },
     duration: RUN_MS,
     recordSize: size,
     acks: 'all',
+    encoding,
   });
   // A fresh process per run, pinned to its scenario: it never joins anyone else's scenario on the shared lab.
-  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${sample}`;
+  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${encoding === 'headers' ? 'h' : 'vp'}-${sample}`;
   // PRODUCER_PROFILE_DIR: each measured producer writes a V8 CPU profile there (bench/producer/profile-summary.ts reads it).
-  const profile = process.env.PRODUCER_PROFILE_DIR
+  const profile: Record<string, string> = process.env.PRODUCER_PROFILE_DIR
     ? {
         NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PRODUCER_PROFILE_DIR} --cpu-prof-name=producer-${size}B-${batch}-${producerId}.cpuprofile`,
       }
@@ -453,6 +480,7 @@ async function producerSample(bench: Bench, size: number, batch: number, topic: 
     const overhead = keyAndHeaderBytes(s.scenarioId, producerId, size, Math.floor(c.acked / 2));
     const result: ProducerSample = {
       size,
+      encoding,
       batch,
       acked: c.acked,
       sent: c.sent,
@@ -463,6 +491,7 @@ async function producerSample(bench: Bench, size: number, batch: number, topic: 
       valueMiBps: (c.acked * size) / seconds / MiB,
       wireMiBps: (c.acked * (size + overhead)) / seconds / MiB,
       bestWindow: windows.length > 0 ? Math.max(...windows) : 0,
+      bookedPerSec: windows.length > 0 ? windows.reduce((a, b) => a + b, 0) / windows.length : 0,
       worstWindow: windows.length > 0 ? Math.min(...windows) : 0,
       cpuPct: (cpu / seconds) * 100,
       requests: sends.count,
@@ -470,9 +499,9 @@ async function producerSample(bench: Bench, size: number, batch: number, topic: 
       sendShare: sends.sum / seconds,
     };
     log(
-      `producer ${size} B, MAX_BATCH_RECORDS=${batch}: ${fmt(result.recordsPerSec)} records/s acked, ${fmt(result.valueMiBps, 2)} MiB/s values, ` +
+      `producer ${size} B, ${encoding}, MAX_BATCH_RECORDS=${batch}: ${fmt(result.recordsPerSec)} records/s acked, ${fmt(result.valueMiBps, 2)} MiB/s values, ` +
         `${fmt(result.wireMiBps, 2)} MiB/s with key+headers (+${overhead} B/record); sent ${fmt(c.sent)}, failed ${c.failed}, indeterminate ${c.indeterminate}; ` +
-        `1 s windows ${fmt(result.worstWindow)}..${fmt(result.bestWindow)}; CPU ${fmt(result.cpuPct)}% of a core; ${fmt(result.requests)} produce calls, ` +
+        `booked in the run ${fmt(result.bookedPerSec)}/s (1 s windows ${fmt(result.worstWindow)}..${fmt(result.bestWindow)}); CPU ${fmt(result.cpuPct)}% of a core; ${fmt(result.requests)} produce calls, ` +
         `${fmt(c.acked / Math.max(1, result.requests))} records and ${fmt(result.meanSendMs)} ms each, ${fmt(result.sendShare * 100)}% of the run waiting for answers`,
     );
     return result;
@@ -483,15 +512,18 @@ async function producerSample(bench: Bench, size: number, batch: number, topic: 
 
 async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
   const out: ProducerSample[] = [];
+  const topicOf = (batch: number, encoding: RecordEncoding, i: number) => `ml.pbench-${RUN_TAG}-p-b${batch}-${encoding}-${i}`;
   const topics = BATCHES.flatMap((batch) =>
-    Array.from({ length: SIZES.length * SAMPLES }, (_, i) => `ml.pbench-${RUN_TAG}-p-b${batch}-${i}`),
+    ENCODINGS.flatMap((encoding) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => topicOf(batch, encoding, i))),
   );
   await bench.createTopics(topics);
   // Configurations interleaved, so drifting load on the shared machine hits them alike.
   for (let i = 0; i < SAMPLES; i++) {
-    for (const [b, batch] of BATCHES.entries()) {
-      for (const [z, size] of SIZES.entries())
-        out.push(await producerSample(bench, size, batch, topics[b * SIZES.length * SAMPLES + i * SIZES.length + z], i));
+    for (const batch of BATCHES) {
+      for (const encoding of ENCODINGS) {
+        for (const [z, size] of SIZES.entries())
+          out.push(await producerSample(bench, size, batch, topicOf(batch, encoding, i * SIZES.length + z), i, encoding));
+      }
     }
   }
   // Their producers are gone (a live kafkajs producer breaks once a topic it wrote to is deleted).
@@ -612,6 +644,10 @@ async function measurePerf(bench: Bench, libsDir: string): Promise<{ samples: Pe
 
 interface ValidatorSample {
   backlog: number;
+  encoding: RecordEncoding;
+  recordSize: number;
+  /** kafka-consumer-perf-test (ConsumerPerformance) on the same mirrored backlog, right after the validator. */
+  perfTool: ConsumerPerfSample | null;
   mirrorWaitS: number;
   startupS: number;
   /** Partitions assigned -> records counter at the backlog (polled every 100 ms). */
@@ -647,7 +683,60 @@ async function writeBacklog(bench: Bench, s: Scenario, producerIds: string[]): P
   return bench.finalProducerReports(s);
 }
 
-async function validatorSample(bench: Bench, index: number): Promise<ValidatorSample> {
+interface ConsumerPerfSample {
+  records: number;
+  /** Its fetch.nMsg.sec: records over the time spent fetching, group join excluded (as the validator's "read"). */
+  fetchRecordsPerSec: number;
+  /** Its nMsg.sec: join included. */
+  recordsPerSec: number;
+  fetchMiBps: number;
+  /** JVM CPU from start to exit, % of one core. */
+  cpuPct: number;
+}
+
+/** Kafka's ConsumerPerformance (kafka-consumer-perf-test) from the lab's jars, reading `topic` on the target from the start. */
+async function consumerPerfRun(bench: Bench, libsDir: string, topic: string, records: number): Promise<ConsumerPerfSample> {
+  const args = javaArgs({
+    libsDir,
+    log4jConfig: log4jConfigPath(bench.lab),
+    jvm: TOOL_JVM,
+    mainClass: 'org.apache.kafka.tools.ConsumerPerformance',
+    args: [
+      '--bootstrap-server',
+      bench.lab.target.bootstrap,
+      '--topic',
+      topic,
+      '--num-records',
+      String(records),
+      '--group',
+      `pbench-${RUN_TAG}-perf-${randomBytes(2).toString('hex')}`,
+      '--timeout',
+      '60000',
+    ],
+  });
+  const { code, stdout, wallS, cpuS } = await bench.runJava(args);
+  // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  const row = stdout
+    .split('\n')
+    .map((l) => l.split(',').map((c) => c.trim()))
+    .find((c) => c.length >= 10 && /^\d/.test(c[4] ?? ''));
+  if (code !== 0 || row === undefined)
+    throw new Error(`ConsumerPerformance exited ${code} without a result row:\n${stdout.split('\n').slice(-15).join('\n')}`);
+  return {
+    records: Number(row[4]),
+    recordsPerSec: Number(row[5]),
+    fetchMiBps: Number(row[8]),
+    fetchRecordsPerSec: Number(row[9]),
+    cpuPct: (cpuS / wallS) * 100,
+  };
+}
+
+async function validatorSample(
+  bench: Bench,
+  index: number,
+  libsDir: string,
+  encoding: RecordEncoding = 'headers',
+): Promise<ValidatorSample> {
   const topic = `ml.pbench-${RUN_TAG}-v-${index}`;
   await bench.deleteMirrors();
   await bench.createTopics([topic]);
@@ -659,6 +748,7 @@ async function validatorSample(bench: Bench, index: number): Promise<ValidatorSa
     duration: 300_000,
     recordSize: BACKLOG_RECORD_SIZE,
     acks: 'all',
+    encoding,
   });
   const producerIds = Array.from({ length: BACKLOG_PRODUCERS }, (_, i) => `pbench-${RUN_TAG}-v${index}-p${i}`);
   const producers = await Promise.all(
@@ -706,6 +796,11 @@ async function validatorSample(bench: Bench, index: number): Promise<ValidatorSa
     SESSION_TIMEOUT: '10s',
     // Pinned to its scenario: never reads anyone else's on the shared lab.
     SCENARIO_ID: s.scenarioId,
+    ...(process.env.VALIDATOR_PROFILE_DIR
+      ? {
+          NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.VALIDATOR_PROFILE_DIR} --cpu-prof-name=validator-${BACKLOG_RECORD_SIZE}B-${validatorId}.cpuprofile`,
+        }
+      : {}),
   });
   bench.trackGroup(`mirrorlab-validator-control-${validatorId}`);
   bench.trackGroup(`mirrorlab-validator-${s.scenarioId}`);
@@ -764,8 +859,22 @@ async function validatorSample(bench: Bench, index: number): Promise<ValidatorSa
     const accounting = Object.entries(counts)
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join(', ');
+    await bench.stopService(validator);
+    // The same backlog through Kafka's own consumer, in the same run (the validator has stopped: they do not share the cores).
+    const perfTool = await consumerPerfRun(bench, libsDir, s.targetTopic, backlog).catch((err: unknown) => {
+      log(`warning: ConsumerPerformance failed: ${String(err)}`);
+      return null;
+    });
+    if (perfTool !== null)
+      log(
+        `ConsumerPerformance on the same ${fmt(backlog)} records: ${fmt(perfTool.fetchRecordsPerSec)} records/s fetching (${fmt(perfTool.recordsPerSec)} with its group join), ` +
+          `${fmt(perfTool.fetchMiBps, 2)} MiB/s; JVM CPU ${fmt(perfTool.cpuPct)}% of a core`,
+      );
     const sample: ValidatorSample = {
       backlog,
+      encoding,
+      recordSize: BACKLOG_RECORD_SIZE,
+      perfTool,
       mirrorWaitS,
       startupS: (assignedAt - spawnedAt) / 1000,
       readS,
@@ -777,7 +886,7 @@ async function validatorSample(bench: Bench, index: number): Promise<ValidatorSa
       accounting,
     };
     log(
-      `validator sample ${index}: ${fmt(backlog)} records read and checked in ${readS.toFixed(2)} s after its partitions were assigned (${reportReadS.toFixed(1)} s by its reports) ` +
+      `validator sample ${index} (${encoding}): ${fmt(backlog)} records read and checked in ${readS.toFixed(2)} s after its partitions were assigned (${reportReadS.toFixed(1)} s by its reports) ` +
         `(${fmt(sample.recordsPerSec)} records/s, steady ${fmt(steady)} records/s; startup ${sample.startupS.toFixed(1)} s; CPU ${fmt(cpuPct)}% of a core); ${clean ? 'clean' : 'NOT CLEAN'}: ${accounting}`,
     );
     return sample;
@@ -787,9 +896,9 @@ async function validatorSample(bench: Bench, index: number): Promise<ValidatorSa
   }
 }
 
-async function measureValidator(bench: Bench): Promise<ValidatorSample[]> {
+async function measureValidator(bench: Bench, libsDir: string): Promise<ValidatorSample[]> {
   const out: ValidatorSample[] = [];
-  for (let i = 0; i < SAMPLES; i++) out.push(await validatorSample(bench, i));
+  for (let i = 0; i < SAMPLES; i++) out.push(await validatorSample(bench, i, libsDir));
   return out;
 }
 
@@ -977,7 +1086,7 @@ function renderResults(
             '  (a separate I/O thread, up to 5 requests in flight per broker, null keys filling one partition’s batch at a time).',
           ]),
     `- **Headers are not free:** the mirrorlab key and headers add ~${fmt(((b100.wireMiBps - b100.valueMiBps) / b100.valueMiBps) * 100)}% to a 100 B value (${fmt(b100.wireMiBps, 2)} vs ${fmt(b100.valueMiBps, 2)} MiB/s) and ~${fmt(((b1k.wireMiBps - b1k.valueMiBps) / b1k.valueMiBps) * 100)}% to 1 KiB.`,
-    `- **One validator** read and checked ~${fmt(v.recordsPerSec)} records/s of 100 B end to end` +
+    `- **One validator** read and checked ~${fmt(v.recordsPerSec)} records/s of ${v.recordSize} B end to end` +
       (Number.isFinite(v.steadyRecordsPerSec) ? ` (~${fmt(v.steadyRecordsPerSec)} steady)` : '') +
       ` at ${fmt(v.cpuPct)}% of a core, ${x(v.recordsPerSec, b100.recordsPerSec)} what one`,
     `  producer writes at 100 B with the default batch, with exact accounting in ${validator.filter((c) => c.clean).length} of ${validator.length} runs. ` +
@@ -994,6 +1103,78 @@ function renderResults(
     '',
   );
   return lines;
+}
+
+/**
+ * One part of the bench (`--only=...`): its figures go to bench/producer/results.json under their own key
+ * (other keys kept), with the machine's load, since the machine is shared.
+ */
+async function runOnly(bench: Bench, part: 'validator' | 'producer-100B', libsDir: string, load0: number): Promise<void> {
+  const file = join(__dirname, 'results.json');
+  const results = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, unknown>;
+  const machine = () => ({
+    cpus: cpus().length,
+    shared: 'yes: both 3-broker clusters, MirrorMaker 2 and other engineers’ work run on the same cores',
+    loadavg1AtStart: Number(load0.toFixed(1)),
+    loadavg1AtEnd: Number(loadavg()[0].toFixed(1)),
+    kafka: bench.lab.kafkaVersion,
+    labMode: bench.lab.mode,
+  });
+  if (part === 'validator') {
+    // The default encoding (meta in 8-9 Kafka headers) and value-prefix (no headers): kafkajs decodes headers per record.
+    const samples = [await validatorSample(bench, 0, libsDir, 'headers'), await validatorSample(bench, 1, libsDir, 'value-prefix')];
+    results.validator_1KiB = {
+      measured: new Date().toISOString(),
+      machine: machine(),
+      samples: samples.map((v) => ({
+        encoding: v.encoding,
+        backlog: v.backlog,
+        recordSize: v.recordSize,
+        validator: {
+          recordsPerSec: Math.round(v.recordsPerSec),
+          steadyRecordsPerSec: Number.isFinite(v.steadyRecordsPerSec) ? Math.round(v.steadyRecordsPerSec) : null,
+          cpuPct: Math.round(v.cpuPct),
+          clean: v.clean,
+          accounting: v.accounting,
+        },
+        consumerPerformance:
+          v.perfTool === null
+            ? null
+            : {
+                fetchRecordsPerSec: Math.round(v.perfTool.fetchRecordsPerSec),
+                recordsPerSec: Math.round(v.perfTool.recordsPerSec),
+                cpuPct: Math.round(v.perfTool.cpuPct),
+              },
+        validatorVsConsumerPerformance: v.perfTool === null ? null : Number((v.recordsPerSec / v.perfTool.fetchRecordsPerSec).toFixed(2)),
+      })),
+    };
+  } else {
+    const producer = await measureProducer(bench);
+    const perf = await measurePerf(bench, libsDir);
+    const best = (xs: Array<{ recordsPerSec: number }>) => Math.max(...xs.map((x) => x.recordsPerSec));
+    const pp = best(perf.samples.filter((p) => p.variant === PERF_VARIANTS[1].label));
+    results.producer_100B = {
+      measured: new Date().toISOString(),
+      machine: machine(),
+      producer: producer.map((p) => ({
+        encoding: p.encoding,
+        batch: p.batch,
+        recordsPerSec: Math.round(p.recordsPerSec),
+        bookedInRunPerSec: Math.round(p.bookedPerSec),
+        cpuPct: Math.round(p.cpuPct),
+        failed: p.failed,
+        indeterminate: p.indeterminate,
+      })),
+      producerPerformance: perf.samples.map((p) => ({
+        variant: p.variant,
+        recordsPerSec: Math.round(p.recordsPerSec),
+        cpuPct: Math.round(p.cpuPct),
+      })),
+      bestProducerVsBestProducerPerformance256KiB: Number((best(producer) / pp).toFixed(2)),
+    };
+  }
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${file}`);
 }
 
 async function main(): Promise<void> {
@@ -1013,9 +1194,13 @@ async function main(): Promise<void> {
   try {
     await bench.connect();
     log(`lab ${lab.id} (${lab.mode}, Kafka ${lab.kafkaVersion}); run tag ${RUN_TAG}; ${SAMPLES} sample(s) of each`);
+    if (only !== undefined) {
+      await runOnly(bench, only, dist.libsDir, load0);
+      return;
+    }
     const producer = await measureProducer(bench);
     const perf = await measurePerf(bench, dist.libsDir);
-    const validator = await measureValidator(bench);
+    const validator = await measureValidator(bench, dist.libsDir);
     const minutes = (Date.now() - startedAt) / 60_000;
     const load1 = loadavg()[0];
 

@@ -15,6 +15,12 @@ const base = {
   atMs: z.number().int().nonnegative(),
   /** The instance that published it (pod name or host-random). */
   source: z.string().min(1),
+  /**
+   * The smallest delay (ms, on the publisher's clock) it has seen from the control topic's append
+   * time (LogAppendTime) to reading a record: an upper bound on its clock's offset from the
+   * broker's. Absent until it has read one, or when the topic does not stamp append times.
+   */
+  controlReadDelayMs: z.number().optional(),
 };
 
 const range = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
@@ -61,6 +67,11 @@ export const sourceOffsetKeySchema = z.object({
   runs: z.array(
     z.tuple([z.number().int().nonnegative(), z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive()]),
   ),
+  /**
+   * Per run, when its last record was acknowledged (ms), under acks=all only: each was then below the
+   * high watermark. The audit judges the run by samples taken after (earlier ones may be of an older log: a re-created topic).
+   */
+  runsAckedByMs: z.array(z.number().nonnegative()).optional(),
 });
 
 /** One source partition's log start offset and high watermark (ListOffsets earliest / latest). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '@mirrorlab/service-kit';
 import { decodeControlEvent, encodeControlEvent } from './control-codec';
@@ -18,6 +18,8 @@ export interface ControlTopicOptions {
   logger: Logger;
   /** Where `mirrorlab_control_events_invalid_total{reason}` is registered. */
   registry?: Registry;
+  /** The clock read delays are measured on (default: Date.now). */
+  nowMs?: () => number;
 }
 
 export interface FollowOptions {
@@ -31,7 +33,17 @@ export interface FollowOptions {
   onCaughtUp?: () => void | Promise<void>;
 }
 
-export type ControlEventHandler = (event: ControlEvent, position: { partition: number; offset: string }) => void | Promise<void>;
+export interface ControlPosition {
+  partition: number;
+  offset: string;
+  /** The broker's append time of the record (ms), when the topic stamps LogAppendTime: a clock shared by every service. */
+  appendTimeMs?: number;
+}
+
+export type ControlEventHandler = (event: ControlEvent, position: ControlPosition) => void | Promise<void>;
+
+/** The control topic's records carry the broker's append time: one reference clock for every service (clock-skew bounds). */
+const APPEND_TIME = { name: 'message.timestamp.type', value: 'LogAppendTime' };
 
 /**
  * The control topic: how services coordinate. Publishes validated events keyed by
@@ -43,6 +55,8 @@ export class ControlTopic {
   private producer: Producer | undefined;
   private consumer: Consumer | undefined;
   private readonly invalid: Counter<'reason'> | undefined;
+  /** Smallest `now - append time` of a record read (ms); Infinity until one is read on a LogAppendTime topic. */
+  private minReadDelayMs = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: ControlTopicOptions) {
     this.invalid = options.registry
@@ -74,7 +88,7 @@ export class ControlTopic {
             topic: this.options.topic,
             numPartitions: partitions,
             replicationFactor: Math.min(3, brokers),
-            configEntries: [{ name: 'cleanup.policy', value: 'delete' }],
+            configEntries: [{ name: 'cleanup.policy', value: 'delete' }, APPEND_TIME],
           },
         ],
       })
@@ -84,7 +98,8 @@ export class ControlTopic {
   }
 
   async publish(event: ControlEventInput): Promise<void> {
-    const record = encodeControlEvent(event);
+    const stamped = Number.isFinite(this.minReadDelayMs) ? { ...event, controlReadDelayMs: this.minReadDelayMs } : event;
+    const record = encodeControlEvent(stamped);
     this.producer ??= await this.connectProducer();
     await this.producer.send({ topic: this.options.topic, acks: -1, messages: [record] });
   }
@@ -93,9 +108,11 @@ export class ControlTopic {
     const { kafka, topic, logger } = this.options;
     const admin = kafka.admin();
     await admin.connect();
-    const ends = await this.ensureExists(admin)
-      .then(() => admin.fetchTopicOffsets(topic))
+    const [ends, appendTime] = await this.ensureExists(admin)
+      .then(() => Promise.all([admin.fetchTopicOffsets(topic), stampsAppendTime(admin, topic)]))
       .finally(() => admin.disconnect());
+    if (!appendTime) logger.info('control_topic_create_time', { topic, detail: 'no LogAppendTime: clock skew is not estimated' });
+    const nowMs = this.options.nowMs ?? (() => Date.now());
     // Partitions still to reach their end offset (as it was when we started following).
     const pending = new Map(ends.filter((p) => p.high !== p.low && p.high !== '0').map((p) => [p.partition, BigInt(p.high)]));
     let caughtUp = false;
@@ -115,8 +132,10 @@ export class ControlTopic {
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         const decoded = decodeControlEvent(message.value);
+        const appendTimeMs = appendTime ? Number(message.timestamp) : Number.NaN;
+        if (Number.isFinite(appendTimeMs)) this.minReadDelayMs = Math.min(this.minReadDelayMs, nowMs() - appendTimeMs);
         if (decoded.ok) {
-          await handler(decoded.event, { partition, offset: message.offset });
+          await handler(decoded.event, { partition, offset: message.offset, ...(Number.isFinite(appendTimeMs) ? { appendTimeMs } : {}) });
         } else {
           logger.warn('control_event_skipped', {
             topic,
@@ -145,5 +164,18 @@ export class ControlTopic {
     const producer = this.options.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     return producer;
+  }
+}
+
+/** Does the topic stamp records with the broker's append time? A failed look says no (no estimate, never a wrong one). */
+async function stampsAppendTime(admin: Admin, topic: string): Promise<boolean> {
+  try {
+    const res = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [APPEND_TIME.name] }],
+    });
+    return (res.resources[0]?.configEntries ?? []).some((e) => e.configName === APPEND_TIME.name && e.configValue === APPEND_TIME.value);
+  } catch {
+    return false;
   }
 }

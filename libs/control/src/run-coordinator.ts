@@ -1,6 +1,6 @@
 import type { Logger } from '@mirrorlab/service-kit';
 import type { ControlEvent } from './control-events';
-import { ScenarioLifecycle, type ScenarioRunInfo } from './scenario-lifecycle';
+import { ScenarioViews, type ScenarioRunInfo } from './scenario-views';
 
 export interface Run {
   start(): Promise<void>;
@@ -9,9 +9,9 @@ export interface Run {
 
 export interface RunPolicy {
   /** Scenarios that should have a run now. */
-  wanted(lifecycle: ScenarioLifecycle, nowMs: number): ScenarioRunInfo[];
+  wanted(views: ScenarioViews, nowMs: number): ScenarioRunInfo[];
   /** Whether a running scenario should be asked to stop. */
-  shouldStop(lifecycle: ScenarioLifecycle, scenarioId: string): boolean;
+  shouldStop(views: ScenarioViews, scenarioId: string): boolean;
 }
 
 /** Producers write while a scenario is active and stop on `scenario.stopping`. */
@@ -32,7 +32,8 @@ export const validatorPolicy = (graceMs: number): RunPolicy => ({
  * run that has finished is never started again in this process.
  */
 export class RunCoordinator {
-  readonly lifecycle = new ScenarioLifecycle();
+  /** The scenarios' views: the one the service passed (to read more than the lifecycle), or one keeping the lifecycle only. */
+  readonly views: ScenarioViews;
   private readonly running = new Map<string, Run>();
   private readonly finished = new Set<string>();
   private caughtUp = false;
@@ -40,6 +41,8 @@ export class RunCoordinator {
   constructor(
     private readonly deps: {
       policy: RunPolicy;
+      /** The views to fold events into; the coordinator applies every event it is given. Default: lifecycle only. */
+      views?: ScenarioViews;
       /** Run only this scenario (a workload started for one scenario); default: every one the policy wants. */
       onlyScenario?: string;
       createRun: (info: ScenarioRunInfo) => Run | undefined;
@@ -47,21 +50,23 @@ export class RunCoordinator {
       logger: Logger;
       onRunsChanged?: (count: number) => void;
     },
-  ) {}
+  ) {
+    this.views = deps.views ?? new ScenarioViews({ detail: 'lifecycle' });
+  }
 
   get ready(): boolean {
     return this.caughtUp;
   }
 
   onEvent(event: ControlEvent): void {
-    this.lifecycle.apply(event);
+    this.views.apply(event);
     if (this.caughtUp) this.reconcile();
   }
 
   onCaughtUp(): void {
     this.caughtUp = true;
     this.deps.logger.info('control_topic_caught_up', {
-      wanted: this.deps.policy.wanted(this.lifecycle, this.deps.nowMs()).map((s) => s.scenarioId),
+      wanted: this.deps.policy.wanted(this.views, this.deps.nowMs()).map((s) => s.scenarioId),
     });
     this.reconcile();
   }
@@ -75,7 +80,7 @@ export class RunCoordinator {
   }
 
   private reconcile(): void {
-    for (const info of this.deps.policy.wanted(this.lifecycle, this.deps.nowMs())) {
+    for (const info of this.deps.policy.wanted(this.views, this.deps.nowMs())) {
       if (this.deps.onlyScenario !== undefined && info.scenarioId !== this.deps.onlyScenario) continue;
       if (this.running.has(info.scenarioId) || this.finished.has(info.scenarioId)) continue;
       const run = this.deps.createRun(info);
@@ -95,7 +100,7 @@ export class RunCoordinator {
         });
     }
     for (const [id, run] of this.running) {
-      if (this.deps.policy.shouldStop(this.lifecycle, id)) {
+      if (this.deps.policy.shouldStop(this.views, id)) {
         void run
           .requestStop('scenario.stopping')
           .catch((err: unknown) => this.deps.logger.error('run_stop_failed', { scenarioId: id, err }));

@@ -209,7 +209,9 @@ export interface JvmOptions {
 }
 
 export const BROKER_JVM: JvmOptions = { heapMb: 320, initialHeapMb: 192 };
-export const MM2_JVM: JvmOptions = { heapMb: 384, initialHeapMb: 192 };
+// 384 MiB ran out (OutOfMemoryError, MM2 exits) within a minute of scenarios/capacity.yaml's 1 KiB ramp: three source
+// tasks' fetched records and 32 MiB producer buffers each. A heap that small made the lab's limit MM2's, not the replicator's.
+export const MM2_JVM: JvmOptions = { heapMb: 1024, initialHeapMb: 192 };
 export const TOOL_JVM: JvmOptions = { heapMb: 256, initialHeapMb: 64 };
 
 /** JVM arguments (everything after `java`) for a Kafka main class with the lab's jars. */

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { kafkajsTimeoutFixSource } from './kafkajs-timeout-fix';
 import { quietKafka } from './readiness';
 
 /** Latest Connect status of one connector or task, as MM2 writes it to `mm2-status.<source>.internal`. */
@@ -72,8 +73,9 @@ export function mm2Readiness(status: Mm2Status): { ready: true } | { ready: fals
  * no timer fires again); in a worker that cannot hang `lab up`: the main thread keeps its
  * deadline and terminates the worker.
  */
-const WATCHER_WORKER_SOURCE = `
+const watcherWorkerSource = (kafkajsPath: string): string => `
 const { parentPort, workerData } = require('node:worker_threads');
+${kafkajsTimeoutFixSource(kafkajsPath)}
 const { Kafka, logLevel } = require(workerData.kafkajsPath);
 const kafka = new Kafka({ clientId: 'mirrorlab-lab-readiness', brokers: workerData.brokers, logLevel: logLevel.NOTHING });
 const consumer = kafka.consumer({ groupId: workerData.groupId, sessionTimeout: 10000 });
@@ -100,7 +102,7 @@ type WorkerMessage = { running: true } | { error: string } | { record: { key: st
 /**
  * Streams MM2's status topic (on the target cluster) from the beginning and keeps the
  * latest state per connector and task. Uses a throwaway consumer group with no commits,
- * inside a worker thread (see WATCHER_WORKER_SOURCE).
+ * inside a worker thread (see watcherWorkerSource).
  */
 export class Mm2StatusWatcher {
   readonly status: Mm2Status = { connectors: new Map(), tasks: new Map() };
@@ -133,10 +135,11 @@ export class Mm2StatusWatcher {
   /** Starts consuming; on failure (or no answer within `timeoutMs`) nothing is left running and it may be called again. */
   async start(timeoutMs = 30_000): Promise<void> {
     await this.stop();
-    const worker = new Worker(WATCHER_WORKER_SOURCE, {
+    const kafkajsPath = require.resolve('kafkajs');
+    const worker = new Worker(watcherWorkerSource(kafkajsPath), {
       eval: true,
       workerData: {
-        kafkajsPath: require.resolve('kafkajs'),
+        kafkajsPath,
         brokers: this.targetBootstrap.split(','),
         topic: this.statusTopic,
         groupId: `mirrorlab-lab-readiness-${randomBytes(4).toString('hex')}`,

@@ -9,6 +9,7 @@ import { createConnection } from 'node:net';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { LabError } from './errors';
+import './kafkajs-timeout-fix';
 
 export interface WaitOptions {
   timeoutMs: number;

@@ -3,7 +3,7 @@ import { untilNextRead } from './anomaly-table';
 import { attribute } from './fault-windows';
 import type { FaultReport } from './report-schema';
 import { buildReport } from './build-report';
-import { ScenarioEvents } from './scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario, type InjectedAnomaly } from './testing';
 
 function rows(anomalies: Partial<Record<InjectedAnomaly, number>>) {
@@ -14,7 +14,7 @@ function rows(anomalies: Partial<Record<InjectedAnomaly, number>>) {
     faults: [{ id: 'f1', kind: 'kill-broker', atS: 10, durationS: 5, stall: true }],
     anomalies,
   });
-  const folded = new ScenarioEvents('fixture-1');
+  const folded = new ScenarioView('fixture-1');
   events.forEach((e) => folded.apply(e));
   // The fault stalls replication, which is its own row (stalls.test.ts); these tests are about the checker's rows.
   return buildReport(folded).anomalies.filter((r) => r.class !== 'stall');

@@ -5,11 +5,11 @@ import { renderJson } from './render/render-json';
 import { renderHtml } from './render/render-html';
 import { renderMarkdown } from './render/render-markdown';
 import { ValidatorState } from '@mirrorlab/validation';
-import { ScenarioEvents } from './scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario, type FixtureOptions } from './testing';
 
 function report(events: readonly ControlEvent[], scenarioId = 'fixture-1') {
-  const folded = new ScenarioEvents(scenarioId);
+  const folded = new ScenarioView(scenarioId);
   events.forEach((e) => folded.apply(e));
   return buildReport(folded);
 }

@@ -1,14 +1,15 @@
-import { CheckerError, reconcile, type Accounting, type LatencyHistograms, type ProducerReport } from '@mirrorlab/validation';
+import { CheckerError, type Accounting, type LatencyHistograms, type ProducerReport } from '@mirrorlab/validation';
 import { anomalyRows, stallRow } from './anomaly-table';
 import { findStalls, STALL_THRESHOLD_MS } from './stalls';
 import { pickupTimes } from './pickup';
+import { clockSkewReport, clockSkewWarning } from './clock-skew';
 import { consumerFailoverReport } from './consumer-failover';
 import { checkExpectations, decideVerdict } from './expectations';
 import { faultWindows, withRecovery } from './fault-windows';
 import { RECOVERY_RULE } from './recovery';
 import { deliveryEndFor, reportCapacity } from './report-capacity';
 import { REPORT_SCHEMA_VERSION, type FaultReport, type LatencySummary, type ScenarioReport } from './report-schema';
-import type { ScenarioEvents } from './scenario-events';
+import type { ScenarioView } from '@mirrorlab/control';
 import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
 import { judgeDelivery } from './tester-delivery';
@@ -24,7 +25,7 @@ import { combineValidators } from './validator-inputs';
  * byte-identical JSON). Never throws on bad input: what cannot be judged makes
  * the verdict `error`, with the reason.
  */
-export function buildReport(events: ScenarioEvents): ScenarioReport {
+export function buildReport(events: ScenarioView): ScenarioReport {
   const started = events.started;
   const spec = readSpec(started?.spec);
   const errors: string[] = [];
@@ -51,7 +52,8 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   let acc: Accounting | undefined;
   if (combined.state !== undefined && producerReports.length > 0 && combined.errors.length === 0) {
     try {
-      acc = reconcile(combined.state, producerReports, { source: { offsets: events.sourceOffsets, samples: events.sourceSamples } });
+      // The view's accounting, final: the report is built at the cut, and a record no producer reported by then is unexpected.
+      acc = events.accounting({ phase: 'final', source: true });
     } catch (err) {
       errors.push(`the producers' reports cannot be reconciled: ${err instanceof CheckerError ? err.message : String(err)}`);
     }
@@ -84,6 +86,9 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
   countAttributions(faults, anomalies);
 
   const endToEnd = summary(combined.endToEnd);
+  const clockSkew = clockSkewReport([...events.clocks].map(([source, c]) => ({ source, role: c.role, bound: c.bounds.bound })));
+  const skewWarning = clockSkewWarning(clockSkew);
+  if (skewWarning !== null) warnings.push(skewWarning);
   if (endToEnd && endToEnd.clockSkew.count > 0) {
     warnings.push(
       `${endToEnd.clockSkew.count} records arrived before they were sent (clocks disagree by up to ${Math.round(endToEnd.clockSkew.maxUs / 1000)} ms); counted as 0 ms latency`,
@@ -149,7 +154,7 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     faults,
     ...run,
     ...(deliveryEndAtMs === undefined ? {} : { endAtMs: deliveryEndAtMs }),
-    unit: spec.workload.rate.bytes !== undefined ? 'bytes' : 'records',
+    unit: 'bytes' in spec.workload.rate ? 'bytes' : 'records',
   });
   warnings.push(...judged.warnings);
   const decided = decideVerdict(errors, expectations, judged.inconclusive);
@@ -225,11 +230,12 @@ export function buildReport(events: ScenarioEvents): ScenarioReport {
     capacity,
     lostSplit,
     consumerFailover: failover,
+    clockSkew,
     recoveryRule: { ...RECOVERY_RULE },
   };
 }
 
-function warmupOf(started: ScenarioEvents['started'], measuring: ScenarioEvents['measuring']): ScenarioReport['warmup'] {
+function warmupOf(started: ScenarioView['started'], measuring: ScenarioView['measuring']): ScenarioReport['warmup'] {
   if (started === undefined || measuring === undefined) return null;
   const measuringAtMs = Math.max(measuring.measuringAtMs, started.startAtMs);
   const firstReadAtMs = measuring.firstReadAtMs;
@@ -245,11 +251,7 @@ function warmupOf(started: ScenarioEvents['started'], measuring: ScenarioEvents[
 }
 
 /** The p99 the latency expectation judges: records read from the first whole second of the measured part on. */
-function measuredP99(
-  h: LatencyHistograms | undefined,
-  measuring: ScenarioEvents['measuring'],
-  whole: LatencySummary | null,
-): number | null {
+function measuredP99(h: LatencyHistograms | undefined, measuring: ScenarioView['measuring'], whole: LatencySummary | null): number | null {
   if (measuring === undefined || h === undefined) return whole && whole.count > 0 ? whole.p99Us : null;
   const m = h.percentilesSince(Math.ceil(measuring.measuringAtMs / 1000), [99]);
   return m.count > 0 ? m.valuesUs[0] : null;

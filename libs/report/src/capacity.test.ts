@@ -36,6 +36,16 @@ describe('judgeCapacity', () => {
     expect(r.steps[2].reason).toMatch(/tester sent 2200 of the 3000/);
   });
 
+  it("a tester-saturated step says when the target fell behind even the load it got, and stays the tester's", () => {
+    const st = steps([4000], [2000]);
+    const behind = judgeCapacity(st, seconds(st, 500));
+    expect(behind).toMatchObject({ testerSaturatedAt: 4000, replicatorSaturatedAt: null });
+    expect(behind.steps[0].reason).toBe(
+      'the tester sent 2000 of the 4000 records/s offered, and the target fell behind even that by 13500 records (500 of 2000 records/s read)',
+    );
+    expect(judgeCapacity(st, seconds(st, 10_000)).steps[0].reason).toBe('the tester sent 2000 of the 4000 records/s offered');
+  });
+
   it('p99 above the bound saturates the replicator even when it keeps pace', () => {
     const st = steps([1000, 2000]);
     const r = judgeCapacity(

@@ -75,6 +75,9 @@ export function judgeCapacity(steps: readonly CapacityStep[], seconds: readonly 
     if (s.achieved < testerShare * s.offered) {
       status = 'tester-saturated';
       reason = `the tester sent ${Math.round(s.achieved)} of the ${Math.round(s.offered)} records/s offered`;
+      // Not the replicator's saturation (the load asked for never arrived), but worth saying: it fell behind even the load that did.
+      if (inStep.length > 0 && backlogGrowth > backlogShare * Math.max(acked, 1))
+        reason += `, and the target fell behind even that by ${backlogGrowth} records (${Math.round(consumed / n)} of ${Math.round(acked / n)} records/s read)`;
     } else if (inStep.length === 0) {
       status = 'replicator-saturated';
       reason = 'no whole second measured in this step';

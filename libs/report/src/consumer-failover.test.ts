@@ -3,7 +3,7 @@ import type { ScenarioSpec } from '@mirrorlab/protocol';
 import { buildReport } from './build-report';
 import { renderHtml } from './render/render-html';
 import { renderMarkdown } from './render/render-markdown';
-import { ScenarioEvents } from './scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario } from './testing';
 
 const T0 = 1_700_000_000_000;
@@ -74,7 +74,7 @@ function withFailover(extra: ControlEvent[], expectations: ScenarioSpec['expecta
     faults: [{ at: 20_000, kind: 'consumer-failover', target: 'g', params: {} }],
     expectations,
   };
-  const events = new ScenarioEvents('fixture-1');
+  const events = new ScenarioView('fixture-1');
   for (const e of base) events.apply(e.type === 'scenario.started' ? { ...e, spec } : e);
   events.apply(
     ev({
@@ -166,7 +166,7 @@ describe('consumer failover in the report', () => {
   });
 
   it('a scenario without consumer groups has no section', () => {
-    const events = new ScenarioEvents('fixture-1');
+    const events = new ScenarioView('fixture-1');
     base.forEach((e) => events.apply(e));
     expect(buildReport(events).consumerFailover).toBeNull();
   });

@@ -1,6 +1,6 @@
 import type { ControlEventOf } from '@mirrorlab/control';
 import type { ConsumerFailoverReport } from './report-schema';
-import type { ScenarioEvents } from './scenario-events';
+import type { ScenarioView } from '@mirrorlab/control';
 
 type Commit = ControlEventOf<'consumer.commit'>;
 
@@ -18,7 +18,7 @@ function latestPerGroup<T extends { group: string }>(drills: T[]): T[] {
  * translations event, so a replicator that stops checkpointing shows a growing age. Pure; null when
  * the scenario has no consumer groups.
  */
-export function consumerFailoverReport(events: ScenarioEvents, hasConsumers: boolean): ConsumerFailoverReport | null {
+export function consumerFailoverReport(events: ScenarioView, hasConsumers: boolean): ConsumerFailoverReport | null {
   if (!hasConsumers && events.consumerCommits.length === 0 && events.failovers.length === 0) return null;
   const commitsBy = new Map<string, Array<{ atMs: number; offset: number }>>();
   const groupName = new Map<string, string>();

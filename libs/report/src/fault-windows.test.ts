@@ -1,7 +1,8 @@
 import type { ControlEvent } from '@mirrorlab/control';
 import { attribute, faultWindows, withRecovery } from './fault-windows';
 import type { FaultReport, SecondPoint } from './report-schema';
-import { ScenarioEvents } from './scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
+import { testScenarioSpec } from '@mirrorlab/control/testing';
 import { readSpec } from './spec-view';
 
 const fault = (id: string, from: number, heal: number | null, to: number, oneShot = false): FaultReport => ({
@@ -56,7 +57,15 @@ describe('attribute', () => {
 
 describe('faultWindows: one-shot is a matter of duration, not kind (issue 11 item 10)', () => {
   // Two kill-brokers: f0 lasts 10 s but its heal never came; f1 has no duration (one-shot).
-  const spec = readSpec({ faults: [{ kind: 'kill-broker', duration: 10_000 }, { kind: 'kill-broker' }] });
+  const spec = readSpec(
+    testScenarioSpec({
+      workload: { rate: { records: 10 }, duration: '2m' },
+      faults: [
+        { at: 0, kind: 'kill-broker', target: 'source:1', duration: 10_000 },
+        { at: 0, kind: 'kill-broker', target: 'source:1' },
+      ],
+    }),
+  );
   const injected = (faultId: string, atMs: number, durationMs?: number | null) =>
     ({
       v: 1,
@@ -70,7 +79,7 @@ describe('faultWindows: one-shot is a matter of duration, not kind (issue 11 ite
       ...(durationMs !== undefined ? { durationMs } : {}),
     }) as const;
   const fold = (events: ControlEvent[]) => {
-    const e = new ScenarioEvents('s');
+    const e = new ScenarioView('s');
     events.forEach((x) => e.apply(x));
     return faultWindows(e, spec);
   };
@@ -116,7 +125,12 @@ describe('faultWindows: one-shot is a matter of duration, not kind (issue 11 ite
 });
 
 describe('faultWindows: injection, heal start and back; recovery from the heal start (issue 11 item 11)', () => {
-  const spec = readSpec({ faults: [{ kind: 'kill-broker', duration: 20_000 }] });
+  const spec = readSpec(
+    testScenarioSpec({
+      workload: { rate: { records: 10 }, duration: '2m' },
+      faults: [{ at: 0, kind: 'kill-broker', target: 'source:1', duration: 20_000 }],
+    }),
+  );
   // 100 records/s at 20 ms p99 throughout, except nothing read from 30 s (injection) to 75 s (broker back).
   const series: SecondPoint[] = Array.from({ length: 120 }, (_, t) => {
     const stalled = t >= 30 && t < 75;
@@ -135,7 +149,7 @@ describe('faultWindows: injection, heal start and back; recovery from the heal s
     };
   });
   const events = (healed: Record<string, unknown>) => {
-    const e = new ScenarioEvents('s');
+    const e = new ScenarioView('s');
     e.apply({
       v: 1,
       type: 'fault.injected',

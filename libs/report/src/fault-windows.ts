@@ -1,6 +1,6 @@
 import { measureRecovery } from './recovery';
 import type { ExampleTime, FaultRef, FaultReport, SecondPoint } from './report-schema';
-import type { ScenarioEvents } from './scenario-events';
+import type { ScenarioView } from '@mirrorlab/control';
 import { isOneShot, type SpecView } from './spec-view';
 
 export type FaultWindow = Omit<FaultReport, 'recovery' | 'impactWindow' | 'attributedExamples'>;
@@ -13,7 +13,7 @@ export type FaultWindow = Omit<FaultReport, 'recovery' | 'impactWindow' | 'attri
  * the heal's start and the moment the component was back (the verified heal);
  * a killed broker may serve again half a minute after its restart began.
  */
-export function faultWindows(events: ScenarioEvents, spec: SpecView): { faults: FaultWindow[]; warnings: string[] } {
+export function faultWindows(events: ScenarioView, spec: SpecView): { faults: FaultWindow[]; warnings: string[] } {
   const warnings: string[] = [];
   const faults: FaultWindow[] = [];
   for (const f of [...events.faults.values()].sort((a, b) => (a.faultId < b.faultId ? -1 : a.faultId > b.faultId ? 1 : 0))) {

@@ -1,14 +1,14 @@
 /**
  * @mirrorlab/report: the scenario report, from control events alone. Pure: no
  * I/O, no clock. The report-aggregator folds a scenario's events into
- * `ScenarioEvents`, calls `buildReport`, and writes the three renderings.
+ * `ScenarioView` (@mirrorlab/control, the fold every service reads), calls
+ * `buildReport`, and writes the three renderings.
  *
- *   const events = new ScenarioEvents(scenarioId);
+ *   const events = new ScenarioView(scenarioId);
  *   for (const e of controlEvents) events.apply(e);
  *   const report = buildReport(events);
  *   renderJson(report); renderHtml(report); renderMarkdown(report);
  */
-export { ScenarioEvents, type Readiness, type ProducerTrack, type ValidatorTrack, type FaultTrack } from './scenario-events';
 export { buildReport } from './build-report';
 export { measureRecovery, median, RECOVERY_RULE, type RecoveryInput } from './recovery';
 export { attribute } from './fault-windows';
@@ -38,3 +38,13 @@ export { capacityLine, renderMarkdown } from './render/render-markdown';
 export { renderHtml } from './render/render-html';
 export * from './capacity';
 export * from './compare';
+export {
+  CLOCK_SKEW_WARN_MS,
+  clockSkewReport,
+  clockSkewWarning,
+  OffsetBounds,
+  skewBetween,
+  type ClockSkewReport,
+  type OffsetBound,
+  type SkewEstimate,
+} from './clock-skew';

@@ -2,13 +2,13 @@ import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderHtml } from './render/render-html';
 import { renderMarkdown } from './render/render-markdown';
-import { ScenarioEvents } from './scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario, type FixtureOptions } from './testing';
 
 const base: FixtureOptions = { durationS: 20, rate: 30, partitions: 2, validators: 1, anomalies: { lost: 3 } };
 
 function build(events: readonly ControlEvent[]) {
-  const folded = new ScenarioEvents('fixture-1');
+  const folded = new ScenarioView('fixture-1');
   events.forEach((e) => folded.apply(e));
   return buildReport(folded);
 }

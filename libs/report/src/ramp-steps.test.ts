@@ -1,5 +1,5 @@
 import { rampStepsFromRates } from './ramp-steps';
-import type { ProducerTrack, RateWindow } from './scenario-events';
+import type { ProducerTrack, RateWindow } from '@mirrorlab/control';
 
 function producer(id: string, perSecond: Array<[number, number, number]>): ProducerTrack {
   const rates = new Map<number, RateWindow>(

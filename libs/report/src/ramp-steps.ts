@@ -1,5 +1,5 @@
 import type { CapacityStep } from './capacity';
-import type { ProducerTrack } from './scenario-events';
+import type { ProducerTrack } from '@mirrorlab/control';
 
 export interface RampLevels {
   from: number;

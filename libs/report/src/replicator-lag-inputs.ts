@@ -1,8 +1,8 @@
 import { replicatorLag, type PartitionReplicatorLag, type TargetHighWatermark } from './replicator-lag';
-import type { ScenarioEvents } from './scenario-events';
+import type { ScenarioView } from '@mirrorlab/control';
 
 /** The replicator's lag from a run's events: producers' per-partition acknowledgements against the target high watermarks validators reported. */
-export function replicatorLagOf(events: ScenarioEvents): PartitionReplicatorLag[] {
+export function replicatorLagOf(events: ScenarioView): PartitionReplicatorLag[] {
   const started = events.started;
   if (started === undefined || events.partitionAcks.length === 0) return [];
   // Validators name target topics; the lag is per source partition (the replicator keeps partition numbers).

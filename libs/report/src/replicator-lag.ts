@@ -1,3 +1,4 @@
+import type { PartitionAckSecond } from '@mirrorlab/control';
 /**
  * The replicator's own lag, per source partition over time: records the source acknowledged
  * and the target does not hold yet, and how long the oldest of them has waited. Unlike the
@@ -13,13 +14,8 @@
  * resolution). Copies the replicator wrote twice inflate onTarget (lag can read low, never high).
  */
 
-/** Records one partition's producers had acknowledged in one second. */
-export interface PartitionAckSecond {
-  topic: string;
-  partition: number;
-  startMs: number;
-  acked: number;
-}
+/** Records one partition's producers had acknowledged in one second (folded by `ScenarioView`). */
+export type { PartitionAckSecond };
 
 /** A target partition's high watermark at a time, named by its source topic. */
 export interface TargetHighWatermark {

@@ -2,11 +2,11 @@ import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from './build-report';
 import { renderHtml } from './render/render-html';
 import { capacityLine, renderMarkdown } from './render/render-markdown';
-import { ScenarioEvents } from './scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario, type FixtureOptions } from './testing';
 
 function report(events: readonly ControlEvent[]) {
-  const folded = new ScenarioEvents('fixture-1');
+  const folded = new ScenarioView('fixture-1');
   events.forEach((e) => folded.apply(e));
   return buildReport(folded);
 }

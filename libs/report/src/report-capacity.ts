@@ -1,7 +1,7 @@
 import { judgeCapacity } from './capacity';
 import { rampStepsFromRates } from './ramp-steps';
 import type { CapacityReport, SecondPoint } from './report-schema';
-import type { ProducerTrack } from './scenario-events';
+import type { ProducerTrack } from '@mirrorlab/control';
 import type { SpecView } from './spec-view';
 
 const TESTER_SHARE = 0.95;
@@ -19,8 +19,9 @@ export interface CapacityInput {
 
 /** The report's `capacity` section: only for a ramp (null otherwise, and when the producers reported no `rates`). */
 export function reportCapacity(input: CapacityInput): CapacityReport | null {
-  const ramp = input.spec.workload.rate.ramp;
-  if (ramp === undefined) return null;
+  const rate = input.spec.workload.rate;
+  if (!('ramp' in rate)) return null;
+  const ramp = rate.ramp;
   // `per-producer`: each producer runs the whole ramp, so the summed request is producers times each level.
   const k = input.spec.workload.rateSplit === 'per-producer' ? input.spec.workload.producers : 1;
   const steps = rampStepsFromRates(

@@ -480,6 +480,38 @@ export const scenarioReportSchema = z.object({
     .default([]),
   /** Source consumer groups and consumer-failover drills (libs/report consumer-failover.ts); null: the scenario has no `consumers`. */
   consumerFailover: consumerFailoverSchema.nullable().default(null),
+  /**
+   * Clock skew between producers and validators (libs/report clock-skew.ts), each bounded against the
+   * control topic's append time (LogAppendTime): end-to-end latency reads `validator - producer` too much.
+   * null: no producer or validator reported.
+   */
+  clockSkew: z
+    .object({
+      /** Per service, its clock's offset from the broker's lies in [lowMs, highMs]; null: that side was not observed. */
+      services: z.array(
+        z.object({
+          source: z.string(),
+          role: z.enum(['producer', 'validator']),
+          lowMs: z.number().nullable(),
+          highMs: z.number().nullable(),
+        }),
+      ),
+      /** The pair that may differ most: `validator - producer` = estimateMs +- boundMs; null: not estimated (one-way observations only). */
+      worstPair: z
+        .object({
+          producer: z.string(),
+          validator: z.string(),
+          estimateMs: z.number(),
+          boundMs: z.number().nonnegative(),
+          worstMs: z.number().nonnegative(),
+        })
+        .nullable(),
+      thresholdMs: z.number().nonnegative(),
+      /** worstPair.worstMs > thresholdMs: latency figures carry a warning. */
+      exceeds: z.boolean(),
+    })
+    .nullable()
+    .default(null),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,

@@ -1,7 +1,11 @@
 import { KeyPlan } from '@mirrorlab/protocol';
-import type { ProducerTrack } from './scenario-events';
+import type { ProducerTrack } from '@mirrorlab/control';
 import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
+import { testScenarioSpec } from '@mirrorlab/control/testing';
+
+/** The workload every spec here needs; only keysPerPartition matters. */
+const workload = { rate: { records: 10 }, duration: '10s' };
 
 const plan = KeyPlan.build({ producerId: 'p1', partitions: 2, keysPerPartition: 2, epoch: 0 });
 const keyReport = (topic: string, key: string) => ({ topic, keyEpoch: 0, key, acked: [], failed: [], indeterminate: [] });
@@ -28,7 +32,7 @@ describe('SendTimeline', () => {
   it('places a record by its index in the KeyPlan round-robin (seq x keys + key index)', () => {
     const timeline = new SendTimeline(
       [producer(plan.keys.map((k) => keyReport('a', k)))],
-      readSpec({ topics: [{ name: 'a', partitions: 2 }], workload: { keysPerPartition: 2 } }),
+      readSpec(testScenarioSpec({ topics: [{ name: 'a', partitions: 2 }], workload: { ...workload, keysPerPartition: 2 } })),
     );
     const at = (keyIndex: number, seq: number) => timeline.estimate({ producerId: 'p1', keyEpoch: 0, key: plan.keys[keyIndex], seq });
     expect(at(3, 2)).toEqual({ kind: 'estimated', fromMs: 1000, toMs: 2000, basis: "producer p1's per-second send counts" }); // record 11
@@ -39,26 +43,30 @@ describe('SendTimeline', () => {
   });
 
   it('counts the producer round-robin over topics', () => {
-    const spec = readSpec({
-      topics: [
-        { name: 'a', partitions: 2 },
-        { name: 'b', partitions: 2 },
-      ],
-      workload: { keysPerPartition: 2 },
-    });
+    const spec = readSpec(
+      testScenarioSpec({
+        topics: [
+          { name: 'a', partitions: 2 },
+          { name: 'b', partitions: 2 },
+        ],
+        workload: { ...workload, keysPerPartition: 2 },
+      }),
+    );
     const timeline = new SendTimeline([producer([keyReport('b', plan.keys[1])])], spec);
     // Topic b is second: record 5 of topic b is the producer's record 5 x 2 + 1 = 11.
     expect(timeline.estimate({ producerId: 'p1', keyEpoch: 0, key: plan.keys[1], seq: 1 })).toMatchObject({ fromMs: 1000 });
   });
 
   it('says unknown when it cannot tell', () => {
-    const spec = readSpec({
-      topics: [
-        { name: 'a', partitions: 2 },
-        { name: 'b', partitions: 2 },
-      ],
-      workload: { keysPerPartition: 2 },
-    });
+    const spec = readSpec(
+      testScenarioSpec({
+        topics: [
+          { name: 'a', partitions: 2 },
+          { name: 'b', partitions: 2 },
+        ],
+        workload: { ...workload, keysPerPartition: 2 },
+      }),
+    );
     const timeline = new SendTimeline([producer(plan.keys.flatMap((k) => [keyReport('a', k), keyReport('b', k)]))], spec);
     expect(timeline.estimate({ producerId: 'p1', keyEpoch: 0, key: plan.keys[1], seq: 0 }).kind).toBe('unknown'); // same key in two topics
     expect(timeline.estimate({ producerId: 'p9', keyEpoch: 0, key: plan.keys[1], seq: 0 }).kind).toBe('unknown');

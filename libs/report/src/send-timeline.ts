@@ -1,6 +1,6 @@
 import { KeyPlan } from '@mirrorlab/protocol';
 import type { ExampleTime } from './report-schema';
-import type { ProducerTrack } from './scenario-events';
+import type { ProducerTrack } from '@mirrorlab/control';
 import type { SpecView } from './spec-view';
 
 interface ProducerTimeline {

@@ -70,10 +70,10 @@ describe('findStalls', () => {
 describe('report: the stall anomaly', () => {
   // Imported here, not at the top, to keep the pure tests above free of the report fixture.
   const { buildReport } = jest.requireActual('./build-report') as typeof import('./build-report');
-  const { ScenarioEvents } = jest.requireActual('./scenario-events') as typeof import('./scenario-events');
+  const { ScenarioView } = jest.requireActual('@mirrorlab/control') as typeof import('@mirrorlab/control');
   const { syntheticScenario } = jest.requireActual('./testing') as typeof import('./testing');
   const build = (stall: boolean) => {
-    const folded = new ScenarioEvents('fixture-1');
+    const folded = new ScenarioView('fixture-1');
     for (const e of syntheticScenario({
       durationS: 40,
       rate: 60,

@@ -1,5 +1,5 @@
 import type { DeliveryReport, FaultReport } from './report-schema';
-import type { ProducerTrack } from './scenario-events';
+import type { ProducerTrack } from '@mirrorlab/control';
 
 /**
  * Did the tester deliver what the scenario asked? A replicator can only be judged

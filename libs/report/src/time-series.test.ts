@@ -1,5 +1,5 @@
 import { LatencyHistograms } from '@mirrorlab/validation';
-import type { ProducerTrack } from './scenario-events';
+import type { ProducerTrack } from '@mirrorlab/control';
 import { lagSeries, secondSeries } from './time-series';
 
 const producer = (id: string, windows: Array<[number, number, number]>): ProducerTrack => ({

@@ -1,6 +1,6 @@
 import type { LatencyHistograms } from '@mirrorlab/validation';
 import type { LagPoint, SecondPoint } from './report-schema';
-import type { ProducerTrack, ProgressPoint } from './scenario-events';
+import type { ProducerTrack, ProgressPoint } from '@mirrorlab/control';
 
 /** Seconds kept before the scenario's start (producers may start a little early). */
 const LEAD_SECONDS = 60;

@@ -1,11 +1,5 @@
-import {
-  CheckerError,
-  LatencyHistograms,
-  latestPartitions,
-  latestPartitionsWithConflicts,
-  type ValidatorState,
-} from '@mirrorlab/validation';
-import type { ScenarioEvents } from './scenario-events';
+import { CheckerError, LatencyHistograms, latestPartitions, type ValidatorState } from '@mirrorlab/validation';
+import type { ScenarioView } from '@mirrorlab/control';
 
 export interface CombinedValidators {
   /** Per partition, the most advanced published state (`latestPartitions`): exact, whatever the report order. */
@@ -24,10 +18,10 @@ export interface CombinedValidators {
  * latest of each validator incarnation, oldest first, ties by validator id), so
  * the result does not depend on how the reports interleaved on the topic.
  *
- * - State: per partition the most advanced state wins (a partition's state
- *   travels from owner to owner on handover; merging two owners would count
- *   reads twice); two states that do not extend each other are merged as a
- *   union, with a warning naming the partition (`latestPartitionsWithConflicts`).
+ * - State: the view's combined state (`ScenarioView.combined`, the one the
+ *   services read): per partition the most advanced state wins; two states that
+ *   do not extend each other are merged as a union, with a warning naming the
+ *   partition.
  * - Latency: histograms are added: each validator records the first reads of
  *   what it read, so their sum is every record once, exact per 1 s window.
  *   Replication and from-schedule latency only when every report has them (a
@@ -36,19 +30,19 @@ export interface CombinedValidators {
  * A report that does not decode is named in `errors`: a verdict built without
  * it could be wrong.
  */
-export function combineValidators(events: ScenarioEvents): CombinedValidators {
+export function combineValidators(events: ScenarioView): CombinedValidators {
   // The one rule (ValidatorReports): the latest report of each incarnation, oldest first.
-  const reports = events.validatorReports.counted().map((report) => ({ report }));
+  const reports = events.validatorReports.counted();
   const errors: string[] = [];
   const warnings: string[] = [];
   if (reports.length === 0)
     return { state: undefined, endToEnd: undefined, replication: undefined, fromSchedule: undefined, errors, warnings };
 
-  const states: unknown[] = [];
   let endToEnd: LatencyHistograms | undefined;
   const replication: LatencyHistograms[] = [];
   const fromSchedule: LatencyHistograms[] = [];
-  for (const { report } of reports) {
+  let decoded = 0;
+  for (const report of reports) {
     const who = `validator ${report.validatorId}'s report at ${new Date(report.atMs).toISOString()}`;
     const latency = (report.latency ?? {}) as { endToEnd?: unknown; replication?: unknown; fromSchedule?: unknown };
     try {
@@ -57,19 +51,20 @@ export function combineValidators(events: ScenarioEvents): CombinedValidators {
       else endToEnd.mergeFrom(h);
       if (latency.replication !== undefined) replication.push(LatencyHistograms.fromSnapshot(latency.replication));
       if (latency.fromSchedule !== undefined) fromSchedule.push(LatencyHistograms.fromSnapshot(latency.fromSchedule));
-      states.push(report.state);
+      decoded++;
     } catch (err) {
       errors.push(`${who} has unreadable latency histograms: ${describe(err)}`);
     }
   }
+  // The state is the view's: one combined state for the report and every service.
   let state: ValidatorState | undefined;
   try {
-    const latest = latestPartitionsWithConflicts(states);
-    state = latest.state;
-    warnings.push(...latest.conflicts.map((c) => c.message));
+    const combined = events.combined();
+    state = combined.state;
+    warnings.push(...combined.conflicts);
   } catch (err) {
     // Name the culprit: check each state on its own.
-    for (const { report } of reports) {
+    for (const report of reports) {
       try {
         latestPartitions([report.state]);
       } catch (e) {
@@ -83,12 +78,12 @@ export function combineValidators(events: ScenarioEvents): CombinedValidators {
 
   const replicationMerged = mergeIfAll(
     replication,
-    states.length,
+    decoded,
     'replication latency',
     'their target topics do not all use LogAppendTime',
     warnings,
   );
-  const fromScheduleMerged = mergeIfAll(fromSchedule, states.length, 'latency from the schedule', 'some validators predate it', warnings);
+  const fromScheduleMerged = mergeIfAll(fromSchedule, decoded, 'latency from the schedule', 'some validators predate it', warnings);
   return { state, endToEnd, replication: replicationMerged, fromSchedule: fromScheduleMerged, errors, warnings };
 }
 

@@ -87,7 +87,7 @@ export async function runService<S extends EnvSchema>(
 }
 
 /**
- * Node's process warnings (kafkajs's TimeoutNegativeWarning on every run, deprecations) become
+ * Node's process warnings (deprecations; kafkajs's TimeoutNegativeWarning is fixed at its source) become
  * structured log lines instead of free text on stderr, which reaches the user's terminal.
  * Removing the listeners drops Node's own printer, which is one of them.
  */

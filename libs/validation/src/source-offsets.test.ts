@@ -50,6 +50,30 @@ describe('OffsetRunBuilder and SourceOffsetIndex', () => {
     expect([0, 1, 2].map((seq) => index.positionOf('p', 0, 'k', seq)?.offset)).toEqual([10, 12, 20]);
   });
 
+  it("keeps each run's last acknowledgement time through a failed publish, and gives it with every record of the run", () => {
+    const b = new OffsetRunBuilder();
+    b.add(0, 10, 1000);
+    b.add(1, 12, 1100);
+    const first = b.drainTimed();
+    expect(first).toEqual({ runs: [[0, 2, 10, 2]], ackedByMs: [1100] });
+    b.add(2, 0, 5000); // a re-created topic: offsets from 0 again, a new run
+    b.restore(first.runs, first.ackedByMs);
+    const { runs, ackedByMs } = b.drainTimed();
+    expect(ackedByMs).toEqual([1100, 5000]);
+    const index = new SourceOffsetIndex([
+      { producerId: 'p', topic: 't', partition: 0, keyEpoch: 0, key: 'k', runs, runsAckedByMs: ackedByMs },
+    ]);
+    expect([0, 1, 2].map((seq) => index.positionOf('p', 0, 'k', seq))).toEqual([
+      { topic: 't', partition: 0, offset: 10, ackedByMs: 1100 },
+      { topic: 't', partition: 0, offset: 12, ackedByMs: 1100 },
+      { topic: 't', partition: 0, offset: 0, ackedByMs: 5000 },
+    ]);
+    // A run without one (acks other than all, or restored from an older report) leaves the whole drain without them.
+    b.add(3, 1);
+    b.restore([[4, 1, 9, 1]]);
+    expect(b.drainTimed().ackedByMs).toBeUndefined();
+  });
+
   it('starts a new run for a seq that arrives out of order, and still finds both', () => {
     const b = new OffsetRunBuilder();
     b.add(1, 5);

@@ -12,6 +12,11 @@ export interface SourceOffsetReport {
   keyEpoch: number;
   key: string;
   runs: readonly OffsetRun[];
+  /**
+   * Per run, when its last record was acknowledged (producer clock, ms), given only under acks=all:
+   * every record of the run was then below the source high watermark. Absent from older producers.
+   */
+  runsAckedByMs?: readonly number[];
 }
 
 /** A record's place in the source log. */
@@ -19,6 +24,12 @@ export interface SourcePosition {
   topic: string;
   partition: number;
   offset: number;
+  /**
+   * By then (ms) the source had acknowledged the record under acks=all: it was below the high
+   * watermark. Audit samples taken before may describe an older log at these offsets (a topic
+   * deleted and created again), not this record.
+   */
+  ackedByMs?: number;
 }
 
 /**
@@ -29,49 +40,67 @@ export interface SourcePosition {
  */
 export class OffsetRunBuilder {
   private runs: Array<[number, number, number, number]> = [];
+  /** Per run, when its last record was acknowledged (NaN: not given). */
+  private ackedByMs: number[] = [];
 
   get size(): number {
     return this.runs.length;
   }
 
-  add(seq: number, offset: number): void {
+  add(seq: number, offset: number, ackedAtMs = Number.NaN): void {
     const last = this.runs[this.runs.length - 1];
     if (last !== undefined) {
       const [firstSeq, count, firstOffset, stride] = last;
       const lastOffset = firstOffset + (count - 1) * stride;
       if (seq === firstSeq + count) {
+        const i = this.runs.length - 1;
         if (count === 1 && offset > firstOffset) {
           last[1] = 2;
           last[3] = offset - firstOffset;
+          this.ackedByMs[i] = Math.max(this.ackedByMs[i], ackedAtMs);
           return;
         }
         if (offset === lastOffset + stride) {
           last[1] += 1;
+          this.ackedByMs[i] = Math.max(this.ackedByMs[i], ackedAtMs);
           return;
         }
       }
     }
     this.runs.push([seq, 1, offset, 1]);
+    this.ackedByMs.push(ackedAtMs);
   }
 
   /** The runs built so far, and a fresh start (the producer publishes what is new since its last report). */
   drain(): OffsetRun[] {
-    const out = this.runs;
+    return this.drainTimed().runs;
+  }
+
+  /** As `drain`, with each run's last acknowledgement time when every run has one (else none). */
+  drainTimed(): { runs: OffsetRun[]; ackedByMs: number[] | undefined } {
+    const out = { runs: this.runs, ackedByMs: this.ackedByMs.every((t) => Number.isFinite(t)) ? this.ackedByMs : undefined };
     this.runs = [];
+    this.ackedByMs = [];
     return out;
   }
 
   /** Puts back runs a failed publish took, before any built since. */
-  restore(runs: readonly OffsetRun[]): void {
+  restore(runs: readonly OffsetRun[], ackedByMs?: readonly number[]): void {
     this.runs = [...runs.map((r) => [...r] as [number, number, number, number]), ...this.runs];
+    this.ackedByMs = [...runs.map((_, i) => ackedByMs?.[i] ?? Number.NaN), ...this.ackedByMs];
   }
+}
+
+interface TimedRun {
+  run: OffsetRun;
+  ackedByMs: number | undefined;
 }
 
 interface KeyRuns {
   topic: string;
   partition: number;
   /** Sorted by firstSeq. */
-  runs: OffsetRun[];
+  runs: TimedRun[];
 }
 
 /**
@@ -86,9 +115,9 @@ export class SourceOffsetIndex {
       const id = keyId(r.producerId, r.keyEpoch, r.key);
       let k = this.keys.get(id);
       if (k === undefined) this.keys.set(id, (k = { topic: r.topic, partition: r.partition, runs: [] }));
-      k.runs.push(...r.runs);
+      k.runs.push(...r.runs.map((run, i) => ({ run, ackedByMs: r.runsAckedByMs?.[i] })));
     }
-    for (const k of this.keys.values()) k.runs.sort((a, b) => a[0] - b[0] || a[2] - b[2]);
+    for (const k of this.keys.values()) k.runs.sort((a, b) => a.run[0] - b.run[0] || a.run[2] - b.run[2]);
   }
 
   get isEmpty(): boolean {
@@ -105,13 +134,16 @@ export class SourceOffsetIndex {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (k.runs[mid][0] <= seq) [found, lo] = [mid, mid + 1];
+      if (k.runs[mid].run[0] <= seq) [found, lo] = [mid, mid + 1];
       else hi = mid - 1;
     }
     if (found < 0) return undefined;
-    const [firstSeq, count, firstOffset, stride] = k.runs[found];
+    const { run, ackedByMs } = k.runs[found];
+    const [firstSeq, count, firstOffset, stride] = run;
     if (seq >= firstSeq + count) return undefined;
-    return { topic: k.topic, partition: k.partition, offset: firstOffset + (seq - firstSeq) * stride };
+    const position: SourcePosition = { topic: k.topic, partition: k.partition, offset: firstOffset + (seq - firstSeq) * stride };
+    if (ackedByMs !== undefined) position.ackedByMs = ackedByMs;
+    return position;
   }
 }
 

@@ -14,7 +14,7 @@ const NEW_PARTITION_DISCOVERY_MS = 5_000;
  */
 export function kafkaRecordSource(
   kafka: Kafka,
-  opts: { groupId: string; sessionTimeoutMs: number; isolation: ReadIsolation },
+  opts: { groupId: string; sessionTimeoutMs: number; isolation: ReadIsolation; fetchMaxBytes?: number; fetchMaxPartitionBytes?: number },
 ): RecordSource {
   let admin: Admin | undefined;
   let consumer: Consumer | undefined;
@@ -54,6 +54,8 @@ export function kafkaRecordSource(
         maxWaitTimeInMs: 500,
         metadataMaxAge: NEW_PARTITION_DISCOVERY_MS,
         readUncommitted: opts.isolation === 'read_uncommitted',
+        ...(opts.fetchMaxBytes !== undefined ? { maxBytes: opts.fetchMaxBytes } : {}),
+        ...(opts.fetchMaxPartitionBytes !== undefined ? { maxBytesPerPartition: opts.fetchMaxPartitionBytes } : {}),
       });
       consumer = c;
       c.on(c.events.REBALANCING, () => handlers.onRebalancing());

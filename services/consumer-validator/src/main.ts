@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service-kit';
-import { ControlTopic, RunCoordinator, validatorPolicy } from '@mirrorlab/control';
+import { ControlTopic, RunCoordinator, ScenarioViews, validatorPolicy } from '@mirrorlab/control';
 import { validatorEnv } from './config';
 import { kafkaRecordSource } from './kafka-record-source';
 import { readIsolationOf } from './read-isolation';
-import { ScenarioLedger } from './scenario-ledger';
 import { ValidationRun } from './validation-run';
 import { ValidatorMetrics } from './validator-metrics';
 
@@ -24,10 +23,13 @@ void runService({
       logger,
       registry,
     });
-    const ledger = new ScenarioLedger();
+    // What the others published (the validators' reports that count, for handover; the producers' key
+    // reports, for the live `lost` gauge) and the lifecycle: one view per scenario, folded by the coordinator.
+    const views = new ScenarioViews({ detail: 'state' });
 
     const coordinator: RunCoordinator = new RunCoordinator({
       policy: validatorPolicy(config.DRAIN_GRACE),
+      views,
       onlyScenario: config.SCENARIO_ID,
       nowMs: () => Date.now(),
       logger,
@@ -42,11 +44,13 @@ void runService({
             groupId,
             sessionTimeoutMs: config.SESSION_TIMEOUT,
             isolation: readIsolationOf(info.started.spec),
+            fetchMaxBytes: config.FETCH_MAX_BYTES,
+            fetchMaxPartitionBytes: config.FETCH_MAX_PARTITION_BYTES,
           }),
           publish: (e) => control.publish(e),
-          latestPartition: (topic, partition) => ledger.latestPartition(info.scenarioId, topic, partition),
-          producerReports: () => ledger.producers(info.scenarioId),
-          isStopping: (): boolean => coordinator.lifecycle.isStopping(info.scenarioId),
+          latestPartition: (topic, partition) => info.view.latestPartition(topic, partition),
+          producerReports: () => info.view.producerReports(),
+          isStopping: (): boolean => info.view.isStopping(),
           logger: logger.child({ scenarioId: info.scenarioId }),
           metrics,
           reportIntervalMs: config.REPORT_INTERVAL,
@@ -59,12 +63,9 @@ void runService({
     shutdown.register('validation-runs', () => coordinator.stopAll('shutdown'));
     http.readiness.push({ name: 'control_topic_caught_up', check: () => coordinator.ready });
 
-    await control.follow(
-      (event) => {
-        ledger.apply(event);
-        coordinator.onEvent(event);
-      },
-      { groupId: `mirrorlab-validator-control-${validatorId}`, onCaughtUp: () => coordinator.onCaughtUp() },
-    );
+    await control.follow((event) => coordinator.onEvent(event), {
+      groupId: `mirrorlab-validator-control-${validatorId}`,
+      onCaughtUp: () => coordinator.onCaughtUp(),
+    });
   },
 });

@@ -82,6 +82,7 @@ function makeRun(opts: {
   scenario?: ScenarioSpec;
   startInMs?: number;
   measuringAtMs?: () => number | undefined;
+  acksAll?: boolean;
 }) {
   const events: ControlEventInput[] = [];
   const run = new ProducerRun({
@@ -103,6 +104,7 @@ function makeRun(opts: {
     progressIntervalMs: 60_000,
     partitionCheckIntervalMs: 60_000,
     ...(opts.measuringAtMs ? { measuringAtMs: opts.measuringAtMs } : {}),
+    ...(opts.acksAll !== undefined ? { acksAll: opts.acksAll } : {}),
   });
   return {
     run,
@@ -165,6 +167,23 @@ describe('ProducerRun', () => {
     }
     // Two keys per partition written in turn: one run per key.
     expect(offsets.flatMap((e) => e.keys).every((k) => k.runs.length === 1 && k.runs[0][3] === 2)).toBe(true);
+  });
+
+  it('under acks=all each run carries when its last record was acknowledged; under other acks none does', async () => {
+    for (const acksAll of [true, false]) {
+      const clock = fakeClock();
+      const started = clock.nowMs();
+      const { run, events } = makeRun({ sink: new FakeSink(), clock, durationMs: 2000, acksAll });
+      await run.start();
+      const keys = events.flatMap((e) => (e.type === 'producer.offsets' ? e.keys : []));
+      expect(keys.length).toBeGreaterThan(0);
+      if (!acksAll) expect(keys.every((k) => k.runsAckedByMs === undefined)).toBe(true);
+      else
+        for (const k of keys) {
+          expect(k.runsAckedByMs).toHaveLength(k.runs.length);
+          for (const t of k.runsAckedByMs!) expect(t >= started && t <= clock.nowMs()).toBe(true);
+        }
+    }
   });
 
   it('a delivery report without an offset (-1) books the record acknowledged but gives no source offset, and the final report still goes out', async () => {

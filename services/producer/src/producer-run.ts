@@ -71,6 +71,8 @@ export interface ProducerRunOptions {
   partitionCheckIntervalMs: number;
   /** When the measured workload started (scenario.measuring), once known: quiet topics go quiet counted from it. */
   measuringAtMs?: () => number | undefined;
+  /** The source acknowledges only records below its high watermark (acks=all): their acknowledgement times go into producer.offsets. */
+  acksAll?: boolean;
 }
 
 interface TopicWriter {
@@ -428,7 +430,16 @@ export class ProducerRun {
     }
     this.book(p, result);
     // An offset of -1 is a report without one (acks=0, or a sink that never wrote it): nothing to audit.
-    if (result === 'acked' && d.ok && d.offset >= 0) this.sourceOffsets.record(p.topic, p.partition, p.keyEpoch, p.key, p.seq, d.offset);
+    if (result === 'acked' && d.ok && d.offset >= 0)
+      this.sourceOffsets.record(
+        p.topic,
+        p.partition,
+        p.keyEpoch,
+        p.key,
+        p.seq,
+        d.offset,
+        this.o.acksAll ? this.o.clock.nowMs() : undefined,
+      );
     if (result === 'acked') {
       const nowUs = this.o.clock.nowUs();
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);

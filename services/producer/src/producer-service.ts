@@ -93,6 +93,7 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
                 progressIntervalMs: config.PROGRESS_INTERVAL,
                 partitionCheckIntervalMs: config.PARTITION_CHECK_INTERVAL,
                 measuringAtMs: () => measuringAt.get(info.scenarioId),
+                acksAll: acks === 'all',
               });
               await run.start().finally(() => client.disconnect());
             },

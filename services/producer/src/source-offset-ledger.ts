@@ -17,11 +17,12 @@ interface KeyOffsets {
 export class SourceOffsetLedger {
   private readonly keys = new Map<string, KeyOffsets>();
 
-  record(topic: string, partition: number, keyEpoch: number, key: string, seq: number, offset: number): void {
+  /** `ackedAtMs`: when the source acknowledged it, given only under acks=all (the record was then below the high watermark). */
+  record(topic: string, partition: number, keyEpoch: number, key: string, seq: number, offset: number, ackedAtMs?: number): void {
     const id = `${topic}\u0000${partition}\u0000${keyEpoch}\u0000${key}`;
     let k = this.keys.get(id);
     if (k === undefined) this.keys.set(id, (k = { topic, partition, keyEpoch, key, runs: new OffsetRunBuilder() }));
-    k.runs.add(seq, offset);
+    k.runs.add(seq, offset, ackedAtMs);
   }
 
   /** What is new since the last drain; hand it back with `restore` if publishing it failed. */
@@ -29,13 +30,16 @@ export class SourceOffsetLedger {
     const out: SourceOffsetKey[] = [];
     for (const k of this.keys.values()) {
       if (k.runs.size === 0) continue;
-      out.push({
+      const { runs, ackedByMs } = k.runs.drainTimed();
+      const entry: SourceOffsetKey = {
         topic: k.topic,
         partition: k.partition,
         keyEpoch: k.keyEpoch,
         key: k.key,
-        runs: k.runs.drain().map((r) => [...r] as [number, number, number, number]),
-      });
+        runs: runs.map((r) => [...r] as [number, number, number, number]),
+      };
+      if (ackedByMs !== undefined) entry.runsAckedByMs = ackedByMs;
+      out.push(entry);
     }
     return out;
   }
@@ -49,7 +53,7 @@ export class SourceOffsetLedger {
           id,
           (entry = { topic: k.topic, partition: k.partition, keyEpoch: k.keyEpoch, key: k.key, runs: new OffsetRunBuilder() }),
         );
-      entry.runs.restore(k.runs as OffsetRun[]);
+      entry.runs.restore(k.runs as OffsetRun[], k.runsAckedByMs);
     }
   }
 }

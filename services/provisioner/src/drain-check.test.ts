@@ -1,8 +1,6 @@
-import type { ControlEventInput } from '@mirrorlab/control';
-import { controlEventSchema } from '@mirrorlab/control';
+import { controlEventSchema, ScenarioViews, type ControlEventInput } from '@mirrorlab/control';
 import { ValidatorState } from '@mirrorlab/validation';
 import { describePending, drainStatus, liveCounts } from './drain-check';
-import { ScenarioWatch } from './scenario-watch';
 
 const ID = 's-1';
 const STOP = 100_000;
@@ -15,8 +13,8 @@ function stateReading(seqs: number[]): unknown {
   return s.toSnapshot();
 }
 
-function watchWith(events: ControlEventInput[]): ScenarioWatch {
-  const w = new ScenarioWatch();
+function watchWith(events: ControlEventInput[]): ScenarioViews {
+  const w = new ScenarioViews();
   events.forEach((e) => w.apply(controlEventSchema.parse(e)));
   return w;
 }
@@ -82,6 +80,13 @@ describe('drainStatus', () => {
     const w = watchWith([producer(true, 5), validator('gone', STOP - 20_000, false, [0]), validator('v2', STOP + 500, true, upTo(5))]);
     expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000).validatorsPending).toEqual(['gone']);
     expect(drainStatus(w.get(ID), STOP, STOP + 11_000, 30_000)).toMatchObject({ drained: true, validatorsPending: [] });
+  });
+
+  it("takes a validator's latest report by its time, not by arrival (the provisioner's own fold took the last to arrive)", () => {
+    // v1's drained report after the stop arrives before an older, undrained one (a delayed publish):
+    // the view's rule (ValidatorReports: the latest report of an incarnation by atMs) keeps the drained one.
+    const w = watchWith([producer(true, 5), validator('v1', STOP + 500, true, upTo(5)), validator('v1', STOP + 400, false, upTo(5))]);
+    expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toMatchObject({ drained: true, validatorsPending: [] });
   });
 
   it('combines validators by the latest state of each partition', () => {

@@ -1,5 +1,5 @@
-import { latestPartitions, reconcile, type Accounting, type ProducerReport } from '@mirrorlab/validation';
-import type { ScenarioObservations } from './scenario-watch';
+import type { ScenarioView } from '@mirrorlab/control';
+import type { Accounting } from '@mirrorlab/validation';
 
 export interface DrainStatus {
   drained: boolean;
@@ -19,9 +19,9 @@ export interface DrainStatus {
  * partition) has seen every sequence the source acknowledged. A validator that
  * has been silent for `staleMs` is gone; the others took its partitions over.
  */
-export function drainStatus(obs: ScenarioObservations | undefined, stopAtMs: number, nowMs: number, staleMs: number): DrainStatus {
+export function drainStatus(obs: ScenarioView | undefined, stopAtMs: number, nowMs: number, staleMs: number): DrainStatus {
   const producers = [...(obs?.producers.values() ?? [])];
-  const validators = [...(obs?.validators.values() ?? [])];
+  const validators = obs?.latestValidatorReports() ?? [];
   const producersPending = producers
     .filter((p) => !p.final)
     .map((p) => p.producerId)
@@ -48,21 +48,14 @@ export function describePending(s: DrainStatus): string[] {
 }
 
 /**
- * Reconciles the validators' combined state (the reports that count: the latest of each
- * validator incarnation, oldest first) with the producers' latest key reports.
- * Undefined when nothing has been read yet or a report cannot be read (the
- * report-aggregator names such problems; the provisioner only waits).
+ * The view's accounting (`ScenarioView.accounting`: the validators' combined state from the reports
+ * that count, reconciled with the producers' standing key reports; `progress` until every
+ * producer's final report is in). Undefined when nothing has been read yet or a report cannot be
+ * read (the report-aggregator names such problems; the provisioner only waits).
  */
-export function accountingOf(obs: ScenarioObservations | undefined): Accounting | undefined {
-  if (!obs || obs.validators.size === 0) return undefined;
+export function accountingOf(obs: ScenarioView | undefined): Accounting | undefined {
   try {
-    const state = latestPartitions(obs.validatorReports.counted().map((v) => v.state));
-    const reports: ProducerReport[] = [...obs.producers.values()]
-      .filter((p) => p.keys !== undefined)
-      .map((p) => ({ producerId: p.producerId, scenarioId: p.scenarioId, keys: p.keys ?? [] }));
-    // Until every producer's final report is in, a record read before its producer reported it is pending, not unexpected.
-    const final = obs.producers.size > 0 && [...obs.producers.values()].every((p) => p.final);
-    return reconcile(state, reports, { phase: final ? 'final' : 'progress' });
+    return obs?.accounting();
   } catch {
     return undefined;
   }
@@ -92,7 +85,7 @@ export interface LiveCounts {
 }
 
 /** Counts so far, for the status API. */
-export function liveCounts(obs: ScenarioObservations | undefined): LiveCounts {
+export function liveCounts(obs: ScenarioView | undefined): LiveCounts {
   const produced = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
   for (const p of obs?.producers.values() ?? []) {
     produced.sent += p.counts.sent;

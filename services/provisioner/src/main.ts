@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { orExitOnConfigError } from '@mirrorlab/kube';
 import { QUEUE_NAMES } from '@mirrorlab/protocol';
 import { createKafka, createRedis, kafkaConnectionFrom, runService, systemClock } from '@mirrorlab/service-kit';
-import { ControlTopic } from '@mirrorlab/control';
+import { ControlTopic, ScenarioViews } from '@mirrorlab/control';
 import { redisAbortFlags } from './abort-flags';
 import { provisionerEnv, runnerSettings, workerSettings } from './config';
 import { RunInterrupted } from './errors';
@@ -13,7 +13,6 @@ import { scenarioRoutes } from './scenario-api';
 import { bullmqScenarioJobs } from './scenario-jobs';
 import { scenarioProcessor } from './scenario-processor';
 import { ScenarioRunner } from './scenario-runner';
-import { ScenarioWatch } from './scenario-watch';
 import { kafkaSourceOffsets, SourceAuditor } from './source-auditor';
 import { kafkaTopicAdmin, TopicProvisioner } from './topic-provisioning';
 import { workloadFor } from './workload/workload-for';
@@ -37,7 +36,10 @@ void runService({
       [QUEUE_NAMES.faults]: await faults.getJobCounts(),
     }));
     const flags = redisAbortFlags(redis);
-    const watch = new ScenarioWatch();
+    // Every scenario's control events, folded: after a restart the provisioner knows exactly which of its
+    // announcements already went out, and sees producers' and validators' reports for draining and the status API.
+    const watch = new ScenarioViews({ detail: 'state', maxScenarios: 500 });
+    let caughtUp = false;
 
     const clientId = `mirrorlab-provisioner-${instance}`;
     const control = new ControlTopic({
@@ -99,20 +101,25 @@ void runService({
 
     http.api.use(scenarioRoutes({ jobs: bullmqScenarioJobs(scenarios, flags), watch, nowMs: systemClock.nowMs, logger }));
     http.readiness.push(
-      { name: 'control_topic_caught_up', check: () => watch.ready },
+      { name: 'control_topic_caught_up', check: () => caughtUp },
       { name: 'redis', check: () => redis.status === 'ready' },
     );
 
     // Jobs are taken only once the control topic is caught up: a resumed run must know what it already announced.
-    await control.follow((event) => watch.apply(event), {
-      groupId: `mirrorlab-provisioner-${instance}`,
-      onCaughtUp: () => {
-        if (watch.ready) return;
-        watch.markCaughtUp();
-        logger.info('control_topic_caught_up');
-        void worker.run().catch((err: unknown) => logger.error('scenario_worker_failed', { err }));
-        void sweep();
+    await control.follow(
+      (event) => {
+        watch.apply(event);
       },
-    });
+      {
+        groupId: `mirrorlab-provisioner-${instance}`,
+        onCaughtUp: () => {
+          if (caughtUp) return;
+          caughtUp = true;
+          logger.info('control_topic_caught_up');
+          void worker.run().catch((err: unknown) => logger.error('scenario_worker_failed', { err }));
+          void sweep();
+        },
+      },
+    );
   },
 });

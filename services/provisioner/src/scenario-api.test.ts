@@ -1,10 +1,10 @@
+import { ScenarioViews } from '@mirrorlab/control';
 import { createHttpServer, type HttpServer } from '@mirrorlab/service-kit';
 import { jobFailureError, type ScenarioJob } from '@mirrorlab/protocol';
 import { Registry } from 'prom-client';
 import { newRunRecord } from './run-record';
 import { scenarioRoutes } from './scenario-api';
 import type { ScenarioJobs, ScenarioJobView } from './scenario-jobs';
-import { ScenarioWatch } from './scenario-watch';
 import { silentLogger } from './testing/world';
 
 class MemoryJobs implements ScenarioJobs {
@@ -41,12 +41,12 @@ faults:
 let server: HttpServer;
 let base: string;
 let jobs: MemoryJobs;
-let watch: ScenarioWatch;
+let watch: ScenarioViews;
 let now = 1_700_000_000_000;
 
 beforeEach(async () => {
   jobs = new MemoryJobs();
-  watch = new ScenarioWatch();
+  watch = new ScenarioViews();
   server = createHttpServer({ logger: silentLogger(), registry: new Registry() });
   server.api.use(scenarioRoutes({ jobs, watch, nowMs: () => now, logger: silentLogger(), newId: (name) => `${name}-000001` }));
   const s = await server.listen(0, '127.0.0.1');

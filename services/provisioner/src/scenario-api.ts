@@ -7,11 +7,11 @@ import { liveCounts, type LiveCounts } from './drain-check';
 import { isTerminal } from './run-record';
 import type { ScenarioJobs } from './scenario-jobs';
 import { phaseOf, scenarioStatus, scenarioSummary } from './scenario-status';
-import type { ScenarioWatch } from './scenario-watch';
+import type { ScenarioViews } from '@mirrorlab/control';
 
 export interface ScenarioApiOptions {
   jobs: ScenarioJobs;
-  watch: ScenarioWatch;
+  watch: ScenarioViews;
   nowMs: () => number;
   logger: Logger;
   /** `<name>-<6 hex>`; injectable for tests. */

@@ -352,6 +352,27 @@ describe('ScenarioRunner', () => {
     expect(healed).toBeLessThan(w.published.findIndex((e) => e.type === 'scenario.drained'));
   });
 
+  it('a one-shot fault (announced without a duration) publishes no heal and does not hold the run', async () => {
+    const w = new World();
+    const { spec } = scenario(FAULTS);
+    w.clock.onSleep = () => {
+      if (w.lastRecord?.phase === 'running' && !w.published.some((e) => e.type === 'fault.injected')) {
+        w.apply({
+          v: 1,
+          scenarioId: ID,
+          source: 'fault-runner',
+          atMs: w.clock.nowMs(),
+          type: 'fault.injected',
+          faultId: `${ID}/f0`,
+          kind: 'recreate-topic',
+          durationMs: null,
+        });
+      }
+    };
+    await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
+    expect(w.lastRecord.faultsSettled).toEqual({ settled: true, waitedMs: 0, cancelled: 2, unhealed: [] });
+  });
+
   it('a fault that never heals holds the run no longer than the settle timeout, and is recorded', async () => {
     const w = new World();
     const { spec } = scenario(FAULTS);

@@ -7,7 +7,7 @@ import { isInterrupt, RunInterrupted, ScenarioRunError, toRunError } from './err
 import { healAtStopJobId, planFaultJobs, type FaultQueue } from './fault-schedule';
 import type { ProvisionerMetrics } from './provisioner-metrics';
 import { isTerminal, phaseIndex, progressOf, type Phase, type RunRecord, type RunResult } from './run-record';
-import type { ScenarioWatch } from './scenario-watch';
+import type { ScenarioViews } from '@mirrorlab/control';
 import type { RunningAudit, SourceAuditor } from './source-auditor';
 import { targetTopicsOf, type TopicProvisioner } from './topic-provisioning';
 import { expectedRecordRate, warmupStatus } from './warmup-check';
@@ -30,7 +30,7 @@ export interface RunnerSettings {
 export interface ScenarioRunnerDeps {
   topics: Pick<TopicProvisioner, 'ensureSourceTopics' | 'waitForTargetTopics'>;
   publish: (event: ControlEventInput) => Promise<void>;
-  watch: ScenarioWatch;
+  watch: ScenarioViews;
   faults: FaultQueue;
   workload: WorkloadOrchestrator;
   clock: Clock;
@@ -350,10 +350,7 @@ class ScenarioRun {
     const cancelled = await this.d.faults.cancelPending(ids.filter((id) => id.endsWith('__inject')));
     if (cancelled > 0) this.log.warn('faults_not_injected', { cancelled, reason: 'the workload ended before their time' });
     await this.d.faults.healAll(this.id, 'workload ended', healAtStopJobId(this.id));
-    const unhealed = () => {
-      const w = this.d.watch.get(this.id);
-      return [...(w?.faultsInjected ?? [])].filter((f) => !w?.faultsHealed.has(f));
-    };
+    const unhealed = () => this.d.watch.get(this.id)?.unhealedFaults() ?? [];
     const settled = await this.waitFor(
       async () => ((await this.d.faults.inFlight(ids)) === 0 && unhealed().length === 0 ? true : undefined),
       since + settings.faultSettleTimeoutMs,
@@ -412,7 +409,7 @@ class ScenarioRun {
     const { clock, settings } = this.d;
     if (this.wasStarted() && this.rec.published.drained !== undefined && this.rec.workload?.processes.length) {
       const finalsIn = () => {
-        const live = [...(this.d.watch.get(this.id)?.validators.values() ?? [])].filter(
+        const live = (this.d.watch.get(this.id)?.latestValidatorReports() ?? []).filter(
           (v) => v.atMs >= clock.nowMs() - settings.validatorStaleMs,
         );
         return live.every((v) => v.final) ? true : undefined;

@@ -1,8 +1,8 @@
 import { DEFAULT_DRAIN_TIMEOUT_MS, parseJobFailure, validateScenario } from '@mirrorlab/protocol';
+import type { ScenarioView } from '@mirrorlab/control';
 import type { LiveCounts } from './drain-check';
 import { isTerminal, PHASES, progressOf, type Phase } from './run-record';
 import type { ScenarioJobView } from './scenario-jobs';
-import type { ScenarioObservations } from './scenario-watch';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -38,7 +38,7 @@ export function scenarioSummary(view: ScenarioJobView) {
 }
 
 /** Everything `GET /scenarios/:id` says about a scenario. */
-export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations | undefined, counts: LiveCounts, nowMs: number) {
+export function scenarioStatus(view: ScenarioJobView, obs: ScenarioView | undefined, counts: LiveCounts, nowMs: number) {
   const record = view.record;
   const phase = phaseOf(view);
   const parsed = validateScenario(view.spec);
@@ -86,8 +86,8 @@ export function scenarioStatus(view: ScenarioJobView, obs: ScenarioObservations 
       scheduled: spec?.faults.length ?? 0,
       /** Fault jobs on the faults queue, once enqueued. */
       jobIds: record?.faultsScheduledAtMs !== undefined ? (record.faultJobIds ?? []) : [],
-      injected: obs?.faultsInjected.size ?? 0,
-      healed: obs?.faultsHealed.size ?? 0,
+      injected: [...(obs?.faults.values() ?? [])].filter((f) => f.injected !== undefined).length,
+      healed: [...(obs?.faults.values() ?? [])].filter((f) => f.healed !== undefined).length,
       healAllJobId: record?.healAllJobId ?? null,
     },
     counts,

@@ -1,6 +1,5 @@
-import type { ControlEventOf } from '@mirrorlab/control';
+import { ScenarioViews, type ControlEventOf } from '@mirrorlab/control';
 import { LatencyHistograms } from '@mirrorlab/validation';
-import { ScenarioWatch } from './scenario-watch';
 import { scenario } from './testing/world';
 import { expectedRecordRate, warmupStatus } from './warmup-check';
 
@@ -31,7 +30,7 @@ function report(validatorId: string, atMs: number, p99Ms: (rel: number) => numbe
 
 describe('warmupStatus', () => {
   it('merges validators and waits for the slowest one to report past the steady seconds', () => {
-    const w = new ScenarioWatch();
+    const w = new ScenarioViews();
     const steadyFrom2 = (rel: number) => (rel < 2 ? null : 40);
     w.apply(report('v1', START + 6000, steadyFrom2));
     // v2 has only reported up to second 3: seconds 2..4 are not all complete yet.
@@ -42,14 +41,14 @@ describe('warmupStatus', () => {
   });
 
   it('a silent validator stops holding the decision back once stale; an unreadable report never decides', () => {
-    const w = new ScenarioWatch();
+    const w = new ScenarioViews();
     w.apply(report('v1', START + 20_000, (rel) => (rel < 2 ? null : 40)));
     w.apply(report('v2', START + 3000, () => null));
     // At 12 s v2 (last heard at 3 s) is still live: only seconds 0..2 are complete.
     expect(warmupStatus(w.get('s'), START + 12_000, settings).state).toBe('warming');
     // At 13.001 s it has been silent for more than 10 s: v1 alone decides.
     expect(warmupStatus(w.get('s'), START + 13_001, settings).state).toBe('steady');
-    const broken = new ScenarioWatch();
+    const broken = new ScenarioViews();
     broken.apply({ ...report('v1', START + 20_000, () => 40), latency: { endToEnd: 'garbage' } });
     expect(warmupStatus(broken.get('s'), START + 20_000, settings)).toEqual({ state: 'warming', firstReadAtMs: null });
     expect(warmupStatus(broken.get('s'), START + 30_000, settings)).toMatchObject({ state: 'timeout' });

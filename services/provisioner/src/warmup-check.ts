@@ -1,7 +1,7 @@
 import { decideWarmup, type WarmupDecision, type WarmupWindow } from '@mirrorlab/report';
 import type { ScenarioSpec } from '@mirrorlab/protocol';
 import { LatencyHistograms } from '@mirrorlab/validation';
-import type { ScenarioObservations } from './scenario-watch';
+import type { ScenarioView } from '@mirrorlab/control';
 
 export interface WarmupSettings {
   startAtMs: number;
@@ -35,8 +35,8 @@ export function expectedRecordRate(spec: ScenarioSpec): number | undefined {
  * once every live validator has reported past it. A report whose histograms do not decode is
  * left out (the validator's next report replaces it).
  */
-export function warmupStatus(obs: ScenarioObservations | undefined, nowMs: number, s: WarmupSettings): WarmupDecision {
-  const live = [...(obs?.validators.values() ?? [])].filter((v) => v.atMs >= nowMs - s.staleMs);
+export function warmupStatus(obs: ScenarioView | undefined, nowMs: number, s: WarmupSettings): WarmupDecision {
+  const live = (obs?.latestValidatorReports() ?? []).filter((v) => v.atMs >= nowMs - s.staleMs);
   const merged = new LatencyHistograms();
   let completeBeforeSecond = live.length === 0 ? Math.floor(s.startAtMs / 1000) : Infinity;
   for (const v of live) {

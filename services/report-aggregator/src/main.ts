@@ -36,7 +36,7 @@ void runService({
     shutdown.register('control-topic', () => control.close());
 
     // A fresh group every start: the aggregator is event-sourced and must read the topic from its beginning.
-    await control.follow((event) => aggregator.onEvent(event), {
+    await control.follow((event, position) => aggregator.onEvent(event, position.appendTimeMs), {
       groupId: `mirrorlab-report-aggregator-${instance}`,
       onCaughtUp: () => aggregator.onCaughtUp(),
     });

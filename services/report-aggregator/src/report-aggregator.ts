@@ -57,8 +57,9 @@ export class ReportAggregator {
     return this.caughtUp;
   }
 
-  async onEvent(event: ControlEvent): Promise<void> {
-    const cut = this.o.book.apply(event);
+  /** `appendTimeMs`: the broker's append time of the event's record (LogAppendTime), for the clock-skew bounds. */
+  async onEvent(event: ControlEvent, appendTimeMs?: number): Promise<void> {
+    const cut = this.o.book.apply(event, appendTimeMs);
     if (cut !== undefined) await this.build(cut);
   }
 

@@ -1,5 +1,6 @@
 import type { ControlEvent, ControlEventOf } from '@mirrorlab/control';
-import { ScenarioEvents } from '@mirrorlab/report';
+import {} from '@mirrorlab/report';
+import { ScenarioView } from '@mirrorlab/control';
 
 export type ScenarioPhase = 'running' | 'stopping' | 'drained' | 'reported';
 
@@ -9,7 +10,7 @@ export type CutoffKind = 'complete' | 'deadline' | 'report-ready' | 'timer';
 interface Entry {
   scenarioId: string;
   /** The fold; dropped once the report is cut (and built), to free the validator states. */
-  events: ScenarioEvents | undefined;
+  events: ScenarioView | undefined;
   phase: Exclude<ScenarioPhase, 'reported'>;
   cutoff: CutoffKind | undefined;
   /** Verdicts of every `report.ready` seen for the scenario (from any aggregator). */
@@ -20,7 +21,7 @@ interface Entry {
 
 export interface Cut {
   scenarioId: string;
-  events: ScenarioEvents;
+  events: ScenarioView;
   kind: CutoffKind;
 }
 
@@ -60,7 +61,7 @@ export class ScenarioBook {
   constructor(private readonly waitMs: number) {}
 
   /** Folds one event; returns the scenario's cut when this event decided it. */
-  apply(event: ControlEvent): Cut | undefined {
+  apply(event: ControlEvent, appendTimeMs?: number): Cut | undefined {
     const entry = this.entry(event.scenarioId);
     if (event.type === 'report.ready') {
       entry.published.add(event.verdict);
@@ -76,9 +77,8 @@ export class ScenarioBook {
       entry.late++;
       return cut;
     }
-    entry.events!.apply(event);
-    if (event.type === 'scenario.stopping' && entry.phase === 'running') entry.phase = 'stopping';
-    if (event.type === 'scenario.drained') entry.phase = 'drained';
+    entry.events!.apply(event, appendTimeMs);
+    entry.phase = phaseOf(entry.events!);
     return entry.events!.readiness().complete ? this.cut(entry, 'complete') : undefined;
   }
 
@@ -126,15 +126,20 @@ export class ScenarioBook {
   private entry(scenarioId: string): Entry {
     let e = this.entries.get(scenarioId);
     if (e === undefined) {
-      e = { scenarioId, events: new ScenarioEvents(scenarioId), phase: 'running', cutoff: undefined, published: new Set(), late: 0 };
+      e = { scenarioId, events: new ScenarioView(scenarioId), phase: 'running', cutoff: undefined, published: new Set(), late: 0 };
       this.entries.set(scenarioId, e);
     }
     return e;
   }
 }
 
+/** The scenario's phase, read from its view (kept in the entry: the view is dropped at the cut). */
+function phaseOf(view: ScenarioView): Exclude<ScenarioPhase, 'reported'> {
+  return view.drained !== undefined ? 'drained' : view.stopping !== undefined ? 'stopping' : 'running';
+}
+
 /** When the fold stops waiting, in event time; undefined while neither drained nor started. */
-export function deadlineOf(events: ScenarioEvents, waitMs: number): number | undefined {
+export function deadlineOf(events: ScenarioView, waitMs: number): number | undefined {
   if (events.drained !== undefined) return events.drained.atMs + waitMs;
   const started: ControlEventOf<'scenario.started'> | undefined = events.started;
   if (started === undefined) return undefined;

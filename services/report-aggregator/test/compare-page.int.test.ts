@@ -2,7 +2,8 @@ import type { ControlEvent } from '@mirrorlab/control';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, requireChromium, SHOTS } from './support/headless-chromium';
-import { buildReport, compareReports, renderCompareHtml, ScenarioEvents } from '@mirrorlab/report';
+import { buildReport, compareReports, renderCompareHtml } from '@mirrorlab/report';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario } from '@mirrorlab/report/testing';
 
 /**
@@ -19,7 +20,7 @@ beforeAll(() => {
   const faults = [{ id: 'f1-kill-replicator', kind: 'kill-replicator', target: 'replicator', atS: 30, durationS: 20, stall: true }];
   const reports = (['dedicated', 'dedicated-eos'] as const).map((mode) => {
     const id = `kill-replicator-${mode}`;
-    const folded = new ScenarioEvents(id);
+    const folded = new ScenarioView(id);
     syntheticScenario({ scenarioId: id, durationS: 90, warmupS: 8, faults, anomalies: mode === 'dedicated' ? { duplicate: 5 } : {} })
       .map((e): ControlEvent =>
         e.type === 'scenario.started' ? ({ ...e, spec: { ...e.spec, replicator: { ...e.spec.replicator, mode } } } as ControlEvent) : e,

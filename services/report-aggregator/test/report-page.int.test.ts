@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, requireChromium, SHOTS } from './support/headless-chromium';
-import { buildReport, renderHtml, ScenarioEvents } from '@mirrorlab/report';
+import { buildReport, renderHtml } from '@mirrorlab/report';
+import { ScenarioView } from '@mirrorlab/control';
 import { REALISTIC_FAULTS, syntheticScenario } from '@mirrorlab/report/testing';
 
 /**
@@ -33,7 +34,7 @@ beforeAll(() => {
       reorder: 2,
     },
   });
-  const folded = new ScenarioEvents('orders-broker-kill-7f3a');
+  const folded = new ScenarioView('orders-broker-kill-7f3a');
   events.forEach((e) => folded.apply(e));
   mkdirSync(SHOTS, { recursive: true });
   page = path.join(SHOTS, 'report-two-faults.html');
@@ -62,4 +63,26 @@ test("the browser's DOM holds the three charts with their lines and every fault 
   for (const series of ['produced', 'consumed', 'p50', 'p99', 'max', 'p0', 'p5']) expect(dom).toContain(`data-series="${series}"`);
   expect(dom).toContain('<div class="badge" title="verdict">FAIL</div>');
   expect(dom).not.toContain('<script');
+});
+
+/**
+ * Many partitions (issue 12): the replicator's lag beyond one line per partition is their sum plus a
+ * heatmap, a row per partition. Chromium must draw it: a screenshot, and the DOM with every row.
+ */
+test('a 24-partition report: Chromium draws the replicator lag heatmap, a row per partition, fault windows outlined', async () => {
+  const folded = new ScenarioView('orders-many-partitions');
+  syntheticScenario({ scenarioId: 'orders-many-partitions', partitions: 24, faults: REALISTIC_FAULTS }).forEach((e) => folded.apply(e));
+  const many = path.join(SHOTS, 'report-24-partitions.html');
+  writeFileSync(many, renderHtml(buildReport(folded)));
+  const png = path.join(SHOTS, 'report-24-partitions.png');
+  rmSync(png, { force: true });
+  await chromium([`--screenshot=${png}`, `--window-size=${WIDTH},${HEIGHT}`, `file://${many}`]);
+  expect(readFileSync(png).subarray(1, 4).toString('latin1')).toBe('PNG');
+  const { stdout: dom } = await chromium(['--dump-dom', `file://${many}`]);
+  const heatmap = dom.match(/<svg class="chart heatmap"[\s\S]*?<\/svg>/)?.[0] ?? '';
+  expect([...heatmap.matchAll(/<text class="tick"[^>]*>(p\d+)<\/text>/g)].map((m) => m[1])).toEqual(
+    Array.from({ length: 24 }, (_, i) => `p${i}`),
+  );
+  expect((heatmap.match(/<rect class="heat-cell"/g) ?? []).length).toBeGreaterThanOrEqual(24);
+  expect(heatmap.match(/<rect class="fault-window"/g)).toHaveLength(REALISTIC_FAULTS.length);
 });

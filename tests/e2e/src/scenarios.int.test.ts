@@ -105,6 +105,9 @@ async function expectBuiltInPasses(name: string, timeScale: number): Promise<voi
   const file = path.join(repo, 'scenarios', `${name}.yaml`);
   const needsNetns = NETWORK_KINDS.some((k) => readFileSync(file, 'utf8').includes(`kind: ${k}`));
   const result = await mirrorlabRun(file, timeScale);
+  // Nothing from a client library's warnings on the user's terminal (issue 9): kafkajs's TimeoutNegativeWarning
+  // came from the lab health check that `mirrorlab run` starts with.
+  expect(result.stderr).not.toMatch(/TimeoutNegativeWarning|\(node:\d+\) \w*Warning/);
   if (needsNetns && lab.mode === 'loopback') {
     // No network namespaces here: the CLI must refuse clearly instead of pretending.
     expect(result.code).toBe(2);
@@ -184,6 +187,63 @@ test('retention-purge: records purged before they were mirrored are named so, no
     `retention-purge: ${report.lostSplit.purgedBeforeMirrored.count} purged before mirrored, ${report.lostSplit.samples} audit samples`,
   );
 }, 480_000);
+
+/**
+ * A source topic deleted and created again under a paused MirrorMaker 2 (issue 12): the records it
+ * had not copied are deleted with the old topic (lost at the source). On the new topic MirrorMaker 2
+ * was seen to do either of two things with the same schedule: copy it from its beginning (nothing
+ * lost in replication: PASS), or resume at its end, skipping what was written to it meanwhile (lost
+ * in replication: FAIL on that alone). Either way every missing record is classified, and the ones
+ * lost in replication are the new topic's (offsets from 0), those lost at the source the old one's.
+ */
+// About 90 s: with every built-in scenario (npm run test:scenarios), not in npm test.
+(ALL_SCENARIOS ? test : test.skip)(
+  'recreate-topic: records deleted with the old topic are lost at the source; any MirrorMaker 2 skipped on the new one, in replication',
+  async () => {
+    const result = await mirrorlabRun(path.join(repo, 'scenarios', 'recreate-topic.yaml'));
+    expect(result.outcome).toMatchObject({ phase: 'done' });
+    const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as {
+      lostSplit: {
+        audited: boolean;
+        unaudited: number;
+        purgedBeforeMirrored: { count: number };
+        lostInReplication: { count: number; examples: Array<{ sourceOffset: number | null }> };
+        lostAtSource: { count: number; examples: Array<{ sourceOffset: number | null }> };
+      };
+      anomalies: Array<{ class: string; count: number }>;
+      faults: Array<{ kind: string; verified: boolean | null; recovery: { status: string; reason: string | null } }>;
+    };
+    const split = report.lostSplit;
+    const inReplication = split.lostInReplication.count;
+    if (inReplication === 0) expect([result.code, result.outcome!.verdict, result.outcome!.reasons]).toEqual([0, 'pass', []]);
+    else
+      expect([result.code, result.outcome!.verdict, result.outcome!.reasons]).toEqual([
+        1,
+        'fail',
+        [`lostInReplication: ${inReplication} > max 0`],
+      ]);
+    const count = (cls: string) => report.anomalies.find((a) => a.class === cls)?.count ?? 0;
+    expect(split).toMatchObject({ audited: true, purgedBeforeMirrored: { count: 0 } });
+    // A record whose delivery report gave no offset cannot be checked (0 and 1 seen on the lab): never more than a handful.
+    expect(split.unaudited).toBeLessThanOrEqual(3);
+    expect(split.lostAtSource.count).toBeGreaterThan(0);
+    // Every missing record once, in one class.
+    expect(split.lostAtSource.count + inReplication).toBe(count('lost') + count('unseen'));
+    expect([count('unexpected'), count('duplicate')]).toEqual([0, 0]);
+    // Examples are the smallest by seq: the old topic's records (offsets past the warm-up) come first in seq, the new topic's from 0.
+    const offsets = (es: Array<{ sourceOffset: number | null }>) => es.map((e) => e.sourceOffset!);
+    if (inReplication > 0)
+      expect(Math.max(...offsets(split.lostInReplication.examples))).toBeLessThan(Math.min(...offsets(split.lostAtSource.examples)));
+    expect(report.faults.map((f) => [f.kind, f.verified]).sort()).toEqual([
+      ['pause-replicator', true],
+      ['recreate-topic', null], // one-shot: nothing to heal
+    ]);
+    // Sized like every built-in scenario: each fault's recovery is measured (issue 11).
+    expect(report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${f.kind}: ${f.recovery.reason}`)).toEqual([]);
+    console.log(`recreate-topic: ${split.lostAtSource.count} lost at the source, ${inReplication} lost in replication`);
+  },
+  480_000,
+);
 
 /**
  * Per-partition independence (issue 9): while one source broker is down, only the partitions it
@@ -353,15 +413,88 @@ test.each(exactlyOnceRuns)(
 );
 
 /**
- * `replicators: [dedicated, dedicated-eos]`: the same kill-replicator once per mode, then the
- * comparison (issue 14). Both runs pass with their recovery measured (issue 11); the comparison
- * page is written. It leaves the lab in dedicated-eos (afterAll switches it back).
+ * The capacity ramp (issue 9), through the CLI's text output: the report's `capacity` section
+ * judges every measured step, names the replicator's sustained capacity and, apart, the first
+ * step the tester itself could not deliver, and `mirrorlab run` prints that line. Whatever this
+ * lab's capacity is, nothing may be lost on the way; the verdict may be FAIL when the ramp
+ * outruns the replicator's p99 bound (README, "Capacity"), so it is not asserted. Run by
+ * `npm run test:scenarios` (~200 s at time scale 0.5), not by `npm test`.
  */
-const modeComparisons = inSuite([['kill-replicator-modes', 0.5, 'all']]);
+(ALL_SCENARIOS ? test : test.skip)(
+  'capacity: the report gives the sustained capacity and the tester saturation apart, and the CLI prints it',
+  async () => {
+    const { stdout, stderr, code } = await run(
+      cli,
+      ['run', path.join(repo, 'scenarios', 'capacity.yaml'), '--time-scale', '0.5', '--no-build', '--dir', lab.dir],
+      { cwd: repo, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 },
+    ).then(
+      (r) => ({ ...r, code: 0 }),
+      (err: { code?: number; stdout?: string; stderr?: string }) => ({
+        stdout: err.stdout ?? '',
+        stderr: err.stderr ?? '',
+        code: typeof err.code === 'number' ? err.code : -1,
+      }),
+    );
+    expect(stderr).not.toMatch(/TimeoutNegativeWarning|\(node:\d+\) \w*Warning/);
+    expect([0, 1, 3]).toContain(code);
+    const reportHtml = /^report: (.+)$/m.exec(stdout)?.[1];
+    expect(reportHtml).toBeDefined();
+    const report = JSON.parse(readFileSync(path.join(path.dirname(reportHtml!), 'report.json'), 'utf8')) as {
+      expectations: Array<{ name: string; status: string; measured: number | null }>;
+      capacity: {
+        steps: Array<{ offered: number; status: 'ok' | 'tester-saturated' | 'replicator-saturated' }>;
+        sustainedRecordsPerSec: number | null;
+        testerSaturatedAt: number | null;
+        replicatorSaturatedAt: number | null;
+        lowerBound: boolean;
+      } | null;
+    };
+    // Correctness holds at every rate: nothing lost, nothing unexpected.
+    expect(report.expectations.filter((e) => ['lost', 'unexpected'].includes(e.name)).map((e) => [e.name, e.status])).toEqual([
+      ['lost', 'met'],
+      ['unexpected', 'met'],
+    ]);
+    const c = report.capacity!;
+    expect(c).not.toBeNull();
+    expect(c.steps.length).toBeGreaterThan(0);
+    // Offered load rises step by step, on the ramp's levels (2000..20000 by 2000).
+    expect(c.steps.every((s, i) => s.offered % 2000 === 0 && (i === 0 || s.offered > c.steps[i - 1].offered))).toBe(true);
+    // The summary follows from the steps: sustained = the last ok step before the first that was not;
+    // each saturation = the first step with that status.
+    const firstBad = c.steps.findIndex((s) => s.status !== 'ok');
+    const okSteps = firstBad === -1 ? c.steps : c.steps.slice(0, firstBad);
+    expect(c.sustainedRecordsPerSec).toBe(okSteps.at(-1)?.offered ?? null);
+    expect(c.testerSaturatedAt).toBe(c.steps.find((s) => s.status === 'tester-saturated')?.offered ?? null);
+    expect(c.replicatorSaturatedAt).toBe(c.steps.find((s) => s.status === 'replicator-saturated')?.offered ?? null);
+    // The CLI's summary line says the same.
+    const at = (v: number | null) => (v === null ? '—' : String(v));
+    const sustained =
+      c.sustainedRecordsPerSec === null
+        ? 'none sustained'
+        : `${c.lowerBound ? 'at least ' : ''}${c.sustainedRecordsPerSec} records/s sustained`;
+    expect(stdout).toContain(
+      `capacity: ${sustained} (replicator fell behind at ${at(c.replicatorSaturatedAt)}; tester saturated at ${at(c.testerSaturatedAt)})`,
+    );
+    console.log(`capacity: ${c.steps.map((s) => `${s.offered} ${s.status}`).join(', ')}`);
+  },
+  600_000,
+);
+
+/**
+ * `replicators: [...]`: the same kill-replicator once per replicator mode, then the comparison
+ * (issue 14): at-least-once against exactly-once (kill-replicator-modes), dedicated against a
+ * Kafka Connect cluster of two workers (kill-replicator-connect, where the kill hits one worker).
+ * Every run passes with its recovery measured (issue 11) and the comparison page is written. They
+ * leave the lab in the last mode; afterAll switches it back.
+ */
+const modeComparisons: Array<[string, number, string[]]> = inSuite([
+  ['kill-replicator-modes', 0.5, 'all'],
+  ['kill-replicator-connect', 0.5, 'all'],
+]).map(([name, scale]) => [name, scale, name === 'kill-replicator-modes' ? ['dedicated', 'dedicated-eos'] : ['dedicated', 'connect']]);
 
 test.each(modeComparisons)(
-  '%s runs once per replicator mode, each passes, and the comparison is written (time scale %s)',
-  async (name, timeScale) => {
+  '%s runs once per replicator mode, each passes with its recovery measured, and the comparison is written (time scale %s)',
+  async (name, timeScale, modes) => {
     const result = await mirrorlabRun(path.join(repo, 'scenarios', `${name}.yaml`), timeScale);
     // With `replicators:` the CLI's JSON is the runs and the comparison, not one outcome.
     const out = (result.outcome ?? {}) as unknown as { runs?: Array<{ mode: string; outcome: Outcome }>; comparison?: string | null };
@@ -369,10 +502,7 @@ test.each(modeComparisons)(
       throw new Error(
         `mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
       );
-    expect(out.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual([
-      ['dedicated', 'pass'],
-      ['dedicated-eos', 'pass'],
-    ]);
+    expect(out.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual(modes.map((m) => [m, 'pass']));
     expect(existsSync(out.comparison!)).toBe(true);
     for (const { mode, outcome } of out.runs) {
       const report = JSON.parse(readFileSync(path.join(path.dirname(outcome.reportHtml!), 'report.json'), 'utf8')) as {
@@ -389,9 +519,8 @@ test.each(modeComparisons)(
 
 /**
  * MirrorMaker 2 on a Kafka Connect cluster of two workers (replicator mode connect, issue 14), in
- * `npm run test:scenarios` only: the baseline in that mode, and kill-replicator once per
- * deployment (`replicators: [dedicated, connect]`) with the comparison written. In connect mode
- * the kill hits one of the two workers. The lab is left in connect mode; afterAll puts it back.
+ * `npm run test:scenarios` only: the baseline in that mode (kill-replicator-connect above compares
+ * it with dedicated mode under a kill). The lab is left in connect mode; afterAll puts it back.
  */
 const connectRuns = inSuite([['connect-baseline', 0.5, 'all']]);
 
@@ -404,33 +533,4 @@ test.each(connectRuns)(
     expect(status.stdout).toMatch(/connect cluster {3}2 workers \(mm2 http:\/\/\S+, mm2-2 http:\/\/\S+\)/);
   },
   480_000,
-);
-
-const connectCompareRuns = inSuite([['kill-replicator-connect', 0.5, 'all']]);
-
-test.each(connectCompareRuns)(
-  '%s: dedicated and connect each pass with their recovery measured, and the comparison is written (time scale %s)',
-  async (name, timeScale) => {
-    const result = await mirrorlabRun(path.join(repo, 'scenarios', `${name}.yaml`), timeScale);
-    const out = (result.outcome ?? {}) as unknown as { runs?: Array<{ mode: string; outcome: Outcome }>; comparison?: string | null };
-    if (result.code !== 0 || out.runs === undefined)
-      throw new Error(
-        `mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
-      );
-    expect(out.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual([
-      ['dedicated', 'pass'],
-      ['connect', 'pass'],
-    ]);
-    expect(existsSync(out.comparison!)).toBe(true);
-    for (const { mode, outcome } of out.runs) {
-      const report = JSON.parse(readFileSync(path.join(path.dirname(outcome.reportHtml!), 'report.json'), 'utf8')) as {
-        faults: Array<{ faultId: string; recovery: { status: string; reason: string | null } }>;
-      };
-      expect(report.faults).toHaveLength(1);
-      expect(
-        report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${mode} ${f.faultId}: ${f.recovery.reason}`),
-      ).toEqual([]);
-    }
-  },
-  900_000,
 );

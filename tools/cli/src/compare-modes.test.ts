@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateScenario, type ScenarioSpec } from '@mirrorlab/protocol';
-import { buildReport, renderJson, ScenarioEvents } from '@mirrorlab/report';
+import { buildReport, renderJson } from '@mirrorlab/report';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario } from '@mirrorlab/report/testing';
 import { compareModes } from './compare-modes';
 import type { CliContext } from './context';
@@ -25,7 +26,7 @@ function fakeRunner(reports: string, verdicts: Record<string, ScenarioOutcome['v
   const runOne = async (s: ScenarioSpec): Promise<ScenarioOutcome> => {
     const id = `kill-${s.replicator.mode}`;
     seen.push(s.replicator.mode);
-    const folded = new ScenarioEvents(id);
+    const folded = new ScenarioView(id);
     syntheticScenario({ scenarioId: id, durationS: 20, rate: 30, partitions: 2 }).forEach((e) => folded.apply(e));
     mkdirSync(path.join(reports, id), { recursive: true });
     writeFileSync(path.join(reports, id, 'report.json'), renderJson(buildReport(folded)));

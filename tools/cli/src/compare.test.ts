@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildReport, renderJson, ScenarioEvents } from '@mirrorlab/report';
+import { buildReport, renderJson } from '@mirrorlab/report';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario } from '@mirrorlab/report/testing';
 import { comparisonDir } from './commands/compare';
 import type { CliContext } from './context';
@@ -9,7 +10,7 @@ import { buildProgram } from './program';
 
 const reports = mkdtempSync(path.join(tmpdir(), 'ml-compare-'));
 for (const id of ['run-a', 'run-b']) {
-  const folded = new ScenarioEvents(id);
+  const folded = new ScenarioView(id);
   syntheticScenario({ scenarioId: id, durationS: 20, rate: 30, partitions: 2, anomalies: id === 'run-a' ? { duplicate: 1 } : {} }).forEach(
     (e) => folded.apply(e),
   );

@@ -2,13 +2,6 @@
 import { processContext } from './context';
 import { runCli } from './run';
 
-// kafkajs 2.2.4 schedules a negative timeout on Node >= 23 and Node warns about it on
-// every admin call; drop that one warning, keep the rest.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
-});
-
 // `mirrorlab ... | head`: a closed stdout is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {

@@ -64,6 +64,14 @@ describe('scenario files', () => {
     expect(s.topics.map((t) => t.quiet)).toEqual([undefined, { after: 5_000, rate: 0 }]);
   });
 
+  it('scales the steps of a ramp with the duration, so a shorter run climbs the whole ramp', () => {
+    const capacity = loadScenarioFile(path.join(__dirname, '../../../scenarios/capacity.yaml'));
+    const s = scaleScenario(capacity, 0.5);
+    expect(s.workload.duration).toBe(75_000);
+    expect(s.workload.rate).toEqual({ ramp: { from: 2000, to: 20000, step: 2000, every: 7_500 } });
+    expect(capacity.workload.rate).toEqual({ ramp: { from: 2000, to: 20000, step: 2000, every: 15_000 } });
+  });
+
   it('lists scenarios, marking broken files', () => {
     const listing = listScenarios(dir);
     expect(listing.map((l) => path.basename(l.file))).toEqual(['bad-fault.yaml', 'bad.yaml', 'good.yaml']);

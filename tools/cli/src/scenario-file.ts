@@ -24,9 +24,15 @@ export function loadScenarioFile(file: string): ScenarioSpec {
 export function scaleScenario(spec: ScenarioSpec, factor: number): ScenarioSpec {
   if (!(factor > 0)) throw new CliError(`--time-scale must be > 0, got ${factor}`, EXIT_USAGE);
   const scale = (ms: number) => Math.max(1, Math.round(ms * factor));
+  const rate = spec.workload.rate;
   return {
     ...spec,
-    workload: { ...spec.workload, duration: scale(spec.workload.duration) },
+    workload: {
+      ...spec.workload,
+      duration: scale(spec.workload.duration),
+      // A ramp's steps are times too: scaled with the duration, a shorter run still climbs the whole ramp.
+      rate: 'ramp' in rate ? { ramp: { ...rate.ramp, every: scale(rate.ramp.every) } } : rate,
+    },
     faults: spec.faults.map((f) => ({ ...f, at: scale(f.at), ...(f.duration !== undefined ? { duration: scale(f.duration) } : {}) })),
     // A quiet topic goes quiet at a moment of the measured workload, like a fault starts.
     topics: spec.topics.map((t) =>

@@ -1,6 +1,6 @@
 import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from '../build-report';
-import { ScenarioEvents } from '../scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
 import { syntheticScenario, type FixtureOptions } from '../testing';
 import { compareReports, parseReportForComparison, phase, PHASE_SECONDS } from './compare-model';
 import { renderCompareHtml, renderCompareJson, renderCompareMarkdown } from './render-compare';
@@ -11,7 +11,7 @@ function report(options: FixtureOptions, mode?: string) {
       ? ({ ...e, spec: { ...e.spec, replicator: { ...e.spec.replicator, mode } } } as ControlEvent)
       : e,
   );
-  const folded = new ScenarioEvents(options.scenarioId ?? 'fixture-1');
+  const folded = new ScenarioView(options.scenarioId ?? 'fixture-1');
   events.forEach((e) => folded.apply(e));
   return buildReport(folded);
 }

@@ -1,3 +1,4 @@
+import { renderHeatmap } from './heatmap';
 import type { ScenarioReport } from '../report-schema';
 import { escapeHtml as esc } from './escape';
 import * as f from './format';
@@ -144,7 +145,9 @@ export function reportCharts(r: ScenarioReport): { throughput: string; latency: 
         : legend(
             lagLines.map((l) => [l.name, l.color] as [string, string]),
             `acknowledged on the source, not yet on the target; oldest waited ${oldest === null ? '0 s' : msLabel(oldest)} at most`,
-          ) + renderChart({ ...base, title: 'Replicator lag', scale: 'linear', yFormat: f.compact, lines: lagLines, height: 220 }),
+          ) +
+          renderChart({ ...base, title: 'Replicator lag', scale: 'linear', yFormat: f.compact, lines: lagLines, height: 220 }) +
+          replicatorLagHeatmap(r, base),
     checkpointAge,
   };
 }
@@ -178,7 +181,29 @@ const PARTITION_COLORS = [
   '#3fb950',
   '#d4a72c',
 ];
-/** More partitions than this are drawn as their sum (one line each would be unreadable). */
+/**
+ * With more partitions than lines, the sum above hides which partition lagged: a heatmap shows
+ * each one (a row per partition, records behind as colour).
+ */
+function replicatorLagHeatmap(r: ScenarioReport, base: { xFromMs: number; xToMs: number; originMs: number; bands: ChartBand[] }): string {
+  const parts = r.replicatorLag.filter((p) => p.points.length > 0);
+  if (parts.length <= MAX_PARTITION_LINES) return '';
+  const topics = new Set(parts.map((p) => p.topic)).size;
+  return (
+    `<p class="muted">Per partition: records acknowledged on the source and not yet on the target (${parts.length} partitions).</p>` +
+    renderHeatmap({
+      ...base,
+      title: 'Replicator lag per partition',
+      format: (v) => `${f.compact(v)} records`,
+      rows: parts.map((p) => ({
+        label: topics > 1 ? `${p.topic}/${p.partition}` : `p${p.partition}`,
+        points: p.points.map((pt) => [pt.atMs, pt.unseen] as const),
+      })),
+    })
+  );
+}
+
+/** More partitions than this are drawn as their sum (one line each would be unreadable), with a heatmap per partition below. */
 const MAX_PARTITION_LINES = PARTITION_COLORS.length;
 
 /** One line per source partition (records behind), or their sum when there are many. */

@@ -54,6 +54,7 @@ svg.chart .fault-text { font: 600 11px -apple-system, "Segoe UI", Helvetica, Ari
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .warnings li { margin: 3px 0; }
 .muted { color: var(--muted); }
+.flagged { color: var(--error); font-weight: 600; }
 .nowrap { white-space: nowrap; }
 .empty { color: var(--muted); font-style: italic; margin: 8px 0; }
 .fineprint { color: var(--muted); font-size: 12.5px; margin: 10px 0 0; }

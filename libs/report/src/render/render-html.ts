@@ -1,6 +1,7 @@
 import type { AnomalyExample, ExpectationResult, FaultReport, ScenarioReport } from '../report-schema';
 import * as f from './format';
 import { latencyRows } from './latency-rows';
+import { clockSkewLine } from './clock-skew-view';
 import { renderCapacityChart } from './capacity-chart';
 import { consumerFailoverHtml } from './consumer-failover-html';
 import { capacityLine, deliveryLine } from './render-markdown';
@@ -32,7 +33,7 @@ ${cards(r)}
 ${expectations(r.expectations)}
 ${capacity(r)}
 <section id="throughput"><h2>Throughput <small>records per second: requested of the tester, produced on the source, consumed on the target</small></h2>${trusted(charts.throughput)}</section>
-<section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}${latencyTable(r)}</section>
+<section id="latency"><h2>End-to-end latency <small>send to validator read, merged per-second histograms</small></h2>${trusted(charts.latency)}${latencyTable(r)}${clockSkewNote(r)}</section>
 <section id="lag"><h2>Replicator lag <small>per source partition: records acknowledged on the source and not yet on the target</small></h2>${trusted(charts.lag)}</section>
 ${faults(r.faults, origin, r)}
 ${consumerFailoverHtml(r.consumerFailover, charts.checkpointAge, origin)}
@@ -204,6 +205,12 @@ function example(e: AnomalyExample, origin: number | null): SafeHtml {
     (x) =>
       html`<span class="pill fault ${x.phase}" title="${x.phase === 'during' ? 'during the fault' : 'after the heal, before recovery'}">${x.faultId} ${x.phase}</span> `,
   )}</li>`;
+}
+
+function clockSkewNote(r: ScenarioReport): SafeHtml | '' {
+  const line = clockSkewLine(r);
+  if (line === null) return '';
+  return html`<p id="clock-skew" class="${line.flagged ? 'flagged' : 'muted'}">${line.text}</p>`;
 }
 
 function latencyTable(r: ScenarioReport): SafeHtml | '' {

@@ -3,6 +3,7 @@ import { rate } from '../tester-delivery';
 import { consumerFailoverMarkdown } from './consumer-failover-markdown';
 import * as f from './format';
 import { latencyRows } from './latency-rows';
+import { clockSkewLine } from './clock-skew-view';
 import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
 
 /**
@@ -80,6 +81,9 @@ export function renderMarkdown(r: ScenarioReport): string {
     }
     out.push('');
   }
+
+  const skew = clockSkewLine(r);
+  if (skew !== null) out.push(skew.flagged ? `**${md(skew.text)}**` : md(skew.text), '');
 
   if (r.anomalies.length > 0) {
     out.push('## Anomalies', '', '| class | count | first example |', '| --- | ---: | --- |');

@@ -1,7 +1,7 @@
 import type { ControlEvent } from '@mirrorlab/control';
 import { buildReport } from '../build-report';
 import { scenarioReportSchema } from '../report-schema';
-import { ScenarioEvents } from '../scenario-events';
+import { ScenarioView } from '@mirrorlab/control';
 import { REALISTIC_FAULTS, syntheticScenario, type FixtureOptions } from '../testing';
 import * as format from './format';
 import { renderHtml } from './render-html';
@@ -10,7 +10,7 @@ import { md, renderMarkdown } from './render-markdown';
 
 function report(options: FixtureOptions) {
   const events: ControlEvent[] = syntheticScenario(options);
-  const folded = new ScenarioEvents(options.scenarioId ?? 'fixture-1');
+  const folded = new ScenarioView(options.scenarioId ?? 'fixture-1');
   events.forEach((e) => folded.apply(e));
   return buildReport(folded);
 }
@@ -85,7 +85,7 @@ describe('renderHtml', () => {
 
   it('shows an unjudged run as unknown, not as clean', () => {
     const events = syntheticScenario({ durationS: 20, rate: 40, partitions: 2 }).filter((e) => e.type !== 'validator.report');
-    const folded = new ScenarioEvents('fixture-1');
+    const folded = new ScenarioView('fixture-1');
     events.forEach((e) => folded.apply(e));
     const errorPage = renderHtml(buildReport(folded));
     expect(errorPage).toContain('<div class="badge" title="verdict">ERROR</div>');

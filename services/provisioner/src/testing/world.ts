@@ -1,11 +1,10 @@
 import { validateScenario, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
-import { controlEventSchema, type ControlEvent, type ControlEventInput } from '@mirrorlab/control';
+import { controlEventSchema, ScenarioViews, type ControlEvent, type ControlEventInput } from '@mirrorlab/control';
 import { createLogger, type Clock, type Logger } from '@mirrorlab/service-kit';
 import { ValidatorState } from '@mirrorlab/validation';
 import type { FaultQueue, PlannedFaultJob } from '../fault-schedule';
 import { newRunRecord, type RunRecord } from '../run-record';
 import type { RunContext, RunnerSettings, ScenarioRunnerDeps } from '../scenario-runner';
-import { ScenarioWatch } from '../scenario-watch';
 import type { WorkloadOrchestrator, WorkloadRequest } from '../workload/workload-orchestrator';
 
 /** A clock that moves only when the code under test sleeps; `onSleep` lets a test act at a given time. */
@@ -61,7 +60,7 @@ export const SETTINGS: RunnerSettings = {
  */
 export class World {
   readonly clock = fakeClock();
-  readonly watch = new ScenarioWatch();
+  readonly watch = new ScenarioViews();
   readonly published: ControlEvent[] = [];
   readonly scheduled: PlannedFaultJob[] = [];
   readonly cancelled: string[] = [];
