@@ -80,7 +80,12 @@ describe('switching checkpoint settings on a running lab', () => {
     ['dedicated-eos', 'restart-workers'],
     ['connect', 'reconfigure-connectors'],
   ] as const)('in mode %s, any differing field: %s', (mode, action) => {
-    for (const to of [asked, { ...DEFAULT_MM2_CHECKPOINTS, intervalSeconds: 2 }, { ...DEFAULT_MM2_CHECKPOINTS, syncIntervalSeconds: 2 }, { ...DEFAULT_MM2_CHECKPOINTS, offsetLagMax: 0 }]) {
+    for (const to of [
+      asked,
+      { ...DEFAULT_MM2_CHECKPOINTS, intervalSeconds: 2 },
+      { ...DEFAULT_MM2_CHECKPOINTS, syncIntervalSeconds: 2 },
+      { ...DEFAULT_MM2_CHECKPOINTS, offsetLagMax: 0 },
+    ]) {
       expect(mm2CheckpointsChange(plan(mode), to)).toEqual({ action, from: DEFAULT_MM2_CHECKPOINTS, to });
     }
   });
@@ -88,6 +93,10 @@ describe('switching checkpoint settings on a running lab', () => {
   it('switches back to the defaults from recorded settings', () => {
     const lab = plan();
     lab.mm2.checkpoints = { ...asked };
-    expect(mm2CheckpointsChange(lab, DEFAULT_MM2_CHECKPOINTS)).toEqual({ action: 'restart-workers', from: asked, to: DEFAULT_MM2_CHECKPOINTS });
+    expect(mm2CheckpointsChange(lab, DEFAULT_MM2_CHECKPOINTS)).toEqual({
+      action: 'restart-workers',
+      from: asked,
+      to: DEFAULT_MM2_CHECKPOINTS,
+    });
   });
 });

@@ -41,8 +41,7 @@ export function describeMm2Checkpoints(c: Mm2CheckpointSettings): string {
  * restarts a connector whose config changed; the workers keep running).
  */
 export type Mm2CheckpointsChange =
-  | { action: 'none' }
-  | { action: 'restart-workers' | 'reconfigure-connectors'; from: Mm2CheckpointSettings; to: Mm2CheckpointSettings };
+  { action: 'none' } | { action: 'restart-workers' | 'reconfigure-connectors'; from: Mm2CheckpointSettings; to: Mm2CheckpointSettings };
 
 export function mm2CheckpointsChange(state: LabState, asked: Mm2CheckpointSettings | undefined): Mm2CheckpointsChange {
   const from = mm2CheckpointsOf(state);

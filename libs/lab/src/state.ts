@@ -197,7 +197,11 @@ const labStateSchema = z.object({
     configFile: z.string().min(1),
     mode: z.enum(['dedicated', 'dedicated-eos', 'connect']).optional(),
     checkpoints: z
-      .object({ intervalSeconds: z.number().int().min(1), syncIntervalSeconds: z.number().int().min(1), offsetLagMax: z.number().int().min(0) })
+      .object({
+        intervalSeconds: z.number().int().min(1),
+        syncIntervalSeconds: z.number().int().min(1),
+        offsetLagMax: z.number().int().min(0),
+      })
       .optional(),
   }),
   network: z

@@ -243,7 +243,9 @@ describe('lab', () => {
     const settings = () =>
       readFileSync(labStatus(dir).lab.mm2.configFile, 'utf8')
         .split('\n')
-        .filter((l) => /^(emit\.checkpoints\.interval\.seconds|sync\.group\.offsets\.(enabled|interval\.seconds)|offset\.lag\.max)=/.test(l));
+        .filter((l) =>
+          /^(emit\.checkpoints\.interval\.seconds|sync\.group\.offsets\.(enabled|interval\.seconds)|offset\.lag\.max)=/.test(l),
+        );
     // Connect mode reconfigures its connectors instead (services/fault-runner/test/connect-mode.int.test.ts).
     if (labStatus(dir).lab.mm2.mode === 'connect') return;
     const asked = { intervalSeconds: 5, syncIntervalSeconds: 3, offsetLagMax: 10 };

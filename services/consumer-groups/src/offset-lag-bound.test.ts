@@ -2,7 +2,9 @@ import { parseScenarioYaml } from '@mirrorlab/protocol';
 import { offsetLagBound } from './offset-lag-bound';
 
 const spec = (replicator: string) => {
-  const r = parseScenarioYaml(`name: c\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s }\n${replicator}\n`);
+  const r = parseScenarioYaml(
+    `name: c\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s }\n${replicator}\n`,
+  );
   if (!r.ok) throw r.error;
   return r.spec;
 };

@@ -3,7 +3,9 @@ import { parseScenarioYaml } from '@mirrorlab/protocol';
 import { labCheckpointsFor } from './lab-checkpoints';
 
 const spec = (replicator: string) => {
-  const r = parseScenarioYaml(`name: c\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s }\n${replicator}\n`);
+  const r = parseScenarioYaml(
+    `name: c\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s }\n${replicator}\n`,
+  );
   if (!r.ok) throw r.error;
   return r.spec;
 };
@@ -15,7 +17,9 @@ describe('the lab checkpoint settings of a scenario', () => {
   });
 
   it('are the scenario settings, intervals in seconds', () => {
-    expect(labCheckpointsFor(spec('replicator: { mode: dedicated-eos, checkpoints: { interval: 2m, syncInterval: 7s, offsetLagMax: 0 } }'))).toEqual({
+    expect(
+      labCheckpointsFor(spec('replicator: { mode: dedicated-eos, checkpoints: { interval: 2m, syncInterval: 7s, offsetLagMax: 0 } }')),
+    ).toEqual({
       intervalSeconds: 120,
       syncIntervalSeconds: 7,
       offsetLagMax: 0,

@@ -68,7 +68,7 @@ test('in replicator mode connect the summary names the Connect workers and their
   );
 });
 
-test('the summary shows MirrorMaker 2\'s checkpoint settings: the defaults, or what a scenario set', () => {
+test("the summary shows MirrorMaker 2's checkpoint settings: the defaults, or what a scenario set", () => {
   expect(renderLabSummary(lab)).toContain(
     "mm2 checkpoints   checkpoints every 1 s, group offset sync every 1 s, offset.lag.max 100 (a scenario's replicator.checkpoints)",
   );
