@@ -1,21 +1,10 @@
+import { parseProperties, plannedLab } from './testing';
 import { renderBrokerProperties, renderMm2Properties } from './config';
 import { addedProcesses, isWorkerId, mm2WorkerId, pickAddedPort } from './added-processes';
 import type { LabProcess, LabState } from './state';
-import { planLab } from './topology';
 
 function lab(mode: 'netns' | 'loopback' = 'netns'): LabState {
-  return planLab({
-    dir: '/tmp/lab-x',
-    id: 'abc123',
-    mode,
-    basePort: 21008,
-    subnetIndex: mode === 'netns' ? 7 : null,
-    clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-    replicationPolicy: 'default',
-    topics: '.*',
-    kafkaVersion: '4.3.1',
-    now: new Date(0),
-  });
+  return plannedLab({ mode });
 }
 
 function added(state: LabState, fields: Partial<LabProcess> & Pick<LabProcess, 'name' | 'role'>): LabProcess {
@@ -31,25 +20,16 @@ function added(state: LabState, fields: Partial<LabProcess> & Pick<LabProcess, '
   return proc;
 }
 
-function parse(text: string): Map<string, string> {
-  return new Map(
-    text
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
-
 test('an added broker is broker-only, joins the static voters of its cluster, and never becomes a voter', () => {
   const state = lab();
   const extra = added(state, { name: 'source-4', role: 'broker', cluster: 'source', nodeId: 4, ports: { client: 21022 } });
-  const props = parse(renderBrokerProperties(state, extra));
+  const props = parseProperties(renderBrokerProperties(state, extra));
   expect(props.get('process.roles')).toBe('broker');
   expect(props.get('node.id')).toBe('4');
   expect(props.get('listeners')).toBe('CLIENT://10.213.7.2:21022');
   expect(props.get('controller.quorum.voters')).toBe('1@10.213.7.2:21011,2@10.213.7.2:21012,3@10.213.7.2:21013');
   expect(props.get('controller.listener.names')).toBe('CONTROLLER');
-  const planned = parse(
+  const planned = parseProperties(
     renderBrokerProperties(
       state,
       state.processes.find((p) => p.name === 'source-1')!,
@@ -62,8 +42,8 @@ test('an added broker is broker-only, joins the static voters of its cluster, an
 test('a second MM2 worker has the same config but its own REST listener; workers give up lost tasks after 10 s', () => {
   const state = lab();
   const worker = added(state, { name: 'mm2-2', role: 'mirrormaker2', ports: { rest: 21023 } });
-  const first = parse(renderMm2Properties(state));
-  const second = parse(renderMm2Properties(state, worker));
+  const first = parseProperties(renderMm2Properties(state));
+  const second = parseProperties(renderMm2Properties(state, worker));
   expect(first.get('listeners')).toBe('http://10.213.7.6:21020');
   expect(second.get('listeners')).toBe('http://10.213.7.6:21023');
   expect(second.get('rest.advertised.port')).toBe('21023');
@@ -102,7 +82,7 @@ test('ports for added processes: the spare ports of the block first, never one a
 test('an added source broker listens for cross-DC clients too, advertised directly (it has no proxy)', () => {
   const state = lab();
   const extra = added(state, { name: 'source-4', role: 'broker', cluster: 'source', nodeId: 4, ports: { client: 21022, crossDc: 21031 } });
-  const props = parse(renderBrokerProperties(state, extra));
+  const props = parseProperties(renderBrokerProperties(state, extra));
   expect(props.get('listeners')).toBe('CLIENT://10.213.7.2:21022,CROSSDC://10.213.7.2:21031');
   expect(props.get('advertised.listeners')).toBe('CLIENT://10.213.7.2:21022,CROSSDC://10.213.7.2:21031');
 });

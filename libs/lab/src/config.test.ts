@@ -1,28 +1,8 @@
+import { parseProperties, plannedLab } from './testing';
 import { javaArgs, LAB_MM2_OFFSET_LAG_MAX, renderBrokerProperties, renderMm2Properties, renderProperties, renderRedisConf } from './config';
-import { planLab } from './topology';
 import type { LabState } from './state';
 
-const lab: LabState = planLab({
-  dir: '/tmp/lab-y',
-  id: 'abc123',
-  mode: 'netns',
-  basePort: 21008,
-  subnetIndex: 7,
-  clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-  replicationPolicy: 'identity',
-  topics: 'orders|payments',
-  kafkaVersion: '4.3.1',
-  now: new Date(0),
-});
-
-function parse(text: string): Map<string, string> {
-  return new Map(
-    text
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
+const lab: LabState = plannedLab({ dir: '/tmp/lab-y', replicationPolicy: 'identity', topics: 'orders|payments' });
 
 test('renderProperties writes key=value lines and comments', () => {
   expect(renderProperties(['hello', ['a', 1], ['b', true], ''])).toBe('# hello\na=1\nb=true\n\n');
@@ -30,7 +10,7 @@ test('renderProperties writes key=value lines and comments', () => {
 
 describe('broker properties', () => {
   const target2 = lab.processes.find((p) => p.name === 'target-2')!;
-  const props = parse(renderBrokerProperties(lab, target2));
+  const props = parseProperties(renderBrokerProperties(lab, target2));
 
   test('combined KRaft node with a static quorum of its own cluster only', () => {
     expect(props.get('process.roles')).toBe('broker,controller');
@@ -42,7 +22,7 @@ describe('broker properties', () => {
   });
 
   test('a source broker also listens for cross-DC clients, advertised as its proxy', () => {
-    const source1 = parse(
+    const source1 = parseProperties(
       renderBrokerProperties(
         lab,
         lab.processes.find((p) => p.name === 'source-1')!,
@@ -75,7 +55,7 @@ describe('broker properties', () => {
 });
 
 describe('mm2 properties', () => {
-  const props = parse(renderMm2Properties(lab));
+  const props = parseProperties(renderMm2Properties(lab));
 
   test('one flow source->target with the lab bootstraps, policy and topics', () => {
     expect(props.get('clusters')).toBe('source, target');
@@ -145,7 +125,7 @@ test('java args: heap, classpath wildcard, log4j2 config, main class last before
 describe('replicator mode in mm2.properties', () => {
   it('dedicated (and a lab from before modes): no exactly-once support, the source consumer at its default', () => {
     for (const mode of [undefined, 'dedicated'] as const) {
-      const p = parse(renderMm2Properties({ ...lab, mm2: { ...lab.mm2, mode } }));
+      const p = parseProperties(renderMm2Properties({ ...lab, mm2: { ...lab.mm2, mode } }));
       expect(p.has('target.exactly.once.source.support')).toBe(false);
       expect(p.has('source.consumer.isolation.level')).toBe(false);
       expect(p.get('dedicated.mode.enable.internal.rest')).toBe('true');
@@ -153,7 +133,7 @@ describe('replicator mode in mm2.properties', () => {
   });
 
   it('dedicated-eos: exactly-once source support on the target worker, read_committed source consumer, internal REST', () => {
-    const p = parse(renderMm2Properties({ ...lab, mm2: { ...lab.mm2, mode: 'dedicated-eos' } }));
+    const p = parseProperties(renderMm2Properties({ ...lab, mm2: { ...lab.mm2, mode: 'dedicated-eos' } }));
     expect(p.get('target.exactly.once.source.support')).toBe('enabled');
     expect(p.get('source.consumer.isolation.level')).toBe('read_committed');
     expect(p.get('dedicated.mode.enable.internal.rest')).toBe('true');

@@ -1,3 +1,4 @@
+import { parseProperties, plannedLab } from './testing';
 import { renderMm2Properties, renderProperties } from './config';
 import {
   SECOND_CONNECT_WORKER,
@@ -7,22 +8,10 @@ import {
   mm2ConnectorConfigs,
   planReplicatorWorkers,
 } from './connect-cluster';
-import { allPorts, planLab, portsForBase } from './topology';
+import { allPorts, portsForBase } from './topology';
 import type { LabState } from './state';
 
-const plan = (): LabState =>
-  planLab({
-    dir: '/tmp/lab-c',
-    id: 'abc123',
-    mode: 'netns',
-    basePort: 21008,
-    subnetIndex: 7,
-    clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-    replicationPolicy: 'default',
-    topics: '.*',
-    kafkaVersion: '4.3.1',
-    now: new Date(0),
-  });
+const plan = (): LabState => plannedLab({ dir: '/tmp/lab-c' });
 
 const connectLab = (): LabState => {
   const lab = plan();
@@ -30,15 +19,6 @@ const connectLab = (): LabState => {
   planReplicatorWorkers(lab);
   return lab;
 };
-
-function parse(text: string): Map<string, string> {
-  return new Map(
-    text
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
 
 describe('replicator mode connect: the planned workers', () => {
   test('connect mode adds a second worker next to mm2, on the block port no other process uses', () => {
@@ -86,7 +66,7 @@ describe('replicator mode connect: the planned workers', () => {
 describe('replicator mode connect: worker and connector configs', () => {
   const lab = connectLab();
   const worker = lab.processes.find((p) => p.name === SECOND_CONNECT_WORKER)!;
-  const props = parse(renderProperties(connectWorkerProperties(lab, worker)));
+  const props = parseProperties(renderProperties(connectWorkerProperties(lab, worker)));
 
   test("each worker joins dedicated mode's Connect group and internal topics on the target, at-least-once", () => {
     expect(props.get('bootstrap.servers')).toBe(lab.target.bootstrap);
@@ -109,7 +89,7 @@ describe('replicator mode connect: worker and connector configs', () => {
 
   test("the connectors carry dedicated mode's settings: cross-DC source, refresh, checkpoints, RF 3", () => {
     const configs = mm2ConnectorConfigs(lab);
-    const dedicated = parse(renderMm2Properties(plan()));
+    const dedicated = parseProperties(renderMm2Properties(plan()));
     expect(Object.keys(configs)).toEqual(['MirrorSourceConnector', 'MirrorCheckpointConnector', 'MirrorHeartbeatConnector']);
     for (const [name, config] of Object.entries(configs)) {
       expect(config['connector.class']).toBe(`org.apache.kafka.connect.mirror.${name}`);

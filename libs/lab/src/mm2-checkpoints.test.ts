@@ -1,34 +1,14 @@
+import { parseProperties, plannedLab } from './testing';
 import { renderMm2Properties } from './config';
 import { mm2ConnectorConfigs } from './connect-cluster';
 import { DEFAULT_MM2_CHECKPOINTS, describeMm2Checkpoints, mm2CheckpointsChange, mm2CheckpointsOf } from './mm2-checkpoints';
-import { planLab } from './topology';
 import type { LabState } from './state';
 
 const plan = (mode?: 'dedicated' | 'dedicated-eos' | 'connect'): LabState => {
-  const lab = planLab({
-    dir: '/tmp/lab-k',
-    id: 'abc123',
-    mode: 'netns',
-    basePort: 21008,
-    subnetIndex: 7,
-    clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-    replicationPolicy: 'default',
-    topics: '.*',
-    kafkaVersion: '4.3.1',
-    now: new Date(0),
-  });
+  const lab = plannedLab({ dir: '/tmp/lab-k' });
   if (mode !== undefined) lab.mm2.mode = mode;
   return lab;
 };
-
-function parse(text: string): Map<string, string> {
-  return new Map(
-    text
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
 
 const asked = { intervalSeconds: 5, syncIntervalSeconds: 3, offsetLagMax: 10 };
 
@@ -42,7 +22,7 @@ describe('MM2 checkpoint settings of the lab', () => {
   it.each(['dedicated', 'dedicated-eos'] as const)('renders the recorded settings into mm2.properties (%s)', (mode) => {
     const lab = plan(mode);
     lab.mm2.checkpoints = asked;
-    const props = parse(renderMm2Properties(lab));
+    const props = parseProperties(renderMm2Properties(lab));
     expect(props.get('emit.checkpoints.enabled')).toBe('true');
     expect(props.get('emit.checkpoints.interval.seconds')).toBe('5');
     expect(props.get('sync.group.offsets.enabled')).toBe('true');

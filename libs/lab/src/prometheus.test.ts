@@ -16,20 +16,9 @@ import {
   writeScrapeTargets,
 } from './prometheus';
 import { findRepoRoot } from './state';
-import { planLab } from './topology';
+import { plannedLab } from './testing';
 
-const lab = planLab({
-  dir: '/tmp/lab-p',
-  id: 'abc123',
-  mode: 'netns',
-  basePort: 21008,
-  subnetIndex: 3,
-  clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-  replicationPolicy: 'default',
-  topics: '.*',
-  kafkaVersion: '4.3.1',
-  now: new Date(0),
-});
+const lab = plannedLab({ dir: '/tmp/lab-p', subnetIndex: 3 });
 const repo = findRepoRoot(__dirname)!;
 
 test('Prometheus is a host process whose files live in <lab>/prometheus and whose pid marker is in its command line', () => {

@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 // kafkajs's negative timeout, fixed where it is scheduled (libs/lab owns the fix: its worker threads need it too).
-import '@mirrorlab/lab/src/kafkajs-timeout-fix';
+import '@mirrorlab/lab/kafkajs-timeout-fix';
 import { env, type ConfigOf } from './config';
 import { ConfigError, type ConfigProblem } from './errors';
 import type { Logger } from './logger';

@@ -1,18 +1,8 @@
-import { planLab, planPrometheus, planReplicatorWorkers } from '@mirrorlab/lab';
+import { plannedLab } from '@mirrorlab/lab/testing';
+import { planPrometheus, planReplicatorWorkers } from '@mirrorlab/lab';
 import { renderLabEnv, renderLabSummary, renderProcessTable } from './lab-view';
 
-const lab = planLab({
-  dir: '/tmp/lab-v',
-  id: 'abc123',
-  mode: 'netns',
-  basePort: 21008,
-  subnetIndex: 3,
-  clusterIds: { source: 'SRCxxxxxxxxxxxxxxxxxxx', target: 'TGTxxxxxxxxxxxxxxxxxxx' },
-  replicationPolicy: 'default',
-  topics: '.*',
-  kafkaVersion: '4.3.1',
-  now: new Date(0),
-});
+const lab = plannedLab({ dir: '/tmp/lab-v', subnetIndex: 3 });
 
 test('the table says what runs where', () => {
   lab.processes.find((p) => p.name === 'mm2')!.pid = 4242;
