@@ -190,6 +190,13 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     drained: z.boolean(),
     /** This validator process's run, new at each start: a restarted validator's reports start a new incarnation. Absent from older validators. */
     incarnation: z.string().min(1).optional(),
+    /**
+     * `read_uncommitted`: one of the validators a scenario adds beside its own (`validators.readUncommitted`),
+     * reading uncommitted data in a consumer group of its own; the view folds its reports apart and they
+     * never decide the verdict. Absent: one of the scenario's own validators (read_committed unless
+     * `validators.isolation` says otherwise), as every older event.
+     */
+    isolation: z.enum(['read_committed', 'read_uncommitted']).optional(),
   }),
   z.object({
     ...base,

@@ -12,3 +12,4 @@ export * from './control-topic';
 export * from './run-coordinator';
 export * from './validator-reports';
 export * from './clock-bounds';
+export * from './validator-fold';

@@ -1,17 +1,18 @@
 import {
-  latestPartitionsWithConflicts,
   reconcile,
   type Accounting,
   type ProducerReport,
   type SourceOffsetReport,
   type SourcePartitionSample,
   type ValidatorSnapshot,
-  type ValidatorState,
 } from '@mirrorlab/validation';
 import { OffsetBounds, type ClockRole } from './clock-bounds';
 import type { ControlEvent, ControlEventOf, PartitionProgress } from './control-events';
 import { applyProducerProgress, type ProducerTrack } from './producer-track';
-import { ValidatorReports, type ValidatorIncarnation, type ValidatorReport } from './validator-reports';
+import { ValidatorFold, isolationOfReport, type CombinedState, type ValidatorIsolation, type ValidatorTrack } from './validator-fold';
+import type { ValidatorReports, ValidatorReport } from './validator-reports';
+
+export type { CombinedState, ValidatorTrack, ValidatorIsolation } from './validator-fold';
 
 /**
  * How much of the events a view keeps. Every service folds the same events through the same
@@ -22,13 +23,6 @@ import { ValidatorReports, type ValidatorIncarnation, type ValidatorReport } fro
  * - `history`: and every per-second series and event list the report draws (the report).
  */
 export type ViewDetail = 'lifecycle' | 'state' | 'history';
-
-export interface ValidatorTrack {
-  validatorId: string;
-  reports: number;
-  /** Its runs, in the order they started (a restart starts a new one): see `ValidatorReports`, the rule for which reports count. */
-  incarnations: readonly ValidatorIncarnation[];
-}
 
 export interface FaultTrack {
   faultId: string;
@@ -59,13 +53,6 @@ export interface Readiness {
   complete: boolean;
 }
 
-/** The validators' combined checker state: per partition the most advanced state among the reports that count. */
-export interface CombinedState {
-  state: ValidatorState | undefined;
-  /** Partitions where two states did not extend each other (merged as a union), in words. */
-  conflicts: string[];
-}
-
 export interface AccountingOptions {
   /**
    * `progress`: a record no producer reported yet is pending, not unexpected. Default: `final` once
@@ -74,13 +61,16 @@ export interface AccountingOptions {
   phase?: 'final' | 'progress';
   /** Use the source audit (`producer.offsets`, `source.audit`; kept at `history` detail) to split lost records by cause. */
   source?: boolean;
+  /** Whose state: the scenario's own validators (default), or the read_uncommitted ones it added (`validators.readUncommitted`). */
+  isolation?: ValidatorIsolation;
 }
 
 /**
  * Everything the control topic has said about one scenario, folded in topic order: its
  * lifecycle, its producers, its validators by incarnation, its faults, and from these ONE
  * combined validator state and accounting, by one rule for which reports count
- * (`ValidatorReports`: the latest report of each validator incarnation). Every service and the
+ * (`ValidatorReports`: the latest report of each validator incarnation). The read_uncommitted
+ * validators a scenario may add get a second one, by the same rule, never mixed into the first. Every service and the
  * report read this; none folds control events itself. Pure and clock-free: the same events in
  * the same order give the same view, and folding them in one pass or in chunks is the same.
  *
@@ -106,10 +96,19 @@ export class ScenarioView {
   readonly partitionAcks: PartitionAckSecond[] = [];
 
   // --- validators: validator.report ---------------------------------------------------------------
-  readonly validators = new Map<string, ValidatorTrack>();
+  /** The scenario's own validators: they alone make `validators`, `combined()`, `accounting()`, `progress` and the verdict. */
+  private readonly own = new ValidatorFold();
+  readonly validators: Map<string, ValidatorTrack> = this.own.validators;
   /** Which validator reports count (the latest of each incarnation): the one rule. */
-  readonly validatorReports = new ValidatorReports();
-  /** Every report's offsets, in topic order (history). */
+  readonly validatorReports: ValidatorReports = this.own.reports;
+  /**
+   * The read_uncommitted validators a scenario adds beside its own (reports with `isolation:
+   * read_uncommitted`): folded by the same rule into a second combined state, kept out of
+   * everything of the own validators'. Read with `combined('read_uncommitted')` and
+   * `accounting({ isolation: 'read_uncommitted' })`; they count in `readiness()` and drain.
+   */
+  readonly readUncommitted = new ValidatorFold();
+  /** Every report's offsets of the scenario's own validators, in topic order (history). */
   readonly progress: ProgressPoint[] = [];
 
   // --- faults: fault.injected, fault.healed -------------------------------------------------------
@@ -131,7 +130,6 @@ export class ScenarioView {
   private folded = 0;
   private lastAtMs: number | undefined;
   private versionCount = 0;
-  private combinedCache: { version: number; result: CombinedState } | { version: number; error: unknown } | undefined;
 
   constructor(
     readonly scenarioId: string,
@@ -246,29 +244,34 @@ export class ScenarioView {
 
   // --- derived: validators --------------------------------------------------------------------------
 
-  /** The latest report of each validator's latest incarnation (is it alive, has it drained), in the order validators first reported. */
-  latestValidatorReports(): ValidatorReport[] {
-    return [...this.validators.keys()].map((id) => this.validatorReports.latest(id)!);
+  /**
+   * The latest report of each validator's latest incarnation (is it alive, has it drained), in the
+   * order validators first reported: the scenario's own validators, or (`read_uncommitted`) those it added.
+   */
+  latestValidatorReports(isolation: ValidatorIsolation = 'read_committed'): ValidatorReport[] {
+    return this.fold(isolation).latest();
   }
 
+  /** Whether a report is still awaited: both sets of validators send final reports, each covering its own partitions. */
   readiness(): Readiness {
-    const latest = this.latestValidatorReports();
-    const finals = latest.filter((r) => r.final);
-    const awaitingFinal = latest
-      .filter((r) => !r.final && !supersededBy(r, finals))
-      .map((r) => r.validatorId)
+    const awaitingFinal = (['read_committed', 'read_uncommitted'] as const)
+      .flatMap((isolation) => {
+        const latest = this.latestValidatorReports(isolation);
+        const finals = latest.filter((r) => r.final);
+        return latest.filter((r) => !r.final && !supersededBy(r, finals)).map((r) => r.validatorId);
+      })
       .sort();
     const drained = this.drained !== undefined;
     return { drained, awaitingFinal, complete: drained && awaitingFinal.length === 0 };
   }
 
-  /** Whether a validator without a final report had every partition it owned read further by a final report of another. */
-  isSuperseded(validatorId: string): boolean {
-    const r = this.validatorReports.latest(validatorId);
+  /** Whether a validator without a final report had every partition it owned read further by a final report of another of its set. */
+  isSuperseded(validatorId: string, isolation: ValidatorIsolation = 'read_committed'): boolean {
+    const r = this.fold(isolation).reports.latest(validatorId);
     if (r === undefined || r.final) return false;
     return supersededBy(
       r,
-      this.latestValidatorReports().filter((x) => x.final),
+      this.latestValidatorReports(isolation).filter((x) => x.final),
     );
   }
 
@@ -277,26 +280,11 @@ export class ScenarioView {
    * advanced state (a partition's state travels from owner to owner on handover; merging two owners
    * would count reads twice); two states that do not extend each other are united, and named in
    * `conflicts`. Throws (a `CheckerError`) when a report's state cannot be read. Cached until the
-   * next producer or validator event.
+   * next validator event. The scenario's own validators' by default; `read_uncommitted`: the second
+   * combined state, of the validators the scenario added at read_uncommitted (never mixed with the first).
    */
-  combined(): CombinedState {
-    const cached = this.combinedCache;
-    if (cached?.version === this.versionCount) {
-      if ('error' in cached) throw cached.error;
-      return cached.result;
-    }
-    const states = this.validatorReports.counted().map((r) => r.state);
-    try {
-      const result: CombinedState =
-        states.length === 0
-          ? { state: undefined, conflicts: [] }
-          : (({ state, conflicts }) => ({ state, conflicts: conflicts.map((c) => c.message) }))(latestPartitionsWithConflicts(states));
-      this.combinedCache = { version: this.versionCount, result };
-      return result;
-    } catch (error) {
-      this.combinedCache = { version: this.versionCount, error };
-      throw error;
-    }
+  combined(isolation: ValidatorIsolation = 'read_committed'): CombinedState {
+    return this.fold(isolation).combined();
   }
 
   /** One partition's most advanced published state, for a validator taking it over; undefined if no report has it. */
@@ -312,7 +300,7 @@ export class ScenarioView {
    * validator has reported. Throws (a `CheckerError`) when a state or a report cannot be read.
    */
   accounting(options: AccountingOptions = {}): Accounting | undefined {
-    const { state } = this.combined();
+    const { state } = this.combined(options.isolation);
     if (state === undefined) return undefined;
     return reconcile(state, this.producerReports(), {
       phase: options.phase ?? (this.producersFinal() ? 'final' : 'progress'),
@@ -349,15 +337,15 @@ export class ScenarioView {
   }
 
   private applyValidator(e: ValidatorReport, history: boolean): void {
-    this.validatorReports.apply(e);
-    let v = this.validators.get(e.validatorId);
-    if (v === undefined)
-      this.validators.set(
-        e.validatorId,
-        (v = { validatorId: e.validatorId, reports: 0, incarnations: this.validatorReports.incarnations(e.validatorId) }),
-      );
-    v.reports++;
-    if (history) this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
+    const isolation = isolationOfReport(e);
+    this.fold(isolation).apply(e);
+    // The lag series is the own validators' (those at read_uncommitted read past open transactions).
+    if (history && isolation === 'read_committed')
+      this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
+  }
+
+  private fold(isolation: ValidatorIsolation | undefined): ValidatorFold {
+    return isolation === 'read_uncommitted' ? this.readUncommitted : this.own;
   }
 
   private fault(faultId: string): FaultTrack {

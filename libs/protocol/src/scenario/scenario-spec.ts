@@ -166,6 +166,22 @@ export const scenarioSpecSchema = z
         isolation: z
           .enum(['read_committed', 'read_uncommitted'], { error: 'expected read_committed or read_uncommitted' })
           .default('read_committed'),
+        /**
+         * Validators added beside the scenario's own that read at `read_uncommitted`, in a consumer
+         * group of their own: the report shows what they saw (aborted reads) next to the others'
+         * counts; they never change the verdict. Absent: none.
+         */
+        readUncommitted: z
+          .number({ error: 'expected a number of read_uncommitted validators (0: none)' })
+          .int({ error: 'expected a whole number of read_uncommitted validators' })
+          .min(0, { error: 'expected 0 or more read_uncommitted validators' })
+          .max(100, { error: 'expected at most 100 read_uncommitted validators' })
+          .optional(),
+      })
+      .refine((v) => !(v.isolation === 'read_uncommitted' && (v.readUncommitted ?? 0) > 0), {
+        path: ['readUncommitted'],
+        error:
+          'expected no added read_uncommitted validators when validators.isolation is read_uncommitted (every validator reads uncommitted already)',
       })
       .default({ count: 1, isolation: 'read_committed' }),
     faults: z.array(fault).default([]),
