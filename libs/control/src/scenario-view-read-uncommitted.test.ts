@@ -84,7 +84,9 @@ describe('ScenarioView: read_uncommitted validators beside the own ones', () => 
     expect(s.latestValidatorReports('read_uncommitted').map((r) => r.validatorId)).toEqual(['u0']);
     const acc = s.accounting({ phase: 'final', isolation: 'read_uncommitted' })!;
     expect([acc.totals.seenDistinct, acc.abortedRead.count, acc.lost.count]).toEqual([8, 2, 0]);
-    expect(s.combined('read_uncommitted').state).toBeDefined();
+    // A read_uncommitted validator taking a partition over continues from its own set's state.
+    expect(s.latestPartition('t', 0, 'read_uncommitted')?.partitions[0].nextOffset).toBe(8);
+    expect(s.latestPartition('t', 0)?.partitions[0].nextOffset).toBe(6);
   });
 
   it('has no second accounting when the scenario added none (older events: no isolation field)', () => {

@@ -287,9 +287,9 @@ export class ScenarioView {
     return this.fold(isolation).combined();
   }
 
-  /** One partition's most advanced published state, for a validator taking it over; undefined if no report has it. */
-  latestPartition(topic: string, partition: number): ValidatorSnapshot | undefined {
-    const { state } = this.combined();
+  /** One partition's most advanced published state of one set of validators, for a validator of that set taking it over; undefined if no report has it. */
+  latestPartition(topic: string, partition: number, isolation: ValidatorIsolation = 'read_committed'): ValidatorSnapshot | undefined {
+    const { state } = this.combined(isolation);
     if (state === undefined) return undefined;
     const snapshot = state.snapshotPartitions(topic, [partition]);
     return snapshot.partitions.length > 0 ? snapshot : undefined;

@@ -1,4 +1,5 @@
 import { env, kafkaEnv } from '@mirrorlab/service-kit';
+import { READ_ISOLATION_SETTINGS } from './read-isolation';
 
 export const validatorEnv = {
   ...kafkaEnv('TARGET_KAFKA'),
@@ -10,6 +11,13 @@ export const validatorEnv = {
   VALIDATOR_ID: env.optionalString(),
   /** Consumer group per scenario: `<prefix>-<scenarioId>`; every validator replica of a scenario joins it. */
   GROUP_PREFIX: env.string({ default: 'mirrorlab-validator' }),
+  /**
+   * `scenario` (default): one of the scenario's own validators, reading at its `validators.isolation`.
+   * `read_uncommitted`: one of the validators a scenario adds beside them (`validators.readUncommitted`;
+   * the provisioner sets it): reads uncommitted data in `<prefix>-<scenarioId>-read-uncommitted` and
+   * marks its reports, which never decide the verdict.
+   */
+  READ_ISOLATION: env.oneOf(READ_ISOLATION_SETTINGS, { default: 'scenario' }),
   /** How often mergeable state and histograms are published (and offsets committed). */
   REPORT_INTERVAL: env.duration({ default: 5000 }),
   /** Examples kept per anomaly class. */

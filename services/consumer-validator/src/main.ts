@@ -3,7 +3,7 @@ import { createKafka, kafkaConnectionFrom, runService } from '@mirrorlab/service
 import { ControlTopic, RunCoordinator, ScenarioViews, validatorPolicy } from '@mirrorlab/control';
 import { validatorEnv } from './config';
 import { kafkaRecordSource } from './kafka-record-source';
-import { readIsolationOf } from './read-isolation';
+import { validatorReading } from './read-isolation';
 import { ValidationRun } from './validation-run';
 import { ValidatorMetrics } from './validator-metrics';
 
@@ -34,21 +34,24 @@ void runService({
       nowMs: () => Date.now(),
       logger,
       createRun: (info): ValidationRun => {
-        const groupId = `${config.GROUP_PREFIX}-${info.scenarioId}`;
+        const reading = validatorReading(config.READ_ISOLATION, info.started.spec, config.GROUP_PREFIX, info.scenarioId);
+        const { groupId } = reading;
         return new ValidationRun({
           started: info.started,
           validatorId,
           incarnation,
           groupId,
+          reportIsolation: reading.reportIsolation,
           source: kafkaRecordSource(target, {
             groupId,
             sessionTimeoutMs: config.SESSION_TIMEOUT,
-            isolation: readIsolationOf(info.started.spec),
+            isolation: reading.isolation,
             fetchMaxBytes: config.FETCH_MAX_BYTES,
             fetchMaxPartitionBytes: config.FETCH_MAX_PARTITION_BYTES,
           }),
           publish: (e) => control.publish(e),
-          latestPartition: (topic, partition) => info.view.latestPartition(topic, partition),
+          // A partition taken over continues from the latest state of this validator's own set (its isolation's).
+          latestPartition: (topic, partition) => info.view.latestPartition(topic, partition, reading.reportIsolation),
           producerReports: () => info.view.producerReports(),
           isStopping: (): boolean => info.view.isStopping(),
           logger: logger.child({ scenarioId: info.scenarioId }),

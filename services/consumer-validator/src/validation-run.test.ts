@@ -22,7 +22,13 @@ function record(partition: number, offset: number, seq: number, key = `p1/e0/k${
   return { topic: TOPIC, partition, offset, key: enc.key, value: enc.value, headers: enc.headers, timestampMs: 1_500 };
 }
 
-function setup(opts: { wms?: Record<number, [number, number]>; published?: Record<number, ValidatorSnapshot> } = {}) {
+function setup(
+  opts: {
+    wms?: Record<number, [number, number]>;
+    published?: Record<number, ValidatorSnapshot>;
+    reportIsolation?: 'read_uncommitted';
+  } = {},
+) {
   const wms = new Map(
     Object.entries(opts.wms ?? { 0: [0, 3], 1: [0, 2] }).map(([p, [low, high]]) => [partitionId(TOPIC, Number(p)), { low, high }]),
   );
@@ -44,6 +50,7 @@ function setup(opts: { wms?: Record<number, [number, number]>; published?: Recor
     validatorId: 'v1',
     incarnation: 'i1',
     groupId: 'g-sc',
+    ...(opts.reportIsolation ? { reportIsolation: opts.reportIsolation } : {}),
     source,
     publish: async (e) => void events.push(e),
     latestPartition: (_topic, partition) => opts.published?.[partition],
@@ -88,6 +95,21 @@ describe('ValidationRun', () => {
     ]);
     expect(source.resolved).toEqual([`${TOPIC}-0@0`, `${TOPIC}-0@1`, `${TOPIC}-0@2`, `${TOPIC}-1@0`, `${TOPIC}-1@1`]);
     expect(source.calls).toEqual(['connect', 'consume', 'stopConsuming', 'close']);
+  });
+
+  it.each([
+    [undefined, undefined],
+    ['read_uncommitted' as const, 'read_uncommitted'],
+  ])('marks its reports with isolation %s when it is an added read_uncommitted validator (else no mark)', async (reportIsolation, mark) => {
+    const { run, source, finalReport } = setup({ reportIsolation });
+    const done = run.start();
+    await source.joined();
+    source.assign({ [TOPIC]: [0] });
+    await source.deliver([record(0, 0, 0)]);
+    await run.requestStop('test');
+    await done;
+    expect(finalReport().isolation).toBe(mark);
+    expect('isolation' in finalReport()).toBe(mark !== undefined);
   });
 
   it('is not drained while a partition is short of its high watermark', async () => {

@@ -16,6 +16,8 @@ export interface ValidationRunOptions {
   incarnation: string;
   /** The scenario's consumer group: what `source` joins (for logs). */
   groupId: string;
+  /** `read_uncommitted`: one of the validators a scenario adds at read_uncommitted (`validator.report.isolation`); absent: one of its own. */
+  reportIsolation?: 'read_uncommitted';
   /** The scenario's target topics as this run reads them (kafka-record-source.ts), in the scenario's consumer group. */
   source: RecordSource;
   publish: (event: ControlEventInput) => Promise<void>;
@@ -117,7 +119,7 @@ export class ValidationRun {
       topics: this.topics,
       groupId: o.groupId,
       replicationLatency: this.replication !== undefined,
-      isolation: readIsolationOf(o.started.spec),
+      isolation: o.reportIsolation ?? readIsolationOf(o.started.spec),
     });
 
     const timer = setInterval(
@@ -200,6 +202,7 @@ export class ValidationRun {
       source: o.validatorId,
       validatorId: o.validatorId,
       incarnation: o.incarnation,
+      ...(o.reportIsolation ? { isolation: o.reportIsolation } : {}),
       final,
       state: this.state.toSnapshot(),
       latency: {

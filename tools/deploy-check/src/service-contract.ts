@@ -52,7 +52,16 @@ export const SERVICES: readonly ServiceContract[] = [
     variables: [
       ...['CONTROL_TOPIC', 'REPORT_INTERVAL'],
       // services/consumer-validator/src/config.ts, beyond the contract.
-      ...['VALIDATOR_ID', 'GROUP_PREFIX', 'MAX_EXAMPLES', 'SESSION_TIMEOUT', 'DRAIN_GRACE', 'FETCH_MAX_BYTES', 'FETCH_MAX_PARTITION_BYTES'],
+      ...[
+        'VALIDATOR_ID',
+        'GROUP_PREFIX',
+        'MAX_EXAMPLES',
+        'SESSION_TIMEOUT',
+        'DRAIN_GRACE',
+        'FETCH_MAX_BYTES',
+        'FETCH_MAX_PARTITION_BYTES',
+        'READ_ISOLATION',
+      ],
     ],
     kubernetesApi: false,
   },
