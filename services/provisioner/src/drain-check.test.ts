@@ -137,6 +137,31 @@ describe('drainStatus', () => {
     });
   });
 
+  describe('with read_uncommitted validators beside the own ones', () => {
+    const uncommitted = (id: string, atMs: number, drained: boolean, seqs: number[]) =>
+      ({ ...validator(id, atMs, drained, seqs), isolation: 'read_uncommitted' }) as ControlEventInput;
+
+    it('waits for an added read_uncommitted validator until it drained too', () => {
+      const w = watchWith([producer(true, 5), validator('v1', STOP + 500, true, upTo(5)), uncommitted('u1', STOP + 500, false, upTo(5))]);
+      const s = drainStatus(w.get(ID), STOP, STOP + 1000, 30_000);
+      expect(s).toMatchObject({ drained: false, validatorsPending: ['u1'] });
+      expect(describePending(s)).toEqual(['validator u1: not drained']);
+    });
+
+    it('is drained once it drained, judging what was seen by the own validators only', () => {
+      // The read_uncommitted validator saw everything; the own one missed seq 4: still waiting, for the own one's record.
+      const w = watchWith([producer(true, 5), validator('v1', STOP + 500, true, upTo(4)), uncommitted('u1', STOP + 500, true, upTo(5))]);
+      expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toMatchObject({ drained: false, validatorsPending: [], ackedUnseen: 1 });
+      const all = watchWith([producer(true, 5), validator('v1', STOP + 500, true, upTo(5)), uncommitted('u1', STOP + 500, true, upTo(3))]);
+      expect(drainStatus(all.get(ID), STOP, STOP + 1000, 30_000)).toMatchObject({ drained: true, ackedUnseen: 0 });
+    });
+
+    it('stops waiting for one silent longer than staleMs, like the others', () => {
+      const w = watchWith([producer(true, 5), validator('v1', STOP + 500, true, upTo(5)), uncommitted('u1', STOP - 40_000, false, [0])]);
+      expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toMatchObject({ drained: true, validatorsPending: [] });
+    });
+  });
+
   it('is drained at once when nothing was produced or read', () => {
     expect(drainStatus(undefined, STOP, STOP, 30_000).drained).toBe(true);
   });

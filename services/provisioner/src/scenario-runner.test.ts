@@ -23,6 +23,13 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe('ScenarioRunner', () => {
+  it('asks the orchestrator for the read_uncommitted validators the scenario adds (validators.readUncommitted)', async () => {
+    const w = new World();
+    const { spec } = scenario({ validators: { count: 2, readUncommitted: 1 } });
+    await new ScenarioRunner(w.deps()).run(w.context(ID, spec));
+    expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 2, readUncommittedValidators: 1, consumers: 0 }]);
+  });
+
   it('runs a scenario through every phase and returns the verdict', async () => {
     const w = new World();
     const { spec } = scenario(FAULTS);

@@ -7,11 +7,14 @@ import type { WorkloadOrchestrator, WorkloadProcess, WorkloadRequest, WorkloadRo
 export const SCENARIO_ANNOTATION = 'mirrorlab.io/scenario';
 export const REPLICAS_BEFORE_ANNOTATION = 'mirrorlab.io/replicas-before';
 
+/** The roles with a Deployment; the added read_uncommitted validators have none (see `ensure`). */
+type DeploymentRole = Exclude<WorkloadRole, 'validator-read-uncommitted'>;
+
 export interface KubernetesWorkloadOptions {
   client: KubeClient;
   namespace: string;
   /** The Deployments; null: that role is scaled elsewhere (the producers in the other region). */
-  deployments: Record<WorkloadRole, string | null>;
+  deployments: Record<DeploymentRole, string | null>;
   /** Bound on the wait until the Deployments have the scenario's ready replicas (WORKLOAD_START_TIMEOUT). */
   startTimeoutMs: number;
   /** Bound on the wait until they are back to what they were (WORKLOAD_STOP_TIMEOUT). */
@@ -20,17 +23,17 @@ export interface KubernetesWorkloadOptions {
 }
 
 interface Member {
-  role: WorkloadRole;
+  role: DeploymentRole;
   name: string;
   replicas: number;
 }
 
-const VARIABLE: Record<WorkloadRole, string> = {
+const VARIABLE: Record<DeploymentRole, string> = {
   producer: 'K8S_PRODUCER_DEPLOYMENT',
   validator: 'K8S_VALIDATOR_DEPLOYMENT',
   consumer: 'K8S_CONSUMER_DEPLOYMENT',
 };
-const REPLICAS: Record<WorkloadRole, (req: WorkloadRequest) => number> = {
+const REPLICAS: Record<DeploymentRole, (req: WorkloadRequest) => number> = {
   producer: (r) => r.producers,
   validator: (r) => r.validators,
   consumer: (r) => r.consumers ?? 0,
@@ -63,6 +66,13 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
   }
 
   async ensure(req: WorkloadRequest, signal: AbortSignal): Promise<WorkloadStatus> {
+    // Refused before anything is scaled: the validator Deployment's pods all read in the scenario's one group.
+    if ((req.readUncommittedValidators ?? 0) > 0) {
+      throw new ScenarioRunError(
+        'scenario_invalid',
+        `validators.readUncommitted is ${req.readUncommittedValidators}: the kubernetes orchestrator runs one validator Deployment (${VARIABLE.validator}), all at one isolation; run this scenario with ORCHESTRATOR=local, or drop validators.readUncommitted`,
+      );
+    }
     const members = this.members(req);
     for (const m of members) {
       signal.throwIfAborted();

@@ -152,6 +152,28 @@ describe('LocalWorkload', () => {
     expect(status.processes[2]).toMatchObject({ role: 'consumer', id: 'sc-1-c0' });
   });
 
+  it('starts the added read_uncommitted validators beside the others, told READ_ISOLATION=read_uncommitted (the others are not)', async () => {
+    const { processes, workload, registry } = setup();
+    const status = await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 2, readUncommittedValidators: 1 }, never);
+    expect(processes.spawned.map((p) => [p.env.VALIDATOR_ID ?? p.env.PRODUCER_ID, p.env.READ_ISOLATION])).toEqual([
+      ['sc-1-v0', undefined],
+      ['sc-1-v1', undefined],
+      ['sc-1-u0', 'read_uncommitted'],
+      ['sc-1-p0', undefined],
+    ]);
+    expect(processes.spawned[2].bundle).toBe('/repo/services/consumer-validator/dist/main.js');
+    expect(status.processes[2]).toEqual({
+      role: 'validator-read-uncommitted',
+      id: 'sc-1-u0',
+      pid: 102,
+      logFile: '/var/log/ml/sc-1.validator-read-uncommitted-0.log',
+    });
+    // A resumed run finds it running and starts nothing again.
+    await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 2, readUncommittedValidators: 1 }, never);
+    expect(processes.spawned).toHaveLength(4);
+    expect((await registry.list('sc-1')).map((e) => e.id).sort()).toEqual(['sc-1-p0', 'sc-1-u0', 'sc-1-v0', 'sc-1-v1']);
+  });
+
   it('lists the running processes for Prometheus under their Service and instance, and unlists them on release', async () => {
     const { workload, scrapeTargets } = setup();
     await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 1 }, never);

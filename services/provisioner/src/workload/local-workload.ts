@@ -6,9 +6,23 @@ import { listeningAddress, noScrapeTargets, type ScrapeTarget, type ScrapeTarget
 import type { WorkloadOrchestrator, WorkloadRequest, WorkloadRole, WorkloadStatus } from './workload-orchestrator';
 import type { WorkloadEntry, WorkloadRegistry } from './workload-registry';
 
-const SERVICE: Record<WorkloadRole, string> = { producer: 'producer', validator: 'consumer-validator', consumer: 'consumer-groups' };
-const ID_SUFFIX: Record<WorkloadRole, string> = { producer: 'p', validator: 'v', consumer: 'c' };
-const ID_VARIABLE: Record<WorkloadRole, string> = { producer: 'PRODUCER_ID', validator: 'VALIDATOR_ID', consumer: 'CONSUMER_ID' };
+const SERVICE: Record<WorkloadRole, string> = {
+  producer: 'producer',
+  validator: 'consumer-validator',
+  consumer: 'consumer-groups',
+  'validator-read-uncommitted': 'consumer-validator',
+};
+const ID_SUFFIX: Record<WorkloadRole, string> = { producer: 'p', validator: 'v', consumer: 'c', 'validator-read-uncommitted': 'u' };
+const ID_VARIABLE: Record<WorkloadRole, string> = {
+  producer: 'PRODUCER_ID',
+  validator: 'VALIDATOR_ID',
+  consumer: 'CONSUMER_ID',
+  'validator-read-uncommitted': 'VALIDATOR_ID',
+};
+/** What a role's process is told beyond its id (consumer-validator READ_ISOLATION: its own group, reports marked). */
+const ROLE_ENV: Partial<Record<WorkloadRole, Record<string, string>>> = {
+  'validator-read-uncommitted': { READ_ISOLATION: 'read_uncommitted' },
+};
 const CAUGHT_UP = '"event":"control_topic_caught_up"';
 
 /** The provisioner's own cluster settings, passed through so the workload talks to the same clusters. */
@@ -44,6 +58,7 @@ export function workloadLaunch(scenarioId: string, role: WorkloadRole, index: nu
     env: {
       ...s.baseEnv,
       ...s.extraEnv,
+      ...ROLE_ENV[role],
       PORT: '0',
       HOST: '127.0.0.1',
       INSTANCE_ID: id,
@@ -84,6 +99,7 @@ export class LocalWorkload implements WorkloadOrchestrator {
     const entries: WorkloadEntry[] = [];
     const wanted: Array<[WorkloadRole, number]> = [
       ...Array.from({ length: req.validators }, (_, i) => ['validator', i] as [WorkloadRole, number]),
+      ...Array.from({ length: req.readUncommittedValidators ?? 0 }, (_, i) => ['validator-read-uncommitted', i] as [WorkloadRole, number]),
       ...Array.from({ length: req.producers }, (_, i) => ['producer', i] as [WorkloadRole, number]),
       ...Array.from({ length: req.consumers ?? 0 }, (_, i) => ['consumer', i] as [WorkloadRole, number]),
     ];

@@ -1,5 +1,8 @@
-/** `consumer`: the consumer-groups service, when the scenario has source consumer groups (`consumers:`). */
-export type WorkloadRole = 'producer' | 'validator' | 'consumer';
+/**
+ * `consumer`: the consumer-groups service, when the scenario has source consumer groups (`consumers:`).
+ * `validator-read-uncommitted`: a validator the scenario adds at read_uncommitted (`validators.readUncommitted`).
+ */
+export type WorkloadRole = 'producer' | 'validator' | 'consumer' | 'validator-read-uncommitted';
 
 export interface WorkloadRequest {
   scenarioId: string;
@@ -7,6 +10,8 @@ export interface WorkloadRequest {
   validators: number;
   /** consumer-groups processes (0 or 1: one runs every group of the scenario); default 0. */
   consumers?: number;
+  /** Validators reading at read_uncommitted beside the others, in a consumer group of their own (`validators.readUncommitted`); default 0. */
+  readUncommittedValidators?: number;
 }
 
 export interface WorkloadProcess {
