@@ -17,6 +17,7 @@ import { lostSplitReport } from './lost-split-report';
 import { replicatorLagOf } from './replicator-lag-inputs';
 import { lagSeries, secondSeries } from './time-series';
 import { combineValidators } from './validator-inputs';
+import { readUncommittedReport } from './read-uncommitted-report';
 
 /**
  * The report of one scenario, from its control events alone. Pure and
@@ -232,6 +233,7 @@ export function buildReport(events: ScenarioView): ScenarioReport {
     consumerFailover: failover,
     clockSkew,
     recoveryRule: { ...RECOVERY_RULE },
+    readUncommitted: readUncommittedReport(events, spec, acc),
   };
 }
 

@@ -521,7 +521,36 @@ export const scenarioReportSchema = z.object({
     latencyFloorMs: z.number(),
     sustainSeconds: count,
   }),
+  /**
+   * The read_uncommitted validators a scenario added beside its own (`validators.readUncommitted`):
+   * their anomaly counts next to the own (read_committed) validators'. Shown only: the verdict is
+   * the own validators'. null: the scenario added none.
+   */
+  readUncommitted: z
+    .object({
+      /** Their validator ids. */
+      validators: z.array(z.string()),
+      /** The own validators' counts (null: not reconciled) and theirs (null: see `problem`). */
+      readCommitted: z.lazy(() => readerCountsSchema).nullable(),
+      readUncommitted: z.lazy(() => readerCountsSchema).nullable(),
+      /** Why their counts are missing: none reported, or their state could not be read. */
+      problem: z.string().nullable(),
+    })
+    .nullable()
+    .default(null),
 });
+
+/** What one set of validators read, reconciled with the producers (the read_uncommitted section). */
+export const readerCountsSchema = z.object({
+  /** Distinct records read. */
+  consumed: count,
+  abortedReads: count,
+  duplicates: count,
+  lost: count,
+  unexpected: count,
+});
+export type ReaderCounts = z.output<typeof readerCountsSchema>;
+export type ReadUncommittedReport = NonNullable<z.output<typeof scenarioReportSchema>['readUncommitted']>;
 
 export type ScenarioReport = z.output<typeof scenarioReportSchema>;
 export type Verdict = z.output<typeof verdictSchema>;

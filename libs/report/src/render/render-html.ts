@@ -8,6 +8,7 @@ import { capacityLine, deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
 import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
+import { readUncommittedHtml } from './read-uncommitted-view';
 import { html, trusted, type SafeHtml } from './html-template';
 
 /**
@@ -39,6 +40,7 @@ ${faults(r.faults, origin, r)}
 ${consumerFailoverHtml(r.consumerFailover, charts.checkpointAge, origin)}
 ${anomalies(r, origin)}
 ${lostSplit(r)}
+${readUncommittedHtml(r.readUncommitted)}
 ${r.warnings.length > 0 ? html`<section id="warnings"><h2>Warnings</h2><ul class="warnings">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul></section>` : ''}
 ${participants(r)}
 ${scenario(r)}

@@ -5,6 +5,7 @@ import * as f from './format';
 import { latencyRows } from './latency-rows';
 import { clockSkewLine } from './clock-skew-view';
 import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
+import { readUncommittedMarkdown } from './read-uncommitted-view';
 
 /**
  * A short Markdown summary: verdict and reasons, the counts, the anomaly classes
@@ -114,6 +115,8 @@ export function renderMarkdown(r: ScenarioReport): string {
       );
     out.push('', md(lostSplitNote(s)), '');
   }
+
+  out.push(...readUncommittedMarkdown(r.readUncommitted));
 
   if (r.expectations.length > 0) {
     out.push('## Expectations', '');
