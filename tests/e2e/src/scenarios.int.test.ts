@@ -359,6 +359,8 @@ test('a real report opens in headless Chromium with the fault window on its char
  * Transactional producers through at-least-once MirrorMaker 2 (issue 14): its source consumer reads
  * read_uncommitted, so every record of an aborted transaction is mirrored as committed (seen on the
  * lab: 1,900 of 1,900). The checker must say so: FAIL on abortedReads, nothing else.
+ * A read_uncommitted validator runs beside the read_committed one (`validators.readUncommitted`),
+ * in a group of its own: it reads the aborted records too, and the verdict stays the committed one's.
  */
 test('transactional producers through at-least-once MirrorMaker 2: aborted records are mirrored, the run FAILs on abortedReads', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ml-tx-alo-'));
@@ -366,13 +368,43 @@ test('transactional producers through at-least-once MirrorMaker 2: aborted recor
   writeFileSync(
     file,
     'name: tx-alo\nreplicator: { mode: dedicated }\ntopics: [{ name: ml.tx-alo, partitions: 6 }]\n' +
-      'workload: { producers: 1, rate: { records: 200 }, duration: 40s, transactions: { size: 200, abortEvery: 4 } }\nvalidators: { count: 1 }\n',
+      'workload: { producers: 1, rate: { records: 200 }, duration: 40s, transactions: { size: 200, abortEvery: 4 } }\n' +
+      'validators: { count: 1, readUncommitted: 1 }\n',
   );
   const result = await mirrorlabRun(file);
   rmSync(dir, { recursive: true, force: true });
   expect(result.code).toBe(1);
   expect(result.outcome?.verdict).toBe('fail');
   expect(result.outcome?.reasons).toEqual([expect.stringMatching(/^abortedReads: \d+ > max 0 \(default\)$/)]);
+  const reports = path.join(repo, 'reports');
+  const latest = readdirSync(reports)
+    .filter((d) => d.startsWith('tx-alo-'))
+    .sort((a, b) => statSync(path.join(reports, a)).mtimeMs - statSync(path.join(reports, b)).mtimeMs)
+    .at(-1)!;
+  const report = JSON.parse(readFileSync(path.join(reports, latest, 'report.json'), 'utf8')) as {
+    expectations: Array<{ name: string; measured: number | null }>;
+    totals: { consumedDistinct: number };
+    basis: { validators: Array<{ id: string }> };
+    readUncommitted: {
+      validators: string[];
+      readCommitted: Record<'consumed' | 'abortedReads' | 'duplicates' | 'lost' | 'unexpected', number>;
+      readUncommitted: Record<'consumed' | 'abortedReads' | 'duplicates' | 'lost' | 'unexpected', number>;
+    };
+  };
+  const aborted = report.expectations.find((e) => e.name === 'abortedReads')!.measured!;
+  expect(aborted).toBeGreaterThan(0);
+  // The committed validator decides, and alone: its counts are the report's.
+  expect(report.basis.validators.map((v) => v.id)).toEqual([expect.stringMatching(/-v0$/)]);
+  expect(report.readUncommitted.validators).toEqual([expect.stringMatching(/-u0$/)]);
+  expect(report.readUncommitted.readCommitted).toEqual({
+    consumed: report.totals.consumedDistinct,
+    abortedReads: aborted,
+    duplicates: 0,
+    lost: 0,
+    unexpected: 0,
+  });
+  // At-least-once MM2 wrote the aborted records as committed ones: the read_uncommitted validator reads exactly as many.
+  expect(report.readUncommitted.readUncommitted).toEqual(report.readUncommitted.readCommitted);
 }, 480_000);
 
 /**
