@@ -524,30 +524,32 @@ const modeComparisons: Array<[string, number, string[]]> = inSuite([
   ['kill-replicator-connect', 0.5, 'all'],
 ]).map(([name, scale]) => [name, scale, name === 'kill-replicator-modes' ? ['dedicated', 'dedicated-eos'] : ['dedicated', 'connect']]);
 
-test.each(modeComparisons)(
-  '%s runs once per replicator mode, each passes with its recovery measured, and the comparison is written (time scale %s)',
-  async (name, timeScale, modes) => {
-    const result = await mirrorlabRun(path.join(repo, 'scenarios', `${name}.yaml`), timeScale);
-    // With `replicators:` the CLI's JSON is the runs and the comparison, not one outcome.
-    const out = (result.outcome ?? {}) as unknown as { runs?: Array<{ mode: string; outcome: Outcome }>; comparison?: string | null };
-    if (result.code !== 0 || out.runs === undefined)
-      throw new Error(
-        `mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
-      );
-    expect(out.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual(modes.map((m) => [m, 'pass']));
-    expect(existsSync(out.comparison!)).toBe(true);
-    for (const { mode, outcome } of out.runs) {
-      const report = JSON.parse(readFileSync(path.join(path.dirname(outcome.reportHtml!), 'report.json'), 'utf8')) as {
-        faults: Array<{ faultId: string; recovery: { status: string; reason: string | null } }>;
-      };
-      expect(report.faults).toHaveLength(1);
-      expect(
-        report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${mode} ${f.faultId}: ${f.recovery.reason}`),
-      ).toEqual([]);
-    }
-  },
-  900_000,
-);
+// `npm test` runs none of these: an empty table would make test.each fail.
+if (modeComparisons.length > 0)
+  test.each(modeComparisons)(
+    '%s runs once per replicator mode, each passes with its recovery measured, and the comparison is written (time scale %s)',
+    async (name, timeScale, modes) => {
+      const result = await mirrorlabRun(path.join(repo, 'scenarios', `${name}.yaml`), timeScale);
+      // With `replicators:` the CLI's JSON is the runs and the comparison, not one outcome.
+      const out = (result.outcome ?? {}) as unknown as { runs?: Array<{ mode: string; outcome: Outcome }>; comparison?: string | null };
+      if (result.code !== 0 || out.runs === undefined)
+        throw new Error(
+          `mirrorlab run ${name} exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
+        );
+      expect(out.runs.map((r) => [r.mode, r.outcome.verdict])).toEqual(modes.map((m) => [m, 'pass']));
+      expect(existsSync(out.comparison!)).toBe(true);
+      for (const { mode, outcome } of out.runs) {
+        const report = JSON.parse(readFileSync(path.join(path.dirname(outcome.reportHtml!), 'report.json'), 'utf8')) as {
+          faults: Array<{ faultId: string; recovery: { status: string; reason: string | null } }>;
+        };
+        expect(report.faults).toHaveLength(1);
+        expect(
+          report.faults.filter((f) => f.recovery.status === 'not-measured').map((f) => `${mode} ${f.faultId}: ${f.recovery.reason}`),
+        ).toEqual([]);
+      }
+    },
+    900_000,
+  );
 
 /**
  * MirrorMaker 2 on a Kafka Connect cluster of two workers (replicator mode connect, issue 14), in
@@ -556,13 +558,15 @@ test.each(modeComparisons)(
  */
 const connectRuns = inSuite([['connect-baseline', 0.5, 'all']]);
 
-test.each(connectRuns)(
-  '%s passes on MirrorMaker 2 on a Kafka Connect cluster (time scale %s)',
-  async (name, timeScale) => {
-    await expectBuiltInPasses(name, timeScale);
-    const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
-    expect(status.stdout).toContain('replicator mode   connect (at-least-once)');
-    expect(status.stdout).toMatch(/connect cluster {3}2 workers \(mm2 http:\/\/\S+, mm2-2 http:\/\/\S+\)/);
-  },
-  480_000,
-);
+// `npm test` runs none of these: an empty table would make test.each fail.
+if (connectRuns.length > 0)
+  test.each(connectRuns)(
+    '%s passes on MirrorMaker 2 on a Kafka Connect cluster (time scale %s)',
+    async (name, timeScale) => {
+      await expectBuiltInPasses(name, timeScale);
+      const status = spawnSync(cli, ['lab', 'status', '--dir', lab.dir], { encoding: 'utf8' });
+      expect(status.stdout).toContain('replicator mode   connect (at-least-once)');
+      expect(status.stdout).toMatch(/connect cluster {3}2 workers \(mm2 http:\/\/\S+, mm2-2 http:\/\/\S+\)/);
+    },
+    480_000,
+  );
