@@ -190,6 +190,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
     drained: z.boolean(),
     /** This validator process's run, new at each start: a restarted validator's reports start a new incarnation. Absent from older validators. */
     incarnation: z.string().min(1).optional(),
+    /** True: the source audit consumer (`audit.sourceConsumer`), reading the SOURCE topics; absent: a target validator (older events too). */
+    sourceAudit: z.boolean().optional(),
   }),
   z.object({
     ...base,

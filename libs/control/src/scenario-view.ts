@@ -112,6 +112,14 @@ export class ScenarioView {
   /** Every report's offsets, in topic order (history). */
   readonly progress: ProgressPoint[] = [];
 
+  // --- the source audit consumer: validator.report with `sourceAudit` (scenario `audit.sourceConsumer`) ---
+  /**
+   * It reads the SOURCE topics with the same checker: kept apart from the target validators (never in
+   * `combined`, the target accounting or the lag series), folded by the same rule (`ValidatorReports`).
+   */
+  readonly sourceAuditValidators = new Map<string, ValidatorTrack>();
+  readonly sourceAuditReports = new ValidatorReports();
+
   // --- faults: fault.injected, fault.healed -------------------------------------------------------
   readonly faults = new Map<string, FaultTrack>();
 
@@ -132,6 +140,7 @@ export class ScenarioView {
   private lastAtMs: number | undefined;
   private versionCount = 0;
   private combinedCache: { version: number; result: CombinedState } | { version: number; error: unknown } | undefined;
+  private sourceCombinedCache: { version: number; result: CombinedState } | { version: number; error: unknown } | undefined;
 
   constructor(
     readonly scenarioId: string,
@@ -251,24 +260,29 @@ export class ScenarioView {
     return [...this.validators.keys()].map((id) => this.validatorReports.latest(id)!);
   }
 
+  /** As `latestValidatorReports`, for the source audit consumer(s). */
+  latestSourceAuditReports(): ValidatorReport[] {
+    return [...this.sourceAuditValidators.keys()].map((id) => this.sourceAuditReports.latest(id)!);
+  }
+
   readiness(): Readiness {
-    const latest = this.latestValidatorReports();
-    const finals = latest.filter((r) => r.final);
-    const awaitingFinal = latest
-      .filter((r) => !r.final && !supersededBy(r, finals))
-      .map((r) => r.validatorId)
-      .sort();
+    const awaiting = (latest: ValidatorReport[]) => {
+      const finals = latest.filter((r) => r.final);
+      return latest.filter((r) => !r.final && !supersededBy(r, finals)).map((r) => r.validatorId);
+    };
+    const awaitingFinal = [...awaiting(this.latestValidatorReports()), ...awaiting(this.latestSourceAuditReports())].sort();
     const drained = this.drained !== undefined;
     return { drained, awaitingFinal, complete: drained && awaitingFinal.length === 0 };
   }
 
   /** Whether a validator without a final report had every partition it owned read further by a final report of another. */
   isSuperseded(validatorId: string): boolean {
-    const r = this.validatorReports.latest(validatorId);
+    const audit = this.sourceAuditValidators.has(validatorId);
+    const r = (audit ? this.sourceAuditReports : this.validatorReports).latest(validatorId);
     if (r === undefined || r.final) return false;
     return supersededBy(
       r,
-      this.latestValidatorReports().filter((x) => x.final),
+      (audit ? this.latestSourceAuditReports() : this.latestValidatorReports()).filter((x) => x.final),
     );
   }
 
@@ -285,12 +299,8 @@ export class ScenarioView {
       if ('error' in cached) throw cached.error;
       return cached.result;
     }
-    const states = this.validatorReports.counted().map((r) => r.state);
     try {
-      const result: CombinedState =
-        states.length === 0
-          ? { state: undefined, conflicts: [] }
-          : (({ state, conflicts }) => ({ state, conflicts: conflicts.map((c) => c.message) }))(latestPartitionsWithConflicts(states));
+      const result = combine(this.validatorReports);
       this.combinedCache = { version: this.versionCount, result };
       return result;
     } catch (error) {
@@ -299,9 +309,40 @@ export class ScenarioView {
     }
   }
 
-  /** One partition's most advanced published state, for a validator taking it over; undefined if no report has it. */
-  latestPartition(topic: string, partition: number): ValidatorSnapshot | undefined {
-    const { state } = this.combined();
+  /** The source audit consumer's combined state (of the source topics), by the same rule as `combined`; cached alike. */
+  sourceCombined(): CombinedState {
+    const cached = this.sourceCombinedCache;
+    if (cached?.version === this.versionCount) {
+      if ('error' in cached) throw cached.error;
+      return cached.result;
+    }
+    try {
+      const result = combine(this.sourceAuditReports);
+      this.sourceCombinedCache = { version: this.versionCount, result };
+      return result;
+    } catch (error) {
+      this.sourceCombinedCache = { version: this.versionCount, error };
+      throw error;
+    }
+  }
+
+  /**
+   * The source audit consumer's state reconciled with the producers' standing key reports: what it
+   * read of what the source acknowledged (its `lost`/`unseen`: acknowledged records it never read
+   * on the source). Undefined when no audit consumer reported.
+   */
+  sourceAccounting(): Accounting | undefined {
+    const { state } = this.sourceCombined();
+    if (state === undefined) return undefined;
+    return reconcile(state, this.producerReports(), { phase: this.producersFinal() ? 'final' : 'progress' });
+  }
+
+  /**
+   * One partition's most advanced published state, for a validator taking it over; undefined if no report has it.
+   * `sourceAudit`: among the source audit consumer's reports (a restarted audit consumer).
+   */
+  latestPartition(topic: string, partition: number, sourceAudit = false): ValidatorSnapshot | undefined {
+    const { state } = sourceAudit ? this.sourceCombined() : this.combined();
     if (state === undefined) return undefined;
     const snapshot = state.snapshotPartitions(topic, [partition]);
     return snapshot.partitions.length > 0 ? snapshot : undefined;
@@ -314,9 +355,12 @@ export class ScenarioView {
   accounting(options: AccountingOptions = {}): Accounting | undefined {
     const { state } = this.combined();
     if (state === undefined) return undefined;
+    const consumer = options.source ? this.sourceCombined().state : undefined;
     return reconcile(state, this.producerReports(), {
       phase: options.phase ?? (this.producersFinal() ? 'final' : 'progress'),
-      ...(options.source ? { source: { offsets: this.sourceOffsets, samples: this.sourceSamples } } : {}),
+      ...(options.source
+        ? { source: { offsets: this.sourceOffsets, samples: this.sourceSamples, ...(consumer ? { consumer } : {}) } }
+        : {}),
     });
   }
 
@@ -349,15 +393,16 @@ export class ScenarioView {
   }
 
   private applyValidator(e: ValidatorReport, history: boolean): void {
-    this.validatorReports.apply(e);
-    let v = this.validators.get(e.validatorId);
+    const audit = e.sourceAudit === true;
+    const reports = audit ? this.sourceAuditReports : this.validatorReports;
+    const tracks = audit ? this.sourceAuditValidators : this.validators;
+    reports.apply(e);
+    let v = tracks.get(e.validatorId);
     if (v === undefined)
-      this.validators.set(
-        e.validatorId,
-        (v = { validatorId: e.validatorId, reports: 0, incarnations: this.validatorReports.incarnations(e.validatorId) }),
-      );
+      tracks.set(e.validatorId, (v = { validatorId: e.validatorId, reports: 0, incarnations: reports.incarnations(e.validatorId) }));
     v.reports++;
-    if (history) this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
+    // The lag series is the target's: the audit consumer's offsets are source offsets.
+    if (history && !audit) this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
   }
 
   private fault(faultId: string): FaultTrack {
@@ -365,6 +410,14 @@ export class ScenarioView {
     if (f === undefined) this.faults.set(faultId, (f = { faultId, injected: undefined, healed: undefined }));
     return f;
   }
+}
+
+/** Per partition the most advanced state among the reports that count (see `combined`). */
+function combine(reports: ValidatorReports): CombinedState {
+  const states = reports.counted().map((r) => r.state);
+  if (states.length === 0) return { state: undefined, conflicts: [] };
+  const { state, conflicts } = latestPartitionsWithConflicts(states);
+  return { state, conflicts: conflicts.map((c) => c.message) };
 }
 
 function supersededBy(report: ValidatorReport, finals: readonly ValidatorReport[]): boolean {
