@@ -34,7 +34,9 @@ void runService({
       nowMs: () => Date.now(),
       logger,
       createRun: (info): ValidationRun => {
-        const groupId = `${config.GROUP_PREFIX}-${info.scenarioId}`;
+        const sourceAudit = config.SOURCE_AUDIT;
+        // The audit consumer reads in a group of its own: it must not take the target validators' partitions.
+        const groupId = `${config.GROUP_PREFIX}${sourceAudit ? '-source-audit' : ''}-${info.scenarioId}`;
         return new ValidationRun({
           started: info.started,
           validatorId,
@@ -48,7 +50,8 @@ void runService({
             fetchMaxPartitionBytes: config.FETCH_MAX_PARTITION_BYTES,
           }),
           publish: (e) => control.publish(e),
-          latestPartition: (topic, partition) => info.view.latestPartition(topic, partition),
+          sourceAudit,
+          latestPartition: (topic, partition) => info.view.latestPartition(topic, partition, sourceAudit),
           producerReports: () => info.view.producerReports(),
           isStopping: (): boolean => info.view.isStopping(),
           logger: logger.child({ scenarioId: info.scenarioId }),

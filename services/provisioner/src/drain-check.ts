@@ -15,13 +15,15 @@ export interface DrainStatus {
 /**
  * Whether every record that can still arrive has arrived: every producer that
  * reported has sent its final report, every live validator has said `drained`
- * after the stop, and the validators' combined state (the latest state of each
+ * after the stop (the source audit consumer too), and the validators' combined state (the latest state of each
  * partition) has seen every sequence the source acknowledged. A validator that
  * has been silent for `staleMs` is gone; the others took its partitions over.
  */
 export function drainStatus(obs: ScenarioView | undefined, stopAtMs: number, nowMs: number, staleMs: number): DrainStatus {
   const producers = [...(obs?.producers.values() ?? [])];
-  const validators = obs?.latestValidatorReports() ?? [];
+  // The source audit consumer must drain like any validator (its reports say so the same way); the
+  // acknowledged-but-unseen count stays the target's: a source that lost records must not hang the drain.
+  const validators = [...(obs?.latestValidatorReports() ?? []), ...(obs?.latestSourceAuditReports() ?? [])];
   const producersPending = producers
     .filter((p) => !p.final)
     .map((p) => p.producerId)

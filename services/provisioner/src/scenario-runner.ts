@@ -195,6 +195,7 @@ class ScenarioRun {
         producers: spec.workload.producers,
         validators: spec.validators.count,
         consumers: spec.consumers.length > 0 ? 1 : 0,
+        ...(spec.audit?.sourceConsumer ? { sourceAudit: true } : {}),
       },
       signal,
     );
@@ -409,7 +410,8 @@ class ScenarioRun {
     const { clock, settings } = this.d;
     if (this.wasStarted() && this.rec.published.drained !== undefined && this.rec.workload?.processes.length) {
       const finalsIn = () => {
-        const live = (this.d.watch.get(this.id)?.latestValidatorReports() ?? []).filter(
+        const view = this.d.watch.get(this.id);
+        const live = [...(view?.latestValidatorReports() ?? []), ...(view?.latestSourceAuditReports() ?? [])].filter(
           (v) => v.atMs >= clock.nowMs() - settings.validatorStaleMs,
         );
         return live.every((v) => v.final) ? true : undefined;

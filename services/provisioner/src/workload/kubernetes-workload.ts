@@ -7,11 +7,14 @@ import type { WorkloadOrchestrator, WorkloadProcess, WorkloadRequest, WorkloadRo
 export const SCENARIO_ANNOTATION = 'mirrorlab.io/scenario';
 export const REPLICAS_BEFORE_ANNOTATION = 'mirrorlab.io/replicas-before';
 
+/** The roles that have a Deployment; the source audit consumer has none (yet): refused, see `ensure`. */
+type DeployedRole = Exclude<WorkloadRole, 'audit'>;
+
 export interface KubernetesWorkloadOptions {
   client: KubeClient;
   namespace: string;
   /** The Deployments; null: that role is scaled elsewhere (the producers in the other region). */
-  deployments: Record<WorkloadRole, string | null>;
+  deployments: Record<DeployedRole, string | null>;
   /** Bound on the wait until the Deployments have the scenario's ready replicas (WORKLOAD_START_TIMEOUT). */
   startTimeoutMs: number;
   /** Bound on the wait until they are back to what they were (WORKLOAD_STOP_TIMEOUT). */
@@ -20,17 +23,17 @@ export interface KubernetesWorkloadOptions {
 }
 
 interface Member {
-  role: WorkloadRole;
+  role: DeployedRole;
   name: string;
   replicas: number;
 }
 
-const VARIABLE: Record<WorkloadRole, string> = {
+const VARIABLE: Record<DeployedRole, string> = {
   producer: 'K8S_PRODUCER_DEPLOYMENT',
   validator: 'K8S_VALIDATOR_DEPLOYMENT',
   consumer: 'K8S_CONSUMER_DEPLOYMENT',
 };
-const REPLICAS: Record<WorkloadRole, (req: WorkloadRequest) => number> = {
+const REPLICAS: Record<DeployedRole, (req: WorkloadRequest) => number> = {
   producer: (r) => r.producers,
   validator: (r) => r.validators,
   consumer: (r) => r.consumers ?? 0,
@@ -63,6 +66,14 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
   }
 
   async ensure(req: WorkloadRequest, signal: AbortSignal): Promise<WorkloadStatus> {
+    if (req.sourceAudit) {
+      // It would need a Deployment of its own, pointed at the source cluster (deploy/ has none): refuse before scaling anything.
+      throw new ScenarioRunError(
+        'scenario_invalid',
+        'audit.sourceConsumer: the Kubernetes workload cannot run the source audit consumer (no Deployment for it); ' +
+          'remove audit.sourceConsumer from the scenario, or run it with the local workload (mirrorlab run)',
+      );
+    }
     const members = this.members(req);
     for (const m of members) {
       signal.throwIfAborted();

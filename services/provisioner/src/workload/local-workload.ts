@@ -6,9 +6,19 @@ import { listeningAddress, noScrapeTargets, type ScrapeTarget, type ScrapeTarget
 import type { WorkloadOrchestrator, WorkloadRequest, WorkloadRole, WorkloadStatus } from './workload-orchestrator';
 import type { WorkloadEntry, WorkloadRegistry } from './workload-registry';
 
-const SERVICE: Record<WorkloadRole, string> = { producer: 'producer', validator: 'consumer-validator', consumer: 'consumer-groups' };
-const ID_SUFFIX: Record<WorkloadRole, string> = { producer: 'p', validator: 'v', consumer: 'c' };
-const ID_VARIABLE: Record<WorkloadRole, string> = { producer: 'PRODUCER_ID', validator: 'VALIDATOR_ID', consumer: 'CONSUMER_ID' };
+const SERVICE: Record<WorkloadRole, string> = {
+  producer: 'producer',
+  validator: 'consumer-validator',
+  consumer: 'consumer-groups',
+  audit: 'consumer-validator',
+};
+const ID_SUFFIX: Record<WorkloadRole, string> = { producer: 'p', validator: 'v', consumer: 'c', audit: 'a' };
+const ID_VARIABLE: Record<WorkloadRole, string> = {
+  producer: 'PRODUCER_ID',
+  validator: 'VALIDATOR_ID',
+  consumer: 'CONSUMER_ID',
+  audit: 'VALIDATOR_ID',
+};
 const CAUGHT_UP = '"event":"control_topic_caught_up"';
 
 /** The provisioner's own cluster settings, passed through so the workload talks to the same clusters. */
@@ -42,7 +52,7 @@ export function workloadLaunch(scenarioId: string, role: WorkloadRole, index: nu
     args: ['--enable-source-maps', bundle],
     logFile: path.resolve(s.logDir, `${scenarioId}.${role}-${index}.log`),
     env: {
-      ...s.baseEnv,
+      ...(role === 'audit' ? withoutTargetKafka(s.baseEnv) : s.baseEnv),
       ...s.extraEnv,
       PORT: '0',
       HOST: '127.0.0.1',
@@ -50,8 +60,24 @@ export function workloadLaunch(scenarioId: string, role: WorkloadRole, index: nu
       [ID_VARIABLE[role]]: id,
       // Workload started for this scenario only: it must not join another one.
       SCENARIO_ID: scenarioId,
+      ...(role === 'audit' ? sourceAuditEnv(s.baseEnv) : {}),
     },
   };
+}
+
+/**
+ * The source audit consumer is a consumer-validator whose read cluster (TARGET_KAFKA_*) is the
+ * source cluster: the SOURCE_KAFKA_* settings under the TARGET_KAFKA_* names (the target's own
+ * are dropped, so no target credential or TLS file leaks into the source connection).
+ */
+function withoutTargetKafka(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('TARGET_KAFKA_')));
+}
+
+function sourceAuditEnv(base: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { SOURCE_AUDIT: 'true' };
+  for (const [k, v] of Object.entries(base)) if (k.startsWith('SOURCE_KAFKA_')) out[`TARGET_KAFKA_${k.slice('SOURCE_KAFKA_'.length)}`] = v;
+  return out;
 }
 
 export interface LocalWorkloadOptions {
@@ -84,6 +110,7 @@ export class LocalWorkload implements WorkloadOrchestrator {
     const entries: WorkloadEntry[] = [];
     const wanted: Array<[WorkloadRole, number]> = [
       ...Array.from({ length: req.validators }, (_, i) => ['validator', i] as [WorkloadRole, number]),
+      ...(req.sourceAudit ? [['audit', 0] as [WorkloadRole, number]] : []),
       ...Array.from({ length: req.producers }, (_, i) => ['producer', i] as [WorkloadRole, number]),
       ...Array.from({ length: req.consumers ?? 0 }, (_, i) => ['consumer', i] as [WorkloadRole, number]),
     ];

@@ -1,5 +1,8 @@
-/** `consumer`: the consumer-groups service, when the scenario has source consumer groups (`consumers:`). */
-export type WorkloadRole = 'producer' | 'validator' | 'consumer';
+/**
+ * `consumer`: the consumer-groups service, when the scenario has source consumer groups (`consumers:`).
+ * `audit`: the source audit consumer (scenario `audit.sourceConsumer`), a consumer-validator reading the source topics.
+ */
+export type WorkloadRole = 'producer' | 'validator' | 'consumer' | 'audit';
 
 export interface WorkloadRequest {
   scenarioId: string;
@@ -7,6 +10,8 @@ export interface WorkloadRequest {
   validators: number;
   /** consumer-groups processes (0 or 1: one runs every group of the scenario); default 0. */
   consumers?: number;
+  /** Start the source audit consumer (scenario `audit.sourceConsumer`); default false. */
+  sourceAudit?: boolean;
 }
 
 export interface WorkloadProcess {
