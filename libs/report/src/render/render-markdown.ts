@@ -4,7 +4,7 @@ import { consumerFailoverMarkdown } from './consumer-failover-markdown';
 import * as f from './format';
 import { latencyRows } from './latency-rows';
 import { clockSkewLine } from './clock-skew-view';
-import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
+import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit, sourceConsumerText } from './lost-split-view';
 
 /**
  * A short Markdown summary: verdict and reasons, the counts, the anomaly classes
@@ -114,6 +114,8 @@ export function renderMarkdown(r: ScenarioReport): string {
       );
     out.push('', md(lostSplitNote(s)), '');
   }
+  const audit = sourceConsumerText(r.sourceConsumer, r.lostSplit);
+  if (audit !== null) out.push(md(audit), '');
 
   if (r.expectations.length > 0) {
     out.push('## Expectations', '');
