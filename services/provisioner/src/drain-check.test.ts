@@ -48,7 +48,7 @@ const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 describe('drainStatus', () => {
   it('waits for the source audit consumer to drain like any validator, and never for it to have seen what the source lost', () => {
     const audit = (drained: boolean, seqs: number[]): ControlEventInput => ({
-      ...validator('a0', STOP + 600, drained, seqs),
+      ...(validator('a0', STOP + 600, drained, seqs) as Extract<ControlEventInput, { type: 'validator.report' }>),
       sourceAudit: true,
     });
     const target = validator('v1', STOP + 500, true, upTo(5));
