@@ -29,9 +29,10 @@ export function sourceConsumerText(c: SourceConsumerReport | null, split: LostSp
       ? 'none missing'
       : `${c.missing.count} never read there (first: ${c.missing.examples.map((e) => `${e.producerId} key ${e.key} seq ${e.seq}`).join(', ')})`;
   const reads = split?.sourceReads;
-  const ofLost = reads
-    ? ` Of the records missing on the target it read ${reads.readOnSource} on the source, found ${reads.notOnSource} absent there and did not reach ${reads.notReached}.`
-    : '';
+  const ofLost =
+    reads && reads.readOnSource + reads.notOnSource + reads.notReached > 0
+      ? ` Of the records missing on the target it read ${reads.readOnSource} on the source, found ${reads.notOnSource} absent there and did not reach ${reads.notReached}.`
+      : '';
   return `Source audit consumer (${c.validators.join(', ')}${c.final ? '' : ', no final report'}): read ${c.ackedRead} of ${c.acked} acknowledged records on the source, ${missing}; ${c.records} distinct records in all.${ofLost}`;
 }
 
