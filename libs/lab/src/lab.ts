@@ -35,6 +35,7 @@ import {
   type ReplicationPolicyName,
 } from './state';
 import { ensureToxiproxy, interDcProxy, toxiproxyReadiness } from './toxiproxy';
+import { exitedGuard } from './process-control';
 import { launchDetached, stopProcess, tailLog } from './supervisor';
 import { replicatorModeOf, type ReplicatorModeName } from './replicator-mode';
 import { describeMm2Checkpoints, mm2CheckpointsChange, type Mm2CheckpointSettings } from './mm2-checkpoints';
@@ -152,19 +153,6 @@ async function planNewLab(dir: string, opts: LabUpOptions, log: LabLog): Promise
     link: opts.link ?? 'none',
   });
   return { state, loopbackReason };
-}
-
-function exitedGuard(procs: LabProcess[]): () => void {
-  return () => {
-    for (const proc of procs) {
-      if (!isLabProcessAlive(proc)) {
-        throw new LabError(
-          'process_exited',
-          `${proc.name} exited while starting; last lines of ${proc.logFile}:\n${tailLog(proc.logFile, 25)}`,
-        );
-      }
-    }
-  };
 }
 
 function logContext(procs: LabProcess[]): () => string {

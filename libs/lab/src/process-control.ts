@@ -141,9 +141,11 @@ export async function stopLabProcess(state: LabState, name: string, opts: { grac
 
 /**
  * Fails the wait when one of `procs` is no longer running (a crash at start-up): dead on
- * every check for 2 s, so the moment it execs the real program does not count.
+ * every check for 2 s, so the moment it execs the real program does not count (right after
+ * `ip netns exec` hands over to java, /proc/<pid>/cmdline does not show the marker yet: a
+ * guard without the grace failed `lab up` on a healthy restarted broker under load).
  */
-function exitedGuard(procs: readonly LabProcess[]): () => void {
+export function exitedGuard(procs: readonly LabProcess[]): () => void {
   const deadSince = new Map<string, number>();
   return () => {
     for (const proc of procs) {
