@@ -197,6 +197,8 @@ export const controlEventSchema = z.discriminatedUnion('type', [
      * `validators.isolation` says otherwise), as every older event.
      */
     isolation: z.enum(['read_committed', 'read_uncommitted']).optional(),
+    /** True: the source audit consumer (`audit.sourceConsumer`), reading the SOURCE topics; absent: a target validator (older events too). */
+    sourceAudit: z.boolean().optional(),
   }),
   z.object({
     ...base,

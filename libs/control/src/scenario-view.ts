@@ -14,6 +14,9 @@ import type { ValidatorReports, ValidatorReport } from './validator-reports';
 
 export type { CombinedState, ValidatorTrack, ValidatorIsolation } from './validator-fold';
 
+/** A set of validators that folds apart: the scenario's own, those it added at read_uncommitted, or the source audit consumer. */
+export type ValidatorSet = ValidatorIsolation | 'source-audit';
+
 /**
  * How much of the events a view keeps. Every service folds the same events through the same
  * rules; it only chooses what it keeps:
@@ -110,6 +113,15 @@ export class ScenarioView {
   readonly readUncommitted = new ValidatorFold();
   /** Every report's offsets of the scenario's own validators, in topic order (history). */
   readonly progress: ProgressPoint[] = [];
+
+  // --- the source audit consumer: validator.report with `sourceAudit` (scenario `audit.sourceConsumer`) ---
+  /**
+   * It reads the SOURCE topics with the same checker: kept apart from the target validators (never in
+   * `combined`, the target accounting or the lag series), folded by the same rule (`ValidatorReports`).
+   */
+  private readonly sourceAudit = new ValidatorFold();
+  readonly sourceAuditValidators: Map<string, ValidatorTrack> = this.sourceAudit.validators;
+  readonly sourceAuditReports: ValidatorReports = this.sourceAudit.reports;
 
   // --- faults: fault.injected, fault.healed -------------------------------------------------------
   readonly faults = new Map<string, FaultTrack>();
@@ -252,11 +264,21 @@ export class ScenarioView {
     return this.fold(isolation).latest();
   }
 
-  /** Whether a report is still awaited: both sets of validators send final reports, each covering its own partitions. */
+  /** The latest reports of every set of validators: the own, the read_uncommitted ones, the source audit consumer (what a drain waits for). */
+  latestReportsOfEverySet(): ValidatorReport[] {
+    return [this.own, this.readUncommitted, this.sourceAudit].flatMap((fold) => fold.latest());
+  }
+
+  /** As `latestValidatorReports`, for the source audit consumer(s) (`audit.sourceConsumer`). */
+  latestSourceAuditReports(): ValidatorReport[] {
+    return this.sourceAudit.latest();
+  }
+
+  /** Whether a report is still awaited: every set of validators (own, read_uncommitted, source audit) sends final reports, each covering its own partitions. */
   readiness(): Readiness {
-    const awaitingFinal = (['read_committed', 'read_uncommitted'] as const)
-      .flatMap((isolation) => {
-        const latest = this.latestValidatorReports(isolation);
+    const awaitingFinal = [this.own, this.readUncommitted, this.sourceAudit]
+      .flatMap((fold) => {
+        const latest = fold.latest();
         const finals = latest.filter((r) => r.final);
         return latest.filter((r) => !r.final && !supersededBy(r, finals)).map((r) => r.validatorId);
       })
@@ -265,13 +287,17 @@ export class ScenarioView {
     return { drained, awaitingFinal, complete: drained && awaitingFinal.length === 0 };
   }
 
-  /** Whether a validator without a final report had every partition it owned read further by a final report of another of its set. */
+  /**
+   * Whether a validator without a final report had every partition it owned read further by a final
+   * report of another of its set. The source audit consumer's set is found by its id.
+   */
   isSuperseded(validatorId: string, isolation: ValidatorIsolation = 'read_committed'): boolean {
-    const r = this.fold(isolation).reports.latest(validatorId);
+    const fold = this.sourceAudit.validators.has(validatorId) ? this.sourceAudit : this.fold(isolation);
+    const r = fold.reports.latest(validatorId);
     if (r === undefined || r.final) return false;
     return supersededBy(
       r,
-      this.latestValidatorReports(isolation).filter((x) => x.final),
+      fold.latest().filter((x) => x.final),
     );
   }
 
@@ -287,9 +313,29 @@ export class ScenarioView {
     return this.fold(isolation).combined();
   }
 
-  /** One partition's most advanced published state of one set of validators, for a validator of that set taking it over; undefined if no report has it. */
-  latestPartition(topic: string, partition: number, isolation: ValidatorIsolation = 'read_committed'): ValidatorSnapshot | undefined {
-    const { state } = this.combined(isolation);
+  /** The source audit consumer's combined state (of the source topics), by the same rule as `combined`; cached alike. */
+  sourceCombined(): CombinedState {
+    return this.sourceAudit.combined();
+  }
+
+  /**
+   * The source audit consumer's state reconciled with the producers' standing key reports: what it
+   * read of what the source acknowledged (its `lost`/`unseen`: acknowledged records it never read
+   * on the source). Undefined when no audit consumer reported.
+   */
+  sourceAccounting(): Accounting | undefined {
+    const { state } = this.sourceCombined();
+    if (state === undefined) return undefined;
+    return reconcile(state, this.producerReports(), { phase: this.producersFinal() ? 'final' : 'progress' });
+  }
+
+  /**
+   * One partition's most advanced published state of one set of validators, for a validator of that
+   * set taking it over; undefined if no report has it. `source-audit`: among the source audit
+   * consumer's reports (a restarted audit consumer).
+   */
+  latestPartition(topic: string, partition: number, set: ValidatorSet = 'read_committed'): ValidatorSnapshot | undefined {
+    const { state } = set === 'source-audit' ? this.sourceCombined() : this.combined(set);
     if (state === undefined) return undefined;
     const snapshot = state.snapshotPartitions(topic, [partition]);
     return snapshot.partitions.length > 0 ? snapshot : undefined;
@@ -302,9 +348,12 @@ export class ScenarioView {
   accounting(options: AccountingOptions = {}): Accounting | undefined {
     const { state } = this.combined(options.isolation);
     if (state === undefined) return undefined;
+    const consumer = options.source ? this.sourceCombined().state : undefined;
     return reconcile(state, this.producerReports(), {
       phase: options.phase ?? (this.producersFinal() ? 'final' : 'progress'),
-      ...(options.source ? { source: { offsets: this.sourceOffsets, samples: this.sourceSamples } } : {}),
+      ...(options.source
+        ? { source: { offsets: this.sourceOffsets, samples: this.sourceSamples, ...(consumer ? { consumer } : {}) } }
+        : {}),
     });
   }
 
@@ -337,6 +386,11 @@ export class ScenarioView {
   }
 
   private applyValidator(e: ValidatorReport, history: boolean): void {
+    if (e.sourceAudit === true) {
+      // Source offsets: never in the lag series, which is the target's.
+      this.sourceAudit.apply(e);
+      return;
+    }
     const isolation = isolationOfReport(e);
     this.fold(isolation).apply(e);
     // The lag series is the own validators' (those at read_uncommitted read past open transactions).

@@ -14,6 +14,7 @@ import { SendTimeline } from './send-timeline';
 import { readSpec } from './spec-view';
 import { judgeDelivery } from './tester-delivery';
 import { lostSplitReport } from './lost-split-report';
+import { sourceConsumerReport } from './source-consumer-report';
 import { replicatorLagOf } from './replicator-lag-inputs';
 import { lagSeries, secondSeries } from './time-series';
 import { combineValidators } from './validator-inputs';
@@ -138,6 +139,8 @@ export function buildReport(events: ScenarioView): ScenarioReport {
     { replicatorMode: spec.replicator.mode, transactional: spec.workload.transactions !== undefined, failsOver },
   );
   const lostSplit = acc === undefined ? null : lostSplitReport(acc, events.sourceSamples.length);
+  const sourceConsumer = sourceConsumerReport(events, spec.audit?.sourceConsumer === true);
+  warnings.push(...sourceConsumer.warnings);
   if (lostSplit && lostSplit.purgedBeforeMirrored.count > 0) {
     warnings.push(
       `${lostSplit.purgedBeforeMirrored.count} records were purged by source retention before the replicator copied them (see the lost split)`,
@@ -232,6 +235,7 @@ export function buildReport(events: ScenarioView): ScenarioReport {
     lostSplit,
     consumerFailover: failover,
     clockSkew,
+    sourceConsumer: sourceConsumer.report,
     recoveryRule: { ...RECOVERY_RULE },
     readUncommitted: readUncommittedReport(events, spec, acc),
   };

@@ -14,8 +14,10 @@ export function lostSplitReport(acc: Accounting, samples: number): LostSplitRepo
       topic: e.topic ?? null,
       partition: e.partition ?? null,
       sourceOffset: e.sourceOffset ?? null,
+      ...(e.evidence !== undefined ? { evidence: e.evidence } : {}),
     })),
   });
+  const reads = s.sourceReads;
   return {
     audited: s.audited,
     lostAtSource: cls(s.lostAtSource),
@@ -23,5 +25,8 @@ export function lostSplitReport(acc: Accounting, samples: number): LostSplitRepo
     lostInReplication: cls(s.lostInReplication),
     unaudited: s.unaudited,
     samples,
+    ...(reads
+      ? { sourceReads: { readOnSource: reads['read-on-source'], notOnSource: reads['not-on-source'], notReached: reads['not-reached'] } }
+      : {}),
   };
 }

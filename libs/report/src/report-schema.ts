@@ -180,6 +180,8 @@ const lostSourceExampleSchema = z.object({
   topic: z.string().nullable(),
   partition: count.nullable(),
   sourceOffset: count.nullable(),
+  /** What the source audit consumer said of it (only when one ran): read-on-source, not-on-source (read across its offset without it), not-reached. */
+  evidence: z.enum(['read-on-source', 'not-on-source', 'not-reached']).optional(),
 });
 
 const lostClassSchema = z.object({ count, examples: z.array(lostSourceExampleSchema) });
@@ -197,6 +199,27 @@ export const lostSplitSchema = z.object({
   unaudited: count,
   /** Source audit samples the report had (one per partition per sample). */
   samples: count,
+  /** Only when the source audit consumer ran: the missing records it read on the source, found absent there, or did not reach. */
+  sourceReads: z.object({ readOnSource: count, notOnSource: count, notReached: count }).optional(),
+});
+
+/** The source audit consumer (scenario `audit.sourceConsumer`): a validator that read the SOURCE topics with the same checker. */
+export const sourceConsumerSchema = z.object({
+  /** Its reports were seen; false: the scenario asked for it and none arrived. */
+  ran: z.boolean(),
+  validators: z.array(z.string()),
+  /** Its latest report of every incarnation is final. */
+  final: z.boolean(),
+  /** Records the producers acknowledged, and how many of them it read on the source. */
+  acked: count,
+  ackedRead: count,
+  /** Acknowledged records it never read on the source (missing from the source itself, or not reached), with examples. */
+  missing: z.object({
+    count,
+    examples: z.array(z.object({ producerId: z.string(), keyEpoch: count, key: z.string(), seq: count })),
+  }),
+  /** Distinct records it read (every test record on the source topics). */
+  records: count,
 });
 
 export const partitionReplicatorLagSchema = z.object({
@@ -512,6 +535,8 @@ export const scenarioReportSchema = z.object({
     })
     .nullable()
     .default(null),
+  /** The source audit consumer: whether it ran and what it read; null: the scenario did not ask for it (`audit.sourceConsumer`). */
+  sourceConsumer: sourceConsumerSchema.nullable().default(null),
   /** The constants of the recovery-time definition this report used. */
   recoveryRule: z.object({
     baselineSeconds: count,
@@ -553,6 +578,7 @@ export type ReaderCounts = z.output<typeof readerCountsSchema>;
 export type ReadUncommittedReport = NonNullable<z.output<typeof scenarioReportSchema>['readUncommitted']>;
 
 export type ScenarioReport = z.output<typeof scenarioReportSchema>;
+export type SourceConsumerReport = z.output<typeof sourceConsumerSchema>;
 export type Verdict = z.output<typeof verdictSchema>;
 export type AnomalyRow = z.output<typeof anomalyRowSchema>;
 export type AnomalyExample = z.output<typeof anomalyExampleSchema>;

@@ -18,6 +18,7 @@ export type SpecView = Pick<
   | 'faults'
   | 'expectations'
   | 'consumers'
+  | 'audit'
 >;
 export type Expectations = SpecView['expectations'];
 

@@ -1,3 +1,4 @@
+import type { SourceReadEvidence } from './lost-cause';
 import type { CorruptExample, OffsetExample, OffsetRangeExample, SeqExample } from './types';
 
 /** One anomaly class: an exact count and the first few concrete examples (smallest by a total order). */
@@ -121,6 +122,8 @@ export interface LostSourceExample {
   topic?: string;
   partition?: number;
   sourceOffset?: number;
+  /** What the source audit consumer said of it (only when one ran): see `SourceReadEvidence`. */
+  evidence?: SourceReadEvidence;
 }
 
 export interface LostSplit {
@@ -131,6 +134,11 @@ export interface LostSplit {
   lostInReplication: AnomalyClass<LostSourceExample>;
   /** Of `lostInReplication`: records with no known source offset, or in a partition the audit never sampled. */
   unaudited: number;
+  /**
+   * Present when the source audit consumer ran: how many missing records it read on the source, found
+   * missing from the source (read across their offset), or did not reach. Adds up to the records split.
+   */
+  sourceReads?: Record<SourceReadEvidence, number>;
 }
 
 /**

@@ -40,6 +40,8 @@ export {
 export { OffsetRunBuilder, SourceOffsetIndex, type OffsetRun, type SourceOffsetReport, type SourcePosition } from './source-offsets';
 export { SourceAuditTimeline, type SourcePartitionSample } from './source-audit';
 export { causeOfLoss, type LostCause, type LostCauseInput } from './lost-cause';
+export { causeOfLossWithReads, type SourceReadEvidence, type SourceReadInput } from './lost-cause';
+export { SourceReads } from './source-reads';
 export { LatencyHistograms, type LatencyHistogramOptions, type LatencySnapshot, type WindowSummary } from './latency-histograms';
 export { latestPartition, latestPartitions, latestPartitionsWithConflicts, type PartitionConflict } from './partition-handover';
 export { checkTranslations } from './translation/check-translations';

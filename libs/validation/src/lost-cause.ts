@@ -1,5 +1,6 @@
 import type { SourceAuditTimeline } from './source-audit';
 import type { SourcePosition } from './source-offsets';
+import type { SourceReads } from './source-reads';
 
 /**
  * Why an acknowledged record never reached the target:
@@ -33,4 +34,41 @@ export function causeOfLoss(input: LostCauseInput, audit: SourceAuditTimeline): 
   if (!purgedFirst && audit.truncatedBelow(p)) return { cause: 'lost-at-source', audited: true };
   if (purgedFirst) return { cause: 'purged-before-mirrored', audited: true };
   return { cause: 'lost-in-replication', audited: true };
+}
+
+/**
+ * What the source audit consumer said of a missing record:
+ * - `read-on-source`: it read the record on the source, so the source held it;
+ * - `not-on-source`: it read the source partition across the record's offset without finding it;
+ * - `not-reached`: it did not read that far (or started past it): the audit samples decide.
+ */
+export type SourceReadEvidence = 'read-on-source' | 'not-on-source' | 'not-reached';
+
+export interface SourceReadInput extends LostCauseInput {
+  producerId: string;
+  keyEpoch: number;
+  key: string;
+  seq: number;
+}
+
+/**
+ * `causeOfLoss` with the source audit consumer's reads as further evidence:
+ * - read on the source: the source held it, so it was not lost at the source before it was read
+ *   (`lost-in-replication`, or `purged-before-mirrored` / `lost-at-source` when the samples show
+ *   the log purged before the replicator passed it, or cut under it, afterwards);
+ * - not read though the consumer read across its offset: `lost-at-source` (the source log did not
+ *   hold it), whatever the samples say;
+ * - otherwise the samples decide as without the consumer.
+ */
+export function causeOfLossWithReads(
+  input: SourceReadInput,
+  audit: SourceAuditTimeline,
+  reads: SourceReads,
+): { cause: LostCause; audited: boolean; evidence: SourceReadEvidence } {
+  const sampled = causeOfLoss(input, audit);
+  if (reads.read(input.producerId, input.keyEpoch, input.key, input.seq)) return { ...sampled, audited: true, evidence: 'read-on-source' };
+  const p = input.position;
+  if (p !== undefined && reads.readAcross(p.topic, p.partition, p.offset))
+    return { cause: 'lost-at-source', audited: true, evidence: 'not-on-source' };
+  return { ...sampled, evidence: 'not-reached' };
 }

@@ -1,5 +1,6 @@
 import type { Accounting, AnomalyClass, LostSourceExample, LostSplit } from './accounting';
-import { causeOfLoss, type LostCause } from './lost-cause';
+import { causeOfLoss, causeOfLossWithReads, type LostCause, type SourceReadEvidence } from './lost-cause';
+import { SourceReads } from './source-reads';
 import { SourceAuditTimeline, type SourcePartitionSample } from './source-audit';
 import { SourceOffsetIndex, type SourceOffsetReport } from './source-offsets';
 import { compareOffsets, compareSeqIdentity, compareStrings, ExampleSet, type WitnessedExample } from './examples';
@@ -25,12 +26,18 @@ export interface ReconcileOptions {
    * start offsets and high watermarks over time. Splits missing records by cause
    * (`lostSplit`); without it they all count as `lostInReplication`, unaudited.
    */
-  source?: { offsets: readonly SourceOffsetReport[]; samples: readonly SourcePartitionSample[] };
+  source?: {
+    offsets: readonly SourceOffsetReport[];
+    samples: readonly SourcePartitionSample[];
+    /** The source audit consumer's combined state (scenario `audit.sourceConsumer`): what it read on the source. */
+    consumer?: ValidatorState;
+  };
 }
 
 interface SourceContext {
   offsets: SourceOffsetIndex;
   audit: SourceAuditTimeline;
+  reads: SourceReads | undefined;
 }
 
 interface KeyIdentity {
@@ -79,8 +86,10 @@ export function reconcile(state: ValidatorState, reports: readonly ProducerRepor
   const source: SourceContext = {
     offsets: new SourceOffsetIndex(options.source?.offsets ?? []),
     audit: new SourceAuditTimeline(options.source?.samples ?? []),
+    reads: options.source?.consumer === undefined ? undefined : new SourceReads(options.source.consumer),
   };
-  acc.lostSplit.audited = !source.offsets.isEmpty && !source.audit.isEmpty;
+  acc.lostSplit.audited = (!source.offsets.isEmpty && !source.audit.isEmpty) || source.reads !== undefined;
+  if (source.reads !== undefined) acc.lostSplit.sourceReads = { 'read-on-source': 0, 'not-on-source': 0, 'not-reached': 0 };
   const unreported = new Set<string>();
   for (const r of [...keys.values()].sort((a, b) => compareIds(a.id, b.id))) {
     if (r.seen.length > 0 && !index.has(r.id.producerId)) unreported.add(r.id.producerId);
@@ -255,13 +264,20 @@ function splitMissing(r: KeyRecord, missing: IntervalSet, split: LostSplit, cap:
     const position = source.offsets.positionOf(r.id.producerId, r.id.keyEpoch, r.id.key, seq);
     const next = r.seen.map(({ t }) => t.nextReadAfter(seq)).filter((us): us is number => us !== undefined);
     const nextReadMs = next.length > 0 ? Math.min(...next) / 1000 : undefined;
-    const { cause, audited } = causeOfLoss({ position, nextReadMs }, source.audit);
-    const cls = split[SPLIT_CLASS[cause]];
+    let evidence: SourceReadEvidence | undefined;
+    let found: { cause: LostCause; audited: boolean };
+    if (source.reads === undefined) found = causeOfLoss({ position, nextReadMs }, source.audit);
+    else {
+      ({ evidence, ...found } = causeOfLossWithReads({ ...r.id, seq, position, nextReadMs }, source.audit, source.reads));
+      split.sourceReads![evidence]++;
+    }
+    const cls = split[SPLIT_CLASS[found.cause]];
     cls.count++;
-    if (!audited) split.unaudited++;
+    if (!found.audited) split.unaudited++;
     if (cls.examples.length < cap) {
       const e: LostSourceExample = { ...r.id, seq };
       if (position !== undefined) Object.assign(e, { topic: position.topic, partition: position.partition, sourceOffset: position.offset });
+      if (evidence !== undefined) e.evidence = evidence;
       cls.examples.push(e);
     }
   }

@@ -32,4 +32,10 @@ export const validatorEnv = {
    */
   FETCH_MAX_BYTES: env.int({ min: 1024, max: 512 * 2 ** 20, default: 10 * 2 ** 20 }),
   FETCH_MAX_PARTITION_BYTES: env.int({ min: 1024, max: 128 * 2 ** 20, default: 2 ** 20 }),
+  /**
+   * The source audit consumer (scenario `audit.sourceConsumer`): read the scenario's SOURCE topics, on the
+   * cluster TARGET_KAFKA_* names (the orchestrator points it at the source cluster), and mark every
+   * report `sourceAudit`. Default false: a target validator.
+   */
+  SOURCE_AUDIT: env.bool({ default: false }),
 };

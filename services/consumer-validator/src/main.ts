@@ -35,13 +35,15 @@ void runService({
       logger,
       createRun: (info): ValidationRun => {
         const reading = validatorReading(config.READ_ISOLATION, info.started.spec, config.GROUP_PREFIX, info.scenarioId);
-        const { groupId } = reading;
+        const sourceAudit = config.SOURCE_AUDIT;
+        // The audit consumer reads in a group of its own: it must not take the target validators' partitions.
+        const groupId = sourceAudit ? `${config.GROUP_PREFIX}-source-audit-${info.scenarioId}` : reading.groupId;
         return new ValidationRun({
           started: info.started,
           validatorId,
           incarnation,
           groupId,
-          reportIsolation: reading.reportIsolation,
+          reportIsolation: sourceAudit ? undefined : reading.reportIsolation,
           source: kafkaRecordSource(target, {
             groupId,
             sessionTimeoutMs: config.SESSION_TIMEOUT,
@@ -50,8 +52,11 @@ void runService({
             fetchMaxPartitionBytes: config.FETCH_MAX_PARTITION_BYTES,
           }),
           publish: (e) => control.publish(e),
-          // A partition taken over continues from the latest state of this validator's own set (its isolation's).
-          latestPartition: (topic, partition) => info.view.latestPartition(topic, partition, reading.reportIsolation),
+          sourceAudit,
+          // A partition taken over continues from the latest state of this validator's own set (the audit
+          // consumer's, or its isolation's).
+          latestPartition: (topic, partition) =>
+            info.view.latestPartition(topic, partition, sourceAudit ? 'source-audit' : (reading.reportIsolation ?? 'read_committed')),
           producerReports: () => info.view.producerReports(),
           isStopping: (): boolean => info.view.isStopping(),
           logger: logger.child({ scenarioId: info.scenarioId }),

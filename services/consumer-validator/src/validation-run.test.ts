@@ -13,13 +13,13 @@ import { ValidatorMetrics } from './validator-metrics';
 const TOPIC = 'source.orders';
 
 /** Record `seq` of key k0 of producer p1, at `offset` of partition `partition`. */
-function record(partition: number, offset: number, seq: number, key = `p1/e0/k${partition}-0`): TargetRecord {
+function record(partition: number, offset: number, seq: number, key = `p1/e0/k${partition}-0`, topic = TOPIC): TargetRecord {
   const enc = encodeRecord({
     meta: { scenarioId: 'sc', producerId: 'p1', keyEpoch: 0, seq, sendTimeUs: 1_000_000 },
     key,
     payload: Buffer.from('payload'),
   });
-  return { topic: TOPIC, partition, offset, key: enc.key, value: enc.value, headers: enc.headers, timestampMs: 1_500 };
+  return { topic, partition, offset, key: enc.key, value: enc.value, headers: enc.headers, timestampMs: 1_500 };
 }
 
 function setup(
@@ -27,12 +27,14 @@ function setup(
     wms?: Record<number, [number, number]>;
     published?: Record<number, ValidatorSnapshot>;
     reportIsolation?: 'read_uncommitted';
+    sourceAudit?: boolean;
   } = {},
 ) {
+  const topic = opts.sourceAudit ? 'orders' : TOPIC;
   const wms = new Map(
-    Object.entries(opts.wms ?? { 0: [0, 3], 1: [0, 2] }).map(([p, [low, high]]) => [partitionId(TOPIC, Number(p)), { low, high }]),
+    Object.entries(opts.wms ?? { 0: [0, 3], 1: [0, 2] }).map(([p, [low, high]]) => [partitionId(topic, Number(p)), { low, high }]),
   );
-  const source = new FakeRecordSource([TOPIC, 'other'], wms);
+  const source = new FakeRecordSource([topic, 'other'], wms);
   const events: ControlEventInput[] = [];
   const logLines: Array<Record<string, unknown>> = [];
   const run = new ValidationRun({
@@ -52,6 +54,7 @@ function setup(
     groupId: 'g-sc',
     ...(opts.reportIsolation ? { reportIsolation: opts.reportIsolation } : {}),
     source,
+    ...(opts.sourceAudit ? { sourceAudit: true } : {}),
     publish: async (e) => void events.push(e),
     latestPartition: (_topic, partition) => opts.published?.[partition],
     producerReports: () => [],
@@ -72,6 +75,31 @@ function setup(
 }
 
 describe('ValidationRun', () => {
+  it('as the source audit consumer reads the source topics and marks its reports; a target validator does not', async () => {
+    const { run, source, finalReport } = setup({ sourceAudit: true });
+    const done = run.start();
+    await source.joined();
+    source.assign({ orders: [0, 1] });
+    await source.deliver([
+      record(0, 0, 0, undefined, 'orders'),
+      record(0, 1, 1, undefined, 'orders'),
+      record(0, 2, 2, undefined, 'orders'),
+    ]);
+    await source.deliver([record(1, 0, 0, undefined, 'orders'), record(1, 1, 1, undefined, 'orders')]);
+    await run.requestStop('test');
+    await done;
+    expect(finalReport()).toMatchObject({ sourceAudit: true, final: true, drained: true });
+    expect(finalReport().partitions.map((p) => `${p.topic}-${p.partition}@${p.nextOffset}`)).toEqual(['orders-0@3', 'orders-1@2']);
+
+    const target = setup();
+    const targetDone = target.run.start();
+    await target.source.joined();
+    target.source.assign({ [TOPIC]: [0] });
+    await target.run.requestStop('test');
+    await targetDone;
+    expect('sourceAudit' in target.finalReport()).toBe(false);
+  });
+
   it('checks every record of the partitions it owns and publishes a final report, drained once read to the high watermarks', async () => {
     const { run, source, finalReport } = setup();
     const done = run.start();

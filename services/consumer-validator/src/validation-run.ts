@@ -21,6 +21,8 @@ export interface ValidationRunOptions {
   /** The scenario's target topics as this run reads them (kafka-record-source.ts), in the scenario's consumer group. */
   source: RecordSource;
   publish: (event: ControlEventInput) => Promise<void>;
+  /** The source audit consumer: reads the scenario's source topics (keys of `targetTopics`) and marks its reports `sourceAudit`. */
+  sourceAudit?: boolean;
   /** The most advanced published state of a partition, to continue from when taking it over. */
   latestPartition: (topic: string, partition: number) => ValidatorSnapshot | undefined;
   producerReports: () => ProducerReport[];
@@ -63,7 +65,7 @@ export class ValidationRun {
 
   constructor(private readonly o: ValidationRunOptions) {
     this.state = new ValidatorState({ maxExamples: o.maxExamples });
-    this.topics = [...new Set(Object.values(o.started.targetTopics))];
+    this.topics = [...new Set(o.sourceAudit ? Object.keys(o.started.targetTopics) : Object.values(o.started.targetTopics))];
   }
 
   start(): Promise<void> {
@@ -212,10 +214,12 @@ export class ValidationRun {
       },
       partitions,
       drained: stopping && drained,
+      ...(o.sourceAudit ? { sourceAudit: true } : {}),
     });
     for (const p of partitions) o.metrics.partitionLag(scenario, p.topic, p.partition, Math.max(0, p.highWatermark - p.nextOffset));
     o.metrics.drained.set({ scenario }, stopping && drained ? 1 : 0);
-    this.updateLost();
+    // The live `lost` gauge is the target's; the audit consumer's misses are the report's to show.
+    if (!o.sourceAudit) this.updateLost();
     const read = partitions.filter((p) => nextOffsets.has(partitionId(p.topic, p.partition)));
     if (read.length > 0 && !final) {
       await o.source

@@ -46,6 +46,24 @@ const validator = (id: string, atMs: number, drained: boolean, seqs: number[]): 
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('drainStatus', () => {
+  it('waits for the source audit consumer to drain like any validator, and never for it to have seen what the source lost', () => {
+    const audit = (drained: boolean, seqs: number[]): ControlEventInput => ({
+      ...(validator('a0', STOP + 600, drained, seqs) as Extract<ControlEventInput, { type: 'validator.report' }>),
+      sourceAudit: true,
+    });
+    const target = validator('v1', STOP + 500, true, upTo(5));
+    const pending = drainStatus(watchWith([producer(true, 5), target, audit(false, upTo(5))]).get(ID), STOP, STOP + 1000, 30_000);
+    expect(pending).toMatchObject({ drained: false, validatorsPending: ['a0'] });
+    // Drained, though it read only 3 of the 5 acknowledged records on the source.
+    expect(drainStatus(watchWith([producer(true, 5), target, audit(true, [0, 1, 2])]).get(ID), STOP, STOP + 1000, 30_000)).toEqual({
+      drained: true,
+      producersPending: [],
+      validatorsPending: [],
+      ackedUnseen: 0,
+      acked: 5,
+    });
+  });
+
   it('is drained when producers are final, validators drained after the stop, and every acked record was seen', () => {
     const w = watchWith([producer(true, 5), validator('v1', STOP + 500, true, upTo(5))]);
     expect(drainStatus(w.get(ID), STOP, STOP + 1000, 30_000)).toEqual({

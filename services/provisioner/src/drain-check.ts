@@ -15,15 +15,17 @@ export interface DrainStatus {
 /**
  * Whether every record that can still arrive has arrived: every producer that
  * reported has sent its final report, every live validator has said `drained`
- * after the stop (the added read_uncommitted ones too), and the own validators'
- * combined state (the latest state of each partition) has seen every sequence the
- * source acknowledged. A validator that
+ * after the stop (the added read_uncommitted ones and the source audit consumer too),
+ * and the own validators' combined state (the latest state of each partition) has
+ * seen every sequence the source acknowledged. A validator that
  * has been silent for `staleMs` is gone; the others took its partitions over.
  */
 export function drainStatus(obs: ScenarioView | undefined, stopAtMs: number, nowMs: number, staleMs: number): DrainStatus {
   const producers = [...(obs?.producers.values() ?? [])];
-  // The read_uncommitted validators a scenario adds drain like its own (same staleness rule), so their final reports read everything too.
-  const validators = [...(obs?.latestValidatorReports() ?? []), ...(obs?.latestValidatorReports('read_uncommitted') ?? [])];
+  // Every set of validators drains alike (same staleness rule): the read_uncommitted ones a scenario adds and
+  // the source audit consumer too, so their final reports read everything. The acknowledged-but-unseen count
+  // stays the own validators': a source that lost records must not hang the drain.
+  const validators = obs?.latestReportsOfEverySet() ?? [];
   const producersPending = producers
     .filter((p) => !p.final)
     .map((p) => p.producerId)

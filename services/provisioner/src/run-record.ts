@@ -25,7 +25,7 @@ export const phaseIndex = (p: Phase): number => PHASES.indexOf(p);
 export const isTerminal = (p: Phase): boolean => TERMINAL_PHASES.includes(p);
 
 const workloadProcessSchema = z.object({
-  role: z.enum(['producer', 'validator', 'consumer', 'validator-read-uncommitted']),
+  role: z.enum(['producer', 'validator', 'consumer', 'validator-read-uncommitted', 'audit']),
   id: z.string(),
   pid: z.number().int().optional(),
   logFile: z.string().optional(),

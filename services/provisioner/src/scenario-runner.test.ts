@@ -60,6 +60,12 @@ describe('ScenarioRunner', () => {
     expect(w.progress).toEqual([...w.progress].sort((a, b) => a - b));
   });
 
+  it('asks the workload for the source audit consumer when the scenario sets audit.sourceConsumer', async () => {
+    const w = new World();
+    await new ScenarioRunner(w.deps()).run(w.context(ID, scenario({ ...FAULTS, audit: { sourceConsumer: true } }).spec));
+    expect(w.ensured).toEqual([{ scenarioId: ID, producers: 1, validators: 1, consumers: 0, sourceAudit: true }]);
+  });
+
   it('audits the source topics from provisioning on, its last sample published before scenario.drained', async () => {
     const w = new World();
     const reads: string[][] = [];

@@ -196,6 +196,7 @@ class ScenarioRun {
         validators: spec.validators.count,
         ...(spec.validators.readUncommitted ? { readUncommittedValidators: spec.validators.readUncommitted } : {}),
         consumers: spec.consumers.length > 0 ? 1 : 0,
+        ...(spec.audit?.sourceConsumer ? { sourceAudit: true } : {}),
       },
       signal,
     );
@@ -411,9 +412,7 @@ class ScenarioRun {
     if (this.wasStarted() && this.rec.published.drained !== undefined && this.rec.workload?.processes.length) {
       const finalsIn = () => {
         const view = this.d.watch.get(this.id);
-        const live = [...(view?.latestValidatorReports() ?? []), ...(view?.latestValidatorReports('read_uncommitted') ?? [])].filter(
-          (v) => v.atMs >= clock.nowMs() - settings.validatorStaleMs,
-        );
+        const live = (view?.latestReportsOfEverySet() ?? []).filter((v) => v.atMs >= clock.nowMs() - settings.validatorStaleMs);
         return live.every((v) => v.final) ? true : undefined;
       };
       await this.waitFor(finalsIn, clock.nowMs() + settings.finalReportWaitMs, signal);

@@ -244,6 +244,61 @@ if (ALL_SCENARIOS)
   }, 480_000);
 
 /**
+ * The source audit consumer (issue 12, `audit.sourceConsumer`): a consumer-validator reading the SOURCE
+ * topics in a group of its own. On a run without faults it must read every acknowledged record on the
+ * source, and the lost split (which it feeds) must be all zero. About 60 s: with every built-in
+ * scenario (npm run test:scenarios), not in npm test.
+ */
+(ALL_SCENARIOS ? test : test.skip)(
+  'audit.sourceConsumer: the source audit consumer reads every acknowledged record on the source; the lost split is all zero',
+  async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ml-audit-'));
+    const file = path.join(dir, 'source-audit.yaml');
+    writeFileSync(
+      file,
+      'name: source-audit\ntopics: [{ name: ml.source-audit, partitions: 3 }]\n' +
+        'workload: { producers: 1, rate: { records: 100 }, duration: 20s }\nvalidators: { count: 1 }\naudit: { sourceConsumer: true }\n',
+    );
+    const result = await mirrorlabRun(file);
+    rmSync(dir, { recursive: true, force: true });
+    if (result.code !== 0)
+      throw new Error(
+        `mirrorlab run source-audit exited ${result.code}: ${JSON.stringify(result.outcome)}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
+      );
+    expect(result.outcome).toMatchObject({ verdict: 'pass', phase: 'done' });
+    const report = JSON.parse(readFileSync(path.join(path.dirname(result.outcome!.reportHtml!), 'report.json'), 'utf8')) as {
+      sourceConsumer: {
+        ran: boolean;
+        final: boolean;
+        acked: number;
+        ackedRead: number;
+        missing: { count: number };
+        records: number;
+      } | null;
+      lostSplit: {
+        audited: boolean;
+        lostAtSource: { count: number };
+        purgedBeforeMirrored: { count: number };
+        lostInReplication: { count: number };
+      };
+    };
+    const audit = report.sourceConsumer!;
+    expect(audit).toMatchObject({ ran: true, final: true, missing: { count: 0 } });
+    expect(audit.acked).toBeGreaterThan(0);
+    expect(audit.ackedRead).toBe(audit.acked);
+    expect(audit.records).toBeGreaterThanOrEqual(audit.acked);
+    expect(report.lostSplit).toMatchObject({
+      audited: true,
+      lostAtSource: { count: 0 },
+      purgedBeforeMirrored: { count: 0 },
+      lostInReplication: { count: 0 },
+    });
+    console.log(`source audit consumer: read ${audit.ackedRead} of ${audit.acked} acknowledged records on the source`);
+  },
+  480_000,
+);
+
+/**
  * Per-partition independence (issue 9): while one source broker is down, only the partitions it
  * led may stop. Counted, not timed: the producer's acknowledgements per partition per second
  * (`producer.progress.partitionAcks`, by the arrival of each record's delivery report) summed

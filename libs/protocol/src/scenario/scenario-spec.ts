@@ -245,6 +245,18 @@ export const scenarioSpecSchema = z
      * commit, so MirrorMaker 2's translated offsets can be checked (libs/validation checkTranslations).
      */
     consumers: z.array(sourceConsumer).max(50, { error: 'expected at most 50 consumer groups' }).default([]),
+    /**
+     * `sourceConsumer: true`: one more validator reads the SOURCE topics with the same checker (its own
+     * group) and publishes its reports marked `sourceAudit`, so a record lost on the target that the
+     * source never held is told apart by reading, not only by offsets (libs/validation lost-cause).
+     * Absent or false: no audit consumer (the lost split uses `producer.offsets` and `source.audit`).
+     */
+    audit: z
+      .strictObject(
+        { sourceConsumer: z.boolean({ error: 'expected true or false' }).default(false) },
+        { error: 'expected { sourceConsumer: true | false }' },
+      )
+      .optional(),
   })
   .superRefine((spec, ctx) => {
     const topicNames = new Set<string>();

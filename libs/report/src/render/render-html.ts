@@ -7,7 +7,7 @@ import { consumerFailoverHtml } from './consumer-failover-html';
 import { capacityLine, deliveryLine } from './render-markdown';
 import { reportCharts } from './html-charts';
 import { REPORT_CSS } from './html-styles';
-import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
+import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit, sourceConsumerText } from './lost-split-view';
 import { readUncommittedHtml } from './read-uncommitted-view';
 import { html, trusted, type SafeHtml } from './html-template';
 
@@ -184,7 +184,8 @@ function anomalies(r: ScenarioReport, origin: number | null): SafeHtml {
 
 function lostSplit(r: ScenarioReport): SafeHtml | '' {
   const s = r.lostSplit;
-  if (!showLostSplit(s)) return '';
+  const audit = sourceConsumerText(r.sourceConsumer, s);
+  if (!showLostSplit(s)) return audit === null ? '' : html`<section id="lost-split"><p class="fineprint">${audit}</p></section>`;
   return html`<section id="lost-split"><h2>Where missing records were lost <small>acknowledged records never read on the target, by cause (source audit)</small></h2><table>
 <thead><tr><th>cause</th><th class="num">count</th><th>what it means</th><th>examples (source topic/partition@offset)</th></tr></thead>
 <tbody>${LOST_SPLIT_ROWS.map((row) => {
@@ -192,7 +193,7 @@ function lostSplit(r: ScenarioReport): SafeHtml | '' {
     return html`<tr><td>${row.label}</td><td class="num"><b>${f.count(c.count)}</b></td><td class="desc">${row.hint}</td><td><ul class="examples">${c.examples.map((e) => html`<li><span class="mono">${lostExampleText(e)}</span></li>`)}${
       c.count > c.examples.length ? html`<li class="muted">… ${f.count(c.count - c.examples.length)} more</li>` : ''
     }</ul></td></tr>`;
-  })}</tbody></table><p class="fineprint">${lostSplitNote(s)}</p></section>`;
+  })}</tbody></table><p class="fineprint">${lostSplitNote(s)}</p>${audit === null ? '' : html`<p class="fineprint">${audit}</p>`}</section>`;
 }
 
 function example(e: AnomalyExample, origin: number | null): SafeHtml {

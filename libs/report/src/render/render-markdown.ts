@@ -4,7 +4,7 @@ import { consumerFailoverMarkdown } from './consumer-failover-markdown';
 import * as f from './format';
 import { latencyRows } from './latency-rows';
 import { clockSkewLine } from './clock-skew-view';
-import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit } from './lost-split-view';
+import { LOST_SPLIT_ROWS, lostExampleText, lostSplitNote, showLostSplit, sourceConsumerText } from './lost-split-view';
 import { readUncommittedMarkdown } from './read-uncommitted-view';
 
 /**
@@ -115,6 +115,8 @@ export function renderMarkdown(r: ScenarioReport): string {
       );
     out.push('', md(lostSplitNote(s)), '');
   }
+  const audit = sourceConsumerText(r.sourceConsumer, r.lostSplit);
+  if (audit !== null) out.push(md(audit), '');
 
   out.push(...readUncommittedMarkdown(r.readUncommitted));
 

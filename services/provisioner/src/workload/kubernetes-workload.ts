@@ -7,8 +7,8 @@ import type { WorkloadOrchestrator, WorkloadProcess, WorkloadRequest, WorkloadRo
 export const SCENARIO_ANNOTATION = 'mirrorlab.io/scenario';
 export const REPLICAS_BEFORE_ANNOTATION = 'mirrorlab.io/replicas-before';
 
-/** The roles with a Deployment; the added read_uncommitted validators have none (see `ensure`). */
-type DeploymentRole = Exclude<WorkloadRole, 'validator-read-uncommitted'>;
+/** The roles with a Deployment; the added read_uncommitted validators and the source audit consumer have none (see `ensure`). */
+type DeploymentRole = Exclude<WorkloadRole, 'validator-read-uncommitted' | 'audit'>;
 
 export interface KubernetesWorkloadOptions {
   client: KubeClient;
@@ -66,6 +66,14 @@ export class KubernetesWorkload implements WorkloadOrchestrator {
   }
 
   async ensure(req: WorkloadRequest, signal: AbortSignal): Promise<WorkloadStatus> {
+    if (req.sourceAudit) {
+      // It would need a Deployment of its own, pointed at the source cluster (deploy/ has none): refuse before scaling anything.
+      throw new ScenarioRunError(
+        'scenario_invalid',
+        'audit.sourceConsumer: the Kubernetes workload cannot run the source audit consumer (no Deployment for it); ' +
+          'remove audit.sourceConsumer from the scenario, or run it with the local workload (mirrorlab run)',
+      );
+    }
     // Refused before anything is scaled: the validator Deployment's pods all read in the scenario's one group.
     if ((req.readUncommittedValidators ?? 0) > 0) {
       throw new ScenarioRunError(

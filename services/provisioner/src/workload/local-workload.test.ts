@@ -67,6 +67,30 @@ describe('workloadLaunch', () => {
     expect(c.env).toMatchObject({ CONSUMER_ID: 'sc-1-c0', INSTANCE_ID: 'sc-1-c0', SCENARIO_ID: 'sc-1' });
   });
 
+  it('runs the source audit consumer from the consumer-validator bundle, reading the source cluster under the TARGET_KAFKA_ names', () => {
+    const a = workloadLaunch('sc-1', 'audit', 0, {
+      ...LAUNCH,
+      baseEnv: { ...LAUNCH.baseEnv, SOURCE_KAFKA_TLS: 'true', TARGET_KAFKA_BROKERS: 't:9092', TARGET_KAFKA_SASL_PASSWORD: 'target-secret' },
+    });
+    expect(a.bundle).toBe('/repo/services/consumer-validator/dist/main.js');
+    expect(a.logFile).toBe('/var/log/ml/sc-1.audit-0.log');
+    expect(a.env).toEqual({
+      PATH: '/bin',
+      SOURCE_KAFKA_BROKERS: 's:9092',
+      SOURCE_KAFKA_TLS: 'true',
+      CONTROL_TOPIC: 'ctl',
+      REPORT_INTERVAL: '1s',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      INSTANCE_ID: 'sc-1-a0',
+      VALIDATOR_ID: 'sc-1-a0',
+      SCENARIO_ID: 'sc-1',
+      SOURCE_AUDIT: 'true',
+      TARGET_KAFKA_BROKERS: 's:9092',
+      TARGET_KAFKA_TLS: 'true',
+    });
+  });
+
   it('runs validators from the consumer-validator bundle with a VALIDATOR_ID', () => {
     const v = workloadLaunch('sc-1', 'validator', 2, LAUNCH);
     expect(v.bundle).toBe('/repo/services/consumer-validator/dist/main.js');
@@ -143,6 +167,17 @@ describe('LocalWorkload', () => {
       ],
     });
     expect((await registry.list('sc-1')).map((e) => e.pid).sort()).toEqual([100, 101, 102]);
+  });
+
+  it('starts the source audit consumer after the validators when asked, and not otherwise', async () => {
+    const { processes, workload } = setup();
+    const status = await workload.ensure({ scenarioId: 'sc-1', producers: 1, validators: 1, sourceAudit: true }, never);
+    expect(processes.spawned.map((p) => p.env.INSTANCE_ID)).toEqual(['sc-1-v0', 'sc-1-a0', 'sc-1-p0']);
+    expect(status.processes[1]).toMatchObject({ role: 'audit', id: 'sc-1-a0' });
+    expect(processes.spawned[1].env.SOURCE_AUDIT).toBe('true');
+    const off = setup();
+    await off.workload.ensure({ scenarioId: 'sc-2', producers: 1, validators: 1 }, never);
+    expect(off.processes.spawned.some((p) => 'SOURCE_AUDIT' in p.env)).toBe(false);
   });
 
   it('starts the consumer-groups process after the producers when the scenario has consumer groups', async () => {

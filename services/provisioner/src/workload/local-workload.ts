@@ -11,13 +11,21 @@ const SERVICE: Record<WorkloadRole, string> = {
   validator: 'consumer-validator',
   consumer: 'consumer-groups',
   'validator-read-uncommitted': 'consumer-validator',
+  audit: 'consumer-validator',
 };
-const ID_SUFFIX: Record<WorkloadRole, string> = { producer: 'p', validator: 'v', consumer: 'c', 'validator-read-uncommitted': 'u' };
+const ID_SUFFIX: Record<WorkloadRole, string> = {
+  producer: 'p',
+  validator: 'v',
+  consumer: 'c',
+  'validator-read-uncommitted': 'u',
+  audit: 'a',
+};
 const ID_VARIABLE: Record<WorkloadRole, string> = {
   producer: 'PRODUCER_ID',
   validator: 'VALIDATOR_ID',
   consumer: 'CONSUMER_ID',
   'validator-read-uncommitted': 'VALIDATOR_ID',
+  audit: 'VALIDATOR_ID',
 };
 /** What a role's process is told beyond its id (consumer-validator READ_ISOLATION: its own group, reports marked). */
 const ROLE_ENV: Partial<Record<WorkloadRole, Record<string, string>>> = {
@@ -56,7 +64,7 @@ export function workloadLaunch(scenarioId: string, role: WorkloadRole, index: nu
     args: ['--enable-source-maps', bundle],
     logFile: path.resolve(s.logDir, `${scenarioId}.${role}-${index}.log`),
     env: {
-      ...s.baseEnv,
+      ...(role === 'audit' ? withoutTargetKafka(s.baseEnv) : s.baseEnv),
       ...s.extraEnv,
       ...ROLE_ENV[role],
       PORT: '0',
@@ -65,8 +73,24 @@ export function workloadLaunch(scenarioId: string, role: WorkloadRole, index: nu
       [ID_VARIABLE[role]]: id,
       // Workload started for this scenario only: it must not join another one.
       SCENARIO_ID: scenarioId,
+      ...(role === 'audit' ? sourceAuditEnv(s.baseEnv) : {}),
     },
   };
+}
+
+/**
+ * The source audit consumer is a consumer-validator whose read cluster (TARGET_KAFKA_*) is the
+ * source cluster: the SOURCE_KAFKA_* settings under the TARGET_KAFKA_* names (the target's own
+ * are dropped, so no target credential or TLS file leaks into the source connection).
+ */
+function withoutTargetKafka(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('TARGET_KAFKA_')));
+}
+
+function sourceAuditEnv(base: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { SOURCE_AUDIT: 'true' };
+  for (const [k, v] of Object.entries(base)) if (k.startsWith('SOURCE_KAFKA_')) out[`TARGET_KAFKA_${k.slice('SOURCE_KAFKA_'.length)}`] = v;
+  return out;
 }
 
 export interface LocalWorkloadOptions {
@@ -100,6 +124,7 @@ export class LocalWorkload implements WorkloadOrchestrator {
     const wanted: Array<[WorkloadRole, number]> = [
       ...Array.from({ length: req.validators }, (_, i) => ['validator', i] as [WorkloadRole, number]),
       ...Array.from({ length: req.readUncommittedValidators ?? 0 }, (_, i) => ['validator-read-uncommitted', i] as [WorkloadRole, number]),
+      ...(req.sourceAudit ? [['audit', 0] as [WorkloadRole, number]] : []),
       ...Array.from({ length: req.producers }, (_, i) => ['producer', i] as [WorkloadRole, number]),
       ...Array.from({ length: req.consumers ?? 0 }, (_, i) => ['consumer', i] as [WorkloadRole, number]),
     ];

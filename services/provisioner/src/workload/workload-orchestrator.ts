@@ -1,8 +1,9 @@
 /**
  * `consumer`: the consumer-groups service, when the scenario has source consumer groups (`consumers:`).
  * `validator-read-uncommitted`: a validator the scenario adds at read_uncommitted (`validators.readUncommitted`).
+ * `audit`: the source audit consumer (scenario `audit.sourceConsumer`), a consumer-validator reading the source topics.
  */
-export type WorkloadRole = 'producer' | 'validator' | 'consumer' | 'validator-read-uncommitted';
+export type WorkloadRole = 'producer' | 'validator' | 'consumer' | 'validator-read-uncommitted' | 'audit';
 
 export interface WorkloadRequest {
   scenarioId: string;
@@ -12,6 +13,8 @@ export interface WorkloadRequest {
   consumers?: number;
   /** Validators reading at read_uncommitted beside the others, in a consumer group of their own (`validators.readUncommitted`); default 0. */
   readUncommittedValidators?: number;
+  /** Start the source audit consumer (scenario `audit.sourceConsumer`); default false. */
+  sourceAudit?: boolean;
 }
 
 export interface WorkloadProcess {
