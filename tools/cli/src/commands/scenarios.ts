@@ -1,12 +1,30 @@
 /** `mirrorlab validate FILE` and `mirrorlab scenarios`: scenario files, checked before anything starts. */
 import path from 'node:path';
 import { findRepoRoot } from '@mirrorlab/lab';
-import { describeExpectations, effectiveExpectations, expectationContext } from '@mirrorlab/protocol';
+import { describeExpectations, effectiveExpectations, expectationContext, type ScenarioSpec } from '@mirrorlab/protocol';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError } from '../exit-codes';
 import { listScenarios, loadScenarioFile } from '../scenario-file';
 import type { CommandModule } from './index';
+
+/**
+ * The effective expectations; with `replicators: [...]` (one run per mode) a line that holds in
+ * some modes only (duplicates at 0 in an exactly-once mode) names those modes.
+ */
+function expectationLines(spec: ScenarioSpec): string[] {
+  const modes = spec.replicators ?? [spec.replicator.mode];
+  const perMode = modes.map((mode) =>
+    describeExpectations(
+      effectiveExpectations(spec.expectations, expectationContext({ ...spec, replicator: { ...spec.replicator, mode } })),
+    ),
+  );
+  const lines = [...new Set(perMode.flat())];
+  return lines.map((line) => {
+    const where = modes.filter((_, i) => perMode[i].includes(line));
+    return where.length === modes.length ? line : `${line} (in ${where.join(', ')} only)`;
+  });
+}
 
 export const scenariosCommand: CommandModule = {
   register(program: Command, ctx: CliContext) {
@@ -25,8 +43,7 @@ export const scenariosCommand: CommandModule = {
               `${file}: ok (${spec.name}: ${spec.topics.length} topic(s), ${spec.workload.duration / 1000} s, ${spec.faults.length} fault(s))`,
             );
             ctx.out('  expectations (the verdict fails when one is exceeded):');
-            for (const line of describeExpectations(effectiveExpectations(spec.expectations, expectationContext(spec))))
-              ctx.out(`    ${line}`);
+            for (const line of expectationLines(spec)) ctx.out(`    ${line}`);
           } catch (err) {
             bad.push(file);
             ctx.err((err as Error).message);
