@@ -100,17 +100,17 @@ describe('ScenarioView: three sets of validators at once (own, read_uncommitted,
   const own = report('v0', 20, {
     state: stateOf('source.src', [0, 1]),
     final: true,
-    partitions: [{ topic: 'source.src', partition: 0, nextOffset: 2 }],
+    partitions: [{ topic: 'source.src', partition: 0, nextOffset: 2, highWatermark: 2 }],
   });
   const uncommitted = report('u0', 21, {
     state: stateOf('source.src', [0, 1, 2]),
     isolation: 'read_uncommitted',
-    partitions: [{ topic: 'source.src', partition: 0, nextOffset: 3 }],
+    partitions: [{ topic: 'source.src', partition: 0, nextOffset: 3, highWatermark: 3 }],
   });
   const audit = report('a0', 22, {
     state: stateOf('src', [0, 1, 2, 3]),
     sourceAudit: true,
-    partitions: [{ topic: 'src', partition: 0, nextOffset: 4 }],
+    partitions: [{ topic: 'src', partition: 0, nextOffset: 4, highWatermark: 4 }],
   });
 
   it('folds each apart: no report counts in another set, each hands its own partition over', () => {
