@@ -2,8 +2,8 @@ import { crc32 } from 'node:zlib';
 import type { RecordDecodeError, RecordDecodeReason } from './errors';
 
 /**
- * What the bytes of a test record mean, shared by both encodings (headers and
- * value prefix), so a record's checksum is the same whichever encoding carried it.
+ * What the bytes of a test record mean, shared by every encoding (headers, value
+ * prefix, single header), so a record's checksum is the same whichever encoding carried it.
  */
 
 /**
@@ -12,7 +12,12 @@ import type { RecordDecodeError, RecordDecodeReason } from './errors';
  */
 export const RECORD_FORMAT_VERSION = 2;
 
-export type RecordEncoding = 'headers' | 'value-prefix';
+/**
+ * `headers`: meta in 8-9 `ml-*` Kafka headers. `value-prefix`: meta as text before the
+ * payload in the value (for replicators that drop headers). `single-header`: that same
+ * text as the value of one `ml` header (one header is far cheaper for Kafka clients).
+ */
+export type RecordEncoding = 'headers' | 'value-prefix' | 'single-header';
 
 export interface TestRecordMeta {
   readonly scenarioId: string;
@@ -36,7 +41,7 @@ export function scheduledTimeOf(meta: TestRecordMeta): number {
   return meta.scheduledTimeUs ?? meta.sendTimeUs;
 }
 
-/** Meta plus the two checksums the producer wrote, as read back from either encoding. */
+/** Meta plus the two checksums the producer wrote, as read back from any encoding. */
 export interface WrittenMeta {
   readonly meta: TestRecordMeta;
   readonly metaChecksum: number;

@@ -11,6 +11,7 @@ import {
   type TestRecordMeta,
   type WrittenMeta,
 } from './record-format';
+import { SINGLE_HEADER } from './record-single-header';
 
 /**
  * The `headers` encoding: meta in Kafka headers, value = payload untouched.
@@ -55,13 +56,21 @@ export function writeHeaders(meta: TestRecordMeta, metaChecksum: number, payload
   return headers;
 }
 
-/** True when any header carries the mirrorlab marker: the record is ours and headers are authoritative. */
-export function hasMarkerHeader(headers: ConsumedHeaders | null | undefined): boolean {
-  if (headers === null || typeof headers !== 'object') return false;
+/**
+ * Which header encoding a record's header names say it carries: `ml` is the single
+ * header, any `ml-*` the headers encoding; `both` cannot come from one producer.
+ * One pass over the names, so a foreign record with many headers costs one loop.
+ */
+export function headerEncodingOf(headers: ConsumedHeaders | null | undefined): 'none' | 'headers' | 'single-header' | 'both' {
+  if (headers === null || typeof headers !== 'object') return 'none';
+  let single = false;
+  let multi = false;
   for (const name in headers) {
-    if (name.startsWith(MARKER) && Object.hasOwn(headers, name)) return true;
+    if (!Object.hasOwn(headers, name)) continue;
+    if (name === SINGLE_HEADER) single = true;
+    else if (name.startsWith(MARKER)) multi = true;
   }
-  return false;
+  return single ? (multi ? 'both' : 'single-header') : multi ? 'headers' : 'none';
 }
 
 type TextRead = { text: string } | RecordDecodeError;
