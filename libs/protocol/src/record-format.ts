@@ -90,6 +90,37 @@ export function parseChecksum(text: string): number | undefined {
   return CANONICAL_CHECKSUM.test(text) ? Number.parseInt(text, 16) : undefined;
 }
 
+/**
+ * parseCounter over the ASCII bytes `b[start..end)`, without making a string: the
+ * validator's hot path reads every number this way. Undefined exactly when
+ * parseCounter would reject the same text.
+ */
+export function counterFromBytes(b: Uint8Array, start: number, end: number): number | undefined {
+  const n = end - start;
+  if (n <= 0 || n > 16 || (b[start] === 0x30 && n > 1)) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = b[i] - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+  }
+  // Above 2^53 the sum is inexact but stays above 2^53, so this still rejects it, as parseCounter does.
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** parseChecksum over the ASCII bytes `b[start..end)` (8 lowercase hex digits), without making a string. */
+export function checksumFromBytes(b: Uint8Array, start: number, end: number): number | undefined {
+  if (end - start !== 8) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (d < 0) return undefined;
+    value = value * 16 + d;
+  }
+  return value;
+}
+
 /** Builds a decode error; shows at most a short excerpt of the offending text so garbage cannot bloat logs. */
 export function decodeError(reason: RecordDecodeReason, field: string | undefined, problem: string): RecordDecodeError {
   return field === undefined ? { reason, message: problem } : { reason, field, message: `${field}: ${problem}` };

@@ -2,10 +2,11 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import type { RecordDecodeError, RecordDecodeReason } from './errors';
 import { identifierProblem } from './identifier';
 import {
+  checksumFromBytes,
+  counterFromBytes,
   decodeError,
   excerpt,
   formatChecksum,
-  parseChecksum,
   parseCounter,
   RECORD_FORMAT_VERSION,
   type TestRecordMeta,
@@ -102,48 +103,64 @@ export function readPrefix(
           `format version ${version} is not supported (this build reads version ${RECORD_FORMAT_VERSION}); run producers and validators from the same release`,
         );
   }
-  const texts: string[] = [];
+  // Find the 8 fields' ends first, then read numbers straight from the bytes (no string
+  // per field: this runs once per consumed record); only ids and error messages make strings.
+  const ends: number[] = [];
   let start = markerLength;
   for (const field of FIELDS) {
     const end = value.indexOf(SEMICOLON, start);
     if (end < 0) return fieldError(site, field, `${site.noun} ends before this field (no ';' after byte ${start})`);
-    const bytes = value.subarray(start, end);
-    if (!isUtf8(bytes)) return fieldError(site, field, 'field is not valid UTF-8');
-    texts.push(bytes.toString('utf8'));
+    ends.push(end);
     start = end + 1;
   }
-  const [scenarioId, producerId, epochText, seqText, timeText, scheduledText, metaText, payloadText] = texts;
-  const badId = idError(site, 'scenarioId', scenarioId) ?? idError(site, 'producerId', producerId);
-  if (badId !== undefined) return badId;
-  const keyEpoch = parseCounter(epochText);
-  if (keyEpoch === undefined) return notCounter(site, 'keyEpoch', epochText);
-  const seq = parseCounter(seqText);
-  if (seq === undefined) return notCounter(site, 'seq', seqText);
-  const sendTimeUs = parseCounter(timeText);
-  if (sendTimeUs === undefined) return notCounter(site, 'sendTimeUs', timeText);
-  const scheduledTimeUs = scheduledText === '' ? undefined : parseCounter(scheduledText);
-  if (scheduledText !== '' && scheduledTimeUs === undefined) return notCounter(site, 'scheduledTimeUs', scheduledText);
-  const metaChecksum = parseChecksum(metaText);
-  if (metaChecksum === undefined) return notChecksum(site, 'metaChecksum', metaText);
-  const payloadChecksum = parseChecksum(payloadText);
-  if (payloadChecksum === undefined) return notChecksum(site, 'payloadChecksum', payloadText);
+  const scenarioId = idField(value, markerLength, ends[0], site, 'scenarioId');
+  if (typeof scenarioId !== 'string') return scenarioId;
+  const producerId = idField(value, ends[0] + 1, ends[1], site, 'producerId');
+  if (typeof producerId !== 'string') return producerId;
+  const keyEpoch = counterField(value, ends[1] + 1, ends[2], site, 'keyEpoch');
+  if (typeof keyEpoch !== 'number') return keyEpoch;
+  const seq = counterField(value, ends[2] + 1, ends[3], site, 'seq');
+  if (typeof seq !== 'number') return seq;
+  const sendTimeUs = counterField(value, ends[3] + 1, ends[4], site, 'sendTimeUs');
+  if (typeof sendTimeUs !== 'number') return sendTimeUs;
+  // An empty scheduled time means the producer set none.
+  const scheduledTimeUs = ends[5] === ends[4] + 1 ? undefined : counterField(value, ends[4] + 1, ends[5], site, 'scheduledTimeUs');
+  if (scheduledTimeUs !== undefined && typeof scheduledTimeUs !== 'number') return scheduledTimeUs;
+  const metaChecksum = checksumField(value, ends[5] + 1, ends[6], site, 'metaChecksum');
+  if (typeof metaChecksum !== 'number') return metaChecksum;
+  const payloadChecksum = checksumField(value, ends[6] + 1, ends[7], site, 'payloadChecksum');
+  if (typeof payloadChecksum !== 'number') return payloadChecksum;
   const base = { scenarioId, producerId, keyEpoch, seq, sendTimeUs };
   return { meta: scheduledTimeUs === undefined ? base : { ...base, scheduledTimeUs }, metaChecksum, payloadChecksum, payloadStart: start };
 }
 
+/** The field's text, or the error that it is not UTF-8. */
+function fieldText(value: Buffer, start: number, end: number, site: PrefixSite, field: string): string | RecordDecodeError {
+  const bytes = value.subarray(start, end);
+  return isUtf8(bytes) ? bytes.toString('utf8') : fieldError(site, field, 'field is not valid UTF-8');
+}
+
+function idField(value: Buffer, start: number, end: number, site: PrefixSite, field: string): string | RecordDecodeError {
+  const text = fieldText(value, start, end, site, field);
+  if (typeof text !== 'string') return text;
+  const problem = identifierProblem(text);
+  return problem === undefined ? text : fieldError(site, field, problem);
+}
+
+function counterField(value: Buffer, start: number, end: number, site: PrefixSite, field: string): number | RecordDecodeError {
+  const fast = counterFromBytes(value, start, end);
+  if (fast !== undefined) return fast;
+  const text = fieldText(value, start, end, site, field);
+  return typeof text !== 'string' ? text : fieldError(site, field, `expected a non-negative decimal integer, got ${excerpt(text)}`);
+}
+
+function checksumField(value: Buffer, start: number, end: number, site: PrefixSite, field: string): number | RecordDecodeError {
+  const fast = checksumFromBytes(value, start, end);
+  if (fast !== undefined) return fast;
+  const text = fieldText(value, start, end, site, field);
+  return typeof text !== 'string' ? text : fieldError(site, field, `expected 8 lowercase hex digits, got ${excerpt(text)}`);
+}
+
 function fieldError(site: PrefixSite, field: string, problem: string): RecordDecodeError {
   return decodeError(site.reason, `${site.fieldPrefix}${field}`, problem);
-}
-
-function notChecksum(site: PrefixSite, field: string, text: string): RecordDecodeError {
-  return fieldError(site, field, `expected 8 lowercase hex digits, got ${excerpt(text)}`);
-}
-
-function idError(site: PrefixSite, field: string, text: string): RecordDecodeError | undefined {
-  const problem = identifierProblem(text);
-  return problem === undefined ? undefined : fieldError(site, field, problem);
-}
-
-function notCounter(site: PrefixSite, field: string, text: string): RecordDecodeError {
-  return fieldError(site, field, `expected a non-negative decimal integer, got ${excerpt(text)}`);
 }

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import type { RecordDecodeReason } from './errors';
 import { decodeRecord, encodeRecord, type ConsumedRecord, type DecodedRecord, type EncodedRecord, type RecordDecodeResult } from './record';
-import type { RecordEncoding, TestRecordMeta } from './record-format';
+import {
+  checksumFromBytes,
+  counterFromBytes,
+  parseChecksum,
+  parseCounter,
+  type RecordEncoding,
+  type TestRecordMeta,
+} from './record-format';
 import { RECORD_HEADERS } from './record-headers';
 import { SINGLE_HEADER } from './record-single-header';
 
@@ -240,6 +247,22 @@ describe('record codec properties', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  test('the byte parsers accept exactly what the text parsers accept, with the same value', () => {
+    const digitsAndHex = fc
+      .array(fc.constantFrom('0', '1', '7', '9', 'a', 'f', 'A', 'g', '-', '+', ' ', '.', 'é'), { maxLength: 18 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.oneof(digitsAndHex, fc.string({ maxLength: 18 }), counters.map(String)), fc.nat({ max: 3 }), (text, pad) => {
+        // The text sits inside a larger buffer, as a field does inside a header or value.
+        const bytes = Buffer.concat([Buffer.alloc(pad, 0x3b), Buffer.from(text), Buffer.alloc(pad, 0x3b)]);
+        const end = bytes.length - pad;
+        expect(counterFromBytes(bytes, pad, end)).toBe(parseCounter(text));
+        expect(checksumFromBytes(bytes, pad, end)).toBe(parseChecksum(text));
+      }),
+      { numRuns: 2000 },
     );
   });
 
