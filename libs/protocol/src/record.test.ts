@@ -18,13 +18,21 @@ function reasonOf(result: RecordDecodeResult): string {
 }
 
 function headersRecord(): { key: Buffer; value: Buffer; headers: Record<string, Buffer | string | (Buffer | string)[]> } {
-  const encoded = encodeRecord({ meta, key, payload });
+  const encoded = encodeRecord({ meta, key, payload, encoding: 'headers' });
   return { ...encoded, headers: { ...encoded.headers } };
 }
 
 describe('encodeRecord', () => {
-  test('headers encoding: meta in ml-* headers, value is the payload untouched', () => {
+  test('the default encoding is single-header: one ml header, the payload as the value', () => {
     const encoded = encodeRecord({ meta, key, payload });
+    expect(Object.keys(encoded.headers)).toEqual(['ml']);
+    expect(encoded.value.equals(payload)).toBe(true);
+    const result = decodeRecord(encoded);
+    expect(result.ok && result.record.encoding).toBe('single-header');
+  });
+
+  test('headers encoding: meta in ml-* headers, value is the payload untouched', () => {
+    const encoded = encodeRecord({ meta, key, payload, encoding: 'headers' });
     const text = Object.fromEntries(Object.entries(encoded.headers).map(([name, value]) => [name, value.toString()]));
     expect(text).toEqual({
       'ml-v': '2',
@@ -42,7 +50,7 @@ describe('encodeRecord', () => {
 
   test('value-prefix encoding: an ml2; prefix then the payload, no headers', () => {
     const encoded = encodeRecord({ meta, key, payload, encoding: 'value-prefix' });
-    const headers = encodeRecord({ meta, key, payload }).headers;
+    const headers = encodeRecord({ meta, key, payload, encoding: 'headers' }).headers;
     expect(encoded.headers).toEqual({});
     expect(encoded.value.toString()).toBe(
       `ml2;broker-kill-3;producer/7.a-b;3;42;1700000000123456;;${headers['ml-c'].toString()};${headers['ml-pc'].toString()};hello; world`,
@@ -50,25 +58,27 @@ describe('encodeRecord', () => {
   });
 
   test('the meta checksum covers the meta: changing only seq changes it, the payload checksum does not change', () => {
-    const a = encodeRecord({ meta, key, payload }).headers;
-    const b = encodeRecord({ meta: { ...meta, seq: 43 }, key, payload }).headers;
+    const a = encodeRecord({ meta, key, payload, encoding: 'headers' }).headers;
+    const b = encodeRecord({ meta: { ...meta, seq: 43 }, key, payload, encoding: 'headers' }).headers;
     expect(a['ml-c'].toString()).not.toBe(b['ml-c'].toString());
     expect(a['ml-pc'].toString()).toBe(b['ml-pc'].toString());
   });
 
   test('the payload checksum covers only the payload', () => {
-    const a = encodeRecord({ meta, key, payload }).headers;
-    const b = encodeRecord({ meta, key, payload: Buffer.from('hello; World') }).headers;
+    const a = encodeRecord({ meta, key, payload, encoding: 'headers' }).headers;
+    const b = encodeRecord({ meta, key, payload: Buffer.from('hello; World'), encoding: 'headers' }).headers;
     expect(a['ml-c'].toString()).toBe(b['ml-c'].toString());
     expect(a['ml-pc'].toString()).not.toBe(b['ml-pc'].toString());
   });
 
   test('scheduledTimeUs: written in ml-st and in the prefix, covered by the meta checksum', () => {
     const scheduled = { ...meta, scheduledTimeUs: 1_700_000_000_100_000 };
-    const encoded = encodeRecord({ meta: scheduled, key, payload });
+    const encoded = encodeRecord({ meta: scheduled, key, payload, encoding: 'headers' });
     expect(encoded.headers['ml-st'].toString()).toBe('1700000000100000');
-    expect(encoded.headers['ml-c'].toString()).not.toBe(encodeRecord({ meta, key, payload }).headers['ml-c'].toString());
-    expect(encodeRecord({ meta, key, payload }).headers['ml-st']).toBeUndefined();
+    expect(encoded.headers['ml-c'].toString()).not.toBe(
+      encodeRecord({ meta, key, payload, encoding: 'headers' }).headers['ml-c'].toString(),
+    );
+    expect(encodeRecord({ meta, key, payload, encoding: 'headers' }).headers['ml-st']).toBeUndefined();
     const prefixed = encodeRecord({ meta: scheduled, key, payload, encoding: 'value-prefix' }).value.toString();
     expect(prefixed).toMatch(
       /^ml2;broker-kill-3;producer\/7\.a-b;3;42;1700000000123456;1700000000100000;[0-9a-f]{8};[0-9a-f]{8};hello; world$/,
@@ -134,7 +144,7 @@ describe('decodeRecord', () => {
 
   test('headers win over a payload that happens to look like a value prefix', () => {
     const lookalike = Buffer.from('ml2;x;y;1;2;3;;00000000;00000000;');
-    const encoded = encodeRecord({ meta, key, payload: lookalike });
+    const encoded = encodeRecord({ meta, key, payload: lookalike, encoding: 'headers' });
     const result = decodeRecord(encoded);
     expect(result.ok && result.record.encoding).toBe('headers');
   });
@@ -217,7 +227,7 @@ describe('decodeRecord', () => {
 
   test('a payload_mismatch identity carries the scheduled time too', () => {
     const scheduled = { ...meta, scheduledTimeUs: 5 };
-    const encoded = encodeRecord({ meta: scheduled, key, payload });
+    const encoded = encodeRecord({ meta: scheduled, key, payload, encoding: 'headers' });
     const result = decodeRecord({ ...encoded, value: Buffer.from('hello; World') });
     expect(!result.ok && result.identity).toEqual({ meta: scheduled, key });
   });

@@ -75,8 +75,11 @@ describe('intakeRecord', () => {
     const flipped = record(0, 1);
     flipped.value = Buffer.from('PAYLOAD');
     expect(intakeRecord(t, flipped, 1)).toBe('corrupt');
+    // seq 1 whose meta says seq 7: a damaged identity (in the default single-header encoding, the seq field of the ml header).
     const renamed = record(1, 2);
-    renamed.headers = { ...renamed.headers, 'ml-s': Buffer.from('7') };
+    const meta = (renamed.headers!.ml as Buffer).toString();
+    expect(meta).toContain(';0;1;');
+    renamed.headers = { ml: Buffer.from(meta.replace(';0;1;', ';0;7;')) };
     expect(intakeRecord(t, renamed, 1)).toBe('corrupt');
     expect(intakeRecord(t, { ...foreign, key: null, value: null }, 1)).toBe('redelivery');
     expect(await metricValue(t.registry, 'mirrorlab_validator_foreign_total')).toBe(1);
