@@ -65,14 +65,14 @@ const encodingsArg = process.argv.find((a) => a.startsWith('--encodings='))?.sli
 /**
  * The record encodings measured side by side (producer samples interleaved; one validator backlog each). --only runs
  * compare the 8-9 `ml-*` headers with the single `ml` header unless told otherwise; the full bench measures the default
- * (single-header).
+ * (headers).
  */
 const ENCODINGS: RecordEncoding[] =
   encodingsArg !== undefined
     ? (encodingsArg.split(',') as RecordEncoding[])
     : only !== undefined
       ? ['headers', 'single-header']
-      : ['single-header'];
+      : ['headers'];
 if (ENCODINGS.length === 0 || ENCODINGS.some((e) => !KNOWN_ENCODINGS.includes(e))) {
   console.error(`--encodings must list some of ${KNOWN_ENCODINGS.join(', ')}, got ${encodingsArg}`);
   process.exit(2);
@@ -464,7 +464,7 @@ async function producerSample(
   batch: number,
   topic: string,
   sample: number,
-  encoding: RecordEncoding = 'single-header',
+  encoding: RecordEncoding = 'headers',
 ): Promise<ProducerSample> {
   const s = await bench.prepare(`pbench-${RUN_TAG}-p${size}-b${batch}`, topic, {
     producers: 1,
@@ -773,7 +773,7 @@ async function validatorSample(
   bench: Bench,
   index: number,
   libsDir: string,
-  encoding: RecordEncoding = 'single-header',
+  encoding: RecordEncoding = 'headers',
 ): Promise<ValidatorSample> {
   const topic = `ml.pbench-${RUN_TAG}-v-${index}`;
   await bench.deleteMirrors();

@@ -26,7 +26,7 @@ export interface RecordToEncode {
   /** The record key, normally from `KeyPlan.slotForRecord(i).key`. */
   readonly key: string;
   readonly payload: Uint8Array;
-  /** `single-header` when absent; `value-prefix` when the replicator under test drops headers. */
+  /** `headers` when absent; `value-prefix` when the replicator under test drops headers. */
   readonly encoding?: RecordEncoding;
 }
 
@@ -74,7 +74,7 @@ const ENCODINGS: readonly string[] = ['headers', 'value-prefix', 'single-header'
 const LONE_SURROGATE = /\p{Cs}/u;
 
 export function encodeRecord(input: RecordToEncode): EncodedRecord {
-  const encoding = input.encoding ?? 'single-header';
+  const encoding = input.encoding ?? 'headers';
   if (!ENCODINGS.includes(encoding)) {
     throw new RecordEncodeError('invalid_record_encoding', 'encoding', `expected one of ${ENCODINGS.join(', ')}, got ${String(encoding)}`);
   }

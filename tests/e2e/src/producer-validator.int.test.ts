@@ -87,7 +87,7 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
   const run = await harness.prepare({
     name: 'pv-baseline',
     partitions: 6,
-    workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128 },
+    workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128, encoding: 'single-header' },
   });
   await Promise.all([
     startService('consumer-validator', { VALIDATOR_ID: 'v1' }),
@@ -133,7 +133,7 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
   expect(p99).toBeLessThanOrEqual(max);
   expect(max).toBeLessThan(60_000_000);
 
-  // The default record encoding survives MirrorMaker 2, which copies headers as they are: a mirrored
+  // The single-header encoding survives MirrorMaker 2, which copies headers as they are: a mirrored
   // record carries exactly the one mirrorlab header and decodes as single-header.
   const mirrored = await firstTargetRecord(run.targetTopic);
   expect(Object.keys(mirrored.headers ?? {})).toEqual([SINGLE_HEADER]);

@@ -137,7 +137,7 @@ export function syntheticScenario(options: FixtureOptions = {}): ControlEvent[] 
       recordSize: 256,
       duration: o.durationS * 1000,
       acks: 'all',
-      encoding: 'single-header',
+      encoding: 'headers',
       keysPerPartition: o.keysPerPartition,
     },
     link: 'none',
