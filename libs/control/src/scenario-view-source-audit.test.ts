@@ -95,3 +95,42 @@ describe('ScenarioView: the source audit consumer', () => {
     expect(v.sourceAccounting()).toBeUndefined();
   });
 });
+
+describe('ScenarioView: three sets of validators at once (own, read_uncommitted, source audit)', () => {
+  const own = report('v0', 20, {
+    state: stateOf('source.src', [0, 1]),
+    final: true,
+    partitions: [{ topic: 'source.src', partition: 0, nextOffset: 2, highWatermark: 2 }],
+  });
+  const uncommitted = report('u0', 21, {
+    state: stateOf('source.src', [0, 1, 2]),
+    isolation: 'read_uncommitted',
+    partitions: [{ topic: 'source.src', partition: 0, nextOffset: 3, highWatermark: 3 }],
+  });
+  const audit = report('a0', 22, {
+    state: stateOf('src', [0, 1, 2, 3]),
+    sourceAudit: true,
+    partitions: [{ topic: 'src', partition: 0, nextOffset: 4, highWatermark: 4 }],
+  });
+
+  it('folds each apart: no report counts in another set, each hands its own partition over', () => {
+    const v = fold([producerFinal(4), own, uncommitted, audit]);
+    expect([...v.validators.keys()]).toEqual(['v0']);
+    expect(v.latestValidatorReports('read_uncommitted').map((r) => r.validatorId)).toEqual(['u0']);
+    expect(v.latestSourceAuditReports().map((r) => r.validatorId)).toEqual(['a0']);
+    expect(v.latestPartition('source.src', 0)?.partitions[0].nextOffset).toBe(2);
+    expect(v.latestPartition('source.src', 0, 'read_uncommitted')?.partitions[0].nextOffset).toBe(3);
+    expect(v.latestPartition('src', 0, 'source-audit')?.partitions[0].nextOffset).toBe(4);
+    expect(v.accounting()).toMatchObject({ totals: { seenDistinct: 2 } });
+    expect(v.sourceAccounting()).toMatchObject({ totals: { seenDistinct: 4 } });
+    expect(v.progress.map((p) => p.validatorId)).toEqual(['v0']);
+  });
+
+  it('awaits a final report from every set: the drain names each validator still without one', () => {
+    const v = fold([producerFinal(4), own, uncommitted, audit]);
+    expect(v.readiness().awaitingFinal).toEqual(['a0', 'u0']);
+    expect(v.latestReportsOfEverySet().map((r) => r.validatorId)).toEqual(['v0', 'u0', 'a0']);
+    const done = fold([producerFinal(4), own, { ...uncommitted, final: true } as ControlEvent, { ...audit, final: true } as ControlEvent]);
+    expect(done.readiness().awaitingFinal).toEqual([]);
+  });
+});

@@ -134,6 +134,8 @@ export class ScenarioView {
   readonly consumerCommits: Array<ControlEventOf<'consumer.commit'>> = [];
   readonly translations: Array<ControlEventOf<'consumer.translations'>> = [];
   readonly failovers: Array<ControlEventOf<'consumer.failover'>> = [];
+  /** The faults whose consumer-failover drill published its outcome (kept at `state` detail: the drain waits for them). */
+  readonly drilledFaults = new Set<string>();
 
   // --- clocks: every producer's and validator's event, with its record's append time ----------------
   /** Per producer and validator (by `source`): bounds on its clock's offset from the control topic's append time (clock-bounds.ts). */
@@ -224,6 +226,7 @@ export class ScenarioView {
         if (history) this.translations.push(event);
         break;
       case 'consumer.failover':
+        if (state) this.drilledFaults.add(event.faultId);
         if (history) this.failovers.push(event);
         break;
     }
@@ -262,6 +265,14 @@ export class ScenarioView {
    */
   latestValidatorReports(isolation: ValidatorIsolation = 'read_committed'): ValidatorReport[] {
     return this.fold(isolation).latest();
+  }
+
+  /** The consumer-failover faults injected whose drill has published no outcome yet, by fault id. */
+  pendingFailoverDrills(): string[] {
+    return [...this.faults.values()]
+      .filter((f) => f.injected?.kind === 'consumer-failover' && !this.drilledFaults.has(f.faultId))
+      .map((f) => f.faultId)
+      .sort();
   }
 
   /** The latest reports of every set of validators: the own, the read_uncommitted ones, the source audit consumer (what a drain waits for). */

@@ -42,7 +42,15 @@ describe('measureRecovery', () => {
     });
     const r = measureRecovery({ series: s, injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [], ...run });
     expect(r).toMatchObject({ status: 'recovered', seconds: 3, recoveredAtMs: ms(53), reason: null });
-    expect(r.baseline).toEqual({ fromT: T0 + 10, toT: T0 + 39, seconds: 30, consumedMedian: 100, p99MedianUs: 50_000 });
+    expect(r.baseline).toEqual({
+      fromT: T0 + 10,
+      toT: T0 + 39,
+      seconds: 30,
+      consumedMedian: 100,
+      consumedMean: 100,
+      bursty: false,
+      p99MedianUs: 50_000,
+    });
   });
 
   it('is 0 when the system is healthy at once, and measures from a fractional heal time', () => {
@@ -174,6 +182,74 @@ describe('measureRecovery', () => {
     );
   });
 
+  describe('bursty delivery (MirrorMaker 2 exactly-once: a transaction per offset flush, nothing read between)', () => {
+    /** 200/s in three seconds of every four, nothing in the fourth (what an exactly-once run on the lab showed), p99 1.3 s: a mean of 146.7/s over the 30 s baseline (8 idle). */
+    const bursts = (seconds: number, overrides: Record<number, Partial<SecondPoint>> = {}) =>
+      series(seconds, {}, 200, 1300).map((p, i) => ({
+        ...p,
+        ...(i % 4 === 3 ? { consumed: 0, p50Us: null, p99Us: null, p999Us: null, maxUs: null } : {}),
+        ...overrides[i],
+      }));
+
+    it('recovers once the bursts are back: idle seconds between bursts pass, the mean over 10 s is the rate', () => {
+      const s = bursts(120, { ...stall(40, 50), 50: { consumed: 400, p99Us: 10_000_000 } });
+      const r = measureRecovery({ series: s, injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [], ...run });
+      expect(r.baseline).toMatchObject({ bursty: true, consumedMean: 146.7, consumedMedian: 200 });
+      // Second 50 is the catch-up (p99 10 s): the first healthy window starts at 51.
+      expect(r).toMatchObject({ status: 'recovered', seconds: 1, recoveredAtMs: ms(51), reason: null });
+    });
+
+    it('the steady rule would call the same run not recovered (every fourth second reads nothing)', () => {
+      const s = bursts(120, { ...stall(40, 50), 50: { consumed: 400, p99Us: 10_000_000 } });
+      const r = measureRecovery(
+        { series: s, injectedAtMs: ms(40), referenceMs: ms(50), otherFaults: [], ...run },
+        { ...RECOVERY_RULE, burstyIdleShare: 1 },
+      );
+      expect(r.status).toBe('not-recovered');
+    });
+
+    it('is not recovered when the bursts come back at half the rate', () => {
+      const half: Record<number, Partial<SecondPoint>> = {};
+      for (let t = 50; t < 120; t++) half[t] = { consumed: t % 4 === 3 ? 0 : 100 };
+      const r = measureRecovery({
+        series: bursts(120, { ...stall(40, 50), ...half }),
+        injectedAtMs: ms(40),
+        referenceMs: ms(50),
+        otherFaults: [],
+        ...run,
+      });
+      expect(r).toMatchObject({ status: 'not-recovered', seconds: null });
+      expect(r.reason).toContain('bursty delivery');
+    });
+
+    it('still judges the latency of the seconds that read', () => {
+      const slow: Record<number, Partial<SecondPoint>> = {};
+      for (let t = 50; t < 70; t++) if (t % 4 !== 3) slow[t] = { p99Us: 5_000_000 };
+      const r = measureRecovery({
+        series: bursts(120, { ...stall(40, 50), ...slow }),
+        injectedAtMs: ms(40),
+        referenceMs: ms(50),
+        otherFaults: [],
+        ...run,
+      });
+      // 2.6 s bound (2 x 1.3 s): the first window without a slow second starts at 70.
+      expect(r).toMatchObject({ status: 'recovered', recoveredAtMs: ms(70) });
+    });
+
+    it('one idle second in a steady baseline keeps the steady rule', () => {
+      const r = measureRecovery({
+        series: series(120, { 20: { consumed: 0, p99Us: null }, ...stall(40, 50), 52: { consumed: 0, p99Us: null } }),
+        injectedAtMs: ms(40),
+        referenceMs: ms(50),
+        otherFaults: [],
+        ...run,
+      });
+      expect(r.baseline).toMatchObject({ bursty: false });
+      // 52 read nothing: not healthy under the steady rule, so the first window starts at 53.
+      expect(r).toMatchObject({ status: 'recovered', recoveredAtMs: ms(53) });
+    });
+  });
+
   it('uses the documented constants', () => {
     expect(RECOVERY_RULE).toEqual({
       baselineSeconds: 30,
@@ -182,6 +258,8 @@ describe('measureRecovery', () => {
       latencyFactor: 2,
       latencyFloorMs: 100,
       sustainSeconds: 5,
+      burstyIdleShare: 0.1,
+      burstySustainSeconds: 10,
     });
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);

@@ -26,6 +26,14 @@ import type { Recovery, RecoveryRule, SecondPoint } from './report-schema';
  * - A healthy window is cut short by the injection of another fault (the
  *   seconds before that second's start must all be healthy, at least one):
  *   otherwise a fault soon after a recovery would hide it.
+ * - Bursty delivery: a replicator that delivers in bursts (MirrorMaker 2 with exactly-once
+ *   commits a transaction every offset flush; read_committed validators see nothing
+ *   between) leaves whole seconds with nothing read even when healthy. When at least
+ *   `burstyIdleShare` of the baseline seconds (and at least 2) read nothing, the baseline
+ *   is bursty: M is the MEAN consumed rate (the median of a 200/0 alternation says
+ *   little), the healthy window is `burstySustainSeconds` long (it must span several
+ *   bursts for its mean to mean anything), and a second with nothing read passes the
+ *   latency check (there is no latency to judge); seconds that read must still be fast.
  * - Only seconds up to the end of the workload count (after it, producers stop and
  *   consumption falls to zero by design). No healthy window before then: `null`,
  *   with the reason, distinguishing "did not recover" from "too little time left
@@ -38,6 +46,8 @@ export const RECOVERY_RULE: RecoveryRule = {
   latencyFactor: 2,
   latencyFloorMs: 100,
   sustainSeconds: 5,
+  burstyIdleShare: 0.1,
+  burstySustainSeconds: 10,
 };
 
 export interface RecoveryInput {
@@ -79,13 +89,27 @@ export function measureRecovery(input: RecoveryInput, rule: RecoveryRule = RECOV
       `no baseline: ${base.length} s of undisturbed data before the injection (at least ${rule.minBaselineSeconds} s needed)`,
     );
   }
-  const consumedMedian = median(base.map((p) => p.consumed));
-  if (consumedMedian === 0 || p99s.length === 0)
-    return notMeasured('no baseline: nothing was consumed in the seconds before the injection');
-  const baseline = { fromT: base[0].t, toT: base[base.length - 1].t, seconds: base.length, consumedMedian, p99MedianUs: median(p99s) };
+  const consumed = base.map((p) => p.consumed);
+  const consumedMedian = median(consumed);
+  const consumedMean = consumed.reduce((a, b) => a + b, 0) / consumed.length;
+  const idleSeconds = consumed.filter((c) => c === 0).length;
+  const bursty = idleSeconds >= 2 && idleSeconds >= rule.burstyIdleShare * base.length;
+  // M: the median of steady delivery, the mean of bursty delivery.
+  const rate = bursty ? consumedMean : consumedMedian;
+  if (rate === 0 || p99s.length === 0) return notMeasured('no baseline: nothing was consumed in the seconds before the injection');
+  const baseline = {
+    fromT: base[0].t,
+    toT: base[base.length - 1].t,
+    seconds: base.length,
+    consumedMedian,
+    consumedMean: Math.round(consumedMean * 10) / 10,
+    bursty,
+    p99MedianUs: median(p99s),
+  };
+  const sustainSeconds = bursty ? rule.burstySustainSeconds : rule.sustainSeconds;
 
   const thresholdUs = Math.max(rule.latencyFactor * baseline.p99MedianUs, rule.latencyFloorMs * 1000);
-  const tolerance = rule.throughputTolerance * consumedMedian;
+  const tolerance = rule.throughputTolerance * rate;
   const first = Math.ceil(input.referenceMs / 1000);
   const end = input.endAtMs !== undefined ? Math.floor(input.endAtMs / 1000) - 1 : input.series[input.series.length - 1].t;
   const nextInjection = Math.min(...input.otherFaults.map((w) => w.fromMs).filter((ms) => ms > input.referenceMs!));
@@ -94,28 +118,31 @@ export function measureRecovery(input: RecoveryInput, rule: RecoveryRule = RECOV
   const last = Math.min(end, cut - 1);
   const secondOk = (t: number) => {
     const p = bySecond.get(t);
-    return p !== undefined && p.p99Us !== null && p.p99Us <= thresholdUs;
+    if (p === undefined) return false;
+    // Between bursts nothing is read and there is no latency to judge.
+    if (bursty && p.consumed === 0) return true;
+    return p.p99Us !== null && p.p99Us <= thresholdUs;
   };
   for (let t = first; t <= last; t++) {
-    const stop = Math.min(t + rule.sustainSeconds - 1, last);
+    const stop = Math.min(t + sustainSeconds - 1, last);
     // A window shorter than `sustainSeconds` only when another fault cuts it.
-    if (stop < t + rule.sustainSeconds - 1 && cut > end) break;
+    if (stop < t + sustainSeconds - 1 && cut > end) break;
     let sum = 0;
     let ok = true;
     for (let s = t; s <= stop && ok; s++) {
       ok = secondOk(s);
       sum += bySecond.get(s)?.consumed ?? 0;
     }
-    if (ok && Math.abs(sum / (stop - t + 1) - consumedMedian) <= tolerance) {
+    if (ok && Math.abs(sum / (stop - t + 1) - rate) <= tolerance) {
       return { status: 'recovered', seconds: (t * 1000 - input.referenceMs) / 1000, recoveredAtMs: t * 1000, reason: null, baseline };
     }
   }
   const available = last - first + 1;
   const since = input.referenceMs === input.injectedAtMs ? 'injection' : 'heal start';
   if (available < 1 && cut <= end) return notMeasured(`another fault was injected before recovery could be seen`, baseline);
-  if (available < rule.sustainSeconds && cut > end) {
+  if (available < sustainSeconds && cut > end) {
     return notMeasured(
-      `the workload ended ${Math.max(0, available)} s after the ${since}: ${rule.sustainSeconds} s of steady throughput and latency are needed to see recovery`,
+      `the workload ended ${Math.max(0, available)} s after the ${since}: ${sustainSeconds} s of steady throughput and latency are needed to see recovery`,
       baseline,
     );
   }
@@ -123,7 +150,7 @@ export function measureRecovery(input: RecoveryInput, rule: RecoveryRule = RECOV
   let off = 0;
   for (let t = first; t <= last; t++) {
     if (!secondOk(t)) slow++;
-    if (Math.abs((bySecond.get(t)?.consumed ?? 0) - consumedMedian) > tolerance) off++;
+    if (!bursty && Math.abs((bySecond.get(t)?.consumed ?? 0) - rate) > tolerance) off++;
   }
   return {
     status: 'not-recovered',
@@ -131,8 +158,10 @@ export function measureRecovery(input: RecoveryInput, rule: RecoveryRule = RECOV
     recoveredAtMs: null,
     reason:
       `did not recover in the ${available} s between the ${since} and ${cut <= end ? 'the next fault' : 'the end of the workload'}: ` +
-      `throughput outside ±${Math.round(rule.throughputTolerance * 100)} % of ${formatRate(consumedMedian)}/s in ${off} s, ` +
-      `p99 above ${formatMs(thresholdUs)} (or nothing read) in ${slow} s`,
+      (bursty
+        ? `no ${sustainSeconds} s in a row averaged within ±${Math.round(rule.throughputTolerance * 100)} % of ${formatRate(rate)}/s (bursty delivery), `
+        : `throughput outside ±${Math.round(rule.throughputTolerance * 100)} % of ${formatRate(rate)}/s in ${off} s, `) +
+      `p99 above ${formatMs(thresholdUs)}${bursty ? '' : ' (or nothing read)'} in ${slow} s`,
     baseline,
   };
 }

@@ -142,6 +142,10 @@ export const recoverySchema = z.object({
       toT: z.number().int(),
       seconds: count,
       consumedMedian: z.number().nonnegative(),
+      /** Mean consumed records/s: the rule's M when delivery was bursty. Older reports: null. */
+      consumedMean: z.number().nonnegative().nullable().default(null),
+      /** Enough baseline seconds read nothing (`recoveryRule.burstyIdleShare`) that delivery is taken as bursty. */
+      bursty: z.boolean().default(false),
       p99MedianUs: us,
     })
     .nullable(),
@@ -545,6 +549,8 @@ export const scenarioReportSchema = z.object({
     latencyFactor: z.number(),
     latencyFloorMs: z.number(),
     sustainSeconds: count,
+    burstyIdleShare: z.number().default(0.1),
+    burstySustainSeconds: count.default(10),
   }),
   /**
    * The read_uncommitted validators a scenario added beside its own (`validators.readUncommitted`):

@@ -4,6 +4,7 @@ import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-
 import { AckLedger, type SendResult } from './ack-ledger';
 import { SourceOffsetLedger } from './source-offset-ledger';
 import { Pacer, type RateAt } from './pacer';
+import { rampFromMeasuring } from './ramp-anchor';
 import { PublishDelayWindows } from './publish-delay-windows';
 import type { ProducerMetrics } from './producer-metrics';
 import { RateMeter } from './rate-meter';
@@ -148,7 +149,9 @@ export class ProducerRun {
     }
     this.startMs = Math.max(o.startAtMs, o.clock.nowMs());
     const rate = o.recordsPerSecond;
-    this.rateAt = o.rateAt ?? (() => rate);
+    const rateAt = o.rateAt ?? (() => rate);
+    // A ramp's steps count from the measured start, so none of them is spent in the warm-up.
+    this.rateAt = 'ramp' in o.spec.workload.rate && o.measuringAtMs ? rampFromMeasuring(rateAt, this.startMs, o.measuringAtMs) : rateAt;
     // Requested load: the workload's rate plus the trickles of quiet topics once they are quiet.
     const requestedAt: RateAt = (t) => this.rateAt(t) + this.trickleRateAt(this.startMs + t);
     this.meter = new RateMeter({ startMs: this.startMs, endMs: o.endAtMs, rateAt: requestedAt, meanRecordBytes: o.meanRecordBytes });

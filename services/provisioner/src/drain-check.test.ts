@@ -46,6 +46,59 @@ const validator = (id: string, atMs: number, drained: boolean, seqs: number[]): 
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('drainStatus', () => {
+  it('waits for every consumer-failover drill to publish its outcome, and names the one it waits for', () => {
+    const fault = (faultId: string, kind: string): ControlEventInput => ({
+      v: 1,
+      type: 'fault.injected',
+      scenarioId: ID,
+      atMs: STOP - 10_000,
+      source: 'fault-runner',
+      faultId,
+      kind,
+      target: 'keeps-up',
+      params: {},
+      durationMs: null,
+    });
+    const outcome: ControlEventInput = {
+      v: 1,
+      type: 'consumer.failover',
+      scenarioId: ID,
+      atMs: STOP + 900,
+      source: 'c0',
+      faultId: 'f0',
+      group: 'keeps-up',
+      groupId: 'g-keeps-up',
+      waitedMs: 15_000,
+      current: false,
+      partitions: [],
+      skipped: 0,
+      reread: 0,
+      translations: {
+        observations: 0,
+        unsafeTranslations: 0,
+        skippedRecords: 0,
+        rereadOverBound: 0,
+        maxReread: 0,
+        regressions: 0,
+        maxAgeMs: 0,
+      },
+    };
+    const before = [
+      producer(true, 5),
+      validator('v1', STOP + 500, true, upTo(5)),
+      fault('f0', 'consumer-failover'),
+      fault('f1', 'kill-broker'),
+    ];
+    const pending = drainStatus(watchWith(before).get(ID), STOP, STOP + 1000, 30_000);
+    // Every record is in; only the drill is missing (a kill-broker fault has no drill).
+    expect(pending).toMatchObject({ drained: false, ackedUnseen: 0, drillsPending: ['f0'] });
+    expect(describePending(pending)).toEqual(['consumer-failover drill f0: no outcome yet']);
+    expect(drainStatus(watchWith([...before, outcome]).get(ID), STOP, STOP + 1000, 30_000)).toMatchObject({
+      drained: true,
+      drillsPending: [],
+    });
+  });
+
   it('waits for the source audit consumer to drain like any validator, and never for it to have seen what the source lost', () => {
     const audit = (drained: boolean, seqs: number[]): ControlEventInput => ({
       ...(validator('a0', STOP + 600, drained, seqs) as Extract<ControlEventInput, { type: 'validator.report' }>),
@@ -59,6 +112,7 @@ describe('drainStatus', () => {
       drained: true,
       producersPending: [],
       validatorsPending: [],
+      drillsPending: [],
       ackedUnseen: 0,
       acked: 5,
     });
@@ -70,6 +124,7 @@ describe('drainStatus', () => {
       drained: true,
       producersPending: [],
       validatorsPending: [],
+      drillsPending: [],
       ackedUnseen: 0,
       acked: 5,
     });
@@ -150,6 +205,7 @@ describe('drainStatus', () => {
       drained: true,
       producersPending: [],
       validatorsPending: [],
+      drillsPending: [],
       ackedUnseen: 0,
       acked: 10,
     });

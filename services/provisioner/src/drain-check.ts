@@ -7,6 +7,8 @@ export interface DrainStatus {
   producersPending: string[];
   /** Live validators without a `drained` report since the stop. */
   validatorsPending: string[];
+  /** Consumer-failover faults whose drill has published no outcome yet (it reads the target after the group stopped). */
+  drillsPending: string[];
   /** Sequences the source acknowledged that no validator has seen yet (undefined while others are pending). */
   ackedUnseen: number | undefined;
   acked: number;
@@ -17,7 +19,10 @@ export interface DrainStatus {
  * reported has sent its final report, every live validator has said `drained`
  * after the stop (the added read_uncommitted ones and the source audit consumer too),
  * and the own validators' combined state (the latest state of each partition) has
- * seen every sequence the source acknowledged. A validator that
+ * seen every sequence the source acknowledged; and every consumer-failover drill has
+ * published its outcome (a drill waits for MirrorMaker 2's translation, then reads the
+ * target: it may end after the workload, and a report built before it would miss it).
+ * A validator that
  * has been silent for `staleMs` is gone; the others took its partitions over.
  */
 export function drainStatus(obs: ScenarioView | undefined, stopAtMs: number, nowMs: number, staleMs: number): DrainStatus {
@@ -34,12 +39,20 @@ export function drainStatus(obs: ScenarioView | undefined, stopAtMs: number, now
     .filter((v) => v.atMs >= nowMs - staleMs && !(v.drained && v.atMs >= stopAtMs))
     .map((v) => v.validatorId)
     .sort();
+  const drillsPending = obs?.pendingFailoverDrills() ?? [];
   const acked = producers.filter((p) => p.final).reduce((sum, p) => sum + p.counts.acked, 0);
   if (producersPending.length > 0 || validatorsPending.length > 0)
-    return { drained: false, producersPending, validatorsPending, ackedUnseen: undefined, acked };
+    return { drained: false, producersPending, validatorsPending, drillsPending, ackedUnseen: undefined, acked };
   const acc = accountingOf(obs);
   const ackedUnseen = acc === undefined ? acked : acc.lost.count + acc.unseen.count;
-  return { drained: ackedUnseen === 0, producersPending, validatorsPending, ackedUnseen, acked };
+  return {
+    drained: ackedUnseen === 0 && drillsPending.length === 0,
+    producersPending,
+    validatorsPending,
+    drillsPending,
+    ackedUnseen,
+    acked,
+  };
 }
 
 /** What is still missing, in words, for logs and the drain record. */
@@ -47,6 +60,7 @@ export function describePending(s: DrainStatus): string[] {
   return [
     ...s.producersPending.map((p) => `producer ${p}: no final report`),
     ...s.validatorsPending.map((v) => `validator ${v}: not drained`),
+    ...s.drillsPending.map((f) => `consumer-failover drill ${f}: no outcome yet`),
     ...(s.ackedUnseen ? [`${s.ackedUnseen} acknowledged records not seen on the target`] : []),
   ];
 }

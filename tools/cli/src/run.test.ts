@@ -163,6 +163,23 @@ describe('validate', () => {
   });
 });
 
+describe('validate, a scenario run once per replicator mode', () => {
+  test('names the modes a line holds in: duplicates at 0 in the exactly-once mode only', async () => {
+    const dir = emptyDir();
+    const file = join(dir, 'modes.yaml');
+    writeFileSync(
+      file,
+      'name: modes\nreplicators: [dedicated, dedicated-eos, connect]\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s }\n',
+    );
+    const ctx = capture();
+    expect(await runCli(['validate', file], ctx)).toBe(0);
+    expect(ctx.stdout).toContain(
+      '    inconsistentOffsets <= 0 ranges (default)\n    duplicates <= 0 records (default) (in dedicated-eos only)\n',
+    );
+    expect(ctx.stdout).not.toContain('lost <= 0 records (default) (in');
+  });
+});
+
 describe('exit codes for verdicts', () => {
   test('0 pass, 1 fail, 2 error, 3 inconclusive', async () => {
     const { exitCodeForVerdict } = await import('./exit-codes');

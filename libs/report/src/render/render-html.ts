@@ -161,7 +161,7 @@ ${list.map((x) => {
   }</td></tr>`;
 })}</tbody></table>`;
   return html`<section id="faults"><h2>Faults <small>times from the scenario start</small></h2>${body}
-<p class="fineprint">Recovery time: from the heal's start (the injection for one-shot faults; the component may be back only later) to the start of the first ${rule.sustainSeconds} s in a row whose mean consumed rate is within ±${Math.round(rule.throughputTolerance * 100)} % of the pre-fault median and whose per-second p99 stays under max(${rule.latencyFactor}× the pre-fault p99, ${rule.latencyFloorMs} ms). Pre-fault: the ${rule.baselineSeconds} s before the injection, outside other faults. Resolution 1 s.</p></section>`;
+<p class="fineprint">Recovery time: from the heal's start (the injection for one-shot faults; the component may be back only later) to the start of the first ${rule.sustainSeconds} s in a row whose mean consumed rate is within ±${Math.round(rule.throughputTolerance * 100)} % of the pre-fault median and whose per-second p99 stays under max(${rule.latencyFactor}× the pre-fault p99, ${rule.latencyFloorMs} ms). Pre-fault: the ${rule.baselineSeconds} s before the injection, outside other faults. Bursty delivery (at least ${Math.round(rule.burstyIdleShare * 100)} % of the pre-fault seconds read nothing, as MirrorMaker 2's exactly-once transactions do): ${rule.burstySustainSeconds} s around the pre-fault mean, and seconds that read nothing pass the latency check. Resolution 1 s.</p></section>`;
 }
 
 function anomalies(r: ScenarioReport, origin: number | null): SafeHtml {

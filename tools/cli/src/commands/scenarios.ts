@@ -1,7 +1,13 @@
 /** `mirrorlab validate FILE` and `mirrorlab scenarios`: scenario files, checked before anything starts. */
 import path from 'node:path';
 import { findRepoRoot } from '@mirrorlab/lab';
-import { describeExpectations, effectiveExpectations, expectationContext, type RecordEncoding } from '@mirrorlab/protocol';
+import {
+  describeExpectations,
+  effectiveExpectations,
+  expectationContext,
+  type RecordEncoding,
+  type ScenarioSpec,
+} from '@mirrorlab/protocol';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError } from '../exit-codes';
@@ -14,6 +20,24 @@ const ENCODING_NOTES: Record<RecordEncoding, string> = {
   'value-prefix': 'mirrorlab meta before the payload in the value, for replicators that drop headers',
   'single-header': 'mirrorlab meta in one Kafka header, ml',
 };
+
+/**
+ * The effective expectations; with `replicators: [...]` (one run per mode) a line that holds in
+ * some modes only (duplicates at 0 in an exactly-once mode) names those modes.
+ */
+function expectationLines(spec: ScenarioSpec): string[] {
+  const modes = spec.replicators ?? [spec.replicator.mode];
+  const perMode = modes.map((mode) =>
+    describeExpectations(
+      effectiveExpectations(spec.expectations, expectationContext({ ...spec, replicator: { ...spec.replicator, mode } })),
+    ),
+  );
+  const lines = [...new Set(perMode.flat())];
+  return lines.map((line) => {
+    const where = modes.filter((_, i) => perMode[i].includes(line));
+    return where.length === modes.length ? line : `${line} (in ${where.join(', ')} only)`;
+  });
+}
 
 export const scenariosCommand: CommandModule = {
   register(program: Command, ctx: CliContext) {
@@ -33,8 +57,7 @@ export const scenariosCommand: CommandModule = {
             );
             ctx.out(`  record encoding: ${spec.workload.encoding} (${ENCODING_NOTES[spec.workload.encoding]})`);
             ctx.out('  expectations (the verdict fails when one is exceeded):');
-            for (const line of describeExpectations(effectiveExpectations(spec.expectations, expectationContext(spec))))
-              ctx.out(`    ${line}`);
+            for (const line of expectationLines(spec)) ctx.out(`    ${line}`);
           } catch (err) {
             bad.push(file);
             ctx.err((err as Error).message);
