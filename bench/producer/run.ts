@@ -11,6 +11,9 @@
  *   npx tsx bench/producer/run.ts --quick    # 1 short sample of each, prints only
  *   npx tsx bench/producer/run.ts --only=validator     # 3., with kafka-consumer-perf-test on the same backlog
  *   npx tsx bench/producer/run.ts --only=producer-100B # 1. and 2. at 100 B only
+ *   npx tsx bench/producer/run.ts --only=producer      # 1. and 2. at 100 B and 1 KiB, the default MAX_BATCH_RECORDS only
+ *   --encodings=headers,single-header (the default for --only runs; any of headers, single-header, value-prefix):
+ *   the record encodings measured side by side in the run (the validator: one backlog each); --samples=N (default 1 for --only)
  *   (--only runs write their figures to bench/producer/results.json; VALIDATOR_PROFILE_DIR / PRODUCER_PROFILE_DIR
  *   make the measured validator / producers write V8 CPU profiles there, for bench/producer/profile-summary.ts)
  *
@@ -36,28 +39,56 @@ import {
   mirroredTopicName,
   type LabState,
 } from '@mirrorlab/lab';
-import { encodeRecord, KeyPlan, validateScenario, type ScenarioSpec, type ScenarioSpecInput } from '@mirrorlab/protocol';
+import {
+  encodeRecord,
+  KeyPlan,
+  validateScenario,
+  type RecordEncoding,
+  type ScenarioSpec,
+  type ScenarioSpecInput,
+} from '@mirrorlab/protocol';
 import { type ControlEventOf } from '@mirrorlab/control';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlRecorder } from '@mirrorlab/control/testing';
 import { latestPartitions, reconcile, type ProducerReport } from '@mirrorlab/validation';
 
-type RecordEncoding = 'headers' | 'value-prefix';
 const quick = process.argv.includes('--quick');
 /** A part of the bench on its own (each fits in one short hold of the shared lab). */
-const only = (/^--only=(validator|producer-100B)$/.exec(process.argv.find((a) => a.startsWith('--only=')) ?? '') ?? [])[1] as
-  'validator' | 'producer-100B' | undefined;
+const only = (/^--only=(validator|producer-100B|producer)$/.exec(process.argv.find((a) => a.startsWith('--only=')) ?? '') ?? [])[1] as
+  'validator' | 'producer-100B' | 'producer' | undefined;
 if (process.argv.some((a) => a.startsWith('--only=')) && only === undefined) {
-  console.error('--only must be validator or producer-100B');
+  console.error('--only must be validator, producer-100B or producer');
   process.exit(2);
 }
-const SAMPLES = quick || only !== undefined ? 1 : 3;
+const KNOWN_ENCODINGS: readonly RecordEncoding[] = ['headers', 'single-header', 'value-prefix'];
+const encodingsArg = process.argv.find((a) => a.startsWith('--encodings='))?.slice('--encodings='.length);
+/**
+ * The record encodings measured side by side (producer samples interleaved; one validator backlog each). --only runs
+ * compare the 8-9 `ml-*` headers with the single `ml` header unless told otherwise; the full bench measures the default
+ * (headers).
+ */
+const ENCODINGS: RecordEncoding[] =
+  encodingsArg !== undefined
+    ? (encodingsArg.split(',') as RecordEncoding[])
+    : only !== undefined
+      ? ['headers', 'single-header']
+      : ['headers'];
+if (ENCODINGS.length === 0 || ENCODINGS.some((e) => !KNOWN_ENCODINGS.includes(e))) {
+  console.error(`--encodings must list some of ${KNOWN_ENCODINGS.join(', ')}, got ${encodingsArg}`);
+  process.exit(2);
+}
+const samplesArg = process.argv.find((a) => a.startsWith('--samples='))?.slice('--samples='.length);
+/** Samples of each measurement (`--samples=N`); --only runs take 1 unless told, to fit one short hold of the lab. */
+const SAMPLES = samplesArg !== undefined ? Number(samplesArg) : quick || only !== undefined ? 1 : 3;
+if (!Number.isInteger(SAMPLES) || SAMPLES < 1) {
+  console.error(`--samples must be a whole number >= 1, got ${samplesArg}`);
+  process.exit(2);
+}
 const PARTITIONS = 6;
 const SIZES = only === 'producer-100B' ? [100] : [100, 1024];
 /** The producer's default MAX_BATCH_RECORDS (100: the binding serves 100 delivery reports per event-loop turn) and the earlier 4000. */
-const BATCHES = only === 'producer-100B' ? [100, 4000] : [100, 4000];
-/** `--only=producer-100B` also runs the value-prefix encoding (meta in the value, no headers): what the 8-9 headers per record cost. */
-const ENCODINGS: RecordEncoding[] = only === 'producer-100B' ? ['headers', 'value-prefix'] : ['headers'];
+const BATCHES = only === 'producer' ? [100] : [100, 4000];
+const ENCODING_TAGS: Record<RecordEncoding, string> = { headers: 'h', 'value-prefix': 'vp', 'single-header': 'sh' };
 const ASKED_RATE = 500_000;
 const RUN_MS = quick ? 8_000 : 15_000;
 /** ProducerPerformance runs are sized from a calibration run to last about this long. */
@@ -382,15 +413,21 @@ async function counter(svc: ServiceProcess, name: string, scenarioId: string): P
     .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-/** Bytes a test record carries besides its value: the key and the mirrorlab headers (names + values), as the producer writes them. */
-function keyAndHeaderBytes(scenarioId: string, producerId: string, size: number, index: number): number {
+/**
+ * Bytes a test record carries besides its payload: the key and the mirrorlab meta (header names + values, or the
+ * value prefix), as the producer writes them.
+ */
+function keyAndHeaderBytes(scenarioId: string, producerId: string, size: number, index: number, encoding: RecordEncoding): number {
   const slot = KeyPlan.build({ producerId, partitions: PARTITIONS, keysPerPartition: 4, epoch: 0 }).slotForRecord(index);
   const rec = encodeRecord({
     meta: { scenarioId, producerId, keyEpoch: 0, seq: slot.seq, sendTimeUs: Date.now() * 1000 },
     key: slot.key,
     payload: Buffer.alloc(size),
+    encoding,
   });
-  return rec.key.length + Object.entries(rec.headers).reduce((s, [k, v]) => s + Buffer.byteLength(k) + v.length, 0);
+  return (
+    rec.key.length + rec.value.length - size + Object.entries(rec.headers).reduce((s, [k, v]) => s + Buffer.byteLength(k) + v.length, 0)
+  );
 }
 
 // ---------------------------------------------------------------- 1. the producer bundle
@@ -438,7 +475,7 @@ async function producerSample(
     encoding,
   });
   // A fresh process per run, pinned to its scenario: it never joins anyone else's scenario on the shared lab.
-  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${encoding === 'headers' ? 'h' : 'vp'}-${sample}`;
+  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${ENCODING_TAGS[encoding]}-${sample}`;
   // PRODUCER_PROFILE_DIR: each measured producer writes a V8 CPU profile there (bench/producer/profile-summary.ts reads it).
   const profile: Record<string, string> = process.env.PRODUCER_PROFILE_DIR
     ? {
@@ -477,7 +514,7 @@ async function producerSample(
       .flatMap((p) => p.windows)
       .filter(([start]) => start >= s.startAtMs && start + 1000 <= s.endAtMs)
       .map(([, , acked]) => acked);
-    const overhead = keyAndHeaderBytes(s.scenarioId, producerId, size, Math.floor(c.acked / 2));
+    const overhead = keyAndHeaderBytes(s.scenarioId, producerId, size, Math.floor(c.acked / 2), encoding);
     const result: ProducerSample = {
       size,
       encoding,
@@ -517,10 +554,11 @@ async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
     ENCODINGS.flatMap((encoding) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => topicOf(batch, encoding, i))),
   );
   await bench.createTopics(topics);
-  // Configurations interleaved, so drifting load on the shared machine hits them alike.
+  // Configurations interleaved, so drifting load on the shared machine hits them alike; the encodings' order
+  // flips every sample, so none always runs first after the lab comes up.
   for (let i = 0; i < SAMPLES; i++) {
     for (const batch of BATCHES) {
-      for (const encoding of ENCODINGS) {
+      for (const encoding of i % 2 === 0 ? ENCODINGS : [...ENCODINGS].reverse()) {
         for (const [z, size] of SIZES.entries())
           out.push(await producerSample(bench, size, batch, topicOf(batch, encoding, i * SIZES.length + z), i, encoding));
       }
@@ -1109,7 +1147,7 @@ function renderResults(
  * One part of the bench (`--only=...`): its figures go to bench/producer/results.json under their own key
  * (other keys kept), with the machine's load, since the machine is shared.
  */
-async function runOnly(bench: Bench, part: 'validator' | 'producer-100B', libsDir: string, load0: number): Promise<void> {
+async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'producer', libsDir: string, load0: number): Promise<void> {
   const file = join(__dirname, 'results.json');
   const results = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, unknown>;
   const machine = () => ({
@@ -1121,8 +1159,12 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B', libsDi
     labMode: bench.lab.mode,
   });
   if (part === 'validator') {
-    // The default encoding (meta in 8-9 Kafka headers) and value-prefix (no headers): kafkajs decodes headers per record.
-    const samples = [await validatorSample(bench, 0, libsDir, 'headers'), await validatorSample(bench, 1, libsDir, 'value-prefix')];
+    // One backlog per encoding (--encodings): the validator's client decodes headers per record, so their number matters.
+    // Encodings interleaved, their order flipped every round (h, sh, sh, h, ...), so drifting load hits them alike.
+    const samples: ValidatorSample[] = [];
+    for (let round = 0; round < SAMPLES; round++)
+      for (const [i, encoding] of (round % 2 === 0 ? ENCODINGS : [...ENCODINGS].reverse()).entries())
+        samples.push(await validatorSample(bench, round * ENCODINGS.length + i, libsDir, encoding));
     results.validator_1KiB = {
       measured: new Date().toISOString(),
       machine: machine(),
@@ -1147,6 +1189,46 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B', libsDi
               },
         validatorVsConsumerPerformance: v.perfTool === null ? null : Number((v.recordsPerSec / v.perfTool.fetchRecordsPerSec).toFixed(2)),
       })),
+    };
+  } else if (part === 'producer') {
+    const producer = await measureProducer(bench);
+    const perf = await measurePerf(bench, libsDir);
+    const perfAt = (variant: string, size: number) =>
+      Math.max(...perf.samples.filter((p) => p.variant === variant && p.size === size).map((p) => p.recordsPerSec));
+    const ratios = (variant: string) =>
+      Object.fromEntries(
+        ENCODINGS.map((encoding) => [
+          encoding,
+          Object.fromEntries(
+            SIZES.map((size) => {
+              const own = Math.max(...producer.filter((p) => p.encoding === encoding && p.size === size).map((p) => p.recordsPerSec));
+              return [size < 1024 ? `${size}B` : `${size / 1024}KiB`, Number((own / perfAt(variant, size)).toFixed(2))];
+            }),
+          ),
+        ]),
+      );
+    results.producer_encodings = {
+      measured: new Date().toISOString(),
+      machine: machine(),
+      producer: producer.map((p) => ({
+        encoding: p.encoding,
+        size: p.size,
+        batch: p.batch,
+        recordsPerSec: Math.round(p.recordsPerSec),
+        valueMiBps: Number(p.valueMiBps.toFixed(2)),
+        bookedInRunPerSec: Math.round(p.bookedPerSec),
+        cpuPct: Math.round(p.cpuPct),
+        failed: p.failed,
+        indeterminate: p.indeterminate,
+      })),
+      producerPerformance: perf.samples.map((p) => ({
+        variant: p.variant,
+        size: p.size,
+        recordsPerSec: Math.round(p.recordsPerSec),
+        cpuPct: Math.round(p.cpuPct),
+      })),
+      producerVsProducerPerformance256KiB: ratios(PERF_VARIANTS[1].label),
+      producerVsProducerPerformanceDefaults: ratios(PERF_VARIANTS[0].label),
     };
   } else {
     const producer = await measureProducer(bench);

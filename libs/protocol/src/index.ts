@@ -21,6 +21,7 @@ export { murmur2, toPositive, partitionForKey } from './murmur2';
 export { KeyPlan, MAX_KEY_SEARCH_WORK, type KeyPlanOptions, type RecordSlot, type ParsedKey } from './key-plan';
 export { RECORD_FORMAT_VERSION, scheduledTimeOf, type RecordEncoding, type TestRecordMeta } from './record-format';
 export { RECORD_HEADERS, type ConsumedHeaders, type HeaderValue } from './record-headers';
+export { SINGLE_HEADER } from './record-single-header';
 export {
   encodeRecord,
   decodeRecord,

@@ -2,8 +2,8 @@ import { crc32 } from 'node:zlib';
 import type { RecordDecodeError, RecordDecodeReason } from './errors';
 
 /**
- * What the bytes of a test record mean, shared by both encodings (headers and
- * value prefix), so a record's checksum is the same whichever encoding carried it.
+ * What the bytes of a test record mean, shared by every encoding (headers, value
+ * prefix, single header), so a record's checksum is the same whichever encoding carried it.
  */
 
 /**
@@ -12,7 +12,12 @@ import type { RecordDecodeError, RecordDecodeReason } from './errors';
  */
 export const RECORD_FORMAT_VERSION = 2;
 
-export type RecordEncoding = 'headers' | 'value-prefix';
+/**
+ * `headers`: meta in 8-9 `ml-*` Kafka headers. `value-prefix`: meta as text before the
+ * payload in the value (for replicators that drop headers). `single-header`: that same
+ * text as the value of one `ml` header (one header is far cheaper for Kafka clients).
+ */
+export type RecordEncoding = 'headers' | 'value-prefix' | 'single-header';
 
 export interface TestRecordMeta {
   readonly scenarioId: string;
@@ -36,7 +41,7 @@ export function scheduledTimeOf(meta: TestRecordMeta): number {
   return meta.scheduledTimeUs ?? meta.sendTimeUs;
 }
 
-/** Meta plus the two checksums the producer wrote, as read back from either encoding. */
+/** Meta plus the two checksums the producer wrote, as read back from any encoding. */
 export interface WrittenMeta {
   readonly meta: TestRecordMeta;
   readonly metaChecksum: number;
@@ -83,6 +88,37 @@ export function parseCounter(text: string): number | undefined {
 
 export function parseChecksum(text: string): number | undefined {
   return CANONICAL_CHECKSUM.test(text) ? Number.parseInt(text, 16) : undefined;
+}
+
+/**
+ * parseCounter over the ASCII bytes `b[start..end)`, without making a string: the
+ * validator's hot path reads every number this way. Undefined exactly when
+ * parseCounter would reject the same text.
+ */
+export function counterFromBytes(b: Uint8Array, start: number, end: number): number | undefined {
+  const n = end - start;
+  if (n <= 0 || n > 16 || (b[start] === 0x30 && n > 1)) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = b[i] - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+  }
+  // Above 2^53 the sum is inexact but stays above 2^53, so this still rejects it, as parseCounter does.
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** parseChecksum over the ASCII bytes `b[start..end)` (8 lowercase hex digits), without making a string. */
+export function checksumFromBytes(b: Uint8Array, start: number, end: number): number | undefined {
+  if (end - start !== 8) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (d < 0) return undefined;
+    value = value * 16 + d;
+  }
+  return value;
 }
 
 /** Builds a decode error; shows at most a short excerpt of the offending text so garbage cannot bloat logs. */

@@ -2,6 +2,8 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import type { RecordDecodeError } from './errors';
 import { identifierProblem } from './identifier';
 import {
+  checksumFromBytes,
+  counterFromBytes,
   decodeError,
   excerpt,
   formatChecksum,
@@ -11,6 +13,7 @@ import {
   type TestRecordMeta,
   type WrittenMeta,
 } from './record-format';
+import { SINGLE_HEADER } from './record-single-header';
 
 /**
  * The `headers` encoding: meta in Kafka headers, value = payload untouched.
@@ -55,13 +58,21 @@ export function writeHeaders(meta: TestRecordMeta, metaChecksum: number, payload
   return headers;
 }
 
-/** True when any header carries the mirrorlab marker: the record is ours and headers are authoritative. */
-export function hasMarkerHeader(headers: ConsumedHeaders | null | undefined): boolean {
-  if (headers === null || typeof headers !== 'object') return false;
+/**
+ * Which header encoding a record's header names say it carries: `ml` is the single
+ * header, any `ml-*` the headers encoding; `both` cannot come from one producer.
+ * One pass over the names, so a foreign record with many headers costs one loop.
+ */
+export function headerEncodingOf(headers: ConsumedHeaders | null | undefined): 'none' | 'headers' | 'single-header' | 'both' {
+  if (headers === null || typeof headers !== 'object') return 'none';
+  let single = false;
+  let multi = false;
   for (const name in headers) {
-    if (name.startsWith(MARKER) && Object.hasOwn(headers, name)) return true;
+    if (!Object.hasOwn(headers, name)) continue;
+    if (name === SINGLE_HEADER) single = true;
+    else if (name.startsWith(MARKER)) multi = true;
   }
-  return false;
+  return single ? (multi ? 'both' : 'single-header') : multi ? 'headers' : 'none';
 }
 
 type TextRead = { text: string } | RecordDecodeError;
@@ -69,7 +80,7 @@ type TextRead = { text: string } | RecordDecodeError;
 export function readHeaders(headers: ConsumedHeaders): WrittenMeta | RecordDecodeError {
   // Version first: a future version may use other headers, and should be reported as such.
   const versionBytes = headerBytes(headers, RECORD_HEADERS.version);
-  let versionNumber = versionBytes === undefined ? undefined : counterFromBytes(versionBytes);
+  let versionNumber = versionBytes === undefined ? undefined : counterFromBytes(versionBytes, 0, versionBytes.length);
   if (versionNumber === undefined) {
     const version = headerText(headers, RECORD_HEADERS.version);
     if (!('text' in version)) return version;
@@ -118,36 +129,9 @@ function headerBytes(headers: ConsumedHeaders, name: string): Uint8Array | undef
   return value instanceof Uint8Array ? value : undefined;
 }
 
-/** A canonical decimal counter (see parseCounter) read from ASCII bytes; undefined when it is not one. */
-function counterFromBytes(b: Uint8Array): number | undefined {
-  const n = b.length;
-  if (n === 0 || n > 16 || (b[0] === 0x30 && n > 1)) return undefined;
-  let value = 0;
-  for (let i = 0; i < n; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) return undefined;
-    value = value * 10 + d;
-  }
-  // Above 2^53 the sum is inexact but stays above 2^53, so this still rejects it, as parseCounter does.
-  return Number.isSafeInteger(value) ? value : undefined;
-}
-
-/** 8 lowercase hex digits (see parseChecksum) read from ASCII bytes; undefined when they are not. */
-function checksumFromBytes(b: Uint8Array): number | undefined {
-  if (b.length !== 8) return undefined;
-  let value = 0;
-  for (let i = 0; i < 8; i++) {
-    const c = b[i];
-    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-    if (d < 0) return undefined;
-    value = value * 16 + d;
-  }
-  return value;
-}
-
 function headerChecksum(headers: ConsumedHeaders, name: string): number | RecordDecodeError {
   const bytes = headerBytes(headers, name);
-  const fast = bytes === undefined ? undefined : checksumFromBytes(bytes);
+  const fast = bytes === undefined ? undefined : checksumFromBytes(bytes, 0, bytes.length);
   if (fast !== undefined) return fast;
   const read = headerText(headers, name);
   if (!('text' in read)) return read;
@@ -178,7 +162,7 @@ function headerId(headers: ConsumedHeaders, name: string): TextRead {
 
 function headerCounter(headers: ConsumedHeaders, name: string): number | RecordDecodeError {
   const bytes = headerBytes(headers, name);
-  const fast = bytes === undefined ? undefined : counterFromBytes(bytes);
+  const fast = bytes === undefined ? undefined : counterFromBytes(bytes, 0, bytes.length);
   if (fast !== undefined) return fast;
   const read = headerText(headers, name);
   if (!('text' in read)) return read;

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import type { RecordDecodeReason } from './errors';
 import { decodeRecord, encodeRecord, type ConsumedRecord, type DecodedRecord, type EncodedRecord, type RecordDecodeResult } from './record';
-import type { RecordEncoding, TestRecordMeta } from './record-format';
+import {
+  checksumFromBytes,
+  counterFromBytes,
+  parseChecksum,
+  parseCounter,
+  type RecordEncoding,
+  type TestRecordMeta,
+} from './record-format';
 import { RECORD_HEADERS } from './record-headers';
+import { SINGLE_HEADER } from './record-single-header';
 
 const REASONS: readonly RecordDecodeReason[] = [
   'foreign',
@@ -39,7 +47,7 @@ const payloads = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
   fc.constantFrom(new Uint8Array(0), new TextEncoder().encode('ml2;a;b;1;2;3;;00000000;00000000;')),
 );
-const encodings = fc.constantFrom<RecordEncoding>('headers', 'value-prefix');
+const encodings = fc.constantFrom<RecordEncoding>('headers', 'value-prefix', 'single-header');
 const inputs = fc.record({ meta: metas, key: keys, payload: payloads, encoding: encodings });
 
 /** What a kafkajs consumer would hand back: fresh copies of every buffer. */
@@ -110,7 +118,7 @@ describe('record codec properties', () => {
     );
   });
 
-  test('changing any one byte of the payload, in either encoding, yields payload_mismatch naming the original identity', () => {
+  test('changing any one byte of the payload, in any encoding, yields payload_mismatch naming the original identity', () => {
     fc.assert(
       fc.property(inputs, fc.nat(), fc.integer({ min: 1, max: 255 }), (input, at, delta) => {
         fc.pre(input.payload.length > 0);
@@ -149,20 +157,41 @@ describe('record codec properties', () => {
     );
   });
 
-  test('changing any one byte of any header value or name is caught', () => {
-    const headerNames = Object.values(RECORD_HEADERS);
+  test('changing any one byte of the single header before its payload checksum never yields an identity', () => {
     fc.assert(
       fc.property(
-        inputs.map((input) => ({ ...input, encoding: 'headers' as const })),
-        fc.constantFrom(...headerNames),
+        inputs.map((input) => ({ ...input, encoding: 'single-header' as const })),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (input, at, delta) => {
+          const consumed = asConsumed(encodeRecord(input));
+          const value = consumed.headers[SINGLE_HEADER];
+          // The last 9 bytes are the payload checksum and its ';': a change there is a payload_mismatch at worst.
+          const i = at % (value.length - 9);
+          value[i] = (value[i] + delta) & 0xff;
+          const result = decodeRecord(consumed);
+          expect(result.ok).toBe(false);
+          expect(!result.ok && result.identity).toBeUndefined();
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test('changing any one byte of any header value or name is caught, in both header encodings', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ meta: metas, key: keys, payload: payloads, encoding: fc.constantFrom<RecordEncoding>('headers', 'single-header') }),
+        fc.nat(),
         fc.boolean(),
         fc.nat(),
         fc.integer({ min: 1, max: 255 }),
-        (input, header, inName, at, delta) => {
+        (input, which, inName, at, delta) => {
           const encoded = encodeRecord(input);
           const original = decodedOf(encoded);
           const consumed = asConsumed(encoded);
-          fc.pre(consumed.headers[header] !== undefined);
+          const names = Object.keys(consumed.headers);
+          const header = names[which % names.length];
           if (inName) {
             const name = Buffer.from(header);
             const i = at % name.length;
@@ -221,6 +250,22 @@ describe('record codec properties', () => {
     );
   });
 
+  test('the byte parsers accept exactly what the text parsers accept, with the same value', () => {
+    const digitsAndHex = fc
+      .array(fc.constantFrom('0', '1', '7', '9', 'a', 'f', 'A', 'g', '-', '+', ' ', '.', 'é'), { maxLength: 18 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.oneof(digitsAndHex, fc.string({ maxLength: 18 }), counters.map(String)), fc.nat({ max: 3 }), (text, pad) => {
+        // The text sits inside a larger buffer, as a field does inside a header or value.
+        const bytes = Buffer.concat([Buffer.alloc(pad, 0x3b), Buffer.from(text), Buffer.alloc(pad, 0x3b)]);
+        const end = bytes.length - pad;
+        expect(counterFromBytes(bytes, pad, end)).toBe(parseCounter(text));
+        expect(checksumFromBytes(bytes, pad, end)).toBe(parseChecksum(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   test('arbitrary garbage never throws and always yields a typed result', () => {
     const bytesOrText = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.string({ maxLength: 40 }));
     const nearPrefix = fc
@@ -228,8 +273,8 @@ describe('record codec properties', () => {
         maxLength: 9,
       })
       .map((fields) => Buffer.from(fields.join(';')));
-    const headerValue = fc.oneof(bytesOrText, fc.array(bytesOrText, { maxLength: 3 }), fc.constant(undefined));
-    const headerName = fc.oneof(fc.constantFrom(...Object.values(RECORD_HEADERS)), fc.string({ maxLength: 6 }));
+    const headerValue = fc.oneof(bytesOrText, nearPrefix, fc.array(bytesOrText, { maxLength: 3 }), fc.constant(undefined));
+    const headerName = fc.oneof(fc.constantFrom(...Object.values(RECORD_HEADERS), SINGLE_HEADER), fc.string({ maxLength: 6 }));
     const records: fc.Arbitrary<ConsumedRecord> = fc.record(
       {
         key: fc.option(bytesOrText),

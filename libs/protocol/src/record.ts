@@ -10,8 +10,9 @@ import {
   type TestRecordMeta,
   type WrittenMeta,
 } from './record-format';
-import { hasMarkerHeader, readHeaders, writeHeaders, type ConsumedHeaders } from './record-headers';
+import { headerEncodingOf, readHeaders, writeHeaders, type ConsumedHeaders } from './record-headers';
 import { prefixMarkerLength, readPrefix, writePrefixed } from './record-prefix';
+import { readSingleHeader, SINGLE_HEADER, writeSingleHeader } from './record-single-header';
 
 /**
  * The test-record codec: what producers write and validators read back.
@@ -25,7 +26,7 @@ export interface RecordToEncode {
   /** The record key, normally from `KeyPlan.slotForRecord(i).key`. */
   readonly key: string;
   readonly payload: Uint8Array;
-  /** `headers` unless the replicator under test drops headers. */
+  /** `headers` when absent; `value-prefix` when the replicator under test drops headers. */
   readonly encoding?: RecordEncoding;
 }
 
@@ -47,9 +48,9 @@ export interface DecodedRecord {
   readonly meta: TestRecordMeta;
   readonly key: string;
   readonly payloadLength: number;
-  /** CRC-32 of meta and key; identical for both encodings of the same record. */
+  /** CRC-32 of meta and key; identical for every encoding of the same record. */
   readonly metaChecksum: number;
-  /** CRC-32 of the payload; identical for both encodings of the same record. */
+  /** CRC-32 of the payload; identical for every encoding of the same record. */
   readonly payloadChecksum: number;
   readonly encoding: RecordEncoding;
 }
@@ -69,7 +70,7 @@ export type RecordDecodeResult =
   | { readonly ok: true; readonly record: DecodedRecord }
   | { readonly ok: false; readonly error: RecordDecodeError; readonly identity?: RecordIdentity };
 
-const ENCODINGS: readonly string[] = ['headers', 'value-prefix'] satisfies readonly RecordEncoding[];
+const ENCODINGS: readonly string[] = ['headers', 'value-prefix', 'single-header'] satisfies readonly RecordEncoding[];
 const LONE_SURROGATE = /\p{Cs}/u;
 
 export function encodeRecord(input: RecordToEncode): EncodedRecord {
@@ -85,9 +86,9 @@ export function encodeRecord(input: RecordToEncode): EncodedRecord {
   const payload = asBuffer(input.payload);
   const metaSum = metaChecksum(meta, key);
   const payloadSum = payloadChecksum(payload);
-  return encoding === 'headers'
-    ? { key, value: payload, headers: writeHeaders(meta, metaSum, payloadSum) }
-    : { key, value: writePrefixed(meta, metaSum, payloadSum, payload), headers: {} };
+  if (encoding === 'value-prefix') return { key, value: writePrefixed(meta, metaSum, payloadSum, payload), headers: {} };
+  const headers = encoding === 'single-header' ? writeSingleHeader(meta, metaSum, payloadSum) : writeHeaders(meta, metaSum, payloadSum);
+  return { key, value: payload, headers };
 }
 
 // Shared, frozen: foreign records can be the bulk of a busy topic, so reporting one allocates nothing.
@@ -102,15 +103,24 @@ export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
   let written: WrittenMeta;
   let payload: Buffer;
   let encoding: RecordEncoding;
-  // Headers win when present: in the headers encoding the payload is arbitrary
+  // Headers win when present: in the header encodings the payload is arbitrary
   // bytes and may itself look like a value prefix.
-  if (hasMarkerHeader(record.headers)) {
-    const read = readHeaders(record.headers as ConsumedHeaders);
+  const headerEncoding = headerEncodingOf(record.headers);
+  if (headerEncoding === 'both') {
+    return failure(
+      'malformed_header',
+      SINGLE_HEADER,
+      `record carries both the single header "${SINGLE_HEADER}" and ml-* headers: no mirrorlab producer writes both`,
+    );
+  }
+  if (headerEncoding !== 'none') {
+    const headers = record.headers as ConsumedHeaders;
+    const read = headerEncoding === 'single-header' ? readSingleHeader(headers) : readHeaders(headers);
     if ('reason' in read) return { ok: false, error: read };
     if (value === undefined) return failure('missing_value', 'value', 'record has mirrorlab headers but no value');
     written = read;
     payload = value;
-    encoding = 'headers';
+    encoding = headerEncoding;
   } else {
     const markerLength = value === undefined ? 0 : prefixMarkerLength(value);
     if (value === undefined || markerLength === 0) return FOREIGN;

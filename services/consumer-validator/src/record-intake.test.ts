@@ -33,6 +33,7 @@ function record(
     },
     key: 'p1/e0/k0-0',
     payload: Buffer.from('payload'),
+    encoding: 'single-header',
   });
   return { topic: 'source.t', partition: 0, offset, key: enc.key, value: enc.value, headers: enc.headers, timestampMs: 1_500 };
 }
@@ -75,8 +76,11 @@ describe('intakeRecord', () => {
     const flipped = record(0, 1);
     flipped.value = Buffer.from('PAYLOAD');
     expect(intakeRecord(t, flipped, 1)).toBe('corrupt');
+    // seq 1 whose meta says seq 7: a damaged identity (the seq field of the single ml header).
     const renamed = record(1, 2);
-    renamed.headers = { ...renamed.headers, 'ml-s': Buffer.from('7') };
+    const meta = (renamed.headers!.ml as Buffer).toString();
+    expect(meta).toContain(';0;1;');
+    renamed.headers = { ml: Buffer.from(meta.replace(';0;1;', ';0;7;')) };
     expect(intakeRecord(t, renamed, 1)).toBe('corrupt');
     expect(intakeRecord(t, { ...foreign, key: null, value: null }, 1)).toBe('redelivery');
     expect(await metricValue(t.registry, 'mirrorlab_validator_foreign_total')).toBe(1);

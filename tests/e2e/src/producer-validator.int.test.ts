@@ -1,6 +1,6 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import type { LabState } from '@mirrorlab/lab';
-import { encodeRecord, KeyPlan } from '@mirrorlab/protocol';
+import { decodeRecord, encodeRecord, KeyPlan, SINGLE_HEADER } from '@mirrorlab/protocol';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlProbe } from './support/control-probe';
 import { labServiceEnv, runningLab, serviceBundle } from './support/lab-env';
@@ -36,6 +36,32 @@ async function startService(
   return svc;
 }
 
+/** The first record of `topic` on the target cluster, as a client reads it. */
+async function firstTargetRecord(topic: string): Promise<KafkaMessage> {
+  const consumer = new Kafka({
+    clientId: 'e2e-first-record',
+    brokers: lab.target.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+  }).consumer({
+    groupId: `e2e-first-record-${topic}`,
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    return await new Promise<KafkaMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no record read from ${topic} within 60 s`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          clearTimeout(timer);
+          resolve(message);
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 beforeAll(async () => {
   lab = runningLab();
   probe = await ControlProbe.start(lab.target.bootstrap);
@@ -61,7 +87,7 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
   const run = await harness.prepare({
     name: 'pv-baseline',
     partitions: 6,
-    workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128 },
+    workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128, encoding: 'single-header' },
   });
   await Promise.all([
     startService('consumer-validator', { VALIDATOR_ID: 'v1' }),
@@ -106,6 +132,23 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
   expect(p50).toBeLessThanOrEqual(p99);
   expect(p99).toBeLessThanOrEqual(max);
   expect(max).toBeLessThan(60_000_000);
+
+  // The single-header encoding survives MirrorMaker 2, which copies headers as they are: a mirrored
+  // record carries exactly the one mirrorlab header and decodes as single-header.
+  const mirrored = await firstTargetRecord(run.targetTopic);
+  expect(Object.keys(mirrored.headers ?? {})).toEqual([SINGLE_HEADER]);
+  const decoded = decodeRecord({ key: mirrored.key, value: mirrored.value, headers: mirrored.headers });
+  expect(
+    decoded.ok && {
+      encoding: decoded.record.encoding,
+      scenarioId: decoded.record.meta.scenarioId,
+      payloadLength: decoded.record.payloadLength,
+    },
+  ).toEqual({
+    encoding: 'single-header',
+    scenarioId: run.scenarioId,
+    payloadLength: 128,
+  });
 });
 
 test('a validator killed with SIGKILL and replaced mid-run: no false anomaly', async () => {

@@ -1,12 +1,25 @@
 /** `mirrorlab validate FILE` and `mirrorlab scenarios`: scenario files, checked before anything starts. */
 import path from 'node:path';
 import { findRepoRoot } from '@mirrorlab/lab';
-import { describeExpectations, effectiveExpectations, expectationContext, type ScenarioSpec } from '@mirrorlab/protocol';
+import {
+  describeExpectations,
+  effectiveExpectations,
+  expectationContext,
+  type RecordEncoding,
+  type ScenarioSpec,
+} from '@mirrorlab/protocol';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError } from '../exit-codes';
 import { listScenarios, loadScenarioFile } from '../scenario-file';
 import type { CommandModule } from './index';
+
+/** What each `workload.encoding` puts on the wire, for the validate output. */
+const ENCODING_NOTES: Record<RecordEncoding, string> = {
+  headers: 'mirrorlab meta in 8-9 ml-* Kafka headers',
+  'value-prefix': 'mirrorlab meta before the payload in the value, for replicators that drop headers',
+  'single-header': 'mirrorlab meta in one Kafka header, ml',
+};
 
 /**
  * The effective expectations; with `replicators: [...]` (one run per mode) a line that holds in
@@ -42,6 +55,7 @@ export const scenariosCommand: CommandModule = {
             ctx.out(
               `${file}: ok (${spec.name}: ${spec.topics.length} topic(s), ${spec.workload.duration / 1000} s, ${spec.faults.length} fault(s))`,
             );
+            ctx.out(`  record encoding: ${spec.workload.encoding} (${ENCODING_NOTES[spec.workload.encoding]})`);
             ctx.out('  expectations (the verdict fails when one is exceeded):');
             for (const line of expectationLines(spec)) ctx.out(`    ${line}`);
           } catch (err) {
