@@ -277,7 +277,7 @@ export class ScenarioView {
 
   /** The latest reports of every set of validators: the own, the read_uncommitted ones, the source audit consumer (what a drain waits for). */
   latestReportsOfEverySet(): ValidatorReport[] {
-    return [this.own, this.readUncommitted, this.sourceAudit].flatMap((fold) => fold.latest());
+    return this.everySet().flatMap((fold) => fold.latest());
   }
 
   /** As `latestValidatorReports`, for the source audit consumer(s) (`audit.sourceConsumer`). */
@@ -287,7 +287,7 @@ export class ScenarioView {
 
   /** Whether a report is still awaited: every set of validators (own, read_uncommitted, source audit) sends final reports, each covering its own partitions. */
   readiness(): Readiness {
-    const awaitingFinal = [this.own, this.readUncommitted, this.sourceAudit]
+    const awaitingFinal = this.everySet()
       .flatMap((fold) => {
         const latest = fold.latest();
         const finals = latest.filter((r) => r.final);
@@ -407,6 +407,11 @@ export class ScenarioView {
     // The lag series is the own validators' (those at read_uncommitted read past open transactions).
     if (history && isolation === 'read_committed')
       this.progress.push({ atMs: e.atMs, validatorId: e.validatorId, partitions: e.partitions });
+  }
+
+  /** Every set of validators: the own, the read_uncommitted ones, the source audit consumer. */
+  private everySet(): ValidatorFold[] {
+    return [this.own, this.readUncommitted, this.sourceAudit];
   }
 
   private fold(isolation: ValidatorIsolation | undefined): ValidatorFold {
