@@ -50,6 +50,9 @@ function kafka(bootstrap: string): Kafka {
     logLevel: logLevel.NOTHING,
     connectionTimeout: 5000,
     requestTimeout: 15_000,
+    // Retriable errors (a broker that has not learned of a new topic yet, a leader election after a fault) are
+    // retried for ~40 s instead of kafkajs's ~10 s: this file restarts brokers on a loaded host.
+    retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 5000 },
   });
 }
 
@@ -298,6 +301,7 @@ test('retention-purge: the topic retention and segments shrink and the source lo
   await withAdmin('source', (admin) =>
     admin.createTopics({
       waitForLeaders: true,
+      timeout: 30_000,
       topics: [
         {
           topic: name,
@@ -359,6 +363,7 @@ test('recreate-topic: the topic is deleted and created again with its partitions
   await withAdmin('source', (admin) =>
     admin.createTopics({
       waitForLeaders: true,
+      timeout: 30_000,
       topics: [{ topic: name, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] }],
     }),
   );
