@@ -36,7 +36,7 @@ function proc(pid: number | null): LabProcess {
 }
 
 async function waitState(p: LabProcess, want: string): Promise<void> {
-  for (let i = 0; i < 100 && processRunState(p) !== want; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && processRunState(p) !== want; i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 test('run state follows SIGSTOP, SIGCONT and SIGKILL of the real process', async () => {

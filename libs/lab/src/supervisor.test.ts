@@ -20,7 +20,7 @@ test('a detached process: pid file, log, liveness by marker, stop with SIGTERM',
   expect(readPidFile(join(dir, 'sleeper.pid'))).toBe(pid);
   expect(processLiveness(pid, marker)).toBe('alive');
   expect(processLiveness(pid, '/some/other/lab/')).toBe('foreign');
-  for (let i = 0; i < 50 && !tailLog(join(dir, 'sleeper.log')).includes('hello'); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 200 && !tailLog(join(dir, 'sleeper.log')).includes('hello'); i++) await new Promise((r) => setTimeout(r, 100));
   expect(tailLog(join(dir, 'sleeper.log'))).toContain('hello from sleeper');
   expect(await stopProcess(pid, '/some/other/lab/', { name: 'sleeper', graceMs: 1000 })).toBe('foreign');
   expect(await stopProcess(pid, marker, { name: 'sleeper', graceMs: 5000 })).toBe('terminated');
@@ -39,7 +39,7 @@ test('SIGKILL after the grace period when SIGTERM is ignored', async () => {
     cwd: dir,
     marker,
   });
-  for (let i = 0; i < 50 && !readFileSync(join(dir, 'stubborn.log'), 'utf8').includes('ready'); i++)
+  for (let i = 0; i < 200 && !readFileSync(join(dir, 'stubborn.log'), 'utf8').includes('ready'); i++)
     await new Promise((r) => setTimeout(r, 100));
   expect(await stopProcess(pid, marker, { name: 'stubborn', graceMs: 300 })).toBe('killed');
 });
