@@ -45,3 +45,5 @@ export * from './faults';
 /** Kept for existing importers: the test-record format version. */
 export { RECORD_FORMAT_VERSION as PROTOCOL_VERSION } from './record-format';
 export * from './queue';
+// MirrorMaker 2's checkpoint records on the target (the consumer-groups service reads them; so do the e2e tests).
+export { checkpointsTopic, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointDecodeResult } from './mm2-checkpoint';

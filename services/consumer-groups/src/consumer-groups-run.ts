@@ -1,11 +1,10 @@
 import type { Kafka } from 'kafkajs';
 import type { ControlEvent, ControlEventInput } from '@mirrorlab/control';
-import { consumerGroupId, type ScenarioSpec } from '@mirrorlab/protocol';
+import { checkpointsTopic, consumerGroupId, type ScenarioSpec } from '@mirrorlab/protocol';
 import type { GroupCommit } from '@mirrorlab/validation';
 import { runFailoverDrill } from './failover-drill';
 import { failoverWaitMs } from './failover-wait';
 import type { Logger } from '@mirrorlab/service-kit';
-import { checkpointsTopic } from './checkpoint-record';
 import { GroupConsumer, type Clock } from './group-consumer';
 import { readTargetTopic } from './target-reader';
 import { TranslationCollector } from './translation-collector';

@@ -1,7 +1,7 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { ControlEventInput, TranslationObservationEvent } from '@mirrorlab/control';
 import type { Logger } from '@mirrorlab/service-kit';
-import { decodeCheckpoint } from './checkpoint-record';
+import { decodeCheckpoint } from '@mirrorlab/protocol';
 import type { Clock } from './group-consumer';
 
 export interface TranslationCollectorOptions {

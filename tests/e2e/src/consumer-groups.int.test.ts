@@ -1,8 +1,8 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { LAB_MM2_OFFSET_LAG_MAX, type LabState } from '@mirrorlab/lab';
-import { consumerGroupId, decodeRecord } from '@mirrorlab/protocol';
+import { checkpointsTopic, consumerGroupId, decodeCheckpoint, decodeRecord } from '@mirrorlab/protocol';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
-import { checkTranslations, type TargetRecord } from '@mirrorlab/validation';
+import { checkTranslations, type TargetRecord, type TranslationObservation } from '@mirrorlab/validation';
 import { ControlProbe } from './support/control-probe';
 import { labServiceEnv, runningLab, serviceBundle } from './support/lab-env';
 import { ScenarioHarness, type HarnessRun } from './support/scenario-harness';
@@ -91,7 +91,65 @@ async function targetRecords(
   return [...out].map(([partition, records]) => ({ topic: run.targetTopic, partition, records }));
 }
 
-test('two source groups for 20 s: every MirrorMaker 2 translation is safe and monotonic; the group at the head re-reads within offset.lag.max', async () => {
+/**
+ * MirrorMaker 2's checkpoints of `group` on `targetTopic`, read from its checkpoints topic (the lab's source alias)
+ * until every partition of `until` has one translating that source offset, at most `timeoutMs`.
+ */
+async function checkpointsUntil(
+  group: string,
+  targetTopic: string,
+  until: Map<number, number>,
+  timeoutMs: number,
+): Promise<TranslationObservation[]> {
+  const seen: TranslationObservation[] = [];
+  const consumer = new Kafka({
+    clientId: 'e2e-checkpoints',
+    brokers: lab.target.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+  }).consumer({
+    groupId: `e2e-checkpoints-${group}`,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [checkpointsTopic('source')], fromBeginning: true });
+  const done = () => [...until].every(([partition, offset]) => seen.some((t) => t.partition === partition && t.upstreamOffset === offset));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const latest = [...until.keys()].map((p) => [p, seen.filter((t) => t.partition === p).at(-1)?.upstreamOffset ?? null]);
+        reject(
+          new Error(
+            `no checkpoint of ${group}'s final commits ${JSON.stringify([...until])} in ${timeoutMs} ms; latest: ${JSON.stringify(latest)}`,
+          ),
+        );
+      }, timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const r = decodeCheckpoint(message.key, message.value);
+          if (!r.ok || r.checkpoint.group !== group || r.checkpoint.topic !== targetTopic) return;
+          const c = r.checkpoint;
+          seen.push({
+            group,
+            topic: targetTopic,
+            partition: c.partition,
+            atMs: Number(message.timestamp),
+            offset: c.downstreamOffset,
+            upstreamOffset: c.upstreamOffset,
+            via: 'checkpoint',
+          });
+          if (done()) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}
+
+test('two source groups for 20 s: every MirrorMaker 2 translation is safe and monotonic; the group at the head, once quiet, re-reads within offset.lag.max', async () => {
   const partitions = 3;
   const run = await harness.prepare({
     name: 'cg-translate',
@@ -139,12 +197,21 @@ test('two source groups for 20 s: every MirrorMaker 2 translation is safe and mo
     () => probe.of(run.scenarioId, 'consumer.translations').some((e) => e.atMs > finalCommitAt),
     30_000,
   );
-
   const commits = probe
     .of(run.scenarioId, 'consumer.commit')
     .flatMap((e) => e.commits.map((c) => ({ group: e.groupId, atMs: e.atMs, ...c })));
   const translations = probe.of(run.scenarioId, 'consumer.translations').flatMap((e) => e.translations);
   const acked = harness.finalProducerReports(run).reduce((s, r) => s + r.counts.acked, 0);
+  // The keeping-up group's final position on each partition, and MirrorMaker 2's checkpoints of exactly that position,
+  // read from its checkpoints topic (the service stops collecting at the final commits; MirrorMaker 2 may checkpoint
+  // them later, up to its next offset commit).
+  const keepsUp = consumerGroupId(run.scenarioId, 'keeps-up');
+  const finalOffsets = new Map<number, number>();
+  for (const c of commits.filter((c) => c.group === keepsUp))
+    finalOffsets.set(c.partition, Math.max(finalOffsets.get(c.partition) ?? 0, c.offset));
+  const finalCheckpoints = (await checkpointsUntil(keepsUp, run.targetTopic, finalOffsets, 90_000)).filter(
+    (t) => t.upstreamOffset === finalOffsets.get(t.partition),
+  );
   // The keeping-up group processed every record; the lagging one about 60/s of them.
   const processed = (g: string) =>
     commits
@@ -154,11 +221,12 @@ test('two source groups for 20 s: every MirrorMaker 2 translation is safe and mo
   expect(processed('lags')).toBeGreaterThan(0);
   expect(processed('lags')).toBeLessThan(acked);
 
+  const records = await targetRecords(run, partitions);
   const check = checkTranslations({
     targetTopics: { [run.sourceTopic]: run.targetTopic },
     commits,
     translations,
-    targetRecords: await targetRecords(run, partitions),
+    targetRecords: records,
     offsetLagMax: LAB_MM2_OFFSET_LAG_MAX,
   });
   // What was seen, for the README (MirrorMaker 2's behaviour, not a pass/fail of the tester).
@@ -191,11 +259,21 @@ test('two source groups for 20 s: every MirrorMaker 2 translation is safe and mo
     skipped: 0,
     regressions: 0,
   });
-  // A group at the head is translated within offset.lag.max (offset syncs every ~100 records); a lagging group's older
-  // commits may translate through older, sparser syncs (re-reads reported, not bounded here).
+  // A group that read to the end and went quiet is translated within offset.lag.max: MirrorMaker 2 writes an offset
+  // sync at least every offset.lag.max records, and translates an offset past the latest sync to the record after it.
+  // Mid-stream the bound does not hold (seen here: over 140 with offset.lag.max 100): a commit can be ahead of the
+  // syncs the checkpoint task has read, and older syncs are kept sparser (re-reads reported, not bounded here).
+  const finalCheck = checkTranslations({
+    targetTopics: { [run.sourceTopic]: run.targetTopic },
+    commits,
+    translations: finalCheckpoints,
+    targetRecords: records,
+    offsetLagMax: LAB_MM2_OFFSET_LAG_MAX,
+  });
+  console.log(`final translations of keeps-up: ${JSON.stringify(finalCheck.partitions.map((p) => [p.partition, p.reread.max]))}`);
   expect(
-    check.partitions
-      .filter((p) => p.group === consumerGroupId(run.scenarioId, 'keeps-up') && p.via === 'checkpoint')
-      .map((p) => p.reread.overBound),
-  ).toEqual([0, 0, 0]);
+    finalCheck.partitions
+      .map((p) => ({ partition: p.partition, unsafe: p.unsafe.translations, overBound: p.reread.overBound }))
+      .sort((a, b) => a.partition - b.partition),
+  ).toEqual([...finalOffsets.keys()].sort().map((partition) => ({ partition, unsafe: 0, overBound: 0 })));
 }, 240_000);

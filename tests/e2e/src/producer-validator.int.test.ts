@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import type { LabState } from '@mirrorlab/lab';
-import { decodeRecord, encodeRecord, KeyPlan, SINGLE_HEADER } from '@mirrorlab/protocol';
+import { decodeRecord, encodeRecord, KeyPlan, RECORD_HEADERS } from '@mirrorlab/protocol';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlProbe } from './support/control-probe';
 import { labServiceEnv, runningLab, serviceBundle } from './support/lab-env';
@@ -87,7 +87,7 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
   const run = await harness.prepare({
     name: 'pv-baseline',
     partitions: 6,
-    workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128, encoding: 'single-header' },
+    workload: { producers: 2, rate: { records: 200 }, rateSplit: 'total', duration: '30s', recordSize: 128, encoding: 'headers' },
   });
   await Promise.all([
     startService('consumer-validator', { VALIDATOR_ID: 'v1' }),
@@ -133,10 +133,10 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
   expect(p99).toBeLessThanOrEqual(max);
   expect(max).toBeLessThan(60_000_000);
 
-  // The single-header encoding survives MirrorMaker 2, which copies headers as they are: a mirrored
-  // record carries exactly the one mirrorlab header and decodes as single-header.
+  // The headers encoding (single-header is the default, used by the other tests here) survives MirrorMaker 2,
+  // which copies headers as they are: a mirrored record carries the 9 ml-* headers and decodes as headers.
   const mirrored = await firstTargetRecord(run.targetTopic);
-  expect(Object.keys(mirrored.headers ?? {})).toEqual([SINGLE_HEADER]);
+  expect(Object.keys(mirrored.headers ?? {}).sort()).toEqual(Object.values(RECORD_HEADERS).sort());
   const decoded = decodeRecord({ key: mirrored.key, value: mirrored.value, headers: mirrored.headers });
   expect(
     decoded.ok && {
@@ -145,7 +145,7 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
       payloadLength: decoded.record.payloadLength,
     },
   ).toEqual({
-    encoding: 'single-header',
+    encoding: 'headers',
     scenarioId: run.scenarioId,
     payloadLength: 128,
   });

@@ -144,18 +144,18 @@ describe('validate', () => {
         '    p99LatencyMs <= 500 ms',
       ].join('\n'),
     );
-    expect(ctx.stdout).toContain('  record encoding: headers (mirrorlab meta in 8-9 ml-* Kafka headers)\n');
+    expect(ctx.stdout).toContain('  record encoding: single-header (mirrorlab meta in one Kafka header, ml)\n');
   });
 
   test('prints the record encoding the scenario asks for; an unknown one is an error naming the field (exit 2)', async () => {
     const dir = emptyDir();
     const scenario = (encoding: string) =>
       `name: enc\ntopics: [{ name: t, partitions: 1 }]\nworkload: { rate: { records: 10 }, duration: 10s, encoding: ${encoding} }\n`;
-    writeFileSync(join(dir, 'single.yaml'), scenario('single-header'));
+    writeFileSync(join(dir, 'headers.yaml'), scenario('headers'));
     writeFileSync(join(dir, 'avro.yaml'), scenario('avro'));
     const ok = capture();
-    expect(await runCli(['validate', join(dir, 'single.yaml')], ok)).toBe(0);
-    expect(ok.stdout).toContain('  record encoding: single-header (mirrorlab meta in one Kafka header, ml)\n');
+    expect(await runCli(['validate', join(dir, 'headers.yaml')], ok)).toBe(0);
+    expect(ok.stdout).toContain('  record encoding: headers (mirrorlab meta in 8-9 ml-* Kafka headers)\n');
     const bad = capture();
     expect(await runCli(['validate', join(dir, 'avro.yaml')], bad)).toBe(2);
     expect(bad.stderr).toContain('workload.encoding');

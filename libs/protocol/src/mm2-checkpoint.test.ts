@@ -1,4 +1,4 @@
-import { checkpointsTopic, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint-record';
+import { checkpointsTopic, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './mm2-checkpoint';
 
 const c: Checkpoint = {
   group: 'mirrorlab-s-1-g',
