@@ -39,17 +39,18 @@ if [ $status -eq 0 ]; then
 fi
 
 # jest prints "Tests:  1 failed, 41 passed, 42 total" per project; add them up.
-passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^Tests:' | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-failed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^Tests:' | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
-[ "$failed" -gt 0 ] && status=1
+sed -i 's/\x1b\[[0-9;]*m//g' "$log"
+passed=$(grep -E '^Tests:' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -E '^Tests:' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
 if [ "$failed" -gt 0 ]; then
+  status=1
   # Repeat each failing test's heading and the start of its message at the end, where a
   # truncated CI log still shows them (jest prints them in the middle of a long run).
   step "failed tests (the first 40 lines of each)"
-  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  awk '
     /^  ● / && !/^  ● Console/ { n = 40; print "" }
     /^(PASS|FAIL) / { n = 0 }
-    n > 0 { print; n-- }'
+    n > 0 { print; n-- }' "$log"
 fi
 printf '\ntest time: %ss\n' "$(( $(date +%s) - started ))"
 printf 'tests: %s passed, %s failed\n' "$passed" "$failed"

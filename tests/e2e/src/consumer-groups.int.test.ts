@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { LAB_MM2_OFFSET_LAG_MAX, type LabState } from '@mirrorlab/lab';
 import { checkpointsTopic, consumerGroupId, decodeCheckpoint, decodeRecord } from '@mirrorlab/protocol';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
@@ -44,6 +44,46 @@ async function start(service: string, env: Record<string, string>): Promise<Serv
   return svc;
 }
 
+/**
+ * Reads `topic` on the target from the beginning, each message to `onMessage`, until `done()`; fails after
+ * `timeoutMs` with `incomplete()` in the message.
+ */
+async function readTargetUntil(
+  topic: string,
+  groupId: string,
+  onMessage: (partition: number, message: KafkaMessage) => void,
+  done: () => boolean,
+  timeoutMs: number,
+  incomplete: () => string,
+): Promise<void> {
+  const consumer = new Kafka({
+    clientId: 'e2e-target-reader',
+    brokers: lab.target.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+  }).consumer({
+    groupId,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (done()) resolve();
+      const timer = setTimeout(() => reject(new Error(incomplete())), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          onMessage(partition, message);
+          if (done()) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 /** Every test record of the target topic, by partition: offset -> identity. */
 async function targetRecords(
   run: HarnessRun,
@@ -52,42 +92,27 @@ async function targetRecords(
   const ends = await targetAdmin.fetchTopicOffsets(run.targetTopic);
   const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
   const out = new Map<number, TargetRecord[]>(Array.from({ length: partitions }, (_, p) => [p, []]));
-  const consumer = new Kafka({
-    clientId: 'e2e-target-reader',
-    brokers: lab.target.bootstrap.split(','),
-    logLevel: logLevel.NOTHING,
-  }).consumer({ groupId: `e2e-target-reader-${run.scenarioId}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [run.targetTopic], fromBeginning: true });
   const read = new Map<number, number>();
-  await new Promise<void>((resolve, reject) => {
-    const done = () => [...want].every(([p, high]) => (read.get(p) ?? 0) >= high);
-    if (done()) resolve();
-    const timer = setTimeout(
-      () => reject(new Error(`target read incomplete: ${JSON.stringify([...read])} of ${JSON.stringify([...want])}`)),
-      60_000,
-    );
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const d = decodeRecord({ key: message.key, value: message.value, headers: message.headers });
-        if (d.ok && d.record.meta.scenarioId === run.scenarioId) {
-          out.get(partition)?.push({
-            offset: Number(message.offset),
-            producerId: d.record.meta.producerId,
-            keyEpoch: d.record.meta.keyEpoch,
-            key: d.record.key,
-            seq: d.record.meta.seq,
-          });
-        }
-        read.set(partition, Number(message.offset) + 1);
-        if (done()) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  await consumer.disconnect();
+  await readTargetUntil(
+    run.targetTopic,
+    `e2e-target-reader-${run.scenarioId}`,
+    (partition, message) => {
+      const d = decodeRecord({ key: message.key, value: message.value, headers: message.headers });
+      if (d.ok && d.record.meta.scenarioId === run.scenarioId) {
+        out.get(partition)?.push({
+          offset: Number(message.offset),
+          producerId: d.record.meta.producerId,
+          keyEpoch: d.record.meta.keyEpoch,
+          key: d.record.key,
+          seq: d.record.meta.seq,
+        });
+      }
+      read.set(partition, Number(message.offset) + 1);
+    },
+    () => [...want].every(([p, high]) => (read.get(p) ?? 0) >= high),
+    60_000,
+    () => `target read incomplete: ${JSON.stringify([...read])} of ${JSON.stringify([...want])}`,
+  );
   return [...out].map(([partition, records]) => ({ topic: run.targetTopic, partition, records }));
 }
 
@@ -102,50 +127,30 @@ async function checkpointsUntil(
   timeoutMs: number,
 ): Promise<TranslationObservation[]> {
   const seen: TranslationObservation[] = [];
-  const consumer = new Kafka({
-    clientId: 'e2e-checkpoints',
-    brokers: lab.target.bootstrap.split(','),
-    logLevel: logLevel.NOTHING,
-  }).consumer({
-    groupId: `e2e-checkpoints-${group}`,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [checkpointsTopic('source')], fromBeginning: true });
-  const done = () => [...until].every(([partition, offset]) => seen.some((t) => t.partition === partition && t.upstreamOffset === offset));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const latest = [...until.keys()].map((p) => [p, seen.filter((t) => t.partition === p).at(-1)?.upstreamOffset ?? null]);
-        reject(
-          new Error(
-            `no checkpoint of ${group}'s final commits ${JSON.stringify([...until])} in ${timeoutMs} ms; latest: ${JSON.stringify(latest)}`,
-          ),
-        );
-      }, timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const r = decodeCheckpoint(message.key, message.value);
-          if (!r.ok || r.checkpoint.group !== group || r.checkpoint.topic !== targetTopic) return;
-          const c = r.checkpoint;
-          seen.push({
-            group,
-            topic: targetTopic,
-            partition: c.partition,
-            atMs: Number(message.timestamp),
-            offset: c.downstreamOffset,
-            upstreamOffset: c.upstreamOffset,
-            via: 'checkpoint',
-          });
-          if (done()) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
+  await readTargetUntil(
+    checkpointsTopic('source'),
+    `e2e-checkpoints-${group}`,
+    (_, message) => {
+      const r = decodeCheckpoint(message.key, message.value);
+      if (!r.ok || r.checkpoint.group !== group || r.checkpoint.topic !== targetTopic) return;
+      const c = r.checkpoint;
+      seen.push({
+        group,
+        topic: targetTopic,
+        partition: c.partition,
+        atMs: Number(message.timestamp),
+        offset: c.downstreamOffset,
+        upstreamOffset: c.upstreamOffset,
+        via: 'checkpoint',
       });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+    },
+    () => [...until].every(([partition, offset]) => seen.some((t) => t.partition === partition && t.upstreamOffset === offset)),
+    timeoutMs,
+    () => {
+      const latest = [...until.keys()].map((p) => [p, seen.filter((t) => t.partition === p).at(-1)?.upstreamOffset ?? null]);
+      return `no checkpoint of ${group}'s final commits ${JSON.stringify([...until])} in ${timeoutMs} ms; latest: ${JSON.stringify(latest)}`;
+    },
+  );
   return seen;
 }
 

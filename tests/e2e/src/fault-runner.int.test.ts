@@ -339,14 +339,13 @@ test('retention-purge: the topic retention and segments shrink and the source lo
       offsets = { low: Number(p0.low), high: Number(p0.high) };
     }
     if (offsets.low < 20) {
-      // Say what the brokers hold, so a failure here can be told apart from a fault that did not apply.
+      // The assertion, saying what the brokers hold, so a failure here can be told apart from a fault that did not apply.
       const leader = (await partitionsOf(name))[0];
       throw new Error(
         `the log start of ${name} stayed at ${offsets.low} (high watermark ${offsets.high}) after ${appends} appends over 150 s; ` +
           `overrides ${JSON.stringify(await overridesOf(name))}, partition 0 ${JSON.stringify(leader)}`,
       );
     }
-    expect(offsets.low).toBeGreaterThanOrEqual(20);
     healed = await heal(fault);
     expect(healed).toMatchObject({ verified: true, detail: expect.stringContaining('retention.ms 3600000') });
     expect(await overridesOf(name)).toEqual({ 'retention.ms': '3600000', 'max.message.bytes': '2000000' });
