@@ -85,12 +85,14 @@ test('create posts the object with its apiVersion and kind, strictly; a second c
     query: { fieldValidation: 'Strict' },
     contentType: 'application/json',
     body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'created', namespace: NS, labels: { a: 'b' } }, data: { k: 'v' } },
+    status: 201,
   });
   await expect(client.create(CONFIGMAPS, NS, { metadata: { name: 'created' } })).rejects.toMatchObject({
     code: 'conflict',
     status: 409,
     reason: 'AlreadyExists',
   });
+  expect(log.conflicts()).toEqual([last()]);
   await expect(
     client.create(NETWORK_CHAOS, NS, { metadata: { name: 'typo' }, spec: { action: 'loss', mode: 'all', selector: {}, lost: {} } }),
   ).rejects.toMatchObject({ code: 'bad_request', status: 400, message: expect.stringContaining('unknown field "spec.lost"') });

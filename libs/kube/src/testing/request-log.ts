@@ -7,6 +7,8 @@ export interface SentRequest {
   query: Record<string, string>;
   contentType: string | undefined;
   body: unknown;
+  /** The status the server answered with, once it has (a 409 is a compare-and-set the code lost and redoes). */
+  status?: number;
 }
 
 /**
@@ -23,20 +25,32 @@ export class RequestLog {
       send: (request) => {
         const query: Record<string, string> = {};
         for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) query[k] = v;
-        this.requests.push({
+        const sent: SentRequest = {
           method: request.method,
           path: request.path,
           query,
           contentType: request.body === undefined ? undefined : (request.contentType ?? 'application/json'),
           body: request.body,
+        };
+        this.requests.push(sent);
+        return transport.send(request).then((response) => {
+          sent.status = response.status;
+          return response;
         });
-        return transport.send(request);
       },
     };
   }
 
   clear(): void {
     this.requests.length = 0;
+  }
+
+  /**
+   * The requests the server refused with 409 Conflict: compare-and-sets a controller's own update
+   * got in before (on a real API server that is timing, not a fault of the code under test).
+   */
+  conflicts(): SentRequest[] {
+    return this.requests.filter((r) => r.status === 409);
   }
 
   /** The writes as `METHOD path`, in order: what changed the cluster. */

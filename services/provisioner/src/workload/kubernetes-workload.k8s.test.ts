@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DEPLOYMENTS, type KubeClient, type KubeObject, type ReplicatedObject, type ResourceType } from '@mirrorlab/kube';
+import { DEPLOYMENTS, KubeClient, httpTransport, type KubeObject, type ReplicatedObject, type ResourceType } from '@mirrorlab/kube';
 import { RequestLog, capPods, connectKubeLab, type KubeLab } from '@mirrorlab/kube/testing';
 import { loadConfig } from '@mirrorlab/service-kit';
 import { provisionerEnv } from '../config';
@@ -56,8 +56,20 @@ const workload = (client: KubeClient, options: { producer?: string | null; consu
 const provisioner = async () => lab.serviceAccount(NS, 'provisioner', log);
 
 const deployment = (name: string) => lab.admin.get<ReplicatedObject>(DEPLOYMENTS, NS, name);
+/**
+ * The writes the server accepted. A claim is a compare-and-set on the Deployment's resourceVersion;
+ * when the Deployment controller updates the object between the read and the claim (as it does
+ * right after an apply), the server answers 409 and the claim is read and sent again. Those lost
+ * races are timing, so they are left out here, and `expectOnlyClaimsConflicted` checks they were claims.
+ */
 const writes = () =>
-  log.requests.filter((r) => r.method !== 'GET').map((r) => ({ method: r.method, path: r.path, contentType: r.contentType, body: r.body }));
+  log.requests
+    .filter((r) => r.method !== 'GET' && r.status !== 409)
+    .map((r) => ({ method: r.method, path: r.path, contentType: r.contentType, body: r.body }));
+const expectOnlyClaimsConflicted = () => {
+  for (const r of log.conflicts())
+    expect(r).toMatchObject({ method: 'PATCH', body: { metadata: { resourceVersion: expect.stringMatching(/^\d+$/) } } });
+};
 
 beforeAll(async () => {
   lab = connectKubeLab();
@@ -107,6 +119,7 @@ test("ensure records each Deployment's replicas, scales it through /scale and wa
     body: { spec: { replicas } },
   });
   expect(writes()).toEqual([claim('consumer-validator'), scale('consumer-validator', 2), claim('producer'), scale('producer', 3)]);
+  expectOnlyClaimsConflicted();
   expect(await deployment('producer')).toMatchObject({
     spec: { replicas: 3 },
     status: { readyReplicas: 3 },
@@ -127,6 +140,41 @@ test("ensure records each Deployment's replicas, scales it through /scale and wa
     const d = await deployment(name);
     expect(d.spec?.replicas).toBe(1);
     expect(d.status).toMatchObject({ readyReplicas: 1 });
+  }
+}, 120_000);
+
+test('a claim that loses its compare-and-set to another writer reads the Deployment again and claims the newer version', async () => {
+  // Another writer (here the admin, as a controller would) changes the Deployment between the claim's read and its PATCH.
+  const inner = log.wrap(httpTransport(await lab.serviceAccountConnection(NS, 'provisioner')));
+  let raced = false;
+  const client = new KubeClient({
+    send: async (request) => {
+      if (!raced && request.method === 'PATCH' && request.path === `${PATH}/producer`) {
+        raced = true;
+        await lab.admin.patch(DEPLOYMENTS, NS, 'producer', {
+          type: 'merge',
+          body: { metadata: { labels: { 'mirrorlab.io/raced': 'yes' } } },
+        });
+      }
+      return inner.send(request);
+    },
+  });
+  try {
+    await workload(client, { producer: 'producer' }).ensure({ scenarioId: 'sc-raced', producers: 2, validators: 1 }, never);
+    const claims = log.requests.filter((r) => r.method === 'PATCH' && r.path === `${PATH}/producer`);
+    expect(claims.map((r) => r.status)).toEqual([409, 200]);
+    const versions = claims.map((r) => Number((r.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion));
+    expect(versions[1]).toBeGreaterThan(versions[0]);
+    expect(await deployment('producer')).toMatchObject({
+      spec: { replicas: 2 },
+      metadata: {
+        labels: { 'mirrorlab.io/raced': 'yes' },
+        annotations: { [SCENARIO_ANNOTATION]: 'sc-raced', [REPLICAS_BEFORE_ANNOTATION]: '1' },
+      },
+    });
+  } finally {
+    await workload(lab.admin).release('sc-raced');
+    await lab.admin.patch(DEPLOYMENTS, NS, 'producer', { type: 'merge', body: { metadata: { labels: { 'mirrorlab.io/raced': null } } } });
   }
 }, 120_000);
 
