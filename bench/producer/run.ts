@@ -13,7 +13,8 @@
  *   npx tsx bench/producer/run.ts --only=producer-100B # 1. and 2. at 100 B only
  *   npx tsx bench/producer/run.ts --only=producer      # 1. and 2. at 100 B and 1 KiB, the default MAX_BATCH_RECORDS only
  *   --encodings=headers,single-header (the default for --only runs; any of headers, single-header, value-prefix):
- *   the record encodings measured side by side in the run (the validator: one backlog each); --samples=N (default 1 for --only)
+ *   the record encodings measured side by side in the run (the validator: one backlog each); --samples=N (default 1 for --only);
+ *   --fetch-thread=off,on: the validator's FETCH_THREAD settings side by side (default for --only=validator: both)
  *   (--only runs write their figures to bench/producer/results.json; VALIDATOR_PROFILE_DIR / PRODUCER_PROFILE_DIR
  *   make the measured validator / producers write V8 CPU profiles there, for bench/producer/profile-summary.ts)
  *
@@ -75,6 +76,17 @@ const ENCODINGS: RecordEncoding[] =
       : ['headers'];
 if (ENCODINGS.length === 0 || ENCODINGS.some((e) => !KNOWN_ENCODINGS.includes(e))) {
   console.error(`--encodings must list some of ${KNOWN_ENCODINGS.join(', ')}, got ${encodingsArg}`);
+  process.exit(2);
+}
+const fetchThreadArg = process.argv.find((a) => a.startsWith('--fetch-thread='))?.slice('--fetch-thread='.length);
+/**
+ * The validator's FETCH_THREAD settings measured side by side (`--fetch-thread=off,on`; default for --only=validator:
+ * both; else the service default, on): one backlog each, interleaved with the encodings.
+ */
+const FETCH_THREADS: boolean[] =
+  fetchThreadArg !== undefined ? fetchThreadArg.split(',').map((x) => x === 'on') : only === 'validator' ? [false, true] : [true];
+if (fetchThreadArg !== undefined && !fetchThreadArg.split(',').every((x) => x === 'on' || x === 'off')) {
+  console.error(`--fetch-thread must list on and/or off, got ${fetchThreadArg}`);
   process.exit(2);
 }
 const samplesArg = process.argv.find((a) => a.startsWith('--samples='))?.slice('--samples='.length);
@@ -683,6 +695,8 @@ async function measurePerf(bench: Bench, libsDir: string): Promise<{ samples: Pe
 interface ValidatorSample {
   backlog: number;
   encoding: RecordEncoding;
+  /** The validator's FETCH_THREAD: its Kafka client on a thread of its own. */
+  fetchThread: boolean;
   recordSize: number;
   /** kafka-consumer-perf-test (ConsumerPerformance) on the same mirrored backlog, right after the validator. */
   perfTool: ConsumerPerfSample | null;
@@ -774,6 +788,7 @@ async function validatorSample(
   index: number,
   libsDir: string,
   encoding: RecordEncoding = 'headers',
+  fetchThread = true,
 ): Promise<ValidatorSample> {
   const topic = `ml.pbench-${RUN_TAG}-v-${index}`;
   await bench.deleteMirrors();
@@ -834,6 +849,7 @@ async function validatorSample(
     SESSION_TIMEOUT: '10s',
     // Pinned to its scenario: never reads anyone else's on the shared lab.
     SCENARIO_ID: s.scenarioId,
+    FETCH_THREAD: String(fetchThread),
     ...(process.env.VALIDATOR_PROFILE_DIR
       ? {
           NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.VALIDATOR_PROFILE_DIR} --cpu-prof-name=validator-${BACKLOG_RECORD_SIZE}B-${validatorId}.cpuprofile`,
@@ -911,6 +927,7 @@ async function validatorSample(
     const sample: ValidatorSample = {
       backlog,
       encoding,
+      fetchThread,
       recordSize: BACKLOG_RECORD_SIZE,
       perfTool,
       mirrorWaitS,
@@ -924,7 +941,7 @@ async function validatorSample(
       accounting,
     };
     log(
-      `validator sample ${index} (${encoding}): ${fmt(backlog)} records read and checked in ${readS.toFixed(2)} s after its partitions were assigned (${reportReadS.toFixed(1)} s by its reports) ` +
+      `validator sample ${index} (${encoding}, fetch thread ${fetchThread ? 'on' : 'off'}): ${fmt(backlog)} records read and checked in ${readS.toFixed(2)} s after its partitions were assigned (${reportReadS.toFixed(1)} s by its reports) ` +
         `(${fmt(sample.recordsPerSec)} records/s, steady ${fmt(steady)} records/s; startup ${sample.startupS.toFixed(1)} s; CPU ${fmt(cpuPct)}% of a core); ${clean ? 'clean' : 'NOT CLEAN'}: ${accounting}`,
     );
     return sample;
@@ -1161,15 +1178,18 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
   if (part === 'validator') {
     // One backlog per encoding (--encodings): the validator's client decodes headers per record, so their number matters.
     // Encodings interleaved, their order flipped every round (h, sh, sh, h, ...), so drifting load hits them alike.
+    // And one per FETCH_THREAD setting (--fetch-thread), interleaved the same way.
+    const variants = ENCODINGS.flatMap((encoding) => FETCH_THREADS.map((fetchThread) => ({ encoding, fetchThread })));
     const samples: ValidatorSample[] = [];
     for (let round = 0; round < SAMPLES; round++)
-      for (const [i, encoding] of (round % 2 === 0 ? ENCODINGS : [...ENCODINGS].reverse()).entries())
-        samples.push(await validatorSample(bench, round * ENCODINGS.length + i, libsDir, encoding));
+      for (const [i, v] of (round % 2 === 0 ? variants : [...variants].reverse()).entries())
+        samples.push(await validatorSample(bench, round * variants.length + i, libsDir, v.encoding, v.fetchThread));
     results.validator_1KiB = {
       measured: new Date().toISOString(),
       machine: machine(),
       samples: samples.map((v) => ({
         encoding: v.encoding,
+        fetchThread: v.fetchThread,
         backlog: v.backlog,
         recordSize: v.recordSize,
         validator: {

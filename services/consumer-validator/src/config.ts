@@ -1,4 +1,5 @@
 import { env, kafkaEnv } from '@mirrorlab/service-kit';
+import { DEFAULT_MAX_INFLIGHT_BYTES } from './fetch-thread-protocol';
 import { READ_ISOLATION_SETTINGS } from './read-isolation';
 
 export const validatorEnv = {
@@ -32,6 +33,14 @@ export const validatorEnv = {
    */
   FETCH_MAX_BYTES: env.int({ min: 1024, max: 512 * 2 ** 20, default: 10 * 2 ** 20 }),
   FETCH_MAX_PARTITION_BYTES: env.int({ min: 1024, max: 128 * 2 ** 20, default: 2 ** 20 }),
+  /**
+   * Run the Kafka client on a thread of its own (fetch-thread.ts): fetching and decoding batches
+   * overlaps checking them, so one validator uses two cores (bench/producer/RESULTS.md). false: one
+   * thread, as before.
+   */
+  FETCH_THREAD: env.bool({ default: true }),
+  /** With FETCH_THREAD: bytes of fetched batches that may wait to be checked before the fetch thread waits. */
+  FETCH_THREAD_MAX_INFLIGHT_BYTES: env.int({ min: 2 ** 20, max: 512 * 2 ** 20, default: DEFAULT_MAX_INFLIGHT_BYTES }),
   /**
    * The source audit consumer (scenario `audit.sourceConsumer`): read the scenario's SOURCE topics, on the
    * cluster TARGET_KAFKA_* names (the orchestrator points it at the source cluster), and mark every

@@ -98,6 +98,8 @@ export function kafkaRecordSource(
         },
       });
     },
+    // Its REBALANCING event reaches the run on this thread before kafkajs rejoins.
+    isRebalancing: () => false,
     async commit(offsets) {
       await consumer?.commitOffsets(offsets.map((p) => ({ topic: p.topic, partition: p.partition, offset: String(p.offset) })));
     },

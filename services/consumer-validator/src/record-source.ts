@@ -49,6 +49,12 @@ export interface RecordSource {
   /** Joins the group on `topics` (from the beginning when nothing is committed) and hands batches over until `stopConsuming`. */
   consume(topics: readonly string[], handlers: RecordSourceHandlers): Promise<void>;
   commit(offsets: ReadonlyArray<{ topic: string; partition: number; offset: number }>): Promise<void>;
+  /**
+   * True while the group rebalances and the run has not yet been told its new assignment
+   * (`onAssignment`): the run publishes no report then. Always false when the handlers are
+   * called on the client's own thread, as soon as it knows (kafka-record-source.ts).
+   */
+  isRebalancing(): boolean;
   /** No more batches; metadata calls still work until `close`. */
   stopConsuming(): Promise<void>;
   close(): Promise<void>;

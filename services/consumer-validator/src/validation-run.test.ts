@@ -28,6 +28,7 @@ function setup(
     published?: Record<number, ValidatorSnapshot>;
     reportIsolation?: 'read_uncommitted';
     sourceAudit?: boolean;
+    reportIntervalMs?: number;
   } = {},
 ) {
   const topic = opts.sourceAudit ? 'orders' : TOPIC;
@@ -65,7 +66,7 @@ function setup(
       write: (line) => void logLines.push(JSON.parse(line) as Record<string, unknown>),
     }),
     metrics: new ValidatorMetrics(new Registry()),
-    reportIntervalMs: 3_600_000,
+    reportIntervalMs: opts.reportIntervalMs ?? 3_600_000,
     maxExamples: 5,
     nowUs: () => 2_000_000,
   });
@@ -138,6 +139,25 @@ describe('ValidationRun', () => {
     await done;
     expect(finalReport().isolation).toBe(mark);
     expect('isolation' in finalReport()).toBe(mark !== undefined);
+  });
+
+  it('publishes no periodic report while its source says the group is rebalancing, and does again once it is not', async () => {
+    const { run, source, events } = setup({ reportIntervalMs: 5 });
+    const done = run.start();
+    await source.joined();
+    source.assign({ [TOPIC]: [0] });
+    await source.deliver([record(0, 0, 0)]);
+    const reports = () => events.filter((e) => e.type === 'validator.report').length;
+    while (reports() === 0) await new Promise((r) => setTimeout(r, 5));
+    source.rebalancingUntold = true;
+    await new Promise((r) => setTimeout(r, 20)); // a report being published when it was set may still land
+    const during = reports();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(reports()).toBe(during);
+    source.rebalancingUntold = false;
+    while (reports() === during) await new Promise((r) => setTimeout(r, 5));
+    await run.requestStop('test');
+    await done;
   });
 
   it('is not drained while a partition is short of its high watermark', async () => {

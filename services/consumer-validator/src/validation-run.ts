@@ -186,10 +186,12 @@ export class ValidationRun {
 
   private async publishReport(final: boolean): Promise<void> {
     const { o } = this;
-    if (this.rebalancing && !final) return; // the partitions may be someone else's already
+    // The partitions may be someone else's already.
+    const rebalancing = () => (this.rebalancing || o.source.isRebalancing()) && !final;
+    if (rebalancing()) return;
     const wms = new Map<string, Watermarks>();
     for (const topic of this.topics) (await o.source.watermarks(topic)).forEach((v, k) => wms.set(k, v));
-    if (this.rebalancing && !final) return;
+    if (rebalancing()) return;
     // From here to the publish call nothing awaits: the histograms and the state describe the same records.
     this.pending.foldInto(this.endToEnd, this.replication, this.fromSchedule);
     const nextOffsets = new Map(this.state.positions().map((p) => [partitionId(p.topic, p.partition), p.nextOffset]));

@@ -38,6 +38,11 @@ export class FakeRecordSource implements RecordSource {
     this.calls.push('consume');
     this.handlers = handlers;
   }
+  /** What `isRebalancing` says: a client on another thread that has begun a rebalance the run was not told of yet. */
+  rebalancingUntold = false;
+  isRebalancing() {
+    return this.rebalancingUntold;
+  }
   async commit(offsets: ReadonlyArray<{ topic: string; partition: number; offset: number }>) {
     this.commits.push([...offsets]);
   }
