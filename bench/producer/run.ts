@@ -14,7 +14,8 @@
  *   npx tsx bench/producer/run.ts --only=producer      # 1. and 2. at 100 B and 1 KiB, the default MAX_BATCH_RECORDS only
  *   --encodings=headers,single-header (the default for --only runs; any of headers, single-header, value-prefix):
  *   the record encodings measured side by side in the run (the validator: one backlog each); --samples=N (default 1 for --only);
- *   --fetch-thread=off,on: the validator's FETCH_THREAD settings side by side (default for --only=validator: both)
+ *   --fetch-thread=off,on: the validator's FETCH_THREAD settings side by side (default for --only=validator: both);
+ *   --backlog=N: records per validator backlog
  *   (--only runs write their figures to bench/producer/results.json; VALIDATOR_PROFILE_DIR / PRODUCER_PROFILE_DIR
  *   make the measured validator / producers write V8 CPU profiles there, for bench/producer/profile-summary.ts)
  *
@@ -105,7 +106,13 @@ const ASKED_RATE = 500_000;
 const RUN_MS = quick ? 8_000 : 15_000;
 /** ProducerPerformance runs are sized from a calibration run to last about this long. */
 const PP_TARGET_MS = quick ? 6_000 : 7_000;
-const BACKLOG = quick ? 60_000 : only !== undefined ? 150_000 : 200_000;
+const backlogArg = process.argv.find((a) => a.startsWith('--backlog='))?.slice('--backlog='.length);
+/** Records written for each validator sample (`--backlog=N`: a longer read gives the steady rate more points). */
+const BACKLOG = backlogArg !== undefined ? Number(backlogArg) : quick ? 60_000 : only !== undefined ? 150_000 : 200_000;
+if (!Number.isInteger(BACKLOG) || BACKLOG < 1000) {
+  console.error(`--backlog must be a whole number >= 1000, got ${backlogArg}`);
+  process.exit(2);
+}
 /** The backlog producers use the larger batch: the backlog is written about twice as fast. */
 const BACKLOG_BATCH = 4000;
 const BACKLOG_PRODUCERS = 2;
@@ -705,6 +712,9 @@ interface ValidatorSample {
   /** Partitions assigned -> records counter at the backlog (polled every 100 ms). */
   readS: number;
   recordsPerSec: number;
+  /** /metrics polls answered during the read, and the slowest answer (ms): the HTTP server's responsiveness while reading. */
+  metricsPolls: number;
+  maxPollMs: number;
   /** Slope between 10% and 90% of the backlog read. */
   steadyRecordsPerSec: number;
   /** Partitions assigned -> first validator.report at the high watermarks (1 s report granularity). */
@@ -725,7 +735,7 @@ async function writeBacklog(bench: Bench, s: Scenario, producerIds: string[]): P
     if (counts.some((c) => c.failed + c.indeterminate > 0)) throw new Error(`backlog sends failing: ${JSON.stringify(counts)}`);
     return counts.reduce((a, c) => a + c.sent, 0);
   };
-  await bench.ctl.waitFor(`${BACKLOG} records sent for ${s.scenarioId}`, () => sent() >= BACKLOG, 120_000);
+  await bench.ctl.waitFor(`${BACKLOG} records sent for ${s.scenarioId}`, () => sent() >= BACKLOG, Math.max(120_000, BACKLOG));
   await bench.stopping(s, 'backlog written');
   await bench.ctl.waitFor(
     'final producer reports',
@@ -869,12 +879,15 @@ async function validatorSample(
     const reports = () => bench.ctl.of(s.scenarioId, 'validator.report').filter((r) => r.validatorId === validatorId);
     // The validator's records counter, every 100 ms: a finer clock than its 1 s reports.
     const progress: Array<[number, number]> = [];
+    // How long the validator's HTTP server took to answer each poll while it read (Kubernetes probes wait on the same server).
+    const pollMs: number[] = [];
     let polling = true;
     const poller = (async () => {
       while (polling) {
         const t0 = Date.now();
         const n = await counter(validator, 'mirrorlab_validator_records_total', s.scenarioId).catch(() => Number.NaN);
         if (Number.isFinite(n)) progress.push([(t0 + Date.now()) / 2, n]);
+        pollMs.push(Date.now() - t0);
         if (n >= backlog) return;
         await sleep(100);
       }
@@ -935,6 +948,8 @@ async function validatorSample(
       readS,
       recordsPerSec: backlog / readS,
       steadyRecordsPerSec: steady,
+      metricsPolls: pollMs.length,
+      maxPollMs: pollMs.length > 0 ? Math.max(...pollMs) : Number.NaN,
       reportReadS,
       cpuPct,
       clean,
@@ -942,7 +957,7 @@ async function validatorSample(
     };
     log(
       `validator sample ${index} (${encoding}, fetch thread ${fetchThread ? 'on' : 'off'}): ${fmt(backlog)} records read and checked in ${readS.toFixed(2)} s after its partitions were assigned (${reportReadS.toFixed(1)} s by its reports) ` +
-        `(${fmt(sample.recordsPerSec)} records/s, steady ${fmt(steady)} records/s; startup ${sample.startupS.toFixed(1)} s; CPU ${fmt(cpuPct)}% of a core); ${clean ? 'clean' : 'NOT CLEAN'}: ${accounting}`,
+        `(${fmt(sample.recordsPerSec)} records/s, steady ${fmt(steady)} records/s; startup ${sample.startupS.toFixed(1)} s; CPU ${fmt(cpuPct)}% of a core; ${sample.metricsPolls} /metrics polls, slowest ${fmt(sample.maxPollMs)} ms); ${clean ? 'clean' : 'NOT CLEAN'}: ${accounting}`,
     );
     return sample;
   } finally {
@@ -1195,6 +1210,8 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         validator: {
           recordsPerSec: Math.round(v.recordsPerSec),
           steadyRecordsPerSec: Number.isFinite(v.steadyRecordsPerSec) ? Math.round(v.steadyRecordsPerSec) : null,
+          metricsPolls: v.metricsPolls,
+          maxPollMs: Number.isFinite(v.maxPollMs) ? v.maxPollMs : null,
           cpuPct: Math.round(v.cpuPct),
           clean: v.clean,
           accounting: v.accounting,
