@@ -18,7 +18,7 @@ afterEach(() => {
   }
 });
 
-function rig(opts: { maxInflightBytes?: number } = {}) {
+function rig(opts: { maxInflightBytes?: number; yieldEveryMs?: number } = {}) {
   const channel = new MessageChannel();
   channels.push(channel);
   const shared = new Int32Array(new SharedArrayBuffer(4));
@@ -41,6 +41,7 @@ function rig(opts: { maxInflightBytes?: number } = {}) {
       },
     }),
     (e) => failures.push(e),
+    opts.yieldEveryMs !== undefined ? { yieldEveryMs: opts.yieldEveryMs } : {},
   );
   const seen: Array<{ batch: SourceBatch; current: boolean }> = [];
   const events: string[] = [];
@@ -227,4 +228,24 @@ test("a thread that dies fails the calls waiting on it and tells the run's owner
   await expect(waiting).rejects.toThrow('the fetch thread exited with code 1');
   expect(r.failures.map((e) => e.message)).toEqual(['the fetch thread exited with code 1']);
   await expect(r.source.listTopics()).rejects.toThrow('the fetch thread is not running');
+});
+
+test('while batches keep coming, the checking thread lets the event loop turn (HTTP probes, the report timer) every yieldEveryMs', async () => {
+  const r = rig({ yieldEveryMs: 10 });
+  await r.start();
+  r.kafka.assign({ t: [0] });
+  let checked = 0;
+  let timerRanAfter: number | undefined;
+  r.setOnBatch(async () => {
+    if (checked === 0) setTimeout(() => (timerRanAfter = checked), 0);
+    const until = performance.now() + 3;
+    while (performance.now() < until); // a batch's checks: 3 ms of CPU
+    checked++;
+  });
+  for (let i = 0; i < 40; i++) await r.kafka.deliver([rec(i)]);
+  await settle(() => checked === 40);
+  // Without the turns, the timer would run only after all 40 (120 ms of checks in one go).
+  expect(timerRanAfter).toBeDefined();
+  expect(timerRanAfter!).toBeLessThan(40);
+  await r.source.close();
 });
