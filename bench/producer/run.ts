@@ -107,9 +107,8 @@ const RUN_MS = quick ? 8_000 : 15_000;
 /** ProducerPerformance runs are sized from a calibration run to last about this long. */
 const PP_TARGET_MS = quick ? 6_000 : 7_000;
 /**
- * How often the validator's /metrics is polled during a read. Each poll costs its checking thread a serialisation of
- * every series (Prometheus scrapes every 15-30 s); at 100 ms the polls took about a quarter of a threaded validator's
- * read (105,754 against 135,857-175,103 records/s without polls answered), so 250 ms.
+ * How often the validator's /metrics is polled during a read (runs before 21:35 UTC on 2026-12-06: 100 ms). Each poll
+ * costs the validator's checking thread a serialisation of every series; Prometheus scrapes every 15-30 s.
  */
 const METRICS_POLL_MS = 250;
 const backlogArg = process.argv.find((a) => a.startsWith('--backlog='))?.slice('--backlog='.length);
