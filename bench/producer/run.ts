@@ -15,7 +15,7 @@
  *   --encodings=headers,single-header (the default for --only runs; any of headers, single-header, value-prefix):
  *   the record encodings measured side by side in the run (the validator: one backlog each); --samples=N (default 1 for --only);
  *   --fetch-thread=off,on: the validator's FETCH_THREAD settings side by side (default for --only=validator: both);
- *   --backlog=N: records per validator backlog
+ *   --backlog=N: records per validator backlog; --report-interval=5s: the validator's REPORT_INTERVAL (default 1s)
  *   (--only runs write their figures to bench/producer/results.json; VALIDATOR_PROFILE_DIR / PRODUCER_PROFILE_DIR
  *   make the measured validator / producers write V8 CPU profiles there, for bench/producer/profile-summary.ts)
  *
@@ -111,6 +111,9 @@ const PP_TARGET_MS = quick ? 6_000 : 7_000;
  * costs the validator's checking thread a serialisation of every series; Prometheus scrapes every 15-30 s.
  */
 const METRICS_POLL_MS = 250;
+const reportIntervalArg = process.argv.find((a) => a.startsWith('--report-interval='))?.slice('--report-interval='.length);
+/** The validator's REPORT_INTERVAL in validator samples (`--report-interval=5s`, the service default; 1s unless told, for a finer "by reports" clock). */
+const VALIDATOR_REPORT_INTERVAL = reportIntervalArg ?? '1s';
 const backlogArg = process.argv.find((a) => a.startsWith('--backlog='))?.slice('--backlog='.length);
 /** Records written for each validator sample (`--backlog=N`: a longer read gives the steady rate more points). */
 const BACKLOG = backlogArg !== undefined ? Number(backlogArg) : quick ? 60_000 : only !== undefined ? 150_000 : 200_000;
@@ -860,7 +863,7 @@ async function validatorSample(
   const spawnedAt = Date.now();
   const validator = await bench.service('consumer-validator', {
     VALIDATOR_ID: validatorId,
-    REPORT_INTERVAL: '1s',
+    REPORT_INTERVAL: VALIDATOR_REPORT_INTERVAL,
     SESSION_TIMEOUT: '10s',
     // Pinned to its scenario: never reads anyone else's on the shared lab.
     SCENARIO_ID: s.scenarioId,
