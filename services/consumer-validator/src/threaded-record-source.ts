@@ -53,7 +53,7 @@ export function threadedRecordSource(
   const current = (generation: number): boolean => !stopping && Atomics.load(thread!.shared, 0) === generation;
   const send = (m: ToFetchThread): void => thread!.port.postMessage(m);
 
-  const handle = async (m: FromFetchThread): Promise<void> => {
+  const handle = async (m: Exclude<FromFetchThread, { kind: 'reply' }>): Promise<void> => {
     // Set before `consume` asks the thread to join: every message of the group comes after it.
     if (handlers === undefined) throw new Error(`the fetch thread sent '${m.kind}' before consume was called`);
     switch (m.kind) {
@@ -71,12 +71,13 @@ export function threadedRecordSource(
         const bytes = m.data.byteLength;
         try {
           const id = partitionId(m.topic, m.partition);
-          if (!current(m.generation) || m.epoch < (seeksAsked.get(id) ?? 0)) return;
+          const stillCurrent = () => current(m.generation) && m.epoch >= (seeksAsked.get(id) ?? 0);
+          if (!stillCurrent()) return;
           const records = unpackRecords(m.topic, m.partition, m.data);
           await handlers.onBatch(
             { topic: m.topic, partition: m.partition, firstOffset: m.firstOffset, lastOffset: m.lastOffset, records },
             {
-              isCurrent: () => current(m.generation) && m.epoch >= (seeksAsked.get(id) ?? 0),
+              isCurrent: stillCurrent,
               // The fetch thread resolves each batch as it hands it over: the run commits what its reports cover.
               resolveOffset: () => undefined,
               seek: (offset) => {
@@ -99,8 +100,6 @@ export function threadedRecordSource(
         }
         return;
       }
-      case 'reply':
-        return;
     }
   };
 
