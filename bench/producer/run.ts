@@ -870,7 +870,8 @@ async function validatorSample(
     FETCH_THREAD: String(fetchThread),
     ...(process.env.VALIDATOR_PROFILE_DIR
       ? {
-          NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.VALIDATOR_PROFILE_DIR} --cpu-prof-name=validator-${BACKLOG_RECORD_SIZE}B-${validatorId}.cpuprofile`,
+          // A directory per validator and no fixed name: each thread (main, fetch) writes a profile of its own.
+          NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.VALIDATOR_PROFILE_DIR}/validator-${BACKLOG_RECORD_SIZE}B-${validatorId}`,
         }
       : {}),
   });

@@ -46,6 +46,13 @@ export interface WrittenMeta {
   readonly meta: TestRecordMeta;
   readonly metaChecksum: number;
   readonly payloadChecksum: number;
+  /**
+   * The bytes of the meta fields as written, `ml<version>;<scenarioId>;...;<scheduledTimeUs>;`, when the
+   * encoding holds them in one piece (the prefix and the single header): the meta checksum is then
+   * computed over them (metaChecksumOfText) instead of over a line made again from the parsed fields.
+   * Only canonical text is accepted when reading, so they are the very bytes metaChecksum hashes.
+   */
+  readonly metaText?: Uint8Array;
 }
 
 /**
@@ -62,6 +69,17 @@ export function metaChecksum(meta: TestRecordMeta, key: Uint8Array): number {
     `${meta.keyEpoch};${meta.seq};${meta.sendTimeUs};${meta.scheduledTimeUs ?? ''};${key.length};`;
   return crc32(key, crc32(line));
 }
+
+/**
+ * metaChecksum from the meta's written text (see WrittenMeta.metaText): the same CRC-32, without
+ * making the line again (this runs once per record a validator reads).
+ */
+export function metaChecksumOfText(metaText: Uint8Array, key: Uint8Array): number {
+  return crc32(key, crc32(keyLengthText(key.length), crc32(metaText)));
+}
+
+const KEY_LENGTH_TEXTS = Array.from({ length: 256 }, (_, n) => `${n};`);
+const keyLengthText = (n: number): string => KEY_LENGTH_TEXTS[n] ?? `${n};`;
 
 /** CRC-32 over the payload bytes alone. */
 export function payloadChecksum(payload: Uint8Array): number {

@@ -31,6 +31,22 @@ function errorOf(result: RecordDecodeResult): { reason: string; field?: string; 
 }
 
 describe('single-header encoding', () => {
+  test('ids read again from the same bytes are the same ids; other bytes of the same length are read for what they are', () => {
+    // The decoder remembers the ids it read last (record-prefix.ts): a remembered id must never answer for other bytes.
+    const decodeWith = (producerId: string) => {
+      const encoded = encodeRecord({ meta: { ...meta, producerId }, key, payload, encoding: 'single-header' });
+      return decodeRecord(encoded);
+    };
+    for (const producerId of ['producer-1', 'producer-2', 'producer-1', 'producer-é', 'producer-2']) {
+      const result = decodeWith(producerId);
+      expect(result.ok && result.record.meta.producerId).toBe(producerId);
+    }
+    // An id that breaks the id rule is refused every time it is read, even after a valid one of the same length.
+    const controlCharacter = () => errorOf(decodeRecord(withHeaderText((text) => text.replace('producer/7.a-b', 'producer/7.a-\u0001'))));
+    expect(decodeWith('producer/7.a-c').ok).toBe(true);
+    for (let i = 0; i < 2; i++) expect(controlCharacter()).toMatchObject({ reason: 'malformed_header', field: 'ml.producerId' });
+  });
+
   test('one header "ml" holding exactly the value-prefix text; the value is the payload untouched', () => {
     const encoded = encodeRecord({ meta, key, payload, encoding: 'single-header' });
     const prefixed = encodeRecord({ meta, key, payload, encoding: 'value-prefix' }).value;

@@ -33,7 +33,7 @@ export function readSingleHeader(headers: ConsumedHeaders): WrittenMeta | Record
   if (read.payloadStart !== bytes.length) {
     return malformed(`${bytes.length - read.payloadStart} unexpected byte(s) after the payload checksum's ';'`);
   }
-  return { meta: read.meta, metaChecksum: read.metaChecksum, payloadChecksum: read.payloadChecksum };
+  return { meta: read.meta, metaChecksum: read.metaChecksum, payloadChecksum: read.payloadChecksum, metaText: read.metaText };
 }
 
 function headerBytes(value: unknown): Buffer | RecordDecodeError {

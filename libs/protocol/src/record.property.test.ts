@@ -4,6 +4,7 @@ import { decodeRecord, encodeRecord, type ConsumedRecord, type DecodedRecord, ty
 import {
   checksumFromBytes,
   counterFromBytes,
+  metaChecksum,
   parseChecksum,
   parseCounter,
   type RecordEncoding,
@@ -80,6 +81,18 @@ function decodedOf(encoded: EncodedRecord): DecodedRecord {
 }
 
 describe('record codec properties', () => {
+  test('the meta checksum is the same in every encoding: computed over the written text (prefix, single header) or over the fields (headers)', () => {
+    const longKeys = fc.string({ minLength: 250, maxLength: 400 }).filter((s) => !/\p{Cs}/u.test(s));
+    fc.assert(
+      fc.property(metas, fc.oneof(keys, longKeys), payloads, (meta, key, payload) => {
+        const expected = metaChecksum(meta, Buffer.from(key));
+        for (const encoding of ['headers', 'value-prefix', 'single-header'] as const) {
+          expect(decodedOf(encodeRecord({ meta, key, payload, encoding })).metaChecksum).toBe(expected);
+        }
+      }),
+    );
+  });
+
   test('encode then decode gives back meta, key, payload length and encoding', () => {
     fc.assert(
       fc.property(inputs, (input) => {

@@ -5,6 +5,7 @@ import {
   decodeError,
   formatChecksum,
   metaChecksum,
+  metaChecksumOfText,
   payloadChecksum,
   type RecordEncoding,
   type TestRecordMeta,
@@ -136,7 +137,7 @@ export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
   if (!isUtf8(keyBytes)) return failure('malformed_key', 'key', 'key is not valid UTF-8');
 
   // Identity first: a payload mismatch is only attributable when meta and key are intact.
-  const metaSum = metaChecksum(written.meta, keyBytes);
+  const metaSum = written.metaText === undefined ? metaChecksum(written.meta, keyBytes) : metaChecksumOfText(written.metaText, keyBytes);
   if (metaSum !== written.metaChecksum) {
     return failure(
       'checksum_mismatch',

@@ -2,7 +2,7 @@ import { encodeRecord } from '@mirrorlab/protocol';
 import { LatencyHistograms, reconcile, ValidatorState } from '@mirrorlab/validation';
 import { PendingLatency } from './pending-latency';
 import { Registry } from 'prom-client';
-import { intakeRecord, type IntakeTarget, type TargetRecord } from './record-intake';
+import { intakeBatch, intakeRecord, type IntakeTarget, type TargetRecord } from './record-intake';
 import { ValidatorMetrics } from './validator-metrics';
 
 function target(withReplication = false): IntakeTarget & { registry: Registry } {
@@ -136,5 +136,66 @@ describe('intakeRecord', () => {
     t.pending.foldInto(endToEnd, replication);
     expect(replication.percentiles([50])[0]).toBeCloseTo(500_000, -3);
     expect(endToEnd.percentiles([50])[0]).toBeCloseTo(4_000_000, -4);
+  });
+});
+
+describe('intakeBatch', () => {
+  /** A batch with every class once or more: in order, gap, late, duplicate, redelivery, foreign, corrupt. */
+  function mixedBatch(): TargetRecord[] {
+    const foreign: TargetRecord = {
+      topic: 'source.t',
+      partition: 0,
+      offset: 6,
+      key: Buffer.from('k'),
+      value: Buffer.from('x'),
+      timestampMs: 0,
+    };
+    const flipped = record(5, 7);
+    flipped.value = Buffer.from('PAYLOAD');
+    return [record(0, 0), record(1, 1), record(3, 2), record(2, 3), record(2, 4), record(2, 4), foreign, flipped];
+  }
+  const classes = ['records', 'in_order', 'gap', 'late', 'duplicate', 'redelivery', 'foreign'];
+  async function counters(t: ReturnType<typeof target>): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const c of classes) out[c] = await metricValue(t.registry, `mirrorlab_validator_${c}_total`);
+    out.corrupt = await metricValue(t.registry, 'mirrorlab_validator_corrupt_total', { reason: 'payload_mismatch' });
+    return out;
+  }
+
+  it('classifies, counts and times a batch exactly as record by record does', async () => {
+    const one = target(true);
+    const results = mixedBatch().map((r) => intakeRecord(one, r, 3_000_000));
+    expect(results).toEqual(['in_order', 'in_order', 'gap', 'late', 'duplicate', 'redelivery', 'foreign', 'corrupt']);
+    const batch = target(true);
+    expect(intakeBatch(batch, 'source.t', 0, mixedBatch(), 3_000_000)).toEqual({ checked: 8, nextOffset: 8 });
+    expect(await counters(batch)).toEqual(await counters(one));
+    expect(await counters(batch)).toEqual({
+      records: 8,
+      in_order: 2,
+      gap: 1,
+      late: 1,
+      duplicate: 1,
+      redelivery: 1,
+      foreign: 1,
+      corrupt: 1,
+    });
+    expect(batch.pending.size).toBe(one.pending.size);
+    // Every first read is timed (in order, gap, late, duplicate), never the redelivery.
+    for (const t of [one, batch]) {
+      expect(await t.registry.metrics()).toContain(
+        'mirrorlab_validator_end_to_end_latency_seconds_count{scenario="sc",topic="source.t"} 5',
+      );
+    }
+    expect(reconcile(batch.state, [])).toEqual(reconcile(one.state, []));
+  });
+
+  it('stops at the first record once the batch is no longer current, and says where it stopped', async () => {
+    const t = target();
+    let left = 3;
+    expect(intakeBatch(t, 'source.t', 0, mixedBatch(), 1, () => left-- > 0)).toEqual({ checked: 3, nextOffset: 3 });
+    expect(await counters(t)).toMatchObject({ records: 3, in_order: 2, gap: 1, late: 0 });
+    expect(intakeBatch(t, 'source.t', 0, mixedBatch(), 1, () => false)).toEqual({ checked: 0 });
+    expect(intakeBatch(t, 'source.t', 0, [], 1)).toEqual({ checked: 0 });
+    expect(await counters(t)).toMatchObject({ records: 3 });
   });
 });

@@ -3,7 +3,7 @@ import { decodeRecord, type ConsumedHeaders } from '@mirrorlab/protocol';
 import type { ValidatorState } from '@mirrorlab/validation';
 import { partitionId } from './drain';
 import type { PendingLatency } from './pending-latency';
-import type { ValidatorMetrics } from './validator-metrics';
+import type { ClassTally, ValidatorMetrics } from './validator-metrics';
 
 export interface TargetRecord {
   topic: string;
@@ -37,6 +37,48 @@ export type IntakeResult = ReturnType<ValidatorState['observe']> | 'corrupt' | '
  * restart or rebalance. Never throws on bad input.
  */
 export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number): IntakeResult {
+  const tally = t.metrics.tally(t.scenarioId, r.topic);
+  const cls = intakeOne(t, r, arrivalUs, partitionId(r.topic, r.partition), tally);
+  tally.flush();
+  return cls;
+}
+
+/** What intakeBatch did: how many records it checked, and the offset after the last of them (if any). */
+export interface BatchIntake {
+  checked: number;
+  nextOffset?: number;
+}
+
+/**
+ * Feeds a batch of one partition's records to the checker, as intakeRecord does each, while
+ * `isCurrent()` holds (it is asked before each record: a rebalance or a seek ends the batch).
+ * The partition id and the metrics' labels are made once per batch, and the class counters are
+ * added to once per batch: this runs for every record a validator reads.
+ */
+export function intakeBatch(
+  t: IntakeTarget,
+  topic: string,
+  partition: number,
+  records: readonly TargetRecord[],
+  arrivalUs: number,
+  isCurrent: () => boolean = () => true,
+): BatchIntake {
+  const id = partitionId(topic, partition);
+  const tally = t.metrics.tally(t.scenarioId, topic);
+  let checked = 0;
+  try {
+    for (const r of records) {
+      if (!isCurrent()) break;
+      intakeOne(t, r, arrivalUs, id, tally);
+      checked++;
+    }
+  } finally {
+    tally.flush();
+  }
+  return checked === 0 ? { checked } : { checked, nextOffset: records[checked - 1].offset + 1 };
+}
+
+function intakeOne(t: IntakeTarget, r: TargetRecord, arrivalUs: number, id: string, tally: ClassTally): IntakeResult {
   const decoded = decodeRecord({ key: r.key, value: r.value, headers: r.headers });
   if (!decoded.ok && decoded.error.reason === 'foreign') {
     const cls = t.state.observeForeign({
@@ -46,7 +88,7 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
       arrivalUs,
       fingerprint: bytesFingerprint(r),
     });
-    t.metrics.classified(t.scenarioId, r.topic, cls);
+    tally.classified(cls);
     return cls;
   }
   if (!decoded.ok && decoded.identity !== undefined) {
@@ -65,7 +107,7 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
       reason: decoded.error.reason,
       fingerprint: bytesFingerprint(r),
     });
-    countUndecodable(t, r.topic, cls, decoded.error.reason);
+    countUndecodable(tally, cls, decoded.error.reason);
     return cls;
   }
   if (!decoded.ok) {
@@ -77,7 +119,7 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
       arrivalUs,
       fingerprint: bytesFingerprint(r),
     });
-    countUndecodable(t, r.topic, cls, decoded.error.reason);
+    countUndecodable(tally, cls, decoded.error.reason);
     return cls;
   }
   const { meta, key, metaChecksum, payloadChecksum } = decoded.record;
@@ -96,14 +138,14 @@ export function intakeRecord(t: IntakeTarget, r: TargetRecord, arrivalUs: number
     fingerprint: (metaChecksum ^ Math.imul(payloadChecksum, 0x9e3779b1)) | 0,
   });
   if (cls === 'corrupt' || cls === 'foreign') return cls; // observe() never says these for a decoded record
-  t.metrics.classified(t.scenarioId, r.topic, cls);
+  tally.classified(cls);
   if (cls !== 'redelivery') {
     const endToEndUs = arrivalUs - meta.sendTimeUs;
     const replicationUs = t.measuresReplication ? r.timestampMs * 1000 - meta.sendTimeUs : undefined;
     // From the schedule: a producer that fell behind its schedule cannot hide it (coordinated omission).
     const fromScheduleUs = meta.scheduledTimeUs !== undefined ? arrivalUs - meta.scheduledTimeUs : undefined;
-    t.pending.add(partitionId(r.topic, r.partition), arrivalUs, endToEndUs, replicationUs, fromScheduleUs);
-    t.metrics.latency(t.scenarioId, r.topic, endToEndUs, replicationUs);
+    t.pending.add(id, arrivalUs, endToEndUs, replicationUs, fromScheduleUs);
+    tally.latency(endToEndUs, replicationUs);
   }
   return cls;
 }
@@ -114,7 +156,7 @@ function bytesFingerprint(r: TargetRecord): number {
 }
 
 /** A record that failed to decode is corrupt the first time its offset is read, a redelivery after. */
-function countUndecodable(t: IntakeTarget, topic: string, cls: string, reason: string): void {
-  if (cls === 'corrupt') t.metrics.corruptRecord(t.scenarioId, topic, reason);
-  else t.metrics.classified(t.scenarioId, topic, 'redelivery');
+function countUndecodable(tally: ClassTally, cls: string, reason: string): void {
+  if (cls === 'corrupt') tally.corruptRecord(reason);
+  else tally.classified('redelivery');
 }

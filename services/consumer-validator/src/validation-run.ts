@@ -5,7 +5,7 @@ import { partitionId, partitionProgress, ReadThrough, type Watermarks } from './
 import { PartitionOwnership, rewindTarget } from './partition-ownership';
 import { PendingLatency } from './pending-latency';
 import { readIsolationOf } from './read-isolation';
-import { intakeRecord, type IntakeTarget } from './record-intake';
+import { intakeBatch, type IntakeTarget } from './record-intake';
 import type { BatchControl, RecordSource, SourceBatch } from './record-source';
 import type { ValidatorMetrics } from './validator-metrics';
 
@@ -152,11 +152,10 @@ export class ValidationRun {
     }
     const arrivalUs = o.nowUs();
     const records = batch.records;
-    for (const r of records) {
-      if (!control.isCurrent()) break;
-      intakeRecord(target, r, arrivalUs);
-      control.resolveOffset(r.offset);
-      this.readThrough.advance(id, r.offset + 1);
+    const { nextOffset } = intakeBatch(target, batch.topic, batch.partition, records, arrivalUs, control.isCurrent);
+    if (nextOffset !== undefined) {
+      control.resolveOffset(nextOffset - 1);
+      this.readThrough.advance(id, nextOffset);
     }
     // A batch may end in offsets that are no message (transaction markers, aborted records).
     if (control.isCurrent() && records.length > 0 && records[records.length - 1].offset < batch.lastOffset) {

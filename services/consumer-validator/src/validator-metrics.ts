@@ -15,6 +15,7 @@ const CORRUPT_REASONS = Object.keys({
   missing_value: true,
 } satisfies Record<Exclude<RecordDecodeReason, 'foreign'>, true>);
 export type CountedClass = (typeof CLASSES)[number];
+const CLASS_INDEX = Object.fromEntries(CLASSES.map((c, i) => [c, i])) as Record<CountedClass, number>;
 
 /** 100 µs to 10 min: replication latency spans sub-millisecond to multi-minute stalls. */
 const LATENCY_BUCKETS = [
@@ -111,6 +112,23 @@ export class ValidatorMetrics {
     this.drained.set({ scenario }, 0);
   }
 
+  /**
+   * A tally of one batch's classes for one (scenario, topic), added to the counters at once by `flush`:
+   * counting a record costs an array increment, not two label lookups (issue 9: the per-record counter
+   * increments were ~5% of the checking thread's time at ~80,000 records/s).
+   */
+  tally(scenario: string, topic: string): ClassTally {
+    return new ClassTally(this, scenario, topic);
+  }
+
+  /** Adds `n` records of class `cls`. */
+  classifiedMany(scenario: string, topic: string, cls: CountedClass, n: number): void {
+    if (n === 0) return;
+    const labels = { scenario, topic };
+    this.records.inc(labels, n);
+    this.byClass[cls].inc(labels, n);
+  }
+
   classified(scenario: string, topic: string, cls: CountedClass): void {
     this.records.inc({ scenario, topic });
     this.byClass[cls].inc({ scenario, topic });
@@ -122,11 +140,50 @@ export class ValidatorMetrics {
   }
 
   latency(scenario: string, topic: string, endToEndUs: number, replicationUs?: number): void {
-    this.endToEnd.observe({ scenario, topic }, Math.max(0, endToEndUs) / 1e6);
-    if (replicationUs !== undefined) this.replication.observe({ scenario, topic }, Math.max(0, replicationUs) / 1e6);
+    this.latencyOf({ scenario, topic }, endToEndUs, replicationUs);
+  }
+
+  /** As `latency`, with the labels object made once (a batch's records share it). */
+  latencyOf(labels: { scenario: string; topic: string }, endToEndUs: number, replicationUs?: number): void {
+    this.endToEnd.observe(labels, Math.max(0, endToEndUs) / 1e6);
+    if (replicationUs !== undefined) this.replication.observe(labels, Math.max(0, replicationUs) / 1e6);
   }
 
   partitionLag(scenario: string, topic: string, partition: number, lag: number): void {
     this.lag.set({ scenario, topic, partition: String(partition) }, lag);
+  }
+}
+
+/** One batch's record classes and latencies for one (scenario, topic); see ValidatorMetrics.tally. */
+export class ClassTally {
+  private readonly counts = new Array<number>(CLASSES.length).fill(0);
+  readonly labels: { scenario: string; topic: string };
+
+  constructor(
+    private readonly metrics: ValidatorMetrics,
+    scenario: string,
+    topic: string,
+  ) {
+    this.labels = { scenario, topic };
+  }
+
+  classified(cls: CountedClass): void {
+    this.counts[CLASS_INDEX[cls]]++;
+  }
+
+  corruptRecord(reason: string): void {
+    this.metrics.corruptRecord(this.labels.scenario, this.labels.topic, reason);
+  }
+
+  latency(endToEndUs: number, replicationUs?: number): void {
+    this.metrics.latencyOf(this.labels, endToEndUs, replicationUs);
+  }
+
+  /** Adds the tallied classes to the counters and starts again from zero. */
+  flush(): void {
+    for (let i = 0; i < CLASSES.length; i++) {
+      this.metrics.classifiedMany(this.labels.scenario, this.labels.topic, CLASSES[i], this.counts[i]);
+      this.counts[i] = 0;
+    }
   }
 }
