@@ -2,12 +2,12 @@
  * The consumer-validator's per-record CPU on each of its two threads, without Kafka: the fetch thread's
  * share (kafkajs-shaped records -> packed batch) and the checking thread's (packed batch -> unpacked ->
  * checked, counted and timed, as validation-run.ts does). 1 KiB records in the single-header encoding,
- * 1,000 per batch, 6 partitions, 2,000 keys. A micro-benchmark to compare changes to the hot path; the
+ * 1,000 per batch, 6 partitions, 2,000 keys (`--encoding=headers` for the 8-9 header encoding). A micro-benchmark to compare changes to the hot path; the
  * validator's real rate is measured on the lab by bench/producer/run.ts --only=validator.
  *
- *   npx tsx bench/validator/threads.ts [--records=600000] [--rounds=5]
+ *   npx tsx bench/validator/threads.ts [--records=600000] [--rounds=5] [--encoding=single-header]
  */
-import { encodeRecord } from '@mirrorlab/protocol';
+import { encodeRecord, type RecordEncoding } from '@mirrorlab/protocol';
 import { ValidatorState } from '@mirrorlab/validation';
 import { Registry } from 'prom-client';
 import { packRecords, unpackRecords } from '../../services/consumer-validator/src/packed-batch';
@@ -21,6 +21,7 @@ const arg = (name: string, fallback: number): number => {
 };
 const RECORDS = arg('records', 600_000);
 const ROUNDS = arg('rounds', 5);
+const ENCODING = (process.argv.find((x) => x.startsWith('--encoding='))?.split('=')[1] ?? 'single-header') as RecordEncoding;
 const BATCH = 1000;
 const PARTITIONS = 6;
 const KEYS = 2000;
@@ -43,7 +44,7 @@ function fetchedBatches(): Array<{ partition: number; records: TargetRecord[] }>
       meta: { scenarioId: SCENARIO, producerId: `producer-${k % 2}`, keyEpoch: 0, seq: seqs[k]++, sendTimeUs, scheduledTimeUs: sendTimeUs },
       key: `key-${k.toString(36).padStart(8, '0')}`,
       payload,
-      encoding: 'single-header',
+      encoding: ENCODING,
     });
     const list = byPartition[partition];
     list.push({ topic: TOPIC, partition, offset: offsets[partition]++, key: e.key, value: e.value, headers: e.headers, timestampMs: now });

@@ -1,6 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { RecordDecodeError } from './errors';
 import { identifierProblem } from './identifier';
+import { knownId, rememberId } from './known-ids';
 import {
   checksumFromBytes,
   counterFromBytes,
@@ -117,7 +118,50 @@ export function readHeaders(headers: ConsumedHeaders): WrittenMeta | RecordDecod
   const payloadChecksum = headerChecksum(headers, RECORD_HEADERS.payloadChecksum);
   if (typeof payloadChecksum !== 'number') return payloadChecksum;
   const base = { scenarioId: scenarioId.text, producerId: producerId.text, keyEpoch, seq, sendTimeUs };
-  return { meta: scheduledTimeUs === undefined ? base : { ...base, scheduledTimeUs }, metaChecksum, payloadChecksum };
+  const meta = scheduledTimeUs === undefined ? base : { ...base, scheduledTimeUs };
+  const metaText = writtenMetaText(headers, scheduledTimeUs !== undefined);
+  return metaText === undefined ? { meta, metaChecksum, payloadChecksum } : { meta, metaChecksum, payloadChecksum, metaText };
+}
+
+const META_TEXT_START = Buffer.from(`ml${RECORD_FORMAT_VERSION};`);
+const META_TEXT_FIELDS = [
+  RECORD_HEADERS.scenarioId,
+  RECORD_HEADERS.producerId,
+  RECORD_HEADERS.keyEpoch,
+  RECORD_HEADERS.seq,
+  RECORD_HEADERS.sendTimeUs,
+  RECORD_HEADERS.scheduledTimeUs,
+] as const;
+const SEMICOLON = 0x3b;
+
+/**
+ * The meta text (WrittenMeta.metaText) put together from the headers' bytes, once readHeaders
+ * accepted them (so each is the canonical text the encoder wrote): one copy of a few dozen bytes
+ * instead of a line made again from the parsed fields. Undefined when a header came as a string.
+ */
+function writtenMetaText(headers: ConsumedHeaders, hasScheduledTime: boolean): Buffer | undefined {
+  let length = META_TEXT_START.length;
+  for (const name of META_TEXT_FIELDS) {
+    if (name === RECORD_HEADERS.scheduledTimeUs && !hasScheduledTime) {
+      length += 1;
+      continue;
+    }
+    const bytes = headerBytes(headers, name);
+    if (bytes === undefined) return undefined;
+    length += bytes.length + 1;
+  }
+  const text = Buffer.allocUnsafe(length);
+  text.set(META_TEXT_START, 0);
+  let at = META_TEXT_START.length;
+  for (const name of META_TEXT_FIELDS) {
+    const bytes = name === RECORD_HEADERS.scheduledTimeUs && !hasScheduledTime ? undefined : headerBytes(headers, name);
+    if (bytes !== undefined) {
+      text.set(bytes, at);
+      at += bytes.length;
+    }
+    text[at++] = SEMICOLON;
+  }
+  return text;
 }
 
 /**
@@ -154,10 +198,15 @@ function headerText(headers: ConsumedHeaders, name: string): TextRead {
 }
 
 function headerId(headers: ConsumedHeaders, name: string): TextRead {
+  const bytes = headerBytes(headers, name);
+  const known = bytes === undefined ? undefined : knownId(bytes, 0, bytes.length);
+  if (known !== undefined) return { text: known };
   const read = headerText(headers, name);
   if (!('text' in read)) return read;
   const problem = identifierProblem(read.text);
-  return problem === undefined ? read : malformed(name, problem);
+  if (problem !== undefined) return malformed(name, problem);
+  if (bytes !== undefined) rememberId(bytes, 0, bytes.length, read.text);
+  return read;
 }
 
 function headerCounter(headers: ConsumedHeaders, name: string): number | RecordDecodeError {

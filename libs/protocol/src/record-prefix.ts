@@ -1,6 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { RecordDecodeError, RecordDecodeReason } from './errors';
 import { identifierProblem } from './identifier';
+import { knownId, rememberId } from './known-ids';
 import {
   checksumFromBytes,
   counterFromBytes,
@@ -155,34 +156,6 @@ function idField(value: Buffer, start: number, end: number, site: PrefixSite, fi
   if (problem !== undefined) return fieldError(site, field, problem);
   rememberId(value, start, end, text);
   return text;
-}
-
-/**
- * Valid ids read lately, by their bytes: a validator reads the same few scenario and producer ids
- * in every record, and comparing a few bytes costs less than checking UTF-8, making a string and
- * matching the id rule again. The same bytes are the same valid id, so a hit needs no check.
- */
-const KNOWN_IDS = 32;
-const knownIdBytes: Uint8Array[] = [];
-const knownIdTexts: string[] = [];
-let nextKnownId = 0;
-
-function knownId(value: Uint8Array, start: number, end: number): string | undefined {
-  const length = end - start;
-  for (let k = 0; k < knownIdBytes.length; k++) {
-    const bytes = knownIdBytes[k];
-    if (bytes.length !== length) continue;
-    let i = 0;
-    while (i < length && bytes[i] === value[start + i]) i++;
-    if (i === length) return knownIdTexts[k];
-  }
-  return undefined;
-}
-
-function rememberId(value: Uint8Array, start: number, end: number, text: string): void {
-  knownIdBytes[nextKnownId] = Uint8Array.prototype.slice.call(value, start, end);
-  knownIdTexts[nextKnownId] = text;
-  nextKnownId = (nextKnownId + 1) % KNOWN_IDS;
 }
 
 function counterField(value: Buffer, start: number, end: number, site: PrefixSite, field: string): number | RecordDecodeError {

@@ -69,9 +69,28 @@ test('a buffer cut short is a RangeError, never a record made of whatever follow
   expect(() => unpackRecords('t', 0, data.slice(0, 10))).toThrow(RangeError);
 });
 
-test('an empty batch packs to its count alone', () => {
+test('an empty batch packs to its count and an empty table of header names', () => {
   const { data, count } = packRecords([]);
   expect(count).toBe(0);
-  expect(data.byteLength).toBe(4);
+  expect(data.byteLength).toBe(6);
   expect(unpackRecords('t', 0, data)).toEqual([]);
+});
+
+test("a batch's header names are written once, whatever the number of records carrying them", () => {
+  const records: TargetRecord[] = Array.from({ length: 50 }, (_, i) => ({
+    topic: 't',
+    partition: 0,
+    offset: i,
+    key: Buffer.from(`k${i}`),
+    value: Buffer.from('v'),
+    headers: { 'ml-sc': Buffer.from('scenario'), 'ml-s': Buffer.from(String(i)), other: i % 2 === 0 ? 'even' : ['odd', 'twice'] },
+    timestampMs: i,
+  }));
+  const { data } = packRecords(records);
+  const packed = Buffer.from(data).toString('latin1');
+  expect(packed.split('ml-sc').length - 1).toBe(1);
+  expect(packed.split('other').length - 1).toBe(1);
+  const back = unpackRecords('t', 0, data);
+  expect(back[7].headers).toEqual({ 'ml-sc': Buffer.from('scenario'), 'ml-s': Buffer.from('7'), other: ['odd', 'twice'] });
+  expect(back[8].headers!.other).toBe('even');
 });

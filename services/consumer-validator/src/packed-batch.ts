@@ -5,11 +5,12 @@ import type { TargetRecord } from './record-intake';
  * A partition's fetched records packed into one ArrayBuffer, so the fetch thread can hand a batch
  * to the checking thread by transfer (no copy, no per-record structured clone). Pure.
  *
- * Layout (little-endian): u32 count, then per record: f64 offset, f64 timestampMs, i32 key length
- * (-1: null), i32 value length (-1: null), u16 header entries (0xffff: no headers object); per entry: u16 name length, name
- * (UTF-8), u8 flags (1: the value was a string, 2: one of a repeated header's values, 4: undefined),
- * i32 value length, value; then the key and the value bytes. Unpacked keys, values and header
- * values are views of the buffer.
+ * Layout (little-endian): u32 count; u16 header names, each u16 length and its UTF-8 (a batch's
+ * records share a few names: each is written and decoded once per batch); then per record: f64
+ * offset, f64 timestampMs, i32 key length (-1: null), i32 value length (-1: null), u16 header
+ * entries (0xffff: no headers object); per entry: u16 name index, u8 flags (1: the value was a
+ * string, 2: one of a repeated header's values, 4: undefined), i32 value length, value; then the
+ * key and the value bytes. Unpacked keys, values and header values are views of the buffer.
  */
 export interface PackedRecords {
   data: ArrayBuffer;
@@ -23,6 +24,7 @@ const RECORD_FIXED = 8 + 8 + 4 + 4 + 2;
 const ENTRY_FIXED = 2 + 1 + 4;
 /** The header-entries count of a record with no headers object (kafkajs always gives one; `{}` is 0 entries). */
 const NO_HEADERS = 0xffff;
+const MAX_NAMES = 0xffff;
 
 const nameBytes = new Map<string, Buffer>();
 function encodedName(name: string): Buffer {
@@ -34,60 +36,91 @@ function encodedName(name: string): Buffer {
   return b;
 }
 
-const valueBytes = (v: HeaderValue): Uint8Array => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
+const valueLength = (v: HeaderValue): number => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length);
 
-type Entry = { name: Buffer; flags: number; value: Uint8Array | undefined };
-
-function entriesOf(headers: ConsumedHeaders | undefined): Entry[] | undefined {
-  if (headers === undefined) return undefined;
-  const entries: Entry[] = [];
-  for (const [key, v] of Object.entries(headers)) {
-    const name = encodedName(key);
-    if (v === undefined) entries.push({ name, flags: UNDEFINED, value: undefined });
-    else if (Array.isArray(v))
-      for (const one of v as readonly HeaderValue[])
-        entries.push({ name, flags: REPEATED | (typeof one === 'string' ? STRING : 0), value: valueBytes(one) });
-    else entries.push({ name, flags: typeof v === 'string' ? STRING : 0, value: valueBytes(v as HeaderValue) });
+/** Header entries of one record: a repeated header counts once per value. */
+function entryCount(headers: ConsumedHeaders): number {
+  let n = 0;
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const v = headers[name];
+    n += Array.isArray(v) ? v.length : 1;
   }
-  if (entries.length >= NO_HEADERS)
-    throw new RangeError(`a record has ${entries.length} header values; at most ${NO_HEADERS - 1} can be packed`);
-  return entries;
+  if (n >= NO_HEADERS) throw new RangeError(`a record has ${n} header values; at most ${NO_HEADERS - 1} can be packed`);
+  return n;
 }
 
 export function packRecords(records: readonly TargetRecord[]): PackedRecords {
-  const headerEntries: Array<Entry[] | undefined> = new Array(records.length);
-  let size = 4;
+  // First pass: the batch's header names and the size; no object per record or per header.
+  const names = new Map<string, number>();
+  const nameList: Buffer[] = [];
+  let size = 4 + 2;
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    const entries = entriesOf(r.headers);
-    headerEntries[i] = entries;
     size += RECORD_FIXED + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    for (const e of entries ?? []) size += ENTRY_FIXED + e.name.length + (e.value?.length ?? 0);
+    const h = r.headers;
+    if (h === undefined) continue;
+    entryCount(h);
+    for (const name in h) {
+      if (!Object.hasOwn(h, name)) continue;
+      if (!names.has(name)) {
+        if (nameList.length === MAX_NAMES) throw new RangeError(`a batch has more than ${MAX_NAMES} header names`);
+        names.set(name, nameList.length);
+        const b = encodedName(name);
+        nameList.push(b);
+        size += 2 + b.length;
+      }
+      const v = h[name];
+      if (v === undefined) size += ENTRY_FIXED;
+      else if (Array.isArray(v)) for (const one of v as readonly HeaderValue[]) size += ENTRY_FIXED + valueLength(one);
+      else size += ENTRY_FIXED + valueLength(v as HeaderValue);
+    }
   }
   const data = new ArrayBuffer(size);
   const view = new DataView(data);
-  const bytes = new Uint8Array(data);
+  const bytes = Buffer.from(data);
   view.setUint32(0, records.length, true);
-  let at = 4;
+  view.setUint16(4, nameList.length, true);
+  let at = 6;
+  for (const b of nameList) {
+    view.setUint16(at, b.length, true);
+    bytes.set(b, at + 2);
+    at += 2 + b.length;
+  }
+  const entry = (nameIndex: number, flags: number, v: HeaderValue | undefined): void => {
+    view.setUint16(at, nameIndex, true);
+    view.setUint8(at + 2, flags);
+    at += ENTRY_FIXED;
+    if (v === undefined) {
+      view.setInt32(at - 4, -1, true);
+    } else if (typeof v === 'string') {
+      const n = bytes.write(v, at, 'utf8');
+      view.setInt32(at - 4, n, true);
+      at += n;
+    } else {
+      view.setInt32(at - 4, v.length, true);
+      bytes.set(v, at);
+      at += v.length;
+    }
+  };
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    const entries = headerEntries[i];
+    const h = r.headers;
     view.setFloat64(at, r.offset, true);
     view.setFloat64(at + 8, r.timestampMs, true);
     view.setInt32(at + 16, r.key === null ? -1 : r.key.length, true);
     view.setInt32(at + 20, r.value === null ? -1 : r.value.length, true);
-    view.setUint16(at + 24, entries === undefined ? NO_HEADERS : entries.length, true);
+    view.setUint16(at + 24, h === undefined ? NO_HEADERS : entryCount(h), true);
     at += RECORD_FIXED;
-    for (const e of entries ?? []) {
-      view.setUint16(at, e.name.length, true);
-      bytes.set(e.name, at + 2);
-      at += 2 + e.name.length;
-      view.setUint8(at, e.flags);
-      view.setInt32(at + 1, e.value === undefined ? -1 : e.value.length, true);
-      at += 5;
-      if (e.value !== undefined) {
-        bytes.set(e.value, at);
-        at += e.value.length;
+    if (h !== undefined) {
+      for (const name in h) {
+        if (!Object.hasOwn(h, name)) continue;
+        const index = names.get(name)!;
+        const v = h[name];
+        if (v === undefined) entry(index, UNDEFINED, undefined);
+        else if (Array.isArray(v))
+          for (const one of v as readonly HeaderValue[]) entry(index, REPEATED | (typeof one === 'string' ? STRING : 0), one);
+        else entry(index, typeof v === 'string' ? STRING : 0, v as HeaderValue);
       }
     }
     if (r.key !== null) {
@@ -107,13 +140,19 @@ export function unpackRecords(topic: string, partition: number, data: ArrayBuffe
   const view = new DataView(data);
   const count = view.getUint32(0, true);
   const records: TargetRecord[] = new Array(count);
-  let at = 4;
+  let at = 6;
   const slice = (length: number): Buffer => {
     if (at + length > data.byteLength) throw new RangeError(`a packed batch ends at ${data.byteLength}, before byte ${at + length}`);
     const b = Buffer.from(data, at, length);
     at += length;
     return b;
   };
+  const names: string[] = new Array(view.getUint16(4, true));
+  for (let n = 0; n < names.length; n++) {
+    const length = view.getUint16(at, true);
+    at += 2;
+    names[n] = slice(length).toString('utf8');
+  }
   for (let i = 0; i < count; i++) {
     const offset = view.getFloat64(at, true);
     const timestampMs = view.getFloat64(at + 8, true);
@@ -125,12 +164,11 @@ export function unpackRecords(topic: string, partition: number, data: ArrayBuffe
     if (entries !== NO_HEADERS) {
       headers = {};
       for (let e = 0; e < entries; e++) {
-        const nameLength = view.getUint16(at, true);
-        at += 2;
-        const name = slice(nameLength).toString('utf8');
-        const flags = view.getUint8(at);
-        const length = view.getInt32(at + 1, true);
-        at += 5;
+        const name = names[view.getUint16(at, true)];
+        if (name === undefined) throw new RangeError(`a packed header names index ${view.getUint16(at, true)} of ${names.length} names`);
+        const flags = view.getUint8(at + 2);
+        const length = view.getInt32(at + 3, true);
+        at += ENTRY_FIXED;
         if (flags & UNDEFINED) {
           headers[name] = undefined;
           continue;
