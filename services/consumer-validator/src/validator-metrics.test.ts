@@ -27,8 +27,28 @@ test('without LogAppendTime target topics there is no replication latency series
   const registry = new Registry();
   const m = new ValidatorMetrics(registry);
   m.runStarted('sc-1', ['source.t'], { replicationLatency: false });
-  m.classified('sc-1', 'source.t', 'duplicate');
+  const tally = m.tally('sc-1', 'source.t');
+  tally.classified('duplicate');
+  tally.flush();
   expect(await registry.metrics()).not.toContain('mirrorlab_validator_replication_latency_seconds_bucket{');
   expect(await value(registry, 'mirrorlab_validator_duplicate_total', { scenario: 'sc-1', topic: 'source.t' })).toBe(1);
   expect(await value(registry, 'mirrorlab_validator_records_total', { scenario: 'sc-1', topic: 'source.t' })).toBe(1);
+});
+
+test('a tally adds its classes to the counters when flushed, once, and starts again from zero', async () => {
+  const registry = new Registry();
+  const m = new ValidatorMetrics(registry);
+  m.runStarted('sc-1', ['source.t'], { replicationLatency: false });
+  const tally = m.tally('sc-1', 'source.t');
+  for (const cls of ['in_order', 'in_order', 'gap', 'redelivery'] as const) tally.classified(cls);
+  expect(await value(registry, 'mirrorlab_validator_records_total', { scenario: 'sc-1', topic: 'source.t' })).toBe(0);
+  tally.flush();
+  tally.flush();
+  tally.classified('late');
+  tally.flush();
+  const counts: Record<string, number | undefined> = {};
+  for (const cls of ['records', 'in_order', 'gap', 'late', 'redelivery', 'duplicate']) {
+    counts[cls] = await value(registry, `mirrorlab_validator_${cls}_total`, { scenario: 'sc-1', topic: 'source.t' });
+  }
+  expect(counts).toEqual({ records: 5, in_order: 2, gap: 1, late: 1, redelivery: 1, duplicate: 0 });
 });

@@ -129,21 +129,12 @@ export class ValidatorMetrics {
     this.byClass[cls].inc(labels, n);
   }
 
-  classified(scenario: string, topic: string, cls: CountedClass): void {
-    this.records.inc({ scenario, topic });
-    this.byClass[cls].inc({ scenario, topic });
-  }
-
   corruptRecord(scenario: string, topic: string, reason: string): void {
     this.records.inc({ scenario, topic });
     this.corrupt.inc({ scenario, topic, reason });
   }
 
-  latency(scenario: string, topic: string, endToEndUs: number, replicationUs?: number): void {
-    this.latencyOf({ scenario, topic }, endToEndUs, replicationUs);
-  }
-
-  /** As `latency`, with the labels object made once (a batch's records share it). */
+  /** One record's latencies; `labels` is made once per batch (ClassTally.labels). */
   latencyOf(labels: { scenario: string; topic: string }, endToEndUs: number, replicationUs?: number): void {
     this.endToEnd.observe(labels, Math.max(0, endToEndUs) / 1e6);
     if (replicationUs !== undefined) this.replication.observe(labels, Math.max(0, replicationUs) / 1e6);
