@@ -478,6 +478,8 @@ interface ProducerSample {
   bookedPerSec: number;
   /** Producer process CPU over the run, % of one core. */
   cpuPct: number;
+  /** Producer process CPU per record sent (all its threads). */
+  cpuUsPerRecord: number;
   /** Produce calls (`sendBatch`, one at a time) and their mean duration. */
   requests: number;
   meanSendMs: number;
@@ -558,6 +560,7 @@ async function producerSample(
       bookedPerSec: windows.length > 0 ? windows.reduce((a, b) => a + b, 0) / windows.length : 0,
       worstWindow: windows.length > 0 ? Math.min(...windows) : 0,
       cpuPct: (cpu / seconds) * 100,
+      cpuUsPerRecord: (cpu * 1e6) / Math.max(1, c.sent),
       requests: sends.count,
       meanSendMs: (sends.sum / Math.max(1, sends.count)) * 1000,
       sendShare: sends.sum / seconds,
@@ -565,8 +568,8 @@ async function producerSample(
     log(
       `producer ${size} B, ${encoding}, MAX_BATCH_RECORDS=${batch}: ${fmt(result.recordsPerSec)} records/s acked, ${fmt(result.valueMiBps, 2)} MiB/s values, ` +
         `${fmt(result.wireMiBps, 2)} MiB/s with key+headers (+${overhead} B/record); sent ${fmt(c.sent)}, failed ${c.failed}, indeterminate ${c.indeterminate}; ` +
-        `booked in the run ${fmt(result.bookedPerSec)}/s (1 s windows ${fmt(result.worstWindow)}..${fmt(result.bestWindow)}); CPU ${fmt(result.cpuPct)}% of a core; ${fmt(result.requests)} produce calls, ` +
-        `${fmt(c.acked / Math.max(1, result.requests))} records and ${fmt(result.meanSendMs)} ms each, ${fmt(result.sendShare * 100)}% of the run waiting for answers`,
+        `booked in the run ${fmt(result.bookedPerSec)}/s (1 s windows ${fmt(result.worstWindow)}..${fmt(result.bestWindow)}); CPU ${fmt(result.cpuPct)}% of a core, ` +
+        `${fmt(result.cpuUsPerRecord, 1)} us of CPU per record sent`,
     );
     return result;
   } finally {
@@ -668,6 +671,56 @@ async function perfRun(
     p99LatencyMs: Number(m[8]),
     cpuPct: (cpuS / wallS) * 100,
   };
+}
+
+interface BareSample {
+  size: number;
+  recordsPerSec: number;
+  cpuPct: number;
+  /** CPU seconds per record, whole process (librdkafka's threads included). */
+  cpuUsPerRecord: number;
+}
+
+/**
+ * The bare librdkafka client of bench/clients (worker.ts: one produce() per record, explicit partitions round-robin,
+ * acks=all, idempotent, the producer's batch bytes and linger) in the same lab session as the producer and
+ * ProducerPerformance, so the producer's own cost is seen against the client's in one run.
+ */
+async function measureBareClient(bench: Bench): Promise<BareSample[]> {
+  const out: BareSample[] = [];
+  for (const size of SIZES) {
+    const topic = `ml.pbench-${RUN_TAG}-bare-${size}`;
+    await bench.createTopics([topic]);
+    const records = size < 1000 ? 200_000 : 60_000;
+    const job = {
+      client: 'librdkafka',
+      mode: 'produce',
+      brokers: bench.lab.source.bootstrap,
+      topic,
+      partitions: PARTITIONS,
+      size,
+      records,
+      batchBytes: 256 * 1024,
+      lingerMs: 5,
+    };
+    const worker = join(__dirname, '..', 'clients', 'worker.ts');
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', worker, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (c) => resolve({ code: c, stdout: text }));
+    });
+    const line = stdout.trim().split('\n').at(-1) ?? '';
+    if (code !== 0 || !line.startsWith('{')) throw new Error(`the bare librdkafka producer exited ${code}: ${stdout.slice(-300)}`);
+    const r = JSON.parse(line) as { recordsPerSec: number; cpuPct: number; cpuS: number; records: number };
+    const sample = { size, recordsPerSec: r.recordsPerSec, cpuPct: r.cpuPct, cpuUsPerRecord: (r.cpuS * 1e6) / r.records };
+    log(
+      `bare librdkafka producer ${size} B: ${fmt(sample.recordsPerSec)} records/s, CPU ${fmt(sample.cpuPct)}% of a core, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record`,
+    );
+    out.push(sample);
+  }
+  return out;
 }
 
 async function measurePerf(bench: Bench, libsDir: string): Promise<{ samples: PerfSample[]; command: string }> {
@@ -1238,6 +1291,7 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
     };
   } else if (part === 'producer') {
     const producer = await measureProducer(bench);
+    const bare = await measureBareClient(bench);
     const perf = await measurePerf(bench, libsDir);
     const perfAt = (variant: string, size: number) =>
       Math.max(...perf.samples.filter((p) => p.variant === variant && p.size === size).map((p) => p.recordsPerSec));
@@ -1266,6 +1320,14 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         cpuPct: Math.round(p.cpuPct),
         failed: p.failed,
         indeterminate: p.indeterminate,
+        cpuUsPerRecord: Number(p.cpuUsPerRecord.toFixed(1)),
+      })),
+      bareLibrdkafka: bare.map((b) => ({
+        size: b.size,
+        recordsPerSec: Math.round(b.recordsPerSec),
+        cpuPct: Math.round(b.cpuPct),
+        cpuUsPerRecord: Number(b.cpuUsPerRecord.toFixed(1)),
+        vsProducerPerformance256KiB: Number((b.recordsPerSec / perfAt(PERF_VARIANTS[1].label, b.size)).toFixed(2)),
       })),
       producerPerformance: perf.samples.map((p) => ({
         variant: p.variant,
