@@ -17,6 +17,13 @@ interface Job {
   /** Producer batch bytes and linger, as in the ProducerPerformance row it is compared with. */
   batchBytes: number;
   lingerMs: number;
+  /**
+   * librdkafka only, to tell where the mirrorlab producer's cost comes from (bench/producer): a callback per record
+   * passed as the opaque and called from the delivery report, as the producer does; and records per turn of the event
+   * loop (the producer hands over 100 per turn; default 5000).
+   */
+  opaqueCallback?: boolean;
+  perTurn?: number;
 }
 
 const job = JSON.parse(process.argv[2]) as Job;
@@ -48,22 +55,29 @@ async function produceLibrdkafka(): Promise<void> {
   p.setPollInBackground(true);
   let acked = 0;
   let failed = 0;
-  const done = new Promise<void>((res) =>
-    p.on('delivery-report', (err) => {
-      if (err) failed += 1;
-      else acked += 1;
-      if (acked + failed === job.records) res();
-    }),
-  );
+  let settle: () => void = () => undefined;
+  const done = new Promise<void>((res) => (settle = res));
+  const count = (err: unknown): void => {
+    if (err) failed += 1;
+    else acked += 1;
+    if (acked + failed === job.records) settle();
+  };
+  p.on('delivery-report', (err, report) => {
+    const cb = report.opaque as ((err: unknown) => void) | undefined;
+    if (cb !== undefined) cb(err);
+    else count(err);
+  });
+  const perTurn = job.perTurn ?? 5000;
   let i = 0;
   while (i < job.records) {
     try {
-      p.produce(job.topic, i % job.partitions, value, Buffer.from(String(i % 1000)), undefined, undefined, [{ k: Buffer.from('v') }]);
+      const opaque = job.opaqueCallback ? (err: unknown) => count(err) : undefined;
+      p.produce(job.topic, i % job.partitions, value, Buffer.from(String(i % 1000)), undefined, opaque, [{ k: Buffer.from('v') }]);
       i += 1;
     } catch {
       await new Promise((r) => setTimeout(r, 1));
     }
-    if (i % 5000 === 0) await new Promise((r) => setImmediate(r));
+    if (i % perTurn === 0) await new Promise((r) => setImmediate(r));
   }
   await done;
   if (failed > 0) throw new Error(`${failed} records failed`);

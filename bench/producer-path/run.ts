@@ -18,7 +18,7 @@ const SIZE = Number(arg('size', '1024'));
 const SECONDS = Number(arg('seconds', '3'));
 const ROUNDS = Number(arg('rounds', '3'));
 const ENCODING = arg('encoding', 'single-header') as RecordEncoding;
-const RATE = 100_000;
+const RATE = Number(arg('rate', '100000'));
 
 /** Acknowledges each record on a later turn, at most 100 per turn (as the binding serves reports). */
 class AckingSink implements RecordSink {

@@ -674,6 +674,7 @@ async function perfRun(
 }
 
 interface BareSample {
+  variant: string;
   size: number;
   recordsPerSec: number;
   cpuPct: number;
@@ -688,38 +689,54 @@ interface BareSample {
  */
 async function measureBareClient(bench: Bench): Promise<BareSample[]> {
   const out: BareSample[] = [];
-  for (const size of SIZES) {
-    const topic = `ml.pbench-${RUN_TAG}-bare-${size}`;
-    await bench.createTopics([topic]);
-    const records = size < 1000 ? 200_000 : 60_000;
-    const job = {
-      client: 'librdkafka',
-      mode: 'produce',
-      brokers: bench.lab.source.bootstrap,
-      topic,
-      partitions: PARTITIONS,
-      size,
-      records,
-      batchBytes: 256 * 1024,
-      lingerMs: 5,
-    };
-    const worker = join(__dirname, '..', 'clients', 'worker.ts');
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', worker, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      child.on('error', reject);
-      child.on('exit', (c) => resolve({ code: c, stdout: text }));
-    });
-    const line = stdout.trim().split('\n').at(-1) ?? '';
-    if (code !== 0 || !line.startsWith('{')) throw new Error(`the bare librdkafka producer exited ${code}: ${stdout.slice(-300)}`);
-    const r = JSON.parse(line) as { recordsPerSec: number; cpuPct: number; cpuS: number; records: number };
-    const sample = { size, recordsPerSec: r.recordsPerSec, cpuPct: r.cpuPct, cpuUsPerRecord: (r.cpuS * 1e6) / r.records };
-    log(
-      `bare librdkafka producer ${size} B: ${fmt(sample.recordsPerSec)} records/s, CPU ${fmt(sample.cpuPct)}% of a core, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record`,
-    );
-    out.push(sample);
-  }
+  // Plain; with a callback per record as the opaque (as the producer's sink); and that with 100 records per turn of the
+  // event loop (the producer's MAX_BATCH_RECORDS): which of the producer's ways costs the client its rate.
+  const variants = [
+    { variant: 'plain', opaqueCallback: false, perTurn: 5000 },
+    { variant: 'opaque callback', opaqueCallback: true, perTurn: 5000 },
+    { variant: 'opaque callback, 100 per turn', opaqueCallback: true, perTurn: 100 },
+  ];
+  for (const [v, variant] of variants.entries())
+    for (const size of SIZES) {
+      const topic = `ml.pbench-${RUN_TAG}-bare${v}-${size}`;
+      await bench.createTopics([topic]);
+      const records = size < 1000 ? 200_000 : 60_000;
+      const job = {
+        opaqueCallback: variant.opaqueCallback,
+        perTurn: variant.perTurn,
+        client: 'librdkafka',
+        mode: 'produce',
+        brokers: bench.lab.source.bootstrap,
+        topic,
+        partitions: PARTITIONS,
+        size,
+        records,
+        batchBytes: 256 * 1024,
+        lingerMs: 5,
+      };
+      const worker = join(__dirname, '..', 'clients', 'worker.ts');
+      const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', worker, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let text = '';
+        child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        child.on('error', reject);
+        child.on('exit', (c) => resolve({ code: c, stdout: text }));
+      });
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith('{')) throw new Error(`the bare librdkafka producer exited ${code}: ${stdout.slice(-300)}`);
+      const r = JSON.parse(line) as { recordsPerSec: number; cpuPct: number; cpuS: number; records: number };
+      const sample = {
+        variant: variant.variant,
+        size,
+        recordsPerSec: r.recordsPerSec,
+        cpuPct: r.cpuPct,
+        cpuUsPerRecord: (r.cpuS * 1e6) / r.records,
+      };
+      log(
+        `bare librdkafka producer (${variant.variant}) ${size} B: ${fmt(sample.recordsPerSec)} records/s, CPU ${fmt(sample.cpuPct)}% of a core, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record`,
+      );
+      out.push(sample);
+    }
   return out;
 }
 
@@ -1323,6 +1340,7 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         cpuUsPerRecord: Number(p.cpuUsPerRecord.toFixed(1)),
       })),
       bareLibrdkafka: bare.map((b) => ({
+        variant: b.variant,
         size: b.size,
         recordsPerSec: Math.round(b.recordsPerSec),
         cpuPct: Math.round(b.cpuPct),
