@@ -5,7 +5,8 @@
  * source-offset ledgers, metrics, per-second meters) except the binding's native produce() call. A micro-benchmark
  * for changes to that path; the producer's real rate is bench/producer/run.ts --only=producer on the lab.
  *
- *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=single-header]
+ *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=single-header] [--rate=100000]
+ *     [--ack-delay-ms=0]
  */
 import { validateScenario, type RecordEncoding } from '@mirrorlab/protocol';
 import { createLogger, systemClock } from '@mirrorlab/service-kit';
@@ -19,16 +20,21 @@ const SECONDS = Number(arg('seconds', '3'));
 const ROUNDS = Number(arg('rounds', '3'));
 const ENCODING = arg('encoding', 'single-header') as RecordEncoding;
 const RATE = Number(arg('rate', '100000'));
+/** How long after it is produced a record is acknowledged (a broker's round trip with acks=all is tens to hundreds of ms). */
+const ACK_DELAY_MS = Number(arg('ack-delay-ms', '0'));
 
 /** Acknowledges each record on a later turn, at most 100 per turn (as the binding serves reports). */
 class AckingSink implements RecordSink {
-  private queue: Array<() => void> = [];
+  private queue: Array<{ at: number; deliver: () => void }> = [];
   private offsets = [0, 0, 0, 0, 0, 0];
   private scheduled = false;
   produce(_topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean {
     if (this.queue.length >= 200_000) return false;
     const partition = record.partition;
-    this.queue.push(() => onDelivery({ ok: true, partition, offset: this.offsets[partition]++ }));
+    this.queue.push({
+      at: performance.now() + ACK_DELAY_MS,
+      deliver: () => onDelivery({ ok: true, partition, offset: this.offsets[partition]++ }),
+    });
     this.schedule();
     return true;
   }
@@ -37,7 +43,10 @@ class AckingSink implements RecordSink {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      for (const deliver of this.queue.splice(0, 100)) deliver();
+      const now = performance.now();
+      let n = 0;
+      while (n < 100 && n < this.queue.length && this.queue[n].at <= now) n++;
+      for (const { deliver } of this.queue.splice(0, n)) deliver();
       if (this.queue.length > 0) this.schedule();
     });
   }
