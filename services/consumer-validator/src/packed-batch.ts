@@ -1,4 +1,4 @@
-import type { ConsumedHeaders, HeaderValue } from '@mirrorlab/protocol';
+import type { HeaderValue } from '@mirrorlab/protocol';
 import type { TargetRecord } from './record-intake';
 
 /**
@@ -38,29 +38,19 @@ function encodedName(name: string): Buffer {
 
 const valueLength = (v: HeaderValue): number => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length);
 
-/** Header entries of one record: a repeated header counts once per value. */
-function entryCount(headers: ConsumedHeaders): number {
-  let n = 0;
-  for (const name in headers) {
-    if (!Object.hasOwn(headers, name)) continue;
-    const v = headers[name];
-    n += Array.isArray(v) ? v.length : 1;
-  }
-  if (n >= NO_HEADERS) throw new RangeError(`a record has ${n} header values; at most ${NO_HEADERS - 1} can be packed`);
-  return n;
-}
-
 export function packRecords(records: readonly TargetRecord[]): PackedRecords {
-  // First pass: the batch's header names and the size; no object per record or per header.
+  // First pass: the batch's header names, each record's header entries (a repeated header counts once per
+  // value) and the size; no object per record or per header.
   const names = new Map<string, number>();
   const nameList: Buffer[] = [];
+  const entryCounts = new Uint16Array(records.length);
   let size = 4 + 2;
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     size += RECORD_FIXED + (r.key?.length ?? 0) + (r.value?.length ?? 0);
     const h = r.headers;
     if (h === undefined) continue;
-    entryCount(h);
+    let entries = 0;
     for (const name in h) {
       if (!Object.hasOwn(h, name)) continue;
       if (!names.has(name)) {
@@ -71,10 +61,16 @@ export function packRecords(records: readonly TargetRecord[]): PackedRecords {
         size += 2 + b.length;
       }
       const v = h[name];
-      if (v === undefined) size += ENTRY_FIXED;
-      else if (Array.isArray(v)) for (const one of v as readonly HeaderValue[]) size += ENTRY_FIXED + valueLength(one);
-      else size += ENTRY_FIXED + valueLength(v as HeaderValue);
+      if (Array.isArray(v)) {
+        entries += v.length;
+        for (const one of v as readonly HeaderValue[]) size += ENTRY_FIXED + valueLength(one);
+      } else {
+        entries += 1;
+        size += ENTRY_FIXED + (v === undefined ? 0 : valueLength(v as HeaderValue));
+      }
     }
+    if (entries >= NO_HEADERS) throw new RangeError(`a record has ${entries} header values; at most ${NO_HEADERS - 1} can be packed`);
+    entryCounts[i] = entries;
   }
   const data = new ArrayBuffer(size);
   const view = new DataView(data);
@@ -110,7 +106,7 @@ export function packRecords(records: readonly TargetRecord[]): PackedRecords {
     view.setFloat64(at + 8, r.timestampMs, true);
     view.setInt32(at + 16, r.key === null ? -1 : r.key.length, true);
     view.setInt32(at + 20, r.value === null ? -1 : r.value.length, true);
-    view.setUint16(at + 24, h === undefined ? NO_HEADERS : entryCount(h), true);
+    view.setUint16(at + 24, h === undefined ? NO_HEADERS : entryCounts[i], true);
     at += RECORD_FIXED;
     if (h !== undefined) {
       for (const name in h) {
