@@ -6,11 +6,17 @@
  * for changes to that path; the producer's real rate is bench/producer/run.ts --only=producer on the lab.
  *
  *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=single-header] [--rate=100000]
- *     [--ack-delay-ms=0]
+ *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t] [--json]
+ *
+ * With --brokers (and an existing --topic of 6 partitions) the run writes through the service's own librdkafka sink
+ * (services/producer/src/kafka-sink.ts, the service's settings) to a real cluster: the producer without its service
+ * around it (no control topic, no HTTP), to tell the run and its client apart from the process that hosts them.
  */
-import { validateScenario, type RecordEncoding } from '@mirrorlab/protocol';
-import { createLogger, systemClock } from '@mirrorlab/service-kit';
+import { randomPayloadSource, validateScenario, type RecordEncoding } from '@mirrorlab/protocol';
+import { createLogger, systemClock, type Logger } from '@mirrorlab/service-kit';
+import { connectKafkaSink, type ConnectedSink } from '../../services/producer/src/kafka-sink';
 import { Registry } from 'prom-client';
+import { splitThreads, threadCpuMs, threadCpuSince } from './thread-cpu';
 import { ProducerMetrics } from '../../services/producer/src/producer-metrics';
 import { ProducerRun, type Delivery, type OutgoingRecord, type RecordSink } from '../../services/producer/src/producer-run';
 
@@ -22,6 +28,9 @@ const ENCODING = arg('encoding', 'single-header') as RecordEncoding;
 const RATE = Number(arg('rate', '100000'));
 /** How long after it is produced a record is acknowledged (a broker's round trip with acks=all is tens to hundreds of ms). */
 const ACK_DELAY_MS = Number(arg('ack-delay-ms', '0'));
+const BROKERS = arg('brokers', '');
+const TOPIC = arg('topic', 'bench');
+const JSON_OUTPUT = process.argv.includes('--json');
 
 /** Acknowledges each record on a later turn, at most 100 per turn (as the binding serves reports). */
 class AckingSink implements RecordSink {
@@ -58,15 +67,53 @@ class AckingSink implements RecordSink {
   }
 }
 
-async function round(): Promise<string> {
+/** The service's sink with the service's defaults (producer-service.ts, config.ts). */
+function realSink(logger: Logger): Promise<ConnectedSink> {
+  return connectKafkaSink(
+    { brokers: BROKERS.split(',') },
+    'producer-path-bench',
+    {
+      acks: 'all',
+      idempotent: true,
+      compression: 'none',
+      lingerMs: Number(arg('linger-ms', '5')),
+      batchBytes: 256 * 1024,
+      deliveryTimeoutMs: 60_000,
+      retries: 2_147_483_647,
+      maxQueuedRecords: 200_000,
+    },
+    logger,
+  );
+}
+
+interface RoundResult {
+  kafka: boolean;
+  encoding: RecordEncoding;
+  size: number;
+  acked: number;
+  recordsPerSec: number;
+  /** The whole process's CPU (every thread) per acknowledged record. */
+  cpuUsPerRecord: number;
+  /** The JavaScript thread's alone: what the producer's own code and the binding's calls cost. */
+  mainThreadUsPerRecord: number;
+  /** librdkafka's threads' (rdk:*): batching, the protocol, the sockets. */
+  clientThreadsUsPerRecord: number;
+}
+
+async function round(): Promise<RoundResult> {
   const r = validateScenario({
     name: 'bench',
-    topics: [{ name: 'bench', partitions: 6 }],
+    topics: [{ name: TOPIC, partitions: 6 }],
     workload: { rate: { records: RATE }, duration: `${SECONDS}s`, keysPerPartition: 100, recordSize: SIZE, encoding: ENCODING },
   });
   if (!r.ok) throw r.error;
-  const payload = Buffer.alloc(SIZE, 7);
   let acked = 0;
+  const logger = createLogger({
+    service: 'producer',
+    instance: 'bench',
+    write: BROKERS ? (line) => process.stderr.write(`${line}\n`) : () => undefined,
+  });
+  const real = BROKERS ? await realSink(logger) : undefined;
   const run = new ProducerRun({
     scenarioId: 'bench',
     spec: r.spec,
@@ -75,13 +122,14 @@ async function round(): Promise<string> {
     meanRecordBytes: SIZE,
     startAtMs: Date.now(),
     endAtMs: Date.now() + SECONDS * 1000,
-    payload: { next: () => payload },
-    sink: new AckingSink(),
+    // The service's own payload source (random bytes, their checksums cached).
+    payload: randomPayloadSource({ size: SIZE, seed: 7 }),
+    sink: real ?? new AckingSink(),
     publish: async (e) => {
       if (e.type === 'producer.progress' && e.final) acked = e.counts.acked;
     },
     clock: systemClock,
-    logger: createLogger({ service: 'producer', instance: 'bench', write: () => undefined }),
+    logger,
     metrics: new ProducerMetrics(new Registry()),
     maxBatchRecords: 100,
     flushTimeoutMs: 10_000,
@@ -90,14 +138,38 @@ async function round(): Promise<string> {
     acksAll: true,
   });
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpuMs();
   await run.start();
+  const { mainMs, clientMs } = splitThreads(threadCpuSince(threads0));
   const cpu = process.cpuUsage(cpu0);
-  const us = (cpu.user + cpu.system) / acked;
-  return `${ENCODING} ${SIZE} B: ${acked.toLocaleString('en-US')} records acked, ${us.toFixed(2)} us of CPU per record (${Math.round(acked / SECONDS).toLocaleString('en-US')} records/s asked ${RATE.toLocaleString('en-US')})`;
+  await real?.disconnect();
+  const perRecord = (ms: number) => Number(((ms * 1000) / Math.max(1, acked)).toFixed(2));
+  return {
+    kafka: real !== undefined,
+    encoding: ENCODING,
+    size: SIZE,
+    acked,
+    recordsPerSec: Math.round(acked / SECONDS),
+    cpuUsPerRecord: perRecord((cpu.user + cpu.system) / 1000),
+    mainThreadUsPerRecord: perRecord(mainMs),
+    clientThreadsUsPerRecord: perRecord(clientMs),
+  };
+}
+
+function describe(r: RoundResult): string {
+  return (
+    `${r.kafka ? 'kafka' : 'no kafka'} ${r.encoding} ${r.size} B: ${r.acked.toLocaleString('en-US')} records acked, ` +
+    `${r.recordsPerSec.toLocaleString('en-US')} records/s (asked ${RATE.toLocaleString('en-US')}); CPU per record ${r.cpuUsPerRecord} us, ` +
+    `of which the JavaScript thread ${r.mainThreadUsPerRecord} us and librdkafka's threads ${r.clientThreadsUsPerRecord} us`
+  );
 }
 
 async function main(): Promise<void> {
-  for (let i = 0; i < ROUNDS; i++) console.log(`round ${i}: ${await round()}`);
+  for (let i = 0; i < ROUNDS; i++) {
+    const r = await round();
+    // --json: one line per round, for bench/producer/run.ts, which runs this beside the service on the lab.
+    console.log(JSON_OUTPUT ? JSON.stringify(r) : `round ${i}: ${describe(r)}`);
+  }
 }
 
 void main();

@@ -53,6 +53,7 @@ import { type ControlEventOf } from '@mirrorlab/control';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlRecorder } from '@mirrorlab/control/testing';
 import { latestPartitions, reconcile, type ProducerReport } from '@mirrorlab/validation';
+import { splitThreads, threadCpuMs, threadCpuSince } from '../producer-path/thread-cpu';
 
 const quick = process.argv.includes('--quick');
 /** A part of the bench on its own (each fits in one short hold of the shared lab). */
@@ -103,6 +104,17 @@ const SIZES = only === 'producer-100B' ? [100] : [100, 1024];
 const BATCHES = only === 'producer' ? [100] : [100, 4000];
 const ENCODING_TAGS: Record<RecordEncoding, string> = { headers: 'h', 'value-prefix': 'vp', 'single-header': 'sh' };
 const ASKED_RATE = 500_000;
+const lingerArg = process.argv.find((a) => a.startsWith('--linger-ms='))?.slice('--linger-ms='.length);
+/**
+ * linger.ms of the mirrorlab producer (its LINGER), the bare client and the run without its service (`--linger-ms=N`;
+ * default 20, as in the ProducerPerformance row with 256 KiB batches the ratios are taken against: batch and linger
+ * matched, as the issue asks). The service's own default is 5 ms, for latency.
+ */
+const LINGER_MS = lingerArg !== undefined ? Number(lingerArg) : 20;
+if (!Number.isInteger(LINGER_MS) || LINGER_MS < 0) {
+  console.error(`--linger-ms must be a whole number >= 0, got ${lingerArg}`);
+  process.exit(2);
+}
 const RUN_MS = quick ? 8_000 : 15_000;
 /** ProducerPerformance runs are sized from a calibration run to last about this long. */
 const PP_TARGET_MS = quick ? 6_000 : 7_000;
@@ -480,6 +492,9 @@ interface ProducerSample {
   cpuPct: number;
   /** Producer process CPU per record sent (all its threads). */
   cpuUsPerRecord: number;
+  /** Of that, the JavaScript thread's (the service's code and the binding's calls) and librdkafka's threads'. */
+  mainThreadUsPerRecord: number;
+  clientThreadsUsPerRecord: number;
   /** Produce calls (`sendBatch`, one at a time) and their mean duration. */
   requests: number;
   meanSendMs: number;
@@ -515,12 +530,14 @@ async function producerSample(
     SCENARIO_ID: s.scenarioId,
     PRODUCER_ID: producerId,
     MAX_BATCH_RECORDS: String(batch),
+    LINGER: `${LINGER_MS}ms`,
     PROGRESS_INTERVAL: '1s',
     ...profile,
   });
   bench.trackGroup(`mirrorlab-producer-${producerId}`);
   try {
     const cpu0 = cpuSeconds(svc.child.pid);
+    const threads0 = threadCpuMs(svc.child.pid);
     await bench.start(s, 1_000);
     const final = await bench.ctl.waitFor(
       `final progress of ${producerId}`,
@@ -528,6 +545,7 @@ async function producerSample(
       RUN_MS + 60_000,
     );
     const cpu = cpuSeconds(svc.child.pid) - cpu0;
+    const threads = splitThreads(threadCpuSince(threads0, threadCpuMs(svc.child.pid)));
     await bench.drained(s);
     const foreign = new Set(bench.ctl.of(s.scenarioId, 'producer.progress').map((r) => r.producerId));
     foreign.delete(producerId);
@@ -561,6 +579,8 @@ async function producerSample(
       worstWindow: windows.length > 0 ? Math.min(...windows) : 0,
       cpuPct: (cpu / seconds) * 100,
       cpuUsPerRecord: (cpu * 1e6) / Math.max(1, c.sent),
+      mainThreadUsPerRecord: (threads.mainMs * 1e3) / Math.max(1, c.sent),
+      clientThreadsUsPerRecord: (threads.clientMs * 1e3) / Math.max(1, c.sent),
       requests: sends.count,
       meanSendMs: (sends.sum / Math.max(1, sends.count)) * 1000,
       sendShare: sends.sum / seconds,
@@ -569,7 +589,7 @@ async function producerSample(
       `producer ${size} B, ${encoding}, MAX_BATCH_RECORDS=${batch}: ${fmt(result.recordsPerSec)} records/s acked, ${fmt(result.valueMiBps, 2)} MiB/s values, ` +
         `${fmt(result.wireMiBps, 2)} MiB/s with key+headers (+${overhead} B/record); sent ${fmt(c.sent)}, failed ${c.failed}, indeterminate ${c.indeterminate}; ` +
         `booked in the run ${fmt(result.bookedPerSec)}/s (1 s windows ${fmt(result.worstWindow)}..${fmt(result.bestWindow)}); CPU ${fmt(result.cpuPct)}% of a core, ` +
-        `${fmt(result.cpuUsPerRecord, 1)} us of CPU per record sent`,
+        `${fmt(result.cpuUsPerRecord, 1)} us of CPU per record sent (JavaScript thread ${fmt(result.mainThreadUsPerRecord, 1)}, librdkafka's threads ${fmt(result.clientThreadsUsPerRecord, 1)})`,
     );
     return result;
   } finally {
@@ -712,7 +732,7 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
         size,
         records,
         batchBytes: 256 * 1024,
-        lingerMs: 5,
+        lingerMs: LINGER_MS,
       };
       const worker = join(__dirname, '..', 'clients', 'worker.ts');
       const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
@@ -737,6 +757,64 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
       );
       out.push(sample);
     }
+  return out;
+}
+
+interface RunWithoutServiceSample {
+  size: number;
+  recordsPerSec: number;
+  cpuUsPerRecord: number;
+  mainThreadUsPerRecord: number;
+  clientThreadsUsPerRecord: number;
+}
+
+/**
+ * The producer's ProducerRun and its librdkafka sink, with the service's settings, in a process without the service
+ * around them (no control topic, no HTTP server): bench/producer-path/run.ts --brokers. Beside the service and the bare
+ * client in one run, it tells which layer costs the rate.
+ */
+async function measureRunWithoutService(bench: Bench): Promise<RunWithoutServiceSample[]> {
+  const out: RunWithoutServiceSample[] = [];
+  for (const size of SIZES) {
+    const topic = `ml.pbench-${RUN_TAG}-run-${size}`;
+    await bench.createTopics([topic]);
+    const script = join(__dirname, '..', 'producer-path', 'run.ts');
+    const args = [
+      '--import',
+      'tsx',
+      script,
+      `--brokers=${bench.lab.source.bootstrap}`,
+      `--topic=${topic}`,
+      `--size=${size}`,
+      `--rate=${ASKED_RATE}`,
+      `--seconds=${RUN_MS / 1000}`,
+      `--linger-ms=${LINGER_MS}`,
+      '--rounds=1',
+      '--json',
+    ];
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (c) => resolve({ code: c, stdout: text }));
+    });
+    const line = stdout.trim().split('\n').at(-1) ?? '';
+    if (code !== 0 || !line.startsWith('{')) throw new Error(`bench/producer-path/run.ts exited ${code}: ${stdout.slice(-300)}`);
+    const r = JSON.parse(line) as RunWithoutServiceSample;
+    const sample = {
+      size,
+      recordsPerSec: r.recordsPerSec,
+      cpuUsPerRecord: r.cpuUsPerRecord,
+      mainThreadUsPerRecord: r.mainThreadUsPerRecord,
+      clientThreadsUsPerRecord: r.clientThreadsUsPerRecord,
+    };
+    log(
+      `producer run without its service ${size} B: ${fmt(sample.recordsPerSec)} records/s, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record ` +
+        `(JavaScript thread ${fmt(sample.mainThreadUsPerRecord, 1)}, librdkafka's threads ${fmt(sample.clientThreadsUsPerRecord, 1)})`,
+    );
+    out.push(sample);
+  }
   return out;
 }
 
@@ -1308,6 +1386,7 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
     };
   } else if (part === 'producer') {
     const producer = await measureProducer(bench);
+    const withoutService = await measureRunWithoutService(bench);
     const bare = await measureBareClient(bench);
     const perf = await measurePerf(bench, libsDir);
     const perfAt = (variant: string, size: number) =>
@@ -1338,6 +1417,12 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         failed: p.failed,
         indeterminate: p.indeterminate,
         cpuUsPerRecord: Number(p.cpuUsPerRecord.toFixed(1)),
+        mainThreadUsPerRecord: Number(p.mainThreadUsPerRecord.toFixed(1)),
+        clientThreadsUsPerRecord: Number(p.clientThreadsUsPerRecord.toFixed(1)),
+      })),
+      runWithoutService: withoutService.map((r) => ({
+        ...r,
+        vsProducerPerformance256KiB: Number((r.recordsPerSec / perfAt(PERF_VARIANTS[1].label, r.size)).toFixed(2)),
       })),
       bareLibrdkafka: bare.map((b) => ({
         variant: b.variant,
@@ -1401,7 +1486,9 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0];
   try {
     await bench.connect();
-    log(`lab ${lab.id} (${lab.mode}, Kafka ${lab.kafkaVersion}); run tag ${RUN_TAG}; ${SAMPLES} sample(s) of each`);
+    log(
+      `lab ${lab.id} (${lab.mode}, Kafka ${lab.kafkaVersion}); run tag ${RUN_TAG}; ${SAMPLES} sample(s) of each; producer linger.ms ${LINGER_MS}`,
+    );
     if (only !== undefined) {
       await runOnly(bench, only, dist.libsDir, load0);
       return;

@@ -23,6 +23,7 @@ export type PayloadErrorCode =
   | 'invalid_payload_size'
   | 'invalid_seed'
   | 'empty_replay_set'
+  | 'no_payload_yet'
   | 'invalid_column'
   | 'invalid_field'
   | 'empty_input'

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { crc32 } from 'node:zlib';
 import { PayloadError } from './errors';
 
 /**
@@ -9,6 +10,30 @@ import { PayloadError } from './errors';
  */
 export interface PayloadSource {
   next(): Buffer;
+  /**
+   * The CRC-32 of the payload the last `next()` returned (the record format's payload checksum; see
+   * RecordEncoder). Sources hand out a fixed set of payloads, so each one's checksum is computed once.
+   */
+  lastChecksum(): number;
+}
+
+/** CRC-32s of a fixed set of payloads by their index, each computed on first use. */
+class ChecksumCache {
+  private readonly sums: Uint32Array;
+  private readonly known: Uint8Array;
+
+  constructor(size: number) {
+    this.sums = new Uint32Array(size);
+    this.known = new Uint8Array(size);
+  }
+
+  of(index: number, payload: Buffer): number {
+    if (this.known[index] === 0) {
+      this.sums[index] = crc32(payload);
+      this.known[index] = 1;
+    }
+    return this.sums[index];
+  }
 }
 
 export interface RandomPayloadOptions {
@@ -41,12 +66,21 @@ export function randomPayloadSource(options: RandomPayloadOptions): PayloadSourc
   }
   const pool = seededBytes(size + POOL_SLACK, seed);
   const offsets = POOL_SLACK + 1;
+  const checksums = new ChecksumCache(offsets);
   let offset = 0;
+  let lastOffset = -1;
+  let lastPayload: Buffer | undefined;
   return {
     next() {
       const payload = pool.subarray(offset, offset + size);
+      lastOffset = offset;
+      lastPayload = payload;
       offset = (offset + OFFSET_STEP) % offsets;
       return payload;
+    },
+    lastChecksum() {
+      if (lastPayload === undefined) throw new PayloadError('no_payload_yet', 'lastChecksum() was called before next()');
+      return checksums.of(lastOffset, lastPayload);
     },
   };
 }
@@ -57,12 +91,19 @@ export function replayPayloadSource(values: readonly Buffer[]): PayloadSource {
     throw new PayloadError('empty_replay_set', 'replay needs at least one payload; check the input file and column or field');
   }
   const cycle = [...values];
+  const checksums = new ChecksumCache(cycle.length);
   let index = 0;
+  let lastIndex = -1;
   return {
     next() {
       const payload = cycle[index];
+      lastIndex = index;
       index = index + 1 === cycle.length ? 0 : index + 1;
       return payload;
+    },
+    lastChecksum() {
+      if (lastIndex < 0) throw new PayloadError('no_payload_yet', 'lastChecksum() was called before next()');
+      return checksums.of(lastIndex, cycle[lastIndex]);
     },
   };
 }

@@ -189,7 +189,8 @@ function checkedMeta(meta: TestRecordMeta): TestRecordMeta {
     : { scenarioId, producerId, keyEpoch, seq, sendTimeUs, scheduledTimeUs };
 }
 
-function checkedKey(key: string): Buffer {
+/** A key as the codec accepts it (non-empty, valid as UTF-8), as bytes; throws RecordEncodeError. */
+export function checkedKey(key: string): Buffer {
   if (typeof key !== 'string' || key.length === 0) {
     throw new RecordEncodeError('invalid_record_key', 'key', 'expected a non-empty string (use KeyPlan keys)');
   }

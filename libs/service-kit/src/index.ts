@@ -10,3 +10,4 @@ export * from './redis';
 export * from './service';
 export * from './clock';
 export * from './poll-until';
+export * from './tally-histogram';

@@ -4,7 +4,8 @@ import { IntervalSet } from '@mirrorlab/validation';
 /** `aborted`: written in a transaction the producer aborted (transactional workloads only). */
 export type SendResult = 'acked' | 'failed' | 'indeterminate' | 'aborted';
 
-interface KeyLedger {
+/** One (topic, key epoch, key)'s ranges: looked up once per key with `entryFor`, then booked into with `recordIn`. */
+export interface KeyLedger {
   topic: string;
   keyEpoch: number;
   key: string;
@@ -24,6 +25,11 @@ export class AckLedger {
   readonly counts = { acked: 0, failed: 0, indeterminate: 0, aborted: 0 };
 
   record(result: SendResult, topic: string, keyEpoch: number, key: string, seq: number): void {
+    this.recordIn(this.entryFor(topic, keyEpoch, key), result, seq);
+  }
+
+  /** The ledger of a (topic, key epoch, key), created empty on first use (it is reported once it exists). */
+  entryFor(topic: string, keyEpoch: number, key: string): KeyLedger {
     const id = `${topic}\u0000${keyEpoch}\u0000${key}`;
     let entry = this.keys.get(id);
     if (!entry) {
@@ -38,6 +44,11 @@ export class AckLedger {
       };
       this.keys.set(id, entry);
     }
+    return entry;
+  }
+
+  /** `record` for a key whose entry the caller holds (the producer keeps one per key it writes). */
+  recordIn(entry: KeyLedger, result: SendResult, seq: number): void {
     entry[result].add(seq);
     this.counts[result] += 1;
   }
@@ -47,7 +58,11 @@ export class AckLedger {
   }
 
   toKeyReports(): ProducerKeyReport[] {
-    return [...this.keys.values()].map((k) => ({
+    // A key's entry exists from its first record on; it is reported from its first outcome on, as before.
+    const booked = [...this.keys.values()].filter(
+      (k) => !(k.acked.isEmpty() && k.failed.isEmpty() && k.indeterminate.isEmpty() && k.aborted.isEmpty()),
+    );
+    return booked.map((k) => ({
       topic: k.topic,
       keyEpoch: k.keyEpoch,
       key: k.key,

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { TallyHistogram } from '@mirrorlab/service-kit';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SendResult } from './ack-ledger';
 
 const SEND_RESULTS: readonly SendResult[] = ['acked', 'failed', 'indeterminate'];
@@ -10,8 +11,9 @@ export class ProducerMetrics {
   private readonly results: Counter<'scenario' | 'producer' | 'topic' | 'result'>;
   private readonly achieved: Gauge<'scenario' | 'producer'>;
   private readonly target: Gauge<'scenario' | 'producer'>;
-  private readonly latency: Histogram<'scenario' | 'producer'>;
-  private readonly publishDelay: Histogram<'scenario' | 'producer'>;
+  // Observed once per acknowledged record: tallied (see TallyHistogram), not prom-client's per-observation label lookups.
+  private readonly latency: TallyHistogram<'scenario' | 'producer'>;
+  private readonly publishDelay: TallyHistogram<'scenario' | 'producer'>;
   readonly activeRuns: Gauge;
 
   constructor(registry: Registry) {
@@ -46,14 +48,14 @@ export class ProducerMetrics {
       labelNames: ['scenario', 'producer'],
       registers,
     });
-    this.latency = new Histogram({
+    this.latency = new TallyHistogram({
       name: 'mirrorlab_producer_send_latency_seconds',
       help: 'Time from handing a record to the client to its own delivery report (acknowledged records)',
       labelNames: ['scenario', 'producer'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.publishDelay = new Histogram({
+    this.publishDelay = new TallyHistogram({
       name: 'mirrorlab_producer_publish_delay_seconds',
       help: "Time from a record's scheduled send time to its acknowledgement: includes any time the producer fell behind its schedule",
       labelNames: ['scenario', 'producer'],
@@ -74,8 +76,8 @@ export class ProducerMetrics {
       this.bytesSent.inc({ scenario, producer, topic }, 0);
       for (const result of SEND_RESULTS) this.results.inc({ scenario, producer, topic, result }, 0);
     }
-    this.latency.zero({ scenario, producer });
-    this.publishDelay.zero({ scenario, producer });
+    this.latency.labels({ scenario, producer });
+    this.publishDelay.labels({ scenario, producer });
   }
 
   sent(scenario: string, producer: string, topic: string, records: number, bytes: number): void {

@@ -1,8 +1,8 @@
-import { encodeRecord, KeyPlan, type ScenarioSpec } from '@mirrorlab/protocol';
+import { KeyPlan, RecordEncoder, type ScenarioSpec } from '@mirrorlab/protocol';
 import { type ControlEventInput } from '@mirrorlab/control';
 import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-kit';
-import { AckLedger, type SendResult } from './ack-ledger';
-import { SourceOffsetLedger } from './source-offset-ledger';
+import { AckLedger, type KeyLedger, type SendResult } from './ack-ledger';
+import { SourceOffsetLedger, type KeyOffsets } from './source-offset-ledger';
 import { Pacer, type RateAt } from './pacer';
 import { rampFromMeasuring } from './ramp-anchor';
 import { PublishDelayWindows } from './publish-delay-windows';
@@ -43,6 +43,8 @@ export interface RecordSink {
 
 export interface PayloadSource {
   next(): Buffer;
+  /** The CRC-32 of the payload `next()` last returned, when the source keeps them (libs/protocol's sources do). */
+  lastChecksum?(): number;
 }
 
 export interface ProducerRunOptions {
@@ -76,9 +78,20 @@ export interface ProducerRunOptions {
   acksAll?: boolean;
 }
 
+/** What the producer keeps per key of a writer's plan, so a record of that key looks nothing up. */
+interface KeyState {
+  key: string;
+  bytes: Buffer;
+  partition: number;
+  ledger: KeyLedger;
+  offsets: KeyOffsets;
+}
+
 interface TopicWriter {
   topic: string;
   plan: KeyPlan;
+  /** Per key index of `plan`, filled as keys are first written (emptied with a new plan). */
+  keys: Array<KeyState | undefined>;
   nextIndex: number;
   spec: ScenarioSpec['topics'][number];
   /** A quiet topic's trickle (`quiet.rate` > 0): its own schedule, from the moment it goes quiet. */
@@ -91,6 +104,7 @@ interface PendingRecord {
   key: string;
   seq: number;
   partition: number;
+  keyState: KeyState;
   scheduledMs: number;
   sentUs: number;
   /** Set once its outcome is booked: a report arriving after the end of the run is ignored. */
@@ -133,9 +147,10 @@ export class ProducerRun {
   private readonly unreported = new Map<string, Record<SendResult | 'sent' | 'bytes', number>>();
   private readonly observe: ReturnType<ProducerMetrics['latencyObservers']>;
   /** A payload drawn for a record the client's full queue refused: used for the next one, so replayed payloads keep their order. */
-  private heldPayload: Buffer | undefined;
-  /** Acknowledged records per (second, topic, partition) not yet published. */
-  private readonly partitionAcks = new Map<string, [number, string, number, number]>();
+  private heldPayload: { bytes: Buffer; checksum: number | undefined } | undefined;
+  private readonly encoder: RecordEncoder;
+  /** Acknowledged records per second, topic and partition (array index), not yet published. */
+  private readonly partitionAcks = new Map<number, Map<string, number[]>>();
   /** Scheduled send time to acknowledgement, per second of acknowledgement, not yet published. */
   private readonly publishDelays = new PublishDelayWindows();
   private replans = new Map<string, number>();
@@ -156,6 +171,7 @@ export class ProducerRun {
     const requestedAt: RateAt = (t) => this.rateAt(t) + this.trickleRateAt(this.startMs + t);
     this.meter = new RateMeter({ startMs: this.startMs, endMs: o.endAtMs, rateAt: requestedAt, meanRecordBytes: o.meanRecordBytes });
     this.observe = o.metrics.latencyObservers(o.scenarioId, o.producerId);
+    this.encoder = new RecordEncoder({ scenarioId: o.scenarioId, producerId: o.producerId }, o.spec.workload.encoding);
   }
 
   get scenarioId(): string {
@@ -183,6 +199,7 @@ export class ProducerRun {
       this.writers.push({
         topic: t.name,
         plan: KeyPlan.build({ producerId: this.keySpace(t.name), partitions, keysPerPartition, epoch: 0 }),
+        keys: [],
         nextIndex: 0,
         spec: t,
       });
@@ -360,34 +377,35 @@ export class ProducerRun {
     const { o } = this;
     const writer = trickleOf ?? this.rotationWriter(scheduledMs);
     const slot = writer.plan.slotForRecord(writer.nextIndex);
-    const payload = this.heldPayload ?? o.payload.next();
+    const keyState = writer.keys[slot.keyIndex] ?? this.keyStateOf(writer, slot.keyIndex, slot.key);
+    let payload = this.heldPayload;
     this.heldPayload = undefined;
+    if (payload === undefined) {
+      const bytes = o.payload.next();
+      payload = { bytes, checksum: o.payload.lastChecksum?.() };
+    }
     const sentUs = o.clock.nowUs();
-    const partition = writer.plan.partitionOfKey(slot.keyIndex);
     const p: PendingRecord = {
       topic: writer.topic,
       keyEpoch: writer.plan.epoch,
       key: slot.key,
       seq: slot.seq,
-      partition,
+      partition: keyState.partition,
+      keyState,
       scheduledMs,
       sentUs,
       settled: false,
     };
-    const rec = encodeRecord({
-      meta: {
-        scenarioId: o.scenarioId,
-        producerId: o.producerId,
-        keyEpoch: p.keyEpoch,
-        seq: slot.seq,
-        sendTimeUs: sentUs,
-        scheduledTimeUs: Math.round(scheduledMs * 1000),
-      },
-      key: slot.key,
-      payload,
-      encoding: o.spec.workload.encoding,
+    const rec = this.encoder.encode({
+      keyEpoch: p.keyEpoch,
+      seq: slot.seq,
+      sendTimeUs: sentUs,
+      scheduledTimeUs: Math.round(scheduledMs * 1000),
+      key: keyState.bytes,
+      payload: payload.bytes,
+      payloadChecksum: payload.checksum,
     });
-    if (!o.sink.produce(writer.topic, { ...rec, partition }, (d) => this.onDelivery(p, d))) {
+    if (!o.sink.produce(writer.topic, { ...rec, partition: p.partition }, (d) => this.onDelivery(p, d))) {
       this.heldPayload = payload;
       return undefined;
     }
@@ -403,7 +421,22 @@ export class ProducerRun {
     u.bytes += rec.value.length;
     writer.nextIndex += 1;
     if (trickleOf === undefined) this.nextWriter = (this.nextWriter + 1) % this.writers.length;
-    return payload.length;
+    return payload.bytes.length;
+  }
+
+  /** A key's first record in this plan: its bytes (checked once), partition, and ledger entries. */
+  private keyStateOf(writer: TopicWriter, keyIndex: number, key: string): KeyState {
+    const epoch = writer.plan.epoch;
+    const partition = writer.plan.partitionOfKey(keyIndex);
+    const state: KeyState = {
+      key,
+      bytes: this.encoder.keyBytes(key),
+      partition,
+      ledger: this.ledger.entryFor(writer.topic, epoch, key),
+      offsets: this.sourceOffsets.entryFor(writer.topic, partition, epoch, key),
+    };
+    writer.keys[keyIndex] = state;
+    return state;
   }
 
   private onDelivery(p: PendingRecord, d: Delivery): void {
@@ -434,15 +467,7 @@ export class ProducerRun {
     this.book(p, result);
     // An offset of -1 is a report without one (acks=0, or a sink that never wrote it): nothing to audit.
     if (result === 'acked' && d.ok && d.offset >= 0)
-      this.sourceOffsets.record(
-        p.topic,
-        p.partition,
-        p.keyEpoch,
-        p.key,
-        p.seq,
-        d.offset,
-        this.o.acksAll ? this.o.clock.nowMs() : undefined,
-      );
+      this.sourceOffsets.recordIn(p.keyState.offsets, p.seq, d.offset, this.o.acksAll ? this.o.clock.nowMs() : undefined);
     if (result === 'acked') {
       const nowUs = this.o.clock.nowUs();
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
@@ -454,10 +479,11 @@ export class ProducerRun {
   private countAcked(p: PendingRecord, nowUs: number): void {
     this.meter.acked(nowUs / 1000, 1);
     const second = Math.floor(nowUs / 1e6) * 1000;
-    const id = `${second}\u0000${p.topic}\u0000${p.partition}`;
-    const w = this.partitionAcks.get(id);
-    if (w) w[3] += 1;
-    else this.partitionAcks.set(id, [second, p.topic, p.partition, 1]);
+    let bySecond = this.partitionAcks.get(second);
+    if (bySecond === undefined) this.partitionAcks.set(second, (bySecond = new Map()));
+    let counts = bySecond.get(p.topic);
+    if (counts === undefined) bySecond.set(p.topic, (counts = []));
+    counts[p.partition] = (counts[p.partition] ?? 0) + 1;
     this.observe.scheduleToAck(Math.max(0, nowUs / 1000 - p.scheduledMs) / 1000);
     this.publishDelays.add(nowUs / 1000, nowUs - p.scheduledMs * 1000);
   }
@@ -465,7 +491,7 @@ export class ProducerRun {
   private book(p: PendingRecord, result: SendResult): void {
     p.settled = true;
     this.outstanding.delete(p);
-    this.ledger.record(result, p.topic, p.keyEpoch, p.key, p.seq);
+    this.ledger.recordIn(p.keyState.ledger, result, p.seq);
     this.unreportedOf(p.topic)[result] += 1;
   }
 
@@ -519,6 +545,7 @@ export class ProducerRun {
         keysPerPartition: this.o.spec.workload.keysPerPartition,
         epoch,
       });
+      w.keys = [];
       w.nextIndex = 0;
       this.o.logger.info('key_epoch_started', { topic, epoch, partitions });
     }
@@ -539,10 +566,13 @@ export class ProducerRun {
     const { windows, rates } = this.meter.drainClosed(now, final);
     const current = Math.floor(now / 1000) * 1000;
     const partitionAcks: Array<[number, string, number, number]> = [];
-    for (const [id, w] of this.partitionAcks) {
-      if (!final && w[0] >= current) continue;
-      partitionAcks.push(w);
-      this.partitionAcks.delete(id);
+    for (const [second, byTopic] of this.partitionAcks) {
+      if (!final && second >= current) continue;
+      for (const [topic, counts] of byTopic)
+        counts.forEach((n, partition) => {
+          if (n > 0) partitionAcks.push([second, topic, partition, n]);
+        });
+      this.partitionAcks.delete(second);
     }
     await this.publishSourceOffsets(now, final);
     try {

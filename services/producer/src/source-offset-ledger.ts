@@ -1,7 +1,8 @@
 import type { SourceOffsetKey } from '@mirrorlab/control';
 import { OffsetRunBuilder, type OffsetRun } from '@mirrorlab/validation';
 
-interface KeyOffsets {
+/** One (topic, partition, key epoch, key)'s runs: looked up once per key with `entryFor`, then added to with `recordIn`. */
+export interface KeyOffsets {
   topic: string;
   partition: number;
   keyEpoch: number;
@@ -19,10 +20,20 @@ export class SourceOffsetLedger {
 
   /** `ackedAtMs`: when the source acknowledged it, given only under acks=all (the record was then below the high watermark). */
   record(topic: string, partition: number, keyEpoch: number, key: string, seq: number, offset: number, ackedAtMs?: number): void {
+    this.recordIn(this.entryFor(topic, partition, keyEpoch, key), seq, offset, ackedAtMs);
+  }
+
+  /** The runs of a (topic, partition, key epoch, key), created empty on first use (an empty one is not published). */
+  entryFor(topic: string, partition: number, keyEpoch: number, key: string): KeyOffsets {
     const id = `${topic}\u0000${partition}\u0000${keyEpoch}\u0000${key}`;
     let k = this.keys.get(id);
     if (k === undefined) this.keys.set(id, (k = { topic, partition, keyEpoch, key, runs: new OffsetRunBuilder() }));
-    k.runs.add(seq, offset, ackedAtMs);
+    return k;
+  }
+
+  /** `record` for a key whose entry the caller holds. */
+  recordIn(entry: KeyOffsets, seq: number, offset: number, ackedAtMs?: number): void {
+    entry.runs.add(seq, offset, ackedAtMs);
   }
 
   /** What is new since the last drain; hand it back with `restore` if publishing it failed. */

@@ -1,0 +1,96 @@
+import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
+import { decodeRecord, encodeRecord } from './record';
+import { RecordEncoder } from './record-encoder';
+import { formatChecksum, type RecordEncoding, type TestRecordMeta } from './record-format';
+
+// As in record.property.test.ts: separators, digits and multi-byte UTF-8 in ids and keys.
+const idChar = fc.constantFrom('a', 'Z', '7', '0', '-', '.', '/', '_', ' ', 'm', 'l', 'é', '日', '🦀');
+const ids = fc.array(idChar, { minLength: 1, maxLength: 16 }).map((chars) => chars.join(''));
+const counters = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }));
+const metas: fc.Arbitrary<TestRecordMeta> = fc.record(
+  { scenarioId: ids, producerId: ids, keyEpoch: counters, seq: counters, sendTimeUs: counters, scheduledTimeUs: counters },
+  { requiredKeys: ['scenarioId', 'producerId', 'keyEpoch', 'seq', 'sendTimeUs'] },
+);
+// Keys up to 300 characters: past the key-length texts the encoder keeps ready (0-255 bytes).
+const keys = fc.oneof(
+  ids,
+  fc.string({ minLength: 1, maxLength: 300 }).filter((s) => !/\p{Cs}/u.test(s)),
+);
+const payloads = fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b));
+const encodings = fc.constantFrom<RecordEncoding>('headers', 'value-prefix', 'single-header');
+
+function streamRecord(meta: TestRecordMeta, encoder: RecordEncoder, key: string, payload: Buffer) {
+  const { keyEpoch, seq, sendTimeUs, scheduledTimeUs } = meta;
+  return { keyEpoch, seq, sendTimeUs, scheduledTimeUs, key: encoder.keyBytes(key), payload };
+}
+
+describe('RecordEncoder', () => {
+  test('writes exactly what encodeRecord writes, in every encoding', () => {
+    fc.assert(
+      fc.property(metas, keys, payloads, encodings, fc.boolean(), (meta, key, payload, encoding, withChecksum) => {
+        const encoder = new RecordEncoder(meta, encoding);
+        const r = streamRecord(meta, encoder, key, payload);
+        const got = encoder.encode(withChecksum ? { ...r, payloadChecksum: crc32(payload) } : r);
+        expect(got).toEqual(encodeRecord({ meta, key, payload, encoding }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('its records decode to the meta, key and payload (length and checksum) they were given', () => {
+    fc.assert(
+      fc.property(metas, keys, payloads, encodings, (meta, key, payload, encoding) => {
+        const encoder = new RecordEncoder(meta, encoding);
+        const decoded = decodeRecord(encoder.encode(streamRecord(meta, encoder, key, payload)));
+        expect(decoded.ok).toBe(true);
+        if (!decoded.ok) return;
+        expect(decoded.record.meta).toEqual(meta);
+        expect(decoded.record.key).toBe(key);
+        expect(decoded.record.payloadLength).toBe(payload.length);
+        expect(decoded.record.payloadChecksum).toBe(crc32(payload));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a payload checksum that does not match the payload makes a record validators reject', () => {
+    const meta = { scenarioId: 's', producerId: 'p', keyEpoch: 0, seq: 1, sendTimeUs: 2 };
+    const encoder = new RecordEncoder(meta, 'single-header');
+    const payload = Buffer.from('payload');
+    const decoded = decodeRecord(encoder.encode({ ...streamRecord(meta, encoder, 'k', payload), payloadChecksum: crc32(payload) ^ 1 }));
+    expect(decoded).toMatchObject({ ok: false, error: { reason: 'payload_mismatch' } });
+  });
+
+  test('refuses bad ids, encodings, keys and counters with the field and the reason', () => {
+    expect(() => new RecordEncoder({ scenarioId: 'a;b', producerId: 'p' }, 'single-header')).toThrow(
+      expect.objectContaining({ code: 'invalid_record_meta', field: 'meta.scenarioId' }),
+    );
+    expect(() => new RecordEncoder({ scenarioId: 's', producerId: '' }, 'single-header')).toThrow(
+      expect.objectContaining({ field: 'meta.producerId' }),
+    );
+    expect(() => new RecordEncoder({ scenarioId: 's', producerId: 'p' }, 'xml' as RecordEncoding)).toThrow(
+      expect.objectContaining({ code: 'invalid_record_encoding', field: 'encoding' }),
+    );
+    const encoder = new RecordEncoder({ scenarioId: 's', producerId: 'p' }, 'value-prefix');
+    expect(() => encoder.keyBytes('')).toThrow(expect.objectContaining({ code: 'invalid_record_key', field: 'key' }));
+    expect(() => encoder.keyBytes('\ud800')).toThrow(expect.objectContaining({ code: 'invalid_record_key' }));
+    const ok = { keyEpoch: 0, seq: 0, sendTimeUs: 0, key: encoder.keyBytes('k'), payload: Buffer.alloc(1) };
+    expect(() => encoder.encode({ ...ok, seq: -1 })).toThrow(expect.objectContaining({ code: 'invalid_record_meta', field: 'meta.seq' }));
+    expect(() => encoder.encode({ ...ok, sendTimeUs: 1.5 })).toThrow(expect.objectContaining({ field: 'meta.sendTimeUs' }));
+    expect(() => encoder.encode({ ...ok, keyEpoch: Number.NaN })).toThrow(expect.objectContaining({ field: 'meta.keyEpoch' }));
+    expect(() => encoder.encode({ ...ok, scheduledTimeUs: 2 ** 53 })).toThrow(expect.objectContaining({ field: 'meta.scheduledTimeUs' }));
+    expect(() => encoder.encode({ ...ok, key: Buffer.alloc(0) })).toThrow(expect.objectContaining({ code: 'invalid_record_key' }));
+  });
+});
+
+describe('formatChecksum', () => {
+  test('is the 8-digit lowercase hex of any CRC-32', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff_ffff }), (c) => {
+        expect(formatChecksum(c)).toBe(c.toString(16).padStart(8, '0'));
+      }),
+    );
+    expect([0, 1, 0xabc, 0xffff_ffff].map(formatChecksum)).toEqual(['00000000', '00000001', '00000abc', 'ffffffff']);
+  });
+});
