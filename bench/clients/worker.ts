@@ -5,6 +5,7 @@
  *   tsx bench/clients/worker.ts '{"client":"librdkafka","mode":"produce",...}'
  */
 import { randomBytes } from 'node:crypto';
+import { splitThreads, ThreadCpuTracker } from '../producer-path/thread-cpu';
 
 interface Job {
   client: 'kafkajs' | 'librdkafka' | 'platformatic';
@@ -206,9 +207,14 @@ setTimeout(() => {
 
 (async () => {
   const cpu0 = process.cpuUsage();
+  // Per thread too: the JavaScript thread apart from the client's own (librdkafka's end with its disconnect: polled).
+  const threads = new ThreadCpuTracker();
+  const polling = setInterval(() => threads.poll(), 100);
   const t0 = performance.now();
   await jobs[job.mode][job.client]();
   const seconds = (performance.now() - t0) / 1000;
+  clearInterval(polling);
+  const { mainMs, clientMs } = splitThreads(threads.since());
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(
@@ -219,6 +225,8 @@ setTimeout(() => {
       MiBps: (job.records * job.size) / seconds / 2 ** 20,
       cpuS,
       cpuPct: (cpuS / seconds) * 100,
+      mainThreadUsPerRecord: (mainMs * 1000) / job.records,
+      clientThreadsUsPerRecord: (clientMs * 1000) / job.records,
     }) + '\n',
   );
   process.exit(0);

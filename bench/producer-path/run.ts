@@ -6,7 +6,7 @@
  * for changes to that path; the producer's real rate is bench/producer/run.ts --only=producer on the lab.
  *
  *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=single-header] [--rate=100000]
- *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t] [--json]
+ *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t [--client-process]] [--json]
  *
  * With --brokers (and an existing --topic of 6 partitions) the run writes through the service's own librdkafka sink
  * (services/producer/src/kafka-sink.ts, the service's settings) to a real cluster: the producer without its service
@@ -14,9 +14,12 @@
  */
 import { randomPayloadSource, validateScenario, type RecordEncoding } from '@mirrorlab/protocol';
 import { createLogger, systemClock, type Logger } from '@mirrorlab/service-kit';
-import { connectKafkaSink, type ConnectedSink } from '../../services/producer/src/kafka-sink';
+import { join } from 'node:path';
+import { connectKafkaSink, type ConnectedSink, type KafkaSinkOptions } from '../../services/producer/src/kafka-sink';
+import { startClientProcess } from '../../services/producer/src/client-process-main';
+import { connectRemoteSink } from '../../services/producer/src/remote-sink';
 import { Registry } from 'prom-client';
-import { splitThreads, threadCpuMs, threadCpuSince } from './thread-cpu';
+import { splitThreads, ThreadCpuTracker } from './thread-cpu';
 import { ProducerMetrics } from '../../services/producer/src/producer-metrics';
 import { ProducerRun, type Delivery, type OutgoingRecord, type RecordSink } from '../../services/producer/src/producer-run';
 
@@ -30,7 +33,11 @@ const RATE = Number(arg('rate', '100000'));
 const ACK_DELAY_MS = Number(arg('ack-delay-ms', '0'));
 const BROKERS = arg('brokers', '');
 const TOPIC = arg('topic', 'bench');
+/** The service's scenarios default to 4 (libs/protocol scenario-spec). */
+const KEYS_PER_PARTITION = Number(arg('keys-per-partition', '100'));
 const JSON_OUTPUT = process.argv.includes('--json');
+/** --client-process: the client in a child process, as the service with CLIENT_PROCESS=true (its default). */
+const CLIENT_PROCESS = process.argv.includes('--client-process');
 
 /** Acknowledges each record on a later turn, at most 100 per turn (as the binding serves reports). */
 class AckingSink implements RecordSink {
@@ -69,20 +76,24 @@ class AckingSink implements RecordSink {
 
 /** The service's sink with the service's defaults (producer-service.ts, config.ts). */
 function realSink(logger: Logger): Promise<ConnectedSink> {
-  return connectKafkaSink(
-    { brokers: BROKERS.split(',') },
-    'producer-path-bench',
-    {
-      acks: 'all',
-      idempotent: true,
-      compression: 'none',
-      lingerMs: Number(arg('linger-ms', '5')),
-      batchBytes: 256 * 1024,
-      deliveryTimeoutMs: 60_000,
-      retries: 2_147_483_647,
-      maxQueuedRecords: 200_000,
-    },
-    logger,
+  const options: KafkaSinkOptions = {
+    acks: 'all',
+    idempotent: true,
+    compression: 'none',
+    lingerMs: Number(arg('linger-ms', '5')),
+    batchBytes: 256 * 1024,
+    deliveryTimeoutMs: 60_000,
+    retries: 2_147_483_647,
+    maxQueuedRecords: 200_000,
+  };
+  const connection = { brokers: BROKERS.split(',') };
+  if (!CLIENT_PROCESS) return connectKafkaSink(connection, 'producer-path-bench', options, logger);
+  // As the service with CLIENT_PROCESS=true: the client in a child process running the service's entry point.
+  const script = join(__dirname, '..', '..', 'services', 'producer', 'src', 'main.ts');
+  const log = { service: 'producer', instance: 'bench', level: 'info' as const, scenarioId: 'bench' };
+  return connectRemoteSink(
+    startClientProcess(script, { connection, clientId: 'producer-path-bench', options, log }, logger),
+    options.maxQueuedRecords,
   );
 }
 
@@ -92,19 +103,28 @@ interface RoundResult {
   size: number;
   acked: number;
   recordsPerSec: number;
-  /** The whole process's CPU (every thread) per acknowledged record. */
+  /** The whole process's CPU (every thread, its client process's included) per acknowledged record. */
   cpuUsPerRecord: number;
+  clientProcess: boolean;
   /** The JavaScript thread's alone: what the producer's own code and the binding's calls cost. */
   mainThreadUsPerRecord: number;
   /** librdkafka's threads' (rdk:*): batching, the protocol, the sockets. */
   clientThreadsUsPerRecord: number;
+  /** With --client-process, the client process's JavaScript thread's (the binding's calls and reports). */
+  clientProcessMainUsPerRecord: number;
 }
 
 async function round(): Promise<RoundResult> {
   const r = validateScenario({
     name: 'bench',
     topics: [{ name: TOPIC, partitions: 6 }],
-    workload: { rate: { records: RATE }, duration: `${SECONDS}s`, keysPerPartition: 100, recordSize: SIZE, encoding: ENCODING },
+    workload: {
+      rate: { records: RATE },
+      duration: `${SECONDS}s`,
+      keysPerPartition: KEYS_PER_PARTITION,
+      recordSize: SIZE,
+      encoding: ENCODING,
+    },
   });
   if (!r.ok) throw r.error;
   let acked = 0;
@@ -131,17 +151,18 @@ async function round(): Promise<RoundResult> {
     clock: systemClock,
     logger,
     metrics: new ProducerMetrics(new Registry()),
-    maxBatchRecords: 100,
+    maxBatchRecords: Number(arg('max-batch-records', '100')),
     flushTimeoutMs: 10_000,
     progressIntervalMs: 1000,
     partitionCheckIntervalMs: 60_000,
     acksAll: true,
   });
-  const cpu0 = process.cpuUsage();
-  const threads0 = threadCpuMs();
+  const threads = new ThreadCpuTracker();
+  const polling = setInterval(() => threads.poll(), 250);
   await run.start();
-  const { mainMs, clientMs } = splitThreads(threadCpuSince(threads0));
-  const cpu = process.cpuUsage(cpu0);
+  clearInterval(polling);
+  const all = threads.since();
+  const { mainMs, clientMs, childMainMs } = splitThreads(all);
   await real?.disconnect();
   const perRecord = (ms: number) => Number(((ms * 1000) / Math.max(1, acked)).toFixed(2));
   return {
@@ -150,17 +171,20 @@ async function round(): Promise<RoundResult> {
     size: SIZE,
     acked,
     recordsPerSec: Math.round(acked / SECONDS),
-    cpuUsPerRecord: perRecord((cpu.user + cpu.system) / 1000),
+    clientProcess: real !== undefined && CLIENT_PROCESS,
+    cpuUsPerRecord: perRecord(Object.values(all).reduce((a, b) => a + b, 0)),
     mainThreadUsPerRecord: perRecord(mainMs),
     clientThreadsUsPerRecord: perRecord(clientMs),
+    clientProcessMainUsPerRecord: perRecord(childMainMs),
   };
 }
 
 function describe(r: RoundResult): string {
   return (
-    `${r.kafka ? 'kafka' : 'no kafka'} ${r.encoding} ${r.size} B: ${r.acked.toLocaleString('en-US')} records acked, ` +
+    `${r.kafka ? (r.clientProcess ? 'kafka, client process' : 'kafka') : 'no kafka'} ${r.encoding} ${r.size} B: ${r.acked.toLocaleString('en-US')} records acked, ` +
     `${r.recordsPerSec.toLocaleString('en-US')} records/s (asked ${RATE.toLocaleString('en-US')}); CPU per record ${r.cpuUsPerRecord} us, ` +
-    `of which the JavaScript thread ${r.mainThreadUsPerRecord} us and librdkafka's threads ${r.clientThreadsUsPerRecord} us`
+    `of which the JavaScript thread ${r.mainThreadUsPerRecord} us, ` +
+    `${r.clientProcess ? `the client process's JavaScript thread ${r.clientProcessMainUsPerRecord} us, ` : ''}librdkafka's threads ${r.clientThreadsUsPerRecord} us`
   );
 }
 

@@ -4,41 +4,74 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICKS_PER_S = 100;
 
 /**
- * CPU milliseconds so far per thread of a process (this one by default; Linux /proc), by thread name; the JavaScript
- * thread is `main`. Tells the event loop's own cost apart from librdkafka's threads (`rdk:*`) and the garbage
- * collector's (`V8Worker`). Empty when the process is gone.
+ * Follows a process's threads while it runs: `poll()` now and then, `since()` at the end. A thread that ended between
+ * polls (a librdkafka client disconnected at the end of a run) keeps the CPU it had at its last poll, where a reading
+ * only at the start and the end would miss it.
  */
-export function threadCpuMs(pid: number = process.pid): Record<string, number> {
-  const out: Record<string, number> = {};
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
+export class ThreadCpuTracker {
+  private readonly first = new Map<string, { name: string; ms: number }>();
+  private readonly last = new Map<string, { name: string; ms: number }>();
+
+  constructor(private readonly pid: number = process.pid) {
+    this.read(this.first);
+  }
+
+  poll(): void {
+    this.read(this.last);
+  }
+
+  /** CPU milliseconds per thread name from the tracker's start to the last poll (threads started since count from 0). */
+  since(): Record<string, number> {
+    this.poll();
+    const out: Record<string, number> = {};
+    for (const [tid, { name, ms }] of this.last) out[name] = (out[name] ?? 0) + ms - (this.first.get(tid)?.ms ?? 0);
     return out;
   }
-  for (const tid of tids) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended between the listing and the read
-    }
-    const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
-    out[name] = (out[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+
+  private read(into: Map<string, { name: string; ms: number }>): void {
+    this.readProcess(this.pid, '', into);
+    // The producer's client process (CLIENT_PROCESS) and any other child: their threads count too, named child:*.
+    for (const child of childrenOf(this.pid)) this.readProcess(child, 'child:', into);
   }
-  return out;
+
+  private readProcess(pid: number, prefix: string, into: Map<string, { name: string; ms: number }>): void {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        // librdkafka's threads keep their names (rdk:*) wherever they run.
+        into.set(`${pid}/${tid}`, {
+          name: name.startsWith('rdk:') ? name : prefix + name,
+          ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S,
+        });
+      } catch {
+        // the thread ended between the listing and the read: its last poll stands
+      }
+    }
+  }
 }
 
-/** Per thread name, the CPU milliseconds between two readings of threadCpuMs (threads that ended count as 0). */
-export function threadCpuSince(before: Record<string, number>, after: Record<string, number> = threadCpuMs()): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([name, ms]) => [name, ms - (before[name] ?? 0)]));
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
-/** The JavaScript thread's and librdkafka's threads' CPU milliseconds in a reading of threadCpuSince. */
-export function splitThreads(ms: Record<string, number>): { mainMs: number; clientMs: number } {
+/**
+ * A ThreadCpuTracker's reading as: the JavaScript thread's CPU milliseconds (`mainMs`), librdkafka's threads'
+ * (`clientMs`, in this process or a child), and a client process's JavaScript thread's (`childMainMs`; CLIENT_PROCESS).
+ */
+export function splitThreads(ms: Record<string, number>): { mainMs: number; clientMs: number; childMainMs: number } {
   let clientMs = 0;
   for (const [name, v] of Object.entries(ms)) if (name.startsWith('rdk:')) clientMs += v;
-  return { mainMs: ms.main ?? 0, clientMs };
+  return { mainMs: ms.main ?? 0, clientMs, childMainMs: ms['child:main'] ?? 0 };
 }

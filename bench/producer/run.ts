@@ -53,7 +53,7 @@ import { type ControlEventOf } from '@mirrorlab/control';
 import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testing';
 import { ControlRecorder } from '@mirrorlab/control/testing';
 import { latestPartitions, reconcile, type ProducerReport } from '@mirrorlab/validation';
-import { splitThreads, threadCpuMs, threadCpuSince } from '../producer-path/thread-cpu';
+import { splitThreads, ThreadCpuTracker } from '../producer-path/thread-cpu';
 
 const quick = process.argv.includes('--quick');
 /** A part of the bench on its own (each fits in one short hold of the shared lab). */
@@ -104,6 +104,14 @@ const SIZES = only === 'producer-100B' ? [100] : [100, 1024];
 const BATCHES = only === 'producer' ? [100] : [100, 4000];
 const ENCODING_TAGS: Record<RecordEncoding, string> = { headers: 'h', 'value-prefix': 'vp', 'single-header': 'sh' };
 const ASKED_RATE = 500_000;
+const clientProcessArg = process.argv.find((a) => a.startsWith('--client-process='))?.slice('--client-process='.length);
+/** The producer's CLIENT_PROCESS settings measured side by side (`--client-process=on,off`; default both for --only=producer). */
+const CLIENT_PROCESSES: boolean[] =
+  clientProcessArg !== undefined ? clientProcessArg.split(',').map((x) => x === 'on') : only === 'producer' ? [true, false] : [true];
+if (clientProcessArg !== undefined && !clientProcessArg.split(',').every((x) => x === 'on' || x === 'off')) {
+  console.error(`--client-process must list on and/or off, got ${clientProcessArg}`);
+  process.exit(2);
+}
 const lingerArg = process.argv.find((a) => a.startsWith('--linger-ms='))?.slice('--linger-ms='.length);
 /**
  * linger.ms of the mirrorlab producer (its LINGER), the bare client and the run without its service (`--linger-ms=N`;
@@ -495,11 +503,18 @@ interface ProducerSample {
   /** Of that, the JavaScript thread's (the service's code and the binding's calls) and librdkafka's threads'. */
   mainThreadUsPerRecord: number;
   clientThreadsUsPerRecord: number;
+  /** CLIENT_PROCESS: the client process's JavaScript thread's (the binding's calls and reports). */
+  clientProcessMainUsPerRecord: number;
+  clientProcess: boolean;
   /** Produce calls (`sendBatch`, one at a time) and their mean duration. */
   requests: number;
   meanSendMs: number;
   /** Share of the run spent waiting for produce answers. */
   sendShare: number;
+  /** Records/s the scenario asked of it. */
+  askedRate: number;
+  /** Per full second of the run: records requested by the schedule and handed to the client. */
+  rates: Array<{ requested: number; achieved: number }>;
 }
 
 async function producerSample(
@@ -509,17 +524,19 @@ async function producerSample(
   topic: string,
   sample: number,
   encoding: RecordEncoding = 'headers',
+  askedRate = ASKED_RATE,
+  clientProcess = CLIENT_PROCESSES[0],
 ): Promise<ProducerSample> {
   const s = await bench.prepare(`pbench-${RUN_TAG}-p${size}-b${batch}`, topic, {
     producers: 1,
-    rate: { records: ASKED_RATE },
+    rate: { records: askedRate },
     duration: RUN_MS,
     recordSize: size,
     acks: 'all',
     encoding,
   });
   // A fresh process per run, pinned to its scenario: it never joins anyone else's scenario on the shared lab.
-  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${ENCODING_TAGS[encoding]}-${sample}`;
+  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${ENCODING_TAGS[encoding]}${clientProcess ? '-cp' : ''}-${sample}`;
   // PRODUCER_PROFILE_DIR: each measured producer writes a V8 CPU profile there (bench/producer/profile-summary.ts reads it).
   const profile: Record<string, string> = process.env.PRODUCER_PROFILE_DIR
     ? {
@@ -531,21 +548,26 @@ async function producerSample(
     PRODUCER_ID: producerId,
     MAX_BATCH_RECORDS: String(batch),
     LINGER: `${LINGER_MS}ms`,
+    CLIENT_PROCESS: String(clientProcess),
     PROGRESS_INTERVAL: '1s',
     ...profile,
   });
   bench.trackGroup(`mirrorlab-producer-${producerId}`);
   try {
-    const cpu0 = cpuSeconds(svc.child.pid);
-    const threads0 = threadCpuMs(svc.child.pid);
+    const threads0 = new ThreadCpuTracker(svc.child.pid!);
+    // The run's librdkafka threads end when its client disconnects, before the final progress is seen: poll them.
+    const polling = setInterval(() => threads0.poll(), 250);
     await bench.start(s, 1_000);
     const final = await bench.ctl.waitFor(
       `final progress of ${producerId}`,
       () => bench.finalProducerReports(s).find((r) => r.producerId === producerId),
       RUN_MS + 60_000,
     );
-    const cpu = cpuSeconds(svc.child.pid) - cpu0;
-    const threads = splitThreads(threadCpuSince(threads0, threadCpuMs(svc.child.pid)));
+    clearInterval(polling);
+    const all = threads0.since();
+    // The service's process and its client process (CLIENT_PROCESS), every thread.
+    const cpu = Object.values(all).reduce((a, b) => a + b, 0) / 1000;
+    const threads = splitThreads(all);
     await bench.drained(s);
     const foreign = new Set(bench.ctl.of(s.scenarioId, 'producer.progress').map((r) => r.producerId));
     foreign.delete(producerId);
@@ -561,6 +583,13 @@ async function producerSample(
       .flatMap((p) => p.windows)
       .filter(([start]) => start >= s.startAtMs && start + 1000 <= s.endAtMs)
       .map(([, , acked]) => acked);
+    // Requested and achieved (handed to the client) per full second inside the run.
+    const rates = bench.ctl
+      .of(s.scenarioId, 'producer.progress')
+      .filter((p) => p.producerId === producerId)
+      .flatMap((p) => p.rates)
+      .filter(([start]) => start >= s.startAtMs && start + 1000 <= s.endAtMs)
+      .map(([, requested, achieved]) => ({ requested, achieved }));
     const overhead = keyAndHeaderBytes(s.scenarioId, producerId, size, Math.floor(c.acked / 2), encoding);
     const result: ProducerSample = {
       size,
@@ -581,15 +610,20 @@ async function producerSample(
       cpuUsPerRecord: (cpu * 1e6) / Math.max(1, c.sent),
       mainThreadUsPerRecord: (threads.mainMs * 1e3) / Math.max(1, c.sent),
       clientThreadsUsPerRecord: (threads.clientMs * 1e3) / Math.max(1, c.sent),
+      clientProcessMainUsPerRecord: (threads.childMainMs * 1e3) / Math.max(1, c.sent),
+      clientProcess,
       requests: sends.count,
       meanSendMs: (sends.sum / Math.max(1, sends.count)) * 1000,
       sendShare: sends.sum / seconds,
+      askedRate,
+      rates,
     };
     log(
-      `producer ${size} B, ${encoding}, MAX_BATCH_RECORDS=${batch}: ${fmt(result.recordsPerSec)} records/s acked, ${fmt(result.valueMiBps, 2)} MiB/s values, ` +
+      `producer ${size} B, ${encoding}, MAX_BATCH_RECORDS=${batch}, CLIENT_PROCESS=${clientProcess}: ${fmt(result.recordsPerSec)} records/s acked, ${fmt(result.valueMiBps, 2)} MiB/s values, ` +
         `${fmt(result.wireMiBps, 2)} MiB/s with key+headers (+${overhead} B/record); sent ${fmt(c.sent)}, failed ${c.failed}, indeterminate ${c.indeterminate}; ` +
         `booked in the run ${fmt(result.bookedPerSec)}/s (1 s windows ${fmt(result.worstWindow)}..${fmt(result.bestWindow)}); CPU ${fmt(result.cpuPct)}% of a core, ` +
-        `${fmt(result.cpuUsPerRecord, 1)} us of CPU per record sent (JavaScript thread ${fmt(result.mainThreadUsPerRecord, 1)}, librdkafka's threads ${fmt(result.clientThreadsUsPerRecord, 1)})`,
+        `${fmt(result.cpuUsPerRecord, 1)} us of CPU per record sent (JavaScript thread ${fmt(result.mainThreadUsPerRecord, 1)}, ` +
+        `${clientProcess ? `client process's JavaScript thread ${fmt(result.clientProcessMainUsPerRecord, 1)}, ` : ''}librdkafka's threads ${fmt(result.clientThreadsUsPerRecord, 1)})`,
     );
     return result;
   } finally {
@@ -599,9 +633,12 @@ async function producerSample(
 
 async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
   const out: ProducerSample[] = [];
-  const topicOf = (batch: number, encoding: RecordEncoding, i: number) => `ml.pbench-${RUN_TAG}-p-b${batch}-${encoding}-${i}`;
+  const topicOf = (batch: number, encoding: RecordEncoding, cp: boolean, i: number) =>
+    `ml.pbench-${RUN_TAG}-p-b${batch}-${encoding}${cp ? '-cp' : ''}-${i}`;
   const topics = BATCHES.flatMap((batch) =>
-    ENCODINGS.flatMap((encoding) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => topicOf(batch, encoding, i))),
+    ENCODINGS.flatMap((encoding) =>
+      CLIENT_PROCESSES.flatMap((cp) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => topicOf(batch, encoding, cp, i))),
+    ),
   );
   await bench.createTopics(topics);
   // Configurations interleaved, so drifting load on the shared machine hits them alike; the encodings' order
@@ -609,13 +646,70 @@ async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
   for (let i = 0; i < SAMPLES; i++) {
     for (const batch of BATCHES) {
       for (const encoding of i % 2 === 0 ? ENCODINGS : [...ENCODINGS].reverse()) {
-        for (const [z, size] of SIZES.entries())
-          out.push(await producerSample(bench, size, batch, topicOf(batch, encoding, i * SIZES.length + z), i, encoding));
+        for (const cp of i % 2 === 0 ? CLIENT_PROCESSES : [...CLIENT_PROCESSES].reverse())
+          for (const [z, size] of SIZES.entries())
+            out.push(
+              await producerSample(bench, size, batch, topicOf(batch, encoding, cp, i * SIZES.length + z), i, encoding, ASKED_RATE, cp),
+            );
       }
     }
   }
   // Their producers are gone (a live kafkajs producer breaks once a topic it wrote to is deleted).
   await bench.deleteTopics(topics);
+  return out;
+}
+
+interface FidelitySample {
+  size: number;
+  /** The producer's best records/s in this run's samples (asked far more than it can send), and the rate asked here. */
+  measuredMax: number;
+  askedRate: number;
+  requested: number;
+  achieved: number;
+  /** achieved / requested over the run's full seconds, and the worst single second. */
+  ratio: number;
+  worstSecondRatio: number;
+  acked: number;
+  failed: number;
+  indeterminate: number;
+}
+
+/**
+ * The issue's schedule-fidelity target: asked for 80% of the maximum it reached in this run's samples, the producer
+ * must hand the client within 1% of the records its schedule requests (the producer's own rates[], per full second).
+ */
+async function measureFidelity(bench: Bench, samples: ProducerSample[]): Promise<FidelitySample[]> {
+  const out: FidelitySample[] = [];
+  for (const size of SIZES) {
+    // The service's default: CLIENT_PROCESS on, unless only off was measured.
+    const measuredMax = Math.max(
+      ...samples.filter((p) => p.size === size && p.clientProcess === CLIENT_PROCESSES[0]).map((p) => p.recordsPerSec),
+    );
+    const askedRate = Math.round(measuredMax * 0.8);
+    const topic = `ml.pbench-${RUN_TAG}-fidelity-${size}`;
+    await bench.createTopics([topic]);
+    const r = await producerSample(bench, size, BATCHES[0], topic, 0, ENCODINGS[0], askedRate);
+    const requested = r.rates.reduce((a, w) => a + w.requested, 0);
+    const achieved = r.rates.reduce((a, w) => a + w.achieved, 0);
+    const sample = {
+      size,
+      measuredMax: Math.round(measuredMax),
+      askedRate,
+      requested: Math.round(requested),
+      achieved,
+      ratio: Number((achieved / requested).toFixed(4)),
+      worstSecondRatio: Number(Math.min(...r.rates.map((w) => w.achieved / w.requested)).toFixed(4)),
+      acked: r.acked,
+      failed: r.failed,
+      indeterminate: r.indeterminate,
+    };
+    log(
+      `schedule fidelity ${size} B: asked ${fmt(askedRate)} records/s (80% of the ${fmt(measuredMax)} reached), handed ${fmt(achieved)} of ` +
+        `${fmt(requested)} requested in the run's full seconds (${(sample.ratio * 100).toFixed(2)}%; worst second ${(sample.worstSecondRatio * 100).toFixed(2)}%)`,
+    );
+    out.push(sample);
+  }
+  await bench.deleteTopics(SIZES.map((size) => `ml.pbench-${RUN_TAG}-fidelity-${size}`));
   return out;
 }
 
@@ -700,6 +794,8 @@ interface BareSample {
   cpuPct: number;
   /** CPU seconds per record, whole process (librdkafka's threads included). */
   cpuUsPerRecord: number;
+  mainThreadUsPerRecord: number;
+  clientThreadsUsPerRecord: number;
 }
 
 /**
@@ -744,16 +840,26 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
       });
       const line = stdout.trim().split('\n').at(-1) ?? '';
       if (code !== 0 || !line.startsWith('{')) throw new Error(`the bare librdkafka producer exited ${code}: ${stdout.slice(-300)}`);
-      const r = JSON.parse(line) as { recordsPerSec: number; cpuPct: number; cpuS: number; records: number };
+      const r = JSON.parse(line) as {
+        recordsPerSec: number;
+        cpuPct: number;
+        cpuS: number;
+        records: number;
+        mainThreadUsPerRecord: number;
+        clientThreadsUsPerRecord: number;
+      };
       const sample = {
         variant: variant.variant,
         size,
         recordsPerSec: r.recordsPerSec,
         cpuPct: r.cpuPct,
         cpuUsPerRecord: (r.cpuS * 1e6) / r.records,
+        mainThreadUsPerRecord: r.mainThreadUsPerRecord,
+        clientThreadsUsPerRecord: r.clientThreadsUsPerRecord,
       };
       log(
-        `bare librdkafka producer (${variant.variant}) ${size} B: ${fmt(sample.recordsPerSec)} records/s, CPU ${fmt(sample.cpuPct)}% of a core, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record`,
+        `bare librdkafka producer (${variant.variant}) ${size} B: ${fmt(sample.recordsPerSec)} records/s, CPU ${fmt(sample.cpuPct)}% of a core, ` +
+          `${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record (JavaScript thread ${fmt(sample.mainThreadUsPerRecord, 1)}, librdkafka's threads ${fmt(sample.clientThreadsUsPerRecord, 1)})`,
       );
       out.push(sample);
     }
@@ -762,6 +868,7 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
 
 interface RunWithoutServiceSample {
   size: number;
+  clientProcess: boolean;
   recordsPerSec: number;
   cpuUsPerRecord: number;
   mainThreadUsPerRecord: number;
@@ -775,46 +882,50 @@ interface RunWithoutServiceSample {
  */
 async function measureRunWithoutService(bench: Bench): Promise<RunWithoutServiceSample[]> {
   const out: RunWithoutServiceSample[] = [];
-  for (const size of SIZES) {
-    const topic = `ml.pbench-${RUN_TAG}-run-${size}`;
-    await bench.createTopics([topic]);
-    const script = join(__dirname, '..', 'producer-path', 'run.ts');
-    const args = [
-      '--import',
-      'tsx',
-      script,
-      `--brokers=${bench.lab.source.bootstrap}`,
-      `--topic=${topic}`,
-      `--size=${size}`,
-      `--rate=${ASKED_RATE}`,
-      `--seconds=${RUN_MS / 1000}`,
-      `--linger-ms=${LINGER_MS}`,
-      '--rounds=1',
-      '--json',
-    ];
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      child.on('error', reject);
-      child.on('exit', (c) => resolve({ code: c, stdout: text }));
-    });
-    const line = stdout.trim().split('\n').at(-1) ?? '';
-    if (code !== 0 || !line.startsWith('{')) throw new Error(`bench/producer-path/run.ts exited ${code}: ${stdout.slice(-300)}`);
-    const r = JSON.parse(line) as RunWithoutServiceSample;
-    const sample = {
-      size,
-      recordsPerSec: r.recordsPerSec,
-      cpuUsPerRecord: r.cpuUsPerRecord,
-      mainThreadUsPerRecord: r.mainThreadUsPerRecord,
-      clientThreadsUsPerRecord: r.clientThreadsUsPerRecord,
-    };
-    log(
-      `producer run without its service ${size} B: ${fmt(sample.recordsPerSec)} records/s, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record ` +
-        `(JavaScript thread ${fmt(sample.mainThreadUsPerRecord, 1)}, librdkafka's threads ${fmt(sample.clientThreadsUsPerRecord, 1)})`,
-    );
-    out.push(sample);
-  }
+  for (const clientProcess of CLIENT_PROCESSES)
+    for (const size of SIZES) {
+      const topic = `ml.pbench-${RUN_TAG}-run-${size}${clientProcess ? '-cp' : ''}`;
+      await bench.createTopics([topic]);
+      const script = join(__dirname, '..', 'producer-path', 'run.ts');
+      const args = [
+        '--import',
+        'tsx',
+        script,
+        `--brokers=${bench.lab.source.bootstrap}`,
+        `--topic=${topic}`,
+        `--size=${size}`,
+        `--rate=${ASKED_RATE}`,
+        `--seconds=${RUN_MS / 1000}`,
+        `--linger-ms=${LINGER_MS}`,
+        '--rounds=1',
+        '--json',
+        '--keys-per-partition=4',
+        ...(clientProcess ? ['--client-process'] : []),
+      ];
+      const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+        let text = '';
+        child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        child.on('error', reject);
+        child.on('exit', (c) => resolve({ code: c, stdout: text }));
+      });
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith('{')) throw new Error(`bench/producer-path/run.ts exited ${code}: ${stdout.slice(-300)}`);
+      const r = JSON.parse(line) as RunWithoutServiceSample;
+      const sample = {
+        size,
+        clientProcess,
+        recordsPerSec: r.recordsPerSec,
+        cpuUsPerRecord: r.cpuUsPerRecord,
+        mainThreadUsPerRecord: r.mainThreadUsPerRecord,
+        clientThreadsUsPerRecord: r.clientThreadsUsPerRecord,
+      };
+      log(
+        `producer run without its service ${size} B, CLIENT_PROCESS=${clientProcess}: ${fmt(sample.recordsPerSec)} records/s, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record ` +
+          `(JavaScript thread ${fmt(sample.mainThreadUsPerRecord, 1)}, librdkafka's threads ${fmt(sample.clientThreadsUsPerRecord, 1)})`,
+      );
+      out.push(sample);
+    }
   return out;
 }
 
@@ -1386,6 +1497,7 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
     };
   } else if (part === 'producer') {
     const producer = await measureProducer(bench);
+    const fidelity = await measureFidelity(bench, producer);
     const withoutService = await measureRunWithoutService(bench);
     const bare = await measureBareClient(bench);
     const perf = await measurePerf(bench, libsDir);
@@ -1393,11 +1505,13 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
       Math.max(...perf.samples.filter((p) => p.variant === variant && p.size === size).map((p) => p.recordsPerSec));
     const ratios = (variant: string) =>
       Object.fromEntries(
-        ENCODINGS.map((encoding) => [
-          encoding,
+        ENCODINGS.flatMap((encoding) => CLIENT_PROCESSES.map((cp) => ({ encoding, cp }))).map(({ encoding, cp }) => [
+          `${encoding}, CLIENT_PROCESS=${cp}`,
           Object.fromEntries(
             SIZES.map((size) => {
-              const own = Math.max(...producer.filter((p) => p.encoding === encoding && p.size === size).map((p) => p.recordsPerSec));
+              const own = Math.max(
+                ...producer.filter((p) => p.encoding === encoding && p.clientProcess === cp && p.size === size).map((p) => p.recordsPerSec),
+              );
               return [size < 1024 ? `${size}B` : `${size / 1024}KiB`, Number((own / perfAt(variant, size)).toFixed(2))];
             }),
           ),
@@ -1419,7 +1533,10 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         cpuUsPerRecord: Number(p.cpuUsPerRecord.toFixed(1)),
         mainThreadUsPerRecord: Number(p.mainThreadUsPerRecord.toFixed(1)),
         clientThreadsUsPerRecord: Number(p.clientThreadsUsPerRecord.toFixed(1)),
+        clientProcess: p.clientProcess,
+        clientProcessMainUsPerRecord: Number(p.clientProcessMainUsPerRecord.toFixed(1)),
       })),
+      scheduleFidelityAt80PercentOfMax: fidelity,
       runWithoutService: withoutService.map((r) => ({
         ...r,
         vsProducerPerformance256KiB: Number((r.recordsPerSec / perfAt(PERF_VARIANTS[1].label, r.size)).toFixed(2)),
@@ -1430,6 +1547,8 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         recordsPerSec: Math.round(b.recordsPerSec),
         cpuPct: Math.round(b.cpuPct),
         cpuUsPerRecord: Number(b.cpuUsPerRecord.toFixed(1)),
+        mainThreadUsPerRecord: Number(b.mainThreadUsPerRecord.toFixed(1)),
+        clientThreadsUsPerRecord: Number(b.clientThreadsUsPerRecord.toFixed(1)),
         vsProducerPerformance256KiB: Number((b.recordsPerSec / perfAt(PERF_VARIANTS[1].label, b.size)).toFixed(2)),
       })),
       producerPerformance: perf.samples.map((p) => ({
