@@ -30,7 +30,7 @@ export class ThreadCpuTracker {
 
   private read(into: Map<string, { name: string; ms: number }>): void {
     this.readProcess(this.pid, '', into);
-    // The producer's client process (CLIENT_PROCESS) and any other child: their threads count too, named child:*.
+    // Child processes' threads count too, named child:* (librdkafka's keep their rdk:* names).
     for (const child of childrenOf(this.pid)) this.readProcess(child, 'child:', into);
   }
 
@@ -66,12 +66,9 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-/**
- * A ThreadCpuTracker's reading as: the JavaScript thread's CPU milliseconds (`mainMs`), librdkafka's threads'
- * (`clientMs`, in this process or a child), and a client process's JavaScript thread's (`childMainMs`; CLIENT_PROCESS).
- */
-export function splitThreads(ms: Record<string, number>): { mainMs: number; clientMs: number; childMainMs: number } {
+/** A ThreadCpuTracker's reading as the JavaScript thread's CPU milliseconds (`mainMs`) and librdkafka's threads' (`clientMs`). */
+export function splitThreads(ms: Record<string, number>): { mainMs: number; clientMs: number } {
   let clientMs = 0;
   for (const [name, v] of Object.entries(ms)) if (name.startsWith('rdk:')) clientMs += v;
-  return { mainMs: ms.main ?? 0, clientMs, childMainMs: ms['child:main'] ?? 0 };
+  return { mainMs: ms.main ?? 0, clientMs };
 }

@@ -104,14 +104,6 @@ const SIZES = only === 'producer-100B' ? [100] : [100, 1024];
 const BATCHES = only === 'producer' ? [100] : [100, 4000];
 const ENCODING_TAGS: Record<RecordEncoding, string> = { headers: 'h', 'value-prefix': 'vp', 'single-header': 'sh' };
 const ASKED_RATE = 500_000;
-const clientProcessArg = process.argv.find((a) => a.startsWith('--client-process='))?.slice('--client-process='.length);
-/** The producer's CLIENT_PROCESS settings measured side by side (`--client-process=on,off`; default both for --only=producer). */
-const CLIENT_PROCESSES: boolean[] =
-  clientProcessArg !== undefined ? clientProcessArg.split(',').map((x) => x === 'on') : only === 'producer' ? [true, false] : [true];
-if (clientProcessArg !== undefined && !clientProcessArg.split(',').every((x) => x === 'on' || x === 'off')) {
-  console.error(`--client-process must list on and/or off, got ${clientProcessArg}`);
-  process.exit(2);
-}
 const lingerArg = process.argv.find((a) => a.startsWith('--linger-ms='))?.slice('--linger-ms='.length);
 /**
  * linger.ms of the mirrorlab producer (its LINGER), the bare client and the run without its service (`--linger-ms=N`;
@@ -503,9 +495,6 @@ interface ProducerSample {
   /** Of that, the JavaScript thread's (the service's code and the binding's calls) and librdkafka's threads'. */
   mainThreadUsPerRecord: number;
   clientThreadsUsPerRecord: number;
-  /** CLIENT_PROCESS: the client process's JavaScript thread's (the binding's calls and reports). */
-  clientProcessMainUsPerRecord: number;
-  clientProcess: boolean;
   /** Produce calls (`sendBatch`, one at a time) and their mean duration. */
   requests: number;
   meanSendMs: number;
@@ -525,7 +514,6 @@ async function producerSample(
   sample: number,
   encoding: RecordEncoding = 'headers',
   askedRate = ASKED_RATE,
-  clientProcess = CLIENT_PROCESSES[0],
 ): Promise<ProducerSample> {
   const s = await bench.prepare(`pbench-${RUN_TAG}-p${size}-b${batch}`, topic, {
     producers: 1,
@@ -536,7 +524,7 @@ async function producerSample(
     encoding,
   });
   // A fresh process per run, pinned to its scenario: it never joins anyone else's scenario on the shared lab.
-  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${ENCODING_TAGS[encoding]}${clientProcess ? '-cp' : ''}-${sample}`;
+  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${ENCODING_TAGS[encoding]}-${sample}`;
   // PRODUCER_PROFILE_DIR: each measured producer writes a V8 CPU profile there (bench/producer/profile-summary.ts reads it).
   const profile: Record<string, string> = process.env.PRODUCER_PROFILE_DIR
     ? {
@@ -548,7 +536,6 @@ async function producerSample(
     PRODUCER_ID: producerId,
     MAX_BATCH_RECORDS: String(batch),
     LINGER: `${LINGER_MS}ms`,
-    CLIENT_PROCESS: String(clientProcess),
     PROGRESS_INTERVAL: '1s',
     ...profile,
   });
@@ -565,7 +552,7 @@ async function producerSample(
     );
     clearInterval(polling);
     const all = threads0.since();
-    // The service's process and its client process (CLIENT_PROCESS), every thread.
+    // Every thread of the service's process.
     const cpu = Object.values(all).reduce((a, b) => a + b, 0) / 1000;
     const threads = splitThreads(all);
     await bench.drained(s);
@@ -575,7 +562,9 @@ async function producerSample(
       log(`warning: other producers took part in ${s.scenarioId} (${[...foreign].join(', ')}): this sample is disturbed`);
     const sends = await histogram(svc, 'mirrorlab_producer_send_latency_seconds', s.scenarioId);
     const c = final.counts;
-    const seconds = (s.endAtMs - s.startAtMs) / 1000;
+    // From the start to the last acknowledgement (the final report goes out once every record has its answer), as
+    // ProducerPerformance counts: records still queued in the client when the schedule ends are not free.
+    const seconds = (Math.max(final.atMs, s.endAtMs) - s.startAtMs) / 1000;
     // Full one-second windows inside the run (the first and last are partial).
     const windows = bench.ctl
       .of(s.scenarioId, 'producer.progress')
@@ -610,8 +599,6 @@ async function producerSample(
       cpuUsPerRecord: (cpu * 1e6) / Math.max(1, c.sent),
       mainThreadUsPerRecord: (threads.mainMs * 1e3) / Math.max(1, c.sent),
       clientThreadsUsPerRecord: (threads.clientMs * 1e3) / Math.max(1, c.sent),
-      clientProcessMainUsPerRecord: (threads.childMainMs * 1e3) / Math.max(1, c.sent),
-      clientProcess,
       requests: sends.count,
       meanSendMs: (sends.sum / Math.max(1, sends.count)) * 1000,
       sendShare: sends.sum / seconds,
@@ -619,11 +606,11 @@ async function producerSample(
       rates,
     };
     log(
-      `producer ${size} B, ${encoding}, MAX_BATCH_RECORDS=${batch}, CLIENT_PROCESS=${clientProcess}: ${fmt(result.recordsPerSec)} records/s acked, ${fmt(result.valueMiBps, 2)} MiB/s values, ` +
+      `producer ${size} B, ${encoding}, MAX_BATCH_RECORDS=${batch}: ${fmt(result.recordsPerSec)} records/s acked, ${fmt(result.valueMiBps, 2)} MiB/s values, ` +
         `${fmt(result.wireMiBps, 2)} MiB/s with key+headers (+${overhead} B/record); sent ${fmt(c.sent)}, failed ${c.failed}, indeterminate ${c.indeterminate}; ` +
         `booked in the run ${fmt(result.bookedPerSec)}/s (1 s windows ${fmt(result.worstWindow)}..${fmt(result.bestWindow)}); CPU ${fmt(result.cpuPct)}% of a core, ` +
         `${fmt(result.cpuUsPerRecord, 1)} us of CPU per record sent (JavaScript thread ${fmt(result.mainThreadUsPerRecord, 1)}, ` +
-        `${clientProcess ? `client process's JavaScript thread ${fmt(result.clientProcessMainUsPerRecord, 1)}, ` : ''}librdkafka's threads ${fmt(result.clientThreadsUsPerRecord, 1)})`,
+        `librdkafka's threads ${fmt(result.clientThreadsUsPerRecord, 1)})`,
     );
     return result;
   } finally {
@@ -633,12 +620,9 @@ async function producerSample(
 
 async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
   const out: ProducerSample[] = [];
-  const topicOf = (batch: number, encoding: RecordEncoding, cp: boolean, i: number) =>
-    `ml.pbench-${RUN_TAG}-p-b${batch}-${encoding}${cp ? '-cp' : ''}-${i}`;
+  const topicOf = (batch: number, encoding: RecordEncoding, i: number) => `ml.pbench-${RUN_TAG}-p-b${batch}-${encoding}-${i}`;
   const topics = BATCHES.flatMap((batch) =>
-    ENCODINGS.flatMap((encoding) =>
-      CLIENT_PROCESSES.flatMap((cp) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => topicOf(batch, encoding, cp, i))),
-    ),
+    ENCODINGS.flatMap((encoding) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => topicOf(batch, encoding, i))),
   );
   await bench.createTopics(topics);
   // Configurations interleaved, so drifting load on the shared machine hits them alike; the encodings' order
@@ -646,11 +630,8 @@ async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
   for (let i = 0; i < SAMPLES; i++) {
     for (const batch of BATCHES) {
       for (const encoding of i % 2 === 0 ? ENCODINGS : [...ENCODINGS].reverse()) {
-        for (const cp of i % 2 === 0 ? CLIENT_PROCESSES : [...CLIENT_PROCESSES].reverse())
-          for (const [z, size] of SIZES.entries())
-            out.push(
-              await producerSample(bench, size, batch, topicOf(batch, encoding, cp, i * SIZES.length + z), i, encoding, ASKED_RATE, cp),
-            );
+        for (const [z, size] of SIZES.entries())
+          out.push(await producerSample(bench, size, batch, topicOf(batch, encoding, i * SIZES.length + z), i, encoding));
       }
     }
   }
@@ -681,10 +662,7 @@ interface FidelitySample {
 async function measureFidelity(bench: Bench, samples: ProducerSample[]): Promise<FidelitySample[]> {
   const out: FidelitySample[] = [];
   for (const size of SIZES) {
-    // The service's default: CLIENT_PROCESS on, unless only off was measured.
-    const measuredMax = Math.max(
-      ...samples.filter((p) => p.size === size && p.clientProcess === CLIENT_PROCESSES[0]).map((p) => p.recordsPerSec),
-    );
+    const measuredMax = Math.max(...samples.filter((p) => p.size === size).map((p) => p.recordsPerSec));
     const askedRate = Math.round(measuredMax * 0.8);
     const topic = `ml.pbench-${RUN_TAG}-fidelity-${size}`;
     await bench.createTopics([topic]);
@@ -868,7 +846,6 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
 
 interface RunWithoutServiceSample {
   size: number;
-  clientProcess: boolean;
   recordsPerSec: number;
   cpuUsPerRecord: number;
   mainThreadUsPerRecord: number;
@@ -882,50 +859,48 @@ interface RunWithoutServiceSample {
  */
 async function measureRunWithoutService(bench: Bench): Promise<RunWithoutServiceSample[]> {
   const out: RunWithoutServiceSample[] = [];
-  for (const clientProcess of CLIENT_PROCESSES)
-    for (const size of SIZES) {
-      const topic = `ml.pbench-${RUN_TAG}-run-${size}${clientProcess ? '-cp' : ''}`;
-      await bench.createTopics([topic]);
-      const script = join(__dirname, '..', 'producer-path', 'run.ts');
-      const args = [
-        '--import',
-        'tsx',
-        script,
-        `--brokers=${bench.lab.source.bootstrap}`,
-        `--topic=${topic}`,
-        `--size=${size}`,
-        `--rate=${ASKED_RATE}`,
-        `--seconds=${RUN_MS / 1000}`,
-        `--linger-ms=${LINGER_MS}`,
-        '--rounds=1',
-        '--json',
-        '--keys-per-partition=4',
-        ...(clientProcess ? ['--client-process'] : []),
-      ];
-      const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-        let text = '';
-        child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-        child.on('error', reject);
-        child.on('exit', (c) => resolve({ code: c, stdout: text }));
-      });
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !line.startsWith('{')) throw new Error(`bench/producer-path/run.ts exited ${code}: ${stdout.slice(-300)}`);
-      const r = JSON.parse(line) as RunWithoutServiceSample;
-      const sample = {
-        size,
-        clientProcess,
-        recordsPerSec: r.recordsPerSec,
-        cpuUsPerRecord: r.cpuUsPerRecord,
-        mainThreadUsPerRecord: r.mainThreadUsPerRecord,
-        clientThreadsUsPerRecord: r.clientThreadsUsPerRecord,
-      };
-      log(
-        `producer run without its service ${size} B, CLIENT_PROCESS=${clientProcess}: ${fmt(sample.recordsPerSec)} records/s, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record ` +
-          `(JavaScript thread ${fmt(sample.mainThreadUsPerRecord, 1)}, librdkafka's threads ${fmt(sample.clientThreadsUsPerRecord, 1)})`,
-      );
-      out.push(sample);
-    }
+  for (const size of SIZES) {
+    const topic = `ml.pbench-${RUN_TAG}-run-${size}`;
+    await bench.createTopics([topic]);
+    const script = join(__dirname, '..', 'producer-path', 'run.ts');
+    const args = [
+      '--import',
+      'tsx',
+      script,
+      `--brokers=${bench.lab.source.bootstrap}`,
+      `--topic=${topic}`,
+      `--size=${size}`,
+      `--rate=${ASKED_RATE}`,
+      `--seconds=${RUN_MS / 1000}`,
+      `--linger-ms=${LINGER_MS}`,
+      '--rounds=1',
+      '--json',
+      // As the bench's scenarios (the scenario default).
+      '--keys-per-partition=4',
+    ];
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (c) => resolve({ code: c, stdout: text }));
+    });
+    const line = stdout.trim().split('\n').at(-1) ?? '';
+    if (code !== 0 || !line.startsWith('{')) throw new Error(`bench/producer-path/run.ts exited ${code}: ${stdout.slice(-300)}`);
+    const r = JSON.parse(line) as RunWithoutServiceSample;
+    const sample = {
+      size,
+      recordsPerSec: r.recordsPerSec,
+      cpuUsPerRecord: r.cpuUsPerRecord,
+      mainThreadUsPerRecord: r.mainThreadUsPerRecord,
+      clientThreadsUsPerRecord: r.clientThreadsUsPerRecord,
+    };
+    log(
+      `producer run without its service ${size} B: ${fmt(sample.recordsPerSec)} records/s, ${fmt(sample.cpuUsPerRecord, 1)} us of CPU per record ` +
+        `(JavaScript thread ${fmt(sample.mainThreadUsPerRecord, 1)}, librdkafka's threads ${fmt(sample.clientThreadsUsPerRecord, 1)})`,
+    );
+    out.push(sample);
+  }
   return out;
 }
 
@@ -1505,13 +1480,11 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
       Math.max(...perf.samples.filter((p) => p.variant === variant && p.size === size).map((p) => p.recordsPerSec));
     const ratios = (variant: string) =>
       Object.fromEntries(
-        ENCODINGS.flatMap((encoding) => CLIENT_PROCESSES.map((cp) => ({ encoding, cp }))).map(({ encoding, cp }) => [
-          `${encoding}, CLIENT_PROCESS=${cp}`,
+        ENCODINGS.map((encoding) => [
+          encoding,
           Object.fromEntries(
             SIZES.map((size) => {
-              const own = Math.max(
-                ...producer.filter((p) => p.encoding === encoding && p.clientProcess === cp && p.size === size).map((p) => p.recordsPerSec),
-              );
+              const own = Math.max(...producer.filter((p) => p.encoding === encoding && p.size === size).map((p) => p.recordsPerSec));
               return [size < 1024 ? `${size}B` : `${size / 1024}KiB`, Number((own / perfAt(variant, size)).toFixed(2))];
             }),
           ),
@@ -1533,8 +1506,6 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         cpuUsPerRecord: Number(p.cpuUsPerRecord.toFixed(1)),
         mainThreadUsPerRecord: Number(p.mainThreadUsPerRecord.toFixed(1)),
         clientThreadsUsPerRecord: Number(p.clientThreadsUsPerRecord.toFixed(1)),
-        clientProcess: p.clientProcess,
-        clientProcessMainUsPerRecord: Number(p.clientProcessMainUsPerRecord.toFixed(1)),
       })),
       scheduleFidelityAt80PercentOfMax: fidelity,
       runWithoutService: withoutService.map((r) => ({

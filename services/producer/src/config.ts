@@ -20,13 +20,6 @@ export const producerEnv = {
    * Turns of 100 let the reports keep pace.
    */
   MAX_BATCH_RECORDS: env.int({ min: 1, max: 100_000, default: 100 }),
-  /**
-   * Run each run's Kafka client in a child process of its own (client-process.ts): its per-record calls and
-   * delivery reports, about half the producer's CPU per record, leave the thread that paces and books records;
-   * at 100 B records that doubled the producer's rate on the lab (bench/producer). Transactional workloads keep
-   * the client in the producer's process.
-   */
-  CLIENT_PROCESS: env.bool({ default: true }),
   /** librdkafka `linger.ms`: how long a partition's batch waits to fill. */
   LINGER: env.duration({ default: 5 }),
   /**

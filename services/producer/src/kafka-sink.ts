@@ -1,12 +1,4 @@
-import type { DeliveryReport, LibrdKafkaError, MessageHeader } from '@confluentinc/kafka-javascript';
-
-/**
- * The librdkafka binding, loaded on first use, not when this module is: a native addon that is not context-aware
- * loads in one thread of a process only: with CLIENT_PROCESS only the client process loads it.
- */
-const binding = (): typeof import('@confluentinc/kafka-javascript') =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('@confluentinc/kafka-javascript') as typeof import('@confluentinc/kafka-javascript');
+import { CODES, Producer, type DeliveryReport, type LibrdKafkaError, type MessageHeader } from '@confluentinc/kafka-javascript';
 import { rdkafkaConnectionConfig, type KafkaConnection, type Logger } from '@mirrorlab/service-kit';
 import type { Delivery, OutgoingRecord, RecordSink } from './producer-run';
 
@@ -71,7 +63,6 @@ export async function connectKafkaSink(
   opts: KafkaSinkOptions,
   logger: Logger,
 ): Promise<ConnectedSink> {
-  const { Producer, CODES } = binding();
   const producer = new Producer(producerConfig(conn, clientId, opts));
   producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
     const cb = report.opaque as DeliveryCallback | undefined;

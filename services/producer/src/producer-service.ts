@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { createKafka, kafkaConnectionFrom, systemClock, type ServiceDefinition } from '@mirrorlab/service-kit';
 import { ControlTopic, producerPolicy, RunCoordinator, type ScenarioRunInfo } from '@mirrorlab/control';
 import { producerEnv } from './config';
-import { connectKafkaSink, type KafkaSinkOptions } from './kafka-sink';
-import { startClientProcess } from './client-process-main';
-import { connectRemoteSink } from './remote-sink';
+import { connectKafkaSink } from './kafka-sink';
 import { payloadForSpec } from './payload-for-spec';
 import { ProducerMetrics } from './producer-metrics';
 import { ProducerRun, type RecordSink } from './producer-run';
@@ -16,8 +14,6 @@ const BATCH_BYTES = 256 * 1024;
 const MAX_QUEUED_RECORDS = 200_000;
 
 export interface ProducerServiceOptions {
-  /** The script a client process runs (the service's bundle; main.ts): without it, CLIENT_PROCESS is ignored. */
-  clientProcessScript?: string;
   /** Wraps each run's sink; tests only (src/testing), so the shipped bundle has no way to fake a send. */
   wrapSink?: (sink: RecordSink) => RecordSink;
 }
@@ -58,35 +54,23 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
             start: async () => {
               const payload = await payloadForSpec(spec, seed, config.PAYLOAD_DIR);
               // A client per run: its queues, and its metadata, belong to this scenario's topics only.
-              const clientId = `mirrorlab-producer-${producerId}`;
-              const sinkOptions: KafkaSinkOptions = {
-                acks,
-                idempotent: config.IDEMPOTENT,
-                compression: config.COMPRESSION,
-                lingerMs: config.LINGER,
-                batchBytes: BATCH_BYTES,
-                deliveryTimeoutMs: config.REQUEST_TIMEOUT,
-                retries: config.SEND_RETRIES,
-                maxQueuedRecords: MAX_QUEUED_RECORDS,
-                // One id per producer and scenario: a restarted producer fences its earlier self.
-                ...(spec.workload.transactions !== undefined ? { transactionalId: `mirrorlab-${info.scenarioId}-${producerId}` } : {}),
-              };
-              const client =
-                options.clientProcessScript !== undefined && config.CLIENT_PROCESS && spec.workload.transactions === undefined
-                  ? await connectRemoteSink(
-                      startClientProcess(
-                        options.clientProcessScript,
-                        {
-                          connection: source,
-                          clientId,
-                          options: sinkOptions,
-                          log: { service: 'producer', instance, level: config.LOG_LEVEL, scenarioId: info.scenarioId },
-                        },
-                        log,
-                      ),
-                      MAX_QUEUED_RECORDS,
-                    )
-                  : await connectKafkaSink(source, clientId, sinkOptions, log);
+              const client = await connectKafkaSink(
+                source,
+                `mirrorlab-producer-${producerId}`,
+                {
+                  acks,
+                  idempotent: config.IDEMPOTENT,
+                  compression: config.COMPRESSION,
+                  lingerMs: config.LINGER,
+                  batchBytes: BATCH_BYTES,
+                  deliveryTimeoutMs: config.REQUEST_TIMEOUT,
+                  retries: config.SEND_RETRIES,
+                  maxQueuedRecords: MAX_QUEUED_RECORDS,
+                  // One id per producer and scenario: a restarted producer fences its earlier self.
+                  ...(spec.workload.transactions !== undefined ? { transactionalId: `mirrorlab-${info.scenarioId}-${producerId}` } : {}),
+                },
+                log,
+              );
               const sink = options.wrapSink ? options.wrapSink(client) : client;
               run = new ProducerRun({
                 scenarioId: info.scenarioId,
