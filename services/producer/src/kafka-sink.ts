@@ -1,5 +1,6 @@
 import { CODES, Producer, type DeliveryReport, type LibrdKafkaError, type MessageHeader } from '@confluentinc/kafka-javascript';
 import { rdkafkaConnectionConfig, type KafkaConnection, type Logger } from '@mirrorlab/service-kit';
+import { PartitionReportQueues } from './partition-report-queues';
 import type { Delivery, OutgoingRecord, RecordSink } from './producer-run';
 
 export interface KafkaSinkOptions {
@@ -53,9 +54,12 @@ export interface ConnectedSink extends RecordSink {
 
 /**
  * The source cluster behind RecordSink, through librdkafka (@confluentinc/kafka-javascript's
- * native API). Each record is produced to the partition the key plan chose, with its
- * callback as the opaque; the delivery report that comes back names that record's
- * partition and offset (or its error), and is the only thing that books it.
+ * native API). Each record is produced to the partition the key plan chose; the delivery report
+ * that comes back names that record's partition and offset (or its error), and is the only thing
+ * that books it. With idempotence (acks=all, the default) a partition's reports come in the order
+ * its records were produced, so each report goes to its partition's oldest record waiting
+ * (PartitionReportQueues), checked by its key; otherwise each record's callback rides along as the
+ * binding's opaque.
  */
 export async function connectKafkaSink(
   conn: KafkaConnection,
@@ -63,9 +67,26 @@ export async function connectKafkaSink(
   opts: KafkaSinkOptions,
   logger: Logger,
 ): Promise<ConnectedSink> {
-  const producer = new Producer(producerConfig(conn, clientId, opts));
+  const config = producerConfig(conn, clientId, opts);
+  const producer = new Producer(config);
+  const inOrder = config['enable.idempotence'] === true;
+  const waiting = new PartitionReportQueues<{ key: Buffer; cb: DeliveryCallback }>();
   producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
-    const cb = report.opaque as DeliveryCallback | undefined;
+    let cb = report.opaque as DeliveryCallback | undefined;
+    if (cb === undefined && inOrder) {
+      const oldest = waiting.shift(report.topic, report.partition);
+      if (oldest === undefined) {
+        logger.error('delivery_report_unmatched', { topic: report.topic, partition: report.partition, offset: report.offset });
+        return;
+      }
+      cb = oldest.cb;
+      const key = report.key;
+      if (!Buffer.isBuffer(key) || !key.equals(oldest.key)) {
+        // Not the record it should be: book it indeterminate rather than credit it with another's write.
+        logger.error('delivery_report_out_of_order', { topic: report.topic, partition: report.partition, offset: report.offset });
+        return cb({ ok: false, error: new Error(`delivery report out of order on ${report.topic}/${report.partition}`) });
+      }
+    }
     if (!cb) return;
     cb(err ? { ok: false, error: err } : { ok: true, partition: report.partition, offset: Number(report.offset) });
   });
@@ -91,9 +112,15 @@ export async function connectKafkaSink(
 
   return {
     produce(topic: string, r: OutgoingRecord, onDelivery: DeliveryCallback): boolean {
-      const headers: MessageHeader[] = Object.entries(r.headers).map(([k, v]) => ({ [k]: v }));
+      const headers: MessageHeader[] = [];
+      for (const name in r.headers) headers.push({ [name]: r.headers[name] });
       try {
-        producer.produce(topic, r.partition, r.value, r.key, undefined, onDelivery, headers);
+        if (!inOrder) {
+          producer.produce(topic, r.partition, r.value, r.key, undefined, onDelivery, headers);
+          return true;
+        }
+        producer.produce(topic, r.partition, r.value, r.key, undefined, undefined, headers);
+        waiting.push(topic, r.partition, { key: r.key, cb: onDelivery });
         return true;
       } catch (err) {
         if ((err as LibrdKafkaError).code === CODES.ERRORS.ERR__QUEUE_FULL) return false;
