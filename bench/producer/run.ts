@@ -844,13 +844,8 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
   return out;
 }
 
-interface RunWithoutServiceSample {
-  size: number;
-  recordsPerSec: number;
-  cpuUsPerRecord: number;
-  mainThreadUsPerRecord: number;
-  clientThreadsUsPerRecord: number;
-}
+/** What the bare client's samples hold, but for the variant and the share of a core. */
+type RunWithoutServiceSample = Omit<BareSample, 'variant' | 'cpuPct'>;
 
 /**
  * The producer's ProducerRun and its librdkafka sink, with the service's settings, in a process without the service
