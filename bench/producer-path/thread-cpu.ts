@@ -29,12 +29,7 @@ export class ThreadCpuTracker {
   }
 
   private read(into: Map<string, { name: string; ms: number }>): void {
-    this.readProcess(this.pid, '', into);
-    // Child processes' threads count too, named child:* (librdkafka's keep their rdk:* names).
-    for (const child of childrenOf(this.pid)) this.readProcess(child, 'child:', into);
-  }
-
-  private readProcess(pid: number, prefix: string, into: Map<string, { name: string; ms: number }>): void {
+    const pid = this.pid;
     let tids: string[];
     try {
       tids = readdirSync(`/proc/${pid}/task`);
@@ -46,23 +41,11 @@ export class ThreadCpuTracker {
         const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
         const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        // librdkafka's threads keep their names (rdk:*) wherever they run.
-        into.set(`${pid}/${tid}`, {
-          name: name.startsWith('rdk:') ? name : prefix + name,
-          ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S,
-        });
+        into.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S });
       } catch {
         // the thread ended between the listing and the read: its last poll stands
       }
     }
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
   }
 }
 

@@ -765,6 +765,20 @@ async function perfRun(
   };
 }
 
+/** Runs a TypeScript script (tsx) in a process of its own and returns the JSON object on the last line it printed. */
+async function lastJsonLineOf(what: string, args: string[]): Promise<unknown> {
+  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (c) => resolve({ code: c, stdout: text }));
+  });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`${what} exited ${code}: ${stdout.slice(-300)}`);
+  return JSON.parse(line);
+}
+
 interface BareSample {
   variant: string;
   size: number;
@@ -809,16 +823,7 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
         lingerMs: LINGER_MS,
       };
       const worker = join(__dirname, '..', 'clients', 'worker.ts');
-      const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', worker, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let text = '';
-        child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-        child.on('error', reject);
-        child.on('exit', (c) => resolve({ code: c, stdout: text }));
-      });
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !line.startsWith('{')) throw new Error(`the bare librdkafka producer exited ${code}: ${stdout.slice(-300)}`);
-      const r = JSON.parse(line) as {
+      const r = (await lastJsonLineOf('the bare librdkafka producer', [worker, JSON.stringify(job)])) as {
         recordsPerSec: number;
         cpuPct: number;
         cpuS: number;
@@ -859,8 +864,6 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
     await bench.createTopics([topic]);
     const script = join(__dirname, '..', 'producer-path', 'run.ts');
     const args = [
-      '--import',
-      'tsx',
       script,
       `--brokers=${bench.lab.source.bootstrap}`,
       `--topic=${topic}`,
@@ -873,16 +876,7 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
       // As the bench's scenarios (the scenario default).
       '--keys-per-partition=4',
     ];
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      child.on('error', reject);
-      child.on('exit', (c) => resolve({ code: c, stdout: text }));
-    });
-    const line = stdout.trim().split('\n').at(-1) ?? '';
-    if (code !== 0 || !line.startsWith('{')) throw new Error(`bench/producer-path/run.ts exited ${code}: ${stdout.slice(-300)}`);
-    const r = JSON.parse(line) as RunWithoutServiceSample;
+    const r = (await lastJsonLineOf('bench/producer-path/run.ts', args)) as RunWithoutServiceSample;
     const sample = {
       size,
       recordsPerSec: r.recordsPerSec,

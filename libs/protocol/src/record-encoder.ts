@@ -5,9 +5,8 @@ import { counterProblem, identifierProblem } from './identifier';
 import { formatChecksum, RECORD_FORMAT_VERSION, type RecordEncoding, type TestRecordMeta } from './record-format';
 import { writeHeaders } from './record-headers';
 import { SINGLE_HEADER } from './record-single-header';
-import { checkedKey, type EncodedRecord } from './record';
+import { checkedEncoding, checkedKey, type EncodedRecord } from './record';
 
-const ENCODINGS: readonly string[] = ['headers', 'value-prefix', 'single-header'] satisfies readonly RecordEncoding[];
 const KEY_LENGTH_TEXTS = Array.from({ length: 256 }, (_, n) => `${n};`);
 
 /** One record of a RecordEncoder's stream: the fields that change from record to record. */
@@ -38,13 +37,7 @@ export class RecordEncoder {
     private readonly ids: { readonly scenarioId: string; readonly producerId: string },
     private readonly encoding: RecordEncoding = 'headers',
   ) {
-    if (!ENCODINGS.includes(encoding)) {
-      throw new RecordEncodeError(
-        'invalid_record_encoding',
-        'encoding',
-        `expected one of ${ENCODINGS.join(', ')}, got ${String(encoding)}`,
-      );
-    }
+    checkedEncoding(encoding);
     for (const field of ['scenarioId', 'producerId'] as const) {
       const problem = identifierProblem(ids[field]);
       if (problem !== undefined) throw new RecordEncodeError('invalid_record_meta', `meta.${field}`, problem);

@@ -74,11 +74,16 @@ export type RecordDecodeResult =
 const ENCODINGS: readonly string[] = ['headers', 'value-prefix', 'single-header'] satisfies readonly RecordEncoding[];
 const LONE_SURROGATE = /\p{Cs}/u;
 
-export function encodeRecord(input: RecordToEncode): EncodedRecord {
-  const encoding = input.encoding ?? 'headers';
+/** One of the record encodings, or RecordEncodeError naming the field. */
+export function checkedEncoding(encoding: RecordEncoding): RecordEncoding {
   if (!ENCODINGS.includes(encoding)) {
     throw new RecordEncodeError('invalid_record_encoding', 'encoding', `expected one of ${ENCODINGS.join(', ')}, got ${String(encoding)}`);
   }
+  return encoding;
+}
+
+export function encodeRecord(input: RecordToEncode): EncodedRecord {
+  const encoding = checkedEncoding(input.encoding ?? 'headers');
   const meta = checkedMeta(input.meta);
   const key = checkedKey(input.key);
   if (!(input.payload instanceof Uint8Array)) {
