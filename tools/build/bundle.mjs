@@ -22,8 +22,9 @@ await build({
   legalComments: 'linked',
   // Optional native accelerators (their packages fall back to pure JS when absent), and the
   // librdkafka binding: a native addon that loads its .node and librdkafka.so from its package
-  // directory, so it is resolved from node_modules at run time (the Dockerfile copies it).
-  external: ['msgpackr-extract', '@confluentinc/kafka-javascript'],
+  // directory, so it is resolved from node_modules at run time (the Dockerfile copies it); the
+  // producer's batch producer addon likewise.
+  external: ['msgpackr-extract', '@confluentinc/kafka-javascript', '@mirrorlab/rdkafka-batch/addon'],
   define: { 'process.env.MIRRORLAB_VERSION': JSON.stringify(pkg.version ?? '0.0.0') },
   logLevel: 'warning',
 });

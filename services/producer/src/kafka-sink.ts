@@ -1,6 +1,5 @@
-import { CODES, Producer, type DeliveryReport, type LibrdKafkaError, type MessageHeader } from '@confluentinc/kafka-javascript';
+import { BatchProducer, type ClientEvent } from '@mirrorlab/rdkafka-batch';
 import { rdkafkaConnectionConfig, type KafkaConnection, type Logger } from '@mirrorlab/service-kit';
-import { PartitionReportQueues } from './partition-report-queues';
 import type { Delivery, OutgoingRecord, RecordSink } from './producer-run';
 
 export interface KafkaSinkOptions {
@@ -35,31 +34,28 @@ export function producerConfig(conn: KafkaConnection, clientId: string, o: Kafka
     'batch.size': o.batchBytes,
     'message.timeout.ms': o.deliveryTimeoutMs,
     retries: o.retries,
-    'queue.buffering.max.messages': o.maxQueuedRecords,
+    // librdkafka's own bound sits above ours (BatchProducer counts a record until its report is
+    // served), so a full queue is ours to report, not the client's.
+    'queue.buffering.max.messages': o.maxQueuedRecords + 1000,
     'queue.buffering.max.kbytes': 256 * 1024,
     // Transactions imply idempotence and acks=all (librdkafka refuses anything else).
     ...(o.transactionalId !== undefined ? { 'transactional.id': o.transactionalId, 'enable.idempotence': true, acks: -1 } : {}),
-    dr_cb: true,
-    // Errors and logs come as events into our JSON logger; nothing is printed to the terminal.
-    event_cb: true,
     log_level: 4,
   };
 }
-
-type DeliveryCallback = (d: Delivery) => void;
 
 export interface ConnectedSink extends RecordSink {
   disconnect(): Promise<void>;
 }
 
+const METADATA_TIMEOUT_MS = 10_000;
+
 /**
- * The source cluster behind RecordSink, through librdkafka (@confluentinc/kafka-javascript's
- * native API). Each record is produced to the partition the key plan chose; the delivery report
- * that comes back names that record's partition and offset (or its error), and is the only thing
- * that books it. With idempotence (acks=all, the default) a partition's reports come in the order
- * its records were produced, so each report goes to its partition's oldest record waiting
- * (PartitionReportQueues), checked by its key; otherwise each record's callback rides along as the
- * binding's opaque.
+ * The source cluster behind RecordSink, through librdkafka (@mirrorlab/rdkafka-batch: records go
+ * into the client, and delivery reports come out of it, in batches). Each record is produced to
+ * the partition the key plan chose and carries an id; the delivery report that comes back with
+ * that id names the record's partition and offset (or its error), and is the only thing that
+ * books it.
  */
 export async function connectKafkaSink(
   conn: KafkaConnection,
@@ -67,87 +63,53 @@ export async function connectKafkaSink(
   opts: KafkaSinkOptions,
   logger: Logger,
 ): Promise<ConnectedSink> {
-  const config = producerConfig(conn, clientId, opts);
-  const producer = new Producer(config);
-  const inOrder = config['enable.idempotence'] === true;
-  const waiting = new PartitionReportQueues<{ key: Buffer; cb: DeliveryCallback }>();
-  producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
-    let cb = report.opaque as DeliveryCallback | undefined;
-    if (cb === undefined && inOrder) {
-      const oldest = waiting.shift(report.topic, report.partition);
-      if (oldest === undefined) {
-        logger.error('delivery_report_unmatched', { topic: report.topic, partition: report.partition, offset: report.offset });
-        return;
-      }
-      cb = oldest.cb;
-      const key = report.key;
-      if (!Buffer.isBuffer(key) || !key.equals(oldest.key)) {
-        // Not the record it should be: book it indeterminate rather than credit it with another's write.
-        logger.error('delivery_report_out_of_order', { topic: report.topic, partition: report.partition, offset: report.offset });
-        return cb({ ok: false, error: new Error(`delivery report out of order on ${report.topic}/${report.partition}`) });
-      }
+  const producer = new BatchProducer({
+    config: producerConfig(conn, clientId, opts),
+    maxQueuedRecords: opts.maxQueuedRecords,
+    onEvent: (e) => logClientEvent(logger, e),
+  });
+  try {
+    if (opts.transactionalId !== undefined) {
+      // Fences an earlier incarnation with the same id and aborts what it left open.
+      await producer.initTransactions(30_000);
     }
-    if (!cb) return;
-    cb(err ? { ok: false, error: err } : { ok: true, partition: report.partition, offset: Number(report.offset) });
-  });
-  producer.on('event.error', (err: LibrdKafkaError) => logger.warn('kafka_client_error', { client: 'librdkafka', err }));
-  producer.on('event.log', (e: { severity: number; fac: string; message: string }) => {
-    logger[e.severity <= 3 ? 'error' : e.severity <= 4 ? 'warn' : 'info']('kafka_client_log', {
-      client: 'librdkafka',
-      facility: e.fac,
-      message: e.message,
-    });
-  });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
-  // Delivery reports are served on librdkafka's own thread, not by a timer on the event loop:
-  // a record counts against the client's queue until its report is served, so a slow poll caps
-  // the rate (the client's KafkaJS layer does the same).
-  producer.setPollInBackground(true);
-  if (opts.transactionalId !== undefined) {
-    // Fences an earlier incarnation with the same id and aborts what it left open.
-    await new Promise<void>((resolve, reject) => producer.initTransactions(30_000, (err) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    await producer.close();
+    throw err;
   }
-  const call = (fn: (cb: (err: LibrdKafkaError) => void) => void) =>
-    new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
-
   return {
-    produce(topic: string, r: OutgoingRecord, onDelivery: DeliveryCallback): boolean {
-      const headers: MessageHeader[] = [];
-      for (const name in r.headers) headers.push({ [name]: r.headers[name] });
-      try {
-        if (!inOrder) {
-          producer.produce(topic, r.partition, r.value, r.key, undefined, onDelivery, headers);
-          return true;
-        }
-        producer.produce(topic, r.partition, r.value, r.key, undefined, undefined, headers);
-        waiting.push(topic, r.partition, { key: r.key, cb: onDelivery });
-        return true;
-      } catch (err) {
-        if ((err as LibrdKafkaError).code === CODES.ERRORS.ERR__QUEUE_FULL) return false;
-        // Refused before queuing (unknown partition, too large for the client): this record's own failure.
-        queueMicrotask(() => onDelivery({ ok: false, error: err }));
-        return true;
-      }
-    },
-    flush: (timeoutMs: number) => new Promise<void>((resolve) => producer.flush(timeoutMs, () => resolve())),
-    partitionCount: (topic: string) =>
-      new Promise<number>((resolve, reject) =>
-        producer.getMetadata({ topic, timeout: 10_000 }, (err, meta) => {
-          if (err) return reject(err);
-          const t = meta.topics.find((x) => x.name === topic);
-          if (!t || t.partitions.length === 0) return reject(new Error(`topic ${topic} not found on the source cluster`));
-          resolve(t.partitions.length);
-        }),
-      ),
+    produce: (topic: string, r: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean =>
+      producer.produce(topic, r.partition, r.key, r.value, r.headers, onDelivery),
+    flush: (timeoutMs: number) => producer.flush(timeoutMs),
+    partitionCount: (topic: string) => producer.partitionCount(topic, METADATA_TIMEOUT_MS),
     ...(opts.transactionalId !== undefined
       ? {
           transactions: {
-            begin: () => call((cb) => producer.beginTransaction(cb)),
-            commit: () => call((cb) => producer.commitTransaction(opts.deliveryTimeoutMs, cb)),
-            abort: () => call((cb) => producer.abortTransaction(opts.deliveryTimeoutMs, cb)),
+            begin: () => producer.beginTransaction(),
+            commit: () => producer.commitTransaction(opts.deliveryTimeoutMs),
+            abort: () => producer.abortTransaction(opts.deliveryTimeoutMs),
           },
         }
       : {}),
-    disconnect: () => new Promise<void>((resolve) => producer.disconnect(10_000, () => resolve())),
+    disconnect: () => producer.close(),
   };
+}
+
+/** librdkafka's syslog levels: 0-3 are errors, 4 warnings, the rest information. */
+function logClientEvent(logger: Logger, e: ClientEvent): void {
+  if (e.kind === 'error') {
+    logger[e.fatal ? 'error' : 'warn']('kafka_client_error', {
+      client: 'librdkafka',
+      code: e.code,
+      type: e.type,
+      message: e.message,
+      fatal: e.fatal,
+    });
+    return;
+  }
+  logger[e.level <= 3 ? 'error' : e.level <= 4 ? 'warn' : 'info']('kafka_client_log', {
+    client: 'librdkafka',
+    facility: e.facility,
+    message: e.message,
+  });
 }

@@ -1,0 +1,10 @@
+export {
+  BatchProducer,
+  KafkaClientError,
+  librdkafkaVersion,
+  type BatchProducerOptions,
+  type ClientEvent,
+  type Persistence,
+  type Report,
+} from './batch-producer';
+export { RecordBatchWriter } from './record-batch';
