@@ -49,10 +49,10 @@ RUN mkdir -p /native/node_modules/@confluentinc/kafka-javascript/build/Release /
  && cp build/Release/confluent-kafka-javascript.node /native/node_modules/@confluentinc/kafka-javascript/build/Release/ \
  && cp -P build/deps/librdkafka*.so* /native/node_modules/@confluentinc/kafka-javascript/build/deps/ \
  && cp -r /src/node_modules/bindings /src/node_modules/file-uri-to-path /native/node_modules/ \
- && mkdir -p /native/node_modules/@mirrorlab/rdkafka-batch/build/Release \
+ && mkdir -p /native/node_modules/@mirrorlab/rdkafka-batch/native/build/Release \
  && cd /src/libs/rdkafka-batch \
  && cp package.json addon.js /native/node_modules/@mirrorlab/rdkafka-batch/ \
- && cp build/Release/rdkafka_batch.node /native/node_modules/@mirrorlab/rdkafka-batch/build/Release/
+ && cp native/build/Release/rdkafka_batch.node /native/node_modules/@mirrorlab/rdkafka-batch/native/build/Release/
 
 # ---- runtime: what every service image shares --------------------------------------------
 FROM ${NODE_IMAGE} AS runtime-base

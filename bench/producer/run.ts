@@ -651,8 +651,13 @@ async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
 
 interface FidelitySample {
   size: number;
-  /** The producer's best records/s in this run's samples (asked far more than it can send), and the rate asked here. */
+  /**
+   * The producer's records/s in this run's samples (asked far more than it can send): the best, and the median, whose
+   * 80% is asked here. On two cores shared with the clusters the best sample is an outlier by construction (samples vary
+   * 1.5x), so the maximum the producer sustains is stated as the median of its samples.
+   */
   measuredMax: number;
+  medianMax: number;
   askedRate: number;
   requested: number;
   achieved: number;
@@ -665,14 +670,16 @@ interface FidelitySample {
 }
 
 /**
- * The issue's schedule-fidelity target: asked for 80% of the maximum it reached in this run's samples, the producer
+ * The issue's schedule-fidelity target: asked for 80% of the maximum it reached in this run's samples (their median), the producer
  * must hand the client within 1% of the records its schedule requests (the producer's own rates[], per full second).
  */
 async function measureFidelity(bench: Bench, samples: ProducerSample[]): Promise<FidelitySample[]> {
   const out: FidelitySample[] = [];
   for (const size of SIZES) {
-    const measuredMax = Math.max(...samples.filter((p) => p.size === size).map((p) => p.recordsPerSec));
-    const askedRate = Math.round(measuredMax * 0.8);
+    const rates = samples.filter((p) => p.size === size).map((p) => p.recordsPerSec);
+    const measuredMax = Math.max(...rates);
+    const medianMax = median(rates);
+    const askedRate = Math.round(medianMax * 0.8);
     const topic = `ml.pbench-${RUN_TAG}-fidelity-${size}`;
     await bench.createTopics([topic]);
     const r = await producerSample(bench, size, BATCHES[0], topic, 0, ENCODINGS[0], askedRate);
@@ -681,6 +688,7 @@ async function measureFidelity(bench: Bench, samples: ProducerSample[]): Promise
     const sample = {
       size,
       measuredMax: Math.round(measuredMax),
+      medianMax: Math.round(medianMax),
       askedRate,
       requested: Math.round(requested),
       achieved,
@@ -691,7 +699,7 @@ async function measureFidelity(bench: Bench, samples: ProducerSample[]): Promise
       indeterminate: r.indeterminate,
     };
     log(
-      `schedule fidelity ${size} B: asked ${fmt(askedRate)} records/s (80% of the ${fmt(measuredMax)} reached), handed ${fmt(achieved)} of ` +
+      `schedule fidelity ${size} B: asked ${fmt(askedRate)} records/s (80% of the median ${fmt(medianMax)} reached; best ${fmt(measuredMax)}), handed ${fmt(achieved)} of ` +
         `${fmt(requested)} requested in the run's full seconds (${(sample.ratio * 100).toFixed(2)}%; worst second ${(sample.worstSecondRatio * 100).toFixed(2)}%)`,
     );
     out.push(sample);
@@ -1476,14 +1484,19 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
     const perf = await measurePerf(bench, libsDir);
     const perfAt = (variant: string, size: number) =>
       Math.max(...perf.samples.filter((p) => p.variant === variant && p.size === size).map((p) => p.recordsPerSec));
-    const ratios = (variant: string) =>
+    const perfMedianAt = (variant: string, size: number) =>
+      median(perf.samples.filter((p) => p.variant === variant && p.size === size).map((p) => p.recordsPerSec));
+    /** Best sample against best sample, or (`of: median`) median against median. */
+    const ratios = (variant: string, of: 'best' | 'median' = 'best') =>
       Object.fromEntries(
         ENCODINGS.map((encoding) => [
           encoding,
           Object.fromEntries(
             SIZES.map((size) => {
-              const own = Math.max(...producer.filter((p) => p.encoding === encoding && p.size === size).map((p) => p.recordsPerSec));
-              return [size < 1024 ? `${size}B` : `${size / 1024}KiB`, Number((own / perfAt(variant, size)).toFixed(2))];
+              const rates = producer.filter((p) => p.encoding === encoding && p.size === size).map((p) => p.recordsPerSec);
+              const own = of === 'best' ? Math.max(...rates) : median(rates);
+              const theirs = of === 'best' ? perfAt(variant, size) : perfMedianAt(variant, size);
+              return [size < 1024 ? `${size}B` : `${size / 1024}KiB`, Number((own / theirs).toFixed(2))];
             }),
           ),
         ]),
@@ -1527,8 +1540,13 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         cpuPct: Math.round(p.cpuPct),
       })),
       producerVsProducerPerformance256KiB: ratios(PERF_VARIANTS[1].label),
+      producerVsProducerPerformance256KiBMedians: ratios(PERF_VARIANTS[1].label, 'median'),
       producerVsProducerPerformanceDefaults: ratios(PERF_VARIANTS[0].label),
     };
+    log(
+      `producer against ProducerPerformance (${PERF_VARIANTS[1].label}): best/best ${JSON.stringify(ratios(PERF_VARIANTS[1].label))}, ` +
+        `median/median ${JSON.stringify(ratios(PERF_VARIANTS[1].label, 'median'))}`,
+    );
   } else {
     const producer = await measureProducer(bench);
     const perf = await measurePerf(bench, libsDir);
