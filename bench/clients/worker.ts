@@ -25,6 +25,8 @@ interface Job {
    */
   opaqueCallback?: boolean;
   perTurn?: number;
+  /** librdkafka only: through the producer's own batch addon (@mirrorlab/rdkafka-batch) instead of the binding. */
+  batchAddon?: boolean;
 }
 
 const job = JSON.parse(process.argv[2]) as Job;
@@ -83,6 +85,40 @@ async function produceLibrdkafka(): Promise<void> {
   await done;
   if (failed > 0) throw new Error(`${failed} records failed`);
   await new Promise<void>((res) => p.disconnect(() => res()));
+}
+
+/** librdkafka through @mirrorlab/rdkafka-batch: records packed per turn of the event loop, reports in batches. */
+async function produceBatchAddon(): Promise<void> {
+  const { BatchProducer } = await import('@mirrorlab/rdkafka-batch');
+  const p = new BatchProducer({
+    config: {
+      'bootstrap.servers': job.brokers,
+      'enable.idempotence': true,
+      acks: -1,
+      'linger.ms': job.lingerMs,
+      'batch.size': job.batchBytes,
+      'queue.buffering.max.messages': 510_000,
+    },
+    maxQueuedRecords: 500_000,
+    onEvent: () => undefined,
+  });
+  let acked = 0;
+  let failed = 0;
+  const onReport = (r: { ok: boolean }): void => {
+    if (r.ok) acked += 1;
+    else failed += 1;
+  };
+  const perTurn = job.perTurn ?? 5000;
+  const headers = { k: Buffer.from('v') };
+  let i = 0;
+  while (i < job.records) {
+    if (p.produce(job.topic, i % job.partitions, Buffer.from(String(i % 1000)), value, headers, onReport)) i += 1;
+    else await new Promise((r) => setTimeout(r, 1));
+    if (i % perTurn === 0) await new Promise((r) => setImmediate(r));
+  }
+  await p.flush(120_000);
+  await p.close();
+  if (failed > 0 || acked !== job.records) throw new Error(`${failed} records failed, ${job.records - acked - failed} without a report`);
 }
 
 async function produceKafkajs(): Promise<void> {
@@ -211,7 +247,7 @@ setTimeout(() => {
   const threads = new ThreadCpuTracker();
   const polling = setInterval(() => threads.poll(), 100);
   const t0 = performance.now();
-  await jobs[job.mode][job.client]();
+  await (job.mode === 'produce' && job.batchAddon ? produceBatchAddon() : jobs[job.mode][job.client]());
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(polling);
   const { mainMs, clientMs } = splitThreads(threads.since());

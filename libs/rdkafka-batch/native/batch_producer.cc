@@ -144,18 +144,27 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     // The object stays alive while open: a wake-up queued before close() must find it.
     Ref();
     wake_ = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}),
-                                          "rdkafka-batch-reports", 0, 1, [this](Napi::Env) { Unref(); });
+                                          "rdkafka-batch-reports", 0, 1, [this, alive = alive_](Napi::Env) {
+                                            if (*alive) Unref();
+                                          });
     // Pending reports alone do not keep the process alive; the caller's flush does.
     wake_.Unref(env);
     rd_kafka_queue_cb_event_enable(mainq_, &BatchProducer::OnQueueNonEmpty, this);
+    // A process that exits without close(): librdkafka stops before the wake-up is cleaned up (hooks
+    // run in reverse order of registration), so none of its threads calls into a freed wake-up.
+    cleanup_ = env.AddCleanupHook(&BatchProducer::OnEnvCleanup, this);
     // Events may already be waiting (logs from rd_kafka_new): drain once.
     Schedule();
   }
 
-  ~BatchProducer() override { Destroy(); }
+  ~BatchProducer() override {
+    *alive_ = false;
+    TearDown();
+  }
 
  private:
   static void OnQueueNonEmpty(rd_kafka_t*, void* opaque) { static_cast<BatchProducer*>(opaque)->Schedule(); }
+  static void OnEnvCleanup(BatchProducer* self) { self->TearDown(); }
 
   // Any thread: asks the JavaScript thread to drain the queue, once until it has started.
   void Schedule() {
@@ -163,11 +172,25 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     wake_.NonBlockingCall([this](Napi::Env env, Napi::Function) { Drain(env); });
   }
 
+  // Whether JavaScript may run: not while the process exits, when Node still runs queued wake-ups but
+  // refuses every call that could enter JavaScript (node-addon-api would turn that into a fatal error).
+  static bool CanRunJs(napi_env env) {
+    napi_value probe;
+    napi_value undefined;
+    if (napi_create_object(env, &probe) != napi_ok || napi_get_undefined(env, &undefined) != napi_ok) return false;
+    if (napi_set_named_property(env, probe, "probe", undefined) == napi_ok) return true;
+    bool pending = false;
+    napi_value ignored;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ignored);
+    return false;
+  }
+
   // JavaScript thread.
   void Drain(Napi::Env env) {
     scheduled_.store(false);
     if (rk_ == nullptr) return;
     Napi::HandleScope scope(env);
+    if (!CanRunJs(env)) return;
     reports_.clear();
     Napi::Array events = Napi::Array::New(env);
     uint32_t eventCount = 0;
@@ -221,7 +244,12 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, reports_.size() * sizeof(double));
     if (!reports_.empty()) std::memcpy(buffer.Data(), reports_.data(), reports_.size() * sizeof(double));
     Napi::Float64Array array = Napi::Float64Array::New(env, reports_.size(), buffer, 0);
-    onEvents_.Call(Value(), {array, events});
+    // Raw N-API, not Napi::Function::Call: while the process exits, JavaScript cannot run and the call
+    // fails, which node-addon-api would turn into a fatal error. An exception the handler throws stays
+    // pending and Node reports it as uncaught when this wake-up returns.
+    napi_value argv[2] = {array, events};
+    napi_value result;
+    napi_call_function(env, Value(), onEvents_.Value(), 2, argv, &result);
   }
 
   rd_kafka_topic_t* Topic(const std::string& name) {
@@ -406,6 +434,7 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
   Napi::Value Close(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (rk_ == nullptr) return Run(env, [](CallResult&) {});
+    cleanup_.Remove(env);
     rd_kafka_queue_cb_event_enable(mainq_, nullptr, nullptr);
     rd_kafka_t* rk = rk_;
     rd_kafka_queue_t* mainq = mainq_;
@@ -422,8 +451,9 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     });
   }
 
-  // Garbage-collected without close(): tear down on this thread.
-  void Destroy() {
+  // The environment is going away without close(): librdkafka's side only, on this thread (the
+  // wake-up is the environment's to clean up).
+  void TearDown() {
     if (rk_ == nullptr) return;
     rd_kafka_queue_cb_event_enable(mainq_, nullptr, nullptr);
     for (auto& t : topics_) rd_kafka_topic_destroy(t.second);
@@ -431,14 +461,17 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     rd_kafka_queue_destroy(mainq_);
     rd_kafka_destroy(rk_);
     rk_ = nullptr;
-    wake_.Release();
+    mainq_ = nullptr;
   }
 
   rd_kafka_t* rk_ = nullptr;
   rd_kafka_queue_t* mainq_ = nullptr;
   Napi::ThreadSafeFunction wake_;
   Napi::FunctionReference onEvents_;
+  Napi::Env::CleanupHook<void (*)(BatchProducer*), BatchProducer> cleanup_;
   std::atomic<bool> scheduled_{false};
+  // False once destroyed (at the environment's teardown): the wake-up's finalizer must not touch it then.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
   std::vector<double> reports_;
   rd_kafka_resp_err_t lastError_ = RD_KAFKA_RESP_ERR_NO_ERROR;

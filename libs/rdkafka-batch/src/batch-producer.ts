@@ -248,7 +248,14 @@ export class BatchProducer {
       return;
     }
     this.waiting.delete(id);
-    onReport(r);
+    try {
+      onReport(r);
+    } catch (err) {
+      // The other reports of the batch still go out; the error surfaces as uncaught, as it would from a callback.
+      setImmediate(() => {
+        throw err;
+      });
+    }
     if (this.waiting.size === 0 && this.drained.length > 0) for (const done of this.drained.splice(0)) done();
   }
 }
