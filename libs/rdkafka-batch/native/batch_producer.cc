@@ -17,11 +17,13 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -367,8 +369,13 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     return Napi::Number::New(env, rd_kafka_outq_len(rk_));
   }
 
+  // A blocking call on the thread pool; close() waits for those still running before it destroys the client.
   Napi::Value Run(Napi::Env env, std::function<void(CallResult&)> work) {
-    auto* call = new BlockingCall(env, std::move(work));
+    inflight_->fetch_add(1);
+    auto* call = new BlockingCall(env, [work = std::move(work), inflight = inflight_](CallResult& r) {
+      work(r);
+      inflight->fetch_sub(1);
+    });
     Napi::Promise promise = call->Promise();
     call->Queue();
     return promise;
@@ -399,36 +406,21 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     });
   }
 
-  Napi::Value InitTransactions(const Napi::CallbackInfo& info) {
+  // Transactions: librdkafka's blocking calls, with the timeout from the first argument.
+  using TransactionCall = rd_kafka_error_t* (*)(rd_kafka_t*, int);
+  Napi::Value Transactional(const Napi::CallbackInfo& info, TransactionCall call) {
     Napi::Env env = info.Env();
     if (!Open(env)) return env.Undefined();
     rd_kafka_t* rk = rk_;
-    int timeoutMs = info[0].ToNumber().Int32Value();
-    return Run(env, [rk, timeoutMs](CallResult& r) { r.FromError(rd_kafka_init_transactions(rk, timeoutMs)); });
+    int timeoutMs = info.Length() > 0 ? info[0].ToNumber().Int32Value() : 0;
+    return Run(env, [rk, timeoutMs, call](CallResult& r) { r.FromError(call(rk, timeoutMs)); });
   }
-
+  Napi::Value InitTransactions(const Napi::CallbackInfo& info) { return Transactional(info, rd_kafka_init_transactions); }
   Napi::Value BeginTransaction(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!Open(env)) return env.Undefined();
-    rd_kafka_t* rk = rk_;
-    return Run(env, [rk](CallResult& r) { r.FromError(rd_kafka_begin_transaction(rk)); });
+    return Transactional(info, [](rd_kafka_t* rk, int) { return rd_kafka_begin_transaction(rk); });
   }
-
-  Napi::Value CommitTransaction(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!Open(env)) return env.Undefined();
-    rd_kafka_t* rk = rk_;
-    int timeoutMs = info[0].ToNumber().Int32Value();
-    return Run(env, [rk, timeoutMs](CallResult& r) { r.FromError(rd_kafka_commit_transaction(rk, timeoutMs)); });
-  }
-
-  Napi::Value AbortTransaction(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!Open(env)) return env.Undefined();
-    rd_kafka_t* rk = rk_;
-    int timeoutMs = info[0].ToNumber().Int32Value();
-    return Run(env, [rk, timeoutMs](CallResult& r) { r.FromError(rd_kafka_abort_transaction(rk, timeoutMs)); });
-  }
+  Napi::Value CommitTransaction(const Napi::CallbackInfo& info) { return Transactional(info, rd_kafka_commit_transaction); }
+  Napi::Value AbortTransaction(const Napi::CallbackInfo& info) { return Transactional(info, rd_kafka_abort_transaction); }
 
   // close(): Promise. Reports not yet served are dropped; flush first.
   Napi::Value Close(const Napi::CallbackInfo& info) {
@@ -444,11 +436,16 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     rk_ = nullptr;
     mainq_ = nullptr;
     wake_.Release();
-    return Run(env, [rk, mainq, topics](CallResult&) {
+    auto inflight = inflight_;
+    auto* call = new BlockingCall(env, [rk, mainq, topics, inflight](CallResult&) {
+      while (inflight->load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
       for (rd_kafka_topic_t* t : topics) rd_kafka_topic_destroy(t);
       rd_kafka_queue_destroy(mainq);
       rd_kafka_destroy(rk);
     });
+    Napi::Promise promise = call->Promise();
+    call->Queue();
+    return promise;
   }
 
   // The environment is going away without close(): librdkafka's side only, on this thread (the
@@ -456,6 +453,7 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
   void TearDown() {
     if (rk_ == nullptr) return;
     rd_kafka_queue_cb_event_enable(mainq_, nullptr, nullptr);
+    while (inflight_->load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     for (auto& t : topics_) rd_kafka_topic_destroy(t.second);
     topics_.clear();
     rd_kafka_queue_destroy(mainq_);
@@ -470,6 +468,8 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
   Napi::FunctionReference onEvents_;
   Napi::Env::CleanupHook<void (*)(BatchProducer*), BatchProducer> cleanup_;
   std::atomic<bool> scheduled_{false};
+  // Blocking calls (metadata, transactions) still running on the thread pool.
+  std::shared_ptr<std::atomic<int>> inflight_ = std::make_shared<std::atomic<int>>(0);
   // False once destroyed (at the environment's teardown): the wake-up's finalizer must not touch it then.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
