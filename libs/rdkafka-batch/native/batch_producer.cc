@@ -16,6 +16,9 @@
 #include <napi.h>
 #include <librdkafka/rdkafka.h>
 
+#include "blocking_call.h"
+#include "record_batch_reader.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -27,68 +30,13 @@
 #include <unordered_map>
 #include <vector>
 
+namespace mirrorlab {
 namespace {
 
 constexpr size_t kReportFields = 5;
 // Reports handed to JavaScript per call at most; a longer queue is drained over several turns
 // of the event loop so that timers and I/O keep running.
 constexpr size_t kMaxReportsPerDrain = 65536;
-
-Napi::Error KafkaError(Napi::Env env, rd_kafka_resp_err_t code, const std::string& message) {
-  Napi::Error e = Napi::Error::New(env, message);
-  e.Set("code", Napi::Number::New(env, code));
-  e.Set("name", Napi::String::New(env, "KafkaError"));
-  e.Set("type", Napi::String::New(env, rd_kafka_err2name(code)));
-  return e;
-}
-
-// The outcome of a blocking call made on the thread pool: an error code, its text and, for
-// transactional calls, what librdkafka says may be done about it.
-struct CallResult {
-  rd_kafka_resp_err_t code = RD_KAFKA_RESP_ERR_NO_ERROR;
-  std::string message;
-  bool fatal = false;
-  bool retriable = false;
-  bool txnRequiresAbort = false;
-  int64_t value = 0;
-
-  void FromError(rd_kafka_error_t* error) {
-    if (error == nullptr) return;
-    code = rd_kafka_error_code(error);
-    message = rd_kafka_error_string(error);
-    fatal = rd_kafka_error_is_fatal(error) != 0;
-    retriable = rd_kafka_error_is_retriable(error) != 0;
-    txnRequiresAbort = rd_kafka_error_txn_requires_abort(error) != 0;
-    rd_kafka_error_destroy(error);
-  }
-};
-
-class BlockingCall : public Napi::AsyncWorker {
- public:
-  BlockingCall(Napi::Env env, std::function<void(CallResult&)> work)
-      : Napi::AsyncWorker(env), work_(std::move(work)), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
- protected:
-  void Execute() override { work_(result_); }
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (result_.code == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      deferred_.Resolve(Napi::Number::New(env, static_cast<double>(result_.value)));
-      return;
-    }
-    Napi::Error e = KafkaError(env, result_.code, result_.message);
-    e.Set("isFatal", Napi::Boolean::New(env, result_.fatal));
-    e.Set("isRetriable", Napi::Boolean::New(env, result_.retriable));
-    e.Set("isTxnRequiresAbort", Napi::Boolean::New(env, result_.txnRequiresAbort));
-    deferred_.Reject(e.Value());
-  }
-
- private:
-  std::function<void(CallResult&)> work_;
-  Napi::Promise::Deferred deferred_;
-  CallResult result_;
-};
 
 class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
  public:
@@ -283,73 +231,42 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
       return Napi::Number::New(env, 0);
     }
     Napi::Uint8Array batch = info[1].As<Napi::Uint8Array>();
-    const uint8_t* p = batch.Data();
-    const uint8_t* end = p + batch.ByteLength();
+    RecordBatchReader reader(batch.Data(), batch.ByteLength());
     uint32_t count = info[2].As<Napi::Number>().Uint32Value();
-    auto take = [&](size_t n) -> const uint8_t* {
-      if (static_cast<size_t>(end - p) < n) return nullptr;
-      const uint8_t* at = p;
-      p += n;
-      return at;
-    };
-    auto u32 = [](const uint8_t* at) { uint32_t v; std::memcpy(&v, at, 4); return v; };
-    auto u16 = [](const uint8_t* at) { uint16_t v; std::memcpy(&v, at, 2); return v; };
     lastError_ = RD_KAFKA_RESP_ERR_NO_ERROR;
-    uint32_t i = 0;
-    for (; i < count; i++) {
-      const uint8_t* fixed = take(14);  // id u32, partition i32, key length u32, header count u16
-      if (fixed == nullptr) break;
-      uint32_t id = u32(fixed);
-      int32_t partition = static_cast<int32_t>(u32(fixed + 4));
-      uint32_t keyLen = u32(fixed + 8);
-      uint16_t headerCount = u16(fixed + 12);
-      const uint8_t* key = take(keyLen);
-      const uint8_t* valueLenAt = key ? take(4) : nullptr;
-      const uint8_t* value = valueLenAt ? take(u32(valueLenAt)) : nullptr;
-      if (value == nullptr) break;
-      rd_kafka_headers_t* headers = headerCount > 0 ? rd_kafka_headers_new(headerCount) : nullptr;
-      bool malformed = false;
-      for (uint16_t h = 0; h < headerCount; h++) {
-        const uint8_t* nameLenAt = take(2);
-        const uint8_t* name = nameLenAt ? take(u16(nameLenAt)) : nullptr;
-        const uint8_t* hvLenAt = name ? take(4) : nullptr;
-        const uint8_t* hv = hvLenAt ? take(u32(hvLenAt)) : nullptr;
-        if (hv == nullptr) {
-          malformed = true;
-          break;
-        }
-        rd_kafka_header_add(headers, reinterpret_cast<const char*>(name), u16(nameLenAt), hv, u32(hvLenAt));
+    PackedRecord r;
+    PackedHeader h;
+    for (uint32_t i = 0; i < count; i++) {
+      bool complete = reader.NextRecord(r);
+      rd_kafka_headers_t* headers = complete && r.headerCount > 0 ? rd_kafka_headers_new(r.headerCount) : nullptr;
+      for (uint16_t k = 0; complete && k < r.headerCount; k++) {
+        complete = reader.NextHeader(h);
+        if (complete) rd_kafka_header_add(headers, h.name, h.nameLength, h.value, h.valueLength);
       }
-      if (malformed) {
-        rd_kafka_headers_destroy(headers);
-        break;
+      if (!complete) {
+        if (headers != nullptr) rd_kafka_headers_destroy(headers);
+        Napi::RangeError::New(env, "produceBatch: record " + std::to_string(i) + " runs past the end of the batch")
+            .ThrowAsJavaScriptException();
+        return env.Undefined();
       }
-      rd_kafka_resp_err_t err;
-      if (headers != nullptr) {
-        err = rd_kafka_producev(rk_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_VALUE(const_cast<uint8_t*>(value), valueLenAt ? u32(valueLenAt) : 0),
-                                RD_KAFKA_V_KEY(key, keyLen), RD_KAFKA_V_HEADERS(headers),
-                                RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))), RD_KAFKA_V_END);
-        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_headers_destroy(headers);
-      } else {
-        err = rd_kafka_producev(rk_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_VALUE(const_cast<uint8_t*>(value), u32(valueLenAt)),
-                                RD_KAFKA_V_KEY(key, keyLen),
-                                RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))), RD_KAFKA_V_END);
-      }
+      void* opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(r.id));
+      void* value = const_cast<uint8_t*>(r.value);
+      rd_kafka_resp_err_t err =
+          headers != nullptr
+              ? rd_kafka_producev(rk_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(r.partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                  RD_KAFKA_V_VALUE(value, r.valueLength), RD_KAFKA_V_KEY(r.key, r.keyLength),
+                                  RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END)
+              : rd_kafka_producev(rk_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(r.partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                  RD_KAFKA_V_VALUE(value, r.valueLength), RD_KAFKA_V_KEY(r.key, r.keyLength),
+                                  RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
       if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        // Not queued: the headers are still ours.
+        if (headers != nullptr) rd_kafka_headers_destroy(headers);
         lastError_ = err;
         return Napi::Number::New(env, i);
       }
     }
-    if (i < count) {
-      Napi::RangeError::New(env, "produceBatch: record " + std::to_string(i) + " runs past the end of the batch")
-          .ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    return Napi::Number::New(env, i);
+    return Napi::Number::New(env, count);
   }
 
   // { code, type, message } of the record produceBatch() stopped at.
@@ -491,5 +408,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 }
 
 }  // namespace
+}  // namespace mirrorlab
 
-NODE_API_MODULE(rdkafka_batch, Init)
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return mirrorlab::Init(env, exports); }
+
+NODE_API_MODULE(rdkafka_batch, InitModule)
