@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import nativeExternals from './externals.cjs';
 
 const projectRoot = process.argv[2];
 if (!projectRoot) {
@@ -20,11 +21,7 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   legalComments: 'linked',
-  // Optional native accelerators (their packages fall back to pure JS when absent), and the
-  // librdkafka binding: a native addon that loads its .node and librdkafka.so from its package
-  // directory, so it is resolved from node_modules at run time (the Dockerfile copies it); the
-  // producer's batch producer addon likewise.
-  external: ['msgpackr-extract', '@confluentinc/kafka-javascript', '@mirrorlab/rdkafka-batch/addon'],
+  external: nativeExternals,
   define: { 'process.env.MIRRORLAB_VERSION': JSON.stringify(pkg.version ?? '0.0.0') },
   logLevel: 'warning',
 });

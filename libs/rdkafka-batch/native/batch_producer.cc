@@ -45,7 +45,6 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
                        {
                            InstanceMethod("produceBatch", &BatchProducer::ProduceBatch),
                            InstanceMethod("lastProduceError", &BatchProducer::LastProduceError),
-                           InstanceMethod("queueLength", &BatchProducer::QueueLength),
                            InstanceMethod("partitionCount", &BatchProducer::PartitionCount),
                            InstanceMethod("initTransactions", &BatchProducer::InitTransactions),
                            InstanceMethod("beginTransaction", &BatchProducer::BeginTransaction),
@@ -277,13 +276,6 @@ class BatchProducer : public Napi::ObjectWrap<BatchProducer> {
     e.Set("type", rd_kafka_err2name(lastError_));
     e.Set("message", rd_kafka_err2str(lastError_));
     return e;
-  }
-
-  // Records and requests librdkafka holds (queued, in flight, reports not yet served).
-  Napi::Value QueueLength(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (rk_ == nullptr) return Napi::Number::New(env, 0);
-    return Napi::Number::New(env, rd_kafka_outq_len(rk_));
   }
 
   // A blocking call on the thread pool; close() waits for those still running before it destroys the client.

@@ -28,7 +28,6 @@ export type ClientEvent =
 interface NativeProducer {
   produceBatch(topic: string, batch: Uint8Array, count: number): number;
   lastProduceError(): { code: number; type: string; message: string };
-  queueLength(): number;
   partitionCount(topic: string, timeoutMs: number): Promise<number>;
   initTransactions(timeoutMs: number): Promise<number>;
   beginTransaction(): Promise<number>;
