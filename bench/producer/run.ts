@@ -3,7 +3,8 @@
  *
  *  1. one producer bundle (services/producer/dist) asked for far more than it can do, acks=all,
  *     idempotent, 100 B and 1 KiB records, MAX_BATCH_RECORDS default and larger;
- *  2. Kafka's own ProducerPerformance from the lab's jars, same topic layout, same acks/idempotence;
+ *  2. Kafka's own ProducerPerformance from the lab's jars, same topic layout, same acks/idempotence, a round of it
+ *     after each round of 1. (side by side: load drifting on the shared cores falls on both);
  *  3. one consumer-validator bundle reading and checking a backlog MirrorMaker 2 has mirrored.
  *
  *   npx nx run-many -t build -p producer consumer-validator
@@ -627,26 +628,56 @@ async function producerSample(
   }
 }
 
-async function measureProducer(bench: Bench): Promise<ProducerSample[]> {
-  const out: ProducerSample[] = [];
+/** Samples taken a round at a time, so that two measurements can alternate rounds (see measureSideBySide). */
+interface Rounds<T> {
+  round(i: number): Promise<T[]>;
+  done(): Promise<void>;
+}
+
+/** The producer's samples: per round, every MAX_BATCH_RECORDS value, encoding and size once. */
+async function producerRounds(bench: Bench): Promise<Rounds<ProducerSample>> {
   const topicOf = (batch: number, encoding: RecordEncoding, i: number) => `ml.pbench-${RUN_TAG}-p-b${batch}-${encoding}-${i}`;
   const topics = BATCHES.flatMap((batch) =>
     ENCODINGS.flatMap((encoding) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => topicOf(batch, encoding, i))),
   );
   await bench.createTopics(topics);
-  // Configurations interleaved, so drifting load on the shared machine hits them alike; the encodings' order
-  // flips every sample, so none always runs first after the lab comes up.
-  for (let i = 0; i < SAMPLES; i++) {
-    for (const batch of BATCHES) {
-      for (const encoding of i % 2 === 0 ? ENCODINGS : [...ENCODINGS].reverse()) {
-        for (const [z, size] of SIZES.entries())
-          out.push(await producerSample(bench, size, batch, topicOf(batch, encoding, i * SIZES.length + z), i, encoding));
+  return {
+    // Configurations interleaved, so drifting load on the shared machine hits them alike; the encodings' order
+    // flips every sample, so none always runs first after the lab comes up.
+    round: async (i) => {
+      const out: ProducerSample[] = [];
+      for (const batch of BATCHES) {
+        for (const encoding of i % 2 === 0 ? ENCODINGS : [...ENCODINGS].reverse()) {
+          for (const [z, size] of SIZES.entries())
+            out.push(await producerSample(bench, size, batch, topicOf(batch, encoding, i * SIZES.length + z), i, encoding));
+        }
       }
-    }
+      return out;
+    },
+    // Their producers are gone (a live kafkajs producer breaks once a topic it wrote to is deleted).
+    done: () => bench.deleteTopics(topics),
+  };
+}
+
+/**
+ * The producer and ProducerPerformance a round each in turn (producer, PP, producer, PP, ...), so that the load
+ * drifting on the shared cores over the minutes of a run falls on both alike: their ratio is measured side by side.
+ */
+async function measureSideBySide(
+  bench: Bench,
+  libsDir: string,
+): Promise<{ producer: ProducerSample[]; perf: { samples: PerfSample[]; command: string } }> {
+  const producerSide = await producerRounds(bench);
+  const perfSide = await perfRounds(bench, libsDir);
+  const producer: ProducerSample[] = [];
+  const perf: PerfSample[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    producer.push(...(await producerSide.round(i)));
+    perf.push(...(await perfSide.round(i + 1)));
   }
-  // Their producers are gone (a live kafkajs producer breaks once a topic it wrote to is deleted).
-  await bench.deleteTopics(topics);
-  return out;
+  await producerSide.done();
+  await perfSide.done();
+  return { producer, perf: { samples: perf, command: perfSide.command } };
 }
 
 interface FidelitySample {
@@ -910,8 +941,8 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
   return out;
 }
 
-async function measurePerf(bench: Bench, libsDir: string): Promise<{ samples: PerfSample[]; command: string }> {
-  const out: PerfSample[] = [];
+/** ProducerPerformance's samples: calibrated first, then per round every variant and size once (rounds from 1). */
+async function perfRounds(bench: Bench, libsDir: string): Promise<Rounds<PerfSample> & { command: string }> {
   const topic = (v: number, size: number, i: number) => `ml.pbench-${RUN_TAG}-pp${v}-${size}-${i}`;
   const topics = PERF_VARIANTS.flatMap((_, v) => SIZES.flatMap((size) => Array.from({ length: SAMPLES + 1 }, (_, i) => topic(v, size, i))));
   await bench.deleteMirrors();
@@ -926,23 +957,27 @@ async function measurePerf(bench: Bench, libsDir: string): Promise<{ samples: Pe
       log(`ProducerPerformance (${variant.label}) ${size} B calibration: ${fmt(cal.recordsPerSec)} records/s -> ${fmt(n)} records per run`);
     }
   }
-  for (let i = 1; i <= SAMPLES; i++) {
-    for (const [v, variant] of PERF_VARIANTS.entries()) {
-      for (const size of SIZES) {
-        const r = await perfRun(bench, libsDir, variant, topic(v, size, i), size, records.get(`${v}/${size}`)!);
-        log(
-          `ProducerPerformance (${variant.label}) ${size} B: ${fmt(r.recordsPerSec)} records/s, ${fmt(r.MiBps, 2)} MiB/s, ` +
-            `avg ${r.avgLatencyMs} ms, p99 ${r.p99LatencyMs} ms; JVM CPU ${fmt(r.cpuPct)}% of a core`,
-        );
-        out.push(r);
-      }
-    }
-  }
-  await bench.deleteTopics(topics);
   const command =
     `java -Xmx${TOOL_JVM.heapMb}m -XX:+UseSerialGC … -cp '<kafka ${bench.lab.kafkaVersion} libs>/*' ${PRODUCER_PERFORMANCE_MAIN} --topic <fresh ${PARTITIONS}-partition RF 3 topic> ` +
     `--num-records <~${PP_TARGET_MS / 1000} s worth> --record-size 100|1024 --throughput -1 --bootstrap-server <source> --command-property acks=all enable.idempotence=true [batch.size=262144 linger.ms=20]`;
-  return { samples: out, command };
+  return {
+    command,
+    round: async (i) => {
+      const out: PerfSample[] = [];
+      for (const [v, variant] of PERF_VARIANTS.entries()) {
+        for (const size of SIZES) {
+          const r = await perfRun(bench, libsDir, variant, topic(v, size, i), size, records.get(`${v}/${size}`)!);
+          log(
+            `ProducerPerformance (${variant.label}) ${size} B: ${fmt(r.recordsPerSec)} records/s, ${fmt(r.MiBps, 2)} MiB/s, ` +
+              `avg ${r.avgLatencyMs} ms, p99 ${r.p99LatencyMs} ms; JVM CPU ${fmt(r.cpuPct)}% of a core`,
+          );
+          out.push(r);
+        }
+      }
+      return out;
+    },
+    done: () => bench.deleteTopics(topics),
+  };
 }
 
 // ---------------------------------------------------------------- 3. one validator, end to end
@@ -1477,11 +1512,10 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
       })),
     };
   } else if (part === 'producer') {
-    const producer = await measureProducer(bench);
+    const { producer, perf } = await measureSideBySide(bench, libsDir);
     const fidelity = await measureFidelity(bench, producer);
     const withoutService = await measureRunWithoutService(bench);
     const bare = await measureBareClient(bench);
-    const perf = await measurePerf(bench, libsDir);
     const perfAt = (variant: string, size: number) =>
       Math.max(...perf.samples.filter((p) => p.variant === variant && p.size === size).map((p) => p.recordsPerSec));
     const perfMedianAt = (variant: string, size: number) =>
@@ -1548,8 +1582,7 @@ async function runOnly(bench: Bench, part: 'validator' | 'producer-100B' | 'prod
         `median/median ${JSON.stringify(ratios(PERF_VARIANTS[1].label, 'median'))}`,
     );
   } else {
-    const producer = await measureProducer(bench);
-    const perf = await measurePerf(bench, libsDir);
+    const { producer, perf } = await measureSideBySide(bench, libsDir);
     const best = (xs: Array<{ recordsPerSec: number }>) => Math.max(...xs.map((x) => x.recordsPerSec));
     const pp = best(perf.samples.filter((p) => p.variant === PERF_VARIANTS[1].label));
     results.producer_100B = {
@@ -1599,8 +1632,7 @@ async function main(): Promise<void> {
       await runOnly(bench, only, dist.libsDir, load0);
       return;
     }
-    const producer = await measureProducer(bench);
-    const perf = await measurePerf(bench, dist.libsDir);
+    const { producer, perf } = await measureSideBySide(bench, dist.libsDir);
     const validator = await measureValidator(bench, dist.libsDir);
     const minutes = (Date.now() - startedAt) / 60_000;
     const load1 = loadavg()[0];
