@@ -27,6 +27,14 @@ interface Job {
   perTurn?: number;
   /** librdkafka only: through the producer's own batch addon (@mirrorlab/rdkafka-batch) instead of the binding. */
   batchAddon?: boolean;
+  /**
+   * Batch addon only: records shaped as the mirrorlab producer's single-header records (a 27-byte key and a 112-byte
+   * `ml` header, the sizes RecordEncoder writes for bench/producer's ids), instead of a short key and a 1-byte header,
+   * to tell the cost of the bytes a test record carries from the cost of the producer's own work.
+   */
+  mirrorlabShape?: boolean;
+  /** Batch addon only: clients in the process, partitions split among them (each its own connection per broker). */
+  instances?: number;
 }
 
 const job = JSON.parse(process.argv[2]) as Job;
@@ -90,34 +98,43 @@ async function produceLibrdkafka(): Promise<void> {
 /** librdkafka through @mirrorlab/rdkafka-batch: records packed per turn of the event loop, reports in batches. */
 async function produceBatchAddon(): Promise<void> {
   const { BatchProducer } = await import('@mirrorlab/rdkafka-batch');
-  const p = new BatchProducer({
-    config: {
-      'bootstrap.servers': job.brokers,
-      'enable.idempotence': true,
-      acks: -1,
-      'linger.ms': job.lingerMs,
-      'batch.size': job.batchBytes,
-      'queue.buffering.max.messages': 510_000,
-    },
-    maxQueuedRecords: 500_000,
-    onEvent: () => undefined,
-  });
+  // `instances` clients, partition p written by client p % instances: each has its own connection per broker.
+  const producers = Array.from(
+    { length: job.instances ?? 1 },
+    () =>
+      new BatchProducer({
+        config: {
+          'bootstrap.servers': job.brokers,
+          'enable.idempotence': true,
+          acks: -1,
+          'linger.ms': job.lingerMs,
+          'batch.size': job.batchBytes,
+          'queue.buffering.max.messages': 510_000,
+        },
+        maxQueuedRecords: 500_000,
+        onEvent: () => undefined,
+      }),
+  );
   let acked = 0;
   let failed = 0;
-  const onReport = (r: { ok: boolean }): void => {
-    if (r.ok) acked += 1;
-    else failed += 1;
+  const listener = {
+    onReport: (r: { ok: boolean }): void => {
+      if (r.ok) acked += 1;
+      else failed += 1;
+    },
   };
   const perTurn = job.perTurn ?? 5000;
-  const headers = { k: Buffer.from('v') };
+  const headers: Record<string, Buffer> = job.mirrorlabShape ? { ml: Buffer.alloc(112, 0x37) } : { k: Buffer.from('v') };
+  const keys = Array.from({ length: 1000 }, (_, k) => Buffer.from(job.mirrorlabShape ? String(k).padStart(27, 'k') : String(k)));
   let i = 0;
   while (i < job.records) {
-    if (p.produce(job.topic, i % job.partitions, Buffer.from(String(i % 1000)), value, headers, onReport)) i += 1;
+    const partition = i % job.partitions;
+    if (producers[partition % producers.length]!.produce(job.topic, partition, keys[i % 1000]!, value, headers, listener)) i += 1;
     else await new Promise((r) => setTimeout(r, 1));
     if (i % perTurn === 0) await new Promise((r) => setImmediate(r));
   }
-  await p.flush(120_000);
-  await p.close();
+  for (const p of producers) await p.flush(120_000);
+  for (const p of producers) await p.close();
   if (failed > 0 || acked !== job.records) throw new Error(`${failed} records failed, ${job.records - acked - failed} without a report`);
 }
 

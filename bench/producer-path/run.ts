@@ -18,7 +18,7 @@ import { connectKafkaSink, type ConnectedSink, type KafkaSinkOptions } from '../
 import { Registry } from 'prom-client';
 import { splitThreads, ThreadCpuTracker } from './thread-cpu';
 import { ProducerMetrics } from '../../services/producer/src/producer-metrics';
-import { ProducerRun, type Delivery, type OutgoingRecord, type RecordSink } from '../../services/producer/src/producer-run';
+import { ProducerRun, type DeliveryListener, type OutgoingRecord, type RecordSink } from '../../services/producer/src/producer-run';
 
 const arg = (name: string, fallback: string): string => process.argv.find((x) => x.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const SIZE = Number(arg('size', '1024'));
@@ -39,12 +39,12 @@ class AckingSink implements RecordSink {
   private queue: Array<{ at: number; deliver: () => void }> = [];
   private offsets = [0, 0, 0, 0, 0, 0];
   private scheduled = false;
-  produce(_topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean {
+  produce(_topic: string, record: OutgoingRecord, listener: DeliveryListener): boolean {
     if (this.queue.length >= 200_000) return false;
     const partition = record.partition;
     this.queue.push({
       at: performance.now() + ACK_DELAY_MS,
-      deliver: () => onDelivery({ ok: true, partition, offset: this.offsets[partition]++ }),
+      deliver: () => listener.onReport({ ok: true, partition, offset: this.offsets[partition]++ }),
     });
     this.schedule();
     return true;

@@ -1,13 +1,20 @@
 import { Buffer } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { RecordEncodeError } from './errors';
+import { crc32Ascii, crc32Bytes } from './crc32';
+import { decimalLength, writeDecimal } from './decimal-bytes';
 import { counterProblem, identifierProblem } from './identifier';
-import { formatChecksum, RECORD_FORMAT_VERSION, type RecordEncoding, type TestRecordMeta } from './record-format';
+import { RECORD_FORMAT_VERSION, type RecordEncoding, type TestRecordMeta } from './record-format';
 import { writeHeaders } from './record-headers';
 import { SINGLE_HEADER } from './record-single-header';
 import { checkedEncoding, checkedKey, type EncodedRecord } from './record';
 
 const KEY_LENGTH_TEXTS = Array.from({ length: 256 }, (_, n) => `${n};`);
+/** Per byte value, its two lowercase hex digits as ASCII codes (formatChecksum's spelling). */
+const HEX_CODES = Uint8Array.from({ length: 512 }, (_, i) => '0123456789abcdef'.charCodeAt(i % 2 === 0 ? (i >> 1) >> 4 : (i >> 1) & 15));
+const SEMICOLON = 0x3b;
+/** Bytes of the meta text besides the shared start and the numbers: four ';' after the counters, two checksums of 8 hex digits and their ';'. */
+const FIXED_TEXT_BYTES = 4 + 2 * 9;
 
 /** One record of a RecordEncoder's stream: the fields that change from record to record. */
 export interface StreamRecord {
@@ -25,13 +32,16 @@ export interface StreamRecord {
 /**
  * `encodeRecord` for one producer's stream of records, byte for byte (record-encoder.property.test.ts), at a
  * fraction of its cost per record: what every record shares (scenario and producer ids, encoding) is checked and
- * written once, each key is checked once (`keyBytes`), the meta checksum is taken over the record's own text instead
- * of a second copy of it, and a payload's CRC-32 can come from the payload source's cache. The producer encodes every
+ * written once, each key is checked once (`keyBytes`), the meta text is written straight into the record's bytes
+ * (numbers as digits, no string made: decimal-bytes.ts), its checksum continues a CRC-32 of the shared start over only
+ * the record's own bytes (crc32.ts), and a payload's CRC-32 can come from the payload source's cache. The producer encodes every
  * record it sends with one of these; `encodeRecord` stays for everything else.
  */
 export class RecordEncoder {
   /** `ml<version>;<scenarioId>;<producerId>;`: the start of every record's meta text. */
-  private readonly head: string;
+  private readonly head: Buffer;
+  /** The CRC-32 of `head`: every meta checksum continues from it. */
+  private readonly headSum: number;
 
   constructor(
     private readonly ids: { readonly scenarioId: string; readonly producerId: string },
@@ -42,7 +52,8 @@ export class RecordEncoder {
       const problem = identifierProblem(ids[field]);
       if (problem !== undefined) throw new RecordEncodeError('invalid_record_meta', `meta.${field}`, problem);
     }
-    this.head = `ml${RECORD_FORMAT_VERSION};${ids.scenarioId};${ids.producerId};`;
+    this.head = Buffer.from(`ml${RECORD_FORMAT_VERSION};${ids.scenarioId};${ids.producerId};`);
+    this.headSum = crc32(this.head);
   }
 
   /** A key's bytes, checked as encodeRecord checks keys (throws RecordEncodeError); keep them for the key's records. */
@@ -51,39 +62,77 @@ export class RecordEncoder {
   }
 
   encode(r: StreamRecord): EncodedRecord {
-    for (const field of ['keyEpoch', 'seq', 'sendTimeUs'] as const) {
-      const v = r[field];
-      // The fast check first; counterProblem words the error.
-      if (!(Number.isSafeInteger(v) && v >= 0)) throw new RecordEncodeError('invalid_record_meta', `meta.${field}`, counterProblem(v)!);
-    }
-    const scheduled = r.scheduledTimeUs;
-    if (scheduled !== undefined && !(Number.isSafeInteger(scheduled) && scheduled >= 0)) {
-      throw new RecordEncodeError('invalid_record_meta', 'meta.scheduledTimeUs', counterProblem(scheduled)!);
-    }
-    if (!Buffer.isBuffer(r.key) || r.key.length === 0) {
+    const { keyEpoch, seq, sendTimeUs, scheduledTimeUs: scheduled, key, payload } = r;
+    // The fast checks first; counterProblem words the error.
+    if (!isCounter(keyEpoch)) throw counterError('keyEpoch', keyEpoch);
+    if (!isCounter(seq)) throw counterError('seq', seq);
+    if (!isCounter(sendTimeUs)) throw counterError('sendTimeUs', sendTimeUs);
+    if (scheduled !== undefined && !isCounter(scheduled)) throw counterError('scheduledTimeUs', scheduled);
+    if (!Buffer.isBuffer(key) || key.length === 0) {
       throw new RecordEncodeError('invalid_record_key', 'key', 'expected the bytes of a key from RecordEncoder.keyBytes');
     }
-    const metaText = `${this.head}${r.keyEpoch};${r.seq};${r.sendTimeUs};${scheduled ?? ''};`;
+    const payloadSum = r.payloadChecksum ?? crc32(payload);
     // metaChecksum's line is the meta text followed by the key's length; then the key's bytes.
-    const metaSum = crc32(r.key, crc32(metaText + (KEY_LENGTH_TEXTS[r.key.length] ?? `${r.key.length};`)));
-    const payloadSum = r.payloadChecksum ?? crc32(r.payload);
+    const keyLengthText = KEY_LENGTH_TEXTS[key.length] ?? `${key.length};`;
     if (this.encoding === 'headers') {
+      const fields = `${keyEpoch};${seq};${sendTimeUs};${scheduled ?? ''};`;
+      const metaSum = crc32Bytes(crc32Ascii(crc32Ascii(this.headSum, fields), keyLengthText), key);
       const meta: TestRecordMeta = {
         scenarioId: this.ids.scenarioId,
         producerId: this.ids.producerId,
-        keyEpoch: r.keyEpoch,
-        seq: r.seq,
-        sendTimeUs: r.sendTimeUs,
+        keyEpoch,
+        seq,
+        sendTimeUs,
         ...(scheduled === undefined ? {} : { scheduledTimeUs: scheduled }),
       };
-      return { key: r.key, value: r.payload, headers: writeHeaders(meta, metaSum, payloadSum) };
+      return { key, value: payload, headers: writeHeaders(meta, metaSum, payloadSum) };
     }
-    const text = `${metaText}${formatChecksum(metaSum)};${formatChecksum(payloadSum)};`;
-    if (this.encoding === 'single-header') return { key: r.key, value: r.payload, headers: { [SINGLE_HEADER]: Buffer.from(text) } };
-    const textLength = Buffer.byteLength(text);
-    const value = Buffer.allocUnsafe(textLength + r.payload.length);
-    value.write(text, 0, 'utf8');
-    value.set(r.payload, textLength);
-    return { key: r.key, value, headers: {} };
+    // The meta text, `ml<version>;<scenarioId>;<producerId>;<keyEpoch>;<seq>;<sendTimeUs>;<scheduledTimeUs>;<meta
+    // checksum>;<payload checksum>;`, written as bytes: the header's value, or the start of the value before the payload.
+    const head = this.head;
+    const textLength =
+      head.length +
+      decimalLength(keyEpoch) +
+      decimalLength(seq) +
+      decimalLength(sendTimeUs) +
+      (scheduled === undefined ? 0 : decimalLength(scheduled)) +
+      FIXED_TEXT_BYTES;
+    const single = this.encoding === 'single-header';
+    const out = Buffer.allocUnsafe(single ? textLength : textLength + payload.length);
+    out.set(head, 0);
+    let at = writeDecimal(out, head.length, keyEpoch);
+    out[at++] = SEMICOLON;
+    at = writeDecimal(out, at, seq);
+    out[at++] = SEMICOLON;
+    at = writeDecimal(out, at, sendTimeUs);
+    out[at++] = SEMICOLON;
+    if (scheduled !== undefined) at = writeDecimal(out, at, scheduled);
+    out[at++] = SEMICOLON;
+    const metaSum = crc32Bytes(crc32Ascii(crc32Bytes(this.headSum, out, head.length, at), keyLengthText), key);
+    at = writeHex(out, at, metaSum);
+    out[at++] = SEMICOLON;
+    at = writeHex(out, at, payloadSum);
+    out[at] = SEMICOLON;
+    if (single) return { key, value: payload, headers: { [SINGLE_HEADER]: out } };
+    out.set(payload, textLength);
+    return { key, value: out, headers: {} };
   }
+}
+
+function isCounter(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 0;
+}
+
+function counterError(field: string, v: number): RecordEncodeError {
+  return new RecordEncodeError('invalid_record_meta', `meta.${field}`, counterProblem(v)!);
+}
+
+/** A checksum as 8 lowercase hex digits at `at` (formatChecksum's spelling); the index after them. */
+function writeHex(out: Uint8Array, at: number, checksum: number): number {
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const b = ((checksum >>> shift) & 255) << 1;
+    out[at++] = HEX_CODES[b]!;
+    out[at++] = HEX_CODES[b + 1]!;
+  }
+  return at;
 }

@@ -1,4 +1,5 @@
 import { RecordBatchWriter } from './record-batch';
+import { WaitingTable } from './waiting-table';
 
 /** What librdkafka knows of whether a failed record reached the log (`rd_kafka_msg_status_t`). */
 export type Persistence = 'not_persisted' | 'possibly_persisted' | 'persisted';
@@ -20,6 +21,11 @@ export class KafkaClientError extends Error {
 
 /** A record's own delivery report: where it was written, or why not. */
 export type Report = { ok: true; partition: number; offset: number } | { ok: false; error: KafkaClientError };
+
+/** Who hears a record's report: `onReport` is called exactly once, with that record's own report. */
+export interface ReportListener {
+  onReport(r: Report): void;
+}
 
 export type ClientEvent =
   | { kind: 'error'; code: number; type: string; message: string; fatal: boolean }
@@ -83,12 +89,12 @@ export interface BatchProducerOptions {
  * A librdkafka producer that moves records into the client and delivery reports out of it in
  * batches (native/batch_producer.cc). `produce` packs a record and returns; the records packed in
  * one turn of the event loop go to librdkafka in one call. Each record carries an id, and its
- * delivery report comes back with that id: `onReport` is called exactly once per record accepted,
- * with that record's own partition and offset or its error.
+ * delivery report comes back with that id: the record's listener hears exactly once, with that
+ * record's own partition and offset or its error.
  */
 export class BatchProducer {
   private readonly native: NativeProducer;
-  private readonly waiting = new Map<number, (r: Report) => void>();
+  private readonly waiting: WaitingTable<ReportListener>;
   private readonly pending = new Map<string, RecordBatchWriter>();
   private nextId = 0;
   private sendScheduled = false;
@@ -99,10 +105,11 @@ export class BatchProducer {
   constructor(private readonly o: BatchProducerOptions) {
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.config)) config[k] = String(v);
+    this.waiting = new WaitingTable(o.maxQueuedRecords);
     this.native = new (loadAddon().BatchProducer)(config, (reports, events) => this.onNative(reports, events));
   }
 
-  /** Records accepted whose report has not been handed to `onReport` yet. */
+  /** Records accepted whose report has not been handed to their listener yet. */
   get outstanding(): number {
     return this.waiting.size;
   }
@@ -117,7 +124,7 @@ export class BatchProducer {
     key: Buffer,
     value: Buffer,
     headers: Record<string, Buffer>,
-    onReport: (r: Report) => void,
+    listener: ReportListener,
   ): boolean {
     if (this.closed) throw new Error('produce on a closed producer');
     if (this.waiting.size >= this.o.maxQueuedRecords) return false;
@@ -129,7 +136,7 @@ export class BatchProducer {
       this.pending.set(topic, batch);
     }
     batch.append(id, partition, key, value, headers);
-    this.waiting.set(id, onReport);
+    this.waiting.set(id, listener);
     if (!this.sendScheduled) {
       this.sendScheduled = true;
       queueMicrotask(() => this.sendPending());
@@ -142,11 +149,14 @@ export class BatchProducer {
     this.sendPending();
     if (this.waiting.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
+        // Gone from the list already when the last report called it; after a timeout, taken out here.
+        const at = this.drained.indexOf(done);
+        if (at >= 0) this.drained.splice(at, 1);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, timeoutMs);
       this.drained.push(done);
     });
   }
@@ -235,8 +245,8 @@ export class BatchProducer {
   }
 
   private report(id: number, r: Report): void {
-    const onReport = this.waiting.get(id);
-    if (onReport === undefined) {
+    const listener = this.waiting.take(id);
+    if (listener === undefined) {
       this.o.onEvent({
         kind: 'error',
         code: -1,
@@ -246,9 +256,8 @@ export class BatchProducer {
       });
       return;
     }
-    this.waiting.delete(id);
     try {
-      onReport(r);
+      listener.onReport(r);
     } catch (err) {
       // The other reports of the batch still go out; the error surfaces as uncaught, as it would from a callback.
       setImmediate(() => {

@@ -6,5 +6,6 @@ export {
   type ClientEvent,
   type Persistence,
   type Report,
+  type ReportListener,
 } from './batch-producer';
 export { RecordBatchWriter } from './record-batch';

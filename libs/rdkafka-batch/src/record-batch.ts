@@ -1,3 +1,6 @@
+/** Header names whose bytes a writer keeps (more distinct names than this start the cache over). */
+const MAX_KEPT_NAMES = 256;
+
 /**
  * Packs records for the native producer's `produceBatch`: one buffer for many records, so that
  * JavaScript crosses into C++ once per batch instead of once per record. Per record, little endian:
@@ -11,6 +14,7 @@ export class RecordBatchWriter {
   private buf: Buffer;
   private at = 0;
   private n = 0;
+  private readonly names = new Map<string, Buffer>();
 
   constructor(initialBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
@@ -24,12 +28,12 @@ export class RecordBatchWriter {
     return this.at;
   }
 
-  append(id: number, partition: number, key: Buffer, value: Buffer, headers: Record<string, Buffer>): void {
+  append(id: number, partition: number, key: Uint8Array, value: Uint8Array, headers: Readonly<Record<string, Uint8Array>>): void {
     let headerCount = 0;
     let headerBytes = 0;
     for (const name in headers) {
       headerCount += 1;
-      headerBytes += 6 + Buffer.byteLength(name) + headers[name]!.length;
+      headerBytes += 6 + this.nameBytes(name).length + headers[name]!.length;
     }
     if (headerCount > 0xffff) throw new RangeError(`a record may carry at most 65535 headers, not ${headerCount}`);
     this.reserve(18 + key.length + value.length + headerBytes);
@@ -40,19 +44,21 @@ export class RecordBatchWriter {
     b.writeUInt32LE(key.length, at + 8);
     b.writeUInt16LE(headerCount, at + 12);
     at += 14;
-    at += key.copy(b, at);
+    b.set(key, at);
+    at += key.length;
     b.writeUInt32LE(value.length, at);
     at += 4;
-    at += value.copy(b, at);
+    b.set(value, at);
+    at += value.length;
     for (const name in headers) {
       const v = headers[name]!;
-      const nameLength = b.write(name, at + 2, 'utf8');
-      if (nameLength > 0xffff) throw new RangeError(`header name longer than 65535 bytes: ${name.slice(0, 40)}...`);
-      b.writeUInt16LE(nameLength, at);
-      at += 2 + nameLength;
+      const nameBytes = this.nameBytes(name);
+      b.writeUInt16LE(nameBytes.length, at);
+      b.set(nameBytes, at + 2);
+      at += 2 + nameBytes.length;
       b.writeUInt32LE(v.length, at);
-      at += 4;
-      at += v.copy(b, at);
+      b.set(v, at + 4);
+      at += 4 + v.length;
     }
     this.at = at;
     this.n += 1;
@@ -95,6 +101,18 @@ export class RecordBatchWriter {
       at += 4 + b.readUInt32LE(at);
     }
     return at;
+  }
+
+  /** A header name's UTF-8, kept: a producer writes the same few names on every record. */
+  private nameBytes(name: string): Buffer {
+    let bytes = this.names.get(name);
+    if (bytes === undefined) {
+      bytes = Buffer.from(name, 'utf8');
+      if (bytes.length > 0xffff) throw new RangeError(`header name longer than 65535 bytes: ${name.slice(0, 40)}...`);
+      if (this.names.size >= MAX_KEPT_NAMES) this.names.clear();
+      this.names.set(name, bytes);
+    }
+    return bytes;
   }
 
   private reserve(bytes: number): void {

@@ -1,6 +1,6 @@
 import { findLab } from '@mirrorlab/lab';
 import { createKafka, createLogger } from '@mirrorlab/service-kit';
-import { BatchProducer, type ClientEvent, type Report } from '../src';
+import { BatchProducer, type ClientEvent, type Report, type ReportListener } from '../src';
 
 /**
  * The batch producer against the lab's real source cluster: each record's own report, matched
@@ -12,6 +12,7 @@ const logger = createLogger({ service: 'rdkafka-batch-int', instance: 'int', wri
 const kafka = createKafka({ brokers: brokers.split(',') }, 'rdkafka-batch-int', logger);
 const topic = `ml.rdkafka-batch-int-${Date.now()}`;
 const producers: BatchProducer[] = [];
+const listener = (onReport: (r: Report) => void): ReportListener => ({ onReport });
 
 function producer(
   config: Record<string, string | number | boolean> = {},
@@ -49,10 +50,17 @@ test('5,000 records over three partitions: every report names its own record, an
   let calls = 0;
   for (let i = 0; i < 5_000; i++) {
     const key = `k${i % 50}`;
-    const accepted = p.produce(topic, i % 3, Buffer.from(key), Buffer.from(`v${i}`), { n: Buffer.from(String(i)) }, (r) => {
-      calls += 1;
-      reports.set(`v${i}`, r);
-    });
+    const accepted = p.produce(
+      topic,
+      i % 3,
+      Buffer.from(key),
+      Buffer.from(`v${i}`),
+      { n: Buffer.from(String(i)) },
+      listener((r) => {
+        calls += 1;
+        reports.set(`v${i}`, r);
+      }),
+    );
     expect(accepted).toBe(true);
     // Several turns of the event loop, so that the records go in several batches.
     if (i % 1_000 === 999) await new Promise((r) => setImmediate(r));
@@ -97,7 +105,15 @@ test('5,000 records over three partitions: every report names its own record, an
 test('a record for a partition the topic does not have fails alone; the records around it are written', async () => {
   const p = producer();
   const outcomes: Report[] = [];
-  for (const partition of [0, 7, 1]) p.produce(topic, partition, Buffer.from('k'), Buffer.from('v'), {}, (r) => outcomes.push(r));
+  for (const partition of [0, 7, 1])
+    p.produce(
+      topic,
+      partition,
+      Buffer.from('k'),
+      Buffer.from('v'),
+      {},
+      listener((r) => outcomes.push(r)),
+    );
   await p.flush(30_000);
   expect(outcomes).toHaveLength(3);
   const bad = outcomes.find((r) => !r.ok);
@@ -115,7 +131,14 @@ test('a record that cannot be delivered in message.timeout.ms gets its own timed
   const events: ClientEvent[] = [];
   const p = producer({ 'message.timeout.ms': 1_500, 'allow.auto.create.topics': false }, 100, events);
   const outcomes: Report[] = [];
-  p.produce(`${topic}-absent`, 0, Buffer.from('k'), Buffer.from('v'), {}, (r) => outcomes.push(r));
+  p.produce(
+    `${topic}-absent`,
+    0,
+    Buffer.from('k'),
+    Buffer.from('v'),
+    {},
+    listener((r) => outcomes.push(r)),
+  );
   await p.flush(30_000);
   expect(outcomes).toHaveLength(1);
   const r = outcomes[0]!;
@@ -126,12 +149,30 @@ test('a record that cannot be delivered in message.timeout.ms gets its own timed
 test('produce says full at maxQueuedRecords, and takes records again once reports have come', async () => {
   const p = producer({}, 10);
   let reported = 0;
-  const accepted = Array.from({ length: 11 }, () => p.produce(topic, 0, Buffer.from('k'), Buffer.from('v'), {}, () => (reported += 1)));
+  const accepted = Array.from({ length: 11 }, () =>
+    p.produce(
+      topic,
+      0,
+      Buffer.from('k'),
+      Buffer.from('v'),
+      {},
+      listener(() => (reported += 1)),
+    ),
+  );
   expect(accepted.filter(Boolean)).toHaveLength(10);
   expect(accepted[10]).toBe(false);
   await p.flush(30_000);
   expect(reported).toBe(10);
-  expect(p.produce(topic, 0, Buffer.from('k'), Buffer.from('v'), {}, () => (reported += 1))).toBe(true);
+  expect(
+    p.produce(
+      topic,
+      0,
+      Buffer.from('k'),
+      Buffer.from('v'),
+      {},
+      listener(() => (reported += 1)),
+    ),
+  ).toBe(true);
   await p.flush(30_000);
   expect(reported).toBe(11);
 });
@@ -148,5 +189,14 @@ test('librdkafka refuses a bad property by name; metadata for a missing topic fa
 test('after close, produce throws and the client is gone', async () => {
   const p = producer();
   await p.close();
-  expect(() => p.produce(topic, 0, Buffer.from('k'), Buffer.from('v'), {}, () => undefined)).toThrow('closed');
+  expect(() =>
+    p.produce(
+      topic,
+      0,
+      Buffer.from('k'),
+      Buffer.from('v'),
+      {},
+      listener(() => undefined),
+    ),
+  ).toThrow('closed');
 });

@@ -1,6 +1,6 @@
 import { BatchProducer, type ClientEvent } from '@mirrorlab/rdkafka-batch';
 import { rdkafkaConnectionConfig, type KafkaConnection, type Logger } from '@mirrorlab/service-kit';
-import type { Delivery, OutgoingRecord, RecordSink } from './producer-run';
+import type { DeliveryListener, OutgoingRecord, RecordSink } from './producer-run';
 
 export interface KafkaSinkOptions {
   acks: 'all' | 'leader' | 'none';
@@ -78,8 +78,8 @@ export async function connectKafkaSink(
     throw err;
   }
   return {
-    produce: (topic: string, r: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean =>
-      producer.produce(topic, r.partition, r.key, r.value, r.headers, onDelivery),
+    produce: (topic: string, r: OutgoingRecord, listener: DeliveryListener): boolean =>
+      producer.produce(topic, r.partition, r.key, r.value, r.headers, listener),
     flush: (timeoutMs: number) => producer.flush(timeoutMs),
     partitionCount: (topic: string) => producer.partitionCount(topic, METADATA_TIMEOUT_MS),
     ...(opts.transactionalId !== undefined

@@ -3,7 +3,7 @@ import { type ControlEventInput } from '@mirrorlab/control';
 import { createLogger, type Clock } from '@mirrorlab/service-kit';
 import { Registry } from 'prom-client';
 import { ProducerMetrics } from './producer-metrics';
-import { ProducerRun, type Delivery, type OutgoingRecord, type RecordSink } from './producer-run';
+import { ProducerRun, type DeliveryListener, type OutgoingRecord, type RecordSink } from './producer-run';
 import { losingSink } from './testing/losing-sink';
 
 function spec(overrides: Record<string, unknown> = {}): ScenarioSpec {
@@ -44,15 +44,15 @@ class FakeSink implements RecordSink {
   queueLimit = Infinity;
   private held: Array<{ partition: number; deliver: () => void }> = [];
   private offsets = new Map<string, number>();
-  produce(topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean {
+  produce(topic: string, record: OutgoingRecord, listener: DeliveryListener): boolean {
     if (this.held.length >= this.queueLimit) return false;
     this.produced.push({ topic, ...record });
     const id = `${topic}-${record.partition}`;
     const deliver = () => {
-      if (this.failWith) return onDelivery({ ok: false, error: this.failWith });
+      if (this.failWith) return listener.onReport({ ok: false, error: this.failWith });
       const offset = this.offsets.get(id) ?? 0;
       this.offsets.set(id, offset + 1);
-      onDelivery({ ok: true, partition: record.partition, offset });
+      listener.onReport({ ok: true, partition: record.partition, offset });
     };
     if (this.stalled.has(record.partition)) this.held.push({ partition: record.partition, deliver });
     else setImmediate(deliver);
@@ -190,7 +190,8 @@ describe('ProducerRun', () => {
     const inner = new FakeSink();
     // As the test-only losing sink and acks=0 report: acknowledged, offset unknown.
     const sink: RecordSink = {
-      produce: (topic, record, onDelivery) => inner.produce(topic, record, (d) => onDelivery(d.ok ? { ...d, offset: -1 } : d)),
+      produce: (topic, record, listener) =>
+        inner.produce(topic, record, { onReport: (d) => listener.onReport(d.ok ? { ...d, offset: -1 } : d) }),
       flush: () => inner.flush(),
       partitionCount: () => inner.partitionCount(),
     };
@@ -394,9 +395,9 @@ describe('transactional workload', () => {
     /** Records produced in each transaction, by its position. */
     sizes: number[] = [];
     private open = 0;
-    override produce(topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean {
+    override produce(topic: string, record: OutgoingRecord, listener: DeliveryListener): boolean {
       this.open += 1;
-      return super.produce(topic, record, onDelivery);
+      return super.produce(topic, record, listener);
     }
     transactions = {
       begin: async () => {

@@ -1,8 +1,8 @@
 import { KeyPlan, RecordEncoder, type ScenarioSpec } from '@mirrorlab/protocol';
 import { type ControlEventInput } from '@mirrorlab/control';
 import { sleepUnlessAborted, type Clock, type Logger } from '@mirrorlab/service-kit';
-import { AckLedger, type KeyLedger, type SendResult } from './ack-ledger';
-import { SourceOffsetLedger, type KeyOffsets } from './source-offset-ledger';
+import { AckLedger, type SendResult } from './ack-ledger';
+import { SourceOffsetLedger } from './source-offset-ledger';
 import { Pacer, type RateAt } from './pacer';
 import { rampFromMeasuring } from './ramp-anchor';
 import { PublishDelayWindows } from './publish-delay-windows';
@@ -11,6 +11,9 @@ import { RateMeter } from './rate-meter';
 import { classifyDeliveryError } from './send-outcome';
 import { endTransaction, plannedEnding, type TransactionControl, type TransactionOutcome } from './transaction-plan';
 import { inRotation, trickleRateFor } from './quiet-topics';
+import { OutstandingRecords, PendingRecord, type Delivery, type DeliveryListener, type KeyState } from './pending-record';
+
+export type { Delivery, DeliveryListener } from './pending-record';
 
 export interface OutgoingRecord {
   /** Stated, not left to the client's partitioner: the delivery report must name it. */
@@ -20,9 +23,6 @@ export interface OutgoingRecord {
   headers: Record<string, Buffer>;
 }
 
-/** One record's own answer from the source cluster: where it was written, or why not. */
-export type Delivery = { ok: true; partition: number; offset: number } | { ok: false; error: unknown };
-
 /**
  * The source cluster as this module needs it; kafka-sink.ts adapts librdkafka to it. The client
  * keeps a queue per partition, so a partition without a leader waits and retries on its own
@@ -31,9 +31,9 @@ export type Delivery = { ok: true; partition: number; offset: number } | { ok: f
 export interface RecordSink {
   /**
    * Queues one record. Returns false, queuing nothing, when the client's queue is full (try
-   * again later). `onDelivery` is then called exactly once, with this record's own outcome.
+   * again later). `listener.onReport` is then called exactly once, with this record's own outcome.
    */
-  produce(topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean;
+  produce(topic: string, record: OutgoingRecord, listener: DeliveryListener): boolean;
   /** Resolves when every queued record has had its delivery report, or after `timeoutMs`. */
   flush(timeoutMs: number): Promise<void>;
   partitionCount(topic: string): Promise<number>;
@@ -78,15 +78,6 @@ export interface ProducerRunOptions {
   acksAll?: boolean;
 }
 
-/** What the producer keeps per key of a writer's plan, so a record of that key looks nothing up. */
-interface KeyState {
-  key: string;
-  bytes: Buffer;
-  partition: number;
-  ledger: KeyLedger;
-  offsets: KeyOffsets;
-}
-
 interface TopicWriter {
   topic: string;
   plan: KeyPlan;
@@ -96,21 +87,6 @@ interface TopicWriter {
   spec: ScenarioSpec['topics'][number];
   /** A quiet topic's trickle (`quiet.rate` > 0): its own schedule, from the moment it goes quiet. */
   trickle?: Pacer;
-}
-
-interface PendingRecord {
-  topic: string;
-  keyEpoch: number;
-  key: string;
-  seq: number;
-  partition: number;
-  keyState: KeyState;
-  scheduledMs: number;
-  sentUs: number;
-  /** Set once its outcome is booked: a report arriving after the end of the run is ignored. */
-  settled: boolean;
-  /** Written inside a transaction: booked when the transaction ends, not by its delivery report. */
-  inTransaction?: boolean;
 }
 
 /** The open transaction: which one it is (for the abort plan) and what was written in it. */
@@ -142,7 +118,9 @@ export class ProducerRun {
   private readonly rateAt: RateAt;
   private readonly startMs: number;
   private pacer: Pacer | undefined;
-  private readonly outstanding = new Set<PendingRecord>();
+  private readonly outstanding = new OutstandingRecords();
+  /** Every record's delivery listener calls this (one function for the run, not a closure per record). */
+  private readonly deliver = (p: PendingRecord, d: Delivery): void => this.onDelivery(p, d);
   /** Outcomes not yet added to the Prometheus counters, per topic. */
   private readonly unreported = new Map<string, Record<SendResult | 'sent' | 'bytes', number>>();
   private readonly observe: ReturnType<ProducerMetrics['latencyObservers']>;
@@ -385,17 +363,7 @@ export class ProducerRun {
       payload = { bytes, checksum: o.payload.lastChecksum?.() };
     }
     const sentUs = o.clock.nowUs();
-    const p: PendingRecord = {
-      topic: writer.topic,
-      keyEpoch: writer.plan.epoch,
-      key: slot.key,
-      seq: slot.seq,
-      partition: keyState.partition,
-      keyState,
-      scheduledMs,
-      sentUs,
-      settled: false,
-    };
+    const p = new PendingRecord(writer.topic, writer.plan.epoch, slot.seq, keyState, scheduledMs, sentUs, this.deliver);
     const rec = this.encoder.encode({
       keyEpoch: p.keyEpoch,
       seq: slot.seq,
@@ -405,7 +373,8 @@ export class ProducerRun {
       payload: payload.bytes,
       payloadChecksum: payload.checksum,
     });
-    if (!o.sink.produce(writer.topic, { ...rec, partition: p.partition }, (d) => this.onDelivery(p, d))) {
+    const outgoing: OutgoingRecord = { partition: p.partition, key: rec.key, value: rec.value, headers: rec.headers };
+    if (!o.sink.produce(writer.topic, outgoing, p)) {
       this.heldPayload = payload;
       return undefined;
     }
@@ -465,10 +434,10 @@ export class ProducerRun {
       });
     }
     this.book(p, result);
-    // An offset of -1 is a report without one (acks=0, or a sink that never wrote it): nothing to audit.
-    if (result === 'acked' && d.ok && d.offset >= 0)
-      this.sourceOffsets.recordIn(p.keyState.offsets, p.seq, d.offset, this.o.acksAll ? this.o.clock.nowMs() : undefined);
     if (result === 'acked') {
+      // An offset of -1 is a report without one (acks=0, or a sink that never wrote it): nothing to audit.
+      if (d.ok && d.offset >= 0)
+        this.sourceOffsets.recordIn(p.keyState.offsets, p.seq, d.offset, this.o.acksAll ? this.o.clock.nowMs() : undefined);
       const nowUs = this.o.clock.nowUs();
       this.observe.sendToAck((nowUs - p.sentUs) / 1e6);
       this.countAcked(p, nowUs);
@@ -511,7 +480,7 @@ export class ProducerRun {
     while (this.outstanding.size > 0 && o.clock.nowMs() < deadline) await sleepUnlessAborted(o.clock, 10, wait);
     if (this.outstanding.size > 0)
       this.o.logger.warn('delivery_reports_missing', { records: this.outstanding.size, booked: 'indeterminate' });
-    for (const p of [...this.outstanding]) this.book(p, 'indeterminate');
+    for (const p of this.outstanding.toArray()) this.book(p, 'indeterminate');
   }
 
   /**

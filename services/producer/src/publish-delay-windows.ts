@@ -23,10 +23,11 @@ export class PublishDelayWindows {
     const out: PublishDelayWindow[] = [];
     for (const [second, delays] of [...this.bySecond].sort((a, b) => a[0] - b[0])) {
       if (!final && second >= current) continue;
-      delays.sort((a, b) => a - b);
+      // A typed array sorts numerically in native code: no comparator called per comparison (100,000s a second).
+      const sorted = Float64Array.from(delays).sort();
       // Nearest rank: the smallest delay that at least 99 % of the second's records did not exceed.
-      const p99 = delays[Math.max(0, Math.ceil(0.99 * delays.length) - 1)];
-      out.push([second, delays.length, p99, delays[delays.length - 1]]);
+      const p99 = sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)]!;
+      out.push([second, sorted.length, p99, sorted[sorted.length - 1]!]);
       this.bySecond.delete(second);
     }
     return out;

@@ -79,7 +79,7 @@ test('committed transactions are read at read_committed, the aborted one only at
       const value = Buffer.from(`t${i}-r${j}`);
       deliveries.push(
         new Promise((resolve) =>
-          expect(sink!.produce(topic, { partition: 0, key: Buffer.from('k'), value, headers: {} }, resolve)).toBe(true),
+          expect(sink!.produce(topic, { partition: 0, key: Buffer.from('k'), value, headers: {} }, { onReport: resolve })).toBe(true),
         ),
       );
     }

@@ -7,10 +7,10 @@ test("loses each topic's chosen records after acknowledging them; a refused reco
   const written: Array<[string, number]> = [];
   let refuseNext = false;
   const inner: RecordSink = {
-    produce(topic, r, onDelivery) {
+    produce(topic, r, listener) {
       if (refuseNext) return (refuseNext = false);
       written.push([topic, r.partition]);
-      onDelivery({ ok: true, partition: r.partition, offset: written.length - 1 });
+      listener.onReport({ ok: true, partition: r.partition, offset: written.length - 1 });
       return true;
     },
     flush: async () => undefined,
@@ -18,7 +18,7 @@ test("loses each topic's chosen records after acknowledging them; a refused reco
   };
   const sink = losingSink(inner, new Set([2]));
   const reports: Delivery[] = [];
-  const report = (d: Delivery) => void reports.push(d);
+  const report = { onReport: (d: Delivery) => void reports.push(d) };
 
   expect(sink.produce('a', record(0), report)).toBe(true); // a#0 written
   refuseNext = true;

@@ -1,4 +1,4 @@
-import type { Delivery, OutgoingRecord, RecordSink } from '../producer-run';
+import type { DeliveryListener, OutgoingRecord, RecordSink } from '../producer-run';
 
 /**
  * Test only (never in the shipped bundle): a sink that loses chosen records after
@@ -12,15 +12,15 @@ import type { Delivery, OutgoingRecord, RecordSink } from '../producer-run';
 export function losingSink(inner: RecordSink, indexes: ReadonlySet<number>): RecordSink {
   const handed = new Map<string, number>();
   return {
-    produce(topic: string, record: OutgoingRecord, onDelivery: (d: Delivery) => void): boolean {
+    produce(topic: string, record: OutgoingRecord, listener: DeliveryListener): boolean {
       const index = handed.get(topic) ?? 0;
       if (indexes.has(index)) {
         handed.set(topic, index + 1);
         // Asynchronous, as a real delivery report: the producer books the record only after produce() returns.
-        setImmediate(() => onDelivery({ ok: true, partition: record.partition, offset: -1 }));
+        setImmediate(() => listener.onReport({ ok: true, partition: record.partition, offset: -1 }));
         return true;
       }
-      if (!inner.produce(topic, record, onDelivery)) return false;
+      if (!inner.produce(topic, record, listener)) return false;
       handed.set(topic, index + 1);
       return true;
     },
