@@ -866,7 +866,8 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
     for (const size of SIZES) {
       const topic = `ml.pbench-${RUN_TAG}-bare${v}-${size}`;
       await bench.createTopics([topic]);
-      const records = size < 1000 ? 200_000 : 60_000;
+      // Several seconds each (a burst of one or two would be mostly start-up and an empty cluster).
+      const records = size < 1000 ? 1_000_000 : 250_000;
       const job = {
         opaqueCallback: variant.opaqueCallback,
         perTurn: variant.perTurn,
