@@ -279,6 +279,36 @@ class Bench {
     }
   }
 
+  /**
+   * Waits until MirrorMaker 2 has copied everything written so far to this run's source topics (each mirror holds
+   * as many records as its source: the bench's producers are idempotent, not transactional, so no markers), so that
+   * a sample does not share the cores with MM2 still copying the sample before it. Before 2026-12-07 09:40 UTC it
+   * did: a 100 B producer sample ran while MM2 copied the ~600 MB ProducerPerformance had just written at 1 KiB.
+   */
+  async mirrorsCaughtUp(timeoutMs = 180_000): Promise<void> {
+    const start = Date.now();
+    const topics = [...this.sourceTopics];
+    const total = (admin: Admin, names: string[]) =>
+      Promise.all(names.map((t) => Bench.highWatermarks(admin, t))).then((all) => all.flat().reduce((a, b) => a + b, 0));
+    for (;;) {
+      const written = await this.withAdmin('source', (admin) => total(admin, topics));
+      const copied = await this.withAdmin('target', (admin) =>
+        total(
+          admin,
+          topics.map((t) => this.mirrorOf(t)),
+        ),
+      );
+      if (copied >= written) break;
+      if (Date.now() - start > timeoutMs) {
+        log(`warning: MirrorMaker 2 still has ${fmt(written - copied)} records to copy after ${timeoutMs / 1000} s; measuring anyway`);
+        break;
+      }
+      await sleep(1000);
+    }
+    const waited = (Date.now() - start) / 1000;
+    if (waited >= 2) log(`waited ${fmt(waited, 1)} s for MirrorMaker 2 to copy the earlier samples`);
+  }
+
   /** Deletes the mirrors whose source topic was deleted long enough ago; with `wait`, waits for all of them. */
   async deleteMirrors(wait = false): Promise<void> {
     const pending = [...this.targetTopics].filter((e): e is [string, number] => e[1] !== undefined);
@@ -550,6 +580,7 @@ async function producerSample(
         NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PRODUCER_PROFILE_DIR} --cpu-prof-name=producer-${size}B-${batch}-${producerId}.cpuprofile`,
       }
     : {};
+  await bench.mirrorsCaughtUp();
   const svc = await bench.service('producer', {
     SCENARIO_ID: s.scenarioId,
     PRODUCER_ID: producerId,
@@ -784,6 +815,7 @@ async function perfRun(
   size: number,
   records: number,
 ): Promise<PerfSample> {
+  await bench.mirrorsCaughtUp();
   const args = javaArgs({
     libsDir,
     log4jConfig: log4jConfigPath(bench.lab),
@@ -884,6 +916,7 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
         lingerMs: LINGER_MS,
       };
       const worker = join(__dirname, '..', 'clients', 'worker.ts');
+      await bench.mirrorsCaughtUp();
       const r = (await lastJsonLineOf('the bare librdkafka producer', [worker, JSON.stringify(job)])) as {
         recordsPerSec: number;
         cpuPct: number;
@@ -924,6 +957,7 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
     const topic = `ml.pbench-${RUN_TAG}-run-${size}`;
     await bench.createTopics([topic]);
     const script = join(__dirname, '..', 'producer-path', 'run.ts');
+    await bench.mirrorsCaughtUp();
     const args = [
       script,
       `--brokers=${bench.lab.source.bootstrap}`,
