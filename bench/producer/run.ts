@@ -294,14 +294,14 @@ class Bench {
       for (const t of names) for (const high of await Bench.highWatermarks(admin, t)) sum += high;
       return sum;
     };
+    const mirrors = topics.map((t) => this.mirrorOf(t));
     for (;;) {
-      const written = await this.withAdmin('source', (admin) => total(admin, topics));
-      const copied = await this.withAdmin('target', (admin) =>
-        total(
-          admin,
-          topics.map((t) => this.mirrorOf(t)),
-        ),
-      );
+      // A mirror just created may not have its leaders yet (NOT_LEADER_FOR_PARTITION): asked again a second later.
+      const counts = await Promise.all([
+        this.withAdmin('source', (admin) => total(admin, topics)),
+        this.withAdmin('target', (admin) => total(admin, mirrors)),
+      ]).catch(() => undefined);
+      const [written, copied] = counts ?? [1, 0];
       if (copied >= written) break;
       if (Date.now() - start > timeoutMs) {
         log(`warning: MirrorMaker 2 still has ${fmt(written - copied)} records to copy after ${timeoutMs / 1000} s; measuring anyway`);
