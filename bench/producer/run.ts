@@ -185,6 +185,8 @@ interface Scenario {
  * (seen here: ~85 s without mirroring anything).
  */
 const MIRROR_DELETE_DELAY_MS = 20_000;
+/** How long the mirrors may not grow before the wait for MirrorMaker 2 gives up on it. */
+const MIRROR_STALL_MS = 30_000;
 
 class Bench {
   /** Source topics this run created and has not deleted yet. */
@@ -295,6 +297,8 @@ class Bench {
       return sum;
     };
     const mirrors = topics.map((t) => this.mirrorOf(t));
+    let lastCopied = -1;
+    let movedAt = start;
     for (;;) {
       // A mirror just created may not have its leaders yet (NOT_LEADER_FOR_PARTITION): asked again a second later.
       const counts = await Promise.all([
@@ -303,6 +307,14 @@ class Bench {
       ]).catch(() => undefined);
       const [written, copied] = counts ?? [1, 0];
       if (copied >= written) break;
+      if (copied !== lastCopied) [lastCopied, movedAt] = [copied, Date.now()];
+      // MM2 gone (at 09:51 on 2026-12-07 it died of OutOfMemoryError under PP's 263,000 records/s of 100 B): no use waiting.
+      if (Date.now() - movedAt > MIRROR_STALL_MS) {
+        log(
+          `warning: MirrorMaker 2 copied nothing for ${MIRROR_STALL_MS / 1000} s (${fmt(written - copied)} records left): is it running? measuring anyway`,
+        );
+        break;
+      }
       if (Date.now() - start > timeoutMs) {
         log(`warning: MirrorMaker 2 still has ${fmt(written - copied)} records to copy after ${timeoutMs / 1000} s; measuring anyway`);
         break;
