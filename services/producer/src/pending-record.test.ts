@@ -14,7 +14,8 @@ test('OutstandingRecords holds exactly the records added and not deleted, whatev
         if (add && !model.has(p)) {
           list.add(p);
           model.add(p);
-        } else if (!add && model.has(p)) {
+        } else if (!add) {
+          // Deleting a record that is not in the list (never added, or removed already) changes nothing.
           list.delete(p);
           model.delete(p);
         }

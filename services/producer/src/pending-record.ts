@@ -71,8 +71,9 @@ export class OutstandingRecords {
     this.count += 1;
   }
 
-  /** Removes `p`, which must be in this list. */
+  /** Removes `p`; a record not in the list (already removed) is left alone. */
   delete(p: PendingRecord): void {
+    if (p.prev === undefined && this.head !== p) return;
     if (p.prev !== undefined) p.prev.next = p.next;
     else this.head = p.next;
     if (p.next !== undefined) p.next.prev = p.prev;
