@@ -40,9 +40,3 @@ export function crc32Bytes(crc: number, bytes: Uint8Array, start = 0, end = byte
   for (; i < end; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
 }
-
-/** Whether every character of `text` is below 0x80, so that crc32Ascii over it equals zlib.crc32 over its UTF-8. */
-export function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
