@@ -6,7 +6,7 @@
  * for changes to that path; the producer's real rate is bench/producer/run.ts --only=producer on the lab.
  *
  *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=single-header] [--rate=100000]
- *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t [--batch-bytes=262144]] [--json]
+ *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t [--batch-bytes=262144] [--max-queued=200000] [--set=name=value]...] [--threads] [--json]
  *
  * With --brokers (and an existing --topic of 6 partitions) the run writes through the service's own librdkafka sink
  * (services/producer/src/kafka-sink.ts, the service's settings) to a real cluster: the producer without its service
@@ -33,6 +33,18 @@ const TOPIC = arg('topic', 'bench');
 /** The service's scenarios default to 4 (libs/protocol scenario-spec). */
 const KEYS_PER_PARTITION = Number(arg('keys-per-partition', '100'));
 const JSON_OUTPUT = process.argv.includes('--json');
+const SHOW_THREADS = process.argv.includes('--threads');
+/** --set=name=value (repeatable): a librdkafka property over the service's, to try a setting on the lab. */
+const CLIENT_OVERRIDES: Record<string, string> = Object.fromEntries(
+  process.argv
+    .filter((x) => x.startsWith('--set='))
+    .map((x) => {
+      const [name, ...value] = x.slice('--set='.length).split('=');
+      return [name, value.join('=')];
+    }),
+);
+/** Records the sink may hold (queued and in flight) before the run waits: the service's MAX_QUEUED_RECORDS by default. */
+const MAX_QUEUED = Number(arg('max-queued', '200000'));
 
 /** Acknowledges each record on a later turn, at most 100 per turn (as the binding serves reports). */
 class AckingSink implements RecordSink {
@@ -79,7 +91,8 @@ function realSink(logger: Logger): Promise<ConnectedSink> {
     batchBytes: Number(arg('batch-bytes', String(256 * 1024))),
     deliveryTimeoutMs: 60_000,
     retries: 2_147_483_647,
-    maxQueuedRecords: 200_000,
+    maxQueuedRecords: MAX_QUEUED,
+    clientOverrides: CLIENT_OVERRIDES,
   };
   return connectKafkaSink({ brokers: BROKERS.split(',') }, 'producer-path-bench', options, logger);
 }
@@ -96,6 +109,8 @@ interface RoundResult {
   mainThreadUsPerRecord: number;
   /** librdkafka's threads' (rdk:*): batching, the protocol, the sockets. */
   clientThreadsUsPerRecord: number;
+  /** --threads: CPU us per record of each thread (by name), in user space and in the kernel. */
+  threads?: Record<string, { user: number; system: number }>;
 }
 
 async function round(): Promise<RoundResult> {
@@ -152,6 +167,7 @@ async function round(): Promise<RoundResult> {
   await run.start();
   clearInterval(polling);
   const all = threads.since();
+  const byMode = threads.sinceByMode();
   const { mainMs, clientMs } = splitThreads(all);
   await real?.disconnect();
   const perRecord = (ms: number) => Number(((ms * 1000) / Math.max(1, acked)).toFixed(2));
@@ -166,6 +182,15 @@ async function round(): Promise<RoundResult> {
     cpuUsPerRecord: perRecord(Object.values(all).reduce((a, b) => a + b, 0)),
     mainThreadUsPerRecord: perRecord(mainMs),
     clientThreadsUsPerRecord: perRecord(clientMs),
+    ...(SHOW_THREADS
+      ? {
+          threads: Object.fromEntries(
+            Object.entries(byMode)
+              .filter(([, t]) => t.userMs + t.systemMs > 0)
+              .map(([name, t]) => [name, { user: perRecord(t.userMs), system: perRecord(t.systemMs) }]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -173,7 +198,12 @@ function describe(r: RoundResult): string {
   return (
     `${r.kafka ? 'kafka' : 'no kafka'} ${r.encoding} ${r.size} B: ${r.acked.toLocaleString('en-US')} records acked, ` +
     `${r.recordsPerSec.toLocaleString('en-US')} records/s (asked ${RATE.toLocaleString('en-US')}); CPU per record ${r.cpuUsPerRecord} us, ` +
-    `of which the JavaScript thread ${r.mainThreadUsPerRecord} us and librdkafka's threads ${r.clientThreadsUsPerRecord} us`
+    `of which the JavaScript thread ${r.mainThreadUsPerRecord} us and librdkafka's threads ${r.clientThreadsUsPerRecord} us` +
+    (r.threads
+      ? `; per thread (user/kernel us per record): ${Object.entries(r.threads)
+          .map(([name, t]) => `${name} ${t.user}/${t.system}`)
+          .join(', ')}`
+      : '')
   );
 }
 

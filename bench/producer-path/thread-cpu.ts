@@ -1,5 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+interface ThreadReading {
+  name: string;
+  ms: number;
+  userMs: number;
+  systemMs: number;
+}
+
 /** Clock ticks per second of /proc's utime and stime (USER_HZ; 100 on Linux). */
 const TICKS_PER_S = 100;
 
@@ -9,8 +16,8 @@ const TICKS_PER_S = 100;
  * only at the start and the end would miss it.
  */
 export class ThreadCpuTracker {
-  private readonly first = new Map<string, { name: string; ms: number }>();
-  private readonly last = new Map<string, { name: string; ms: number }>();
+  private readonly first = new Map<string, ThreadReading>();
+  private readonly last = new Map<string, ThreadReading>();
 
   constructor(private readonly pid: number = process.pid) {
     this.read(this.first);
@@ -28,7 +35,20 @@ export class ThreadCpuTracker {
     return out;
   }
 
-  private read(into: Map<string, { name: string; ms: number }>): void {
+  /** CPU milliseconds per thread name since the start, in user space and in the kernel (sockets, page faults). */
+  sinceByMode(): Record<string, { userMs: number; systemMs: number }> {
+    this.poll();
+    const out: Record<string, { userMs: number; systemMs: number }> = {};
+    for (const [tid, { name, userMs, systemMs }] of this.last) {
+      const before = this.first.get(tid);
+      const o = (out[name] ??= { userMs: 0, systemMs: 0 });
+      o.userMs += userMs - (before?.userMs ?? 0);
+      o.systemMs += systemMs - (before?.systemMs ?? 0);
+    }
+    return out;
+  }
+
+  private read(into: Map<string, ThreadReading>): void {
     const pid = this.pid;
     let tids: string[];
     try {
@@ -41,7 +61,9 @@ export class ThreadCpuTracker {
         const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
         const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        into.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S });
+        const userMs = (Number(fields[11]) * 1000) / TICKS_PER_S;
+        const systemMs = (Number(fields[12]) * 1000) / TICKS_PER_S;
+        into.set(tid, { name, ms: userMs + systemMs, userMs, systemMs });
       } catch {
         // the thread ended between the listing and the read: its last poll stands
       }

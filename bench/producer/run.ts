@@ -41,6 +41,7 @@ import {
   javaArgs,
   log4jConfigPath,
   mirroredTopicName,
+  UNMIRRORED_TOPIC_PREFIX,
   type LabState,
 } from '@mirrorlab/lab';
 import {
@@ -187,6 +188,14 @@ interface Scenario {
 const MIRROR_DELETE_DELAY_MS = 20_000;
 /** How long the mirrors may not grow before the wait for MirrorMaker 2 gives up on it. */
 const MIRROR_STALL_MS = 30_000;
+/**
+ * The writers' samples (the producer, ProducerPerformance, the bare clients) write to topics MirrorMaker 2 does not
+ * copy (the lab excludes UNMIRRORED_TOPIC_PREFIX): they measure a writer against the source cluster, and a copy
+ * running at the same time would take the cores at a cost per record that is not the same for both writers (MM2
+ * copied mirrorlab's 100 B records at ~17,000/s and ProducerPerformance's at ~40,000/s). Until 2026-12-07 12:45 UTC
+ * they were mirrored. The validator's samples read a mirrored backlog (`ml.` topics).
+ */
+const WRITER_TOPIC_PREFIX = UNMIRRORED_TOPIC_PREFIX;
 
 class Bench {
   /** Source topics this run created and has not deleted yet. */
@@ -227,6 +236,11 @@ class Bench {
     this.control = await ControlRecorder.start({ brokers: this.lab.target.bootstrap, name: `mirrorlab-bench-${RUN_TAG}`, pollMs: 250 });
   }
 
+  /** Topics under UNMIRRORED_TOPIC_PREFIX (the writers' samples) have no mirror. */
+  static mirrored(topic: string): boolean {
+    return !topic.startsWith(UNMIRRORED_TOPIC_PREFIX);
+  }
+
   mirrorOf(topic: string): string {
     return mirroredTopicName(this.lab.mm2.replicationPolicy, topic, this.lab.mm2.sourceAlias);
   }
@@ -235,7 +249,7 @@ class Bench {
   async createTopics(names: string[]): Promise<void> {
     names.forEach((n) => {
       this.sourceTopics.add(n);
-      this.targetTopics.set(this.mirrorOf(n), undefined);
+      if (Bench.mirrored(n)) this.targetTopics.set(this.mirrorOf(n), undefined);
     });
     const deadline = Date.now() + 90_000;
     await this.withAdmin('source', async (admin) => {
@@ -253,7 +267,10 @@ class Bench {
     await this.withAdmin('target', async (admin) => {
       for (;;) {
         const existing = new Set(await admin.listTopics());
-        const missing = names.map((n) => this.mirrorOf(n)).filter((t) => !existing.has(t));
+        const missing = names
+          .filter(Bench.mirrored)
+          .map((n) => this.mirrorOf(n))
+          .filter((t) => !existing.has(t));
         if (missing.length === 0) return;
         if (Date.now() > deadline) throw new Error(`MirrorMaker 2 did not create ${missing.join(', ')} within 90 s`);
         await sleep(500);
@@ -277,7 +294,7 @@ class Bench {
     const now = Date.now();
     for (const n of sources) {
       this.sourceTopics.delete(n);
-      this.targetTopics.set(this.mirrorOf(n), now);
+      if (Bench.mirrored(n)) this.targetTopics.set(this.mirrorOf(n), now);
     }
   }
 
@@ -289,7 +306,7 @@ class Bench {
    */
   async mirrorsCaughtUp(timeoutMs = 180_000): Promise<void> {
     const start = Date.now();
-    const topics = [...this.sourceTopics];
+    const topics = [...this.sourceTopics].filter(Bench.mirrored);
     // One topic at a time: kafkajs's admin answers concurrent fetchTopicOffsets calls wrongly.
     const total = async (admin: Admin, names: string[]) => {
       let sum = 0;
@@ -692,7 +709,8 @@ interface Rounds<T> {
 
 /** The producer's samples: per round, every MAX_BATCH_RECORDS value, encoding and size once. */
 async function producerRounds(bench: Bench): Promise<Rounds<ProducerSample>> {
-  const topicOf = (batch: number, encoding: RecordEncoding, i: number) => `ml.pbench-${RUN_TAG}-p-b${batch}-${encoding}-${i}`;
+  const topicOf = (batch: number, encoding: RecordEncoding, i: number) =>
+    `${WRITER_TOPIC_PREFIX}pbench-${RUN_TAG}-p-b${batch}-${encoding}-${i}`;
   const topics = BATCHES.flatMap((batch) =>
     ENCODINGS.flatMap((encoding) => Array.from({ length: SIZES.length * SAMPLES }, (_, i) => topicOf(batch, encoding, i))),
   );
@@ -767,7 +785,7 @@ async function measureFidelity(bench: Bench, samples: ProducerSample[]): Promise
     const measuredMax = Math.max(...rates);
     const medianMax = median(rates);
     const askedRate = Math.round(medianMax * 0.8);
-    const topic = `ml.pbench-${RUN_TAG}-fidelity-${size}`;
+    const topic = `${WRITER_TOPIC_PREFIX}pbench-${RUN_TAG}-fidelity-${size}`;
     await bench.createTopics([topic]);
     const r = await producerSample(bench, size, BATCHES[0], topic, 0, ENCODINGS[0], askedRate);
     const requested = r.rates.reduce((a, w) => a + w.requested, 0);
@@ -791,7 +809,7 @@ async function measureFidelity(bench: Bench, samples: ProducerSample[]): Promise
     );
     out.push(sample);
   }
-  await bench.deleteTopics(SIZES.map((size) => `ml.pbench-${RUN_TAG}-fidelity-${size}`));
+  await bench.deleteTopics(SIZES.map((size) => `${WRITER_TOPIC_PREFIX}pbench-${RUN_TAG}-fidelity-${size}`));
   return out;
 }
 
@@ -912,7 +930,7 @@ async function measureBareClient(bench: Bench): Promise<BareSample[]> {
   ];
   for (const [v, variant] of variants.entries())
     for (const size of SIZES) {
-      const topic = `ml.pbench-${RUN_TAG}-bare${v}-${size}`;
+      const topic = `${WRITER_TOPIC_PREFIX}pbench-${RUN_TAG}-bare${v}-${size}`;
       await bench.createTopics([topic]);
       // Several seconds each (a burst of one or two would be mostly start-up and an empty cluster).
       const records = size < 1000 ? 1_000_000 : 250_000;
@@ -970,7 +988,7 @@ type RunWithoutServiceSample = Omit<BareSample, 'variant' | 'cpuPct'>;
 async function measureRunWithoutService(bench: Bench): Promise<RunWithoutServiceSample[]> {
   const out: RunWithoutServiceSample[] = [];
   for (const size of SIZES) {
-    const topic = `ml.pbench-${RUN_TAG}-run-${size}`;
+    const topic = `${WRITER_TOPIC_PREFIX}pbench-${RUN_TAG}-run-${size}`;
     await bench.createTopics([topic]);
     const script = join(__dirname, '..', 'producer-path', 'run.ts');
     await bench.mirrorsCaughtUp();
@@ -1006,7 +1024,7 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
 
 /** ProducerPerformance's samples: calibrated first, then per round every variant and size once (rounds from 1). */
 async function perfRounds(bench: Bench, libsDir: string): Promise<Rounds<PerfSample> & { command: string }> {
-  const topic = (v: number, size: number, i: number) => `ml.pbench-${RUN_TAG}-pp${v}-${size}-${i}`;
+  const topic = (v: number, size: number, i: number) => `${WRITER_TOPIC_PREFIX}pbench-${RUN_TAG}-pp${v}-${size}-${i}`;
   const topics = PERF_VARIANTS.flatMap((_, v) => SIZES.flatMap((size) => Array.from({ length: SAMPLES + 1 }, (_, i) => topic(v, size, i))));
   await bench.deleteMirrors();
   await bench.createTopics(topics);

@@ -66,6 +66,14 @@ describe('mm2 properties', () => {
     expect(props.get('source->target.enabled')).toBe('true');
     expect(props.get('target->source.enabled')).toBe('false');
     expect(props.get('source->target.topics')).toBe('orders|payments');
+    // MM2 splits the list at commas and matches each regex against the whole name (Java's Pattern.matches).
+    const excluded = (name: string) =>
+      props
+        .get('source->target.topics.exclude')!
+        .split(',')
+        .some((p) => new RegExp(`^(?:${p.trim()})$`).test(name));
+    expect(['unmirrored.pbench-1', 'mm2-offsets.source.internal', 'orders.replica', '__consumer_offsets'].filter(excluded)).toHaveLength(4);
+    expect(['orders', 'unmirrored', 'my.unmirrored.x', 'mm2-ish', 'internal'].filter(excluded)).toEqual([]);
     expect(props.get('replication.policy.class')).toBe('org.apache.kafka.connect.mirror.IdentityReplicationPolicy');
   });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { replicatorModeProperties } from './replicator-mode';
 import { mm2CheckpointConnectorSettings, mm2CheckpointsOf } from './mm2-checkpoints';
 import type { LabProcess, LabState } from './state';
+import { MM2_TOPICS_EXCLUDE } from './topology';
 
 export type Properties = ReadonlyArray<readonly [key: string, value: string | number | boolean] | string>;
 
@@ -103,6 +104,7 @@ export function renderMm2Properties(state: LabState, worker?: LabProcess): strin
     'no heartbeat herder for the disabled reverse flow: keep the source cluster free of MM2 topics',
     [`${mm2.targetAlias}->${mm2.sourceAlias}.emit.heartbeats.enabled`, false],
     [`${mm2.sourceAlias}->${mm2.targetAlias}.topics`, mm2.topics],
+    [`${mm2.sourceAlias}->${mm2.targetAlias}.topics.exclude`, MM2_TOPICS_EXCLUDE],
     ['replication.policy.class', mm2.replicationPolicyClass],
     '',
     'pick up new topics and groups within seconds',

@@ -105,6 +105,7 @@ describe('replicator mode connect: worker and connector configs', () => {
       keys.forEach((k) => expect([k, configs[connector][k]]).toEqual([k, dedicated.get(k)]));
     same('MirrorSourceConnector', ['refresh.topics.interval.seconds', 'sync.topic.configs.enabled', 'offset.lag.max']);
     expect(configs.MirrorSourceConnector.topics).toBe(dedicated.get('source->target.topics'));
+    expect(configs.MirrorSourceConnector['topics.exclude']).toBe(dedicated.get('source->target.topics.exclude'));
     same('MirrorCheckpointConnector', [
       'refresh.groups.interval.seconds',
       'emit.checkpoints.interval.seconds',

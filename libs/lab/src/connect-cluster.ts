@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { mm2CheckpointsOf } from './mm2-checkpoints';
 import type { LabProcess, LabState } from './state';
-import { PORT_BLOCK_SIZE } from './topology';
+import { MM2_TOPICS_EXCLUDE, PORT_BLOCK_SIZE } from './topology';
 
 export const CONNECT_DISTRIBUTED_MAIN = 'org.apache.kafka.connect.cli.ConnectDistributed';
 /** The second planned Connect worker (the first is the lab's `mm2` process). */
@@ -120,6 +120,7 @@ export function mm2ConnectorConfigs(state: LabState): Record<Mm2ConnectorName, R
       'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
       ...common,
       topics: mm2.topics,
+      'topics.exclude': MM2_TOPICS_EXCLUDE,
       'refresh.topics.enabled': true,
       'refresh.topics.interval.seconds': 5,
       'sync.topic.configs.enabled': true,

@@ -60,7 +60,16 @@ export {
   type Mm2CheckpointSettings,
   type Mm2CheckpointsChange,
 } from './mm2-checkpoints';
-export { DEFAULT_MM2_TOPICS, REPLICATION_POLICY_CLASSES, labIdForDir, mirroredTopicName, planLab, type LabPlanInput } from './topology';
+export {
+  DEFAULT_MM2_TOPICS,
+  MM2_TOPICS_EXCLUDE,
+  REPLICATION_POLICY_CLASSES,
+  UNMIRRORED_TOPIC_PREFIX,
+  labIdForDir,
+  mirroredTopicName,
+  planLab,
+  type LabPlanInput,
+} from './topology';
 export { processLiveness, tailLog, type Liveness } from './supervisor';
 export { log4jConfigPath, processMarker } from './launch';
 export { signalLabProcess } from './lab-control';

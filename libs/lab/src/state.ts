@@ -98,7 +98,7 @@ export interface Mm2Info {
   targetAlias: 'target';
   replicationPolicy: ReplicationPolicyName;
   replicationPolicyClass: string;
-  /** MM2 `topics` regex. Internal topics are excluded by MM2's default `topics.exclude`. */
+  /** MM2 `topics` regex. MM2_TOPICS_EXCLUDE (topology.ts) takes out MM2's internal topics and the unmirrored prefix. */
   topics: string;
   /** Connect status topic on the target cluster (used for readiness). */
   statusTopic: string;

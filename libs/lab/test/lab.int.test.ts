@@ -33,6 +33,7 @@ import {
   signalLabProcess,
   tryReadLabState,
   DEFAULT_MM2_CHECKPOINTS,
+  UNMIRRORED_TOPIC_PREFIX,
   type LabState,
 } from '../src/index';
 
@@ -47,6 +48,8 @@ const received: KafkaMessage[] = [];
 /** When this process got each record (by key): a mirrored record's end-to-end latency. */
 const receivedAtMs = new Map<string, number>();
 const topic = `itest-${randomBytes(4).toString('hex')}`;
+/** Created with `topic`, so the topic refresh in which MM2 finds `topic` finds this one too. */
+const unmirroredTopic = `${UNMIRRORED_TOPIC_PREFIX}${topic}`;
 
 function reusableLab(): string | null {
   const candidate = process.env.MIRRORLAB_LAB_DIR;
@@ -85,10 +88,14 @@ beforeAll(async () => {
   const target = new Kafka({ clientId: 'lab-int-consumer', brokers: lab.target.brokers, logLevel: logLevel.NOTHING });
   const admin = source.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [topic, unmirroredTopic].map((t) => ({ topic: t, numPartitions: 3, replicationFactor: 3 })),
+    waitForLeaders: true,
+  });
   await admin.disconnect();
   producer = source.producer({ allowAutoTopicCreation: false });
   await producer.connect();
+  await producer.send({ topic: unmirroredTopic, acks: -1, messages: [{ key: 'key-1', value: 'not for the target' }] });
   consumer = target.consumer({ groupId: `lab-int-${randomBytes(4).toString('hex')}` });
 }, 600_000);
 
@@ -129,6 +136,16 @@ describe('lab', () => {
     expect(record.timestamp).toBe(String(timestamp));
     expect(record.headers?.origin?.toString()).toBe('lab-int');
     expect(record.headers?.seq?.toString()).toBe('1');
+  });
+
+  test('a topic under the unmirrored prefix is not mirrored (benchmarks write there)', async () => {
+    // The test before saw `topic`'s mirror: MM2's refresh that found `topic` listed this one, created with it.
+    const targetAdmin = new Kafka({ brokers: lab.target.brokers, logLevel: logLevel.NOTHING }).admin();
+    await targetAdmin.connect();
+    const targetTopics = await targetAdmin.listTopics();
+    await targetAdmin.disconnect();
+    expect(targetTopics).toContain(mirroredTopicName(lab.mm2.replicationPolicy, topic));
+    expect(targetTopics).not.toContain(mirroredTopicName(lab.mm2.replicationPolicy, unmirroredTopic));
   });
 
   test('status reports every process alive', () => {

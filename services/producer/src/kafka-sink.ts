@@ -17,6 +17,8 @@ export interface KafkaSinkOptions {
   maxQueuedRecords: number;
   /** Set for a transactional workload: the client writes in transactions under this id (idempotent, acks=all). */
   transactionalId?: string;
+  /** librdkafka properties set over the ones above (bench/producer-path `--set`: trying a setting before the service takes it). */
+  clientOverrides?: Record<string, string | number | boolean>;
 }
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;
@@ -41,6 +43,7 @@ export function producerConfig(conn: KafkaConnection, clientId: string, o: Kafka
     // Transactions imply idempotence and acks=all (librdkafka refuses anything else).
     ...(o.transactionalId !== undefined ? { 'transactional.id': o.transactionalId, 'enable.idempotence': true, acks: -1 } : {}),
     log_level: 4,
+    ...o.clientOverrides,
   };
 }
 
