@@ -6,7 +6,7 @@
  * for changes to that path; the producer's real rate is bench/producer/run.ts --only=producer on the lab.
  *
  *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=single-header] [--rate=100000]
- *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t [--batch-bytes=262144] [--max-queued=200000] [--set=name=value]...] [--threads] [--json]
+ *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t [--batch-bytes=262144] [--max-queued=200000] [--set=name=value]...] [--threads] [--scenario-id=bench --producer-id=producer-0] [--json]
  *
  * With --brokers (and an existing --topic of 6 partitions) the run writes through the service's own librdkafka sink
  * (services/producer/src/kafka-sink.ts, the service's settings) to a real cluster: the producer without its service
@@ -34,6 +34,12 @@ const TOPIC = arg('topic', 'bench');
 const KEYS_PER_PARTITION = Number(arg('keys-per-partition', '100'));
 const JSON_OUTPUT = process.argv.includes('--json');
 const SHOW_THREADS = process.argv.includes('--threads');
+/**
+ * The ids every record carries in its meta header: bench/producer passes ids as long as its service samples' so that
+ * both write records of the same bytes (the defaults make each record ~50 B shorter).
+ */
+const SCENARIO_ID = arg('scenario-id', 'bench');
+const PRODUCER_ID = arg('producer-id', 'producer-0');
 /** --set=name=value (repeatable): a librdkafka property over the service's, to try a setting on the lab. */
 const CLIENT_OVERRIDES: Record<string, string> = Object.fromEntries(
   process.argv
@@ -137,9 +143,9 @@ async function round(): Promise<RoundResult> {
   });
   const real = BROKERS ? await realSink(logger) : undefined;
   const run = new ProducerRun({
-    scenarioId: 'bench',
+    scenarioId: SCENARIO_ID,
     spec: r.spec,
-    producerId: 'producer-0',
+    producerId: PRODUCER_ID,
     recordsPerSecond: RATE,
     meanRecordBytes: SIZE,
     startAtMs: startMs,

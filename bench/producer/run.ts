@@ -1057,6 +1057,11 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
       '--json',
       // As the bench's scenarios (the scenario default).
       '--keys-per-partition=4',
+      // Ids as long as the service samples' (producerSample), so that its records carry as many bytes.
+      `--scenario-id=pbench-${RUN_TAG}-p${size}-b${BATCHES[0]}-000000`,
+      `--producer-id=pbench-${RUN_TAG}-p${size}-b${BATCHES[0]}-sh-0`,
+      // As the service (MAX_BATCH_RECORDS in producerSample).
+      `--max-batch-records=${BATCHES[0]}`,
     ];
     const r = (await lastJsonLineOf('bench/producer-path/run.ts', args)) as RunWithoutServiceSample;
     const sample = {
