@@ -597,6 +597,16 @@ interface ProducerSample {
   rates: Array<{ requested: number; achieved: number }>;
 }
 
+/** The name of a producer sample's scenario (its id adds 6 hex digits) and the start of its producer's id. */
+function sampleName(size: number, batch: number): string {
+  return `pbench-${RUN_TAG}-p${size}-b${batch}`;
+}
+
+/** Ids as long as a single-header producer sample's (producerSample): records carrying them have the samples' bytes. */
+function idsLikeSamples(size: number, batch: number): { scenarioId: string; producerId: string } {
+  return { scenarioId: `${sampleName(size, batch)}-000000`, producerId: `${sampleName(size, batch)}-${ENCODING_TAGS['single-header']}-0` };
+}
+
 async function producerSample(
   bench: Bench,
   size: number,
@@ -606,7 +616,7 @@ async function producerSample(
   encoding: RecordEncoding = 'headers',
   askedRate = ASKED_RATE,
 ): Promise<ProducerSample> {
-  const s = await bench.prepare(`pbench-${RUN_TAG}-p${size}-b${batch}`, topic, {
+  const s = await bench.prepare(sampleName(size, batch), topic, {
     producers: 1,
     rate: { records: askedRate },
     duration: RUN_MS,
@@ -615,7 +625,7 @@ async function producerSample(
     encoding,
   });
   // A fresh process per run, pinned to its scenario: it never joins anyone else's scenario on the shared lab.
-  const producerId = `pbench-${RUN_TAG}-p${size}-b${batch}-${ENCODING_TAGS[encoding]}-${sample}`;
+  const producerId = `${sampleName(size, batch)}-${ENCODING_TAGS[encoding]}-${sample}`;
   // PRODUCER_PROFILE_DIR: each measured producer writes a V8 CPU profile there (bench/producer/profile-summary.ts reads it).
   const profile: Record<string, string> = process.env.PRODUCER_PROFILE_DIR
     ? {
@@ -850,13 +860,8 @@ interface PerfVariant {
 
 /** Key and header bytes of the producer's single-header records in this bench (its ids are as long as the samples'). */
 function mirrorlabRecordOverhead(size: number): number {
-  return keyAndHeaderBytes(
-    `pbench-${RUN_TAG}-p${size}-b1000-000000`,
-    `pbench-${RUN_TAG}-p${size}-b1000-sh-0`,
-    size,
-    500_000,
-    'single-header',
-  );
+  const ids = idsLikeSamples(size, BATCHES[0]);
+  return keyAndHeaderBytes(ids.scenarioId, ids.producerId, size, 500_000, 'single-header');
 }
 
 /** As asked (client defaults: batch.size 16 KiB, linger.ms 5, 5 requests in flight), and with batches closer to the bundle's. */
@@ -1058,8 +1063,8 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
       // As the bench's scenarios (the scenario default).
       '--keys-per-partition=4',
       // Ids as long as the service samples' (producerSample), so that its records carry as many bytes.
-      `--scenario-id=pbench-${RUN_TAG}-p${size}-b${BATCHES[0]}-000000`,
-      `--producer-id=pbench-${RUN_TAG}-p${size}-b${BATCHES[0]}-sh-0`,
+      `--scenario-id=${idsLikeSamples(size, BATCHES[0]).scenarioId}`,
+      `--producer-id=${idsLikeSamples(size, BATCHES[0]).producerId}`,
       // As the service (MAX_BATCH_RECORDS in producerSample).
       `--max-batch-records=${BATCHES[0]}`,
     ];
