@@ -6,7 +6,7 @@
  * for changes to that path; the producer's real rate is bench/producer/run.ts --only=producer on the lab.
  *
  *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=single-header] [--rate=100000]
- *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t [--batch-bytes=262144] [--max-queued=200000] [--set=name=value]...] [--threads] [--scenario-id=bench --producer-id=producer-0] [--json]
+ *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t [--batch-bytes=1000000] [--max-queued=200000] [--set=name=value]...] [--threads] [--scenario-id=bench --producer-id=producer-0] [--json]
  *
  * With --brokers (and an existing --topic of 6 partitions) the run writes through the service's own librdkafka sink
  * (services/producer/src/kafka-sink.ts, the service's settings) to a real cluster: the producer without its service
@@ -94,7 +94,7 @@ function realSink(logger: Logger): Promise<ConnectedSink> {
     idempotent: true,
     compression: 'none',
     lingerMs: Number(arg('linger-ms', '5')),
-    batchBytes: Number(arg('batch-bytes', String(256 * 1024))),
+    batchBytes: Number(arg('batch-bytes', '1000000')),
     deliveryTimeoutMs: 60_000,
     retries: 2_147_483_647,
     maxQueuedRecords: MAX_QUEUED,

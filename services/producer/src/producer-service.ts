@@ -8,8 +8,6 @@ import { ProducerMetrics } from './producer-metrics';
 import { ProducerRun, type RecordSink } from './producer-run';
 import { rateAtFor, recordsPerSecondFor } from './rate-share';
 
-/** librdkafka `batch.size` per partition: as in the client benchmark (bench/clients). */
-const BATCH_BYTES = 256 * 1024;
 /** Records the client may hold queued or in flight: a few seconds of a fast producer, so one stalled partition's backlog fits. */
 const MAX_QUEUED_RECORDS = 200_000;
 
@@ -62,7 +60,7 @@ export function producerService(options: ProducerServiceOptions = {}): ServiceDe
                   idempotent: config.IDEMPOTENT,
                   compression: config.COMPRESSION,
                   lingerMs: config.LINGER,
-                  batchBytes: BATCH_BYTES,
+                  batchBytes: config.BATCH_BYTES,
                   deliveryTimeoutMs: config.REQUEST_TIMEOUT,
                   retries: config.SEND_RETRIES,
                   maxQueuedRecords: MAX_QUEUED_RECORDS,
