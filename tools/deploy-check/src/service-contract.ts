@@ -41,7 +41,7 @@ export const SERVICES: readonly ServiceContract[] = [
     variables: [
       ...['CONTROL_TOPIC', 'PRODUCER_ID', 'ACKS', 'IDEMPOTENT', 'COMPRESSION', 'MAX_BATCH_RECORDS', 'LINGER', 'PROGRESS_INTERVAL'],
       // services/producer/src/config.ts, beyond the contract.
-      ...['REQUEST_TIMEOUT', 'SEND_RETRIES', 'PARTITION_CHECK_INTERVAL', 'PAYLOAD_DIR'],
+      ...['BATCH_BYTES', 'REQUEST_TIMEOUT', 'SEND_RETRIES', 'PARTITION_CHECK_INTERVAL', 'PAYLOAD_DIR'],
     ],
     kubernetesApi: false,
   },
