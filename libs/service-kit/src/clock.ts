@@ -13,9 +13,12 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** `performance.timeOrigin` is fixed for the process; read through its getter it costs ~10-50 ns a call, and a producer calls nowUs two or three times per record. */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+
 export const systemClock: Clock = {
   nowMs: () => Date.now(),
-  nowUs: () => Math.round((performance.timeOrigin + performance.now()) * 1000),
+  nowUs: () => Math.round((TIME_ORIGIN_MS + performance.now()) * 1000),
   async sleep(ms, signal) {
     try {
       await delay(ms, undefined, signal ? { signal } : undefined);
