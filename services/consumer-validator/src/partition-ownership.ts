@@ -25,20 +25,29 @@ export interface AssignmentChange {
 
 /**
  * Which partitions of the scenario's group this validator owns, and where it must start
- * reading each one it took over. Pure: the run applies the changes to its state.
+ * reading each one after a new assignment. Pure: the run applies the changes to its state.
  *
  * A partition taken over is read from its latest published state's next offset (or from
- * its start when none was published), whatever offset the group had committed: until the
- * first batch of it shows the consumer there (`startFor`, `started`), batches from later
- * offsets are refused and the consumer sent back.
+ * its start when none was published), whatever offset the group had committed. A partition
+ * it keeps is read on from the first offset its own checker has not seen: the client's
+ * position can be past it, since batches handed over before a rebalance are dropped unchecked
+ * (2026-12-07, add-partitions on the lab: kafkajs resumed a kept partition 37 records past
+ * the dropped batch, which the report then counted as lost). Until the first batch of a
+ * partition shows the consumer there (`startFor`, `started`), batches from later offsets are
+ * refused and the consumer sent back.
  */
 export class PartitionOwnership {
   private readonly owned = new Map<string, OwnedPartition>();
   private readonly starts = new Map<string, StartPoint>();
 
+  /**
+   * `latest`: a partition's latest published state (for one taken over). `unseenFrom`: the first offset of a partition
+   * this member's checker has not seen, undefined when it has seen none (for one it keeps).
+   */
   assign(
     assignment: Readonly<Record<string, readonly number[]>>,
     latest: (topic: string, partition: number) => ValidatorSnapshot | undefined,
+    unseenFrom: (topic: string, partition: number) => number | undefined,
   ): AssignmentChange {
     const next = new Map<string, OwnedPartition>();
     for (const [topic, partitions] of Object.entries(assignment))
@@ -52,7 +61,11 @@ export class PartitionOwnership {
     }
     const takenOver: TakenOver[] = [];
     for (const [id, p] of next) {
-      if (this.owned.has(id)) continue;
+      if (this.owned.has(id)) {
+        const start = unseenFrom(p.topic, p.partition);
+        if (start !== undefined) this.starts.set(id, start);
+        continue;
+      }
       const slice = latest(p.topic, p.partition);
       const start: StartPoint = slice ? slice.partitions[0].nextOffset : 'earliest';
       this.starts.set(id, start);

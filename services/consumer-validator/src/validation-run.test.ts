@@ -248,6 +248,42 @@ describe('ValidationRun', () => {
     expect(acc.totals.keysSeen).toBe(2);
   });
 
+  it('reads a partition it keeps through a rebalance on from the first offset it has not checked, wherever the client resumes', async () => {
+    // The lab, 2026-12-07 (add-partitions): a batch handed over before a rebalance was dropped unchecked, and the
+    // client resumed the kept partition past it. Here: offset 1 is such a batch; the client resumes at 2.
+    const { run, source, finalReport } = setup({ wms: { 0: [0, 3] } });
+    const done = run.start();
+    await source.joined();
+    source.assign({ [TOPIC]: [0] });
+    await source.deliver([record(0, 0, 0)]);
+    source.assign({ [TOPIC]: [0] });
+    await source.deliver([record(0, 2, 2)]);
+    expect(source.seeks).toEqual([{ topic: TOPIC, partition: 0, offset: 1 }]);
+    await source.deliver([record(0, 1, 1), record(0, 2, 2)]);
+    await run.requestStop('test');
+    await done;
+    const acc = reconcile(ValidatorState.fromSnapshot(finalReport().state), []);
+    expect(acc.order.gaps.count).toBe(0);
+    expect(acc.totals.keysSeen).toBe(1);
+    expect(finalReport().partitions).toEqual([{ topic: TOPIC, partition: 0, nextOffset: 3, highWatermark: 3 }]);
+  });
+
+  it('sends nothing back when the client resumes a kept partition where its checker stopped, or before', async () => {
+    const { run, source, finalReport } = setup({ wms: { 0: [0, 3] } });
+    const done = run.start();
+    await source.joined();
+    source.assign({ [TOPIC]: [0] });
+    await source.deliver([record(0, 0, 0), record(0, 1, 1)]);
+    source.assign({ [TOPIC]: [0] });
+    // Resumed from an older committed offset: offset 1 again, a redelivery.
+    await source.deliver([record(0, 1, 1), record(0, 2, 2)]);
+    expect(source.seeks).toEqual([]);
+    await run.requestStop('test');
+    await done;
+    expect((finalReport().state as ValidatorSnapshot).partitions[0].redelivered).toEqual([[1, 1]]);
+    expect(reconcile(ValidatorState.fromSnapshot(finalReport().state), []).order.gaps.count).toBe(0);
+  });
+
   it('lets go of a partition it lost: its reads leave the report', async () => {
     const { run, source, finalReport } = setup();
     const done = run.start();

@@ -42,8 +42,10 @@ export interface ValidationRunOptions {
  * Handover: on a new assignment the run releases the partitions it lost and,
  * for each partition it gained, adopts the latest published state of it and
  * reads from that state's next offset (or from the partition's start when none
- * was published), whatever offset the group had committed. Re-reads are
- * redeliveries, never duplicates; nothing is skipped, so no false gap or loss.
+ * was published), whatever offset the group had committed. A partition it keeps
+ * it reads on from the first offset it has not checked, wherever its client
+ * resumes. Re-reads are redeliveries, never duplicates; nothing is skipped, so
+ * no false gap or loss.
  *
  * Latency samples enter the histograms only when a published report covers their
  * records (see PendingLatency), and no report is published while the group is
@@ -165,7 +167,10 @@ export class ValidationRun {
   }
 
   private onAssignment(assignment: Record<string, number[]>): void {
-    const { released, takenOver } = this.ownership.assign(assignment, this.o.latestPartition);
+    const unseen = new Map(this.state.positions().map((p) => [partitionId(p.topic, p.partition), p.nextOffset]));
+    const { released, takenOver } = this.ownership.assign(assignment, this.o.latestPartition, (topic, partition) =>
+      unseen.get(partitionId(topic, partition)),
+    );
     for (const p of released) {
       this.state.releasePartitions(p.topic, [p.partition]);
       this.pending.drop(p.id);
