@@ -9,15 +9,14 @@ function sliceAt(topic: string, partition: number, offsets: number) {
   return state.releasePartitions(topic, [partition]);
 }
 
+/** No published state, no checked offset. */
+const none = (): undefined => undefined;
+
 describe('PartitionOwnership', () => {
   it('takes partitions over from their latest published state, or from the start when none was published', () => {
     const o = new PartitionOwnership();
     const published = sliceAt('t', 1, 3);
-    const change = o.assign(
-      { t: [0, 1] },
-      (topic, partition) => (partition === 1 ? published : undefined),
-      () => undefined,
-    );
+    const change = o.assign({ t: [0, 1] }, (topic, partition) => (partition === 1 ? published : undefined), none);
     expect(change.released).toEqual([]);
     expect(change.takenOver.map((p) => [p.topic, p.partition, p.start, p.slice === undefined])).toEqual([
       ['t', 0, 'earliest', true],
@@ -33,19 +32,11 @@ describe('PartitionOwnership', () => {
 
   it('keeps what it still owns, releases what it lost, and forgets a start once checked', () => {
     const o = new PartitionOwnership();
-    o.assign(
-      { t: [0, 1], u: [0] },
-      () => undefined,
-      () => undefined,
-    );
+    o.assign({ t: [0, 1], u: [0] }, none, none);
     o.started(partitionId('t', 0));
     expect(o.startFor(partitionId('t', 0))).toBeUndefined();
     // Nothing of t-0 checked yet: no start to hold it to.
-    const change = o.assign(
-      { t: [0, 2] },
-      () => undefined,
-      () => undefined,
-    );
+    const change = o.assign({ t: [0, 2] }, none, none);
     expect(change.released.map((p) => `${p.topic}-${p.partition}`)).toEqual(['t-1', 'u-0']);
     expect(change.takenOver.map((p) => `${p.topic}-${p.partition}`)).toEqual(['t-2']);
     // Still owned: not taken over again, so no adopted state and no new start.
@@ -57,18 +48,10 @@ describe('PartitionOwnership', () => {
 
   it('holds a partition it keeps to the first offset its checker has not seen, and only that one', () => {
     const o = new PartitionOwnership();
-    o.assign(
-      { t: [0, 1] },
-      () => undefined,
-      () => undefined,
-    );
+    o.assign({ t: [0, 1] }, none, none);
     o.started(partitionId('t', 0));
     o.started(partitionId('t', 1));
-    const change = o.assign(
-      { t: [0, 1, 2] },
-      () => undefined,
-      (_topic, partition) => (partition === 0 ? 42 : undefined),
-    );
+    const change = o.assign({ t: [0, 1, 2] }, none, (_topic, partition) => (partition === 0 ? 42 : undefined));
     expect(change).toEqual({
       released: [],
       takenOver: [{ id: partitionId('t', 2), topic: 't', partition: 2, slice: undefined, start: 'earliest' }],
@@ -79,18 +62,8 @@ describe('PartitionOwnership', () => {
 
   it('an empty assignment releases everything', () => {
     const o = new PartitionOwnership();
-    o.assign(
-      { t: [0] },
-      () => undefined,
-      () => undefined,
-    );
-    expect(
-      o.assign(
-        {},
-        () => undefined,
-        () => undefined,
-      ),
-    ).toEqual({ released: [{ id: partitionId('t', 0), topic: 't', partition: 0 }], takenOver: [] });
+    o.assign({ t: [0] }, none, none);
+    expect(o.assign({}, none, none)).toEqual({ released: [{ id: partitionId('t', 0), topic: 't', partition: 0 }], takenOver: [] });
     expect(o.list()).toEqual([]);
   });
 });
