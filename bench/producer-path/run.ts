@@ -14,6 +14,7 @@
  */
 import { randomPayloadSource, validateScenario, type RecordEncoding } from '@mirrorlab/protocol';
 import { createLogger, systemClock, type Logger } from '@mirrorlab/service-kit';
+import { DEFAULT_BATCH_BYTES } from '../../services/producer/src/config';
 import { connectKafkaSink, type ConnectedSink, type KafkaSinkOptions } from '../../services/producer/src/kafka-sink';
 import { Registry } from 'prom-client';
 import { splitThreads, ThreadCpuTracker } from './thread-cpu';
@@ -107,7 +108,7 @@ function realSink(logger: Logger): Promise<ConnectedSink> {
     idempotent: true,
     compression: 'none',
     lingerMs: Number(arg('linger-ms', '5')),
-    batchBytes: Number(arg('batch-bytes', '1000000')),
+    batchBytes: Number(arg('batch-bytes', String(DEFAULT_BATCH_BYTES))),
     deliveryTimeoutMs: 60_000,
     retries: 2_147_483_647,
     maxQueuedRecords: MAX_QUEUED,

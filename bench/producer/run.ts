@@ -57,6 +57,7 @@ import { spawnService, type ServiceProcess } from '@mirrorlab/service-kit/testin
 import { ControlRecorder } from '@mirrorlab/control/testing';
 import { latestPartitions, reconcile, type ProducerReport } from '@mirrorlab/validation';
 import { splitThreads, ThreadCpuTracker } from '../producer-path/thread-cpu';
+import { DEFAULT_BATCH_BYTES } from '../../services/producer/src/config';
 
 const quick = process.argv.includes('--quick');
 /** A part of the bench on its own (each fits in one short hold of the shared lab). */
@@ -127,7 +128,7 @@ const LINGER_MS = lingerArg !== undefined ? Number(lingerArg) : 20;
  * rows the ratios are taken against, of the bare client and of the run without the service. Until 2026-12-07 16:00 UTC
  * the producer and these rows used 262,144.
  */
-const BATCH_BYTES = 1_000_000;
+const BATCH_BYTES = DEFAULT_BATCH_BYTES;
 if (!Number.isInteger(LINGER_MS) || LINGER_MS < 0) {
   console.error(`--linger-ms must be a whole number >= 0, got ${lingerArg}`);
   process.exit(2);
@@ -1055,6 +1056,7 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
     const topic = `${WRITER_TOPIC_PREFIX}pbench-${RUN_TAG}-run-${size}`;
     await bench.createTopics([topic]);
     const script = join(__dirname, '..', 'producer-path', 'run.ts');
+    const ids = idsLikeSamples(size, BATCHES[0]);
     await bench.mirrorsCaughtUp();
     const args = [
       script,
@@ -1070,8 +1072,8 @@ async function measureRunWithoutService(bench: Bench): Promise<RunWithoutService
       // As the bench's scenarios (the scenario default).
       '--keys-per-partition=4',
       // Ids as long as the service samples' (producerSample), so that its records carry as many bytes.
-      `--scenario-id=${idsLikeSamples(size, BATCHES[0]).scenarioId}`,
-      `--producer-id=${idsLikeSamples(size, BATCHES[0]).producerId}`,
+      `--scenario-id=${ids.scenarioId}`,
+      `--producer-id=${ids.producerId}`,
       // As the service (MAX_BATCH_RECORDS in producerSample).
       `--max-batch-records=${BATCHES[0]}`,
     ];
