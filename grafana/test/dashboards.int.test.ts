@@ -47,9 +47,14 @@ let startS: number;
 let endS: number;
 
 /**
- * A 20 s workload at time scale 0.5 with a source broker paused from 5 s to 10 s: a fault that
+ * A 20 s workload at time scale 0.5 with a source broker paused from 5 s to 15 s: a fault that
  * works on loopback labs too and heals at once (SIGCONT), so the run is not longer than it must be.
+ * The pause lasts two scrape intervals: a fault shorter than one can fall between two scrapes, and
+ * then no sample of `mirrorlab_fault_active` is 1 (the CI run of 94cc1c4 failed so, with a 5 s pause).
  */
+const FAULT_SECONDS = 2 * LAB_SCRAPE_INTERVAL_SECONDS;
+const TIME_SCALE = 0.5;
+
 function probeScenario(topic: string): string {
   return [
     'name: dashboards-probe',
@@ -58,7 +63,7 @@ function probeScenario(topic: string): string {
     'workload: { producers: 2, rate: { records: 200 }, duration: 40s, recordSize: 256 }',
     'validators: { count: 2 }',
     'faults:',
-    '  - { at: 10s, duration: 10s, kind: pause-broker, target: "source:3" }',
+    `  - { at: 10s, duration: ${FAULT_SECONDS / TIME_SCALE}s, kind: pause-broker, target: "source:3" }`,
     'expectations: { lost: { max: 0 }, unexpected: { max: 0 }, duplicates: { max: 20000 } }',
     '',
   ].join('\n');
@@ -107,7 +112,7 @@ beforeAll(async () => {
   startS = Math.floor(Date.now() / 1000);
   let stdout: string;
   try {
-    ({ stdout } = await run(cli, ['run', file, '--time-scale', '0.5', '--json', '--no-build', '--dir', lab.dir], {
+    ({ stdout } = await run(cli, ['run', file, '--time-scale', String(TIME_SCALE), '--json', '--no-build', '--dir', lab.dir], {
       cwd: repo,
       timeout: 420_000,
       maxBuffer: 16 * 1024 * 1024,
