@@ -13,7 +13,7 @@
  *   npx tsx bench/producer/run.ts --only=validator     # 3., with kafka-consumer-perf-test on the same backlog
  *   npx tsx bench/producer/run.ts --only=producer-100B # 1. and 2. at 100 B only
  *   npx tsx bench/producer/run.ts --only=producer      # 1. and 2. at 100 B and 1 KiB, the default MAX_BATCH_RECORDS only
- *   --encodings=headers,single-header (the default for --only runs; any of headers, single-header, value-prefix):
+ *   --encodings=headers,single-header (the default for --only runs; any of headers, single-header, value-prefix, compact):
  *   the record encodings measured side by side in the run (the validator: one backlog each); --samples=N (default 1 for --only);
  *   --batches=100,1000,4000: the producer's MAX_BATCH_RECORDS values side by side (default 1000, and 4000 unless --only=producer);
  *   --fetch-thread=off,on: the validator's FETCH_THREAD settings side by side (default for --only=validator: both);
@@ -67,7 +67,7 @@ if (process.argv.some((a) => a.startsWith('--only=')) && only === undefined) {
   console.error('--only must be validator, producer-100B or producer');
   process.exit(2);
 }
-const KNOWN_ENCODINGS: readonly RecordEncoding[] = ['headers', 'single-header', 'value-prefix'];
+const KNOWN_ENCODINGS: readonly RecordEncoding[] = ['headers', 'single-header', 'value-prefix', 'compact'];
 const encodingsArg = process.argv.find((a) => a.startsWith('--encodings='))?.slice('--encodings='.length);
 /**
  * The record encodings measured side by side (producer samples interleaved; one validator backlog each). --only runs
@@ -114,7 +114,7 @@ if (BATCHES.some((b) => !Number.isInteger(b) || b < 1)) {
   console.error(`--batches must be whole numbers >= 1, comma-separated, got ${batchesArg}`);
   process.exit(2);
 }
-const ENCODING_TAGS: Record<RecordEncoding, string> = { headers: 'h', 'value-prefix': 'vp', 'single-header': 'sh' };
+const ENCODING_TAGS: Record<RecordEncoding, string> = { headers: 'h', 'value-prefix': 'vp', 'single-header': 'sh', compact: 'c' };
 const ASKED_RATE = 500_000;
 const lingerArg = process.argv.find((a) => a.startsWith('--linger-ms='))?.slice('--linger-ms='.length);
 /**

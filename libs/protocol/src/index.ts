@@ -22,6 +22,7 @@ export { KeyPlan, MAX_KEY_SEARCH_WORK, type KeyPlanOptions, type RecordSlot, typ
 export { RECORD_FORMAT_VERSION, scheduledTimeOf, type RecordEncoding, type TestRecordMeta } from './record-format';
 export { RECORD_HEADERS, type ConsumedHeaders, type HeaderValue } from './record-headers';
 export { SINGLE_HEADER } from './record-single-header';
+export { COMPACT_HEADER } from './record-compact';
 export {
   encodeRecord,
   decodeRecord,

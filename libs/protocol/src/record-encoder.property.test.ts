@@ -18,7 +18,10 @@ const keys = fc.oneof(
   fc.string({ minLength: 1, maxLength: 300 }).filter((s) => !/\p{Cs}/u.test(s)),
 );
 const payloads = fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b));
-const encodings = fc.constantFrom<RecordEncoding>('headers', 'value-prefix', 'single-header');
+const encodings = fc.constantFrom<RecordEncoding>('headers', 'value-prefix', 'single-header', 'compact');
+/** The compact encoding reads the producer id from the key: keys there start with it and '/', as key-plan keys do. */
+const keyFor = (meta: TestRecordMeta, key: string, encoding: RecordEncoding): string =>
+  encoding === 'compact' ? `${meta.producerId}/${key}` : key;
 
 function streamRecord(meta: TestRecordMeta, encoder: RecordEncoder, key: string, payload: Buffer) {
   const { keyEpoch, seq, sendTimeUs, scheduledTimeUs } = meta;
@@ -28,7 +31,8 @@ function streamRecord(meta: TestRecordMeta, encoder: RecordEncoder, key: string,
 describe('RecordEncoder', () => {
   test('writes exactly what encodeRecord writes, in every encoding', () => {
     fc.assert(
-      fc.property(metas, keys, payloads, encodings, fc.boolean(), (meta, key, payload, encoding, withChecksum) => {
+      fc.property(metas, keys, payloads, encodings, fc.boolean(), (meta, anyKey, payload, encoding, withChecksum) => {
+        const key = keyFor(meta, anyKey, encoding);
         const encoder = new RecordEncoder(meta, encoding);
         const r = streamRecord(meta, encoder, key, payload);
         const got = encoder.encode(withChecksum ? { ...r, payloadChecksum: crc32(payload) } : r);
@@ -40,7 +44,8 @@ describe('RecordEncoder', () => {
 
   test('its records decode to the meta, key and payload (length and checksum) they were given', () => {
     fc.assert(
-      fc.property(metas, keys, payloads, encodings, (meta, key, payload, encoding) => {
+      fc.property(metas, keys, payloads, encodings, (meta, anyKey, payload, encoding) => {
+        const key = keyFor(meta, anyKey, encoding);
         const encoder = new RecordEncoder(meta, encoding);
         const decoded = decodeRecord(encoder.encode(streamRecord(meta, encoder, key, payload)));
         expect(decoded.ok).toBe(true);
@@ -81,6 +86,21 @@ describe('RecordEncoder', () => {
     expect(() => encoder.encode({ ...ok, keyEpoch: Number.NaN })).toThrow(expect.objectContaining({ field: 'meta.keyEpoch' }));
     expect(() => encoder.encode({ ...ok, scheduledTimeUs: 2 ** 53 })).toThrow(expect.objectContaining({ field: 'meta.scheduledTimeUs' }));
     expect(() => encoder.encode({ ...ok, key: Buffer.alloc(0) })).toThrow(expect.objectContaining({ code: 'invalid_record_key' }));
+  });
+
+  test('in the compact encoding, refuses a key that does not start with the producer id and "/", saying why', () => {
+    const compact = new RecordEncoder({ scenarioId: 's', producerId: 'p-0' }, 'compact');
+    const record = (key: string) => ({ keyEpoch: 0, seq: 0, sendTimeUs: 0, key: compact.keyBytes(key), payload: Buffer.alloc(1) });
+    for (const key of ['k', 'p-0', 'p-0k/1', 'p-1/e0/k0-1', 'P-0/e0/k0-1']) {
+      expect(() => compact.encode(record(key))).toThrow(
+        expect.objectContaining({
+          code: 'invalid_record_key',
+          field: 'key',
+          message: expect.stringContaining('start with the producer id "p-0"'),
+        }),
+      );
+    }
+    expect(decodeRecord(compact.encode(record('p-0/e0/k0-1')))).toMatchObject({ ok: true, record: { meta: { producerId: 'p-0' } } });
   });
 });
 

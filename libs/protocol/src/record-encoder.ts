@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { RecordEncodeError } from './errors';
 import { crc32Ascii, crc32Bytes } from './crc32';
+import { COMPACT_HEADER, compactHead, compactValue, keyStartsWithProducer, keyWithoutProducerError } from './record-compact';
 import { decimalLength, writeDecimal } from './decimal-bytes';
 import { counterProblem, identifierProblem } from './identifier';
 import { RECORD_FORMAT_VERSION, type RecordEncoding, type TestRecordMeta } from './record-format';
@@ -42,6 +43,10 @@ export class RecordEncoder {
   private readonly head: Buffer;
   /** The CRC-32 of `head`: every meta checksum continues from it. */
   private readonly headSum: number;
+  private readonly producerBytes: Buffer;
+  /** What starts every compact header of this producer (record-compact.ts). */
+  private readonly compactHead: Buffer;
+  private readonly compactHeadSum: number;
 
   constructor(
     private readonly ids: { readonly scenarioId: string; readonly producerId: string },
@@ -54,6 +59,9 @@ export class RecordEncoder {
     }
     this.head = Buffer.from(`ml${RECORD_FORMAT_VERSION};${ids.scenarioId};${ids.producerId};`);
     this.headSum = crc32(this.head);
+    this.producerBytes = Buffer.from(ids.producerId);
+    this.compactHead = compactHead(Buffer.from(ids.scenarioId), this.producerBytes);
+    this.compactHeadSum = crc32(this.compactHead);
   }
 
   /** A key's bytes, checked as encodeRecord checks keys (throws RecordEncodeError); keep them for the key's records. */
@@ -72,6 +80,11 @@ export class RecordEncoder {
       throw new RecordEncodeError('invalid_record_key', 'key', 'expected the bytes of a key from RecordEncoder.keyBytes');
     }
     const payloadSum = r.payloadChecksum ?? crc32(payload);
+    if (this.encoding === 'compact') {
+      if (!keyStartsWithProducer(key, this.producerBytes)) throw keyWithoutProducerError(this.ids.producerId);
+      const value = compactValue(this.compactHead, this.compactHeadSum, keyEpoch, seq, sendTimeUs, scheduled, key, payloadSum);
+      return { key, value: payload, headers: { [COMPACT_HEADER]: value } };
+    }
     // metaChecksum's line is the meta text followed by the key's length; then the key's bytes.
     const keyLengthText = KEY_LENGTH_TEXTS[key.length] ?? `${key.length};`;
     if (this.encoding === 'headers') {

@@ -2,8 +2,9 @@ import { crc32 } from 'node:zlib';
 import type { RecordDecodeError, RecordDecodeReason } from './errors';
 
 /**
- * What the bytes of a test record mean, shared by every encoding (headers, value
- * prefix, single header), so a record's checksum is the same whichever encoding carried it.
+ * What the bytes of a test record mean, shared by every encoding; the text encodings (headers,
+ * value prefix, single header) hash the same meta text, so a record's checksum is the same
+ * whichever of them carried it (the compact one hashes its own bytes: record-compact.ts).
  */
 
 /**
@@ -16,8 +17,10 @@ export const RECORD_FORMAT_VERSION = 2;
  * `headers`: meta in 8-9 `ml-*` Kafka headers. `value-prefix`: meta as text before the
  * payload in the value (for replicators that drop headers). `single-header`: that same
  * text as the value of one `ml` header (one header is far cheaper for Kafka clients).
+ * `compact`: the same meta as binary in one `mb` header, the producer id read from the key
+ * (about 40 bytes where the text takes about 100: record-compact.ts).
  */
-export type RecordEncoding = 'headers' | 'value-prefix' | 'single-header';
+export type RecordEncoding = 'headers' | 'value-prefix' | 'single-header' | 'compact';
 
 export interface TestRecordMeta {
   readonly scenarioId: string;

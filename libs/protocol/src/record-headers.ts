@@ -14,6 +14,7 @@ import {
   type TestRecordMeta,
   type WrittenMeta,
 } from './record-format';
+import { COMPACT_HEADER } from './record-compact';
 import { SINGLE_HEADER } from './record-single-header';
 
 /**
@@ -61,19 +62,24 @@ export function writeHeaders(meta: TestRecordMeta, metaChecksum: number, payload
 
 /**
  * Which header encoding a record's header names say it carries: `ml` is the single
- * header, any `ml-*` the headers encoding; `both` cannot come from one producer.
- * One pass over the names, so a foreign record with many headers costs one loop.
+ * header, `mb` the compact one, any `ml-*` the headers encoding; `both` (more than one of
+ * these) cannot come from one producer. One pass over the names, so a foreign record with
+ * many headers costs one loop.
  */
-export function headerEncodingOf(headers: ConsumedHeaders | null | undefined): 'none' | 'headers' | 'single-header' | 'both' {
+export function headerEncodingOf(headers: ConsumedHeaders | null | undefined): 'none' | 'headers' | 'single-header' | 'compact' | 'both' {
   if (headers === null || typeof headers !== 'object') return 'none';
   let single = false;
+  let compact = false;
   let multi = false;
   for (const name in headers) {
     if (!Object.hasOwn(headers, name)) continue;
     if (name === SINGLE_HEADER) single = true;
+    else if (name === COMPACT_HEADER) compact = true;
     else if (name.startsWith(MARKER)) multi = true;
   }
-  return single ? (multi ? 'both' : 'single-header') : multi ? 'headers' : 'none';
+  const found = (single ? 1 : 0) + (compact ? 1 : 0) + (multi ? 1 : 0);
+  if (found > 1) return 'both';
+  return single ? 'single-header' : compact ? 'compact' : multi ? 'headers' : 'none';
 }
 
 type TextRead = { text: string } | RecordDecodeError;

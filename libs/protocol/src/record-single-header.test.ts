@@ -135,7 +135,7 @@ describe('single-header encoding', () => {
     expect(errorOf(decodeRecord(record))).toEqual({
       reason: 'malformed_header',
       field: 'ml',
-      message: expect.stringContaining('both the single header'),
+      message: expect.stringContaining('more than one of the single header'),
     });
   });
 

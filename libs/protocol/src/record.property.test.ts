@@ -10,6 +10,7 @@ import {
   type RecordEncoding,
   type TestRecordMeta,
 } from './record-format';
+import { COMPACT_HEADER } from './record-compact';
 import { RECORD_HEADERS } from './record-headers';
 import { SINGLE_HEADER } from './record-single-header';
 
@@ -48,8 +49,13 @@ const payloads = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
   fc.constantFrom(new Uint8Array(0), new TextEncoder().encode('ml2;a;b;1;2;3;;00000000;00000000;')),
 );
-const encodings = fc.constantFrom<RecordEncoding>('headers', 'value-prefix', 'single-header');
-const inputs = fc.record({ meta: metas, key: keys, payload: payloads, encoding: encodings });
+const ENCODINGS = ['headers', 'value-prefix', 'single-header', 'compact'] as const satisfies readonly RecordEncoding[];
+const encodings = fc.constantFrom<RecordEncoding>(...ENCODINGS);
+/** The compact encoding reads the producer id from the key, so its keys start with it and '/', as key-plan keys do. */
+const producerKey = (meta: TestRecordMeta, key: string): string => `${meta.producerId}/${key}`;
+const inputs = fc
+  .record({ meta: metas, key: keys, payload: payloads, encoding: encodings })
+  .map((input) => (input.encoding === 'compact' ? { ...input, key: producerKey(input.meta, input.key) } : input));
 
 /** What a kafkajs consumer would hand back: fresh copies of every buffer. */
 function asConsumed(encoded: EncodedRecord): { key: Buffer; value: Buffer; headers: Record<string, Buffer> } {
@@ -81,13 +87,14 @@ function decodedOf(encoded: EncodedRecord): DecodedRecord {
 }
 
 describe('record codec properties', () => {
-  test('the meta checksum is the same in every encoding: computed over the written text (prefix, single header) or over the fields (headers)', () => {
+  test('the meta checksum is the same in every text encoding: computed over the written text (prefix, single header) or over the fields (headers)', () => {
     const longKeys = fc.string({ minLength: 250, maxLength: 400 }).filter((s) => !/\p{Cs}/u.test(s));
     fc.assert(
       fc.property(metas, fc.oneof(keys, longKeys), payloads, (meta, key, payload) => {
-        const expected = metaChecksum(meta, Buffer.from(key));
+        const fullKey = producerKey(meta, key);
+        const expected = metaChecksum(meta, Buffer.from(fullKey));
         for (const encoding of ['headers', 'value-prefix', 'single-header'] as const) {
-          expect(decodedOf(encodeRecord({ meta, key, payload, encoding })).metaChecksum).toBe(expected);
+          expect(decodedOf(encodeRecord({ meta, key: fullKey, payload, encoding })).metaChecksum).toBe(expected);
         }
       }),
     );
@@ -191,10 +198,31 @@ describe('record codec properties', () => {
     );
   });
 
-  test('changing any one byte of any header value or name is caught, in both header encodings', () => {
+  test('changing any one byte of the compact header before its payload checksum never yields an identity', () => {
     fc.assert(
       fc.property(
-        fc.record({ meta: metas, key: keys, payload: payloads, encoding: fc.constantFrom<RecordEncoding>('headers', 'single-header') }),
+        inputs.map((input) => ({ ...input, encoding: 'compact' as const, key: producerKey(input.meta, input.key) })),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (input, at, delta) => {
+          const consumed = asConsumed(encodeRecord(input));
+          const value = consumed.headers[COMPACT_HEADER];
+          // The last 4 bytes are the payload checksum: a change there is a payload_mismatch at worst.
+          const i = at % (value.length - 4);
+          value[i] = (value[i] + delta) & 0xff;
+          const result = decodeRecord(consumed);
+          expect(result.ok).toBe(false);
+          expect(!result.ok && result.identity).toBeUndefined();
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('changing any one byte of any header value or name is caught, in every header encoding', () => {
+    fc.assert(
+      fc.property(
+        inputs.filter((input) => input.encoding !== 'value-prefix'),
         fc.nat(),
         fc.boolean(),
         fc.nat(),
@@ -286,8 +314,13 @@ describe('record codec properties', () => {
         maxLength: 9,
       })
       .map((fields) => Buffer.from(fields.join(';')));
-    const headerValue = fc.oneof(bytesOrText, nearPrefix, fc.array(bytesOrText, { maxLength: 3 }), fc.constant(undefined));
-    const headerName = fc.oneof(fc.constantFrom(...Object.values(RECORD_HEADERS), SINGLE_HEADER), fc.string({ maxLength: 6 }));
+    // Near the compact header: its version byte, then varints and bytes of any value.
+    const nearCompact = fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.concat([Buffer.from([2]), b]));
+    const headerValue = fc.oneof(bytesOrText, nearPrefix, nearCompact, fc.array(bytesOrText, { maxLength: 3 }), fc.constant(undefined));
+    const headerName = fc.oneof(
+      fc.constantFrom(...Object.values(RECORD_HEADERS), SINGLE_HEADER, COMPACT_HEADER),
+      fc.string({ maxLength: 6 }),
+    );
     const records: fc.Arbitrary<ConsumedRecord> = fc.record(
       {
         key: fc.option(bytesOrText),

@@ -13,6 +13,7 @@ import {
 } from './record-format';
 import { headerEncodingOf, readHeaders, writeHeaders, type ConsumedHeaders } from './record-headers';
 import { prefixMarkerLength, readPrefix, writePrefixed } from './record-prefix';
+import { COMPACT_HEADER, keyStartsWithProducer, keyWithoutProducerError, readCompactHeader, writeCompactHeader } from './record-compact';
 import { readSingleHeader, SINGLE_HEADER, writeSingleHeader } from './record-single-header';
 
 /**
@@ -71,7 +72,7 @@ export type RecordDecodeResult =
   | { readonly ok: true; readonly record: DecodedRecord }
   | { readonly ok: false; readonly error: RecordDecodeError; readonly identity?: RecordIdentity };
 
-const ENCODINGS: readonly string[] = ['headers', 'value-prefix', 'single-header'] satisfies readonly RecordEncoding[];
+const ENCODINGS: readonly string[] = ['headers', 'value-prefix', 'single-header', 'compact'] satisfies readonly RecordEncoding[];
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** One of the record encodings, or RecordEncodeError naming the field. */
@@ -90,8 +91,12 @@ export function encodeRecord(input: RecordToEncode): EncodedRecord {
     throw new RecordEncodeError('invalid_record_meta', 'payload', 'expected a Buffer or Uint8Array');
   }
   const payload = asBuffer(input.payload);
-  const metaSum = metaChecksum(meta, key);
   const payloadSum = payloadChecksum(payload);
+  if (encoding === 'compact') {
+    if (!keyStartsWithProducer(key, Buffer.from(meta.producerId))) throw keyWithoutProducerError(meta.producerId);
+    return { key, value: payload, headers: writeCompactHeader(meta, key, payloadSum) };
+  }
+  const metaSum = metaChecksum(meta, key);
   if (encoding === 'value-prefix') return { key, value: writePrefixed(meta, metaSum, payloadSum, payload), headers: {} };
   const headers = encoding === 'single-header' ? writeSingleHeader(meta, metaSum, payloadSum) : writeHeaders(meta, metaSum, payloadSum);
   return { key, value: payload, headers };
@@ -116,9 +121,11 @@ export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
     return failure(
       'malformed_header',
       SINGLE_HEADER,
-      `record carries both the single header "${SINGLE_HEADER}" and ml-* headers: no mirrorlab producer writes both`,
+      `record carries more than one of the single header "${SINGLE_HEADER}", the compact header "${COMPACT_HEADER}" and ml-* headers: ` +
+        'no mirrorlab producer writes two',
     );
   }
+  if (headerEncoding === 'compact') return decodeCompact(record, value);
   if (headerEncoding !== 'none') {
     const headers = record.headers as ConsumedHeaders;
     const read = headerEncoding === 'single-header' ? readSingleHeader(headers) : readHeaders(headers);
@@ -141,8 +148,22 @@ export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
   if (keyBytes === undefined || keyBytes.length === 0) return failure('missing_key', 'key', 'record has no key');
   if (!isUtf8(keyBytes)) return failure('malformed_key', 'key', 'key is not valid UTF-8');
 
-  // Identity first: a payload mismatch is only attributable when meta and key are intact.
   const metaSum = written.metaText === undefined ? metaChecksum(written.meta, keyBytes) : metaChecksumOfText(written.metaText, keyBytes);
+  return checkedRecord(record, keyBytes, written, metaSum, payload, encoding);
+}
+
+/**
+ * The decoded record once its meta is read: identity first (a payload mismatch is only attributable when meta and
+ * key are intact), then the payload.
+ */
+function checkedRecord(
+  record: ConsumedRecord,
+  keyBytes: Buffer,
+  written: WrittenMeta,
+  metaSum: number,
+  payload: Buffer,
+  encoding: RecordEncoding,
+): RecordDecodeResult {
   if (metaSum !== written.metaChecksum) {
     return failure(
       'checksum_mismatch',
@@ -169,6 +190,20 @@ export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
     ok: true,
     record: { meta: written.meta, key, payloadLength: payload.length, metaChecksum: metaSum, payloadChecksum: payloadSum, encoding },
   };
+}
+
+/**
+ * decodeRecord for the compact header: the key is read first (the producer id is its start), and the header's
+ * reader has computed the meta checksum already.
+ */
+function decodeCompact(record: ConsumedRecord, value: Buffer | undefined): RecordDecodeResult {
+  const keyBytes = toBuffer(record.key);
+  if (keyBytes === undefined || keyBytes.length === 0) return failure('missing_key', 'key', 'record has no key');
+  if (!isUtf8(keyBytes)) return failure('malformed_key', 'key', 'key is not valid UTF-8');
+  const written = readCompactHeader((record.headers as ConsumedHeaders)[COMPACT_HEADER], keyBytes);
+  if ('reason' in written) return { ok: false, error: written };
+  if (value === undefined) return failure('missing_value', 'value', 'record has mirrorlab headers but no value');
+  return checkedRecord(record, keyBytes, written, written.computedMetaChecksum, value, 'compact');
 }
 
 function checkedMeta(meta: TestRecordMeta): TestRecordMeta {

@@ -1,4 +1,4 @@
-import { encodeRecord } from '@mirrorlab/protocol';
+import { encodeRecord, type RecordEncoding } from '@mirrorlab/protocol';
 import { LatencyHistograms, reconcile, ValidatorState } from '@mirrorlab/validation';
 import { PendingLatency } from './pending-latency';
 import { Registry } from 'prom-client';
@@ -20,7 +20,7 @@ function target(withReplication = false): IntakeTarget & { registry: Registry } 
 function record(
   seq: number,
   offset: number,
-  opts: { scenarioId?: string; sendTimeUs?: number; scheduledTimeUs?: number } = {},
+  opts: { scenarioId?: string; sendTimeUs?: number; scheduledTimeUs?: number; encoding?: RecordEncoding } = {},
 ): TargetRecord {
   const enc = encodeRecord({
     meta: {
@@ -33,7 +33,7 @@ function record(
     },
     key: 'p1/e0/k0-0',
     payload: Buffer.from('payload'),
-    encoding: 'single-header',
+    encoding: opts.encoding ?? 'single-header',
   });
   return { topic: 'source.t', partition: 0, offset, key: enc.key, value: enc.value, headers: enc.headers, timestampMs: 1_500 };
 }
@@ -60,6 +60,13 @@ describe('intakeRecord', () => {
     expect(await metricValue(t.registry, 'mirrorlab_validator_duplicate_total')).toBe(1);
     expect(await metricValue(t.registry, 'mirrorlab_validator_redelivery_total')).toBe(1);
     expect(await metricValue(t.registry, 'mirrorlab_validator_records_total')).toBe(5);
+  });
+
+  it.each<RecordEncoding>(['headers', 'value-prefix', 'compact'])('classifies %s records as it does single-header ones', (encoding) => {
+    const t = target();
+    const classes = [0, 2, 1, 1].map((seq, offset) => intakeRecord(t, record(seq, offset, { encoding }), 3_000_000));
+    expect(classes).toEqual(['in_order', 'gap', 'late', 'duplicate']);
+    expect(intakeRecord(t, record(5, 4, { encoding, scenarioId: 'other' }), 3_000_000)).toBe('other_scenario');
   });
 
   it('counts foreign records as foreign, a damaged payload as corrupt for its sequence, a damaged identity as corrupt, and keeps going', async () => {
