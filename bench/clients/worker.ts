@@ -33,6 +33,8 @@ interface Job {
    * to tell the cost of the bytes a test record carries from the cost of the producer's own work.
    */
   mirrorlabShape?: boolean;
+  /** With mirrorlabShape: the key's bytes, the header's name and its value's bytes, when not the single-header sizes above. */
+  shape?: { keyBytes: number; header: string; headerBytes: number };
   /** Batch addon only: clients in the process, partitions split among them (each its own connection per broker). */
   instances?: number;
 }
@@ -124,8 +126,13 @@ async function produceBatchAddon(): Promise<void> {
     },
   };
   const perTurn = job.perTurn ?? 5000;
-  const headers: Record<string, Buffer> = job.mirrorlabShape ? { ml: Buffer.alloc(112, 0x37) } : { k: Buffer.from('v') };
-  const keys = Array.from({ length: 1000 }, (_, k) => Buffer.from(job.mirrorlabShape ? String(k).padStart(27, 'k') : String(k)));
+  const shape = job.shape ?? { keyBytes: 27, header: 'ml', headerBytes: 112 };
+  const headers: Record<string, Buffer> = job.mirrorlabShape
+    ? { [shape.header]: Buffer.alloc(shape.headerBytes, 0x37) }
+    : { k: Buffer.from('v') };
+  const keys = Array.from({ length: 1000 }, (_, k) =>
+    Buffer.from(job.mirrorlabShape ? String(k).padStart(shape.keyBytes, 'k') : String(k)),
+  );
   let i = 0;
   while (i < job.records) {
     const partition = i % job.partitions;
