@@ -5,7 +5,7 @@
  * source-offset ledgers, metrics, per-second meters) except the binding's native produce() call. A micro-benchmark
  * for changes to that path; the producer's real rate is bench/producer/run.ts --only=producer on the lab.
  *
- *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=single-header] [--rate=100000]
+ *   npx tsx bench/producer-path/run.ts [--size=1024] [--seconds=3] [--rounds=3] [--encoding=compact] [--rate=100000]
  *     [--ack-delay-ms=0] [--brokers=127.0.0.1:9092 --topic=t [--batch-bytes=1000000] [--max-queued=200000] [--set=name=value]...] [--threads] [--scenario-id=bench --producer-id=producer-0] [--json]
  *
  * With --brokers (and an existing --topic of 6 partitions) the run writes through the service's own librdkafka sink
@@ -25,7 +25,7 @@ const arg = (name: string, fallback: string): string => process.argv.find((x) =>
 const SIZE = Number(arg('size', '1024'));
 const SECONDS = Number(arg('seconds', '3'));
 const ROUNDS = Number(arg('rounds', '3'));
-const ENCODING = arg('encoding', 'single-header') as RecordEncoding;
+const ENCODING = arg('encoding', 'compact') as RecordEncoding;
 const RATE = Number(arg('rate', '100000'));
 /** How long after it is produced a record is acknowledged (a broker's round trip with acks=all is tens to hundreds of ms). */
 const ACK_DELAY_MS = Number(arg('ack-delay-ms', '0'));

@@ -13,7 +13,7 @@
  *   npx tsx bench/producer/run.ts --only=validator     # 3., with kafka-consumer-perf-test on the same backlog
  *   npx tsx bench/producer/run.ts --only=producer-100B # 1. and 2. at 100 B only
  *   npx tsx bench/producer/run.ts --only=producer      # 1. and 2. at 100 B and 1 KiB, the default MAX_BATCH_RECORDS only
- *   --encodings=headers,single-header (the default for --only runs; any of headers, single-header, value-prefix, compact):
+ *   --encodings=compact,single-header (the default for --only runs; any of headers, single-header, value-prefix, compact):
  *   the record encodings measured side by side in the run (the validator: one backlog each); --samples=N (default 1 for --only);
  *   --batches=100,1000,4000: the producer's MAX_BATCH_RECORDS values side by side (default 1000, and 4000 unless --only=producer);
  *   --fetch-thread=off,on: the validator's FETCH_THREAD settings side by side (default for --only=validator: both);
@@ -72,15 +72,15 @@ const KNOWN_ENCODINGS: readonly RecordEncoding[] = ['headers', 'single-header', 
 const encodingsArg = process.argv.find((a) => a.startsWith('--encodings='))?.slice('--encodings='.length);
 /**
  * The record encodings measured side by side (producer samples interleaved; one validator backlog each). --only runs
- * compare the 8-9 `ml-*` headers with the single `ml` header unless told otherwise; the full bench measures the default
- * (headers).
+ * compare the default (the binary `mb` header) with the text `ml` header unless told otherwise; the full bench
+ * measures the default.
  */
 const ENCODINGS: RecordEncoding[] =
   encodingsArg !== undefined
     ? (encodingsArg.split(',') as RecordEncoding[])
     : only !== undefined
-      ? ['headers', 'single-header']
-      : ['headers'];
+      ? ['compact', 'single-header']
+      : ['compact'];
 if (ENCODINGS.length === 0 || ENCODINGS.some((e) => !KNOWN_ENCODINGS.includes(e))) {
   console.error(`--encodings must list some of ${KNOWN_ENCODINGS.join(', ')}, got ${encodingsArg}`);
   process.exit(2);

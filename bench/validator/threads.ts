@@ -1,11 +1,11 @@
 /**
  * The consumer-validator's per-record CPU on each of its two threads, without Kafka: the fetch thread's
  * share (kafkajs-shaped records -> packed batch) and the checking thread's (packed batch -> unpacked ->
- * checked, counted and timed, as validation-run.ts does). 1 KiB records in the single-header encoding,
+ * checked, counted and timed, as validation-run.ts does). 1 KiB records in the compact encoding (the default),
  * 1,000 per batch, 6 partitions, 2,000 keys (`--encoding=headers` for the 8-9 header encoding). A micro-benchmark to compare changes to the hot path; the
  * validator's real rate is measured on the lab by bench/producer/run.ts --only=validator.
  *
- *   npx tsx bench/validator/threads.ts [--records=600000] [--rounds=5] [--encoding=single-header]
+ *   npx tsx bench/validator/threads.ts [--records=600000] [--rounds=5] [--encoding=compact]
  */
 import { encodeRecord, type RecordEncoding } from '@mirrorlab/protocol';
 import { ValidatorState } from '@mirrorlab/validation';
@@ -21,7 +21,7 @@ const arg = (name: string, fallback: number): number => {
 };
 const RECORDS = arg('records', 600_000);
 const ROUNDS = arg('rounds', 5);
-const ENCODING = (process.argv.find((x) => x.startsWith('--encoding='))?.split('=')[1] ?? 'single-header') as RecordEncoding;
+const ENCODING = (process.argv.find((x) => x.startsWith('--encoding='))?.split('=')[1] ?? 'compact') as RecordEncoding;
 const BATCH = 1000;
 const PARTITIONS = 6;
 const KEYS = 2000;
@@ -42,7 +42,8 @@ function fetchedBatches(): Array<{ partition: number; records: TargetRecord[] }>
     const sendTimeUs = (now - 1000) * 1000 + i;
     const e = encodeRecord({
       meta: { scenarioId: SCENARIO, producerId: `producer-${k % 2}`, keyEpoch: 0, seq: seqs[k]++, sendTimeUs, scheduledTimeUs: sendTimeUs },
-      key: `key-${k.toString(36).padStart(8, '0')}`,
+      // As key-plan keys: the producer id first (the compact encoding reads it from there).
+      key: `producer-${k % 2}/key-${k.toString(36).padStart(8, '0')}`,
       payload,
       encoding: ENCODING,
     });

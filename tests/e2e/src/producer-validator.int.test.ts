@@ -133,7 +133,7 @@ test('2 producers x 2 validators for 30 s: nothing lost or unexpected, latency m
   expect(p99).toBeLessThanOrEqual(max);
   expect(max).toBeLessThan(60_000_000);
 
-  // The headers encoding (single-header is the default, used by the other tests here) survives MirrorMaker 2,
+  // The headers encoding (compact is the default, used by the other tests here) survives MirrorMaker 2,
   // which copies headers as they are: a mirrored record carries the 9 ml-* headers and decodes as headers.
   const mirrored = await firstTargetRecord(run.targetTopic);
   expect(Object.keys(mirrored.headers ?? {}).sort()).toEqual(Object.values(RECORD_HEADERS).sort());

@@ -144,7 +144,9 @@ describe('validate', () => {
         '    p99LatencyMs <= 500 ms',
       ].join('\n'),
     );
-    expect(ctx.stdout).toContain('  record encoding: single-header (mirrorlab meta in one Kafka header, ml)\n');
+    expect(ctx.stdout).toContain(
+      '  record encoding: compact (mirrorlab meta as binary in one Kafka header, mb: about 40 bytes, the producer id read from the key)\n',
+    );
   });
 
   test('prints the record encoding the scenario asks for; an unknown one is an error naming the field (exit 2)', async () => {

@@ -19,7 +19,7 @@ describe('parseScenarioYaml', () => {
       rate: { records: 200 },
       duration: 30_000,
       acks: 'all',
-      encoding: 'single-header',
+      encoding: 'compact',
       recordSize: 256,
       keysPerPartition: 4,
     });

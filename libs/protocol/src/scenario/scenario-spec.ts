@@ -138,7 +138,7 @@ export const scenarioSpecSchema = z
         .optional(),
       duration: durationMs,
       acks: z.enum(['all', 'leader', 'none']).default('all'),
-      encoding: z.enum(['headers', 'value-prefix', 'single-header', 'compact']).default('single-header'),
+      encoding: z.enum(['headers', 'value-prefix', 'single-header', 'compact']).default('compact'),
       keysPerPartition: z.number().int().min(1).max(1000).default(4),
       /**
        * Transactional producers: each producer writes `size` records per transaction and aborts

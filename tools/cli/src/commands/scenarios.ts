@@ -19,7 +19,7 @@ const ENCODING_NOTES: Record<RecordEncoding, string> = {
   headers: 'mirrorlab meta in 8-9 ml-* Kafka headers',
   'value-prefix': 'mirrorlab meta before the payload in the value, for replicators that drop headers',
   'single-header': 'mirrorlab meta in one Kafka header, ml',
-  compact: 'mirrorlab meta as binary in one Kafka header, mb (about 40 bytes; the producer id is read from the key)',
+  compact: 'mirrorlab meta as binary in one Kafka header, mb: about 40 bytes, the producer id read from the key',
 };
 
 /**
