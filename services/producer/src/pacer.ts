@@ -19,34 +19,39 @@ export interface PacerOptions {
  * (coordinated omission). Records more than `maxLagMs` late are shed and counted.
  */
 export class Pacer {
-  private nextAtMs: number;
+  /**
+   * When the next record is due, in ms since `startMs`. Kept relative: at an epoch time of ~1.8e12 ms a double resolves
+   * only 0.24 us, so adding a step of a few microseconds to an absolute time rounded every step (at 193,159 records/s
+   * the schedule ran 0.98% fast, at 189,318 1.7% slow); relative to the start the rounding is ~1e-12 ms and does not add up.
+   */
+  private nextRelMs = 0;
   private readonly maxLagMs: number;
   /** Records given up because they were too late to send. */
   shed = 0;
 
   constructor(private readonly o: PacerOptions) {
-    this.nextAtMs = o.startMs;
     this.maxLagMs = o.maxLagMs ?? 1000;
   }
 
   /** The scheduled time (ms, fractional) of the next record if it is due at `nowMs`, else undefined; sheds records that are too late. */
   next(nowMs: number): number | undefined {
+    const nowRelMs = nowMs - this.o.startMs;
     // Far behind (a producer asked for more than it can send): skip whole runs at the current rate
     // instead of one record at a time, which at hundreds of thousands of records/s would eat the CPU
     // the sending needs.
-    while (nowMs - this.nextAtMs > this.maxLagMs + 1000) {
-      const rate = this.o.rateAt(this.nextAtMs - this.o.startMs);
+    while (nowRelMs - this.nextRelMs > this.maxLagMs + 1000) {
+      const rate = this.o.rateAt(this.nextRelMs);
       if (!(rate > 0)) break;
-      const n = Math.floor(((nowMs - this.maxLagMs - this.nextAtMs) * rate) / 1000);
+      const n = Math.floor(((nowRelMs - this.maxLagMs - this.nextRelMs) * rate) / 1000);
       if (n < 1) break;
       this.shed += n;
-      this.nextAtMs += (n * 1000) / rate;
+      this.nextRelMs += (n * 1000) / rate;
     }
-    while (this.nextAtMs <= nowMs && nowMs - this.nextAtMs > this.maxLagMs) {
+    while (this.nextRelMs <= nowRelMs && nowRelMs - this.nextRelMs > this.maxLagMs) {
       this.shed += 1;
       this.step();
     }
-    return this.nextAtMs <= nowMs ? this.nextAtMs : undefined;
+    return this.nextRelMs <= nowRelMs ? this.o.startMs + this.nextRelMs : undefined;
   }
 
   /** The record returned by `next` was handed to the client: move to the one after it. */
@@ -56,13 +61,13 @@ export class Pacer {
 
   /** When the next record is due (ms). */
   get nextDueMs(): number {
-    return this.nextAtMs;
+    return this.o.startMs + this.nextRelMs;
   }
 
   private step(): void {
-    const rate = this.o.rateAt(this.nextAtMs - this.o.startMs);
+    const rate = this.o.rateAt(this.nextRelMs);
     // A rate of 0 (a ramp starting at 0) waits for the next millisecond and asks again.
-    this.nextAtMs += rate > 0 ? 1000 / rate : 1;
+    this.nextRelMs += rate > 0 ? 1000 / rate : 1;
   }
 }
 
