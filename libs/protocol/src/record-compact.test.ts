@@ -116,6 +116,9 @@ describe('compact encoding', () => {
     const both = compactRecord();
     Object.assign(both.headers, encodeRecord({ meta, key, payload, encoding: 'single-header' }).headers);
     expect(errorOf(decodeRecord(both))).toMatchObject({ reason: 'malformed_header', message: expect.stringContaining('more than one of') });
+    const withHeaders = compactRecord();
+    Object.assign(withHeaders.headers, encodeRecord({ meta, key, payload, encoding: 'headers' }).headers);
+    expect(errorOf(decodeRecord(withHeaders))).toMatchObject({ reason: 'malformed_header', field: 'mb' });
   });
 
   test('a damaged payload under an intact compact header is a payload_mismatch that names the record', () => {

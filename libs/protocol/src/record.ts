@@ -120,7 +120,7 @@ export function decodeRecord(record: ConsumedRecord): RecordDecodeResult {
   if (headerEncoding === 'both') {
     return failure(
       'malformed_header',
-      SINGLE_HEADER,
+      Object.hasOwn(record.headers as ConsumedHeaders, SINGLE_HEADER) ? SINGLE_HEADER : COMPACT_HEADER,
       `record carries more than one of the single header "${SINGLE_HEADER}", the compact header "${COMPACT_HEADER}" and ml-* headers: ` +
         'no mirrorlab producer writes two',
     );
