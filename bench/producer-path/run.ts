@@ -67,14 +67,31 @@ class AckingSink implements RecordSink {
   private offsets = [0, 0, 0, 0, 0, 0];
   private scheduled = false;
   produce(_topic: string, record: OutgoingRecord, listener: DeliveryListener): boolean {
+    return this.enqueue(record.partition, listener);
+  }
+  private enqueue(partition: number, listener: DeliveryListener): boolean {
     if (this.length >= AckingSink.CAPACITY) return false;
     const i = (this.head + this.length) % AckingSink.CAPACITY;
     this.listeners[i] = listener;
-    this.partitions[i] = record.partition;
+    this.partitions[i] = partition;
     this.dueAt[i] = ACK_DELAY_MS > 0 ? performance.now() + ACK_DELAY_MS : 0;
     this.length += 1;
     this.schedule();
     return true;
+  }
+  /** The compact meta header is written into the client's batch: here into a scratch buffer, so that its cost counts. */
+  private readonly scratch = Buffer.alloc(1024);
+  produceWithHeader(
+    _topic: string,
+    partition: number,
+    _key: Buffer,
+    _value: Buffer,
+    header: { length: number; writeInto(out: Uint8Array, at: number): void },
+    listener: DeliveryListener,
+  ): boolean {
+    if (header.length > this.scratch.length) throw new RangeError(`a ${header.length}-byte header`);
+    header.writeInto(this.scratch, 0);
+    return this.enqueue(partition, listener);
   }
   private schedule(): void {
     if (this.scheduled) return;

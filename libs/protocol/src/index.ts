@@ -33,7 +33,7 @@ export {
   type RecordDecodeResult,
   type RecordIdentity,
 } from './record';
-export { RecordEncoder, type StreamRecord } from './record-encoder';
+export { CompactHeader, RecordEncoder, type StreamRecord } from './record-encoder';
 export { randomPayloadSource, replayPayloadSource, MAX_PAYLOAD_SIZE, type PayloadSource, type RandomPayloadOptions } from './payload';
 export { parseCsvColumn } from './payload-csv';
 export { parseJsonLinesField } from './payload-json-lines';

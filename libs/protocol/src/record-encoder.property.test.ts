@@ -104,6 +104,51 @@ describe('RecordEncoder', () => {
   });
 });
 
+describe('RecordEncoder.compactHeader', () => {
+  const compactMetas = fc.record({ meta: metas, key: keys, payload: payloads, at: fc.nat({ max: 16 }) });
+
+  test('writes, at any offset of a larger buffer, the mb header encode writes; one header object serves every record', () => {
+    fc.assert(
+      fc.property(fc.array(compactMetas, { minLength: 1, maxLength: 5 }), fc.record({ scenarioId: ids, producerId: ids }), (rows, ids) => {
+        const encoder = new RecordEncoder(ids, 'compact');
+        let first: unknown;
+        for (const { meta, key: anyKey, payload, at } of rows) {
+          const m = { ...meta, ...ids };
+          const r = streamRecord(m, encoder, keyFor(m, anyKey, 'compact'), payload);
+          const h = encoder.compactHeader(r.keyEpoch, r.seq, r.sendTimeUs, r.scheduledTimeUs, r.key, crc32(payload));
+          first ??= h;
+          expect(h).toBe(first);
+          const out = Buffer.alloc(at + h.length + 3, 0xee);
+          h.writeInto(out, at);
+          const expected = encoder.encode(r).headers.mb!;
+          expect(h.name).toBe('mb');
+          expect(out.subarray(at, at + h.length)).toEqual(expected);
+          // Nothing written around it.
+          expect([...out.subarray(0, at), ...out.subarray(at + h.length)].every((b) => b === 0xee)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('checks what encode checks, and the payload checksum, naming the field', () => {
+    const compact = new RecordEncoder({ scenarioId: 's', producerId: 'p-0' }, 'compact');
+    const key = compact.keyBytes('p-0/e0/k0-1');
+    expect(() => compact.compactHeader(-1, 0, 0, undefined, key, 0)).toThrow(expect.objectContaining({ field: 'meta.keyEpoch' }));
+    expect(() => compact.compactHeader(0, 0.5, 0, undefined, key, 0)).toThrow(expect.objectContaining({ field: 'meta.seq' }));
+    expect(() => compact.compactHeader(0, 0, 0, 2 ** 53, key, 0)).toThrow(expect.objectContaining({ field: 'meta.scheduledTimeUs' }));
+    expect(() => compact.compactHeader(0, 0, 0, undefined, compact.keyBytes('k'), 0)).toThrow(
+      expect.objectContaining({ code: 'invalid_record_key', field: 'key' }),
+    );
+    expect(() => compact.compactHeader(0, 0, 0, undefined, key, 2 ** 32)).toThrow(expect.objectContaining({ field: 'payloadChecksum' }));
+    expect(() => compact.compactHeader(0, 0, 0, undefined, key, -1)).toThrow(expect.objectContaining({ field: 'payloadChecksum' }));
+    const single = new RecordEncoder({ scenarioId: 's', producerId: 'p-0' }, 'single-header');
+    expect(() => single.compactHeader(0, 0, 0, undefined, key, 0)).toThrow(
+      expect.objectContaining({ field: 'encoding', message: expect.stringContaining('not single-header') }),
+    );
+  });
+});
+
 describe('formatChecksum', () => {
   test('is the 8-digit lowercase hex of any CRC-32', () => {
     fc.assert(

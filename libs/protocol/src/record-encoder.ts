@@ -2,7 +2,15 @@ import { Buffer } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { RecordEncodeError } from './errors';
 import { crc32Ascii, crc32Bytes } from './crc32';
-import { COMPACT_HEADER, compactHead, compactValue, keyStartsWithProducer, keyWithoutProducerError } from './record-compact';
+import {
+  COMPACT_HEADER,
+  compactHead,
+  compactValue,
+  compactValueLength,
+  keyStartsWithProducer,
+  keyWithoutProducerError,
+  writeCompactValue,
+} from './record-compact';
 import { decimalLength, writeDecimal } from './decimal-bytes';
 import { counterProblem, identifierProblem } from './identifier';
 import { RECORD_FORMAT_VERSION, type RecordEncoding, type TestRecordMeta } from './record-format';
@@ -47,6 +55,8 @@ export class RecordEncoder {
   /** What starts every compact header of this producer (record-compact.ts). */
   private readonly compactHead: Buffer;
   private readonly compactHeadSum: number;
+  /** The one object compactHeader hands out. */
+  private header: CompactHeader | undefined;
 
   constructor(
     private readonly ids: { readonly scenarioId: string; readonly producerId: string },
@@ -69,16 +79,43 @@ export class RecordEncoder {
     return checkedKey(key);
   }
 
+  /**
+   * The compact encoding's `mb` header of a record, to be written straight into the caller's buffer (the producer's
+   * batch for the client) instead of a buffer of its own: checked as `encode` checks it; the record's value is its
+   * payload and its key `key`. The header is one object reused by every call: valid until the next one.
+   */
+  compactHeader(
+    keyEpoch: number,
+    seq: number,
+    sendTimeUs: number,
+    scheduledTimeUs: number | undefined,
+    key: Buffer,
+    payloadChecksum: number,
+  ): CompactHeader {
+    if (this.encoding !== 'compact')
+      throw new RecordEncodeError('invalid_record_meta', 'encoding', `compactHeader needs the compact encoding, not ${this.encoding}`);
+    checkStreamRecord(keyEpoch, seq, sendTimeUs, scheduledTimeUs, key);
+    if (!isChecksum(payloadChecksum))
+      throw new RecordEncodeError(
+        'invalid_record_meta',
+        'payloadChecksum',
+        `expected a CRC-32 (an integer in [0, 2^32)), got ${payloadChecksum}`,
+      );
+    if (!keyStartsWithProducer(key, this.producerBytes)) throw keyWithoutProducerError(this.ids.producerId);
+    const h = (this.header ??= new CompactHeader(this.compactHead, this.compactHeadSum));
+    h.keyEpoch = keyEpoch;
+    h.seq = seq;
+    h.sendTimeUs = sendTimeUs;
+    h.scheduledTimeUs = scheduledTimeUs;
+    h.key = key;
+    h.payloadChecksum = payloadChecksum;
+    h.length = compactValueLength(this.compactHead.length, keyEpoch, seq, sendTimeUs, scheduledTimeUs);
+    return h;
+  }
+
   encode(r: StreamRecord): EncodedRecord {
     const { keyEpoch, seq, sendTimeUs, scheduledTimeUs: scheduled, key, payload } = r;
-    // The fast checks first; counterProblem words the error.
-    if (!isCounter(keyEpoch)) throw counterError('keyEpoch', keyEpoch);
-    if (!isCounter(seq)) throw counterError('seq', seq);
-    if (!isCounter(sendTimeUs)) throw counterError('sendTimeUs', sendTimeUs);
-    if (scheduled !== undefined && !isCounter(scheduled)) throw counterError('scheduledTimeUs', scheduled);
-    if (!Buffer.isBuffer(key) || key.length === 0) {
-      throw new RecordEncodeError('invalid_record_key', 'key', 'expected the bytes of a key from RecordEncoder.keyBytes');
-    }
+    checkStreamRecord(keyEpoch, seq, sendTimeUs, scheduled, key);
     const payloadSum = r.payloadChecksum ?? crc32(payload);
     if (this.encoding === 'compact') {
       if (!keyStartsWithProducer(key, this.producerBytes)) throw keyWithoutProducerError(this.ids.producerId);
@@ -130,6 +167,55 @@ export class RecordEncoder {
     out.set(payload, textLength);
     return { key, value: out, headers: {} };
   }
+}
+
+/** One record's compact `mb` header, written into a caller's buffer (RecordEncoder.compactHeader). */
+export class CompactHeader {
+  readonly name = COMPACT_HEADER;
+  /** The header value's bytes. */
+  length = 0;
+  keyEpoch = 0;
+  seq = 0;
+  sendTimeUs = 0;
+  scheduledTimeUs: number | undefined = undefined;
+  key: Buffer = Buffer.alloc(0);
+  payloadChecksum = 0;
+
+  constructor(
+    private readonly head: Buffer,
+    private readonly headSum: number,
+  ) {}
+
+  /** Writes the header's value at `at` of `out`, which has room for `length` bytes there. */
+  writeInto(out: Uint8Array, at: number): void {
+    writeCompactValue(
+      out,
+      at,
+      this.head,
+      this.headSum,
+      this.keyEpoch,
+      this.seq,
+      this.sendTimeUs,
+      this.scheduledTimeUs,
+      this.key,
+      this.payloadChecksum,
+    );
+  }
+}
+
+/** encode's checks of the fields every encoding writes (the fast checks first; counterProblem words the error). */
+function checkStreamRecord(keyEpoch: number, seq: number, sendTimeUs: number, scheduled: number | undefined, key: Buffer): void {
+  if (!isCounter(keyEpoch)) throw counterError('keyEpoch', keyEpoch);
+  if (!isCounter(seq)) throw counterError('seq', seq);
+  if (!isCounter(sendTimeUs)) throw counterError('sendTimeUs', sendTimeUs);
+  if (scheduled !== undefined && !isCounter(scheduled)) throw counterError('scheduledTimeUs', scheduled);
+  if (!Buffer.isBuffer(key) || key.length === 0) {
+    throw new RecordEncodeError('invalid_record_key', 'key', 'expected the bytes of a key from RecordEncoder.keyBytes');
+  }
+}
+
+function isChecksum(v: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff;
 }
 
 function isCounter(v: number): boolean {

@@ -1,4 +1,4 @@
-import { RecordBatchWriter } from './record-batch';
+import { RecordBatchWriter, type WrittenHeader } from './record-batch';
 import { WaitingTable } from './waiting-table';
 
 /** What librdkafka knows of whether a failed record reached the log (`rd_kafka_msg_status_t`). */
@@ -96,6 +96,8 @@ export class BatchProducer {
   private readonly native: NativeProducer;
   private readonly waiting: WaitingTable<ReportListener>;
   private readonly pending = new Map<string, RecordBatchWriter>();
+  private lastTopic = '';
+  private lastBatch: RecordBatchWriter | undefined;
   private nextId = 0;
   private sendScheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -126,22 +128,58 @@ export class BatchProducer {
     headers: Record<string, Buffer>,
     listener: ReportListener,
   ): boolean {
-    if (this.closed) throw new Error('produce on a closed producer');
-    if (this.waiting.size >= this.o.maxQueuedRecords) return false;
+    if (this.full()) return false;
     const id = this.nextId;
+    this.batchOf(topic).append(id, partition, key, value, headers);
+    this.accepted(id, listener);
+    return true;
+  }
+
+  /** `produce` of a record with one header, whose value is written straight into the batch (no buffer per record). */
+  produceWithHeader(
+    topic: string,
+    partition: number,
+    key: Buffer,
+    value: Buffer,
+    header: WrittenHeader,
+    listener: ReportListener,
+  ): boolean {
+    if (this.full()) return false;
+    const id = this.nextId;
+    this.batchOf(topic).appendWithHeader(id, partition, key, value, header);
+    this.accepted(id, listener);
+    return true;
+  }
+
+  /** Whether `maxQueuedRecords` are outstanding (throws on a closed producer). */
+  private full(): boolean {
+    if (this.closed) throw new Error('produce on a closed producer');
+    return this.waiting.size >= this.o.maxQueuedRecords;
+  }
+
+  /** The record `id`, packed: its listener waits, the next id is taken, the batch's sending is scheduled. */
+  private accepted(id: number, listener: ReportListener): void {
     this.nextId = (id + 1) >>> 0;
+    this.waiting.set(id, listener);
+    if (!this.sendScheduled) {
+      this.sendScheduled = true;
+      queueMicrotask(this.sendPendingTask);
+    }
+  }
+
+  private readonly sendPendingTask = (): void => this.sendPending();
+
+  /** The batch being packed for `topic`: the last one asked for, mostly (a producer writes one topic at a time). */
+  private batchOf(topic: string): RecordBatchWriter {
+    if (topic === this.lastTopic && this.lastBatch !== undefined) return this.lastBatch;
     let batch = this.pending.get(topic);
     if (batch === undefined) {
       batch = new RecordBatchWriter();
       this.pending.set(topic, batch);
     }
-    batch.append(id, partition, key, value, headers);
-    this.waiting.set(id, listener);
-    if (!this.sendScheduled) {
-      this.sendScheduled = true;
-      queueMicrotask(() => this.sendPending());
-    }
-    return true;
+    this.lastTopic = topic;
+    this.lastBatch = batch;
+    return batch;
   }
 
   /** Resolves once every record accepted has had its report, or after `timeoutMs`. */

@@ -8,4 +8,4 @@ export {
   type Report,
   type ReportListener,
 } from './batch-producer';
-export { RecordBatchWriter } from './record-batch';
+export { RecordBatchWriter, type WrittenHeader } from './record-batch';

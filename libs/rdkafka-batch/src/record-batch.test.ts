@@ -94,3 +94,30 @@ test('ids wrap to 32 bits', () => {
   w.append(2 ** 32 + 5, 1, Buffer.alloc(0), Buffer.alloc(0), {});
   expect(readBatch(w.bytes(), 1)[0]!.id).toBe(5);
 });
+
+/** A header that writes its value itself, as the producer's compact meta header does. */
+function written(name: string, value: Buffer) {
+  return { name, length: value.length, writeInto: (out: Uint8Array, at: number) => out.set(value, at) };
+}
+
+test('appendWithHeader packs what append packs with that one header, between plain records too', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(record, fc.boolean(), fc.string({ maxLength: 12 }), bytes(60)), { maxLength: 30 }), (rows) => {
+      const w = new RecordBatchWriter(16);
+      const expected: Packed[] = [];
+      for (const [r, withHeader, name, value] of rows) {
+        if (withHeader) {
+          w.appendWithHeader(r.id, r.partition, r.key, r.value, written(name, value));
+          expected.push({ ...r, headers: [[name, value]] });
+        } else {
+          write(w, [r]);
+          expected.push(r);
+        }
+      }
+      expect(readBatch(w.bytes(), w.count)).toEqual(expected);
+      // dropFirst reads the records appendWithHeader packed as it reads the others.
+      w.dropFirst(Math.floor(rows.length / 2));
+      expect(readBatch(w.bytes(), w.count)).toEqual(expected.slice(Math.floor(rows.length / 2)));
+    }),
+  );
+});

@@ -2,6 +2,18 @@
 const MAX_KEPT_NAMES = 256;
 
 /**
+ * One header whose value the writer writes straight into the batch (no buffer of its own per record): a producer's
+ * meta header (libs/protocol's CompactHeader has this shape).
+ */
+export interface WrittenHeader {
+  readonly name: string;
+  /** The value's bytes. */
+  readonly length: number;
+  /** Writes the value at `at` of `out`, which has room for `length` bytes there. */
+  writeInto(out: Uint8Array, at: number): void;
+}
+
+/**
  * Packs records for the native producer's `produceBatch`: one buffer for many records, so that
  * JavaScript crosses into C++ once per batch instead of once per record. Per record, little endian:
  *
@@ -64,6 +76,30 @@ export class RecordBatchWriter {
     this.n += 1;
   }
 
+  /** `append` with one header, which writes its value into the batch itself. */
+  appendWithHeader(id: number, partition: number, key: Uint8Array, value: Uint8Array, header: WrittenHeader): void {
+    const nameBytes = this.nameBytes(header.name);
+    const length = header.length;
+    this.reserve(24 + key.length + value.length + nameBytes.length + length);
+    const b = this.buf;
+    let at = this.at;
+    b.writeUInt32LE(id >>> 0, at);
+    b.writeInt32LE(partition, at + 4);
+    b.writeUInt32LE(key.length, at + 8);
+    b.writeUInt16LE(1, at + 12);
+    at = copySmall(b, at + 14, key);
+    b.writeUInt32LE(value.length, at);
+    at += 4;
+    b.set(value, at);
+    at += value.length;
+    b.writeUInt16LE(nameBytes.length, at);
+    at = copySmall(b, at + 2, nameBytes);
+    b.writeUInt32LE(length, at);
+    header.writeInto(b, at + 4);
+    this.at = at + 4 + length;
+    this.n += 1;
+  }
+
   /** The packed records, as a view valid until the next append, drop or clear. */
   bytes(): Buffer {
     return this.buf.subarray(0, this.at);
@@ -121,4 +157,11 @@ export class RecordBatchWriter {
     this.buf.copy(grown, 0, 0, this.at);
     this.buf = grown;
   }
+}
+
+/** Copies `bytes` to `at` of `out`, a byte at a time when short (a key, a header name: the call to set costs more); the index after them. */
+function copySmall(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  if (bytes.length > 64) out.set(bytes, at);
+  else for (let i = 0; i < bytes.length; i++) out[at + i] = bytes[i]!;
+  return at + bytes.length;
 }

@@ -43,24 +43,30 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
-test('5,000 records over three partitions: every report names its own record, and the topic holds each where its report says', async () => {
+test('5,000 records over three partitions, half with a header written into the batch: every report names its own record, and the topic holds each where its report says', async () => {
   const p = producer();
   expect(await p.partitionCount(topic, 10_000)).toBe(3);
   const reports = new Map<string, Report>();
   let calls = 0;
   for (let i = 0; i < 5_000; i++) {
     const key = `k${i % 50}`;
-    const accepted = p.produce(
-      topic,
-      i % 3,
-      Buffer.from(key),
-      Buffer.from(`v${i}`),
-      { n: Buffer.from(String(i)) },
-      listener((r) => {
-        calls += 1;
-        reports.set(`v${i}`, r);
-      }),
-    );
+    const report = listener((r) => {
+      calls += 1;
+      reports.set(`v${i}`, r);
+    });
+    // Every other record's header writes its value into the batch itself (produceWithHeader, the producer's path).
+    const n = Buffer.from(String(i));
+    const accepted =
+      i % 2 === 0
+        ? p.produce(topic, i % 3, Buffer.from(key), Buffer.from(`v${i}`), { n }, report)
+        : p.produceWithHeader(
+            topic,
+            i % 3,
+            Buffer.from(key),
+            Buffer.from(`v${i}`),
+            { name: 'n', length: n.length, writeInto: (out, at) => out.set(n, at) },
+            report,
+          );
     expect(accepted).toBe(true);
     // Several turns of the event loop, so that the records go in several batches.
     if (i % 1_000 === 999) await new Promise((r) => setImmediate(r));

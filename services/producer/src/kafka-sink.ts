@@ -83,6 +83,8 @@ export async function connectKafkaSink(
   return {
     produce: (topic: string, r: OutgoingRecord, listener: DeliveryListener): boolean =>
       producer.produce(topic, r.partition, r.key, r.value, r.headers, listener),
+    produceWithHeader: (topic, partition, key, value, header, listener) =>
+      producer.produceWithHeader(topic, partition, key, value, header, listener),
     flush: (timeoutMs: number) => producer.flush(timeoutMs),
     partitionCount: (topic: string) => producer.partitionCount(topic, METADATA_TIMEOUT_MS),
     ...(opts.transactionalId !== undefined

@@ -1,4 +1,4 @@
-import { decodeRecord, KeyPlan, validateScenario, type ScenarioSpec } from '@mirrorlab/protocol';
+import { decodeRecord, KeyPlan, validateScenario, type CompactHeader, type ScenarioSpec } from '@mirrorlab/protocol';
 import { type ControlEventInput } from '@mirrorlab/control';
 import { createLogger, type Clock } from '@mirrorlab/service-kit';
 import { Registry } from 'prom-client';
@@ -72,6 +72,25 @@ class FakeSink implements RecordSink {
   }
   records() {
     return this.produced;
+  }
+}
+
+/** A sink that packs batches as the real one does: compact records come through produceWithHeader, their header written by the encoder. */
+class HeaderWritingSink extends FakeSink {
+  viaHeader = 0;
+  produceWithHeader(
+    topic: string,
+    partition: number,
+    key: Buffer,
+    value: Buffer,
+    header: CompactHeader,
+    listener: DeliveryListener,
+  ): boolean {
+    const bytes = Buffer.alloc(header.length);
+    header.writeInto(bytes, 0);
+    const taken = this.produce(topic, { partition, key, value, headers: { [header.name]: bytes } }, listener);
+    if (taken) this.viaHeader += 1;
+    return taken;
   }
 }
 
@@ -352,6 +371,43 @@ describe('per-partition independence, schedule and requested vs achieved', () =>
     const scheduled = sink.records().map((r) => decode(r).meta.scheduledTimeUs);
     expect(scheduled).toEqual(Array.from({ length: 100 }, (_, i) => (2_000_000 + i * 10) * 1000));
     sink.records().forEach((r) => expect(decode(r).meta.sendTimeUs).toBeGreaterThanOrEqual(decode(r).meta.scheduledTimeUs!));
+  });
+
+  it('writes the same compact records into a sink that packs batches (the header written into it) as through produce', async () => {
+    const plain = new FakeSink();
+    const packing = new HeaderWritingSink();
+    for (const sink of [plain, packing]) {
+      const { run, final } = makeRun({ sink, clock: fakeClock(3_000_000), durationMs: 1000 });
+      await run.start();
+      expect(final().counts).toMatchObject({ sent: 100, acked: 100, bytesSent: 1600 });
+    }
+    expect(packing.viaHeader).toBe(100);
+    expect(packing.records()).toEqual(plain.records());
+    expect(packing.records().every((r) => decodeRecord(r).ok)).toBe(true);
+  });
+
+  it('reports heard in one task share one reading of the clock; a later task reads it again', async () => {
+    // Partitions 0 and 1 are stalled; the end of the run releases them one second apart, in two tasks.
+    const clock = fakeClock(6_000_000);
+    const sink = new FakeSink();
+    sink.stalled = new Set([0, 1]);
+    sink.flush = async () => {
+      clock.advance(1000);
+      sink.release(0);
+      await new Promise((r) => setImmediate(r));
+      clock.advance(1000);
+      sink.release(1);
+    };
+    const { run, final } = makeRun({ sink, clock, durationMs: 300 });
+    await run.start();
+    const releasedAt = (partition: number) =>
+      final()
+        .partitionAcks!.filter(([, , p]) => p === partition)
+        .map(([second]) => second);
+    const end = Math.floor(clock.nowMs() / 1000) * 1000;
+    expect(releasedAt(1)).toEqual([end]);
+    expect(releasedAt(0)).toEqual([end - 1000]);
+    expect(final().counts).toMatchObject({ sent: 30, acked: 30 });
   });
 
   it('progress carries requested and achieved records and bytes for every second of the run', async () => {

@@ -25,8 +25,8 @@ describe('PublishDelayWindows', () => {
             const mine = acks.filter(([ms]) => Math.floor(ms / 1000) * 1000 === second).map(([, d]) => d);
             expect(n).toBe(mine.length);
             expect(max).toBe(Math.max(...mine));
-            expect(p99).toBeLessThanOrEqual(max);
-            expect(p99).toBeGreaterThanOrEqual(Math.min(...mine));
+            const sorted = [...mine].sort((a, b) => a - b);
+            expect(p99).toBe(sorted[Math.ceil(0.99 * sorted.length) - 1]);
           }
         },
       ),

@@ -3,6 +3,12 @@ import { requestedRecords, type RateAt } from './pacer';
 /** [windowStartMs, requestedRecords, achievedRecords, requestedBytes, achievedBytes] (libs/protocol producer.progress `rates`). */
 export type RateWindow = [number, number, number, number, number];
 
+interface Counts {
+  sent: number;
+  acked: number;
+  bytes: number;
+}
+
 export interface RateMeterOptions {
   startMs: number;
   endMs: number;
@@ -18,7 +24,10 @@ export interface RateMeterOptions {
  * second by second (a stalled producer's missing records show up as a gap).
  */
 export class RateMeter {
-  private readonly windows = new Map<number, { sent: number; acked: number; bytes: number }>();
+  private readonly windows = new Map<number, Counts>();
+  /** The window counted into last (every record of a second lands in the same one): found without a lookup. */
+  private last: Counts | undefined;
+  private lastStart = 0;
   private totalSent = 0;
   /** The first window not drained yet. */
   private firstOpenMs: number;
@@ -50,6 +59,7 @@ export class RateMeter {
    * run in which nothing was sent still gets a rates entry (achieved 0).
    */
   drainClosed(nowMs: number, all = false): { windows: Array<[number, number, number]>; rates: RateWindow[] } {
+    this.last = undefined;
     const upTo = (all ? Math.ceil(nowMs / 1000) : Math.floor(nowMs / 1000)) * 1000;
     const clipEnd = Math.min(this.o.endMs, nowMs);
     const windows: Array<[number, number, number]> = [];
@@ -71,13 +81,16 @@ export class RateMeter {
     return { windows, rates };
   }
 
-  private window(nowMs: number) {
+  private window(nowMs: number): Counts {
     const start = Math.floor(nowMs / 1000) * 1000;
+    if (start === this.lastStart && this.last !== undefined) return this.last;
     let w = this.windows.get(start);
     if (!w) {
       w = { sent: 0, acked: 0, bytes: 0 };
       this.windows.set(start, w);
     }
+    this.lastStart = start;
+    this.last = w;
     return w;
   }
 }
