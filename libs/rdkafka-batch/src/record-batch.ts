@@ -27,6 +27,9 @@ export class RecordBatchWriter {
   private at = 0;
   private n = 0;
   private readonly names = new Map<string, Buffer>();
+  /** The name asked for last and its bytes (a producer's records carry the same header). */
+  private lastName = '';
+  private lastNameBytes: Buffer | undefined;
 
   constructor(initialBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
@@ -82,21 +85,22 @@ export class RecordBatchWriter {
     const length = header.length;
     this.reserve(24 + key.length + value.length + nameBytes.length + length);
     const b = this.buf;
-    let at = this.at;
-    b.writeUInt32LE(id >>> 0, at);
-    b.writeInt32LE(partition, at + 4);
-    b.writeUInt32LE(key.length, at + 8);
-    b.writeUInt16LE(1, at + 12);
-    at = copySmall(b, at + 14, key);
-    b.writeUInt32LE(value.length, at);
-    at += 4;
+    // Plain byte stores (reserve made room): Buffer's checked writeUInt32LE five times was a tenth of this method.
+    let at = u32(b, this.at, id >>> 0);
+    at = u32(b, at, partition >>> 0);
+    at = u32(b, at, key.length);
+    b[at] = 1;
+    b[at + 1] = 0;
+    at = copySmall(b, at + 2, key);
+    at = u32(b, at, value.length);
     b.set(value, at);
     at += value.length;
-    b.writeUInt16LE(nameBytes.length, at);
+    b[at] = nameBytes.length & 255;
+    b[at + 1] = nameBytes.length >>> 8;
     at = copySmall(b, at + 2, nameBytes);
-    b.writeUInt32LE(length, at);
-    header.writeInto(b, at + 4);
-    this.at = at + 4 + length;
+    at = u32(b, at, length);
+    header.writeInto(b, at);
+    this.at = at + length;
     this.n += 1;
   }
 
@@ -141,6 +145,7 @@ export class RecordBatchWriter {
 
   /** A header name's UTF-8, kept: a producer writes the same few names on every record. */
   private nameBytes(name: string): Buffer {
+    if (name === this.lastName && this.lastNameBytes !== undefined) return this.lastNameBytes;
     let bytes = this.names.get(name);
     if (bytes === undefined) {
       bytes = Buffer.from(name, 'utf8');
@@ -148,6 +153,8 @@ export class RecordBatchWriter {
       if (this.names.size >= MAX_KEPT_NAMES) this.names.clear();
       this.names.set(name, bytes);
     }
+    this.lastName = name;
+    this.lastNameBytes = bytes;
     return bytes;
   }
 
@@ -157,6 +164,15 @@ export class RecordBatchWriter {
     this.buf.copy(grown, 0, 0, this.at);
     this.buf = grown;
   }
+}
+
+/** `n` (below 2^32) at `at` of `out`, little endian; the index after it. */
+function u32(out: Uint8Array, at: number, n: number): number {
+  out[at] = n & 255;
+  out[at + 1] = (n >>> 8) & 255;
+  out[at + 2] = (n >>> 16) & 255;
+  out[at + 3] = n >>> 24;
+  return at + 4;
 }
 
 /** Copies `bytes` to `at` of `out`, a byte at a time when short (a key, a header name: the call to set costs more); the index after them. */
