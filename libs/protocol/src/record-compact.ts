@@ -88,7 +88,7 @@ export function compactValueLength(
 
 /**
  * Writes the `mb` header's value at `start` of `out` (the caller made room for compactValueLength's bytes); the index
- * after it. `head` is `compactHead(scenarioId, producerId)` and `headSum` its CRC-32 (the meta checksum continues from
+ * after it. The producer writes it straight into its batch for the client (RecordEncoder.compactHeader). `head` is `compactHead(scenarioId, producerId)` and `headSum` its CRC-32 (the meta checksum continues from
  * it). The caller has checked the numbers (non-negative safe integers) and that the key starts with the producer id
  * (keyStartsWithProducer).
  */
@@ -120,22 +120,6 @@ export function writeCompactValue(
   }
   at = writeU32(out, at, crc32Bytes(crc32Bytes(headSum, out, fields, at), key));
   return writeU32(out, at, payloadChecksum);
-}
-
-/** The `mb` header's value as a buffer of its own (writeCompactValue's arguments). */
-export function compactValue(
-  head: Uint8Array,
-  headSum: number,
-  keyEpoch: number,
-  seq: number,
-  sendTimeUs: number,
-  scheduledTimeUs: number | undefined,
-  key: Uint8Array,
-  payloadChecksum: number,
-): Buffer {
-  const out = Buffer.allocUnsafe(compactValueLength(head.length, keyEpoch, seq, sendTimeUs, scheduledTimeUs));
-  writeCompactValue(out, 0, head, headSum, keyEpoch, seq, sendTimeUs, scheduledTimeUs, key, payloadChecksum);
-  return out;
 }
 
 /** `n` (below 2^56) as 7 bytes, big endian; the index after them. */
@@ -170,7 +154,9 @@ export function compactHead(scenarioId: Uint8Array, producerId: Uint8Array): Buf
 export function writeCompactHeader(meta: TestRecordMeta, key: Buffer, payloadChecksum: number): Record<string, Buffer> {
   const head = compactHead(Buffer.from(meta.scenarioId), Buffer.from(meta.producerId));
   const { keyEpoch, seq, sendTimeUs, scheduledTimeUs } = meta;
-  return { [COMPACT_HEADER]: compactValue(head, crc32Bytes(0, head), keyEpoch, seq, sendTimeUs, scheduledTimeUs, key, payloadChecksum) };
+  const value = Buffer.allocUnsafe(compactValueLength(head.length, keyEpoch, seq, sendTimeUs, scheduledTimeUs));
+  writeCompactValue(value, 0, head, crc32Bytes(0, head), keyEpoch, seq, sendTimeUs, scheduledTimeUs, key, payloadChecksum);
+  return { [COMPACT_HEADER]: value };
 }
 
 /** The read position of readVarint (module state: no tuple per number on the validator's hot path). */

@@ -5,7 +5,6 @@ import { crc32Ascii, crc32Bytes } from './crc32';
 import {
   COMPACT_HEADER,
   compactHead,
-  compactValue,
   compactValueLength,
   keyStartsWithProducer,
   keyWithoutProducerError,
@@ -82,7 +81,7 @@ export class RecordEncoder {
   /**
    * The compact encoding's `mb` header of a record, to be written straight into the caller's buffer (the producer's
    * batch for the client) instead of a buffer of its own: checked as `encode` checks it; the record's value is its
-   * payload and its key `key`. The header is one object reused by every call: valid until the next one.
+   * payload and its key `key`. The header is one object reused by every call (and by `encode` of a compact record): valid until the next.
    */
   compactHeader(
     keyEpoch: number,
@@ -118,8 +117,9 @@ export class RecordEncoder {
     checkStreamRecord(keyEpoch, seq, sendTimeUs, scheduled, key);
     const payloadSum = r.payloadChecksum ?? crc32(payload);
     if (this.encoding === 'compact') {
-      if (!keyStartsWithProducer(key, this.producerBytes)) throw keyWithoutProducerError(this.ids.producerId);
-      const value = compactValue(this.compactHead, this.compactHeadSum, keyEpoch, seq, sendTimeUs, scheduled, key, payloadSum);
+      const h = this.compactHeader(keyEpoch, seq, sendTimeUs, scheduled, key, payloadSum);
+      const value = Buffer.allocUnsafe(h.length);
+      h.writeInto(value, 0);
       return { key, value: payload, headers: { [COMPACT_HEADER]: value } };
     }
     // metaChecksum's line is the meta text followed by the key's length; then the key's bytes.
